@@ -1,0 +1,340 @@
+package io.kommander;
+
+import io.kommander.discovery.Endpoints;
+
+/**
+ * A node's configuration. Build with {@link #builder()}; every setting has a default (see
+ * {@code docs/configuration.md}), and {@link Builder#build()} validates the result.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param nodeId                    this node's numeric id, unique in the cluster (&gt;= 1)
+ * @param nodeName                  a name for logs and thread names
+ * @param host                      the host peers reach this node at
+ * @param port                      the port peers reach this node at
+ * @param clusterId                 the cluster's id; transports refuse peers of another cluster
+ * @param initialPartitions         user partitions created the first time the cluster starts (1..65535)
+ * @param heartbeatIntervalMillis   how often a leader sends heartbeats; also the timer tick
+ * @param electionTimeoutMinMillis  lower bound of the randomized election timeout
+ * @param electionTimeoutMaxMillis  upper bound of the randomized election timeout
+ * @param electionSeed              seed of the randomized timeouts (same seed, same draws)
+ * @param checkLeaderIntervalMillis how long a leader waits without hearing from a quorum before stepping down
+ * @param walReadWorkers            threads that read the WAL (recovery, catch-up)
+ * @param walWriteWorkers           threads that write the WAL (each write is a group commit)
+ * @param executorPoolSize          threads shared by all partition executors
+ * @param maxClientQueue            client operations queued per partition before ProposalQueueFull
+ * @param maxInflightAppends        AppendLogs in flight per follower (the pipeline window)
+ * @param maxEntriesPerAppend       entries per AppendLogs message
+ * @param maxBytesPerAppend         payload bytes per AppendLogs message (at least one entry is sent)
+ * @param maxPartitionsPerWalWrite  partitions grouped into one WAL write (one sync)
+ * @param logCacheEntries           committed entries kept in memory per partition to serve followers without
+ *                                  reading the WAL
+ * @param proposalTimeoutMillis     how long a write may wait for commitment before ProposalTimeout
+ * @param compactionEnabled         whether entries at or below the last checkpoint are removed from the WAL
+ * @param compactionIntervalMillis  how often compaction runs
+ */
+public record RaftConfiguration(
+        int nodeId,
+        String nodeName,
+        String host,
+        int port,
+        String clusterId,
+        int initialPartitions,
+        long heartbeatIntervalMillis,
+        long electionTimeoutMinMillis,
+        long electionTimeoutMaxMillis,
+        long electionSeed,
+        long checkLeaderIntervalMillis,
+        int walReadWorkers,
+        int walWriteWorkers,
+        int executorPoolSize,
+        int maxClientQueue,
+        int maxInflightAppends,
+        int maxEntriesPerAppend,
+        int maxBytesPerAppend,
+        int maxPartitionsPerWalWrite,
+        int logCacheEntries,
+        long proposalTimeoutMillis,
+        boolean compactionEnabled,
+        long compactionIntervalMillis) {
+
+    /** A builder with every default set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This node's endpoint, {@code host:port}: its identity in the cluster. */
+    public String endpoint() {
+        return Endpoints.of(host, port);
+    }
+
+    /** Returns a builder initialised from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.nodeId = nodeId;
+        b.nodeName = nodeName;
+        b.host = host;
+        b.port = port;
+        b.clusterId = clusterId;
+        b.initialPartitions = initialPartitions;
+        b.heartbeatIntervalMillis = heartbeatIntervalMillis;
+        b.electionTimeoutMinMillis = electionTimeoutMinMillis;
+        b.electionTimeoutMaxMillis = electionTimeoutMaxMillis;
+        b.electionSeed = electionSeed;
+        b.checkLeaderIntervalMillis = checkLeaderIntervalMillis;
+        b.walReadWorkers = walReadWorkers;
+        b.walWriteWorkers = walWriteWorkers;
+        b.executorPoolSize = executorPoolSize;
+        b.maxClientQueue = maxClientQueue;
+        b.maxInflightAppends = maxInflightAppends;
+        b.maxEntriesPerAppend = maxEntriesPerAppend;
+        b.maxBytesPerAppend = maxBytesPerAppend;
+        b.maxPartitionsPerWalWrite = maxPartitionsPerWalWrite;
+        b.logCacheEntries = logCacheEntries;
+        b.proposalTimeoutMillis = proposalTimeoutMillis;
+        b.compactionEnabled = compactionEnabled;
+        b.compactionIntervalMillis = compactionIntervalMillis;
+        return b;
+    }
+
+    /**
+     * Checks every rule.
+     *
+     * @throws RaftConfigurationException naming the first field that breaks a rule, and the rule
+     */
+    public void validate() {
+        atLeast("nodeId", nodeId, 1);
+        notBlank("nodeName", nodeName);
+        notBlank("host", host);
+        if (host.contains(":")) {
+            throw new RaftConfigurationException("host", "must not contain ':' (was '" + host + "')");
+        }
+        if (port < 1 || port > 65535) {
+            throw new RaftConfigurationException("port", "must be in 1..65535 (was " + port + ")");
+        }
+        notBlank("clusterId", clusterId);
+        if (initialPartitions < 1 || initialPartitions > 65535) {
+            throw new RaftConfigurationException("initialPartitions", "must be in 1..65535 (was " + initialPartitions + ")");
+        }
+        atLeast("heartbeatIntervalMillis", heartbeatIntervalMillis, 1);
+        if (electionTimeoutMinMillis <= heartbeatIntervalMillis) {
+            throw new RaftConfigurationException("electionTimeoutMinMillis",
+                    "must be greater than heartbeatIntervalMillis (" + heartbeatIntervalMillis + "), was "
+                            + electionTimeoutMinMillis);
+        }
+        if (electionTimeoutMaxMillis < electionTimeoutMinMillis) {
+            throw new RaftConfigurationException("electionTimeoutMaxMillis",
+                    "must be >= electionTimeoutMinMillis (" + electionTimeoutMinMillis + "), was "
+                            + electionTimeoutMaxMillis);
+        }
+        if (checkLeaderIntervalMillis < electionTimeoutMinMillis) {
+            throw new RaftConfigurationException("checkLeaderIntervalMillis",
+                    "must be >= electionTimeoutMinMillis (" + electionTimeoutMinMillis + "), was "
+                            + checkLeaderIntervalMillis);
+        }
+        atLeast("walReadWorkers", walReadWorkers, 1);
+        atLeast("walWriteWorkers", walWriteWorkers, 1);
+        atLeast("executorPoolSize", executorPoolSize, 1);
+        atLeast("maxClientQueue", maxClientQueue, 1);
+        atLeast("maxInflightAppends", maxInflightAppends, 1);
+        atLeast("maxEntriesPerAppend", maxEntriesPerAppend, 1);
+        atLeast("maxBytesPerAppend", maxBytesPerAppend, 1);
+        atLeast("maxPartitionsPerWalWrite", maxPartitionsPerWalWrite, 1);
+        atLeast("logCacheEntries", logCacheEntries, 0);
+        atLeast("proposalTimeoutMillis", proposalTimeoutMillis, 1);
+        atLeast("compactionIntervalMillis", compactionIntervalMillis, 1);
+    }
+
+    private static void atLeast(String field, long value, long min) {
+        if (value < min) {
+            throw new RaftConfigurationException(field, "must be >= " + min + " (was " + value + ")");
+        }
+    }
+
+    private static void notBlank(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new RaftConfigurationException(field, "must not be empty");
+        }
+    }
+
+    /** Builds a {@link RaftConfiguration}; not thread-safe. */
+    public static final class Builder {
+        private int nodeId = 1;
+        private String nodeName;
+        private String host = "127.0.0.1";
+        private int port = 7001;
+        private String clusterId = "kommander";
+        private int initialPartitions = 8;
+        private long heartbeatIntervalMillis = 100;
+        private long electionTimeoutMinMillis = 1000;
+        private long electionTimeoutMaxMillis = 2000;
+        private Long electionSeed;
+        private Long checkLeaderIntervalMillis;
+        private int walReadWorkers = 2;
+        private int walWriteWorkers = 2;
+        private int executorPoolSize = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private int maxClientQueue = 10_000;
+        private int maxInflightAppends = 64;
+        private int maxEntriesPerAppend = 1024;
+        private int maxBytesPerAppend = 1 << 20;
+        private int maxPartitionsPerWalWrite = 256;
+        private int logCacheEntries = 4096;
+        private long proposalTimeoutMillis = 10_000;
+        private boolean compactionEnabled = true;
+        private long compactionIntervalMillis = 30_000;
+
+        private Builder() {
+        }
+
+        /** This node's numeric id (default 1). */
+        public Builder nodeId(int nodeId) {
+            this.nodeId = nodeId;
+            return this;
+        }
+
+        /** A name for logs and threads (default {@code node-<id>}). */
+        public Builder nodeName(String nodeName) {
+            this.nodeName = nodeName;
+            return this;
+        }
+
+        /** The host peers reach this node at (default 127.0.0.1). */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** The port peers reach this node at (default 7001). */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The cluster's id (default "kommander"). */
+        public Builder clusterId(String clusterId) {
+            this.clusterId = clusterId;
+            return this;
+        }
+
+        /** User partitions created when the cluster first starts (default 8). */
+        public Builder initialPartitions(int initialPartitions) {
+            this.initialPartitions = initialPartitions;
+            return this;
+        }
+
+        /** Heartbeat interval and timer tick (default 100 ms). */
+        public Builder heartbeatIntervalMillis(long millis) {
+            this.heartbeatIntervalMillis = millis;
+            return this;
+        }
+
+        /** Randomized election timeout range (default 1000..2000 ms). */
+        public Builder electionTimeoutMillis(long min, long max) {
+            this.electionTimeoutMinMillis = min;
+            this.electionTimeoutMaxMillis = max;
+            return this;
+        }
+
+        /** Seed of randomized timeouts (default derived from the node id). */
+        public Builder electionSeed(long seed) {
+            this.electionSeed = seed;
+            return this;
+        }
+
+        /** How long a leader may go without hearing from a quorum (default: the election timeout's maximum). */
+        public Builder checkLeaderIntervalMillis(long millis) {
+            this.checkLeaderIntervalMillis = millis;
+            return this;
+        }
+
+        /** WAL reader threads (default 2). */
+        public Builder walReadWorkers(int workers) {
+            this.walReadWorkers = workers;
+            return this;
+        }
+
+        /** WAL writer threads (default 2). */
+        public Builder walWriteWorkers(int workers) {
+            this.walWriteWorkers = workers;
+            return this;
+        }
+
+        /** Threads shared by every partition executor (default: the number of processors, at least 2). */
+        public Builder executorPoolSize(int threads) {
+            this.executorPoolSize = threads;
+            return this;
+        }
+
+        /** Client operations queued per partition before ProposalQueueFull (default 10,000). */
+        public Builder maxClientQueue(int max) {
+            this.maxClientQueue = max;
+            return this;
+        }
+
+        /** AppendLogs in flight per follower (default 64). */
+        public Builder maxInflightAppends(int max) {
+            this.maxInflightAppends = max;
+            return this;
+        }
+
+        /** Entries per AppendLogs (default 1024). */
+        public Builder maxEntriesPerAppend(int max) {
+            this.maxEntriesPerAppend = max;
+            return this;
+        }
+
+        /** Payload bytes per AppendLogs (default 1 MiB). */
+        public Builder maxBytesPerAppend(int max) {
+            this.maxBytesPerAppend = max;
+            return this;
+        }
+
+        /** Partitions per group-committed WAL write (default 256). */
+        public Builder maxPartitionsPerWalWrite(int max) {
+            this.maxPartitionsPerWalWrite = max;
+            return this;
+        }
+
+        /** Committed entries kept in memory per partition for followers (default 4096). */
+        public Builder logCacheEntries(int entries) {
+            this.logCacheEntries = entries;
+            return this;
+        }
+
+        /** How long a write may wait for commitment (default 10 s). */
+        public Builder proposalTimeoutMillis(long millis) {
+            this.proposalTimeoutMillis = millis;
+            return this;
+        }
+
+        /** Whether entries at or below the last checkpoint are compacted (default true). */
+        public Builder compactionEnabled(boolean enabled) {
+            this.compactionEnabled = enabled;
+            return this;
+        }
+
+        /** How often compaction runs (default 30 s). */
+        public Builder compactionIntervalMillis(long millis) {
+            this.compactionIntervalMillis = millis;
+            return this;
+        }
+
+        /**
+         * Builds and validates the configuration.
+         *
+         * @throws RaftConfigurationException naming the field that breaks a rule
+         */
+        public RaftConfiguration build() {
+            RaftConfiguration configuration = new RaftConfiguration(nodeId,
+                    nodeName != null ? nodeName : "node-" + nodeId, host, port, clusterId, initialPartitions,
+                    heartbeatIntervalMillis, electionTimeoutMinMillis, electionTimeoutMaxMillis,
+                    electionSeed != null ? electionSeed : 0x5EEDL * 31 + nodeId,
+                    checkLeaderIntervalMillis != null ? checkLeaderIntervalMillis : electionTimeoutMaxMillis,
+                    walReadWorkers, walWriteWorkers, executorPoolSize, maxClientQueue, maxInflightAppends,
+                    maxEntriesPerAppend, maxBytesPerAppend, maxPartitionsPerWalWrite, logCacheEntries,
+                    proposalTimeoutMillis, compactionEnabled, compactionIntervalMillis);
+            configuration.validate();
+            return configuration;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.kommander.runtime;
+
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
+
+/**
+ * Everything a node needs from the outside world that involves time, threads or chance. Production uses
+ * {@link DefaultRaftRuntime}; the deterministic simulator supplies one that runs a whole cluster on one thread
+ * with virtual time, so one seed replays one run exactly.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface IRaftRuntime extends AutoCloseable {
+
+    /** The current time in milliseconds (wall-clock time in production, virtual time in the simulator). */
+    long nowMillis();
+
+    /**
+     * Runs {@code task} once after {@code delayMillis}.
+     *
+     * @return a handle that cancels the task if it has not run yet
+     */
+    Cancellable schedule(long delayMillis, Runnable task);
+
+    /** The shared pool that runs partition executors' drains and the transport dispatcher's flushes. */
+    Executor partitionPool();
+
+    /** The pool that runs {@code IWAL} writes (a few workers; writes block on syncs). */
+    Executor walWritePool();
+
+    /** The pool that runs {@code IWAL} reads (recovery, catch-up of lagging followers). */
+    Executor walReadPool();
+
+    /**
+     * A random source for one purpose, derived from the runtime's seed and {@code salt}, so that two nodes or two
+     * partitions draw different but reproducible sequences. Not thread-safe: one owner each.
+     */
+    RandomGenerator random(long salt);
+
+    /** Stops the runtime's threads; scheduled tasks that have not run are dropped. */
+    @Override
+    void close();
+
+    /** A scheduled task's handle. */
+    @FunctionalInterface
+    interface Cancellable {
+        /** Cancels the task if it has not run yet; does nothing otherwise. */
+        void cancel();
+    }
+}

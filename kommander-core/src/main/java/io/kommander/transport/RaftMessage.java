@@ -1,0 +1,74 @@
+package io.kommander.transport;
+
+import io.kommander.wal.LogEntry;
+
+import java.util.List;
+
+/**
+ * A Raft protocol message between two nodes about one partition. The sender is carried once per
+ * {@link MessageBatch}, not per message. Every message carries the sender's current term.
+ */
+public sealed interface RaftMessage {
+
+    /** The partition the message is about. */
+    int partition();
+
+    /** The sender's current term. */
+    long term();
+
+    /**
+     * A request for a vote (or, with {@code preVote}, for a non-binding pre-vote for {@code term}).
+     *
+     * @param lastLogIndex index of the candidate's last entry
+     * @param lastLogTerm  term of the candidate's last entry
+     * @param preVote      a pre-vote: the receiver changes no state
+     * @param transfer     sent after a leadership transfer's TimeoutNow: voters ignore their leader lease
+     */
+    record RequestVote(int partition, long term, long lastLogIndex, long lastLogTerm, boolean preVote,
+                       boolean transfer) implements RaftMessage {
+    }
+
+    /**
+     * The answer to a {@link RequestVote}.
+     *
+     * @param granted whether the vote (or pre-vote) was granted
+     * @param preVote whether it answers a pre-vote
+     */
+    record VoteResponse(int partition, long term, boolean granted, boolean preVote) implements RaftMessage {
+    }
+
+    /**
+     * Entries (possibly none: a heartbeat) that follow the entry at (prevLogIndex, prevLogTerm) in the leader's log.
+     *
+     * @param prevLogIndex index of the entry just before {@code entries}
+     * @param prevLogTerm  term of that entry
+     * @param entries      the entries, contiguous from prevLogIndex + 1
+     * @param leaderCommit the leader's commit index
+     * @param round        the leader's heartbeat round, echoed back for ReadIndex confirmation
+     * @param safeCompactIndex the highest index every member is known to hold durably: the receiver may compact
+     *                     up to its last checkpoint at or below it
+     */
+    record AppendLogs(int partition, long term, long prevLogIndex, long prevLogTerm, List<LogEntry> entries,
+                      long leaderCommit, long round, long safeCompactIndex) implements RaftMessage {
+        /** Canonical constructor; copies the entry list. */
+        public AppendLogs {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /**
+     * The answer to {@link AppendLogs}, sent only once what it acknowledges is durable.
+     *
+     * @param success    whether the entries were accepted
+     * @param matchIndex on success, the last index known to match the leader's log; on failure, a hint: the
+     *                   follower's last index, from which the leader probes back
+     * @param round      the round of the {@link AppendLogs} answered
+     */
+    record AppendLogsResponse(int partition, long term, boolean success, long matchIndex, long round)
+            implements RaftMessage {
+    }
+
+    /** Tells a caught-up follower to start an election now (leadership transfer). */
+    record TimeoutNow(int partition, long term) implements RaftMessage {
+    }
+}

@@ -1,0 +1,80 @@
+package io.kommander.wal;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Durable storage of every partition's Raft log and hard state on one node: the write-ahead log.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>Calls may block; Kommander calls them only from its WAL worker threads ({@code FairWalScheduler},
+ *       {@code FairReadScheduler}), never from a partition executor. Implementations must be thread-safe:
+ *       reads may run concurrently with writes.</li>
+ *   <li>{@link #write(WalBatch)} is atomic and durable: when it returns, every write in the batch (entries,
+ *       truncations, hard states, checkpoints, metadata) survives a crash or power loss, and after a crash either
+ *       the whole batch is visible or none of it is. It performs at most one sync. When it throws, nothing of the
+ *       batch may be visible later.</li>
+ *   <li>Entries are identified by (index, term). A partition's stored entries are contiguous from
+ *       {@code compactedUpTo(p).index() + 1} to {@code lastPosition(p).index()}.</li>
+ *   <li>Reads return exactly what was written; a record that fails its integrity check raises
+ *       {@link WalException} naming the partition and index. Nothing is skipped.</li>
+ * </ul>
+ *
+ * <p>A conformance kit ({@code io.kommander.wal.WalConformanceKit} in the {@code kommander-core} test-jar)
+ * checks this contract; every implementation should extend it in its own tests.
+ */
+public interface IWAL extends AutoCloseable {
+
+    /**
+     * Applies a batch atomically and makes it durable with at most one sync.
+     *
+     * @throws WalException if the batch could not be made durable (then none of it is visible), or if a write is
+     *                      inconsistent (entries not contiguous with the log)
+     */
+    void write(WalBatch batch);
+
+    /**
+     * Reads entries {@code fromIndex..toIndex} (inclusive) of a partition, stopping early once the returned
+     * entries exceed {@code maxBytes} (at least one entry is returned when any is in range).
+     *
+     * @return the entries in ascending order; empty if the range is beyond the last index
+     * @throws WalException if {@code fromIndex} is at or below the compaction point, or a record is corrupt
+     */
+    List<LogEntry> read(int partition, long fromIndex, long toIndex, long maxBytes);
+
+    /**
+     * The position of the partition's last entry; the compaction point if no entry is left, or
+     * {@link LogPosition#ZERO} for a partition never written.
+     */
+    LogPosition lastPosition(int partition);
+
+    /** The point the partition was compacted to ({@link LogPosition#ZERO} if never compacted). */
+    LogPosition compactedUpTo(int partition);
+
+    /** The partition's stored hard state, or {@link HardState#EMPTY}. */
+    HardState hardState(int partition);
+
+    /** The index of the partition's last recorded committed checkpoint, or 0. */
+    long lastCheckpoint(int partition);
+
+    /**
+     * Removes every entry at or below {@code upTo.index()} and records {@code upTo} as the compaction point.
+     * Need not sync: a crash may bring compacted entries back, never lose retained ones. A call at or below the
+     * current compaction point does nothing.
+     *
+     * @throws WalException if {@code upTo} is beyond the last index
+     */
+    void compact(int partition, LogPosition upTo);
+
+    /** The node-level metadata value stored under {@code key}, if any. */
+    Optional<byte[]> metadata(String key);
+
+    /** The ids of every partition with stored state. */
+    Set<Integer> partitions();
+
+    /** Releases the storage. Further calls fail with {@link WalException}. */
+    @Override
+    void close();
+}

@@ -1,0 +1,63 @@
+package io.kommander.wal;
+
+import io.kommander.HLCTimestamp;
+
+import java.util.Arrays;
+
+/**
+ * One immutable entry of a partition's Raft log, as replicated and stored.
+ *
+ * @param index   position in the log, from 1
+ * @param term    term of the leader that created it
+ * @param kind    what the entry is
+ * @param time    the leader's hybrid time at proposal; for COMMIT and ROLLBACK, the ticket they settle
+ * @param logType the application's type string (may be empty)
+ * @param data    the payload (may be empty, never null); treated as immutable once the entry exists
+ */
+public record LogEntry(long index, long term, EntryKind kind, HLCTimestamp time, String logType, byte[] data) {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Canonical constructor; validates positions and normalises nulls. */
+    public LogEntry {
+        if (index < 1) {
+            throw new IllegalArgumentException("index must be >= 1, was " + index);
+        }
+        if (term < 0) {
+            throw new IllegalArgumentException("term must be >= 0, was " + term);
+        }
+        if (kind == null) {
+            throw new IllegalArgumentException("kind must not be null");
+        }
+        time = time == null ? HLCTimestamp.ZERO : time;
+        logType = logType == null ? "" : logType;
+        data = data == null ? EMPTY : data;
+    }
+
+    /** Returns the same entry at another position (used when a leader assigns indices). */
+    public LogEntry at(long newIndex, long newTerm) {
+        return new LogEntry(newIndex, newTerm, kind, time, logType, data);
+    }
+
+    /** An approximate size in bytes, for batch limits. */
+    public int sizeEstimate() {
+        return 40 + logType.length() + data.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LogEntry other
+                && index == other.index && term == other.term && kind == other.kind
+                && time.equals(other.time) && logType.equals(other.logType) && Arrays.equals(data, other.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return (int) (index * 31 + term) * 17 + kind.hashCode() * 7 + Arrays.hashCode(data);
+    }
+
+    @Override
+    public String toString() {
+        return "LogEntry[" + index + "@" + term + " " + kind + " " + logType + " " + data.length + "B " + time + "]";
+    }
+}
