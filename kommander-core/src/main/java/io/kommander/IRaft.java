@@ -1,0 +1,135 @@
+package io.kommander;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A Kommander node: a member of a multi-partition Raft cluster. Create one with {@link RaftManager#builder()}.
+ *
+ * <p>Partition ids: 0 is the system partition (internal); user partitions are 1..{@link #partitionCount()}.
+ * Every method is thread-safe and non-blocking: anything that waits returns a {@link CompletableFuture}.
+ * Listeners run on the partition's executor, so they see a partition's events in order and must not block.
+ * After {@link #close()}, operations complete with {@link RaftOperationStatus#NodeClosed}.
+ */
+public interface IRaft extends AutoCloseable {
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Starts the node: the transport, the system partition and every user partition, each restoring from the WAL.
+     *
+     * @return completes when every partition has restored and the node takes part in the cluster (the first time
+     *         a cluster starts, once a quorum has agreed on the partition ranges)
+     */
+    CompletableFuture<Void> joinCluster();
+
+    /** Hands over every partition this node leads, then stops taking part; completes when done. */
+    CompletableFuture<Void> leaveCluster();
+
+    /** Stops the node and releases its threads, transport and WAL. Idempotent. */
+    @Override
+    void close();
+
+    // ---------------------------------------------------------------- writes
+
+    /**
+     * Replicates one entry and commits it automatically.
+     *
+     * @param partitionId a user partition
+     * @param type        the application's type string, delivered with the entry
+     * @param data        the payload (not copied: do not modify it afterwards)
+     * @return completes when the entry is committed (or failed: see the result's status)
+     */
+    CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data);
+
+    /**
+     * Replicates one entry; with {@code autoCommit=false} it is delivered as {@link RaftLogType#Proposed} and waits
+     * for {@link #commitLogs} or {@link #rollbackLogs} with the result's ticket.
+     */
+    CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
+                                                           boolean autoCommit);
+
+    /** Replicates several entries as one proposal with one ticket; the result carries the last entry's index. */
+    CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, List<byte[]> data,
+                                                           boolean autoCommit);
+
+    /** Commits a manual proposal: appends a commit entry that references the ticket. */
+    CompletableFuture<RaftReplicationResult> commitLogs(int partitionId, HLCTimestamp ticket);
+
+    /** Rolls back a manual proposal: appends a rollback entry that references the ticket. */
+    CompletableFuture<RaftReplicationResult> rollbackLogs(int partitionId, HLCTimestamp ticket);
+
+    /**
+     * Replicates a checkpoint marker: the application has made everything before it durable, so entries at or
+     * below it may be compacted once every member holds it.
+     */
+    CompletableFuture<RaftReplicationResult> replicateCheckpoint(int partitionId);
+
+    // ---------------------------------------------------------------- leadership and reads
+
+    /** Whether this node leads the partition, from the last known state (no executor round-trip). */
+    boolean amILeaderQuick(int partitionId);
+
+    /** Whether this node leads the partition, asked on the partition's executor. */
+    CompletableFuture<Boolean> amILeader(int partitionId);
+
+    /**
+     * Waits until the partition has a known leader.
+     *
+     * @return the leader's endpoint; fails with {@link java.util.concurrent.TimeoutException} after {@code timeout}
+     */
+    CompletableFuture<String> waitForLeader(int partitionId, Duration timeout);
+
+    /**
+     * Confirms, for a linearizable read, that this node still leads: a quorum acknowledges a heartbeat round in the
+     * current term, then this node waits until it has applied everything committed when the call arrived.
+     * Concurrent callers share a round.
+     *
+     * @return true if confirmed; false if this node does not lead (or lost leadership meanwhile)
+     */
+    CompletableFuture<Boolean> confirmLeadership(int partitionId);
+
+    /**
+     * Hands leadership of a partition this node leads to another member.
+     *
+     * @param target the member's endpoint ({@code host:port})
+     * @return the outcome: Success once the target leads
+     */
+    CompletableFuture<RaftOperationStatus> transferLeadership(int partitionId, String target);
+
+    // ---------------------------------------------------------------- routing
+
+    /**
+     * The user partition that owns a key: FNV-1a 64 of its UTF-8 bytes, mapped over the partition ranges.
+     *
+     * @throws IllegalStateException before the partition ranges are known (see {@link #joinCluster()})
+     */
+    int getPartitionKey(String key);
+
+    /** The number of user partitions (0 until known). */
+    int partitionCount();
+
+    /** This node's endpoint ({@code host:port}). */
+    String localEndpoint();
+
+    // ---------------------------------------------------------------- events
+
+    /** Subscribes to committed entries of every user partition. */
+    Subscription onReplicationReceived(ReplicationListener listener);
+
+    /** Subscribes to failures of replication listeners. */
+    Subscription onReplicationError(ReplicationErrorListener listener);
+
+    /** Subscribes to leader changes of every user partition. */
+    Subscription onLeaderChanged(LeaderChangedListener listener);
+
+    /** Subscribes to the start of each user partition's restore. */
+    Subscription onRestoreStarted(PartitionListener listener);
+
+    /** Subscribes to entries replayed during restore (already delivered before the restart). */
+    Subscription onLogRestored(LogRestoredListener listener);
+
+    /** Subscribes to the end of each user partition's restore. */
+    Subscription onRestoreFinished(PartitionListener listener);
+}

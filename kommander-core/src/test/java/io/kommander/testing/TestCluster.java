@@ -1,0 +1,302 @@
+package io.kommander.testing;
+
+import io.kommander.RaftConfiguration;
+import io.kommander.RaftLog;
+import io.kommander.RaftManager;
+import io.kommander.RaftReplicationResult;
+import io.kommander.discovery.StaticDiscovery;
+import io.kommander.transport.IRaftTransport;
+import io.kommander.transport.InMemoryNetwork;
+import io.kommander.wal.IWAL;
+import io.kommander.wal.InMemoryWAL;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An in-process cluster of real {@link RaftManager}s for tests: fast timings, pluggable WAL and transport
+ * (in-memory by default), and a record of every delivery per node and partition. Published in the test-jar so the
+ * RocksDB and Netty modules rerun the same scenarios.
+ */
+public final class TestCluster implements AutoCloseable {
+
+    /** Creates one node's WAL; called again on restart with the previous (closed) WAL, or null the first time. */
+    public interface WalFactory {
+        IWAL open(int node, IWAL previous);
+    }
+
+    /** Creates one node's transport. */
+    public interface TransportFactory {
+        IRaftTransport create(int node);
+    }
+
+    /** Default timeout of waits. */
+    public static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final int size;
+    private final int partitions;
+    private final int basePort;
+    private final WalFactory walFactory;
+    private final TransportFactory transportFactory;
+    private final UnaryOperator<RaftConfiguration.Builder> tuning;
+    private final InMemoryNetwork network = new InMemoryNetwork(7);
+    private final RaftManager[] nodes;
+    private final IWAL[] wals;
+    /** deliveries.get(node).get(partition): entries delivered through onReplicationReceived, per node lifetime. */
+    private final List<Map<Integer, List<RaftLog>>> deliveries = new ArrayList<>();
+    private final List<Map<Integer, List<RaftLog>>> restored = new ArrayList<>();
+
+    private TestCluster(int size, int partitions, int basePort, WalFactory walFactory,
+                        TransportFactory transportFactory, UnaryOperator<RaftConfiguration.Builder> tuning) {
+        this.size = size;
+        this.partitions = partitions;
+        this.basePort = basePort;
+        this.walFactory = walFactory;
+        this.transportFactory = transportFactory != null ? transportFactory : n -> network.transport();
+        this.tuning = tuning;
+        this.nodes = new RaftManager[size];
+        this.wals = new IWAL[size];
+        for (int i = 0; i < size; i++) {
+            deliveries.add(new ConcurrentHashMap<>());
+            restored.add(new ConcurrentHashMap<>());
+        }
+    }
+
+    /** A cluster on the in-memory transport and in-memory WALs. */
+    public static TestCluster inMemory(int size, int partitions) {
+        return builder(size, partitions).build();
+    }
+
+    /** A builder for a cluster of {@code size} nodes and {@code partitions} user partitions. */
+    public static Builder builder(int size, int partitions) {
+        return new Builder(size, partitions);
+    }
+
+    /** Configures a {@link TestCluster}. */
+    public static final class Builder {
+        private final int size;
+        private final int partitions;
+        private int basePort = 9100;
+        private WalFactory walFactory = (node, previous) -> previous == null ? new InMemoryWAL()
+                : ((InMemoryWAL) previous).reopen();
+        private TransportFactory transportFactory;
+        private UnaryOperator<RaftConfiguration.Builder> tuning = UnaryOperator.identity();
+
+        private Builder(int size, int partitions) {
+            this.size = size;
+            this.partitions = partitions;
+        }
+
+        /** The first node's port; node i uses basePort + i. */
+        public Builder basePort(int port) {
+            this.basePort = port;
+            return this;
+        }
+
+        /** How each node's WAL is opened (and reopened on restart). */
+        public Builder wal(WalFactory factory) {
+            this.walFactory = factory;
+            return this;
+        }
+
+        /** How each node's transport is created (default: the cluster's in-memory network). */
+        public Builder transport(TransportFactory factory) {
+            this.transportFactory = factory;
+            return this;
+        }
+
+        /** Extra configuration applied to every node. */
+        public Builder tuning(UnaryOperator<RaftConfiguration.Builder> tuning) {
+            this.tuning = tuning;
+            return this;
+        }
+
+        /** Builds the cluster (not started). */
+        public TestCluster build() {
+            return new TestCluster(size, partitions, basePort, walFactory, transportFactory, tuning);
+        }
+    }
+
+    /** The in-memory network (for fault injection). */
+    public InMemoryNetwork network() {
+        return network;
+    }
+
+    /** Node i's endpoint. */
+    public String endpoint(int node) {
+        return "127.0.0.1:" + (basePort + node);
+    }
+
+    /** Node i (may be null while stopped). */
+    public RaftManager node(int node) {
+        return nodes[node];
+    }
+
+    /** The number of nodes. */
+    public int size() {
+        return size;
+    }
+
+    /** Starts every node and waits until each has joined. */
+    public TestCluster start() {
+        for (int i = 0; i < size; i++) {
+            startNode(i);
+        }
+        for (int i = 0; i < size; i++) {
+            nodes[i].joinCluster().orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+        }
+        return this;
+    }
+
+    /** Creates and starts node i (without waiting for it to join). */
+    public RaftManager startNode(int node) {
+        List<String> peers = new ArrayList<>();
+        for (int j = 0; j < size; j++) {
+            if (j != node) {
+                peers.add(endpoint(j));
+            }
+        }
+        RaftConfiguration.Builder config = RaftConfiguration.builder()
+                .nodeId(node + 1)
+                .port(basePort + node)
+                .initialPartitions(partitions)
+                .heartbeatIntervalMillis(25)
+                .electionTimeoutMillis(150, 300)
+                .electionSeed(1000 + node)
+                .executorPoolSize(2)
+                .walReadWorkers(1)
+                .walWriteWorkers(1)
+                .proposalTimeoutMillis(5_000);
+        wals[node] = walFactory.open(node, wals[node]);
+        RaftManager manager = RaftManager.builder()
+                .configuration(tuning.apply(config).build())
+                .wal(wals[node])
+                .transport(transportFactory.create(node))
+                .discovery(StaticDiscovery.of(peers))
+                .build();
+        Map<Integer, List<RaftLog>> delivered = deliveries.get(node);
+        Map<Integer, List<RaftLog>> replayed = restored.get(node);
+        delivered.clear();
+        replayed.clear();
+        manager.onReplicationReceived((p, log) -> {
+            delivered.computeIfAbsent(p, k -> new CopyOnWriteArrayList<>()).add(log);
+            return true;
+        });
+        manager.onLogRestored((p, log) -> replayed.computeIfAbsent(p, k -> new CopyOnWriteArrayList<>()).add(log));
+        nodes[node] = manager;
+        manager.joinCluster();
+        return manager;
+    }
+
+    /** Stops node i (its WAL survives for a restart). */
+    public void stopNode(int node) {
+        RaftManager manager = nodes[node];
+        nodes[node] = null;
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    /** Stops then restarts node i from its WAL and waits until it has joined. */
+    public RaftManager restartNode(int node) {
+        stopNode(node);
+        RaftManager manager = startNode(node);
+        manager.joinCluster().orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+        return manager;
+    }
+
+    /** Entries node i delivered for a partition in this lifetime. */
+    public List<RaftLog> delivered(int node, int partition) {
+        return List.copyOf(deliveries.get(node).getOrDefault(partition, List.of()));
+    }
+
+    /** Entries node i replayed through onLogRestored for a partition in this lifetime. */
+    public List<RaftLog> restored(int node, int partition) {
+        return List.copyOf(restored.get(node).getOrDefault(partition, List.of()));
+    }
+
+    /** Restored then delivered entries of node i: the whole committed history it has seen. */
+    public List<RaftLog> history(int node, int partition) {
+        List<RaftLog> all = new ArrayList<>(restored(node, partition));
+        all.addAll(delivered(node, partition));
+        return all;
+    }
+
+    /** Waits until some running node leads the partition and returns its index. */
+    public int awaitLeader(int partition) {
+        int[] found = {-1};
+        await().atMost(WAIT).until(() -> {
+            found[0] = leaderOf(partition);
+            return found[0] >= 0;
+        });
+        return found[0];
+    }
+
+    /** The running node that believes it leads the partition with a ready barrier, or -1. */
+    public int leaderOf(int partition) {
+        for (int i = 0; i < size; i++) {
+            if (nodes[i] != null && nodes[i].amILeaderQuick(partition)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Writes a payload through the current leader, retrying through a new leader on failure, until it succeeds.
+     */
+    public RaftReplicationResult write(int partition, String payload) {
+        RaftReplicationResult[] result = new RaftReplicationResult[1];
+        await().atMost(WAIT).until(() -> {
+            int leader = leaderOf(partition);
+            if (leader < 0) {
+                return false;
+            }
+            result[0] = nodes[leader].replicateLogs(partition, "test", payload.getBytes(StandardCharsets.UTF_8))
+                    .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            return result[0].success();
+        });
+        return result[0];
+    }
+
+    /** Partition ids 1..partitions. */
+    public int partitions() {
+        return partitions;
+    }
+
+    /** Reads a delivered payload as text. */
+    public static String text(RaftLog log) {
+        return new String(log.data(), StandardCharsets.UTF_8);
+    }
+
+    /** Node indices in 0..size-1 other than the given ones. */
+    public List<Integer> others(int... excluded) {
+        List<Integer> result = new ArrayList<>();
+        outer:
+        for (int i = 0; i < size; i++) {
+            for (int e : excluded) {
+                if (e == i) {
+                    continue outer;
+                }
+            }
+            result.add(i);
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < size; i++) {
+            stopNode(i);
+        }
+        network.close();
+    }
+}
