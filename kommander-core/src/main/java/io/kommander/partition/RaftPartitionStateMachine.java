@@ -175,6 +175,9 @@ public final class RaftPartitionStateMachine {
         if (!restored) {
             return;
         }
+        if (transferTarget != null && now >= transferDeadline) {
+            finishTransfer(RaftOperationStatus.ProposalTimeout);
+        }
         if (role == RaftRole.LEADER) {
             tickLeader();
         } else if (now >= electionDeadline) {
@@ -555,15 +558,13 @@ public final class RaftPartitionStateMachine {
         for (long request : reads.takeAll()) {
             ready.statusCompletions.add(new Ready.StatusCompletion(request, RaftOperationStatus.NodeIsNotLeader));
         }
-        if (transferTarget != null) {
-            boolean handedOver = transferTarget.equals(leader);
-            ready.statusCompletions.add(new Ready.StatusCompletion(transferRequest,
-                    handedOver ? RaftOperationStatus.Success : RaftOperationStatus.Errored));
-            transferTarget = null;
-        }
+        // A transfer in progress completes when the next leader becomes known (see setLeader).
     }
 
     private void becomeLeader() {
+        if (transferTarget != null) {
+            finishTransfer(RaftOperationStatus.Errored);
+        }
         role = RaftRole.LEADER;
         setLeader(self);
         progress.clear();
@@ -583,7 +584,16 @@ public final class RaftPartitionStateMachine {
         if (newLeader == null ? leader != null : !newLeader.equals(leader)) {
             leader = newLeader;
             ready.leaderChanged = true;
+            if (transferTarget != null && newLeader != null && !newLeader.equals(self)) {
+                finishTransfer(newLeader.equals(transferTarget) ? RaftOperationStatus.Success
+                        : RaftOperationStatus.Errored);
+            }
         }
+    }
+
+    private void finishTransfer(RaftOperationStatus status) {
+        ready.statusCompletions.add(new Ready.StatusCompletion(transferRequest, status));
+        transferTarget = null;
     }
 
     // ------------------------------------------------------------------ leader
@@ -649,11 +659,6 @@ public final class RaftPartitionStateMachine {
         }
         for (ProposalTracker.Pending expired : proposals.takeExpired(now)) {
             fail(expired.requestId(), RaftOperationStatus.ProposalTimeout);
-        }
-        if (transferTarget != null && now >= transferDeadline) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(transferRequest,
-                    RaftOperationStatus.ProposalTimeout));
-            transferTarget = null;
         }
     }
 

@@ -1,0 +1,14 @@
+package io.kommander.wal;
+
+import io.kommander.HLCTimestamp;
+
+/** Timestamps for test entries. */
+public final class HLCTimestampFixture {
+    private HLCTimestampFixture() {
+    }
+
+    /** A distinct timestamp per number. */
+    public static HLCTimestamp at(long n) {
+        return new HLCTimestamp(1_000 + n, n);
+    }
+}
