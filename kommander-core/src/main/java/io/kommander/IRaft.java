@@ -39,7 +39,8 @@ public interface IRaft extends AutoCloseable {
      * @param partitionId a user partition
      * @param type        the application's type string, delivered with the entry
      * @param data        the payload (not copied: do not modify it afterwards)
-     * @return completes when the entry is committed (or failed: see the result's status)
+     * @return completes when the entry is committed and delivered on this node (or failed: see the result's
+     *         status)
      */
     CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data);
 

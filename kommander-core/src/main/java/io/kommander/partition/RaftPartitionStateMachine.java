@@ -777,12 +777,6 @@ public final class RaftPartitionStateMachine {
                 || plantedBugs.contains(PlantedBug.COMMIT_OLD_TERM_BY_COUNTING);
         if (candidate > commitIndex && currentTerm) {
             advanceCommit(candidate);
-            for (ProposalTracker.Pending done : proposals.takeCommitted(commitIndex)) {
-                RaftReplicationResult result = log.termAt(done.lastIndex()) == done.term()
-                        ? RaftReplicationResult.success(done.ticket(), done.lastIndex())
-                        : RaftReplicationResult.failure(RaftOperationStatus.LeaderInOldTerm, null);
-                ready.completions.add(new Ready.Completion(done.requestId(), result));
-            }
             appendPending = true;
         }
     }
@@ -900,6 +894,13 @@ public final class RaftPartitionStateMachine {
             if (delivery != null) {
                 ready.deliveries.add(delivery);
             }
+        }
+        // Writes complete once applied here, so a caller that sees success can read its write on this node.
+        for (ProposalTracker.Pending done : proposals.takeCommitted(appliedIndex)) {
+            RaftReplicationResult result = log.termAt(done.lastIndex()) == done.term()
+                    ? RaftReplicationResult.success(done.ticket(), done.lastIndex())
+                    : RaftReplicationResult.failure(RaftOperationStatus.LeaderInOldTerm, null);
+            ready.completions.add(new Ready.Completion(done.requestId(), result));
         }
         completeReads();
         maybeStartReadRound();
