@@ -732,8 +732,11 @@ public final class RaftPartitionStateMachine {
             pr.matchIndex = Math.max(pr.matchIndex, response.matchIndex());
             pr.nextIndex = Math.max(pr.nextIndex, pr.matchIndex + 1);
             pr.inflights.freeThrough(pr.matchIndex);
-            if (pr.state == FollowerProgress.State.PROBE) {
+            if (pr.state == FollowerProgress.State.PROBE && pr.matchIndex >= pr.nextIndex - 1) {
+                // The probe itself was accepted (a heartbeat ack below it proves less): start pipelining.
                 pr.becomeReplicate();
+            } else if (pr.state == FollowerProgress.State.PROBE) {
+                pr.probeSent = false;
             }
             pr.ackedRound = Math.max(pr.ackedRound, response.round());
             if (reads.acknowledge(from, response.round(), quorum)) {
