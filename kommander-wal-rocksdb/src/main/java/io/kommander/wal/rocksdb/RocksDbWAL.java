@@ -61,6 +61,8 @@ public final class RocksDbWAL implements IWAL {
     /**
      * Opens the WAL in {@code folder} with default settings, creating the folder if it is missing.
      *
+     * @param folder the WAL's folder; one WAL per node
+     * @return the open WAL; close it when done
      * @throws WalException if the folder is locked by another process, holds something other than a Kommander
      *                      WAL, uses a newer on-disk format, or holds a damaged record
      */
@@ -68,7 +70,12 @@ public final class RocksDbWAL implements IWAL {
         return builder(folder).open();
     }
 
-    /** A builder for a WAL in {@code folder}, to share a block cache or tune memory. */
+    /**
+     * A builder for a WAL in {@code folder}, to share a block cache or tune memory.
+     *
+     * @param folder the WAL's folder; one WAL per node
+     * @return a builder with default settings
+     */
     public static RocksDbWALBuilder builder(Path folder) {
         return new RocksDbWALBuilder(folder);
     }

@@ -42,6 +42,9 @@ public final class RocksDbWALBuilder {
     /**
      * Number of log column families (shards) of a new folder; partition {@code p} lives in shard
      * {@code p mod shards}. Ignored when the folder exists: its format record fixes the count. Default 8.
+     *
+     * @param shards the shard count, 1..1024
+     * @return this builder
      */
     public RocksDbWALBuilder shards(int shards) {
         if (shards < 1 || shards > 1024) {
@@ -54,13 +57,19 @@ public final class RocksDbWALBuilder {
     /**
      * A block cache shared with the host application (owned by the caller). When absent, the WAL creates its
      * own LRU cache of {@link #blockCacheBytes(long)}.
+     *
+     * @param sharedCache the host's cache, closed by the host after the WAL
+     * @return this builder
      */
     public RocksDbWALBuilder blockCache(Cache sharedCache) {
         this.blockCache = Objects.requireNonNull(sharedCache, "sharedCache");
         return this;
     }
 
-    /** Capacity of the WAL's own block cache when none is passed in. Default 64 MiB. */
+    /** Capacity of the WAL's own block cache when none is passed in. Default 64 MiB. *
+     * @param bytes capacity in bytes, > 0
+     * @return this builder
+     */
     public RocksDbWALBuilder blockCacheBytes(long bytes) {
         this.blockCacheBytes = positive(bytes, "blockCacheBytes");
         return this;
@@ -70,19 +79,28 @@ public final class RocksDbWALBuilder {
      * A write-buffer manager shared with the host application (owned by the caller): it bounds the memtable
      * memory of every column family, however many there are. When absent, the WAL creates one of
      * {@link #writeBufferBytes(long)}, charged to the block cache and allowed to stall writes at its limit.
+     *
+     * @param sharedManager the host's manager, closed by the host after the WAL
+     * @return this builder
      */
     public RocksDbWALBuilder writeBufferManager(WriteBufferManager sharedManager) {
         this.writeBufferManager = Objects.requireNonNull(sharedManager, "sharedManager");
         return this;
     }
 
-    /** Total memtable memory of the WAL's own write-buffer manager. Default 64 MiB. */
+    /** Total memtable memory of the WAL's own write-buffer manager. Default 64 MiB. *
+     * @param bytes budget in bytes, > 0
+     * @return this builder
+     */
     public RocksDbWALBuilder writeBufferBytes(long bytes) {
         this.writeBufferBytes = positive(bytes, "writeBufferBytes");
         return this;
     }
 
-    /** Size at which one shard's memtable is flushed to disk. Default 16 MiB. */
+    /** Size at which one shard's memtable is flushed to disk. Default 16 MiB. *
+     * @param bytes memtable size in bytes, > 0
+     * @return this builder
+     */
     public RocksDbWALBuilder memtableBytes(long bytes) {
         this.memtableBytes = positive(bytes, "memtableBytes");
         return this;
@@ -91,6 +109,9 @@ public final class RocksDbWALBuilder {
     /**
      * Entry records at least this large are kept in blob files rather than in the LSM tree, so compactions move
      * only their small references. 0 keeps every record in the tree. Default 4 KiB.
+     *
+     * @param bytes smallest record size kept in blob files, or 0 for none
+     * @return this builder
      */
     public RocksDbWALBuilder blobThresholdBytes(long bytes) {
         if (bytes < 0) {
@@ -103,6 +124,9 @@ public final class RocksDbWALBuilder {
     /**
      * After this many entries of a partition are removed by {@link RocksDbWAL#compact}, the removed key range is
      * compacted in the background to drop the deleted data and its range tombstones. Default 4096.
+     *
+     * @param entries deleted entries per partition that trigger a range compaction, > 0
+     * @return this builder
      */
     public RocksDbWALBuilder compactionTriggerEntries(long entries) {
         this.compactionTriggerEntries = positive(entries, "compactionTriggerEntries");
@@ -112,6 +136,9 @@ public final class RocksDbWALBuilder {
     /**
      * Whether opening reads and checks every stored record (checksum and contiguity), rather than only each
      * partition's first and last entry and the state records. Off by default: it reads the whole log.
+     *
+     * @param verify true to check every record when opening
+     * @return this builder
      */
     public RocksDbWALBuilder verifyEveryRecordOnOpen(boolean verify) {
         this.verifyEveryRecordOnOpen = verify;
@@ -120,6 +147,8 @@ public final class RocksDbWALBuilder {
 
     /**
      * Opens the WAL, creating the folder if it is missing.
+     *
+     * @return the open WAL; close it when done
      *
      * @throws io.kommander.wal.WalException if the folder is locked, foreign, of a newer format, or damaged
      */
