@@ -436,6 +436,14 @@ public abstract class WalConformanceKit {
     }
 
     @Test
+    void compactionOfANeverWrittenPartitionThrows() {
+        IWAL wal = wal();
+
+        assertThatThrownBy(() -> wal.compact(9, new LogPosition(3, 1))).isInstanceOf(WalException.class);
+        assertThat(wal.compactedUpTo(9)).isEqualTo(LogPosition.ZERO);
+    }
+
+    @Test
     void compactionAtOrBelowTheCurrentPointIsANoOp() {
         IWAL wal = wal();
         append(wal, 1, 1, 10, 1);
