@@ -63,7 +63,7 @@ public final class MessageCodec {
      */
     public static MessageBatch decode(ByteBuf in, String from) {
         WireReader reader = new WireReader(in);
-        int count = reader.length(reader.remaining() / MIN_MESSAGE_BYTES, "message count");
+        int count = reader.length(MIN_MESSAGE_BYTES, "message count");
         List<RaftMessage> messages = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             messages.add(readMessage(reader));
@@ -181,7 +181,7 @@ public final class MessageCodec {
         long leaderCommit = in.varLong();
         long round = in.varLong();
         long safeCompactIndex = in.varLong();
-        int count = in.length(in.remaining() / MIN_ENTRY_BYTES, "entry count");
+        int count = in.length(MIN_ENTRY_BYTES, "entry count");
         List<LogEntry> entries = new ArrayList<>(count);
         long expectedIndex = prevLogIndex + 1;
         long previousTerm = term;

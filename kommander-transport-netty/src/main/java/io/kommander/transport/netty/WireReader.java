@@ -62,9 +62,13 @@ final class WireReader {
         return (n >>> 1) ^ -(n & 1);
     }
 
-    /** A count or length: a varint in 0..{@code max}, where {@code max} bounds what the frame can still hold. */
-    int length(int max, String what) {
+    /**
+     * A count or length: a varint no larger than the bytes left after it divided by {@code minBytesEach}, the
+     * fewest bytes each counted item takes (1 for a byte length).
+     */
+    int length(int minBytesEach, String what) {
         int length = varInt();
+        int max = remaining() / minBytesEach;
         if (length < 0 || length > max) {
             throw malformed(what + " " + Integer.toUnsignedString(length) + " exceeds the " + max
                     + " the frame can hold");
@@ -73,7 +77,7 @@ final class WireReader {
     }
 
     String string(String what) {
-        int length = length(remaining(), what + " length");
+        int length = length(1, what + " length");
         String value = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
         in.skipBytes(length);
         return value;
@@ -81,7 +85,7 @@ final class WireReader {
 
     /** A length-prefixed byte array: the one copy of a payload that decoding makes. */
     byte[] bytes(String what) {
-        byte[] value = new byte[length(remaining(), what + " length")];
+        byte[] value = new byte[length(1, what + " length")];
         in.readBytes(value);
         return value;
     }
