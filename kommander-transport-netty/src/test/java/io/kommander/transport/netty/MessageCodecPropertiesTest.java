@@ -24,7 +24,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class MessageCodecProperties {
+class MessageCodecPropertiesTest {
 
     @Property(tries = 2000)
     void anyBatchRoundTripsAndItsSizeIsExact(@ForAll("batches") List<RaftMessage> messages) {
