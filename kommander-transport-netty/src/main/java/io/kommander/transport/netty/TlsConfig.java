@@ -87,11 +87,11 @@ public final class TlsConfig {
         }
     }
 
-    /** Trusts the CA but presents no certificate: peers that require mutual authentication refuse it (tests). */
-    private record TrustOnly(Path trusted) implements Material {
+    /** Serves like {@code base} but connects without a client certificate, which peers refuse (tests only). */
+    private record NoClientCertificate(Material base, Path trusted) implements Material {
         @Override
-        public SslContextBuilder server() {
-            throw new IllegalStateException("a node without a certificate cannot accept TLS connections");
+        public SslContextBuilder server() throws IOException, GeneralSecurityException {
+            return base.server();
         }
 
         @Override
@@ -145,10 +145,10 @@ public final class TlsConfig {
         return new TlsConfig(new Stores(keyStore, keyPassword.clone(), trustStore, trustPassword.clone()), false);
     }
 
-    /** A client that trusts {@code trustedCa} but has no certificate of its own; for tests of refusal. */
-    static TlsConfig withoutCertificate(Path trustedCa) {
+    /** A copy whose connections present no client certificate, trusting {@code trustedCa}; for refusal tests. */
+    TlsConfig withoutClientCertificate(Path trustedCa) {
         requireFile(trustedCa, "trusted CA");
-        return new TlsConfig(new TrustOnly(trustedCa), false);
+        return new TlsConfig(new NoClientCertificate(material, trustedCa), hostnameVerification);
     }
 
     /** A copy that does (or does not) check that a server's certificate names the host it was reached at. */
