@@ -6,6 +6,7 @@ package io.kommander.transport.netty;
  */
 public final class ProtocolException extends RuntimeException {
 
+    /** The reason the connection is closed with. */
     private final CloseReason reason;
 
     /**

@@ -101,6 +101,20 @@ class NettyTransportTest {
     }
 
     @Test
+    void aDeadPeerIsRetriedWithBackOffNotInATightLoop() {
+        String dead = FreePorts.loopbackEndpoint();
+        try (TestNode a = TestNode.start(1)) {
+            a.transport.send(dead, new MessageBatch(a.endpoint, List.of(new TimeoutNow(0, 1))));
+            await().atMost(WAIT).until(() -> a.metrics().connectFailures() >= 4);
+            // Back-off of 20 ms doubling to 200 ms (each wait at least half of that): a few attempts a second.
+            long before = a.metrics().connectAttempts();
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                    .until(() -> a.metrics().connectAttempts() - before <= 25);
+            assertThat(a.metrics().outboundHandshakes()).isZero();
+        }
+    }
+
+    @Test
     void closeEndsEveryThreadAndIsIdempotent() {
         TestNode a = TestNode.start(1);
         TestNode b = TestNode.start(2);

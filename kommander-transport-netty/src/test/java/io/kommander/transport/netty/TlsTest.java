@@ -58,6 +58,26 @@ class TlsTest {
     }
 
     @Test
+    void aCertificateOfAnotherCaPresentedAnywayFailsValidation() throws Exception {
+        try (TestNode node = TestNode.start(2, b -> b.tls(node2KeyStore()))) {
+            javax.net.ssl.SSLContext context = ForcedCertificateClient.context(fixture("node3-b.pem"),
+                    fixture("node3-b.key"));
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                    .createSocket("127.0.0.1", io.kommander.discovery.Endpoints.parsePort(node.endpoint))) {
+                socket.setSoTimeout(10_000);
+                socket.startHandshake();
+                // With TLS 1.3 the client may finish before the server has judged its certificate: read the verdict.
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> socket.getInputStream().read())
+                        .isInstanceOf(java.io.IOException.class);
+            } catch (javax.net.ssl.SSLException expected) {
+                // refused during the handshake itself
+            }
+            await().atMost(WAIT).until(() -> node.metrics().closed(CloseReason.TLS_FAILURE) == 1);
+            assertThat(node.metrics().inboundHandshakes()).isZero();
+        }
+    }
+
+    @Test
     void aPeerWithoutACertificateIsRefused() {
         assertRefusedByTls(node1Pem().withoutClientCertificate(fixture("ca-a.pem")));
     }
