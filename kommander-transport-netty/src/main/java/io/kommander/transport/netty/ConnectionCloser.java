@@ -3,6 +3,7 @@ package io.kommander.transport.netty;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ final class ConnectionCloser {
             log(channel, reason, detail, null);
             channel.writeAndFlush(farewell).addListener(ChannelFutureListener.CLOSE);
         } else {
-            io.netty.util.ReferenceCountUtil.release(farewell);
+            ReferenceCountUtil.release(farewell);
         }
     }
 

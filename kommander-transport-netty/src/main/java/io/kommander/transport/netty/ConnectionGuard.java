@@ -1,9 +1,11 @@
 package io.kommander.transport.netty;
 
+import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
@@ -12,7 +14,7 @@ import java.io.IOException;
  * The last handler of every pipeline: nothing passes it. It turns every exception and every failed TLS handshake
  * into a closure with a {@link CloseReason}, and releases any message nobody consumed. Stateless and sharable.
  */
-@io.netty.channel.ChannelHandler.Sharable
+@Sharable
 final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
     private final ConnectionCloser closer;
@@ -40,11 +42,11 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         if (event instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
             closer.close(ctx.channel(), CloseReason.TLS_FAILURE, "TLS handshake failed: " + tls.cause(), null);
         }
-        io.netty.util.ReferenceCountUtil.release(event);
+        ReferenceCountUtil.release(event);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        io.netty.util.ReferenceCountUtil.release(msg);
+        ReferenceCountUtil.release(msg);
     }
 }

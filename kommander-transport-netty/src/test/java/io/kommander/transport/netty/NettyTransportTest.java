@@ -93,7 +93,8 @@ class NettyTransportTest {
             try (TestNode restarted = TestNode.start(2, TestNode.CLUSTER, b.endpoint, x -> x)) {
                 await().atMost(WAIT).untilAsserted(() -> {
                     a.send(restarted, new TimeoutNow(1, 2));
-                    assertThat(restarted.receivedMessages()).contains(new TimeoutNow(1, 2));
+                    assertThat(restarted.receivedMessages()).as(() -> "sender " + a.metrics() + "\nrestarted "
+                            + restarted.metrics()).contains(new TimeoutNow(1, 2));
                 });
                 assertThat(a.metrics().outboundHandshakes()).isGreaterThanOrEqualTo(2);
             }

@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * A started {@link NettyTransport} on a free loopback port that records every batch it receives. Settings are
- * short so tests run fast: 20..200 ms back-off, 1 s handshake timeout, one I/O thread, a thread prefix of its own.
+ * short so tests run fast: 20..200 ms back-off, 3 s handshake timeout, one I/O thread, a thread prefix of its own.
  */
 final class TestNode implements AutoCloseable {
 
@@ -42,7 +42,7 @@ final class TestNode implements AutoCloseable {
         NettyTransport transport = settings.apply(NettyTransport.builder()
                 .ioThreads(1)
                 .threadNamePrefix(prefix)
-                .handshakeTimeout(Duration.ofSeconds(1))
+                .handshakeTimeout(Duration.ofSeconds(3))
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)))
                 .build();
         TestNode node = new TestNode(endpoint, prefix, transport);
