@@ -7,20 +7,29 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 
-/** The listening socket of a transport: accepts peers and sets up their pipelines. */
+/**
+ * The listening socket of a transport: accepts peers, sets up their pipelines, and keeps track of the accepted
+ * connections so that {@link #close()} can close them itself (shutting the event loops down alone did not always
+ * close an accepted socket, which left the peer writing into a dead connection).
+ */
 final class NettyServer {
 
     private static final int BACKLOG = 1024;
 
     private final Channel channel;
+    private final ChannelGroup accepted;
 
-    private NettyServer(Channel channel) {
+    private NettyServer(Channel channel, ChannelGroup accepted) {
         this.channel = channel;
+        this.accepted = accepted;
     }
 
     /**
@@ -30,6 +39,8 @@ final class NettyServer {
      */
     static NettyServer bind(IoResources io, PipelineFactory pipelines, NettyTransportOptions options, String host,
                             int port) {
+        // Closed channels leave the group by themselves; the immediate executor starts no thread.
+        ChannelGroup accepted = new DefaultChannelGroup("kommander-accepted", ImmediateEventExecutor.INSTANCE);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(io.group())
                 .channel(io.serverChannel())
@@ -42,6 +53,7 @@ final class NettyServer {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        accepted.add(ch);
                         pipelines.initServer(ch);
                     }
                 });
@@ -52,7 +64,7 @@ final class NettyServer {
             throw new UncheckedIOException(message,
                     cause instanceof IOException io0 ? io0 : new IOException(message, cause));
         }
-        return new NettyServer(bound.channel());
+        return new NettyServer(bound.channel(), accepted);
     }
 
     /** The port actually bound. */
@@ -60,8 +72,9 @@ final class NettyServer {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
-    /** Stops accepting; accepted connections are closed with the event loops. */
+    /** Stops accepting, then closes every accepted connection and waits until they are closed. */
     void close() {
         channel.close().awaitUninterruptibly();
+        accepted.close().awaitUninterruptibly();
     }
 }

@@ -83,6 +83,18 @@ class NettyTransportTest {
     }
 
     @Test
+    void closingANodeClosesTheConnectionsItAcceptedSoPeersNoticeAtOnce() {
+        try (TestNode a = TestNode.start(1)) {
+            TestNode b = TestNode.start(2);
+            a.send(b, new TimeoutNow(1, 1));
+            await().atMost(WAIT).until(() -> b.received.size() == 1);
+            b.close();
+            // A sees its connection end and starts reconnecting (to nobody), without sending anything more.
+            await().atMost(WAIT).until(() -> a.metrics().connectAttempts() >= 2);
+        }
+    }
+
+    @Test
     void reconnectsAfterThePeerRestarts() {
         try (TestNode a = TestNode.start(1)) {
             TestNode b = TestNode.start(2);
