@@ -1,0 +1,2 @@
+/** JMH benchmarks of the Netty transport: codec throughput and loopback throughput beside a raw socket. */
+package io.kommander.bench.transport;

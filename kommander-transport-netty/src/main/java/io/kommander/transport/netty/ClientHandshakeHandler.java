@@ -1,0 +1,103 @@
+package io.kommander.transport.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The client side of the handshake on an outbound connection: sends HELLO as soon as the connection is up (TLS
+ * holds it until its own handshake is done), then expects WELCOME, within the handshake timeout. A REFUSE is
+ * logged with the server's explanation. After WELCOME the server has nothing more to say, so any further frame is
+ * a protocol error. Confined to the channel's event loop.
+ */
+final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
+
+    private final Handshake self;
+    private final String peerEndpoint;
+    private final long timeoutMillis;
+    private final TransportMetrics metrics;
+    private final ConnectionCloser closer;
+    private final Consumer<Channel> onReady;
+    private ScheduledFuture<?> timeout;
+    private boolean ready;
+
+    ClientHandshakeHandler(Handshake self, String peerEndpoint, long timeoutMillis, TransportMetrics metrics,
+                           ConnectionCloser closer, Consumer<Channel> onReady) {
+        this.self = self;
+        this.peerEndpoint = peerEndpoint;
+        this.timeoutMillis = timeoutMillis;
+        this.metrics = metrics;
+        this.closer = closer;
+        this.onReady = onReady;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        timeout = ctx.executor().schedule(() -> closer.close(ctx.channel(), CloseReason.HANDSHAKE_TIMEOUT,
+                "peer " + peerEndpoint + " did not complete the handshake within " + timeoutMillis + " ms", null),
+                timeoutMillis, TimeUnit.MILLISECONDS);
+        ctx.writeAndFlush(self.frame(ctx.alloc(), FrameType.HELLO));
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        try {
+            if (!ConnectionCloser.isClosing(ctx.channel())) {
+                read(ctx, new WireReader(frame));
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void read(ChannelHandlerContext ctx, WireReader in) {
+        int type = in.u8();
+        if (ready) {
+            throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "peer " + peerEndpoint
+                    + " sent frame type " + type + " after the handshake");
+        }
+        switch (type) {
+            case FrameType.WELCOME -> welcome(ctx, in);
+            case FrameType.REFUSE -> {
+                Refusal refusal = Refusal.read(in);
+                closer.close(ctx.channel(), CloseReason.REFUSED_BY_PEER, "peer " + peerEndpoint
+                        + " refused the handshake (" + refusal.reason() + ", it speaks protocol version "
+                        + refusal.supportedVersion() + "): " + refusal.message(), null);
+            }
+            default -> throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "expected WELCOME or REFUSE from "
+                    + peerEndpoint + ", got frame type " + type);
+        }
+    }
+
+    private void welcome(ChannelHandlerContext ctx, WireReader in) {
+        int version = Handshake.readVersion(in);
+        if (version != self.version()) {
+            throw new ProtocolException(CloseReason.WRONG_VERSION, "peer " + peerEndpoint
+                    + " accepted with protocol version " + version + "; this node speaks " + self.version());
+        }
+        Handshake peer = Handshake.readIdentity(in, version);
+        if (!peer.clusterId().equals(self.clusterId())) {
+            throw new ProtocolException(CloseReason.WRONG_CLUSTER, "peer " + peerEndpoint + " belongs to cluster '"
+                    + peer.clusterId() + "', this node to cluster '" + self.clusterId() + "'");
+        }
+        timeout.cancel(false);
+        ready = true;
+        metrics.outboundHandshake();
+        onReady.accept(ctx.channel());
+    }
+}

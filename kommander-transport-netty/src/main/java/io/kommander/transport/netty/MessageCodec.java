@@ -1,0 +1,234 @@
+package io.kommander.transport.netty;
+
+import io.kommander.HLCTimestamp;
+import io.kommander.transport.MessageBatch;
+import io.kommander.transport.RaftMessage;
+import io.kommander.transport.RaftMessage.AppendLogs;
+import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.transport.RaftMessage.RequestVote;
+import io.kommander.transport.RaftMessage.TimeoutNow;
+import io.kommander.transport.RaftMessage.VoteResponse;
+import io.kommander.wal.EntryKind;
+import io.kommander.wal.LogEntry;
+import io.netty.buffer.ByteBuf;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encodes and decodes the body of a BATCH frame: the messages of one {@link MessageBatch}, with varints for every
+ * number and deltas (zigzag) for the entry fields that repeat from one entry to the next. The layout is specified
+ * in {@code docs/wire-protocol.md}; the sender's endpoint is not in the body (it is known from the handshake).
+ *
+ * <p>Stateless and thread-safe. Decoding never trusts a count or length: each is checked against the bytes left,
+ * so garbage fails with a {@link ProtocolException}, not an exception of another type or a large allocation.
+ */
+public final class MessageCodec {
+
+    static final int REQUEST_VOTE = 1;
+    static final int VOTE_RESPONSE = 2;
+    static final int APPEND_LOGS = 3;
+    static final int APPEND_LOGS_RESPONSE = 4;
+    static final int TIMEOUT_NOW = 5;
+
+    /** The fewest bytes a message takes (TimeoutNow: type, partition, term), to bound a message count. */
+    private static final int MIN_MESSAGE_BYTES = 3;
+    /** The fewest bytes an entry takes (seven fields of at least one byte), to bound an entry count. */
+    private static final int MIN_ENTRY_BYTES = 7;
+
+    private MessageCodec() {
+    }
+
+    /**
+     * The exact size in bytes of the encoded body of {@code batch}; a long, so that a batch too large for any frame
+     * is reported as such rather than wrapped.
+     */
+    public static long encodedSize(MessageBatch batch) {
+        SizeSink size = new SizeSink();
+        write(batch, size);
+        return size.size();
+    }
+
+    /** Appends the encoded body of {@code batch} to {@code out}, which grows if needed. */
+    public static void encode(MessageBatch batch, ByteBuf out) {
+        write(batch, new BufferSink(out));
+    }
+
+    /**
+     * Decodes a whole body, which must end exactly where the last message ends. Does not release {@code in}.
+     *
+     * @param in   the body, from its reader index to its writer index
+     * @param from the sender's endpoint, which becomes {@link MessageBatch#from()}
+     * @throws ProtocolException if the bytes are not a valid body
+     */
+    public static MessageBatch decode(ByteBuf in, String from) {
+        WireReader reader = new WireReader(in);
+        int count = reader.length(MIN_MESSAGE_BYTES, "message count");
+        List<RaftMessage> messages = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            messages.add(readMessage(reader));
+        }
+        reader.expectEnd("last message");
+        return new MessageBatch(from, messages);
+    }
+
+    private static void write(MessageBatch batch, WireSink out) {
+        out.varInt(batch.messages().size());
+        for (RaftMessage message : batch.messages()) {
+            writeMessage(message, out);
+        }
+    }
+
+    private static void writeMessage(RaftMessage message, WireSink out) {
+        if (message instanceof AppendLogs m) {
+            out.u8(APPEND_LOGS);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.prevLogIndex());
+            out.varLong(m.prevLogTerm());
+            out.varLong(m.leaderCommit());
+            out.varLong(m.round());
+            out.varLong(m.safeCompactIndex());
+            writeEntries(m, out);
+        } else if (message instanceof AppendLogsResponse m) {
+            out.u8(APPEND_LOGS_RESPONSE);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.u8(flag(m.success(), 0));
+            out.varLong(m.matchIndex());
+            out.varLong(m.round());
+        } else if (message instanceof RequestVote m) {
+            out.u8(REQUEST_VOTE);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.lastLogIndex());
+            out.varLong(m.lastLogTerm());
+            out.u8(flag(m.preVote(), 0) | flag(m.transfer(), 1));
+        } else if (message instanceof VoteResponse m) {
+            out.u8(VOTE_RESPONSE);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.u8(flag(m.granted(), 0) | flag(m.preVote(), 1));
+        } else if (message instanceof TimeoutNow m) {
+            out.u8(TIMEOUT_NOW);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+        } else {
+            throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
+        }
+    }
+
+    /**
+     * Entries are contiguous and share terms and nearby timestamps, so each field is a delta from what the previous
+     * entry predicts: usually one byte. Any values round-trip exactly; only the size depends on the prediction.
+     */
+    private static void writeEntries(AppendLogs m, WireSink out) {
+        out.varInt(m.entries().size());
+        long expectedIndex = m.prevLogIndex() + 1;
+        long previousTerm = m.term();
+        long previousPhysical = 0;
+        for (LogEntry entry : m.entries()) {
+            out.zigzag(entry.index() - expectedIndex);
+            out.zigzag(entry.term() - previousTerm);
+            out.u8(entry.kind().code());
+            out.zigzag(entry.time().physical() - previousPhysical);
+            out.varLong(entry.time().counter());
+            out.string(entry.logType());
+            out.bytes(entry.data());
+            expectedIndex = entry.index() + 1;
+            previousTerm = entry.term();
+            previousPhysical = entry.time().physical();
+        }
+    }
+
+    private static RaftMessage readMessage(WireReader in) {
+        int type = in.u8();
+        switch (type) {
+            case APPEND_LOGS:
+                return readAppendLogs(in);
+            case APPEND_LOGS_RESPONSE: {
+                int partition = in.varInt();
+                long term = in.varLong();
+                int flags = flags(in, 1);
+                return new AppendLogsResponse(partition, term, (flags & 1) != 0, in.varLong(), in.varLong());
+            }
+            case REQUEST_VOTE: {
+                int partition = in.varInt();
+                long term = in.varLong();
+                long lastLogIndex = in.varLong();
+                long lastLogTerm = in.varLong();
+                int flags = flags(in, 2);
+                return new RequestVote(partition, term, lastLogIndex, lastLogTerm, (flags & 1) != 0, (flags & 2) != 0);
+            }
+            case VOTE_RESPONSE: {
+                int partition = in.varInt();
+                long term = in.varLong();
+                int flags = flags(in, 2);
+                return new VoteResponse(partition, term, (flags & 1) != 0, (flags & 2) != 0);
+            }
+            case TIMEOUT_NOW:
+                return new TimeoutNow(in.varInt(), in.varLong());
+            default:
+                throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "unknown message type " + type);
+        }
+    }
+
+    private static AppendLogs readAppendLogs(WireReader in) {
+        int partition = in.varInt();
+        long term = in.varLong();
+        long prevLogIndex = in.varLong();
+        long prevLogTerm = in.varLong();
+        long leaderCommit = in.varLong();
+        long round = in.varLong();
+        long safeCompactIndex = in.varLong();
+        int count = in.length(MIN_ENTRY_BYTES, "entry count");
+        List<LogEntry> entries = new ArrayList<>(count);
+        long expectedIndex = prevLogIndex + 1;
+        long previousTerm = term;
+        long previousPhysical = 0;
+        for (int i = 0; i < count; i++) {
+            long index = expectedIndex + in.zigzag();
+            long entryTerm = previousTerm + in.zigzag();
+            EntryKind kind = kind(in.u8());
+            long physical = previousPhysical + in.zigzag();
+            long counter = in.varLong();
+            String logType = in.string("log type");
+            byte[] data = in.bytes("entry data");
+            entries.add(entry(index, entryTerm, kind, new HLCTimestamp(physical, counter), logType, data));
+            expectedIndex = index + 1;
+            previousTerm = entryTerm;
+            previousPhysical = physical;
+        }
+        return new AppendLogs(partition, term, prevLogIndex, prevLogTerm, entries, leaderCommit, round,
+                safeCompactIndex);
+    }
+
+    private static LogEntry entry(long index, long term, EntryKind kind, HLCTimestamp time, String logType,
+                                  byte[] data) {
+        try {
+            return new LogEntry(index, term, kind, time, logType, data);
+        } catch (IllegalArgumentException e) {
+            throw WireReader.malformed("invalid entry: " + e.getMessage());
+        }
+    }
+
+    private static EntryKind kind(int code) {
+        try {
+            return EntryKind.ofCode(code);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "unknown entry kind " + code);
+        }
+    }
+
+    private static int flag(boolean value, int bit) {
+        return value ? 1 << bit : 0;
+    }
+
+    private static int flags(WireReader in, int definedBits) {
+        int flags = in.u8();
+        if ((flags >>> definedBits) != 0) {
+            throw WireReader.malformed("undefined flag bits in 0x" + Integer.toHexString(flags));
+        }
+        return flags;
+    }
+}

@@ -1,0 +1,340 @@
+package io.kommander.transport.netty;
+
+import io.kommander.discovery.Endpoints;
+import io.kommander.transport.IRaftTransport;
+import io.kommander.transport.MessageBatch;
+import io.kommander.transport.TransportBinding;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+
+/**
+ * An {@link IRaftTransport} over TCP, optionally TLS with mutual authentication, on Netty. Each node listens on its
+ * endpoint and opens one connection to each peer it sends to, on the first send; batches travel as frames of the
+ * protocol in {@code docs/wire-protocol.md}, and arrive with {@link MessageBatch#from()} set to the endpoint the
+ * sender proved in its handshake.
+ *
+ * <p>Built with {@link #builder()}; the defaults (plain TCP, two I/O threads) need no settings:
+ *
+ * <pre>{@code
+ * NettyTransport transport = NettyTransport.builder().build();
+ * transport.start(new TransportBinding("127.0.0.1:7001", 1, "orders", handler));
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #send} never blocks: a batch that cannot be sent now (peer not connected yet and its
+ * queue full, connection write buffer above the high watermark, batch larger than a frame) is dropped and counted
+ * in {@link #metrics()}; Raft retries. {@link #close()} releases every thread and connection.
+ */
+public final class NettyTransport implements IRaftTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final NettyTransportOptions options;
+    private final TransportMetrics metrics = new TransportMetrics();
+    private final ConcurrentMap<String, PeerConnection> peers = new ConcurrentHashMap<>();
+    private final SplittableRandom jitterSeeds = new SplittableRandom();
+    private volatile State state = State.NEW;
+    private IoResources io;
+    private NettyServer server;
+    private Bootstrap bootstrap;
+    private PipelineFactory pipelines;
+    private String localEndpoint;
+
+    private NettyTransport(NettyTransportOptions options) {
+        this.options = options;
+    }
+
+    /** A builder with the defaults of {@link Builder}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Loads the TLS material (if any), starts the event loops and listens on the binding's endpoint (or on the
+     * configured bind host at the endpoint's port).
+     *
+     * @throws IllegalStateException          if the transport was already started or closed
+     * @throws IllegalArgumentException       if the endpoint is not {@code host:port} or the TLS files are unusable
+     * @throws java.io.UncheckedIOException   if the endpoint cannot be bound
+     */
+    @Override
+    public synchronized void start(TransportBinding binding) {
+        if (state != State.NEW) {
+            throw new IllegalStateException("transport already " + state.name().toLowerCase());
+        }
+        int port = Endpoints.parsePort(binding.localEndpoint());
+        SslContext serverTls = options.tls() == null ? null : options.tls().serverContext();
+        SslContext clientTls = options.tls() == null ? null : options.tls().clientContext();
+        Handshake self = new Handshake(options.protocolVersion(), binding.clusterId(), binding.nodeId(),
+                binding.localEndpoint());
+        ConnectionCloser closer = new ConnectionCloser(metrics, binding.localEndpoint());
+        pipelines = new PipelineFactory(options, self, metrics, closer, binding.handler(), serverTls, clientTls);
+        io = IoResources.create(options.ioThreads(), options.threadNamePrefix(), options.preferNative());
+        String host = options.bindHost() != null ? options.bindHost() : Endpoints.host(binding.localEndpoint());
+        try {
+            server = NettyServer.bind(io, pipelines, options, host, port);
+        } catch (RuntimeException e) {
+            io.close();
+            state = State.CLOSED;
+            throw e;
+        }
+        bootstrap = new Bootstrap()
+                .group(io.group())
+                .channel(io.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+                .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, OutboundSizeEstimator.INSTANCE)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark()));
+        localEndpoint = binding.localEndpoint();
+        state = State.STARTED;
+        log.info("[{}] listening on {}:{} ({}, {}, cluster '{}', node {})", localEndpoint, host, server.port(),
+                io.nativeTransport() ? "epoll" : "nio", options.tls() == null ? "plain TCP" : "mutual TLS",
+                binding.clusterId(), binding.nodeId());
+    }
+
+    /**
+     * Sends {@code batch} to the node at {@code endpoint} without blocking; connects on the first send to it.
+     * The batch is dropped and counted if it cannot be sent now (see the class comment).
+     *
+     * @throws IllegalArgumentException if {@code endpoint} is not {@code host:port}
+     */
+    @Override
+    public void send(String endpoint, MessageBatch batch) {
+        if (state != State.STARTED) {
+            metrics.dropped(DropReason.CLOSED, 1);
+            return;
+        }
+        long bodyLength = MessageCodec.encodedSize(batch);
+        if (1 + bodyLength > options.maxFrameLength()) {
+            metrics.dropped(DropReason.OVERSIZED, 1);
+            log.warn("[{}] dropped a batch of {} messages to {}: {} bytes exceed the frame limit of {}",
+                    localEndpoint, batch.messages().size(), endpoint, 1 + bodyLength, options.maxFrameLength());
+            return;
+        }
+        PeerConnection peer = peers.computeIfAbsent(endpoint, this::newPeer);
+        peer.send(new OutboundBatch(batch, (int) bodyLength));
+        if (state == State.CLOSED) {
+            peer.close();
+        }
+    }
+
+    /**
+     * Closes every connection, stops listening and ends every thread the transport started; returns once they are
+     * gone. Batches not yet written are dropped. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            boolean started = state == State.STARTED;
+            state = State.CLOSED;
+            if (!started) {
+                return;
+            }
+        }
+        List<ChannelFuture> closing = new ArrayList<>();
+        for (PeerConnection peer : peers.values()) {
+            ChannelFuture future = peer.close();
+            if (future != null) {
+                closing.add(future);
+            }
+        }
+        closing.forEach(ChannelFuture::awaitUninterruptibly);
+        server.close();
+        io.close();
+        log.info("[{}] transport closed", localEndpoint);
+    }
+
+    /** This transport's counters. */
+    public TransportMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * The port the transport listens on.
+     *
+     * @throws IllegalStateException if it is not started
+     */
+    public int port() {
+        if (state != State.STARTED) {
+            throw new IllegalStateException("transport not started");
+        }
+        return server.port();
+    }
+
+    /** Whether the native epoll transport is in use (false: NIO); meaningful once started. */
+    public boolean usesNativeTransport() {
+        return io != null && io.nativeTransport();
+    }
+
+    private PeerConnection newPeer(String endpoint) {
+        Endpoints.parsePort(endpoint);
+        EventLoop loop = io.group().next();
+        Backoff backoff = new Backoff(options.reconnectMin().toMillis(), options.reconnectMax().toMillis(),
+                jitterSeeds.split());
+        return new PeerConnection(endpoint, loop, (to, onReady) -> connect(loop, to, onReady), backoff,
+                options.maxPendingBytesPerPeer(), metrics);
+    }
+
+    private ChannelFuture connect(EventLoop loop, String endpoint, Consumer<Channel> onReady) {
+        return bootstrap.clone(loop)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        pipelines.initClient(ch, endpoint, onReady);
+                    }
+                })
+                .connect(Endpoints.host(endpoint), Endpoints.parsePort(endpoint));
+    }
+
+    /**
+     * Settings of a {@link NettyTransport}. Every setting has a default fit for a small cluster on a LAN; see
+     * {@code docs/transport-netty.md}. Not thread-safe; build once.
+     */
+    public static final class Builder {
+
+        private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        private boolean preferNative = true;
+        private String threadNamePrefix = "kommander-netty";
+        private String bindHost;
+        private int maxFrameLength = 16 * 1024 * 1024;
+        private Duration connectTimeout = Duration.ofSeconds(3);
+        private Duration handshakeTimeout = Duration.ofSeconds(5);
+        private Duration reconnectMin = Duration.ofMillis(50);
+        private Duration reconnectMax = Duration.ofSeconds(5);
+        private int lowWaterMark = 1024 * 1024;
+        private int highWaterMark = 4 * 1024 * 1024;
+        private long maxPendingBytesPerPeer = 4L * 1024 * 1024;
+        private long maxInboundFramesPerSecond = 100_000;
+        private TlsConfig tls;
+        private int protocolVersion = Handshake.CURRENT_VERSION;
+
+        private Builder() {
+        }
+
+        /** Event loop threads for all connections (default: 2, or 1 on a single core). */
+        public Builder ioThreads(int threads) {
+            this.ioThreads = threads;
+            return this;
+        }
+
+        /** Whether to use native epoll when available (default true); NIO is used otherwise. */
+        public Builder preferNativeTransport(boolean preferNative) {
+            this.preferNative = preferNative;
+            return this;
+        }
+
+        /** Prefix of the names of the threads the transport starts (default {@code kommander-netty}). */
+        public Builder threadNamePrefix(String prefix) {
+            this.threadNamePrefix = prefix;
+            return this;
+        }
+
+        /**
+         * The address to listen on, e.g. {@code 0.0.0.0}; by default the host of the local endpoint. The port is
+         * always the endpoint's.
+         */
+        public Builder bindHost(String host) {
+            this.bindHost = host;
+            return this;
+        }
+
+        /**
+         * The largest frame sent or accepted, in bytes (default 16 MiB). A batch that would exceed it is dropped;
+         * a peer that announces a larger frame is disconnected. Must be the same on every node.
+         */
+        public Builder maxFrameLength(int bytes) {
+            this.maxFrameLength = bytes;
+            return this;
+        }
+
+        /** The TCP connect timeout (default 3 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** How long a connection may take to complete TLS and the protocol handshake (default 5 s). */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /** Reconnect back-off: after the first failure about {@code min}, doubling up to {@code max} (default 50 ms, 5 s). */
+        public Builder reconnectBackoff(Duration min, Duration max) {
+            this.reconnectMin = min;
+            this.reconnectMax = max;
+            return this;
+        }
+
+        /**
+         * Write-buffer watermarks per connection (default 1 MiB and 4 MiB): above {@code high} queued bytes, batches
+         * to that peer are dropped until the queue falls below {@code low}.
+         */
+        public Builder writeBufferWaterMarks(int low, int high) {
+            this.lowWaterMark = low;
+            this.highWaterMark = high;
+            return this;
+        }
+
+        /** Bytes of batches held per peer while its connection is being established (default 4 MiB). */
+        public Builder maxPendingBytesPerPeer(long bytes) {
+            this.maxPendingBytesPerPeer = bytes;
+            return this;
+        }
+
+        /**
+         * Frames a peer may send per second, and in a burst, before it is disconnected as a flood (default 100,000).
+         */
+        public Builder maxInboundFramesPerSecond(long frames) {
+            this.maxInboundFramesPerSecond = frames;
+            return this;
+        }
+
+        /** Mutual TLS between nodes; null (the default) for plain TCP. */
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** The protocol version announced in handshakes; only tests of version refusal change it. */
+        Builder protocolVersion(int version) {
+            this.protocolVersion = version;
+            return this;
+        }
+
+        /**
+         * Validates the settings and builds an unstarted transport; no thread or socket exists before
+         * {@link NettyTransport#start}.
+         *
+         * @throws IllegalArgumentException if a setting is out of range
+         */
+        public NettyTransport build() {
+            return new NettyTransport(new NettyTransportOptions(ioThreads, preferNative, threadNamePrefix, bindHost,
+                    maxFrameLength, connectTimeout, handshakeTimeout, reconnectMin, reconnectMax, lowWaterMark,
+                    highWaterMark, maxPendingBytesPerPeer, maxInboundFramesPerSecond, tls, protocolVersion));
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.kommander.transport.netty;
+
+import io.kommander.discovery.Endpoints;
+import io.kommander.transport.InboundHandler;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import java.util.function.Consumer;
+
+/**
+ * Builds the handler pipelines of accepted and outbound connections. The only place that knows their order:
+ *
+ * <pre>
+ * server: [tls] frames(FrameDecoder) handshake(ServerHandshakeHandler → InboundBatchHandler) guard
+ * client: [tls] frames(FrameDecoder) flush(FlushConsolidationHandler) encoder(BatchEncoder)
+ *         handshake(ClientHandshakeHandler) guard
+ * </pre>
+ *
+ * Thread-safe: every call creates new handlers, except the sharable guard.
+ */
+final class PipelineFactory {
+
+    /** Flushes consolidated into one, at most, while writes keep coming. */
+    private static final int FLUSHES_PER_SYSCALL = 256;
+
+    private final NettyTransportOptions options;
+    private final Handshake self;
+    private final TransportMetrics metrics;
+    private final ConnectionCloser closer;
+    private final InboundHandler inbound;
+    private final SslContext serverTls;
+    private final SslContext clientTls;
+    private final ConnectionGuard guard;
+
+    PipelineFactory(NettyTransportOptions options, Handshake self, TransportMetrics metrics, ConnectionCloser closer,
+                    InboundHandler inbound, SslContext serverTls, SslContext clientTls) {
+        this.options = options;
+        this.self = self;
+        this.metrics = metrics;
+        this.closer = closer;
+        this.inbound = inbound;
+        this.serverTls = serverTls;
+        this.clientTls = clientTls;
+        this.guard = new ConnectionGuard(closer);
+    }
+
+    /** Sets up a connection accepted from a peer. */
+    void initServer(Channel channel) {
+        metrics.inboundConnection();
+        ChannelPipeline pipeline = channel.pipeline();
+        if (serverTls != null) {
+            SslHandler tls = serverTls.newHandler(channel.alloc());
+            tls.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
+            pipeline.addLast("tls", tls);
+        }
+        pipeline.addLast("frames", new FrameDecoder(FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH));
+        pipeline.addLast("handshake", new ServerHandshakeHandler(self, options, metrics, closer, inbound));
+        pipeline.addLast("guard", guard);
+    }
+
+    /** Sets up a connection to {@code endpoint}; {@code onReady} runs once the peer accepted the handshake. */
+    void initClient(Channel channel, String endpoint, Consumer<Channel> onReady) {
+        ChannelPipeline pipeline = channel.pipeline();
+        if (clientTls != null) {
+            SslHandler tls = clientTls.newHandler(channel.alloc(), Endpoints.host(endpoint),
+                    Endpoints.parsePort(endpoint));
+            if (options.tls().hostnameVerification()) {
+                SSLEngine engine = tls.engine();
+                SSLParameters parameters = engine.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                engine.setSSLParameters(parameters);
+            }
+            tls.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
+            pipeline.addLast("tls", tls);
+        }
+        pipeline.addLast("frames", new FrameDecoder(FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH));
+        pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_PER_SYSCALL, true));
+        pipeline.addLast("encoder", new BatchEncoder(metrics));
+        pipeline.addLast("handshake", new ClientHandshakeHandler(self, endpoint,
+                options.handshakeTimeout().toMillis(), metrics, closer, onReady));
+        pipeline.addLast("guard", guard);
+    }
+}

@@ -1,0 +1,105 @@
+package io.kommander.transport.netty;
+
+import io.kommander.HLCTimestamp;
+import io.kommander.transport.MessageBatch;
+import io.kommander.transport.RaftMessage;
+import io.kommander.transport.RaftMessage.AppendLogs;
+import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.transport.RaftMessage.RequestVote;
+import io.kommander.transport.RaftMessage.TimeoutNow;
+import io.kommander.transport.RaftMessage.VoteResponse;
+import io.kommander.wal.EntryKind;
+import io.kommander.wal.LogEntry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Builders;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MessageCodecPropertiesTest {
+
+    @Property(tries = 2000)
+    void anyBatchRoundTripsAndItsSizeIsExact(@ForAll("batches") List<RaftMessage> messages) {
+        MessageBatch batch = new MessageBatch("127.0.0.1:9", messages);
+        ByteBuf buf = Unpooled.buffer();
+        MessageCodec.encode(batch, buf);
+        assertThat((long) buf.readableBytes()).isEqualTo(MessageCodec.encodedSize(batch));
+        assertThat(MessageCodec.decode(buf, "127.0.0.1:9")).isEqualTo(batch);
+    }
+
+    @Property(tries = 5000)
+    void varintsAndZigzagRoundTripWithTheSizeTheyAnnounce(@ForAll int i, @ForAll long l) {
+        ByteBuf buf = Unpooled.buffer();
+        BufferSink out = new BufferSink(buf);
+        out.varInt(i);
+        out.varLong(l);
+        out.zigzag(l);
+        assertThat(buf.readableBytes()).isEqualTo(SizeSink.varIntSize(i) + SizeSink.varLongSize(l)
+                + SizeSink.varLongSize((l << 1) ^ (l >> 63)));
+        WireReader in = new WireReader(buf);
+        assertThat(in.varInt()).isEqualTo(i);
+        assertThat(in.varLong()).isEqualTo(l);
+        assertThat(in.zigzag()).isEqualTo(l);
+        assertThat(in.remaining()).isZero();
+    }
+
+    @Provide
+    Arbitrary<List<RaftMessage>> batches() {
+        return Arbitraries.oneOf(requestVotes(), voteResponses(), appendLogs(), appendResponses(), timeouts())
+                .list().ofMaxSize(20);
+    }
+
+    private static Arbitrary<Integer> partitions() {
+        return Arbitraries.integers().between(-1, 100_000).edgeCases(c -> c.includeOnly(0, Integer.MAX_VALUE));
+    }
+
+    private static Arbitrary<Long> positions() {
+        return Arbitraries.longs().between(0, Long.MAX_VALUE);
+    }
+
+    private static Arbitrary<RaftMessage> requestVotes() {
+        return Combinators.combine(partitions(), positions(), positions(), positions(), Arbitraries.of(true, false),
+                Arbitraries.of(true, false)).as(RequestVote::new);
+    }
+
+    private static Arbitrary<RaftMessage> voteResponses() {
+        return Combinators.combine(partitions(), positions(), Arbitraries.of(true, false), Arbitraries.of(true, false))
+                .as(VoteResponse::new);
+    }
+
+    private static Arbitrary<RaftMessage> appendResponses() {
+        return Combinators.combine(partitions(), positions(), Arbitraries.of(true, false), Arbitraries.longs(),
+                Arbitraries.longs()).as(AppendLogsResponse::new);
+    }
+
+    private static Arbitrary<RaftMessage> timeouts() {
+        return Combinators.combine(partitions(), Arbitraries.longs()).as(TimeoutNow::new);
+    }
+
+    private static Arbitrary<LogEntry> entries() {
+        return Builders.withBuilder(() -> new Object[6])
+                .use(Arbitraries.longs().between(1, Long.MAX_VALUE)).in((a, v) -> { a[0] = v; return a; })
+                .use(positions()).in((a, v) -> { a[1] = v; return a; })
+                .use(Arbitraries.of(EntryKind.class)).in((a, v) -> { a[2] = v; return a; })
+                .use(Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(HLCTimestamp::new))
+                .in((a, v) -> { a[3] = v; return a; })
+                .use(Arbitraries.strings().ofMaxLength(12)).in((a, v) -> { a[4] = v; return a; })
+                .use(Arbitraries.bytes().array(byte[].class).ofMaxSize(300)).in((a, v) -> { a[5] = v; return a; })
+                .build(a -> new LogEntry((Long) a[0], (Long) a[1], (EntryKind) a[2], (HLCTimestamp) a[3],
+                        (String) a[4], (byte[]) a[5]));
+    }
+
+    private static Arbitrary<RaftMessage> appendLogs() {
+        return Combinators.combine(partitions(), positions(), Arbitraries.longs(), positions(),
+                entries().list().ofMaxSize(5), Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs())
+                .as(AppendLogs::new);
+    }
+}

@@ -1,0 +1,168 @@
+package io.kommander.transport.netty;
+
+import io.kommander.transport.MessageBatch;
+import io.kommander.transport.RaftMessage;
+import io.kommander.transport.RaftMessage.AppendLogs;
+import io.kommander.transport.RaftMessage.TimeoutNow;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MessageCodecTest {
+
+    private static final String PEER = "10.0.0.2:7002";
+
+    @AfterAll
+    static void noLeaks() {
+        LeakRecorder.assertNoLeaks();
+    }
+
+    private static MessageBatch roundTrip(MessageBatch batch) {
+        ByteBuf buf = ByteBufAllocator.DEFAULT.ioBuffer();
+        try {
+            MessageCodec.encode(batch, buf);
+            assertThat((long) buf.readableBytes()).isEqualTo(MessageCodec.encodedSize(batch));
+            return MessageCodec.decode(buf, PEER);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void everyMessageTypeAndEntryKindRoundTrips() {
+        MessageBatch batch = SampleMessages.batch("ignored:1", 1);
+        assertThat(roundTrip(batch)).isEqualTo(new MessageBatch(PEER, batch.messages()));
+    }
+
+    @Test
+    void manyPartitionsRoundTripInOrderInOneBatch() {
+        MessageBatch batch = SampleMessages.batch(PEER, 500);
+        assertThat(roundTrip(batch).messages()).containsExactlyElementsOf(batch.messages());
+    }
+
+    @Test
+    void emptyBatchAndEmptyPayloadRoundTrip() {
+        assertThat(roundTrip(new MessageBatch(PEER, List.of())).messages()).isEmpty();
+        AppendLogs empty = SampleMessages.appendWithPayload(3, 10, 0);
+        assertThat(roundTrip(new MessageBatch(PEER, List.of(empty))).messages()).containsExactly(empty);
+    }
+
+    @Test
+    void extremeValuesRoundTrip() {
+        List<RaftMessage> messages = List.of(
+                new TimeoutNow(Integer.MAX_VALUE, Long.MAX_VALUE),
+                new TimeoutNow(Integer.MIN_VALUE, Long.MIN_VALUE),
+                new RaftMessage.AppendLogsResponse(-1, 0, true, Long.MAX_VALUE, Long.MIN_VALUE),
+                new AppendLogs(0, 1, Long.MAX_VALUE - 1, Long.MAX_VALUE, List.of(
+                        SampleMessages.entry(Long.MAX_VALUE, 0, io.kommander.wal.EntryKind.DATA, new byte[0]),
+                        SampleMessages.entry(1, Long.MAX_VALUE, io.kommander.wal.EntryKind.SYSTEM, new byte[] {1})),
+                        -5, -6, -7));
+        assertThat(roundTrip(new MessageBatch(PEER, messages)).messages()).containsExactlyElementsOf(messages);
+    }
+
+    @Test
+    void heartbeatIsCompactAndContiguousEntriesCostAFewBytesEach() {
+        AppendLogs heartbeat = new AppendLogs(12, 5, 1000, 5, List.of(), 990, 77, 900);
+        assertThat(MessageCodec.encodedSize(new MessageBatch(PEER, List.of(heartbeat)))).isLessThanOrEqualTo(16);
+        AppendLogs one = SampleMessages.appendWithPayload(1, 5000, 100);
+        long perEntryOverhead = MessageCodec.encodedSize(new MessageBatch(PEER, List.of(one)))
+                - MessageCodec.encodedSize(new MessageBatch(PEER, List.of(new AppendLogs(1, 3, 4999, 3, List.of(),
+                4999, 5000, 0)))) - 100;
+        assertThat(perEntryOverhead).isLessThanOrEqualTo(24);
+    }
+
+    @Test
+    void frameAtTheMaximumLengthIsAcceptedAndOneByteMoreIsRefused() {
+        int max = 64 * 1024;
+        int overhead = (int) MessageCodec.encodedSize(batchWithPayload(0)) + 1;
+        // The payload's length prefix grows from 1 to 3 bytes; pick the size that lands exactly on the maximum.
+        int payload = max - overhead - 2;
+        MessageBatch largest = batchWithPayload(payload);
+        assertThat(1 + MessageCodec.encodedSize(largest)).isEqualTo(max);
+
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(max));
+        ByteBuf frame = SampleMessages.frame(ByteBufAllocator.DEFAULT, largest);
+        channel.writeInbound(frame);
+        ByteBuf decoded = channel.readInbound();
+        try {
+            assertThat((int) decoded.readUnsignedByte()).isEqualTo(FrameType.BATCH);
+            assertThat(MessageCodec.decode(decoded, PEER).messages()).isEqualTo(largest.messages());
+        } finally {
+            decoded.release();
+        }
+
+        EmbeddedChannel strict = new EmbeddedChannel(new FrameDecoder(max - 1));
+        assertThatThrownBy(() -> strict.writeInbound(SampleMessages.frame(ByteBufAllocator.DEFAULT, largest)))
+                .hasCauseInstanceOf(ProtocolException.class)
+                .hasMessageContaining("exceeds the limit of " + (max - 1));
+        assertThat(strict.finishAndReleaseAll()).isFalse();
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void unknownMessageTypeIsRefused() {
+        assertThatThrownBy(() -> decode(1, 42, 0, 0))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(CloseReason.UNKNOWN_TYPE))
+                .hasMessageContaining("unknown message type 42");
+    }
+
+    @Test
+    void unknownEntryKindIsRefused() {
+        // one AppendLogs, partition 0, term 0, six zero longs, one entry whose kind is 9
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 9, 0, 0, 0, 0))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(CloseReason.UNKNOWN_TYPE))
+                .hasMessageContaining("unknown entry kind 9");
+    }
+
+    @Test
+    void truncatedAndInconsistentLengthsAreMalformed() {
+        MessageBatch batch = SampleMessages.batch(PEER, 2);
+        ByteBuf whole = ByteBufAllocator.DEFAULT.buffer();
+        MessageCodec.encode(batch, whole);
+        try {
+            for (int cut = 0; cut < whole.readableBytes(); cut++) {
+                ByteBuf prefix = whole.retainedSlice(0, cut);
+                try {
+                    assertThatThrownBy(() -> MessageCodec.decode(prefix, PEER))
+                            .isInstanceOf(ProtocolException.class);
+                } finally {
+                    prefix.release();
+                }
+            }
+        } finally {
+            whole.release();
+        }
+        assertThatThrownBy(() -> decode(0, 7)).hasMessageContaining("unexpected bytes");
+        assertThatThrownBy(() -> decode(100, 5, 0, 0)).hasMessageContaining("message count 100 exceeds the 1");
+        assertThatThrownBy(() -> decode(1, MessageCodec.VOTE_RESPONSE, 0, 0, 4)).hasMessageContaining("flag bits");
+        assertThatThrownBy(() -> decode(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01)).hasMessageContaining("varint overflows 32 bits");
+    }
+
+    @Test
+    void entryIndexBelowOneIsMalformed() {
+        // AppendLogs with prevLogIndex 0 and an entry whose index delta is -1 (zigzag 1): index 0
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(CloseReason.MALFORMED))
+                .hasMessageContaining("index must be >= 1");
+    }
+
+    private static MessageBatch decode(int... bytes) {
+        byte[] raw = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            raw[i] = (byte) bytes[i];
+        }
+        return MessageCodec.decode(Unpooled.wrappedBuffer(raw), PEER);
+    }
+
+    private static MessageBatch batchWithPayload(int size) {
+        return new MessageBatch(PEER, List.of(SampleMessages.appendWithPayload(1, 2, size)));
+    }
+}

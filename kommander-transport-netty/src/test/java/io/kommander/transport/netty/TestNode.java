@@ -1,0 +1,69 @@
+package io.kommander.transport.netty;
+
+import io.kommander.transport.MessageBatch;
+import io.kommander.transport.RaftMessage;
+import io.kommander.transport.TransportBinding;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.UnaryOperator;
+
+/**
+ * A started {@link NettyTransport} on a free loopback port that records every batch it receives. Settings are
+ * short so tests run fast: 20..200 ms back-off, 3 s handshake timeout, one I/O thread, a thread prefix of its own.
+ */
+final class TestNode implements AutoCloseable {
+
+    static final String CLUSTER = "test-cluster";
+
+    final String endpoint;
+    final String threadPrefix;
+    final NettyTransport transport;
+    final Queue<MessageBatch> received = new ConcurrentLinkedQueue<>();
+
+    private TestNode(String endpoint, String threadPrefix, NettyTransport transport) {
+        this.endpoint = endpoint;
+        this.threadPrefix = threadPrefix;
+        this.transport = transport;
+    }
+
+    static TestNode start(int nodeId) {
+        return start(nodeId, CLUSTER, FreePorts.loopbackEndpoint(), b -> b);
+    }
+
+    static TestNode start(int nodeId, UnaryOperator<NettyTransport.Builder> settings) {
+        return start(nodeId, CLUSTER, FreePorts.loopbackEndpoint(), settings);
+    }
+
+    static TestNode start(int nodeId, String clusterId, String endpoint, UnaryOperator<NettyTransport.Builder> settings) {
+        String prefix = "kt-node" + nodeId + "-" + endpoint.substring(endpoint.indexOf(':') + 1);
+        NettyTransport transport = settings.apply(NettyTransport.builder()
+                .ioThreads(1)
+                .threadNamePrefix(prefix)
+                .handshakeTimeout(Duration.ofSeconds(3))
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)))
+                .build();
+        TestNode node = new TestNode(endpoint, prefix, transport);
+        transport.start(new TransportBinding(endpoint, nodeId, clusterId, node.received::add));
+        return node;
+    }
+
+    void send(TestNode to, RaftMessage... messages) {
+        transport.send(to.endpoint, new MessageBatch(endpoint, List.of(messages)));
+    }
+
+    List<RaftMessage> receivedMessages() {
+        return received.stream().flatMap(b -> b.messages().stream()).toList();
+    }
+
+    TransportMetrics metrics() {
+        return transport.metrics();
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+}
