@@ -20,8 +20,17 @@ public interface IRaftTransport extends AutoCloseable {
      *
      * @param endpoint the peer's {@code host:port}
      * @param batch    what to send
+     * @throws IllegalArgumentException if {@code endpoint} is not {@code host:port}
      */
     void send(String endpoint, MessageBatch batch);
+
+    /**
+     * The largest batch, by {@link RaftMessage#sizeEstimate()} summed, this transport carries; the dispatcher cuts
+     * batches below it. Default 8 MiB.
+     */
+    default long maxBatchBytes() {
+        return 8L << 20;
+    }
 
     /** Stops listening, closes every connection and releases every thread the transport started. */
     @Override

@@ -1,8 +1,9 @@
 package io.kommander.transport;
 
 /**
- * Receives batches that arrived for this node. Implementations return quickly and never block: the call may run
- * on a transport's I/O thread.
+ * Receives batches that arrived for this node. Implementations return quickly and never block: the call runs on
+ * a transport's I/O thread. The batch's sender is the endpoint the peer declared when it connected (over TLS, the
+ * certificate proves cluster membership, not the endpoint).
  */
 @FunctionalInterface
 public interface InboundHandler {

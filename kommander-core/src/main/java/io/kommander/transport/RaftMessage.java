@@ -16,6 +16,11 @@ public sealed interface RaftMessage {
     /** The sender's current term. */
     long term();
 
+    /** An approximate encoded size in bytes, for batch limits. */
+    default int sizeEstimate() {
+        return 48;
+    }
+
     /**
      * A request for a vote (or, with {@code preVote}, for a non-binding pre-vote for {@code term}).
      *
@@ -53,6 +58,15 @@ public sealed interface RaftMessage {
         /** Canonical constructor; copies the entry list. */
         public AppendLogs {
             entries = List.copyOf(entries);
+        }
+
+        @Override
+        public int sizeEstimate() {
+            int size = 64;
+            for (LogEntry entry : entries) {
+                size += entry.sizeEstimate();
+            }
+            return size;
         }
     }
 

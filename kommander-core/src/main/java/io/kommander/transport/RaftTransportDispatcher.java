@@ -21,6 +21,7 @@ public final class RaftTransportDispatcher {
     private final IRaftTransport transport;
     private final Executor pool;
     private final int maxBatch;
+    private final long maxBatchBytes;
     private final Map<String, PeerQueue> queues = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -47,9 +48,14 @@ public final class RaftTransportDispatcher {
             try {
                 while (!closed) {
                     List<RaftMessage> batch = new ArrayList<>();
+                    long bytes = 0;
                     RaftMessage message;
-                    while (batch.size() < maxBatch && (message = messages.poll()) != null) {
+                    // Single consumer (the scheduled flag), so peeking before polling is safe.
+                    while (batch.size() < maxBatch && (message = messages.peek()) != null
+                            && (batch.isEmpty() || bytes + message.sizeEstimate() <= maxBatchBytes)) {
+                        messages.poll();
                         batch.add(message);
+                        bytes += message.sizeEstimate();
                     }
                     if (batch.isEmpty()) {
                         break;
@@ -69,13 +75,15 @@ public final class RaftTransportDispatcher {
      * @param self      this node's endpoint, stamped on every batch
      * @param transport the transport
      * @param pool      where flushes run
-     * @param maxBatch  messages per batch at most
+     * @param maxBatch  messages per batch at most (bytes are bounded by {@link IRaftTransport#maxBatchBytes()})
      */
     public RaftTransportDispatcher(String self, IRaftTransport transport, Executor pool, int maxBatch) {
         this.self = self;
         this.transport = transport;
         this.pool = pool;
         this.maxBatch = maxBatch;
+        // A single message larger than the budget still goes out alone; the transport decides what to do with it.
+        this.maxBatchBytes = transport.maxBatchBytes();
     }
 
     /** Queues a message for a peer. */

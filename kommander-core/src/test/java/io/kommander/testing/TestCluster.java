@@ -43,7 +43,7 @@ public final class TestCluster implements AutoCloseable {
 
     private final int size;
     private final int partitions;
-    private final int basePort;
+    private final int[] ports;
     private final WalFactory walFactory;
     private final TransportFactory transportFactory;
     private final UnaryOperator<RaftConfiguration.Builder> tuning;
@@ -54,11 +54,11 @@ public final class TestCluster implements AutoCloseable {
     private final List<Map<Integer, List<RaftLog>>> deliveries = new ArrayList<>();
     private final List<Map<Integer, List<RaftLog>>> restored = new ArrayList<>();
 
-    private TestCluster(int size, int partitions, int basePort, WalFactory walFactory,
+    private TestCluster(int size, int partitions, int[] ports, WalFactory walFactory,
                         TransportFactory transportFactory, UnaryOperator<RaftConfiguration.Builder> tuning) {
         this.size = size;
         this.partitions = partitions;
-        this.basePort = basePort;
+        this.ports = ports;
         this.walFactory = walFactory;
         this.transportFactory = transportFactory != null ? transportFactory : n -> network.transport();
         this.tuning = tuning;
@@ -85,6 +85,7 @@ public final class TestCluster implements AutoCloseable {
         private final int size;
         private final int partitions;
         private int basePort = 9100;
+        private int[] ports;
         private WalFactory walFactory = (node, previous) -> previous == null ? new InMemoryWAL()
                 : ((InMemoryWAL) previous).reopen();
         private TransportFactory transportFactory;
@@ -98,6 +99,15 @@ public final class TestCluster implements AutoCloseable {
         /** The first node's port; node i uses basePort + i. */
         public Builder basePort(int port) {
             this.basePort = port;
+            return this;
+        }
+
+        /** Explicit ports, one per node (for real transports: pick free ones). */
+        public Builder ports(int... ports) {
+            if (ports.length != size) {
+                throw new IllegalArgumentException("need " + size + " ports");
+            }
+            this.ports = ports.clone();
             return this;
         }
 
@@ -121,7 +131,9 @@ public final class TestCluster implements AutoCloseable {
 
         /** Builds the cluster (not started). */
         public TestCluster build() {
-            return new TestCluster(size, partitions, basePort, walFactory, transportFactory, tuning);
+            int[] chosen = ports != null ? ports : java.util.stream.IntStream.range(0, size).map(i -> basePort + i)
+                    .toArray();
+            return new TestCluster(size, partitions, chosen, walFactory, transportFactory, tuning);
         }
     }
 
@@ -132,7 +144,7 @@ public final class TestCluster implements AutoCloseable {
 
     /** Node i's endpoint. */
     public String endpoint(int node) {
-        return "127.0.0.1:" + (basePort + node);
+        return "127.0.0.1:" + ports[node];
     }
 
     /** Node i (may be null while stopped). */
@@ -166,7 +178,7 @@ public final class TestCluster implements AutoCloseable {
         }
         RaftConfiguration.Builder config = RaftConfiguration.builder()
                 .nodeId(node + 1)
-                .port(basePort + node)
+                .port(ports[node])
                 .initialPartitions(partitions)
                 .heartbeatIntervalMillis(25)
                 .electionTimeoutMillis(150, 300)

@@ -167,6 +167,12 @@ public final class NettyTransport implements IRaftTransport {
         log.info("[{}] transport closed", localEndpoint);
     }
 
+    /** Half the maximum frame length: size estimates are approximate, so batches keep a wide margin. */
+    @Override
+    public long maxBatchBytes() {
+        return options.maxFrameLength() / 2;
+    }
+
     /** This transport's counters. */
     public TransportMetrics metrics() {
         return metrics;

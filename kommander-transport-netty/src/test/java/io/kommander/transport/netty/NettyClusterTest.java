@@ -1,0 +1,69 @@
+package io.kommander.transport.netty;
+
+import io.kommander.testing.TestCluster;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The core's 3-node cluster scenarios again, over NettyTransport on loopback. */
+class NettyClusterTest {
+
+    private static TestCluster cluster(int partitions) {
+        return TestCluster.builder(3, partitions)
+                .ports(FreePorts.loopbackPorts(3))
+                .transport(node -> NettyTransport.builder()
+                        .ioThreads(1)
+                        .threadNamePrefix("kc-node" + node)
+                        .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                        .build())
+                .build();
+    }
+
+    private static void awaitHistory(TestCluster cluster, int node, int partition, List<String> expected) {
+        await().atMost(TestCluster.WAIT).until(() -> cluster.history(node, partition).size() >= expected.size());
+        assertThat(cluster.history(node, partition)).extracting(TestCluster::text).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void replicatesEveryPartitionOverNetty() {
+        try (TestCluster cluster = cluster(4).start()) {
+            for (int p = 1; p <= 4; p++) {
+                List<String> expected = new ArrayList<>();
+                for (int i = 0; i < 25; i++) {
+                    String payload = "p" + p + "-" + i;
+                    cluster.write(p, payload);
+                    expected.add(payload);
+                }
+                for (int n = 0; n < 3; n++) {
+                    awaitHistory(cluster, n, p, expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void leaderFailureAndRestartOverNetty() {
+        try (TestCluster cluster = cluster(1).start()) {
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                cluster.write(1, "a-" + i);
+                expected.add("a-" + i);
+            }
+            int oldLeader = cluster.awaitLeader(1);
+            cluster.stopNode(oldLeader);
+            for (int i = 0; i < 20; i++) {
+                cluster.write(1, "b-" + i);
+                expected.add("b-" + i);
+            }
+            cluster.restartNode(oldLeader);
+            for (int n = 0; n < 3; n++) {
+                awaitHistory(cluster, n, 1, expected);
+            }
+        }
+    }
+}
