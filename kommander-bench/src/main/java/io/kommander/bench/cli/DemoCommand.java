@@ -3,6 +3,7 @@ package io.kommander.bench.cli;
 import io.kommander.bench.demo.Demo;
 import io.kommander.bench.demo.DemoSummary;
 import io.kommander.bench.load.Workload;
+import io.kommander.bench.system.DataDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,8 +42,12 @@ public final class DemoCommand implements Callable<Integer> {
         Workload workload = new Workload(partitions, payload, clients, inflight, Duration.ofSeconds(seconds),
                 Duration.ZERO, 0);
         Path dataDir = Files.createTempDirectory("kommander-demo-");
-        DemoSummary summary = new Demo(workload, dataDir).run();
-        summary.print(System.out);
-        return summary.verification().verified() ? 0 : 1;
+        try {
+            DemoSummary summary = new Demo(workload, dataDir).run();
+            summary.print(System.out);
+            return summary.verification().verified() ? 0 : 1;
+        } finally {
+            DataDirs.delete(dataDir);
+        }
     }
 }

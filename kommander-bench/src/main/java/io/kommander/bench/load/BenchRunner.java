@@ -2,16 +2,13 @@ package io.kommander.bench.load;
 
 import io.kommander.bench.system.BenchSystem;
 import io.kommander.bench.system.ClusterShape;
+import io.kommander.bench.system.DataDirs;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * Runs one system through one workload: a fresh data folder, start, load, verify, close, delete the folder.
@@ -55,15 +52,7 @@ public final class BenchRunner {
                     outcome.percentileMillis(50), outcome.percentileMillis(99), outcome.percentileMillis(99.9),
                     outcome.errors(), verification.verified(), outcome.cpuPercent(), system.configuration());
         } finally {
-            deleteRecursively(dir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not remove " + dir, e);
+            DataDirs.delete(dir);
         }
     }
 }

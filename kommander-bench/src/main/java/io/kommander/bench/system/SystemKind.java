@@ -16,12 +16,17 @@ public enum SystemKind {
     /** Apache Ratis. */
     RATIS;
 
-    /** A fresh, not yet started instance; {@code ratisTransport} is used by {@link #RATIS} only. */
-    public BenchSystem create(RatisTransport ratisTransport) {
+    /**
+     * A fresh, not yet started instance.
+     *
+     * @param ratisTransport used by {@link #RATIS} only
+     * @param clients        the bench's client threads (Ratis gives each its own RaftClient per group)
+     */
+    public BenchSystem create(RatisTransport ratisTransport, int clients) {
         return switch (this) {
             case KOMMANDER -> new KommanderSystem();
             case SOFAJRAFT -> new SofaJRaftSystem();
-            case RATIS -> new RatisSystem(ratisTransport);
+            case RATIS -> new RatisSystem(ratisTransport, clients);
         };
     }
 

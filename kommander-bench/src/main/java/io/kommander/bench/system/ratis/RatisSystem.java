@@ -15,6 +15,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -37,17 +39,27 @@ public final class RatisSystem implements BenchSystem {
 
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final long GROUP_ID_HIGH = 0x4B42454E43480000L;
+    private static final TimeDuration ELECTION_TIMEOUT_MIN = TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS);
+    private static final TimeDuration ELECTION_TIMEOUT_MAX = TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS);
 
     private final RatisTransport transport;
     private final List<RaftServer> servers = new ArrayList<>();
-    private final List<RaftClient> clients = new ArrayList<>();
+    /** clients.get(p): partition p's clients, one per bench client thread (Ratis orders each client's writes). */
+    private final List<List<RaftClient>> clients = new ArrayList<>();
+    private final AtomicInteger threads = new AtomicInteger();
+    private final ThreadLocal<Integer> threadIndex = ThreadLocal.withInitial(threads::getAndIncrement);
+    private final int clientsPerGroup;
     private final List<NodeLedger> ledgers = new ArrayList<>();
     private final List<RaftGroup> groups = new ArrayList<>();
-    private RaftProperties clientProperties;
 
-    /** A Ratis cluster on the given transport. */
-    public RatisSystem(RatisTransport transport) {
+    /**
+     * A Ratis cluster on the given transport.
+     *
+     * @param clientsPerGroup RaftClients per group: the bench's client threads, so each thread has its own
+     */
+    public RatisSystem(RatisTransport transport, int clientsPerGroup) {
         this.transport = transport;
+        this.clientsPerGroup = clientsPerGroup;
     }
 
     @Override
@@ -80,12 +92,20 @@ public final class RatisSystem implements BenchSystem {
             server.start();
             servers.add(server);
         }
-        clientProperties = properties();
         for (RaftGroup group : groups) {
             addGroupToEveryServer(group, peers);
-            clients.add(RaftClient.newBuilder().setProperties(clientProperties).setRaftGroup(group).build());
         }
         awaitLeaders();
+        RaftProperties clientProperties = properties();
+        for (RaftGroup group : groups) {
+            // Start at the known leader, as the other systems do; the client follows NotLeader redirects after that.
+            List<RaftClient> groupClients = new ArrayList<>();
+            for (int c = 0; c < clientsPerGroup; c++) {
+                groupClients.add(RaftClient.newBuilder().setProperties(clientProperties).setRaftGroup(group)
+                        .setLeaderId(leaderOf(group.getGroupId())).build());
+            }
+            clients.add(groupClients);
+        }
     }
 
     private static String peerId(int node) {
@@ -101,6 +121,9 @@ public final class RatisSystem implements BenchSystem {
         RaftConfigKeys.Rpc.setType(properties, transport.rpcType());
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);
         RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, false);
+        // The same election timeout range as Kommander's default (Ratis defaults to 150..300 ms, SOFAJRaft to 1 s).
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, ELECTION_TIMEOUT_MIN);
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, ELECTION_TIMEOUT_MAX);
         return properties;
     }
 
@@ -125,17 +148,22 @@ public final class RatisSystem implements BenchSystem {
     }
 
     private boolean hasLeader(RaftGroupId groupId) throws IOException {
+        return leaderOf(groupId) != null;
+    }
+
+    private RaftPeerId leaderOf(RaftGroupId groupId) throws IOException {
         for (RaftServer server : servers) {
             if (server.getDivision(groupId).getInfo().isLeaderReady()) {
-                return true;
+                return server.getId();
             }
         }
-        return false;
+        return null;
     }
 
     @Override
     public CompletableFuture<Void> write(int partition, byte[] payload) {
-        return clients.get(partition).async().send(Message.valueOf(ByteString.copyFrom(payload)))
+        List<RaftClient> groupClients = clients.get(partition);
+        return groupClients.get(threadIndex.get() % groupClients.size()).async().send(Message.valueOf(ByteString.copyFrom(payload)))
                 .thenAccept(reply -> {
                     if (!reply.isSuccess()) {
                         throw new IllegalStateException("Ratis write failed: " + reply.getException());
@@ -152,20 +180,23 @@ public final class RatisSystem implements BenchSystem {
     public String configuration() {
         RaftProperties properties = properties();
         return "ratis: ratis-server 3.1.3, transport " + transport.cliName() + ", one RaftServer per node, one "
-                + "division per partition, SegmentedRaftLog, one async RaftClient per group\n  "
+                + "division per partition, SegmentedRaftLog, " + clientsPerGroup
+                + " async RaftClients per group (one per bench client)\n  "
                 + RaftServerConfigKeys.Log.UNSAFE_FLUSH_ENABLED_KEY + "="
                 + RaftServerConfigKeys.Log.unsafeFlushEnabled(properties) + " "
                 + RaftServerConfigKeys.Log.ASYNC_FLUSH_ENABLED_KEY + "="
                 + RaftServerConfigKeys.Log.asyncFlushEnabled(properties) + " "
                 + RaftServerConfigKeys.Log.FORCE_SYNC_NUM_KEY + "=" + RaftServerConfigKeys.Log.forceSyncNum(properties)
                 + " " + RaftServerConfigKeys.Log.SEGMENT_SIZE_MAX_KEY + "="
-                + RaftServerConfigKeys.Log.segmentSizeMax(properties)
+                + RaftServerConfigKeys.Log.segmentSizeMax(properties) + " " + RaftServerConfigKeys.Rpc.TIMEOUT_MIN_KEY
+                + "=" + RaftServerConfigKeys.Rpc.timeoutMin(properties) + " " + RaftServerConfigKeys.Rpc.TIMEOUT_MAX_KEY
+                + "=" + RaftServerConfigKeys.Rpc.timeoutMax(properties)
                 + "\n  durability: an entry is acknowledged once a quorum has flushed (fsync) it";
     }
 
     @Override
     public void close() {
-        clients.forEach(RatisSystem::closeOrFail);
+        clients.forEach(group -> group.forEach(RatisSystem::closeOrFail));
         clients.clear();
         servers.forEach(RatisSystem::closeOrFail);
         servers.clear();
