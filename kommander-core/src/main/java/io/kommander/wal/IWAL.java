@@ -30,14 +30,19 @@ public interface IWAL extends AutoCloseable {
     /**
      * Applies a batch atomically and makes it durable with at most one sync.
      *
-     * @throws WalException if the batch could not be made durable (then none of it is visible), or if a write is
-     *                      inconsistent (entries not contiguous with the log)
+     * <p>A write that truncates at or below the compaction point, or appends entries that do not follow the log's
+     * last index, is rejected before anything is written. If the storage itself fails (for example a failed
+     * sync), Kommander treats the failure like a crash: the partition restores from what {@code read} and
+     * {@code lastPosition} report afterwards.
+     *
+     * @throws WalException if the batch is inconsistent (then none of it is visible), or the storage failed
      */
     void write(WalBatch batch);
 
     /**
-     * Reads entries {@code fromIndex..toIndex} (inclusive) of a partition, stopping early once the returned
-     * entries exceed {@code maxBytes} (at least one entry is returned when any is in range).
+     * Reads entries {@code fromIndex..toIndex} (inclusive) of a partition. The result's total
+     * {@link LogEntry#sizeEstimate()} never exceeds {@code maxBytes}, except that one entry is always returned when
+     * any is in range.
      *
      * @return the entries in ascending order; empty if the range is beyond the last index
      * @throws WalException if {@code fromIndex} is at or below the compaction point, or a record is corrupt
@@ -62,19 +67,21 @@ public interface IWAL extends AutoCloseable {
     /**
      * Removes every entry at or below {@code upTo.index()} and records {@code upTo} as the compaction point.
      * Need not sync: a crash may bring compacted entries back, never lose retained ones. A call at or below the
-     * current compaction point does nothing.
+     * current compaction point does nothing. The caller guarantees that {@code upTo.term()} is the stored entry's
+     * term; implementations need not check it.
      *
-     * @throws WalException if {@code upTo} is beyond the last index
+     * @throws WalException if {@code upTo} is beyond the last index (including any index on a never-written
+     *                      partition)
      */
     void compact(int partition, LogPosition upTo);
 
     /** The node-level metadata value stored under {@code key}, if any. */
     Optional<byte[]> metadata(String key);
 
-    /** The ids of every partition with stored state. */
+    /** The ids of every partition with at least one stored entry, hard state, checkpoint or compaction point. */
     Set<Integer> partitions();
 
-    /** Releases the storage. Further calls fail with {@link WalException}. */
+    /** Releases the storage; idempotent. Further calls other than {@code close} fail with {@link WalException}. */
     @Override
     void close();
 }

@@ -69,6 +69,9 @@ public final class InMemoryWAL implements IWAL {
         // Validate and apply to copies first so that a rejected batch leaves nothing behind (atomicity).
         Map<Integer, PartitionLog> staged = new HashMap<>();
         for (PartitionWrite write : batch.writes()) {
+            if (write.isEmpty()) {
+                continue;
+            }
             PartitionLog log = staged.computeIfAbsent(write.partition(), p -> {
                 PartitionLog existing = partitions.get(p);
                 return existing == null ? new PartitionLog() : existing.copy();
@@ -170,12 +173,13 @@ public final class InMemoryWAL implements IWAL {
     public synchronized void compact(int partition, LogPosition upTo) {
         ensureOpen();
         PartitionLog log = partitions.get(partition);
+        long lastIndex = log == null ? 0 : log.lastIndex();
+        if (upTo.index() > lastIndex) {
+            throw new WalException("partition " + partition + ": cannot compact to " + upTo.index()
+                    + ", beyond the last index " + lastIndex);
+        }
         if (log == null || upTo.index() <= log.compacted.index()) {
             return;
-        }
-        if (upTo.index() > log.lastIndex()) {
-            throw new WalException("partition " + partition + ": cannot compact to " + upTo.index()
-                    + ", beyond the last index " + log.lastIndex());
         }
         int drop = (int) (upTo.index() - log.compacted.index());
         log.entries.subList(0, drop).clear();

@@ -1,0 +1,138 @@
+package io.kommander.wal.rocksdb;
+
+import io.kommander.wal.LogEntry;
+import io.kommander.wal.LogPosition;
+import io.kommander.wal.PartitionWrite;
+import io.kommander.wal.WalBatch;
+import io.kommander.wal.WalException;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Turns a {@link WalBatch} into one RocksDB {@link WriteBatch} and the partition states it leads to, checking
+ * every write against the log first. Nothing reaches RocksDB until the whole batch is known to be valid, so an
+ * invalid batch writes nothing and leaves the cached states untouched.
+ *
+ * <p>One instance per batch; used only under the WAL's writer lock.
+ */
+final class BatchStager {
+
+    private final Store store;
+    private final Function<Integer, PartitionState> committed;
+    private final Map<Integer, PartitionState> staged = new LinkedHashMap<>();
+    /** Terms of entries appended earlier in this batch, which a later truncation may fall on. */
+    private final Map<Integer, Map<Long, Long>> stagedTerms = new HashMap<>();
+
+    private BatchStager(Store store, Function<Integer, PartitionState> committed) {
+        this.store = store;
+        this.committed = committed;
+    }
+
+    /**
+     * Validates {@code batch}, adds its mutations to {@code out} and returns the resulting state of every
+     * partition it changes.
+     *
+     * @param committed the durable state of a partition, or null if it has none
+     * @throws WalException if a write is inconsistent with the log; {@code out} must then be discarded
+     */
+    static Map<Integer, PartitionState> stage(WalBatch batch, Store store,
+                                              Function<Integer, PartitionState> committed, WriteBatch out) {
+        BatchStager stager = new BatchStager(store, committed);
+        try {
+            for (PartitionWrite write : batch.writes()) {
+                stager.stageWrite(write, out);
+            }
+            for (Map.Entry<String, byte[]> metadata : batch.metadata().entrySet()) {
+                byte[] key = KeyCodec.metadataKey(metadata.getKey());
+                out.put(store.state, key, StateCodec.encodeMetadata(key, metadata.getValue()));
+            }
+        } catch (RocksDBException e) {
+            throw new WalException("could not stage the batch: " + e.getMessage(), e);
+        }
+        return stager.staged;
+    }
+
+    private void stageWrite(PartitionWrite write, WriteBatch out) throws RocksDBException {
+        int partition = write.partition();
+        PartitionState state = staged.get(partition);
+        if (state == null) {
+            state = committed.apply(partition);
+        }
+        if (state == null) {
+            if (write.isEmpty()) {
+                return;
+            }
+            // The compaction-point record is what makes a partition exist on disk, even with no entries left.
+            state = PartitionState.EMPTY;
+            byte[] key = KeyCodec.partitionKey(partition, KeyCodec.RecordKind.COMPACTION_POINT);
+            out.put(store.state, key, StateCodec.encodePosition(key, LogPosition.ZERO));
+        }
+        ColumnFamilyHandle log = store.logOf(partition);
+        if (write.truncateAfter() != PartitionWrite.NO_TRUNCATE) {
+            state = truncate(partition, state, write.truncateAfter(), log, out);
+        }
+        for (LogEntry entry : write.entries()) {
+            long expected = state.last().index() + 1;
+            if (entry.index() != expected) {
+                throw new WalException("partition " + partition + ": entry index " + entry.index()
+                        + " is not contiguous with the log, expected " + expected);
+            }
+            byte[] key = KeyCodec.entryKey(partition, entry.index());
+            out.put(log, key, EntryCodec.encode(partition, entry));
+            stagedTerms.computeIfAbsent(partition, p -> new HashMap<>()).put(entry.index(), entry.term());
+            state = state.withLast(new LogPosition(entry.index(), entry.term()));
+        }
+        if (write.hardState() != null) {
+            byte[] key = KeyCodec.partitionKey(partition, KeyCodec.RecordKind.HARD_STATE);
+            out.put(store.state, key, StateCodec.encodeHardState(key, write.hardState()));
+            state = state.withHardState(write.hardState());
+        }
+        if (write.lastCheckpoint() != PartitionWrite.NO_CHECKPOINT) {
+            byte[] key = KeyCodec.partitionKey(partition, KeyCodec.RecordKind.CHECKPOINT);
+            out.put(store.state, key, StateCodec.encodeCheckpoint(key, write.lastCheckpoint()));
+            state = state.withCheckpoint(write.lastCheckpoint());
+        }
+        staged.put(partition, state);
+    }
+
+    private PartitionState truncate(int partition, PartitionState state, long after, ColumnFamilyHandle log,
+                                    WriteBatch out) throws RocksDBException {
+        long compacted = state.compacted().index();
+        if (after < compacted) {
+            throw new WalException("partition " + partition + ": cannot truncate after index " + after
+                    + ", below the compaction point " + compacted);
+        }
+        long last = state.last().index();
+        if (after >= last) {
+            return state;
+        }
+        out.deleteRange(log, KeyCodec.entryKey(partition, after + 1), KeyCodec.entryKey(partition, last + 1));
+        Map<Long, Long> terms = stagedTerms.get(partition);
+        if (terms != null) {
+            terms.keySet().removeIf(index -> index > after);
+        }
+        LogPosition newLast = after == compacted ? state.compacted() : new LogPosition(after, termAt(partition, after));
+        return state.withLast(newLast);
+    }
+
+    /** The term of a retained entry: appended earlier in this batch, or durable. */
+    private long termAt(int partition, long index) throws RocksDBException {
+        Map<Long, Long> terms = stagedTerms.get(partition);
+        if (terms != null && terms.containsKey(index)) {
+            return terms.get(index);
+        }
+        byte[] key = KeyCodec.entryKey(partition, index);
+        byte[] value = store.db.get(store.logOf(partition), store.options.read, key);
+        if (value == null) {
+            throw new WalException("partition " + partition + ", index " + index
+                    + ": entry is missing from the stored log (needed to truncate after it)");
+        }
+        return EntryCodec.decode(key, value).term();
+    }
+}

@@ -1,0 +1,350 @@
+package io.kommander.wal.rocksdb;
+
+import io.kommander.wal.HardState;
+import io.kommander.wal.IWAL;
+import io.kommander.wal.LogEntry;
+import io.kommander.wal.LogPosition;
+import io.kommander.wal.WalBatch;
+import io.kommander.wal.WalException;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The durable {@link IWAL}: every partition of a node in one RocksDB database.
+ *
+ * <p>Entries live in a few column families (shards, fixed when the folder is created; partition {@code p} in
+ * shard {@code p mod shards}) under big-endian {@code (partition, index)} keys, so each partition is one ordered
+ * range. Hard state, compaction point, checkpoint and node metadata live in a separate state column family.
+ * Every record carries a CRC32C over its key and value. The layout and options are described in
+ * {@code docs/wal-rocksdb.md}.
+ *
+ * <p>{@link #write(WalBatch)} validates the whole batch against an in-memory copy of each partition's state, then
+ * applies it as one RocksDB {@code WriteBatch} with one synced WAL write; the in-memory state changes only after
+ * that succeeds. {@link #compact} range-deletes without syncing and compacts large deleted ranges in the
+ * background.
+ *
+ * <p>Thread-safe: writes and compactions are serialised; reads and queries run concurrently with them. After
+ * {@link #close()}, every call throws {@link WalException}.
+ */
+public final class RocksDbWAL implements IWAL {
+
+    private final Store store;
+    private final Map<Integer, PartitionState> states;
+    private final BackgroundCompactor compactor;
+    /** Serialises writers, so validation against {@link #states} and the write that follows are one step. */
+    private final Lock writer = new ReentrantLock();
+    /** Readers of the native store hold the read side; {@link #close()} takes the write side to free it. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+
+    private RocksDbWAL(Store store, Map<Integer, PartitionState> states, BackgroundCompactor compactor) {
+        this.store = store;
+        this.states = new ConcurrentHashMap<>(states);
+        this.compactor = compactor;
+    }
+
+    /**
+     * Opens the WAL in {@code folder} with default settings, creating the folder if it is missing.
+     *
+     * @param folder the WAL's folder; one WAL per node
+     * @return the open WAL; close it when done
+     * @throws WalException if the folder is locked by another process, holds something other than a Kommander
+     *                      WAL, uses a newer on-disk format, or holds a damaged record
+     */
+    public static RocksDbWAL open(Path folder) {
+        return builder(folder).open();
+    }
+
+    /**
+     * A builder for a WAL in {@code folder}, to share a block cache or tune memory.
+     *
+     * @param folder the WAL's folder; one WAL per node
+     * @return a builder with default settings
+     */
+    public static RocksDbWALBuilder builder(Path folder) {
+        return new RocksDbWALBuilder(folder);
+    }
+
+    static RocksDbWAL open(RocksDbWalSettings settings) {
+        Store store = StoreOpener.open(settings);
+        try {
+            Map<Integer, PartitionState> states = Recovery.recover(store, settings.verifyEveryRecordOnOpen());
+            return new RocksDbWAL(store, states, new BackgroundCompactor(store.db, settings.compactionTriggerEntries()));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One RocksDB {@code WriteBatch}, one synced write, for all partitions of the batch. The batch is
+     * validated in full before anything is written.
+     */
+    @Override
+    public void write(WalBatch batch) {
+        if (batch.writes().stream().allMatch(io.kommander.wal.PartitionWrite::isEmpty) && batch.metadata().isEmpty()) {
+            ensureOpen();
+            return;
+        }
+        Lock open = enter();
+        writer.lock();
+        try (WriteBatch writeBatch = new WriteBatch()) {
+            Map<Integer, PartitionState> next = BatchStager.stage(batch, store, states::get, writeBatch);
+            try {
+                store.db.write(store.options.synced, writeBatch);
+            } catch (RocksDBException e) {
+                throw new WalException("could not make a batch of " + batch.writes().size()
+                        + " partition writes durable: " + e.getMessage(), e);
+            }
+            states.putAll(next);
+        } finally {
+            writer.unlock();
+            open.unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The entries come from one consistent RocksDB view. A missing entry inside the range is reported, not
+     * skipped.
+     */
+    @Override
+    public List<LogEntry> read(int partition, long fromIndex, long toIndex, long maxBytes) {
+        Lock open = enter();
+        try {
+            PartitionState state = states.get(partition);
+            if (state == null || fromIndex > toIndex) {
+                return List.of();
+            }
+            checkNotCompacted(partition, fromIndex, state);
+            long last = Math.min(toIndex, state.last().index());
+            if (fromIndex > last) {
+                return List.of();
+            }
+            return scan(partition, fromIndex, last, maxBytes);
+        } finally {
+            open.unlock();
+        }
+    }
+
+    private List<LogEntry> scan(int partition, long fromIndex, long lastIndex, long maxBytes) {
+        ColumnFamilyHandle log = store.logOf(partition);
+        List<LogEntry> result = new ArrayList<>();
+        // The upper bound keeps the iterator from wandering past the range over other partitions or tombstones.
+        try (Slice upper = new Slice(KeyCodec.entryKey(partition, lastIndex + 1));
+             ReadOptions options = new ReadOptions().setVerifyChecksums(true).setIterateUpperBound(upper);
+             RocksIterator it = store.db.newIterator(log, options)) {
+            long bytes = 0;
+            long expected = fromIndex;
+            boolean full = false;
+            for (it.seek(KeyCodec.entryKey(partition, fromIndex)); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (KeyCodec.entryIndex(key) != expected) {
+                    throw missing(partition, expected);
+                }
+                LogEntry entry = EntryCodec.decode(key, it.value());
+                if (!result.isEmpty() && bytes + entry.sizeEstimate() > maxBytes) {
+                    full = true;
+                    break;
+                }
+                bytes += entry.sizeEstimate();
+                result.add(entry);
+                expected++;
+            }
+            it.status();
+            if (!full && expected <= lastIndex) {
+                throw missing(partition, expected);
+            }
+        } catch (RocksDBException e) {
+            throw new WalException("partition " + partition + ": reading from index " + fromIndex + " failed: "
+                    + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    /** An entry the cached state says exists is absent: compacted meanwhile, or lost. */
+    private WalException missing(int partition, long index) {
+        PartitionState now = states.get(partition);
+        if (now != null && index <= now.compacted().index()) {
+            return compacted(partition, index, now);
+        }
+        if (now != null && index > now.last().index()) {
+            return new WalException("partition " + partition + ", index " + index
+                    + ": entry was truncated while being read");
+        }
+        return new WalException("partition " + partition + ", index " + index
+                + ": entry is missing from the stored log");
+    }
+
+    private static void checkNotCompacted(int partition, long fromIndex, PartitionState state) {
+        if (fromIndex <= state.compacted().index()) {
+            throw compacted(partition, fromIndex, state);
+        }
+    }
+
+    private static WalException compacted(int partition, long index, PartitionState state) {
+        return new WalException("partition " + partition + ", index " + index + ": entry is compacted (compaction"
+                + " point " + state.compacted().index() + ")");
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public LogPosition lastPosition(int partition) {
+        return state(partition).last();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public LogPosition compactedUpTo(int partition) {
+        return state(partition).compacted();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public HardState hardState(int partition) {
+        return state(partition).hardState();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public long lastCheckpoint(int partition) {
+        return state(partition).checkpoint();
+    }
+
+    private PartitionState state(int partition) {
+        ensureOpen();
+        return states.getOrDefault(partition, PartitionState.EMPTY);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Not synced: the range delete and the new compaction point are written together, so after a crash either
+     * both or neither are visible, and they become durable with the next {@link #write}. Once enough entries of
+     * the partition are deleted, their key range is compacted on a background thread.
+     */
+    @Override
+    public void compact(int partition, LogPosition upTo) {
+        Lock open = enter();
+        writer.lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            PartitionState state = states.get(partition);
+            if (state == null) {
+                if (upTo.index() > 0) {
+                    throw new WalException("partition " + partition + ": cannot compact to index " + upTo.index()
+                            + ", the partition has no entries");
+                }
+                return;
+            }
+            long from = state.compacted().index() + 1;
+            if (upTo.index() < from) {
+                return;
+            }
+            if (upTo.index() > state.last().index()) {
+                throw new WalException("partition " + partition + ": cannot compact to index " + upTo.index()
+                        + ", beyond the last index " + state.last().index());
+            }
+            ColumnFamilyHandle log = store.logOf(partition);
+            batch.deleteRange(log, KeyCodec.entryKey(partition, from), KeyCodec.entryKey(partition, upTo.index() + 1));
+            byte[] key = KeyCodec.partitionKey(partition, KeyCodec.RecordKind.COMPACTION_POINT);
+            batch.put(store.state, key, StateCodec.encodePosition(key, upTo));
+            store.db.write(store.options.unsynced, batch);
+            states.put(partition, state.withCompacted(upTo));
+            compactor.deleted(partition, log, from, upTo.index());
+        } catch (RocksDBException e) {
+            throw new WalException("partition " + partition + ": compaction to index " + upTo.index() + " failed: "
+                    + e.getMessage(), e);
+        } finally {
+            writer.unlock();
+            open.unlock();
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Optional<byte[]> metadata(String key) {
+        Lock open = enter();
+        try {
+            byte[] storedKey = KeyCodec.metadataKey(key);
+            byte[] value = store.db.get(store.state, store.options.read, storedKey);
+            return value == null ? Optional.empty()
+                    : Optional.of(StateCodec.decodeMetadata(storedKey, value, "metadata '" + key + "'"));
+        } catch (RocksDBException e) {
+            throw new WalException("metadata '" + key + "': read failed: " + e.getMessage(), e);
+        } finally {
+            open.unlock();
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Set<Integer> partitions() {
+        ensureOpen();
+        return Set.copyOf(states.keySet());
+    }
+
+    /**
+     * Stops the background compactor, then releases the column family handles, the database and the options, in
+     * that order. Waits for calls in progress to finish. Idempotent.
+     *
+     * @throws WalException if RocksDB reports a failure while closing
+     */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            compactor.close();
+            store.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** How many background range compactions have finished; for tests. */
+    long completedBackgroundCompactions() {
+        return compactor.completedCompactions();
+    }
+
+    /** Holds off {@link #close()} until the returned lock is released. */
+    private Lock enter() {
+        Lock lock = lifecycle.readLock();
+        lock.lock();
+        if (closed) {
+            lock.unlock();
+            throw closedException();
+        }
+        return lock;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw closedException();
+        }
+    }
+
+    private static WalException closedException() {
+        return new WalException("the RocksDbWAL is closed");
+    }
+}

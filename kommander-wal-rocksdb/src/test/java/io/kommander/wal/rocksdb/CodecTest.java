@@ -1,0 +1,119 @@
+package io.kommander.wal.rocksdb;
+
+import io.kommander.HLCTimestamp;
+import io.kommander.wal.EntryKind;
+import io.kommander.wal.HardState;
+import io.kommander.wal.LogEntry;
+import io.kommander.wal.LogPosition;
+import io.kommander.wal.WalException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The byte layouts documented in docs/wal-rocksdb.md, pinned so that a change of format is deliberate. */
+class CodecTest {
+
+    @Test
+    void entryKeysSortByIndexWithinAPartitionAndKeepPartitionsApart() {
+        List<byte[]> ordered = List.of(
+                KeyCodec.entryKey(1, 1), KeyCodec.entryKey(1, 255), KeyCodec.entryKey(1, 256),
+                KeyCodec.entryKey(1, 1L << 40), KeyCodec.entryKey(1, Long.MAX_VALUE), KeyCodec.entryKey(2, 1));
+
+        for (int i = 1; i < ordered.size(); i++) {
+            assertThat(Arrays.compareUnsigned(ordered.get(i - 1), ordered.get(i))).isNegative();
+        }
+    }
+
+    @Test
+    void entryKeyIsPartitionThenIndexBigEndian() {
+        assertThat(HexFormat.of().formatHex(KeyCodec.entryKey(0x01020304, 0x05060708090A0B0CL)))
+                .isEqualTo("0102030405060708090a0b0c");
+    }
+
+    @Test
+    void entryRecordHasTheDocumentedLayout() {
+        LogEntry entry = new LogEntry(9, 2, EntryKind.COMMIT, new HLCTimestamp(3, 4), "ab", new byte[]{7});
+
+        byte[] value = EntryCodec.encode(5, entry);
+
+        assertThat(HexFormat.of().formatHex(value, 0, value.length - 4)).isEqualTo(
+                "01" + "03" + "0000000000000002" + "0000000000000003" + "0000000000000004" + "00000002"
+                        + "6162" + "07");
+        assertThat(value).hasSize(EntryCodec.OVERHEAD + 2 + 1);
+        assertThat(EntryCodec.decode(KeyCodec.entryKey(5, 9), value)).isEqualTo(entry);
+    }
+
+    @Test
+    void everyEntryKindRoundTrips() {
+        for (EntryKind kind : EntryKind.values()) {
+            LogEntry entry = new LogEntry(1, 1, kind, HLCTimestamp.ZERO, "é", "x".getBytes(StandardCharsets.UTF_8));
+            assertThat(EntryCodec.decode(KeyCodec.entryKey(0, 1), EntryCodec.encode(0, entry))).isEqualTo(entry);
+        }
+    }
+
+    @Test
+    void everySingleBitFlipOfAnEntryRecordIsDetected() {
+        byte[] key = KeyCodec.entryKey(4, 2);
+        byte[] value = EntryCodec.encode(4, new LogEntry(2, 1, EntryKind.DATA, new HLCTimestamp(5, 6), "t",
+                new byte[]{1, 2, 3}));
+
+        for (int bit = 0; bit < value.length * 8; bit++) {
+            byte[] damaged = value.clone();
+            damaged[bit / 8] ^= (byte) (1 << (bit % 8));
+            assertThatThrownBy(() -> EntryCodec.decode(key, damaged))
+                    .isInstanceOf(WalException.class)
+                    .hasMessageStartingWith("partition 4, index 2: corrupt log record");
+        }
+    }
+
+    @Test
+    void unknownEntryKindWithAValidChecksumIsReported() {
+        byte[] key = KeyCodec.entryKey(1, 1);
+        byte[] value = EntryCodec.encode(1, new LogEntry(1, 1, EntryKind.DATA, null, "", new byte[0]));
+        value[1] = 99;
+        Checksum.seal(key, value);
+
+        assertThatThrownBy(() -> EntryCodec.decode(key, value))
+                .isInstanceOf(WalException.class)
+                .hasMessageContaining("unknown entry kind code 99");
+    }
+
+    @Test
+    void stateRecordsRoundTrip() {
+        byte[] key = KeyCodec.partitionKey(3, KeyCodec.RecordKind.HARD_STATE);
+        HardState state = new HardState(7, "n-2 ✓", 11);
+
+        assertThat(StateCodec.decodeHardState(key, StateCodec.encodeHardState(key, state), "p")).isEqualTo(state);
+        assertThat(StateCodec.decodePosition(key, StateCodec.encodePosition(key, new LogPosition(5, 6)), "p"))
+                .isEqualTo(new LogPosition(5, 6));
+        assertThat(StateCodec.decodeCheckpoint(key, StateCodec.encodeCheckpoint(key, 42), "p")).isEqualTo(42);
+        assertThat(StateCodec.decodeMetadata(key, StateCodec.encodeMetadata(key, new byte[]{1}), "p"))
+                .containsExactly(1);
+    }
+
+    @Test
+    void stateRecordUnderAnotherKeyFailsItsCheck() {
+        byte[] key = KeyCodec.partitionKey(3, KeyCodec.RecordKind.CHECKPOINT);
+        byte[] other = KeyCodec.partitionKey(4, KeyCodec.RecordKind.CHECKPOINT);
+
+        assertThatThrownBy(() -> StateCodec.decodeCheckpoint(other, StateCodec.encodeCheckpoint(key, 1), "partition 4"))
+                .isInstanceOf(WalException.class)
+                .hasMessage("partition 4 checkpoint: corrupt record: CRC32C mismatch (torn or altered record)");
+    }
+
+    @Test
+    void formatRecordHasTheDocumentedLayout() {
+        byte[] value = WalFormat.current(8).encode();
+
+        assertThat(new String(value, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("KMDR-WAL");
+        assertThat(HexFormat.of().formatHex(value, 8, 16)).isEqualTo("00000001" + "00000008");
+        assertThat(WalFormat.decode(value, "f")).isEqualTo(new WalFormat(1, 8));
+        assertThat(new WalFormat(1, 8).shardOf(-3)).isEqualTo(5);
+    }
+}
