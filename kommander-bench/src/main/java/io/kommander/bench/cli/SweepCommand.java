@@ -115,7 +115,8 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     private String command() {
-        return "java -jar kommander-bench/target/kommander-bench.jar sweep "
-                + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        return "java -jar kommander-bench/target/kommander-bench.jar " + spec.commandLine().getParseResult()
+                .originalArgs().stream().map(arg -> arg.contains(" ") ? "'" + arg + "'" : arg)
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 }

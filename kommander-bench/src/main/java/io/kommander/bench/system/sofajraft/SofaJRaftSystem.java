@@ -170,6 +170,13 @@ public final class SofaJRaftSystem implements BenchSystem {
     @Override
     public void close() {
         services.forEach(RaftGroupService::shutdown);
+        try {
+            for (RaftGroupService service : services) {
+                service.join(); // shutdown is asynchronous: wait until the group's log storage is closed
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         services.clear();
         rpcServers.forEach(RpcServer::shutdown);
         rpcServers.clear();
