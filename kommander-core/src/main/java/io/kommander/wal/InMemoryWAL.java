@@ -52,55 +52,53 @@ public final class InMemoryWAL implements IWAL {
         long lastIndex() {
             return compacted.index() + entries.size();
         }
-
-        PartitionLog copy() {
-            PartitionLog copy = new PartitionLog();
-            copy.entries.addAll(entries);
-            copy.compacted = compacted;
-            copy.hardState = hardState;
-            copy.lastCheckpoint = lastCheckpoint;
-            return copy;
-        }
     }
 
     @Override
     public synchronized void write(WalBatch batch) {
         ensureOpen();
-        // Validate and apply to copies first so that a rejected batch leaves nothing behind (atomicity).
-        Map<Integer, PartitionLog> staged = new HashMap<>();
+        // Validate the whole batch against simulated bounds first, so a rejected batch leaves nothing behind
+        // (atomicity) without copying any partition's log.
+        Map<Integer, Long> lastIndices = new HashMap<>();
         for (PartitionWrite write : batch.writes()) {
             if (write.isEmpty()) {
                 continue;
             }
-            PartitionLog log = staged.computeIfAbsent(write.partition(), p -> {
-                PartitionLog existing = partitions.get(p);
-                return existing == null ? new PartitionLog() : existing.copy();
-            });
-            apply(log, write);
+            PartitionLog log = partitions.get(write.partition());
+            long compacted = log == null ? 0 : log.compacted.index();
+            long last = lastIndices.getOrDefault(write.partition(), log == null ? 0 : log.lastIndex());
+            if (write.truncateAfter() != PartitionWrite.NO_TRUNCATE) {
+                if (write.truncateAfter() < compacted) {
+                    throw new WalException("partition " + write.partition() + ": cannot truncate after "
+                            + write.truncateAfter() + ", at or below the compaction point " + compacted);
+                }
+                last = Math.min(last, write.truncateAfter());
+            }
+            for (LogEntry entry : write.entries()) {
+                if (entry.index() != last + 1) {
+                    throw new WalException("partition " + write.partition() + ": entry index " + entry.index()
+                            + " is not contiguous, expected " + (last + 1));
+                }
+                last = entry.index();
+            }
+            lastIndices.put(write.partition(), last);
         }
-        partitions.putAll(staged);
+        for (PartitionWrite write : batch.writes()) {
+            if (!write.isEmpty()) {
+                apply(partitions.computeIfAbsent(write.partition(), p -> new PartitionLog()), write);
+            }
+        }
         batch.metadata().forEach((k, v) -> metadata.put(k, v.clone()));
     }
 
     private static void apply(PartitionLog log, PartitionWrite write) {
         if (write.truncateAfter() != PartitionWrite.NO_TRUNCATE) {
-            if (write.truncateAfter() < log.compacted.index()) {
-                throw new WalException("partition " + write.partition() + ": cannot truncate after "
-                        + write.truncateAfter() + ", at or below the compaction point " + log.compacted.index());
-            }
             long keep = write.truncateAfter() - log.compacted.index();
-            while (log.entries.size() > keep) {
-                log.entries.remove(log.entries.size() - 1);
+            if (log.entries.size() > keep) {
+                log.entries.subList((int) keep, log.entries.size()).clear();
             }
         }
-        for (LogEntry entry : write.entries()) {
-            long expected = log.lastIndex() + 1;
-            if (entry.index() != expected) {
-                throw new WalException("partition " + write.partition() + ": entry index " + entry.index()
-                        + " is not contiguous, expected " + expected);
-            }
-            log.entries.add(entry);
-        }
+        log.entries.addAll(write.entries());
         if (write.hardState() != null) {
             log.hardState = write.hardState();
         }
