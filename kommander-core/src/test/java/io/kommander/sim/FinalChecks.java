@@ -155,6 +155,10 @@ final class FinalChecks {
                 continue;
             }
             long complete = op.ok ? op.completedAt : LinearizabilityChecker.NEVER;
+            if (!op.ok && !op.isRead() && !swapped.containsKey(op.id)) {
+                // Never committed, and the log is final: it had no effect, so it cannot constrain the order.
+                continue;
+            }
             if (op.isRead()) {
                 if (op.ok) {
                     ops.add(LinearizabilityChecker.Op.read(op.id, op.invokedAt, complete, op.readValue));

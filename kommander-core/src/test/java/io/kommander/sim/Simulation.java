@@ -197,14 +197,23 @@ final class Simulation {
         return true;
     }
 
+    /** Each node's view of each partition (applied index, then the state machine's own), for failure reports. */
     private String appliedSummary() {
-        StringBuilder text = new StringBuilder();
+        List<CompletableFuture<String>> views = new ArrayList<>();
         for (int p = 1; p <= PARTITIONS; p++) {
-            text.append(" p").append(p).append(':');
             for (SimNode node : nodes) {
-                text.append(" n").append(node.index()).append('=').append(monitor.lastApplied(node.index(), p));
+                String who = " p" + p + " n" + node.index() + " applied " + monitor.lastApplied(node.index(), p);
+                RaftManager manager = node.manager();
+                RaftPartition partition = manager == null ? null : manager.partitionForTesting(p);
+                views.add(partition == null ? CompletableFuture.completedFuture(who + " (down)")
+                        : partition.inspect(m -> who + " [" + m.role() + " t" + m.term() + " commit " + m.commitIndex()
+                                + " applied " + m.appliedIndex() + " last " + m.lastIndex() + " leader "
+                                + m.leader() + "]"));
             }
         }
+        scheduler.runUntil(() -> views.stream().allMatch(CompletableFuture::isDone), scheduler.now() + 1_000);
+        StringBuilder text = new StringBuilder();
+        views.forEach(v -> text.append("\n   ").append(v.getNow(" (no answer)")));
         return text.toString();
     }
 }
