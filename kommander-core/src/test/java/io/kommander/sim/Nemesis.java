@@ -37,7 +37,8 @@ final class Nemesis {
     }
 
     private void next() {
-        scheduler.schedule(SimScheduler.NO_NODE, 80 + scheduler.random().nextInt(500), () -> {
+        long pause = mix.churn() ? 20 + scheduler.random().nextInt(150) : 80 + scheduler.random().nextInt(500);
+        scheduler.schedule(SimScheduler.NO_NODE, pause, () -> {
             if (running) {
                 strike();
                 next();
@@ -79,9 +80,22 @@ final class Nemesis {
         }
     }
 
+    /** A running node; half the time one that leads some partition, since losing a leader is what tests most. */
     private SimNode pickUp(SplittableRandom random) {
         List<SimNode> up = nodes.stream().filter(n -> n.state() == SimNode.State.UP).toList();
-        return up.get(random.nextInt(up.size()));
+        List<SimNode> leaders = up.stream().filter(this::leadsSomething).toList();
+        List<SimNode> from = !leaders.isEmpty() && random.nextBoolean() ? leaders : up;
+        return from.get(random.nextInt(from.size()));
+    }
+
+    private boolean leadsSomething(SimNode node) {
+        for (int p = 0; p <= partitions; p++) {
+            var partition = node.manager().partitionForTesting(p);
+            if (partition != null && partition.isLeaderQuick()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void split(SplittableRandom random) {

@@ -63,7 +63,14 @@ final class Simulation {
         this.monitor = new SafetyMonitor(trace);
         this.history = new History(scheduler, trace);
         SplittableRandom random = scheduler.random();
-        int size = random.nextInt(4) == 0 ? 5 : 3;
+        int size = mix.churn() || random.nextInt(4) == 0 ? 5 : 3;
+        // Batching, pipelining and caching vary by seed, so that appends split differently and followers are
+        // sometimes caught up from the WAL rather than the cache.
+        int entriesPerAppend = mix.churn() ? 1 : new int[] {1, 4, 16}[random.nextInt(3)];
+        int inflight = mix.churn() ? 1 : 1 + random.nextInt(4);
+        int cache = new int[] {0, 8, 64}[random.nextInt(3)];
+        java.util.function.UnaryOperator<RaftConfiguration.Builder> tuning = b -> b.maxEntriesPerAppend(entriesPerAppend)
+                .maxInflightAppends(inflight).logCacheEntries(cache);
         List<String> endpoints = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             endpoints.add("sim" + i + ":" + (7000 + i));
@@ -72,7 +79,7 @@ final class Simulation {
         for (int i = 0; i < size; i++) {
             long skew = mix.clocks() ? random.nextLong(-500, 501) : 0;
             double rate = mix.clocks() ? 0.9 + random.nextDouble() * 0.2 : 1.0;
-            nodes.add(new SimNode(i, endpoints, configuration(i, endpoints.get(i)), scheduler, network, trace,
+            nodes.add(new SimNode(i, endpoints, tuning.apply(configuration(i, endpoints.get(i))), scheduler, network, trace,
                     monitor, bugs, skew, rate, seed * 1_000_003L + i));
         }
         for (int p = 1; p <= PARTITIONS; p++) {
@@ -93,9 +100,6 @@ final class Simulation {
                 .electionTimeoutMillis(100, 200)
                 .electionSeed(node)
                 .proposalTimeoutMillis(500)
-                .logCacheEntries(8)
-                .maxEntriesPerAppend(16)
-                .maxInflightAppends(4)
                 .walWriteWorkers(1)
                 .walReadWorkers(1)
                 .executorPoolSize(1)

@@ -15,14 +15,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that plant known bugs and require the simulator to catch each. See {@code docs/testing.md}.
  *
  * <p>Seeds: {@code -Dkommander.sim.firstSeed=N -Dkommander.sim.seeds=COUNT} (default 1 and 1,000);
- * {@code -Dkommander.sim.threads=T} (default 2).
+ * {@code -Dkommander.sim.threads=T} (default 2); negative controls search {@code -Dkommander.sim.controlSeeds}
+ * seeds at most (default 300).
  */
 class SimulationTest {
 
     private static final long FIRST_SEED = Long.getLong("kommander.sim.firstSeed", 1);
     private static final int SEEDS = Integer.getInteger("kommander.sim.seeds", 1_000);
     private static final int THREADS = Integer.getInteger("kommander.sim.threads", 2);
-    private static final int NEGATIVE_CONTROL_SEEDS = 200;
+    private static final int NEGATIVE_CONTROL_SEEDS = Integer.getInteger("kommander.sim.controlSeeds", 300);
 
     @Test
     void everySeedKeepsRaftSafeAndClientHistoriesLinearizable() {
