@@ -101,8 +101,14 @@ final class Nemesis {
     private void split(SplittableRandom random) {
         List<Integer> side = new ArrayList<>();
         List<Integer> other = new ArrayList<>();
-        for (SimNode node : nodes) {
-            (random.nextBoolean() ? side : other).add(node.index());
+        if (mix.churn() && random.nextBoolean() && nodes.stream().anyMatch(n -> n.state() == SimNode.State.UP)) {
+            // Isolate one node, often a leader, so it goes on alone with entries no one else has.
+            int isolated = pickUp(random).index();
+            nodes.forEach(n -> (n.index() == isolated ? side : other).add(n.index()));
+        } else {
+            for (SimNode node : nodes) {
+                (random.nextBoolean() ? side : other).add(node.index());
+            }
         }
         if (side.isEmpty() || other.isEmpty()) {
             int a = random.nextInt(nodes.size());

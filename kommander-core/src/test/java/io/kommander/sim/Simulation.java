@@ -34,7 +34,7 @@ final class Simulation {
     private static final int REGISTER_PARTITIONS = 2;
     private static final int CLIENTS_PER_PARTITION = 2;
     private static final long JOIN_MILLIS = 20_000;
-    private static final long FAULT_MILLIS = 3_000;
+    private static final long FAULT_MILLIS = 5_000;
     private static final long QUIET_MILLIS = 1_500;
     private static final long LIVENESS_MILLIS = 20_000;
     private static final long MAX_CONFIGURATIONS = 2_000_000;
