@@ -31,6 +31,15 @@ final class SeedSweep {
             return results.stream().mapToLong(SimResult::virtualMillis).sum();
         }
 
+        /** One digest of every run, in seed order: compare it across JVMs to check that replays hold there too. */
+        long digest() {
+            long digest = 17;
+            for (SimResult result : results) {
+                digest = digest * 1_000_003L + result.digest();
+            }
+            return digest;
+        }
+
         int inconclusive() {
             return results.stream().mapToInt(SimResult::inconclusive).sum();
         }
@@ -40,9 +49,9 @@ final class SeedSweep {
             double seconds = Math.max(1, wallMillis) / 1000.0;
             return String.format("%d seeds in %.1f s: %d failed, %d events (%.0f events/s), %.0f s of virtual "
                             + "cluster time (%.0fx real time), %d client operations, %d inconclusive linearizability "
-                            + "checks", results.size(), seconds, failures().size(), events(), events() / seconds,
+                            + "checks, digest %016x", results.size(), seconds, failures().size(), events(), events() / seconds,
                     virtualMillis() / 1000.0, virtualMillis() / 1000.0 / seconds,
-                    results.stream().mapToInt(SimResult::operations).sum(), inconclusive());
+                    results.stream().mapToInt(SimResult::operations).sum(), inconclusive(), digest());
         }
     }
 
