@@ -112,10 +112,18 @@ final class FinalChecks {
     private void acknowledgedWritesCommitted(int p) {
         TreeMap<Long, RaftLog> committed = monitor.committed(p);
         for (History.Op op : history.ops()) {
-            if (op.partition != p || !op.ok || op.command == null) {
+            if (op.partition != p || !op.ok || op.isRead()) {
                 continue;
             }
             RaftLog log = committed.get(op.logIndex);
+            if (op.checkpoint) {
+                if (log == null || log.type() != RaftLogType.CommittedCheckpoint) {
+                    monitor.fail("lost checkpoint: " + op + " was acknowledged at index " + op.logIndex
+                            + " but the log holds " + log);
+                    return;
+                }
+                continue;
+            }
             Command found = log == null ? null : Command.decode(log.data());
             if (found == null || found.opId() != op.id) {
                 monitor.fail("lost write: " + op + " was acknowledged at index " + op.logIndex

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
  * Every client operation attempt of a run, with its invocation and completion in one total order (and virtual
@@ -17,8 +18,10 @@ final class History {
         final long id;
         final int client;
         final int partition;
-        /** What it proposed, or null for a read. */
+        /** What it proposed, or null for a read or a checkpoint. */
         final Command command;
+        /** Whether it asked for a checkpoint. */
+        final boolean checkpoint;
         final long invokedAt;
         final long invokeTime;
         long completedAt = Long.MAX_VALUE;
@@ -27,22 +30,24 @@ final class History {
         long readValue;
         long logIndex;
 
-        Op(long id, int client, int partition, Command command, long invokedAt, long invokeTime) {
+        Op(long id, int client, int partition, Command command, boolean checkpoint, long invokedAt,
+           long invokeTime) {
             this.id = id;
             this.client = client;
             this.partition = partition;
             this.command = command;
+            this.checkpoint = checkpoint;
             this.invokedAt = invokedAt;
             this.invokeTime = invokeTime;
         }
 
         boolean isRead() {
-            return command == null;
+            return command == null && !checkpoint;
         }
 
         @Override
         public String toString() {
-            String what = command == null ? "read" : command.kind() + "(" + command.value()
+            String what = checkpoint ? "checkpoint" : command == null ? "read" : command.kind() + "(" + command.value()
                     + (command.kind() == Command.Kind.CAS ? "->" + command.newValue() : "") + ")";
             String outcome = completedAt == Long.MAX_VALUE ? "indeterminate"
                     : ok ? (command == null ? "=" + readValue : "ok @" + logIndex) : "failed";
@@ -62,10 +67,13 @@ final class History {
         this.trace = trace;
     }
 
-    /** Starts an attempt; {@code command} is null for a read. The op id is also the command's id. */
-    Op invoke(int client, int partition, java.util.function.LongFunction<Command> command) {
+    /**
+     * Starts an attempt; {@code command} is null for a read or a checkpoint. The op id is also the command's id.
+     */
+    Op invoke(int client, int partition, LongFunction<Command> command, boolean checkpoint) {
         long id = ops.size() + 1L;
-        Op op = new Op(id, client, partition, command == null ? null : command.apply(id), order++, scheduler.now());
+        Op op = new Op(id, client, partition, command == null ? null : command.apply(id), checkpoint, order++,
+                scheduler.now());
         ops.add(op);
         byId.put(id, op);
         return op;

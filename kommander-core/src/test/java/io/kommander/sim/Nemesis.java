@@ -1,5 +1,7 @@
 package io.kommander.sim;
 
+import io.kommander.partition.RaftPartition;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -90,7 +92,7 @@ final class Nemesis {
 
     private boolean leadsSomething(SimNode node) {
         for (int p = 0; p <= partitions; p++) {
-            var partition = node.manager().partitionForTesting(p);
+            RaftPartition partition = node.manager().partitionForTesting(p);
             if (partition != null && partition.isLeaderQuick()) {
                 return true;
             }

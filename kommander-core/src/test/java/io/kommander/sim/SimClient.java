@@ -92,7 +92,7 @@ final class SimClient {
             case CAS -> opId -> Command.cas(opId, lastSeen, opId);
             case APPEND -> Command::append;
             case READ, CHECKPOINT -> null;
-        });
+        }, intent == Intent.CHECKPOINT);
         if (manager == null) {
             retry(op, intent, attemptsLeft, null);
             return;

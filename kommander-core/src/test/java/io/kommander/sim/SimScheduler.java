@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 
 /**
  * The simulator's one event queue with virtual time. Every executor task, timer, WAL completion, message delivery,
@@ -160,7 +161,7 @@ final class SimScheduler {
      *
      * @return whether {@code done} held
      */
-    boolean runUntil(java.util.function.BooleanSupplier done, long deadline) {
+    boolean runUntil(BooleanSupplier done, long deadline) {
         while (!done.getAsBoolean()) {
             if (queue.isEmpty() || queue.peek().time > deadline) {
                 now = Math.max(now, deadline);

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One seed's run of a whole cluster of real {@link RaftManager}s on the simulator: start and join, a fault phase
@@ -69,7 +71,7 @@ final class Simulation {
         int entriesPerAppend = mix.churn() ? 1 : new int[] {1, 4, 16}[random.nextInt(3)];
         int inflight = mix.churn() ? 1 : 1 + random.nextInt(4);
         int cache = new int[] {0, 8, 64}[random.nextInt(3)];
-        java.util.function.UnaryOperator<RaftConfiguration.Builder> tuning = b -> b.maxEntriesPerAppend(entriesPerAppend)
+        UnaryOperator<RaftConfiguration.Builder> tuning = b -> b.maxEntriesPerAppend(entriesPerAppend)
                 .maxInflightAppends(inflight).logCacheEntries(cache);
         List<String> endpoints = new ArrayList<>();
         for (int i = 0; i < size; i++) {
@@ -163,7 +165,7 @@ final class Simulation {
         return !monitor.failed();
     }
 
-    private boolean runUntil(java.util.function.BooleanSupplier done, long millis) {
+    private boolean runUntil(BooleanSupplier done, long millis) {
         long deadline = scheduler.now() + millis;
         return scheduler.runUntil(() -> monitor.failed() || done.getAsBoolean(), deadline) && !monitor.failed();
     }
