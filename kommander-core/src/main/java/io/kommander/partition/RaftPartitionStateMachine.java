@@ -728,10 +728,14 @@ public final class RaftPartitionStateMachine {
         }
         pr.recentActive = true;
         if (response.success()) {
-            pr.lastProgressAt = now;
+            long matchedBefore = pr.matchIndex;
             pr.matchIndex = Math.max(pr.matchIndex, response.matchIndex());
             pr.nextIndex = Math.max(pr.nextIndex, pr.matchIndex + 1);
             pr.inflights.freeThrough(pr.matchIndex);
+            if (pr.matchIndex > matchedBefore || pr.inflights.count() == 0) {
+                // Only real progress counts: a heartbeat acknowledgement must not hide a lost pipelined append.
+                pr.lastProgressAt = now;
+            }
             if (pr.state == FollowerProgress.State.PROBE && pr.matchIndex >= pr.nextIndex - 1) {
                 // The probe itself was accepted (a heartbeat ack below it proves less): start pipelining.
                 pr.becomeReplicate();

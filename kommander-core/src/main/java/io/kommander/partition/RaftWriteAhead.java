@@ -32,6 +32,8 @@ final class RaftWriteAhead {
     private final FairReadScheduler reads;
     private final RaftPartitionExecutor executor;
     private int inFlight;
+    /** Bumped by every restore: completions of writes submitted before it must not touch {@link #inFlight}. */
+    private int generation;
 
     RaftWriteAhead(int partition, IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
                    RaftPartitionExecutor executor) {
@@ -46,6 +48,7 @@ final class RaftWriteAhead {
     void readHead(BiConsumer<RestoreHead, Throwable> done) {
         writes.reset(partition);
         inFlight = 0;
+        generation++;
         reads.submit(partition,
                 () -> new RestoreHead(wal.hardState(partition), wal.compactedUpTo(partition),
                         wal.lastCheckpoint(partition), wal.lastPosition(partition)),
@@ -68,8 +71,11 @@ final class RaftWriteAhead {
             return;
         }
         inFlight++;
+        int at = generation;
         writes.submit(partition, step.write(), error -> post(RaftPartitionExecutor.Priority.REPLICATION, () -> {
-            inFlight--;
+            if (at == generation) {
+                inFlight--;
+            }
             done.accept(error);
         }));
     }

@@ -1,0 +1,47 @@
+package io.kommander.sim;
+
+/**
+ * Which faults a run injects. Every run delays and reorders messages; the mixes add the rest.
+ *
+ * @param network    per-batch drop and duplication probabilities and the delay range
+ * @param partitions symmetric and one-way network partitions, healed at random
+ * @param crashes    crashes (losing unsynced state) and restarts
+ * @param pauses     node pauses (clocks stop, events held)
+ * @param clocks     clock skew and drift
+ * @param diskFailure probability that a WAL write fails
+ * @param churn      leader churn: five nodes, faults every few tens of milliseconds, one entry per append and one
+ *                   append in flight, so that leaders often die holding entries of older terms (Raft's figure 8)
+ */
+record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
+                boolean clocks, double diskFailure, boolean churn) {
+
+    static final FaultMix RELIABLE = new FaultMix("reliable", new SimNetwork.Conditions(0, 0, 1, 8), false, false,
+            false, false, 0, false);
+    static final FaultMix LOSSY = new FaultMix("lossy", new SimNetwork.Conditions(0.15, 0.1, 1, 40), false, false,
+            false, false, 0, false);
+    static final FaultMix PARTITIONS = new FaultMix("partitions", new SimNetwork.Conditions(0.02, 0.02, 1, 15),
+            true, false, false, false, 0, false);
+    static final FaultMix CRASHES = new FaultMix("crashes", new SimNetwork.Conditions(0.02, 0.02, 1, 10), false,
+            true, false, false, 0, false);
+    static final FaultMix PAUSES_AND_CLOCKS = new FaultMix("pauses+clocks",
+            new SimNetwork.Conditions(0.02, 0.02, 1, 10), false, false, true, true, 0, false);
+    static final FaultMix DISK = new FaultMix("disk", new SimNetwork.Conditions(0.02, 0.02, 1, 10), false, true,
+            false, false, 0.03, false);
+    static final FaultMix CHAOS = new FaultMix("chaos", new SimNetwork.Conditions(0.08, 0.05, 1, 30), true, true,
+            true, true, 0.01, false);
+    static final FaultMix CHURN = new FaultMix("churn", new SimNetwork.Conditions(0.05, 0.02, 1, 20), true, true,
+            false, false, 0, true);
+
+    /** Every mix, in the order seeds cycle through them. */
+    static final FaultMix[] ALL = {RELIABLE, LOSSY, PARTITIONS, CRASHES, PAUSES_AND_CLOCKS, DISK, CHAOS, CHURN};
+
+    /** The mix of a seed. */
+    static FaultMix forSeed(long seed) {
+        return ALL[(int) Math.floorMod(seed, (long) ALL.length)];
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

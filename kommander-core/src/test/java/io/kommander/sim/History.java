@@ -1,0 +1,111 @@
+package io.kommander.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongFunction;
+
+/**
+ * Every client operation attempt of a run, with its invocation and completion in one total order (and virtual
+ * times, for reports). An attempt that timed out or failed is <em>indeterminate</em>: it may or may not have taken
+ * effect. Not thread-safe: one run, one thread.
+ */
+final class History {
+
+    /** One attempt. Mutable until completed. */
+    static final class Op {
+        final long id;
+        final int client;
+        final int partition;
+        /** What it proposed, or null for a read or a checkpoint. */
+        final Command command;
+        /** Whether it asked for a checkpoint. */
+        final boolean checkpoint;
+        final long invokedAt;
+        final long invokeTime;
+        long completedAt = Long.MAX_VALUE;
+        long completeTime = -1;
+        boolean ok;
+        long readValue;
+        long logIndex;
+
+        Op(long id, int client, int partition, Command command, boolean checkpoint, long invokedAt,
+           long invokeTime) {
+            this.id = id;
+            this.client = client;
+            this.partition = partition;
+            this.command = command;
+            this.checkpoint = checkpoint;
+            this.invokedAt = invokedAt;
+            this.invokeTime = invokeTime;
+        }
+
+        boolean isRead() {
+            return command == null && !checkpoint;
+        }
+
+        @Override
+        public String toString() {
+            String what = checkpoint ? "checkpoint" : command == null ? "read" : command.kind() + "(" + command.value()
+                    + (command.kind() == Command.Kind.CAS ? "->" + command.newValue() : "") + ")";
+            String outcome = completedAt == Long.MAX_VALUE ? "indeterminate"
+                    : ok ? (command == null ? "=" + readValue : "ok @" + logIndex) : "failed";
+            return "op" + id + " c" + client + " p" + partition + " " + what + " [" + invokeTime + ".."
+                    + (completeTime < 0 ? "?" : completeTime) + "] " + outcome;
+        }
+    }
+
+    private final SimScheduler scheduler;
+    private final SimTrace trace;
+    private final List<Op> ops = new ArrayList<>();
+    private final Map<Long, Op> byId = new HashMap<>();
+    private long order;
+
+    History(SimScheduler scheduler, SimTrace trace) {
+        this.scheduler = scheduler;
+        this.trace = trace;
+    }
+
+    /**
+     * Starts an attempt; {@code command} is null for a read or a checkpoint. The op id is also the command's id.
+     */
+    Op invoke(int client, int partition, LongFunction<Command> command, boolean checkpoint) {
+        long id = ops.size() + 1L;
+        Op op = new Op(id, client, partition, command == null ? null : command.apply(id), checkpoint, order++,
+                scheduler.now());
+        ops.add(op);
+        byId.put(id, op);
+        return op;
+    }
+
+    /** Completes an attempt successfully: a write at {@code logIndex}, or a read returning {@code value}. */
+    void succeed(Op op, long logIndex, long value) {
+        op.ok = true;
+        op.logIndex = logIndex;
+        op.readValue = value;
+        complete(op);
+    }
+
+    /** Ends an attempt with a failure whose effect is unknown: it stays indeterminate for the checkers. */
+    void fail(Op op) {
+        op.completeTime = scheduler.now();
+        trace.record(SimScheduler.NO_NODE, "client", op.id, 0, op + " (gave up)");
+    }
+
+    private void complete(Op op) {
+        op.completedAt = order++;
+        op.completeTime = scheduler.now();
+        trace.record(SimScheduler.NO_NODE, "client", op.id, op.logIndex ^ op.readValue, op);
+    }
+
+    /** Every attempt, in invocation order. */
+    List<Op> ops() {
+        return ops;
+    }
+
+    /** The attempt with this id, or null. */
+    Op op(long id) {
+        return byId.get(id);
+    }
+}

@@ -1,0 +1,142 @@
+package io.kommander.sim;
+
+import io.kommander.wal.HardState;
+import io.kommander.wal.IWAL;
+import io.kommander.wal.InMemoryWAL;
+import io.kommander.wal.LogEntry;
+import io.kommander.wal.LogPosition;
+import io.kommander.wal.WalBatch;
+import io.kommander.wal.WalException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * A node's simulated disk, kept apart into what is synced and what is not. {@link #write} is the only sync: when it
+ * returns, the batch (and every compaction before it) is durable; it may instead fail with an injected
+ * {@link WalException}, leaving nothing behind. {@link #compact} does not sync: until the next write, a crash may
+ * bring the compacted entries back. Work still queued when a node crashes (its WAL events) never reaches the disk.
+ * The disk outlives node incarnations: a restarted node opens the same one.
+ *
+ * <p>Not thread-safe: the simulation thread only.
+ */
+final class SimDisk implements IWAL {
+
+    private final SplittableRandom random;
+    private InMemoryWAL synced = new InMemoryWAL();
+    /** Compactions done in memory but not yet synced, per partition. */
+    private final Map<Integer, LogPosition> unsyncedCompactions = new TreeMap<>();
+    private double writeFailure;
+    private long writes;
+    private long failedWrites;
+
+    /** @param random the run's random source, for injected failures and what a crash keeps */
+    SimDisk(SplittableRandom random) {
+        this.random = random;
+    }
+
+    /** Sets the probability that a write fails (nothing of it is kept). */
+    void setWriteFailure(double probability) {
+        this.writeFailure = probability;
+    }
+
+    /** Writes that failed by injection so far. */
+    long failedWrites() {
+        return failedWrites;
+    }
+
+    /** Syncs so far. */
+    long writes() {
+        return writes;
+    }
+
+    /**
+     * The power goes out: each unsynced compaction is kept or lost at random (compaction never syncs), everything
+     * synced stays. The disk is then ready to be opened by a new incarnation.
+     */
+    void crash() {
+        unsyncedCompactions.forEach((partition, upTo) -> {
+            if (random.nextBoolean()) {
+                synced.compact(partition, upTo);
+            }
+        });
+        unsyncedCompactions.clear();
+        synced.close();
+        synced = synced.reopen();
+    }
+
+    @Override
+    public void write(WalBatch batch) {
+        if (writeFailure > 0 && random.nextDouble() < writeFailure) {
+            failedWrites++;
+            throw new WalException("simulated I/O error: write of " + batch.writes().size() + " partition writes");
+        }
+        // The sync makes earlier compactions durable as well; they come first, in call order.
+        unsyncedCompactions.forEach(synced::compact);
+        unsyncedCompactions.clear();
+        synced.write(batch);
+        writes++;
+    }
+
+    @Override
+    public List<LogEntry> read(int partition, long fromIndex, long toIndex, long maxBytes) {
+        LogPosition compacted = compactedUpTo(partition);
+        if (fromIndex <= compacted.index() && fromIndex <= toIndex) {
+            throw new WalException("partition " + partition + ": index " + fromIndex
+                    + " is compacted (compaction point " + compacted.index() + ")");
+        }
+        return synced.read(partition, fromIndex, toIndex, maxBytes);
+    }
+
+    @Override
+    public LogPosition lastPosition(int partition) {
+        return synced.lastPosition(partition);
+    }
+
+    @Override
+    public LogPosition compactedUpTo(int partition) {
+        LogPosition pending = unsyncedCompactions.get(partition);
+        return pending != null ? pending : synced.compactedUpTo(partition);
+    }
+
+    @Override
+    public HardState hardState(int partition) {
+        return synced.hardState(partition);
+    }
+
+    @Override
+    public long lastCheckpoint(int partition) {
+        return synced.lastCheckpoint(partition);
+    }
+
+    @Override
+    public void compact(int partition, LogPosition upTo) {
+        if (upTo.index() <= compactedUpTo(partition).index()) {
+            return;
+        }
+        if (upTo.index() > lastPosition(partition).index()) {
+            throw new WalException("partition " + partition + ": cannot compact to " + upTo.index()
+                    + ", beyond the last index " + lastPosition(partition).index());
+        }
+        unsyncedCompactions.put(partition, upTo);
+    }
+
+    @Override
+    public Optional<byte[]> metadata(String key) {
+        return synced.metadata(key);
+    }
+
+    @Override
+    public Set<Integer> partitions() {
+        return synced.partitions();
+    }
+
+    /** A node's close is never called in the simulator (a crash abandons the node); the disk stays usable. */
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,74 @@
+package io.kommander.sim;
+
+import io.kommander.HLCTimestamp;
+import io.kommander.wal.EntryKind;
+import io.kommander.wal.LogEntry;
+import io.kommander.wal.LogPosition;
+import io.kommander.wal.PartitionWrite;
+import io.kommander.wal.WalBatch;
+import io.kommander.wal.WalException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SimDiskTest {
+
+    private static WalBatch entries(long from, long to) {
+        return WalBatch.of(PartitionWrite.append(1, LongStream.rangeClosed(from, to)
+                .mapToObj(i -> new LogEntry(i, 1, EntryKind.DATA, HLCTimestamp.ZERO, "t", new byte[] {(byte) i}))
+                .toList()));
+    }
+
+    @Test
+    void syncedWritesSurviveACrash() {
+        SimDisk disk = new SimDisk(new SplittableRandom(1));
+        disk.write(entries(1, 3));
+        disk.crash();
+        assertThat(disk.lastPosition(1)).isEqualTo(new LogPosition(3, 1));
+        assertThat(disk.read(1, 1, 3, Long.MAX_VALUE)).hasSize(3);
+    }
+
+    @Test
+    void aFailedWriteLeavesNothingBehind() {
+        SimDisk disk = new SimDisk(new SplittableRandom(1));
+        disk.write(entries(1, 2));
+        disk.setWriteFailure(1.0);
+        assertThatThrownBy(() -> disk.write(entries(3, 4))).isInstanceOf(WalException.class);
+        assertThat(disk.lastPosition(1).index()).isEqualTo(2);
+        assertThat(disk.failedWrites()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnsyncedCompactionIsVisibleAtOnceButACrashMayUndoIt() {
+        int undone = 0;
+        for (long seed = 0; seed < 20; seed++) {
+            SimDisk disk = new SimDisk(new SplittableRandom(seed));
+            disk.write(entries(1, 5));
+            disk.compact(1, new LogPosition(3, 1));
+            assertThat(disk.compactedUpTo(1).index()).isEqualTo(3);
+            assertThatThrownBy(() -> disk.read(1, 2, 5, Long.MAX_VALUE)).isInstanceOf(WalException.class);
+            disk.crash();
+            long point = disk.compactedUpTo(1).index();
+            assertThat(point).isIn(0L, 3L);
+            assertThat(disk.lastPosition(1).index()).isEqualTo(5);
+            undone += point == 0 ? 1 : 0;
+        }
+        assertThat(undone).isBetween(1, 19);
+    }
+
+    @Test
+    void theNextSyncMakesACompactionDurable() {
+        SimDisk disk = new SimDisk(new SplittableRandom(3));
+        disk.write(entries(1, 5));
+        disk.compact(1, new LogPosition(3, 1));
+        disk.write(entries(6, 6));
+        disk.crash();
+        assertThat(disk.compactedUpTo(1).index()).isEqualTo(3);
+        assertThat(disk.read(1, 4, 6, Long.MAX_VALUE)).extracting(LogEntry::index).isEqualTo(List.of(4L, 5L, 6L));
+    }
+}

@@ -1,0 +1,173 @@
+package io.kommander.sim;
+
+import io.kommander.transport.InboundHandler;
+import io.kommander.transport.MessageBatch;
+import io.kommander.transport.RaftMessage;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The simulated network between the nodes of one run: every batch is a delivery event on the receiving node after
+ * a random delay (so batches reorder), and may be dropped or duplicated; directed links can be cut to make
+ * symmetric or asymmetric partitions, and healed. Every batch sent is shown to the {@link SafetyMonitor} first,
+ * since what leaders send reveals their logs.
+ *
+ * <p>Not thread-safe: one run, one thread.
+ */
+final class SimNetwork {
+
+    /** How lossy and slow the links are. Probabilities are per batch. */
+    record Conditions(double drop, double duplicate, int minDelay, int maxDelay) {
+        static final Conditions RELIABLE = new Conditions(0, 0, 1, 3);
+    }
+
+    private final SimScheduler scheduler;
+    private final SimTrace trace;
+    private final SafetyMonitor monitor;
+    private final List<String> endpoints;
+    private final Map<Integer, InboundHandler> handlers = new HashMap<>();
+    private final Set<Long> cut = new HashSet<>();
+    private Conditions conditions = Conditions.RELIABLE;
+    private long delivered;
+    private long dropped;
+
+    /**
+     * @param endpoints node i's endpoint at index i
+     */
+    SimNetwork(SimScheduler scheduler, SimTrace trace, SafetyMonitor monitor, List<String> endpoints) {
+        this.scheduler = scheduler;
+        this.trace = trace;
+        this.monitor = monitor;
+        this.endpoints = List.copyOf(endpoints);
+    }
+
+    /** A transport for node {@code node}. */
+    SimTransport transport(int node) {
+        return new SimTransport(this, node);
+    }
+
+    void register(int node, InboundHandler handler) {
+        handlers.put(node, handler);
+    }
+
+    void unregister(int node) {
+        handlers.remove(node);
+    }
+
+    /** Sets the drop, duplication and delay of every link. */
+    void setConditions(Conditions conditions) {
+        this.conditions = conditions;
+    }
+
+    /** Cuts the link {@code from -> to} (one way). */
+    void cut(int from, int to) {
+        cut.add(link(from, to));
+    }
+
+    /** Cuts every link between the two groups, both ways. */
+    void partition(List<Integer> side, List<Integer> other) {
+        for (int a : side) {
+            for (int b : other) {
+                cut(a, b);
+                cut(b, a);
+            }
+        }
+        trace.record(SimScheduler.NO_NODE, "partition", side.hashCode(), other.hashCode(), side + " | " + other);
+    }
+
+    /** Restores every link. */
+    void heal() {
+        cut.clear();
+        trace.record(SimScheduler.NO_NODE, "heal", 0, 0, "all links restored");
+    }
+
+    /** Batches delivered so far. */
+    long delivered() {
+        return delivered;
+    }
+
+    /** Batches lost so far (drops, cuts, nodes down). */
+    long dropped() {
+        return dropped;
+    }
+
+    void send(int from, String toEndpoint, MessageBatch batch) {
+        int to = endpoints.indexOf(toEndpoint);
+        monitor.onSend(from, batch);
+        trace.record(from, "send", to, batch.messages().size(), new Summary(to, batch), notable(batch));
+        if (to < 0 || cut.contains(link(from, to)) || scheduler.random().nextDouble() < conditions.drop()) {
+            dropped++;
+            return;
+        }
+        deliverLater(to, batch);
+        if (scheduler.random().nextDouble() < conditions.duplicate()) {
+            deliverLater(to, batch);
+        }
+    }
+
+    private void deliverLater(int to, MessageBatch batch) {
+        int delay = conditions.minDelay() + scheduler.random().nextInt(conditions.maxDelay() - conditions.minDelay() + 1);
+        scheduler.schedule(to, delay, () -> {
+            InboundHandler handler = handlers.get(to);
+            if (handler == null) {
+                dropped++;
+                return;
+            }
+            delivered++;
+            handler.onBatch(batch);
+        });
+    }
+
+    /** Whether a batch is more than heartbeats and their acknowledgements (those stay out of printed traces). */
+    private static boolean notable(MessageBatch batch) {
+        for (RaftMessage m : batch.messages()) {
+            boolean routine = (m instanceof RaftMessage.AppendLogs a && a.entries().isEmpty())
+                    || (m instanceof RaftMessage.AppendLogsResponse r && r.success());
+            if (!routine) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long link(int from, int to) {
+        return ((long) from << 32) | to;
+    }
+
+    /** A batch as the trace shows it: "-> n2 [p1 AppendLogs t3 prev 4@3 +2 commit 5, ...]". */
+    private record Summary(int to, MessageBatch batch) {
+        @Override
+        public String toString() {
+            StringBuilder text = new StringBuilder("-> n").append(to).append(" [");
+            for (RaftMessage m : batch.messages()) {
+                if (text.charAt(text.length() - 1) != '[') {
+                    text.append(", ");
+                }
+                text.append('p').append(m.partition()).append(' ').append(describe(m));
+            }
+            return text.append(']').toString();
+        }
+
+        private static String describe(RaftMessage m) {
+            if (m instanceof RaftMessage.AppendLogs a) {
+                return "Append t" + a.term() + " prev " + a.prevLogIndex() + "@" + a.prevLogTerm() + " +"
+                        + a.entries().size() + " commit " + a.leaderCommit();
+            }
+            if (m instanceof RaftMessage.AppendLogsResponse r) {
+                return "AppendResp t" + r.term() + (r.success() ? " ok " : " no ") + r.matchIndex();
+            }
+            if (m instanceof RaftMessage.RequestVote v) {
+                return (v.preVote() ? "PreVote t" : "Vote t") + v.term() + " last " + v.lastLogIndex() + "@"
+                        + v.lastLogTerm();
+            }
+            if (m instanceof RaftMessage.VoteResponse v) {
+                return (v.preVote() ? "PreVoteResp t" : "VoteResp t") + v.term() + (v.granted() ? " yes" : " no");
+            }
+            return "TimeoutNow t" + m.term();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.kommander.sim;
+
+import io.kommander.RaftConfiguration;
+import io.kommander.RaftLog;
+import io.kommander.RaftManager;
+import io.kommander.discovery.StaticDiscovery;
+import io.kommander.partition.PlantedBug;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One simulated node across its lifetimes: the disk it keeps, and the current incarnation (runtime, transport,
+ * {@link RaftManager}) that a crash abandons without closing, so nothing flushes. It also plays the application:
+ * a register per partition, rebuilt from what the node restores and delivers.
+ *
+ * <p>Not thread-safe: the simulation thread only.
+ */
+final class SimNode {
+
+    /** A node's life stage. */
+    enum State { UP, PAUSED, DOWN }
+
+    private final int index;
+    private final List<String> endpoints;
+    private final RaftConfiguration.Builder configuration;
+    private final SimScheduler scheduler;
+    private final SimNetwork network;
+    private final SimTrace trace;
+    private final SafetyMonitor monitor;
+    private final Set<PlantedBug> bugs;
+    private final SimDisk disk;
+    private final long skew;
+    private final double rate;
+    private final long seed;
+    private final Map<Integer, long[]> registers = new HashMap<>();
+    private int incarnation;
+    private State state = State.DOWN;
+    private SimRuntime runtime;
+    private SimTransport transport;
+    private RaftManager manager;
+
+    SimNode(int index, List<String> endpoints, RaftConfiguration.Builder configuration, SimScheduler scheduler,
+            SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<PlantedBug> bugs, long skew, double rate,
+            long seed) {
+        this.index = index;
+        this.endpoints = endpoints;
+        this.configuration = configuration;
+        this.scheduler = scheduler;
+        this.network = network;
+        this.trace = trace;
+        this.monitor = monitor;
+        this.bugs = bugs;
+        this.disk = new SimDisk(scheduler.random());
+        this.skew = skew;
+        this.rate = rate;
+        this.seed = seed;
+    }
+
+    int index() {
+        return index;
+    }
+
+    String endpoint() {
+        return endpoints.get(index);
+    }
+
+    State state() {
+        return state;
+    }
+
+    SimDisk disk() {
+        return disk;
+    }
+
+    /** The current incarnation's manager, or null while down. */
+    RaftManager manager() {
+        return state == State.DOWN ? null : manager;
+    }
+
+    /** The register of a partition as this incarnation has applied it. */
+    long register(int partition) {
+        long[] r = registers.get(partition);
+        return r == null ? 0 : r[0];
+    }
+
+    /** Starts a new incarnation on the node's disk and joins the cluster. */
+    void start() {
+        incarnation++;
+        registers.clear();
+        runtime = new SimRuntime(scheduler, index, skew, rate, seed * 31 + incarnation);
+        transport = network.transport(index);
+        List<String> peers = endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
+        RaftManager.Builder builder = RaftManager.builder()
+                .configuration(configuration.build())
+                .wal(disk)
+                .transport(transport)
+                .discovery(StaticDiscovery.of(peers))
+                .runtime(runtime);
+        bugs.forEach(builder::plantBugForTesting);
+        manager = builder.build();
+        manager.onRestoreStarted(p -> {
+            monitor.onRestoreStarted(index, p);
+            registers.remove(p);
+        });
+        manager.onLogRestored((p, log) -> {
+            monitor.onRestored(index, p, log);
+            apply(p, log);
+        });
+        manager.onReplicationReceived((p, log) -> {
+            monitor.onDelivered(index, p, log);
+            apply(p, log);
+            return true;
+        });
+        manager.onLeaderChanged((p, leader) -> trace.record(index, "leader", p, leader == null ? -1
+                : endpoints.indexOf(leader), "p" + p + " leader is " + (leader == null ? "unknown"
+                : "n" + endpoints.indexOf(leader))));
+        state = State.UP;
+        trace.record(index, "start", incarnation, 0, "incarnation " + incarnation);
+        manager.joinCluster();
+    }
+
+    private void apply(int partition, RaftLog log) {
+        Command command = Command.decode(log.data());
+        long[] register = registers.computeIfAbsent(partition, p -> new long[1]);
+        if (command != null) {
+            register[0] = command.applyTo(register[0]);
+        }
+    }
+
+    /**
+     * The power goes out: pending events are dropped, the manager is abandoned without close, the disk keeps only
+     * what was synced.
+     */
+    void crash(int partitions) {
+        if (state == State.DOWN) {
+            return;
+        }
+        runtime.kill();
+        transport.disconnect();
+        scheduler.drop(index);
+        disk.crash();
+        for (int p = 1; p <= partitions; p++) {
+            monitor.onCrash(index, p, Math.max(disk.hardState(p).commitIndex(), disk.compactedUpTo(p).index()));
+        }
+        state = State.DOWN;
+        manager = null;
+        trace.record(index, "crash", incarnation, 0, "crashed (incarnation " + incarnation + ")");
+    }
+
+    /** Stops the node's clock and holds its events (a long GC pause, a frozen VM). */
+    void pause() {
+        if (state == State.UP) {
+            scheduler.pause(index);
+            state = State.PAUSED;
+            trace.record(index, "pause", 0, 0, "paused");
+        }
+    }
+
+    /** Ends a pause. */
+    void resume() {
+        if (state == State.PAUSED) {
+            scheduler.resume(index);
+            state = State.UP;
+            trace.record(index, "resume", 0, 0, "resumed");
+        }
+    }
+}

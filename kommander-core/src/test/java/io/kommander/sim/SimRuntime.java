@@ -1,0 +1,97 @@
+package io.kommander.sim;
+
+import io.kommander.runtime.IRaftRuntime;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
+
+/**
+ * One node incarnation's {@link IRaftRuntime} over the {@link SimScheduler}: its clock is virtual time with the
+ * node's skew and drift, stopped while the node is paused; timers and the three pools become events of the node
+ * (the pools after small random latencies, so nodes and partitions interleave); random sources derive from the run
+ * seed. A crashed incarnation is {@linkplain #kill() killed}: it queues nothing more.
+ *
+ * <p>Not thread-safe: used on the simulation thread only.
+ */
+final class SimRuntime implements IRaftRuntime {
+
+    private final SimScheduler scheduler;
+    private final int node;
+    private final long skewMillis;
+    private final double rate;
+    private final long seed;
+    private final Executor partitionPool;
+    private final Executor walWritePool;
+    private final Executor walReadPool;
+    private boolean dead;
+
+    /**
+     * @param scheduler  the run's event queue
+     * @param node       the node index (the owner of its events)
+     * @param skewMillis the clock's offset from virtual time
+     * @param rate       the clock's speed relative to virtual time (drift)
+     * @param seed       seed of this incarnation's random sources
+     */
+    SimRuntime(SimScheduler scheduler, int node, long skewMillis, double rate, long seed) {
+        this.scheduler = scheduler;
+        this.node = node;
+        this.skewMillis = skewMillis;
+        this.rate = rate;
+        this.seed = seed;
+        this.partitionPool = guarded(scheduler.executor(node, 0, 1));
+        this.walWritePool = guarded(scheduler.executor(node, 1, 6));
+        this.walReadPool = guarded(scheduler.executor(node, 0, 2));
+    }
+
+    private Executor guarded(Executor pool) {
+        return task -> {
+            if (!dead) {
+                pool.execute(task);
+            }
+        };
+    }
+
+    /** The crash: nothing of this incarnation runs again. */
+    void kill() {
+        dead = true;
+    }
+
+    @Override
+    public long nowMillis() {
+        return skewMillis + (long) ((scheduler.now() - scheduler.stoppedMillis(node)) * rate);
+    }
+
+    @Override
+    public Cancellable schedule(long delayMillis, Runnable task) {
+        if (dead) {
+            return () -> { };
+        }
+        return scheduler.schedule(node, delayMillis, task);
+    }
+
+    @Override
+    public Executor partitionPool() {
+        return partitionPool;
+    }
+
+    @Override
+    public Executor walWritePool() {
+        return walWritePool;
+    }
+
+    @Override
+    public Executor walReadPool() {
+        return walReadPool;
+    }
+
+    @Override
+    public RandomGenerator random(long salt) {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + salt);
+    }
+
+    @Override
+    public void close() {
+        dead = true;
+    }
+}

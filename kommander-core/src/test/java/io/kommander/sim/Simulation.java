@@ -1,0 +1,225 @@
+package io.kommander.sim;
+
+import io.kommander.RaftConfiguration;
+import io.kommander.RaftManager;
+import io.kommander.partition.PlantedBug;
+import io.kommander.partition.RaftPartition;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * One seed's run of a whole cluster of real {@link RaftManager}s on the simulator: start and join, a fault phase
+ * with concurrent clients, heal, a quiet period, a final acknowledged write per partition, then the end checks.
+ * Safety is checked throughout by the {@link SafetyMonitor}; the run stops at the first violation.
+ *
+ * <p>Partitions 1 and 2 hold registers (write, read, compare-and-set); the others are append-only logs with
+ * checkpoints (so compaction, and its loss on a crash, is exercised).
+ */
+final class Simulation {
+
+    static {
+        // The simulator provokes WAL errors and crashes on purpose; the core's logs of them are noise here.
+        if (System.getProperty("org.slf4j.simpleLogger.log.io.kommander") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.io.kommander", "off");
+        }
+    }
+
+    private static final int PARTITIONS = 4;
+    private static final int REGISTER_PARTITIONS = 2;
+    private static final int CLIENTS_PER_PARTITION = 2;
+    private static final long JOIN_MILLIS = 20_000;
+    private static final long FAULT_MILLIS = 5_000;
+    private static final long QUIET_MILLIS = 1_500;
+    private static final long LIVENESS_MILLIS = 20_000;
+    private static final long MAX_CONFIGURATIONS = 2_000_000;
+
+    private final long seed;
+    private final FaultMix mix;
+    private final SimScheduler scheduler;
+    private final SimTrace trace;
+    private final SafetyMonitor monitor;
+    private final History history;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final List<SimClient> clients = new ArrayList<>();
+    private final SimNetwork network;
+    private final Nemesis nemesis;
+    private int inconclusive;
+
+    /**
+     * @param seed the run's seed: it alone decides everything that happens
+     * @param bugs known-wrong behaviours to plant in every node (negative controls), usually none
+     */
+    Simulation(long seed, Set<PlantedBug> bugs) {
+        this.seed = seed;
+        this.mix = FaultMix.forSeed(seed);
+        this.scheduler = new SimScheduler(new SplittableRandom(seed));
+        this.trace = new SimTrace(scheduler);
+        this.monitor = new SafetyMonitor(trace);
+        this.history = new History(scheduler, trace);
+        SplittableRandom random = scheduler.random();
+        int size = mix.churn() || random.nextInt(4) == 0 ? 5 : 3;
+        // Batching, pipelining and caching vary by seed, so that appends split differently and followers are
+        // sometimes caught up from the WAL rather than the cache.
+        int entriesPerAppend = mix.churn() ? 1 : new int[] {1, 4, 16}[random.nextInt(3)];
+        int inflight = mix.churn() ? 1 : 1 + random.nextInt(4);
+        int cache = new int[] {0, 8, 64}[random.nextInt(3)];
+        UnaryOperator<RaftConfiguration.Builder> tuning = b -> b.maxEntriesPerAppend(entriesPerAppend)
+                .maxInflightAppends(inflight).logCacheEntries(cache);
+        List<String> endpoints = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            endpoints.add("sim" + i + ":" + (7000 + i));
+        }
+        this.network = new SimNetwork(scheduler, trace, monitor, endpoints);
+        for (int i = 0; i < size; i++) {
+            long skew = mix.clocks() ? random.nextLong(-500, 501) : 0;
+            double rate = mix.clocks() ? 0.9 + random.nextDouble() * 0.2 : 1.0;
+            nodes.add(new SimNode(i, endpoints, tuning.apply(configuration(i, endpoints.get(i))), scheduler, network, trace,
+                    monitor, bugs, skew, rate, seed * 1_000_003L + i));
+        }
+        for (int p = 1; p <= PARTITIONS; p++) {
+            for (int c = 0; c < CLIENTS_PER_PARTITION; c++) {
+                clients.add(new SimClient(clients.size(), p, p <= REGISTER_PARTITIONS, nodes, scheduler, history));
+            }
+        }
+        this.nemesis = new Nemesis(mix, nodes, network, scheduler, PARTITIONS);
+    }
+
+    private static RaftConfiguration.Builder configuration(int node, String endpoint) {
+        return RaftConfiguration.builder()
+                .nodeId(node + 1)
+                .host(endpoint.substring(0, endpoint.indexOf(':')))
+                .port(7000 + node)
+                .initialPartitions(PARTITIONS)
+                .heartbeatIntervalMillis(20)
+                .electionTimeoutMillis(100, 200)
+                .electionSeed(node)
+                .proposalTimeoutMillis(500)
+                .walWriteWorkers(1)
+                .walReadWorkers(1)
+                .executorPoolSize(1)
+                .compactionIntervalMillis(250);
+    }
+
+    /** Runs the seed to the end (or the first violation) and reports. */
+    SimResult run() {
+        try {
+            if (start() && faults() && settle()) {
+                inconclusive = new FinalChecks(scheduler, monitor, history, nodes, PARTITIONS, REGISTER_PARTITIONS,
+                        new LinearizabilityChecker(MAX_CONFIGURATIONS)).run();
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            StringWriter stack = new StringWriter();
+            e.printStackTrace(new PrintWriter(stack));
+            monitor.fail("simulator error: " + stack);
+        }
+        return new SimResult(seed, mix, nodes.size(), monitor.violation(), trace.digest() ^ scheduler.executed(),
+                scheduler.executed(), scheduler.now(), history.ops().size(), inconclusive,
+                monitor.failed() ? trace.last(80) : List.of());
+    }
+
+    private boolean start() {
+        nodes.forEach(SimNode::start);
+        List<CompletableFuture<Void>> joins = nodes.stream().map(n -> n.manager().joinCluster()).toList();
+        if (!runUntil(() -> joins.stream().allMatch(CompletableFuture::isDone), JOIN_MILLIS)) {
+            monitor.fail("liveness: the cluster did not start within " + JOIN_MILLIS + " ms");
+        }
+        return !monitor.failed();
+    }
+
+    private boolean faults() {
+        clients.forEach(SimClient::start);
+        nemesis.start();
+        runUntil(() -> false, FAULT_MILLIS);
+        return !monitor.failed();
+    }
+
+    private boolean settle() {
+        nemesis.healAll();
+        clients.forEach(SimClient::stop);
+        runUntil(() -> false, QUIET_MILLIS);
+        if (!runUntil(this::everyPartitionHasALeader, LIVENESS_MILLIS)) {
+            monitor.fail("liveness: not every partition has a leader " + LIVENESS_MILLIS + " ms after healing");
+            return false;
+        }
+        List<SimClient> finalWriters = new ArrayList<>();
+        for (int i = 0; i < clients.size(); i += CLIENTS_PER_PARTITION) {
+            finalWriters.add(clients.get(i));
+        }
+        finalWriters.forEach(SimClient::writeUntilAcknowledged);
+        if (!runUntil(() -> finalWriters.stream().allMatch(SimClient::acknowledged), LIVENESS_MILLIS)) {
+            monitor.fail("liveness: a final write was not acknowledged within " + LIVENESS_MILLIS + " ms");
+            return false;
+        }
+        if (!runUntil(this::converged, LIVENESS_MILLIS)) {
+            monitor.fail("convergence: live nodes did not deliver the same entries: " + appliedSummary());
+            return false;
+        }
+        return !monitor.failed();
+    }
+
+    private boolean runUntil(BooleanSupplier done, long millis) {
+        long deadline = scheduler.now() + millis;
+        return scheduler.runUntil(() -> monitor.failed() || done.getAsBoolean(), deadline) && !monitor.failed();
+    }
+
+    private boolean everyPartitionHasALeader() {
+        for (int p = 0; p <= PARTITIONS; p++) {
+            boolean led = false;
+            for (SimNode node : nodes) {
+                RaftManager manager = node.manager();
+                RaftPartition partition = manager == null ? null : manager.partitionForTesting(p);
+                led |= partition != null && partition.isLeaderQuick();
+            }
+            if (!led) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean converged() {
+        for (int p = 1; p <= PARTITIONS; p++) {
+            int partition = p;
+            long acknowledged = history.ops().stream().filter(op -> op.partition == partition && op.ok)
+                    .mapToLong(op -> op.logIndex).max().orElse(0);
+            long last = monitor.committed(p).isEmpty() ? 0L : monitor.committed(p).lastKey();
+            if (last < acknowledged) {
+                return false;
+            }
+            for (SimNode node : nodes) {
+                if (monitor.lastApplied(node.index(), p) != last) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Each node's view of each partition (applied index, then the state machine's own), for failure reports. */
+    private String appliedSummary() {
+        List<CompletableFuture<String>> views = new ArrayList<>();
+        for (int p = 1; p <= PARTITIONS; p++) {
+            for (SimNode node : nodes) {
+                String who = " p" + p + " n" + node.index() + " applied " + monitor.lastApplied(node.index(), p);
+                RaftManager manager = node.manager();
+                RaftPartition partition = manager == null ? null : manager.partitionForTesting(p);
+                views.add(partition == null ? CompletableFuture.completedFuture(who + " (down)")
+                        : partition.inspect(m -> who + " [" + m.role() + " t" + m.term() + " commit " + m.commitIndex()
+                                + " applied " + m.appliedIndex() + " last " + m.lastIndex() + " leader "
+                                + m.leader() + "]"));
+            }
+        }
+        scheduler.runUntil(() -> views.stream().allMatch(CompletableFuture::isDone), scheduler.now() + 1_000);
+        StringBuilder text = new StringBuilder();
+        views.forEach(v -> text.append("\n   ").append(v.getNow(" (no answer)")));
+        return text.toString();
+    }
+}

@@ -1,0 +1,72 @@
+package io.kommander.sim;
+
+import io.kommander.partition.PlantedBug;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The deterministic simulation: many seeds of whole clusters under faults, each checked for Raft's safety
+ * properties, convergence, and linearizability of client histories; a replay of one seed; and negative controls
+ * that plant known bugs and require the simulator to catch each. See {@code docs/testing.md}.
+ *
+ * <p>Seeds: {@code -Dkommander.sim.firstSeed=N -Dkommander.sim.seeds=COUNT} (default 1 and 1,000);
+ * {@code -Dkommander.sim.threads=T} (default 2); negative controls search {@code -Dkommander.sim.controlSeeds}
+ * seeds at most (default 200).
+ */
+class SimulationTest {
+
+    private static final long FIRST_SEED = Long.getLong("kommander.sim.firstSeed", 1);
+    private static final int SEEDS = Integer.getInteger("kommander.sim.seeds", 1_000);
+    private static final int THREADS = Integer.getInteger("kommander.sim.threads", 2);
+    private static final int NEGATIVE_CONTROL_SEEDS = Integer.getInteger("kommander.sim.controlSeeds", 200);
+
+    @Test
+    void everySeedKeepsRaftSafeAndClientHistoriesLinearizable() {
+        SeedSweep.Summary summary = SeedSweep.run(FIRST_SEED, SEEDS, Set.of(), THREADS);
+        System.out.println("[simulation] " + summary);
+        summary.failures().forEach(f -> System.out.println("[simulation] " + f.report()));
+        assertThat(summary.failures())
+                .as("failing seeds (replay each with the command in its report above)")
+                .extracting(SimResult::replayCommand)
+                .isEmpty();
+    }
+
+    @Test
+    void oneSeedReplaysTheSameRun() {
+        for (FaultMix mix : FaultMix.ALL) {
+            long seed = FIRST_SEED + indexOf(mix);
+            SimResult first = new Simulation(seed, Set.of()).run();
+            SimResult again = new Simulation(seed, Set.of()).run();
+            assertThat(first.mix()).isEqualTo(mix);
+            assertThat(again.events()).isEqualTo(first.events()).isGreaterThan(1_000);
+            assertThat(again.digest()).as("digest of seed %d", seed).isEqualTo(first.digest());
+        }
+    }
+
+    /**
+     * COMMIT_OLD_TERM_BY_COUNTING is not listed: the figure-8 interleaving it needs (a leader of a middle term
+     * isolated before its barrier leaves, then the old leader dying before its own barrier reaches a majority) was
+     * not produced by 4,000 seeds of random faults; docs/testing.md records this gap.
+     */
+    @ParameterizedTest
+    @EnumSource(value = PlantedBug.class, names = {"VOTE_WITHOUT_LOG_CHECK", "ACK_BEFORE_SYNC"})
+    void plantedBugIsCaught(PlantedBug bug) {
+        long caught = SeedSweep.firstCaught(bug, 1, NEGATIVE_CONTROL_SEEDS);
+        System.out.println("[simulation] planted " + bug + ": caught at seed " + caught);
+        assertThat(caught).as("%s caught within %d seeds", bug, NEGATIVE_CONTROL_SEEDS).isPositive();
+    }
+
+    private static int indexOf(FaultMix mix) {
+        for (int i = 0; i < FaultMix.ALL.length; i++) {
+            if (FaultMix.ALL[i] == mix) {
+                return (int) Math.floorMod(i - FIRST_SEED, (long) FaultMix.ALL.length);
+            }
+        }
+        throw new IllegalArgumentException(mix.toString());
+    }
+}
