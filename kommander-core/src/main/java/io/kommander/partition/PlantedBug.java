@@ -10,5 +10,7 @@ public enum PlantedBug {
     /** Commit an entry of an older term by counting its replicas (Raft paper figure 8). */
     COMMIT_OLD_TERM_BY_COUNTING,
     /** Acknowledge AppendLogs before the entries are durable. */
-    ACK_BEFORE_SYNC
+    ACK_BEFORE_SYNC,
+    /** Accept AppendLogs whose (prevLogIndex, prevLogTerm) anchor does not match the local log. */
+    SKIP_ANCHOR_CHECK
 }

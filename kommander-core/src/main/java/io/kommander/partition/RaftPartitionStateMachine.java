@@ -837,7 +837,8 @@ public final class RaftPartitionStateMachine {
             long skipTo = log.compacted().index();
             entries = entries.stream().filter(e -> e.index() > skipTo).toList();
             prevIndex = skipTo;
-        } else if (log.termAt(prevIndex) != append.prevLogTerm()) {
+        } else if (log.termAt(prevIndex) != append.prevLogTerm()
+                && !(plantedBugs.contains(PlantedBug.SKIP_ANCHOR_CHECK) && prevIndex <= log.lastIndex())) {
             long hint = prevIndex > log.lastIndex()
                     ? log.lastIndex()
                     : Math.max(commitIndex, log.termRunStart(prevIndex) - 1);

@@ -263,7 +263,13 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /**
-     * Writes a payload through the current leader, retrying through a new leader on failure, until it succeeds.
+     * Writes a payload through the current leader until it is committed exactly once. A refusal that proves the
+     * entry was not appended (not leader, queue full, restoring) is retried. An ambiguous failure (leadership lost
+     * or time-out after appending) is resolved the way a careful client would: wait for a leader that has confirmed
+     * its leadership (so everything it will ever commit from older terms is applied), then retry only if the
+     * payload is not in its history. Payloads must be unique.
+     *
+     * @return the successful result, or the result of the ambiguous write that turned out to be committed
      */
     public RaftReplicationResult write(int partition, String payload) {
         RaftReplicationResult[] result = new RaftReplicationResult[1];
@@ -274,9 +280,30 @@ public final class TestCluster implements AutoCloseable {
             }
             result[0] = nodes[leader].replicateLogs(partition, "test", payload.getBytes(StandardCharsets.UTF_8))
                     .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-            return result[0].success();
+            return result[0].success() || (isAmbiguous(result[0]) && committedAfterAll(partition, payload));
         });
         return result[0];
+    }
+
+    private static boolean isAmbiguous(RaftReplicationResult result) {
+        return switch (result.status()) {
+            case LeaderInOldTerm, ProposalTimeout, ReplicationFailed -> true;
+            default -> false;
+        };
+    }
+
+    private boolean committedAfterAll(int partition, String payload) {
+        int[] confirmed = {-1};
+        await().atMost(WAIT).until(() -> {
+            int leader = leaderOf(partition);
+            if (leader >= 0 && nodes[leader].confirmLeadership(partition)
+                    .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                confirmed[0] = leader;
+                return true;
+            }
+            return false;
+        });
+        return history(confirmed[0], partition).stream().anyMatch(log -> text(log).equals(payload));
     }
 
     /** Partition ids 1..partitions. */

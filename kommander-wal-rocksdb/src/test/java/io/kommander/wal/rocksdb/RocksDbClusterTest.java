@@ -18,6 +18,8 @@ class RocksDbClusterTest {
     private static TestCluster cluster(Path dir, int partitions) {
         return TestCluster.builder(3, partitions)
                 .basePort(9300)
+                // Synced writes on a shared disk can stall for hundreds of ms: keep elections calm.
+                .tuning(b -> b.electionTimeoutMillis(500, 1000))
                 .wal((node, previous) -> RocksDbWAL.open(dir.resolve("node-" + node)))
                 .build();
     }
