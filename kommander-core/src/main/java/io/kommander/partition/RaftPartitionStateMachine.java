@@ -20,9 +20,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -82,7 +80,7 @@ public final class RaftPartitionStateMachine {
     private final Set<String> votesRejected = new HashSet<>();
 
     // Leadership.
-    private final Map<String, FollowerProgress> progress = new LinkedHashMap<>();
+    private final LeaderReplicator replicator;
     private long barrierIndex;
     private long safeCompactIndex;
     private String transferTarget;
@@ -112,6 +110,7 @@ public final class RaftPartitionStateMachine {
         this.settings = settings;
         this.random = random;
         this.writes = new PendingWrites(partition);
+        this.replicator = new LeaderReplicator(partition, log, settings);
     }
 
     /** Switches on a known-wrong behaviour (simulator negative controls only). */
@@ -294,7 +293,7 @@ public final class RaftPartitionStateMachine {
             ready.statusCompletions.add(new Ready.StatusCompletion(requestId, RaftOperationStatus.Success));
             return;
         }
-        if (!progress.containsKey(target) || transferTarget != null) {
+        if (replicator.follower(target) == null || transferTarget != null) {
             ready.statusCompletions.add(new Ready.StatusCompletion(requestId, RaftOperationStatus.Errored));
             return;
         }
@@ -326,23 +325,14 @@ public final class RaftPartitionStateMachine {
 
     /** Entries read from the WAL for a lagging follower. */
     public void entriesRead(String peer, long readTerm, List<LogEntry> entries) {
-        FollowerProgress pr = progress.get(peer);
-        if (pr == null || role != RaftRole.LEADER || readTerm != term) {
-            return;
+        if (role == RaftRole.LEADER && readTerm == term) {
+            replicator.entriesRead(peer, entries, stamp(), ready);
         }
-        pr.readPending = false;
-        if (entries.isEmpty() || entries.get(0).index() != pr.nextIndex || !pr.canSendEntries()) {
-            return;
-        }
-        sendEntries(pr, entries);
     }
 
     /** A catch-up read failed (for example the entries were compacted); the follower is probed again later. */
     public void catchUpReadFailed(String peer) {
-        FollowerProgress pr = progress.get(peer);
-        if (pr != null) {
-            pr.readPending = false;
-        }
+        replicator.readFailed(peer);
     }
 
     /** The WAL was compacted up to {@code position}. */
@@ -367,7 +357,7 @@ public final class RaftPartitionStateMachine {
     /** Returns what the host must do now and starts a new, empty {@link Ready}. */
     public Ready takeReady() {
         if (role == RaftRole.LEADER && appendPending) {
-            broadcastAppends(false);
+            replicator.broadcast(stamp(), ready, false);
         }
         appendPending = false;
         if (!writes.isEmpty()) {
@@ -440,9 +430,10 @@ public final class RaftPartitionStateMachine {
         return role == RaftRole.LEADER && appliedIndex >= barrierIndex;
     }
 
-    /** Messages ignored so far (stale terms, unknown senders, before restore). */
+    /** Messages ignored so far (stale terms, unknown senders, before restore), plus sends refused for want of
+     * compacted entries. */
     public long ignoredMessages() {
-        return ignoredMessages;
+        return ignoredMessages + replicator.compactedGaps();
     }
 
     // ------------------------------------------------------------------ elections
@@ -553,7 +544,7 @@ public final class RaftPartitionStateMachine {
     }
 
     private void stepDownCleanup() {
-        progress.clear();
+        replicator.stop();
         failAllPending(RaftOperationStatus.LeaderInOldTerm);
         for (long request : reads.takeAll()) {
             ready.statusCompletions.add(new Ready.StatusCompletion(request, RaftOperationStatus.NodeIsNotLeader));
@@ -567,10 +558,7 @@ public final class RaftPartitionStateMachine {
         }
         role = RaftRole.LEADER;
         setLeader(self);
-        progress.clear();
-        for (String peer : peers) {
-            progress.put(peer, new FollowerProgress(peer, log.lastIndex() + 1, settings.maxInflight(), now));
-        }
+        replicator.start(peers, now);
         lastQuorumCheck = now;
         lastHeartbeatSent = now;
         safeCompactIndex = Math.min(safeCompactIndex, log.compacted().index());
@@ -632,27 +620,11 @@ public final class RaftPartitionStateMachine {
     private void tickLeader() {
         if (now - lastHeartbeatSent >= settings.heartbeatMillis()) {
             lastHeartbeatSent = now;
-            for (FollowerProgress pr : progress.values()) {
-                if (pr.state == FollowerProgress.State.PROBE) {
-                    pr.probeSent = false;
-                } else if (pr.inflights.count() > 0
-                        && now - pr.lastProgressAt >= 2 * settings.heartbeatMillis()) {
-                    // No acknowledgement for two heartbeats: assume losses and probe from the last known match.
-                    pr.becomeProbe();
-                }
-            }
-            broadcastAppends(true);
+            replicator.heartbeat(stamp(), ready, now);
         }
         if (now - lastQuorumCheck >= settings.checkQuorumMillis()) {
             lastQuorumCheck = now;
-            int active = 1;
-            for (FollowerProgress pr : progress.values()) {
-                if (pr.recentActive) {
-                    active++;
-                }
-                pr.recentActive = false;
-            }
-            if (active < quorum) {
+            if (1 + replicator.takeActiveCount() < quorum) {
                 becomeFollower(term, null);
                 return;
             }
@@ -662,87 +634,14 @@ public final class RaftPartitionStateMachine {
         }
     }
 
-    private void broadcastAppends(boolean heartbeat) {
-        for (FollowerProgress pr : progress.values()) {
-            boolean sent = false;
-            while (pr.canSendEntries() && pr.nextIndex <= log.lastIndex() && !pr.readPending) {
-                if (!sendAppend(pr)) {
-                    break;
-                }
-                sent = true;
-            }
-            if (heartbeat && !sent) {
-                sendHeartbeat(pr);
-            }
-        }
-    }
-
-    /** Sends entries from the follower's next index; false if none could be sent (not cached, or compacted). */
-    private boolean sendAppend(FollowerProgress pr) {
-        if (pr.nextIndex <= log.compacted().index()) {
-            // Entries the follower needs are gone. Compaction waits for every member (safeCompactIndex), so this
-            // only happens to a member whose storage was wiped; it needs an operator.
-            ignoredMessages++;
-            return false;
-        }
-        List<LogEntry> entries = log.entries(pr.nextIndex, settings.maxEntriesPerAppend(),
-                settings.maxBytesPerAppend());
-        if (entries == null) {
-            pr.readPending = true;
-            long to = Math.min(log.lastIndex(), pr.nextIndex + settings.maxEntriesPerAppend() - 1);
-            ready.catchUpReads.add(new Ready.CatchUpRead(pr.peer, term, pr.nextIndex, to));
-            return false;
-        }
-        if (entries.isEmpty()) {
-            return false;
-        }
-        sendEntries(pr, entries);
-        return true;
-    }
-
-    private void sendEntries(FollowerProgress pr, List<LogEntry> entries) {
-        long prev = entries.get(0).index() - 1;
-        long last = entries.get(entries.size() - 1).index();
-        ready.messages.add(new Ready.Outbound(pr.peer, new AppendLogs(partition, term, prev, log.termAt(prev),
-                entries, commitIndex, reads.currentRound(), safeCompactIndex)));
-        if (pr.state == FollowerProgress.State.REPLICATE) {
-            pr.inflights.add(last);
-            pr.nextIndex = last + 1;
-        } else {
-            pr.probeSent = true;
-        }
-    }
-
-    private void sendHeartbeat(FollowerProgress pr) {
-        // Anchored at the known match, so a heartbeat never disturbs replication state on either side.
-        long prev = Math.max(pr.matchIndex, log.compacted().index());
-        ready.messages.add(new Ready.Outbound(pr.peer, new AppendLogs(partition, term, prev, log.termAt(prev),
-                List.of(), Math.min(commitIndex, pr.matchIndex), reads.currentRound(), safeCompactIndex)));
-    }
-
     private void onAppendResponse(String from, AppendLogsResponse response) {
-        FollowerProgress pr = progress.get(from);
+        FollowerProgress pr = replicator.follower(from);
         if (role != RaftRole.LEADER || pr == null || response.term() != term) {
             ignoredMessages++;
             return;
         }
-        pr.recentActive = true;
+        replicator.onResponse(pr, response, now);
         if (response.success()) {
-            long matchedBefore = pr.matchIndex;
-            pr.matchIndex = Math.max(pr.matchIndex, response.matchIndex());
-            pr.nextIndex = Math.max(pr.nextIndex, pr.matchIndex + 1);
-            pr.inflights.freeThrough(pr.matchIndex);
-            if (pr.matchIndex > matchedBefore || pr.inflights.count() == 0) {
-                // Only real progress counts: a heartbeat acknowledgement must not hide a lost pipelined append.
-                pr.lastProgressAt = now;
-            }
-            if (pr.state == FollowerProgress.State.PROBE && pr.matchIndex >= pr.nextIndex - 1) {
-                // The probe itself was accepted (a heartbeat ack below it proves less): start pipelining.
-                pr.becomeReplicate();
-            } else if (pr.state == FollowerProgress.State.PROBE) {
-                pr.probeSent = false;
-            }
-            pr.ackedRound = Math.max(pr.ackedRound, response.round());
             if (reads.acknowledge(from, response.round(), quorum)) {
                 completeReads();
                 maybeStartReadRound();
@@ -750,22 +649,17 @@ public final class RaftPartitionStateMachine {
             updateSafeCompactIndex();
             maybeCommit();
             maybeSendTimeoutNow();
-        } else if (response.matchIndex() + 1 < pr.nextIndex || pr.state == FollowerProgress.State.REPLICATE) {
-            // Rejected: back off to just after the follower's hint (its last index or conflict run start).
-            long previousNext = pr.nextIndex;
-            pr.becomeProbe();
-            pr.nextIndex = Math.max(pr.matchIndex + 1, Math.min(previousNext - 1, response.matchIndex() + 1));
-        } else {
-            pr.probeSent = false;
         }
         appendPending = true;
     }
 
+    /** What every AppendLogs of this leader carries now. */
+    private LeaderReplicator.Stamp stamp() {
+        return new LeaderReplicator.Stamp(term, commitIndex, reads.currentRound(), safeCompactIndex);
+    }
+
     private void updateSafeCompactIndex() {
-        long min = durableLastIndex;
-        for (FollowerProgress pr : progress.values()) {
-            min = Math.min(min, pr.matchIndex);
-        }
+        long min = replicator.minMatch(durableLastIndex);
         safeCompactIndex = Math.max(safeCompactIndex, Math.min(min, commitIndex));
     }
 
@@ -773,13 +667,7 @@ public final class RaftPartitionStateMachine {
         if (role != RaftRole.LEADER) {
             return;
         }
-        long[] matches = new long[progress.size() + 1];
-        int i = 0;
-        matches[i++] = Math.min(durableLastIndex, log.lastIndex());
-        for (FollowerProgress pr : progress.values()) {
-            matches[i++] = pr.matchIndex;
-        }
-        long candidate = Quorum.committedIndex(matches);
+        long candidate = Quorum.committedIndex(replicator.matchIndices(Math.min(durableLastIndex, log.lastIndex())));
         boolean currentTerm = log.termAt(candidate) == term
                 || plantedBugs.contains(PlantedBug.COMMIT_OLD_TERM_BY_COUNTING);
         if (candidate > commitIndex && currentTerm) {
@@ -803,9 +691,7 @@ public final class RaftPartitionStateMachine {
             completeReads();
             return;
         }
-        for (FollowerProgress pr : progress.values()) {
-            sendHeartbeat(pr);
-        }
+        replicator.heartbeatAll(stamp(), ready);
     }
 
     private void completeReads() {
@@ -815,7 +701,7 @@ public final class RaftPartitionStateMachine {
     }
 
     private void maybeSendTimeoutNow() {
-        FollowerProgress pr = transferTarget == null ? null : progress.get(transferTarget);
+        FollowerProgress pr = transferTarget == null ? null : replicator.follower(transferTarget);
         if (pr != null && pr.matchIndex == log.lastIndex()) {
             ready.messages.add(new Ready.Outbound(pr.peer, new TimeoutNow(partition, term)));
         }
