@@ -1,6 +1,5 @@
 package io.kommander.runtime;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,7 +81,7 @@ public final class DefaultRaftRuntime implements IRaftRuntime {
 
     @Override
     public RandomGenerator random(long salt) {
-        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + salt);
+        return IRaftRuntime.seeded(seed, salt);
     }
 
     @Override

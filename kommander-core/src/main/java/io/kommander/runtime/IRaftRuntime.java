@@ -37,6 +37,14 @@ public interface IRaftRuntime extends AutoCloseable {
      */
     RandomGenerator random(long salt);
 
+    /**
+     * The derivation every runtime uses for {@link #random(long)}: a SplittableRandom seeded from the runtime's
+     * seed and the salt, so the same (seed, salt) gives the same sequence in production and in the simulator.
+     */
+    static RandomGenerator seeded(long seed, long salt) {
+        return new java.util.SplittableRandom(seed * 0x9E3779B97F4A7C15L + salt);
+    }
+
     /** Stops the runtime's threads; scheduled tasks that have not run are dropped. */
     @Override
     void close();

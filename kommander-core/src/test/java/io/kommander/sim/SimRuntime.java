@@ -2,7 +2,6 @@ package io.kommander.sim;
 
 import io.kommander.runtime.IRaftRuntime;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 
@@ -87,7 +86,7 @@ final class SimRuntime implements IRaftRuntime {
 
     @Override
     public RandomGenerator random(long salt) {
-        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + salt);
+        return IRaftRuntime.seeded(seed, salt);
     }
 
     @Override
