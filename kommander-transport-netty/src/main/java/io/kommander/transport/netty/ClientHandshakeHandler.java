@@ -1,9 +1,7 @@
 package io.kommander.transport.netty;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
@@ -15,7 +13,7 @@ import java.util.function.Consumer;
  * logged with the server's explanation. After WELCOME the server has nothing more to say, so any further frame is
  * a protocol error. Confined to the channel's event loop.
  */
-final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
+final class ClientHandshakeHandler extends HandshakeFrameHandler {
 
     private final Handshake self;
     private final String peerEndpoint;
@@ -54,18 +52,7 @@ final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf frame = (ByteBuf) msg;
-        try {
-            if (!ConnectionCloser.isClosing(ctx.channel())) {
-                read(ctx, new WireReader(frame));
-            }
-        } finally {
-            frame.release();
-        }
-    }
-
-    private void read(ChannelHandlerContext ctx, WireReader in) {
+    void onFrame(ChannelHandlerContext ctx, WireReader in) {
         int type = in.u8();
         if (ready) {
             throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "peer " + peerEndpoint

@@ -1,9 +1,7 @@
 package io.kommander.transport.netty;
 
 import io.kommander.transport.InboundHandler;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
@@ -13,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * HELLO frame, refuses a peer of another protocol version or cluster with a REFUSE frame, or answers WELCOME and
  * hands the connection to an {@link InboundBatchHandler}. Confined to the channel's event loop.
  */
-final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
+final class ServerHandshakeHandler extends HandshakeFrameHandler {
 
     private final Handshake self;
     private final NettyTransportOptions options;
@@ -50,18 +48,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf frame = (ByteBuf) msg;
-        try {
-            if (!ConnectionCloser.isClosing(ctx.channel())) {
-                handshake(ctx, new WireReader(frame));
-            }
-        } finally {
-            frame.release();
-        }
-    }
-
-    private void handshake(ChannelHandlerContext ctx, WireReader in) {
+    void onFrame(ChannelHandlerContext ctx, WireReader in) {
         int type = in.u8();
         if (type != FrameType.HELLO) {
             throw new ProtocolException(CloseReason.MALFORMED, "expected a HELLO frame, got frame type " + type);
