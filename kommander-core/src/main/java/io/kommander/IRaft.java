@@ -128,7 +128,12 @@ public interface IRaft extends AutoCloseable {
     /** Subscribes to the start of each user partition's restore. */
     Subscription onRestoreStarted(PartitionListener listener);
 
-    /** Subscribes to entries replayed during restore (already delivered before the restart). */
+    /**
+     * Subscribes to committed entries this node may have delivered before it restarted: during the restore, those
+     * up to the stored commit index; after it, as they become known committed, the rest of what was in its log at
+     * the restart. Each entry reaches a node once per process lifetime, through this or
+     * {@link #onReplicationReceived}, which never delivers an entry twice, even across restarts.
+     */
     Subscription onLogRestored(LogRestoredListener listener);
 
     /** Subscribes to the end of each user partition's restore. */

@@ -1,8 +1,8 @@
 package io.kommander;
 
 /**
- * Receives, during a restart's restore, each entry the application already received before the restart. Runs on
- * the partition's executor; must not block.
+ * Receives each committed entry the application may have received before this node restarted (see
+ * {@link IRaft#onLogRestored}); apply it as any delivered entry. Runs on the partition's executor; must not block.
  */
 @FunctionalInterface
 public interface LogRestoredListener {

@@ -59,18 +59,12 @@ final class PendingWrites {
     Ready.PersistStep take(long seq, HardState hardState, long lastIndexAfter) {
         PartitionWrite write = new PartitionWrite(partition, truncateAfter, entries,
                 hardStateDirty ? hardState : null, checkpoint);
-        Ready.PersistStep step = new Ready.PersistStep(seq, write, List.copyOf(after), lastIndexAfter,
-                hardState.commitIndex());
+        Ready.PersistStep step = new Ready.PersistStep(seq, write, List.copyOf(after), lastIndexAfter);
         truncateAfter = PartitionWrite.NO_TRUNCATE;
         entries.clear();
         hardStateDirty = false;
         checkpoint = PartitionWrite.NO_CHECKPOINT;
         after.clear();
         return step;
-    }
-
-    /** Whether a truncation is part of the pending step (its durable bound must be lowered at once). */
-    long truncation() {
-        return truncateAfter;
     }
 }

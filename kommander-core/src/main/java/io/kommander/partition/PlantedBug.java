@@ -12,5 +12,7 @@ public enum PlantedBug {
     /** Acknowledge AppendLogs before the entries are durable. */
     ACK_BEFORE_SYNC,
     /** Accept AppendLogs whose (prevLogIndex, prevLogTerm) anchor does not match the local log. */
-    SKIP_ANCHOR_CHECK
+    SKIP_ANCHOR_CHECK,
+    /** Deliver committed entries before they are durable in the local log. */
+    DELIVER_BEFORE_DURABLE
 }

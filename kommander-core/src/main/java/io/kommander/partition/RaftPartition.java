@@ -356,6 +356,9 @@ public final class RaftPartition {
         if (ready.persist != null) {
             persist(ready.persist);
         }
+        for (RaftLog log : ready.restoredDeliveries) {
+            context.callbacks().restored(id, log);
+        }
         for (RaftLog log : ready.deliveries) {
             context.callbacks().delivered(id, log);
         }
@@ -402,7 +405,7 @@ public final class RaftPartition {
             for (Ready.Outbound out : step.after()) {
                 context.dispatcher().send(out.to(), out.message());
             }
-            machine.persisted(step.seq(), step.lastIndexAfter(), step.commitAfter());
+            machine.persisted(step.seq(), step.lastIndexAfter());
         });
     }
 

@@ -60,8 +60,13 @@ public final class RaftPartitionStateMachine {
     // Durability and delivery.
     private long nextSeq = 1;
     private long durableLastIndex;
-    private long durableCommitIndex;
     private long appliedIndex;
+    /**
+     * Entries up to here were in the log when the replica restored and may have been delivered before the restart
+     * (delivery does not wait for the commit index to be durable): once committed they go to onLogRestored, never
+     * again to onReplicationReceived. Lowered when a truncation removes such entries (they were never committed).
+     */
+    private long restoredThrough;
     private long lastCheckpointIndex;
     /** Truncations submitted but not yet durable: (seq, truncateAfter). */
     private final ArrayDeque<long[]> pendingTruncations = new ArrayDeque<>();
@@ -125,7 +130,6 @@ public final class RaftPartitionStateMachine {
         term = hardState.term();
         votedFor = hardState.votedFor();
         commitIndex = Math.max(hardState.commitIndex(), compacted.index());
-        durableCommitIndex = commitIndex;
         appliedIndex = commitIndex;
         lastCheckpointIndex = lastCheckpoint;
         log.resetTo(compacted);
@@ -160,6 +164,7 @@ public final class RaftPartitionStateMachine {
             commitIndex = log.lastIndex();
         }
         durableLastIndex = log.lastIndex();
+        restoredThrough = log.lastIndex();
         evictCache();
         restored = true;
         role = RaftRole.FOLLOWER;
@@ -305,7 +310,7 @@ public final class RaftPartitionStateMachine {
     }
 
     /** A persist step (and every earlier one) is durable. */
-    public void persisted(long seq, long lastIndexAfter, long commitAfter) {
+    public void persisted(long seq, long lastIndexAfter) {
         while (!pendingTruncations.isEmpty() && pendingTruncations.peek()[0] <= seq) {
             pendingTruncations.poll();
         }
@@ -314,10 +319,7 @@ public final class RaftPartitionStateMachine {
             bound = Math.min(bound, truncation[1]);
         }
         durableLastIndex = Math.min(bound, log.lastIndex());
-        if (commitAfter > durableCommitIndex) {
-            durableCommitIndex = commitAfter;
-            apply();
-        }
+        apply();
         if (role == RaftRole.LEADER) {
             maybeCommit();
         }
@@ -362,10 +364,6 @@ public final class RaftPartitionStateMachine {
         appendPending = false;
         if (!writes.isEmpty()) {
             long seq = nextSeq++;
-            if (writes.truncation() >= 0) {
-                pendingTruncations.add(new long[] {seq, writes.truncation()});
-                durableLastIndex = Math.min(durableLastIndex, writes.truncation());
-            }
             ready.persist = writes.take(seq, hardState(), log.lastIndex());
         }
         Ready out = ready;
@@ -678,7 +676,9 @@ public final class RaftPartitionStateMachine {
 
     private void advanceCommit(long newCommit) {
         commitIndex = newCommit;
+        // Persisted with the next write, but nothing waits for it: delivery needs only the entries durable here.
         writes.hardStateChanged();
+        apply();
     }
 
     private void maybeStartReadRound() {
@@ -742,9 +742,7 @@ public final class RaftPartitionStateMachine {
                     throw new IllegalStateException("partition " + partition + ": leader " + from
                             + " conflicts with committed entry " + entry.index());
                 }
-                proposals.onTruncated(entry.index() - 1);
-                log.truncateAfter(entry.index() - 1);
-                writes.truncateAfter(entry.index() - 1);
+                truncateAfter(entry.index() - 1);
             }
             toAppend.add(entry);
         }
@@ -768,10 +766,33 @@ public final class RaftPartitionStateMachine {
         }
     }
 
+    /**
+     * Drops the log's suffix after {@code index} (uncommitted entries a new leader replaced). The durable bound
+     * drops at once and stays down until the step carrying the truncation (the next one taken) is durable: a
+     * commit or an older step's completion arriving before then must not count or deliver the replacements.
+     */
+    private void truncateAfter(long index) {
+        proposals.onTruncated(index);
+        restoredThrough = Math.min(restoredThrough, index);
+        durableLastIndex = Math.min(durableLastIndex, index);
+        pendingTruncations.add(new long[] {nextSeq, index});
+        log.truncateAfter(index);
+        writes.truncateAfter(index);
+    }
+
     // ------------------------------------------------------------------ delivery
 
+    /**
+     * Delivers what is committed and durable in this replica's log. The commit index itself need not be durable:
+     * an entry delivered here is in the durable log, so after a restart it comes back through onLogRestored (see
+     * {@link #restoredThrough}) and is never delivered twice through onReplicationReceived.
+     */
     private void apply() {
-        long upTo = Math.min(durableCommitIndex, commitIndex);
+        long upTo = plantedBugs.contains(PlantedBug.DELIVER_BEFORE_DURABLE)
+                ? commitIndex : Math.min(durableLastIndex, commitIndex);
+        if (appliedIndex >= upTo) {
+            return;
+        }
         while (appliedIndex < upTo) {
             LogEntry entry = log.entry(appliedIndex + 1);
             if (entry == null) {
@@ -786,7 +807,7 @@ public final class RaftPartitionStateMachine {
             }
             RaftLog delivery = toDelivery(entry);
             if (delivery != null) {
-                ready.deliveries.add(delivery);
+                (entry.index() <= restoredThrough ? ready.restoredDeliveries : ready.deliveries).add(delivery);
             }
         }
         // Writes complete once applied here, so a caller that sees success can read its write on this node.

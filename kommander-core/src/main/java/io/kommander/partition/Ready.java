@@ -39,12 +39,13 @@ final class Ready {
      * @param write          what to persist (may be empty: then it only orders {@code after} behind earlier writes)
      * @param after          messages that must not leave before the write and every earlier one are durable
      * @param lastIndexAfter the log's last index once the write is applied
-     * @param commitAfter    the commit index the write stores
      */
-    record PersistStep(long seq, PartitionWrite write, List<Outbound> after, long lastIndexAfter, long commitAfter) {
+    record PersistStep(long seq, PartitionWrite write, List<Outbound> after, long lastIndexAfter) {
     }
 
     final List<Outbound> messages = new ArrayList<>();
+    /** Committed entries this replica may have delivered before a restart: for onLogRestored, before deliveries. */
+    final List<RaftLog> restoredDeliveries = new ArrayList<>();
     final List<RaftLog> deliveries = new ArrayList<>();
     final List<Completion> completions = new ArrayList<>();
     final List<StatusCompletion> statusCompletions = new ArrayList<>();
@@ -55,7 +56,7 @@ final class Ready {
     io.kommander.wal.LogPosition compactTo;
 
     boolean isEmpty() {
-        return messages.isEmpty() && deliveries.isEmpty() && completions.isEmpty() && statusCompletions.isEmpty()
+        return messages.isEmpty() && restoredDeliveries.isEmpty() && deliveries.isEmpty() && completions.isEmpty() && statusCompletions.isEmpty()
                 && catchUpReads.isEmpty() && persist == null && !leaderChanged && compactTo == null;
     }
 }

@@ -69,13 +69,13 @@ final class MachineNet {
                 progress = true;
                 String from = e.getKey();
                 ready.messages.forEach(o -> send(from, o));
+                delivered.get(from).addAll(ready.restoredDeliveries);
                 delivered.get(from).addAll(ready.deliveries);
                 ready.completions.forEach(c -> completions.put(c.requestId(), c));
                 ready.statusCompletions.forEach(c -> statuses.put(c.requestId(), c));
                 if (ready.persist != null) {
                     ready.persist.after().forEach(o -> send(from, o));
-                    e.getValue().persisted(ready.persist.seq(), ready.persist.lastIndexAfter(),
-                            ready.persist.commitAfter());
+                    e.getValue().persisted(ready.persist.seq(), ready.persist.lastIndexAfter());
                 }
             }
         }

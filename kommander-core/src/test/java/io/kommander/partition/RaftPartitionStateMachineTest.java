@@ -90,7 +90,7 @@ class RaftPartitionStateMachineTest {
         // b holds entries 1..3 of term 1 that were never committed.
         b.step("c", new AppendLogs(1, 1, 0, 0, List.of(entry(1, 1), entry(2, 1), entry(3, 1)), 0, 0, 0), 0);
         b.takeReady();
-        b.persisted(1, 3, 0);
+        b.persisted(1, 3);
         // The leader of term 2 has entry 1 of term 1, then 2..3 of term 2.
         b.step("a", new AppendLogs(1, 2, 1, 1, List.of(entry(2, 2), entry(3, 2)), 1, 0, 0), 10);
         Ready ready = b.takeReady();
@@ -101,6 +101,46 @@ class RaftPartitionStateMachineTest {
         AppendLogsResponse ack = (AppendLogsResponse) ready.persist.after().get(0).message();
         assertThat(ack.success()).isTrue();
         assertThat(ack.matchIndex()).isEqualTo(3);
+    }
+
+    @Test
+    void entriesInTheLogAtRestartGoToOnLogRestoredOnceCommitted() {
+        // b restarts holding 1..3 of term 1 with commit index 1 stored: 2..3 may have been delivered before the
+        // crash (delivery does not wait for the commit index to be durable), so they must not be delivered again.
+        RaftPartitionStateMachine b = restartedWith(new io.kommander.wal.HardState(1, "", 1),
+                entry(1, 1), entry(2, 1), entry(3, 1));
+        b.step("a", new AppendLogs(1, 1, 3, 1, List.of(entry(4, 1)), 4, 0, 0), 10);
+        Ready ready = b.takeReady();
+        assertThat(ready.restoredDeliveries).extracting(io.kommander.RaftLog::index).containsExactly(2L, 3L);
+        assertThat(ready.deliveries).isEmpty();
+        b.persisted(ready.persist.seq(), ready.persist.lastIndexAfter());
+        assertThat(b.takeReady().deliveries).extracting(io.kommander.RaftLog::index).containsExactly(4L);
+    }
+
+    @Test
+    void restartedEntriesReplacedByTheLeaderAreDeliveredAsNew() {
+        // 2..3 of term 1 were never committed: the leader of term 2 replaces them, and its entries are new here.
+        RaftPartitionStateMachine b = restartedWith(new io.kommander.wal.HardState(1, "", 1),
+                entry(1, 1), entry(2, 1), entry(3, 1));
+        b.step("a", new AppendLogs(1, 2, 1, 1, List.of(entry(2, 2), entry(3, 2)), 3, 0, 0), 10);
+        Ready ready = b.takeReady();
+        assertThat(ready.restoredDeliveries).isEmpty();
+        assertThat(ready.deliveries).isEmpty();
+        b.persisted(ready.persist.seq(), ready.persist.lastIndexAfter());
+        Ready durable = b.takeReady();
+        assertThat(durable.restoredDeliveries).isEmpty();
+        assertThat(durable.deliveries).extracting(io.kommander.RaftLog::term).containsExactly(2L, 2L);
+    }
+
+    private static RaftPartitionStateMachine restartedWith(io.kommander.wal.HardState hardState,
+                                                           LogEntry... stored) {
+        RaftPartitionStateMachine m = new RaftPartitionStateMachine(1, "b", List.of("a", "c"), MachineNet.SETTINGS,
+                new java.util.SplittableRandom(7));
+        m.restoreBegin(hardState, io.kommander.wal.LogPosition.ZERO, 0);
+        assertThat(m.restoreEntries(List.of(stored))).extracting(io.kommander.RaftLog::index)
+                .containsExactly(hardState.commitIndex());
+        m.restoreEnd(0);
+        return m;
     }
 
     @Test
@@ -148,7 +188,7 @@ class RaftPartitionStateMachineTest {
             RaftPartitionStateMachine m = net.m(name);
             m.step("c", new AppendLogs(1, 2, 0, 0, List.of(entry(1, 2)), 0, 0, 0), 0);
             m.takeReady();
-            m.persisted(1, 1, 0);
+            m.persisted(1, 1);
         }
         net.cut.add("c");
         net.now = 1000;

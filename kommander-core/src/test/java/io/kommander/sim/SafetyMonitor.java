@@ -17,8 +17,10 @@ import java.util.TreeMap;
  *   <li>leader completeness: once a leader of term W announced index i committed, a leader of a later term
  *       sends, at i, only the committed entry;</li>
  *   <li>state-machine safety: no two nodes deliver (or restore) different entries at one index;</li>
- *   <li>delivery in index order, exactly once per node lifetime, skipping no index another node delivered;</li>
- *   <li>the commit index never goes back: what a node delivered before a crash is within its durable commit.</li>
+ *   <li>delivery in index order, exactly once per node lifetime (restored or delivered), skipping no index
+ *       another node delivered;</li>
+ *   <li>onReplicationReceived at most once per entry over all of a node's lifetimes: what a node delivered before
+ *       a crash is within its durable log (so it comes back through onLogRestored, never delivered again).</li>
  * </ul>
  * The first violation is kept (the run stops there); later ones are ignored.
  *
@@ -39,7 +41,8 @@ final class SafetyMonitor {
     private final Map<Integer, TreeMap<Long, Long>> announcedCommits = new HashMap<>();
     /** Per partition: the committed entries, as first delivered by any node. */
     private final Map<Integer, TreeMap<Long, RaftLog>> committed = new HashMap<>();
-    private final Map<NodePartition, Long> lastInLifetime = new HashMap<>();
+    /** The last index each node delivered through onReplicationReceived, over all its lifetimes. */
+    private final Map<NodePartition, Long> lastDelivered = new HashMap<>();
     private final Map<NodePartition, Long> lastInRestore = new HashMap<>();
     private String violation;
 
@@ -129,15 +132,22 @@ final class SafetyMonitor {
         agree(node, partition, log);
     }
 
-    /** A node delivers a committed entry (onReplicationReceived). */
-    void onDelivered(int node, int partition, RaftLog log) {
+    /**
+     * A node delivers a committed entry (onReplicationReceived); {@code durable}: whether the node's disk holds it
+     * (an entry delivered before it is durable could be lost by a crash and delivered again).
+     */
+    void onDelivered(int node, int partition, RaftLog log, boolean durable) {
         NodePartition key = new NodePartition(node, partition);
-        Long last = lastInLifetime.get(key);
-        if (last != null && log.index() <= last) {
-            fail("exactly-once delivery: n" + node + " delivered partition " + partition + " index " + log.index()
-                    + " after index " + last + " in one lifetime");
+        if (!durable) {
+            fail("delivered before durable: n" + node + " delivered partition " + partition + " index "
+                    + log.index() + " that its disk does not hold yet");
         }
-        lastInLifetime.put(key, log.index());
+        Long last = lastDelivered.get(key);
+        if (last != null && log.index() <= last) {
+            fail("at-most-once delivery: n" + node + " delivered partition " + partition + " index " + log.index()
+                    + " after delivering index " + last + " (in this or an earlier lifetime)");
+        }
+        lastDelivered.put(key, log.index());
         checkOrder(node, partition, log, "delivered");
         agree(node, partition, log);
         trace.record(node, "deliver", partition, log.index(), "p" + partition + " " + log);
@@ -174,16 +184,16 @@ final class SafetyMonitor {
     }
 
     /**
-     * A node crashed; {@code durableCommit} is the commit index its disk holds for the partition. Everything it
-     * delivered must be at or below it: a commit index that goes back would re-deliver or lose entries.
+     * A node crashed; {@code durableLast} is the last log index its disk holds for the partition. Everything it
+     * delivered must be at or below it, or the restarted node would miss or re-deliver entries.
      */
-    void onCrash(int node, int partition, long durableCommit) {
+    void onCrash(int node, int partition, long durableLast) {
         NodePartition key = new NodePartition(node, partition);
-        Long delivered = lastInLifetime.remove(key);
+        Long delivered = lastDelivered.get(key);
         lastInRestore.remove(key);
-        if (delivered != null && delivered > durableCommit) {
-            fail("commit index went back: n" + node + " delivered partition " + partition + " up to " + delivered
-                    + " but its disk holds commit index " + durableCommit);
+        if (delivered != null && delivered > durableLast) {
+            fail("delivered beyond the durable log: n" + node + " delivered partition " + partition + " up to "
+                    + delivered + " but its disk holds the log only up to " + durableLast);
         }
     }
 }

@@ -82,6 +82,15 @@ final class SimDisk implements IWAL {
         writes++;
     }
 
+    /** Whether the synced log holds entry {@code index} of {@code term} (or has compacted past it). */
+    boolean holds(int partition, long index, long term) {
+        if (index <= compactedUpTo(partition).index()) {
+            return true;
+        }
+        List<LogEntry> entries = synced.read(partition, index, index, Long.MAX_VALUE);
+        return !entries.isEmpty() && entries.get(0).term() == term;
+    }
+
     @Override
     public List<LogEntry> read(int partition, long fromIndex, long toIndex, long maxBytes) {
         LogPosition compacted = compactedUpTo(partition);

@@ -110,7 +110,7 @@ final class SimNode {
             apply(p, log);
         });
         manager.onReplicationReceived((p, log) -> {
-            monitor.onDelivered(index, p, log);
+            monitor.onDelivered(index, p, log, disk.holds(p, log.index(), log.term()));
             apply(p, log);
             return true;
         });
@@ -143,7 +143,7 @@ final class SimNode {
         scheduler.drop(index);
         disk.crash();
         for (int p = 1; p <= partitions; p++) {
-            monitor.onCrash(index, p, Math.max(disk.hardState(p).commitIndex(), disk.compactedUpTo(p).index()));
+            monitor.onCrash(index, p, Math.max(disk.lastPosition(p).index(), disk.compactedUpTo(p).index()));
         }
         state = State.DOWN;
         manager = null;

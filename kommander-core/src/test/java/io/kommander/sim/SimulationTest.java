@@ -55,7 +55,8 @@ class SimulationTest {
      * {@code RaftPartitionStateMachineTest} drives that interleaving by hand with the bug planted.
      */
     @ParameterizedTest
-    @EnumSource(value = PlantedBug.class, names = {"VOTE_WITHOUT_LOG_CHECK", "ACK_BEFORE_SYNC", "SKIP_ANCHOR_CHECK"})
+    @EnumSource(value = PlantedBug.class, names = {"VOTE_WITHOUT_LOG_CHECK", "ACK_BEFORE_SYNC", "SKIP_ANCHOR_CHECK",
+            "DELIVER_BEFORE_DURABLE"})
     void plantedBugIsCaught(PlantedBug bug) {
         long caught = SeedSweep.firstCaught(bug, 1, NEGATIVE_CONTROL_SEEDS);
         System.out.println("[simulation] planted " + bug + ": caught at seed " + caught);
