@@ -2,6 +2,7 @@ package io.kommander.bench;
 
 import io.kommander.bench.load.Verification;
 import io.kommander.bench.load.Verifier;
+import io.kommander.bench.node.JvmMode;
 import io.kommander.bench.system.BenchSystem;
 import io.kommander.bench.system.ClusterShape;
 import io.kommander.bench.system.Payloads;
@@ -29,7 +30,7 @@ class SystemSmokeTest {
     @ParameterizedTest
     @EnumSource(SystemKind.class)
     void threeNodesDeliverEveryAcknowledgedWrite(SystemKind kind, @TempDir Path dir) throws Exception {
-        try (BenchSystem system = kind.create(RatisTransport.NETTY, 1)) {
+        try (BenchSystem system = kind.create(RatisTransport.NETTY, JvmMode.ONE)) {
             system.start(new ClusterShape(3, 1, dir));
             List<CompletableFuture<Void>> writes = new ArrayList<>();
             BitSet acknowledged = new BitSet();

@@ -32,7 +32,7 @@ final class SystemRuns {
         List<RunResult> results = new ArrayList<>();
         for (SystemKind kind : systems) {
             out.printf("%n== %s: %d nodes, %s%n", kind.reportName(), options.nodes, workload);
-            RunResult result = runner.run(() -> kind.create(options.ratisTransport, workload.clients()), workload,
+            RunResult result = runner.run(() -> kind.create(options.ratisTransport, options.jvms()), workload,
                     new LiveLine(out, kind.reportName()));
             out.println(result.configuration());
             results.add(result);

@@ -1,6 +1,7 @@
 package io.kommander.bench.cli;
 
 import io.kommander.bench.load.Workload;
+import io.kommander.bench.node.JvmMode;
 import io.kommander.bench.system.ratis.RatisTransport;
 import picocli.CommandLine.Option;
 
@@ -45,6 +46,15 @@ public final class WorkloadOptions {
     @Option(names = "--ratis-transport", defaultValue = "netty", description = "Ratis transport: netty or grpc "
             + "(default: ${DEFAULT-VALUE}).", converter = RatisTransportConverter.class)
     RatisTransport ratisTransport;
+
+    @Option(names = "--process-per-node", description = "Run each node in a JVM of its own (child processes); "
+            + "by default every system runs all its nodes in this JVM.")
+    boolean processPerNode;
+
+    /** Where the nodes run, as asked. */
+    public JvmMode jvms() {
+        return JvmMode.of(processPerNode);
+    }
 
     /** The workload these options describe. */
     public Workload workload() {
