@@ -71,7 +71,7 @@ public final class BenchCluster implements BenchSystem {
         return kind.reportName();
     }
 
-    /** Where the nodes run. */
+    @Override
     public JvmMode jvms() {
         return jvms;
     }
