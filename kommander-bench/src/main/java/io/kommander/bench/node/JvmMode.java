@@ -1,5 +1,7 @@
 package io.kommander.bench.node;
 
+import io.kommander.bench.node.process.NodeProcessLauncher;
+
 /** Where a cluster's nodes run: all in this JVM (the default for every system), or each in a child JVM. */
 public enum JvmMode {
     /** Every node in this JVM. */
@@ -22,7 +24,7 @@ public enum JvmMode {
 
     /** How nodes of this mode are started. */
     public NodeLauncher launcher() {
-        return this == ONE ? spec -> spec.system().startNode(spec) : spec -> { throw new UnsupportedOperationException("not yet"); };
+        return this == ONE ? spec -> spec.system().startNode(spec) : new NodeProcessLauncher();
     }
 
     /** The name in reports and JSON: {@code one} or {@code per-node}. */
