@@ -24,8 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * The one routing home for every system: a cluster of {@link BenchNode}s (in this JVM or proxies of child
  * processes) seen as a {@link BenchSystem}. A write goes to the node believed to lead its partition; a
  * {@link WriteOutcome.NotLeader} answer moves the belief to the node it names (or, if it names none, to the node
- * that says it leads) and the write is retried, for up to {@link #RETRY_BUDGET}. A {@link WriteOutcome.Failed}
- * answer fails the write at once.
+ * that says it leads) and the write is retried, for up to {@link #RETRY_BUDGET}; so is a write the node failed
+ * without answering (it was closed, its process died). A {@link WriteOutcome.Failed} answer fails the write at
+ * once.
  *
  * <p>Thread-safe for writes and {@link #ledgers()}; {@link #start}, {@link #stopNode}, {@link #restartNode} and
  * {@link #close} are called from one thread.
@@ -90,12 +91,8 @@ public final class BenchCluster implements BenchSystem {
         awaitLeaders();
     }
 
-    /**
-     * Waits until every partition has a leader, and remembers it.
-     *
-     * @throws TimeoutException if some partition elects none within a minute
-     */
-    public void awaitLeaders() throws TimeoutException {
+    /** Waits until every partition has a leader, and remembers it; fails after {@link #START_TIMEOUT}. */
+    private void awaitLeaders() throws TimeoutException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         for (int p = 0; p < leaderHint.length(); p++) {
             while (leaderIndex(p) < 0) {
@@ -124,15 +121,18 @@ public final class BenchCluster implements BenchSystem {
                 outcome = CompletableFuture.failedFuture(e);
             }
         }
-        return outcome.thenCompose(result -> {
-            if (result instanceof WriteOutcome.NotLeader notLeader) {
-                return retry(partition, payload, target, notLeader, deadline);
-            }
-            if (result instanceof WriteOutcome.Failed failed) {
-                throw failure(partition, failed.reason());
-            }
-            return CompletableFuture.completedFuture(null);
-        });
+        // A node that fails a write instead of answering (closed under it, its process died) is treated as one
+        // that knows no leader: the write may or may not have been committed, so it is retried like a refused one.
+        return outcome.exceptionally(error -> new WriteOutcome.NotLeader(-1, "node " + target + " failed: " + error))
+                .thenCompose(result -> {
+                    if (result instanceof WriteOutcome.NotLeader notLeader) {
+                        return retry(partition, payload, target, notLeader, deadline);
+                    }
+                    if (result instanceof WriteOutcome.Failed failed) {
+                        throw failure(partition, failed.reason());
+                    }
+                    return CompletableFuture.completedFuture(null);
+                });
     }
 
     private CompletableFuture<Void> retry(int partition, byte[] payload, int refused, WriteOutcome.NotLeader answer,
