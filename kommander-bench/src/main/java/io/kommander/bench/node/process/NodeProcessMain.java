@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The entry point of a node's own JVM in the one-JVM-per-node mode: starts one node, connects to the harness on
@@ -48,7 +47,7 @@ public final class NodeProcessMain implements Callable<Integer> {
     @Option(names = "--harness-port", required = true)
     int harnessPort;
 
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private boolean closed;
 
     /** Runs one node; exits with 0 once closed, 1 if it could not start. */
     public static void main(String[] args) {
@@ -94,8 +93,14 @@ public final class NodeProcessMain implements Callable<Integer> {
         watcher.start();
     }
 
-    private void close(BenchNode node, NodeSpec spec) {
-        if (closed.compareAndSet(false, true)) {
+    /**
+     * Closes the node and removes its data, once. Synchronized so that the shutdown hook (the harness closed this
+     * process's standard input right after its close request) waits for a close already under way instead of
+     * letting the JVM halt in the middle of it.
+     */
+    private synchronized void close(BenchNode node, NodeSpec spec) {
+        if (!closed) {
+            closed = true;
             node.close();
             DataDirs.delete(spec.nodeDir());
         }
