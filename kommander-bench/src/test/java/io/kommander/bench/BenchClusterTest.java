@@ -32,14 +32,20 @@ class BenchClusterTest {
         final AtomicInteger writes = new AtomicInteger();
         volatile boolean leader;
         volatile Function<Integer, WriteOutcome> answer = attempt -> WriteOutcome.ACKNOWLEDGED;
+        volatile boolean gone;
 
         @Override
         public CompletableFuture<WriteOutcome> write(int partition, byte[] payload) {
-            return CompletableFuture.completedFuture(answer.apply(writes.incrementAndGet()));
+            writes.incrementAndGet();
+            return gone ? CompletableFuture.failedFuture(new IllegalStateException("process gone"))
+                    : CompletableFuture.completedFuture(answer.apply(writes.get()));
         }
 
         @Override
         public boolean isLeader(int partition) {
+            if (gone) {
+                throw new IllegalStateException("process gone");
+            }
             return leader;
         }
 
@@ -114,6 +120,19 @@ class BenchClusterTest {
         }
 
         assertThat(writesPerNode()).containsExactly(1, 1, 0);
+    }
+
+    @Test
+    void aWriteItsNodeFailsWithoutAnsweringIsRetriedOnTheNodeThatLeads(@TempDir Path dir) throws Exception {
+        nodes.get(0).leader = true;
+        try (BenchCluster cluster = started(dir)) {
+            nodes.get(0).gone = true;
+            nodes.get(2).leader = true;
+
+            writeOnce(cluster);
+        }
+
+        assertThat(writesPerNode()).containsExactly(1, 0, 1);
     }
 
     @Test

@@ -144,15 +144,19 @@ public final class BenchCluster implements BenchSystem {
         boolean named = answer.leaderHint() >= 0 && answer.leaderHint() != refused;
         CompletableFuture<Void> retried = new CompletableFuture<>();
         retries.schedule(() -> {
-            int next = named || answer.leaderHint() == refused ? answer.leaderHint() : lookUp(partition, refused);
-            leaderHint.set(partition, next);
-            attempt(partition, payload, next, deadline).whenComplete((ok, error) -> {
-                if (error == null) {
-                    retried.complete(null);
-                } else {
-                    retried.completeExceptionally(error);
-                }
-            });
+            try {
+                int next = named || answer.leaderHint() == refused ? answer.leaderHint() : lookUp(partition, refused);
+                leaderHint.set(partition, next);
+                attempt(partition, payload, next, deadline).whenComplete((ok, error) -> {
+                    if (error == null) {
+                        retried.complete(null);
+                    } else {
+                        retried.completeExceptionally(error);
+                    }
+                });
+            } catch (RuntimeException e) {
+                retried.completeExceptionally(e);
+            }
         }, named ? 0 : RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
         return retried;
     }
@@ -168,16 +172,27 @@ public final class BenchCluster implements BenchSystem {
                 + " failed: " + reason));
     }
 
-    /** The node (0-based) that leads partition {@code partition} (0-based), remembered as the hint, or -1. */
+    /**
+     * The node (0-based) that leads partition {@code partition} (0-based), remembered as the hint, or -1. A node
+     * that cannot answer (stopped, its process gone) does not lead.
+     */
     public int leaderIndex(int partition) {
         BenchNode[] current = nodes;
         for (int i = 0; i < current.length; i++) {
-            if (current[i] != null && current[i].isLeader(partition)) {
+            if (current[i] != null && leads(current[i], partition)) {
                 leaderHint.set(partition, i);
                 return i;
             }
         }
         return -1;
+    }
+
+    private static boolean leads(BenchNode node, int partition) {
+        try {
+            return node.isLeader(partition);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Stops node {@code i} abruptly; its data folder stays for {@link #restartNode}. */
