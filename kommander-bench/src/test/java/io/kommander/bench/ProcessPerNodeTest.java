@@ -7,8 +7,9 @@ import io.kommander.bench.system.BenchSystem;
 import io.kommander.bench.system.ClusterShape;
 import io.kommander.bench.system.SystemKind;
 import io.kommander.bench.system.ratis.RatisTransport;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,17 +21,21 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The one-JVM-per-node mode: three child JVMs take writes, are verified, and are gone with their data after close. */
+/**
+ * The one-JVM-per-node mode, for every system: three child JVMs take writes, are verified, and are gone with their
+ * data after close.
+ */
 class ProcessPerNodeTest {
 
     private static final int PARTITIONS = 4;
     private static final int WRITES_PER_PARTITION = 75;
 
-    @Test
-    void kommanderInThreeChildJvmsDeliversEveryAcknowledgedWriteAndLeavesNothingBehind(@TempDir Path dir)
+    @ParameterizedTest
+    @EnumSource(SystemKind.class)
+    void threeChildJvmsDeliverEveryAcknowledgedWriteAndLeaveNothingBehind(SystemKind kind, @TempDir Path dir)
             throws Exception {
         List<ProcessHandle> children;
-        try (BenchSystem system = SystemKind.KOMMANDER.create(RatisTransport.NETTY, JvmMode.PER_NODE)) {
+        try (BenchSystem system = kind.create(RatisTransport.NETTY, JvmMode.PER_NODE)) {
             system.start(new ClusterShape(3, PARTITIONS, dir));
             children = ProcessHandle.current().children().toList(); // this test starts no other process
             assertThat(children).hasSize(3);
@@ -42,7 +47,7 @@ class ProcessPerNodeTest {
             long total = PARTITIONS * WRITES_PER_PARTITION;
             assertThat(verification.verified()).as(verification.toString()).isTrue();
             assertThat(verification.deliveredPerNode()).containsExactly(total, total, total);
-            assertThat(system.configuration()).startsWith("kommander:").contains("jvms: one JVM per node");
+            assertThat(system.configuration()).startsWith(kind.reportName() + ":").contains("jvms: one JVM per node");
         }
 
         await().atMost(Duration.ofSeconds(30)).until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
