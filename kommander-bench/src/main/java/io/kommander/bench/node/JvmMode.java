@@ -5,7 +5,7 @@ import io.kommander.bench.node.process.NodeProcessLauncher;
 /** Where a cluster's nodes run: all in this JVM (the default for every system), or each in a child JVM. */
 public enum JvmMode {
     /** Every node in this JVM. */
-    ONE("one", "all nodes in one JVM (the harness's)"),
+    ONE("one", "all nodes in one JVM, the harness's"),
     /** One child JVM per node; the harness talks to each over a loopback socket. */
     PER_NODE("per-node", "one JVM per node (child processes, writes sent over a loopback socket)");
 
