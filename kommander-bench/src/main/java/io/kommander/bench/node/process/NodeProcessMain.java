@@ -14,7 +14,6 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -27,10 +26,10 @@ import java.util.concurrent.Callable;
 public final class NodeProcessMain implements Callable<Integer> {
 
     @Option(names = "--system", required = true)
-    String system;
+    SystemKind system;
 
     @Option(names = "--ratis-transport", defaultValue = "netty")
-    String ratisTransport;
+    RatisTransport ratisTransport;
 
     @Option(names = "--ports", split = ",", required = true)
     List<Integer> ports;
@@ -51,7 +50,7 @@ public final class NodeProcessMain implements Callable<Integer> {
 
     /** Runs one node; exits with 0 once closed, 1 if it could not start. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new NodeProcessMain()).execute(args));
+        System.exit(new CommandLine(new NodeProcessMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     /** The command-line arguments that start node {@code spec} and connect it to the harness's {@code port}. */
@@ -66,8 +65,7 @@ public final class NodeProcessMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        NodeSpec spec = new NodeSpec(SystemKind.valueOf(system.toUpperCase(Locale.ROOT)),
-                RatisTransport.valueOf(ratisTransport.toUpperCase(Locale.ROOT)), ports, partitions, dataDir, index);
+        NodeSpec spec = new NodeSpec(system, ratisTransport, ports, partitions, dataDir, index);
         BenchNode node = spec.system().startNode(spec);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> close(node, spec), "node-shutdown"));
         watchStandardInput();
