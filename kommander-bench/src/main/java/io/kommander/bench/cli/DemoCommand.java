@@ -5,6 +5,7 @@ import io.kommander.bench.demo.DemoSummary;
 import io.kommander.bench.load.Workload;
 import io.kommander.bench.system.DataDirs;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -27,20 +28,12 @@ public final class DemoCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--payload", defaultValue = "256", description = "Bytes per entry (default: ${DEFAULT-VALUE}).")
-    int payload;
-
-    @Option(names = "--clients", defaultValue = "4", description = "Client threads (default: ${DEFAULT-VALUE}).")
-    int clients;
-
-    @Option(names = "--inflight", defaultValue = "16", description = "Outstanding writes per client "
-            + "(default: ${DEFAULT-VALUE}).")
-    int inflight;
+    @Mixin
+    ClientLoadOptions load;
 
     @Override
     public Integer call() throws Exception {
-        Workload workload = new Workload(partitions, payload, clients, inflight, Duration.ofSeconds(seconds),
-                Duration.ZERO, 0);
+        Workload workload = load.workload(partitions, load.payload, Duration.ofSeconds(seconds), Duration.ZERO, 0);
         Path dataDir = Files.createTempDirectory("kommander-demo-");
         try {
             DemoSummary summary = new Demo(workload, dataDir).run();

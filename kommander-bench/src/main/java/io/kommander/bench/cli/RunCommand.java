@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code run}: one system (Kommander by default) through one workload. Exit code 0 only if verified. */
+/** {@code run}: one system (Kommander by default) through one workload. Exit code 0 only if it passed (see
+ * {@link io.kommander.bench.load.Verdict}). */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Load a cluster of one system and measure acknowledged writes/s and latency.")
 public final class RunCommand implements Callable<Integer> {
@@ -31,6 +32,6 @@ public final class RunCommand implements Callable<Integer> {
         System.out.println();
         System.out.print(ResultTable.text(results));
         report.write(system.reportName(), results);
-        return results.stream().allMatch(RunResult::verified) ? 0 : 1;
+        return results.stream().allMatch(RunResult::passed) ? 0 : 1;
     }
 }

@@ -93,7 +93,7 @@ public final class SweepCommand implements Callable<Integer> {
         System.out.println();
         System.out.print(ResultTable.text(all));
         targets.forEach(System.out::println);
-        return all.stream().allMatch(RunResult::verified) ? 0 : 1;
+        return all.stream().allMatch(RunResult::passed) ? 0 : 1;
     }
 
     private List<String> targets(SystemRuns runs, List<SystemKind> systems, double disk, List<RunResult> all)

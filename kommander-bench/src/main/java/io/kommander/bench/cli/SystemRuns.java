@@ -31,8 +31,9 @@ final class SystemRuns {
         BenchRunner runner = new BenchRunner(options.dataRoot(), options.nodes, VERIFY_PATIENCE);
         List<RunResult> results = new ArrayList<>();
         for (SystemKind kind : systems) {
-            out.printf("%n== %s: %d nodes, %s%n", kind.reportName(), options.nodes, workload);
-            RunResult result = runner.run(() -> kind.create(options.ratisTransport, workload.clients()), workload,
+            out.printf("%n== %s: %d nodes (%s), %s%n", kind.reportName(), options.nodes, options.jvms().description(),
+                    workload);
+            RunResult result = runner.run(() -> kind.create(options.ratisTransport, options.jvms()), workload,
                     new LiveLine(out, kind.reportName()));
             out.println(result.configuration());
             results.add(result);

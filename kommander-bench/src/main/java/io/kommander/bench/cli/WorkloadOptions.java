@@ -1,13 +1,18 @@
 package io.kommander.bench.cli;
 
 import io.kommander.bench.load.Workload;
+import io.kommander.bench.node.JvmMode;
 import io.kommander.bench.system.ratis.RatisTransport;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The command-line options shared by {@code run}, {@code compare} and {@code sweep}: cluster and load shape. */
+/**
+ * The command-line options shared by {@code run}, {@code compare} and {@code sweep}: cluster and load shape, where
+ * the nodes run; the client options come from {@link ClientLoadOptions}, shared with {@code demo}.
+ */
 public final class WorkloadOptions {
 
     @Option(names = "--nodes", defaultValue = "3", description = "Replicas per cluster (default: ${DEFAULT-VALUE}).")
@@ -17,15 +22,8 @@ public final class WorkloadOptions {
             + "(default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--payload", defaultValue = "256", description = "Bytes per entry (default: ${DEFAULT-VALUE}).")
-    int payload;
-
-    @Option(names = "--clients", defaultValue = "4", description = "Client threads (default: ${DEFAULT-VALUE}).")
-    int clients;
-
-    @Option(names = "--inflight", defaultValue = "16", description = "Outstanding writes per client "
-            + "(default: ${DEFAULT-VALUE}).")
-    int inflight;
+    @Mixin
+    ClientLoadOptions load;
 
     @Option(names = "--duration", defaultValue = "10", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
     int durationSeconds;
@@ -46,14 +44,23 @@ public final class WorkloadOptions {
             + "(default: ${DEFAULT-VALUE}).", converter = RatisTransportConverter.class)
     RatisTransport ratisTransport;
 
+    @Option(names = "--process-per-node", description = "Run each node in a JVM of its own (child processes); "
+            + "by default every system runs all its nodes in this JVM.")
+    boolean processPerNode;
+
+    /** Where the nodes run, as asked. */
+    public JvmMode jvms() {
+        return JvmMode.of(processPerNode);
+    }
+
     /** The workload these options describe. */
     public Workload workload() {
-        return withShape(partitions, payload);
+        return withShape(partitions, load.payload);
     }
 
     /** The same workload with other partitions and payload (for sweeps). */
     public Workload withShape(int partitionCount, int payloadBytes) {
-        return new Workload(partitionCount, payloadBytes, clients, inflight, Duration.ofSeconds(durationSeconds),
+        return load.workload(partitionCount, payloadBytes, Duration.ofSeconds(durationSeconds),
                 Duration.ofSeconds(warmupSeconds), rate);
     }
 

@@ -7,7 +7,12 @@ import io.kommander.bench.load.Verifier;
 import io.kommander.bench.load.Workload;
 import io.kommander.bench.system.ClusterShape;
 import io.kommander.bench.system.NodeLedger;
-import io.kommander.bench.system.kommander.KommanderSystem;
+import io.kommander.bench.node.JvmMode;
+import io.kommander.bench.system.BenchCluster;
+import io.kommander.bench.system.SystemKind;
+import io.kommander.bench.system.kommander.KommanderNode;
+import io.kommander.bench.system.kommander.LeaderChanges;
+import io.kommander.bench.system.ratis.RatisTransport;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,10 +45,12 @@ public final class Demo {
     /** Runs the demo. */
     public DemoSummary run() throws Exception {
         int seconds = (int) workload.duration().toSeconds();
-        try (KommanderSystem system = new KommanderSystem()) {
+        LeaderChanges leaderChanges = new LeaderChanges();
+        try (BenchCluster system = new BenchCluster(SystemKind.KOMMANDER, RatisTransport.NETTY, JvmMode.ONE,
+                spec -> new KommanderNode(spec, leaderChanges))) {
             event("starting " + NODES + " nodes with " + workload.partitions() + " partitions in " + dataDir);
             system.start(new ClusterShape(NODES, workload.partitions(), dataDir));
-            long changesAtStart = system.leaderChanges();
+            long changesAtStart = leaderChanges.count();
             event("every partition has a leader; " + system.configuration().lines().findFirst().orElse(""));
             long start = System.nanoTime();
             LoadOutcome outcome;
@@ -68,12 +75,12 @@ public final class Demo {
             Verification verification = new Verifier(Duration.ofSeconds(60)).verify(outcome.acknowledged(),
                     system.ledgers());
             long acknowledged = outcome.acknowledged().stream().mapToLong(java.util.BitSet::cardinality).sum();
-            return new DemoSummary(acknowledged, outcome.errors(), system.leaderChanges() - changesAtStart,
+            return new DemoSummary(acknowledged, outcome.errors(), leaderChanges.count() - changesAtStart,
                     victim + 1, catchUpMillis, verification, events);
         }
     }
 
-    private LoadOutcome runLoad(KommanderSystem system, DemoProgress progress) {
+    private LoadOutcome runLoad(BenchCluster system, DemoProgress progress) {
         try {
             return new LoadGenerator(system, workload, progress).run();
         } catch (InterruptedException e) {
@@ -82,7 +89,7 @@ public final class Demo {
         }
     }
 
-    private static int busiestLeader(KommanderSystem system) {
+    private static int busiestLeader(BenchCluster system) {
         int[] leads = new int[NODES];
         for (int p = 0; p < system.ledgers().get(0).partitionCount(); p++) {
             int leader = system.leaderIndex(p);
@@ -100,7 +107,7 @@ public final class Demo {
     }
 
     /** Restarts the node and waits until it has delivered at least what every other node had when it came back. */
-    private static long restartAndCatchUp(KommanderSystem system, int node) {
+    private static long restartAndCatchUp(BenchCluster system, int node) throws Exception {
         long restartedAt = System.nanoTime();
         List<NodeLedger> ledgers = system.ledgers();
         long target = 0;
@@ -109,9 +116,10 @@ public final class Demo {
                 target = Math.max(target, ledgers.get(i).total());
             }
         }
-        system.restartNode(node).orTimeout(60, TimeUnit.SECONDS).join();
+        system.restartNode(node);
+        NodeLedger restarted = system.ledgers().get(node);
         long deadline = restartedAt + TimeUnit.SECONDS.toNanos(60);
-        while (ledgers.get(node).total() < target && System.nanoTime() < deadline) {
+        while (restarted.total() < target && System.nanoTime() < deadline) {
             LockSupport.parkNanos(POLL_NANOS);
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);

@@ -46,11 +46,12 @@ public final class BenchRunner {
         try (BenchSystem system = factory.get()) {
             system.start(new ClusterShape(nodes, workload.partitions(), dir));
             LoadOutcome outcome = new LoadGenerator(system, workload, live).run();
-            Verification verification = new Verifier(verifyPatience).verify(outcome.acknowledged(), system.ledgers());
+            Verification verification = new Verifier(verifyPatience).verify(outcome.acknowledged(), system::ledgers);
             return new RunResult(system.name(), nodes, workload.partitions(), workload.payloadBytes(),
                     workload.clients(), workload.inflightPerClient(), outcome.throughput(),
                     outcome.percentileMillis(50), outcome.percentileMillis(99), outcome.percentileMillis(99.9),
-                    outcome.errors(), verification.verified(), outcome.cpuPercent(), system.configuration());
+                    outcome.acknowledgedInMeasure(), outcome.errors(), verification.verified(), outcome.cpuPercent(),
+                    system.jvms().reportName(), system.configuration());
         } finally {
             DataDirs.delete(dir);
         }

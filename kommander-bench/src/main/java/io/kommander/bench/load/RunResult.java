@@ -13,12 +13,25 @@ package io.kommander.bench.load;
  * @param p50Ms         median latency
  * @param p99Ms         99th percentile latency
  * @param p999Ms        99.9th percentile latency
+ * @param acknowledged  writes acknowledged in the measured phase
  * @param errors        failed writes in the measured phase
  * @param verified      every node delivered every acknowledged write, in the same order
- * @param cpuPercent    the process's CPU during the measured phase, in percent of the machine
+ * @param cpuPercent    CPU of the harness and its node processes during the measured phase, in percent of the
+ *                      machine
+ * @param jvms          where the nodes ran: {@code one} or {@code per-node}
  * @param configuration the system's configuration as printed in the report
  */
 public record RunResult(String system, int nodes, int partitions, int payload, int clients, int inflight,
-                        double throughput, double p50Ms, double p99Ms, double p999Ms, long errors, boolean verified,
-                        double cpuPercent, String configuration) {
+                        double throughput, double p50Ms, double p99Ms, double p999Ms, long acknowledged, long errors,
+                        boolean verified, double cpuPercent, String jvms, String configuration) {
+
+    /** The run's overall result (see {@link Verdict} for the rule). */
+    public Verdict verdict() {
+        return Verdict.of(verified, acknowledged, errors);
+    }
+
+    /** Whether the run is a clean pass. */
+    public boolean passed() {
+        return verdict() == Verdict.PASS;
+    }
 }

@@ -9,6 +9,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * Compares what nodes delivered with what was acknowledged. Followers may lag the leader a little when the load
@@ -32,9 +33,22 @@ public final class Verifier {
      * @param nodes        what each node delivered
      */
     public Verification verify(List<BitSet> acknowledged, List<NodeLedger> nodes) {
+        return verify(acknowledged, () -> nodes);
+    }
+
+    /**
+     * Checks the nodes' ledgers against the acknowledged ids, asking {@code nodes} again at every poll (for nodes
+     * in other processes, whose ledgers are snapshots).
+     *
+     * @param acknowledged per partition, the ids acknowledged to clients
+     * @param ledgers      what each node delivered so far
+     */
+    public Verification verify(List<BitSet> acknowledged, Supplier<List<NodeLedger>> ledgers) {
         long deadline = System.nanoTime() + patience.toNanos();
+        List<NodeLedger> nodes = ledgers.get();
         while (!(allDelivered(acknowledged, nodes) && sameCounts(nodes)) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(POLL_NANOS);
+            nodes = ledgers.get();
         }
         List<Long> missing = new ArrayList<>();
         List<Long> delivered = new ArrayList<>();

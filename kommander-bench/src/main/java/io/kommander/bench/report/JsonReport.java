@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * Writes results as {@code {"runs":[{"system":..., "nodes":..., ...}]}}: the fields of the issue's format, then the
- * in-flight count and CPU. Hand-written to keep the bench free of a JSON library; every value is a number, a
+ * in-flight count, CPU, writes acknowledged in the measured phase, the {@link io.kommander.bench.load.Verdict}
+ * ({@code result}) and where the nodes ran ({@code jvms}: {@code one} or {@code per-node}). Hand-written to keep the bench free of a JSON library; every value is a number, a
  * boolean or a system name.
  */
 public final class JsonReport {
@@ -38,9 +39,11 @@ public final class JsonReport {
     private static String run(RunResult r) {
         return String.format(Locale.ROOT, "{\"system\":%s,\"nodes\":%d,\"partitions\":%d,\"payload\":%d,"
                         + "\"clients\":%d,\"throughput\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,"
-                        + "\"errors\":%d,\"verified\":%b,\"inflight\":%d,\"cpu_percent\":%.1f}",
+                        + "\"errors\":%d,\"verified\":%b,\"inflight\":%d,\"cpu_percent\":%.1f,\"acknowledged\":%d,"
+                        + "\"result\":%s,\"jvms\":%s}",
                 quote(r.system()), r.nodes(), r.partitions(), r.payload(), r.clients(), r.throughput(), r.p50Ms(),
-                r.p99Ms(), r.p999Ms(), r.errors(), r.verified(), r.inflight(), r.cpuPercent());
+                r.p99Ms(), r.p999Ms(), r.errors(), r.verified(), r.inflight(), r.cpuPercent(), r.acknowledged(),
+                quote(r.verdict().reportName()), quote(r.jvms()));
     }
 
     private static String quote(String text) {

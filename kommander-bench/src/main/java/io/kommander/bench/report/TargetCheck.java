@@ -34,7 +34,7 @@ public final class TargetCheck {
         RunResult k = kommander.get();
         RunResult p = peer.get();
         double ratio = p.throughput() == 0 ? Double.POSITIVE_INFINITY : k.throughput() / p.throughput();
-        boolean met = ratio >= minRatio && k.verified();
+        boolean met = ratio >= minRatio && k.passed();
         String line = String.format(Locale.ROOT, "%s: throughput %.2fx %s (need >= %.1fx)", name, ratio, p.system(),
                 minRatio);
         if (checkP99) {
@@ -53,7 +53,7 @@ public final class TargetCheck {
                                     double minFraction) {
         double budget = diskBytesPerSecond / kommander.nodes();
         double fraction = kommander.throughput() * kommander.payload() / budget;
-        boolean met = fraction >= minFraction && kommander.verified();
+        boolean met = fraction >= minFraction && kommander.passed();
         return String.format(Locale.ROOT, "%s%s: %.1f MB/s = %.2f of disk/replicas (%.1f MB/s; need >= %.2f)",
                 met ? "MET    " : "MISSED ", name, kommander.throughput() * kommander.payload() / 1e6, fraction,
                 budget / 1e6, minFraction);

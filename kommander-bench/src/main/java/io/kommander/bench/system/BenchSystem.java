@@ -1,11 +1,13 @@
 package io.kommander.bench.system;
 
+import io.kommander.bench.node.JvmMode;
+
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A Raft library under test, driven the same way whatever it is: start a cluster of a given shape in one process,
- * write entries to a partition (the system routes each to that partition's leader), read what every node
+ * A Raft library under test, driven the same way whatever it is: start a cluster of a given shape (in this process or
+ * one process per node), write entries to a partition (the system routes each to that partition's leader), read what every node
  * delivered, close.
  *
  * <p>Implementations must be equally durable: an entry is acknowledged only once a quorum has synced it to disk
@@ -30,7 +32,10 @@ public interface BenchSystem extends AutoCloseable {
      */
     CompletableFuture<Void> write(int partition, byte[] payload);
 
-    /** What each node delivered, in node order. */
+    /** Where the nodes run: all in this JVM or each in its own. */
+    JvmMode jvms();
+
+    /** What each node delivered so far, in node order (for nodes in other processes, a snapshot taken now). */
     List<NodeLedger> ledgers();
 
     /** The settings that matter for a fair comparison (storage, sync, transport), one per line. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
  * @param nodes      replicas (3 or 5)
  * @param partitions user partitions, one Raft group each
  * @param dataDir    a folder for this system's data; each node uses a subfolder
+ *                   ({@link io.kommander.bench.node.NodeSpec#nodeDir()})
  */
 public record ClusterShape(int nodes, int partitions, Path dataDir) {
 
@@ -17,10 +18,5 @@ public record ClusterShape(int nodes, int partitions, Path dataDir) {
         if (nodes < 1 || partitions < 1) {
             throw new IllegalArgumentException("nodes and partitions must be positive: " + nodes + ", " + partitions);
         }
-    }
-
-    /** Node {@code i}'s data folder. */
-    public Path nodeDir(int node) {
-        return dataDir.resolve("node-" + node);
     }
 }

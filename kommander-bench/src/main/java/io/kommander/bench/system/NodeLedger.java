@@ -22,6 +22,11 @@ public final class NodeLedger {
         this.partitions = Collections.unmodifiableList(list);
     }
 
+    /** A node's ledger made of the given partition ledgers (a copy received from another process). */
+    public NodeLedger(List<PartitionLedger> partitions) {
+        this.partitions = List.copyOf(partitions);
+    }
+
     /** The ledger of partition {@code p} (0-based). */
     public PartitionLedger partition(int p) {
         return partitions.get(p);

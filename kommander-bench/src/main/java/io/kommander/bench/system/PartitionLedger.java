@@ -14,9 +14,32 @@ public final class PartitionLedger {
     private static final long FNV_PRIME = 0x100000001B3L;
     private static final long FNV_OFFSET = 0xCBF29CE484222325L;
 
-    private final BitSet ids = new BitSet();
+    private final BitSet ids;
     private long count;
-    private long digest = FNV_OFFSET;
+    private long digest;
+
+    /** An empty ledger. */
+    public PartitionLedger() {
+        this(new BitSet(), 0, FNV_OFFSET);
+    }
+
+    /**
+     * A ledger with the given state (a copy received from another process).
+     *
+     * @param ids    the delivered ids (kept, not copied)
+     * @param count  entries delivered, duplicates included
+     * @param digest the order-sensitive digest of the delivered ids
+     */
+    public PartitionLedger(BitSet ids, long count, long digest) {
+        this.ids = ids;
+        this.count = count;
+        this.digest = digest;
+    }
+
+    /** A consistent copy of this ledger's state. */
+    public synchronized PartitionLedger copy() {
+        return new PartitionLedger((BitSet) ids.clone(), count, digest);
+    }
 
     /** Records the delivery of the entry with the given id. */
     public synchronized void record(long id) {

@@ -1,9 +1,12 @@
 package io.kommander.bench.system;
 
-import io.kommander.bench.system.kommander.KommanderSystem;
-import io.kommander.bench.system.ratis.RatisSystem;
+import io.kommander.bench.node.BenchNode;
+import io.kommander.bench.node.JvmMode;
+import io.kommander.bench.node.NodeSpec;
+import io.kommander.bench.system.kommander.KommanderNode;
+import io.kommander.bench.system.ratis.RatisNode;
 import io.kommander.bench.system.ratis.RatisTransport;
-import io.kommander.bench.system.sofajraft.SofaJRaftSystem;
+import io.kommander.bench.system.sofajraft.SofaJRaftNode;
 
 import java.util.Locale;
 
@@ -17,16 +20,25 @@ public enum SystemKind {
     RATIS;
 
     /**
-     * A fresh, not yet started instance.
+     * A fresh, not yet started cluster of this system.
      *
      * @param ratisTransport used by {@link #RATIS} only
-     * @param clients        the bench's client threads (Ratis gives each its own RaftClient per group)
+     * @param jvms           where the nodes run
      */
-    public BenchSystem create(RatisTransport ratisTransport, int clients) {
+    public BenchSystem create(RatisTransport ratisTransport, JvmMode jvms) {
+        return new BenchCluster(this, ratisTransport, jvms, jvms.launcher());
+    }
+
+    /**
+     * Starts one node of this system in this JVM.
+     *
+     * @throws Exception if the node cannot start
+     */
+    public BenchNode startNode(NodeSpec spec) throws Exception {
         return switch (this) {
-            case KOMMANDER -> new KommanderSystem();
-            case SOFAJRAFT -> new SofaJRaftSystem();
-            case RATIS -> new RatisSystem(ratisTransport, clients);
+            case KOMMANDER -> new KommanderNode(spec);
+            case SOFAJRAFT -> new SofaJRaftNode(spec);
+            case RATIS -> new RatisNode(spec);
         };
     }
 

@@ -9,31 +9,21 @@ import java.nio.file.Path;
 
 /**
  * The one place that chooses Kommander's WAL and transport in the bench and the demo: {@code RocksDbWAL}
- * (synced writes) in each node's folder, and {@code NettyTransport} (plain TCP on loopback). Not thread-safe: one
- * wiring per cluster.
+ * (synced writes) in each node's folder, and {@code NettyTransport} (plain TCP on loopback). Stateless.
  */
-final class KommanderWiring implements AutoCloseable {
+final class KommanderWiring {
 
     /** What {@code BenchSystem.configuration()} reports about storage and network. */
     static final String DESCRIPTION = "wal=RocksDbWAL (default settings, every IWAL.write synced), "
             + "transport=NettyTransport (plain TCP on loopback, epoll when available)";
 
-    /**
-     * Opens node {@code node}'s WAL in {@code dir}.
-     *
-     * @param previous the node's WAL before a restart (closed), or null the first time: RocksDB reopens the folder
-     */
-    IWAL openWal(Path dir, IWAL previous) {
+    /** Opens a node's WAL in {@code dir}; after a restart RocksDB reopens what the folder holds. */
+    IWAL openWal(Path dir) {
         return RocksDbWAL.open(dir);
     }
 
     /** A transport for the node listening on {@code port} (the node's configuration carries the port). */
     IRaftTransport transport(int port) {
         return NettyTransport.builder().ioThreads(1).threadNamePrefix("kommander-netty-" + port).build();
-    }
-
-    @Override
-    public void close() {
-        // Each node's manager closes its own transport.
     }
 }

@@ -1,0 +1,75 @@
+package io.kommander.bench.node.process;
+
+import io.kommander.bench.node.BenchNode;
+import io.kommander.bench.node.NodeLauncher;
+import io.kommander.bench.node.NodeSpec;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts each node in a child JVM ({@link NodeProcessMain}, on this JVM's own java and class path) and returns a
+ * {@link RemoteNode} connected to it. The child's standard output and error go to
+ * {@code <cluster data folder>/logs/<system>-node-<i>.log}, never to the harness's terminal; a child that fails
+ * to start is reported with the end of that log. Stateless.
+ */
+public final class NodeProcessLauncher implements NodeLauncher {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(120);
+    private static final int ACCEPT_POLL_MILLIS = 200;
+    private static final int LOG_TAIL_LINES = 20;
+
+    @Override
+    public BenchNode launch(NodeSpec spec) throws IOException, InterruptedException {
+        Path log = spec.dataDir().resolve("logs").resolve(spec.system().reportName() + "-node-" + spec.index()
+                + ".log");
+        Files.createDirectories(log.getParent());
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            listener.setSoTimeout(ACCEPT_POLL_MILLIS);
+            Process process = new ProcessBuilder(command(spec, listener.getLocalPort()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+            while (true) {
+                try {
+                    Socket socket = listener.accept();
+                    return new RemoteNode(spec, process, socket, log);
+                } catch (SocketTimeoutException e) {
+                    if (!process.isAlive()) {
+                        throw new IOException("node " + spec.index() + "'s JVM exited with code " + process.exitValue()
+                                + " before connecting; the end of " + log + ":\n" + tail(log));
+                    }
+                    if (System.nanoTime() > deadline) {
+                        process.destroyForcibly().waitFor();
+                        throw new IOException("node " + spec.index() + "'s JVM did not connect in " + CONNECT_TIMEOUT
+                                + "; the end of " + log + ":\n" + tail(log));
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<String> command(NodeSpec spec, int harnessPort) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                NodeProcessMain.class.getName()));
+        command.addAll(NodeProcessMain.arguments(spec, harnessPort));
+        return command;
+    }
+
+    private static String tail(Path log) throws IOException {
+        List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    }
+}

@@ -1,0 +1,126 @@
+package io.kommander.bench.system.kommander;
+
+import io.kommander.RaftConfiguration;
+import io.kommander.RaftLog;
+import io.kommander.RaftLogType;
+import io.kommander.RaftManager;
+import io.kommander.RaftOperationStatus;
+import io.kommander.RaftReplicationResult;
+import io.kommander.bench.node.BenchNode;
+import io.kommander.bench.node.NodeSpec;
+import io.kommander.bench.node.WriteOutcome;
+import io.kommander.bench.system.NodeLedger;
+import io.kommander.discovery.StaticDiscovery;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One Kommander replica as a {@link BenchNode}: a {@link RaftManager} with the WAL and transport chosen by
+ * {@link KommanderWiring}. A write is {@code replicateLogs} on this node; the statuses that mean "ask the leader"
+ * become {@link WriteOutcome.NotLeader} with the leader's index when the result names it. Starting a node does not
+ * wait for its peers; {@link #isLeader} is false until the node has joined. Thread-safe.
+ */
+public final class KommanderNode implements BenchNode {
+
+    private static final String LOG_TYPE = "bench";
+    private static final Set<RaftOperationStatus> RETRYABLE = EnumSet.of(RaftOperationStatus.NodeIsNotLeader,
+            RaftOperationStatus.LeaderInOldTerm, RaftOperationStatus.NodeClosed,
+            RaftOperationStatus.RestoreInProgress, RaftOperationStatus.LeadershipTransferInProgress,
+            RaftOperationStatus.ProposalQueueFull);
+
+    private final NodeSpec spec;
+    private final RaftManager manager;
+    private final NodeLedger ledger;
+    private final CompletableFuture<Void> joined;
+
+    /** Starts node {@code spec.index()} (reopening its WAL if the folder has one), counting no leader changes. */
+    public KommanderNode(NodeSpec spec) {
+        this(spec, new LeaderChanges());
+    }
+
+    /**
+     * Starts node {@code spec.index()}, reporting the leaders it sees to {@code leaderChanges}.
+     *
+     * @param leaderChanges shared by the nodes of a cluster to count its leader changes (the demo prints them)
+     */
+    public KommanderNode(NodeSpec spec, LeaderChanges leaderChanges) {
+        this.spec = spec;
+        this.ledger = new NodeLedger(spec.partitions());
+        List<String> peers = new ArrayList<>();
+        for (int j = 0; j < spec.nodes(); j++) {
+            if (j != spec.index()) {
+                peers.add(spec.endpoint(j));
+            }
+        }
+        KommanderWiring wiring = new KommanderWiring();
+        this.manager = RaftManager.builder()
+                .configuration(configuration(spec))
+                .wal(wiring.openWal(spec.nodeDir()))
+                .transport(wiring.transport(spec.port()))
+                .discovery(StaticDiscovery.of(peers))
+                .build();
+        manager.onLogRestored(this::deliver);
+        manager.onReplicationReceived((p, log) -> {
+            deliver(p, log);
+            return true;
+        });
+        manager.onLeaderChanged(leaderChanges::observe);
+        this.joined = manager.joinCluster();
+    }
+
+    private static RaftConfiguration configuration(NodeSpec spec) {
+        return RaftConfiguration.builder()
+                .nodeId(spec.index() + 1)
+                .host("127.0.0.1")
+                .port(spec.port())
+                .initialPartitions(spec.partitions())
+                .build();
+    }
+
+    private void deliver(int partition, RaftLog log) {
+        if (log.type() == RaftLogType.Committed && LOG_TYPE.equals(log.logType())) {
+            ledger.deliver(partition - 1, log.data());
+        }
+    }
+
+    @Override
+    public CompletableFuture<WriteOutcome> write(int partition, byte[] payload) {
+        return manager.replicateLogs(partition + 1, LOG_TYPE, payload).thenApply(this::outcome);
+    }
+
+    private WriteOutcome outcome(RaftReplicationResult result) {
+        if (result.success()) {
+            return WriteOutcome.ACKNOWLEDGED;
+        }
+        if (RETRYABLE.contains(result.status())) {
+            return new WriteOutcome.NotLeader(spec.indexOfEndpoint(result.leader()), result.status().name());
+        }
+        return new WriteOutcome.Failed(result.status().name());
+    }
+
+    @Override
+    public boolean isLeader(int partition) {
+        return joined.isDone() && manager.amILeaderQuick(partition + 1);
+    }
+
+    @Override
+    public NodeLedger ledger() {
+        return ledger;
+    }
+
+    @Override
+    public String configuration() {
+        return "kommander: " + KommanderWiring.DESCRIPTION + "\n  " + configuration(spec)
+                + "\n  durability: an entry is acknowledged once a quorum has written it through IWAL.write "
+                + "(one sync per group commit)";
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
