@@ -13,8 +13,8 @@ class JsonReportTest {
     @Test
     void writesTheIssuesFormatWithOneObjectPerRun() {
         RunResult kommander = new RunResult("kommander", 3, 16, 1024, 4, 16, 12345.67, 1.5, 9.25, 20.125, 61728, 0,
-                true, 80.4, "one", "config");
-        RunResult ratis = new RunResult("ratis", 3, 16, 1024, 4, 16, 100, 2, 3, 4, 500, 2, false, 50, "per-node",
+                true, true, 80.4, "one", "config");
+        RunResult ratis = new RunResult("ratis", 3, 16, 1024, 4, 16, 100, 2, 3, 4, 500, 2, true, false, 50, "per-node",
                 "config");
 
         String json = JsonReport.render(List.of(kommander, ratis));

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SweepReportTest {
 
     private static SweepReport report(String target) {
-        RunResult run = new RunResult("kommander", 3, 1, 64, 4, 16, 1000, 1, 2, 3, 5000, 0, true, 50, "one",
+        RunResult run = new RunResult("kommander", 3, 1, 64, 4, 16, 1000, 1, 2, 3, 5000, 0, true, true, 50, "one",
                 "kommander: config");
         return new SweepReport(new MachineInfo(2, 1024, "jdk", "os", "abc123"), 1.5, 100e6, 200e6, "sweep --x",
                 "shared machine", List.of(target), List.of(run), List.of("benchmarks/sweep-64B.svg"));

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VerdictTest {
 
     private static RunResult run(long acknowledged, long errors, boolean verified) {
-        return new RunResult("ratis", 3, 16, 256, 4, 16, acknowledged / 5.0, 1, 2, 3, acknowledged, errors, verified,
+        return new RunResult("ratis", 3, 16, 256, 4, 16, acknowledged / 5.0, 1, 2, 3, acknowledged, errors, true, verified,
                 50, "one", "ratis: config");
     }
 
@@ -34,6 +34,18 @@ class VerdictTest {
     @Test
     void aVerifiedRunWithFailedWritesIsFlagged() {
         assertThat(run(1000, 3, true).verdict()).isEqualTo(Verdict.ERRORS);
+    }
+
+    @Test
+    void aClusterThatDidNotStartGivesARowThatSaysWhy() {
+        RunResult notStarted = RunResult.notStarted("sofajraft", 3,
+                new io.kommander.bench.load.Workload(256, 64, 4, 16, java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofSeconds(2), 0),
+                "one", "IllegalStateException: No space left on device");
+
+        assertThat(notStarted.verdict()).isEqualTo(Verdict.NO_START);
+        assertThat(notStarted.configuration()).contains("did not start", "No space left on device");
+        assertThat(ResultTable.text(List.of(notStarted))).contains("NO-START");
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.util.Locale;
  * first in declaration order is reported.
  */
 public enum Verdict {
+    /** The cluster did not start (for example the disk ran out of space): nothing was measured. */
+    NO_START,
     /** Some node missed an acknowledged write, or nodes delivered different sequences. */
     UNVERIFIED,
     /** Nothing was acknowledged in the measured phase: "verified" holds vacuously. */
@@ -19,7 +21,10 @@ public enum Verdict {
     PASS;
 
     /** The verdict for a run's figures. */
-    public static Verdict of(boolean verified, long acknowledged, long errors) {
+    public static Verdict of(boolean started, boolean verified, long acknowledged, long errors) {
+        if (!started) {
+            return NO_START;
+        }
         if (!verified) {
             return UNVERIFIED;
         }
@@ -29,7 +34,8 @@ public enum Verdict {
         return errors > 0 ? ERRORS : PASS;
     }
 
-    /** The name in tables and JSON: {@code pass}, {@code no-acks}, {@code errors} or {@code unverified}. */
+    /** The name in tables and JSON: {@code pass}, {@code no-start}, {@code no-acks}, {@code errors} or
+     * {@code unverified}. */
     public String reportName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -36,13 +36,17 @@ final class NodeProcess {
     }
 
     static NodeProcess start(int index, Path data, int[] ports, Set<String> acknowledged) {
+        // The child's temporary folder is in the test's folder: RocksDB extracts its 17 MB native library there,
+        // and a SIGKILLed child never deletes it.
+        Path temp = data.resolveSibling("tmp-" + index);
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), ClusterNodeMain.class.getName(),
+                "-Xmx256m", "-Djava.io.tmpdir=" + temp, "-cp", System.getProperty("java.class.path"), ClusterNodeMain.class.getName(),
                 String.valueOf(index), data.toString()));
         for (int port : ports) {
             command.add(String.valueOf(port));
         }
         try {
+            java.nio.file.Files.createDirectories(temp);
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             NodeProcess node = new NodeProcess(index, "127.0.0.1:" + ports[index], process, acknowledged);
             Thread reader = new Thread(node::readEvents, "node-" + index + "-stdout");

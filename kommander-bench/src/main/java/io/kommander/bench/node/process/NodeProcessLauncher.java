@@ -62,8 +62,10 @@ public final class NodeProcessLauncher implements NodeLauncher {
     private static List<String> command(NodeSpec spec, int harnessPort) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                NodeProcessMain.class.getName()));
+        // The child's temporary folder is the run folder, which the harness removes: RocksDB extracts its 17 MB
+        // native library there, and a killed child would leave it behind in the system's temporary folder.
+        List<String> command = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + spec.dataDir(), "-cp",
+                System.getProperty("java.class.path"), NodeProcessMain.class.getName()));
         command.addAll(NodeProcessMain.arguments(spec, harnessPort));
         return command;
     }
