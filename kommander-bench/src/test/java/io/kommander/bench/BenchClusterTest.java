@@ -86,6 +86,23 @@ class BenchClusterTest {
     }
 
     @Test
+    void aClusterWhosePreallocatedFilesWouldFillTheDiskIsRefusedBeforeAnyNodeStarts(@TempDir Path dir) {
+        List<NodeSpec> launched = new ArrayList<>();
+        BenchCluster cluster = new BenchCluster(SystemKind.SOFAJRAFT, RatisTransport.NETTY, JvmMode.ONE, spec -> {
+            launched.add(spec);
+            return nodes.get(spec.index());
+        });
+
+        // 10 million partitions x 3 nodes x 145 MB: more than any disk.
+        assertThatThrownBy(() -> cluster.start(new ClusterShape(3, 10_000_000, dir)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("preallocates about 145 MB per partition and node")
+                .hasMessageContaining("GB is free");
+        assertThat(launched).isEmpty();
+        cluster.close();
+    }
+
+    @Test
     void aWriteGoesToTheLeaderFoundAtStart(@TempDir Path dir) throws Exception {
         nodes.get(1).leader = true;
         try (BenchCluster cluster = started(dir)) {
