@@ -103,6 +103,23 @@ class BenchClusterTest {
     }
 
     @Test
+    void aClusterWhoseDirectBuffersWouldExceedTheJvmLimitIsRefusedBeforeAnyNodeStarts(@TempDir Path dir) {
+        List<NodeSpec> launched = new ArrayList<>();
+        BenchCluster cluster = new BenchCluster(SystemKind.RATIS, RatisTransport.NETTY, JvmMode.ONE, spec -> {
+            launched.add(spec);
+            return nodes.get(spec.index());
+        });
+
+        // 10 million partitions x 3 nodes x 8 MiB: more than any JVM's direct-memory limit.
+        assertThatThrownBy(() -> cluster.start(new ClusterShape(3, 10_000_000, dir)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("8 MiB direct buffer per partition and node")
+                .hasMessageContaining("MaxDirectMemorySize");
+        assertThat(launched).isEmpty();
+        cluster.close();
+    }
+
+    @Test
     void aWriteGoesToTheLeaderFoundAtStart(@TempDir Path dir) throws Exception {
         nodes.get(1).leader = true;
         try (BenchCluster cluster = started(dir)) {

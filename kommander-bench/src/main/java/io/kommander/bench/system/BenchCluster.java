@@ -7,13 +7,10 @@ import io.kommander.bench.node.NodeSpec;
 import io.kommander.bench.node.WriteOutcome;
 import io.kommander.bench.system.ratis.RatisTransport;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -82,7 +79,7 @@ public final class BenchCluster implements BenchSystem {
 
     @Override
     public void start(ClusterShape shape) throws Exception {
-        checkDiskReservation(shape);
+        StartReservations.check(kind, shape, jvms);
         List<Integer> ports = Arrays.stream(FreePorts.take(shape.nodes())).boxed().toList();
         nodes = new BenchNode[shape.nodes()];
         leaderHint = new AtomicIntegerArray(shape.partitions());
@@ -93,25 +90,6 @@ public final class BenchCluster implements BenchSystem {
             nodes[i] = launcher.launch(specs.get(i));
         }
         awaitLeaders();
-    }
-
-    /**
-     * Refuses, before any node starts, a cluster whose preallocated files would take more than 90% of the free
-     * disk: filling the disk (and starting thousands of threads on the way) takes the machine down with the run.
-     */
-    private void checkDiskReservation(ClusterShape shape) throws IOException {
-        long needed = kind.reservedBytesPerPartition() * shape.partitions() * shape.nodes();
-        if (needed == 0) {
-            return;
-        }
-        Files.createDirectories(shape.dataDir());
-        long usable = Files.getFileStore(shape.dataDir()).getUsableSpace();
-        if (needed > usable / 10 * 9) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "%s preallocates about %d MB per partition and node: %d partitions x %d nodes need %.1f GB, "
-                            + "but only %.1f GB is free in %s", name(), kind.reservedBytesPerPartition() >> 20,
-                    shape.partitions(), shape.nodes(), needed / 1e9, usable / 1e9, shape.dataDir()));
-        }
     }
 
     /** Waits until every partition has a leader, and remembers it; fails after {@link #START_TIMEOUT}. */
