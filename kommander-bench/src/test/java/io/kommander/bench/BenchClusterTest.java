@@ -2,6 +2,7 @@ package io.kommander.bench;
 
 import io.kommander.bench.node.BenchNode;
 import io.kommander.bench.node.JvmMode;
+import io.kommander.bench.node.NodeLauncher;
 import io.kommander.bench.node.NodeSpec;
 import io.kommander.bench.node.WriteOutcome;
 import io.kommander.bench.system.BenchCluster;
@@ -9,6 +10,7 @@ import io.kommander.bench.system.ClusterShape;
 import io.kommander.bench.system.NodeLedger;
 import io.kommander.bench.system.SystemKind;
 import io.kommander.bench.system.ratis.RatisTransport;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +25,7 @@ import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** The routing every system shares, against scripted nodes. */
 class BenchClusterTest {
@@ -68,10 +71,8 @@ class BenchClusterTest {
 
     private BenchCluster started(Path dir) throws Exception {
         List<NodeSpec> launched = new ArrayList<>();
-        BenchCluster cluster = new BenchCluster(SystemKind.KOMMANDER, RatisTransport.NETTY, JvmMode.ONE, spec -> {
-            launched.add(spec);
-            return nodes.get(spec.index());
-        });
+        BenchCluster cluster = new BenchCluster(SystemKind.KOMMANDER, RatisTransport.NETTY, JvmMode.ONE,
+                recording(launched));
         cluster.start(new ClusterShape(3, 1, dir));
         assertThat(launched).extracting(NodeSpec::index).containsExactly(0, 1, 2);
         return cluster;
@@ -87,36 +88,36 @@ class BenchClusterTest {
 
     @Test
     void aClusterWhosePreallocatedFilesWouldFillTheDiskIsRefusedBeforeAnyNodeStarts(@TempDir Path dir) {
-        List<NodeSpec> launched = new ArrayList<>();
-        BenchCluster cluster = new BenchCluster(SystemKind.SOFAJRAFT, RatisTransport.NETTY, JvmMode.ONE, spec -> {
-            launched.add(spec);
-            return nodes.get(spec.index());
-        });
-
-        // 10 million partitions x 3 nodes x 145 MB: more than any disk.
-        assertThatThrownBy(() -> cluster.start(new ClusterShape(3, 10_000_000, dir)))
-                .isInstanceOf(IllegalStateException.class)
+        startRefused(SystemKind.SOFAJRAFT, dir)
                 .hasMessageContaining("preallocates about 145 MB per partition and node")
                 .hasMessageContaining("GB is free");
-        assertThat(launched).isEmpty();
-        cluster.close();
     }
 
     @Test
     void aClusterWhoseDirectBuffersWouldExceedTheJvmLimitIsRefusedBeforeAnyNodeStarts(@TempDir Path dir) {
-        List<NodeSpec> launched = new ArrayList<>();
-        BenchCluster cluster = new BenchCluster(SystemKind.RATIS, RatisTransport.NETTY, JvmMode.ONE, spec -> {
-            launched.add(spec);
-            return nodes.get(spec.index());
-        });
-
-        // 10 million partitions x 3 nodes x 8 MiB: more than any JVM's direct-memory limit.
-        assertThatThrownBy(() -> cluster.start(new ClusterShape(3, 10_000_000, dir)))
-                .isInstanceOf(IllegalStateException.class)
+        startRefused(SystemKind.RATIS, dir)
                 .hasMessageContaining("8 MiB direct buffer per partition and node")
                 .hasMessageContaining("MaxDirectMemorySize");
-        assertThat(launched).isEmpty();
+    }
+
+    /** Starts 10 million partitions x 3 nodes (more than any disk or JVM holds) and expects a refusal. */
+    private AbstractThrowableAssert<?, ? extends Throwable> startRefused(SystemKind kind, Path dir) {
+        List<NodeSpec> launched = new ArrayList<>();
+        BenchCluster cluster = new BenchCluster(kind, RatisTransport.NETTY, JvmMode.ONE, recording(launched));
+
+        Throwable refusal = catchThrowable(() -> cluster.start(new ClusterShape(3, 10_000_000, dir)));
+
         cluster.close();
+        assertThat(launched).isEmpty();
+        return assertThat(refusal).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** A launcher that records each node it starts and hands out the scripted nodes. */
+    private NodeLauncher recording(List<NodeSpec> launched) {
+        return spec -> {
+            launched.add(spec);
+            return nodes.get(spec.index());
+        };
     }
 
     @Test
