@@ -1,5 +1,6 @@
 package io.kommander;
 
+import io.kommander.time.HLCTimestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

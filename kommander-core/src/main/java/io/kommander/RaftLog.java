@@ -1,5 +1,6 @@
 package io.kommander;
 
+import io.kommander.time.HLCTimestamp;
 import java.util.Arrays;
 
 /**
@@ -7,29 +8,30 @@ import java.util.Arrays;
  * {@link IRaft#onLogRestored}.
  *
  * <p>For a {@link RaftLogType#Committed} or {@link RaftLogType#RolledBack} entry that settles a manual proposal,
- * {@link #time()} is the proposal's ticket, {@link #logType()} its type and {@link #data()} is empty: the data
+ * {@link #time()} is the proposal's ticket, {@link #applicationType()} its type and {@link #data()} is empty: the data
  * was delivered with the {@link RaftLogType#Proposed} entries of the same ticket.
  *
  * @param index   position in the partition's log (from 1)
  * @param term    term of the leader that appended it
- * @param type    what the entry means to the application
+ * @param kind    what the entry is in the log's life: a plain write, a proposal, its settlement, a checkpoint
  * @param time    the ticket: the leader's hybrid logical time when the entry was proposed
- * @param logType the application's own type string given to {@code replicateLogs}
+ * @param applicationType the application's own type string, as given to {@code replicateLogs}
  * @param data    the payload; never null. Do not modify: the array is shared with the log cache
  */
-public record RaftLog(long index, long term, RaftLogType type, HLCTimestamp time, String logType, byte[] data) {
+public record RaftLog(long index, long term, RaftLogType kind, HLCTimestamp time, String applicationType,
+                      byte[] data) {
 
     /** Canonical constructor; replaces null type strings and data with empty ones. */
     public RaftLog {
-        logType = logType == null ? "" : logType;
+        applicationType = applicationType == null ? "" : applicationType;
         data = data == null ? new byte[0] : data;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof RaftLog other
-                && index == other.index && term == other.term && type == other.type
-                && time.equals(other.time) && logType.equals(other.logType) && Arrays.equals(data, other.data);
+                && index == other.index && term == other.term && kind == other.kind
+                && time.equals(other.time) && applicationType.equals(other.applicationType) && Arrays.equals(data, other.data);
     }
 
     @Override
@@ -39,6 +41,6 @@ public record RaftLog(long index, long term, RaftLogType type, HLCTimestamp time
 
     @Override
     public String toString() {
-        return "RaftLog[" + index + "@" + term + " " + type + " " + logType + " " + data.length + "B ticket " + time + "]";
+        return "RaftLog[" + index + "@" + term + " " + kind + " " + applicationType + " " + data.length + "B ticket " + time + "]";
     }
 }

@@ -1,92 +1,30 @@
 package io.kommander;
 
 import io.kommander.discovery.IDiscovery;
-import io.kommander.partition.PartitionCallbacks;
-import io.kommander.partition.PartitionContext;
-import io.kommander.partition.PlantedBug;
-import io.kommander.partition.RaftPartition;
-import io.kommander.partition.RaftTimerService;
-import io.kommander.runtime.DefaultRaftRuntime;
+import io.kommander.internal.node.RaftNode;
 import io.kommander.runtime.IRaftRuntime;
-import io.kommander.system.RaftSystemCoordinator;
+import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.IRaftTransport;
-import io.kommander.transport.MessageBatch;
-import io.kommander.transport.RaftMessage;
-import io.kommander.transport.RaftTransportDispatcher;
-import io.kommander.transport.TransportBinding;
-import io.kommander.wal.EntryKind;
-import io.kommander.wal.FairReadScheduler;
-import io.kommander.wal.FairWalScheduler;
 import io.kommander.wal.IWAL;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The implementation of {@link IRaft}: the process-level coordinator that owns the node's discovery, transport,
- * WAL schedulers, timers, partitions and system coordinator. Build one with {@link #builder()}.
+ * A Kommander node: the implementation of {@link IRaft} that an application builds with {@link #builder()}. It
+ * owns the node's WAL, transport, timers and partitions; every method is documented on {@link IRaft}.
  *
- * <p>Thread-safe. A manager is started once ({@link #joinCluster()}) and closed once; it owns (and closes) the
- * WAL and transport it was built with, and the runtime unless one was supplied.
+ * <p>Thread-safe. A node is started once ({@link #joinCluster()}) and closed once; it owns (and closes) the WAL and
+ * transport it was built with, and the runtime unless one was supplied.
  */
 public final class RaftManager implements IRaft {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RaftManager.class);
-    private static final int MAX_MESSAGES_PER_BATCH = 4096;
+    private final RaftNode node;
 
-    private final RaftConfiguration configuration;
-    private final IWAL wal;
-    private final IRaftTransport transport;
-    private final IRaftRuntime runtime;
-    private final boolean ownsRuntime;
-    private final String self;
-    private final Set<String> members;
-    private final RaftEvents events = new RaftEvents();
-    private final Map<Integer, RaftPartition> partitions = new ConcurrentHashMap<>();
-    private final PartitionContext context;
-    private final RaftSystemCoordinator coordinator;
-    private final RaftTimerService timers;
-    private final RaftTransportDispatcher dispatcher;
-    private final Map<Integer, List<CompletableFuture<String>>> leaderWaiters = new ConcurrentHashMap<>();
-    private final AtomicLong unknownSenderMessages = new AtomicLong();
-    private final AtomicLong unknownPartitionMessages = new AtomicLong();
-    private final Object lifecycle = new Object();
-    private CompletableFuture<Void> joined;
-    private volatile boolean closed;
-
-    private RaftManager(Builder builder) {
-        this.configuration = builder.configuration;
-        this.wal = builder.wal;
-        this.transport = builder.transport;
-        this.ownsRuntime = builder.runtime == null;
-        this.runtime = ownsRuntime
-                ? new DefaultRaftRuntime("kommander-" + configuration.nodeName(), configuration.executorPoolSize(),
-                        configuration.walWriteWorkers(), configuration.walReadWorkers(), configuration.electionSeed())
-                : builder.runtime;
-        this.self = configuration.endpoint();
-        List<String> peers = builder.discovery.peers().stream().filter(p -> !p.equals(self)).toList();
-        this.members = Set.copyOf(peers);
-        this.dispatcher = new RaftTransportDispatcher(self, transport, runtime.partitionPool(), MAX_MESSAGES_PER_BATCH);
-        FairWalScheduler writes = new FairWalScheduler(wal, runtime.walWritePool(), configuration.walWriteWorkers(),
-                configuration.maxPartitionsPerWalWrite());
-        FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
-        this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(), this::createPartitions);
-        this.context = new PartitionContext(configuration, self, peers, runtime, wal, writes, reads, dispatcher,
-                new HybridLogicalClock(runtime::nowMillis), new Callbacks(), builder.plantedBugs);
-        this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
-                configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::allPartitions);
+    private RaftManager(RaftNode node) {
+        this.node = node;
     }
 
     /** A builder for a node. */
@@ -94,355 +32,129 @@ public final class RaftManager implements IRaft {
         return new Builder();
     }
 
-    // ---------------------------------------------------------------- lifecycle
-
     @Override
     public CompletableFuture<Void> joinCluster() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return CompletableFuture.failedFuture(new RaftClosedException("joinCluster on a closed node"));
-            }
-            if (joined != null) {
-                return joined;
-            }
-            transport.start(new TransportBinding(self, configuration.nodeId(), configuration.clusterId(),
-                    this::onBatch));
-            RaftPartition system = new RaftPartition(RaftSystemCoordinator.SYSTEM_PARTITION, context);
-            partitions.put(system.id(), system);
-            system.start();
-            timers.start();
-            joined = coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
-                    userPartitions().stream().map(RaftPartition::restoredFuture).toArray(CompletableFuture[]::new)));
-            return joined;
-        }
+        return node.joinCluster();
     }
 
     @Override
     public CompletableFuture<Void> leaveCluster() {
-        List<CompletableFuture<RaftOperationStatus>> transfers = new ArrayList<>();
-        List<String> peers = context.peers();
-        if (!peers.isEmpty()) {
-            for (RaftPartition partition : allPartitions()) {
-                if (partition.isLeaderQuick()) {
-                    String target = peers.get(partition.id() % peers.size());
-                    transfers.add(partition.transferLeadership(target));
-                }
-            }
-        }
-        return CompletableFuture.allOf(transfers.toArray(CompletableFuture[]::new)).thenRun(this::close);
+        return node.leaveCluster();
     }
-
-    @Override
-    public void close() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        timers.close();
-        for (RaftPartition partition : allPartitions()) {
-            partition.close();
-        }
-        dispatcher.close();
-        closeQuietly(transport, "transport");
-        leaderWaiters.values().forEach(list -> list.forEach(
-                f -> f.completeExceptionally(new RaftClosedException("node closed"))));
-        closeQuietly(wal, "WAL");
-        if (ownsRuntime) {
-            runtime.close();
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable resource, String what) {
-        try {
-            resource.close();
-        } catch (Exception e) {
-            LOG.warn("closing the {} failed", what, e);
-        }
-    }
-
-    // ---------------------------------------------------------------- writes
 
     @Override
     public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data) {
-        return replicateLogs(partitionId, type, data, true);
+        return node.replicateLogs(partitionId, type, data);
     }
 
     @Override
-    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
-                                                                  boolean autoCommit) {
-        if (data == null) {
-            throw new IllegalArgumentException("data must not be null");
-        }
-        return replicateLogs(partitionId, type, List.of(data), autoCommit);
+    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data, boolean autoCommit) {
+        return node.replicateLogs(partitionId, type, data, autoCommit);
     }
 
     @Override
-    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, List<byte[]> data,
-                                                                  boolean autoCommit) {
-        if (data == null || data.isEmpty() || data.stream().anyMatch(java.util.Objects::isNull)) {
-            throw new IllegalArgumentException("data must hold at least one non-null payload");
-        }
-        return withPartition(partitionId, p -> p.replicate(autoCommit ? EntryKind.DATA : EntryKind.PROPOSED,
-                type, data));
+    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, List<byte[]> data, boolean autoCommit) {
+        return node.replicateLogs(partitionId, type, data, autoCommit);
     }
 
     @Override
     public CompletableFuture<RaftReplicationResult> commitLogs(int partitionId, HLCTimestamp ticket) {
-        return withPartition(partitionId, p -> p.settle(ticket, true));
+        return node.commitLogs(partitionId, ticket);
     }
 
     @Override
     public CompletableFuture<RaftReplicationResult> rollbackLogs(int partitionId, HLCTimestamp ticket) {
-        return withPartition(partitionId, p -> p.settle(ticket, false));
+        return node.rollbackLogs(partitionId, ticket);
     }
 
     @Override
     public CompletableFuture<RaftReplicationResult> replicateCheckpoint(int partitionId) {
-        return withPartition(partitionId, p -> p.replicate(EntryKind.CHECKPOINT, "", List.of(new byte[0])));
+        return node.replicateCheckpoint(partitionId);
     }
-
-    private CompletableFuture<RaftReplicationResult> withPartition(
-            int partitionId, java.util.function.Function<RaftPartition, CompletableFuture<RaftReplicationResult>> op) {
-        if (closed) {
-            return CompletableFuture.completedFuture(RaftReplicationResult.failure(RaftOperationStatus.NodeClosed,
-                    null));
-        }
-        RaftPartition partition = userPartition(partitionId);
-        if (partition == null) {
-            return CompletableFuture.completedFuture(
-                    RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null));
-        }
-        return op.apply(partition);
-    }
-
-    // ---------------------------------------------------------------- leadership and reads
 
     @Override
     public boolean amILeaderQuick(int partitionId) {
-        RaftPartition partition = userPartition(partitionId);
-        return partition != null && !closed && partition.isLeaderQuick();
+        return node.amILeaderQuick(partitionId);
     }
 
     @Override
     public CompletableFuture<Boolean> amILeader(int partitionId) {
-        RaftPartition partition = userPartition(partitionId);
-        return partition == null || closed ? CompletableFuture.completedFuture(false) : partition.isLeader();
+        return node.amILeader(partitionId);
     }
 
     @Override
     public CompletableFuture<String> waitForLeader(int partitionId, Duration timeout) {
-        RaftPartition partition = userPartition(partitionId);
-        if (partition == null || closed) {
-            return CompletableFuture.failedFuture(closed ? new RaftClosedException("node closed")
-                    : new IllegalArgumentException("unknown partition " + partitionId));
-        }
-        CompletableFuture<String> future = new CompletableFuture<>();
-        List<CompletableFuture<String>> waiters = leaderWaiters.computeIfAbsent(partitionId,
-                k -> new CopyOnWriteArrayList<>());
-        waiters.add(future);
-        String known = partition.leaderQuick();
-        if (known != null) {
-            future.complete(known);
-        }
-        IRaftRuntime.Cancellable timer = runtime.schedule(timeout.toMillis(), () -> future.completeExceptionally(
-                new TimeoutException("no leader for partition " + partitionId + " within " + timeout)));
-        future.whenComplete((leader, error) -> {
-            waiters.remove(future);
-            timer.cancel();
-        });
-        return future;
+        return node.waitForLeader(partitionId, timeout);
     }
 
     @Override
     public CompletableFuture<Boolean> confirmLeadership(int partitionId) {
-        RaftPartition partition = userPartition(partitionId);
-        if (partition == null || closed) {
-            return CompletableFuture.completedFuture(false);
-        }
-        return partition.confirmLeadership().thenApply(status -> status == RaftOperationStatus.Success);
+        return node.confirmLeadership(partitionId);
     }
 
     @Override
     public CompletableFuture<RaftOperationStatus> transferLeadership(int partitionId, String target) {
-        RaftPartition partition = userPartition(partitionId);
-        if (closed) {
-            return CompletableFuture.completedFuture(RaftOperationStatus.NodeClosed);
-        }
-        if (partition == null) {
-            return CompletableFuture.completedFuture(RaftOperationStatus.UnknownPartition);
-        }
-        return partition.transferLeadership(target);
+        return node.transferLeadership(partitionId, target);
     }
-
-    // ---------------------------------------------------------------- routing
 
     @Override
     public int getPartitionKey(String key) {
-        var ranges = coordinator.ranges();
-        if (ranges == null) {
-            throw new IllegalStateException("partition ranges are not known yet: wait for joinCluster()");
-        }
-        return ranges.partitionOf(key);
+        return node.getPartitionKey(key);
     }
 
     @Override
     public int partitionCount() {
-        var ranges = coordinator.ranges();
-        return ranges == null ? 0 : ranges.count();
+        return node.partitionCount();
     }
 
     @Override
     public String localEndpoint() {
-        return self;
+        return node.localEndpoint();
     }
-
-    /** Inbound messages dropped because their sender is not a member. */
-    public long unknownSenderMessages() {
-        return unknownSenderMessages.get();
-    }
-
-    /** Inbound messages dropped because their partition does not exist here (yet). */
-    public long unknownPartitionMessages() {
-        return unknownPartitionMessages.get();
-    }
-
-    /** A partition's internals, for tests and the simulator; null if unknown. Not part of the stable API. */
-    public RaftPartition partitionForTesting(int partitionId) {
-        return partitions.get(partitionId);
-    }
-
-    // ---------------------------------------------------------------- events
 
     @Override
     public Subscription onReplicationReceived(ReplicationListener listener) {
-        return RaftEvents.subscribe(events.replication, listener);
+        return node.onReplicationReceived(listener);
     }
 
     @Override
     public Subscription onReplicationError(ReplicationErrorListener listener) {
-        return RaftEvents.subscribe(events.replicationErrors, listener);
+        return node.onReplicationError(listener);
     }
 
     @Override
     public Subscription onLeaderChanged(LeaderChangedListener listener) {
-        return RaftEvents.subscribe(events.leaderChanged, listener);
+        return node.onLeaderChanged(listener);
     }
 
     @Override
     public Subscription onRestoreStarted(PartitionListener listener) {
-        return RaftEvents.subscribe(events.restoreStarted, listener);
+        return node.onRestoreStarted(listener);
     }
 
     @Override
     public Subscription onLogRestored(LogRestoredListener listener) {
-        return RaftEvents.subscribe(events.logRestored, listener);
+        return node.onLogRestored(listener);
     }
 
     @Override
     public Subscription onRestoreFinished(PartitionListener listener) {
-        return RaftEvents.subscribe(events.restoreFinished, listener);
+        return node.onRestoreFinished(listener);
     }
 
-    // ---------------------------------------------------------------- internals
-
-    private RaftPartition userPartition(int partitionId) {
-        return partitionId == RaftSystemCoordinator.SYSTEM_PARTITION ? null : partitions.get(partitionId);
+    @Override
+    public void close() {
+        node.close();
     }
 
-    private Collection<RaftPartition> allPartitions() {
-        return partitions.values();
+    /** Inbound messages dropped because their sender is not a member. */
+    public long unknownSenderMessages() {
+        return node.unknownSenderMessages();
     }
 
-    private List<RaftPartition> userPartitions() {
-        return partitions.values().stream().filter(p -> p.id() != RaftSystemCoordinator.SYSTEM_PARTITION).toList();
-    }
-
-    private void createPartitions(int count) {
-        for (int id = 1; id <= count; id++) {
-            if (closed) {
-                return;
-            }
-            partitions.computeIfAbsent(id, pid -> {
-                RaftPartition partition = new RaftPartition(pid, context);
-                partition.start();
-                return partition;
-            });
-        }
-    }
-
-    private void onBatch(MessageBatch batch) {
-        if (closed) {
-            return;
-        }
-        if (!members.contains(batch.from())) {
-            unknownSenderMessages.addAndGet(batch.messages().size());
-            return;
-        }
-        for (RaftMessage message : batch.messages()) {
-            RaftPartition partition = partitions.get(message.partition());
-            if (partition == null) {
-                unknownPartitionMessages.incrementAndGet();
-            } else {
-                partition.receive(batch.from(), message);
-            }
-        }
-    }
-
-    /** Routes partition events: partition 0 to the system coordinator, the others to the application. */
-    private final class Callbacks implements PartitionCallbacks {
-        @Override
-        public void delivered(int partition, RaftLog log) {
-            if (partition == RaftSystemCoordinator.SYSTEM_PARTITION) {
-                coordinator.apply(log);
-            } else {
-                events.deliver(partition, log);
-            }
-        }
-
-        @Override
-        public void restored(int partition, RaftLog log) {
-            if (partition == RaftSystemCoordinator.SYSTEM_PARTITION) {
-                coordinator.apply(log);
-            } else {
-                events.logRestored(partition, log);
-            }
-        }
-
-        @Override
-        public void leaderChanged(int partition, String leader) {
-            if (leader != null) {
-                List<CompletableFuture<String>> waiters = leaderWaiters.get(partition);
-                if (waiters != null) {
-                    waiters.forEach(f -> f.complete(leader));
-                }
-            }
-            if (partition != RaftSystemCoordinator.SYSTEM_PARTITION) {
-                events.leaderChanged(partition, leader);
-            }
-        }
-
-        @Override
-        public void restoreStarted(int partition) {
-            if (partition != RaftSystemCoordinator.SYSTEM_PARTITION) {
-                events.restoreStarted(partition);
-            }
-        }
-
-        @Override
-        public void restoreFinished(int partition) {
-            if (partition != RaftSystemCoordinator.SYSTEM_PARTITION) {
-                events.restoreFinished(partition);
-            }
-        }
-
-        @Override
-        public void drained(RaftPartition partition, boolean readyLeader) {
-            if (partition.id() == RaftSystemCoordinator.SYSTEM_PARTITION) {
-                coordinator.onSystemPartitionDrained(partition, readyLeader);
-            }
-        }
+    /** Inbound messages dropped because their partition does not exist here (yet). */
+    public long unknownPartitionMessages() {
+        return node.unknownPartitionMessages();
     }
 
     /** Builds a {@link RaftManager}; not thread-safe. */
@@ -452,7 +164,6 @@ public final class RaftManager implements IRaft {
         private IRaftTransport transport;
         private IDiscovery discovery;
         private IRaftRuntime runtime;
-        private final EnumSet<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
 
         private Builder() {
         }
@@ -482,17 +193,11 @@ public final class RaftManager implements IRaft {
         }
 
         /**
-         * The runtime (optional): by default the manager creates and owns a {@link DefaultRaftRuntime} sized by the
+         * The runtime (optional): by default the manager creates and owns a runtime on real threads sized by the
          * configuration. A supplied runtime is not closed by the manager.
          */
         public Builder runtime(IRaftRuntime runtime) {
             this.runtime = runtime;
-            return this;
-        }
-
-        /** Switches on a known-wrong behaviour: for the simulator's negative controls only. */
-        public Builder plantBugForTesting(PlantedBug bug) {
-            this.plantedBugs.add(bug);
             return this;
         }
 
@@ -519,7 +224,7 @@ public final class RaftManager implements IRaft {
                 throw new RaftConfigurationException("discovery",
                         "must list the other members only, not this node (" + configuration.endpoint() + ")");
             }
-            return new RaftManager(this);
+            return new RaftManager(new RaftNode(configuration, wal, transport, discovery, runtime, Set.of()));
         }
     }
 }

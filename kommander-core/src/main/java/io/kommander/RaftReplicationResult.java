@@ -1,5 +1,7 @@
 package io.kommander;
 
+import io.kommander.time.HLCTimestamp;
+
 /**
  * The result of a write: {@code replicateLogs}, {@code commitLogs}, {@code rollbackLogs} or
  * {@code replicateCheckpoint}.

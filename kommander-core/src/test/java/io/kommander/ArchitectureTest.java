@@ -1,14 +1,34 @@
 package io.kommander;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import io.kommander.partition.RaftPartitionStateMachine;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import io.kommander.internal.node.RaftNode;
+import io.kommander.internal.partition.RaftPartitionStateMachine;
 import org.junit.jupiter.api.Test;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The package structure, held by tests rather than review: the API and SPI packages hold what users call or
+ * implement, the machinery lives under {@code io.kommander.internal}, and nothing depends in a cycle.
+ */
 class ArchitectureTest {
+
+    /** The packages an application may use: exported by the module descriptor. */
+    static final Set<String> PUBLIC_PACKAGES = Set.of("io.kommander", "io.kommander.time", "io.kommander.wal",
+            "io.kommander.transport", "io.kommander.discovery", "io.kommander.runtime");
 
     private static final JavaClasses CORE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -33,10 +53,97 @@ class ArchitectureTest {
     }
 
     @Test
-    void partitionPackageDoesNotReachIntoTheWalImplementations() {
-        noClasses().that().resideInAPackage("io.kommander.partition")
+    void partitionMachineryDoesNotReachIntoTheInMemoryImplementations() {
+        noClasses().that().resideInAPackage("io.kommander.internal.partition")
                 .should().dependOnClassesThat().belongToAnyOf(io.kommander.wal.InMemoryWAL.class,
                         io.kommander.transport.InMemoryTransport.class)
                 .check(CORE);
+    }
+
+    @Test
+    void everyPackageIsEitherPublicOrInternal() {
+        for (JavaClass type : CORE) {
+            String pkg = type.getPackageName();
+            assertThat(PUBLIC_PACKAGES.contains(pkg) || pkg.startsWith("io.kommander.internal."))
+                    .as("%s is in %s, which is neither an API/SPI package nor internal", type.getName(), pkg)
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void spiPackagesDoNotDependOnTheApiOrTheMachinery() {
+        noClasses().that().resideInAnyPackage("io.kommander.time", "io.kommander.wal", "io.kommander.transport",
+                        "io.kommander.discovery", "io.kommander.runtime")
+                .should().dependOnClassesThat().resideInAnyPackage("io.kommander", "io.kommander.internal..")
+                .check(CORE);
+    }
+
+    /**
+     * The API reaches the machinery at exactly one point: {@code RaftManager} builds and delegates to
+     * {@link RaftNode} (the composition root, as MicroRaft's builder does). That edge is the only one allowed
+     * from a public package into {@code internal}, so the cycle check below ignores it and nothing else.
+     */
+    @Test
+    void publicPackagesReachTheMachineryOnlyThroughRaftManager() {
+        noClasses().that().resideInAnyPackage(PUBLIC_PACKAGES.toArray(String[]::new))
+                .and().doNotBelongToAnyOf(RaftManager.class, RaftManager.Builder.class)
+                .should().dependOnClassesThat().resideInAPackage("io.kommander.internal..")
+                .check(CORE);
+        noClasses().that().belongToAnyOf(RaftManager.class, RaftManager.Builder.class)
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.kommander.internal..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.equivalentTo(RaftNode.class))))
+                .check(CORE);
+    }
+
+    /** Every package is its own slice, the root included, so a cycle between any two packages fails. */
+    @Test
+    void packagesAreFreeOfCycles() {
+        SliceAssignment byPackage = new SliceAssignment() {
+            @Override
+            public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+                return javaClass.getPackageName().startsWith("io.kommander")
+                        ? SliceIdentifier.of(javaClass.getPackageName()) : SliceIdentifier.ignore();
+            }
+
+            @Override
+            public String getDescription() {
+                return "packages of io.kommander";
+            }
+        };
+        slices().assignedFrom(byPackage)
+                .should().beFreeOfCycles()
+                .ignoreDependency(JavaClass.Predicates.belongToAnyOf(RaftManager.class),
+                        JavaClass.Predicates.equivalentTo(RaftNode.class))
+                .check(CORE);
+    }
+
+    @Test
+    void noInternalTypeLeaksIntoAPublicSignature() {
+        List<String> leaks = new ArrayList<>();
+        for (JavaClass type : CORE) {
+            if (!PUBLIC_PACKAGES.contains(type.getPackageName()) || !type.getModifiers().contains(JavaModifier.PUBLIC)) {
+                continue;
+            }
+            type.getMethods().stream()
+                    .filter(m -> m.getModifiers().contains(JavaModifier.PUBLIC)
+                            || m.getModifiers().contains(JavaModifier.PROTECTED))
+                    .forEach(m -> {
+                        m.getAllInvolvedRawTypes().stream()
+                                .filter(t -> t.getPackageName().startsWith("io.kommander.internal"))
+                                .forEach(t -> leaks.add(m.getFullName() + " mentions " + t.getName()));
+                    });
+            type.getConstructors().stream()
+                    .filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC)
+                            || c.getModifiers().contains(JavaModifier.PROTECTED))
+                    .forEach(c -> c.getRawParameterTypes().stream()
+                            .filter(t -> t.getPackageName().startsWith("io.kommander.internal"))
+                            .forEach(t -> leaks.add(c.getFullName() + " mentions " + t.getName())));
+            type.getFields().stream()
+                    .filter(f -> f.getModifiers().contains(JavaModifier.PUBLIC)
+                            || f.getModifiers().contains(JavaModifier.PROTECTED))
+                    .filter(f -> f.getRawType().getPackageName().startsWith("io.kommander.internal"))
+                    .forEach(f -> leaks.add(f.getFullName() + " is a " + f.getRawType().getName()));
+        }
+        assertThat(leaks).as("internal types in public signatures").isEmpty();
     }
 }

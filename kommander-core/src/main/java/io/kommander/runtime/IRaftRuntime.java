@@ -1,5 +1,6 @@
 package io.kommander.runtime;
 
+import io.kommander.internal.runtime.DefaultRaftRuntime;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 

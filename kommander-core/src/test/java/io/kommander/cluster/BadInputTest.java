@@ -42,7 +42,7 @@ class BadInputTest {
             node.close();
             node.close();
             assertThat(node.replicateLogs(1, "t", new byte[1]).join().status()).isEqualTo(RaftOperationStatus.NodeClosed);
-            assertThat(node.commitLogs(1, io.kommander.HLCTimestamp.ZERO).join().status())
+            assertThat(node.commitLogs(1, io.kommander.time.HLCTimestamp.ZERO).join().status())
                     .isEqualTo(RaftOperationStatus.NodeClosed);
             assertThat(node.amILeaderQuick(1)).isFalse();
             assertThat(node.joinCluster()).isCompletedExceptionally();

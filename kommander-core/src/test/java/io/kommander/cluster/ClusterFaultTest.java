@@ -147,18 +147,18 @@ class ClusterFaultTest {
             assertThat(commit.logIndex()).isGreaterThan(kept.logIndex());
             assertThat(node.commitLogs(1, kept.ticket()).join().status())
                     .isEqualTo(RaftOperationStatus.ProposalNotFound);
-            assertThat(node.commitLogs(1, new io.kommander.HLCTimestamp(1, 1)).join().status())
+            assertThat(node.commitLogs(1, new io.kommander.time.HLCTimestamp(1, 1)).join().status())
                     .isEqualTo(RaftOperationStatus.ProposalNotFound);
             for (int n = 0; n < 3; n++) {
                 int nodeIndex = n;
                 await().atMost(TestCluster.WAIT).until(() -> cluster.delivered(nodeIndex, 1).size() >= 4);
                 List<RaftLog> logs = cluster.delivered(n, 1);
-                assertThat(logs).extracting(RaftLog::type).containsExactly(io.kommander.RaftLogType.Proposed,
+                assertThat(logs).extracting(RaftLog::kind).containsExactly(io.kommander.RaftLogType.Proposed,
                         io.kommander.RaftLogType.Proposed, io.kommander.RaftLogType.Committed,
                         io.kommander.RaftLogType.RolledBack);
                 assertThat(logs.get(2).time()).isEqualTo(kept.ticket());
                 assertThat(logs.get(3).time()).isEqualTo(dropped.ticket());
-                assertThat(logs.get(2).logType()).isEqualTo("order");
+                assertThat(logs.get(2).applicationType()).isEqualTo("order");
             }
         }
     }
@@ -183,14 +183,14 @@ class ClusterFaultTest {
                 int node = n;
                 await().atMost(TestCluster.WAIT).until(() ->
                         wals.get(node).compactedUpTo(1).index() == checkpoint.logIndex());
-                assertThat(cluster.delivered(node, 1)).extracting(RaftLog::type)
+                assertThat(cluster.delivered(node, 1)).extracting(RaftLog::kind)
                         .contains(io.kommander.RaftLogType.CommittedCheckpoint);
             }
             int follower = cluster.others(leader).get(0);
             cluster.restartNode(follower);
             expected.addAll(writeSequentially(cluster, 1, "e-", 5));
             await().atMost(TestCluster.WAIT).until(() -> cluster.history(follower, 1).stream()
-                    .filter(l -> l.type() != io.kommander.RaftLogType.CommittedCheckpoint).count() >= 5);
+                    .filter(l -> l.kind() != io.kommander.RaftLogType.CommittedCheckpoint).count() >= 5);
             assertThat(cluster.restored(follower, 1)).allMatch(l -> l.index() > checkpoint.logIndex());
             assertThat(cluster.history(follower, 1)).extracting(TestCluster::text).endsWith("e-0", "e-1", "e-2",
                     "e-3", "e-4");

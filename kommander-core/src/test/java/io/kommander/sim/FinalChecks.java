@@ -2,8 +2,8 @@ package io.kommander.sim;
 
 import io.kommander.RaftLog;
 import io.kommander.RaftLogType;
-import io.kommander.RaftManager;
-import io.kommander.partition.RaftPartition;
+import io.kommander.internal.node.RaftNode;
+import io.kommander.internal.partition.RaftPartition;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,8 +70,8 @@ final class FinalChecks {
     private void logsMatch(int p) {
         List<CompletableFuture<long[]>> terms = new ArrayList<>();
         for (SimNode node : nodes) {
-            RaftManager manager = node.manager();
-            RaftPartition partition = manager == null ? null : manager.partitionForTesting(p);
+            RaftNode manager = node.manager();
+            RaftPartition partition = manager == null ? null : manager.partition(p);
             if (partition != null) {
                 terms.add(partition.inspect(machine -> {
                     long[] t = new long[(int) machine.lastIndex() + 1];
@@ -117,7 +117,7 @@ final class FinalChecks {
             }
             RaftLog log = committed.get(op.logIndex);
             if (op.checkpoint) {
-                if (log == null || log.type() != RaftLogType.CommittedCheckpoint) {
+                if (log == null || log.kind() != RaftLogType.CommittedCheckpoint) {
                     monitor.fail("lost checkpoint: " + op + " was acknowledged at index " + op.logIndex
                             + " but the log holds " + log);
                     return;
@@ -135,7 +135,7 @@ final class FinalChecks {
 
     private void nothingUnproposedCommitted(int p) {
         for (RaftLog log : monitor.committed(p).values()) {
-            if (log.type() == RaftLogType.CommittedCheckpoint) {
+            if (log.kind() == RaftLogType.CommittedCheckpoint) {
                 continue;
             }
             Command command = Command.decode(log.data());

@@ -1,6 +1,6 @@
 package io.kommander.sim;
 
-import io.kommander.partition.RaftPartition;
+import io.kommander.internal.partition.RaftPartition;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +92,7 @@ final class Nemesis {
 
     private boolean leadsSomething(SimNode node) {
         for (int p = 0; p <= partitions; p++) {
-            RaftPartition partition = node.manager().partitionForTesting(p);
+            RaftPartition partition = node.manager().partition(p);
             if (partition != null && partition.isLeaderQuick()) {
                 return true;
             }

@@ -1,6 +1,6 @@
 package io.kommander.sim;
 
-import io.kommander.partition.PlantedBug;
+import io.kommander.internal.partition.PlantedBug;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.kommander.sim;
 
-import io.kommander.RaftManager;
+import io.kommander.internal.node.RaftNode;
 import io.kommander.RaftReplicationResult;
 import io.kommander.runtime.IRaftRuntime;
 
@@ -86,7 +86,7 @@ final class SimClient {
     }
 
     private void issue(Intent intent, int attemptsLeft) {
-        RaftManager manager = nodes.get(target).manager();
+        RaftNode manager = nodes.get(target).manager();
         History.Op op = history.invoke(id, partition, switch (intent) {
             case WRITE -> opId -> Command.write(opId, opId);
             case CAS -> opId -> Command.cas(opId, lastSeen, opId);

@@ -1,6 +1,6 @@
 package io.kommander.sim;
 
-import io.kommander.HLCTimestamp;
+import io.kommander.time.HLCTimestamp;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;

@@ -2,9 +2,9 @@ package io.kommander.sim;
 
 import io.kommander.RaftConfiguration;
 import io.kommander.RaftLog;
-import io.kommander.RaftManager;
+import io.kommander.internal.node.RaftNode;
 import io.kommander.discovery.StaticDiscovery;
-import io.kommander.partition.PlantedBug;
+import io.kommander.internal.partition.PlantedBug;
 
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * One simulated node across its lifetimes: the disk it keeps, and the current incarnation (runtime, transport,
- * {@link RaftManager}) that a crash abandons without closing, so nothing flushes. It also plays the application:
+ * {@link RaftNode}) that a crash abandons without closing, so nothing flushes. It also plays the application:
  * a register per partition, rebuilt from what the node restores and delivers.
  *
  * <p>Not thread-safe: the simulation thread only.
@@ -40,7 +40,7 @@ final class SimNode {
     private State state = State.DOWN;
     private SimRuntime runtime;
     private SimTransport transport;
-    private RaftManager manager;
+    private RaftNode manager;
 
     SimNode(int index, List<String> endpoints, RaftConfiguration.Builder configuration, SimScheduler scheduler,
             SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<PlantedBug> bugs, long skew, double rate,
@@ -76,7 +76,7 @@ final class SimNode {
     }
 
     /** The current incarnation's manager, or null while down. */
-    RaftManager manager() {
+    RaftNode manager() {
         return state == State.DOWN ? null : manager;
     }
 
@@ -93,14 +93,7 @@ final class SimNode {
         runtime = new SimRuntime(scheduler, index, skew, rate, seed * 31 + incarnation);
         transport = network.transport(index);
         List<String> peers = endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
-        RaftManager.Builder builder = RaftManager.builder()
-                .configuration(configuration.build())
-                .wal(disk)
-                .transport(transport)
-                .discovery(StaticDiscovery.of(peers))
-                .runtime(runtime);
-        bugs.forEach(builder::plantBugForTesting);
-        manager = builder.build();
+        manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime, bugs);
         manager.onRestoreStarted(p -> {
             monitor.onRestoreStarted(index, p);
             registers.remove(p);

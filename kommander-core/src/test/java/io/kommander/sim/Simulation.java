@@ -1,9 +1,9 @@
 package io.kommander.sim;
 
 import io.kommander.RaftConfiguration;
-import io.kommander.RaftManager;
-import io.kommander.partition.PlantedBug;
-import io.kommander.partition.RaftPartition;
+import io.kommander.internal.node.RaftNode;
+import io.kommander.internal.partition.PlantedBug;
+import io.kommander.internal.partition.RaftPartition;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 /**
- * One seed's run of a whole cluster of real {@link RaftManager}s on the simulator: start and join, a fault phase
+ * One seed's run of a whole cluster of real {@link RaftNode}s on the simulator: start and join, a fault phase
  * with concurrent clients, heal, a quiet period, a final acknowledged write per partition, then the end checks.
  * Safety is checked throughout by the {@link SafetyMonitor}; the run stops at the first violation.
  *
@@ -174,8 +174,8 @@ final class Simulation {
         for (int p = 0; p <= PARTITIONS; p++) {
             boolean led = false;
             for (SimNode node : nodes) {
-                RaftManager manager = node.manager();
-                RaftPartition partition = manager == null ? null : manager.partitionForTesting(p);
+                RaftNode manager = node.manager();
+                RaftPartition partition = manager == null ? null : manager.partition(p);
                 led |= partition != null && partition.isLeaderQuick();
             }
             if (!led) {
@@ -209,8 +209,8 @@ final class Simulation {
         for (int p = 1; p <= PARTITIONS; p++) {
             for (SimNode node : nodes) {
                 String who = " p" + p + " n" + node.index() + " applied " + monitor.lastApplied(node.index(), p);
-                RaftManager manager = node.manager();
-                RaftPartition partition = manager == null ? null : manager.partitionForTesting(p);
+                RaftNode manager = node.manager();
+                RaftPartition partition = manager == null ? null : manager.partition(p);
                 views.add(partition == null ? CompletableFuture.completedFuture(who + " (down)")
                         : partition.inspect(m -> who + " [" + m.role() + " t" + m.term() + " commit " + m.commitIndex()
                                 + " applied " + m.appliedIndex() + " last " + m.lastIndex() + " leader "

@@ -1,6 +1,6 @@
 package io.kommander.sim;
 
-import io.kommander.partition.PlantedBug;
+import io.kommander.internal.partition.PlantedBug;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -1,6 +1,6 @@
 package io.kommander.wal;
 
-import io.kommander.HLCTimestamp;
+import io.kommander.time.HLCTimestamp;
 
 /** Timestamps for test entries. */
 public final class HLCTimestampFixture {

@@ -1,6 +1,6 @@
 package io.kommander.wal;
 
-import io.kommander.HLCTimestamp;
+import io.kommander.time.HLCTimestamp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;

@@ -1,6 +1,6 @@
 package io.kommander.bench.wal;
 
-import io.kommander.HLCTimestamp;
+import io.kommander.time.HLCTimestamp;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;

@@ -1,6 +1,6 @@
 package io.kommander.transport.netty;
 
-import io.kommander.HLCTimestamp;
+import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.MessageBatch;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;

@@ -1,6 +1,6 @@
 package io.kommander.wal.rocksdb;
 
-import io.kommander.HLCTimestamp;
+import io.kommander.time.HLCTimestamp;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.HardState;
 import io.kommander.wal.LogEntry;

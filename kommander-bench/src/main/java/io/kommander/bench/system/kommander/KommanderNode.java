@@ -82,7 +82,7 @@ public final class KommanderNode implements BenchNode {
     }
 
     private void deliver(int partition, RaftLog log) {
-        if (log.type() == RaftLogType.Committed && LOG_TYPE.equals(log.logType())) {
+        if (log.kind() == RaftLogType.Committed && LOG_TYPE.equals(log.applicationType())) {
             ledger.deliver(partition - 1, log.data());
         }
     }

@@ -1,0 +1,224 @@
+package io.kommander.internal.partition;
+
+import io.kommander.transport.RaftMessage.AppendLogs;
+import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.wal.LogEntry;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A leader's replication engine: one {@link FollowerProgress} per follower, and the rules for what to send each
+ * of them (pipelined entries within the window, probes, heartbeats anchored at the known match, WAL reads for
+ * followers behind the log cache) and how acknowledgements and rejections move their state. The state machine
+ * owns it and decides what commits; this class only tracks and sends.
+ *
+ * <p>Not thread-safe: owned by the partition's executor.
+ */
+final class LeaderReplicator {
+
+    /** What every AppendLogs of the current leader carries besides its entries. */
+    record Stamp(long term, long commitIndex, long round, long safeCompactIndex) {
+    }
+
+    private final int partition;
+    private final PartitionLog log;
+    private final PartitionSettings settings;
+    private final Map<String, FollowerProgress> progress = new LinkedHashMap<>();
+    /** Sends refused because the follower needs compacted entries (a wiped member: needs an operator). */
+    private long compactedGaps;
+
+    LeaderReplicator(int partition, PartitionLog log, PartitionSettings settings) {
+        this.partition = partition;
+        this.log = log;
+        this.settings = settings;
+    }
+
+    /** Starts tracking every follower from the end of the leader's log. */
+    void start(List<String> peers, long now) {
+        progress.clear();
+        for (String peer : peers) {
+            progress.put(peer, new FollowerProgress(peer, log.lastIndex() + 1, settings.maxInflight(), now));
+        }
+    }
+
+    /** Forgets every follower (leadership lost). */
+    void stop() {
+        progress.clear();
+    }
+
+    FollowerProgress follower(String peer) {
+        return progress.get(peer);
+    }
+
+    Collection<FollowerProgress> followers() {
+        return progress.values();
+    }
+
+    long compactedGaps() {
+        return compactedGaps;
+    }
+
+    /** A heartbeat period passed: re-probe silent probes and stalled pipelines, then send to everyone. */
+    void heartbeat(Stamp stamp, Ready ready, long now) {
+        for (FollowerProgress pr : progress.values()) {
+            if (pr.state == FollowerProgress.State.PROBE) {
+                pr.probeSent = false;
+            } else if (pr.inflights.count() > 0 && now - pr.lastProgressAt >= 2 * settings.heartbeatMillis()) {
+                // No progress for two heartbeats: assume losses and probe from the last known match.
+                pr.becomeProbe();
+            }
+        }
+        broadcast(stamp, ready, true);
+    }
+
+    /** Sends pending entries to every follower within its window; with {@code heartbeat}, at least a heartbeat. */
+    void broadcast(Stamp stamp, Ready ready, boolean heartbeat) {
+        for (FollowerProgress pr : progress.values()) {
+            boolean sent = false;
+            while (pr.canSendEntries() && pr.nextIndex <= log.lastIndex() && !pr.readPending) {
+                if (!sendAppend(pr, stamp, ready)) {
+                    break;
+                }
+                sent = true;
+            }
+            if (heartbeat && !sent) {
+                sendHeartbeat(pr, stamp, ready);
+            }
+        }
+    }
+
+    /** Sends a heartbeat to every follower (a ReadIndex round). */
+    void heartbeatAll(Stamp stamp, Ready ready) {
+        for (FollowerProgress pr : progress.values()) {
+            sendHeartbeat(pr, stamp, ready);
+        }
+    }
+
+    /** Entries read from the WAL for a follower behind the cache: send them if it still needs exactly those. */
+    void entriesRead(String peer, List<LogEntry> entries, Stamp stamp, Ready ready) {
+        FollowerProgress pr = progress.get(peer);
+        if (pr == null) {
+            return;
+        }
+        pr.readPending = false;
+        if (!entries.isEmpty() && entries.get(0).index() == pr.nextIndex && pr.canSendEntries()) {
+            sendEntries(pr, entries, stamp, ready);
+        }
+    }
+
+    /** A catch-up read failed; the follower is served again on the next heartbeat. */
+    void readFailed(String peer) {
+        FollowerProgress pr = progress.get(peer);
+        if (pr != null) {
+            pr.readPending = false;
+        }
+    }
+
+    /** Applies a follower's acknowledgement or rejection to its progress. */
+    void onResponse(FollowerProgress pr, AppendLogsResponse response, long now) {
+        pr.recentActive = true;
+        if (response.success()) {
+            long matchedBefore = pr.matchIndex;
+            pr.matchIndex = Math.max(pr.matchIndex, response.matchIndex());
+            pr.nextIndex = Math.max(pr.nextIndex, pr.matchIndex + 1);
+            pr.inflights.freeThrough(pr.matchIndex);
+            if (pr.matchIndex > matchedBefore || pr.inflights.count() == 0) {
+                // Only real progress counts: a heartbeat acknowledgement must not hide a lost pipelined append.
+                pr.lastProgressAt = now;
+            }
+            if (pr.state == FollowerProgress.State.PROBE && pr.matchIndex >= pr.nextIndex - 1) {
+                // The probe itself was accepted (a heartbeat ack below it proves less): start pipelining.
+                pr.becomeReplicate();
+            } else if (pr.state == FollowerProgress.State.PROBE) {
+                pr.probeSent = false;
+            }
+            pr.ackedRound = Math.max(pr.ackedRound, response.round());
+        } else if (response.matchIndex() + 1 < pr.nextIndex || pr.state == FollowerProgress.State.REPLICATE) {
+            // Rejected: back off to just after the follower's hint (its last index or conflict run start).
+            long previousNext = pr.nextIndex;
+            pr.becomeProbe();
+            pr.nextIndex = Math.max(pr.matchIndex + 1, Math.min(previousNext - 1, response.matchIndex() + 1));
+        } else {
+            pr.probeSent = false;
+        }
+    }
+
+    /** Followers heard from since the last call, which starts a new check-quorum period. */
+    int takeActiveCount() {
+        int active = 0;
+        for (FollowerProgress pr : progress.values()) {
+            if (pr.recentActive) {
+                active++;
+            }
+            pr.recentActive = false;
+        }
+        return active;
+    }
+
+    /** The leader's own durable index followed by every follower's match index. */
+    long[] matchIndices(long selfDurable) {
+        long[] matches = new long[progress.size() + 1];
+        int i = 0;
+        matches[i++] = selfDurable;
+        for (FollowerProgress pr : progress.values()) {
+            matches[i++] = pr.matchIndex;
+        }
+        return matches;
+    }
+
+    /** The lowest index every member holds durably. */
+    long minMatch(long selfDurable) {
+        long min = selfDurable;
+        for (FollowerProgress pr : progress.values()) {
+            min = Math.min(min, pr.matchIndex);
+        }
+        return min;
+    }
+
+    /** Sends entries from the follower's next index; false if none could be sent (not cached, or compacted). */
+    private boolean sendAppend(FollowerProgress pr, Stamp stamp, Ready ready) {
+        if (pr.nextIndex <= log.compacted().index()) {
+            // Entries the follower needs are gone. Compaction waits for every member (safeCompactIndex), so this
+            // only happens to a member whose storage was wiped; it needs an operator.
+            compactedGaps++;
+            return false;
+        }
+        List<LogEntry> entries = log.entries(pr.nextIndex, settings.maxEntriesPerAppend(),
+                settings.maxBytesPerAppend());
+        if (entries == null) {
+            pr.readPending = true;
+            long to = Math.min(log.lastIndex(), pr.nextIndex + settings.maxEntriesPerAppend() - 1);
+            ready.catchUpReads.add(new Ready.CatchUpRead(pr.peer, stamp.term(), pr.nextIndex, to));
+            return false;
+        }
+        if (entries.isEmpty()) {
+            return false;
+        }
+        sendEntries(pr, entries, stamp, ready);
+        return true;
+    }
+
+    private void sendEntries(FollowerProgress pr, List<LogEntry> entries, Stamp stamp, Ready ready) {
+        long prev = entries.get(0).index() - 1;
+        long last = entries.get(entries.size() - 1).index();
+        ready.messages.add(new Ready.Outbound(pr.peer, new AppendLogs(partition, stamp.term(), prev,
+                log.termAt(prev), entries, stamp.commitIndex(), stamp.round(), stamp.safeCompactIndex())));
+        if (pr.state == FollowerProgress.State.REPLICATE) {
+            pr.inflights.add(last);
+            pr.nextIndex = last + 1;
+        } else {
+            pr.probeSent = true;
+        }
+    }
+
+    private void sendHeartbeat(FollowerProgress pr, Stamp stamp, Ready ready) {
+        // Anchored at the known match, so a heartbeat never disturbs replication state on either side.
+        long prev = Math.max(pr.matchIndex, log.compacted().index());
+        ready.messages.add(new Ready.Outbound(pr.peer, new AppendLogs(partition, stamp.term(), prev,
+                log.termAt(prev), List.of(), Math.min(stamp.commitIndex(), pr.matchIndex), stamp.round(),
+                stamp.safeCompactIndex())));
+    }
+}

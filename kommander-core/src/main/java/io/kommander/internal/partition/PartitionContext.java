@@ -1,0 +1,33 @@
+package io.kommander.internal.partition;
+
+import io.kommander.internal.clock.HybridLogicalClock;
+import io.kommander.RaftConfiguration;
+import io.kommander.runtime.IRaftRuntime;
+import io.kommander.internal.transport.RaftTransportDispatcher;
+import io.kommander.internal.wal.FairReadScheduler;
+import io.kommander.internal.wal.FairWalScheduler;
+import io.kommander.wal.IWAL;
+
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * The node-level services every partition of a node shares.
+ *
+ * @param configuration the node's configuration
+ * @param self          this node's endpoint
+ * @param peers         the other members' endpoints
+ * @param runtime       clock, timers, pools, random seeds
+ * @param wal           the storage, for reads
+ * @param writes        the group-commit WAL write scheduler
+ * @param reads         the fair WAL read scheduler
+ * @param dispatcher    outbound message queues
+ * @param clock         the node's hybrid logical clock, for tickets
+ * @param callbacks     where partition events go
+ * @param plantedBugs   known-wrong behaviours for the simulator's negative controls (empty in production)
+ */
+public record PartitionContext(RaftConfiguration configuration, String self, List<String> peers,
+                               IRaftRuntime runtime, IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
+                               RaftTransportDispatcher dispatcher, HybridLogicalClock clock,
+                               PartitionCallbacks callbacks, EnumSet<PlantedBug> plantedBugs) {
+}

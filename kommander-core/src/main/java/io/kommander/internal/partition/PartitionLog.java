@@ -1,0 +1,169 @@
+package io.kommander.internal.partition;
+
+import io.kommander.wal.LogEntry;
+import io.kommander.wal.LogPosition;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The state machine's view of one partition's log: its bounds, the term of every retained index, and a cache of
+ * recent entries. Entries older than the cache are read from the WAL by the host when a lagging follower needs
+ * them. Mirrors exactly what the WAL will hold once every submitted write completes.
+ *
+ * <p>Not thread-safe: owned by the partition's executor.
+ */
+final class PartitionLog {
+
+    private LogPosition compacted = LogPosition.ZERO;
+    private final TermRuns terms = new TermRuns();
+    private long lastIndex;
+    private long lastTerm;
+    /** cache.get(i) has index cacheStart + i; the cache always ends at lastIndex. */
+    private final ArrayList<LogEntry> cache = new ArrayList<>();
+    private long cacheStart = 1;
+
+    /** Sets the compaction point of an empty log (restore). */
+    void resetTo(LogPosition position) {
+        compacted = position;
+        lastIndex = position.index();
+        lastTerm = position.term();
+        cache.clear();
+        cacheStart = lastIndex + 1;
+        terms.truncateAfter(-1);
+    }
+
+    LogPosition compacted() {
+        return compacted;
+    }
+
+    long firstIndex() {
+        return compacted.index() + 1;
+    }
+
+    long lastIndex() {
+        return lastIndex;
+    }
+
+    long lastTerm() {
+        return lastTerm;
+    }
+
+    long cacheStart() {
+        return cacheStart;
+    }
+
+    /** The term at {@code index}: 0 for index 0, the compaction term at the compaction point, -1 if unknown. */
+    long termAt(long index) {
+        if (index == compacted.index()) {
+            return compacted.term();
+        }
+        if (index < compacted.index() || index > lastIndex) {
+            return index == 0 ? 0 : -1;
+        }
+        return terms.termAt(index);
+    }
+
+    /** The first index of the run of equal terms containing {@code index}. */
+    long termRunStart(long index) {
+        return Math.max(firstIndex(), terms.runStart(index));
+    }
+
+    /** Appends entries that follow the last index. */
+    void append(List<LogEntry> entries) {
+        for (LogEntry entry : entries) {
+            if (entry.index() != lastIndex + 1) {
+                throw new IllegalStateException("non-contiguous append: " + entry.index() + " after " + lastIndex);
+            }
+            terms.append(entry.index(), entry.term());
+            cache.add(entry);
+            lastIndex = entry.index();
+            lastTerm = entry.term();
+        }
+    }
+
+    /** Appends an entry read during restore; only its term is recorded unless {@code keep} asks to cache it. */
+    void appendRestored(LogEntry entry, boolean keep) {
+        if (entry.index() != lastIndex + 1) {
+            throw new IllegalStateException("non-contiguous restore: " + entry.index() + " after " + lastIndex);
+        }
+        terms.append(entry.index(), entry.term());
+        lastIndex = entry.index();
+        lastTerm = entry.term();
+        if (keep) {
+            cache.add(entry);
+        } else {
+            cache.clear();
+            cacheStart = lastIndex + 1;
+        }
+    }
+
+    /** Drops every entry after {@code index}. */
+    void truncateAfter(long index) {
+        if (index >= lastIndex) {
+            return;
+        }
+        terms.truncateAfter(index);
+        if (index < cacheStart) {
+            cache.clear();
+            cacheStart = index + 1;
+        } else {
+            int keep = (int) (index - cacheStart + 1);
+            cache.subList(keep, cache.size()).clear();
+        }
+        lastIndex = index;
+        lastTerm = termAt(index);
+    }
+
+    /** The cached entry at {@code index}, or null if it is not in the cache. */
+    LogEntry entry(long index) {
+        if (index < cacheStart || index > lastIndex) {
+            return null;
+        }
+        return cache.get((int) (index - cacheStart));
+    }
+
+    /**
+     * Up to {@code maxCount} entries from {@code from}, stopping after {@code maxBytes} (at least one entry), or
+     * null if {@code from} is not cached.
+     */
+    List<LogEntry> entries(long from, int maxCount, long maxBytes) {
+        if (from > lastIndex) {
+            return List.of();
+        }
+        if (from < cacheStart) {
+            return null;
+        }
+        List<LogEntry> result = new ArrayList<>();
+        long bytes = 0;
+        for (long i = from; i <= lastIndex && result.size() < maxCount; i++) {
+            LogEntry entry = cache.get((int) (i - cacheStart));
+            if (!result.isEmpty() && bytes + entry.sizeEstimate() > maxBytes) {
+                break;
+            }
+            bytes += entry.sizeEstimate();
+            result.add(entry);
+        }
+        return result;
+    }
+
+    /** Evicts cached entries at or below {@code index}. */
+    void evictThrough(long index) {
+        if (index < cacheStart) {
+            return;
+        }
+        int drop = (int) Math.min(cache.size(), index - cacheStart + 1);
+        cache.subList(0, drop).clear();
+        cacheStart += drop;
+    }
+
+    /** Records a compaction of the WAL up to {@code position}. */
+    void compactedTo(LogPosition position) {
+        if (position.index() <= compacted.index()) {
+            return;
+        }
+        compacted = position;
+        terms.dropThrough(position.index());
+        evictThrough(position.index());
+    }
+}

@@ -1,0 +1,70 @@
+package io.kommander.internal.partition;
+
+import io.kommander.wal.HardState;
+import io.kommander.wal.LogEntry;
+import io.kommander.wal.PartitionWrite;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Accumulates what the inputs of one drain ask to persist into one {@link PartitionWrite}: a truncation point, the
+ * entries appended after it, the latest hard state and checkpoint, and the messages that must wait for them.
+ */
+final class PendingWrites {
+
+    private final int partition;
+    private long truncateAfter = PartitionWrite.NO_TRUNCATE;
+    private final List<LogEntry> entries = new ArrayList<>();
+    private boolean hardStateDirty;
+    private long checkpoint = PartitionWrite.NO_CHECKPOINT;
+    private final List<Ready.Outbound> after = new ArrayList<>();
+
+    PendingWrites(int partition) {
+        this.partition = partition;
+    }
+
+    void truncateAfter(long index) {
+        if (!entries.isEmpty() && index >= entries.get(0).index() - 1) {
+            // Only part of what this drain appended goes away.
+            entries.removeIf(e -> e.index() > index);
+            return;
+        }
+        entries.clear();
+        truncateAfter = truncateAfter == PartitionWrite.NO_TRUNCATE ? index : Math.min(truncateAfter, index);
+    }
+
+    void append(List<LogEntry> appended) {
+        entries.addAll(appended);
+    }
+
+    void hardStateChanged() {
+        hardStateDirty = true;
+    }
+
+    void checkpoint(long index) {
+        checkpoint = index;
+    }
+
+    void sendAfter(Ready.Outbound message) {
+        after.add(message);
+    }
+
+    boolean isEmpty() {
+        return truncateAfter == PartitionWrite.NO_TRUNCATE && entries.isEmpty() && !hardStateDirty
+                && checkpoint == PartitionWrite.NO_CHECKPOINT && after.isEmpty();
+    }
+
+    /** Returns the accumulated step and starts afresh. */
+    Ready.PersistStep take(long seq, HardState hardState, long lastIndexAfter) {
+        PartitionWrite write = new PartitionWrite(partition, truncateAfter, entries,
+                hardStateDirty ? hardState : null, checkpoint);
+        Ready.PersistStep step = new Ready.PersistStep(seq, write, List.copyOf(after), lastIndexAfter);
+        truncateAfter = PartitionWrite.NO_TRUNCATE;
+        entries.clear();
+        hardStateDirty = false;
+        checkpoint = PartitionWrite.NO_CHECKPOINT;
+        after.clear();
+        return step;
+    }
+}

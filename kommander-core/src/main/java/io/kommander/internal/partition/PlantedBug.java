@@ -1,0 +1,18 @@
+package io.kommander.internal.partition;
+
+/**
+ * Known-wrong behaviours that the deterministic simulator's negative controls switch on, one at a time, to prove
+ * that its checkers catch real safety bugs. Never set outside tests: each one breaks Raft on purpose.
+ */
+public enum PlantedBug {
+    /** Grant votes without checking that the candidate's log is at least as up to date. */
+    VOTE_WITHOUT_LOG_CHECK,
+    /** Commit an entry of an older term by counting its replicas (Raft paper figure 8). */
+    COMMIT_OLD_TERM_BY_COUNTING,
+    /** Acknowledge AppendLogs before the entries are durable. */
+    ACK_BEFORE_SYNC,
+    /** Accept AppendLogs whose (prevLogIndex, prevLogTerm) anchor does not match the local log. */
+    SKIP_ANCHOR_CHECK,
+    /** Deliver committed entries before they are durable in the local log. */
+    DELIVER_BEFORE_DURABLE
+}

@@ -1,0 +1,81 @@
+package io.kommander.internal.partition;
+
+import io.kommander.runtime.IRaftRuntime;
+
+import java.util.Collection;
+import java.util.function.Supplier;
+
+/**
+ * Injects time into partitions as operations: a tick every heartbeat interval (elections, heartbeats,
+ * check-quorum, time-outs) and, when enabled, a compaction pass every compaction interval. Time and scheduling
+ * come from the runtime, so the simulator drives it with virtual time.
+ *
+ * <p>Thread-safe.
+ */
+public final class RaftTimerService implements AutoCloseable {
+
+    private final IRaftRuntime runtime;
+    private final long tickMillis;
+    private final long compactionMillis;
+    private final boolean compaction;
+    private final Supplier<Collection<RaftPartition>> partitions;
+    private volatile boolean closed;
+    private volatile IRaftRuntime.Cancellable nextTick;
+    private volatile IRaftRuntime.Cancellable nextCompaction;
+
+    /**
+     * @param runtime          clock and timers
+     * @param tickMillis       tick period
+     * @param compactionMillis compaction period
+     * @param compaction       whether compaction runs
+     * @param partitions       the partitions to drive, read at each tick
+     */
+    public RaftTimerService(IRaftRuntime runtime, long tickMillis, long compactionMillis, boolean compaction,
+                            Supplier<Collection<RaftPartition>> partitions) {
+        this.runtime = runtime;
+        this.tickMillis = tickMillis;
+        this.compactionMillis = compactionMillis;
+        this.compaction = compaction;
+        this.partitions = partitions;
+    }
+
+    /** Starts the periodic ticks. */
+    public void start() {
+        scheduleTick();
+        if (compaction) {
+            scheduleCompaction();
+        }
+    }
+
+    private void scheduleTick() {
+        if (!closed) {
+            nextTick = runtime.schedule(tickMillis, () -> {
+                partitions.get().forEach(RaftPartition::tick);
+                scheduleTick();
+            });
+        }
+    }
+
+    private void scheduleCompaction() {
+        if (!closed) {
+            nextCompaction = runtime.schedule(compactionMillis, () -> {
+                partitions.get().forEach(RaftPartition::compact);
+                scheduleCompaction();
+            });
+        }
+    }
+
+    /** Stops ticking. */
+    @Override
+    public void close() {
+        closed = true;
+        IRaftRuntime.Cancellable tick = nextTick;
+        if (tick != null) {
+            tick.cancel();
+        }
+        IRaftRuntime.Cancellable compact = nextCompaction;
+        if (compact != null) {
+            compact.cancel();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.kommander.internal.partition;
+
+import io.kommander.internal.wal.FairReadScheduler;
+import io.kommander.internal.wal.FairWalScheduler;
+import io.kommander.wal.HardState;
+import io.kommander.wal.IWAL;
+import io.kommander.wal.LogEntry;
+import io.kommander.wal.LogPosition;
+
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * One partition's facade over the WAL: recovery, persisting the state machine's writes, catch-up reads and
+ * compaction. Work runs on the node's WAL schedulers; every completion is posted back to the partition's
+ * executor, so callbacks run where the partition's state lives.
+ *
+ * <p>Used only from the partition's executor.
+ */
+final class RaftWriteAhead {
+
+    /** What recovery needs first: the stored hard state and log bounds. */
+    record RestoreHead(HardState hardState, LogPosition compacted, long lastCheckpoint, LogPosition last) {
+    }
+
+    private static final long RESTORE_CHUNK_BYTES = 4L << 20;
+
+    private final int partition;
+    private final IWAL wal;
+    private final FairWalScheduler writes;
+    private final FairReadScheduler reads;
+    private final RaftPartitionExecutor executor;
+    private int inFlight;
+    /** Bumped by every restore: completions of writes submitted before it must not touch {@link #inFlight}. */
+    private int generation;
+
+    RaftWriteAhead(int partition, IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
+                   RaftPartitionExecutor executor) {
+        this.partition = partition;
+        this.wal = wal;
+        this.writes = writes;
+        this.reads = reads;
+        this.executor = executor;
+    }
+
+    /** Reads the stored hard state and log bounds; accepts writes again after a failure. */
+    void readHead(BiConsumer<RestoreHead, Throwable> done) {
+        writes.reset(partition);
+        inFlight = 0;
+        generation++;
+        reads.submit(partition,
+                () -> new RestoreHead(wal.hardState(partition), wal.compactedUpTo(partition),
+                        wal.lastCheckpoint(partition), wal.lastPosition(partition)),
+                (head, error) -> post(RaftPartitionExecutor.Priority.CONTROL, () -> done.accept(head, error)));
+    }
+
+    /** Reads the next chunk of stored entries for recovery, from {@code from} up to {@code last}. */
+    void readChunk(long from, long last, BiConsumer<List<LogEntry>, Throwable> done) {
+        reads.submit(partition, () -> wal.read(partition, from, last, RESTORE_CHUNK_BYTES),
+                (entries, error) -> post(RaftPartitionExecutor.Priority.CONTROL, () -> done.accept(entries, error)));
+    }
+
+    /**
+     * Makes a step durable, then runs {@code done} on the executor with null or the error. A step with nothing to
+     * write and nothing in flight completes at once, on the caller's stack.
+     */
+    void persist(Ready.PersistStep step, Consumer<Throwable> done) {
+        if (step.write().isEmpty() && inFlight == 0) {
+            done.accept(null);
+            return;
+        }
+        inFlight++;
+        int at = generation;
+        writes.submit(partition, step.write(), error -> post(RaftPartitionExecutor.Priority.REPLICATION, () -> {
+            if (at == generation) {
+                inFlight--;
+            }
+            done.accept(error);
+        }));
+    }
+
+    /** Reads entries a lagging follower needs. */
+    void readForCatchUp(long from, long to, long maxBytes, BiConsumer<List<LogEntry>, Throwable> done) {
+        reads.submit(partition, () -> wal.read(partition, from, to, maxBytes),
+                (entries, error) -> post(RaftPartitionExecutor.Priority.REPLICATION,
+                        () -> done.accept(entries, error)));
+    }
+
+    /** Compacts the WAL up to {@code position}. */
+    void compact(LogPosition position, Consumer<Throwable> done) {
+        reads.submit(partition, () -> {
+            wal.compact(partition, position);
+            return position;
+        }, (ignored, error) -> post(RaftPartitionExecutor.Priority.MAINTENANCE, () -> done.accept(error)));
+    }
+
+    private void post(RaftPartitionExecutor.Priority priority, Runnable operation) {
+        executor.post(priority, operation);
+    }
+}

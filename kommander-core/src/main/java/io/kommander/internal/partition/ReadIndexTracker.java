@@ -1,0 +1,88 @@
+package io.kommander.internal.partition;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Linearizable reads by ReadIndex (Raft dissertation §6.4): a leader records its commit index, proves it still
+ * leads by a heartbeat round acknowledged by a quorum, then answers once it has applied up to that index.
+ * Callers that arrive while a round is out share the next round.
+ */
+final class ReadIndexTracker {
+
+    /** Reads confirmed by a quorum, waiting for the applied index to reach {@code readIndex}. */
+    record ConfirmedRead(long readIndex, List<Long> requests) {
+    }
+
+    private final List<Long> waiting = new ArrayList<>();
+    private long roundCounter;
+    private long roundInFlight;
+    private long roundReadIndex;
+    private List<Long> roundRequests = List.of();
+    private final Set<String> roundAcks = new HashSet<>();
+    private final ArrayDeque<ConfirmedRead> confirmed = new ArrayDeque<>();
+
+    void request(long requestId) {
+        waiting.add(requestId);
+    }
+
+    /** The newest round started; leaders stamp it on every AppendLogs. */
+    long currentRound() {
+        return roundCounter;
+    }
+
+    boolean canStartRound() {
+        return roundInFlight == 0 && !waiting.isEmpty();
+    }
+
+    /** Starts a round for every waiting caller at the given commit index; returns the round number. */
+    long startRound(long readIndex, String self) {
+        roundCounter++;
+        roundInFlight = roundCounter;
+        roundReadIndex = readIndex;
+        roundRequests = List.copyOf(waiting);
+        waiting.clear();
+        roundAcks.clear();
+        roundAcks.add(self);
+        return roundInFlight;
+    }
+
+    /** Records that {@code peer} acknowledged {@code round}; returns true when the round reaches {@code quorum}. */
+    boolean acknowledge(String peer, long round, int quorum) {
+        if (roundInFlight == 0 || round < roundInFlight) {
+            return false;
+        }
+        roundAcks.add(peer);
+        if (roundAcks.size() >= quorum) {
+            confirmed.add(new ConfirmedRead(roundReadIndex, roundRequests));
+            roundInFlight = 0;
+            roundRequests = List.of();
+            return true;
+        }
+        return false;
+    }
+
+    /** Removes and returns the requests whose read index is at or below {@code applied}. */
+    List<Long> takeApplied(long applied) {
+        List<Long> done = new ArrayList<>();
+        while (!confirmed.isEmpty() && confirmed.peek().readIndex() <= applied) {
+            done.addAll(confirmed.poll().requests());
+        }
+        return done;
+    }
+
+    /** Removes and returns every pending request (on losing leadership). */
+    List<Long> takeAll() {
+        List<Long> all = new ArrayList<>(waiting);
+        all.addAll(roundRequests);
+        confirmed.forEach(c -> all.addAll(c.requests()));
+        waiting.clear();
+        roundRequests = List.of();
+        roundInFlight = 0;
+        confirmed.clear();
+        return all;
+    }
+}
