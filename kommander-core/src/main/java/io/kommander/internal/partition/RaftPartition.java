@@ -126,9 +126,13 @@ public final class RaftPartition {
             int at = epoch;
             writeAhead.compact(target, error -> {
                 compacting = false;
+                if (at != epoch) {
+                    // A write failed since (and was logged): the restored machine read the compaction point anew.
+                    return;
+                }
                 if (error != null) {
                     LOG.warn("partition {}: compaction to {} failed", id, target.index(), error);
-                } else if (at == epoch) {
+                } else {
                     machine.compacted(target);
                 }
             });

@@ -12,9 +12,9 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * One partition's facade over the WAL: recovery, persisting the state machine's writes, catch-up reads and
- * compaction. Work runs on the node's WAL schedulers; every completion is posted back to the partition's
- * executor, so callbacks run where the partition's state lives.
+ * One partition's facade over the WAL: recovery and catch-up reads (on the read scheduler), persisting the state
+ * machine's writes and compaction (on the write scheduler, in one FIFO per partition). Every completion is posted
+ * back to the partition's executor, so callbacks run where the partition's state lives.
  *
  * <p>Used only from the partition's executor.
  */
@@ -87,12 +87,13 @@ final class RaftWriteAhead {
                         () -> done.accept(entries, error)));
     }
 
-    /** Compacts the WAL up to {@code position}. */
+    /**
+     * Compacts the WAL up to {@code position}, then runs {@code done} on the executor with null or the error. A
+     * compaction changes the WAL, so it queues on the write side, after every write persisted before it.
+     */
     void compact(LogPosition position, Consumer<Throwable> done) {
-        reads.submit(partition, () -> {
-            wal.compact(partition, position);
-            return position;
-        }, (ignored, error) -> post(RaftPartitionExecutor.Priority.MAINTENANCE, () -> done.accept(error)));
+        writes.compact(partition, position,
+                error -> post(RaftPartitionExecutor.Priority.MAINTENANCE, () -> done.accept(error)));
     }
 
     private void post(RaftPartitionExecutor.Priority priority, Runnable operation) {

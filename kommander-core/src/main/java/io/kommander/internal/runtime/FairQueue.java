@@ -3,8 +3,11 @@ package io.kommander.internal.runtime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Per-key FIFO queues served round-robin, with at most one batch in flight per key: the fairness core of the WAL
@@ -22,7 +25,7 @@ public final class FairQueue<T> {
 
     private final Map<Integer, ArrayDeque<T>> queues = new HashMap<>();
     private final ArrayDeque<Integer> ready = new ArrayDeque<>();
-    private final java.util.Set<Integer> busy = new java.util.HashSet<>();
+    private final Set<Integer> busy = new HashSet<>();
 
     /** Adds an item to its key's queue. */
     public synchronized void add(int key, T item) {
@@ -41,14 +44,31 @@ public final class FairQueue<T> {
      * @param maxPerKey items to take per key at most
      * @return the batches taken; empty if no key is ready
      */
-    public synchronized List<Batch<T>> take(int maxKeys, int maxPerKey) {
+    public List<Batch<T>> take(int maxKeys, int maxPerKey) {
+        return take(maxKeys, maxPerKey, item -> false);
+    }
+
+    /**
+     * As {@link #take(int, int)}, but a key's batch also ends after the first item that {@code endsBatch} accepts,
+     * so such an item is always the last of its batch and the key's later items wait for the next one.
+     *
+     * @param maxKeys   keys to take at most
+     * @param maxPerKey items to take per key at most
+     * @param endsBatch which items close their key's batch
+     * @return the batches taken; empty if no key is ready
+     */
+    public synchronized List<Batch<T>> take(int maxKeys, int maxPerKey, Predicate<? super T> endsBatch) {
         List<Batch<T>> taken = new ArrayList<>();
         while (taken.size() < maxKeys && !ready.isEmpty()) {
             int key = ready.poll();
             ArrayDeque<T> queue = queues.get(key);
             List<T> items = new ArrayList<>(Math.min(queue.size(), maxPerKey));
             while (!queue.isEmpty() && items.size() < maxPerKey) {
-                items.add(queue.poll());
+                T item = queue.poll();
+                items.add(item);
+                if (endsBatch.test(item)) {
+                    break;
+                }
             }
             if (queue.isEmpty()) {
                 queues.remove(key);

@@ -11,7 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
 /**
- * Runs WAL reads (recovery, catch-up of lagging followers, compaction) on a few workers with the same fairness as
+ * Runs WAL reads (recovery, catch-up of lagging followers) on a few workers with the same fairness as
  * {@link FairWalScheduler}: per-partition FIFO, one read in flight per partition, round-robin across partitions.
  *
  * <p>Thread-safe.

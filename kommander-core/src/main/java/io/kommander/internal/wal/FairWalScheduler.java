@@ -1,6 +1,7 @@
 package io.kommander.internal.wal;
 
 import io.kommander.wal.IWAL;
+import io.kommander.wal.LogPosition;
 import io.kommander.wal.PartitionWrite;
 import io.kommander.wal.WalBatch;
 import io.kommander.wal.WalException;
@@ -13,18 +14,25 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * Runs every partition's WAL writes on a few workers. Each partition's writes run in submission order with one
- * write in flight; partitions are served round-robin so a hot one cannot starve the rest; and one
+ * Runs every partition's WAL writes and compactions on a few workers. Each partition's work runs in submission
+ * order with one batch in flight; partitions are served round-robin so a hot one cannot starve the rest; and one
  * {@link IWAL#write} (one sync) carries the queued writes of up to {@code maxPartitionsPerWrite} partitions:
  * group commit across partitions.
  *
- * <p>When a write fails, every write of that partition already queued fails too (they build on it), and further
- * submissions fail until the partition calls {@link #reset(int)} after restoring from the WAL.
+ * <p>A compaction changes the WAL too, so it queues with its partition's writes: it runs after every write
+ * submitted before it (once the group write carrying them has completed) and before every write submitted after
+ * it. A failed compaction is reported to its own callback only: it leaves the log as it was, so the partition's
+ * later writes still apply.
+ *
+ * <p>When a group write fails, every partition in that group fails: {@link IWAL#write} is atomic and
+ * {@link WalException} does not say which partition's data was at fault, so none of the group's writes is
+ * durable. A failed partition's already queued writes fail too (they build on the failed one), and its further
+ * submissions fail until it calls {@link #reset(int)} after restoring from the WAL. Partitions in other groups
+ * are unaffected.
  *
  * <p>Thread-safe.
  */
@@ -33,20 +41,24 @@ public final class FairWalScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(FairWalScheduler.class);
     private static final int MAX_WRITES_PER_PARTITION = 64;
 
-    private record Item(PartitionWrite write, Consumer<Throwable> done) {
+    /** One queued piece of a partition's work: a write, or a compaction ({@code compactTo} set). */
+    private record Item(PartitionWrite write, LogPosition compactTo, Consumer<Throwable> done) {
+        boolean isCompaction() {
+            return compactTo != null;
+        }
     }
 
     private final IWAL wal;
     private final int maxPartitionsPerWrite;
     private final FairQueue<Item> queue = new FairQueue<>();
-    private final Set<Integer> failed = ConcurrentHashMap.newKeySet();
+    /** Partitions whose write failed and that have not restored yet; also the lock of failing and queueing. */
+    private final Set<Integer> failed = new HashSet<>();
     private final WorkerGate gate;
-    private volatile long groupWrites;
 
     /**
      * @param wal                   the storage
      * @param pool                  where writes run (blocking is expected)
-     * @param workers               writes in flight at once, across partitions
+     * @param workers               group writes in flight at once
      * @param maxPartitionsPerWrite partitions grouped into one {@link IWAL#write}
      */
     public FairWalScheduler(IWAL wal, Executor pool, int workers, int maxPartitionsPerWrite) {
@@ -57,69 +69,127 @@ public final class FairWalScheduler {
 
     /**
      * Queues a write. {@code done} runs on a WAL worker with null once the write (and every earlier one of the
-     * partition) is durable, or with the error.
+     * partition) is durable, or with the error; on the caller's thread, at once, if the partition has failed.
      */
     public void submit(int partition, PartitionWrite write, Consumer<Throwable> done) {
-        if (failed.contains(partition)) {
-            done.accept(new WalException("partition " + partition + ": an earlier write failed; restore first"));
+        enqueue(partition, new Item(write, null, done));
+    }
+
+    /**
+     * Queues a compaction of the partition's WAL up to {@code upTo}, behind its queued writes. {@code done} runs
+     * on a WAL worker with null once {@link IWAL#compact} returned, or with the error; on the caller's thread, at
+     * once, if the partition has failed.
+     */
+    public void compact(int partition, LogPosition upTo, Consumer<Throwable> done) {
+        enqueue(partition, new Item(null, upTo, done));
+    }
+
+    /** Accepts work of a partition again after it restored from the WAL following a failure. */
+    public void reset(int partition) {
+        synchronized (failed) {
+            failed.remove(partition);
+        }
+    }
+
+    private void enqueue(int partition, Item item) {
+        // Checked and queued under the lock that fail() marks and drains under, so no item slips in behind a
+        // failed write and reaches the WAL.
+        boolean accepted;
+        synchronized (failed) {
+            accepted = !failed.contains(partition);
+            if (accepted) {
+                queue.add(partition, item);
+            }
+        }
+        if (!accepted) {
+            item.done().accept(new WalException("partition " + partition + ": an earlier write failed; restore first"));
             return;
         }
-        queue.add(partition, new Item(write, done));
         gate.signal();
-    }
-
-    /** Accepts writes of a partition again after it restored from the WAL following a failure. */
-    public void reset(int partition) {
-        failed.remove(partition);
-    }
-
-    /** Group writes performed so far (each one {@link IWAL#write}, one sync). */
-    public long groupWrites() {
-        return groupWrites;
     }
 
     private void work() {
         List<FairQueue.Batch<Item>> batches;
-        while (!(batches = queue.take(maxPartitionsPerWrite, MAX_WRITES_PER_PARTITION)).isEmpty()) {
-            List<PartitionWrite> writes = new ArrayList<>();
+        while (!(batches = queue.take(maxPartitionsPerWrite, MAX_WRITES_PER_PARTITION, Item::isCompaction))
+                .isEmpty()) {
+            Throwable error = writeGroup(batches);
+            List<FairQueue.Batch<Item>> compacting = new ArrayList<>();
             for (FairQueue.Batch<Item> batch : batches) {
-                for (Item item : batch.items()) {
-                    if (!item.write().isEmpty()) {
-                        writes.add(item.write());
+                if (error != null) {
+                    fail(batch, error);
+                } else {
+                    completeWrites(batch);
+                    if (lastItem(batch).isCompaction()) {
+                        compacting.add(batch);
+                        continue;
                     }
                 }
+                queue.complete(batch.key());
             }
-            Throwable error = null;
-            if (!writes.isEmpty()) {
-                try {
-                    wal.write(WalBatch.of(writes));
-                    groupWrites++;
-                } catch (Throwable t) {
-                    LOG.error("WAL write of {} partition writes failed", writes.size(), t);
-                    error = t;
-                }
+            // After every write of the group has completed, so no partition waits for another's compaction.
+            for (FairQueue.Batch<Item> batch : compacting) {
+                compact(batch.key(), lastItem(batch));
+                queue.complete(batch.key());
             }
-            finish(batches, error);
         }
     }
 
-    private void finish(List<FairQueue.Batch<Item>> batches, Throwable error) {
-        Set<Integer> partitions = new HashSet<>();
+    /** Makes the batches' writes durable with one {@link IWAL#write}; returns its error, or null. */
+    private Throwable writeGroup(List<FairQueue.Batch<Item>> batches) {
+        List<PartitionWrite> writes = new ArrayList<>();
         for (FairQueue.Batch<Item> batch : batches) {
-            partitions.add(batch.key());
-            if (error != null) {
-                failed.add(batch.key());
-            }
             for (Item item : batch.items()) {
-                complete(item, error);
-            }
-            if (error != null) {
-                for (Item queued : queue.drain(batch.key())) {
-                    complete(queued, error);
+                if (!item.isCompaction() && !item.write().isEmpty()) {
+                    writes.add(item.write());
                 }
             }
         }
-        partitions.forEach(queue::complete);
+        if (writes.isEmpty()) {
+            return null;
+        }
+        try {
+            wal.write(WalBatch.of(writes));
+            return null;
+        } catch (Throwable t) {
+            LOG.error("WAL write of {} partition writes in {} partitions failed", writes.size(), batches.size(), t);
+            return t;
+        }
+    }
+
+    private void completeWrites(FairQueue.Batch<Item> batch) {
+        for (Item item : batch.items()) {
+            if (!item.isCompaction()) {
+                complete(item, null);
+            }
+        }
+    }
+
+    private void compact(int partition, Item compaction) {
+        Throwable error = null;
+        try {
+            wal.compact(partition, compaction.compactTo());
+        } catch (Throwable t) {
+            error = t;
+        }
+        complete(compaction, error);
+    }
+
+    private static Item lastItem(FairQueue.Batch<Item> batch) {
+        return batch.items().get(batch.items().size() - 1);
+    }
+
+    private void fail(FairQueue.Batch<Item> batch, Throwable error) {
+        List<Item> queued;
+        synchronized (failed) {
+            failed.add(batch.key());
+            queued = queue.drain(batch.key());
+        }
+        for (Item item : batch.items()) {
+            complete(item, error);
+        }
+        for (Item item : queued) {
+            complete(item, error);
+        }
     }
 
     private static void complete(Item item, Throwable error) {
