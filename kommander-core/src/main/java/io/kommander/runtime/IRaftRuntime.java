@@ -1,12 +1,11 @@
 package io.kommander.runtime;
 
-import io.kommander.internal.runtime.DefaultRaftRuntime;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 
 /**
  * Everything a node needs from the outside world that involves time, threads or chance. Production uses
- * {@link DefaultRaftRuntime}; the deterministic simulator supplies one that runs a whole cluster on one thread
+ * a runtime on real threads (the default); the deterministic simulator supplies one that runs a whole cluster on one thread
  * with virtual time, so one seed replays one run exactly.
  *
  * <p>Implementations are thread-safe.

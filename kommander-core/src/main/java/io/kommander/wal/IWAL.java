@@ -1,7 +1,5 @@
 package io.kommander.wal;
 
-import io.kommander.internal.wal.FairReadScheduler;
-import io.kommander.internal.wal.FairWalScheduler;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
