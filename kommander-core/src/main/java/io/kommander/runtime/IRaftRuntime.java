@@ -4,9 +4,9 @@ import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 
 /**
- * Everything a node needs from the outside world that involves time, threads or chance. Production uses
- * a runtime on real threads (the default); the deterministic simulator supplies one that runs a whole cluster on one thread
- * with virtual time, so one seed replays one run exactly.
+ * Everything a node needs from the outside world that involves time, threads or chance. Production uses a
+ * runtime on real threads (the default); the deterministic simulator supplies one that runs a whole cluster on one
+ * thread with virtual time, so one seed replays one run exactly.
  *
  * <p>Implementations are thread-safe.
  */
