@@ -9,7 +9,6 @@ import io.kommander.wal.IWAL;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -224,7 +223,7 @@ public final class RaftManager implements IRaft {
                 throw new RaftConfigurationException("discovery",
                         "must list the other members only, not this node (" + configuration.endpoint() + ")");
             }
-            return new RaftManager(new RaftNode(configuration, wal, transport, discovery, runtime, Set.of()));
+            return new RaftManager(new RaftNode(configuration, wal, transport, discovery, runtime));
         }
     }
 }

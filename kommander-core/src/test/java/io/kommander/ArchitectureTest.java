@@ -3,18 +3,22 @@ package io.kommander;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMember;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import io.kommander.internal.node.RaftNode;
+import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.RaftPartitionStateMachine;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -145,5 +149,63 @@ class ArchitectureTest {
                     .forEach(f -> leaks.add(f.getFullName() + " is a " + f.getRawType().getName()));
         }
         assertThat(leaks).as("internal types in public signatures").isEmpty();
+    }
+
+    /** Names of test seams: planted bugs, "for testing" hooks, inspection of a partition's internal state. */
+    private static final Pattern TEST_SEAM = Pattern.compile("(?i)plant|fortesting|inspect");
+
+    /**
+     * Test seams (planted bugs, inspection of a partition's state machine) are reachable from test sources only:
+     * main keeps them package-private and the public bridges ({@code PartitionSeams}, {@code NodeSeams}) ship in the
+     * test-jar. So no public type, and no public or protected member of one, may name a seam or mention a seam's
+     * type; and outside the partition package none may hand out a {@link RaftPartition} or its mutable
+     * {@link RaftPartitionStateMachine} (the node routes to partitions, it does not lend them).
+     */
+    @Test
+    void testSeamsAreNotPublicInMain() {
+        List<String> seams = new ArrayList<>();
+        for (JavaClass type : CORE) {
+            if (!isPublic(type)) {
+                continue;
+            }
+            if (TEST_SEAM.matcher(type.getSimpleName()).find()) {
+                seams.add(type.getName() + " is a public test seam");
+            }
+            List<JavaMember> members = new ArrayList<>(type.getCodeUnits());
+            members.addAll(type.getFields());
+            for (JavaMember member : members) {
+                if (!member.getModifiers().contains(JavaModifier.PUBLIC)
+                        && !member.getModifiers().contains(JavaModifier.PROTECTED)) {
+                    continue;
+                }
+                if (TEST_SEAM.matcher(member.getName()).find()) {
+                    seams.add(member.getFullName() + " is named as a test seam");
+                }
+                Set<JavaClass> involved = new HashSet<>(member.getAllInvolvedRawTypes());
+                member.getAnnotations().forEach(a -> involved.add(a.getRawType()));
+                for (JavaClass mentioned : involved) {
+                    if (TEST_SEAM.matcher(mentioned.getSimpleName()).find()) {
+                        seams.add(member.getFullName() + " mentions " + mentioned.getName());
+                    }
+                    if ((mentioned.isEquivalentTo(RaftPartition.class)
+                            || mentioned.isEquivalentTo(RaftPartitionStateMachine.class))
+                            && !type.getPackageName().equals(mentioned.getPackageName())) {
+                        seams.add(member.getFullName() + " hands out a partition's internals: "
+                                + mentioned.getName());
+                    }
+                }
+            }
+        }
+        assertThat(seams).as("test seams in public signatures of main").isEmpty();
+    }
+
+    /** Public to code outside its package: the type and every type enclosing it are public. */
+    private static boolean isPublic(JavaClass type) {
+        for (JavaClass t = type; t != null; t = t.getEnclosingClass().orElse(null)) {
+            if (!t.getModifiers().contains(JavaModifier.PUBLIC)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -2,7 +2,7 @@ package io.kommander.sim;
 
 import io.kommander.RaftLog;
 import io.kommander.RaftLogType;
-import io.kommander.internal.node.RaftNode;
+import io.kommander.internal.partition.PartitionSeams;
 import io.kommander.internal.partition.RaftPartition;
 
 import java.util.ArrayList;
@@ -70,10 +70,9 @@ final class FinalChecks {
     private void logsMatch(int p) {
         List<CompletableFuture<long[]>> terms = new ArrayList<>();
         for (SimNode node : nodes) {
-            RaftNode manager = node.manager();
-            RaftPartition partition = manager == null ? null : manager.partition(p);
+            RaftPartition partition = node.partition(p);
             if (partition != null) {
-                terms.add(partition.inspect(machine -> {
+                terms.add(PartitionSeams.inspect(partition, machine -> {
                     long[] t = new long[(int) machine.lastIndex() + 1];
                     for (int i = 1; i < t.length; i++) {
                         t[i] = machine.termAt(i);

@@ -92,7 +92,7 @@ final class Nemesis {
 
     private boolean leadsSomething(SimNode node) {
         for (int p = 0; p <= partitions; p++) {
-            RaftPartition partition = node.manager().partition(p);
+            RaftPartition partition = node.partition(p);
             if (partition != null && partition.isLeaderQuick()) {
                 return true;
             }

@@ -1,6 +1,6 @@
 package io.kommander.sim;
 
-import io.kommander.internal.partition.PlantedBug;
+import io.kommander.internal.partition.PartitionSeams.Bug;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +59,7 @@ final class SeedSweep {
     }
 
     /** Runs seeds {@code first .. first + count - 1} with the given bugs planted on {@code threads} threads. */
-    static Summary run(long first, int count, Set<PlantedBug> bugs, int threads) {
+    static Summary run(long first, int count, Set<Bug> bugs, int threads) {
         long start = System.currentTimeMillis();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -84,7 +84,7 @@ final class SeedSweep {
     }
 
     /** The first seed, from {@code first}, at which the bug is caught; -1 if none within {@code limit} seeds. */
-    static long firstCaught(PlantedBug bug, long first, int limit) {
+    static long firstCaught(Bug bug, long first, int limit) {
         for (long seed = first; seed < first + limit; seed++) {
             if (new Simulation(seed, Set.of(bug)).run().failed()) {
                 return seed;

@@ -2,9 +2,11 @@ package io.kommander.sim;
 
 import io.kommander.RaftConfiguration;
 import io.kommander.RaftLog;
+import io.kommander.internal.node.NodeSeams;
 import io.kommander.internal.node.RaftNode;
 import io.kommander.discovery.StaticDiscovery;
-import io.kommander.internal.partition.PlantedBug;
+import io.kommander.internal.partition.PartitionSeams.Bug;
+import io.kommander.internal.partition.RaftPartition;
 
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +32,7 @@ final class SimNode {
     private final SimNetwork network;
     private final SimTrace trace;
     private final SafetyMonitor monitor;
-    private final Set<PlantedBug> bugs;
+    private final Set<Bug> bugs;
     private final SimDisk disk;
     private final long skew;
     private final double rate;
@@ -43,7 +45,7 @@ final class SimNode {
     private RaftNode manager;
 
     SimNode(int index, List<String> endpoints, RaftConfiguration.Builder configuration, SimScheduler scheduler,
-            SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<PlantedBug> bugs, long skew, double rate,
+            SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<Bug> bugs, long skew, double rate,
             long seed) {
         this.index = index;
         this.endpoints = endpoints;
@@ -80,6 +82,12 @@ final class SimNode {
         return state == State.DOWN ? null : manager;
     }
 
+    /** The current incarnation's partition {@code p} (0 is the system partition), or null while down or unknown. */
+    RaftPartition partition(int p) {
+        RaftNode current = manager();
+        return current == null ? null : NodeSeams.partition(current, p);
+    }
+
     /** The register of a partition as this incarnation has applied it. */
     long register(int partition) {
         long[] r = registers.get(partition);
@@ -93,7 +101,8 @@ final class SimNode {
         runtime = new SimRuntime(scheduler, index, skew, rate, seed * 31 + incarnation);
         transport = network.transport(index);
         List<String> peers = endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
-        manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime, bugs);
+        manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime);
+        NodeSeams.plant(manager, bugs);
         manager.onRestoreStarted(p -> {
             monitor.onRestoreStarted(index, p);
             registers.remove(p);

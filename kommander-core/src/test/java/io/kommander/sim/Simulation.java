@@ -2,7 +2,8 @@ package io.kommander.sim;
 
 import io.kommander.RaftConfiguration;
 import io.kommander.internal.node.RaftNode;
-import io.kommander.internal.partition.PlantedBug;
+import io.kommander.internal.partition.PartitionSeams;
+import io.kommander.internal.partition.PartitionSeams.Bug;
 import io.kommander.internal.partition.RaftPartition;
 
 import java.io.PrintWriter;
@@ -57,7 +58,7 @@ final class Simulation {
      * @param seed the run's seed: it alone decides everything that happens
      * @param bugs known-wrong behaviours to plant in every node (negative controls), usually none
      */
-    Simulation(long seed, Set<PlantedBug> bugs) {
+    Simulation(long seed, Set<Bug> bugs) {
         this.seed = seed;
         this.mix = FaultMix.forSeed(seed);
         this.scheduler = new SimScheduler(new SplittableRandom(seed));
@@ -174,8 +175,7 @@ final class Simulation {
         for (int p = 0; p <= PARTITIONS; p++) {
             boolean led = false;
             for (SimNode node : nodes) {
-                RaftNode manager = node.manager();
-                RaftPartition partition = manager == null ? null : manager.partition(p);
+                RaftPartition partition = node.partition(p);
                 led |= partition != null && partition.isLeaderQuick();
             }
             if (!led) {
@@ -209,10 +209,9 @@ final class Simulation {
         for (int p = 1; p <= PARTITIONS; p++) {
             for (SimNode node : nodes) {
                 String who = " p" + p + " n" + node.index() + " applied " + monitor.lastApplied(node.index(), p);
-                RaftNode manager = node.manager();
-                RaftPartition partition = manager == null ? null : manager.partition(p);
+                RaftPartition partition = node.partition(p);
                 views.add(partition == null ? CompletableFuture.completedFuture(who + " (down)")
-                        : partition.inspect(m -> who + " [" + m.role() + " t" + m.term() + " commit " + m.commitIndex()
+                        : PartitionSeams.inspect(partition, m -> who + " [" + m.role() + " t" + m.term() + " commit " + m.commitIndex()
                                 + " applied " + m.appliedIndex() + " last " + m.lastIndex() + " leader "
                                 + m.leader() + "]"));
             }

@@ -1,6 +1,6 @@
 package io.kommander.sim;
 
-import io.kommander.internal.partition.PlantedBug;
+import io.kommander.internal.partition.PartitionSeams.Bug;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -55,9 +55,9 @@ class SimulationTest {
      * {@code RaftPartitionStateMachineTest} drives that interleaving by hand with the bug planted.
      */
     @ParameterizedTest
-    @EnumSource(value = PlantedBug.class, names = {"VOTE_WITHOUT_LOG_CHECK", "ACK_BEFORE_SYNC", "SKIP_ANCHOR_CHECK",
+    @EnumSource(value = Bug.class, names = {"VOTE_WITHOUT_LOG_CHECK", "ACK_BEFORE_SYNC", "SKIP_ANCHOR_CHECK",
             "DELIVER_BEFORE_DURABLE"})
-    void plantedBugIsCaught(PlantedBug bug) {
+    void plantedBugIsCaught(Bug bug) {
         long caught = SeedSweep.firstCaught(bug, 1, NEGATIVE_CONTROL_SEEDS);
         System.out.println("[simulation] planted " + bug + ": caught at seed " + caught);
         assertThat(caught).as("%s caught within %d seeds", bug, NEGATIVE_CONTROL_SEEDS).isPositive();

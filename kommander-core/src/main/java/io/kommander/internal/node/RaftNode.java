@@ -18,7 +18,6 @@ import io.kommander.time.HLCTimestamp;
 import io.kommander.discovery.IDiscovery;
 import io.kommander.internal.partition.PartitionCallbacks;
 import io.kommander.internal.partition.PartitionContext;
-import io.kommander.internal.partition.PlantedBug;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.RaftTimerService;
 import io.kommander.internal.runtime.DefaultRaftRuntime;
@@ -39,7 +38,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +46,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The machinery behind {@link io.kommander.RaftManager}: the process-level coordinator that owns the node's
@@ -74,6 +73,8 @@ public final class RaftNode implements IRaft {
     private final RaftSystemCoordinator coordinator;
     private final RaftTimerService timers;
     private final RaftTransportDispatcher dispatcher;
+    private final Callbacks callbacks = new Callbacks();
+    private volatile Consumer<RaftPartition> beforeStart = partition -> { };
     private final Map<Integer, List<CompletableFuture<String>>> leaderWaiters = new ConcurrentHashMap<>();
     private final AtomicLong unknownSenderMessages = new AtomicLong();
     private final AtomicLong unknownPartitionMessages = new AtomicLong();
@@ -85,10 +86,9 @@ public final class RaftNode implements IRaft {
      * A node from validated parts (see {@link io.kommander.RaftManager.Builder}).
      *
      * @param suppliedRuntime the runtime to run on, or null to create (and own) one sized by the configuration
-     * @param plantedBugs known-wrong behaviours for the simulator's negative controls; empty in production
      */
     public RaftNode(RaftConfiguration configuration, IWAL wal, IRaftTransport transport, IDiscovery discovery,
-                    IRaftRuntime suppliedRuntime, Set<PlantedBug> plantedBugs) {
+                    IRaftRuntime suppliedRuntime) {
         this.configuration = configuration;
         this.wal = wal;
         this.transport = transport;
@@ -106,7 +106,7 @@ public final class RaftNode implements IRaft {
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
         this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(), this::createPartitions);
         this.context = new PartitionContext(configuration, self, peers, runtime, wal, writes, reads, dispatcher,
-                new HybridLogicalClock(runtime::nowMillis), new Callbacks(), plantedBugs.isEmpty() ? EnumSet.noneOf(PlantedBug.class) : EnumSet.copyOf(plantedBugs));
+                new HybridLogicalClock(runtime::nowMillis));
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
                 configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::allPartitions);
     }
@@ -124,9 +124,9 @@ public final class RaftNode implements IRaft {
             }
             transport.start(new TransportBinding(self, configuration.nodeId(), configuration.clusterId(),
                     this::onBatch));
-            RaftPartition system = new RaftPartition(RaftSystemCoordinator.SYSTEM_PARTITION, context);
-            partitions.put(system.id(), system);
-            system.start();
+            RaftPartition system = new RaftPartition(RaftSystemCoordinator.SYSTEM_PARTITION, context, coordinator);
+            coordinator.attach(system::replicate);
+            startPartition(system);
             timers.start();
             joined = coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
                     userPartitions().stream().map(RaftPartition::restoredFuture).toArray(CompletableFuture[]::new)));
@@ -325,9 +325,14 @@ public final class RaftNode implements IRaft {
         return unknownPartitionMessages.get();
     }
 
-    /** A partition's internals, for tests and the simulator; null if unknown. */
-    public RaftPartition partition(int partitionId) {
+    /** A partition, or null if unknown; tests reach it through NodeSeams. */
+    RaftPartition partition(int partitionId) {
         return partitions.get(partitionId);
+    }
+
+    /** Runs {@code hook} on every partition opened from now on, before it starts; tests reach it through NodeSeams. */
+    void beforePartitionStarts(Consumer<RaftPartition> hook) {
+        beforeStart = hook;
     }
 
     // ---------------------------------------------------------------- events
@@ -376,17 +381,22 @@ public final class RaftNode implements IRaft {
         return partitions.values().stream().filter(p -> p.id() != RaftSystemCoordinator.SYSTEM_PARTITION).toList();
     }
 
+    /** Runs on partition 0's executor, where the coordinator applies the ranges, so check-then-start cannot race. */
     private void createPartitions(int count) {
         for (int id = 1; id <= count; id++) {
             if (closed) {
                 return;
             }
-            partitions.computeIfAbsent(id, pid -> {
-                RaftPartition partition = new RaftPartition(pid, context);
-                partition.start();
-                return partition;
-            });
+            if (!partitions.containsKey(id)) {
+                startPartition(new RaftPartition(id, context, callbacks));
+            }
         }
+    }
+
+    private void startPartition(RaftPartition partition) {
+        beforeStart.accept(partition);
+        partitions.put(partition.id(), partition);
+        partition.start();
     }
 
     private void onBatch(MessageBatch batch) {
@@ -407,24 +417,16 @@ public final class RaftNode implements IRaft {
         }
     }
 
-    /** Routes partition events: partition 0 to the system coordinator, the others to the application. */
+    /** The owner of the user partitions' events: the application's listeners and the leader waiters. */
     private final class Callbacks implements PartitionCallbacks {
         @Override
         public void delivered(int partition, RaftLog log) {
-            if (partition == RaftSystemCoordinator.SYSTEM_PARTITION) {
-                coordinator.apply(log);
-            } else {
-                events.deliver(partition, log);
-            }
+            events.deliver(partition, log);
         }
 
         @Override
         public void restored(int partition, RaftLog log) {
-            if (partition == RaftSystemCoordinator.SYSTEM_PARTITION) {
-                coordinator.apply(log);
-            } else {
-                events.logRestored(partition, log);
-            }
+            events.logRestored(partition, log);
         }
 
         @Override
@@ -435,30 +437,17 @@ public final class RaftNode implements IRaft {
                     waiters.forEach(f -> f.complete(leader));
                 }
             }
-            if (partition != RaftSystemCoordinator.SYSTEM_PARTITION) {
-                events.leaderChanged(partition, leader);
-            }
+            events.leaderChanged(partition, leader);
         }
 
         @Override
         public void restoreStarted(int partition) {
-            if (partition != RaftSystemCoordinator.SYSTEM_PARTITION) {
-                events.restoreStarted(partition);
-            }
+            events.restoreStarted(partition);
         }
 
         @Override
         public void restoreFinished(int partition) {
-            if (partition != RaftSystemCoordinator.SYSTEM_PARTITION) {
-                events.restoreFinished(partition);
-            }
-        }
-
-        @Override
-        public void drained(RaftPartition partition, boolean readyLeader) {
-            if (partition.id() == RaftSystemCoordinator.SYSTEM_PARTITION) {
-                coordinator.onSystemPartitionDrained(partition, readyLeader);
-            }
+            events.restoreFinished(partition);
         }
     }
 }

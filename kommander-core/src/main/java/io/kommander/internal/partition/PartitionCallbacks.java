@@ -3,7 +3,8 @@ package io.kommander.internal.partition;
 import io.kommander.RaftLog;
 
 /**
- * What a partition tells its node. Called on the partition's executor; implementations must not block.
+ * What a partition tells its owner: the node for user partitions, the system coordinator for partition 0. Called
+ * on the partition's executor; implementations must not block.
  */
 public interface PartitionCallbacks {
     /** A committed entry, delivered exactly once per node lifetime, in index order. */
@@ -22,9 +23,9 @@ public interface PartitionCallbacks {
     void restoreFinished(int partition);
 
     /**
-     * The partition finished a batch of work; the system coordinator uses it to act on partition 0.
-     *
-     * @param readyLeader whether this node leads the partition and has applied its barrier entry
+     * This node became the partition's leader and applied its barrier entry, so everything committed before its
+     * term has been delivered. Called once per leadership (a new term, or a leadership regained after a restore).
      */
-    void drained(RaftPartition partition, boolean readyLeader);
+    default void leaderReady(int partition) {
+    }
 }

@@ -8,7 +8,6 @@ import io.kommander.internal.wal.FairReadScheduler;
 import io.kommander.internal.wal.FairWalScheduler;
 import io.kommander.wal.IWAL;
 
-import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -23,11 +22,8 @@ import java.util.List;
  * @param reads         the fair WAL read scheduler
  * @param dispatcher    outbound message queues
  * @param clock         the node's hybrid logical clock, for tickets
- * @param callbacks     where partition events go
- * @param plantedBugs   known-wrong behaviours for the simulator's negative controls (empty in production)
  */
 public record PartitionContext(RaftConfiguration configuration, String self, List<String> peers,
                                IRaftRuntime runtime, IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
-                               RaftTransportDispatcher dispatcher, HybridLogicalClock clock,
-                               PartitionCallbacks callbacks, EnumSet<PlantedBug> plantedBugs) {
+                               RaftTransportDispatcher dispatcher, HybridLogicalClock clock) {
 }

@@ -10,9 +10,11 @@ import io.kommander.wal.LogPosition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,6 +30,7 @@ public final class RaftPartition {
 
     private final int id;
     private final PartitionContext context;
+    private final PartitionCallbacks callbacks;
     private final RaftPartitionExecutor executor;
     private final RaftWriteAhead writeAhead;
     private final CompletableFuture<Void> restoredFuture = new CompletableFuture<>();
@@ -39,6 +42,8 @@ public final class RaftPartition {
     private final Map<Long, CompletableFuture<RaftOperationStatus>> statusRequests = new HashMap<>();
     private int epoch;
     private boolean compacting;
+    private boolean readyLeader; // as of the last drain, so the owner hears of each leadership once
+    private final Set<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
 
     // Snapshots for lock-free queries from any thread.
     private volatile boolean restored;
@@ -49,12 +54,15 @@ public final class RaftPartition {
     /**
      * Creates the partition; {@link #start()} begins its restore.
      *
-     * @param id      the partition id
-     * @param context the node's shared services
+     * @param id        the partition id
+     * @param context   the node's shared services
+     * @param callbacks where this partition's events go: the node for a user partition, the system coordinator
+     *                  for partition 0
      */
-    public RaftPartition(int id, PartitionContext context) {
+    public RaftPartition(int id, PartitionContext context, PartitionCallbacks callbacks) {
         this.id = id;
         this.context = context;
+        this.callbacks = callbacks;
         this.executor = new RaftPartitionExecutor("partition-" + id, context.runtime().partitionPool(),
                 context.configuration().maxClientQueue(), this::afterDrain);
         this.writeAhead = new RaftWriteAhead(id, context.wal(), context.writes(), context.reads(), executor);
@@ -170,8 +178,8 @@ public final class RaftPartition {
         return result;
     }
 
-    /** Runs a read-only query against the state machine on the executor (tests, diagnostics). */
-    public <T> CompletableFuture<T> inspect(java.util.function.Function<RaftPartitionStateMachine, T> query) {
+    /** Runs a read-only query against the state machine on the executor; tests reach it through PartitionSeams. */
+    <T> CompletableFuture<T> inspect(java.util.function.Function<RaftPartitionStateMachine, T> query) {
         CompletableFuture<T> result = new CompletableFuture<>();
         if (!executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             try {
@@ -183,6 +191,20 @@ public final class RaftPartition {
             result.completeExceptionally(new IllegalStateException("partition " + id + " is closed"));
         }
         return result;
+    }
+
+    /**
+     * Switches on a known-wrong behaviour in this partition's state machine, now and after every restore; tests
+     * reach it through PartitionSeams. Posted to the executor, so it precedes the restore when called before
+     * {@link #start()}.
+     */
+    void plant(PlantedBug bug) {
+        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+            plantedBugs.add(bug);
+            if (machine != null) {
+                machine.plant(bug);
+            }
+        });
     }
 
     /** Stops the partition: pending requests complete with NodeClosed. */
@@ -280,8 +302,9 @@ public final class RaftPartition {
                 PartitionSettings.of(context.configuration()),
                 context.runtime().random(((long) context.configuration().nodeId() << 32) ^ id ^ ((long) epoch << 48)
                         ^ context.configuration().electionSeed()));
-        context.plantedBugs().forEach(machine::plant);
-        context.callbacks().restoreStarted(id);
+        plantedBugs.forEach(machine::plant);
+        readyLeader = false;
+        callbacks.restoreStarted(id);
         int at = epoch;
         writeAhead.readHead((head, error) -> {
             if (at != epoch) {
@@ -300,7 +323,7 @@ public final class RaftPartition {
         if (from > last) {
             machine.restoreEnd(now());
             restored = true;
-            context.callbacks().restoreFinished(id);
+            callbacks.restoreFinished(id);
             restoredFuture.complete(null);
             return;
         }
@@ -314,7 +337,7 @@ public final class RaftPartition {
                 return;
             }
             for (RaftLog log : machine.restoreEntries(entries)) {
-                context.callbacks().restored(id, log);
+                callbacks.restored(id, log);
             }
             restoreFrom(entries.get(entries.size() - 1).index() + 1, last, at);
         });
@@ -346,7 +369,11 @@ public final class RaftPartition {
             carryOut(ready);
         }
         leaderQuick = machine.role() == RaftRole.LEADER;
-        context.callbacks().drained(this, machine.isReadyLeader());
+        boolean nowReadyLeader = machine.isReadyLeader();
+        if (nowReadyLeader && !readyLeader) {
+            callbacks.leaderReady(id);
+        }
+        readyLeader = nowReadyLeader;
     }
 
     private void carryOut(Ready ready) {
@@ -355,16 +382,16 @@ public final class RaftPartition {
         }
         if (ready.leaderChanged) {
             leaderQuickEndpoint = machine.leader();
-            context.callbacks().leaderChanged(id, machine.leader());
+            callbacks.leaderChanged(id, machine.leader());
         }
         if (ready.persist != null) {
             persist(ready.persist);
         }
         for (RaftLog log : ready.restoredDeliveries) {
-            context.callbacks().restored(id, log);
+            callbacks.restored(id, log);
         }
         for (RaftLog log : ready.deliveries) {
-            context.callbacks().delivered(id, log);
+            callbacks.delivered(id, log);
         }
         for (Ready.Completion completion : ready.completions) {
             CompletableFuture<RaftReplicationResult> future = writeRequests.remove(completion.requestId());

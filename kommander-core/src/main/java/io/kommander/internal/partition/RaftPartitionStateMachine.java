@@ -119,7 +119,7 @@ public final class RaftPartitionStateMachine {
     }
 
     /** Switches on a known-wrong behaviour (simulator negative controls only). */
-    public void plant(PlantedBug bug) {
+    void plant(PlantedBug bug) {
         plantedBugs.add(bug);
     }
 

@@ -1,0 +1,27 @@
+package io.kommander.internal.node;
+
+import io.kommander.internal.partition.PartitionSeams;
+import io.kommander.internal.partition.RaftPartition;
+
+import java.util.Set;
+
+/**
+ * The node package's test seams, public so that the simulator reaches what main keeps package-private: a node's
+ * partitions, and planting known bugs in all of them. It ships only in the test-jar, so production code cannot
+ * call it.
+ */
+public final class NodeSeams {
+
+    private NodeSeams() {
+    }
+
+    /** Plants {@code bugs} in every partition the node opens; call before {@link RaftNode#joinCluster()}. */
+    public static void plant(RaftNode node, Set<PartitionSeams.Bug> bugs) {
+        node.beforePartitionStarts(partition -> bugs.forEach(bug -> PartitionSeams.plant(partition, bug)));
+    }
+
+    /** The node's partition {@code id} (0 is the system partition), or null if it has none (yet). */
+    public static RaftPartition partition(RaftNode node, int id) {
+        return node.partition(id);
+    }
+}

@@ -1,0 +1,44 @@
+package io.kommander.internal.partition;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The partition package's test seams, public so that tests in other packages (the simulator) reach what main keeps
+ * package-private: planting known bugs and reading a partition's state machine. It ships only in the test-jar, so
+ * production code cannot call it.
+ */
+public final class PartitionSeams {
+
+    /** The known-wrong behaviours a negative control can plant: one per (package-private) PlantedBug, same name. */
+    public enum Bug {
+        /** See PlantedBug#VOTE_WITHOUT_LOG_CHECK. */
+        VOTE_WITHOUT_LOG_CHECK,
+        /** See PlantedBug#COMMIT_OLD_TERM_BY_COUNTING. */
+        COMMIT_OLD_TERM_BY_COUNTING,
+        /** See PlantedBug#ACK_BEFORE_SYNC. */
+        ACK_BEFORE_SYNC,
+        /** See PlantedBug#SKIP_ANCHOR_CHECK. */
+        SKIP_ANCHOR_CHECK,
+        /** See PlantedBug#DELIVER_BEFORE_DURABLE. */
+        DELIVER_BEFORE_DURABLE;
+
+        PlantedBug planted() {
+            return PlantedBug.valueOf(name());
+        }
+    }
+
+    private PartitionSeams() {
+    }
+
+    /** Switches {@code bug} on in the partition's state machine, now and after every restore. */
+    public static void plant(RaftPartition partition, Bug bug) {
+        partition.plant(bug.planted());
+    }
+
+    /** Runs a read-only query against the partition's state machine on its executor. */
+    public static <T> CompletableFuture<T> inspect(RaftPartition partition,
+                                                   Function<RaftPartitionStateMachine, T> query) {
+        return partition.inspect(query);
+    }
+}

@@ -1,0 +1,126 @@
+package io.kommander.internal.system;
+
+import io.kommander.RaftLog;
+import io.kommander.RaftLogType;
+import io.kommander.RaftReplicationResult;
+import io.kommander.time.HLCTimestamp;
+import io.kommander.wal.EntryKind;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static io.kommander.internal.system.RaftSystemCoordinator.RANGES_TYPE;
+import static io.kommander.internal.system.RaftSystemCoordinator.SYSTEM_PARTITION;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The coordinator on its own: partition 0 is a recording stand-in, entries are handed over as the log would. */
+class RaftSystemCoordinatorTest {
+
+    private static final int INITIAL_PARTITIONS = 4;
+
+    private final List<Integer> created = new ArrayList<>();
+    private final List<Proposal> proposals = new ArrayList<>();
+    private final RaftSystemCoordinator coordinator = new RaftSystemCoordinator(INITIAL_PARTITIONS, created::add);
+
+    private record Proposal(EntryKind kind, String type, List<byte[]> payloads) {
+    }
+
+    RaftSystemCoordinatorTest() {
+        coordinator.attach((kind, type, payloads) -> {
+            proposals.add(new Proposal(kind, type, payloads));
+            return CompletableFuture.completedFuture(RaftReplicationResult.success(HLCTimestamp.ZERO, 1));
+        });
+    }
+
+    @Test
+    void readyLeaderProposesTheInitialRangesAsOneSystemEntry() {
+        coordinator.leaderReady(SYSTEM_PARTITION);
+
+        assertThat(proposals).hasSize(1);
+        Proposal proposal = proposals.get(0);
+        assertThat(proposal.kind()).isEqualTo(EntryKind.SYSTEM);
+        assertThat(proposal.type()).isEqualTo(RANGES_TYPE);
+        assertThat(proposal.payloads()).hasSize(1);
+        assertThat(PartitionRanges.decode(proposal.payloads().get(0)))
+                .isEqualTo(PartitionRanges.split(INITIAL_PARTITIONS));
+    }
+
+    @Test
+    void nodeThatNeverLeadsProposesNothing() {
+        coordinator.leaderChanged(SYSTEM_PARTITION, "other:7001");
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, INITIAL_PARTITIONS));
+
+        assertThat(proposals).isEmpty();
+        assertThat(coordinator.ranges()).isEqualTo(PartitionRanges.split(INITIAL_PARTITIONS));
+    }
+
+    @Test
+    void laterLeaderDoesNotProposeRangesTheLogAlreadyHolds() {
+        coordinator.leaderReady(SYSTEM_PARTITION);
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, INITIAL_PARTITIONS));
+        coordinator.leaderReady(SYSTEM_PARTITION);
+
+        assertThat(proposals).hasSize(1);
+    }
+
+    @Test
+    void leaderAfterRestoreDoesNotProposeRangesItRestored() {
+        coordinator.restored(SYSTEM_PARTITION, rangesEntry(1, INITIAL_PARTITIONS));
+        coordinator.leaderReady(SYSTEM_PARTITION);
+
+        assertThat(proposals).isEmpty();
+    }
+
+    @Test
+    void deliveredRangesCreateTheUserPartitionsAndCompleteRangesKnown() {
+        CompletableFuture<PartitionRanges> known = coordinator.rangesKnown();
+        assertThat(known).isNotDone();
+
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, INITIAL_PARTITIONS));
+
+        assertThat(known).isCompletedWithValue(PartitionRanges.split(INITIAL_PARTITIONS));
+        assertThat(coordinator.ranges()).isEqualTo(PartitionRanges.split(INITIAL_PARTITIONS));
+        assertThat(created).containsExactly(INITIAL_PARTITIONS);
+    }
+
+    @Test
+    void restoredRangesAreAppliedLikeDeliveredOnes() {
+        coordinator.restored(SYSTEM_PARTITION, rangesEntry(1, 2));
+
+        assertThat(coordinator.rangesKnown()).isCompletedWithValue(PartitionRanges.split(2));
+        assertThat(created).containsExactly(2);
+    }
+
+    @Test
+    void firstRangesEntryInTheLogWins() {
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, INITIAL_PARTITIONS));
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(2, 8));
+
+        assertThat(coordinator.ranges()).isEqualTo(PartitionRanges.split(INITIAL_PARTITIONS));
+        assertThat(created).containsExactly(INITIAL_PARTITIONS);
+        assertThat(coordinator.ignoredEntries()).isZero();
+    }
+
+    @Test
+    void unknownSystemEntryIsSkippedAndCountedWithoutTouchingTheRanges() {
+        coordinator.delivered(SYSTEM_PARTITION, entry(1, "kommander.system.from-a-newer-version", new byte[] {1}));
+
+        assertThat(coordinator.ignoredEntries()).isEqualTo(1);
+        assertThat(coordinator.ranges()).isNull();
+        assertThat(coordinator.rangesKnown()).isNotDone();
+        assertThat(created).isEmpty();
+
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(2, INITIAL_PARTITIONS));
+        assertThat(coordinator.rangesKnown()).isCompletedWithValue(PartitionRanges.split(INITIAL_PARTITIONS));
+    }
+
+    private static RaftLog rangesEntry(long index, int partitions) {
+        return entry(index, RANGES_TYPE, PartitionRanges.split(partitions).encode());
+    }
+
+    private static RaftLog entry(long index, String type, byte[] data) {
+        return new RaftLog(index, 1, RaftLogType.Committed, HLCTimestamp.ZERO, type, data);
+    }
+}
