@@ -51,8 +51,8 @@ class SimulationTest {
     /**
      * COMMIT_OLD_TERM_BY_COUNTING is not listed: the figure-8 interleaving it needs (a leader of a middle term
      * isolated before its barrier leaves, then the old leader dying before its own barrier reaches a majority) was
-     * not produced by 4,000 seeds of random faults; docs/testing.md records this gap, and
-     * {@code RaftPartitionStateMachineTest} drives that interleaving by hand with the bug planted.
+     * not produced by 4,000 seeds of random faults; docs/testing.md records this gap, and the interaction script
+     * {@code interaction/figure-8-planted-bug.txt} drives that interleaving with the bug planted.
      */
     @ParameterizedTest
     @EnumSource(value = Bug.class, names = {"VOTE_WITHOUT_LOG_CHECK", "ACK_BEFORE_SYNC", "SKIP_ANCHOR_CHECK",
