@@ -2,9 +2,9 @@ package io.kommander.internal.partition;
 
 import io.kommander.time.HLCTimestamp;
 import io.kommander.RaftLog;
-import io.kommander.RaftLogType;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
+import io.kommander.internal.partition.MessageRefusals.Reason;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
@@ -16,12 +16,10 @@ import io.kommander.wal.HardState;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -29,6 +27,13 @@ import java.util.random.RandomGenerator;
  * (messages, ticks carrying the time, client requests, WAL completions), outputs accumulate in a {@link Ready}
  * that the host takes and carries out. It has no threads, clock, I/O or randomness of its own (the random source
  * is injected), so the same inputs always give the same outputs.
+ *
+ * <p>Shape (etcd raft's): every message passes one term gate ({@link #step}), then the handler of the replica's
+ * role ({@link #stepLeader}, {@link #stepCandidate}, {@link #stepFollower}); a message a role has no use for is
+ * counted in {@link MessageRefusals}, never dropped silently. The concepts live in small types: {@link PartitionLog}
+ * (log view, conflicts, truncation), {@link Quorum} and {@link VoteTally} (majorities), {@link LeaderReplicator}
+ * (what a leader sends each follower), {@link DurableBound} (what is durable here), {@link Applier} (what may be
+ * delivered), {@link LeadershipTransfer}, {@link ProposalTracker} and {@link ReadIndexTracker}.
  *
  * <p>Safety choices (Ongaro's dissertation): an append-only log anchored by (prevLogIndex, prevLogTerm);
  * commitment counts replicas only for entries of the current term; conflicting suffixes are truncated only on
@@ -42,7 +47,7 @@ public final class RaftPartitionStateMachine {
     private final int partition;
     private final String self;
     private final List<String> peers;
-    private final int quorum;
+    private final Quorum quorum;
     private final PartitionSettings settings;
     private final RandomGenerator random;
     private final EnumSet<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
@@ -59,18 +64,9 @@ public final class RaftPartitionStateMachine {
 
     // Durability and delivery.
     private long nextSeq = 1;
-    private long durableLastIndex;
-    private long appliedIndex;
-    /**
-     * Entries up to here were in the log when the replica restored and may have been delivered before the restart
-     * (delivery does not wait for the commit index to be durable): once committed they go to onLogRestored, never
-     * again to onReplicationReceived. Lowered when a truncation removes such entries (they were never committed).
-     */
-    private long restoredThrough;
-    private long lastCheckpointIndex;
-    /** Truncations submitted but not yet durable: (seq, truncateAfter). */
-    private final ArrayDeque<long[]> pendingTruncations = new ArrayDeque<>();
-    private PendingWrites writes;
+    private final DurableBound durable = new DurableBound();
+    private final Applier applier;
+    private final PendingWrites writes;
     private Ready ready = new Ready();
 
     // Timers, in the host's milliseconds.
@@ -80,22 +76,18 @@ public final class RaftPartitionStateMachine {
     private long lastHeartbeatSent;
     private long lastQuorumCheck;
 
-    // Elections.
-    private final Set<String> votesGranted = new HashSet<>();
-    private final Set<String> votesRejected = new HashSet<>();
+    private final VoteTally votes = new VoteTally();
 
     // Leadership.
     private final LeaderReplicator replicator;
+    private final LeadershipTransfer transfer = new LeadershipTransfer();
     private long barrierIndex;
     private long safeCompactIndex;
-    private String transferTarget;
-    private long transferRequest;
-    private long transferDeadline;
     private boolean appendPending;
 
     private final ProposalTracker proposals = new ProposalTracker();
     private final ReadIndexTracker reads = new ReadIndexTracker();
-    private long ignoredMessages;
+    private final MessageRefusals refusals = new MessageRefusals();
 
     /**
      * Creates the state machine of one partition replica.
@@ -111,10 +103,11 @@ public final class RaftPartitionStateMachine {
         this.partition = partition;
         this.self = self;
         this.peers = List.copyOf(peers);
-        this.quorum = Quorum.majority(peers.size() + 1);
+        this.quorum = new Quorum(peers.size() + 1);
         this.settings = settings;
         this.random = random;
         this.writes = new PendingWrites(partition);
+        this.applier = new Applier(partition, log);
         this.replicator = new LeaderReplicator(partition, log, settings);
     }
 
@@ -130,8 +123,7 @@ public final class RaftPartitionStateMachine {
         term = hardState.term();
         votedFor = hardState.votedFor();
         commitIndex = Math.max(hardState.commitIndex(), compacted.index());
-        appliedIndex = commitIndex;
-        lastCheckpointIndex = lastCheckpoint;
+        applier.restoreBegin(commitIndex, lastCheckpoint);
         log.resetTo(compacted);
     }
 
@@ -147,7 +139,7 @@ public final class RaftPartitionStateMachine {
             proposals.onAppended(entry);
             if (committed) {
                 proposals.onCommitted(entry);
-                RaftLog delivered = toDelivery(entry);
+                RaftLog delivered = Applier.toDelivery(entry);
                 if (delivered != null) {
                     restoredLogs.add(delivered);
                 }
@@ -163,9 +155,9 @@ public final class RaftPartitionStateMachine {
             // The stored commit index may run ahead of a log whose tail was lost; never deliver beyond the log.
             commitIndex = log.lastIndex();
         }
-        durableLastIndex = log.lastIndex();
-        restoredThrough = log.lastIndex();
-        evictCache();
+        durable.reset(log.lastIndex());
+        applier.restoreEnd();
+        log.trimCache(applier.appliedIndex(), settings.logCacheEntries());
         restored = true;
         role = RaftRole.FOLLOWER;
         resetElectionDeadline();
@@ -179,7 +171,7 @@ public final class RaftPartitionStateMachine {
         if (!restored) {
             return;
         }
-        if (transferTarget != null && now >= transferDeadline) {
+        if (transfer.expiredAt(now)) {
             finishTransfer(RaftOperationStatus.ProposalTimeout);
         }
         if (role == RaftRole.LEADER) {
@@ -193,46 +185,47 @@ public final class RaftPartitionStateMachine {
         }
     }
 
-    /** Handles one message from {@code from}. */
+    /** Handles one message from {@code from}: the term gate, then the handler of this replica's role. */
     public void step(String from, RaftMessage message, long nowMillis) {
         now = nowMillis;
-        if (!restored || !isMember(from)) {
-            ignoredMessages++;
-            return;
+        if (!restored) {
+            refuse(Reason.NOT_RESTORED);
+        } else if (!peers.contains(from)) {
+            refuse(Reason.UNKNOWN_SENDER);
+        } else if (passesTermGate(from, message)) {
+            switch (role) {
+                case LEADER -> stepLeader(from, message);
+                case PRE_CANDIDATE, CANDIDATE -> stepCandidate(from, message);
+                case FOLLOWER -> stepFollower(from, message);
+            }
         }
+    }
+
+    /**
+     * The term rules, once for every role: a newer term makes this replica a follower of it (unless the message is
+     * a pre-vote, which changes no state, or a vote request that a live leader's lease protects against); an older
+     * term is refused, except that a stale leader is told the newer term and pre-votes are always answered.
+     * Returns whether the message goes on to the role's handler.
+     */
+    private boolean passesTermGate(String from, RaftMessage message) {
         if (message.term() > term && !isPreVoteTraffic(message)) {
             if (message instanceof RequestVote vote && !vote.transfer() && inLease()) {
-                // A leader is alive for us: ignore a candidate that would depose it (check-quorum lease).
-                ignoredMessages++;
-                return;
+                refuse(Reason.LEADER_LEASE);
+                return false;
             }
             boolean fromLeader = message instanceof AppendLogs || message instanceof TimeoutNow;
             becomeFollower(message.term(), fromLeader ? from : null);
-        } else if (message.term() < term && !(message instanceof RequestVote rv && rv.preVote())) {
+        } else if (message.term() < term && !(message instanceof RequestVote vote && vote.preVote())) {
             if (message instanceof AppendLogs) {
                 // Tell a stale leader about the newer term so it steps down.
                 ready.messages.add(new Ready.Outbound(from,
                         new AppendLogsResponse(partition, term, false, log.lastIndex(), 0)));
             } else {
-                ignoredMessages++;
+                refuse(Reason.STALE_TERM);
             }
-            return;
+            return false;
         }
-        if (message instanceof AppendLogs append) {
-            onAppendLogs(from, append);
-        } else if (message instanceof AppendLogsResponse response) {
-            onAppendResponse(from, response);
-        } else if (message instanceof RequestVote vote) {
-            onRequestVote(from, vote);
-        } else if (message instanceof VoteResponse response) {
-            onVoteResponse(from, response);
-        } else if (message instanceof TimeoutNow) {
-            onTimeoutNow();
-        }
-    }
-
-    private boolean isMember(String from) {
-        return peers.contains(from);
+        return true;
     }
 
     private static boolean isPreVoteTraffic(RaftMessage message) {
@@ -240,11 +233,57 @@ public final class RaftPartitionStateMachine {
                 || (message instanceof VoteResponse vr && vr.preVote() && vr.granted());
     }
 
+    private void stepLeader(String from, RaftMessage message) {
+        if (message instanceof AppendLogsResponse response) {
+            onAppendResponse(from, response);
+        } else if (message instanceof RequestVote vote) {
+            onRequestVote(from, vote);
+        } else {
+            // Votes arriving after the election was won; AppendLogs or TimeoutNow of this leader's own term, which
+            // only a second leader of the term could send (election safety says there is none).
+            refuse(Reason.UNEXPECTED_FOR_ROLE);
+        }
+    }
+
+    private void stepCandidate(String from, RaftMessage message) {
+        if (message instanceof VoteResponse response) {
+            onVoteResponse(from, response);
+        } else if (message instanceof RequestVote vote) {
+            onRequestVote(from, vote);
+        } else if (message instanceof AppendLogs append) {
+            // Someone won this term: follow it.
+            becomeFollower(term, from);
+            onAppendLogs(from, append);
+        } else if (message instanceof TimeoutNow) {
+            campaign(true);
+        } else {
+            // AppendLogsResponse: a candidate has sent no appends in this term.
+            refuse(Reason.UNEXPECTED_FOR_ROLE);
+        }
+    }
+
+    private void stepFollower(String from, RaftMessage message) {
+        if (message instanceof AppendLogs append) {
+            onAppendLogs(from, append);
+        } else if (message instanceof RequestVote vote) {
+            onRequestVote(from, vote);
+        } else if (message instanceof TimeoutNow) {
+            campaign(true);
+        } else {
+            // AppendLogsResponse or VoteResponse: a follower has asked nothing in this term.
+            refuse(Reason.UNEXPECTED_FOR_ROLE);
+        }
+    }
+
+    private void refuse(Reason reason) {
+        refusals.record(reason);
+    }
+
     /** Appends a client write: one entry per payload, one ticket, completing when the last entry commits. */
     public void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
                         long nowMillis) {
         now = nowMillis;
-        RaftOperationStatus refusal = refusal();
+        RaftOperationStatus refusal = writeRefusal();
         if (refusal != null) {
             fail(requestId, refusal);
             return;
@@ -263,7 +302,7 @@ public final class RaftPartitionStateMachine {
     /** Appends the commit (or rollback) entry of a manual proposal identified by its ticket. */
     public void settle(long requestId, HLCTimestamp ticket, boolean commit, long nowMillis) {
         now = nowMillis;
-        RaftOperationStatus refusal = refusal();
+        RaftOperationStatus refusal = writeRefusal();
         if (refusal != null) {
             fail(requestId, refusal);
             return;
@@ -290,35 +329,26 @@ public final class RaftPartitionStateMachine {
     /** Hands leadership to {@code target}: stops taking writes, catches it up, then tells it to campaign. */
     public void transferLeadership(long requestId, String target, long nowMillis) {
         now = nowMillis;
+        RaftOperationStatus status = null;
         if (role != RaftRole.LEADER) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(requestId, RaftOperationStatus.NodeIsNotLeader));
+            status = RaftOperationStatus.NodeIsNotLeader;
+        } else if (target.equals(self)) {
+            status = RaftOperationStatus.Success;
+        } else if (replicator.follower(target) == null || transfer.inProgress()) {
+            status = RaftOperationStatus.Errored;
+        }
+        if (status != null) {
+            ready.statusCompletions.add(new Ready.StatusCompletion(requestId, status));
             return;
         }
-        if (target.equals(self)) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(requestId, RaftOperationStatus.Success));
-            return;
-        }
-        if (replicator.follower(target) == null || transferTarget != null) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(requestId, RaftOperationStatus.Errored));
-            return;
-        }
-        transferTarget = target;
-        transferRequest = requestId;
-        transferDeadline = now + settings.electionMaxMillis();
+        transfer.begin(target, requestId, now + settings.electionMaxMillis());
         maybeSendTimeoutNow();
         appendPending = true;
     }
 
     /** A persist step (and every earlier one) is durable. */
     public void persisted(long seq, long lastIndexAfter) {
-        while (!pendingTruncations.isEmpty() && pendingTruncations.peek()[0] <= seq) {
-            pendingTruncations.poll();
-        }
-        long bound = lastIndexAfter;
-        for (long[] truncation : pendingTruncations) {
-            bound = Math.min(bound, truncation[1]);
-        }
-        durableLastIndex = Math.min(bound, log.lastIndex());
+        durable.persisted(seq, lastIndexAfter, log.lastIndex());
         apply();
         if (role == RaftRole.LEADER) {
             maybeCommit();
@@ -347,7 +377,7 @@ public final class RaftPartitionStateMachine {
      * and this replica has applied, or null if there is nothing new to compact.
      */
     public LogPosition compactionTarget() {
-        long limit = Math.min(Math.min(lastCheckpointIndex, appliedIndex), safeCompactIndex);
+        long limit = Math.min(Math.min(applier.lastCheckpointIndex(), applier.appliedIndex()), safeCompactIndex);
         if (limit <= log.compacted().index() || limit > log.lastIndex()) {
             return null;
         }
@@ -395,7 +425,7 @@ public final class RaftPartitionStateMachine {
 
     /** The highest index delivered to the application. */
     public long appliedIndex() {
-        return appliedIndex;
+        return applier.appliedIndex();
     }
 
     /** The last index in the log. */
@@ -425,13 +455,18 @@ public final class RaftPartitionStateMachine {
 
     /** Whether this replica leads and has committed an entry of its term (it may serve reads and proposals). */
     public boolean isReadyLeader() {
-        return role == RaftRole.LEADER && appliedIndex >= barrierIndex;
+        return role == RaftRole.LEADER && applier.appliedIndex() >= barrierIndex;
     }
 
-    /** Messages ignored so far (stale terms, unknown senders, before restore), plus sends refused for want of
+    /** Messages refused so far (for any {@link MessageRefusals.Reason}), plus sends refused for want of
      * compacted entries. */
     public long ignoredMessages() {
-        return ignoredMessages + replicator.compactedGaps();
+        return refusals.total() + replicator.compactedGaps();
+    }
+
+    /** Messages refused so far for {@code reason}. */
+    long refusedMessages(Reason reason) {
+        return refusals.count(reason);
     }
 
     // ------------------------------------------------------------------ elections
@@ -448,9 +483,7 @@ public final class RaftPartitionStateMachine {
     private void preCampaign() {
         role = RaftRole.PRE_CANDIDATE;
         setLeader(null);
-        votesGranted.clear();
-        votesRejected.clear();
-        votesGranted.add(self);
+        votes.start(self);
         resetElectionDeadline();
         for (String peer : peers) {
             ready.messages.add(new Ready.Outbound(peer,
@@ -464,12 +497,10 @@ public final class RaftPartitionStateMachine {
         votedFor = self;
         role = RaftRole.CANDIDATE;
         setLeader(null);
-        votesGranted.clear();
-        votesRejected.clear();
-        votesGranted.add(self);
+        votes.start(self);
         writes.hardStateChanged();
         resetElectionDeadline();
-        if (votesGranted.size() >= quorum) {
+        if (votes.result(quorum) == Quorum.VoteResult.WON) {
             becomeLeader();
             return;
         }
@@ -501,28 +532,25 @@ public final class RaftPartitionStateMachine {
     }
 
     private void onVoteResponse(String from, VoteResponse response) {
-        if (response.preVote()) {
-            if (role != RaftRole.PRE_CANDIDATE || response.term() != term + 1 && response.granted()) {
-                return;
-            }
-        } else if (role != RaftRole.CANDIDATE || response.term() != term) {
+        boolean forThisRound = response.preVote()
+                ? role == RaftRole.PRE_CANDIDATE && (response.term() == term + 1 || !response.granted())
+                : role == RaftRole.CANDIDATE && response.term() == term;
+        if (!forThisRound) {
+            refuse(Reason.UNEXPECTED_FOR_ROLE);
             return;
         }
-        (response.granted() ? votesGranted : votesRejected).add(from);
-        if (votesGranted.size() >= quorum) {
-            if (response.preVote()) {
-                campaign(false);
-            } else {
-                becomeLeader();
+        votes.record(from, response.granted());
+        switch (votes.result(quorum)) {
+            case WON -> {
+                if (response.preVote()) {
+                    campaign(false);
+                } else {
+                    becomeLeader();
+                }
             }
-        } else if (votesRejected.size() >= quorum) {
-            becomeFollower(term, null);
-        }
-    }
-
-    private void onTimeoutNow() {
-        if (role != RaftRole.LEADER) {
-            campaign(true);
+            case LOST -> becomeFollower(term, null);
+            case PENDING -> {
+            }
         }
     }
 
@@ -536,22 +564,18 @@ public final class RaftPartitionStateMachine {
         role = RaftRole.FOLLOWER;
         setLeader(newLeader);
         if (wasLeader) {
-            stepDownCleanup();
+            replicator.stop();
+            failAllPending(RaftOperationStatus.LeaderInOldTerm);
+            for (long request : reads.takeAll()) {
+                ready.statusCompletions.add(new Ready.StatusCompletion(request, RaftOperationStatus.NodeIsNotLeader));
+            }
+            // A transfer in progress completes when the next leader becomes known (see setLeader).
         }
         resetElectionDeadline();
     }
 
-    private void stepDownCleanup() {
-        replicator.stop();
-        failAllPending(RaftOperationStatus.LeaderInOldTerm);
-        for (long request : reads.takeAll()) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(request, RaftOperationStatus.NodeIsNotLeader));
-        }
-        // A transfer in progress completes when the next leader becomes known (see setLeader).
-    }
-
     private void becomeLeader() {
-        if (transferTarget != null) {
+        if (transfer.inProgress()) {
             finishTransfer(RaftOperationStatus.Errored);
         }
         role = RaftRole.LEADER;
@@ -567,31 +591,31 @@ public final class RaftPartitionStateMachine {
     }
 
     private void setLeader(String newLeader) {
-        if (newLeader == null ? leader != null : !newLeader.equals(leader)) {
-            leader = newLeader;
-            ready.leaderChanged = true;
-            if (transferTarget != null && newLeader != null && !newLeader.equals(self)) {
-                finishTransfer(newLeader.equals(transferTarget) ? RaftOperationStatus.Success
-                        : RaftOperationStatus.Errored);
-            }
+        if (Objects.equals(newLeader, leader)) {
+            return;
+        }
+        leader = newLeader;
+        ready.leaderChanged = true;
+        if (transfer.inProgress() && newLeader != null && !newLeader.equals(self)) {
+            finishTransfer(transfer.outcomeFor(newLeader));
         }
     }
 
     private void finishTransfer(RaftOperationStatus status) {
-        ready.statusCompletions.add(new Ready.StatusCompletion(transferRequest, status));
-        transferTarget = null;
+        ready.statusCompletions.add(transfer.finish(status));
     }
 
     // ------------------------------------------------------------------ leader
 
-    private RaftOperationStatus refusal() {
+    /** Why this replica cannot take a write now, or null if it can. */
+    private RaftOperationStatus writeRefusal() {
         if (!restored) {
             return RaftOperationStatus.RestoreInProgress;
         }
         if (role != RaftRole.LEADER) {
             return RaftOperationStatus.NodeIsNotLeader;
         }
-        if (transferTarget != null) {
+        if (transfer.inProgress()) {
             return RaftOperationStatus.LeadershipTransferInProgress;
         }
         return null;
@@ -609,10 +633,15 @@ public final class RaftPartitionStateMachine {
     }
 
     private void appendAsLeader(List<LogEntry> entries) {
+        appendToLog(entries);
+        appendPending = true;
+    }
+
+    /** Appends to the log and to the next persist step; keeps the ticket table current. */
+    private void appendToLog(List<LogEntry> entries) {
         log.append(entries);
         writes.append(entries);
         entries.forEach(proposals::onAppended);
-        appendPending = true;
     }
 
     private void tickLeader() {
@@ -622,7 +651,7 @@ public final class RaftPartitionStateMachine {
         }
         if (now - lastQuorumCheck >= settings.checkQuorumMillis()) {
             lastQuorumCheck = now;
-            if (1 + replicator.takeActiveCount() < quorum) {
+            if (!quorum.isMajority(1 + replicator.takeActiveCount())) {
                 becomeFollower(term, null);
                 return;
             }
@@ -633,14 +662,10 @@ public final class RaftPartitionStateMachine {
     }
 
     private void onAppendResponse(String from, AppendLogsResponse response) {
-        FollowerProgress pr = replicator.follower(from);
-        if (role != RaftRole.LEADER || pr == null || response.term() != term) {
-            ignoredMessages++;
-            return;
-        }
-        replicator.onResponse(pr, response, now);
+        // The term gate let through only responses of this term, and a leader tracks every member.
+        replicator.onResponse(replicator.follower(from), response, now);
         if (response.success()) {
-            if (reads.acknowledge(from, response.round(), quorum)) {
+            if (reads.acknowledge(from, response.round(), quorum.majority())) {
                 completeReads();
                 maybeStartReadRound();
             }
@@ -657,15 +682,13 @@ public final class RaftPartitionStateMachine {
     }
 
     private void updateSafeCompactIndex() {
-        long min = replicator.minMatch(durableLastIndex);
+        long min = replicator.minMatch(durable.index());
         safeCompactIndex = Math.max(safeCompactIndex, Math.min(min, commitIndex));
     }
 
+    /** Commits what a majority holds durably, if it is of this leader's term (leader only). */
     private void maybeCommit() {
-        if (role != RaftRole.LEADER) {
-            return;
-        }
-        long candidate = Quorum.committedIndex(replicator.matchIndices(Math.min(durableLastIndex, log.lastIndex())));
+        long candidate = quorum.committedIndex(replicator.matchIndices(Math.min(durable.index(), log.lastIndex())));
         boolean currentTerm = log.termAt(candidate) == term
                 || plantedBugs.contains(PlantedBug.COMMIT_OLD_TERM_BY_COUNTING);
         if (candidate > commitIndex && currentTerm) {
@@ -682,12 +705,13 @@ public final class RaftPartitionStateMachine {
     }
 
     private void maybeStartReadRound() {
-        if (role != RaftRole.LEADER || appliedIndex < barrierIndex || commitIndex < barrierIndex
+        long applied = applier.appliedIndex();
+        if (role != RaftRole.LEADER || applied < barrierIndex || commitIndex < barrierIndex
                 || !reads.canStartRound()) {
             return;
         }
         reads.startRound(commitIndex, self);
-        if (reads.acknowledge(self, reads.currentRound(), quorum)) {
+        if (reads.acknowledge(self, reads.currentRound(), quorum.majority())) {
             completeReads();
             return;
         }
@@ -695,13 +719,13 @@ public final class RaftPartitionStateMachine {
     }
 
     private void completeReads() {
-        for (long request : reads.takeApplied(appliedIndex)) {
+        for (long request : reads.takeApplied(applier.appliedIndex())) {
             ready.statusCompletions.add(new Ready.StatusCompletion(request, RaftOperationStatus.Success));
         }
     }
 
     private void maybeSendTimeoutNow() {
-        FollowerProgress pr = transferTarget == null ? null : replicator.follower(transferTarget);
+        FollowerProgress pr = transfer.inProgress() ? replicator.follower(transfer.target()) : null;
         if (pr != null && pr.matchIndex == log.lastIndex()) {
             ready.messages.add(new Ready.Outbound(pr.peer, new TimeoutNow(partition, term)));
         }
@@ -710,9 +734,6 @@ public final class RaftPartitionStateMachine {
     // ------------------------------------------------------------------ follower
 
     private void onAppendLogs(String from, AppendLogs append) {
-        if (role != RaftRole.FOLLOWER) {
-            becomeFollower(term, from);
-        }
         setLeader(from);
         lastLeaderContact = now;
         resetElectionDeadline();
@@ -725,32 +746,11 @@ public final class RaftPartitionStateMachine {
             prevIndex = skipTo;
         } else if (log.termAt(prevIndex) != append.prevLogTerm()
                 && !(plantedBugs.contains(PlantedBug.SKIP_ANCHOR_CHECK) && prevIndex <= log.lastIndex())) {
-            long hint = prevIndex > log.lastIndex()
-                    ? log.lastIndex()
-                    : Math.max(commitIndex, log.termRunStart(prevIndex) - 1);
-            writes.sendAfter(new Ready.Outbound(from,
-                    new AppendLogsResponse(partition, term, false, Math.min(hint, prevIndex - 1), append.round())));
+            writes.sendAfter(new Ready.Outbound(from, new AppendLogsResponse(partition, term, false,
+                    log.rejectionHint(prevIndex, commitIndex), append.round())));
             return;
         }
-        List<LogEntry> toAppend = new ArrayList<>();
-        for (LogEntry entry : entries) {
-            if (toAppend.isEmpty() && entry.index() <= log.lastIndex()) {
-                if (log.termAt(entry.index()) == entry.term()) {
-                    continue;
-                }
-                if (entry.index() <= commitIndex) {
-                    throw new IllegalStateException("partition " + partition + ": leader " + from
-                            + " conflicts with committed entry " + entry.index());
-                }
-                truncateAfter(entry.index() - 1);
-            }
-            toAppend.add(entry);
-        }
-        if (!toAppend.isEmpty()) {
-            log.append(toAppend);
-            writes.append(toAppend);
-            toAppend.forEach(proposals::onAppended);
-        }
+        appendFromLeader(from, entries);
         long lastNew = prevIndex + entries.size();
         long newCommit = Math.min(append.leaderCommit(), lastNew);
         if (newCommit > commitIndex) {
@@ -766,16 +766,27 @@ public final class RaftPartitionStateMachine {
         }
     }
 
-    /**
-     * Drops the log's suffix after {@code index} (uncommitted entries a new leader replaced). The durable bound
-     * drops at once and stays down until the step carrying the truncation (the next one taken) is durable: a
-     * commit or an older step's completion arriving before then must not count or deliver the replacements.
-     */
+    /** Appends the anchored entries this log lacks, first truncating a conflicting (never committed) suffix. */
+    private void appendFromLeader(String from, List<LogEntry> entries) {
+        long conflict = log.findConflict(entries);
+        if (conflict == 0) {
+            return;
+        }
+        if (conflict <= log.lastIndex()) {
+            if (conflict <= commitIndex) {
+                throw new IllegalStateException("partition " + partition + ": leader " + from
+                        + " conflicts with committed entry " + conflict);
+            }
+            truncateAfter(conflict - 1);
+        }
+        appendToLog(entries.subList((int) (conflict - entries.get(0).index()), entries.size()));
+    }
+
+    /** Drops the log's suffix after {@code index}: uncommitted entries a new leader replaced. */
     private void truncateAfter(long index) {
         proposals.onTruncated(index);
-        restoredThrough = Math.min(restoredThrough, index);
-        durableLastIndex = Math.min(durableLastIndex, index);
-        pendingTruncations.add(new long[] {nextSeq, index});
+        applier.truncated(index);
+        durable.truncated(nextSeq, index);
         log.truncateAfter(index);
         writes.truncateAfter(index);
     }
@@ -785,33 +796,16 @@ public final class RaftPartitionStateMachine {
     /**
      * Delivers what is committed and durable in this replica's log. The commit index itself need not be durable:
      * an entry delivered here is in the durable log, so after a restart it comes back through onLogRestored (see
-     * {@link #restoredThrough}) and is never delivered twice through onReplicationReceived.
+     * {@link Applier}) and is never delivered twice through onReplicationReceived.
      */
     private void apply() {
         long upTo = plantedBugs.contains(PlantedBug.DELIVER_BEFORE_DURABLE)
-                ? commitIndex : Math.min(durableLastIndex, commitIndex);
-        if (appliedIndex >= upTo) {
+                ? commitIndex : Math.min(durable.index(), commitIndex);
+        if (!applier.applyThrough(upTo, ready, this::onApplied)) {
             return;
         }
-        while (appliedIndex < upTo) {
-            LogEntry entry = log.entry(appliedIndex + 1);
-            if (entry == null) {
-                throw new IllegalStateException("partition " + partition + ": entry " + (appliedIndex + 1)
-                        + " to deliver is not in the log cache");
-            }
-            appliedIndex++;
-            proposals.onCommitted(entry);
-            if (entry.kind() == EntryKind.CHECKPOINT) {
-                lastCheckpointIndex = entry.index();
-                writes.checkpoint(entry.index());
-            }
-            RaftLog delivery = toDelivery(entry);
-            if (delivery != null) {
-                (entry.index() <= restoredThrough ? ready.restoredDeliveries : ready.deliveries).add(delivery);
-            }
-        }
         // Writes complete once applied here, so a caller that sees success can read its write on this node.
-        for (ProposalTracker.Pending done : proposals.takeCommitted(appliedIndex)) {
+        for (ProposalTracker.Pending done : proposals.takeCommitted(applier.appliedIndex())) {
             RaftReplicationResult result = log.termAt(done.lastIndex()) == done.term()
                     ? RaftReplicationResult.success(done.ticket(), done.lastIndex())
                     : RaftReplicationResult.failure(RaftOperationStatus.LeaderInOldTerm, null);
@@ -819,24 +813,13 @@ public final class RaftPartitionStateMachine {
         }
         completeReads();
         maybeStartReadRound();
-        evictCache();
+        log.trimCache(applier.appliedIndex(), settings.logCacheEntries());
     }
 
-    private void evictCache() {
-        // Undelivered entries always stay; beyond them the newest logCacheEntries serve followers without reads.
-        long keepFrom = Math.min(appliedIndex + 1, log.lastIndex() - settings.logCacheEntries() + 1);
-        log.evictThrough(keepFrom - 1);
-    }
-
-    private static RaftLog toDelivery(LogEntry entry) {
-        RaftLogType type = switch (entry.kind()) {
-            case DATA, SYSTEM, COMMIT -> RaftLogType.Committed;
-            case PROPOSED -> RaftLogType.Proposed;
-            case ROLLBACK -> RaftLogType.RolledBack;
-            case CHECKPOINT -> RaftLogType.CommittedCheckpoint;
-            case BARRIER -> null;
-        };
-        return type == null ? null
-                : new RaftLog(entry.index(), entry.term(), type, entry.time(), entry.logType(), entry.data());
+    private void onApplied(LogEntry entry) {
+        proposals.onCommitted(entry);
+        if (entry.kind() == EntryKind.CHECKPOINT) {
+            writes.checkpoint(entry.index());
+        }
     }
 }

@@ -52,11 +52,10 @@ final class Ready {
     final List<CatchUpRead> catchUpReads = new ArrayList<>();
     PersistStep persist;
     boolean leaderChanged;
-    /** The compaction point to apply to the WAL, or null. */
-    io.kommander.wal.LogPosition compactTo;
 
+    /** Whether there is nothing to do. */
     boolean isEmpty() {
-        return messages.isEmpty() && restoredDeliveries.isEmpty() && deliveries.isEmpty() && completions.isEmpty() && statusCompletions.isEmpty()
-                && catchUpReads.isEmpty() && persist == null && !leaderChanged && compactTo == null;
+        return messages.isEmpty() && restoredDeliveries.isEmpty() && deliveries.isEmpty() && completions.isEmpty()
+                && statusCompletions.isEmpty() && catchUpReads.isEmpty() && persist == null && !leaderChanged;
     }
 }
