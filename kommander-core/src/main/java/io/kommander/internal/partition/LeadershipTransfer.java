@@ -50,16 +50,15 @@ final class LeadershipTransfer {
     }
 
     /**
-     * Ends the transfer; returns the completion of its request.
+     * Ends the transfer, completing its request with {@code status}.
      *
      * @throws IllegalStateException if no transfer is in progress
      */
-    Ready.StatusCompletion finish(RaftOperationStatus status) {
+    void finish(RaftOperationStatus status, Ready ready) {
         if (!inProgress()) {
             throw new IllegalStateException("no transfer in progress");
         }
-        Ready.StatusCompletion completion = new Ready.StatusCompletion(requestId, status);
+        ready.completeStatus(requestId, status);
         target = null;
-        return completion;
     }
 }

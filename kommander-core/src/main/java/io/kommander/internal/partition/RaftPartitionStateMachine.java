@@ -3,7 +3,6 @@ package io.kommander.internal.partition;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.RaftLog;
 import io.kommander.RaftOperationStatus;
-import io.kommander.RaftReplicationResult;
 import io.kommander.internal.partition.MessageRefusals.Reason;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
@@ -16,7 +15,6 @@ import io.kommander.wal.HardState;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -28,12 +26,11 @@ import java.util.random.RandomGenerator;
  * that the host takes and carries out. It has no threads, clock, I/O or randomness of its own (the random source
  * is injected), so the same inputs always give the same outputs.
  *
- * <p>Shape (etcd raft's): every message passes one term gate ({@link #step}), then the handler of the replica's
- * role ({@link #stepLeader}, {@link #stepCandidate}, {@link #stepFollower}); a message a role has no use for is
- * counted in {@link MessageRefusals}, never dropped silently. The concepts live in small types: {@link PartitionLog}
- * (log view, conflicts, truncation), {@link Quorum} and {@link VoteTally} (majorities), {@link LeaderReplicator}
- * (what a leader sends each follower), {@link DurableBound} (what is durable here), {@link Applier} (what may be
- * delivered), {@link LeadershipTransfer}, {@link ProposalTracker} and {@link ReadIndexTracker}.
+ * <p>Shape (etcd raft's): every message passes one term gate ({@link #step}), then the handler of this replica's
+ * role: {@link #stepLeader}, {@link #stepCandidate} or {@link #stepFollower}. A message that a role has no use for
+ * is counted in {@link MessageRefusals}, never dropped silently. This class holds the term, the vote, the role and
+ * the elections; {@link Leadership} does what only a leader does (writes, commitment, reads, transfer),
+ * {@link ReplicaLog} carries entries from appended to durable, committed and delivered.
  *
  * <p>Safety choices (Ongaro's dissertation): an append-only log anchored by (prevLogIndex, prevLogTerm);
  * commitment counts replicas only for entries of the current term; conflicting suffixes are truncated only on
@@ -52,42 +49,27 @@ public final class RaftPartitionStateMachine {
     private final RandomGenerator random;
     private final EnumSet<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
 
-    // Hard state.
+    // Hard state (the commit index lives in the replica log).
     private long term;
     private String votedFor = "";
-    private long commitIndex;
 
-    private final PartitionLog log = new PartitionLog();
     private RaftRole role = RaftRole.FOLLOWER;
     private String leader;
     private boolean restored;
 
-    // Durability and delivery.
-    private long nextSeq = 1;
-    private final DurableBound durable = new DurableBound();
-    private final Applier applier;
     private final PendingWrites writes;
+    private final ReplicaLog replicaLog;
+    /** The replica log's entries, read here; changed only through {@link #replicaLog}. */
+    private final PartitionLog log;
+    private final Leadership leadership;
+    private final VoteTally votes = new VoteTally();
+    private final MessageRefusals refusals = new MessageRefusals();
     private Ready ready = new Ready();
 
     // Timers, in the host's milliseconds.
     private long now;
     private long electionDeadline;
     private long lastLeaderContact = Long.MIN_VALUE / 2;
-    private long lastHeartbeatSent;
-    private long lastQuorumCheck;
-
-    private final VoteTally votes = new VoteTally();
-
-    // Leadership.
-    private final LeaderReplicator replicator;
-    private final LeadershipTransfer transfer = new LeadershipTransfer();
-    private long barrierIndex;
-    private long safeCompactIndex;
-    private boolean appendPending;
-
-    private final ProposalTracker proposals = new ProposalTracker();
-    private final ReadIndexTracker reads = new ReadIndexTracker();
-    private final MessageRefusals refusals = new MessageRefusals();
 
     /**
      * Creates the state machine of one partition replica.
@@ -107,8 +89,11 @@ public final class RaftPartitionStateMachine {
         this.settings = settings;
         this.random = random;
         this.writes = new PendingWrites(partition);
-        this.applier = new Applier(partition, log);
-        this.replicator = new LeaderReplicator(partition, log, settings);
+        ProposalTracker proposals = new ProposalTracker();
+        this.replicaLog = new ReplicaLog(partition, settings, writes, proposals, plantedBugs);
+        this.log = replicaLog.log();
+        this.leadership = new Leadership(partition, self, this.peers, quorum, settings, replicaLog, proposals,
+                plantedBugs);
     }
 
     /** Switches on a known-wrong behaviour (simulator negative controls only). */
@@ -122,9 +107,7 @@ public final class RaftPartitionStateMachine {
     public void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint) {
         term = hardState.term();
         votedFor = hardState.votedFor();
-        commitIndex = Math.max(hardState.commitIndex(), compacted.index());
-        applier.restoreBegin(commitIndex, lastCheckpoint);
-        log.resetTo(compacted);
+        replicaLog.restoreBegin(hardState.commitIndex(), compacted, lastCheckpoint);
     }
 
     /**
@@ -132,32 +115,13 @@ public final class RaftPartitionStateMachine {
      * already received before the restart, for {@code onLogRestored}.
      */
     public List<RaftLog> restoreEntries(List<LogEntry> entries) {
-        List<RaftLog> restoredLogs = new ArrayList<>();
-        for (LogEntry entry : entries) {
-            boolean committed = entry.index() <= commitIndex;
-            log.appendRestored(entry, !committed || settings.logCacheEntries() > 0);
-            proposals.onAppended(entry);
-            if (committed) {
-                proposals.onCommitted(entry);
-                RaftLog delivered = Applier.toDelivery(entry);
-                if (delivered != null) {
-                    restoredLogs.add(delivered);
-                }
-            }
-        }
-        return restoredLogs;
+        return replicaLog.restoreEntries(entries);
     }
 
     /** Ends the restore: the replica starts as a follower with a fresh election timeout. */
     public void restoreEnd(long nowMillis) {
         now = nowMillis;
-        if (commitIndex > log.lastIndex()) {
-            // The stored commit index may run ahead of a log whose tail was lost; never deliver beyond the log.
-            commitIndex = log.lastIndex();
-        }
-        durable.reset(log.lastIndex());
-        applier.restoreEnd();
-        log.trimCache(applier.appliedIndex(), settings.logCacheEntries());
+        replicaLog.restoreEnd();
         restored = true;
         role = RaftRole.FOLLOWER;
         resetElectionDeadline();
@@ -171,11 +135,11 @@ public final class RaftPartitionStateMachine {
         if (!restored) {
             return;
         }
-        if (transfer.expiredAt(now)) {
-            finishTransfer(RaftOperationStatus.ProposalTimeout);
-        }
+        leadership.expireTransfer(now, ready);
         if (role == RaftRole.LEADER) {
-            tickLeader();
+            if (!leadership.tick(now, ready)) {
+                becomeFollower(term, null);
+            }
         } else if (now >= electionDeadline) {
             if (peers.isEmpty()) {
                 campaign(false);
@@ -189,9 +153,9 @@ public final class RaftPartitionStateMachine {
     public void step(String from, RaftMessage message, long nowMillis) {
         now = nowMillis;
         if (!restored) {
-            refuse(Reason.NOT_RESTORED);
+            refusals.record(Reason.NOT_RESTORED);
         } else if (!peers.contains(from)) {
-            refuse(Reason.UNKNOWN_SENDER);
+            refusals.record(Reason.UNKNOWN_SENDER);
         } else if (passesTermGate(from, message)) {
             switch (role) {
                 case LEADER -> stepLeader(from, message);
@@ -210,7 +174,7 @@ public final class RaftPartitionStateMachine {
     private boolean passesTermGate(String from, RaftMessage message) {
         if (message.term() > term && !isPreVoteTraffic(message)) {
             if (message instanceof RequestVote vote && !vote.transfer() && inLease()) {
-                refuse(Reason.LEADER_LEASE);
+                refusals.record(Reason.LEADER_LEASE);
                 return false;
             }
             boolean fromLeader = message instanceof AppendLogs || message instanceof TimeoutNow;
@@ -221,7 +185,7 @@ public final class RaftPartitionStateMachine {
                 ready.messages.add(new Ready.Outbound(from,
                         new AppendLogsResponse(partition, term, false, log.lastIndex(), 0)));
             } else {
-                refuse(Reason.STALE_TERM);
+                refusals.record(Reason.STALE_TERM);
             }
             return false;
         }
@@ -235,13 +199,13 @@ public final class RaftPartitionStateMachine {
 
     private void stepLeader(String from, RaftMessage message) {
         if (message instanceof AppendLogsResponse response) {
-            onAppendResponse(from, response);
+            leadership.onAppendResponse(from, response, now, ready);
         } else if (message instanceof RequestVote vote) {
             onRequestVote(from, vote);
         } else {
             // Votes arriving after the election was won; AppendLogs or TimeoutNow of this leader's own term, which
             // only a second leader of the term could send (election safety says there is none).
-            refuse(Reason.UNEXPECTED_FOR_ROLE);
+            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
         }
     }
 
@@ -258,7 +222,7 @@ public final class RaftPartitionStateMachine {
             campaign(true);
         } else {
             // AppendLogsResponse: a candidate has sent no appends in this term.
-            refuse(Reason.UNEXPECTED_FOR_ROLE);
+            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
         }
     }
 
@@ -271,105 +235,85 @@ public final class RaftPartitionStateMachine {
             campaign(true);
         } else {
             // AppendLogsResponse or VoteResponse: a follower has asked nothing in this term.
-            refuse(Reason.UNEXPECTED_FOR_ROLE);
+            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
         }
-    }
-
-    private void refuse(Reason reason) {
-        refusals.record(reason);
     }
 
     /** Appends a client write: one entry per payload, one ticket, completing when the last entry commits. */
     public void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
                         long nowMillis) {
         now = nowMillis;
-        RaftOperationStatus refusal = writeRefusal();
-        if (refusal != null) {
-            fail(requestId, refusal);
-            return;
+        if (acceptsWrite(requestId)) {
+            leadership.propose(requestId, kind, logType, payloads, ticket, now, ready);
         }
-        List<LogEntry> entries = new ArrayList<>(payloads.size());
-        long index = log.lastIndex();
-        for (byte[] payload : payloads) {
-            entries.add(new LogEntry(++index, term, kind, ticket, logType, payload));
-        }
-        appendAsLeader(entries);
-        proposals.track(new ProposalTracker.Pending(requestId, index, term, ticket,
-                now + settings.proposalTimeoutMillis()));
-        maybeCommit();
     }
 
     /** Appends the commit (or rollback) entry of a manual proposal identified by its ticket. */
     public void settle(long requestId, HLCTimestamp ticket, boolean commit, long nowMillis) {
         now = nowMillis;
-        RaftOperationStatus refusal = writeRefusal();
-        if (refusal != null) {
-            fail(requestId, refusal);
-            return;
+        if (acceptsWrite(requestId)) {
+            leadership.settle(requestId, ticket, commit, now, ready);
         }
-        ProposalTracker.OpenTicket open = proposals.openTicket(ticket);
-        if (open == null) {
-            fail(requestId, RaftOperationStatus.ProposalNotFound);
-            return;
+    }
+
+    /** Whether this replica may take a write now; if not, fails the request (naming the leader if known). */
+    private boolean acceptsWrite(long requestId) {
+        if (!restored) {
+            ready.failWrite(requestId, RaftOperationStatus.RestoreInProgress, null);
+            return false;
         }
-        propose(requestId, commit ? EntryKind.COMMIT : EntryKind.ROLLBACK, open.logType(), List.of(new byte[0]),
-                ticket, nowMillis);
+        if (role != RaftRole.LEADER) {
+            ready.failWrite(requestId, RaftOperationStatus.NodeIsNotLeader, leader);
+            return false;
+        }
+        return true;
     }
 
     /** Asks to confirm leadership for a linearizable read (ReadIndex). */
     public void readIndex(long requestId) {
         if (role != RaftRole.LEADER) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(requestId, RaftOperationStatus.NodeIsNotLeader));
+            ready.completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
             return;
         }
-        reads.request(requestId);
-        maybeStartReadRound();
+        leadership.readIndex(requestId, ready);
     }
 
     /** Hands leadership to {@code target}: stops taking writes, catches it up, then tells it to campaign. */
     public void transferLeadership(long requestId, String target, long nowMillis) {
         now = nowMillis;
-        RaftOperationStatus status = null;
         if (role != RaftRole.LEADER) {
-            status = RaftOperationStatus.NodeIsNotLeader;
-        } else if (target.equals(self)) {
-            status = RaftOperationStatus.Success;
-        } else if (replicator.follower(target) == null || transfer.inProgress()) {
-            status = RaftOperationStatus.Errored;
-        }
-        if (status != null) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(requestId, status));
+            ready.completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
             return;
         }
-        transfer.begin(target, requestId, now + settings.electionMaxMillis());
-        maybeSendTimeoutNow();
-        appendPending = true;
+        leadership.transferTo(target, requestId, now, ready);
     }
 
     /** A persist step (and every earlier one) is durable. */
     public void persisted(long seq, long lastIndexAfter) {
-        durable.persisted(seq, lastIndexAfter, log.lastIndex());
-        apply();
+        boolean applied = replicaLog.persisted(seq, lastIndexAfter, ready);
         if (role == RaftRole.LEADER) {
-            maybeCommit();
+            if (applied) {
+                leadership.onApplied(ready);
+            }
+            leadership.maybeCommit(ready);
         }
     }
 
     /** Entries read from the WAL for a lagging follower. */
     public void entriesRead(String peer, long readTerm, List<LogEntry> entries) {
         if (role == RaftRole.LEADER && readTerm == term) {
-            replicator.entriesRead(peer, entries, stamp(), ready);
+            leadership.entriesRead(peer, entries, ready);
         }
     }
 
     /** A catch-up read failed (for example the entries were compacted); the follower is probed again later. */
     public void catchUpReadFailed(String peer) {
-        replicator.readFailed(peer);
+        leadership.readFailed(peer);
     }
 
     /** The WAL was compacted up to {@code position}. */
     public void compacted(LogPosition position) {
-        log.compactedTo(position);
+        replicaLog.compacted(position);
     }
 
     /**
@@ -377,25 +321,17 @@ public final class RaftPartitionStateMachine {
      * and this replica has applied, or null if there is nothing new to compact.
      */
     public LogPosition compactionTarget() {
-        long limit = Math.min(Math.min(applier.lastCheckpointIndex(), applier.appliedIndex()), safeCompactIndex);
-        if (limit <= log.compacted().index() || limit > log.lastIndex()) {
-            return null;
-        }
-        return new LogPosition(limit, log.termAt(limit));
+        return replicaLog.compactionTarget();
     }
 
     // ------------------------------------------------------------------ output
 
     /** Returns what the host must do now and starts a new, empty {@link Ready}. */
     public Ready takeReady() {
-        if (role == RaftRole.LEADER && appendPending) {
-            replicator.broadcast(stamp(), ready, false);
+        if (role == RaftRole.LEADER) {
+            leadership.flush(ready);
         }
-        appendPending = false;
-        if (!writes.isEmpty()) {
-            long seq = nextSeq++;
-            ready.persist = writes.take(seq, hardState(), log.lastIndex());
-        }
+        ready.persist = replicaLog.takePersistStep(hardState());
         Ready out = ready;
         ready = new Ready();
         return out;
@@ -420,12 +356,12 @@ public final class RaftPartitionStateMachine {
 
     /** The highest index known committed. */
     public long commitIndex() {
-        return commitIndex;
+        return replicaLog.commitIndex();
     }
 
     /** The highest index delivered to the application. */
     public long appliedIndex() {
-        return applier.appliedIndex();
+        return replicaLog.appliedIndex();
     }
 
     /** The last index in the log. */
@@ -445,7 +381,7 @@ public final class RaftPartitionStateMachine {
 
     /** The current hard state. */
     public HardState hardState() {
-        return new HardState(term, votedFor, commitIndex);
+        return new HardState(term, votedFor, replicaLog.commitIndex());
     }
 
     /** Whether the restore has finished. */
@@ -455,13 +391,13 @@ public final class RaftPartitionStateMachine {
 
     /** Whether this replica leads and has committed an entry of its term (it may serve reads and proposals). */
     public boolean isReadyLeader() {
-        return role == RaftRole.LEADER && applier.appliedIndex() >= barrierIndex;
+        return role == RaftRole.LEADER && leadership.barrierApplied();
     }
 
     /** Messages refused so far (for any {@link MessageRefusals.Reason}), plus sends refused for want of
      * compacted entries. */
     public long ignoredMessages() {
-        return refusals.total() + replicator.compactedGaps();
+        return refusals.total() + leadership.compactedGaps();
     }
 
     /** Messages refused so far for {@code reason}. */
@@ -469,13 +405,14 @@ public final class RaftPartitionStateMachine {
         return refusals.count(reason);
     }
 
-    // ------------------------------------------------------------------ elections
+    // ------------------------------------------------------------------ elections and role changes
 
     private void resetElectionDeadline() {
         long span = settings.electionMaxMillis() - settings.electionMinMillis();
         electionDeadline = now + settings.electionMinMillis() + (span > 0 ? random.nextLong(span + 1) : 0);
     }
 
+    /** Whether a leader other than this replica was heard from within the minimum election timeout. */
     private boolean inLease() {
         return leader != null && !leader.equals(self) && now - lastLeaderContact < settings.electionMinMillis();
     }
@@ -492,7 +429,7 @@ public final class RaftPartitionStateMachine {
     }
 
     private void campaign(boolean transfer) {
-        failAllPending(RaftOperationStatus.LeaderInOldTerm);
+        leadership.failPendingWrites(RaftOperationStatus.LeaderInOldTerm, ready);
         term++;
         votedFor = self;
         role = RaftRole.CANDIDATE;
@@ -536,7 +473,7 @@ public final class RaftPartitionStateMachine {
                 ? role == RaftRole.PRE_CANDIDATE && (response.term() == term + 1 || !response.granted())
                 : role == RaftRole.CANDIDATE && response.term() == term;
         if (!forThisRound) {
-            refuse(Reason.UNEXPECTED_FOR_ROLE);
+            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
             return;
         }
         votes.record(from, response.granted());
@@ -564,30 +501,15 @@ public final class RaftPartitionStateMachine {
         role = RaftRole.FOLLOWER;
         setLeader(newLeader);
         if (wasLeader) {
-            replicator.stop();
-            failAllPending(RaftOperationStatus.LeaderInOldTerm);
-            for (long request : reads.takeAll()) {
-                ready.statusCompletions.add(new Ready.StatusCompletion(request, RaftOperationStatus.NodeIsNotLeader));
-            }
-            // A transfer in progress completes when the next leader becomes known (see setLeader).
+            leadership.stop(ready);
         }
         resetElectionDeadline();
     }
 
     private void becomeLeader() {
-        if (transfer.inProgress()) {
-            finishTransfer(RaftOperationStatus.Errored);
-        }
         role = RaftRole.LEADER;
         setLeader(self);
-        replicator.start(peers, now);
-        lastQuorumCheck = now;
-        lastHeartbeatSent = now;
-        safeCompactIndex = Math.min(safeCompactIndex, log.compacted().index());
-        appendAsLeader(List.of(new LogEntry(log.lastIndex() + 1, term, EntryKind.BARRIER, HLCTimestamp.ZERO, "",
-                null)));
-        barrierIndex = log.lastIndex();
-        maybeCommit();
+        leadership.start(term, now, ready);
     }
 
     private void setLeader(String newLeader) {
@@ -596,138 +518,8 @@ public final class RaftPartitionStateMachine {
         }
         leader = newLeader;
         ready.leaderChanged = true;
-        if (transfer.inProgress() && newLeader != null && !newLeader.equals(self)) {
-            finishTransfer(transfer.outcomeFor(newLeader));
-        }
-    }
-
-    private void finishTransfer(RaftOperationStatus status) {
-        ready.statusCompletions.add(transfer.finish(status));
-    }
-
-    // ------------------------------------------------------------------ leader
-
-    /** Why this replica cannot take a write now, or null if it can. */
-    private RaftOperationStatus writeRefusal() {
-        if (!restored) {
-            return RaftOperationStatus.RestoreInProgress;
-        }
-        if (role != RaftRole.LEADER) {
-            return RaftOperationStatus.NodeIsNotLeader;
-        }
-        if (transfer.inProgress()) {
-            return RaftOperationStatus.LeadershipTransferInProgress;
-        }
-        return null;
-    }
-
-    private void fail(long requestId, RaftOperationStatus status) {
-        String hint = status == RaftOperationStatus.NodeIsNotLeader ? leader : null;
-        ready.completions.add(new Ready.Completion(requestId, RaftReplicationResult.failure(status, hint)));
-    }
-
-    private void failAllPending(RaftOperationStatus status) {
-        for (ProposalTracker.Pending pending : proposals.takeAll()) {
-            fail(pending.requestId(), status);
-        }
-    }
-
-    private void appendAsLeader(List<LogEntry> entries) {
-        appendToLog(entries);
-        appendPending = true;
-    }
-
-    /** Appends to the log and to the next persist step; keeps the ticket table current. */
-    private void appendToLog(List<LogEntry> entries) {
-        log.append(entries);
-        writes.append(entries);
-        entries.forEach(proposals::onAppended);
-    }
-
-    private void tickLeader() {
-        if (now - lastHeartbeatSent >= settings.heartbeatMillis()) {
-            lastHeartbeatSent = now;
-            replicator.heartbeat(stamp(), ready, now);
-        }
-        if (now - lastQuorumCheck >= settings.checkQuorumMillis()) {
-            lastQuorumCheck = now;
-            if (!quorum.isMajority(1 + replicator.takeActiveCount())) {
-                becomeFollower(term, null);
-                return;
-            }
-        }
-        for (ProposalTracker.Pending expired : proposals.takeExpired(now)) {
-            fail(expired.requestId(), RaftOperationStatus.ProposalTimeout);
-        }
-    }
-
-    private void onAppendResponse(String from, AppendLogsResponse response) {
-        // The term gate let through only responses of this term, and a leader tracks every member.
-        replicator.onResponse(replicator.follower(from), response, now);
-        if (response.success()) {
-            if (reads.acknowledge(from, response.round(), quorum.majority())) {
-                completeReads();
-                maybeStartReadRound();
-            }
-            updateSafeCompactIndex();
-            maybeCommit();
-            maybeSendTimeoutNow();
-        }
-        appendPending = true;
-    }
-
-    /** What every AppendLogs of this leader carries now. */
-    private LeaderReplicator.Stamp stamp() {
-        return new LeaderReplicator.Stamp(term, commitIndex, reads.currentRound(), safeCompactIndex);
-    }
-
-    private void updateSafeCompactIndex() {
-        long min = replicator.minMatch(durable.index());
-        safeCompactIndex = Math.max(safeCompactIndex, Math.min(min, commitIndex));
-    }
-
-    /** Commits what a majority holds durably, if it is of this leader's term (leader only). */
-    private void maybeCommit() {
-        long candidate = quorum.committedIndex(replicator.matchIndices(Math.min(durable.index(), log.lastIndex())));
-        boolean currentTerm = log.termAt(candidate) == term
-                || plantedBugs.contains(PlantedBug.COMMIT_OLD_TERM_BY_COUNTING);
-        if (candidate > commitIndex && currentTerm) {
-            advanceCommit(candidate);
-            appendPending = true;
-        }
-    }
-
-    private void advanceCommit(long newCommit) {
-        commitIndex = newCommit;
-        // Persisted with the next write, but nothing waits for it: delivery needs only the entries durable here.
-        writes.hardStateChanged();
-        apply();
-    }
-
-    private void maybeStartReadRound() {
-        long applied = applier.appliedIndex();
-        if (role != RaftRole.LEADER || applied < barrierIndex || commitIndex < barrierIndex
-                || !reads.canStartRound()) {
-            return;
-        }
-        reads.startRound(commitIndex, self);
-        if (reads.acknowledge(self, reads.currentRound(), quorum.majority())) {
-            completeReads();
-            return;
-        }
-        replicator.heartbeatAll(stamp(), ready);
-    }
-
-    private void completeReads() {
-        for (long request : reads.takeApplied(applier.appliedIndex())) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(request, RaftOperationStatus.Success));
-        }
-    }
-
-    private void maybeSendTimeoutNow() {
-        FollowerProgress pr = transfer.inProgress() ? replicator.follower(transfer.target()) : null;
-        if (pr != null && pr.matchIndex == log.lastIndex()) {
-            ready.messages.add(new Ready.Outbound(pr.peer, new TimeoutNow(partition, term)));
+        if (newLeader != null && !newLeader.equals(self)) {
+            leadership.otherLeaderKnown(newLeader, ready);
         }
     }
 
@@ -747,79 +539,23 @@ public final class RaftPartitionStateMachine {
         } else if (log.termAt(prevIndex) != append.prevLogTerm()
                 && !(plantedBugs.contains(PlantedBug.SKIP_ANCHOR_CHECK) && prevIndex <= log.lastIndex())) {
             writes.sendAfter(new Ready.Outbound(from, new AppendLogsResponse(partition, term, false,
-                    log.rejectionHint(prevIndex, commitIndex), append.round())));
+                    log.rejectionHint(prevIndex, replicaLog.commitIndex()), append.round())));
             return;
         }
-        appendFromLeader(from, entries);
+        replicaLog.appendFromLeader(from, entries);
         long lastNew = prevIndex + entries.size();
         long newCommit = Math.min(append.leaderCommit(), lastNew);
-        if (newCommit > commitIndex) {
-            advanceCommit(newCommit);
+        if (newCommit > replicaLog.commitIndex()) {
+            // A follower has no writes or reads waiting for what it delivers.
+            replicaLog.commitTo(newCommit, ready);
         }
-        safeCompactIndex = Math.max(safeCompactIndex, Math.min(append.safeCompactIndex(), commitIndex));
+        replicaLog.raiseSafeCompactIndex(append.safeCompactIndex());
         Ready.Outbound ack = new Ready.Outbound(from,
                 new AppendLogsResponse(partition, term, true, lastNew, append.round()));
         if (plantedBugs.contains(PlantedBug.ACK_BEFORE_SYNC)) {
             ready.messages.add(ack);
         } else {
             writes.sendAfter(ack);
-        }
-    }
-
-    /** Appends the anchored entries this log lacks, first truncating a conflicting (never committed) suffix. */
-    private void appendFromLeader(String from, List<LogEntry> entries) {
-        long conflict = log.findConflict(entries);
-        if (conflict == 0) {
-            return;
-        }
-        if (conflict <= log.lastIndex()) {
-            if (conflict <= commitIndex) {
-                throw new IllegalStateException("partition " + partition + ": leader " + from
-                        + " conflicts with committed entry " + conflict);
-            }
-            truncateAfter(conflict - 1);
-        }
-        appendToLog(entries.subList((int) (conflict - entries.get(0).index()), entries.size()));
-    }
-
-    /** Drops the log's suffix after {@code index}: uncommitted entries a new leader replaced. */
-    private void truncateAfter(long index) {
-        proposals.onTruncated(index);
-        applier.truncated(index);
-        durable.truncated(nextSeq, index);
-        log.truncateAfter(index);
-        writes.truncateAfter(index);
-    }
-
-    // ------------------------------------------------------------------ delivery
-
-    /**
-     * Delivers what is committed and durable in this replica's log. The commit index itself need not be durable:
-     * an entry delivered here is in the durable log, so after a restart it comes back through onLogRestored (see
-     * {@link Applier}) and is never delivered twice through onReplicationReceived.
-     */
-    private void apply() {
-        long upTo = plantedBugs.contains(PlantedBug.DELIVER_BEFORE_DURABLE)
-                ? commitIndex : Math.min(durable.index(), commitIndex);
-        if (!applier.applyThrough(upTo, ready, this::onApplied)) {
-            return;
-        }
-        // Writes complete once applied here, so a caller that sees success can read its write on this node.
-        for (ProposalTracker.Pending done : proposals.takeCommitted(applier.appliedIndex())) {
-            RaftReplicationResult result = log.termAt(done.lastIndex()) == done.term()
-                    ? RaftReplicationResult.success(done.ticket(), done.lastIndex())
-                    : RaftReplicationResult.failure(RaftOperationStatus.LeaderInOldTerm, null);
-            ready.completions.add(new Ready.Completion(done.requestId(), result));
-        }
-        completeReads();
-        maybeStartReadRound();
-        log.trimCache(applier.appliedIndex(), settings.logCacheEntries());
-    }
-
-    private void onApplied(LogEntry entry) {
-        proposals.onCommitted(entry);
-        if (entry.kind() == EntryKind.CHECKPOINT) {
-            writes.checkpoint(entry.index());
         }
     }
 }
