@@ -15,9 +15,10 @@ import java.util.List;
 /**
  * What a replica does while it leads one term: takes writes, commits what a majority holds durably, confirms
  * leadership for reads (ReadIndex), hands leadership over, sends heartbeats and steps down without a quorum.
- * {@link LeaderReplicator} decides what each follower is sent. The state machine calls it only while this
- * replica leads (between {@link #start} and {@link #stop}), except for a transfer, which outlives the leadership
- * until the next leader is known.
+ * {@link LeaderReplicator} decides what each follower is sent. The state machine checks the role: it calls the
+ * leader's methods only between {@link #start} and {@link #stop}. A transfer outlives the leadership until the next
+ * leader is known, so {@link #expireTransfer} and {@link #otherLeaderKnown} are called on any role, as is
+ * {@link #failPendingWrites} (a campaign fails whatever waits, which is nothing once {@link #stop} ran).
  *
  * <p>Not thread-safe: owned by the partition's executor.
  */

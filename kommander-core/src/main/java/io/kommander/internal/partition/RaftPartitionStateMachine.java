@@ -308,7 +308,9 @@ public final class RaftPartitionStateMachine {
 
     /** A catch-up read failed (for example the entries were compacted); the follower is probed again later. */
     public void catchUpReadFailed(String peer) {
-        leadership.readFailed(peer);
+        if (role == RaftRole.LEADER) {
+            leadership.readFailed(peer);
+        }
     }
 
     /** The WAL was compacted up to {@code position}. */
