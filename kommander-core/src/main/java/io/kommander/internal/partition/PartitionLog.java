@@ -69,6 +69,31 @@ final class PartitionLog {
         return Math.max(firstIndex(), terms.runStart(index));
     }
 
+    /**
+     * Where a leader should probe back to after this log refused its anchor {@code prevIndex}: the last index if the
+     * log is shorter, else just before the run of equal terms holding {@code prevIndex} (one round trip per term,
+     * not per entry), never below {@code commitIndex} (the committed prefix matches every leader's) and always below
+     * {@code prevIndex}.
+     */
+    long rejectionHint(long prevIndex, long commitIndex) {
+        long hint = prevIndex > lastIndex ? lastIndex : Math.max(commitIndex, termRunStart(prevIndex) - 1);
+        return Math.min(hint, prevIndex - 1);
+    }
+
+    /**
+     * The index of the first of {@code entries} (contiguous, ascending) that this log does not hold: the first whose
+     * term differs from the log's at its index, or the first past the last index; 0 if the log holds them all.
+     * Entries from there on replace the log's suffix (a conflict) or extend it.
+     */
+    long findConflict(List<LogEntry> entries) {
+        for (LogEntry entry : entries) {
+            if (entry.index() > lastIndex || termAt(entry.index()) != entry.term()) {
+                return entry.index();
+            }
+        }
+        return 0;
+    }
+
     /** Appends entries that follow the last index. */
     void append(List<LogEntry> entries) {
         for (LogEntry entry : entries) {
@@ -155,6 +180,15 @@ final class PartitionLog {
         int drop = (int) Math.min(cache.size(), index - cacheStart + 1);
         cache.subList(0, drop).clear();
         cacheStart += drop;
+    }
+
+    /**
+     * Keeps in the cache every entry after {@code appliedIndex} (not yet delivered) and, beyond those, the newest
+     * {@code cacheEntries}, which serve followers without WAL reads; evicts the rest.
+     */
+    void trimCache(long appliedIndex, int cacheEntries) {
+        long keepFrom = Math.min(appliedIndex + 1, lastIndex - cacheEntries + 1);
+        evictThrough(keepFrom - 1);
     }
 
     /** Records a compaction of the WAL up to {@code position}. */

@@ -2,9 +2,8 @@ package io.kommander.internal.partition;
 
 import io.kommander.time.HLCTimestamp;
 import io.kommander.RaftLog;
-import io.kommander.RaftLogType;
 import io.kommander.RaftOperationStatus;
-import io.kommander.RaftReplicationResult;
+import io.kommander.internal.partition.MessageRefusals.Reason;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
@@ -16,12 +15,9 @@ import io.kommander.wal.HardState;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -29,6 +25,12 @@ import java.util.random.RandomGenerator;
  * (messages, ticks carrying the time, client requests, WAL completions), outputs accumulate in a {@link Ready}
  * that the host takes and carries out. It has no threads, clock, I/O or randomness of its own (the random source
  * is injected), so the same inputs always give the same outputs.
+ *
+ * <p>Shape (etcd raft's): every message passes one term gate ({@link #step}), then the handler of this replica's
+ * role: {@link #stepLeader}, {@link #stepCandidate} or {@link #stepFollower}. A message that a role has no use for
+ * is counted in {@link MessageRefusals}, never dropped silently. This class holds the term, the vote, the role and
+ * the elections; {@link Leadership} does what only a leader does (writes, commitment, reads, transfer),
+ * {@link ReplicaLog} carries entries from appended to durable, committed and delivered.
  *
  * <p>Safety choices (Ongaro's dissertation): an append-only log anchored by (prevLogIndex, prevLogTerm);
  * commitment counts replicas only for entries of the current term; conflicting suffixes are truncated only on
@@ -42,60 +44,32 @@ public final class RaftPartitionStateMachine {
     private final int partition;
     private final String self;
     private final List<String> peers;
-    private final int quorum;
+    private final Quorum quorum;
     private final PartitionSettings settings;
     private final RandomGenerator random;
     private final EnumSet<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
 
-    // Hard state.
+    // Hard state (the commit index lives in the replica log).
     private long term;
     private String votedFor = "";
-    private long commitIndex;
 
-    private final PartitionLog log = new PartitionLog();
     private RaftRole role = RaftRole.FOLLOWER;
     private String leader;
     private boolean restored;
 
-    // Durability and delivery.
-    private long nextSeq = 1;
-    private long durableLastIndex;
-    private long appliedIndex;
-    /**
-     * Entries up to here were in the log when the replica restored and may have been delivered before the restart
-     * (delivery does not wait for the commit index to be durable): once committed they go to onLogRestored, never
-     * again to onReplicationReceived. Lowered when a truncation removes such entries (they were never committed).
-     */
-    private long restoredThrough;
-    private long lastCheckpointIndex;
-    /** Truncations submitted but not yet durable: (seq, truncateAfter). */
-    private final ArrayDeque<long[]> pendingTruncations = new ArrayDeque<>();
-    private PendingWrites writes;
+    private final PendingWrites writes;
+    private final ReplicaLog replicaLog;
+    /** The replica log's entries, read here; changed only through {@link #replicaLog}. */
+    private final PartitionLog log;
+    private final Leadership leadership;
+    private final VoteTally votes = new VoteTally();
+    private final MessageRefusals refusals = new MessageRefusals();
     private Ready ready = new Ready();
 
     // Timers, in the host's milliseconds.
     private long now;
     private long electionDeadline;
     private long lastLeaderContact = Long.MIN_VALUE / 2;
-    private long lastHeartbeatSent;
-    private long lastQuorumCheck;
-
-    // Elections.
-    private final Set<String> votesGranted = new HashSet<>();
-    private final Set<String> votesRejected = new HashSet<>();
-
-    // Leadership.
-    private final LeaderReplicator replicator;
-    private long barrierIndex;
-    private long safeCompactIndex;
-    private String transferTarget;
-    private long transferRequest;
-    private long transferDeadline;
-    private boolean appendPending;
-
-    private final ProposalTracker proposals = new ProposalTracker();
-    private final ReadIndexTracker reads = new ReadIndexTracker();
-    private long ignoredMessages;
 
     /**
      * Creates the state machine of one partition replica.
@@ -111,11 +85,15 @@ public final class RaftPartitionStateMachine {
         this.partition = partition;
         this.self = self;
         this.peers = List.copyOf(peers);
-        this.quorum = Quorum.majority(peers.size() + 1);
+        this.quorum = new Quorum(peers.size() + 1);
         this.settings = settings;
         this.random = random;
         this.writes = new PendingWrites(partition);
-        this.replicator = new LeaderReplicator(partition, log, settings);
+        ProposalTracker proposals = new ProposalTracker();
+        this.replicaLog = new ReplicaLog(partition, settings, writes, proposals, plantedBugs);
+        this.log = replicaLog.log();
+        this.leadership = new Leadership(partition, self, this.peers, quorum, settings, replicaLog, proposals,
+                plantedBugs);
     }
 
     /** Switches on a known-wrong behaviour (simulator negative controls only). */
@@ -129,10 +107,7 @@ public final class RaftPartitionStateMachine {
     public void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint) {
         term = hardState.term();
         votedFor = hardState.votedFor();
-        commitIndex = Math.max(hardState.commitIndex(), compacted.index());
-        appliedIndex = commitIndex;
-        lastCheckpointIndex = lastCheckpoint;
-        log.resetTo(compacted);
+        replicaLog.restoreBegin(hardState.commitIndex(), compacted, lastCheckpoint);
     }
 
     /**
@@ -140,32 +115,13 @@ public final class RaftPartitionStateMachine {
      * already received before the restart, for {@code onLogRestored}.
      */
     public List<RaftLog> restoreEntries(List<LogEntry> entries) {
-        List<RaftLog> restoredLogs = new ArrayList<>();
-        for (LogEntry entry : entries) {
-            boolean committed = entry.index() <= commitIndex;
-            log.appendRestored(entry, !committed || settings.logCacheEntries() > 0);
-            proposals.onAppended(entry);
-            if (committed) {
-                proposals.onCommitted(entry);
-                RaftLog delivered = toDelivery(entry);
-                if (delivered != null) {
-                    restoredLogs.add(delivered);
-                }
-            }
-        }
-        return restoredLogs;
+        return replicaLog.restoreEntries(entries);
     }
 
     /** Ends the restore: the replica starts as a follower with a fresh election timeout. */
     public void restoreEnd(long nowMillis) {
         now = nowMillis;
-        if (commitIndex > log.lastIndex()) {
-            // The stored commit index may run ahead of a log whose tail was lost; never deliver beyond the log.
-            commitIndex = log.lastIndex();
-        }
-        durableLastIndex = log.lastIndex();
-        restoredThrough = log.lastIndex();
-        evictCache();
+        replicaLog.restoreEnd();
         restored = true;
         role = RaftRole.FOLLOWER;
         resetElectionDeadline();
@@ -179,11 +135,11 @@ public final class RaftPartitionStateMachine {
         if (!restored) {
             return;
         }
-        if (transferTarget != null && now >= transferDeadline) {
-            finishTransfer(RaftOperationStatus.ProposalTimeout);
-        }
+        leadership.expireTransfer(now, ready);
         if (role == RaftRole.LEADER) {
-            tickLeader();
+            if (!leadership.tick(now, ready)) {
+                becomeFollower(term, null);
+            }
         } else if (now >= electionDeadline) {
             if (peers.isEmpty()) {
                 campaign(false);
@@ -193,46 +149,47 @@ public final class RaftPartitionStateMachine {
         }
     }
 
-    /** Handles one message from {@code from}. */
+    /** Handles one message from {@code from}: the term gate, then the handler of this replica's role. */
     public void step(String from, RaftMessage message, long nowMillis) {
         now = nowMillis;
-        if (!restored || !isMember(from)) {
-            ignoredMessages++;
-            return;
+        if (!restored) {
+            refusals.record(Reason.NOT_RESTORED);
+        } else if (!peers.contains(from)) {
+            refusals.record(Reason.UNKNOWN_SENDER);
+        } else if (passesTermGate(from, message)) {
+            switch (role) {
+                case LEADER -> stepLeader(from, message);
+                case PRE_CANDIDATE, CANDIDATE -> stepCandidate(from, message);
+                case FOLLOWER -> stepFollower(from, message);
+            }
         }
+    }
+
+    /**
+     * The term rules, once for every role: a newer term makes this replica a follower of it (unless the message is
+     * a pre-vote, which changes no state, or a vote request that a live leader's lease protects against); an older
+     * term is refused, except that a stale leader is told the newer term and pre-votes are always answered.
+     * Returns whether the message goes on to the role's handler.
+     */
+    private boolean passesTermGate(String from, RaftMessage message) {
         if (message.term() > term && !isPreVoteTraffic(message)) {
             if (message instanceof RequestVote vote && !vote.transfer() && inLease()) {
-                // A leader is alive for us: ignore a candidate that would depose it (check-quorum lease).
-                ignoredMessages++;
-                return;
+                refusals.record(Reason.LEADER_LEASE);
+                return false;
             }
             boolean fromLeader = message instanceof AppendLogs || message instanceof TimeoutNow;
             becomeFollower(message.term(), fromLeader ? from : null);
-        } else if (message.term() < term && !(message instanceof RequestVote rv && rv.preVote())) {
+        } else if (message.term() < term && !(message instanceof RequestVote vote && vote.preVote())) {
             if (message instanceof AppendLogs) {
                 // Tell a stale leader about the newer term so it steps down.
                 ready.messages.add(new Ready.Outbound(from,
                         new AppendLogsResponse(partition, term, false, log.lastIndex(), 0)));
             } else {
-                ignoredMessages++;
+                refusals.record(Reason.STALE_TERM);
             }
-            return;
+            return false;
         }
-        if (message instanceof AppendLogs append) {
-            onAppendLogs(from, append);
-        } else if (message instanceof AppendLogsResponse response) {
-            onAppendResponse(from, response);
-        } else if (message instanceof RequestVote vote) {
-            onRequestVote(from, vote);
-        } else if (message instanceof VoteResponse response) {
-            onVoteResponse(from, response);
-        } else if (message instanceof TimeoutNow) {
-            onTimeoutNow();
-        }
-    }
-
-    private boolean isMember(String from) {
-        return peers.contains(from);
+        return true;
     }
 
     private static boolean isPreVoteTraffic(RaftMessage message) {
@@ -240,106 +197,125 @@ public final class RaftPartitionStateMachine {
                 || (message instanceof VoteResponse vr && vr.preVote() && vr.granted());
     }
 
+    private void stepLeader(String from, RaftMessage message) {
+        if (message instanceof AppendLogsResponse response) {
+            leadership.onAppendResponse(from, response, now, ready);
+        } else if (message instanceof RequestVote vote) {
+            onRequestVote(from, vote);
+        } else {
+            // Votes arriving after the election was won; AppendLogs or TimeoutNow of this leader's own term, which
+            // only a second leader of the term could send (election safety says there is none).
+            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
+        }
+    }
+
+    private void stepCandidate(String from, RaftMessage message) {
+        if (message instanceof VoteResponse response) {
+            onVoteResponse(from, response);
+        } else if (message instanceof RequestVote vote) {
+            onRequestVote(from, vote);
+        } else if (message instanceof AppendLogs append) {
+            // Someone won this term: follow it.
+            becomeFollower(term, from);
+            onAppendLogs(from, append);
+        } else if (message instanceof TimeoutNow) {
+            campaign(true);
+        } else {
+            // AppendLogsResponse: a candidate has sent no appends in this term.
+            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
+        }
+    }
+
+    private void stepFollower(String from, RaftMessage message) {
+        if (message instanceof AppendLogs append) {
+            onAppendLogs(from, append);
+        } else if (message instanceof RequestVote vote) {
+            onRequestVote(from, vote);
+        } else if (message instanceof TimeoutNow) {
+            campaign(true);
+        } else {
+            // AppendLogsResponse or VoteResponse: a follower has asked nothing in this term.
+            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
+        }
+    }
+
     /** Appends a client write: one entry per payload, one ticket, completing when the last entry commits. */
     public void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
                         long nowMillis) {
         now = nowMillis;
-        RaftOperationStatus refusal = refusal();
-        if (refusal != null) {
-            fail(requestId, refusal);
-            return;
+        if (acceptsWrite(requestId)) {
+            leadership.propose(requestId, kind, logType, payloads, ticket, now, ready);
         }
-        List<LogEntry> entries = new ArrayList<>(payloads.size());
-        long index = log.lastIndex();
-        for (byte[] payload : payloads) {
-            entries.add(new LogEntry(++index, term, kind, ticket, logType, payload));
-        }
-        appendAsLeader(entries);
-        proposals.track(new ProposalTracker.Pending(requestId, index, term, ticket,
-                now + settings.proposalTimeoutMillis()));
-        maybeCommit();
     }
 
     /** Appends the commit (or rollback) entry of a manual proposal identified by its ticket. */
     public void settle(long requestId, HLCTimestamp ticket, boolean commit, long nowMillis) {
         now = nowMillis;
-        RaftOperationStatus refusal = refusal();
-        if (refusal != null) {
-            fail(requestId, refusal);
-            return;
+        if (acceptsWrite(requestId)) {
+            leadership.settle(requestId, ticket, commit, now, ready);
         }
-        ProposalTracker.OpenTicket open = proposals.openTicket(ticket);
-        if (open == null) {
-            fail(requestId, RaftOperationStatus.ProposalNotFound);
-            return;
+    }
+
+    /** Whether this replica may take a write now; if not, fails the request (naming the leader if known). */
+    private boolean acceptsWrite(long requestId) {
+        if (!restored) {
+            ready.failWrite(requestId, RaftOperationStatus.RestoreInProgress, null);
+            return false;
         }
-        propose(requestId, commit ? EntryKind.COMMIT : EntryKind.ROLLBACK, open.logType(), List.of(new byte[0]),
-                ticket, nowMillis);
+        if (role != RaftRole.LEADER) {
+            ready.failWrite(requestId, RaftOperationStatus.NodeIsNotLeader, leader);
+            return false;
+        }
+        return true;
     }
 
     /** Asks to confirm leadership for a linearizable read (ReadIndex). */
     public void readIndex(long requestId) {
         if (role != RaftRole.LEADER) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(requestId, RaftOperationStatus.NodeIsNotLeader));
+            ready.completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
             return;
         }
-        reads.request(requestId);
-        maybeStartReadRound();
+        leadership.readIndex(requestId, ready);
     }
 
     /** Hands leadership to {@code target}: stops taking writes, catches it up, then tells it to campaign. */
     public void transferLeadership(long requestId, String target, long nowMillis) {
         now = nowMillis;
         if (role != RaftRole.LEADER) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(requestId, RaftOperationStatus.NodeIsNotLeader));
+            ready.completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
             return;
         }
-        if (target.equals(self)) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(requestId, RaftOperationStatus.Success));
-            return;
-        }
-        if (replicator.follower(target) == null || transferTarget != null) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(requestId, RaftOperationStatus.Errored));
-            return;
-        }
-        transferTarget = target;
-        transferRequest = requestId;
-        transferDeadline = now + settings.electionMaxMillis();
-        maybeSendTimeoutNow();
-        appendPending = true;
+        leadership.transferTo(target, requestId, now, ready);
     }
 
     /** A persist step (and every earlier one) is durable. */
     public void persisted(long seq, long lastIndexAfter) {
-        while (!pendingTruncations.isEmpty() && pendingTruncations.peek()[0] <= seq) {
-            pendingTruncations.poll();
-        }
-        long bound = lastIndexAfter;
-        for (long[] truncation : pendingTruncations) {
-            bound = Math.min(bound, truncation[1]);
-        }
-        durableLastIndex = Math.min(bound, log.lastIndex());
-        apply();
+        boolean applied = replicaLog.persisted(seq, lastIndexAfter, ready);
         if (role == RaftRole.LEADER) {
-            maybeCommit();
+            if (applied) {
+                leadership.onApplied(ready);
+            }
+            leadership.maybeCommit(ready);
         }
     }
 
     /** Entries read from the WAL for a lagging follower. */
     public void entriesRead(String peer, long readTerm, List<LogEntry> entries) {
         if (role == RaftRole.LEADER && readTerm == term) {
-            replicator.entriesRead(peer, entries, stamp(), ready);
+            leadership.entriesRead(peer, entries, ready);
         }
     }
 
     /** A catch-up read failed (for example the entries were compacted); the follower is probed again later. */
     public void catchUpReadFailed(String peer) {
-        replicator.readFailed(peer);
+        if (role == RaftRole.LEADER) {
+            leadership.readFailed(peer);
+        }
     }
 
     /** The WAL was compacted up to {@code position}. */
     public void compacted(LogPosition position) {
-        log.compactedTo(position);
+        replicaLog.compacted(position);
     }
 
     /**
@@ -347,25 +323,17 @@ public final class RaftPartitionStateMachine {
      * and this replica has applied, or null if there is nothing new to compact.
      */
     public LogPosition compactionTarget() {
-        long limit = Math.min(Math.min(lastCheckpointIndex, appliedIndex), safeCompactIndex);
-        if (limit <= log.compacted().index() || limit > log.lastIndex()) {
-            return null;
-        }
-        return new LogPosition(limit, log.termAt(limit));
+        return replicaLog.compactionTarget();
     }
 
     // ------------------------------------------------------------------ output
 
     /** Returns what the host must do now and starts a new, empty {@link Ready}. */
     public Ready takeReady() {
-        if (role == RaftRole.LEADER && appendPending) {
-            replicator.broadcast(stamp(), ready, false);
+        if (role == RaftRole.LEADER) {
+            leadership.flush(ready);
         }
-        appendPending = false;
-        if (!writes.isEmpty()) {
-            long seq = nextSeq++;
-            ready.persist = writes.take(seq, hardState(), log.lastIndex());
-        }
+        ready.persist = replicaLog.takePersistStep(hardState());
         Ready out = ready;
         ready = new Ready();
         return out;
@@ -390,12 +358,12 @@ public final class RaftPartitionStateMachine {
 
     /** The highest index known committed. */
     public long commitIndex() {
-        return commitIndex;
+        return replicaLog.commitIndex();
     }
 
     /** The highest index delivered to the application. */
     public long appliedIndex() {
-        return appliedIndex;
+        return replicaLog.appliedIndex();
     }
 
     /** The last index in the log. */
@@ -415,7 +383,7 @@ public final class RaftPartitionStateMachine {
 
     /** The current hard state. */
     public HardState hardState() {
-        return new HardState(term, votedFor, commitIndex);
+        return new HardState(term, votedFor, replicaLog.commitIndex());
     }
 
     /** Whether the restore has finished. */
@@ -425,22 +393,28 @@ public final class RaftPartitionStateMachine {
 
     /** Whether this replica leads and has committed an entry of its term (it may serve reads and proposals). */
     public boolean isReadyLeader() {
-        return role == RaftRole.LEADER && appliedIndex >= barrierIndex;
+        return role == RaftRole.LEADER && leadership.barrierApplied();
     }
 
-    /** Messages ignored so far (stale terms, unknown senders, before restore), plus sends refused for want of
+    /** Messages refused so far (for any {@link MessageRefusals.Reason}), plus sends refused for want of
      * compacted entries. */
     public long ignoredMessages() {
-        return ignoredMessages + replicator.compactedGaps();
+        return refusals.total() + leadership.compactedGaps();
     }
 
-    // ------------------------------------------------------------------ elections
+    /** Messages refused so far for {@code reason}. */
+    long refusedMessages(Reason reason) {
+        return refusals.count(reason);
+    }
+
+    // ------------------------------------------------------------------ elections and role changes
 
     private void resetElectionDeadline() {
         long span = settings.electionMaxMillis() - settings.electionMinMillis();
         electionDeadline = now + settings.electionMinMillis() + (span > 0 ? random.nextLong(span + 1) : 0);
     }
 
+    /** Whether a leader other than this replica was heard from within the minimum election timeout. */
     private boolean inLease() {
         return leader != null && !leader.equals(self) && now - lastLeaderContact < settings.electionMinMillis();
     }
@@ -448,9 +422,7 @@ public final class RaftPartitionStateMachine {
     private void preCampaign() {
         role = RaftRole.PRE_CANDIDATE;
         setLeader(null);
-        votesGranted.clear();
-        votesRejected.clear();
-        votesGranted.add(self);
+        votes.start(self);
         resetElectionDeadline();
         for (String peer : peers) {
             ready.messages.add(new Ready.Outbound(peer,
@@ -459,17 +431,15 @@ public final class RaftPartitionStateMachine {
     }
 
     private void campaign(boolean transfer) {
-        failAllPending(RaftOperationStatus.LeaderInOldTerm);
+        leadership.failPendingWrites(RaftOperationStatus.LeaderInOldTerm, ready);
         term++;
         votedFor = self;
         role = RaftRole.CANDIDATE;
         setLeader(null);
-        votesGranted.clear();
-        votesRejected.clear();
-        votesGranted.add(self);
+        votes.start(self);
         writes.hardStateChanged();
         resetElectionDeadline();
-        if (votesGranted.size() >= quorum) {
+        if (votes.result(quorum) == Quorum.VoteResult.WON) {
             becomeLeader();
             return;
         }
@@ -501,28 +471,25 @@ public final class RaftPartitionStateMachine {
     }
 
     private void onVoteResponse(String from, VoteResponse response) {
-        if (response.preVote()) {
-            if (role != RaftRole.PRE_CANDIDATE || response.term() != term + 1 && response.granted()) {
-                return;
-            }
-        } else if (role != RaftRole.CANDIDATE || response.term() != term) {
+        boolean forThisRound = response.preVote()
+                ? role == RaftRole.PRE_CANDIDATE && (response.term() == term + 1 || !response.granted())
+                : role == RaftRole.CANDIDATE && response.term() == term;
+        if (!forThisRound) {
+            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
             return;
         }
-        (response.granted() ? votesGranted : votesRejected).add(from);
-        if (votesGranted.size() >= quorum) {
-            if (response.preVote()) {
-                campaign(false);
-            } else {
-                becomeLeader();
+        votes.record(from, response.granted());
+        switch (votes.result(quorum)) {
+            case WON -> {
+                if (response.preVote()) {
+                    campaign(false);
+                } else {
+                    becomeLeader();
+                }
             }
-        } else if (votesRejected.size() >= quorum) {
-            becomeFollower(term, null);
-        }
-    }
-
-    private void onTimeoutNow() {
-        if (role != RaftRole.LEADER) {
-            campaign(true);
+            case LOST -> becomeFollower(term, null);
+            case PENDING -> {
+            }
         }
     }
 
@@ -536,183 +503,31 @@ public final class RaftPartitionStateMachine {
         role = RaftRole.FOLLOWER;
         setLeader(newLeader);
         if (wasLeader) {
-            stepDownCleanup();
+            leadership.stop(ready);
         }
         resetElectionDeadline();
     }
 
-    private void stepDownCleanup() {
-        replicator.stop();
-        failAllPending(RaftOperationStatus.LeaderInOldTerm);
-        for (long request : reads.takeAll()) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(request, RaftOperationStatus.NodeIsNotLeader));
-        }
-        // A transfer in progress completes when the next leader becomes known (see setLeader).
-    }
-
     private void becomeLeader() {
-        if (transferTarget != null) {
-            finishTransfer(RaftOperationStatus.Errored);
-        }
         role = RaftRole.LEADER;
         setLeader(self);
-        replicator.start(peers, now);
-        lastQuorumCheck = now;
-        lastHeartbeatSent = now;
-        safeCompactIndex = Math.min(safeCompactIndex, log.compacted().index());
-        appendAsLeader(List.of(new LogEntry(log.lastIndex() + 1, term, EntryKind.BARRIER, HLCTimestamp.ZERO, "",
-                null)));
-        barrierIndex = log.lastIndex();
-        maybeCommit();
+        leadership.start(term, now, ready);
     }
 
     private void setLeader(String newLeader) {
-        if (newLeader == null ? leader != null : !newLeader.equals(leader)) {
-            leader = newLeader;
-            ready.leaderChanged = true;
-            if (transferTarget != null && newLeader != null && !newLeader.equals(self)) {
-                finishTransfer(newLeader.equals(transferTarget) ? RaftOperationStatus.Success
-                        : RaftOperationStatus.Errored);
-            }
-        }
-    }
-
-    private void finishTransfer(RaftOperationStatus status) {
-        ready.statusCompletions.add(new Ready.StatusCompletion(transferRequest, status));
-        transferTarget = null;
-    }
-
-    // ------------------------------------------------------------------ leader
-
-    private RaftOperationStatus refusal() {
-        if (!restored) {
-            return RaftOperationStatus.RestoreInProgress;
-        }
-        if (role != RaftRole.LEADER) {
-            return RaftOperationStatus.NodeIsNotLeader;
-        }
-        if (transferTarget != null) {
-            return RaftOperationStatus.LeadershipTransferInProgress;
-        }
-        return null;
-    }
-
-    private void fail(long requestId, RaftOperationStatus status) {
-        String hint = status == RaftOperationStatus.NodeIsNotLeader ? leader : null;
-        ready.completions.add(new Ready.Completion(requestId, RaftReplicationResult.failure(status, hint)));
-    }
-
-    private void failAllPending(RaftOperationStatus status) {
-        for (ProposalTracker.Pending pending : proposals.takeAll()) {
-            fail(pending.requestId(), status);
-        }
-    }
-
-    private void appendAsLeader(List<LogEntry> entries) {
-        log.append(entries);
-        writes.append(entries);
-        entries.forEach(proposals::onAppended);
-        appendPending = true;
-    }
-
-    private void tickLeader() {
-        if (now - lastHeartbeatSent >= settings.heartbeatMillis()) {
-            lastHeartbeatSent = now;
-            replicator.heartbeat(stamp(), ready, now);
-        }
-        if (now - lastQuorumCheck >= settings.checkQuorumMillis()) {
-            lastQuorumCheck = now;
-            if (1 + replicator.takeActiveCount() < quorum) {
-                becomeFollower(term, null);
-                return;
-            }
-        }
-        for (ProposalTracker.Pending expired : proposals.takeExpired(now)) {
-            fail(expired.requestId(), RaftOperationStatus.ProposalTimeout);
-        }
-    }
-
-    private void onAppendResponse(String from, AppendLogsResponse response) {
-        FollowerProgress pr = replicator.follower(from);
-        if (role != RaftRole.LEADER || pr == null || response.term() != term) {
-            ignoredMessages++;
+        if (Objects.equals(newLeader, leader)) {
             return;
         }
-        replicator.onResponse(pr, response, now);
-        if (response.success()) {
-            if (reads.acknowledge(from, response.round(), quorum)) {
-                completeReads();
-                maybeStartReadRound();
-            }
-            updateSafeCompactIndex();
-            maybeCommit();
-            maybeSendTimeoutNow();
-        }
-        appendPending = true;
-    }
-
-    /** What every AppendLogs of this leader carries now. */
-    private LeaderReplicator.Stamp stamp() {
-        return new LeaderReplicator.Stamp(term, commitIndex, reads.currentRound(), safeCompactIndex);
-    }
-
-    private void updateSafeCompactIndex() {
-        long min = replicator.minMatch(durableLastIndex);
-        safeCompactIndex = Math.max(safeCompactIndex, Math.min(min, commitIndex));
-    }
-
-    private void maybeCommit() {
-        if (role != RaftRole.LEADER) {
-            return;
-        }
-        long candidate = Quorum.committedIndex(replicator.matchIndices(Math.min(durableLastIndex, log.lastIndex())));
-        boolean currentTerm = log.termAt(candidate) == term
-                || plantedBugs.contains(PlantedBug.COMMIT_OLD_TERM_BY_COUNTING);
-        if (candidate > commitIndex && currentTerm) {
-            advanceCommit(candidate);
-            appendPending = true;
-        }
-    }
-
-    private void advanceCommit(long newCommit) {
-        commitIndex = newCommit;
-        // Persisted with the next write, but nothing waits for it: delivery needs only the entries durable here.
-        writes.hardStateChanged();
-        apply();
-    }
-
-    private void maybeStartReadRound() {
-        if (role != RaftRole.LEADER || appliedIndex < barrierIndex || commitIndex < barrierIndex
-                || !reads.canStartRound()) {
-            return;
-        }
-        reads.startRound(commitIndex, self);
-        if (reads.acknowledge(self, reads.currentRound(), quorum)) {
-            completeReads();
-            return;
-        }
-        replicator.heartbeatAll(stamp(), ready);
-    }
-
-    private void completeReads() {
-        for (long request : reads.takeApplied(appliedIndex)) {
-            ready.statusCompletions.add(new Ready.StatusCompletion(request, RaftOperationStatus.Success));
-        }
-    }
-
-    private void maybeSendTimeoutNow() {
-        FollowerProgress pr = transferTarget == null ? null : replicator.follower(transferTarget);
-        if (pr != null && pr.matchIndex == log.lastIndex()) {
-            ready.messages.add(new Ready.Outbound(pr.peer, new TimeoutNow(partition, term)));
+        leader = newLeader;
+        ready.leaderChanged = true;
+        if (newLeader != null && !newLeader.equals(self)) {
+            leadership.otherLeaderKnown(newLeader, ready);
         }
     }
 
     // ------------------------------------------------------------------ follower
 
     private void onAppendLogs(String from, AppendLogs append) {
-        if (role != RaftRole.FOLLOWER) {
-            becomeFollower(term, from);
-        }
         setLeader(from);
         lastLeaderContact = now;
         resetElectionDeadline();
@@ -725,38 +540,18 @@ public final class RaftPartitionStateMachine {
             prevIndex = skipTo;
         } else if (log.termAt(prevIndex) != append.prevLogTerm()
                 && !(plantedBugs.contains(PlantedBug.SKIP_ANCHOR_CHECK) && prevIndex <= log.lastIndex())) {
-            long hint = prevIndex > log.lastIndex()
-                    ? log.lastIndex()
-                    : Math.max(commitIndex, log.termRunStart(prevIndex) - 1);
-            writes.sendAfter(new Ready.Outbound(from,
-                    new AppendLogsResponse(partition, term, false, Math.min(hint, prevIndex - 1), append.round())));
+            writes.sendAfter(new Ready.Outbound(from, new AppendLogsResponse(partition, term, false,
+                    log.rejectionHint(prevIndex, replicaLog.commitIndex()), append.round())));
             return;
         }
-        List<LogEntry> toAppend = new ArrayList<>();
-        for (LogEntry entry : entries) {
-            if (toAppend.isEmpty() && entry.index() <= log.lastIndex()) {
-                if (log.termAt(entry.index()) == entry.term()) {
-                    continue;
-                }
-                if (entry.index() <= commitIndex) {
-                    throw new IllegalStateException("partition " + partition + ": leader " + from
-                            + " conflicts with committed entry " + entry.index());
-                }
-                truncateAfter(entry.index() - 1);
-            }
-            toAppend.add(entry);
-        }
-        if (!toAppend.isEmpty()) {
-            log.append(toAppend);
-            writes.append(toAppend);
-            toAppend.forEach(proposals::onAppended);
-        }
+        replicaLog.appendFromLeader(from, entries);
         long lastNew = prevIndex + entries.size();
         long newCommit = Math.min(append.leaderCommit(), lastNew);
-        if (newCommit > commitIndex) {
-            advanceCommit(newCommit);
+        if (newCommit > replicaLog.commitIndex()) {
+            // A follower has no writes or reads waiting for what it delivers.
+            replicaLog.commitTo(newCommit, ready);
         }
-        safeCompactIndex = Math.max(safeCompactIndex, Math.min(append.safeCompactIndex(), commitIndex));
+        replicaLog.raiseSafeCompactIndex(append.safeCompactIndex());
         Ready.Outbound ack = new Ready.Outbound(from,
                 new AppendLogsResponse(partition, term, true, lastNew, append.round()));
         if (plantedBugs.contains(PlantedBug.ACK_BEFORE_SYNC)) {
@@ -764,79 +559,5 @@ public final class RaftPartitionStateMachine {
         } else {
             writes.sendAfter(ack);
         }
-    }
-
-    /**
-     * Drops the log's suffix after {@code index} (uncommitted entries a new leader replaced). The durable bound
-     * drops at once and stays down until the step carrying the truncation (the next one taken) is durable: a
-     * commit or an older step's completion arriving before then must not count or deliver the replacements.
-     */
-    private void truncateAfter(long index) {
-        proposals.onTruncated(index);
-        restoredThrough = Math.min(restoredThrough, index);
-        durableLastIndex = Math.min(durableLastIndex, index);
-        pendingTruncations.add(new long[] {nextSeq, index});
-        log.truncateAfter(index);
-        writes.truncateAfter(index);
-    }
-
-    // ------------------------------------------------------------------ delivery
-
-    /**
-     * Delivers what is committed and durable in this replica's log. The commit index itself need not be durable:
-     * an entry delivered here is in the durable log, so after a restart it comes back through onLogRestored (see
-     * {@link #restoredThrough}) and is never delivered twice through onReplicationReceived.
-     */
-    private void apply() {
-        long upTo = plantedBugs.contains(PlantedBug.DELIVER_BEFORE_DURABLE)
-                ? commitIndex : Math.min(durableLastIndex, commitIndex);
-        if (appliedIndex >= upTo) {
-            return;
-        }
-        while (appliedIndex < upTo) {
-            LogEntry entry = log.entry(appliedIndex + 1);
-            if (entry == null) {
-                throw new IllegalStateException("partition " + partition + ": entry " + (appliedIndex + 1)
-                        + " to deliver is not in the log cache");
-            }
-            appliedIndex++;
-            proposals.onCommitted(entry);
-            if (entry.kind() == EntryKind.CHECKPOINT) {
-                lastCheckpointIndex = entry.index();
-                writes.checkpoint(entry.index());
-            }
-            RaftLog delivery = toDelivery(entry);
-            if (delivery != null) {
-                (entry.index() <= restoredThrough ? ready.restoredDeliveries : ready.deliveries).add(delivery);
-            }
-        }
-        // Writes complete once applied here, so a caller that sees success can read its write on this node.
-        for (ProposalTracker.Pending done : proposals.takeCommitted(appliedIndex)) {
-            RaftReplicationResult result = log.termAt(done.lastIndex()) == done.term()
-                    ? RaftReplicationResult.success(done.ticket(), done.lastIndex())
-                    : RaftReplicationResult.failure(RaftOperationStatus.LeaderInOldTerm, null);
-            ready.completions.add(new Ready.Completion(done.requestId(), result));
-        }
-        completeReads();
-        maybeStartReadRound();
-        evictCache();
-    }
-
-    private void evictCache() {
-        // Undelivered entries always stay; beyond them the newest logCacheEntries serve followers without reads.
-        long keepFrom = Math.min(appliedIndex + 1, log.lastIndex() - settings.logCacheEntries() + 1);
-        log.evictThrough(keepFrom - 1);
-    }
-
-    private static RaftLog toDelivery(LogEntry entry) {
-        RaftLogType type = switch (entry.kind()) {
-            case DATA, SYSTEM, COMMIT -> RaftLogType.Committed;
-            case PROPOSED -> RaftLogType.Proposed;
-            case ROLLBACK -> RaftLogType.RolledBack;
-            case CHECKPOINT -> RaftLogType.CommittedCheckpoint;
-            case BARRIER -> null;
-        };
-        return type == null ? null
-                : new RaftLog(entry.index(), entry.term(), type, entry.time(), entry.logType(), entry.data());
     }
 }

@@ -52,11 +52,20 @@ final class Ready {
     final List<CatchUpRead> catchUpReads = new ArrayList<>();
     PersistStep persist;
     boolean leaderChanged;
-    /** The compaction point to apply to the WAL, or null. */
-    io.kommander.wal.LogPosition compactTo;
 
+    /** Fails write {@code requestId} with {@code status}, naming {@code leaderHint} (may be null) to retry at. */
+    void failWrite(long requestId, RaftOperationStatus status, String leaderHint) {
+        completions.add(new Completion(requestId, RaftReplicationResult.failure(status, leaderHint)));
+    }
+
+    /** Completes a leadership confirmation (ReadIndex) or transfer request with {@code status}. */
+    void completeStatus(long requestId, RaftOperationStatus status) {
+        statusCompletions.add(new StatusCompletion(requestId, status));
+    }
+
+    /** Whether there is nothing to do. */
     boolean isEmpty() {
-        return messages.isEmpty() && restoredDeliveries.isEmpty() && deliveries.isEmpty() && completions.isEmpty() && statusCompletions.isEmpty()
-                && catchUpReads.isEmpty() && persist == null && !leaderChanged && compactTo == null;
+        return messages.isEmpty() && restoredDeliveries.isEmpty() && deliveries.isEmpty() && completions.isEmpty()
+                && statusCompletions.isEmpty() && catchUpReads.isEmpty() && persist == null && !leaderChanged;
     }
 }

@@ -1,0 +1,101 @@
+package io.kommander.internal.partition;
+
+import io.kommander.RaftLog;
+import io.kommander.RaftLogType;
+import io.kommander.wal.EntryKind;
+import io.kommander.wal.LogEntry;
+
+import java.util.function.Consumer;
+
+/**
+ * Delivers committed entries to the application, once each and in index order, up to the bound the state machine
+ * gives (committed and durable in this replica's log). Entries that were already in the log when the replica
+ * restored may have been delivered before the restart (delivery does not wait for the commit index to be durable):
+ * those go to {@code onLogRestored} ({@link Ready#restoredDeliveries}), never again to
+ * {@code onReplicationReceived} ({@link Ready#deliveries}).
+ *
+ * <p>Not thread-safe: owned by the partition's executor.
+ */
+final class Applier {
+
+    private final int partition;
+    private final PartitionLog log;
+    private long appliedIndex;
+    /** Entries up to here were in the log at the restore; lowered when a truncation removes such entries. */
+    private long restoredThrough;
+    private long lastCheckpointIndex;
+
+    Applier(int partition, PartitionLog log) {
+        this.partition = partition;
+        this.log = log;
+    }
+
+    /** Starts a restore: everything up to the stored commit index was delivered before the restart. */
+    void restoreBegin(long commitIndex, long lastCheckpoint) {
+        appliedIndex = commitIndex;
+        lastCheckpointIndex = lastCheckpoint;
+    }
+
+    /** Ends the restore: entries in the log now may have been delivered before the restart. */
+    void restoreEnd() {
+        restoredThrough = log.lastIndex();
+    }
+
+    /** The log was truncated after {@code index}: the removed entries were never committed, nor delivered. */
+    void truncated(long index) {
+        restoredThrough = Math.min(restoredThrough, index);
+    }
+
+    /** The highest index delivered. */
+    long appliedIndex() {
+        return appliedIndex;
+    }
+
+    /** The index of the last checkpoint entry delivered (or restored). */
+    long lastCheckpointIndex() {
+        return lastCheckpointIndex;
+    }
+
+    /**
+     * Delivers every entry after the applied index up to {@code upTo}, in order, calling {@code onApplied} for each.
+     *
+     * @return whether anything was delivered
+     * @throws IllegalStateException if an entry to deliver is not in the log cache (the cache never evicts
+     *                               undelivered entries, so this is a bug)
+     */
+    boolean applyThrough(long upTo, Ready ready, Consumer<LogEntry> onApplied) {
+        if (appliedIndex >= upTo) {
+            return false;
+        }
+        while (appliedIndex < upTo) {
+            LogEntry entry = log.entry(appliedIndex + 1);
+            if (entry == null) {
+                throw new IllegalStateException("partition " + partition + ": entry " + (appliedIndex + 1)
+                        + " to deliver is not in the log cache");
+            }
+            appliedIndex++;
+            onApplied.accept(entry);
+            if (entry.kind() == EntryKind.CHECKPOINT) {
+                lastCheckpointIndex = entry.index();
+            }
+            RaftLog delivery = toDelivery(entry);
+            if (delivery != null) {
+                (entry.index() <= restoredThrough ? ready.restoredDeliveries : ready.deliveries).add(delivery);
+            }
+        }
+        return true;
+    }
+
+    /** What the application sees of an entry, or null for entries it never sees (barriers). */
+    static RaftLog toDelivery(LogEntry entry) {
+        RaftLogType type = switch (entry.kind()) {
+            case DATA, SYSTEM, COMMIT -> RaftLogType.Committed;
+            case PROPOSED -> RaftLogType.Proposed;
+            case ROLLBACK -> RaftLogType.RolledBack;
+            case CHECKPOINT -> RaftLogType.CommittedCheckpoint;
+            case BARRIER -> null;
+        };
+        return type == null ? null
+                : new RaftLog(entry.index(), entry.term(), type, entry.time(), entry.logType(), entry.data());
+    }
+}

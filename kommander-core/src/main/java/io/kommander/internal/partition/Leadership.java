@@ -1,0 +1,298 @@
+package io.kommander.internal.partition;
+
+import io.kommander.RaftOperationStatus;
+import io.kommander.RaftReplicationResult;
+import io.kommander.time.HLCTimestamp;
+import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.transport.RaftMessage.TimeoutNow;
+import io.kommander.wal.EntryKind;
+import io.kommander.wal.LogEntry;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * What a replica does while it leads one term: takes writes, commits what a majority holds durably, confirms
+ * leadership for reads (ReadIndex), hands leadership over, sends heartbeats and steps down without a quorum.
+ * {@link LeaderReplicator} decides what each follower is sent. The state machine checks the role: it calls the
+ * leader's methods only between {@link #start} and {@link #stop}. A transfer outlives the leadership until the next
+ * leader is known, so {@link #expireTransfer} and {@link #otherLeaderKnown} are called on any role, as is
+ * {@link #failPendingWrites} (a campaign fails whatever waits, which is nothing once {@link #stop} ran).
+ *
+ * <p>Not thread-safe: owned by the partition's executor.
+ */
+final class Leadership {
+
+    private final int partition;
+    private final String self;
+    private final List<String> peers;
+    private final Quorum quorum;
+    private final PartitionSettings settings;
+    private final ReplicaLog replicaLog;
+    private final PartitionLog log;
+    private final ProposalTracker proposals;
+    private final EnumSet<PlantedBug> plantedBugs;
+    private final LeaderReplicator replicator;
+    private final LeadershipTransfer transfer = new LeadershipTransfer();
+    private final ReadIndexTracker reads = new ReadIndexTracker();
+
+    private long term;
+    /** The no-op entry this leader appended on election: it serves reads only once that is applied. */
+    private long barrierIndex;
+    /** Entries, acknowledgements or a transfer wait to be sent to followers at the next {@link #flush}. */
+    private boolean appendPending;
+    private long lastHeartbeatSent;
+    private long lastQuorumCheck;
+
+    Leadership(int partition, String self, List<String> peers, Quorum quorum, PartitionSettings settings,
+               ReplicaLog replicaLog, ProposalTracker proposals, EnumSet<PlantedBug> plantedBugs) {
+        this.partition = partition;
+        this.self = self;
+        this.peers = peers;
+        this.quorum = quorum;
+        this.settings = settings;
+        this.replicaLog = replicaLog;
+        this.log = replicaLog.log();
+        this.proposals = proposals;
+        this.plantedBugs = plantedBugs;
+        this.replicator = new LeaderReplicator(partition, log, settings);
+    }
+
+    /** Starts leading {@code term}: tracks every follower and appends the barrier entry. */
+    void start(long term, long now, Ready ready) {
+        if (transfer.inProgress()) {
+            // This replica won an election itself: the transfer it started as an earlier leader failed.
+            transfer.finish(RaftOperationStatus.Errored, ready);
+        }
+        this.term = term;
+        replicator.start(peers, now);
+        lastQuorumCheck = now;
+        lastHeartbeatSent = now;
+        replicaLog.resetSafeCompactIndex();
+        append(List.of(new LogEntry(log.lastIndex() + 1, term, EntryKind.BARRIER, HLCTimestamp.ZERO, "", null)));
+        barrierIndex = log.lastIndex();
+        maybeCommit(ready);
+    }
+
+    /** Stops leading: forgets followers, fails writes and reads in flight. A transfer waits for the next leader. */
+    void stop(Ready ready) {
+        replicator.stop();
+        failPendingWrites(RaftOperationStatus.LeaderInOldTerm, ready);
+        for (long request : reads.takeAll()) {
+            ready.completeStatus(request, RaftOperationStatus.NodeIsNotLeader);
+        }
+        appendPending = false;
+    }
+
+    /** Whether the barrier entry is applied: the leader may serve reads. */
+    boolean barrierApplied() {
+        return replicaLog.appliedIndex() >= barrierIndex;
+    }
+
+    /** Sends refused because a follower needs compacted entries. */
+    long compactedGaps() {
+        return replicator.compactedGaps();
+    }
+
+    // ------------------------------------------------------------------ time
+
+    /**
+     * A tick: heartbeats, check-quorum, write time-outs.
+     *
+     * @return false if no quorum was heard from in the last check-quorum period: the leader must step down
+     */
+    boolean tick(long now, Ready ready) {
+        if (now - lastHeartbeatSent >= settings.heartbeatMillis()) {
+            lastHeartbeatSent = now;
+            replicator.heartbeat(stamp(), ready, now);
+        }
+        if (now - lastQuorumCheck >= settings.checkQuorumMillis()) {
+            lastQuorumCheck = now;
+            if (!quorum.isMajority(1 + replicator.takeActiveCount())) {
+                return false;
+            }
+        }
+        for (ProposalTracker.Pending expired : proposals.takeExpired(now)) {
+            ready.failWrite(expired.requestId(), RaftOperationStatus.ProposalTimeout, null);
+        }
+        return true;
+    }
+
+    /** Ends a transfer (on any role) whose deadline passed. */
+    void expireTransfer(long now, Ready ready) {
+        if (transfer.expiredAt(now)) {
+            transfer.finish(RaftOperationStatus.ProposalTimeout, ready);
+        }
+    }
+
+    /** Another member became leader (on any role): a transfer in progress ends, successfully if it was the target. */
+    void otherLeaderKnown(String newLeader, Ready ready) {
+        if (transfer.inProgress()) {
+            transfer.finish(transfer.outcomeFor(newLeader), ready);
+        }
+    }
+
+    // ------------------------------------------------------------------ client requests
+
+    /** Appends a write: one entry per payload, one ticket, completing when the last entry is applied here. */
+    void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
+                 long now, Ready ready) {
+        if (transfer.inProgress()) {
+            ready.failWrite(requestId, RaftOperationStatus.LeadershipTransferInProgress, null);
+            return;
+        }
+        List<LogEntry> entries = new ArrayList<>(payloads.size());
+        long index = log.lastIndex();
+        for (byte[] payload : payloads) {
+            entries.add(new LogEntry(++index, term, kind, ticket, logType, payload));
+        }
+        append(entries);
+        proposals.track(new ProposalTracker.Pending(requestId, index, term, ticket,
+                now + settings.proposalTimeoutMillis()));
+        maybeCommit(ready);
+    }
+
+    /** Appends the commit (or rollback) entry of a manual proposal identified by its ticket. */
+    void settle(long requestId, HLCTimestamp ticket, boolean commit, long now, Ready ready) {
+        if (transfer.inProgress()) {
+            ready.failWrite(requestId, RaftOperationStatus.LeadershipTransferInProgress, null);
+            return;
+        }
+        ProposalTracker.OpenTicket open = proposals.openTicket(ticket);
+        if (open == null) {
+            ready.failWrite(requestId, RaftOperationStatus.ProposalNotFound, null);
+            return;
+        }
+        propose(requestId, commit ? EntryKind.COMMIT : EntryKind.ROLLBACK, open.logType(), List.of(new byte[0]),
+                ticket, now, ready);
+    }
+
+    /** Fails every write waiting for commitment. */
+    void failPendingWrites(RaftOperationStatus status, Ready ready) {
+        for (ProposalTracker.Pending pending : proposals.takeAll()) {
+            ready.failWrite(pending.requestId(), status, null);
+        }
+    }
+
+    /** Asks to confirm leadership for a linearizable read. */
+    void readIndex(long requestId, Ready ready) {
+        reads.request(requestId);
+        maybeStartReadRound(ready);
+    }
+
+    /** Hands leadership to {@code target}: stops taking writes, catches it up, then tells it to campaign. */
+    void transferTo(String target, long requestId, long now, Ready ready) {
+        if (target.equals(self)) {
+            ready.completeStatus(requestId, RaftOperationStatus.Success);
+        } else if (replicator.follower(target) == null || transfer.inProgress()) {
+            ready.completeStatus(requestId, RaftOperationStatus.Errored);
+        } else {
+            transfer.begin(target, requestId, now + settings.electionMaxMillis());
+            maybeSendTimeoutNow(ready);
+            appendPending = true;
+        }
+    }
+
+    // ------------------------------------------------------------------ replication
+
+    /** A follower answered an AppendLogs of this term. */
+    void onAppendResponse(String from, AppendLogsResponse response, long now, Ready ready) {
+        // The term gate lets through only responses of this term, and a leader tracks every member.
+        replicator.onResponse(replicator.follower(from), response, now);
+        if (response.success()) {
+            if (reads.acknowledge(from, response.round(), quorum.majority())) {
+                completeReads(ready);
+                maybeStartReadRound(ready);
+            }
+            replicaLog.raiseSafeCompactIndex(replicator.minMatch(replicaLog.durableIndex()));
+            maybeCommit(ready);
+            maybeSendTimeoutNow(ready);
+        }
+        appendPending = true;
+    }
+
+    /** Entries read from the WAL for a follower behind the log cache. */
+    void entriesRead(String peer, List<LogEntry> entries, Ready ready) {
+        replicator.entriesRead(peer, entries, stamp(), ready);
+    }
+
+    /** A catch-up read failed; the follower is served again on the next heartbeat. */
+    void readFailed(String peer) {
+        replicator.readFailed(peer);
+    }
+
+    /** Commits what a majority holds durably, if it is of this term (Raft never commits older terms by counting). */
+    void maybeCommit(Ready ready) {
+        long candidate = quorum.committedIndex(
+                replicator.matchIndices(Math.min(replicaLog.durableIndex(), log.lastIndex())));
+        boolean currentTerm = log.termAt(candidate) == term
+                || plantedBugs.contains(PlantedBug.COMMIT_OLD_TERM_BY_COUNTING);
+        if (candidate > replicaLog.commitIndex() && currentTerm) {
+            if (replicaLog.commitTo(candidate, ready)) {
+                onApplied(ready);
+            }
+            appendPending = true;
+        }
+    }
+
+    /** Entries were delivered here: complete the writes and reads waiting for them. */
+    void onApplied(Ready ready) {
+        // Writes complete once applied here, so a caller that sees success can read its write on this node.
+        for (ProposalTracker.Pending done : proposals.takeCommitted(replicaLog.appliedIndex())) {
+            if (log.termAt(done.lastIndex()) == done.term()) {
+                ready.completions.add(new Ready.Completion(done.requestId(),
+                        RaftReplicationResult.success(done.ticket(), done.lastIndex())));
+            } else {
+                ready.failWrite(done.requestId(), RaftOperationStatus.LeaderInOldTerm, null);
+            }
+        }
+        completeReads(ready);
+        maybeStartReadRound(ready);
+    }
+
+    /** Sends what followers are owed since the last flush. */
+    void flush(Ready ready) {
+        if (appendPending) {
+            replicator.broadcast(stamp(), ready, false);
+        }
+        appendPending = false;
+    }
+
+    private void append(List<LogEntry> entries) {
+        replicaLog.append(entries);
+        appendPending = true;
+    }
+
+    /** What every AppendLogs of this leader carries now. */
+    private LeaderReplicator.Stamp stamp() {
+        return new LeaderReplicator.Stamp(term, replicaLog.commitIndex(), reads.currentRound(),
+                replicaLog.safeCompactIndex());
+    }
+
+    private void maybeStartReadRound(Ready ready) {
+        long commitIndex = replicaLog.commitIndex();
+        if (!barrierApplied() || commitIndex < barrierIndex || !reads.canStartRound()) {
+            return;
+        }
+        reads.startRound(commitIndex, self);
+        if (reads.acknowledge(self, reads.currentRound(), quorum.majority())) {
+            completeReads(ready);
+            return;
+        }
+        replicator.heartbeatAll(stamp(), ready);
+    }
+
+    private void completeReads(Ready ready) {
+        for (long request : reads.takeApplied(replicaLog.appliedIndex())) {
+            ready.completeStatus(request, RaftOperationStatus.Success);
+        }
+    }
+
+    private void maybeSendTimeoutNow(Ready ready) {
+        FollowerProgress pr = transfer.inProgress() ? replicator.follower(transfer.target()) : null;
+        if (pr != null && pr.matchIndex == log.lastIndex()) {
+            ready.messages.add(new Ready.Outbound(pr.peer, new TimeoutNow(partition, term)));
+        }
+    }
+}

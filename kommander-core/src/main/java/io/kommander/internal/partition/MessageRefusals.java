@@ -1,0 +1,44 @@
+package io.kommander.internal.partition;
+
+/**
+ * Messages the state machine refused, counted by reason: every message is either handled by the receiver's role
+ * or counted here, never dropped silently.
+ *
+ * <p>Not thread-safe: owned by the partition's executor.
+ */
+final class MessageRefusals {
+
+    /** Why a message was refused. */
+    enum Reason {
+        /** The replica has not finished restoring from its WAL. */
+        NOT_RESTORED,
+        /** The sender is not a member of the partition. */
+        UNKNOWN_SENDER,
+        /** The message carries an older term. */
+        STALE_TERM,
+        /** A vote request that would depose a leader this replica heard from within the election timeout. */
+        LEADER_LEASE,
+        /** A message the receiver's role has no use for (a vote answer after the election, say). */
+        UNEXPECTED_FOR_ROLE
+    }
+
+    private final long[] counts = new long[Reason.values().length];
+
+    void record(Reason reason) {
+        counts[reason.ordinal()]++;
+    }
+
+    /** Messages refused for {@code reason} so far. */
+    long count(Reason reason) {
+        return counts[reason.ordinal()];
+    }
+
+    /** Messages refused so far, for any reason. */
+    long total() {
+        long total = 0;
+        for (long count : counts) {
+            total += count;
+        }
+        return total;
+    }
+}

@@ -1,0 +1,223 @@
+package io.kommander.internal.partition;
+
+import io.kommander.RaftLog;
+import io.kommander.wal.EntryKind;
+import io.kommander.wal.HardState;
+import io.kommander.wal.LogEntry;
+import io.kommander.wal.LogPosition;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * This replica's log and how far along its entries are: appended (and queued for the next persist step), durable,
+ * committed, delivered, compactable. The state machine's lower half, as etcd's {@code raftLog}: it never decides
+ * what to append or commit, only carries it out and keeps the indices consistent.
+ *
+ * <p>Not thread-safe: owned by the partition's executor.
+ */
+final class ReplicaLog {
+
+    private final int partition;
+    private final PartitionSettings settings;
+    private final EnumSet<PlantedBug> plantedBugs;
+    private final PartitionLog log = new PartitionLog();
+    private final DurableBound durable = new DurableBound();
+    private final Applier applier;
+    private final PendingWrites writes;
+    private final ProposalTracker proposals;
+    private long commitIndex;
+    /** The highest index every member is known to hold durably: nothing above it may be compacted. */
+    private long safeCompactIndex;
+    private long nextSeq = 1;
+
+    ReplicaLog(int partition, PartitionSettings settings, PendingWrites writes, ProposalTracker proposals,
+               EnumSet<PlantedBug> plantedBugs) {
+        this.partition = partition;
+        this.settings = settings;
+        this.writes = writes;
+        this.proposals = proposals;
+        this.plantedBugs = plantedBugs;
+        this.applier = new Applier(partition, log);
+    }
+
+    /** The entries' view; mutate it only through this class. */
+    PartitionLog log() {
+        return log;
+    }
+
+    long commitIndex() {
+        return commitIndex;
+    }
+
+    long appliedIndex() {
+        return applier.appliedIndex();
+    }
+
+    long durableIndex() {
+        return durable.index();
+    }
+
+    long safeCompactIndex() {
+        return safeCompactIndex;
+    }
+
+    // ------------------------------------------------------------------ restore
+
+    /** Starts a restore from the WAL's stored commit index, compaction point and last checkpoint. */
+    void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint) {
+        commitIndex = Math.max(storedCommit, compacted.index());
+        applier.restoreBegin(commitIndex, lastCheckpoint);
+        log.resetTo(compacted);
+    }
+
+    /** Feeds stored entries, in order; returns those delivered before the restart, for {@code onLogRestored}. */
+    List<RaftLog> restoreEntries(List<LogEntry> entries) {
+        List<RaftLog> restoredLogs = new ArrayList<>();
+        for (LogEntry entry : entries) {
+            boolean committed = entry.index() <= commitIndex;
+            log.appendRestored(entry, !committed || settings.logCacheEntries() > 0);
+            proposals.onAppended(entry);
+            if (committed) {
+                proposals.onCommitted(entry);
+                RaftLog delivered = Applier.toDelivery(entry);
+                if (delivered != null) {
+                    restoredLogs.add(delivered);
+                }
+            }
+        }
+        return restoredLogs;
+    }
+
+    /** Ends the restore: everything read back is durable. */
+    void restoreEnd() {
+        if (commitIndex > log.lastIndex()) {
+            // The stored commit index may run ahead of a log whose tail was lost; never deliver beyond the log.
+            commitIndex = log.lastIndex();
+        }
+        durable.reset(log.lastIndex());
+        applier.restoreEnd();
+        log.trimCache(applier.appliedIndex(), settings.logCacheEntries());
+    }
+
+    // ------------------------------------------------------------------ appending
+
+    /** Appends entries after the last index, queues them for the next persist step, and follows their tickets. */
+    void append(List<LogEntry> entries) {
+        log.append(entries);
+        writes.append(entries);
+        entries.forEach(proposals::onAppended);
+    }
+
+    /**
+     * Appends the entries of an anchored AppendLogs that this log lacks, first truncating a conflicting suffix.
+     *
+     * @throws IllegalStateException if {@code leader}'s entries conflict with a committed one (a safety violation)
+     */
+    void appendFromLeader(String leader, List<LogEntry> entries) {
+        long conflict = log.findConflict(entries);
+        if (conflict == 0) {
+            return;
+        }
+        if (conflict <= log.lastIndex()) {
+            if (conflict <= commitIndex) {
+                throw new IllegalStateException("partition " + partition + ": leader " + leader
+                        + " conflicts with committed entry " + conflict);
+            }
+            truncateAfter(conflict - 1);
+        }
+        append(entries.subList((int) (conflict - entries.get(0).index()), entries.size()));
+    }
+
+    /** Drops the suffix after {@code index}: uncommitted entries a new leader replaced. */
+    private void truncateAfter(long index) {
+        proposals.onTruncated(index);
+        applier.truncated(index);
+        // The next persist step taken carries the truncation.
+        durable.truncated(nextSeq, index);
+        log.truncateAfter(index);
+        writes.truncateAfter(index);
+    }
+
+    // ------------------------------------------------------------------ commit, durability, delivery
+
+    /**
+     * Raises the commit index and delivers what is now committed and durable. The commit index is persisted with
+     * the next step, but nothing waits for it: delivery needs only the entries to be durable here.
+     *
+     * @return whether anything was delivered
+     */
+    boolean commitTo(long newCommit, Ready ready) {
+        commitIndex = newCommit;
+        writes.hardStateChanged();
+        return apply(ready);
+    }
+
+    /**
+     * Persist step {@code seq} (and every earlier one) is durable; delivers what that makes deliverable.
+     *
+     * @param lastIndexAfter the log's last index once that step applied
+     * @return whether anything was delivered
+     */
+    boolean persisted(long seq, long lastIndexAfter, Ready ready) {
+        durable.persisted(seq, lastIndexAfter, log.lastIndex());
+        return apply(ready);
+    }
+
+    /**
+     * Delivers what is committed and durable in this log. An entry delivered here is in the durable log, so after
+     * a restart it comes back through onLogRestored (see {@link Applier}), never twice through
+     * onReplicationReceived.
+     */
+    private boolean apply(Ready ready) {
+        long upTo = plantedBugs.contains(PlantedBug.DELIVER_BEFORE_DURABLE)
+                ? commitIndex : Math.min(durable.index(), commitIndex);
+        if (!applier.applyThrough(upTo, ready, this::onApplied)) {
+            return false;
+        }
+        log.trimCache(applier.appliedIndex(), settings.logCacheEntries());
+        return true;
+    }
+
+    private void onApplied(LogEntry entry) {
+        proposals.onCommitted(entry);
+        if (entry.kind() == EntryKind.CHECKPOINT) {
+            writes.checkpoint(entry.index());
+        }
+    }
+
+    /** Takes what the inputs so far ask to persist, as the next numbered step; null if nothing. */
+    Ready.PersistStep takePersistStep(HardState hardState) {
+        return writes.isEmpty() ? null : writes.take(nextSeq++, hardState, log.lastIndex());
+    }
+
+    // ------------------------------------------------------------------ compaction
+
+    /** Every member holds up to {@code heldByAll} durably: raises the compaction limit (never past the commit). */
+    void raiseSafeCompactIndex(long heldByAll) {
+        safeCompactIndex = Math.max(safeCompactIndex, Math.min(heldByAll, commitIndex));
+    }
+
+    /** A new leader knows nothing yet of what its followers hold beyond its own compaction point. */
+    void resetSafeCompactIndex() {
+        safeCompactIndex = Math.min(safeCompactIndex, log.compacted().index());
+    }
+
+    /** The WAL was compacted up to {@code position}. */
+    void compacted(LogPosition position) {
+        log.compactedTo(position);
+    }
+
+    /**
+     * The point the WAL may be compacted to now: the last delivered checkpoint that every member is known to hold,
+     * or null if there is nothing new to compact.
+     */
+    LogPosition compactionTarget() {
+        long limit = Math.min(Math.min(applier.lastCheckpointIndex(), applier.appliedIndex()), safeCompactIndex);
+        if (limit <= log.compacted().index() || limit > log.lastIndex()) {
+            return null;
+        }
+        return new LogPosition(limit, log.termAt(limit));
+    }
+}

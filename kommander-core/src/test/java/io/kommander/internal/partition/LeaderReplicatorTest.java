@@ -1,0 +1,217 @@
+package io.kommander.internal.partition;
+
+import io.kommander.internal.partition.LeaderReplicator.Stamp;
+import io.kommander.transport.RaftMessage.AppendLogs;
+import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.wal.LogEntry;
+import io.kommander.wal.LogPosition;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.kommander.internal.partition.TestEntries.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LeaderReplicatorTest {
+
+    /** Two appends in flight per follower, two entries per append, heartbeats every 10 ms. */
+    private static final PartitionSettings SETTINGS = new PartitionSettings(10, 100, 200, 300, 2, 2, 1 << 20, 1000,
+            10_000);
+    private static final Stamp STAMP = new Stamp(3, 0, 0, 0);
+
+    private final PartitionLog log = new PartitionLog();
+    private final LeaderReplicator replicator = new LeaderReplicator(1, log, SETTINGS);
+    private Ready ready = new Ready();
+
+    /** A leader of term 3 whose log holds 1..3 (term 1), tracking b and c. */
+    private void lead() {
+        lead("b", "c");
+    }
+
+    private void lead(String... followers) {
+        log.append(run(1, 3, 1));
+        replicator.start(List.of(followers), 0);
+    }
+
+    private List<AppendLogs> sentTo(String peer) {
+        return ready.messages.stream().filter(o -> o.to().equals(peer)).map(o -> (AppendLogs) o.message()).toList();
+    }
+
+    private static List<Long> indices(AppendLogs append) {
+        return append.entries().stream().map(LogEntry::index).toList();
+    }
+
+    private void answer(String peer, boolean success, long matchIndex, long now) {
+        replicator.onResponse(replicator.follower(peer), new AppendLogsResponse(1, 3, success, matchIndex, 0), now);
+    }
+
+    /** b accepts a probe of 4..5 and pipelines from 6. */
+    private FollowerProgress replicatingFrom6() {
+        lead();
+        log.append(run(4, 5, 3));
+        replicator.broadcast(STAMP, ready, false);
+        answer("b", true, 5, 0);
+        ready = new Ready();
+        return replicator.follower("b");
+    }
+
+    @Test
+    void startTracksEveryFollowerInProbeFromTheEndOfTheLog() {
+        lead();
+        assertThat(replicator.followers()).extracting(pr -> pr.peer).containsExactly("b", "c");
+        FollowerProgress b = replicator.follower("b");
+        assertThat(b.state).isEqualTo(FollowerProgress.State.PROBE);
+        assertThat(b.nextIndex).isEqualTo(4);
+        assertThat(b.matchIndex).isZero();
+        assertThat(replicator.follower("z")).isNull();
+    }
+
+    @Test
+    void probeCarriesOneAppendUntilAnswered() {
+        lead();
+        log.append(run(4, 7, 3));
+        replicator.broadcast(STAMP, ready, false);
+        replicator.broadcast(STAMP, ready, false);
+        assertThat(sentTo("b")).singleElement().satisfies(append -> {
+            assertThat(append.prevLogIndex()).isEqualTo(3);
+            assertThat(append.prevLogTerm()).isEqualTo(1);
+            assertThat(indices(append)).containsExactly(4L, 5L);
+        });
+    }
+
+    @Test
+    void acceptedProbeStartsPipeliningWithinTheWindow() {
+        FollowerProgress b = replicatingFrom6();
+        assertThat(b.state).isEqualTo(FollowerProgress.State.REPLICATE);
+        log.append(run(6, 11, 3));
+        replicator.broadcast(STAMP, ready, false);
+        assertThat(sentTo("b")).extracting(LeaderReplicatorTest::indices)
+                .containsExactly(List.of(6L, 7L), List.of(8L, 9L));
+        answer("b", true, 7, 0);
+        ready = new Ready();
+        replicator.broadcast(STAMP, ready, false);
+        assertThat(sentTo("b")).extracting(LeaderReplicatorTest::indices).containsExactly(List.of(10L, 11L));
+    }
+
+    @Test
+    void rejectionBacksOffToTheFollowersHint() {
+        FollowerProgress b = replicatingFrom6();
+        log.append(run(6, 11, 3));
+        replicator.broadcast(STAMP, ready, false);
+        assertThat(b.nextIndex).isEqualTo(10);
+        answer("b", false, 6, 0);
+        assertThat(b.state).isEqualTo(FollowerProgress.State.PROBE);
+        assertThat(b.nextIndex).isEqualTo(7);
+        assertThat(b.matchIndex).isEqualTo(5);
+    }
+
+    @Test
+    void rejectedProbeBacksOffButNeverBelowTheMatch() {
+        lead();
+        answer("b", false, 1, 0);
+        assertThat(replicator.follower("b").nextIndex).isEqualTo(2);
+        answer("b", false, 5, 0);
+        assertThat(replicator.follower("b").nextIndex).as("a stale rejection above the probe").isEqualTo(2);
+    }
+
+    @Test
+    void heartbeatIsAnchoredAtTheMatchAndCapsTheCommitThere() {
+        lead();
+        log.append(run(4, 7, 3));
+        answer("b", true, 2, 0);
+        replicator.heartbeatAll(new Stamp(3, 7, 4, 2), ready);
+        assertThat(sentTo("b")).singleElement().satisfies(heartbeat -> {
+            assertThat(heartbeat.entries()).isEmpty();
+            assertThat(heartbeat.prevLogIndex()).isEqualTo(2);
+            assertThat(heartbeat.prevLogTerm()).isEqualTo(1);
+            assertThat(heartbeat.leaderCommit()).isEqualTo(2);
+            assertThat(heartbeat.round()).isEqualTo(4);
+            assertThat(heartbeat.safeCompactIndex()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void broadcastWithHeartbeatReachesFollowersWithNothingToSend() {
+        lead();
+        replicator.broadcast(STAMP, ready, true);
+        assertThat(sentTo("b")).singleElement().satisfies(append -> assertThat(append.entries()).isEmpty());
+        assertThat(sentTo("c")).hasSize(1);
+    }
+
+    @Test
+    void pipelineWithoutProgressForTwoHeartbeatsIsProbedAgain() {
+        FollowerProgress b = replicatingFrom6();
+        log.append(run(6, 7, 3));
+        replicator.broadcast(STAMP, ready, false);
+        replicator.heartbeat(STAMP, ready, 19);
+        assertThat(b.state).isEqualTo(FollowerProgress.State.REPLICATE);
+        ready = new Ready();
+        replicator.heartbeat(STAMP, ready, 20);
+        assertThat(b.state).isEqualTo(FollowerProgress.State.PROBE);
+        assertThat(sentTo("b")).extracting(LeaderReplicatorTest::indices).containsExactly(List.of(6L, 7L));
+    }
+
+    @Test
+    void followerBehindTheCacheIsServedByAWalRead() {
+        lead("b");
+        log.append(run(4, 7, 3));
+        log.evictThrough(5);
+        answer("b", false, 2, 0);
+        replicator.broadcast(STAMP, ready, false);
+        assertThat(ready.catchUpReads).containsExactly(new Ready.CatchUpRead("b", 3, 3, 4));
+        assertThat(sentTo("b")).isEmpty();
+        replicator.broadcast(STAMP, ready, false);
+        assertThat(ready.catchUpReads).as("one read at a time").hasSize(1);
+        replicator.entriesRead("b", run(3, 4, 1), STAMP, ready);
+        assertThat(sentTo("b")).extracting(LeaderReplicatorTest::indices).containsExactly(List.of(3L, 4L));
+    }
+
+    @Test
+    void failedReadIsRetriedOnTheNextBroadcast() {
+        lead("b");
+        log.append(run(4, 7, 3));
+        log.evictThrough(5);
+        answer("b", false, 2, 0);
+        replicator.broadcast(STAMP, ready, false);
+        replicator.readFailed("b");
+        replicator.broadcast(STAMP, ready, false);
+        assertThat(ready.catchUpReads).hasSize(2);
+    }
+
+    @Test
+    void followerNeedingCompactedEntriesIsCountedNotSent() {
+        lead("b");
+        log.append(run(4, 7, 3));
+        log.compactedTo(new LogPosition(5, 3));
+        answer("b", false, 2, 0);
+        replicator.broadcast(STAMP, ready, false);
+        assertThat(sentTo("b")).isEmpty();
+        assertThat(replicator.compactedGaps()).isEqualTo(1);
+    }
+
+    @Test
+    void activeCountCoversFollowersHeardSinceTheLastCheck() {
+        lead();
+        answer("b", false, 3, 0);
+        assertThat(replicator.takeActiveCount()).isEqualTo(1);
+        assertThat(replicator.takeActiveCount()).isZero();
+    }
+
+    @Test
+    void matchIndicesStartWithTheLeadersOwnDurableIndex() {
+        lead();
+        answer("b", true, 2, 0);
+        assertThat(replicator.matchIndices(3)).containsExactly(3, 2, 0);
+        assertThat(replicator.minMatch(3)).isZero();
+        answer("c", true, 3, 0);
+        assertThat(replicator.minMatch(3)).isEqualTo(2);
+    }
+
+    @Test
+    void stopForgetsEveryFollower() {
+        lead();
+        replicator.stop();
+        assertThat(replicator.followers()).isEmpty();
+        assertThat(replicator.follower("b")).isNull();
+    }
+}

@@ -1,0 +1,179 @@
+package io.kommander.internal.partition;
+
+import io.kommander.RaftOperationStatus;
+import io.kommander.time.HLCTimestamp;
+import io.kommander.transport.RaftMessage.AppendLogs;
+import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.transport.RaftMessage.TimeoutNow;
+import io.kommander.wal.EntryKind;
+import io.kommander.wal.HardState;
+import io.kommander.wal.LogPosition;
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+import java.util.List;
+
+import static io.kommander.internal.partition.TestEntries.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LeadershipTest {
+
+    private static final PartitionSettings SETTINGS = new PartitionSettings(10, 100, 200, 300, 8, 64, 1 << 20, 1000,
+            10_000);
+    private static final long TERM = 2;
+
+    private final ProposalTracker proposals = new ProposalTracker();
+    private final EnumSet<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
+    private final ReplicaLog replicaLog = new ReplicaLog(1, SETTINGS, new PendingWrites(1), proposals, bugs);
+    private final Leadership leadership = new Leadership(1, "a", List.of("b", "c"), new Quorum(3), SETTINGS,
+            replicaLog, proposals, bugs);
+    private final Ready ready = new Ready();
+
+    /** Makes "a" lead term 2 of a three-member group, from an empty log. */
+    private void lead() {
+        replicaLog.restoreBegin(0, LogPosition.ZERO, 0);
+        replicaLog.restoreEnd();
+        leadership.start(TERM, 0, ready);
+    }
+
+    /** Makes everything appended so far durable on the leader. */
+    private void persistOwnLog() {
+        Ready.PersistStep step = replicaLog.takePersistStep(HardState.EMPTY);
+        if (replicaLog.persisted(step.seq(), step.lastIndexAfter(), ready)) {
+            leadership.onApplied(ready);
+        }
+        leadership.maybeCommit(ready);
+    }
+
+    private void ack(String peer, long matchIndex, long round, long now) {
+        leadership.onAppendResponse(peer, new AppendLogsResponse(1, TERM, true, matchIndex, round), now, ready);
+    }
+
+    private void propose(long requestId, long now) {
+        leadership.propose(requestId, EntryKind.DATA, "t", List.of(new byte[] {1}), new HLCTimestamp(now, requestId),
+                now, ready);
+    }
+
+    private RaftOperationStatus writeStatus(long requestId) {
+        return ready.completions.stream().filter(c -> c.requestId() == requestId).findFirst().orElseThrow()
+                .result().status();
+    }
+
+    @Test
+    void servesReadsOnlyOnceItsBarrierIsApplied() {
+        lead();
+        assertThat(replicaLog.log().entry(1).kind()).isEqualTo(EntryKind.BARRIER);
+        persistOwnLog();
+        assertThat(leadership.barrierApplied()).as("durable here, not yet on a majority").isFalse();
+        ack("b", 1, 0, 0);
+        assertThat(replicaLog.commitIndex()).isEqualTo(1);
+        assertThat(leadership.barrierApplied()).isTrue();
+    }
+
+    @Test
+    void writeCompletesOnceCommittedAndAppliedHere() {
+        lead();
+        persistOwnLog();
+        ack("b", 1, 0, 0);
+        propose(7, 0);
+        ack("b", 2, 0, 0);
+        assertThat(ready.completions).isEmpty();
+        persistOwnLog();
+        assertThat(writeStatus(7)).isEqualTo(RaftOperationStatus.Success);
+    }
+
+    @Test
+    void entriesOfAnOlderTermAreNotCommittedByCountingReplicas() {
+        replicaLog.restoreBegin(0, LogPosition.ZERO, 0);
+        replicaLog.restoreEntries(run(1, 2, 1));
+        replicaLog.restoreEnd();
+        leadership.start(TERM, 0, ready);
+        ack("b", 2, 0, 0);
+        assertThat(replicaLog.commitIndex()).isZero();
+        ack("b", 3, 0, 0);
+        persistOwnLog();
+        assertThat(replicaLog.commitIndex()).as("the barrier of this term commits the older entries").isEqualTo(3);
+    }
+
+    @Test
+    void readIndexConfirmsAfterAQuorumRound() {
+        lead();
+        persistOwnLog();
+        ack("b", 1, 0, 0);
+        leadership.readIndex(5, ready);
+        assertThat(ready.statusCompletions).isEmpty();
+        assertThat(ready.messages).extracting(o -> ((AppendLogs) o.message()).round()).contains(1L);
+        ack("c", 1, 1, 0);
+        assertThat(ready.statusCompletions).containsExactly(new Ready.StatusCompletion(5, RaftOperationStatus.Success));
+    }
+
+    @Test
+    void transferToSelfSucceedsAndToAStrangerFails() {
+        lead();
+        leadership.transferTo("a", 1, 0, ready);
+        leadership.transferTo("z", 2, 0, ready);
+        assertThat(ready.statusCompletions).containsExactly(
+                new Ready.StatusCompletion(1, RaftOperationStatus.Success),
+                new Ready.StatusCompletion(2, RaftOperationStatus.Errored));
+    }
+
+    @Test
+    void writesAreRefusedWhileATransferIsInProgress() {
+        lead();
+        leadership.transferTo("b", 9, 0, ready);
+        propose(7, 0);
+        assertThat(writeStatus(7)).isEqualTo(RaftOperationStatus.LeadershipTransferInProgress);
+    }
+
+    @Test
+    void transferSendsTimeoutNowOnceTheTargetHasEveryEntry() {
+        lead();
+        leadership.transferTo("b", 9, 0, ready);
+        assertThat(ready.messages).noneMatch(o -> o.message() instanceof TimeoutNow);
+        ack("b", 1, 0, 0);
+        assertThat(ready.messages).filteredOn(o -> o.message() instanceof TimeoutNow)
+                .singleElement().satisfies(o -> assertThat(o.to()).isEqualTo("b"));
+    }
+
+    @Test
+    void transferEndsWithTheNextLeaderOrItsDeadline() {
+        lead();
+        leadership.transferTo("b", 9, 0, ready);
+        leadership.otherLeaderKnown("c", ready);
+        leadership.transferTo("b", 10, 0, ready);
+        leadership.expireTransfer(SETTINGS.electionMaxMillis(), ready);
+        assertThat(ready.statusCompletions).containsExactly(
+                new Ready.StatusCompletion(9, RaftOperationStatus.Errored),
+                new Ready.StatusCompletion(10, RaftOperationStatus.ProposalTimeout));
+    }
+
+    @Test
+    void tickReportsAQuorumLostAfterACheckQuorumPeriodOfSilence() {
+        lead();
+        ack("b", 0, 0, 0);
+        assertThat(leadership.tick(SETTINGS.checkQuorumMillis(), ready)).isTrue();
+        assertThat(leadership.tick(2 * SETTINGS.checkQuorumMillis(), ready)).isFalse();
+    }
+
+    @Test
+    void tickFailsWritesPastTheirDeadline() {
+        lead();
+        propose(7, 0);
+        ack("b", 0, 0, 0);
+        leadership.tick(SETTINGS.proposalTimeoutMillis(), ready);
+        assertThat(writeStatus(7)).isEqualTo(RaftOperationStatus.ProposalTimeout);
+    }
+
+    @Test
+    void stopFailsWritesAndReadsInFlight() {
+        lead();
+        persistOwnLog();
+        ack("b", 1, 0, 0);
+        propose(7, 0);
+        leadership.readIndex(8, ready);
+        leadership.stop(ready);
+        assertThat(writeStatus(7)).isEqualTo(RaftOperationStatus.LeaderInOldTerm);
+        assertThat(ready.statusCompletions)
+                .containsExactly(new Ready.StatusCompletion(8, RaftOperationStatus.NodeIsNotLeader));
+    }
+}
