@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LeaderReplicatorTest {
 
     /** Two appends in flight per follower, two entries per append, heartbeats every 10 ms. */
-    private static final PartitionSettings SETTINGS = new PartitionSettings(10, 100, 200, 300, 2, 2, 1 << 20, 1000,
-            10_000);
+    private static final PartitionSettings SETTINGS = MachineNet.SETTINGS.toBuilder()
+            .maxInflight(2).maxEntriesPerAppend(2).build();
     private static final Stamp STAMP = new Stamp(3, 0, 0, 0);
 
     private final PartitionLog log = new PartitionLog();

@@ -18,8 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LeadershipTest {
 
-    private static final PartitionSettings SETTINGS = new PartitionSettings(10, 100, 200, 300, 8, 64, 1 << 20, 1000,
-            10_000);
+    private static final PartitionSettings SETTINGS = MachineNet.SETTINGS;
     private static final long TERM = 2;
 
     private final ProposalTracker proposals = new ProposalTracker();

@@ -16,8 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ReplicaLogTest {
 
-    private static final PartitionSettings SETTINGS = new PartitionSettings(10, 100, 200, 300, 8, 64, 1 << 20, 1000,
-            10_000);
+    private static final PartitionSettings SETTINGS = MachineNet.SETTINGS;
 
     private final EnumSet<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
     private final ReplicaLog replicaLog = new ReplicaLog(1, SETTINGS, new PendingWrites(1), new ProposalTracker(),
