@@ -5,6 +5,7 @@ import io.kommander.RaftLog;
 import io.kommander.internal.node.RaftNode;
 import io.kommander.discovery.StaticDiscovery;
 import io.kommander.internal.partition.PlantedBug;
+import io.kommander.testing.TestCluster;
 
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +45,7 @@ final class SimNode {
 
     SimNode(int index, List<String> endpoints, RaftConfiguration.Builder configuration, SimScheduler scheduler,
             SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<PlantedBug> bugs, long skew, double rate,
-            long seed) {
+            long seed, TestCluster.WalFactory storage) {
         this.index = index;
         this.endpoints = endpoints;
         this.configuration = configuration;
@@ -53,7 +54,7 @@ final class SimNode {
         this.trace = trace;
         this.monitor = monitor;
         this.bugs = bugs;
-        this.disk = new SimDisk(scheduler.random());
+        this.disk = new SimDisk(scheduler.random(), index, storage);
         this.skew = skew;
         this.rate = rate;
         this.seed = seed;
