@@ -16,7 +16,8 @@ import java.util.Set;
  * lost or kept by the simulator itself, so the WAL needs no fault injection of its own. Every WAL is closed when
  * the run ends. Use fresh storage for each seed.
  *
- * <p>A seed replays the same run as long as the WAL answers the same way to the same calls. Each call blocks the
+ * <p>A seed replays the same run as long as the WAL answers the same way to the same calls; a WAL that answers every
+ * call as {@code InMemoryWAL} does runs exactly the run that {@code InMemoryWAL} runs. Each call blocks the
  * simulation's only thread, so a WAL that syncs to a real disk runs a seed in seconds rather than milliseconds.
  */
 public final class SimulationRunner {
@@ -33,7 +34,7 @@ public final class SimulationRunner {
      */
     public static Outcome run(long seed, TestCluster.WalFactory wal) {
         SimResult result = new Simulation(seed, Set.of(), wal).run();
-        return new Outcome(seed, result.nodes(), result.events(),
+        return new Outcome(seed, result.nodes(), result.events(), result.digest(),
                 result.failed() ? result.report("SimulationRunner.run(" + seed + ", <the same WAL factory>)") : null);
     }
 
@@ -43,10 +44,11 @@ public final class SimulationRunner {
      * @param seed    the seed
      * @param nodes   the cluster's size
      * @param events  simulator events run (a few thousand or more in a complete run)
+     * @param digest  digest of every traced event: two runs of a seed are the same run if their digests are equal
      * @param failure null if every check held; otherwise the first violation, how to replay it and the events
      *                before it
      */
-    public record Outcome(long seed, int nodes, long events, String failure) {
+    public record Outcome(long seed, int nodes, long events, long digest, String failure) {
 
         /** Whether a check failed. */
         public boolean failed() {
