@@ -1,8 +1,8 @@
 package io.kommander.sim;
 
+import io.kommander.testing.TestCluster;
 import io.kommander.wal.HardState;
 import io.kommander.wal.IWAL;
-import io.kommander.wal.InMemoryWAL;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 import io.kommander.wal.WalBatch;
@@ -22,21 +22,38 @@ import java.util.TreeMap;
  * bring the compacted entries back. Work still queued when a node crashes (its WAL events) never reaches the disk.
  * The disk outlives node incarnations: a restarted node opens the same one.
  *
+ * <p>What is synced lives in a real {@link IWAL} (in memory by default, or the one a {@link TestCluster.WalFactory}
+ * opens): a crash closes it and opens the same storage again, which therefore must keep every returned write.
+ *
  * <p>Not thread-safe: the simulation thread only.
  */
 final class SimDisk implements IWAL {
 
     private final SplittableRandom random;
-    private InMemoryWAL synced = new InMemoryWAL();
+    private final int node;
+    private final TestCluster.WalFactory storage;
+    private IWAL synced;
     /** Compactions done in memory but not yet synced, per partition. */
     private final Map<Integer, LogPosition> unsyncedCompactions = new TreeMap<>();
     private double writeFailure;
     private long writes;
     private long failedWrites;
 
-    /** @param random the run's random source, for injected failures and what a crash keeps */
+    /** A disk on in-memory storage. */
     SimDisk(SplittableRandom random) {
+        this(random, 0, TestCluster.WalFactory.inMemory());
+    }
+
+    /**
+     * @param random  the run's random source, for injected failures and what a crash keeps
+     * @param node    the node's index, passed to {@code storage}
+     * @param storage opens the node's synced storage, and opens it again after each crash
+     */
+    SimDisk(SplittableRandom random, int node, TestCluster.WalFactory storage) {
         this.random = random;
+        this.node = node;
+        this.storage = storage;
+        this.synced = storage.open(node, null);
     }
 
     /** Sets the probability that a write fails (nothing of it is kept). */
@@ -66,7 +83,12 @@ final class SimDisk implements IWAL {
         });
         unsyncedCompactions.clear();
         synced.close();
-        synced = synced.reopen();
+        synced = storage.open(node, synced);
+    }
+
+    /** Closes the storage for good, once the run is over (a real WAL holds files and native memory). */
+    void release() {
+        synced.close();
     }
 
     @Override

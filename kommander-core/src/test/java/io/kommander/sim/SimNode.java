@@ -7,6 +7,7 @@ import io.kommander.internal.node.RaftNode;
 import io.kommander.discovery.StaticDiscovery;
 import io.kommander.internal.partition.PartitionSeams.Bug;
 import io.kommander.internal.partition.RaftPartition;
+import io.kommander.testing.TestCluster;
 
 import java.util.HashMap;
 import java.util.List;
@@ -46,7 +47,7 @@ final class SimNode {
 
     SimNode(int index, List<String> endpoints, RaftConfiguration.Builder configuration, SimScheduler scheduler,
             SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<Bug> bugs, long skew, double rate,
-            long seed) {
+            long seed, TestCluster.WalFactory storage) {
         this.index = index;
         this.endpoints = endpoints;
         this.configuration = configuration;
@@ -55,7 +56,7 @@ final class SimNode {
         this.trace = trace;
         this.monitor = monitor;
         this.bugs = bugs;
-        this.disk = new SimDisk(scheduler.random());
+        this.disk = new SimDisk(scheduler.random(), index, storage);
         this.skew = skew;
         this.rate = rate;
         this.seed = seed;

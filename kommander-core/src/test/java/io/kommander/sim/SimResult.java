@@ -31,7 +31,12 @@ record SimResult(long seed, FaultMix mix, int nodes, String violation, long dige
 
     /** A readable failure report: what broke, how to replay, and the events before it. */
     String report() {
+        return report(replayCommand());
+    }
+
+    /** The failure report with another way to replay the seed. */
+    String report(String replay) {
         return "seed " + seed + " (" + mix + ", " + nodes + " nodes) violated: " + violation + "\n  replay: "
-                + replayCommand() + "\n  last events:\n    " + String.join("\n    ", lastEvents);
+                + replay + "\n  last events:\n    " + String.join("\n    ", lastEvents);
     }
 }

@@ -5,6 +5,7 @@ import io.kommander.internal.node.RaftNode;
 import io.kommander.internal.partition.PartitionSeams;
 import io.kommander.internal.partition.PartitionSeams.Bug;
 import io.kommander.internal.partition.RaftPartition;
+import io.kommander.testing.TestCluster;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -59,6 +60,15 @@ final class Simulation {
      * @param bugs known-wrong behaviours to plant in every node (negative controls), usually none
      */
     Simulation(long seed, Set<Bug> bugs) {
+        this(seed, bugs, TestCluster.WalFactory.inMemory());
+    }
+
+    /**
+     * @param seed    the run's seed: it alone decides everything that happens (given a deterministic WAL)
+     * @param bugs    known-wrong behaviours to plant in every node (negative controls), usually none
+     * @param storage opens each node's WAL, under the simulated disk; again, on the same storage, after a crash
+     */
+    Simulation(long seed, Set<Bug> bugs, TestCluster.WalFactory storage) {
         this.seed = seed;
         this.mix = FaultMix.forSeed(seed);
         this.scheduler = new SimScheduler(new SplittableRandom(seed));
@@ -83,7 +93,7 @@ final class Simulation {
             long skew = mix.clocks() ? random.nextLong(-500, 501) : 0;
             double rate = mix.clocks() ? 0.9 + random.nextDouble() * 0.2 : 1.0;
             nodes.add(new SimNode(i, endpoints, tuning.apply(configuration(i, endpoints.get(i))), scheduler, network, trace,
-                    monitor, bugs, skew, rate, seed * 1_000_003L + i));
+                    monitor, bugs, skew, rate, seed * 1_000_003L + i, storage));
         }
         for (int p = 1; p <= PARTITIONS; p++) {
             for (int c = 0; c < CLIENTS_PER_PARTITION; c++) {
@@ -120,6 +130,8 @@ final class Simulation {
             StringWriter stack = new StringWriter();
             e.printStackTrace(new PrintWriter(stack));
             monitor.fail("simulator error: " + stack);
+        } finally {
+            nodes.forEach(node -> node.disk().release());
         }
         return new SimResult(seed, mix, nodes.size(), monitor.violation(), trace.digest() ^ scheduler.executed(),
                 scheduler.executed(), scheduler.now(), history.ops().size(), inconclusive,

@@ -31,6 +31,11 @@ public final class TestCluster implements AutoCloseable {
     /** Creates one node's WAL; called again on restart with the previous (closed) WAL, or null the first time. */
     public interface WalFactory {
         IWAL open(int node, IWAL previous);
+
+        /** In-memory WALs whose contents survive a restart ({@link InMemoryWAL#reopen()}). */
+        static WalFactory inMemory() {
+            return (node, previous) -> previous == null ? new InMemoryWAL() : ((InMemoryWAL) previous).reopen();
+        }
     }
 
     /** Creates one node's transport. */
@@ -86,8 +91,7 @@ public final class TestCluster implements AutoCloseable {
         private final int partitions;
         private int basePort = 9100;
         private int[] ports;
-        private WalFactory walFactory = (node, previous) -> previous == null ? new InMemoryWAL()
-                : ((InMemoryWAL) previous).reopen();
+        private WalFactory walFactory = WalFactory.inMemory();
         private TransportFactory transportFactory;
         private UnaryOperator<RaftConfiguration.Builder> tuning = UnaryOperator.identity();
 

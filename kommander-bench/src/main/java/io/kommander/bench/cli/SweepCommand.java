@@ -25,10 +25,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code sweep}: the comparison over partitions x payloads, the issue's target scenarios, the disk's synced-write
- * bandwidth, charts, and the generated section of {@code docs/benchmarks.md}.
+ * bandwidth, charts, and the generated section of {@code docs/benchmark-results.md}.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = "Compare all systems over partitions x payloads and write docs/benchmarks.md.")
+        description = "Compare all systems over partitions x payloads and write docs/benchmark-results.md.")
 public final class SweepCommand implements Callable<Integer> {
 
     private static final int TARGET_PAYLOAD = 256;
@@ -53,7 +53,7 @@ public final class SweepCommand implements Callable<Integer> {
             description = "Partitions of the many-partitions target (default: ${DEFAULT-VALUE}).")
     int targetPartitions;
 
-    @Option(names = "--out", defaultValue = "docs/benchmarks.md", description = "The report (default: "
+    @Option(names = "--out", defaultValue = "docs/benchmark-results.md", description = "The report (default: "
             + "${DEFAULT-VALUE}).")
     Path out;
 

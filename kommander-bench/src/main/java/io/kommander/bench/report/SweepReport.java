@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The sweep's section of {@code docs/benchmarks.md}: machine, disk, command, targets, results, charts and every
+ * The sweep's section of {@code docs/benchmark-results.md}: machine, disk, command, targets, results, charts and every
  * system's configuration. It replaces the text between {@link #BEGIN} and {@link #END} and keeps the rest of the
  * file (the hand-written parts).
  *
