@@ -76,10 +76,15 @@ final class SimDisk implements IWAL {
             throw new WalException("simulated I/O error: write of " + batch.writes().size() + " partition writes");
         }
         // The sync makes earlier compactions durable as well; they come first, in call order.
-        unsyncedCompactions.forEach(synced::compact);
-        unsyncedCompactions.clear();
+        sync();
         synced.write(batch);
         writes++;
+    }
+
+    /** Makes every compaction done so far durable, as any sync does (a crash right after loses none of them). */
+    void sync() {
+        unsyncedCompactions.forEach(synced::compact);
+        unsyncedCompactions.clear();
     }
 
     /** Whether the synced log holds entry {@code index} of {@code term} (or has compacted past it). */
