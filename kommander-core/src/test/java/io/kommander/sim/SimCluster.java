@@ -265,14 +265,18 @@ public final class SimCluster {
         while (true) {
             int leader = awaitLeader(partition);
             RaftReplicationResult result = await(node(leader).replicateLogs(partition, "test", bytes(payload)));
-            if (result.success() || (isAmbiguous(result) && committed(partition, payload))) {
+            if (result.success() || (isAmbiguous(result) && committed(partition, payload, deadline))) {
                 return result;
             }
-            if (scheduler.now() >= deadline) {
-                throw failure("write " + payload + " to partition " + partition + " was not committed within "
-                        + WAIT.toMillis() + " ms; last status " + result.status());
-            }
+            checkDeadline(deadline, partition, payload, "last status " + result.status());
             runFor(Duration.ofMillis(RETRY_MILLIS));
+        }
+    }
+
+    private void checkDeadline(long deadline, int partition, String payload, String detail) {
+        if (scheduler.now() >= deadline) {
+            throw failure("write " + payload + " to partition " + partition + " was not committed within "
+                    + WAIT.toMillis() + " ms; " + detail);
         }
     }
 
@@ -317,12 +321,13 @@ public final class SimCluster {
         };
     }
 
-    private boolean committed(int partition, String payload) {
+    private boolean committed(int partition, String payload, long deadline) {
         while (true) {
             int leader = awaitLeader(partition);
             if (await(node(leader).confirmLeadership(partition))) {
                 return history(leader, partition).stream().anyMatch(log -> text(log).equals(payload));
             }
+            checkDeadline(deadline, partition, payload, "no leader confirmed its leadership");
             runFor(Duration.ofMillis(RETRY_MILLIS));
         }
     }
