@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * A node's simulated disk, kept apart into what is synced and what is not. {@link #write} is the only sync: when it
- * returns, the batch (and every compaction before it) is durable; it may instead fail with an injected
+ * A node's simulated disk, kept apart into what is synced and what is not. {@link #write} is the only sync a node
+ * makes: when it returns, the batch (and every compaction before it) is durable; it may instead fail with an injected
  * {@link WalException}, leaving nothing behind. {@link #compact} does not sync: until the next write, a crash may
  * bring the compacted entries back. Work still queued when a node crashes (its WAL events) never reaches the disk.
  * The disk outlives node incarnations: a restarted node opens the same one.
@@ -98,10 +98,15 @@ final class SimDisk implements IWAL {
             throw new WalException("simulated I/O error: write of " + batch.writes().size() + " partition writes");
         }
         // The sync makes earlier compactions durable as well; they come first, in call order.
-        unsyncedCompactions.forEach(synced::compact);
-        unsyncedCompactions.clear();
+        sync();
         synced.write(batch);
         writes++;
+    }
+
+    /** Makes every compaction done so far durable, as any sync does (a crash right after loses none of them). */
+    void sync() {
+        unsyncedCompactions.forEach(synced::compact);
+        unsyncedCompactions.clear();
     }
 
     /** Whether the synced log holds entry {@code index} of {@code term} (or has compacted past it). */

@@ -1,0 +1,454 @@
+package io.kommander.sim;
+
+import io.kommander.IRaft;
+import io.kommander.RaftConfiguration;
+import io.kommander.RaftLog;
+import io.kommander.RaftReplicationResult;
+import io.kommander.wal.LogEntry;
+import io.kommander.wal.LogPosition;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+
+/**
+ * A scenario fixture on the deterministic simulator: N real nodes × P partitions on one thread with virtual time,
+ * built from a seed, that a test drives step by step — write through the public {@link IRaft} API, crash and
+ * restart nodes, cut and heal links, then run virtual time until a condition holds and read what each node
+ * delivered. The same seed gives the same run.
+ *
+ * <p>Time moves only inside {@link #runUntil}, {@link #runFor} and the helpers built on them; between those calls
+ * nothing happens, so a test can inspect and act without races. Every step of virtual time is also watched by the
+ * simulator's {@link SafetyMonitor}: a safety violation (two leaders in a term, different entries delivered at one
+ * index, a re-delivery, an entry delivered before it is durable, ...) fails the test at once, with the last events.
+ *
+ * <p>Nodes are indices {@code 0..size-1}; partitions are {@code 1..partitions}. Not thread-safe: one test, one
+ * thread (futures returned by the nodes complete on that thread too, inside {@code runUntil}).
+ */
+public final class SimCluster {
+
+    /** Default bound of waits, in virtual time. */
+    public static final Duration WAIT = Duration.ofSeconds(30);
+
+    /**
+     * The seed of clusters built without {@link Builder#seed}: {@code -Dkommander.scenario.seed=N} (default 1) reruns
+     * every scenario on other latencies and election timeouts.
+     */
+    public static final long DEFAULT_SEED = Long.getLong("kommander.scenario.seed", 1);
+
+    private static final int LAST_EVENTS = 60;
+    private static final long RETRY_MILLIS = 10;
+
+    private final long seed;
+    private final int partitions;
+    private final SimScheduler scheduler;
+    private final SimTrace trace;
+    private final SafetyMonitor monitor;
+    private final SimNetwork network;
+    private final List<SimNode> nodes = new ArrayList<>();
+    /** deliveries.get(node).get(partition): entries delivered through onReplicationReceived, this lifetime. */
+    private final List<Map<Integer, List<RaftLog>>> deliveries = new ArrayList<>();
+    /** restorations.get(node).get(partition): entries replayed through onLogRestored, this lifetime. */
+    private final List<Map<Integer, List<RaftLog>>> restorations = new ArrayList<>();
+
+    private SimCluster(Builder builder) {
+        this.seed = builder.seed;
+        this.partitions = builder.partitions;
+        this.scheduler = new SimScheduler(new SplittableRandom(seed));
+        this.trace = new SimTrace(scheduler);
+        this.monitor = new SafetyMonitor(trace);
+        List<String> endpoints = IntStream.range(0, builder.size).mapToObj(i -> "sim" + i + ":" + (7000 + i))
+                .toList();
+        this.network = new SimNetwork(scheduler, trace, monitor, endpoints);
+        for (int i = 0; i < builder.size; i++) {
+            RaftConfiguration.Builder configuration = builder.tuning.apply(configuration(i, builder.partitions));
+            nodes.add(new SimNode(i, endpoints, configuration, scheduler, network, trace, monitor, Set.of(), 0, 1.0,
+                    seed * 1_000_003L + i));
+            deliveries.add(new HashMap<>());
+            restorations.add(new HashMap<>());
+        }
+    }
+
+    /** A builder for a cluster of {@code size} nodes and {@code partitions} user partitions. */
+    public static Builder builder(int size, int partitions) {
+        return new Builder(size, partitions);
+    }
+
+    /** Configures a {@link SimCluster}; not thread-safe. */
+    public static final class Builder {
+        private final int size;
+        private final int partitions;
+        private long seed = DEFAULT_SEED;
+        private UnaryOperator<RaftConfiguration.Builder> tuning = UnaryOperator.identity();
+
+        private Builder(int size, int partitions) {
+            this.size = size;
+            this.partitions = partitions;
+        }
+
+        /** The run's seed: it alone decides latencies, reorderings and election timeouts. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Extra configuration applied to every node, over the fixture's fast timings. */
+        public Builder tuning(UnaryOperator<RaftConfiguration.Builder> tuning) {
+            this.tuning = tuning;
+            return this;
+        }
+
+        /** Starts every node and runs virtual time until each has joined. */
+        public SimCluster start() {
+            SimCluster cluster = new SimCluster(this);
+            for (int i = 0; i < size; i++) {
+                cluster.launch(i);
+            }
+            for (int i = 0; i < size; i++) {
+                cluster.awaitJoined(i);
+            }
+            return cluster;
+        }
+    }
+
+    private static RaftConfiguration.Builder configuration(int node, int partitions) {
+        return RaftConfiguration.builder()
+                .nodeId(node + 1)
+                .host("sim" + node)
+                .port(7000 + node)
+                .initialPartitions(partitions)
+                .heartbeatIntervalMillis(25)
+                .electionTimeoutMillis(150, 300)
+                .proposalTimeoutMillis(5_000)
+                .executorPoolSize(1)
+                .walReadWorkers(1)
+                .walWriteWorkers(1);
+    }
+
+    // ---------------------------------------------------------------- the cluster
+
+    /** The number of nodes. */
+    public int size() {
+        return nodes.size();
+    }
+
+    /** Partition ids 1..partitions. */
+    public int partitions() {
+        return partitions;
+    }
+
+    /** The run's seed. */
+    public long seed() {
+        return seed;
+    }
+
+    /** Node i's current incarnation, or null while it is down. */
+    public IRaft node(int node) {
+        return nodes.get(node).manager();
+    }
+
+    /** Node i's endpoint, as peers and leader hints name it. */
+    public String endpoint(int node) {
+        return nodes.get(node).endpoint();
+    }
+
+    /** Node indices other than the given ones, in order. */
+    public List<Integer> others(int... excluded) {
+        return IntStream.range(0, size()).filter(i -> IntStream.of(excluded).noneMatch(e -> e == i)).boxed()
+                .toList();
+    }
+
+    /** Virtual milliseconds since the run started. */
+    public long now() {
+        return scheduler.now();
+    }
+
+    /** A digest of every event so far: equal for two runs of one seed and one scenario. */
+    public long digest() {
+        return trace.digest() ^ scheduler.executed();
+    }
+
+    // ---------------------------------------------------------------- virtual time
+
+    /**
+     * Runs virtual time until {@code condition} holds (checked after every event).
+     *
+     * @param what    the condition in words, for the failure message
+     * @param timeout the bound, in virtual time
+     * @throws AssertionError if the bound passes first, or the safety monitor sees a violation
+     */
+    public void runUntil(String what, BooleanSupplier condition, Duration timeout) {
+        long deadline = scheduler.now() + timeout.toMillis();
+        boolean held = scheduler.runUntil(() -> monitor.failed() || condition.getAsBoolean(), deadline);
+        assertSafe();
+        if (!held) {
+            throw failure("virtual time ran out: " + what + " did not hold within " + timeout.toMillis() + " ms");
+        }
+    }
+
+    /** {@link #runUntil(String, BooleanSupplier, Duration)} with the default bound, {@link #WAIT}. */
+    public void runUntil(String what, BooleanSupplier condition) {
+        runUntil(what, condition, WAIT);
+    }
+
+    /** Runs virtual time for {@code duration}; fails on a safety violation. */
+    public void runFor(Duration duration) {
+        scheduler.runUntil(() -> monitor.failed(), scheduler.now() + duration.toMillis());
+        assertSafe();
+    }
+
+    /** Runs virtual time until the future completes (at most {@link #WAIT}) and returns its value. */
+    public <T> T await(CompletableFuture<T> future) {
+        runUntil("the future completed", future::isDone);
+        return future.join();
+    }
+
+    /** Runs virtual time until every future completes (at most {@link #WAIT}); returns their values in order. */
+    public <T> List<T> awaitAll(List<CompletableFuture<T>> futures) {
+        runUntil("all " + futures.size() + " futures completed", () -> futures.stream()
+                .allMatch(CompletableFuture::isDone));
+        return futures.stream().map(CompletableFuture::join).toList();
+    }
+
+    private void assertSafe() {
+        if (monitor.failed()) {
+            throw failure("safety violation: " + monitor.violation());
+        }
+    }
+
+    private AssertionError failure(String what) {
+        return new AssertionError(what + " (seed " + seed + ", virtual time " + scheduler.now()
+                + " ms)\n  last events:\n    " + String.join("\n    ", trace.last(LAST_EVENTS)));
+    }
+
+    // ---------------------------------------------------------------- leaders and writes
+
+    /** The live node that believes it leads the partition with a ready barrier, or -1 (the lowest if several). */
+    public int leaderOf(int partition) {
+        for (SimNode node : nodes) {
+            IRaft raft = node.manager();
+            if (raft != null && raft.amILeaderQuick(partition)) {
+                return node.index();
+            }
+        }
+        return -1;
+    }
+
+    /** Runs virtual time until some live node leads the partition, and returns it. */
+    public int awaitLeader(int partition) {
+        runUntil("partition " + partition + " has a leader", () -> leaderOf(partition) >= 0);
+        return leaderOf(partition);
+    }
+
+    /**
+     * Writes a payload through the current leader until it is committed exactly once, as a careful client would.
+     * A refusal that proves the entry was not appended (not leader, queue full, restoring) is retried. An ambiguous
+     * failure (leadership lost, or a time-out after appending) is resolved by asking a leader that has confirmed
+     * its leadership (so it has applied everything older terms will ever commit) whether the payload is in its
+     * history, and retried only if it is not. Payloads must be unique.
+     *
+     * @return the successful result, or that of the ambiguous attempt that turned out to be committed
+     * @throws AssertionError if the write is not committed within {@link #WAIT} of virtual time
+     */
+    public RaftReplicationResult write(int partition, String payload) {
+        long deadline = scheduler.now() + WAIT.toMillis();
+        while (true) {
+            int leader = awaitLeader(partition);
+            RaftReplicationResult result = await(node(leader).replicateLogs(partition, "test", bytes(payload)));
+            if (result.success() || (isAmbiguous(result) && committed(partition, payload, deadline))) {
+                return result;
+            }
+            checkDeadline(deadline, partition, payload, "last status " + result.status());
+            runFor(Duration.ofMillis(RETRY_MILLIS));
+        }
+    }
+
+    private void checkDeadline(long deadline, int partition, String payload, String detail) {
+        if (scheduler.now() >= deadline) {
+            throw failure("write " + payload + " to partition " + partition + " was not committed within "
+                    + WAIT.toMillis() + " ms; " + detail);
+        }
+    }
+
+    /** Writes {@code prefix0..prefix(count-1)}, one after the other, each committed before the next; returns them. */
+    public List<String> writeSequentially(int partition, String prefix, int count) {
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            write(partition, prefix + i);
+            written.add(prefix + i);
+        }
+        return written;
+    }
+
+    /**
+     * Sends {@code prefix0..prefix(count-1)} to the partition's leader at one instant, without waiting in between,
+     * and requires every one to succeed.
+     *
+     * @return the payloads in the log order their results named
+     * @throws AssertionError if a write fails or the results do not all arrive within {@link #WAIT}
+     */
+    public List<String> writeBurst(int partition, String prefix, int count) {
+        IRaft leader = node(awaitLeader(partition));
+        List<CompletableFuture<RaftReplicationResult>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            futures.add(leader.replicateLogs(partition, "test", bytes(prefix + i)));
+        }
+        List<RaftReplicationResult> results = awaitAll(futures);
+        for (int i = 0; i < count; i++) {
+            if (!results.get(i).success()) {
+                throw failure("burst write " + prefix + i + " to partition " + partition + " failed: "
+                        + results.get(i).status());
+            }
+        }
+        return IntStream.range(0, count).boxed().sorted(Comparator.comparingLong(i -> results.get(i).logIndex()))
+                .map(i -> prefix + i).toList();
+    }
+
+    private static boolean isAmbiguous(RaftReplicationResult result) {
+        return switch (result.status()) {
+            case LeaderInOldTerm, ProposalTimeout, ReplicationFailed -> true;
+            default -> false;
+        };
+    }
+
+    private boolean committed(int partition, String payload, long deadline) {
+        while (true) {
+            int leader = awaitLeader(partition);
+            if (await(node(leader).confirmLeadership(partition))) {
+                return history(leader, partition).stream().anyMatch(log -> text(log).equals(payload));
+            }
+            checkDeadline(deadline, partition, payload, "no leader confirmed its leadership");
+            runFor(Duration.ofMillis(RETRY_MILLIS));
+        }
+    }
+
+    private static byte[] bytes(String payload) {
+        return payload.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    /**
+     * Node i loses power: its pending work is dropped, its node is abandoned without {@code close()}, and its disk
+     * keeps only what was synced (each unsynced compaction is kept or lost at random). No-op if already down.
+     */
+    public void crash(int node) {
+        nodes.get(node).crash(partitions);
+    }
+
+    /**
+     * Node i loses power right after its disk synced: as {@link #crash}, but every compaction done so far
+     * survives. Work that never reached the disk is still lost, as in any crash (none of it was acknowledged).
+     */
+    public void crashAfterSync(int node) {
+        nodes.get(node).disk().sync();
+        crash(node);
+    }
+
+    /** Starts a new incarnation of a crashed node on its disk and runs virtual time until it has joined. */
+    public void restart(int node) {
+        if (nodes.get(node).manager() != null) {
+            throw new IllegalStateException("node " + node + " is up: crash it first");
+        }
+        launch(node);
+        awaitJoined(node);
+    }
+
+    /** Cuts every link between node i and the others, both ways. */
+    public void isolate(int node) {
+        network.partition(List.of(node), others(node));
+    }
+
+    /** Cuts every link between the two groups, both ways. */
+    public void partition(List<Integer> side, List<Integer> other) {
+        network.partition(side, other);
+    }
+
+    /** Restores every link. */
+    public void heal() {
+        network.heal();
+    }
+
+    private void launch(int node) {
+        SimNode simNode = nodes.get(node);
+        simNode.start();
+        // The node does nothing until virtual time runs, so these listeners see every restore and delivery.
+        Map<Integer, List<RaftLog>> delivered = deliveries.get(node);
+        Map<Integer, List<RaftLog>> restored = restorations.get(node);
+        delivered.clear();
+        restored.clear();
+        IRaft raft = simNode.manager();
+        raft.onReplicationReceived((p, log) -> {
+            delivered.computeIfAbsent(p, k -> new ArrayList<>()).add(log);
+            return true;
+        });
+        raft.onLogRestored((p, log) -> restored.computeIfAbsent(p, k -> new ArrayList<>()).add(log));
+    }
+
+    private void awaitJoined(int node) {
+        CompletableFuture<Void> joined = node(node).joinCluster();
+        runUntil("node " + node + " joined", joined::isDone);
+        joined.join();
+    }
+
+    // ---------------------------------------------------------------- what nodes hold
+
+    /** Entries node i delivered through onReplicationReceived for a partition in its current lifetime. */
+    public List<RaftLog> delivered(int node, int partition) {
+        return List.copyOf(deliveries.get(node).getOrDefault(partition, List.of()));
+    }
+
+    /** Entries node i replayed through onLogRestored for a partition in its current lifetime. */
+    public List<RaftLog> restored(int node, int partition) {
+        return List.copyOf(restorations.get(node).getOrDefault(partition, List.of()));
+    }
+
+    /** Restored then delivered entries of node i: the whole committed history its application has seen. */
+    public List<RaftLog> history(int node, int partition) {
+        List<RaftLog> all = new ArrayList<>(restored(node, partition));
+        all.addAll(delivered(node, partition));
+        return all;
+    }
+
+    /**
+     * Runs virtual time until node i's history of the partition holds at least {@code count} entries, and returns
+     * their payloads as text.
+     */
+    public List<String> awaitHistory(int node, int partition, int count) {
+        runUntil("node " + node + " has " + count + " entries of partition " + partition,
+                () -> history(node, partition).size() >= count);
+        return history(node, partition).stream().map(SimCluster::text).toList();
+    }
+
+    /** The entries node i's disk holds durably for a partition (after its compaction point), in index order. */
+    public List<LogEntry> durableLog(int node, int partition) {
+        SimDisk disk = nodes.get(node).disk();
+        return disk.read(partition, disk.compactedUpTo(partition).index() + 1, disk.lastPosition(partition).index(),
+                Long.MAX_VALUE);
+    }
+
+    /** Where node i's disk has compacted a partition's log up to. */
+    public LogPosition compactedUpTo(int node, int partition) {
+        return nodes.get(node).disk().compactedUpTo(partition);
+    }
+
+    /** A payload as text. */
+    public static String text(RaftLog log) {
+        return new String(log.data(), StandardCharsets.UTF_8);
+    }
+
+    /** A durable entry's payload as text. */
+    public static String text(LogEntry entry) {
+        return new String(entry.data(), StandardCharsets.UTF_8);
+    }
+}
