@@ -21,7 +21,9 @@ public interface IRaft extends AutoCloseable {
      * Starts the node: the transport, the system partition and every user partition, each restoring from the WAL.
      *
      * @return completes when every partition has restored and the node takes part in the cluster (the first time
-     *         a cluster starts, once a quorum has agreed on the partition ranges)
+     *         a cluster starts, once a quorum has agreed on the partition ranges); fails with a
+     *         {@link RaftConfigurationException} naming both nodes if a peer and this node disagree on who they are
+     *         (cluster id, node id, member list, partition count, or a member's endpoint)
      */
     CompletableFuture<Void> joinCluster();
 

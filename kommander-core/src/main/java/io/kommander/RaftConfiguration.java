@@ -8,7 +8,8 @@ import io.kommander.discovery.Endpoints;
  *
  * <p>Immutable and thread-safe.
  *
- * @param nodeId                    this node's numeric id, unique in the cluster (&gt;= 1)
+ * @param nodeId                    this node's numeric id, unique in the cluster (&gt;= 1); by default derived from
+ *                                  the endpoint (see {@link Builder#nodeId})
  * @param nodeName                  a name for logs and thread names
  * @param host                      the host peers reach this node at
  * @param port                      the port peers reach this node at
@@ -25,7 +26,12 @@ import io.kommander.discovery.Endpoints;
  * @param maxClientQueue            client operations queued per partition before ProposalQueueFull
  * @param maxInflightAppends        AppendLogs in flight per follower (the pipeline window)
  * @param maxEntriesPerAppend       entries per AppendLogs message
- * @param maxBytesPerAppend         payload bytes per AppendLogs message (at least one entry is sent)
+ * @param maxBytesPerAppend         payload bytes per AppendLogs message (at least one entry is sent); the node caps
+ *                                  it at what its transport carries in one batch
+ * @param maxEntryBytes             the largest entry {@code replicateLogs} accepts: payload plus type in UTF-8
+ *                                  ({@link io.kommander.wal.LogEntry#contentBytes}); must fit, with its headers, in
+ *                                  one batch of the node's transport
+ * @param maxProposalBytes          the largest sum of entry sizes one {@code replicateLogs} call accepts
  * @param maxPartitionsPerWalWrite  partitions grouped into one WAL write (one sync)
  * @param logCacheEntries           committed entries kept in memory per partition to serve followers without
  *                                  reading the WAL
@@ -52,6 +58,8 @@ public record RaftConfiguration(
         int maxInflightAppends,
         int maxEntriesPerAppend,
         int maxBytesPerAppend,
+        int maxEntryBytes,
+        int maxProposalBytes,
         int maxPartitionsPerWalWrite,
         int logCacheEntries,
         long proposalTimeoutMillis,
@@ -89,6 +97,8 @@ public record RaftConfiguration(
         b.maxInflightAppends = maxInflightAppends;
         b.maxEntriesPerAppend = maxEntriesPerAppend;
         b.maxBytesPerAppend = maxBytesPerAppend;
+        b.maxEntryBytes = maxEntryBytes;
+        b.maxProposalBytes = maxProposalBytes;
         b.maxPartitionsPerWalWrite = maxPartitionsPerWalWrite;
         b.logCacheEntries = logCacheEntries;
         b.proposalTimeoutMillis = proposalTimeoutMillis;
@@ -139,6 +149,11 @@ public record RaftConfiguration(
         atLeast("maxInflightAppends", maxInflightAppends, 1);
         atLeast("maxEntriesPerAppend", maxEntriesPerAppend, 1);
         atLeast("maxBytesPerAppend", maxBytesPerAppend, 1);
+        atLeast("maxEntryBytes", maxEntryBytes, 1);
+        if (maxProposalBytes < maxEntryBytes) {
+            throw new RaftConfigurationException("maxProposalBytes",
+                    "must be >= maxEntryBytes (" + maxEntryBytes + "), was " + maxProposalBytes);
+        }
         atLeast("maxPartitionsPerWalWrite", maxPartitionsPerWalWrite, 1);
         atLeast("logCacheEntries", logCacheEntries, 0);
         atLeast("proposalTimeoutMillis", proposalTimeoutMillis, 1);
@@ -159,7 +174,7 @@ public record RaftConfiguration(
 
     /** Builds a {@link RaftConfiguration}; not thread-safe. */
     public static final class Builder {
-        private int nodeId = 1;
+        private Integer nodeId;
         private String nodeName;
         private String host = "127.0.0.1";
         private int port = 7001;
@@ -177,6 +192,8 @@ public record RaftConfiguration(
         private int maxInflightAppends = 64;
         private int maxEntriesPerAppend = 1024;
         private int maxBytesPerAppend = 1 << 20;
+        private int maxEntryBytes = 1 << 20;
+        private int maxProposalBytes = 16 << 20;
         private int maxPartitionsPerWalWrite = 256;
         private int logCacheEntries = 4096;
         private long proposalTimeoutMillis = 10_000;
@@ -186,13 +203,18 @@ public record RaftConfiguration(
         private Builder() {
         }
 
-        /** This node's numeric id (default 1). */
+        /**
+         * This node's numeric id, unique among the members. By default it is derived from the endpoint
+         * ({@code host:port}): its FNV-1a 32-bit hash over UTF-8, keeping the low 31 bits (0 becomes 1). Distinct
+         * endpoints almost always give distinct ids; two members whose ids collide, or that are given the same id,
+         * refuse each other when they first connect.
+         */
         public Builder nodeId(int nodeId) {
             this.nodeId = nodeId;
             return this;
         }
 
-        /** A name for logs and threads (default {@code node-<id>}). */
+        /** A name for logs and threads (default {@code node-<nodeId>}). */
         public Builder nodeName(String nodeName) {
             this.nodeName = nodeName;
             return this;
@@ -289,6 +311,25 @@ public record RaftConfiguration(
             return this;
         }
 
+        /**
+         * The largest entry {@code replicateLogs} accepts, counted as its payload plus its type in UTF-8
+         * (default 1 MiB); a larger one completes with {@code EntryTooLarge} and nothing is appended. The node
+         * refuses to build if such an entry, with its headers, would not fit in one batch of its transport.
+         */
+        public Builder maxEntryBytes(int max) {
+            this.maxEntryBytes = max;
+            return this;
+        }
+
+        /**
+         * The largest total of entry sizes one {@code replicateLogs} call accepts (default 16 MiB); a larger
+         * proposal completes with {@code EntryTooLarge} and nothing is appended.
+         */
+        public Builder maxProposalBytes(int max) {
+            this.maxProposalBytes = max;
+            return this;
+        }
+
         /** Partitions per group-committed WAL write (default 256). */
         public Builder maxPartitionsPerWalWrite(int max) {
             this.maxPartitionsPerWalWrite = max;
@@ -325,16 +366,29 @@ public record RaftConfiguration(
          * @throws RaftConfigurationException naming the field that breaks a rule
          */
         public RaftConfiguration build() {
-            RaftConfiguration configuration = new RaftConfiguration(nodeId,
-                    nodeName != null ? nodeName : "node-" + nodeId, host, port, clusterId, initialPartitions,
+            int id = nodeId != null ? nodeId : derivedNodeId(Endpoints.of(host, port));
+            RaftConfiguration configuration = new RaftConfiguration(id,
+                    nodeName != null ? nodeName : "node-" + id, host, port, clusterId, initialPartitions,
                     heartbeatIntervalMillis, electionTimeoutMinMillis, electionTimeoutMaxMillis,
-                    electionSeed != null ? electionSeed : 0x5EEDL * 31 + nodeId,
+                    electionSeed != null ? electionSeed : 0x5EEDL * 31 + id,
                     checkLeaderIntervalMillis != null ? checkLeaderIntervalMillis : electionTimeoutMaxMillis,
                     walReadWorkers, walWriteWorkers, executorPoolSize, maxClientQueue, maxInflightAppends,
-                    maxEntriesPerAppend, maxBytesPerAppend, maxPartitionsPerWalWrite, logCacheEntries,
-                    proposalTimeoutMillis, compactionEnabled, compactionIntervalMillis);
+                    maxEntriesPerAppend, maxBytesPerAppend, maxEntryBytes, maxProposalBytes,
+                    maxPartitionsPerWalWrite, logCacheEntries, proposalTimeoutMillis, compactionEnabled,
+                    compactionIntervalMillis);
             configuration.validate();
             return configuration;
+        }
+
+        /** See {@link #nodeId(int)}: FNV-1a 32 over the endpoint's UTF-8 bytes, low 31 bits, never 0. */
+        private static int derivedNodeId(String endpoint) {
+            int hash = 0x811c9dc5;
+            for (byte b : endpoint.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                hash ^= b & 0xff;
+                hash *= 0x01000193;
+            }
+            int id = hash & Integer.MAX_VALUE;
+            return id == 0 ? 1 : id;
         }
     }
 }

@@ -203,7 +203,8 @@ public final class RaftManager implements IRaft {
         /**
          * Builds the node (it starts with {@link RaftManager#joinCluster()}).
          *
-         * @throws RaftConfigurationException if a required part is missing or the configuration breaks a rule
+         * @throws RaftConfigurationException if a required part is missing, the configuration breaks a rule, or
+         *                                    its {@code maxEntryBytes} does not fit in one batch of the transport
          */
         public RaftManager build() {
             if (configuration == null) {

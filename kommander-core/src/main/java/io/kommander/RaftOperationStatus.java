@@ -25,5 +25,11 @@ public enum RaftOperationStatus {
     /** The node was closed or has left the cluster. */
     NodeClosed,
     /** A leadership transfer is in progress; proposals are paused until it ends. */
-    LeadershipTransferInProgress
+    LeadershipTransferInProgress,
+    /**
+     * An entry is larger than {@code maxEntryBytes}, or the entries of one call together are larger than
+     * {@code maxProposalBytes} (see {@link RaftConfiguration}); nothing was appended. Retrying cannot help: split
+     * the data.
+     */
+    EntryTooLarge
 }

@@ -88,7 +88,7 @@ public final class InMemoryNetwork implements AutoCloseable {
         return delivered.get();
     }
 
-    /** Batches lost so far (cut links, drops, unknown or stopped destinations). */
+    /** Batches lost so far (cut links, drops, unknown or stopped destinations, refused identities). */
     public long droppedCount() {
         return dropped.get();
     }
@@ -107,7 +107,7 @@ public final class InMemoryNetwork implements AutoCloseable {
         nodes.remove(endpoint, transport);
     }
 
-    void route(String to, MessageBatch batch) {
+    void route(InMemoryTransport sender, String to, MessageBatch batch) {
         LinkFaults link = faults.getOrDefault(batch.from() + "->" + to, LinkFaults.NONE);
         boolean drop;
         boolean duplicate;
@@ -124,16 +124,16 @@ public final class InMemoryNetwork implements AutoCloseable {
         int copies = duplicate ? 2 : 1;
         for (int i = 0; i < copies; i++) {
             if (delay > 0) {
-                delayer().schedule(() -> deliver(to, batch), delay, TimeUnit.MILLISECONDS);
+                delayer().schedule(() -> deliver(sender, to, batch), delay, TimeUnit.MILLISECONDS);
             } else {
-                deliver(to, batch);
+                deliver(sender, to, batch);
             }
         }
     }
 
-    private void deliver(String to, MessageBatch batch) {
+    private void deliver(InMemoryTransport sender, String to, MessageBatch batch) {
         InMemoryTransport target = nodes.get(to);
-        if (target == null || !target.accept(batch)) {
+        if (target == null || !sender.handshake(to, target) || !target.accept(batch)) {
             dropped.incrementAndGet();
             return;
         }

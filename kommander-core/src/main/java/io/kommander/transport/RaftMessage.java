@@ -16,7 +16,12 @@ public sealed interface RaftMessage {
     /** The sender's current term. */
     long term();
 
-    /** An approximate encoded size in bytes, for batch limits. */
+    /**
+     * An upper bound, in bytes, of the message in a compact binary encoding: one byte per type or flags, every
+     * number a varint (at most 5 bytes for an int, 10 for a long), every string and byte array its length (a
+     * varint) then its bytes, strings in UTF-8. The node's batch limits count with it, and a transport whose
+     * encoding is that compact can rely on it as a bound. Messages other than AppendLogs take at most 37 bytes.
+     */
     default int sizeEstimate() {
         return 48;
     }
@@ -55,6 +60,13 @@ public sealed interface RaftMessage {
      */
     record AppendLogs(int partition, long term, long prevLogIndex, long prevLogTerm, List<LogEntry> entries,
                       long leaderCommit, long round, long safeCompactIndex) implements RaftMessage {
+
+        /**
+         * The bound of everything but the entries: the type, the partition, six longs and the entry count. The
+         * whole message is bounded by this plus each entry's {@link LogEntry#sizeEstimate()}.
+         */
+        public static final int HEADER_BYTES = 1 + 5 + 6 * 10 + 5;
+
         /** Canonical constructor; copies the entry list. */
         public AppendLogs {
             entries = List.copyOf(entries);
@@ -62,11 +74,11 @@ public sealed interface RaftMessage {
 
         @Override
         public int sizeEstimate() {
-            int size = 64;
+            long size = HEADER_BYTES;
             for (LogEntry entry : entries) {
                 size += entry.sizeEstimate();
             }
-            return size;
+            return (int) Math.min(Integer.MAX_VALUE, size);
         }
     }
 

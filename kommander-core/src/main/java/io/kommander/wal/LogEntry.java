@@ -16,6 +16,13 @@ import java.util.Arrays;
  */
 public record LogEntry(long index, long term, EntryKind kind, HLCTimestamp time, String logType, byte[] data) {
 
+    /**
+     * The bound of an entry's bytes besides its type and payload, in a compact encoding: index, term, time's two
+     * parts (varints of at most 10 bytes each), the kind (one byte), and the lengths of the type and the payload
+     * (varints of at most 5 bytes each).
+     */
+    public static final int OVERHEAD_BYTES = 4 * 10 + 1 + 2 * 5;
+
     private static final byte[] EMPTY = new byte[0];
 
     /** Canonical constructor; validates positions and normalises nulls. */
@@ -39,9 +46,33 @@ public record LogEntry(long index, long term, EntryKind kind, HLCTimestamp time,
         return new LogEntry(newIndex, newTerm, kind, time, logType, data);
     }
 
-    /** An approximate size in bytes, for batch limits. */
+    /**
+     * An upper bound of the entry's encoded size, for batch limits: {@link #OVERHEAD_BYTES} plus its
+     * {@link #contentBytes content}.
+     */
     public int sizeEstimate() {
-        return 40 + logType.length() + data.length;
+        return (int) Math.min(Integer.MAX_VALUE, OVERHEAD_BYTES + contentBytes(logType, data));
+    }
+
+    /**
+     * What the size limits of entries count: the payload's length plus the type's length in UTF-8 (a null type or
+     * payload counts as empty).
+     */
+    public static long contentBytes(String logType, byte[] data) {
+        return (data == null ? 0 : data.length) + utf8Length(logType);
+    }
+
+    private static long utf8Length(String text) {
+        if (text == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            // A surrogate pair takes 4 bytes, 2 per half; a lone surrogate is encoded as one byte, so 2 bounds it.
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 
     @Override

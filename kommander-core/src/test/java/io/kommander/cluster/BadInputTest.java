@@ -9,7 +9,9 @@ import io.kommander.discovery.StaticDiscovery;
 import io.kommander.testing.TestCluster;
 import io.kommander.transport.InMemoryNetwork;
 import io.kommander.transport.MessageBatch;
+import io.kommander.transport.NodeIdentity;
 import io.kommander.transport.RaftMessage;
+import io.kommander.transport.TransportBinding;
 import io.kommander.wal.InMemoryWAL;
 import org.junit.jupiter.api.Test;
 
@@ -83,10 +85,15 @@ class BadInputTest {
                 .wal(new InMemoryWAL()).transport(network.transport())
                 .discovery(StaticDiscovery.of("127.0.0.1:7502")).build()) {
             node.joinCluster();
+            NodeIdentity peerIdentity = NodeIdentity.of("kommander", 2, "127.0.0.1:7502",
+                    List.of("127.0.0.1:7501", "127.0.0.1:7502"), 1);
+            // A stranger that presents the members' digest passes the identity check; the node still drops it.
+            NodeIdentity strangerIdentity = new NodeIdentity("kommander", 9, "127.0.0.1:7999",
+                    peerIdentity.memberCount(), peerIdentity.membersDigest(), 1);
             var stranger = network.transport();
-            stranger.start(new io.kommander.transport.TransportBinding("127.0.0.1:7999", 9, "kommander", b -> { }));
+            stranger.start(new TransportBinding(strangerIdentity, b -> { }, r -> { }));
             var peer = network.transport();
-            peer.start(new io.kommander.transport.TransportBinding("127.0.0.1:7502", 2, "kommander", b -> { }));
+            peer.start(new TransportBinding(peerIdentity, b -> { }, r -> { }));
             RaftMessage vote = new RaftMessage.RequestVote(0, 50, 10, 10, false, false);
             stranger.send("127.0.0.1:7501", new MessageBatch("127.0.0.1:7999", List.of(vote)));
             peer.send("127.0.0.1:7501", new MessageBatch("127.0.0.1:7502",
@@ -120,6 +127,24 @@ class BadInputTest {
                 .discovery(StaticDiscovery.of("127.0.0.1:7001")).build())
                 .hasMessageContaining("discovery");
         assertThatThrownBy(() -> StaticDiscovery.of("nohost")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aNodeWithoutAnIdTakesOneDerivedFromItsEndpointNotASharedDefault() {
+        int a = RaftConfiguration.builder().port(7001).build().nodeId();
+        int b = RaftConfiguration.builder().port(7002).build().nodeId();
+        assertThat(a).isPositive().isNotEqualTo(b).isEqualTo(RaftConfiguration.builder().port(7001).build().nodeId());
+        assertThat(RaftConfiguration.builder().host("10.0.0.1").port(7001).build().nodeId()).isNotEqualTo(a);
+        assertThat(RaftConfiguration.builder().port(7001).nodeId(5).build().nodeId()).isEqualTo(5);
+        assertThat(RaftConfiguration.builder().port(7001).build().nodeName()).isEqualTo("node-" + a);
+    }
+
+    @Test
+    void sizeLimitsAreCheckedAgainstEachOther() {
+        assertThatThrownBy(() -> RaftConfiguration.builder().maxEntryBytes(0).build())
+                .hasMessage("maxEntryBytes: must be >= 1 (was 0)");
+        assertThatThrownBy(() -> RaftConfiguration.builder().maxEntryBytes(2048).maxProposalBytes(1024).build())
+                .hasMessage("maxProposalBytes: must be >= maxEntryBytes (2048), was 1024");
     }
 
     @Test

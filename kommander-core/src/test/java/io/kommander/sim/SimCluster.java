@@ -7,6 +7,8 @@ import io.kommander.RaftReplicationResult;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
+import io.kommander.testing.TestCluster;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +75,7 @@ public final class SimCluster {
         for (int i = 0; i < builder.size; i++) {
             RaftConfiguration.Builder configuration = builder.tuning.apply(configuration(i, builder.partitions));
             nodes.add(new SimNode(i, endpoints, configuration, scheduler, network, trace, monitor, Set.of(), 0, 1.0,
-                    seed * 1_000_003L + i));
+                    seed * 1_000_003L + i, TestCluster.WalFactory.inMemory()));
             deliveries.add(new HashMap<>());
             restorations.add(new HashMap<>());
         }

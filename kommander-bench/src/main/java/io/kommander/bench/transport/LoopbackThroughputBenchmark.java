@@ -1,6 +1,7 @@
 package io.kommander.bench.transport;
 
 import io.kommander.transport.MessageBatch;
+import io.kommander.transport.NodeIdentity;
 import io.kommander.transport.TransportBinding;
 import io.kommander.transport.netty.DropReason;
 import io.kommander.transport.netty.NettyTransport;
@@ -23,6 +24,7 @@ import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,13 +77,15 @@ public class LoopbackThroughputBenchmark {
             String senderEndpoint = freeEndpoint();
             receiverEndpoint = freeEndpoint();
             receiver = NettyTransport.builder().ioThreads(1).threadNamePrefix("bench-receiver").build();
-            receiver.start(new TransportBinding(receiverEndpoint, 2, "bench", b -> {
+            List<String> members = List.of(senderEndpoint, receiverEndpoint);
+            receiver.start(new TransportBinding(NodeIdentity.of("bench", 2, receiverEndpoint, members, 1), b -> {
                 received.incrementAndGet();
                 window.release();
-            }));
+            }, refusal -> { }));
             sender = NettyTransport.builder().ioThreads(1).threadNamePrefix("bench-sender")
                     .writeBufferWaterMarks(16 * 1024 * 1024, 32 * 1024 * 1024).build();
-            sender.start(new TransportBinding(senderEndpoint, 1, "bench", b -> { }));
+            sender.start(new TransportBinding(NodeIdentity.of("bench", 1, senderEndpoint, members, 1), b -> { },
+                    refusal -> { }));
             batch = BenchBatches.appendBatch(senderEndpoint, MESSAGES, ENTRY_SIZE);
             payload = BenchBatches.payloadBytes(batch);
             connect();

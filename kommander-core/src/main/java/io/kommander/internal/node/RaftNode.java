@@ -6,6 +6,7 @@ import io.kommander.LogRestoredListener;
 import io.kommander.PartitionListener;
 import io.kommander.RaftClosedException;
 import io.kommander.RaftConfiguration;
+import io.kommander.RaftConfigurationException;
 import io.kommander.RaftLog;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
@@ -26,7 +27,10 @@ import io.kommander.internal.system.RaftSystemCoordinator;
 import io.kommander.transport.IRaftTransport;
 import io.kommander.transport.MessageBatch;
 import io.kommander.transport.RaftMessage;
+import io.kommander.internal.transport.FrameBudget;
 import io.kommander.internal.transport.RaftTransportDispatcher;
+import io.kommander.transport.NodeIdentity;
+import io.kommander.transport.PeerRefusal;
 import io.kommander.transport.TransportBinding;
 import io.kommander.wal.EntryKind;
 import io.kommander.internal.wal.FairReadScheduler;
@@ -78,18 +82,21 @@ public final class RaftNode implements IRaft {
     private final Map<Integer, List<CompletableFuture<String>>> leaderWaiters = new ConcurrentHashMap<>();
     private final AtomicLong unknownSenderMessages = new AtomicLong();
     private final AtomicLong unknownPartitionMessages = new AtomicLong();
+    private final Set<String> refusedBy = ConcurrentHashMap.newKeySet();
     private final Object lifecycle = new Object();
-    private CompletableFuture<Void> joined;
+    private final CompletableFuture<Void> joined = new CompletableFuture<>();
+    private boolean started;
     private volatile boolean closed;
 
     /**
      * A node from validated parts (see {@link io.kommander.RaftManager.Builder}).
      *
      * @param suppliedRuntime the runtime to run on, or null to create (and own) one sized by the configuration
+     * @throws RaftConfigurationException if {@code maxEntryBytes} does not fit in one batch of the transport
      */
     public RaftNode(RaftConfiguration configuration, IWAL wal, IRaftTransport transport, IDiscovery discovery,
                     IRaftRuntime suppliedRuntime) {
-        this.configuration = configuration;
+        this.configuration = FrameBudget.of(transport).fit(configuration);
         this.wal = wal;
         this.transport = transport;
         this.ownsRuntime = suppliedRuntime == null;
@@ -105,7 +112,7 @@ public final class RaftNode implements IRaft {
                 configuration.maxPartitionsPerWalWrite());
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
         this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(), this::createPartitions);
-        this.context = new PartitionContext(configuration, self, peers, runtime, wal, writes, reads, dispatcher,
+        this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::nowMillis));
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
                 configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::allPartitions);
@@ -119,17 +126,25 @@ public final class RaftNode implements IRaft {
             if (closed) {
                 return CompletableFuture.failedFuture(new RaftClosedException("joinCluster on a closed node"));
             }
-            if (joined != null) {
+            if (started) {
                 return joined;
             }
-            transport.start(new TransportBinding(self, configuration.nodeId(), configuration.clusterId(),
-                    this::onBatch));
+            started = true;
+            transport.start(new TransportBinding(NodeIdentity.of(configuration.clusterId(), configuration.nodeId(),
+                    self, members, configuration.initialPartitions()), this::onBatch, this::onRefused));
             RaftPartition system = new RaftPartition(RaftSystemCoordinator.SYSTEM_PARTITION, context, coordinator);
             coordinator.attach(system::replicate);
             startPartition(system);
             timers.start();
-            joined = coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
-                    userPartitions().stream().map(RaftPartition::restoredFuture).toArray(CompletableFuture[]::new)));
+            coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
+                    userPartitions().stream().map(RaftPartition::restoredFuture).toArray(CompletableFuture[]::new)))
+                    .whenComplete((done, error) -> {
+                        if (error != null) {
+                            joined.completeExceptionally(error);
+                        } else {
+                            joined.complete(null);
+                        }
+                    });
             return joined;
         }
     }
@@ -165,6 +180,7 @@ public final class RaftNode implements IRaft {
         closeQuietly(transport, "transport");
         leaderWaiters.values().forEach(list -> list.forEach(
                 f -> f.completeExceptionally(new RaftClosedException("node closed"))));
+        joined.completeExceptionally(new RaftClosedException("node closed before it joined"));
         closeQuietly(wal, "WAL");
         if (ownsRuntime) {
             runtime.close();
@@ -200,6 +216,10 @@ public final class RaftNode implements IRaft {
                                                                   boolean autoCommit) {
         if (data == null || data.isEmpty() || data.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("data must hold at least one non-null payload");
+        }
+        if (!ProposalSize.fits(configuration, type, data)) {
+            return CompletableFuture.completedFuture(RaftReplicationResult.failure(
+                    RaftOperationStatus.EntryTooLarge, null));
         }
         return withPartition(partitionId, p -> p.replicate(autoCommit ? EntryKind.DATA : EntryKind.PROPOSED,
                 type, data));
@@ -414,6 +434,16 @@ public final class RaftNode implements IRaft {
             } else {
                 partition.receive(batch.from(), message);
             }
+        }
+    }
+
+    /** A peer and this node disagree on who they are: fail the join (if still pending) and say so once per peer. */
+    private void onRefused(PeerRefusal refusal) {
+        RaftConfigurationException error = JoinRefusal.toException(refusal);
+        boolean failedJoin = joined.completeExceptionally(error);
+        if (refusedBy.add(refusal.peer())) {
+            LOG.error("[{}] {}{} (this node lists {} and itself)", self, error.getMessage(),
+                    failedJoin ? "; joinCluster fails" : "", new java.util.TreeSet<>(members));
         }
     }
 

@@ -85,7 +85,7 @@ public final class RaftTransportDispatcher {
         this.transport = transport;
         this.pool = pool;
         this.maxBatch = maxBatch;
-        // A single message larger than the budget still goes out alone; the transport decides what to do with it.
+        // No single message exceeds the budget: FrameBudget bounds every AppendLogs and entry by it.
         this.maxBatchBytes = transport.maxBatchBytes();
     }
 

@@ -17,6 +17,11 @@ public enum CloseReason {
     WRONG_VERSION,
     /** The peer belongs to another cluster; refused. */
     WRONG_CLUSTER,
+    /**
+     * The peer's identity disagrees with this node's: the same node id, another member list or partition count,
+     * or another endpoint than the one dialled; refused.
+     */
+    WRONG_IDENTITY,
     /** The peer refused our handshake (its reason is in the log). */
     REFUSED_BY_PEER,
     /** The peer sent frames faster than the configured inbound rate. */

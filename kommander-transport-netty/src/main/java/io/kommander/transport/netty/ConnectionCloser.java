@@ -81,7 +81,7 @@ final class ConnectionCloser {
         Object remote = channel.remoteAddress();
         switch (reason) {
             case INTERNAL_ERROR -> log.error(text, localEndpoint, remote, reason, detail, cause);
-            case WRONG_CLUSTER, WRONG_VERSION, REFUSED_BY_PEER, TLS_FAILURE ->
+            case WRONG_CLUSTER, WRONG_IDENTITY, WRONG_VERSION, REFUSED_BY_PEER, TLS_FAILURE ->
                     log.error(text, localEndpoint, remote, reason, detail);
             case IO_ERROR -> log.info(text, localEndpoint, remote, reason, detail);
             default -> log.warn(text, localEndpoint, remote, reason, detail);

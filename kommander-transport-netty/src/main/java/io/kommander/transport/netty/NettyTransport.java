@@ -34,12 +34,13 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * NettyTransport transport = NettyTransport.builder().build();
- * transport.start(new TransportBinding("127.0.0.1:7001", 1, "orders", handler));
+ * transport.start(new TransportBinding(identity, inboundHandler, refusalHandler));   // RaftManager does this
  * }</pre>
  *
  * <p>Thread-safe. {@link #send} never blocks: a batch that cannot be sent now (peer not connected yet and its
- * queue full, connection write buffer above the high watermark, batch larger than a frame) is dropped and counted
- * in {@link #metrics()}; Raft retries. {@link #close()} releases every thread and connection.
+ * queue full, connection write buffer above the high watermark, batch larger than a frame, which a node never
+ * builds) is dropped and counted in {@link #metrics()}; Raft retries. {@link #close()} releases every thread and
+ * connection.
  */
 public final class NettyTransport implements IRaftTransport {
 
@@ -83,10 +84,10 @@ public final class NettyTransport implements IRaftTransport {
         int port = Endpoints.parsePort(binding.localEndpoint());
         SslContext serverTls = options.tls() == null ? null : options.tls().serverContext();
         SslContext clientTls = options.tls() == null ? null : options.tls().clientContext();
-        Handshake self = new Handshake(options.protocolVersion(), binding.clusterId(), binding.nodeId(),
-                binding.localEndpoint());
+        Handshake self = new Handshake(options.protocolVersion(), binding.identity());
         ConnectionCloser closer = new ConnectionCloser(metrics, binding.localEndpoint());
-        pipelines = new PipelineFactory(options, self, metrics, closer, binding.handler(), serverTls, clientTls);
+        pipelines = new PipelineFactory(options, self, metrics, closer, binding.handler(), binding.refusals(),
+                serverTls, clientTls);
         io = IoResources.create(options.ioThreads(), options.threadNamePrefix(), options.preferNative());
         String host = options.bindHost() != null ? options.bindHost() : Endpoints.host(binding.localEndpoint());
         try {
@@ -107,9 +108,9 @@ public final class NettyTransport implements IRaftTransport {
                         options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark()));
         localEndpoint = binding.localEndpoint();
         state = State.STARTED;
-        log.info("[{}] listening on {}:{} ({}, {}, cluster '{}', node {})", localEndpoint, host, server.port(),
+        log.info("[{}] listening on {}:{} ({}, {}, {})", localEndpoint, host, server.port(),
                 io.nativeTransport() ? "epoll" : "nio", options.tls() == null ? "plain TCP" : "mutual TLS",
-                binding.clusterId(), binding.nodeId());
+                binding.identity());
     }
 
     /**
@@ -167,10 +168,14 @@ public final class NettyTransport implements IRaftTransport {
         log.info("[{}] transport closed", localEndpoint);
     }
 
-    /** Half the maximum frame length: size estimates are approximate, so batches keep a wide margin. */
+    /**
+     * The maximum frame length less the frame's type byte and the batch's message count (a varint of at most 5
+     * bytes): the messages' {@link io.kommander.transport.RaftMessage#sizeEstimate() estimates} bound their
+     * encoding from above, so a batch within this budget always fits in one frame.
+     */
     @Override
     public long maxBatchBytes() {
-        return options.maxFrameLength() / 2;
+        return options.maxFrameLength() - 1 - 5;
     }
 
     /** This transport's counters. */
@@ -268,8 +273,10 @@ public final class NettyTransport implements IRaftTransport {
         }
 
         /**
-         * The largest frame sent or accepted, in bytes (default 16 MiB). A batch that would exceed it is dropped;
-         * a peer that announces a larger frame is disconnected. Must be the same on every node.
+         * The largest frame sent or accepted, in bytes (default 16 MiB). A batch that would exceed it is dropped
+         * (a node never builds one: {@link NettyTransport#maxBatchBytes()} derives from it); a peer that
+         * announces a larger frame is disconnected. It bounds the node's largest entry: {@code maxEntryBytes}
+         * must be at most {@code maxFrameLength - 128}. Must be the same on every node.
          */
         public Builder maxFrameLength(int bytes) {
             this.maxFrameLength = bytes;

@@ -2,6 +2,7 @@ package io.kommander.transport.netty;
 
 import io.kommander.discovery.Endpoints;
 import io.kommander.transport.InboundHandler;
+import io.kommander.transport.RefusalHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -33,17 +34,19 @@ final class PipelineFactory {
     private final TransportMetrics metrics;
     private final ConnectionCloser closer;
     private final InboundHandler inbound;
+    private final RefusalHandler refusals;
     private final SslContext serverTls;
     private final SslContext clientTls;
     private final ConnectionGuard guard;
 
     PipelineFactory(NettyTransportOptions options, Handshake self, TransportMetrics metrics, ConnectionCloser closer,
-                    InboundHandler inbound, SslContext serverTls, SslContext clientTls) {
+                    InboundHandler inbound, RefusalHandler refusals, SslContext serverTls, SslContext clientTls) {
         this.options = options;
         this.self = self;
         this.metrics = metrics;
         this.closer = closer;
         this.inbound = inbound;
+        this.refusals = refusals;
         this.serverTls = serverTls;
         this.clientTls = clientTls;
         this.guard = new ConnectionGuard(closer);
@@ -59,7 +62,8 @@ final class PipelineFactory {
             pipeline.addLast("tls", tls);
         }
         pipeline.addLast("frames", new FrameDecoder(FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH));
-        pipeline.addLast("handshake", new ServerHandshakeHandler(self, options, metrics, closer, inbound));
+        pipeline.addLast("handshake", new ServerHandshakeHandler(self, options, metrics, closer, inbound,
+                refusals));
         pipeline.addLast("guard", guard);
     }
 
@@ -82,7 +86,7 @@ final class PipelineFactory {
         pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_PER_SYSCALL, true));
         pipeline.addLast("encoder", new BatchEncoder(metrics));
         pipeline.addLast("handshake", new ClientHandshakeHandler(self, endpoint,
-                options.handshakeTimeout().toMillis(), metrics, closer, onReady));
+                options.handshakeTimeout().toMillis(), metrics, closer, refusals, onReady));
         pipeline.addLast("guard", guard);
     }
 }

@@ -1,5 +1,6 @@
 package io.kommander.transport.netty;
 
+import io.kommander.transport.PeerRefusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -7,46 +8,68 @@ import io.netty.buffer.ByteBufAllocator;
  * A REFUSE frame: why a server turned a handshake down. Its layout ({@code u8 code | varint supportedVersion |
  * string message}) is the same in every protocol version, so that peers of different versions understand it.
  *
- * @param reason           why: {@link CloseReason#WRONG_VERSION}, {@link CloseReason#WRONG_CLUSTER} or
- *                         {@link CloseReason#MALFORMED}
+ * @param code             why
  * @param supportedVersion the protocol version the refusing server speaks
- * @param message          a human-readable explanation, logged by the refused client
+ * @param message          a human-readable explanation naming both nodes, logged and reported by the refused client
  */
-record Refusal(CloseReason reason, int supportedVersion, String message) {
+record Refusal(Code code, int supportedVersion, String message) {
 
-    private static final int CODE_WRONG_VERSION = 1;
-    private static final int CODE_WRONG_CLUSTER = 2;
-    private static final int CODE_MALFORMED = 3;
     private static final int MAX_MESSAGE_CHARS = 512;
+
+    /** The refusal codes of the wire, with the close reason and the {@link PeerRefusal.Reason} each stands for. */
+    enum Code {
+        WRONG_VERSION(1, CloseReason.WRONG_VERSION, PeerRefusal.Reason.PROTOCOL),
+        WRONG_CLUSTER(2, CloseReason.WRONG_CLUSTER, PeerRefusal.Reason.CLUSTER_ID),
+        MALFORMED(3, CloseReason.MALFORMED, PeerRefusal.Reason.PROTOCOL),
+        NODE_ID(4, CloseReason.WRONG_IDENTITY, PeerRefusal.Reason.NODE_ID),
+        ENDPOINT(5, CloseReason.WRONG_IDENTITY, PeerRefusal.Reason.ENDPOINT),
+        MEMBERS(6, CloseReason.WRONG_IDENTITY, PeerRefusal.Reason.MEMBERS),
+        PARTITIONS(7, CloseReason.WRONG_IDENTITY, PeerRefusal.Reason.PARTITIONS);
+
+        final int wire;
+        final CloseReason closeReason;
+        final PeerRefusal.Reason reason;
+
+        Code(int wire, CloseReason closeReason, PeerRefusal.Reason reason) {
+            this.wire = wire;
+            this.closeReason = closeReason;
+            this.reason = reason;
+        }
+
+        /** The code of an identity disagreement ({@link PeerRefusal.Reason#PROTOCOL} is {@link #WRONG_VERSION}). */
+        static Code of(PeerRefusal.Reason reason) {
+            for (Code code : values()) {
+                if (code.reason == reason) {
+                    return code;
+                }
+            }
+            throw new IllegalArgumentException("no refusal code for " + reason);
+        }
+
+        static Code read(int wire) {
+            for (Code code : values()) {
+                if (code.wire == wire) {
+                    return code;
+                }
+            }
+            throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "unknown refusal code " + wire);
+        }
+    }
 
     ByteBuf frame(ByteBufAllocator alloc) {
         String text = message.length() > MAX_MESSAGE_CHARS ? message.substring(0, MAX_MESSAGE_CHARS) : message;
         return FrameWriter.frame(alloc, FrameType.REFUSE, out -> {
-            out.u8(code(reason));
+            out.u8(code.wire);
             out.varInt(supportedVersion);
             out.string(text);
         });
     }
 
     static Refusal read(WireReader in) {
-        int code = in.u8();
-        CloseReason reason = switch (code) {
-            case CODE_WRONG_VERSION -> CloseReason.WRONG_VERSION;
-            case CODE_WRONG_CLUSTER -> CloseReason.WRONG_CLUSTER;
-            case CODE_MALFORMED -> CloseReason.MALFORMED;
-            default -> throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "unknown refusal code " + code);
-        };
+        Code code = Code.read(in.u8());
         int version = in.varInt();
         String message = in.string("refusal message");
         in.expectEnd("refusal");
-        return new Refusal(reason, version, message);
-    }
-
-    private static int code(CloseReason reason) {
-        return switch (reason) {
-            case WRONG_VERSION -> CODE_WRONG_VERSION;
-            case WRONG_CLUSTER -> CODE_WRONG_CLUSTER;
-            default -> CODE_MALFORMED;
-        };
+        return new Refusal(code, version, message);
     }
 }

@@ -54,8 +54,8 @@ class BackPressureTest {
         int length = ((header[0] & 0xFF) << 24) | ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8)
                 | (header[3] & 0xFF);
         in.readNBytes(length);
-        socket.getOutputStream().write(RawPeer.frame(new Handshake(Handshake.CURRENT_VERSION, TestNode.CLUSTER, 7,
-                "127.0.0.1:" + socket.getLocalPort()), FrameType.WELCOME));
+        socket.getOutputStream().write(RawPeer.frame(new Handshake(Handshake.CURRENT_VERSION,
+                TestNode.identity(7, "127.0.0.1:" + socket.getLocalPort())), FrameType.WELCOME));
         socket.getOutputStream().flush();
     }
 }

@@ -34,7 +34,7 @@ class DecoderFuzzTest {
     private final TransportMetrics metrics = new TransportMetrics();
     private final AtomicLong delivered = new AtomicLong();
     private final PipelineFactory pipelines = new PipelineFactory(options(), self(), metrics,
-            new ConnectionCloser(metrics, "fuzz:1"), batch -> delivered.incrementAndGet(), null, null);
+            new ConnectionCloser(metrics, "fuzz:1"), batch -> delivered.incrementAndGet(), refusal -> { }, null, null);
 
     @AfterAll
     static void noLeaks() {
@@ -44,7 +44,7 @@ class DecoderFuzzTest {
     @Test
     void randomAndMutatedInputsNeverEscapeThePipelineNorLeak() {
         Random random = new Random(SEED);
-        byte[] hello = RawPeer.frame(new Handshake(Handshake.CURRENT_VERSION, TestNode.CLUSTER, 2, "peer:2"),
+        byte[] hello = RawPeer.frame(new Handshake(Handshake.CURRENT_VERSION, TestNode.identity(2, "peer:2")),
                 FrameType.HELLO);
         List<byte[]> batches = validBatchFrames();
         for (int i = 0; i < INPUTS; i++) {
@@ -160,6 +160,6 @@ class DecoderFuzzTest {
     }
 
     private static Handshake self() {
-        return new Handshake(Handshake.CURRENT_VERSION, TestNode.CLUSTER, 1, "fuzz:1");
+        return new Handshake(Handshake.CURRENT_VERSION, TestNode.identity(1, "fuzz:1"));
     }
 }

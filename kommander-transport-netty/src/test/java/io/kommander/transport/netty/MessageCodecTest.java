@@ -1,9 +1,12 @@
 package io.kommander.transport.netty;
 
+import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.MessageBatch;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.TimeoutNow;
+import io.kommander.wal.EntryKind;
+import io.kommander.wal.LogEntry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -11,6 +14,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +70,28 @@ class MessageCodecTest {
                         SampleMessages.entry(1, Long.MAX_VALUE, io.kommander.wal.EntryKind.SYSTEM, new byte[] {1})),
                         -5, -6, -7));
         assertThat(roundTrip(new MessageBatch(PEER, messages)).messages()).containsExactlyElementsOf(messages);
+    }
+
+    /**
+     * Every number at its widest (deltas that wrap, negative longs) in 100 entries: the encoding still fits in the
+     * messages' estimates plus the 5-byte count, the budget NettyTransport.maxBatchBytes() leaves for.
+     */
+    @Test
+    void anAppendOfTheWidestValuesEncodesWithinItsEstimate() {
+        List<LogEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            boolean odd = i % 2 == 1;
+            entries.add(new LogEntry(odd ? 1 : Long.MAX_VALUE, odd ? 0 : Long.MAX_VALUE, EntryKind.DATA,
+                    new HLCTimestamp(odd ? 0 : Long.MAX_VALUE, -1), "", new byte[0]));
+        }
+        AppendLogs widest = new AppendLogs(-1, -1, -1, -1, entries, -1, -1, -1);
+        MessageBatch batch = new MessageBatch(PEER, List.of(widest, new TimeoutNow(-1, -1)));
+        long encoded = MessageCodec.encodedSize(batch);
+        long estimates = widest.sizeEstimate() + new TimeoutNow(-1, -1).sizeEstimate();
+        assertThat(encoded).isLessThanOrEqualTo(estimates + 5);
+        assertThat(encoded).as("the bound is close: each entry takes 43 of its 51 bytes").isEqualTo(
+                1 + (1 + 5 + 6 * 10 + 1) + 100 * 43 + (1 + 5 + 10));
+        assertThat(roundTrip(batch)).isEqualTo(batch);
     }
 
     @Test

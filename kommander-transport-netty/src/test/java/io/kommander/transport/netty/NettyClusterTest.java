@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The core's 3-node cluster scenarios again, over NettyTransport on loopback. */
@@ -44,6 +45,51 @@ class NettyClusterTest {
                 }
             }
         }
+    }
+
+    /**
+     * With a 64 KiB frame the largest entry the node may allow is 64 KiB - 128 bytes; entries of exactly that size,
+     * written in a burst, travel one per AppendLogs (maxBytesPerAppend is capped to fit) and no batch is ever too
+     * large for a frame.
+     */
+    @Test
+    void entriesOfTheLargestSizeAFrameAllowsReplicateWithoutAnOversizeBatch() {
+        int frame = 64 * 1024;
+        int largest = frame - 128;
+        List<NettyTransport> transports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TestCluster.Builder builder = TestCluster.builder(3, 1)
+                .ports(FreePorts.loopbackPorts(3))
+                .transport(node -> {
+                    NettyTransport transport = NettyTransport.builder().ioThreads(1).maxFrameLength(frame)
+                            .threadNamePrefix("kf-node" + node)
+                            .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build();
+                    transports.add(transport);
+                    return transport;
+                });
+        try (TestCluster cluster = builder.tuning(b -> b.maxEntryBytes(largest)).build().start()) {
+            int leader = cluster.awaitLeader(1);
+            List<java.util.concurrent.CompletableFuture<io.kommander.RaftReplicationResult>> writes = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                byte[] data = new byte[largest - "big".length()];
+                data[0] = (byte) i;
+                writes.add(cluster.node(leader).replicateLogs(1, "big", data));
+            }
+            for (var write : writes) {
+                assertThat(write.join().status()).isEqualTo(io.kommander.RaftOperationStatus.Success);
+            }
+            for (int n = 0; n < 3; n++) {
+                int node = n;
+                await().atMost(TestCluster.WAIT).until(() -> cluster.history(node, 1).size() >= 20);
+            }
+            for (NettyTransport transport : transports) {
+                assertThat(transport.metrics().dropped(DropReason.OVERSIZED)).isZero();
+            }
+        }
+        assertThatThrownBy(() -> TestCluster.builder(3, 1).ports(FreePorts.loopbackPorts(3))
+                .transport(node -> NettyTransport.builder().maxFrameLength(frame).build())
+                .tuning(b -> b.maxEntryBytes(largest + 1)).build().startNode(0))
+                .isInstanceOf(io.kommander.RaftConfigurationException.class)
+                .hasMessageContaining("maxEntryBytes: must be <= " + largest);
     }
 
     @Test

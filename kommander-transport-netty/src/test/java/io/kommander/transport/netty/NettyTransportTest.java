@@ -150,12 +150,12 @@ class NettyTransportTest {
         String endpoint = FreePorts.loopbackEndpoint();
         List<MessageBatch> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
         NettyTransport b = NettyTransport.builder().ioThreads(1).threadNamePrefix("kt-throwing").build();
-        b.start(new TransportBinding(endpoint, 2, TestNode.CLUSTER, batch -> {
+        b.start(new TransportBinding(TestNode.identity(2, endpoint), batch -> {
             if (batch.messages().get(0).term() == 1) {
                 throw new IllegalStateException("handler bug");
             }
             accepted.add(batch);
-        }));
+        }, refusal -> { }));
         try (TestNode a = TestNode.start(1); b) {
             a.transport.send(endpoint, new MessageBatch(a.endpoint, List.of(new TimeoutNow(0, 1))));
             a.transport.send(endpoint, new MessageBatch(a.endpoint, List.of(new TimeoutNow(0, 2))));
@@ -185,7 +185,7 @@ class NettyTransportTest {
         try (TestNode a = TestNode.start(1)) {
             NettyTransport clash = NettyTransport.builder().threadNamePrefix("kt-clash").build();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> clash.start(
-                            new TransportBinding(a.endpoint, 9, TestNode.CLUSTER, batch -> { })))
+                            new TransportBinding(TestNode.identity(9, a.endpoint), batch -> { }, refusal -> { })))
                     .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("cannot listen on");
             await().atMost(WAIT).until(() -> threadsNamed("kt-clash").isEmpty());
         }

@@ -34,7 +34,7 @@ final class RawPeer implements AutoCloseable {
     /** A connection that has completed the handshake as {@code endpoint} of the test cluster. */
     static RawPeer handshaken(String serverEndpoint, String ownEndpoint) {
         RawPeer peer = connect(serverEndpoint);
-        peer.write(frame(new Handshake(Handshake.CURRENT_VERSION, TestNode.CLUSTER, 99, ownEndpoint), FrameType.HELLO));
+        peer.write(frame(new Handshake(Handshake.CURRENT_VERSION, TestNode.identity(99, ownEndpoint)), FrameType.HELLO));
         byte[] header = peer.readFully(5);
         int length = ((header[0] & 0xFF) << 24) | ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
         if (header[4] != FrameType.WELCOME) {

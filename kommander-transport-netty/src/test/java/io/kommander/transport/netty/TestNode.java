@@ -1,6 +1,8 @@
 package io.kommander.transport.netty;
 
 import io.kommander.transport.MessageBatch;
+import io.kommander.transport.NodeIdentity;
+import io.kommander.transport.PeerRefusal;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.TransportBinding;
 
@@ -11,17 +13,22 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.UnaryOperator;
 
 /**
- * A started {@link NettyTransport} on a free loopback port that records every batch it receives. Settings are
- * short so tests run fast: 20..200 ms back-off, 3 s handshake timeout, one I/O thread, a thread prefix of its own.
+ * A started {@link NettyTransport} on a free loopback port that records every batch it receives and every refusal
+ * reported to it. Settings are short so tests run fast: 20..200 ms back-off, 3 s handshake timeout, one I/O thread,
+ * a thread prefix of its own. Every test node presents the same member list and partition count, so two of them
+ * agree unless a test says otherwise.
  */
 final class TestNode implements AutoCloseable {
 
     static final String CLUSTER = "test-cluster";
+    /** The member list every test node presents: one member, under this digest. */
+    static final String MEMBERS_DIGEST = "0123456789abcdef";
 
     final String endpoint;
     final String threadPrefix;
     final NettyTransport transport;
     final Queue<MessageBatch> received = new ConcurrentLinkedQueue<>();
+    final Queue<PeerRefusal> refusals = new ConcurrentLinkedQueue<>();
 
     private TestNode(String endpoint, String threadPrefix, NettyTransport transport) {
         this.endpoint = endpoint;
@@ -38,7 +45,13 @@ final class TestNode implements AutoCloseable {
     }
 
     static TestNode start(int nodeId, String clusterId, String endpoint, UnaryOperator<NettyTransport.Builder> settings) {
-        String prefix = "kt-node" + nodeId + "-" + endpoint.substring(endpoint.indexOf(':') + 1);
+        return start(identity(nodeId, clusterId, endpoint), settings);
+    }
+
+    /** A node that presents {@code identity} and listens on its endpoint (or the bind host the settings give). */
+    static TestNode start(NodeIdentity identity, UnaryOperator<NettyTransport.Builder> settings) {
+        String endpoint = identity.endpoint();
+        String prefix = "kt-node" + identity.nodeId() + "-" + endpoint.substring(endpoint.indexOf(':') + 1);
         NettyTransport transport = settings.apply(NettyTransport.builder()
                 .ioThreads(1)
                 .threadNamePrefix(prefix)
@@ -46,8 +59,18 @@ final class TestNode implements AutoCloseable {
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)))
                 .build();
         TestNode node = new TestNode(endpoint, prefix, transport);
-        transport.start(new TransportBinding(endpoint, nodeId, clusterId, node.received::add));
+        transport.start(new TransportBinding(identity, node.received::add, node.refusals::add));
         return node;
+    }
+
+    /** The identity of a test node: the shared member list and partition count, its own id and endpoint. */
+    static NodeIdentity identity(int nodeId, String clusterId, String endpoint) {
+        return new NodeIdentity(clusterId, nodeId, endpoint, 1, MEMBERS_DIGEST, 1);
+    }
+
+    /** The identity of a test node of the test cluster. */
+    static NodeIdentity identity(int nodeId, String endpoint) {
+        return identity(nodeId, CLUSTER, endpoint);
     }
 
     void send(TestNode to, RaftMessage... messages) {

@@ -1,6 +1,7 @@
 package io.kommander.transport.netty;
 
 import io.kommander.transport.MessageBatch;
+import io.kommander.transport.NodeIdentity;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -16,9 +17,12 @@ class WireProtocolExamplesTest {
 
     @Test
     void helloExample() {
-        byte[] hello = RawPeer.frame(new Handshake(1, "orders", 1, "10.0.0.1:7001"), FrameType.HELLO);
+        NodeIdentity node1 = NodeIdentity.of("orders", 1, "10.0.0.1:7001",
+                List.of("10.0.0.1:7001", "10.0.0.2:7001", "10.0.0.3:7001"), 8);
+        byte[] hello = RawPeer.frame(new Handshake(2, node1), FrameType.HELLO);
         assertThat(ByteBufUtil.hexDump(hello)).isEqualTo(
-                "0000001c01" + "4b4d4452" + "01" + "066f7264657273" + "02" + "0d31302e302e302e313a37303031");
+                "0000002f01" + "4b4d4452" + "02" + "066f7264657273" + "02" + "0d31302e302e302e313a37303031" + "03"
+                        + "10" + "36343565636234373331303665323235" + "08");
     }
 
     @Test
