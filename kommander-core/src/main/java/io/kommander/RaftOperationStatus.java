@@ -25,5 +25,11 @@ public enum RaftOperationStatus {
     /** The node was closed or has left the cluster. */
     NodeClosed,
     /** A leadership transfer is in progress; proposals are paused until it ends. */
-    LeadershipTransferInProgress
+    LeadershipTransferInProgress,
+    /**
+     * This replica of the partition detected an impossible state (for example a leader's entry conflicting with
+     * one it had committed) and stopped; every call on it fails so until the node restarts. See the node's log,
+     * {@link IRaft#onPartitionFailed} and {@link IRaft#partitionStatus}.
+     */
+    PartitionFailed
 }

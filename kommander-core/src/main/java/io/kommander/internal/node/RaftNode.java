@@ -3,7 +3,9 @@ package io.kommander.internal.node;
 import io.kommander.IRaft;
 import io.kommander.LeaderChangedListener;
 import io.kommander.LogRestoredListener;
+import io.kommander.PartitionFailedListener;
 import io.kommander.PartitionListener;
+import io.kommander.PartitionStatus;
 import io.kommander.RaftClosedException;
 import io.kommander.RaftConfiguration;
 import io.kommander.RaftLog;
@@ -21,6 +23,7 @@ import io.kommander.internal.partition.PartitionContext;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.RaftTimerService;
 import io.kommander.internal.runtime.DefaultRaftRuntime;
+import io.kommander.internal.runtime.LibraryThreads;
 import io.kommander.runtime.IRaftRuntime;
 import io.kommander.internal.system.RaftSystemCoordinator;
 import io.kommander.transport.IRaftTransport;
@@ -43,14 +46,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The machinery behind {@link io.kommander.RaftManager}: the process-level coordinator that owns the node's
  * transport, WAL schedulers, timers, partitions and system coordinator.
+ *
+ * <p>Futures returned to callers complete on the callback executor ({@link CallerFutures}), never on a partition
+ * executor. Closing never waits on a partition executor ({@link NodeShutdown}).
  *
  * <p>Thread-safe. A node is started once ({@link #joinCluster()}) and closed once; it owns (and closes) the WAL and
  * transport it was built with, and the runtime unless one was supplied.
@@ -59,6 +68,8 @@ public final class RaftNode implements IRaft {
 
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
     private static final int MAX_MESSAGES_PER_BATCH = 4096;
+    /** How long {@link #close()} waits, on an application thread, for everything to be released. */
+    private static final long CLOSE_WAIT_MILLIS = 30_000;
 
     private final RaftConfiguration configuration;
     private final IWAL wal;
@@ -73,22 +84,37 @@ public final class RaftNode implements IRaft {
     private final RaftSystemCoordinator coordinator;
     private final RaftTimerService timers;
     private final RaftTransportDispatcher dispatcher;
+    private final NodeShutdown shutdown;
     private final Callbacks callbacks = new Callbacks();
     private volatile Consumer<RaftPartition> beforeStart = partition -> { };
-    private final Map<Integer, List<CompletableFuture<String>>> leaderWaiters = new ConcurrentHashMap<>();
+    private final LeaderWaiters leaderWaiters;
+    private final CallerFutures futures;
     private final AtomicLong unknownSenderMessages = new AtomicLong();
     private final AtomicLong unknownPartitionMessages = new AtomicLong();
     private final Object lifecycle = new Object();
     private CompletableFuture<Void> joined;
+    private CompletableFuture<Void> closing;
     private volatile boolean closed;
 
     /**
-     * A node from validated parts (see {@link io.kommander.RaftManager.Builder}).
+     * A node from validated parts (see {@link io.kommander.RaftManager.Builder}), its futures completing on the
+     * runtime's callback executor.
      *
      * @param suppliedRuntime the runtime to run on, or null to create (and own) one sized by the configuration
      */
     public RaftNode(RaftConfiguration configuration, IWAL wal, IRaftTransport transport, IDiscovery discovery,
                     IRaftRuntime suppliedRuntime) {
+        this(configuration, wal, transport, discovery, suppliedRuntime, null);
+    }
+
+    /**
+     * A node from validated parts (see {@link io.kommander.RaftManager.Builder}).
+     *
+     * @param suppliedRuntime  the runtime to run on, or null to create (and own) one sized by the configuration
+     * @param callbackExecutor where returned futures complete, or null for the runtime's callback executor
+     */
+    public RaftNode(RaftConfiguration configuration, IWAL wal, IRaftTransport transport, IDiscovery discovery,
+                    IRaftRuntime suppliedRuntime, Executor callbackExecutor) {
         this.configuration = configuration;
         this.wal = wal;
         this.transport = transport;
@@ -98,6 +124,8 @@ public final class RaftNode implements IRaft {
                         configuration.walWriteWorkers(), configuration.walReadWorkers(), configuration.electionSeed())
                 : suppliedRuntime;
         this.self = configuration.endpoint();
+        this.futures = new CallerFutures(callbackExecutor != null ? callbackExecutor : runtime.callbackExecutor());
+        this.leaderWaiters = new LeaderWaiters(runtime);
         List<String> peers = discovery.peers().stream().filter(p -> !p.equals(self)).toList();
         this.members = Set.copyOf(peers);
         this.dispatcher = new RaftTransportDispatcher(self, transport, runtime.partitionPool(), MAX_MESSAGES_PER_BATCH);
@@ -107,6 +135,7 @@ public final class RaftNode implements IRaft {
         this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(), this::createPartitions);
         this.context = new PartitionContext(configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::nowMillis));
+        this.shutdown = new NodeShutdown(self, runtime, ownsRuntime, dispatcher, transport, wal);
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
                 configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::allPartitions);
     }
@@ -117,7 +146,7 @@ public final class RaftNode implements IRaft {
     public CompletableFuture<Void> joinCluster() {
         synchronized (lifecycle) {
             if (closed) {
-                return CompletableFuture.failedFuture(new RaftClosedException("joinCluster on a closed node"));
+                return futures.failed(new RaftClosedException("joinCluster on a closed node"));
             }
             if (joined != null) {
                 return joined;
@@ -126,10 +155,17 @@ public final class RaftNode implements IRaft {
                     this::onBatch));
             RaftPartition system = new RaftPartition(RaftSystemCoordinator.SYSTEM_PARTITION, context, coordinator);
             coordinator.attach(system::replicate);
+            CompletableFuture<Void> joining = coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
+                    userPartitions().stream().map(RaftPartition::restoredFuture).toArray(CompletableFuture[]::new)));
+            // A system partition that cannot restore (or stops) would otherwise leave the join waiting forever.
+            system.restoredFuture().whenComplete((restored, error) -> {
+                if (error != null) {
+                    joining.completeExceptionally(error);
+                }
+            });
+            joined = futures.relay(joining);
             startPartition(system);
             timers.start();
-            joined = coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
-                    userPartitions().stream().map(RaftPartition::restoredFuture).toArray(CompletableFuture[]::new)));
             return joined;
         }
     }
@@ -138,7 +174,7 @@ public final class RaftNode implements IRaft {
     public CompletableFuture<Void> leaveCluster() {
         List<CompletableFuture<RaftOperationStatus>> transfers = new ArrayList<>();
         List<String> peers = context.peers();
-        if (!peers.isEmpty()) {
+        if (!peers.isEmpty() && !closed) {
             for (RaftPartition partition : allPartitions()) {
                 if (partition.isLeaderQuick()) {
                     String target = peers.get(partition.id() % peers.size());
@@ -146,36 +182,51 @@ public final class RaftNode implements IRaft {
                 }
             }
         }
-        return CompletableFuture.allOf(transfers.toArray(CompletableFuture[]::new)).thenRun(this::close);
+        // Whatever the transfers' outcomes, the node then closes; closing never waits, so it may run where the last
+        // transfer completes (a partition executor).
+        CompletableFuture<Void> left = CompletableFuture.allOf(transfers.toArray(CompletableFuture[]::new))
+                .handle((done, error) -> null)
+                .thenCompose(done -> closeAsync());
+        return futures.relay(left);
+    }
+
+    @Override
+    public CompletableFuture<Void> closeAsync() {
+        synchronized (lifecycle) {
+            if (closing != null) {
+                return closing;
+            }
+            closed = true;
+            closing = futures.incomplete();
+        }
+        timers.close();
+        shutdown.begin(allPartitions(), this::failWaiters).whenComplete((done, error) -> closing.complete(null));
+        return closing;
+    }
+
+    /** What waits on the node itself rather than on a partition. */
+    private void failWaiters() {
+        leaderWaiters.failAll(new RaftClosedException("node closed"));
+        synchronized (lifecycle) {
+            if (joined != null) {
+                joined.completeExceptionally(new RaftClosedException("node closed before it joined"));
+            }
+        }
     }
 
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        CompletableFuture<Void> done = closeAsync();
+        if (LibraryThreads.isCurrent()) {
+            // A listener or callback: what would be waited for may be queued behind this very task.
+            return;
         }
-        timers.close();
-        for (RaftPartition partition : allPartitions()) {
-            partition.close();
-        }
-        dispatcher.close();
-        closeQuietly(transport, "transport");
-        leaderWaiters.values().forEach(list -> list.forEach(
-                f -> f.completeExceptionally(new RaftClosedException("node closed"))));
-        closeQuietly(wal, "WAL");
-        if (ownsRuntime) {
-            runtime.close();
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable resource, String what) {
         try {
-            resource.close();
-        } catch (Exception e) {
-            LOG.warn("closing the {} failed", what, e);
+            done.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{}: close did not finish within {} ms", self, CLOSE_WAIT_MILLIS, e);
         }
     }
 
@@ -221,17 +272,15 @@ public final class RaftNode implements IRaft {
     }
 
     private CompletableFuture<RaftReplicationResult> withPartition(
-            int partitionId, java.util.function.Function<RaftPartition, CompletableFuture<RaftReplicationResult>> op) {
+            int partitionId, Function<RaftPartition, CompletableFuture<RaftReplicationResult>> op) {
         if (closed) {
-            return CompletableFuture.completedFuture(RaftReplicationResult.failure(RaftOperationStatus.NodeClosed,
-                    null));
+            return futures.completed(RaftReplicationResult.failure(RaftOperationStatus.NodeClosed, null));
         }
         RaftPartition partition = userPartition(partitionId);
         if (partition == null) {
-            return CompletableFuture.completedFuture(
-                    RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null));
+            return futures.completed(RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null));
         }
-        return op.apply(partition);
+        return futures.relay(op.apply(partition));
     }
 
     // ---------------------------------------------------------------- leadership and reads
@@ -245,52 +294,58 @@ public final class RaftNode implements IRaft {
     @Override
     public CompletableFuture<Boolean> amILeader(int partitionId) {
         RaftPartition partition = userPartition(partitionId);
-        return partition == null || closed ? CompletableFuture.completedFuture(false) : partition.isLeader();
+        return partition == null || closed ? futures.completed(false) : futures.relay(partition.isLeader());
     }
 
     @Override
     public CompletableFuture<String> waitForLeader(int partitionId, Duration timeout) {
         RaftPartition partition = userPartition(partitionId);
         if (partition == null || closed) {
-            return CompletableFuture.failedFuture(closed ? new RaftClosedException("node closed")
+            return futures.failed(closed ? new RaftClosedException("node closed")
                     : new IllegalArgumentException("unknown partition " + partitionId));
         }
-        CompletableFuture<String> future = new CompletableFuture<>();
-        List<CompletableFuture<String>> waiters = leaderWaiters.computeIfAbsent(partitionId,
-                k -> new CopyOnWriteArrayList<>());
-        waiters.add(future);
-        String known = partition.leaderQuick();
-        if (known != null) {
-            future.complete(known);
-        }
-        IRaftRuntime.Cancellable timer = runtime.schedule(timeout.toMillis(), () -> future.completeExceptionally(
-                new TimeoutException("no leader for partition " + partitionId + " within " + timeout)));
-        future.whenComplete((leader, error) -> {
-            waiters.remove(future);
-            timer.cancel();
-        });
-        return future;
+        return futures.relay(leaderWaiters.await(partitionId, partition::leaderQuick, timeout));
     }
 
     @Override
     public CompletableFuture<Boolean> confirmLeadership(int partitionId) {
         RaftPartition partition = userPartition(partitionId);
         if (partition == null || closed) {
-            return CompletableFuture.completedFuture(false);
+            return futures.completed(false);
         }
-        return partition.confirmLeadership().thenApply(status -> status == RaftOperationStatus.Success);
+        return futures.relay(partition.confirmLeadership().thenApply(status -> status == RaftOperationStatus.Success));
     }
 
     @Override
     public CompletableFuture<RaftOperationStatus> transferLeadership(int partitionId, String target) {
         RaftPartition partition = userPartition(partitionId);
         if (closed) {
-            return CompletableFuture.completedFuture(RaftOperationStatus.NodeClosed);
+            return futures.completed(RaftOperationStatus.NodeClosed);
         }
         if (partition == null) {
-            return CompletableFuture.completedFuture(RaftOperationStatus.UnknownPartition);
+            return futures.completed(RaftOperationStatus.UnknownPartition);
         }
-        return partition.transferLeadership(target);
+        return futures.relay(partition.transferLeadership(target)); // refuses a bad target up front
+    }
+
+    // ---------------------------------------------------------------- status
+
+    @Override
+    public String leaderHint(int partitionId) {
+        RaftPartition partition = userPartition(partitionId);
+        return partition == null || closed ? null : partition.leaderQuick();
+    }
+
+    @Override
+    public CompletableFuture<PartitionStatus> partitionStatus(int partitionId) {
+        if (closed) {
+            return futures.failed(new RaftClosedException("node closed"));
+        }
+        RaftPartition partition = userPartition(partitionId);
+        if (partition == null) {
+            return futures.failed(new IllegalArgumentException("unknown partition " + partitionId));
+        }
+        return futures.relay(partition.status());
     }
 
     // ---------------------------------------------------------------- routing
@@ -315,12 +370,12 @@ public final class RaftNode implements IRaft {
         return self;
     }
 
-    /** Inbound messages dropped because their sender is not a member. */
+    @Override
     public long unknownSenderMessages() {
         return unknownSenderMessages.get();
     }
 
-    /** Inbound messages dropped because their partition does not exist here (yet). */
+    @Override
     public long unknownPartitionMessages() {
         return unknownPartitionMessages.get();
     }
@@ -365,6 +420,11 @@ public final class RaftNode implements IRaft {
     @Override
     public Subscription onRestoreFinished(PartitionListener listener) {
         return RaftEvents.subscribe(events.restoreFinished, listener);
+    }
+
+    @Override
+    public Subscription onPartitionFailed(PartitionFailedListener listener) {
+        return RaftEvents.subscribe(events.partitionFailed, listener);
     }
 
     // ---------------------------------------------------------------- internals
@@ -432,12 +492,15 @@ public final class RaftNode implements IRaft {
         @Override
         public void leaderChanged(int partition, String leader) {
             if (leader != null) {
-                List<CompletableFuture<String>> waiters = leaderWaiters.get(partition);
-                if (waiters != null) {
-                    waiters.forEach(f -> f.complete(leader));
-                }
+                leaderWaiters.leaderKnown(partition, leader);
             }
             events.leaderChanged(partition, leader);
+        }
+
+        @Override
+        public void partitionFailed(int partition, Throwable cause) {
+            leaderWaiters.fail(partition, new IllegalStateException("partition " + partition + " failed", cause));
+            events.partitionFailed(partition, cause);
         }
 
         @Override

@@ -20,7 +20,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -411,6 +413,17 @@ public final class RaftPartitionStateMachine {
     /** The cached entry at {@code index}, or null. */
     public LogEntry cachedEntry(long index) {
         return log.entry(index);
+    }
+
+    /** On the leader, each follower's match index (the highest index it is known to hold); empty otherwise. */
+    public Map<String, Long> followerMatchIndices() {
+        Map<String, Long> matches = new LinkedHashMap<>();
+        if (role == RaftRole.LEADER) {
+            for (FollowerProgress pr : replicator.followers()) {
+                matches.put(pr.peer, pr.matchIndex);
+            }
+        }
+        return matches;
     }
 
     /** The current hard state. */
