@@ -9,9 +9,18 @@ import java.util.concurrent.CompletableFuture;
  * A Kommander node: a member of a multi-partition Raft cluster. Create one with {@link RaftManager#builder()}.
  *
  * <p>Partition ids: 0 is the system partition (internal); user partitions are 1..{@link #partitionCount()}.
- * Every method is thread-safe and non-blocking: anything that waits returns a {@link CompletableFuture}.
- * Listeners run on the partition's executor, so they see a partition's events in order and must not block.
- * After {@link #close()}, operations complete with {@link RaftOperationStatus#NodeClosed}.
+ * Every method is thread-safe and non-blocking (except {@link #close()} called from the application's own
+ * threads): anything that waits returns a {@link CompletableFuture}.
+ *
+ * <p>Threads. Listeners run on the partition's executor, so they see a partition's events in order and must not
+ * block. Returned futures never complete on a partition executor: they complete on the callback executor (by
+ * default one thread of the runtime, see {@link io.kommander.runtime.IRaftRuntime#callbackExecutor()}; the builder
+ * can supply another), so their non-async stages run there, in the order the partitions answered, and their async
+ * stages without an executor run there too. Waiting on such a future ({@code join}, {@code get}) from a
+ * listener or from a stage on the callback executor throws {@link IllegalStateException} at once: the answer may
+ * need the very thread that waits. Compose instead.
+ *
+ * <p>After {@link #close()}, operations complete with {@link RaftOperationStatus#NodeClosed}.
  */
 public interface IRaft extends AutoCloseable {
 
@@ -27,10 +36,27 @@ public interface IRaft extends AutoCloseable {
      */
     CompletableFuture<Void> joinCluster();
 
-    /** Hands over every partition this node leads, then stops taking part; completes when done. */
+    /**
+     * Hands over every partition this node leads, then closes the node ({@link #closeAsync()}); completes when the
+     * node is closed. Never waits on a partition executor, so it may be called from anywhere, listeners included.
+     */
     CompletableFuture<Void> leaveCluster();
 
-    /** Stops the node and releases its threads, transport and WAL. Idempotent. */
+    /**
+     * Starts closing the node and returns at once: every pending and later call completes with
+     * {@link RaftOperationStatus#NodeClosed} (or {@link RaftClosedException}), then the transport, the WAL and the
+     * runtime's threads (if the node owns them) are released off the partition executors. Idempotent: every call
+     * returns the same future.
+     *
+     * @return completes once everything is released
+     */
+    CompletableFuture<Void> closeAsync();
+
+    /**
+     * Closes the node ({@link #closeAsync()}). Called from the application's own thread it waits, within a bound,
+     * until everything is released; called from a listener or a callback it returns at once (waiting there could
+     * wait on itself). Idempotent.
+     */
     @Override
     void close();
 
@@ -97,10 +123,36 @@ public interface IRaft extends AutoCloseable {
     /**
      * Hands leadership of a partition this node leads to another member.
      *
-     * @param target the member's endpoint ({@code host:port})
+     * @param target another member's endpoint ({@code host:port})
      * @return the outcome: Success once the target leads
+     * @throws IllegalArgumentException if {@code target} is null, this node itself, or not a member
      */
     CompletableFuture<RaftOperationStatus> transferLeadership(int partitionId, String target);
+
+    // ---------------------------------------------------------------- status
+
+    /**
+     * The partition's leader as last known on this node, without waiting.
+     *
+     * @return the leader's endpoint ({@code host:port}), or null if none is known, the partition is unknown, or
+     *         the node is closed
+     */
+    String leaderHint(int partitionId);
+
+    /**
+     * Where the partition stands on this node: its state, term, leader, commit, applied and last index, and on the
+     * leader each follower's match index and lag. Answered on the partition's executor, completed off it.
+     *
+     * @return the status; fails with {@link IllegalArgumentException} for an unknown partition and with
+     *         {@link RaftClosedException} once the node is closed
+     */
+    CompletableFuture<PartitionStatus> partitionStatus(int partitionId);
+
+    /** Inbound messages dropped because their sender is not a member, since the node was built. */
+    long unknownSenderMessages();
+
+    /** Inbound messages dropped because their partition does not exist here (yet), since the node was built. */
+    long unknownPartitionMessages();
 
     // ---------------------------------------------------------------- routing
 
@@ -141,4 +193,11 @@ public interface IRaft extends AutoCloseable {
 
     /** Subscribes to the end of each user partition's restore. */
     Subscription onRestoreFinished(PartitionListener listener);
+
+    /**
+     * Subscribes to partitions that stop on this node after detecting an impossible state. Such a partition fails
+     * every call with {@link RaftOperationStatus#PartitionFailed} until the node restarts; its status says
+     * {@link PartitionStatus.State#FAILED} and why.
+     */
+    Subscription onPartitionFailed(PartitionFailedListener listener);
 }

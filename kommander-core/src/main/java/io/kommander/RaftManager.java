@@ -10,6 +10,7 @@ import io.kommander.wal.IWAL;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * A Kommander node: the implementation of {@link IRaft} that an application builds with {@link #builder()}. It
@@ -39,6 +40,11 @@ public final class RaftManager implements IRaft {
     @Override
     public CompletableFuture<Void> leaveCluster() {
         return node.leaveCluster();
+    }
+
+    @Override
+    public CompletableFuture<Void> closeAsync() {
+        return node.closeAsync();
     }
 
     @Override
@@ -97,6 +103,26 @@ public final class RaftManager implements IRaft {
     }
 
     @Override
+    public String leaderHint(int partitionId) {
+        return node.leaderHint(partitionId);
+    }
+
+    @Override
+    public CompletableFuture<PartitionStatus> partitionStatus(int partitionId) {
+        return node.partitionStatus(partitionId);
+    }
+
+    @Override
+    public long unknownSenderMessages() {
+        return node.unknownSenderMessages();
+    }
+
+    @Override
+    public long unknownPartitionMessages() {
+        return node.unknownPartitionMessages();
+    }
+
+    @Override
     public int getPartitionKey(String key) {
         return node.getPartitionKey(key);
     }
@@ -142,18 +168,13 @@ public final class RaftManager implements IRaft {
     }
 
     @Override
+    public Subscription onPartitionFailed(PartitionFailedListener listener) {
+        return node.onPartitionFailed(listener);
+    }
+
+    @Override
     public void close() {
         node.close();
-    }
-
-    /** Inbound messages dropped because their sender is not a member. */
-    public long unknownSenderMessages() {
-        return node.unknownSenderMessages();
-    }
-
-    /** Inbound messages dropped because their partition does not exist here (yet). */
-    public long unknownPartitionMessages() {
-        return node.unknownPartitionMessages();
     }
 
     /** Builds a {@link RaftManager}; not thread-safe. */
@@ -163,6 +184,7 @@ public final class RaftManager implements IRaft {
         private IRaftTransport transport;
         private IDiscovery discovery;
         private IRaftRuntime runtime;
+        private Executor callbackExecutor;
 
         private Builder() {
         }
@@ -201,6 +223,18 @@ public final class RaftManager implements IRaft {
         }
 
         /**
+         * Where the futures the node returns complete (optional): by default the runtime's
+         * {@link IRaftRuntime#callbackExecutor()}, one thread, so stages run in the order partitions answered. With
+         * a pool of several threads that order is lost. Never a partition executor: an executor that runs tasks on
+         * the calling thread ({@code Runnable::run}) brings back stages that hold up partitions. The node does not
+         * shut it down.
+         */
+        public Builder callbackExecutor(Executor callbackExecutor) {
+            this.callbackExecutor = callbackExecutor;
+            return this;
+        }
+
+        /**
          * Builds the node (it starts with {@link RaftManager#joinCluster()}).
          *
          * @throws RaftConfigurationException if a required part is missing, the configuration breaks a rule, or
@@ -224,7 +258,8 @@ public final class RaftManager implements IRaft {
                 throw new RaftConfigurationException("discovery",
                         "must list the other members only, not this node (" + configuration.endpoint() + ")");
             }
-            return new RaftManager(new RaftNode(configuration, wal, transport, discovery, runtime));
+            return new RaftManager(new RaftNode(configuration, wal, transport, discovery, runtime,
+                    callbackExecutor));
         }
     }
 }

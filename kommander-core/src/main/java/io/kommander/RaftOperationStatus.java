@@ -31,5 +31,11 @@ public enum RaftOperationStatus {
      * {@code maxProposalBytes} (see {@link RaftConfiguration}); nothing was appended. Retrying cannot help: split
      * the data.
      */
-    EntryTooLarge
+    EntryTooLarge,
+    /**
+     * This replica of the partition detected an impossible state (for example a leader's entry conflicting with
+     * one it had committed) and stopped; every call on it fails so until the node restarts. See the node's log,
+     * {@link IRaft#onPartitionFailed} and {@link IRaft#partitionStatus}.
+     */
+    PartitionFailed
 }

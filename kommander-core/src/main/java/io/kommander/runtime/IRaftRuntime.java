@@ -32,6 +32,15 @@ public interface IRaftRuntime extends AutoCloseable {
     Executor walReadPool();
 
     /**
+     * Where the futures a node returns to its callers complete, unless the node's builder names another executor,
+     * and where a closing node releases its transport, WAL and (if it owns it) this runtime. Never the partition
+     * pool: the application's stages run here and must not hold up partitions. Tasks should run in the order they
+     * were submitted (one thread does), so stages see the partitions' answers in order. {@link #close()} may be
+     * called from one of its tasks and must not wait for that task.
+     */
+    Executor callbackExecutor();
+
+    /**
      * A random source for one purpose, derived from the runtime's seed and {@code salt}, so that two nodes or two
      * partitions draw different but reproducible sequences. Not thread-safe: one owner each.
      */

@@ -1,5 +1,6 @@
 package io.kommander.cluster;
 
+import io.kommander.IRaft;
 import io.kommander.RaftConfiguration;
 import io.kommander.RaftConfigurationException;
 import io.kommander.RaftManager;
@@ -77,6 +78,21 @@ class BadInputTest {
     }
 
     @Test
+    void transferLeadershipRefusesANullUnknownOrOwnTargetUpFront() {
+        try (TestCluster cluster = TestCluster.inMemory(3, 1).start()) {
+            int leader = cluster.awaitLeader(1);
+            RaftManager node = cluster.node(leader);
+            assertThatThrownBy(() -> node.transferLeadership(1, null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("target");
+            assertThatThrownBy(() -> node.transferLeadership(1, "127.0.0.1:1"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("127.0.0.1:1");
+            assertThatThrownBy(() -> node.transferLeadership(1, cluster.endpoint(leader)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("itself");
+            assertThat(cluster.write(1, "still-served").success()).isTrue();
+        }
+    }
+
+    @Test
     void messagesFromUnknownNodesAndForUnknownPartitionsAreIgnoredAndCounted() {
         InMemoryNetwork network = new InMemoryNetwork();
         try (RaftManager node = RaftManager.builder()
@@ -98,8 +114,9 @@ class BadInputTest {
             stranger.send("127.0.0.1:7501", new MessageBatch("127.0.0.1:7999", List.of(vote)));
             peer.send("127.0.0.1:7501", new MessageBatch("127.0.0.1:7502",
                     List.of(new RaftMessage.RequestVote(77, 50, 10, 10, false, false))));
-            assertThat(node.unknownSenderMessages()).isEqualTo(1);
-            assertThat(node.unknownPartitionMessages()).isEqualTo(1);
+            IRaft raft = node;
+            assertThat(raft.unknownSenderMessages()).isEqualTo(1);
+            assertThat(raft.unknownPartitionMessages()).isEqualTo(1);
         } finally {
             network.close();
         }

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Injects a run's faults at random moments of virtual time, as its {@link FaultMix} allows: crashes and restarts,
- * pauses and resumes, symmetric and one-way partitions and heals. At most a minority of the nodes is down or
- * paused at once, so the cluster can make progress between faults. {@link #healAll()} ends every fault.
+ * Injects a run's faults at random moments of virtual time, as its {@link FaultMix} allows: crashes (and, one
+ * time in four, a clean leave instead: leadership handed over, then the node closed) and restarts, pauses and
+ * resumes, symmetric and one-way partitions and heals. At most a minority of the nodes is down, leaving or paused at
+ * once, so the cluster can make progress between faults. {@link #healAll()} ends every fault.
  *
  * <p>Not thread-safe: the simulation thread only.
  */
@@ -55,7 +56,12 @@ final class Nemesis {
         switch (random.nextInt(4)) {
             case 0 -> {
                 if (mix.crashes() && mayImpair) {
-                    pickUp(random).crash(partitions);
+                    SimNode node = pickUp(random);
+                    if (random.nextInt(4) == 0) {
+                        node.leave(partitions);
+                    } else {
+                        node.crash(partitions);
+                    }
                 }
             }
             case 1 -> {
@@ -122,10 +128,12 @@ final class Nemesis {
     }
 
     private static void recover(SimNode node) {
-        if (node.state() == SimNode.State.DOWN) {
-            node.start();
-        } else if (node.state() == SimNode.State.PAUSED) {
-            node.resume();
+        switch (node.state()) {
+            case DOWN -> node.start();
+            case PAUSED -> node.resume();
+            case LEAVING -> node.restartWhenLeft();
+            case UP -> {
+            }
         }
     }
 

@@ -171,7 +171,7 @@ final class SimDisk implements IWAL {
         return synced.partitions();
     }
 
-    /** A node's close is never called in the simulator (a crash abandons the node); the disk stays usable. */
+    /** A node that leaves closes its WAL; the disk stays usable for the node's next incarnation. */
     @Override
     public void close() {
     }

@@ -16,15 +16,16 @@ import java.util.Set;
 
 /**
  * One simulated node across its lifetimes: the disk it keeps, and the current incarnation (runtime, transport,
- * {@link RaftNode}) that a crash abandons without closing, so nothing flushes. It also plays the application:
- * a register per partition, rebuilt from what the node restores and delivers.
+ * {@link RaftNode}) that a crash abandons without closing, so nothing flushes, and that a leave closes after
+ * handing over its partitions. It also plays the application: a register per partition, rebuilt from what the node
+ * restores and delivers.
  *
  * <p>Not thread-safe: the simulation thread only.
  */
 final class SimNode {
 
     /** A node's life stage. */
-    enum State { UP, PAUSED, DOWN }
+    enum State { UP, PAUSED, LEAVING, DOWN }
 
     private final int index;
     private final List<String> endpoints;
@@ -44,6 +45,8 @@ final class SimNode {
     private SimRuntime runtime;
     private SimTransport transport;
     private RaftNode manager;
+    /** Start again as soon as the leave in progress ends (the run is healing). */
+    private boolean restartWhenLeft;
 
     SimNode(int index, List<String> endpoints, RaftConfiguration.Builder configuration, SimScheduler scheduler,
             SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<Bug> bugs, long skew, double rate,
@@ -98,6 +101,7 @@ final class SimNode {
     /** Starts a new incarnation on the node's disk and joins the cluster. */
     void start() {
         incarnation++;
+        restartWhenLeft = false;
         registers.clear();
         runtime = new SimRuntime(scheduler, index, skew, rate, seed * 31 + incarnation);
         transport = network.transport(index);
@@ -117,6 +121,9 @@ final class SimNode {
             apply(p, log);
             return true;
         });
+        // A replica that detects an impossible state stops its partition: in the simulator that is a failure.
+        manager.onPartitionFailed((p, cause) -> monitor.fail("impossible state: n" + index + " stopped partition " + p
+                + ": " + cause));
         manager.onLeaderChanged((p, leader) -> trace.record(index, "leader", p, leader == null ? -1
                 : endpoints.indexOf(leader), "p" + p + " leader is " + (leader == null ? "unknown"
                 : "n" + endpoints.indexOf(leader))));
@@ -151,6 +158,49 @@ final class SimNode {
         state = State.DOWN;
         manager = null;
         trace.record(index, "crash", incarnation, 0, "crashed (incarnation " + incarnation + ")");
+    }
+
+    /**
+     * The node leaves the cluster cleanly ({@code leaveCluster}): it hands over what it leads, then closes. Its
+     * callers' calls complete meanwhile; once closed it is down, with its disk intact, until started again.
+     */
+    void leave(int partitions) {
+        if (state != State.UP) {
+            return;
+        }
+        state = State.LEAVING;
+        int leaving = incarnation;
+        trace.record(index, "leave", incarnation, 0, "leaving (incarnation " + incarnation + ")");
+        manager.leaveCluster().whenComplete((done, error) -> {
+            if (incarnation == leaving && state == State.LEAVING) {
+                left(partitions, error);
+            }
+        });
+    }
+
+    private void left(int partitions, Throwable error) {
+        if (error != null) {
+            monitor.fail("leaveCluster failed on n" + index + ": " + error);
+        }
+        runtime.kill();
+        scheduler.drop(index);
+        for (int p = 1; p <= partitions; p++) {
+            // The same check as after a crash: what this lifetime delivered is within the durable log.
+            monitor.onCrash(index, p, Math.max(disk.lastPosition(p).index(), disk.compactedUpTo(p).index()));
+        }
+        state = State.DOWN;
+        manager = null;
+        trace.record(index, "left", incarnation, 0, "left (incarnation " + incarnation + ")");
+        if (restartWhenLeft) {
+            start();
+        }
+    }
+
+    /** Starts the node again once the leave in progress ends (nothing to do if it is not leaving). */
+    void restartWhenLeft() {
+        if (state == State.LEAVING) {
+            restartWhenLeft = true;
+        }
     }
 
     /** Stops the node's clock and holds its events (a long GC pause, a frozen VM). */

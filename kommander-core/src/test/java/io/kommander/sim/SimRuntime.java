@@ -7,8 +7,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * One node incarnation's {@link IRaftRuntime} over the {@link SimScheduler}: its clock is virtual time with the
- * node's skew and drift, stopped while the node is paused; timers and the three pools become events of the node
- * (the pools after small random latencies, so nodes and partitions interleave); random sources derive from the run
+ * node's skew and drift, stopped while the node is paused; timers, the three pools and the callback executor
+ * become events of the node (the pools after small random latencies, so nodes and partitions interleave; callbacks
+ * in order); random sources derive from the run
  * seed. A crashed incarnation is {@linkplain #kill() killed}: it queues nothing more.
  *
  * <p>Not thread-safe: used on the simulation thread only.
@@ -23,6 +24,7 @@ final class SimRuntime implements IRaftRuntime {
     private final Executor partitionPool;
     private final Executor walWritePool;
     private final Executor walReadPool;
+    private final Executor callbackExecutor;
     private boolean dead;
 
     /**
@@ -41,6 +43,8 @@ final class SimRuntime implements IRaftRuntime {
         this.partitionPool = guarded(scheduler.executor(node, 0, 1));
         this.walWritePool = guarded(scheduler.executor(node, 1, 6));
         this.walReadPool = guarded(scheduler.executor(node, 0, 2));
+        // No latency: callbacks keep their order, as the SPI asks.
+        this.callbackExecutor = guarded(scheduler.executor(node, 0, 0));
     }
 
     private Executor guarded(Executor pool) {
@@ -82,6 +86,11 @@ final class SimRuntime implements IRaftRuntime {
     @Override
     public Executor walReadPool() {
         return walReadPool;
+    }
+
+    @Override
+    public Executor callbackExecutor() {
+        return callbackExecutor;
     }
 
     @Override

@@ -3,7 +3,9 @@ package io.kommander.internal.node;
 import io.kommander.IRaft;
 import io.kommander.LeaderChangedListener;
 import io.kommander.LogRestoredListener;
+import io.kommander.PartitionFailedListener;
 import io.kommander.PartitionListener;
+import io.kommander.PartitionStatus;
 import io.kommander.RaftClosedException;
 import io.kommander.RaftConfiguration;
 import io.kommander.RaftConfigurationException;
@@ -22,6 +24,7 @@ import io.kommander.internal.partition.PartitionContext;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.RaftTimerService;
 import io.kommander.internal.runtime.DefaultRaftRuntime;
+import io.kommander.internal.runtime.LibraryThreads;
 import io.kommander.runtime.IRaftRuntime;
 import io.kommander.internal.system.RaftSystemCoordinator;
 import io.kommander.transport.IRaftTransport;
@@ -47,14 +50,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The machinery behind {@link io.kommander.RaftManager}: the process-level coordinator that owns the node's
  * transport, WAL schedulers, timers, partitions and system coordinator.
+ *
+ * <p>Futures returned to callers complete on the callback executor ({@link CallerFutures}), never on a partition
+ * executor. Closing never waits on a partition executor ({@link NodeShutdown}).
  *
  * <p>Thread-safe. A node is started once ({@link #joinCluster()}) and closed once; it owns (and closes) the WAL and
  * transport it was built with, and the runtime unless one was supplied.
@@ -63,6 +72,8 @@ public final class RaftNode implements IRaft {
 
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
     private static final int MAX_MESSAGES_PER_BATCH = 4096;
+    /** How long {@link #close()} waits, on an application thread, for everything to be released. */
+    private static final long CLOSE_WAIT_MILLIS = 30_000;
 
     private final RaftConfiguration configuration;
     private final IWAL wal;
@@ -77,25 +88,44 @@ public final class RaftNode implements IRaft {
     private final RaftSystemCoordinator coordinator;
     private final RaftTimerService timers;
     private final RaftTransportDispatcher dispatcher;
+    private final NodeShutdown shutdown;
     private final Callbacks callbacks = new Callbacks();
     private volatile Consumer<RaftPartition> beforeStart = partition -> { };
-    private final Map<Integer, List<CompletableFuture<String>>> leaderWaiters = new ConcurrentHashMap<>();
+    private final LeaderWaiters leaderWaiters;
+    private final CallerFutures futures;
     private final AtomicLong unknownSenderMessages = new AtomicLong();
     private final AtomicLong unknownPartitionMessages = new AtomicLong();
     private final Set<String> refusedBy = ConcurrentHashMap.newKeySet();
     private final Object lifecycle = new Object();
+    /** Completes when the node has joined; fails on a refusal by a peer or a close before the join. */
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
+    /** {@link #joined} as callers see it: completing on the callback executor. */
+    private CompletableFuture<Void> joinedView;
     private boolean started;
+    private CompletableFuture<Void> closing;
     private volatile boolean closed;
 
     /**
-     * A node from validated parts (see {@link io.kommander.RaftManager.Builder}).
+     * A node from validated parts (see {@link io.kommander.RaftManager.Builder}), its futures completing on the
+     * runtime's callback executor.
      *
      * @param suppliedRuntime the runtime to run on, or null to create (and own) one sized by the configuration
      * @throws RaftConfigurationException if {@code maxEntryBytes} does not fit in one batch of the transport
      */
     public RaftNode(RaftConfiguration configuration, IWAL wal, IRaftTransport transport, IDiscovery discovery,
                     IRaftRuntime suppliedRuntime) {
+        this(configuration, wal, transport, discovery, suppliedRuntime, null);
+    }
+
+    /**
+     * A node from validated parts (see {@link io.kommander.RaftManager.Builder}).
+     *
+     * @param suppliedRuntime  the runtime to run on, or null to create (and own) one sized by the configuration
+     * @param callbackExecutor where returned futures complete, or null for the runtime's callback executor
+     * @throws RaftConfigurationException if {@code maxEntryBytes} does not fit in one batch of the transport
+     */
+    public RaftNode(RaftConfiguration configuration, IWAL wal, IRaftTransport transport, IDiscovery discovery,
+                    IRaftRuntime suppliedRuntime, Executor callbackExecutor) {
         this.configuration = FrameBudget.of(transport).fit(configuration);
         this.wal = wal;
         this.transport = transport;
@@ -105,6 +135,8 @@ public final class RaftNode implements IRaft {
                         configuration.walWriteWorkers(), configuration.walReadWorkers(), configuration.electionSeed())
                 : suppliedRuntime;
         this.self = configuration.endpoint();
+        this.futures = new CallerFutures(callbackExecutor != null ? callbackExecutor : runtime.callbackExecutor());
+        this.leaderWaiters = new LeaderWaiters(runtime);
         List<String> peers = discovery.peers().stream().filter(p -> !p.equals(self)).toList();
         this.members = Set.copyOf(peers);
         this.dispatcher = new RaftTransportDispatcher(self, transport, runtime.partitionPool(), MAX_MESSAGES_PER_BATCH);
@@ -114,6 +146,7 @@ public final class RaftNode implements IRaft {
         this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(), this::createPartitions);
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::nowMillis));
+        this.shutdown = new NodeShutdown(self, runtime, ownsRuntime, dispatcher, transport, wal);
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
                 configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::allPartitions);
     }
@@ -124,18 +157,16 @@ public final class RaftNode implements IRaft {
     public CompletableFuture<Void> joinCluster() {
         synchronized (lifecycle) {
             if (closed) {
-                return CompletableFuture.failedFuture(new RaftClosedException("joinCluster on a closed node"));
+                return futures.failed(new RaftClosedException("joinCluster on a closed node"));
             }
             if (started) {
-                return joined;
+                return joinedView;
             }
             started = true;
             transport.start(new TransportBinding(NodeIdentity.of(configuration.clusterId(), configuration.nodeId(),
                     self, members, configuration.initialPartitions()), this::onBatch, this::onRefused));
             RaftPartition system = new RaftPartition(RaftSystemCoordinator.SYSTEM_PARTITION, context, coordinator);
             coordinator.attach(system::replicate);
-            startPartition(system);
-            timers.start();
             coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
                     userPartitions().stream().map(RaftPartition::restoredFuture).toArray(CompletableFuture[]::new)))
                     .whenComplete((done, error) -> {
@@ -145,7 +176,16 @@ public final class RaftNode implements IRaft {
                             joined.complete(null);
                         }
                     });
-            return joined;
+            // A system partition that cannot restore (or stops) would otherwise leave the join waiting forever.
+            system.restoredFuture().whenComplete((restored, error) -> {
+                if (error != null) {
+                    joined.completeExceptionally(error);
+                }
+            });
+            joinedView = futures.relay(joined);
+            startPartition(system);
+            timers.start();
+            return joinedView;
         }
     }
 
@@ -153,7 +193,7 @@ public final class RaftNode implements IRaft {
     public CompletableFuture<Void> leaveCluster() {
         List<CompletableFuture<RaftOperationStatus>> transfers = new ArrayList<>();
         List<String> peers = context.peers();
-        if (!peers.isEmpty()) {
+        if (!peers.isEmpty() && !closed) {
             for (RaftPartition partition : allPartitions()) {
                 if (partition.isLeaderQuick()) {
                     String target = peers.get(partition.id() % peers.size());
@@ -161,37 +201,47 @@ public final class RaftNode implements IRaft {
                 }
             }
         }
-        return CompletableFuture.allOf(transfers.toArray(CompletableFuture[]::new)).thenRun(this::close);
+        // Whatever the transfers' outcomes, the node then closes; closing never waits, so it may run where the last
+        // transfer completes (a partition executor).
+        CompletableFuture<Void> left = CompletableFuture.allOf(transfers.toArray(CompletableFuture[]::new))
+                .handle((done, error) -> null)
+                .thenCompose(done -> closeAsync());
+        return futures.relay(left);
+    }
+
+    @Override
+    public CompletableFuture<Void> closeAsync() {
+        synchronized (lifecycle) {
+            if (closing != null) {
+                return closing;
+            }
+            closed = true;
+            closing = futures.incomplete();
+        }
+        timers.close();
+        shutdown.begin(allPartitions(), this::failWaiters).whenComplete((done, error) -> closing.complete(null));
+        return closing;
+    }
+
+    /** What waits on the node itself rather than on a partition. */
+    private void failWaiters() {
+        leaderWaiters.failAll(new RaftClosedException("node closed"));
+        joined.completeExceptionally(new RaftClosedException("node closed before it joined"));
     }
 
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        CompletableFuture<Void> done = closeAsync();
+        if (LibraryThreads.isCurrent()) {
+            // A listener or callback: what would be waited for may be queued behind this very task.
+            return;
         }
-        timers.close();
-        for (RaftPartition partition : allPartitions()) {
-            partition.close();
-        }
-        dispatcher.close();
-        closeQuietly(transport, "transport");
-        leaderWaiters.values().forEach(list -> list.forEach(
-                f -> f.completeExceptionally(new RaftClosedException("node closed"))));
-        joined.completeExceptionally(new RaftClosedException("node closed before it joined"));
-        closeQuietly(wal, "WAL");
-        if (ownsRuntime) {
-            runtime.close();
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable resource, String what) {
         try {
-            resource.close();
-        } catch (Exception e) {
-            LOG.warn("closing the {} failed", what, e);
+            done.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{}: close did not finish within {} ms", self, CLOSE_WAIT_MILLIS, e);
         }
     }
 
@@ -241,17 +291,15 @@ public final class RaftNode implements IRaft {
     }
 
     private CompletableFuture<RaftReplicationResult> withPartition(
-            int partitionId, java.util.function.Function<RaftPartition, CompletableFuture<RaftReplicationResult>> op) {
+            int partitionId, Function<RaftPartition, CompletableFuture<RaftReplicationResult>> op) {
         if (closed) {
-            return CompletableFuture.completedFuture(RaftReplicationResult.failure(RaftOperationStatus.NodeClosed,
-                    null));
+            return futures.completed(RaftReplicationResult.failure(RaftOperationStatus.NodeClosed, null));
         }
         RaftPartition partition = userPartition(partitionId);
         if (partition == null) {
-            return CompletableFuture.completedFuture(
-                    RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null));
+            return futures.completed(RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null));
         }
-        return op.apply(partition);
+        return futures.relay(op.apply(partition));
     }
 
     // ---------------------------------------------------------------- leadership and reads
@@ -265,52 +313,58 @@ public final class RaftNode implements IRaft {
     @Override
     public CompletableFuture<Boolean> amILeader(int partitionId) {
         RaftPartition partition = userPartition(partitionId);
-        return partition == null || closed ? CompletableFuture.completedFuture(false) : partition.isLeader();
+        return partition == null || closed ? futures.completed(false) : futures.relay(partition.isLeader());
     }
 
     @Override
     public CompletableFuture<String> waitForLeader(int partitionId, Duration timeout) {
         RaftPartition partition = userPartition(partitionId);
         if (partition == null || closed) {
-            return CompletableFuture.failedFuture(closed ? new RaftClosedException("node closed")
+            return futures.failed(closed ? new RaftClosedException("node closed")
                     : new IllegalArgumentException("unknown partition " + partitionId));
         }
-        CompletableFuture<String> future = new CompletableFuture<>();
-        List<CompletableFuture<String>> waiters = leaderWaiters.computeIfAbsent(partitionId,
-                k -> new CopyOnWriteArrayList<>());
-        waiters.add(future);
-        String known = partition.leaderQuick();
-        if (known != null) {
-            future.complete(known);
-        }
-        IRaftRuntime.Cancellable timer = runtime.schedule(timeout.toMillis(), () -> future.completeExceptionally(
-                new TimeoutException("no leader for partition " + partitionId + " within " + timeout)));
-        future.whenComplete((leader, error) -> {
-            waiters.remove(future);
-            timer.cancel();
-        });
-        return future;
+        return futures.relay(leaderWaiters.await(partitionId, partition::leaderQuick, timeout));
     }
 
     @Override
     public CompletableFuture<Boolean> confirmLeadership(int partitionId) {
         RaftPartition partition = userPartition(partitionId);
         if (partition == null || closed) {
-            return CompletableFuture.completedFuture(false);
+            return futures.completed(false);
         }
-        return partition.confirmLeadership().thenApply(status -> status == RaftOperationStatus.Success);
+        return futures.relay(partition.confirmLeadership().thenApply(status -> status == RaftOperationStatus.Success));
     }
 
     @Override
     public CompletableFuture<RaftOperationStatus> transferLeadership(int partitionId, String target) {
         RaftPartition partition = userPartition(partitionId);
         if (closed) {
-            return CompletableFuture.completedFuture(RaftOperationStatus.NodeClosed);
+            return futures.completed(RaftOperationStatus.NodeClosed);
         }
         if (partition == null) {
-            return CompletableFuture.completedFuture(RaftOperationStatus.UnknownPartition);
+            return futures.completed(RaftOperationStatus.UnknownPartition);
         }
-        return partition.transferLeadership(target);
+        return futures.relay(partition.transferLeadership(target)); // refuses a bad target up front
+    }
+
+    // ---------------------------------------------------------------- status
+
+    @Override
+    public String leaderHint(int partitionId) {
+        RaftPartition partition = userPartition(partitionId);
+        return partition == null || closed ? null : partition.leaderQuick();
+    }
+
+    @Override
+    public CompletableFuture<PartitionStatus> partitionStatus(int partitionId) {
+        if (closed) {
+            return futures.failed(new RaftClosedException("node closed"));
+        }
+        RaftPartition partition = userPartition(partitionId);
+        if (partition == null) {
+            return futures.failed(new IllegalArgumentException("unknown partition " + partitionId));
+        }
+        return futures.relay(partition.status());
     }
 
     // ---------------------------------------------------------------- routing
@@ -335,12 +389,12 @@ public final class RaftNode implements IRaft {
         return self;
     }
 
-    /** Inbound messages dropped because their sender is not a member. */
+    @Override
     public long unknownSenderMessages() {
         return unknownSenderMessages.get();
     }
 
-    /** Inbound messages dropped because their partition does not exist here (yet). */
+    @Override
     public long unknownPartitionMessages() {
         return unknownPartitionMessages.get();
     }
@@ -385,6 +439,11 @@ public final class RaftNode implements IRaft {
     @Override
     public Subscription onRestoreFinished(PartitionListener listener) {
         return RaftEvents.subscribe(events.restoreFinished, listener);
+    }
+
+    @Override
+    public Subscription onPartitionFailed(PartitionFailedListener listener) {
+        return RaftEvents.subscribe(events.partitionFailed, listener);
     }
 
     // ---------------------------------------------------------------- internals
@@ -462,12 +521,15 @@ public final class RaftNode implements IRaft {
         @Override
         public void leaderChanged(int partition, String leader) {
             if (leader != null) {
-                List<CompletableFuture<String>> waiters = leaderWaiters.get(partition);
-                if (waiters != null) {
-                    waiters.forEach(f -> f.complete(leader));
-                }
+                leaderWaiters.leaderKnown(partition, leader);
             }
             events.leaderChanged(partition, leader);
+        }
+
+        @Override
+        public void partitionFailed(int partition, Throwable cause) {
+            leaderWaiters.fail(partition, new IllegalStateException("partition " + partition + " failed", cause));
+            events.partitionFailed(partition, cause);
         }
 
         @Override

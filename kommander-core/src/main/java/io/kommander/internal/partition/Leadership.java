@@ -10,7 +10,9 @@ import io.kommander.wal.LogEntry;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a replica does while it leads one term: takes writes, commits what a majority holds durably, confirms
@@ -91,6 +93,15 @@ final class Leadership {
     }
 
     /** Sends refused because a follower needs compacted entries. */
+    /** Each follower's match index (the highest index it is known to hold), in the followers' order. */
+    Map<String, Long> followerMatchIndices() {
+        Map<String, Long> matches = new LinkedHashMap<>();
+        for (FollowerProgress pr : replicator.followers()) {
+            matches.put(pr.peer, pr.matchIndex);
+        }
+        return matches;
+    }
+
     long compactedGaps() {
         return replicator.compactedGaps();
     }

@@ -28,4 +28,11 @@ public interface PartitionCallbacks {
      */
     default void leaderReady(int partition) {
     }
+
+    /**
+     * The partition stopped after an impossible state ({@code cause}); it answers every call with
+     * {@code PartitionFailed} until the node restarts.
+     */
+    default void partitionFailed(int partition, Throwable cause) {
+    }
 }

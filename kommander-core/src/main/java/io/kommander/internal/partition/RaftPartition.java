@@ -1,5 +1,7 @@
 package io.kommander.internal.partition;
 
+import io.kommander.PartitionStatus;
+import io.kommander.RaftClosedException;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.RaftLog;
 import io.kommander.RaftOperationStatus;
@@ -22,6 +24,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link RaftPartitionExecutor}, and carries out what its {@link RaftPartitionStateMachine} asks (messages, WAL
  * writes, deliveries, completions). Everything that touches the state machine runs on the executor.
  *
+ * <p>Every future it hands out completes, whatever happens: an open call is answered with {@code NodeClosed} when
+ * the partition closes, and with {@code PartitionFailed} when it stops after an impossible state (anything the
+ * state machine or the host throws on the executor). A stopped partition no longer drives its state machine.
+ *
  * <p>Public methods are thread-safe.
  */
 public final class RaftPartition {
@@ -34,6 +40,7 @@ public final class RaftPartition {
     private final RaftPartitionExecutor executor;
     private final RaftWriteAhead writeAhead;
     private final CompletableFuture<Void> restoredFuture = new CompletableFuture<>();
+    private final OpenCalls calls = new OpenCalls();
 
     // Executor-confined state.
     private RaftPartitionStateMachine machine;
@@ -50,6 +57,8 @@ public final class RaftPartition {
     private volatile boolean leaderQuick;
     private volatile String leaderQuickEndpoint;
     private volatile boolean closed;
+    /** Set once the partition stopped after an impossible state; its status from then on. */
+    private volatile PartitionStatus failedStatus;
 
     /**
      * Creates the partition; {@link #start()} begins its restore.
@@ -64,7 +73,7 @@ public final class RaftPartition {
         this.context = context;
         this.callbacks = callbacks;
         this.executor = new RaftPartitionExecutor("partition-" + id, context.runtime().partitionPool(),
-                context.configuration().maxClientQueue(), this::afterDrain);
+                context.configuration().maxClientQueue(), this::afterDrain, this::stopOnFailure);
         this.writeAhead = new RaftWriteAhead(id, context.wal(), context.writes(), context.reads(), executor);
     }
 
@@ -163,33 +172,66 @@ public final class RaftPartition {
         return submitStatus((machine, request) -> machine.readIndex(request));
     }
 
-    /** Transfers leadership to {@code target}. */
+    /**
+     * Transfers leadership to {@code target}.
+     *
+     * @param target another member of the partition
+     * @throws IllegalArgumentException if {@code target} is null, this node, or not a member
+     */
     public CompletableFuture<RaftOperationStatus> transferLeadership(String target) {
+        if (target == null) {
+            throw new IllegalArgumentException("the transfer target must not be null");
+        }
+        if (target.equals(context.self())) {
+            throw new IllegalArgumentException("the transfer target " + target + " is this node itself: leadership"
+                    + " can only move to another member");
+        }
+        if (!context.peers().contains(target)) {
+            throw new IllegalArgumentException("the transfer target " + target + " is not a member; members: "
+                    + context.peers());
+        }
         return submitStatus((machine, request) -> machine.transferLeadership(request, target, now()));
     }
 
-    /** Whether this node leads the partition, asked on the executor. */
+    /** Whether this node leads the partition, asked on the executor; false once the partition stopped. */
     public CompletableFuture<Boolean> isLeader() {
         CompletableFuture<Boolean> result = new CompletableFuture<>();
-        if (!executor.post(RaftPartitionExecutor.Priority.CONTROL,
-                () -> result.complete(machine != null && machine.role() == RaftRole.LEADER))) {
-            result.complete(false);
-        }
+        calls.track(result, stopped -> result.complete(false));
+        executor.post(RaftPartitionExecutor.Priority.CONTROL,
+                () -> result.complete(machine != null && machine.role() == RaftRole.LEADER));
+        return result;
+    }
+
+    /**
+     * Where the partition stands, asked on the executor. Fails with {@link RaftClosedException} once the partition
+     * is closed; a partition stopped after an impossible state answers with its {@code FAILED} status.
+     */
+    public CompletableFuture<PartitionStatus> status() {
+        CompletableFuture<PartitionStatus> result = new CompletableFuture<>();
+        calls.track(result, stopped -> {
+            if (stopped == RaftOperationStatus.PartitionFailed) {
+                result.complete(failedStatus);
+            } else {
+                result.completeExceptionally(new RaftClosedException("partition " + id + " is closed"));
+            }
+        });
+        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> result.complete(
+                failedStatus != null ? failedStatus : PartitionStatusView.of(id, machine)));
         return result;
     }
 
     /** Runs a read-only query against the state machine on the executor; tests reach it through PartitionSeams. */
     <T> CompletableFuture<T> inspect(java.util.function.Function<RaftPartitionStateMachine, T> query) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        if (!executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+        calls.track(result, stopped -> result.completeExceptionally(
+                new IllegalStateException("partition " + id + " stopped: " + stopped)));
+        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             try {
                 result.complete(query.apply(machine));
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
-        })) {
-            result.completeExceptionally(new IllegalStateException("partition " + id + " is closed"));
-        }
+        });
         return result;
     }
 
@@ -207,23 +249,19 @@ public final class RaftPartition {
         });
     }
 
-    /** Stops the partition: pending requests complete with NodeClosed. */
-    public void close() {
+    /**
+     * Stops the partition without waiting, so any thread may call it, this partition's executor included: later
+     * calls are refused, queued operations are dropped, and every open call completes with {@code NodeClosed}.
+     *
+     * @return completes once no operation of this partition runs any more (the node may then release the WAL and
+     *         transport under it)
+     */
+    public CompletableFuture<Void> closeAsync() {
         closed = true;
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
-            failAll(RaftOperationStatus.NodeClosed);
-            done.complete(null);
-        })) {
-            done.complete(null);
-        }
-        try {
-            done.get(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("partition {}: close did not drain in time", id);
-        }
-        executor.close();
-        restoredFuture.completeExceptionally(new io.kommander.RaftClosedException("node closed"));
+        CompletableFuture<Void> stopped = executor.close();
+        calls.stop(RaftOperationStatus.NodeClosed);
+        restoredFuture.completeExceptionally(new RaftClosedException("node closed"));
+        return stopped;
     }
 
     // ------------------------------------------------------------------ requests
@@ -234,6 +272,7 @@ public final class RaftPartition {
 
     private CompletableFuture<RaftReplicationResult> submitWrite(MachineCall call) {
         CompletableFuture<RaftReplicationResult> future = new CompletableFuture<>();
+        calls.track(future, stopped -> future.complete(RaftReplicationResult.failure(stopped, null)));
         RaftOperationStatus early = earlyRefusal();
         if (early != null) {
             future.complete(RaftReplicationResult.failure(early, leaderQuickEndpoint));
@@ -258,6 +297,7 @@ public final class RaftPartition {
 
     private CompletableFuture<RaftOperationStatus> submitStatus(MachineCall call) {
         CompletableFuture<RaftOperationStatus> future = new CompletableFuture<>();
+        calls.track(future, future::complete);
         RaftOperationStatus early = earlyRefusal();
         if (early != null) {
             future.complete(early);
@@ -282,6 +322,9 @@ public final class RaftPartition {
         if (closed) {
             return RaftOperationStatus.NodeClosed;
         }
+        if (failedStatus != null) {
+            return RaftOperationStatus.PartitionFailed;
+        }
         if (!restored) {
             return RaftOperationStatus.RestoreInProgress;
         }
@@ -293,6 +336,32 @@ public final class RaftPartition {
         writeRequests.clear();
         statusRequests.values().forEach(f -> f.complete(status));
         statusRequests.clear();
+    }
+
+    /**
+     * Something threw on the executor: the state machine detected an impossible state (a leader's entry
+     * conflicting with a committed one, a gap in the log) or the host broke. Going on could spread a corrupt state,
+     * so the partition stops loudly: ERROR log, the owner's {@code partitionFailed}, every open and later call
+     * answered with {@code PartitionFailed}, and the state machine is dropped so that nothing drives it again.
+     */
+    private void stopOnFailure(Throwable cause) {
+        if (closed || failedStatus != null) {
+            LOG.warn("partition {}: an operation failed after the partition stopped", id, cause);
+            return;
+        }
+        failedStatus = PartitionStatusView.failed(id, machine, cause);
+        LOG.error("partition {}: stopped after an impossible state; every call on it fails with PartitionFailed"
+                + " until the node restarts", id, cause);
+        epoch++;
+        machine = null;
+        restored = false;
+        leaderQuick = false;
+        leaderQuickEndpoint = null;
+        writeRequests.clear();
+        statusRequests.clear();
+        calls.stop(RaftOperationStatus.PartitionFailed);
+        restoredFuture.completeExceptionally(new IllegalStateException("partition " + id + " failed", cause));
+        callbacks.partitionFailed(id, cause);
     }
 
     // ------------------------------------------------------------------ restore
@@ -365,7 +434,8 @@ public final class RaftPartition {
             return;
         }
         Ready ready;
-        while (!(ready = machine.takeReady()).isEmpty()) {
+        // A listener may close the node meanwhile: then nothing more is carried out.
+        while (!closed && !(ready = machine.takeReady()).isEmpty()) {
             carryOut(ready);
         }
         leaderQuick = machine.role() == RaftRole.LEADER;

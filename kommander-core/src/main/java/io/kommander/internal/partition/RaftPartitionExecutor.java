@@ -1,13 +1,16 @@
 package io.kommander.internal.partition;
 
+import io.kommander.internal.runtime.LibraryThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The single owner of one partition's state: a serial queue of operations run on a shared pool, never on a
@@ -16,6 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * client 2, maintenance 1), so control goes first in every round yet a flood of replication cannot starve client
  * operations or maintenance: with every class busy, the next operation of each runs within 15 operations. After each
  * drain the {@code afterDrain} hook runs, which is where the partition turns accumulated state changes into I/O.
+ *
+ * <p>An operation or hook that throws is never swallowed: the owner's {@code onFailure} hears of it on the executor
+ * (the partition treats it as an impossible state and stops). Drains run marked as library work
+ * ({@link LibraryThreads}), so that code they call can refuse to block.
  *
  * <p>Client operations are admission-limited: {@link #post} refuses them once {@code maxClientQueue} are queued.
  * Thread-safe.
@@ -54,9 +61,12 @@ public final class RaftPartitionExecutor {
     private final Executor pool;
     private final int maxClientQueue;
     private final Runnable afterDrain;
+    private final Consumer<Throwable> onFailure;
     private final ConcurrentLinkedQueue<Runnable>[] queues;
     private final AtomicInteger clientQueued = new AtomicInteger();
+    /** Set while a drain is queued on the pool or running. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean closed;
 
     /**
@@ -64,13 +74,16 @@ public final class RaftPartitionExecutor {
      * @param pool           the shared pool
      * @param maxClientQueue client operations queued at most
      * @param afterDrain     runs on the executor after every drain
+     * @param onFailure      runs on the executor with whatever an operation or {@code afterDrain} threw
      */
     @SuppressWarnings("unchecked")
-    public RaftPartitionExecutor(String name, Executor pool, int maxClientQueue, Runnable afterDrain) {
+    public RaftPartitionExecutor(String name, Executor pool, int maxClientQueue, Runnable afterDrain,
+                                 Consumer<Throwable> onFailure) {
         this.name = name;
         this.pool = pool;
         this.maxClientQueue = maxClientQueue;
         this.afterDrain = afterDrain;
+        this.onFailure = onFailure;
         this.queues = new ConcurrentLinkedQueue[Priority.values().length];
         for (int i = 0; i < queues.length; i++) {
             queues[i] = new ConcurrentLinkedQueue<>();
@@ -95,12 +108,22 @@ public final class RaftPartitionExecutor {
         return true;
     }
 
-    /** Stops running operations; queued ones are dropped. */
-    public void close() {
+    /**
+     * Stops running operations: later posts are refused and queued operations are dropped (their owner answers
+     * whatever callers they held). Never waits, so an operation of this executor may call it.
+     *
+     * @return completes once no operation of this executor runs any more: at once if none is running, otherwise
+     *         when the running drain ends (on its thread)
+     */
+    public CompletableFuture<Void> close() {
         closed = true;
         for (ConcurrentLinkedQueue<Runnable> queue : queues) {
             queue.clear();
         }
+        if (!scheduled.get()) {
+            terminated.complete(null);
+        }
+        return terminated;
     }
 
     /** Whether {@link #close()} was called. */
@@ -111,9 +134,9 @@ public final class RaftPartitionExecutor {
     private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             try {
-                pool.execute(this::drain);
+                pool.execute(() -> LibraryThreads.run(this::drain));
             } catch (RejectedExecutionException shuttingDown) {
-                scheduled.set(false);
+                idle();
             }
         }
     }
@@ -129,15 +152,32 @@ public final class RaftPartitionExecutor {
             if (!closed) {
                 try {
                     afterDrain.run();
-                } catch (RuntimeException e) {
-                    LOG.error("{}: after-drain hook failed", name, e);
+                } catch (Throwable e) {
+                    failed(e);
                 }
             }
         } finally {
-            scheduled.set(false);
+            idle();
         }
         if (!closed && hasQueued()) {
             schedule();
+        }
+    }
+
+    /** No drain runs (or is queued) any more; a close that found one running completes here. */
+    private void idle() {
+        scheduled.set(false);
+        if (closed) {
+            terminated.complete(null);
+        }
+    }
+
+    private void failed(Throwable error) {
+        try {
+            onFailure.accept(error);
+        } catch (Throwable e) {
+            e.addSuppressed(error);
+            LOG.error("{}: handling a failed operation failed", name, e);
         }
     }
 
@@ -157,8 +197,8 @@ public final class RaftPartitionExecutor {
                 ran++;
                 try {
                     operation.run();
-                } catch (RuntimeException e) {
-                    LOG.error("{}: operation failed", name, e);
+                } catch (Throwable e) {
+                    failed(e);
                 }
             }
         }

@@ -16,7 +16,9 @@ import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -379,6 +381,11 @@ public final class RaftPartitionStateMachine {
     /** The cached entry at {@code index}, or null. */
     public LogEntry cachedEntry(long index) {
         return log.entry(index);
+    }
+
+    /** On the leader, each follower's match index (the highest index it is known to hold); empty otherwise. */
+    public Map<String, Long> followerMatchIndices() {
+        return role == RaftRole.LEADER ? leadership.followerMatchIndices() : new LinkedHashMap<>();
     }
 
     /** The current hard state. */

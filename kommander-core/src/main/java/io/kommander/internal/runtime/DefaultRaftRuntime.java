@@ -1,6 +1,9 @@
 package io.kommander.internal.runtime;
 
 import io.kommander.runtime.IRaftRuntime;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,9 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
 /**
- * The production runtime: wall-clock time, a scheduled timer thread, and fixed pools of daemon threads for
- * partition executors, WAL writes and WAL reads. Thread counts are fixed at creation; partitions never get threads
- * of their own.
+ * The production runtime: wall-clock time, a scheduled timer thread, fixed pools of daemon threads for partition
+ * executors, WAL writes and WAL reads, and one callback thread. Thread counts are fixed at creation; partitions
+ * never get threads of their own.
  */
 public final class DefaultRaftRuntime implements IRaftRuntime {
 
@@ -22,6 +25,9 @@ public final class DefaultRaftRuntime implements IRaftRuntime {
     private final ExecutorService partitionPool;
     private final ExecutorService walWritePool;
     private final ExecutorService walReadPool;
+    private final ExecutorService callbackPool;
+    /** Threads of every pool, so that {@link #close()} called from one never waits for its own pool. */
+    private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
     private final long seed;
 
     /**
@@ -38,14 +44,22 @@ public final class DefaultRaftRuntime implements IRaftRuntime {
         this.partitionPool = Executors.newFixedThreadPool(partitionThreads, threads(name + "-partition"));
         this.walWritePool = Executors.newFixedThreadPool(walWriteThreads, threads(name + "-wal-write"));
         this.walReadPool = Executors.newFixedThreadPool(walReadThreads, threads(name + "-wal-read"));
+        this.callbackPool = Executors.newSingleThreadExecutor(threads(name + "-callback"));
         this.seed = seed;
     }
 
-    private static ThreadFactory threads(String prefix) {
+    private ThreadFactory threads(String prefix) {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            Thread thread = new Thread(() -> {
+                try {
+                    runnable.run();
+                } finally {
+                    ownThreads.remove(Thread.currentThread());
+                }
+            }, prefix + "-" + counter.incrementAndGet());
             thread.setDaemon(true);
+            ownThreads.add(thread);
             return thread;
         };
     }
@@ -81,19 +95,34 @@ public final class DefaultRaftRuntime implements IRaftRuntime {
     }
 
     @Override
+    public Executor callbackExecutor() {
+        return callbackPool;
+    }
+
+    @Override
     public RandomGenerator random(long salt) {
         return IRaftRuntime.seeded(seed, salt);
     }
 
+    /**
+     * Stops every thread, waiting a bounded time for queued work. Called from one of the runtime's own threads (a
+     * closing node releases it from the callback thread) it does not wait: that thread's task ends only after this
+     * returns, and the pools finish their queued work on their own.
+     */
     @Override
     public void close() {
         timer.shutdownNow();
         partitionPool.shutdown();
         walWritePool.shutdown();
         walReadPool.shutdown();
+        callbackPool.shutdown();
+        if (ownThreads.contains(Thread.currentThread())) {
+            return;
+        }
         awaitQuietly(partitionPool);
         awaitQuietly(walWritePool);
         awaitQuietly(walReadPool);
+        awaitQuietly(callbackPool);
     }
 
     private static void awaitQuietly(ExecutorService pool) {

@@ -4,6 +4,9 @@ import io.kommander.internal.partition.RaftPartitionExecutor.Priority;
 import io.kommander.testing.ManualExecutor;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,8 +20,9 @@ class RaftPartitionExecutorTest {
     private final ManualExecutor pool = new ManualExecutor();
     private final StringBuilder ran = new StringBuilder();
     private final AtomicInteger drains = new AtomicInteger();
+    private final List<Throwable> failures = new ArrayList<>();
     private final RaftPartitionExecutor executor =
-            new RaftPartitionExecutor("test", pool, 100, drains::incrementAndGet);
+            new RaftPartitionExecutor("test", pool, 100, drains::incrementAndGet, failures::add);
 
     @Test
     void eachRoundRunsEightControlFourReplicationTwoClientAndOneMaintenance() {
@@ -85,7 +89,8 @@ class RaftPartitionExecutorTest {
 
     @Test
     void clientOperationsAreRefusedOnceMaxClientQueueWait() {
-        RaftPartitionExecutor limited = new RaftPartitionExecutor("limited", pool, 2, () -> { });
+        RaftPartitionExecutor limited = new RaftPartitionExecutor("limited", pool, 2, () -> { },
+                failures::add);
 
         assertThat(limited.post(Priority.CLIENT, () -> ran.append('L'))).isTrue();
         assertThat(limited.post(Priority.CLIENT, () -> ran.append('L'))).isTrue();
@@ -126,6 +131,60 @@ class RaftPartitionExecutorTest {
 
         assertThat(ran.toString()).isEmpty();
         assertThat(drains).hasValue(0);
+    }
+
+    @Test
+    void anOperationThatThrowsIsReportedToTheOwnerAndLaterOperationsStillRun() {
+        IllegalStateException impossible = new IllegalStateException("impossible");
+        post(Priority.CONTROL);
+        executor.post(Priority.CONTROL, () -> {
+            throw impossible;
+        });
+        post(Priority.CONTROL);
+
+        pool.runAll(10);
+
+        assertThat(failures).containsExactly(impossible);
+        assertThat(ran.toString()).isEqualTo("CC");
+        assertThat(drains).hasValue(1);
+    }
+
+    @Test
+    void anAfterDrainHookThatThrowsIsReportedToTheOwner() {
+        AssertionError broken = new AssertionError("broken hook");
+        RaftPartitionExecutor hooked = new RaftPartitionExecutor("hooked", pool, 100, () -> {
+            throw broken;
+        }, failures::add);
+
+        hooked.post(Priority.CONTROL, () -> ran.append('C'));
+        pool.runAll(10);
+
+        assertThat(failures).containsExactly(broken);
+        assertThat(ran.toString()).isEqualTo("C");
+    }
+
+    @Test
+    void closeFromItsOwnOperationNeverWaitsAndTerminatesWhenThatOperationEnds() {
+        List<CompletableFuture<Void>> terminated = new ArrayList<>();
+        executor.post(Priority.CONTROL, () -> {
+            terminated.add(executor.close());
+            ran.append(terminated.get(0).isDone() ? 'T' : 'C');
+        });
+        post(Priority.CONTROL);
+
+        pool.runAll(10);
+
+        assertThat(ran.toString()).isEqualTo("C");
+        assertThat(terminated.get(0)).isCompleted();
+        assertThat(drains).hasValue(0);
+    }
+
+    @Test
+    void closeOfAnIdleExecutorTerminatesAtOnce() {
+        post(Priority.CONTROL);
+        pool.runAll(10);
+
+        assertThat(executor.close()).isCompleted();
     }
 
     private void post(Priority priority) {

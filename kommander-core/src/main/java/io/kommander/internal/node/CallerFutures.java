@@ -1,0 +1,129 @@
+package io.kommander.internal.node;
+
+import io.kommander.internal.runtime.LibraryThreads;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Makes the futures a node hands to its callers. Partitions complete their futures on their executors; each is
+ * relayed to a caller's future that completes on the callback executor instead, so the caller's stages never run
+ * on, or hold up, a partition executor. A caller's future also refuses to be waited on ({@code join}, {@code get})
+ * from a thread doing library work (a listener on a partition executor, a stage on the callback executor): the
+ * answer may need that very thread, so it fails at once with {@link IllegalStateException} instead of deadlocking.
+ *
+ * <p>Thread-safe.
+ */
+final class CallerFutures {
+
+    private final Executor callbacks;
+
+    /** @param callbacks where callers' futures complete (marked as library work by this class) */
+    CallerFutures(Executor callbacks) {
+        this.callbacks = LibraryThreads.marking(callbacks);
+    }
+
+    /**
+     * A caller's future that completes like {@code source}: at once if {@code source} is done (the caller's own
+     * thread then runs its stages), otherwise on the callback executor (or where {@code source} completes, if the
+     * callback executor no longer takes tasks because the node has closed).
+     */
+    <T> CompletableFuture<T> relay(CompletableFuture<T> source) {
+        CallerFuture<T> target = new CallerFuture<>(callbacks);
+        boolean done = source.isDone();
+        source.whenComplete((value, error) -> {
+            if (done) {
+                settle(target, value, error);
+                return;
+            }
+            try {
+                callbacks.execute(() -> settle(target, value, error));
+            } catch (RejectedExecutionException closed) {
+                settle(target, value, error);
+            }
+        });
+        return target;
+    }
+
+    /** A caller's future completed with {@code value}. */
+    <T> CompletableFuture<T> completed(T value) {
+        CallerFuture<T> future = new CallerFuture<>(callbacks);
+        future.complete(value);
+        return future;
+    }
+
+    /** A caller's future failed with {@code error}. */
+    <T> CompletableFuture<T> failed(Throwable error) {
+        CallerFuture<T> future = new CallerFuture<>(callbacks);
+        future.completeExceptionally(error);
+        return future;
+    }
+
+    /** An incomplete caller's future, for the node to complete itself (off the partition executors). */
+    <T> CompletableFuture<T> incomplete() {
+        return new CallerFuture<>(callbacks);
+    }
+
+    private static <T> void settle(CompletableFuture<T> target, T value, Throwable error) {
+        if (error == null) {
+            target.complete(value);
+        } else {
+            target.completeExceptionally(error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error);
+        }
+    }
+
+    /**
+     * A future whose waits refuse library threads, whose dependent futures are alike, and whose async stages
+     * default to the callback executor.
+     */
+    private static final class CallerFuture<T> extends CompletableFuture<T> {
+        private final Executor callbacks;
+
+        CallerFuture(Executor callbacks) {
+            this.callbacks = callbacks;
+        }
+
+        @Override
+        public T get() throws InterruptedException, ExecutionException {
+            refuseLibraryThread();
+            return super.get();
+        }
+
+        @Override
+        public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException,
+                TimeoutException {
+            refuseLibraryThread();
+            return super.get(timeout, unit);
+        }
+
+        @Override
+        public T join() {
+            refuseLibraryThread();
+            return super.join();
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CallerFuture<>(callbacks);
+        }
+
+        @Override
+        public Executor defaultExecutor() {
+            return callbacks;
+        }
+
+        private static void refuseLibraryThread() {
+            if (LibraryThreads.isCurrent()) {
+                throw new IllegalStateException("waiting on a Kommander future from a partition executor (a"
+                        + " listener) or the callback executor (a stage) could wait on itself: compose with"
+                        + " thenApply/thenCompose instead of join/get");
+            }
+        }
+    }
+}
