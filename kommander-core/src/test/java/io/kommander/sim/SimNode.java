@@ -99,13 +99,14 @@ final class SimNode {
     void start() {
         incarnation++;
         registers.clear();
+        disk.powerOn();
         runtime = new SimRuntime(scheduler, index, skew, rate, seed * 31 + incarnation);
         transport = network.transport(index);
         List<String> peers = endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
         manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime);
         NodeSeams.plant(manager, bugs);
         manager.onRestoreStarted(p -> {
-            monitor.onRestoreStarted(index, p);
+            monitor.onRestoreStarted(index, p, disk.compactedUpTo(p).index());
             registers.remove(p);
         });
         manager.onLogRestored((p, log) -> {
@@ -151,6 +152,14 @@ final class SimNode {
         state = State.DOWN;
         manager = null;
         trace.record(index, "crash", incarnation, 0, "crashed (incarnation " + incarnation + ")");
+    }
+
+    /** The power goes out inside the node's next WAL write, tearing it (see {@link SimDisk#armTear}). */
+    void crashInNextWrite(int partitions) {
+        if (state != State.DOWN) {
+            disk.armTear(() -> crash(partitions));
+            trace.record(index, "tear", 0, 0, "crashes in its next write");
+        }
     }
 
     /** Stops the node's clock and holds its events (a long GC pause, a frozen VM). */
