@@ -11,26 +11,37 @@ package io.kommander.sim;
  * @param diskFailure probability that a WAL write fails
  * @param churn      leader churn: five nodes, faults every few tens of milliseconds, one entry per append and one
  *                   append in flight, so that leaders often die holding entries of older terms (Raft's figure 8)
+ * @param transfers  leadership transfers: a partition's leader is asked to hand over to a random member
+ * @param outages    a whole-cluster crash (every node at once) in half the runs, and one node held down from late in
+ *                   the fault phase until into the heal phase
+ * @param tornWrites a crash may land inside a WAL write, leaving its last record torn on the disk
  */
 record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
-                boolean clocks, double diskFailure, boolean churn) {
+                boolean clocks, double diskFailure, boolean churn, boolean transfers, boolean outages,
+                boolean tornWrites) {
+
+    /** A mix without transfers, outages or torn writes. */
+    FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
+             boolean clocks, double diskFailure, boolean churn) {
+        this(name, network, partitions, crashes, pauses, clocks, diskFailure, churn, false, false, false);
+    }
 
     static final FaultMix RELIABLE = new FaultMix("reliable", new SimNetwork.Conditions(0, 0, 1, 8), false, false,
             false, false, 0, false);
     static final FaultMix LOSSY = new FaultMix("lossy", new SimNetwork.Conditions(0.15, 0.1, 1, 40), false, false,
             false, false, 0, false);
     static final FaultMix PARTITIONS = new FaultMix("partitions", new SimNetwork.Conditions(0.02, 0.02, 1, 15),
-            true, false, false, false, 0, false);
+            true, false, false, false, 0, false, true, false, false);
     static final FaultMix CRASHES = new FaultMix("crashes", new SimNetwork.Conditions(0.02, 0.02, 1, 10), false,
-            true, false, false, 0, false);
+            true, false, false, 0, false, false, true, true);
     static final FaultMix PAUSES_AND_CLOCKS = new FaultMix("pauses+clocks",
             new SimNetwork.Conditions(0.02, 0.02, 1, 10), false, false, true, true, 0, false);
     static final FaultMix DISK = new FaultMix("disk", new SimNetwork.Conditions(0.02, 0.02, 1, 10), false, true,
-            false, false, 0.03, false);
+            false, false, 0.03, false, false, false, true);
     static final FaultMix CHAOS = new FaultMix("chaos", new SimNetwork.Conditions(0.08, 0.05, 1, 30), true, true,
-            true, true, 0.01, false);
+            true, true, 0.01, false, true, true, true);
     static final FaultMix CHURN = new FaultMix("churn", new SimNetwork.Conditions(0.05, 0.02, 1, 20), true, true,
-            false, false, 0, true);
+            false, false, 0, true, true, false, false);
 
     /** Every mix, in the order seeds cycle through them. */
     static final FaultMix[] ALL = {RELIABLE, LOSSY, PARTITIONS, CRASHES, PAUSES_AND_CLOCKS, DISK, CHAOS, CHURN};

@@ -1,5 +1,6 @@
 package io.kommander.sim;
 
+import io.kommander.RaftOperationStatus;
 import io.kommander.internal.partition.RaftPartition;
 
 import java.util.ArrayList;
@@ -9,8 +10,10 @@ import java.util.SplittableRandom;
 /**
  * Injects a run's faults at random moments of virtual time, as its {@link FaultMix} allows: crashes (and, one
  * time in four, a clean leave instead: leadership handed over, then the node closed) and restarts, pauses and
- * resumes, symmetric and one-way partitions and heals. At most a minority of the nodes is down, leaving or paused at
- * once, so the cluster can make progress between faults. {@link #healAll()} ends every fault.
+ * resumes, symmetric and one-way partitions and heals, leadership transfers, crashes inside a WAL write (a torn
+ * tail record), a whole-cluster crash and an outage that outlasts the fault phase. Apart from the whole-cluster
+ * crash, at most a minority of the nodes is down, leaving or paused at once, so the cluster can make progress
+ * between faults. {@link #healAll()} ends every fault but the long outage, whose node it restarts a little later.
  *
  * <p>Not thread-safe: the simulation thread only.
  */
@@ -20,15 +23,22 @@ final class Nemesis {
     private final List<SimNode> nodes;
     private final SimNetwork network;
     private final SimScheduler scheduler;
+    private final SafetyMonitor monitor;
     private final int partitions;
+    private final long faultMillis;
     private boolean running;
+    /** The node of the long outage: no recovery restarts it until the heal phase is under way. */
+    private SimNode heldDown;
 
-    Nemesis(FaultMix mix, List<SimNode> nodes, SimNetwork network, SimScheduler scheduler, int partitions) {
+    Nemesis(FaultMix mix, List<SimNode> nodes, SimNetwork network, SimScheduler scheduler, SafetyMonitor monitor,
+            int partitions, long faultMillis) {
         this.mix = mix;
         this.nodes = nodes;
         this.network = network;
         this.scheduler = scheduler;
+        this.monitor = monitor;
         this.partitions = partitions;
+        this.faultMillis = faultMillis;
     }
 
     /** Starts injecting faults. */
@@ -36,7 +46,50 @@ final class Nemesis {
         running = true;
         network.setConditions(mix.network());
         nodes.forEach(n -> n.disk().setWriteFailure(mix.diskFailure()));
+        if (mix.outages()) {
+            scheduleOutages(scheduler.random());
+        }
         next();
+    }
+
+    private void scheduleOutages(SplittableRandom random) {
+        if (random.nextBoolean()) {
+            scheduler.schedule(SimScheduler.NO_NODE, faultMillis / 5 + random.nextLong(faultMillis / 2),
+                    () -> whenRunning(this::crashEverything));
+        }
+        scheduler.schedule(SimScheduler.NO_NODE, faultMillis * 3 / 5 + random.nextLong(faultMillis / 3),
+                () -> whenRunning(this::holdOneDown));
+    }
+
+    private void whenRunning(Runnable fault) {
+        if (running) {
+            fault.run();
+        }
+    }
+
+    /** The power fails everywhere at once: no node keeps anything unsynced; the usual recoveries restart them. */
+    private void crashEverything() {
+        for (SimNode node : nodes) {
+            node.resume();
+            node.crash(partitions);
+        }
+    }
+
+    /** One node (down already, or crashed now) stays down through the end of the fault phase. */
+    private void holdOneDown() {
+        SplittableRandom random = scheduler.random();
+        List<SimNode> down = nodes.stream().filter(n -> n.state() == SimNode.State.DOWN).toList();
+        if (!down.isEmpty()) {
+            heldDown = down.get(random.nextInt(down.size()));
+        } else if (mayImpair()) {
+            heldDown = pickUp(random);
+            heldDown.crash(partitions);
+        }
+    }
+
+    private boolean mayImpair() {
+        long impaired = nodes.stream().filter(n -> n.state() != SimNode.State.UP).count();
+        return impaired < Math.max(1, (nodes.size() - 1) / 2);
     }
 
     private void next() {
@@ -51,8 +104,13 @@ final class Nemesis {
 
     private void strike() {
         SplittableRandom random = scheduler.random();
-        List<SimNode> impaired = nodes.stream().filter(n -> n.state() != SimNode.State.UP).toList();
-        boolean mayImpair = impaired.size() < Math.max(1, (nodes.size() - 1) / 2);
+        List<SimNode> impaired = nodes.stream().filter(n -> n.state() != SimNode.State.UP && n != heldDown)
+                .toList();
+        boolean mayImpair = mayImpair();
+        if (mix.transfers() && random.nextInt(4) == 0) {
+            transfer(random);
+            return;
+        }
         switch (random.nextInt(4)) {
             case 0 -> {
                 if (mix.crashes() && mayImpair) {
@@ -60,7 +118,7 @@ final class Nemesis {
                     if (random.nextInt(4) == 0) {
                         node.leave(partitions);
                     } else {
-                        node.crash(partitions);
+                        crash(node, random);
                     }
                 }
             }
@@ -86,6 +144,36 @@ final class Nemesis {
                 }
             }
         }
+    }
+
+    /** Crashes a node; with torn writes, half the time inside its next WAL write instead of right now. */
+    private void crash(SimNode node, SplittableRandom random) {
+        if (mix.tornWrites() && random.nextBoolean()) {
+            node.crashInNextWrite(partitions);
+        } else {
+            node.crash(partitions);
+        }
+    }
+
+    /**
+     * Asks the leader of a random partition to hand leadership to a random member (itself included). When it
+     * answers Success, the target must have led a term at least as late as the last one the leader had led.
+     */
+    private void transfer(SplittableRandom random) {
+        int p = 1 + random.nextInt(partitions);
+        List<SimNode> leaders = nodes.stream().filter(n -> n.state() == SimNode.State.UP)
+                .filter(n -> n.partition(p) != null && n.partition(p).isLeaderQuick()).toList();
+        if (leaders.isEmpty()) {
+            return;
+        }
+        SimNode source = leaders.get(random.nextInt(leaders.size()));
+        SimNode target = nodes.get(random.nextInt(nodes.size()));
+        long since = monitor.lastTermLed(source.index(), p);
+        source.manager().transferLeadership(p, target.endpoint()).thenAccept(status -> {
+            if (status == RaftOperationStatus.Success) {
+                monitor.onTransferSucceeded(source.index(), target.index(), p, since);
+            }
+        });
     }
 
     /** A running node; half the time one that leads some partition, since losing a leader is what tests most. */
@@ -144,7 +232,16 @@ final class Nemesis {
         network.setConditions(SimNetwork.Conditions.RELIABLE);
         for (SimNode node : nodes) {
             node.disk().setWriteFailure(0);
-            recover(node);
+            node.disk().disarmTear();
+            if (node != heldDown) {
+                recover(node);
+            }
+        }
+        if (heldDown != null) {
+            // Restarted within the quiet period, far behind: it catches up while the others already serve.
+            SimNode late = heldDown;
+            scheduler.schedule(SimScheduler.NO_NODE, 200 + scheduler.random().nextInt(1_000), () -> recover(late));
+            heldDown = null;
         }
     }
 }

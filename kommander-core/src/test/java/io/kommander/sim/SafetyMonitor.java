@@ -13,12 +13,14 @@ import java.util.TreeMap;
  * Checks Raft's safety properties as the run goes, from what the nodes send and deliver:
  * <ul>
  *   <li>election safety: at most one node sends AppendLogs for a (partition, term), since only leaders do;</li>
+ *   <li>leadership transfer: a transfer answered Success leaves its target leader of the source's last term or a
+ *       later one;</li>
  *   <li>log matching: two entries sent with the same (index, term) are the same entry;</li>
  *   <li>leader completeness: once a leader of term W announced index i committed, a leader of a later term
  *       sends, at i, only the committed entry;</li>
  *   <li>state-machine safety: no two nodes deliver (or restore) different entries at one index;</li>
  *   <li>delivery in index order, exactly once per node lifetime (restored or delivered), skipping no index
- *       another node delivered;</li>
+ *       another node delivered, from the lifetime's snapshot point on (its first entry included);</li>
  *   <li>onReplicationReceived at most once per entry over all of a node's lifetimes: what a node delivered before
  *       a crash is within its durable log (so it comes back through onLogRestored, never delivered again).</li>
  * </ul>
@@ -35,7 +37,8 @@ final class SafetyMonitor {
     }
 
     private final SimTrace trace;
-    private final Map<Long, Integer> leaders = new HashMap<>();
+    /** Per partition: the node that sent AppendLogs in each term (its leader). */
+    private final Map<Integer, TreeMap<Long, Integer>> leaders = new HashMap<>();
     private final Map<EntryKey, LogEntry> sent = new HashMap<>();
     /** Per partition: the highest commit index announced by a leader of each term. */
     private final Map<Integer, TreeMap<Long, Long>> announcedCommits = new HashMap<>();
@@ -86,7 +89,7 @@ final class SafetyMonitor {
     private void onAppend(int from, RaftMessage.AppendLogs append) {
         int p = append.partition();
         long term = append.term();
-        Integer leader = leaders.putIfAbsent(((long) p << 40) ^ term, from);
+        Integer leader = leaders.computeIfAbsent(p, k -> new TreeMap<>()).putIfAbsent(term, from);
         if (leader != null && leader != from) {
             fail("election safety: partition " + p + " term " + term + " has two leaders, n" + leader + " and n"
                     + from);
@@ -119,11 +122,35 @@ final class SafetyMonitor {
         }
     }
 
+    /** The latest term in which {@code node} sent AppendLogs for a partition (so led it), or 0. */
+    long lastTermLed(int node, int partition) {
+        TreeMap<Long, Integer> terms = leaders.getOrDefault(partition, new TreeMap<>());
+        return terms.descendingMap().entrySet().stream().filter(e -> e.getValue() == node)
+                .mapToLong(Map.Entry::getKey).findFirst().orElse(0);
+    }
+
+    /**
+     * {@code source} answered Success to a transfer of a partition's leadership to {@code target}, asked when the
+     * last term it had led was {@code since}: the target must have led that term or a later one.
+     */
+    void onTransferSucceeded(int source, int target, int partition, long since) {
+        if (!leaders.getOrDefault(partition, new TreeMap<>()).tailMap(since, true).containsValue(target)) {
+            fail("leadership transfer: n" + source + " answered Success to handing partition " + partition
+                    + " to n" + target + ", which has led no term since " + since);
+        } else {
+            trace.record(source, "transferred", partition, target, "p" + partition + " handed to n" + target);
+        }
+    }
+
     // ---------------------------------------------------------------- what nodes deliver
 
-    /** A node (re)starts restoring a partition: its application state restarts from the snapshot point. */
-    void onRestoreStarted(int node, int partition) {
-        lastInRestore.remove(new NodePartition(node, partition));
+    /**
+     * A node (re)starts restoring a partition: its application state restarts from the snapshot point
+     * {@code compactedUpTo}, so the next entry it restores or delivers must be the first committed one after it
+     * (the gap check holds from a lifetime's first entry on, not only from its second).
+     */
+    void onRestoreStarted(int node, int partition, long compactedUpTo) {
+        lastInRestore.put(new NodePartition(node, partition), compactedUpTo);
     }
 
     /** A node replays a committed entry from its WAL (onLogRestored). */

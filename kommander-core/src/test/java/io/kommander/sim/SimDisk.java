@@ -22,6 +22,11 @@ import java.util.TreeMap;
  * bring the compacted entries back. Work still queued when a node crashes (its WAL events) never reaches the disk.
  * The disk outlives node incarnations: a restarted node opens the same one.
  *
+ * <p>A crash may also land inside a write ({@link #armTear}): the batch is then partly on the disk, its last record
+ * cut short. The synced storage cannot hold a torn record, so the disk models the storage's recovery on the next
+ * open: the torn record fails its check and, the batch never having been completed, all of it is dropped (an
+ * {@link IWAL} write is atomic). The node must restore without that write, at whatever moment it came.
+ *
  * <p>What is synced lives in a real {@link IWAL} (in memory by default, or the one a {@link TestCluster.WalFactory}
  * opens): a crash closes it and opens the same storage again, which therefore must keep every returned write.
  *
@@ -38,6 +43,11 @@ final class SimDisk implements IWAL {
     private double writeFailure;
     private long writes;
     private long failedWrites;
+    private long tornWrites;
+    /** Runs the crash that the next write is torn by; null when no tear is armed. */
+    private Runnable tearBy;
+    /** Set by a tear until the next incarnation starts: the dead one's writes reach no disk. */
+    private boolean poweredOff;
 
     /** A disk on in-memory storage. */
     SimDisk(SplittableRandom random) {
@@ -66,6 +76,26 @@ final class SimDisk implements IWAL {
         return failedWrites;
     }
 
+    /** Writes that a crash tore so far. */
+    long tornWrites() {
+        return tornWrites;
+    }
+
+    /** The next write is torn: part of it reaches the disk, then {@code crash} runs (it must crash this disk). */
+    void armTear(Runnable crash) {
+        this.tearBy = crash;
+    }
+
+    /** Cancels an armed tear (the fault phase is over). */
+    void disarmTear() {
+        this.tearBy = null;
+    }
+
+    /** A new incarnation starts: the disk takes writes again. */
+    void powerOn() {
+        poweredOff = false;
+    }
+
     /** Syncs so far. */
     long writes() {
         return writes;
@@ -76,6 +106,8 @@ final class SimDisk implements IWAL {
      * synced stays. The disk is then ready to be opened by a new incarnation.
      */
     void crash() {
+        // A torn write never reached the synced storage: recovery drops the torn record and its whole batch.
+        tearBy = null;
         unsyncedCompactions.forEach((partition, upTo) -> {
             if (random.nextBoolean()) {
                 synced.compact(partition, upTo);
@@ -93,6 +125,18 @@ final class SimDisk implements IWAL {
 
     @Override
     public void write(WalBatch batch) {
+        if (poweredOff) {
+            throw new WalException("simulated power loss: the disk is off");
+        }
+        if (tearBy != null) {
+            Runnable crash = tearBy;
+            tearBy = null;
+            tornWrites++;
+            crash.run();
+            poweredOff = true;
+            throw new WalException("simulated power loss inside a write of " + batch.writes().size()
+                    + " partition writes");
+        }
         if (writeFailure > 0 && random.nextDouble() < writeFailure) {
             failedWrites++;
             throw new WalException("simulated I/O error: write of " + batch.writes().size() + " partition writes");

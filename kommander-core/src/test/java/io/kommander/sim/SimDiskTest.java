@@ -71,4 +71,28 @@ class SimDiskTest {
         assertThat(disk.compactedUpTo(1).index()).isEqualTo(3);
         assertThat(disk.read(1, 4, 6, Long.MAX_VALUE)).extracting(LogEntry::index).isEqualTo(List.of(4L, 5L, 6L));
     }
+
+    @Test
+    void aWriteTornByACrashLeavesNothingAndTheDeadIncarnationWritesNoMore() {
+        SimDisk disk = new SimDisk(new SplittableRandom(1));
+        disk.write(entries(1, 2));
+        disk.armTear(disk::crash);
+        assertThatThrownBy(() -> disk.write(entries(3, 5))).isInstanceOf(WalException.class);
+        assertThatThrownBy(() -> disk.write(entries(3, 3))).isInstanceOf(WalException.class);
+        assertThat(disk.tornWrites()).isEqualTo(1);
+        assertThat(disk.lastPosition(1)).isEqualTo(new LogPosition(2, 1));
+        disk.powerOn();
+        disk.write(entries(3, 3));
+        assertThat(disk.lastPosition(1).index()).isEqualTo(3);
+    }
+
+    @Test
+    void aCrashBeforeTheArmedWriteDisarmsTheTear() {
+        SimDisk disk = new SimDisk(new SplittableRandom(1));
+        disk.armTear(disk::crash);
+        disk.crash();
+        disk.write(entries(1, 1));
+        assertThat(disk.tornWrites()).isZero();
+        assertThat(disk.lastPosition(1).index()).isEqualTo(1);
+    }
 }

@@ -103,13 +103,14 @@ final class SimNode {
         incarnation++;
         restartWhenLeft = false;
         registers.clear();
+        disk.powerOn();
         runtime = new SimRuntime(scheduler, index, skew, rate, seed * 31 + incarnation);
         transport = network.transport(index);
         List<String> peers = endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
         manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime);
         NodeSeams.plant(manager, bugs);
         manager.onRestoreStarted(p -> {
-            monitor.onRestoreStarted(index, p);
+            monitor.onRestoreStarted(index, p, disk.compactedUpTo(p).index());
             registers.remove(p);
         });
         manager.onLogRestored((p, log) -> {
@@ -200,6 +201,14 @@ final class SimNode {
     void restartWhenLeft() {
         if (state == State.LEAVING) {
             restartWhenLeft = true;
+        }
+    }
+
+    /** The power goes out inside the node's next WAL write, tearing it (see {@link SimDisk#armTear}). */
+    void crashInNextWrite(int partitions) {
+        if (state != State.DOWN) {
+            disk.armTear(() -> crash(partitions));
+            trace.record(index, "tear", 0, 0, "crashes in its next write");
         }
     }
 

@@ -100,7 +100,7 @@ final class Simulation {
                 clients.add(new SimClient(clients.size(), p, p <= REGISTER_PARTITIONS, nodes, scheduler, history));
             }
         }
-        this.nemesis = new Nemesis(mix, nodes, network, scheduler, PARTITIONS);
+        this.nemesis = new Nemesis(mix, nodes, network, scheduler, monitor, PARTITIONS, FAULT_MILLIS);
     }
 
     private static RaftConfiguration.Builder configuration(int node, String endpoint) {

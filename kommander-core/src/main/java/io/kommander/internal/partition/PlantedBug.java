@@ -15,5 +15,9 @@ enum PlantedBug {
     /** Accept AppendLogs whose (prevLogIndex, prevLogTerm) anchor does not match the local log. */
     SKIP_ANCHOR_CHECK,
     /** Deliver committed entries before they are durable in the local log. */
-    DELIVER_BEFORE_DURABLE
+    DELIVER_BEFORE_DURABLE,
+    /** Answer a leadership transfer Success at once, before the target leads. */
+    TRANSFER_SUCCESS_EARLY,
+    /** Leave the first entry a restore would replay out of onLogRestored (a gap at the start of a lifetime). */
+    RESTORE_SKIPS_FIRST
 }

@@ -28,6 +28,8 @@ final class ReplicaLog {
     private final PendingWrites writes;
     private final ProposalTracker proposals;
     private long commitIndex;
+    /** Planted bug RESTORE_SKIPS_FIRST only: the restore has yet to drop its first entry. */
+    private boolean skipFirstRestored;
     /** The highest index every member is known to hold durably: nothing above it may be compacted. */
     private long safeCompactIndex;
     private long nextSeq = 1;
@@ -69,6 +71,7 @@ final class ReplicaLog {
     void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint) {
         commitIndex = Math.max(storedCommit, compacted.index());
         applier.restoreBegin(commitIndex, lastCheckpoint);
+        skipFirstRestored = plantedBugs.contains(PlantedBug.RESTORE_SKIPS_FIRST);
         log.resetTo(compacted);
     }
 
@@ -82,9 +85,10 @@ final class ReplicaLog {
             if (committed) {
                 proposals.onCommitted(entry);
                 RaftLog delivered = Applier.toDelivery(entry);
-                if (delivered != null) {
+                if (delivered != null && !skipFirstRestored) {
                     restoredLogs.add(delivered);
                 }
+                skipFirstRestored &= delivered == null;
             }
         }
         return restoredLogs;

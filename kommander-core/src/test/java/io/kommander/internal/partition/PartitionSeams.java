@@ -21,7 +21,11 @@ public final class PartitionSeams {
         /** See PlantedBug#SKIP_ANCHOR_CHECK. */
         SKIP_ANCHOR_CHECK,
         /** See PlantedBug#DELIVER_BEFORE_DURABLE. */
-        DELIVER_BEFORE_DURABLE;
+        DELIVER_BEFORE_DURABLE,
+        /** See PlantedBug#TRANSFER_SUCCESS_EARLY. */
+        TRANSFER_SUCCESS_EARLY,
+        /** See PlantedBug#RESTORE_SKIPS_FIRST. */
+        RESTORE_SKIPS_FIRST;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
