@@ -156,7 +156,7 @@ final class Nemesis {
     }
 
     /**
-     * Asks the leader of a random partition to hand leadership to a random member (itself included). When it
+     * Asks the leader of a random partition to hand leadership to another random member. When it
      * answers Success, the target must have led a term at least as late as the last one the leader had led.
      */
     private void transfer(SplittableRandom random) {
@@ -167,7 +167,8 @@ final class Nemesis {
             return;
         }
         SimNode source = leaders.get(random.nextInt(leaders.size()));
-        SimNode target = nodes.get(random.nextInt(nodes.size()));
+        // Any other member: a transfer to the leader itself is refused up front (IllegalArgumentException).
+        SimNode target = nodes.get((source.index() + 1 + random.nextInt(nodes.size() - 1)) % nodes.size());
         long since = monitor.lastTermLed(source.index(), p);
         source.manager().transferLeadership(p, target.endpoint()).thenAccept(status -> {
             if (status == RaftOperationStatus.Success) {
