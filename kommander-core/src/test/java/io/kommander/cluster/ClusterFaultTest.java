@@ -145,9 +145,10 @@ class ClusterFaultTest {
             assertThat(commit.success()).isTrue();
             assertThat(rollback.success()).isTrue();
             assertThat(commit.logIndex()).isGreaterThan(kept.logIndex());
-            assertThat(node.commitLogs(1, kept.ticket()).join().status())
-                    .isEqualTo(RaftOperationStatus.ProposalNotFound);
-            assertThat(node.commitLogs(1, new io.kommander.time.HLCTimestamp(1, 1)).join().status())
+            assertThat(node.commitLogs(1, kept.ticket()).join())
+                    .as("committing again answers what the first commit answered")
+                    .isEqualTo(commit);
+            assertThat(node.commitLogs(1, new io.kommander.time.HLCTimestamp(1, 1, 1)).join().status())
                     .isEqualTo(RaftOperationStatus.ProposalNotFound);
             for (int n = 0; n < 3; n++) {
                 int nodeIndex = n;

@@ -15,5 +15,10 @@ enum PlantedBug {
     /** Accept AppendLogs whose (prevLogIndex, prevLogTerm) anchor does not match the local log. */
     SKIP_ANCHOR_CHECK,
     /** Deliver committed entries before they are durable in the local log. */
-    DELIVER_BEFORE_DURABLE
+    DELIVER_BEFORE_DURABLE,
+    /**
+     * Fail the writes in flight of a leader that loses leadership as definitely not appended (NodeIsNotLeader),
+     * though the next leader may commit them.
+     */
+    REPORT_APPENDED_AS_NOT_APPENDED
 }

@@ -21,7 +21,9 @@ public final class PartitionSeams {
         /** See PlantedBug#SKIP_ANCHOR_CHECK. */
         SKIP_ANCHOR_CHECK,
         /** See PlantedBug#DELIVER_BEFORE_DURABLE. */
-        DELIVER_BEFORE_DURABLE;
+        DELIVER_BEFORE_DURABLE,
+        /** See PlantedBug#REPORT_APPENDED_AS_NOT_APPENDED. */
+        REPORT_APPENDED_AS_NOT_APPENDED;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

@@ -1,12 +1,16 @@
 package io.kommander.transport.netty;
 
 import io.kommander.transport.MessageBatch;
+import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.RaftMessage.AppendLogs;
+import io.kommander.wal.EntryKind;
+import io.kommander.wal.LogEntry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,9 +20,10 @@ class WireProtocolExamplesTest {
 
     @Test
     void helloExample() {
-        byte[] hello = RawPeer.frame(new Handshake(1, "orders", 1, "10.0.0.1:7001"), FrameType.HELLO);
+        byte[] hello = RawPeer.frame(new Handshake(Handshake.CURRENT_VERSION, "orders", 1, "10.0.0.1:7001"),
+                FrameType.HELLO);
         assertThat(ByteBufUtil.hexDump(hello)).isEqualTo(
-                "0000001c01" + "4b4d4452" + "01" + "066f7264657273" + "02" + "0d31302e302e302e313a37303031");
+                "0000001c01" + "4b4d4452" + "02" + "066f7264657273" + "02" + "0d31302e302e302e313a37303031");
     }
 
     @Test
@@ -28,5 +33,17 @@ class WireProtocolExamplesTest {
         MessageCodec.encode(new MessageBatch("10.0.0.1:7001", List.of(heartbeat)), body);
         assertThat(ByteBufUtil.hexDump(body)).isEqualTo("01" + "03" + "0c" + "05" + "e807" + "05" + "de07" + "4d"
                 + "8407" + "00");
+    }
+
+    @Test
+    void entryExample() {
+        LogEntry entry = new LogEntry(11, 3, EntryKind.PROPOSED, new HLCTimestamp(1_700_000_000_000L, 2, 2), "order",
+                "hi".getBytes(StandardCharsets.UTF_8));
+        AppendLogs append = new AppendLogs(1, 3, 10, 3, List.of(entry), 10, 0, 9);
+        ByteBuf body = Unpooled.buffer();
+        MessageCodec.encode(new MessageBatch("10.0.0.1:7001", List.of(append)), body);
+        assertThat(ByteBufUtil.hexDump(body)).isEqualTo("01" + "03" + "01" + "03" + "0a" + "03" + "0a" + "00" + "09"
+                + "01" + "00" + "00" + "02" + "80a0abfef962" + "02" + "04" + "056f72646572" + "026869");
+        assertThat(MessageCodec.decode(body, "10.0.0.1:7001").messages()).containsExactly(append);
     }
 }
