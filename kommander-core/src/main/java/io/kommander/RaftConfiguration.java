@@ -36,6 +36,8 @@ import io.kommander.discovery.Endpoints;
  * @param logCacheEntries           committed entries kept in memory per partition to serve followers without
  *                                  reading the WAL
  * @param proposalTimeoutMillis     how long a write may wait for commitment before ProposalTimeout
+ * @param proposalTimeToLiveMillis  how long a manual proposal may stay open (neither committed nor rolled back)
+ *                                  before its leader rolls it back
  * @param compactionEnabled         whether entries at or below the last checkpoint are removed from the WAL
  * @param compactionIntervalMillis  how often compaction runs
  */
@@ -63,6 +65,7 @@ public record RaftConfiguration(
         int maxPartitionsPerWalWrite,
         int logCacheEntries,
         long proposalTimeoutMillis,
+        long proposalTimeToLiveMillis,
         boolean compactionEnabled,
         long compactionIntervalMillis) {
 
@@ -102,6 +105,7 @@ public record RaftConfiguration(
         b.maxPartitionsPerWalWrite = maxPartitionsPerWalWrite;
         b.logCacheEntries = logCacheEntries;
         b.proposalTimeoutMillis = proposalTimeoutMillis;
+        b.proposalTimeToLiveMillis = proposalTimeToLiveMillis;
         b.compactionEnabled = compactionEnabled;
         b.compactionIntervalMillis = compactionIntervalMillis;
         return b;
@@ -157,6 +161,7 @@ public record RaftConfiguration(
         atLeast("maxPartitionsPerWalWrite", maxPartitionsPerWalWrite, 1);
         atLeast("logCacheEntries", logCacheEntries, 0);
         atLeast("proposalTimeoutMillis", proposalTimeoutMillis, 1);
+        atLeast("proposalTimeToLiveMillis", proposalTimeToLiveMillis, 1);
         atLeast("compactionIntervalMillis", compactionIntervalMillis, 1);
     }
 
@@ -197,6 +202,7 @@ public record RaftConfiguration(
         private int maxPartitionsPerWalWrite = 256;
         private int logCacheEntries = 4096;
         private long proposalTimeoutMillis = 10_000;
+        private long proposalTimeToLiveMillis = 60_000;
         private boolean compactionEnabled = true;
         private long compactionIntervalMillis = 30_000;
 
@@ -348,6 +354,15 @@ public record RaftConfiguration(
             return this;
         }
 
+        /**
+         * How long a manual proposal may stay open before its leader rolls it back (default 60 s); counted by each
+         * leader from when it first sees the proposal open.
+         */
+        public Builder proposalTimeToLiveMillis(long millis) {
+            this.proposalTimeToLiveMillis = millis;
+            return this;
+        }
+
         /** Whether entries at or below the last checkpoint are compacted (default true). */
         public Builder compactionEnabled(boolean enabled) {
             this.compactionEnabled = enabled;
@@ -374,8 +389,8 @@ public record RaftConfiguration(
                     checkLeaderIntervalMillis != null ? checkLeaderIntervalMillis : electionTimeoutMaxMillis,
                     walReadWorkers, walWriteWorkers, executorPoolSize, maxClientQueue, maxInflightAppends,
                     maxEntriesPerAppend, maxBytesPerAppend, maxEntryBytes, maxProposalBytes,
-                    maxPartitionsPerWalWrite, logCacheEntries, proposalTimeoutMillis, compactionEnabled,
-                    compactionIntervalMillis);
+                    maxPartitionsPerWalWrite, logCacheEntries, proposalTimeoutMillis, proposalTimeToLiveMillis,
+                    compactionEnabled, compactionIntervalMillis);
             configuration.validate();
             return configuration;
         }

@@ -1,41 +1,73 @@
 package io.kommander;
 
-/** The outcome of an operation on a partition. */
+/**
+ * The outcome of an operation on a partition. For writes, {@link #writeOutcome()} says whether the entries can still
+ * commit; {@code docs/getting-started.md} has the table of what each status means and what to do.
+ */
 public enum RaftOperationStatus {
     /** The operation completed as asked. */
-    Success,
-    /** An unexpected error (see the node's log). */
-    Errored,
+    Success(WriteOutcome.COMMITTED),
+    /** An unexpected error (see the node's log). Nothing says whether a write was appended. */
+    Errored(WriteOutcome.UNKNOWN),
     /** This node does not lead the partition; the result carries the leader's endpoint when known. */
-    NodeIsNotLeader,
-    /** This node led the partition in an older term and lost leadership before the operation completed. */
-    LeaderInOldTerm,
-    /** No proposal with the given ticket is waiting for a commit or rollback. */
-    ProposalNotFound,
-    /** The operation did not complete within its time limit. */
-    ProposalTimeout,
-    /** The entries could not be replicated or persisted. */
-    ReplicationFailed,
-    /** The partition's client queue is full: back off and retry. */
-    ProposalQueueFull,
-    /** The partition is still restoring from its WAL. */
-    RestoreInProgress,
+    NodeIsNotLeader(WriteOutcome.NOT_APPENDED),
+    /**
+     * This node led the partition in an older term and lost leadership after appending the write, before it was
+     * applied: the next leader may still commit it.
+     */
+    LeaderInOldTerm(WriteOutcome.UNKNOWN),
+    /**
+     * No proposal with the given ticket is waiting for a commit or rollback: none was proposed, it was settled the
+     * other way (rolled back when asked to commit, or committed when asked to roll back, possibly by its
+     * time-to-live), or its settlement was compacted away. Nothing was appended.
+     */
+    ProposalNotFound(WriteOutcome.NOT_APPENDED),
+    /** The write was appended but not applied within its time limit; it may still commit. */
+    ProposalTimeout(WriteOutcome.UNKNOWN),
+    /**
+     * This node's WAL failed while the write was in flight, and the partition restored itself from the WAL. The
+     * leader sends entries to its followers while its own write is in flight, so they may hold the write and the
+     * next leader may commit it.
+     */
+    ReplicationFailed(WriteOutcome.UNKNOWN),
+    /** The partition's client queue is full: back off and retry. Nothing was appended. */
+    ProposalQueueFull(WriteOutcome.NOT_APPENDED),
+    /** The partition is still restoring from its WAL. Nothing was appended. */
+    RestoreInProgress(WriteOutcome.NOT_APPENDED),
     /** No such partition exists on this node. */
-    UnknownPartition,
-    /** The node was closed or has left the cluster. */
-    NodeClosed,
-    /** A leadership transfer is in progress; proposals are paused until it ends. */
-    LeadershipTransferInProgress,
+    UnknownPartition(WriteOutcome.NOT_APPENDED),
+    /** The node was closed or has left the cluster. A write it took before closing may still commit. */
+    NodeClosed(WriteOutcome.UNKNOWN),
+    /** A leadership transfer is in progress; proposals are paused until it ends. Nothing was appended. */
+    LeadershipTransferInProgress(WriteOutcome.NOT_APPENDED),
+    /**
+     * A checkpoint was refused because manual proposals are open (proposed, neither committed nor rolled back): a
+     * checkpoint over them would let compaction remove their entries. Settle them, or wait for their
+     * time-to-live, and ask again. Nothing was appended.
+     */
+    ActiveProposal(WriteOutcome.NOT_APPENDED),
     /**
      * An entry is larger than {@code maxEntryBytes}, or the entries of one call together are larger than
      * {@code maxProposalBytes} (see {@link RaftConfiguration}); nothing was appended. Retrying cannot help: split
      * the data.
      */
-    EntryTooLarge,
+    EntryTooLarge(WriteOutcome.NOT_APPENDED),
     /**
      * This replica of the partition detected an impossible state (for example a leader's entry conflicting with
      * one it had committed) and stopped; every call on it fails so until the node restarts. See the node's log,
-     * {@link IRaft#onPartitionFailed} and {@link IRaft#partitionStatus}.
+     * {@link IRaft#onPartitionFailed} and {@link IRaft#partitionStatus}. A write it had taken may still commit
+     * through the other replicas.
      */
-    PartitionFailed
+    PartitionFailed(WriteOutcome.UNKNOWN);
+
+    private final WriteOutcome writeOutcome;
+
+    RaftOperationStatus(WriteOutcome writeOutcome) {
+        this.writeOutcome = writeOutcome;
+    }
+
+    /** For a write answered with this status: whether its entries committed, never will, or still may. */
+    public WriteOutcome writeOutcome() {
+        return writeOutcome;
+    }
 }

@@ -17,11 +17,11 @@ import java.util.Arrays;
 public record LogEntry(long index, long term, EntryKind kind, HLCTimestamp time, String logType, byte[] data) {
 
     /**
-     * The bound of an entry's bytes besides its type and payload, in a compact encoding: index, term, time's two
-     * parts (varints of at most 10 bytes each), the kind (one byte), and the lengths of the type and the payload
-     * (varints of at most 5 bytes each).
+     * The bound of an entry's bytes besides its type and payload, in a compact encoding: index, term and the
+     * time's physical and counter parts (varints of at most 10 bytes each), the time's node (a varint of at most 5
+     * bytes), the kind (one byte), and the lengths of the type and the payload (varints of at most 5 bytes each).
      */
-    public static final int OVERHEAD_BYTES = 4 * 10 + 1 + 2 * 5;
+    public static final int OVERHEAD_BYTES = 4 * 10 + 5 + 1 + 2 * 5;
 
     private static final byte[] EMPTY = new byte[0];
 

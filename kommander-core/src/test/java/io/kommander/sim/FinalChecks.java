@@ -4,6 +4,7 @@ import io.kommander.RaftLog;
 import io.kommander.RaftLogType;
 import io.kommander.internal.partition.PartitionSeams;
 import io.kommander.internal.partition.RaftPartition;
+import io.kommander.time.HLCTimestamp;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +18,14 @@ import java.util.concurrent.CompletableFuture;
  * <ul>
  *   <li>log matching on the nodes' own logs: where two nodes hold an entry with the same index and term, they hold
  *       the same terms at every earlier index both retain;</li>
- *   <li>every acknowledged write is committed at the index its acknowledgement named;</li>
- *   <li>nothing was committed that no client proposed;</li>
+ *   <li>every acknowledged write (commits and rollbacks included) is committed at the index its acknowledgement
+ *       named;</li>
+ *   <li>nothing was committed that no client proposed, and no commit that no client asked for;</li>
+ *   <li>an attempt whose answer said nothing was appended ({@code NOT_APPENDED}) never committed: no entry carries
+ *       its command, and no commit of a ticket whose every commit attempt was so answered;</li>
+ *   <li>tickets are unique: no two attempts' entries carry the same ticket;</li>
+ *   <li>every committed manual proposal is settled; one its client abandoned is rolled back, and not before its
+ *       time-to-live (as the slowest simulated clock counts it) after it was proposed;</li>
  *   <li>register histories are linearizable; on append-only logs, an append acknowledged before another was
  *       invoked precedes it in the log.</li>
  * </ul>
@@ -35,9 +42,10 @@ final class FinalChecks {
     private final int partitions;
     private final int registerPartitions;
     private final LinearizabilityChecker linearizability;
+    private final long proposalTimeToLive;
 
     FinalChecks(SimScheduler scheduler, SafetyMonitor monitor, History history, List<SimNode> nodes, int partitions,
-                int registerPartitions, LinearizabilityChecker linearizability) {
+                int registerPartitions, LinearizabilityChecker linearizability, long proposalTimeToLive) {
         this.scheduler = scheduler;
         this.monitor = monitor;
         this.history = history;
@@ -45,6 +53,7 @@ final class FinalChecks {
         this.partitions = partitions;
         this.registerPartitions = registerPartitions;
         this.linearizability = linearizability;
+        this.proposalTimeToLive = proposalTimeToLive;
     }
 
     /**
@@ -58,6 +67,9 @@ final class FinalChecks {
             logsMatch(p);
             acknowledgedWritesCommitted(p);
             nothingUnproposedCommitted(p);
+            refusedWritesNeverCommitted(p);
+            ticketsUnique(p);
+            proposalsSettled(p);
             if (p <= registerPartitions) {
                 inconclusive += registerLinearizable(p) ? 0 : 1;
             } else {
@@ -115,6 +127,16 @@ final class FinalChecks {
                 continue;
             }
             RaftLog log = committed.get(op.logIndex);
+            if (op.settle != null) {
+                RaftLogType kind = op.settle.commit() ? RaftLogType.Committed : RaftLogType.RolledBack;
+                if (log == null || !SafetyMonitor.isSettlement(log) || log.kind() != kind
+                        || !log.time().equals(op.settle.ticket())) {
+                    monitor.fail("lost settlement: " + op + " was acknowledged at index " + op.logIndex
+                            + " but the log holds " + log);
+                    return;
+                }
+                continue;
+            }
             if (op.checkpoint) {
                 if (log == null || log.kind() != RaftLogType.CommittedCheckpoint) {
                     monitor.fail("lost checkpoint: " + op + " was acknowledged at index " + op.logIndex
@@ -137,10 +159,90 @@ final class FinalChecks {
             if (log.kind() == RaftLogType.CommittedCheckpoint) {
                 continue;
             }
+            if (SafetyMonitor.isSettlement(log)) {
+                if (!monitor.proposed(p).contains(log.time())) {
+                    monitor.fail("phantom settlement: partition " + p + " committed " + log
+                            + " for a ticket that no committed proposal carries");
+                    return;
+                }
+                continue;
+            }
             Command command = Command.decode(log.data());
             History.Op op = command == null ? null : history.op(command.opId());
             if (op == null || !command.equals(op.command) || op.partition != p) {
                 monitor.fail("phantom entry: partition " + p + " committed " + log + " that no client proposed");
+                return;
+            }
+        }
+    }
+
+    private void refusedWritesNeverCommitted(int p) {
+        for (RaftLog log : monitor.committed(p).values()) {
+            Command command = Command.decode(log.data());
+            History.Op op = command == null ? null : history.op(command.opId());
+            if (op != null && op.refused != null) {
+                monitor.fail("definitely not appended, yet committed: " + op + ", but partition " + p
+                        + " committed it at index " + log.index());
+                return;
+            }
+        }
+        Map<HLCTimestamp, Boolean> commitMayHaveBeenAppended = new HashMap<>();
+        for (History.Op op : history.ops()) {
+            if (op.partition == p && op.settle != null && op.settle.commit()) {
+                commitMayHaveBeenAppended.merge(op.settle.ticket(), op.refused == null, Boolean::logicalOr);
+            }
+        }
+        for (Map.Entry<HLCTimestamp, SafetyMonitor.Settlement> settled : monitor.settlements(p).entrySet()) {
+            if (settled.getValue().kind() == RaftLogType.Committed
+                    && !commitMayHaveBeenAppended.getOrDefault(settled.getKey(), false)) {
+                monitor.fail("commit nobody may have appended: partition " + p + " committed ticket "
+                        + settled.getKey() + " at index " + settled.getValue().index() + ", but every commit asked"
+                        + " for it (if any) was answered that nothing was appended");
+                return;
+            }
+        }
+    }
+
+    private void ticketsUnique(int p) {
+        Map<HLCTimestamp, Long> opOfTicket = new HashMap<>();
+        for (RaftLog log : monitor.committed(p).values()) {
+            Command command = Command.decode(log.data());
+            if (command == null) {
+                continue;
+            }
+            Long other = opOfTicket.putIfAbsent(log.time(), command.opId());
+            if (other != null && other != command.opId()) {
+                monitor.fail("ticket collision: partition " + p + " committed the entries of op" + other + " and op"
+                        + command.opId() + " under one ticket " + log.time());
+                return;
+            }
+        }
+    }
+
+    private void proposalsSettled(int p) {
+        Map<HLCTimestamp, SafetyMonitor.Settlement> settlements = monitor.settlements(p);
+        for (HLCTimestamp ticket : monitor.proposed(p)) {
+            if (!settlements.containsKey(ticket)) {
+                monitor.fail("unsettled proposal: partition " + p + " ticket " + ticket + " was never committed nor"
+                        + " rolled back");
+                return;
+            }
+        }
+        // A leader counts the time-to-live on its own clock, which runs at least 0.9 times as fast as virtual time.
+        long earliest = proposalTimeToLive * 9 / 10;
+        for (History.Op op : history.ops()) {
+            if (op.partition != p || !op.abandoned) {
+                continue;
+            }
+            SafetyMonitor.Settlement settled = settlements.get(op.ticket);
+            if (settled == null || settled.kind() != RaftLogType.RolledBack) {
+                monitor.fail("abandoned proposal not rolled back: " + op + " was left open, its ticket "
+                        + op.ticket + " was settled " + settled);
+                return;
+            }
+            if (settled.firstDeliveredAt() - op.invokeTime < earliest) {
+                monitor.fail("abandoned proposal rolled back early: " + op + " was rolled back at "
+                        + settled.firstDeliveredAt() + ", before its time-to-live of " + proposalTimeToLive + " ms");
                 return;
             }
         }

@@ -1,5 +1,8 @@
 package io.kommander.sim;
 
+import io.kommander.RaftOperationStatus;
+import io.kommander.time.HLCTimestamp;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,19 +12,28 @@ import java.util.function.LongFunction;
 /**
  * Every client operation attempt of a run, with its invocation and completion in one total order (and virtual
  * times, for reports). An attempt that timed out or failed is <em>indeterminate</em>: it may or may not have taken
- * effect. Not thread-safe: one run, one thread.
+ * effect, unless its answer said that nothing was appended ({@link Op#refused}). Not thread-safe: one run, one
+ * thread.
  */
 final class History {
+
+    /** What a commit or rollback attempt settles, and whether the client means to ask twice. */
+    record Settle(HLCTimestamp ticket, boolean commit, boolean twice) {
+    }
 
     /** One attempt. Mutable until completed. */
     static final class Op {
         final long id;
         final int client;
         final int partition;
-        /** What it proposed, or null for a read or a checkpoint. */
+        /** What it proposed, or null for a read, a checkpoint or a settlement. */
         final Command command;
         /** Whether it asked for a checkpoint. */
         final boolean checkpoint;
+        /** Whether its command is a manual proposal (autoCommit=false). */
+        final boolean manual;
+        /** The ticket it commits or rolls back, or null. */
+        final Settle settle;
         final long invokedAt;
         final long invokeTime;
         long completedAt = Long.MAX_VALUE;
@@ -29,28 +41,40 @@ final class History {
         boolean ok;
         long readValue;
         long logIndex;
+        /** The ticket its answer carried (a manual proposal's, success or not), or null. */
+        HLCTimestamp ticket;
+        /** The status of an answer that said nothing was appended ({@code NOT_APPENDED}), or null. */
+        RaftOperationStatus refused;
+        /** Whether the client left this manual proposal open on purpose, for its time-to-live to roll back. */
+        boolean abandoned;
 
-        Op(long id, int client, int partition, Command command, boolean checkpoint, long invokedAt,
-           long invokeTime) {
+        Op(long id, int client, int partition, Command command, boolean checkpoint, boolean manual, Settle settle,
+           long invokedAt, long invokeTime) {
             this.id = id;
             this.client = client;
             this.partition = partition;
             this.command = command;
             this.checkpoint = checkpoint;
+            this.manual = manual;
+            this.settle = settle;
             this.invokedAt = invokedAt;
             this.invokeTime = invokeTime;
         }
 
         boolean isRead() {
-            return command == null && !checkpoint;
+            return command == null && !checkpoint && settle == null;
         }
 
         @Override
         public String toString() {
-            String what = checkpoint ? "checkpoint" : command == null ? "read" : command.kind() + "(" + command.value()
-                    + (command.kind() == Command.Kind.CAS ? "->" + command.newValue() : "") + ")";
-            String outcome = completedAt == Long.MAX_VALUE ? "indeterminate"
-                    : ok ? (command == null ? "=" + readValue : "ok @" + logIndex) : "failed";
+            String what = checkpoint ? "checkpoint"
+                    : settle != null ? (settle.commit() ? "commit " : "rollback ") + settle.ticket()
+                    : command == null ? "read"
+                    : (manual ? "propose " : "") + command.kind() + "(" + command.value()
+                            + (command.kind() == Command.Kind.CAS ? "->" + command.newValue() : "") + ")";
+            String outcome = completedAt == Long.MAX_VALUE ? (refused != null ? "refused " + refused : "indeterminate")
+                    : ok ? (command == null && settle == null && !checkpoint ? "=" + readValue : "ok @" + logIndex)
+                    : "failed";
             return "op" + id + " c" + client + " p" + partition + " " + what + " [" + invokeTime + ".."
                     + (completeTime < 0 ? "?" : completeTime) + "] " + outcome;
         }
@@ -71,11 +95,25 @@ final class History {
      * Starts an attempt; {@code command} is null for a read or a checkpoint. The op id is also the command's id.
      */
     Op invoke(int client, int partition, LongFunction<Command> command, boolean checkpoint) {
-        long id = ops.size() + 1L;
-        Op op = new Op(id, client, partition, command == null ? null : command.apply(id), checkpoint, order++,
-                scheduler.now());
+        return add(id -> new Op(id, client, partition, command == null ? null : command.apply(id), checkpoint, false,
+                null, order++, scheduler.now()));
+    }
+
+    /** Starts a manual proposal (autoCommit=false) of {@code command}. */
+    Op invokeProposal(int client, int partition, LongFunction<Command> command) {
+        return add(id -> new Op(id, client, partition, command.apply(id), false, true, null, order++,
+                scheduler.now()));
+    }
+
+    /** Starts a commit or rollback of a ticket. */
+    Op invokeSettle(int client, int partition, Settle settle) {
+        return add(id -> new Op(id, client, partition, null, false, false, settle, order++, scheduler.now()));
+    }
+
+    private Op add(LongFunction<Op> create) {
+        Op op = create.apply(ops.size() + 1L);
         ops.add(op);
-        byId.put(id, op);
+        byId.put(op.id, op);
         return op;
     }
 
@@ -85,6 +123,14 @@ final class History {
         op.logIndex = logIndex;
         op.readValue = value;
         complete(op);
+    }
+
+    /**
+     * Ends an attempt whose answer said nothing was appended: the checkers require that it never takes effect.
+     */
+    void refuse(Op op, RaftOperationStatus status) {
+        op.refused = status;
+        fail(op);
     }
 
     /** Ends an attempt with a failure whose effect is unknown: it stays indeterminate for the checkers. */

@@ -1,12 +1,18 @@
 package io.kommander.sim;
 
 import io.kommander.RaftLog;
+import io.kommander.RaftLogType;
+import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.MessageBatch;
 import io.kommander.transport.RaftMessage;
 import io.kommander.wal.LogEntry;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -22,7 +28,9 @@ import java.util.TreeMap;
  *   <li>delivery in index order, exactly once per node lifetime (restored or delivered), skipping no index
  *       another node delivered, from the lifetime's snapshot point on (its first entry included);</li>
  *   <li>onReplicationReceived at most once per entry over all of a node's lifetimes: what a node delivered before
- *       a crash is within its durable log (so it comes back through onLogRestored, never delivered again).</li>
+ *       a crash is within its durable log (so it comes back through onLogRestored, never delivered again);</li>
+ *   <li>a manual proposal's ticket is settled at most once, with the same outcome on every node: every commit or
+ *       rollback delivered for a ticket is the entry at one index.</li>
  * </ul>
  * The first violation is kept (the run stops there); later ones are ignored.
  *
@@ -36,6 +44,10 @@ final class SafetyMonitor {
     private record NodePartition(int node, int partition) {
     }
 
+    /** A ticket's settlement: the index and kind of its commit or rollback entry, and when it was first delivered. */
+    record Settlement(long index, RaftLogType kind, long firstDeliveredAt) {
+    }
+
     private final SimTrace trace;
     /** Per partition: the node that sent AppendLogs in each term (its leader). */
     private final Map<Integer, TreeMap<Long, Integer>> leaders = new HashMap<>();
@@ -47,6 +59,10 @@ final class SafetyMonitor {
     /** The last index each node delivered through onReplicationReceived, over all its lifetimes. */
     private final Map<NodePartition, Long> lastDelivered = new HashMap<>();
     private final Map<NodePartition, Long> lastInRestore = new HashMap<>();
+    /** Per partition: the tickets of committed manual proposals, in the order first delivered. */
+    private final Map<Integer, Set<HLCTimestamp>> proposed = new HashMap<>();
+    /** Per partition: each settled ticket's settlement, as first delivered. */
+    private final Map<Integer, Map<HLCTimestamp, Settlement>> settlements = new HashMap<>();
     private String violation;
 
     SafetyMonitor(SimTrace trace) {
@@ -66,6 +82,32 @@ final class SafetyMonitor {
     /** The committed entries of a partition, by index (barrier entries, never delivered, are absent). */
     TreeMap<Long, RaftLog> committed(int partition) {
         return committed.computeIfAbsent(partition, p -> new TreeMap<>());
+    }
+
+    /** The settlements of a partition's tickets, as first delivered. */
+    Map<HLCTimestamp, Settlement> settlements(int partition) {
+        return settlements.computeIfAbsent(partition, p -> new HashMap<>());
+    }
+
+    /** The tickets of a partition's committed manual proposals. */
+    Set<HLCTimestamp> proposed(int partition) {
+        return proposed.computeIfAbsent(partition, p -> new LinkedHashSet<>());
+    }
+
+    /** Committed manual proposals not settled yet, as "p/ticket" (empty once every proposal is settled). */
+    List<String> unsettledProposals() {
+        List<String> open = new ArrayList<>();
+        proposed.forEach((p, tickets) -> tickets.stream().filter(t -> !settlements(p).containsKey(t))
+                .forEach(t -> open.add(p + "/" + t)));
+        return open;
+    }
+
+    /**
+     * Whether a delivered entry settles a manual proposal: a rollback, or a commit entry (Committed with no data;
+     * every other Committed entry of the simulator carries a command).
+     */
+    static boolean isSettlement(RaftLog log) {
+        return log.kind() == RaftLogType.RolledBack || (log.kind() == RaftLogType.Committed && log.data().length == 0);
     }
 
     /** Records a violation found by a check outside this monitor (the end-of-run checks). */
@@ -202,6 +244,17 @@ final class SafetyMonitor {
         if (first != null && !first.equals(log)) {
             fail("state-machine safety: n" + node + " has " + log + " at partition " + partition + " index "
                     + log.index() + ", another node had " + first);
+        }
+        if (log.kind() == RaftLogType.Proposed) {
+            proposed(partition).add(log.time());
+        } else if (isSettlement(log)) {
+            Settlement settled = settlements(partition).putIfAbsent(log.time(),
+                    new Settlement(log.index(), log.kind(), trace.now()));
+            if (settled != null && (settled.index() != log.index() || settled.kind() != log.kind())) {
+                fail("settled twice: partition " + partition + " ticket " + log.time() + " was settled "
+                        + settled.kind() + " at index " + settled.index() + ", and n" + node + " has it "
+                        + log.kind() + " at index " + log.index());
+            }
         }
     }
 

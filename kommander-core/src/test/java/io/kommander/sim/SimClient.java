@@ -1,7 +1,9 @@
 package io.kommander.sim;
 
-import io.kommander.internal.node.RaftNode;
+import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
+import io.kommander.WriteOutcome;
+import io.kommander.internal.node.RaftNode;
 import io.kommander.runtime.IRaftRuntime;
 
 import java.util.List;
@@ -9,9 +11,13 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A client of one partition: it issues one operation at a time through the node it believes leads, with a
- * time-out, and on failure retries (as a new attempt) through the leader the answer names, or the next node.
- * On a register partition it writes, reads (ReadIndex through {@code confirmLeadership}, then the node's applied
- * register) and compare-and-sets; on a log partition it appends and now and then asks for a checkpoint.
+ * time-out, and on failure retries (as a new attempt) through the leader the answer names, or the next node; an
+ * answer that says nothing was appended is recorded as such ({@link History#refuse}), for the checkers to hold the
+ * node to it. On a register partition it writes, reads (ReadIndex through {@code confirmLeadership}, then the node's
+ * applied register) and compare-and-sets; on a log partition it appends, now and then asks for a checkpoint, and
+ * makes manual proposals (autoCommit=false) that it then commits or rolls back (sometimes twice), or abandons for
+ * their time-to-live to roll back. A proposal whose answer leaves its outcome unknown is settled by the ticket the
+ * answer carries.
  *
  * <p>Not thread-safe: the simulation thread only.
  */
@@ -30,6 +36,8 @@ final class SimClient {
     private long lastSeen;
     private boolean running;
     private boolean acknowledged;
+    /** The settlement to ask for next, before any random operation, or null. */
+    private History.Settle settleNext;
 
     SimClient(int id, int partition, boolean register, List<SimNode> nodes, SimScheduler scheduler,
               History history) {
@@ -57,7 +65,7 @@ final class SimClient {
     void writeUntilAcknowledged() {
         running = false;
         acknowledged = false;
-        issue(writeIntent(), Integer.MAX_VALUE);
+        issue(writeIntent(), null, Integer.MAX_VALUE);
     }
 
     /** Whether the final barrier write was acknowledged. */
@@ -65,7 +73,7 @@ final class SimClient {
         return acknowledged;
     }
 
-    private enum Intent { WRITE, CAS, READ, APPEND, CHECKPOINT }
+    private enum Intent { WRITE, CAS, READ, APPEND, CHECKPOINT, PROPOSE, SETTLE }
 
     private Intent writeIntent() {
         return register ? Intent.WRITE : Intent.APPEND;
@@ -79,29 +87,42 @@ final class SimClient {
         if (!running) {
             return;
         }
+        if (settleNext != null) {
+            History.Settle settle = settleNext;
+            settleNext = null;
+            issue(Intent.SETTLE, settle, MAX_ATTEMPTS);
+            return;
+        }
         int dice = scheduler.random().nextInt(10);
         Intent intent = register ? (dice < 4 ? Intent.WRITE : dice < 6 ? Intent.CAS : Intent.READ)
-                : (dice == 0 ? Intent.CHECKPOINT : Intent.APPEND);
-        issue(intent, MAX_ATTEMPTS);
+                : (dice == 0 ? Intent.CHECKPOINT : dice < 3 ? Intent.PROPOSE : Intent.APPEND);
+        issue(intent, null, MAX_ATTEMPTS);
     }
 
-    private void issue(Intent intent, int attemptsLeft) {
+    private History.Op invoke(Intent intent, History.Settle settle) {
+        return switch (intent) {
+            case WRITE -> history.invoke(id, partition, opId -> Command.write(opId, opId), false);
+            case CAS -> history.invoke(id, partition, opId -> Command.cas(opId, lastSeen, opId), false);
+            case APPEND -> history.invoke(id, partition, Command::append, false);
+            case READ -> history.invoke(id, partition, null, false);
+            case CHECKPOINT -> history.invoke(id, partition, null, true);
+            case PROPOSE -> history.invokeProposal(id, partition, Command::append);
+            case SETTLE -> history.invokeSettle(id, partition, settle);
+        };
+    }
+
+    private void issue(Intent intent, History.Settle settle, int attemptsLeft) {
         RaftNode manager = nodes.get(target).manager();
-        History.Op op = history.invoke(id, partition, switch (intent) {
-            case WRITE -> opId -> Command.write(opId, opId);
-            case CAS -> opId -> Command.cas(opId, lastSeen, opId);
-            case APPEND -> Command::append;
-            case READ, CHECKPOINT -> null;
-        }, intent == Intent.CHECKPOINT);
+        History.Op op = invoke(intent, settle);
         if (manager == null) {
-            retry(op, intent, attemptsLeft, null);
+            retry(op, intent, settle, attemptsLeft, null);
             return;
         }
         boolean[] done = {false};
         IRaftRuntime.Cancellable timeout = scheduler.schedule(SimScheduler.NO_NODE, TIMEOUT_MILLIS, () -> {
             if (!done[0]) {
                 done[0] = true;
-                retry(op, intent, attemptsLeft, null);
+                retry(op, intent, settle, attemptsLeft, null);
             }
         });
         CompletableFuture<?> call = switch (intent) {
@@ -114,11 +135,16 @@ final class SimClient {
                         history.succeed(op, 0, lastSeen);
                         later(this::next);
                     } else {
-                        retry(op, intent, attemptsLeft, null);
+                        retry(op, intent, settle, attemptsLeft, null);
                     }
                 }
             });
             case CHECKPOINT -> manager.replicateCheckpoint(partition)
+                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result));
+            case PROPOSE -> manager.replicateLogs(partition, "sim", op.command.encode(), false)
+                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result));
+            case SETTLE -> (settle.commit() ? manager.commitLogs(partition, settle.ticket())
+                    : manager.rollbackLogs(partition, settle.ticket()))
                     .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result));
             default -> manager.replicateLogs(partition, "sim", op.command.encode())
                     .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result));
@@ -127,7 +153,7 @@ final class SimClient {
             if (!done[0]) {
                 done[0] = true;
                 timeout.cancel();
-                retry(op, intent, attemptsLeft, null);
+                retry(op, intent, settle, attemptsLeft, null);
             }
             return null;
         });
@@ -140,13 +166,21 @@ final class SimClient {
         }
         done[0] = true;
         timeout.cancel();
+        if (intent == Intent.PROPOSE) {
+            op.ticket = result.ticket();
+        }
         if (!result.success()) {
-            retry(op, intent, attemptsLeft, result.leader());
+            failed(op, intent, attemptsLeft, result);
             return;
         }
         history.succeed(op, result.logIndex(), 0);
         if (op.command != null && op.command.kind() != Command.Kind.APPEND) {
             lastSeen = op.command.kind() == Command.Kind.WRITE ? op.command.value() : lastSeen;
+        }
+        if (intent == Intent.PROPOSE) {
+            decideSettlement(op);
+        } else if (intent == Intent.SETTLE && op.settle.twice()) {
+            settleNext = new History.Settle(op.settle.ticket(), op.settle.commit(), false);
         }
         if (attemptsLeft == Integer.MAX_VALUE) {
             acknowledged = true;
@@ -154,8 +188,42 @@ final class SimClient {
         later(this::next);
     }
 
-    private void retry(History.Op op, Intent intent, int attemptsLeft, String leaderHint) {
-        history.fail(op);
+    /** After a proposal succeeded: commit it, roll it back (either sometimes twice), or abandon it. */
+    private void decideSettlement(History.Op proposal) {
+        int dice = scheduler.random().nextInt(8);
+        if (dice == 0) {
+            proposal.abandoned = true;
+        } else {
+            settleNext = new History.Settle(proposal.ticket, dice < 5, scheduler.random().nextInt(4) == 0);
+        }
+    }
+
+    private void failed(History.Op op, Intent intent, int attemptsLeft, RaftReplicationResult result) {
+        if (result.outcome() == WriteOutcome.NOT_APPENDED) {
+            history.refuse(op, result.status());
+        }
+        if (intent == Intent.PROPOSE && result.outcome() == WriteOutcome.UNKNOWN && !result.ticket().isZero()) {
+            // It may be in the log and commit later: settle it by its ticket rather than propose it again.
+            history.fail(op);
+            settleNext = new History.Settle(result.ticket(), scheduler.random().nextBoolean(), false);
+            later(this::next);
+            return;
+        }
+        if (intent == Intent.SETTLE && result.status() == RaftOperationStatus.ProposalNotFound) {
+            // Settled the other way (its time-to-live, say), or never in the log: nothing more to do.
+            if (op.refused == null) {
+                history.fail(op);
+            }
+            later(this::next);
+            return;
+        }
+        retry(op, intent, op.settle, attemptsLeft, result.leader());
+    }
+
+    private void retry(History.Op op, Intent intent, History.Settle settle, int attemptsLeft, String leaderHint) {
+        if (op.refused == null) {
+            history.fail(op);
+        }
         int hinted = leaderHint == null ? -1 : indexOf(leaderHint);
         target = hinted >= 0 ? hinted : (target + 1) % nodes.size();
         if (attemptsLeft <= 1) {
@@ -165,7 +233,7 @@ final class SimClient {
         int left = attemptsLeft == Integer.MAX_VALUE ? attemptsLeft : attemptsLeft - 1;
         scheduler.schedule(SimScheduler.NO_NODE, 10 + scheduler.random().nextInt(40), () -> {
             if (running || left == Integer.MAX_VALUE) {
-                issue(intent, left);
+                issue(intent, settle, left);
             }
         });
     }

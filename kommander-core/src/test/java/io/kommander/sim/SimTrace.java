@@ -68,6 +68,11 @@ final class SimTrace {
         digest ^= digest >>> 29;
     }
 
+    /** The run's virtual time now. */
+    long now() {
+        return scheduler.now();
+    }
+
     /** The digest of everything recorded so far. */
     long digest() {
         return digest;

@@ -23,7 +23,8 @@ import java.util.function.UnaryOperator;
  * Safety is checked throughout by the {@link SafetyMonitor}; the run stops at the first violation.
  *
  * <p>Partitions 1 and 2 hold registers (write, read, compare-and-set); the others are append-only logs with
- * checkpoints (so compaction, and its loss on a crash, is exercised).
+ * checkpoints (so compaction, and its loss on a crash, is exercised) and manual proposals, committed, rolled back or
+ * abandoned to their time-to-live.
  */
 final class Simulation {
 
@@ -42,6 +43,7 @@ final class Simulation {
     private static final long QUIET_MILLIS = 1_500;
     private static final long LIVENESS_MILLIS = 20_000;
     private static final long MAX_CONFIGURATIONS = 2_000_000;
+    private static final long PROPOSAL_TTL_MILLIS = 1_000;
 
     private final long seed;
     private final FaultMix mix;
@@ -113,6 +115,7 @@ final class Simulation {
                 .electionTimeoutMillis(100, 200)
                 .electionSeed(node)
                 .proposalTimeoutMillis(500)
+                .proposalTimeToLiveMillis(PROPOSAL_TTL_MILLIS)
                 .walWriteWorkers(1)
                 .walReadWorkers(1)
                 .executorPoolSize(1)
@@ -124,7 +127,7 @@ final class Simulation {
         try {
             if (start() && faults() && settle()) {
                 inconclusive = new FinalChecks(scheduler, monitor, history, nodes, PARTITIONS, REGISTER_PARTITIONS,
-                        new LinearizabilityChecker(MAX_CONFIGURATIONS)).run();
+                        new LinearizabilityChecker(MAX_CONFIGURATIONS), PROPOSAL_TTL_MILLIS).run();
             }
         } catch (RuntimeException | StackOverflowError e) {
             StringWriter stack = new StringWriter();
@@ -169,6 +172,11 @@ final class Simulation {
         finalWriters.forEach(SimClient::writeUntilAcknowledged);
         if (!runUntil(() -> finalWriters.stream().allMatch(SimClient::acknowledged), LIVENESS_MILLIS)) {
             monitor.fail("liveness: a final write was not acknowledged within " + LIVENESS_MILLIS + " ms");
+            return false;
+        }
+        if (!runUntil(() -> monitor.unsettledProposals().isEmpty(), LIVENESS_MILLIS)) {
+            monitor.fail("time-to-live: manual proposals still open " + LIVENESS_MILLIS + " ms after the final"
+                    + " writes: " + monitor.unsettledProposals());
             return false;
         }
         if (!runUntil(this::converged, LIVENESS_MILLIS)) {

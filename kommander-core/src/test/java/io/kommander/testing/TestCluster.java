@@ -4,7 +4,9 @@ import io.kommander.RaftConfiguration;
 import io.kommander.RaftLog;
 import io.kommander.RaftManager;
 import io.kommander.RaftReplicationResult;
+import io.kommander.WriteOutcome;
 import io.kommander.discovery.StaticDiscovery;
+import io.kommander.runtime.IRaftRuntime;
 import io.kommander.transport.IRaftTransport;
 import io.kommander.transport.InMemoryNetwork;
 import io.kommander.wal.IWAL;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
@@ -52,23 +55,28 @@ public final class TestCluster implements AutoCloseable {
     private final WalFactory walFactory;
     private final TransportFactory transportFactory;
     private final UnaryOperator<RaftConfiguration.Builder> tuning;
+    private final IntFunction<IRaftRuntime> runtimeFactory;
     private final InMemoryNetwork network = new InMemoryNetwork(7);
     private final RaftManager[] nodes;
     private final IWAL[] wals;
+    private final IRaftRuntime[] runtimes;
     /** deliveries.get(node).get(partition): entries delivered through onReplicationReceived, per node lifetime. */
     private final List<Map<Integer, List<RaftLog>>> deliveries = new ArrayList<>();
     private final List<Map<Integer, List<RaftLog>>> restored = new ArrayList<>();
 
     private TestCluster(int size, int partitions, int[] ports, WalFactory walFactory,
-                        TransportFactory transportFactory, UnaryOperator<RaftConfiguration.Builder> tuning) {
+                        TransportFactory transportFactory, UnaryOperator<RaftConfiguration.Builder> tuning,
+                        IntFunction<IRaftRuntime> runtimeFactory) {
         this.size = size;
         this.partitions = partitions;
         this.ports = ports;
         this.walFactory = walFactory;
         this.transportFactory = transportFactory != null ? transportFactory : n -> network.transport();
         this.tuning = tuning;
+        this.runtimeFactory = runtimeFactory;
         this.nodes = new RaftManager[size];
         this.wals = new IWAL[size];
+        this.runtimes = new IRaftRuntime[size];
         for (int i = 0; i < size; i++) {
             deliveries.add(new ConcurrentHashMap<>());
             restored.add(new ConcurrentHashMap<>());
@@ -94,6 +102,7 @@ public final class TestCluster implements AutoCloseable {
         private WalFactory walFactory = WalFactory.inMemory();
         private TransportFactory transportFactory;
         private UnaryOperator<RaftConfiguration.Builder> tuning = UnaryOperator.identity();
+        private IntFunction<IRaftRuntime> runtimeFactory;
 
         private Builder(int size, int partitions) {
             this.size = size;
@@ -133,11 +142,20 @@ public final class TestCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Creates each node's runtime, at every start (default: the manager's own). The cluster closes a node's
+         * runtime when it stops the node.
+         */
+        public Builder runtime(IntFunction<IRaftRuntime> factory) {
+            this.runtimeFactory = factory;
+            return this;
+        }
+
         /** Builds the cluster (not started). */
         public TestCluster build() {
             int[] chosen = ports != null ? ports : java.util.stream.IntStream.range(0, size).map(i -> basePort + i)
                     .toArray();
-            return new TestCluster(size, partitions, chosen, walFactory, transportFactory, tuning);
+            return new TestCluster(size, partitions, chosen, walFactory, transportFactory, tuning, runtimeFactory);
         }
     }
 
@@ -192,12 +210,16 @@ public final class TestCluster implements AutoCloseable {
                 .walWriteWorkers(1)
                 .proposalTimeoutMillis(5_000);
         wals[node] = walFactory.open(node, wals[node]);
-        RaftManager manager = RaftManager.builder()
+        RaftManager.Builder builder = RaftManager.builder()
                 .configuration(tuning.apply(config).build())
                 .wal(wals[node])
                 .transport(transportFactory.create(node))
-                .discovery(StaticDiscovery.of(peers))
-                .build();
+                .discovery(StaticDiscovery.of(peers));
+        if (runtimeFactory != null) {
+            runtimes[node] = runtimeFactory.apply(node);
+            builder.runtime(runtimes[node]);
+        }
+        RaftManager manager = builder.build();
         Map<Integer, List<RaftLog>> delivered = deliveries.get(node);
         Map<Integer, List<RaftLog>> replayed = restored.get(node);
         delivered.clear();
@@ -218,6 +240,10 @@ public final class TestCluster implements AutoCloseable {
         nodes[node] = null;
         if (manager != null) {
             manager.close();
+        }
+        if (runtimes[node] != null) {
+            runtimes[node].close();
+            runtimes[node] = null;
         }
     }
 
@@ -268,8 +294,8 @@ public final class TestCluster implements AutoCloseable {
 
     /**
      * Writes a payload through the current leader until it is committed exactly once. A refusal that proves the
-     * entry was not appended (not leader, queue full, restoring) is retried. An ambiguous failure (leadership lost
-     * or time-out after appending) is resolved the way a careful client would: wait for a leader that has confirmed
+     * entry was not appended ({@link WriteOutcome#NOT_APPENDED}) is retried. An ambiguous failure
+     * ({@link WriteOutcome#UNKNOWN}) is resolved the way a careful client would: wait for a leader that has confirmed
      * its leadership (so everything it will ever commit from older terms is applied), then retry only if the
      * payload is not in its history. Payloads must be unique.
      *
@@ -284,16 +310,10 @@ public final class TestCluster implements AutoCloseable {
             }
             result[0] = nodes[leader].replicateLogs(partition, "test", payload.getBytes(StandardCharsets.UTF_8))
                     .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-            return result[0].success() || (isAmbiguous(result[0]) && committedAfterAll(partition, payload));
+            return result[0].success() || (result[0].outcome() == WriteOutcome.UNKNOWN
+                    && committedAfterAll(partition, payload));
         });
         return result[0];
-    }
-
-    private static boolean isAmbiguous(RaftReplicationResult result) {
-        return switch (result.status()) {
-            case LeaderInOldTerm, ProposalTimeout, ReplicationFailed -> true;
-            default -> false;
-        };
     }
 
     private boolean committedAfterAll(int partition, String payload) {

@@ -9,6 +9,6 @@ public final class HLCTimestampFixture {
 
     /** A distinct timestamp per number. */
     public static HLCTimestamp at(long n) {
-        return new HLCTimestamp(1_000 + n, n);
+        return new HLCTimestamp(1_000 + n, n, (int) (n % 3) + 1);
     }
 }

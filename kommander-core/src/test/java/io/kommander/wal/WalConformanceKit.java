@@ -70,7 +70,7 @@ public abstract class WalConformanceKit {
     // ---- entry and batch helpers ----
 
     private static LogEntry entry(long index, long term) {
-        return new LogEntry(index, term, EntryKind.DATA, new HLCTimestamp(1_700_000_000_000L + index, index % 3),
+        return new LogEntry(index, term, EntryKind.DATA, new HLCTimestamp(1_700_000_000_000L + index, index % 3, (int) (index % 4)),
                 "type-" + index, ("payload-" + index).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -570,8 +570,8 @@ public abstract class WalConformanceKit {
         List<LogEntry> written = new ArrayList<>();
         long index = 1;
         for (EntryKind kind : EntryKind.values()) {
-            written.add(new LogEntry(index++, 3, kind, new HLCTimestamp(1_732_000_000_123L, index), "", new byte[0]));
-            written.add(new LogEntry(index++, 3, kind, new HLCTimestamp(Long.MAX_VALUE, Long.MAX_VALUE),
+            written.add(new LogEntry(index++, 3, kind, new HLCTimestamp(1_732_000_000_123L, index, 7), "", new byte[0]));
+            written.add(new LogEntry(index++, 3, kind, new HLCTimestamp(Long.MAX_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE),
                     "订单/créé 🚀", new byte[]{0, -1, 127, -128}));
         }
         written.add(new LogEntry(index++, Long.MAX_VALUE, EntryKind.DATA, HLCTimestamp.ZERO, "large", large));

@@ -25,7 +25,7 @@ final class BenchBatches {
             byte[] data = new byte[entrySize];
             random.nextBytes(data);
             long index = 1000 + p;
-            LogEntry entry = new LogEntry(index, 7, EntryKind.DATA, new HLCTimestamp(1_700_000_000_000L + p, 0),
+            LogEntry entry = new LogEntry(index, 7, EntryKind.DATA, new HLCTimestamp(1_700_000_000_000L + p, 0, 1),
                     "put", data);
             list.add(new AppendLogs(p, 7, index - 1, 7, List.of(entry), index - 1, p, 0));
         }

@@ -82,7 +82,7 @@ public class RocksDbWalWriteBenchmark {
         index++;
         List<PartitionWrite> writes = new ArrayList<>(partitions);
         for (int partition = 0; partition < partitions; partition++) {
-            LogEntry entry = new LogEntry(index, 1, EntryKind.DATA, new HLCTimestamp(index, 0), "bench", payload);
+            LogEntry entry = new LogEntry(index, 1, EntryKind.DATA, new HLCTimestamp(index, 0, 1), "bench", payload);
             writes.add(PartitionWrite.append(partition, List.of(entry)));
         }
         wal.write(WalBatch.of(writes));

@@ -5,13 +5,15 @@ import java.util.function.LongSupplier;
 
 /**
  * A hybrid logical clock (Kulkarni et al.): monotonic timestamps close to physical time that also respect
- * causality when {@link #receive(HLCTimestamp) updated} with remote readings.
+ * causality when {@link #receive(HLCTimestamp) updated} with the readings of other nodes. Every reading carries
+ * this node's id, so two nodes never issue equal timestamps.
  *
  * <p>Thread-safe. Physical time comes from the supplied clock, so tests and the simulator can drive it.
  */
 public final class HybridLogicalClock {
 
     private final LongSupplier physicalClock;
+    private final int node;
     private long lastPhysical;
     private long lastCounter;
 
@@ -19,9 +21,11 @@ public final class HybridLogicalClock {
      * Creates a clock over the given physical time source.
      *
      * @param physicalClock milliseconds; need not be monotonic, this clock never goes back
+     * @param node          the id of the node this clock belongs to, carried by every reading
      */
-    public HybridLogicalClock(LongSupplier physicalClock) {
+    public HybridLogicalClock(LongSupplier physicalClock, int node) {
         this.physicalClock = physicalClock;
+        this.node = node;
     }
 
     /** Returns a timestamp strictly greater than every one this clock returned or received before. */
@@ -33,11 +37,12 @@ public final class HybridLogicalClock {
         } else {
             lastCounter++;
         }
-        return new HLCTimestamp(lastPhysical, lastCounter);
+        return new HLCTimestamp(lastPhysical, lastCounter, node);
     }
 
     /**
-     * Merges a timestamp seen from another node and returns a local timestamp greater than both.
+     * Merges a timestamp seen from another node (or read back from the log) and returns a local timestamp greater
+     * than both.
      *
      * @param remote the remote reading
      * @return the new local reading
@@ -57,6 +62,6 @@ public final class HybridLogicalClock {
         }
         lastPhysical = maxPhysical;
         lastCounter = counter;
-        return new HLCTimestamp(lastPhysical, lastCounter);
+        return new HLCTimestamp(lastPhysical, lastCounter, node);
     }
 }

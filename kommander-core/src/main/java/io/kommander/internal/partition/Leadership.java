@@ -80,7 +80,9 @@ final class Leadership {
     /** Stops leading: forgets followers, fails writes and reads in flight. A transfer waits for the next leader. */
     void stop(Ready ready) {
         replicator.stop();
-        failPendingWrites(RaftOperationStatus.LeaderInOldTerm, ready);
+        // The writes were appended: the next leader may commit them, so their outcome is unknown.
+        failPendingWrites(plantedBugs.contains(PlantedBug.REPORT_APPENDED_AS_NOT_APPENDED)
+                ? RaftOperationStatus.NodeIsNotLeader : RaftOperationStatus.LeaderInOldTerm, ready);
         for (long request : reads.takeAll()) {
             ready.completeStatus(request, RaftOperationStatus.NodeIsNotLeader);
         }
@@ -109,7 +111,8 @@ final class Leadership {
     // ------------------------------------------------------------------ time
 
     /**
-     * A tick: heartbeats, check-quorum, write time-outs.
+     * A tick: heartbeats, check-quorum, write time-outs, and the rollback of manual proposals left open past their
+     * time-to-live.
      *
      * @return false if no quorum was heard from in the last check-quorum period: the leader must step down
      */
@@ -125,7 +128,14 @@ final class Leadership {
             }
         }
         for (ProposalTracker.Pending expired : proposals.takeExpired(now)) {
-            ready.failWrite(expired.requestId(), RaftOperationStatus.ProposalTimeout, null);
+            ready.failWrite(expired.requestId(), RaftOperationStatus.ProposalTimeout, null, expired.ticket());
+        }
+        if (!transfer.inProgress()) {
+            List<HLCTimestamp> abandoned = proposals.takeAbandoned(now, settings.proposalTimeToLiveMillis());
+            abandoned.forEach(ticket -> appendSettlement(ticket, false));
+            if (!abandoned.isEmpty()) {
+                maybeCommit(ready);
+            }
         }
         return true;
     }
@@ -146,11 +156,18 @@ final class Leadership {
 
     // ------------------------------------------------------------------ client requests
 
-    /** Appends a write: one entry per payload, one ticket, completing when the last entry is applied here. */
+    /**
+     * Appends a write: one entry per payload, one ticket, completing when the last entry is applied here. A
+     * checkpoint is refused while a manual proposal is open: compaction up to it would remove the proposal's entries.
+     */
     void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
                  long now, Ready ready) {
         if (transfer.inProgress()) {
-            ready.failWrite(requestId, RaftOperationStatus.LeadershipTransferInProgress, null);
+            ready.failWrite(requestId, RaftOperationStatus.LeadershipTransferInProgress, null, ticket);
+            return;
+        }
+        if (kind == EntryKind.CHECKPOINT && proposals.hasOpen()) {
+            ready.failWrite(requestId, RaftOperationStatus.ActiveProposal, null, ticket);
             return;
         }
         List<LogEntry> entries = new ArrayList<>(payloads.size());
@@ -159,30 +176,57 @@ final class Leadership {
             entries.add(new LogEntry(++index, term, kind, ticket, logType, payload));
         }
         append(entries);
-        proposals.track(new ProposalTracker.Pending(requestId, index, term, ticket,
-                now + settings.proposalTimeoutMillis()));
+        awaitCommit(requestId, index, term, ticket, now);
         maybeCommit(ready);
     }
 
-    /** Appends the commit (or rollback) entry of a manual proposal identified by its ticket. */
+    /**
+     * Appends the commit (or rollback) entry of a manual proposal identified by its ticket. Asking again for a
+     * settlement already in the log answers as the first request does (success at the same index once it commits);
+     * asking for the other one, or for an unknown ticket, answers ProposalNotFound.
+     */
     void settle(long requestId, HLCTimestamp ticket, boolean commit, long now, Ready ready) {
         if (transfer.inProgress()) {
-            ready.failWrite(requestId, RaftOperationStatus.LeadershipTransferInProgress, null);
+            ready.failWrite(requestId, RaftOperationStatus.LeadershipTransferInProgress, null, ticket);
             return;
         }
+        ProposalTracker.Settlement settled = proposals.settlement(ticket);
+        if (settled != null && settled.commit() == commit) {
+            if (settled.index() <= replicaLog.appliedIndex()) {
+                ready.completions.add(new Ready.Completion(requestId,
+                        RaftReplicationResult.success(ticket, settled.index())));
+            } else {
+                awaitCommit(requestId, settled.index(), log.termAt(settled.index()), ticket, now);
+            }
+            return;
+        }
+        if (proposals.openTicket(ticket) == null) {
+            ready.failWrite(requestId, RaftOperationStatus.ProposalNotFound, null, ticket);
+            return;
+        }
+        awaitCommit(requestId, appendSettlement(ticket, commit), term, ticket, now);
+        maybeCommit(ready);
+    }
+
+    /** Appends the commit or rollback entry of an open ticket; returns its index. */
+    private long appendSettlement(HLCTimestamp ticket, boolean commit) {
         ProposalTracker.OpenTicket open = proposals.openTicket(ticket);
-        if (open == null) {
-            ready.failWrite(requestId, RaftOperationStatus.ProposalNotFound, null);
-            return;
-        }
-        propose(requestId, commit ? EntryKind.COMMIT : EntryKind.ROLLBACK, open.logType(), List.of(new byte[0]),
-                ticket, now, ready);
+        long index = log.lastIndex() + 1;
+        append(List.of(new LogEntry(index, term, commit ? EntryKind.COMMIT : EntryKind.ROLLBACK, ticket,
+                open.logType(), new byte[0])));
+        return index;
+    }
+
+    /** Completes request {@code requestId} when {@code index} (of {@code entryTerm}) is applied here. */
+    private void awaitCommit(long requestId, long index, long entryTerm, HLCTimestamp ticket, long now) {
+        proposals.track(new ProposalTracker.Pending(requestId, index, entryTerm, ticket,
+                now + settings.proposalTimeoutMillis()));
     }
 
     /** Fails every write waiting for commitment. */
     void failPendingWrites(RaftOperationStatus status, Ready ready) {
         for (ProposalTracker.Pending pending : proposals.takeAll()) {
-            ready.failWrite(pending.requestId(), status, null);
+            ready.failWrite(pending.requestId(), status, null, pending.ticket());
         }
     }
 
@@ -255,7 +299,7 @@ final class Leadership {
                 ready.completions.add(new Ready.Completion(done.requestId(),
                         RaftReplicationResult.success(done.ticket(), done.lastIndex())));
             } else {
-                ready.failWrite(done.requestId(), RaftOperationStatus.LeaderInOldTerm, null);
+                ready.failWrite(done.requestId(), RaftOperationStatus.LeaderInOldTerm, null, done.ticket());
             }
         }
         completeReads(ready);

@@ -19,6 +19,7 @@ public final class PartitionSettings {
     private final int maxBytesPerAppend;
     private final int logCacheEntries;
     private final long proposalTimeoutMillis;
+    private final long proposalTimeToLiveMillis;
 
     private PartitionSettings(Builder b) {
         this.heartbeatMillis = b.heartbeatMillis;
@@ -30,6 +31,7 @@ public final class PartitionSettings {
         this.maxBytesPerAppend = b.maxBytesPerAppend;
         this.logCacheEntries = b.logCacheEntries;
         this.proposalTimeoutMillis = b.proposalTimeoutMillis;
+        this.proposalTimeToLiveMillis = b.proposalTimeToLiveMillis;
     }
 
     /** The settings of a node's configuration. */
@@ -44,6 +46,7 @@ public final class PartitionSettings {
                 .maxBytesPerAppend(c.maxBytesPerAppend())
                 .logCacheEntries(c.logCacheEntries())
                 .proposalTimeoutMillis(c.proposalTimeoutMillis())
+                .proposalTimeToLiveMillis(c.proposalTimeToLiveMillis())
                 .build();
     }
 
@@ -63,7 +66,8 @@ public final class PartitionSettings {
                 .maxEntriesPerAppend(maxEntriesPerAppend)
                 .maxBytesPerAppend(maxBytesPerAppend)
                 .logCacheEntries(logCacheEntries)
-                .proposalTimeoutMillis(proposalTimeoutMillis);
+                .proposalTimeoutMillis(proposalTimeoutMillis)
+                .proposalTimeToLiveMillis(proposalTimeToLiveMillis);
     }
 
     /** Heartbeat interval. */
@@ -111,13 +115,19 @@ public final class PartitionSettings {
         return proposalTimeoutMillis;
     }
 
+    /** Time a manual proposal may stay open before its leader rolls it back. */
+    public long proposalTimeToLiveMillis() {
+        return proposalTimeToLiveMillis;
+    }
+
     @Override
     public String toString() {
         return "PartitionSettings[heartbeatMillis=" + heartbeatMillis + ", electionMinMillis=" + electionMinMillis
                 + ", electionMaxMillis=" + electionMaxMillis + ", checkQuorumMillis=" + checkQuorumMillis
                 + ", maxInflight=" + maxInflight + ", maxEntriesPerAppend=" + maxEntriesPerAppend
                 + ", maxBytesPerAppend=" + maxBytesPerAppend + ", logCacheEntries=" + logCacheEntries
-                + ", proposalTimeoutMillis=" + proposalTimeoutMillis + "]";
+                + ", proposalTimeoutMillis=" + proposalTimeoutMillis
+                + ", proposalTimeToLiveMillis=" + proposalTimeToLiveMillis + "]";
     }
 
     /** The default configuration's settings, computed once on first use. */
@@ -139,6 +149,7 @@ public final class PartitionSettings {
         private int maxBytesPerAppend;
         private int logCacheEntries;
         private long proposalTimeoutMillis;
+        private long proposalTimeToLiveMillis;
 
         private Builder() {
         }
@@ -197,6 +208,12 @@ public final class PartitionSettings {
             return this;
         }
 
+        /** Time a manual proposal may stay open (neither committed nor rolled back) before its leader rolls it back. */
+        public Builder proposalTimeToLiveMillis(long millis) {
+            this.proposalTimeToLiveMillis = millis;
+            return this;
+        }
+
         /**
          * The settings.
          *
@@ -212,6 +229,7 @@ public final class PartitionSettings {
             atLeast("maxBytesPerAppend", maxBytesPerAppend, 1);
             atLeast("logCacheEntries", logCacheEntries, 0);
             atLeast("proposalTimeoutMillis", proposalTimeoutMillis, 1);
+            atLeast("proposalTimeToLiveMillis", proposalTimeToLiveMillis, 1);
             return new PartitionSettings(this);
         }
 

@@ -19,5 +19,10 @@ enum PlantedBug {
     /** Answer a leadership transfer Success at once, before the target leads. */
     TRANSFER_SUCCESS_EARLY,
     /** Leave the first entry a restore would replay out of onLogRestored (a gap at the start of a lifetime). */
-    RESTORE_SKIPS_FIRST
+    RESTORE_SKIPS_FIRST,
+    /**
+     * Fail the writes in flight of a leader that loses leadership as definitely not appended (NodeIsNotLeader),
+     * though the next leader may commit them.
+     */
+    REPORT_APPENDED_AS_NOT_APPENDED
 }

@@ -12,9 +12,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes waiting for commitment on a leader, and the tickets of manual proposals waiting for a commit or
- * rollback entry. Tickets are derived from the log itself on every replica, so a new leader can settle a ticket
- * proposed under the old one.
+ * Writes waiting for commitment on a leader, and the tickets of manual proposals: open ones (proposed, waiting for
+ * a commit or rollback entry) and settled ones (so that asking again answers what the first settlement answered).
+ * Tickets are derived from the log itself on every replica, so a new leader, or a replica restored from its WAL,
+ * can settle a ticket proposed under another leader. A settled ticket is remembered as long as its settlement is in
+ * the log, that is until compaction removes it; an open one until it is settled (by a client or by its
+ * time-to-live) or truncated.
+ *
+ * <p>Not thread-safe: owned by the partition's executor.
  */
 final class ProposalTracker {
 
@@ -23,12 +28,37 @@ final class ProposalTracker {
     }
 
     /** Where a manual proposal's entries start and the type string they carry. */
-    record OpenTicket(long firstIndex, String logType, boolean checkpoint) {
+    record OpenTicket(long firstIndex, String logType) {
+    }
+
+    /** How a ticket was settled: the index of its commit or rollback entry, and which of the two it is. */
+    record Settlement(long index, boolean commit) {
+    }
+
+    /** What the log says of one ticket. */
+    private static final class Ticket {
+        /** The index of its first proposed entry; 0 if that is not in the log (compacted before a restore). */
+        final long firstIndex;
+        final String logType;
+        /** Null while open. */
+        Settlement settlement;
+        /** When this replica, leading, first saw it open (leader time), or -1: where its time-to-live starts. */
+        long openSince = -1;
+
+        Ticket(long firstIndex, String logType) {
+            this.firstIndex = firstIndex;
+            this.logType = logType;
+        }
     }
 
     private final TreeMap<Long, List<Pending>> pending = new TreeMap<>();
-    private final Map<HLCTimestamp, OpenTicket> opened = new HashMap<>();
-    private final Map<HLCTimestamp, Long> settledAt = new HashMap<>();
+    private final Map<HLCTimestamp, Ticket> tickets = new HashMap<>();
+    /** The open tickets, by the index of their first entry. */
+    private final TreeMap<Long, HLCTimestamp> open = new TreeMap<>();
+    /** The settled tickets, by the index of their settlement. */
+    private final TreeMap<Long, HLCTimestamp> settled = new TreeMap<>();
+
+    // ------------------------------------------------------------------ writes waiting on this leader
 
     void track(Pending write) {
         pending.computeIfAbsent(write.lastIndex(), k -> new ArrayList<>(1)).add(write);
@@ -73,32 +103,107 @@ final class ProposalTracker {
         return all;
     }
 
-    /** Follows an entry appended to the log (on any replica) to keep the ticket table current. */
+    // ------------------------------------------------------------------ the ticket table, kept from the log
+
+    /** Follows an entry appended to the log (on any replica, restored ones included). */
     void onAppended(LogEntry entry) {
+        HLCTimestamp time = entry.time();
         switch (entry.kind()) {
-            case PROPOSED -> opened.putIfAbsent(entry.time(), new OpenTicket(entry.index(), entry.logType(), false));
-            case COMMIT, ROLLBACK -> settledAt.putIfAbsent(entry.time(), entry.index());
+            case PROPOSED -> {
+                if (!tickets.containsKey(time)) {
+                    tickets.put(time, new Ticket(entry.index(), entry.logType()));
+                    open.put(entry.index(), time);
+                }
+            }
+            case COMMIT, ROLLBACK -> {
+                Ticket ticket = tickets.computeIfAbsent(time, t -> new Ticket(0, entry.logType()));
+                if (ticket.settlement == null) {
+                    ticket.settlement = new Settlement(entry.index(), entry.kind() == EntryKind.COMMIT);
+                    open.remove(ticket.firstIndex);
+                    settled.put(entry.index(), time);
+                }
+            }
             default -> {
             }
         }
     }
 
-    /** Forgets tickets opened or settled by entries after {@code index} (truncated on a follower). */
+    /** Forgets what entries after {@code index} said (truncated on a follower): their tickets, or settlements. */
     void onTruncated(long index) {
-        opened.values().removeIf(t -> t.firstIndex() > index);
-        settledAt.values().removeIf(i -> i > index);
+        Iterator<HLCTimestamp> unsettled = settled.tailMap(index, false).values().iterator();
+        while (unsettled.hasNext()) {
+            HLCTimestamp time = unsettled.next();
+            Ticket ticket = tickets.get(time);
+            ticket.settlement = null;
+            if (ticket.firstIndex == 0) {
+                tickets.remove(time);
+            } else {
+                open.put(ticket.firstIndex, time);
+            }
+            unsettled.remove();
+        }
+        Iterator<HLCTimestamp> gone = open.tailMap(index, false).values().iterator();
+        while (gone.hasNext()) {
+            tickets.remove(gone.next());
+            gone.remove();
+        }
     }
 
-    /** Forgets tickets whose settlement is committed: they can never reopen. */
-    void onCommitted(LogEntry entry) {
-        if (entry.kind() == EntryKind.COMMIT || entry.kind() == EntryKind.ROLLBACK) {
-            opened.remove(entry.time());
-            settledAt.remove(entry.time());
+    /** The log was compacted up to {@code index}: tickets settled there are gone from it, and forgotten. */
+    void onCompacted(long index) {
+        Iterator<HLCTimestamp> gone = settled.headMap(index, true).values().iterator();
+        while (gone.hasNext()) {
+            tickets.remove(gone.next());
+            gone.remove();
         }
     }
 
     /** The open (proposed, not yet settled) ticket, or null. */
     OpenTicket openTicket(HLCTimestamp ticket) {
-        return settledAt.containsKey(ticket) ? null : opened.get(ticket);
+        Ticket known = tickets.get(ticket);
+        return known == null || known.settlement != null ? null : new OpenTicket(known.firstIndex, known.logType);
+    }
+
+    /** How the ticket was settled, or null if it is open or unknown. */
+    Settlement settlement(HLCTimestamp ticket) {
+        Ticket known = tickets.get(ticket);
+        return known == null ? null : known.settlement;
+    }
+
+    /** Whether any proposal is open. */
+    boolean hasOpen() {
+        return !open.isEmpty();
+    }
+
+    /**
+     * The highest index compaction may reach without removing the entries of a proposal that is open, or whose
+     * settlement is not committed yet (a truncation could reopen it); {@code Long.MAX_VALUE} if none.
+     */
+    long compactionLimit(long commitIndex) {
+        long first = open.isEmpty() ? Long.MAX_VALUE : open.firstKey();
+        for (HLCTimestamp time : settled.tailMap(commitIndex, false).values()) {
+            long start = tickets.get(time).firstIndex;
+            if (start > 0) {
+                first = Math.min(first, start);
+            }
+        }
+        return first == Long.MAX_VALUE ? Long.MAX_VALUE : first - 1;
+    }
+
+    /**
+     * The open tickets whose time-to-live has run out on this leader: a ticket's time starts at the first call that
+     * sees it open, so each is given at least {@code timeToLive} from when this replica, leading, first saw it.
+     */
+    List<HLCTimestamp> takeAbandoned(long now, long timeToLive) {
+        List<HLCTimestamp> abandoned = new ArrayList<>();
+        for (HLCTimestamp time : open.values()) {
+            Ticket ticket = tickets.get(time);
+            if (ticket.openSince < 0) {
+                ticket.openSince = now;
+            } else if (now - ticket.openSince >= timeToLive) {
+                abandoned.add(time);
+            }
+        }
+        return abandoned;
     }
 }

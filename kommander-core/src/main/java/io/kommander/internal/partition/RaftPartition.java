@@ -8,6 +8,7 @@ import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
 import io.kommander.transport.RaftMessage;
 import io.kommander.wal.EntryKind;
+import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * One partition on one node: turns API calls and inbound messages into operations on its
@@ -45,7 +47,7 @@ public final class RaftPartition {
     // Executor-confined state.
     private RaftPartitionStateMachine machine;
     private long nextRequestId = 1;
-    private final Map<Long, CompletableFuture<RaftReplicationResult>> writeRequests = new HashMap<>();
+    private final Map<Long, WriteRequest> writeRequests = new HashMap<>();
     private final Map<Long, CompletableFuture<RaftOperationStatus>> statusRequests = new HashMap<>();
     private int epoch;
     private boolean compacting;
@@ -115,6 +117,9 @@ public final class RaftPartition {
                         : RaftPartitionExecutor.Priority.CONTROL;
         executor.post(priority, () -> {
             if (machine != null) {
+                if (message instanceof RaftMessage.AppendLogs append) {
+                    takeIn(append.entries());
+                }
                 machine.step(from, message, now());
             }
         });
@@ -156,15 +161,15 @@ public final class RaftPartition {
         });
     }
 
-    /** Proposes entries (one per payload) under one ticket. */
+    /** Proposes entries (one per payload) under one ticket, stamped by the node's clock when the call runs. */
     public CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, List<byte[]> payloads) {
-        return submitWrite((machine, request) ->
-                machine.propose(request, kind, logType, payloads, context.clock().now(), now()));
+        return submitWrite(() -> context.clock().now(), (machine, request, ticket) ->
+                machine.propose(request, kind, logType, payloads, ticket, now()));
     }
 
     /** Appends the commit or rollback entry of a manual proposal. */
     public CompletableFuture<RaftReplicationResult> settle(HLCTimestamp ticket, boolean commit) {
-        return submitWrite((machine, request) -> machine.settle(request, ticket, commit, now()));
+        return submitWrite(() -> ticket, (machine, request, t) -> machine.settle(request, t, commit, now()));
     }
 
     /** Confirms leadership by ReadIndex and waits until applied; completes with the outcome. */
@@ -270,7 +275,15 @@ public final class RaftPartition {
         void call(RaftPartitionStateMachine machine, long requestId);
     }
 
-    private CompletableFuture<RaftReplicationResult> submitWrite(MachineCall call) {
+    private interface WriteCall {
+        void call(RaftPartitionStateMachine machine, long requestId, HLCTimestamp ticket);
+    }
+
+    /** A write waiting for its result, with the ticket it was stamped with or settles, for a failure to carry. */
+    private record WriteRequest(CompletableFuture<RaftReplicationResult> future, HLCTimestamp ticket) {
+    }
+
+    private CompletableFuture<RaftReplicationResult> submitWrite(Supplier<HLCTimestamp> stamp, WriteCall call) {
         CompletableFuture<RaftReplicationResult> future = new CompletableFuture<>();
         calls.track(future, stopped -> future.complete(RaftReplicationResult.failure(stopped, null)));
         RaftOperationStatus early = earlyRefusal();
@@ -284,8 +297,9 @@ public final class RaftPartition {
                 return;
             }
             long request = nextRequestId++;
-            writeRequests.put(request, future);
-            call.call(machine, request);
+            HLCTimestamp ticket = stamp.get();
+            writeRequests.put(request, new WriteRequest(future, ticket));
+            call.call(machine, request, ticket);
         });
         if (!queued) {
             future.complete(RaftReplicationResult.failure(
@@ -332,7 +346,8 @@ public final class RaftPartition {
     }
 
     private void failAll(RaftOperationStatus status) {
-        writeRequests.values().forEach(f -> f.complete(RaftReplicationResult.failure(status, null)));
+        writeRequests.values().forEach(w -> w.future().complete(RaftReplicationResult.failure(status, null,
+                w.ticket())));
         writeRequests.clear();
         statusRequests.values().forEach(f -> f.complete(status));
         statusRequests.clear();
@@ -405,6 +420,7 @@ public final class RaftPartition {
                         : new IllegalStateException("WAL returned no entries at " + from + " (last " + last + ")"));
                 return;
             }
+            takeIn(entries);
             for (RaftLog log : machine.restoreEntries(entries)) {
                 callbacks.restored(id, log);
             }
@@ -464,9 +480,9 @@ public final class RaftPartition {
             callbacks.delivered(id, log);
         }
         for (Ready.Completion completion : ready.completions) {
-            CompletableFuture<RaftReplicationResult> future = writeRequests.remove(completion.requestId());
-            if (future != null) {
-                future.complete(completion.result());
+            WriteRequest request = writeRequests.remove(completion.requestId());
+            if (request != null) {
+                request.future().complete(completion.result());
             }
         }
         for (Ready.StatusCompletion completion : ready.statusCompletions) {
@@ -508,6 +524,22 @@ public final class RaftPartition {
             }
             machine.persisted(step.seq(), step.lastIndexAfter());
         });
+    }
+
+    /**
+     * The node's clock takes in the time of entries this replica appends (from a leader) or restores, so that the
+     * tickets it issues if it leads later follow every ticket in its log, whatever its physical clock reads.
+     */
+    private void takeIn(List<LogEntry> entries) {
+        HLCTimestamp latest = HLCTimestamp.ZERO;
+        for (LogEntry entry : entries) {
+            if (entry.time().compareTo(latest) > 0) {
+                latest = entry.time();
+            }
+        }
+        if (!latest.isZero()) {
+            context.clock().receive(latest);
+        }
     }
 
     private long now() {

@@ -245,7 +245,7 @@ public final class RaftPartitionStateMachine {
     public void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
                         long nowMillis) {
         now = nowMillis;
-        if (acceptsWrite(requestId)) {
+        if (acceptsWrite(requestId, ticket)) {
             leadership.propose(requestId, kind, logType, payloads, ticket, now, ready);
         }
     }
@@ -253,19 +253,19 @@ public final class RaftPartitionStateMachine {
     /** Appends the commit (or rollback) entry of a manual proposal identified by its ticket. */
     public void settle(long requestId, HLCTimestamp ticket, boolean commit, long nowMillis) {
         now = nowMillis;
-        if (acceptsWrite(requestId)) {
+        if (acceptsWrite(requestId, ticket)) {
             leadership.settle(requestId, ticket, commit, now, ready);
         }
     }
 
     /** Whether this replica may take a write now; if not, fails the request (naming the leader if known). */
-    private boolean acceptsWrite(long requestId) {
+    private boolean acceptsWrite(long requestId, HLCTimestamp ticket) {
         if (!restored) {
-            ready.failWrite(requestId, RaftOperationStatus.RestoreInProgress, null);
+            ready.failWrite(requestId, RaftOperationStatus.RestoreInProgress, null, ticket);
             return false;
         }
         if (role != RaftRole.LEADER) {
-            ready.failWrite(requestId, RaftOperationStatus.NodeIsNotLeader, leader);
+            ready.failWrite(requestId, RaftOperationStatus.NodeIsNotLeader, leader, ticket);
             return false;
         }
         return true;
@@ -322,7 +322,8 @@ public final class RaftPartitionStateMachine {
 
     /**
      * The point the WAL may be compacted to now: the last committed checkpoint that every member is known to hold
-     * and this replica has applied, or null if there is nothing new to compact.
+     * and this replica has applied, but never as far as the entries of a manual proposal still open; null if there
+     * is nothing new to compact.
      */
     public LogPosition compactionTarget() {
         return replicaLog.compactionTarget();

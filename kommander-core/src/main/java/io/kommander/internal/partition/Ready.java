@@ -3,6 +3,7 @@ package io.kommander.internal.partition;
 import io.kommander.RaftLog;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
+import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.RaftMessage;
 import io.kommander.wal.PartitionWrite;
 
@@ -53,9 +54,13 @@ final class Ready {
     PersistStep persist;
     boolean leaderChanged;
 
-    /** Fails write {@code requestId} with {@code status}, naming {@code leaderHint} (may be null) to retry at. */
-    void failWrite(long requestId, RaftOperationStatus status, String leaderHint) {
-        completions.add(new Completion(requestId, RaftReplicationResult.failure(status, leaderHint)));
+    /**
+     * Fails write {@code requestId} with {@code status}, naming {@code leaderHint} (may be null) to retry at and the
+     * {@code ticket} it was stamped with or settles, so that a caller can still settle a proposal whose outcome is
+     * unknown.
+     */
+    void failWrite(long requestId, RaftOperationStatus status, String leaderHint, HLCTimestamp ticket) {
+        completions.add(new Completion(requestId, RaftReplicationResult.failure(status, leaderHint, ticket)));
     }
 
     /** Completes a leadership confirmation (ReadIndex) or transfer request with {@code status}. */

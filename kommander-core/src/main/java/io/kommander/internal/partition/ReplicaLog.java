@@ -83,7 +83,6 @@ final class ReplicaLog {
             log.appendRestored(entry, !committed || settings.logCacheEntries() > 0);
             proposals.onAppended(entry);
             if (committed) {
-                proposals.onCommitted(entry);
                 RaftLog delivered = Applier.toDelivery(entry);
                 if (delivered != null && !skipFirstRestored) {
                     restoredLogs.add(delivered);
@@ -185,7 +184,6 @@ final class ReplicaLog {
     }
 
     private void onApplied(LogEntry entry) {
-        proposals.onCommitted(entry);
         if (entry.kind() == EntryKind.CHECKPOINT) {
             writes.checkpoint(entry.index());
         }
@@ -211,14 +209,17 @@ final class ReplicaLog {
     /** The WAL was compacted up to {@code position}. */
     void compacted(LogPosition position) {
         log.compactedTo(position);
+        proposals.onCompacted(position.index());
     }
 
     /**
      * The point the WAL may be compacted to now: the last delivered checkpoint that every member is known to hold,
-     * or null if there is nothing new to compact.
+     * short of the entries of any manual proposal that is open or whose settlement is not committed (after a restart
+     * the proposal is known only from its entries); null if there is nothing new to compact.
      */
     LogPosition compactionTarget() {
         long limit = Math.min(Math.min(applier.lastCheckpointIndex(), applier.appliedIndex()), safeCompactIndex);
+        limit = Math.min(limit, proposals.compactionLimit(commitIndex));
         if (limit <= log.compacted().index() || limit > log.lastIndex()) {
             return null;
         }

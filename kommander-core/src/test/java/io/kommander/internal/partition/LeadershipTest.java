@@ -1,6 +1,7 @@
 package io.kommander.internal.partition;
 
 import io.kommander.RaftOperationStatus;
+import io.kommander.RaftReplicationResult;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
@@ -18,7 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LeadershipTest {
 
-    private static final PartitionSettings SETTINGS = MachineNet.SETTINGS;
+    private static final long TIME_TO_LIVE = 1_000;
+    private static final PartitionSettings SETTINGS = MachineNet.SETTINGS.toBuilder()
+            .proposalTimeToLiveMillis(TIME_TO_LIVE).build();
     private static final long TERM = 2;
 
     private final ProposalTracker proposals = new ProposalTracker();
@@ -49,13 +52,30 @@ class LeadershipTest {
     }
 
     private void propose(long requestId, long now) {
-        leadership.propose(requestId, EntryKind.DATA, "t", List.of(new byte[] {1}), new HLCTimestamp(now, requestId),
+        leadership.propose(requestId, EntryKind.DATA, "t", List.of(new byte[] {1}), new HLCTimestamp(now, requestId, 1),
                 now, ready);
     }
 
-    private RaftOperationStatus writeStatus(long requestId) {
+    /** Proposes one manual entry; its ticket is (now, requestId). */
+    private HLCTimestamp proposeManual(long requestId, long now) {
+        HLCTimestamp ticket = new HLCTimestamp(now, requestId, 1);
+        leadership.propose(requestId, EntryKind.PROPOSED, "t", List.of(new byte[] {1}), ticket, now, ready);
+        return ticket;
+    }
+
+    private RaftReplicationResult result(long requestId) {
         return ready.completions.stream().filter(c -> c.requestId() == requestId).findFirst().orElseThrow()
-                .result().status();
+                .result();
+    }
+
+    private RaftOperationStatus writeStatus(long requestId) {
+        return result(requestId).status();
+    }
+
+    /** Makes everything appended so far durable on the leader and on "b": a majority. */
+    private void commitAll(long now) {
+        persistOwnLog();
+        ack("b", replicaLog.log().lastIndex(), 0, now);
     }
 
     @Test
@@ -172,7 +192,60 @@ class LeadershipTest {
         leadership.readIndex(8, ready);
         leadership.stop(ready);
         assertThat(writeStatus(7)).isEqualTo(RaftOperationStatus.LeaderInOldTerm);
+        assertThat(result(7).ticket()).as("a write whose outcome is unknown names its ticket")
+                .isEqualTo(new HLCTimestamp(0, 7, 1));
         assertThat(ready.statusCompletions)
                 .containsExactly(new Ready.StatusCompletion(8, RaftOperationStatus.NodeIsNotLeader));
+    }
+
+    @Test
+    void settlingAgainAnswersTheFirstSettlementOnceItCommits() {
+        lead();
+        HLCTimestamp ticket = proposeManual(7, 0);
+        commitAll(0);
+        leadership.settle(8, ticket, true, 0, ready);
+        long commitIndex = replicaLog.log().lastIndex();
+        leadership.settle(9, ticket, true, 0, ready);
+        assertThat(replicaLog.log().lastIndex()).as("one commit entry").isEqualTo(commitIndex);
+        assertThat(ready.completions).extracting(Ready.Completion::requestId).containsExactly(7L);
+        commitAll(0);
+        leadership.settle(10, ticket, true, 0, ready);
+        leadership.settle(11, ticket, false, 0, ready);
+        assertThat(result(8)).isEqualTo(RaftReplicationResult.success(ticket, commitIndex));
+        assertThat(result(9)).isEqualTo(result(8));
+        assertThat(result(10)).isEqualTo(result(8));
+        assertThat(result(11)).isEqualTo(RaftReplicationResult.failure(RaftOperationStatus.ProposalNotFound, null,
+                ticket));
+    }
+
+    @Test
+    void aCheckpointIsRefusedWhileAProposalIsOpen() {
+        lead();
+        HLCTimestamp ticket = proposeManual(7, 0);
+        leadership.propose(8, EntryKind.CHECKPOINT, "", List.of(new byte[0]), new HLCTimestamp(0, 8, 1), 0, ready);
+        assertThat(writeStatus(8)).isEqualTo(RaftOperationStatus.ActiveProposal);
+        leadership.settle(9, ticket, false, 0, ready);
+        leadership.propose(10, EntryKind.CHECKPOINT, "", List.of(new byte[0]), new HLCTimestamp(0, 10, 1), 0,
+                ready);
+        assertThat(replicaLog.log().entry(replicaLog.log().lastIndex()).kind()).isEqualTo(EntryKind.CHECKPOINT);
+    }
+
+    @Test
+    void anAbandonedProposalIsRolledBackOnceItsTimeToLiveHasPassed() {
+        lead();
+        HLCTimestamp ticket = proposeManual(7, 0);
+        commitAll(0);
+        leadership.tick(10, ready);
+        ack("b", replicaLog.log().lastIndex(), 0, 10 + TIME_TO_LIVE - 1);
+        leadership.tick(10 + TIME_TO_LIVE - 1, ready);
+        long lastBefore = replicaLog.log().lastIndex();
+        ack("b", lastBefore, 0, 10 + TIME_TO_LIVE);
+        leadership.tick(10 + TIME_TO_LIVE, ready);
+        assertThat(replicaLog.log().lastIndex()).isEqualTo(lastBefore + 1);
+        assertThat(replicaLog.log().entry(lastBefore + 1))
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(EntryKind.ROLLBACK))
+                .satisfies(e -> assertThat(e.time()).isEqualTo(ticket));
+        leadership.tick(20 + TIME_TO_LIVE, ready);
+        assertThat(replicaLog.log().lastIndex()).as("rolled back once").isEqualTo(lastBefore + 1);
     }
 }

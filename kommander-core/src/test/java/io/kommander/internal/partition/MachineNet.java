@@ -368,7 +368,7 @@ public final class MachineNet {
     /** Proposes one entry on {@code name}; returns the request id its result will carry. */
     public long propose(String name, String payload) {
         long request = nextRequest++;
-        m(name).propose(request, EntryKind.DATA, "t", List.of(payload.getBytes()), new HLCTimestamp(now, request), now);
+        m(name).propose(request, EntryKind.DATA, "t", List.of(payload.getBytes()), new HLCTimestamp(now, request, 1), now);
         return request;
     }
 

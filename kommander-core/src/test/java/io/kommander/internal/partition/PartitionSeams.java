@@ -25,7 +25,9 @@ public final class PartitionSeams {
         /** See PlantedBug#TRANSFER_SUCCESS_EARLY. */
         TRANSFER_SUCCESS_EARLY,
         /** See PlantedBug#RESTORE_SKIPS_FIRST. */
-        RESTORE_SKIPS_FIRST;
+        RESTORE_SKIPS_FIRST,
+        /** See PlantedBug#REPORT_APPENDED_AS_NOT_APPENDED. */
+        REPORT_APPENDED_AS_NOT_APPENDED;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

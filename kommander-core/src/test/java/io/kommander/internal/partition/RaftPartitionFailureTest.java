@@ -27,7 +27,7 @@ class RaftPartitionFailureTest {
     private final RaftPartition partition = host.partition;
 
     private static LogEntry entry(long index, long term, String text) {
-        return new LogEntry(index, term, EntryKind.DATA, new HLCTimestamp(index, 0), "t",
+        return new LogEntry(index, term, EntryKind.DATA, new HLCTimestamp(index, 0, 1), "t",
                 text.getBytes(StandardCharsets.UTF_8));
     }
 

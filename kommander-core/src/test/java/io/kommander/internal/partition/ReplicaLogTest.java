@@ -166,6 +166,17 @@ class ReplicaLogTest {
     }
 
     @Test
+    void compactionStopsBeforeAProposalThatIsStillOpen() {
+        restored().append(List.of(entry(1, 1), entry(2, 1, EntryKind.PROPOSED), entry(3, 1, EntryKind.CHECKPOINT),
+                entry(4, 1)));
+        persist(take());
+        replicaLog.commitTo(4, ready);
+        replicaLog.raiseSafeCompactIndex(4);
+        assertThat(replicaLog.compactionTarget()).as("the proposal at 2 waits for its commit or rollback")
+                .isEqualTo(new LogPosition(1, 1));
+    }
+
+    @Test
     void plantedBugDeliversBeforeEntriesAreDurable() {
         bugs.add(PlantedBug.DELIVER_BEFORE_DURABLE);
         restored().append(run(1, 2, 1));

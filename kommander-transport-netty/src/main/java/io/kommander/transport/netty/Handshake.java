@@ -17,7 +17,10 @@ import java.nio.charset.StandardCharsets;
  */
 record Handshake(int version, NodeIdentity identity) {
 
-    /** The protocol version this code speaks: 2 added the member list's digest and the partition count. */
+    /**
+     * The protocol version this code speaks: 2 added the member list's digest and the partition count to the
+     * handshake, and the issuing node to entry times.
+     */
     static final int CURRENT_VERSION = 2;
 
     private static final byte[] MAGIC = "KMDR".getBytes(StandardCharsets.US_ASCII);

@@ -33,8 +33,8 @@ public final class MessageCodec {
 
     /** The fewest bytes a message takes (TimeoutNow: type, partition, term), to bound a message count. */
     private static final int MIN_MESSAGE_BYTES = 3;
-    /** The fewest bytes an entry takes (seven fields of at least one byte), to bound an entry count. */
-    private static final int MIN_ENTRY_BYTES = 7;
+    /** The fewest bytes an entry takes (eight fields of at least one byte), to bound an entry count. */
+    private static final int MIN_ENTRY_BYTES = 8;
 
     private MessageCodec() {
     }
@@ -133,6 +133,7 @@ public final class MessageCodec {
             out.u8(entry.kind().code());
             out.zigzag(entry.time().physical() - previousPhysical);
             out.varLong(entry.time().counter());
+            out.zigzag(entry.time().node());
             out.string(entry.logType());
             out.bytes(entry.data());
             expectedIndex = entry.index() + 1;
@@ -192,9 +193,14 @@ public final class MessageCodec {
             EntryKind kind = kind(in.u8());
             long physical = previousPhysical + in.zigzag();
             long counter = in.varLong();
+            long node = in.zigzag();
+            if (node != (int) node) {
+                throw WireReader.malformed("entry time's node " + node + " out of range");
+            }
             String logType = in.string("log type");
             byte[] data = in.bytes("entry data");
-            entries.add(entry(index, entryTerm, kind, new HLCTimestamp(physical, counter), logType, data));
+            entries.add(entry(index, entryTerm, kind, new HLCTimestamp(physical, counter, (int) node), logType,
+                    data));
             expectedIndex = index + 1;
             previousTerm = entryTerm;
             previousPhysical = physical;

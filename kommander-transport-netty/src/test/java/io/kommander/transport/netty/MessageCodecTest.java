@@ -82,7 +82,7 @@ class MessageCodecTest {
         for (int i = 0; i < 100; i++) {
             boolean odd = i % 2 == 1;
             entries.add(new LogEntry(odd ? 1 : Long.MAX_VALUE, odd ? 0 : Long.MAX_VALUE, EntryKind.DATA,
-                    new HLCTimestamp(odd ? 0 : Long.MAX_VALUE, -1), "", new byte[0]));
+                    new HLCTimestamp(odd ? 0 : Long.MAX_VALUE, -1, odd ? Integer.MIN_VALUE : -1), "", new byte[0]));
         }
         AppendLogs widest = new AppendLogs(-1, -1, -1, -1, entries, -1, -1, -1);
         MessageBatch batch = new MessageBatch(PEER, List.of(widest, new TimeoutNow(-1, -1)));
@@ -143,7 +143,7 @@ class MessageCodecTest {
     @Test
     void unknownEntryKindIsRefused() {
         // one AppendLogs, partition 0, term 0, six zero longs, one entry whose kind is 9
-        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 9, 0, 0, 0, 0))
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 9, 0, 0, 0, 0, 0))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(CloseReason.UNKNOWN_TYPE))
                 .hasMessageContaining("unknown entry kind 9");
     }
@@ -175,9 +175,18 @@ class MessageCodecTest {
     @Test
     void entryIndexBelowOneIsMalformed() {
         // AppendLogs with prevLogIndex 0 and an entry whose index delta is -1 (zigzag 1): index 0
-        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0))
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(CloseReason.MALFORMED))
                 .hasMessageContaining("index must be >= 1");
+    }
+
+    @Test
+    void entryTimeWhoseNodeDoesNotFitAnIntIsMalformed() {
+        // one entry whose time.node is zigzag 2^32 (varint 80 80 80 80 10): 2^31, one past Integer.MAX_VALUE
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0,
+                0x80, 0x80, 0x80, 0x80, 0x10, 0, 0))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(CloseReason.MALFORMED))
+                .hasMessageContaining("node 2147483648 out of range");
     }
 
     private static MessageBatch decode(int... bytes) {

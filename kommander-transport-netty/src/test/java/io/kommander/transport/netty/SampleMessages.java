@@ -27,7 +27,7 @@ final class SampleMessages {
     }
 
     static LogEntry entry(long index, long term, EntryKind kind, byte[] data) {
-        return new LogEntry(index, term, kind, new HLCTimestamp(1_700_000_000_000L + index, index % 3), "type-" + kind,
+        return new LogEntry(index, term, kind, new HLCTimestamp(1_700_000_000_000L + index, index % 3, (int) (index % 4)), "type-" + kind,
                 data);
     }
 

@@ -2,12 +2,16 @@ package io.kommander.transport.netty;
 
 import io.kommander.transport.MessageBatch;
 import io.kommander.transport.NodeIdentity;
+import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.RaftMessage.AppendLogs;
+import io.kommander.wal.EntryKind;
+import io.kommander.wal.LogEntry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,5 +36,17 @@ class WireProtocolExamplesTest {
         MessageCodec.encode(new MessageBatch("10.0.0.1:7001", List.of(heartbeat)), body);
         assertThat(ByteBufUtil.hexDump(body)).isEqualTo("01" + "03" + "0c" + "05" + "e807" + "05" + "de07" + "4d"
                 + "8407" + "00");
+    }
+
+    @Test
+    void entryExample() {
+        LogEntry entry = new LogEntry(11, 3, EntryKind.PROPOSED, new HLCTimestamp(1_700_000_000_000L, 2, 2), "order",
+                "hi".getBytes(StandardCharsets.UTF_8));
+        AppendLogs append = new AppendLogs(1, 3, 10, 3, List.of(entry), 10, 0, 9);
+        ByteBuf body = Unpooled.buffer();
+        MessageCodec.encode(new MessageBatch("10.0.0.1:7001", List.of(append)), body);
+        assertThat(ByteBufUtil.hexDump(body)).isEqualTo("01" + "03" + "01" + "03" + "0a" + "03" + "0a" + "00" + "09"
+                + "01" + "00" + "00" + "02" + "80a0abfef962" + "02" + "04" + "056f72646572" + "026869");
+        assertThat(MessageCodec.decode(body, "10.0.0.1:7001").messages()).containsExactly(append);
     }
 }

@@ -14,25 +14,33 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  * offset  size  field
- * 0       1     record version (1)
+ * 0       1     record version (2)
  * 1       1     entry kind code ({@link EntryKind#code()})
  * 2       8     term, i64
  * 10      8     time.physical, i64
  * 18      8     time.counter, i64
- * 26      4     L = length of logType in UTF-8 bytes, i32
- * 30      L     logType, UTF-8
- * 30+L    D     data (all bytes up to the trailer)
- * 30+L+D  4     CRC32C(key ‖ bytes 0 .. 30+L+D), u32
+ * 26      4     time.node, i32
+ * 30      4     L = length of logType in UTF-8 bytes, i32
+ * 34      L     logType, UTF-8
+ * 34+L    D     data (all bytes up to the trailer)
+ * 34+L+D  4     CRC32C(key ‖ bytes 0 .. 34+L+D), u32
  * </pre>
+ *
+ * <p>Records of version 1, written before timestamps carried a node, lack {@code time.node} (every later field is
+ * 4 bytes earlier); they are still read, with node 0.
  *
  * <p>Stateless and thread-safe. Decoding never guesses: any inconsistency raises {@link WalException} naming the
  * partition and index.
  */
 final class EntryCodec {
 
-    static final byte RECORD_VERSION = 1;
+    static final byte RECORD_VERSION = 2;
+    /** The version of records written before timestamps carried a node; read, never written. */
+    static final byte RECORD_VERSION_WITHOUT_NODE = 1;
     /** Fixed bytes of a record besides logType and data. */
-    static final int OVERHEAD = 30 + Checksum.TRAILER_LENGTH;
+    static final int OVERHEAD = 34 + Checksum.TRAILER_LENGTH;
+    /** Fixed bytes of a version-1 record: the shortest record there is. */
+    static final int OVERHEAD_WITHOUT_NODE = 30 + Checksum.TRAILER_LENGTH;
 
     private EntryCodec() {
     }
@@ -46,6 +54,7 @@ final class EntryCodec {
                 .putLong(entry.term())
                 .putLong(entry.time().physical())
                 .putLong(entry.time().counter())
+                .putInt(entry.time().node())
                 .putInt(logType.length)
                 .put(logType)
                 .put(entry.data());
@@ -53,24 +62,28 @@ final class EntryCodec {
     }
 
     /**
-     * Decodes the value stored under {@code key}.
+     * Decodes the value stored under {@code key}, of either record version.
      *
      * @throws WalException if the record fails its checksum or is malformed
      */
     static LogEntry decode(byte[] key, byte[] value) {
         int partition = KeyCodec.entryPartition(key);
         long index = KeyCodec.entryIndex(key);
-        if (value.length < OVERHEAD) {
+        if (value.length < OVERHEAD_WITHOUT_NODE) {
             throw corrupt(partition, index, "record is " + value.length + " bytes, shorter than the minimum "
-                    + OVERHEAD);
+                    + OVERHEAD_WITHOUT_NODE);
         }
         if (!Checksum.isIntact(key, value)) {
             throw corrupt(partition, index, "CRC32C mismatch (torn or altered record)");
         }
         ByteBuffer buffer = ByteBuffer.wrap(value, 0, value.length - Checksum.TRAILER_LENGTH);
         byte version = buffer.get();
-        if (version != RECORD_VERSION) {
+        if (version != RECORD_VERSION && version != RECORD_VERSION_WITHOUT_NODE) {
             throw corrupt(partition, index, "unknown record version " + version);
+        }
+        if (version == RECORD_VERSION && value.length < OVERHEAD) {
+            throw corrupt(partition, index, "record is " + value.length + " bytes, shorter than the minimum "
+                    + OVERHEAD + " of version " + RECORD_VERSION);
         }
         EntryKind kind;
         try {
@@ -79,7 +92,10 @@ final class EntryCodec {
             throw corrupt(partition, index, e.getMessage());
         }
         long term = buffer.getLong();
-        HLCTimestamp time = new HLCTimestamp(buffer.getLong(), buffer.getLong());
+        long physical = buffer.getLong();
+        long counter = buffer.getLong();
+        int node = version == RECORD_VERSION ? buffer.getInt() : 0;
+        HLCTimestamp time = new HLCTimestamp(physical, counter, node);
         int logTypeLength = buffer.getInt();
         if (logTypeLength < 0 || logTypeLength > buffer.remaining()) {
             throw corrupt(partition, index, "logType length " + logTypeLength + " exceeds the record");

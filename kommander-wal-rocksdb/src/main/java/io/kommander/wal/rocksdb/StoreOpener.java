@@ -58,8 +58,11 @@ final class StoreOpener {
             throw openFailure(where, e);
         }
         try {
-            WalFormat format = creating ? create(db, handles.get(families.indexOf(Store.STATE_FAMILY)), settings,
-                    options) : readFormat(db, handles.get(families.indexOf(Store.STATE_FAMILY)), where);
+            ColumnFamilyHandle state = handles.get(families.indexOf(Store.STATE_FAMILY));
+            WalFormat format = creating ? create(db, state, settings, options) : readFormat(db, state, where);
+            if (format.version() < WalFormat.CURRENT_VERSION) {
+                format = upgrade(db, state, format, options, where);
+            }
             List<ColumnFamilyHandle> logs = new ArrayList<>();
             for (int shard = 0; shard < format.shards(); shard++) {
                 int position = families.indexOf(Store.logFamily(shard));
@@ -137,6 +140,23 @@ final class StoreOpener {
                     + e.getMessage(), e);
         }
         return format;
+    }
+
+    /**
+     * Rewrites an older format record as the current version. Records of the older layout stay as they are (the
+     * codecs read both); the new record makes a library that knows only the older version refuse the folder, rather
+     * than meet records it cannot read.
+     */
+    private static WalFormat upgrade(RocksDB db, ColumnFamilyHandle state, WalFormat older, StoreOptions options,
+                                     String where) {
+        WalFormat upgraded = WalFormat.current(older.shards());
+        try {
+            db.put(state, options.synced, KeyCodec.formatKey(), upgraded.encode());
+        } catch (RocksDBException e) {
+            throw new WalException(where + ": cannot upgrade the format record from version " + older.version()
+                    + " to " + upgraded.version() + ": " + e.getMessage(), e);
+        }
+        return upgraded;
     }
 
     private static WalFormat readFormat(RocksDB db, ColumnFamilyHandle state, String where) {

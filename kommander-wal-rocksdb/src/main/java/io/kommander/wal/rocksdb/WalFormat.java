@@ -25,8 +25,11 @@ import java.util.Arrays;
  */
 record WalFormat(int version, int shards) {
 
-    /** The format version this library writes, and the newest it reads. */
-    static final int CURRENT_VERSION = 1;
+    /**
+     * The format version this library writes, and the newest it reads. Version 2 added the node to entry times;
+     * a version-1 folder is still read, and upgraded to version 2 when opened (see {@code StoreOpener}).
+     */
+    static final int CURRENT_VERSION = 2;
 
     private static final byte[] MAGIC = "KMDR-WAL".getBytes(StandardCharsets.US_ASCII);
     private static final int LENGTH = 16 + Checksum.TRAILER_LENGTH;

@@ -38,15 +38,26 @@ class CodecTest {
 
     @Test
     void entryRecordHasTheDocumentedLayout() {
-        LogEntry entry = new LogEntry(9, 2, EntryKind.COMMIT, new HLCTimestamp(3, 4), "ab", new byte[]{7});
+        LogEntry entry = new LogEntry(9, 2, EntryKind.COMMIT, new HLCTimestamp(3, 4, 5), "ab", new byte[]{7});
 
         byte[] value = EntryCodec.encode(5, entry);
 
         assertThat(HexFormat.of().formatHex(value, 0, value.length - 4)).isEqualTo(
-                "01" + "03" + "0000000000000002" + "0000000000000003" + "0000000000000004" + "00000002"
-                        + "6162" + "07");
+                "02" + "03" + "0000000000000002" + "0000000000000003" + "0000000000000004" + "00000005"
+                        + "00000002" + "6162" + "07");
         assertThat(value).hasSize(EntryCodec.OVERHEAD + 2 + 1);
         assertThat(EntryCodec.decode(KeyCodec.entryKey(5, 9), value)).isEqualTo(entry);
+    }
+
+    @Test
+    void versionOneRecordWithoutANodeIsStillReadWithNodeZero() {
+        byte[] key = KeyCodec.entryKey(5, 9);
+        byte[] value = HexFormat.of().parseHex("01" + "03" + "0000000000000002" + "0000000000000003"
+                + "0000000000000004" + "00000002" + "6162" + "07" + "00000000");
+        Checksum.seal(key, value);
+
+        assertThat(EntryCodec.decode(key, value))
+                .isEqualTo(new LogEntry(9, 2, EntryKind.COMMIT, new HLCTimestamp(3, 4, 0), "ab", new byte[]{7}));
     }
 
     @Test
@@ -60,7 +71,7 @@ class CodecTest {
     @Test
     void everySingleBitFlipOfAnEntryRecordIsDetected() {
         byte[] key = KeyCodec.entryKey(4, 2);
-        byte[] value = EntryCodec.encode(4, new LogEntry(2, 1, EntryKind.DATA, new HLCTimestamp(5, 6), "t",
+        byte[] value = EntryCodec.encode(4, new LogEntry(2, 1, EntryKind.DATA, new HLCTimestamp(5, 6, 7), "t",
                 new byte[]{1, 2, 3}));
 
         for (int bit = 0; bit < value.length * 8; bit++) {
@@ -112,8 +123,8 @@ class CodecTest {
         byte[] value = WalFormat.current(8).encode();
 
         assertThat(new String(value, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("KMDR-WAL");
-        assertThat(HexFormat.of().formatHex(value, 8, 16)).isEqualTo("00000001" + "00000008");
-        assertThat(WalFormat.decode(value, "f")).isEqualTo(new WalFormat(1, 8));
+        assertThat(HexFormat.of().formatHex(value, 8, 16)).isEqualTo("00000002" + "00000008");
+        assertThat(WalFormat.decode(value, "f")).isEqualTo(new WalFormat(2, 8));
         assertThat(new WalFormat(1, 8).shardOf(-3)).isEqualTo(5);
     }
 }

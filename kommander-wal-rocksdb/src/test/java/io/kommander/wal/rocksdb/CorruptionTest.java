@@ -40,7 +40,7 @@ class CorruptionTest {
         folder = temp.resolve("wal");
         try (RocksDbWAL wal = RocksDbWAL.builder(folder).shards(SHARDS).open()) {
             List<LogEntry> entries = LongStream.rangeClosed(1, 10)
-                    .mapToObj(i -> new LogEntry(i, 2, EntryKind.DATA, new HLCTimestamp(i, 0), "t",
+                    .mapToObj(i -> new LogEntry(i, 2, EntryKind.DATA, new HLCTimestamp(i, 0, 1), "t",
                             ("entry " + i).getBytes(StandardCharsets.UTF_8)))
                     .toList();
             wal.write(new WalBatch(List.of(

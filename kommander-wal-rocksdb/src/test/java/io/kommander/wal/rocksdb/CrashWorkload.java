@@ -33,7 +33,7 @@ final class CrashWorkload {
         SplittableRandom random = new SplittableRandom(batch * 1_000_003L + partition);
         byte[] data = new byte[random.nextInt(24 * 1024)];
         random.nextBytes(data);
-        return new LogEntry(batch, 1 + batch / 100, EntryKind.DATA, new HLCTimestamp(batch, partition),
+        return new LogEntry(batch, 1 + batch / 100, EntryKind.DATA, new HLCTimestamp(batch, partition, 1),
                 "batch-" + batch, data);
     }
 

@@ -1,5 +1,6 @@
 package io.kommander.wal.rocksdb;
 
+import io.kommander.time.HLCTimestamp;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.PartitionWrite;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -140,6 +142,34 @@ class OpeningTest {
                 .isInstanceOf(WalException.class)
                 .hasMessageContaining("uses WAL format version " + (WalFormat.CURRENT_VERSION + 1))
                 .hasMessageContaining("upgrade kommander-wal-rocksdb");
+    }
+
+    @Test
+    void versionOneFolderStillOpensAndIsUpgradedSoOlderLibrariesRefuseIt() {
+        Path folder = temp.resolve("wal");
+        try (RocksDbWAL wal = RocksDbWAL.builder(folder).shards(2).open()) {
+            appendOne(wal, 3);
+        }
+        try (RawStore raw = RawStore.open(folder)) {
+            // What a version-1 library left: its format record, and entries whose times have no node.
+            raw.put(Store.STATE_FAMILY, KeyCodec.formatKey(), new WalFormat(1, 2).encode());
+            byte[] key = KeyCodec.entryKey(3, 1);
+            raw.put(Store.logFamily(1), key, Checksum.seal(key, HexFormat.of().parseHex("01" + "01"
+                    + "0000000000000001" + "0000000000000007" + "0000000000000008" + "00000001" + "74" + "01"
+                    + "00000000")));
+        }
+
+        try (RocksDbWAL wal = RocksDbWAL.open(folder)) {
+            wal.write(WalBatch.of(PartitionWrite.append(3, List.of(new LogEntry(2, 1, EntryKind.DATA,
+                    new HLCTimestamp(9, 0, 4), "t", new byte[]{2})))));
+            assertThat(wal.read(3, 1, 2, Long.MAX_VALUE)).containsExactly(
+                    new LogEntry(1, 1, EntryKind.DATA, new HLCTimestamp(7, 8, 0), "t", new byte[]{1}),
+                    new LogEntry(2, 1, EntryKind.DATA, new HLCTimestamp(9, 0, 4), "t", new byte[]{2}));
+        }
+        try (RawStore raw = RawStore.open(folder)) {
+            assertThat(WalFormat.decode(raw.get(Store.STATE_FAMILY, KeyCodec.formatKey()), "test"))
+                    .isEqualTo(new WalFormat(2, 2));
+        }
     }
 
     @Test
