@@ -89,8 +89,8 @@ class MessageCodecTest {
         long encoded = MessageCodec.encodedSize(batch);
         long estimates = widest.sizeEstimate() + new TimeoutNow(-1, -1).sizeEstimate();
         assertThat(encoded).isLessThanOrEqualTo(estimates + 5);
-        assertThat(encoded).as("the bound is close: each entry takes 43 of its 51 bytes").isEqualTo(
-                1 + (1 + 5 + 6 * 10 + 1) + 100 * 43 + (1 + 5 + 10));
+        assertThat(encoded).as("the bound is close: each entry takes 46 of its 56 bytes").isEqualTo(
+                1 + (1 + 5 + 6 * 10 + 1) + 100 * 46 + (1 + 5 + 10));
         assertThat(roundTrip(batch)).isEqualTo(batch);
     }
 
