@@ -25,5 +25,16 @@ public enum RaftOperationStatus {
     /** The node was closed or has left the cluster. */
     NodeClosed,
     /** A leadership transfer is in progress; proposals are paused until it ends. */
-    LeadershipTransferInProgress
+    LeadershipTransferInProgress,
+    /**
+     * The write's {@link RequestId} names a client whose session this partition does not know (it expired, was
+     * evicted, or never opened with sequence 1), so whether an earlier attempt was applied cannot be told: the
+     * write was not applied. Start over with a new client id.
+     */
+    SessionExpired,
+    /**
+     * The write's {@link RequestId} has a sequence at or below the highest its session applied, and its result is no
+     * longer remembered (or it was never applied: sequences must increase): the write was not applied again.
+     */
+    DuplicateTooOld
 }

@@ -1,6 +1,7 @@
 package io.kommander.internal.partition;
 
 import io.kommander.RaftConfiguration;
+import io.kommander.internal.session.SessionLimits;
 
 /**
  * The settings one partition's state machine reads, taken from the node's {@link RaftConfiguration}. Built with
@@ -19,6 +20,7 @@ public final class PartitionSettings {
     private final int maxBytesPerAppend;
     private final int logCacheEntries;
     private final long proposalTimeoutMillis;
+    private final SessionLimits sessionLimits;
 
     private PartitionSettings(Builder b) {
         this.heartbeatMillis = b.heartbeatMillis;
@@ -30,6 +32,7 @@ public final class PartitionSettings {
         this.maxBytesPerAppend = b.maxBytesPerAppend;
         this.logCacheEntries = b.logCacheEntries;
         this.proposalTimeoutMillis = b.proposalTimeoutMillis;
+        this.sessionLimits = b.sessionLimits;
     }
 
     /** The settings of a node's configuration. */
@@ -44,6 +47,7 @@ public final class PartitionSettings {
                 .maxBytesPerAppend(c.maxBytesPerAppend())
                 .logCacheEntries(c.logCacheEntries())
                 .proposalTimeoutMillis(c.proposalTimeoutMillis())
+                .sessionLimits(new SessionLimits(c.maxClientSessions(), c.sessionResults(), c.sessionTtlMillis()))
                 .build();
     }
 
@@ -63,7 +67,8 @@ public final class PartitionSettings {
                 .maxEntriesPerAppend(maxEntriesPerAppend)
                 .maxBytesPerAppend(maxBytesPerAppend)
                 .logCacheEntries(logCacheEntries)
-                .proposalTimeoutMillis(proposalTimeoutMillis);
+                .proposalTimeoutMillis(proposalTimeoutMillis)
+                .sessionLimits(sessionLimits);
     }
 
     /** Heartbeat interval. */
@@ -111,13 +116,18 @@ public final class PartitionSettings {
         return proposalTimeoutMillis;
     }
 
+    /** Bounds of the client sessions of idempotent writes. */
+    public SessionLimits sessionLimits() {
+        return sessionLimits;
+    }
+
     @Override
     public String toString() {
         return "PartitionSettings[heartbeatMillis=" + heartbeatMillis + ", electionMinMillis=" + electionMinMillis
                 + ", electionMaxMillis=" + electionMaxMillis + ", checkQuorumMillis=" + checkQuorumMillis
                 + ", maxInflight=" + maxInflight + ", maxEntriesPerAppend=" + maxEntriesPerAppend
                 + ", maxBytesPerAppend=" + maxBytesPerAppend + ", logCacheEntries=" + logCacheEntries
-                + ", proposalTimeoutMillis=" + proposalTimeoutMillis + "]";
+                + ", proposalTimeoutMillis=" + proposalTimeoutMillis + ", sessionLimits=" + sessionLimits + "]";
     }
 
     /** The default configuration's settings, computed once on first use. */
@@ -139,6 +149,7 @@ public final class PartitionSettings {
         private int maxBytesPerAppend;
         private int logCacheEntries;
         private long proposalTimeoutMillis;
+        private SessionLimits sessionLimits;
 
         private Builder() {
         }
@@ -197,6 +208,12 @@ public final class PartitionSettings {
             return this;
         }
 
+        /** Bounds of the client sessions of idempotent writes. */
+        public Builder sessionLimits(SessionLimits limits) {
+            this.sessionLimits = limits;
+            return this;
+        }
+
         /**
          * The settings.
          *
@@ -212,6 +229,9 @@ public final class PartitionSettings {
             atLeast("maxBytesPerAppend", maxBytesPerAppend, 1);
             atLeast("logCacheEntries", logCacheEntries, 0);
             atLeast("proposalTimeoutMillis", proposalTimeoutMillis, 1);
+            if (sessionLimits == null) {
+                throw new IllegalArgumentException("sessionLimits must not be null");
+            }
             return new PartitionSettings(this);
         }
 

@@ -15,5 +15,7 @@ enum PlantedBug {
     /** Accept AppendLogs whose (prevLogIndex, prevLogTerm) anchor does not match the local log. */
     SKIP_ANCHOR_CHECK,
     /** Deliver committed entries before they are durable in the local log. */
-    DELIVER_BEFORE_DURABLE
+    DELIVER_BEFORE_DURABLE,
+    /** Ignore client request ids: append every retry and deliver every entry (no idempotent writes). */
+    IGNORE_REQUEST_IDS
 }

@@ -1,5 +1,6 @@
 package io.kommander.internal.partition;
 
+import io.kommander.RaftReplicationResult;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
@@ -14,7 +15,8 @@ import java.util.TreeMap;
 /**
  * Writes waiting for commitment on a leader, and the tickets of manual proposals waiting for a commit or
  * rollback entry. Tickets are derived from the log itself on every replica, so a new leader can settle a ticket
- * proposed under the old one.
+ * proposed under the old one. A write with a request id may be answered by its entry's session verdict rather
+ * than by the entry itself ({@link #recordOutcome}): the entry repeated an applied request, say.
  */
 final class ProposalTracker {
 
@@ -29,13 +31,29 @@ final class ProposalTracker {
     private final TreeMap<Long, List<Pending>> pending = new TreeMap<>();
     private final Map<HLCTimestamp, OpenTicket> opened = new HashMap<>();
     private final Map<HLCTimestamp, Long> settledAt = new HashMap<>();
+    /** Answers decided when the entry at an index applied, for the writes waiting on that index. */
+    private final Map<Long, RaftReplicationResult> outcomes = new HashMap<>();
 
     void track(Pending write) {
         pending.computeIfAbsent(write.lastIndex(), k -> new ArrayList<>(1)).add(write);
     }
 
+    /** The entry at {@code index} applied with this answer for the writes waiting on it (if any wait). */
+    void recordOutcome(long index, RaftReplicationResult result) {
+        if (pending.containsKey(index)) {
+            outcomes.put(index, result);
+        }
+    }
+
+    /** The answer recorded for writes waiting on {@code index} ({@link #recordOutcome}), or null. */
+    RaftReplicationResult outcome(long index) {
+        return outcomes.get(index);
+    }
+
     /** Removes and returns the writes whose last index is at or below {@code commitIndex}. */
     List<Pending> takeCommitted(long commitIndex) {
+        // Outcomes of writes taken by an earlier call: those taken now are read by the caller after this returns.
+        outcomes.keySet().removeIf(index -> index <= commitIndex && !pending.containsKey(index));
         List<Pending> done = new ArrayList<>();
         Iterator<Map.Entry<Long, List<Pending>>> it = pending.headMap(commitIndex, true).entrySet().iterator();
         while (it.hasNext()) {
@@ -70,6 +88,7 @@ final class ProposalTracker {
         List<Pending> all = new ArrayList<>();
         pending.values().forEach(all::addAll);
         pending.clear();
+        outcomes.clear();
         return all;
     }
 
