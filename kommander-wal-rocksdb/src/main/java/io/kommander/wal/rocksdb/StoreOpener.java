@@ -59,7 +59,7 @@ final class StoreOpener {
         }
         try {
             WalFormat format = creating ? create(db, handles.get(families.indexOf(Store.STATE_FAMILY)), settings,
-                    options) : readFormat(db, handles.get(families.indexOf(Store.STATE_FAMILY)), where);
+                    options) : readFormat(db, handles.get(families.indexOf(Store.STATE_FAMILY)), where, options);
             List<ColumnFamilyHandle> logs = new ArrayList<>();
             for (int shard = 0; shard < format.shards(); shard++) {
                 int position = families.indexOf(Store.logFamily(shard));
@@ -139,7 +139,7 @@ final class StoreOpener {
         return format;
     }
 
-    private static WalFormat readFormat(RocksDB db, ColumnFamilyHandle state, String where) {
+    private static WalFormat readFormat(RocksDB db, ColumnFamilyHandle state, String where, StoreOptions options) {
         byte[] value;
         try {
             value = db.get(state, KeyCodec.formatKey());
@@ -158,6 +158,17 @@ final class StoreOpener {
         }
         if (format.version() < 1) {
             throw new WalException(where + ": the format record has an invalid version " + format.version());
+        }
+        if (format.version() < WalFormat.CURRENT_VERSION) {
+            // Records may be written in the newer layouts from now on: a library that cannot read them must refuse
+            // the folder at open, not fail on the first such record.
+            format = format.upgraded();
+            try {
+                db.put(state, options.synced, KeyCodec.formatKey(), format.encode());
+            } catch (RocksDBException e) {
+                throw new WalException(where + ": cannot upgrade the format record to version " + format.version()
+                        + ": " + e.getMessage(), e);
+            }
         }
         return format;
     }

@@ -25,8 +25,12 @@ import java.util.Arrays;
  */
 record WalFormat(int version, int shards) {
 
-    /** The format version this library writes, and the newest it reads. */
-    static final int CURRENT_VERSION = 1;
+    /**
+     * The format version this library writes, and the newest it reads. Version 2 added entry records with a client
+     * request id (entry record version 2); a version-1 folder holds none, so it is read as it is and its format
+     * record is upgraded on open.
+     */
+    static final int CURRENT_VERSION = 2;
 
     private static final byte[] MAGIC = "KMDR-WAL".getBytes(StandardCharsets.US_ASCII);
     private static final int LENGTH = 16 + Checksum.TRAILER_LENGTH;
@@ -35,6 +39,11 @@ record WalFormat(int version, int shards) {
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be >= 1, was " + shards);
         }
+    }
+
+    /** This format at the current version (same shards): what an older folder becomes once opened. */
+    WalFormat upgraded() {
+        return new WalFormat(CURRENT_VERSION, shards);
     }
 
     /** The format of a folder this library creates. */

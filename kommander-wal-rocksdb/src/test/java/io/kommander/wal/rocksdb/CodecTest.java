@@ -50,6 +50,32 @@ class CodecTest {
     }
 
     @Test
+    void entryRecordWithARequestIdIsVersionTwo() {
+        LogEntry entry = new LogEntry(9, 2, EntryKind.DATA, new HLCTimestamp(3, 4), "ab", new byte[]{7}, 0x0A0B, 5);
+
+        byte[] value = EntryCodec.encode(5, entry);
+
+        assertThat(HexFormat.of().formatHex(value, 0, value.length - 4)).isEqualTo(
+                "02" + "01" + "0000000000000002" + "0000000000000003" + "0000000000000004"
+                        + "0000000000000a0b" + "0000000000000005" + "00000002" + "6162" + "07");
+        assertThat(value).hasSize(EntryCodec.OVERHEAD + EntryCodec.REQUEST_ID_BYTES + 2 + 1);
+        assertThat(EntryCodec.decode(KeyCodec.entryKey(5, 9), value)).isEqualTo(entry);
+    }
+
+    @Test
+    void versionTwoRecordWithoutAClientIdIsReported() {
+        LogEntry entry = new LogEntry(1, 1, EntryKind.DATA, HLCTimestamp.ZERO, "", new byte[0], 1, 1);
+        byte[] key = KeyCodec.entryKey(1, 1);
+        byte[] value = EntryCodec.encode(1, entry);
+        java.nio.ByteBuffer.wrap(value).putLong(26, 0);
+        byte[] resealed = Checksum.seal(key, value);
+
+        assertThatThrownBy(() -> EntryCodec.decode(key, resealed))
+                .isInstanceOf(WalException.class)
+                .hasMessage("partition 1, index 1: corrupt log record: version 2 record without a client id");
+    }
+
+    @Test
     void everyEntryKindRoundTrips() {
         for (EntryKind kind : EntryKind.values()) {
             LogEntry entry = new LogEntry(1, 1, kind, HLCTimestamp.ZERO, "é", "x".getBytes(StandardCharsets.UTF_8));
@@ -112,8 +138,8 @@ class CodecTest {
         byte[] value = WalFormat.current(8).encode();
 
         assertThat(new String(value, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("KMDR-WAL");
-        assertThat(HexFormat.of().formatHex(value, 8, 16)).isEqualTo("00000001" + "00000008");
-        assertThat(WalFormat.decode(value, "f")).isEqualTo(new WalFormat(1, 8));
+        assertThat(HexFormat.of().formatHex(value, 8, 16)).isEqualTo("00000002" + "00000008");
+        assertThat(WalFormat.decode(value, "f")).isEqualTo(new WalFormat(2, 8));
         assertThat(new WalFormat(1, 8).shardOf(-3)).isEqualTo(5);
     }
 }

@@ -128,6 +128,25 @@ class OpeningTest {
     }
 
     @Test
+    void versionOneFolderIsReadAsItIsAndUpgradedOnOpen() {
+        Path folder = temp.resolve("wal");
+        try (RocksDbWAL wal = RocksDbWAL.builder(folder).shards(2).open()) {
+            appendOne(wal, 1);
+        }
+        try (RawStore raw = RawStore.open(folder)) {
+            raw.put(Store.STATE_FAMILY, KeyCodec.formatKey(), new WalFormat(1, 2).encode());
+        }
+
+        try (RocksDbWAL wal = RocksDbWAL.open(folder)) {
+            assertThat(wal.read(1, 1, 1, Long.MAX_VALUE)).hasSize(1);
+        }
+        try (RawStore raw = RawStore.open(folder)) {
+            assertThat(WalFormat.decode(raw.get(Store.STATE_FAMILY, KeyCodec.formatKey()), "test"))
+                    .isEqualTo(new WalFormat(2, 2));
+        }
+    }
+
+    @Test
     void newerFormatVersionIsRefused() {
         Path folder = temp.resolve("wal");
         RocksDbWAL.builder(folder).shards(2).open().close();
