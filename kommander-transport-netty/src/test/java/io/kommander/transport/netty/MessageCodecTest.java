@@ -1,9 +1,12 @@
 package io.kommander.transport.netty;
 
+import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.MessageBatch;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.TimeoutNow;
+import io.kommander.wal.EntryKind;
+import io.kommander.wal.LogEntry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -11,6 +14,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,7 +121,7 @@ class MessageCodecTest {
     @Test
     void unknownEntryKindIsRefused() {
         // one AppendLogs, partition 0, term 0, six zero longs, one entry whose kind is 9
-        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 9, 0, 0, 0, 0))
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 9, 0, 0, 0, 0, 0))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(CloseReason.UNKNOWN_TYPE))
                 .hasMessageContaining("unknown entry kind 9");
     }
@@ -149,9 +153,39 @@ class MessageCodecTest {
     @Test
     void entryIndexBelowOneIsMalformed() {
         // AppendLogs with prevLogIndex 0 and an entry whose index delta is -1 (zigzag 1): index 0
-        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0))
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(CloseReason.MALFORMED))
                 .hasMessageContaining("index must be >= 1");
+    }
+
+    @Test
+    void requestIdsRoundTripAndConsecutiveRequestsOfOneClientCostTwoBytes() {
+        List<LogEntry> plain = new ArrayList<>();
+        List<LogEntry> requests = new ArrayList<>();
+        for (long i = 1; i <= 10; i++) {
+            plain.add(new LogEntry(i, 3, EntryKind.DATA, new HLCTimestamp(1_000, i), "", new byte[0]));
+            requests.add(new LogEntry(i, 3, EntryKind.DATA, new HLCTimestamp(1_000, i), "", new byte[0],
+                    0x5DEECE66DL, 40 + i));
+        }
+        MessageBatch withIds = new MessageBatch(PEER, List.of(new AppendLogs(1, 3, 0, 0, requests, 0, 0, 0)));
+        MessageBatch withoutIds = new MessageBatch(PEER, List.of(new AppendLogs(1, 3, 0, 0, plain, 0, 0, 0)));
+
+        assertThat(roundTrip(withIds)).isEqualTo(withIds);
+        long first = 6 + 1; // the client id (36 bits once zigzagged: 6 varint bytes), sequence 41 (zigzag 80: 1)
+        assertThat(MessageCodec.encodedSize(withIds) - MessageCodec.encodedSize(withoutIds))
+                .isEqualTo(first + 9 * 2);
+    }
+
+    @Test
+    void entryFlagsAndRequestIdsAreChecked() {
+        // one entry with the undefined flag bit 1
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 2, 0, 0, 0, 0))
+                .hasMessageContaining("undefined flag bits in 0x2");
+        // one entry with a request id whose client id is 0 (delta 0 from the prediction)
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0,
+                0)).isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.reason()).isEqualTo(CloseReason.MALFORMED))
+                .hasMessageContaining("request id without a client id");
     }
 
     private static MessageBatch decode(int... bytes) {
