@@ -20,7 +20,9 @@ import java.util.TreeMap;
  *   <li>delivery in index order, exactly once per node lifetime (restored or delivered), skipping no index
  *       another node delivered;</li>
  *   <li>onReplicationReceived at most once per entry over all of a node's lifetimes: what a node delivered before
- *       a crash is within its durable log (so it comes back through onLogRestored, never delivered again).</li>
+ *       a crash is within its durable log (so it comes back through onLogRestored, never delivered again);</li>
+ *   <li>every client operation is applied at most once: no two indices deliver the same command, though an
+ *       idempotent client retries a write with the same request id and payload until it is acknowledged.</li>
  * </ul>
  * The first violation is kept (the run stops there); later ones are ignored.
  *
@@ -39,6 +41,8 @@ final class SafetyMonitor {
     private final Map<EntryKey, LogEntry> sent = new HashMap<>();
     /** Per partition: the highest commit index announced by a leader of each term. */
     private final Map<Integer, TreeMap<Long, Long>> announcedCommits = new HashMap<>();
+    /** Per partition: the index each client operation (command) was first applied at. */
+    private final Map<Integer, Map<Long, Long>> appliedOperations = new HashMap<>();
     /** Per partition: the committed entries, as first delivered by any node. */
     private final Map<Integer, TreeMap<Long, RaftLog>> committed = new HashMap<>();
     /** The last index each node delivered through onReplicationReceived, over all its lifetimes. */
@@ -175,6 +179,15 @@ final class SafetyMonitor {
         if (first != null && !first.equals(log)) {
             fail("state-machine safety: n" + node + " has " + log + " at partition " + partition + " index "
                     + log.index() + ", another node had " + first);
+        }
+        Command command = Command.decode(log.data());
+        if (command != null) {
+            Long at = appliedOperations.computeIfAbsent(partition, p -> new HashMap<>())
+                    .putIfAbsent(command.opId(), log.index());
+            if (at != null && at != log.index()) {
+                fail("at-most-once requests: n" + node + " applied op" + command.opId() + " of partition "
+                        + partition + " at index " + log.index() + ", and at index " + at + " before");
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 package io.kommander.sim;
 
+import io.kommander.RaftOperationStatus;
 import io.kommander.internal.node.RaftNode;
 import io.kommander.RaftReplicationResult;
+import io.kommander.RequestId;
 import io.kommander.runtime.IRaftRuntime;
 
 import java.util.List;
@@ -9,7 +11,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A client of one partition: it issues one operation at a time through the node it believes leads, with a
- * time-out, and on failure retries (as a new attempt) through the leader the answer names, or the next node.
+ * time-out, and on failure retries through the leader the answer names, or the next node. A plain client retries
+ * as a new attempt (a new operation, which may apply besides the first); an idempotent client retries a write with
+ * the same request id (the same operation), which the partition's sessions apply at most once, and moves to a new
+ * client id every few operations, so that old sessions are evicted when the limit is small.
  * On a register partition it writes, reads (ReadIndex through {@code confirmLeadership}, then the node's applied
  * register) and compare-and-sets; on a log partition it appends and now and then asks for a checkpoint.
  *
@@ -19,6 +24,8 @@ final class SimClient {
 
     private static final long TIMEOUT_MILLIS = 600;
     private static final int MAX_ATTEMPTS = 4;
+    /** Operations an idempotent client issues under one client id before it takes a new one. */
+    private static final int OPERATIONS_PER_CLIENT_ID = 8;
 
     private final int id;
     private final int partition;
@@ -30,6 +37,9 @@ final class SimClient {
     private long lastSeen;
     private boolean running;
     private boolean acknowledged;
+    private final boolean idempotent;
+    private int generation;
+    private long sequence;
 
     SimClient(int id, int partition, boolean register, List<SimNode> nodes, SimScheduler scheduler,
               History history) {
@@ -40,6 +50,7 @@ final class SimClient {
         this.scheduler = scheduler;
         this.history = history;
         this.target = scheduler.random().nextInt(nodes.size());
+        this.idempotent = id % 2 == 0;
     }
 
     /** Starts issuing random operations until {@link #stop()}. */
@@ -86,22 +97,36 @@ final class SimClient {
     }
 
     private void issue(Intent intent, int attemptsLeft) {
-        RaftNode manager = nodes.get(target).manager();
         History.Op op = history.invoke(id, partition, switch (intent) {
             case WRITE -> opId -> Command.write(opId, opId);
             case CAS -> opId -> Command.cas(opId, lastSeen, opId);
             case APPEND -> Command::append;
             case READ, CHECKPOINT -> null;
         }, intent == Intent.CHECKPOINT);
+        attempt(op, intent, attemptsLeft, idempotent && op.command != null ? nextRequestId() : null);
+    }
+
+    /** The next request id of this client: a new client id (a new session) every few operations. */
+    private RequestId nextRequestId() {
+        if (sequence == OPERATIONS_PER_CLIENT_ID) {
+            generation++;
+            sequence = 0;
+        }
+        return RequestId.of(((long) id + 1) << 32 | generation, ++sequence);
+    }
+
+    /** One attempt of {@code op}; with a request id, every attempt of the op carries the same one. */
+    private void attempt(History.Op op, Intent intent, int attemptsLeft, RequestId request) {
+        RaftNode manager = nodes.get(target).manager();
         if (manager == null) {
-            retry(op, intent, attemptsLeft, null);
+            retry(op, intent, attemptsLeft, null, request);
             return;
         }
         boolean[] done = {false};
         IRaftRuntime.Cancellable timeout = scheduler.schedule(SimScheduler.NO_NODE, TIMEOUT_MILLIS, () -> {
             if (!done[0]) {
                 done[0] = true;
-                retry(op, intent, attemptsLeft, null);
+                retry(op, intent, attemptsLeft, null, request);
             }
         });
         CompletableFuture<?> call = switch (intent) {
@@ -114,34 +139,48 @@ final class SimClient {
                         history.succeed(op, 0, lastSeen);
                         later(this::next);
                     } else {
-                        retry(op, intent, attemptsLeft, null);
+                        retry(op, intent, attemptsLeft, null, request);
                     }
                 }
             });
             case CHECKPOINT -> manager.replicateCheckpoint(partition)
-                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result));
-            default -> manager.replicateLogs(partition, "sim", op.command.encode())
-                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result));
+                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result, null));
+            default -> (request == null ? manager.replicateLogs(partition, "sim", op.command.encode())
+                    : manager.replicateLogs(partition, "sim", op.command.encode(), request))
+                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result, request));
         };
         call.exceptionally(error -> {
             if (!done[0]) {
                 done[0] = true;
                 timeout.cancel();
-                retry(op, intent, attemptsLeft, null);
+                retry(op, intent, attemptsLeft, null, request);
             }
             return null;
         });
     }
 
     private void answered(History.Op op, Intent intent, int attemptsLeft, boolean[] done,
-                          IRaftRuntime.Cancellable timeout, RaftReplicationResult result) {
+                          IRaftRuntime.Cancellable timeout, RaftReplicationResult result, RequestId request) {
         if (done[0]) {
             return;
         }
         done[0] = true;
         timeout.cancel();
+        if (result.status() == RaftOperationStatus.SessionExpired
+                || result.status() == RaftOperationStatus.DuplicateTooOld) {
+            // The session cannot tell whether an earlier attempt applied: the op stays indeterminate, and the
+            // client starts over with a new id (the final write tries again with one).
+            history.fail(op);
+            sequence = OPERATIONS_PER_CLIENT_ID;
+            if (attemptsLeft == Integer.MAX_VALUE) {
+                issue(intent, attemptsLeft);
+            } else {
+                later(this::next);
+            }
+            return;
+        }
         if (!result.success()) {
-            retry(op, intent, attemptsLeft, result.leader());
+            retry(op, intent, attemptsLeft, result.leader(), request);
             return;
         }
         history.succeed(op, result.logIndex(), 0);
@@ -154,8 +193,14 @@ final class SimClient {
         later(this::next);
     }
 
-    private void retry(History.Op op, Intent intent, int attemptsLeft, String leaderHint) {
-        history.fail(op);
+    /**
+     * Tries again after a failure: a plain client gives the op up (indeterminate) and issues a new one; an
+     * idempotent client tries the same op with the same request id, and gives it up only when out of attempts.
+     */
+    private void retry(History.Op op, Intent intent, int attemptsLeft, String leaderHint, RequestId request) {
+        if (request == null || attemptsLeft <= 1) {
+            history.fail(op);
+        }
         int hinted = leaderHint == null ? -1 : indexOf(leaderHint);
         target = hinted >= 0 ? hinted : (target + 1) % nodes.size();
         if (attemptsLeft <= 1) {
@@ -165,7 +210,13 @@ final class SimClient {
         int left = attemptsLeft == Integer.MAX_VALUE ? attemptsLeft : attemptsLeft - 1;
         scheduler.schedule(SimScheduler.NO_NODE, 10 + scheduler.random().nextInt(40), () -> {
             if (running || left == Integer.MAX_VALUE) {
-                issue(intent, left);
+                if (request == null) {
+                    issue(intent, left);
+                } else {
+                    attempt(op, intent, left, request);
+                }
+            } else if (request != null) {
+                history.fail(op);
             }
         });
     }

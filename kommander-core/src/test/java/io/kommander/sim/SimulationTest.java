@@ -56,7 +56,7 @@ class SimulationTest {
      */
     @ParameterizedTest
     @EnumSource(value = Bug.class, names = {"VOTE_WITHOUT_LOG_CHECK", "ACK_BEFORE_SYNC", "SKIP_ANCHOR_CHECK",
-            "DELIVER_BEFORE_DURABLE"})
+            "DELIVER_BEFORE_DURABLE", "IGNORE_REQUEST_IDS"})
     void plantedBugIsCaught(Bug bug) {
         long caught = SeedSweep.firstCaught(bug, 1, NEGATIVE_CONTROL_SEEDS);
         System.out.println("[simulation] planted " + bug + ": caught at seed " + caught);

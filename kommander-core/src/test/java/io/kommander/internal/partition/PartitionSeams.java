@@ -21,7 +21,9 @@ public final class PartitionSeams {
         /** See PlantedBug#SKIP_ANCHOR_CHECK. */
         SKIP_ANCHOR_CHECK,
         /** See PlantedBug#DELIVER_BEFORE_DURABLE. */
-        DELIVER_BEFORE_DURABLE;
+        DELIVER_BEFORE_DURABLE,
+        /** See PlantedBug#IGNORE_REQUEST_IDS. */
+        IGNORE_REQUEST_IDS;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
