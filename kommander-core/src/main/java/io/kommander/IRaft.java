@@ -80,6 +80,29 @@ public interface IRaft extends AutoCloseable {
     CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
                                                            boolean autoCommit);
 
+    /**
+     * Replicates one entry and commits it automatically, at most once per request id: a retry of a request this
+     * partition already applied returns the first result (the same index and ticket) without appending again, and
+     * a retry of a request whose entry is still on its way completes with it. This holds across leader changes and
+     * restarts while the client's session lives; see {@link RequestId} and {@code docs/getting-started.md}.
+     *
+     * @param partitionId a user partition
+     * @param type        the application's type string, delivered with the entry
+     * @param data        the payload (not copied: do not modify it afterwards)
+     * @param requestId   the client's id of this write; a retry repeats it
+     * @return as {@link #replicateLogs(int, String, byte[])}; besides, {@link RaftOperationStatus#SessionExpired} or
+     *         {@link RaftOperationStatus#DuplicateTooOld} when the session cannot tell whether the request applied
+     */
+    CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
+                                                           RequestId requestId);
+
+    /**
+     * Replicates one entry at most once per request id, as {@link #replicateLogs(int, String, byte[], RequestId)};
+     * with {@code autoCommit=false} it is a manual proposal, and a retry returns the original ticket.
+     */
+    CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
+                                                           boolean autoCommit, RequestId requestId);
+
     /** Replicates several entries as one proposal with one ticket; the result carries the last entry's index. */
     CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, List<byte[]> data,
                                                            boolean autoCommit);

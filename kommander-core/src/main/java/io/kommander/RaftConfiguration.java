@@ -40,6 +40,12 @@ import io.kommander.discovery.Endpoints;
  *                                  before its leader rolls it back
  * @param compactionEnabled         whether entries at or below the last checkpoint are removed from the WAL
  * @param compactionIntervalMillis  how often compaction runs
+ * @param maxClientSessions         client sessions (of idempotent writes) kept per partition; must be the same on
+ *                                  every node
+ * @param sessionResults            results of recent requests kept per client session; must be the same on every
+ *                                  node
+ * @param sessionTtlMillis          log time a client session may go without a request before it expires; must be
+ *                                  the same on every node
  */
 public record RaftConfiguration(
         int nodeId,
@@ -67,7 +73,10 @@ public record RaftConfiguration(
         long proposalTimeoutMillis,
         long proposalTimeToLiveMillis,
         boolean compactionEnabled,
-        long compactionIntervalMillis) {
+        long compactionIntervalMillis,
+        int maxClientSessions,
+        int sessionResults,
+        long sessionTtlMillis) {
 
     /** A builder with every default set. */
     public static Builder builder() {
@@ -108,6 +117,9 @@ public record RaftConfiguration(
         b.proposalTimeToLiveMillis = proposalTimeToLiveMillis;
         b.compactionEnabled = compactionEnabled;
         b.compactionIntervalMillis = compactionIntervalMillis;
+        b.maxClientSessions = maxClientSessions;
+        b.sessionResults = sessionResults;
+        b.sessionTtlMillis = sessionTtlMillis;
         return b;
     }
 
@@ -163,6 +175,9 @@ public record RaftConfiguration(
         atLeast("proposalTimeoutMillis", proposalTimeoutMillis, 1);
         atLeast("proposalTimeToLiveMillis", proposalTimeToLiveMillis, 1);
         atLeast("compactionIntervalMillis", compactionIntervalMillis, 1);
+        atLeast("maxClientSessions", maxClientSessions, 1);
+        atLeast("sessionResults", sessionResults, 1);
+        atLeast("sessionTtlMillis", sessionTtlMillis, 1);
     }
 
     private static void atLeast(String field, long value, long min) {
@@ -205,6 +220,9 @@ public record RaftConfiguration(
         private long proposalTimeToLiveMillis = 60_000;
         private boolean compactionEnabled = true;
         private long compactionIntervalMillis = 30_000;
+        private int maxClientSessions = 1024;
+        private int sessionResults = 16;
+        private long sessionTtlMillis = 600_000;
 
         private Builder() {
         }
@@ -376,6 +394,33 @@ public record RaftConfiguration(
         }
 
         /**
+         * Client sessions of idempotent writes kept per partition (default 1024): opening one more evicts the least
+         * recently active. Part of the replicated state: use the same value on every node.
+         */
+        public Builder maxClientSessions(int sessions) {
+            this.maxClientSessions = sessions;
+            return this;
+        }
+
+        /**
+         * Results of recent requests kept per client session (default 16): a retry of an older request gets
+         * DuplicateTooOld. Part of the replicated state: use the same value on every node.
+         */
+        public Builder sessionResults(int results) {
+            this.sessionResults = results;
+            return this;
+        }
+
+        /**
+         * Log time (the entries' hybrid time) a client session may go without a request before it expires
+         * (default 10 minutes). Part of the replicated state: use the same value on every node.
+         */
+        public Builder sessionTtlMillis(long millis) {
+            this.sessionTtlMillis = millis;
+            return this;
+        }
+
+        /**
          * Builds and validates the configuration.
          *
          * @throws RaftConfigurationException naming the field that breaks a rule
@@ -390,7 +435,7 @@ public record RaftConfiguration(
                     walReadWorkers, walWriteWorkers, executorPoolSize, maxClientQueue, maxInflightAppends,
                     maxEntriesPerAppend, maxBytesPerAppend, maxEntryBytes, maxProposalBytes,
                     maxPartitionsPerWalWrite, logCacheEntries, proposalTimeoutMillis, proposalTimeToLiveMillis,
-                    compactionEnabled, compactionIntervalMillis);
+                    compactionEnabled, compactionIntervalMillis, maxClientSessions, sessionResults, sessionTtlMillis);
             configuration.validate();
             return configuration;
         }

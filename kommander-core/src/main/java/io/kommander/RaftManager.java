@@ -58,6 +58,18 @@ public final class RaftManager implements IRaft {
     }
 
     @Override
+    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
+                                                                  RequestId requestId) {
+        return node.replicateLogs(partitionId, type, data, requestId);
+    }
+
+    @Override
+    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
+                                                                  boolean autoCommit, RequestId requestId) {
+        return node.replicateLogs(partitionId, type, data, autoCommit, requestId);
+    }
+
+    @Override
     public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, List<byte[]> data, boolean autoCommit) {
         return node.replicateLogs(partitionId, type, data, autoCommit);
     }

@@ -58,7 +58,19 @@ public enum RaftOperationStatus {
      * {@link IRaft#onPartitionFailed} and {@link IRaft#partitionStatus}. A write it had taken may still commit
      * through the other replicas.
      */
-    PartitionFailed(WriteOutcome.UNKNOWN);
+    PartitionFailed(WriteOutcome.UNKNOWN),
+    /**
+     * The write's {@link RequestId} names a client whose session this partition does not know (it expired, was
+     * evicted, or never opened with sequence 1), so whether an earlier attempt was applied cannot be told. This
+     * attempt was not appended; start over with a new client id.
+     */
+    SessionExpired(WriteOutcome.NOT_APPENDED),
+    /**
+     * The write's {@link RequestId} has a sequence at or below the highest its session applied, and its result is no
+     * longer remembered (or it was never applied: sequences must increase). This attempt was not appended; an
+     * earlier one may have been.
+     */
+    DuplicateTooOld(WriteOutcome.NOT_APPENDED);
 
     private final WriteOutcome writeOutcome;
 

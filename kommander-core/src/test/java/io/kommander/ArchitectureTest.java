@@ -44,7 +44,10 @@ class ArchitectureTest {
                 .check(CORE);
     }
 
-    /** The state machine's parts, which must be as deterministic as the machine itself (nested classes too). */
+    /**
+     * The state machine's parts, which must be as deterministic as the machine itself (nested classes too); the
+     * client sessions (package {@code internal.session}) are too.
+     */
     private static final String STATE_MACHINE_PARTS = "io\\.kommander\\.internal\\.partition\\.(Leadership"
             + "|ReplicaLog|LeaderReplicator|PartitionLog|TermRuns|Applier|DurableBound|LeadershipTransfer|Quorum"
             + "|VoteTally|MessageRefusals|FollowerProgress|Inflights|ProposalTracker|ReadIndexTracker|PendingWrites"
@@ -53,6 +56,7 @@ class ArchitectureTest {
     @Test
     void stateMachineHasNoClockThreadOrRandomOfItsOwn() {
         noClasses().that().belongToAnyOf(RaftPartitionStateMachine.class).or().haveNameMatching(STATE_MACHINE_PARTS)
+                .or().resideInAPackage("io.kommander.internal.session")
                 .should().callMethod(System.class, "currentTimeMillis")
                 .orShould().callMethod(System.class, "nanoTime")
                 .orShould().dependOnClassesThat().belongToAnyOf(Thread.class, java.util.Random.class,

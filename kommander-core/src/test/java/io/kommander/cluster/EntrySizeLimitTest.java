@@ -47,7 +47,7 @@ class EntrySizeLimitTest {
     void aNodeRefusesToBuildWithALargestEntryItsTransportCannotCarry() {
         try (InMemoryNetwork network = new InMemoryNetwork()) {
             long batch = network.transport().maxBatchBytes();
-            int largest = (int) (batch - 127);
+            int largest = (int) (batch - 148);
             assertThatThrownBy(() -> build(network, largest + 1))
                     .isInstanceOf(RaftConfigurationException.class)
                     .hasMessageContaining("maxEntryBytes: must be <= " + largest)

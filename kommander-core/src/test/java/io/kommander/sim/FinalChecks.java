@@ -27,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>every committed manual proposal is settled; one its client abandoned is rolled back, and not before its
  *       time-to-live (as the slowest simulated clock counts it) after it was proposed;</li>
  *   <li>register histories are linearizable; on append-only logs, an append acknowledged before another was
- *       invoked precedes it in the log.</li>
+ *       invoked precedes it in the log;</li>
+ *   <li>nodes that applied the same entries hold the same client sessions (the window of idempotent writes).</li>
  * </ul>
  * Violations go to the {@link SafetyMonitor}. Runs once, on the simulation thread.
  */
@@ -65,6 +66,7 @@ final class FinalChecks {
         int inconclusive = 0;
         for (int p = 1; p <= partitions && !monitor.failed(); p++) {
             logsMatch(p);
+            sessionsAgree(p);
             acknowledgedWritesCommitted(p);
             nothingUnproposedCommitted(p);
             refusedWritesNeverCommitted(p);
@@ -116,6 +118,32 @@ final class FinalChecks {
                         return;
                     }
                 }
+            }
+        }
+    }
+
+    private void sessionsAgree(int p) {
+        List<CompletableFuture<long[]>> views = new ArrayList<>();
+        for (SimNode node : nodes) {
+            RaftPartition partition = node.partition(p);
+            if (partition != null) {
+                views.add(PartitionSeams.inspect(partition,
+                        machine -> new long[] {machine.appliedIndex(), machine.sessionFingerprint()}));
+            }
+        }
+        scheduler.runUntil(() -> views.stream().allMatch(CompletableFuture::isDone), scheduler.now() + INSPECT_MILLIS);
+        Map<Long, Long> fingerprintAt = new HashMap<>();
+        for (CompletableFuture<long[]> view : views) {
+            long[] applied = view.getNow(null);
+            if (applied == null) {
+                monitor.fail("inspect of partition " + p + " did not complete");
+                return;
+            }
+            Long other = fingerprintAt.putIfAbsent(applied[0], applied[1]);
+            if (other != null && other != applied[1]) {
+                monitor.fail("session agreement: partition " + p + " replicas that applied up to " + applied[0]
+                        + " hold different client sessions");
+                return;
             }
         }
     }

@@ -31,6 +31,8 @@ import java.util.TreeMap;
  *       a crash is within its durable log (so it comes back through onLogRestored, never delivered again);</li>
  *   <li>a manual proposal's ticket is settled at most once, with the same outcome on every node: every commit or
  *       rollback delivered for a ticket is the entry at one index.</li>
+ *   <li>every client operation is applied at most once: no two indices deliver the same command, though an
+ *       idempotent client retries a write with the same request id and payload until it is acknowledged.</li>
  * </ul>
  * The first violation is kept (the run stops there); later ones are ignored.
  *
@@ -54,6 +56,8 @@ final class SafetyMonitor {
     private final Map<EntryKey, LogEntry> sent = new HashMap<>();
     /** Per partition: the highest commit index announced by a leader of each term. */
     private final Map<Integer, TreeMap<Long, Long>> announcedCommits = new HashMap<>();
+    /** Per partition: the index each client operation (command) was first applied at. */
+    private final Map<Integer, Map<Long, Long>> appliedOperations = new HashMap<>();
     /** Per partition: the committed entries, as first delivered by any node. */
     private final Map<Integer, TreeMap<Long, RaftLog>> committed = new HashMap<>();
     /** The last index each node delivered through onReplicationReceived, over all its lifetimes. */
@@ -254,6 +258,15 @@ final class SafetyMonitor {
                 fail("settled twice: partition " + partition + " ticket " + log.time() + " was settled "
                         + settled.kind() + " at index " + settled.index() + ", and n" + node + " has it "
                         + log.kind() + " at index " + log.index());
+            }
+        }
+        Command command = Command.decode(log.data());
+        if (command != null) {
+            Long at = appliedOperations.computeIfAbsent(partition, p -> new HashMap<>())
+                    .putIfAbsent(command.opId(), log.index());
+            if (at != null && at != log.index()) {
+                fail("at-most-once requests: n" + node + " applied op" + command.opId() + " of partition "
+                        + partition + " at index " + log.index() + ", and at index " + at + " before");
             }
         }
     }

@@ -2,6 +2,7 @@ package io.kommander.sim;
 
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
+import io.kommander.RequestId;
 import io.kommander.WriteOutcome;
 import io.kommander.internal.node.RaftNode;
 import io.kommander.runtime.IRaftRuntime;
@@ -11,11 +12,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A client of one partition: it issues one operation at a time through the node it believes leads, with a
- * time-out, and on failure retries (as a new attempt) through the leader the answer names, or the next node; an
- * answer that says nothing was appended is recorded as such ({@link History#refuse}), for the checkers to hold the
- * node to it. On a register partition it writes, reads (ReadIndex through {@code confirmLeadership}, then the node's
- * applied register) and compare-and-sets; on a log partition it appends, now and then asks for a checkpoint, and
- * makes manual proposals (autoCommit=false) that it then commits or rolls back (sometimes twice), or abandons for
+ * time-out, and on failure retries through the leader the answer names, or the next node. A plain client retries
+ * as a new attempt (a new operation, which may apply besides the first); an answer that says nothing was appended is
+ * recorded as such ({@link History#refuse}), for the checkers to hold the node to it. An idempotent client retries a
+ * write with the same request id (the same operation), which the partition's sessions apply at most once, and moves
+ * to a new client id every few operations, so that old sessions are evicted when the limit is small. On a register
+ * partition it writes, reads (ReadIndex through {@code confirmLeadership}, then the node's applied register) and
+ * compare-and-sets; on a log partition it appends, now and then asks for a checkpoint, and makes manual proposals
+ * (autoCommit=false, without request ids) that it then commits or rolls back (sometimes twice), or abandons for
  * their time-to-live to roll back. A proposal whose answer leaves its outcome unknown is settled by the ticket the
  * answer carries.
  *
@@ -25,6 +29,8 @@ final class SimClient {
 
     private static final long TIMEOUT_MILLIS = 600;
     private static final int MAX_ATTEMPTS = 4;
+    /** Operations an idempotent client issues under one client id before it takes a new one. */
+    private static final int OPERATIONS_PER_CLIENT_ID = 8;
 
     private final int id;
     private final int partition;
@@ -38,6 +44,9 @@ final class SimClient {
     private boolean acknowledged;
     /** The settlement to ask for next, before any random operation, or null. */
     private History.Settle settleNext;
+    private final boolean idempotent;
+    private int generation;
+    private long sequence;
 
     SimClient(int id, int partition, boolean register, List<SimNode> nodes, SimScheduler scheduler,
               History history) {
@@ -48,6 +57,7 @@ final class SimClient {
         this.scheduler = scheduler;
         this.history = history;
         this.target = scheduler.random().nextInt(nodes.size());
+        this.idempotent = id % 2 == 0;
     }
 
     /** Starts issuing random operations until {@link #stop()}. */
@@ -112,17 +122,32 @@ final class SimClient {
     }
 
     private void issue(Intent intent, History.Settle settle, int attemptsLeft) {
-        RaftNode manager = nodes.get(target).manager();
         History.Op op = invoke(intent, settle);
+        boolean write = intent == Intent.WRITE || intent == Intent.CAS || intent == Intent.APPEND;
+        attempt(op, intent, attemptsLeft, idempotent && write ? nextRequestId() : null);
+    }
+
+    /** The next request id of this client: a new client id (a new session) every few operations. */
+    private RequestId nextRequestId() {
+        if (sequence == OPERATIONS_PER_CLIENT_ID) {
+            generation++;
+            sequence = 0;
+        }
+        return RequestId.of(((long) id + 1) << 32 | generation, ++sequence);
+    }
+
+    /** One attempt of {@code op}; with a request id, every attempt of the op carries the same one. */
+    private void attempt(History.Op op, Intent intent, int attemptsLeft, RequestId request) {
+        RaftNode manager = nodes.get(target).manager();
         if (manager == null) {
-            retry(op, intent, settle, attemptsLeft, null);
+            retry(op, intent, attemptsLeft, null, request);
             return;
         }
         boolean[] done = {false};
         IRaftRuntime.Cancellable timeout = scheduler.schedule(SimScheduler.NO_NODE, TIMEOUT_MILLIS, () -> {
             if (!done[0]) {
                 done[0] = true;
-                retry(op, intent, settle, attemptsLeft, null);
+                retry(op, intent, attemptsLeft, null, request);
             }
         });
         CompletableFuture<?> call = switch (intent) {
@@ -135,32 +160,33 @@ final class SimClient {
                         history.succeed(op, 0, lastSeen);
                         later(this::next);
                     } else {
-                        retry(op, intent, settle, attemptsLeft, null);
+                        retry(op, intent, attemptsLeft, null, request);
                     }
                 }
             });
             case CHECKPOINT -> manager.replicateCheckpoint(partition)
-                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result));
+                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result, null));
             case PROPOSE -> manager.replicateLogs(partition, "sim", op.command.encode(), false)
-                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result));
-            case SETTLE -> (settle.commit() ? manager.commitLogs(partition, settle.ticket())
-                    : manager.rollbackLogs(partition, settle.ticket()))
-                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result));
-            default -> manager.replicateLogs(partition, "sim", op.command.encode())
-                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result));
+                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result, null));
+            case SETTLE -> (op.settle.commit() ? manager.commitLogs(partition, op.settle.ticket())
+                    : manager.rollbackLogs(partition, op.settle.ticket()))
+                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result, null));
+            default -> (request == null ? manager.replicateLogs(partition, "sim", op.command.encode())
+                    : manager.replicateLogs(partition, "sim", op.command.encode(), request))
+                    .thenAccept(result -> answered(op, intent, attemptsLeft, done, timeout, result, request));
         };
         call.exceptionally(error -> {
             if (!done[0]) {
                 done[0] = true;
                 timeout.cancel();
-                retry(op, intent, settle, attemptsLeft, null);
+                retry(op, intent, attemptsLeft, null, request);
             }
             return null;
         });
     }
 
     private void answered(History.Op op, Intent intent, int attemptsLeft, boolean[] done,
-                          IRaftRuntime.Cancellable timeout, RaftReplicationResult result) {
+                          IRaftRuntime.Cancellable timeout, RaftReplicationResult result, RequestId request) {
         if (done[0]) {
             return;
         }
@@ -169,8 +195,21 @@ final class SimClient {
         if (intent == Intent.PROPOSE) {
             op.ticket = result.ticket();
         }
+        if (result.status() == RaftOperationStatus.SessionExpired
+                || result.status() == RaftOperationStatus.DuplicateTooOld) {
+            // The session cannot tell whether an earlier attempt applied: the op stays indeterminate, and the
+            // client starts over with a new id (the final write tries again with one).
+            history.fail(op);
+            sequence = OPERATIONS_PER_CLIENT_ID;
+            if (attemptsLeft == Integer.MAX_VALUE) {
+                issue(intent, null, attemptsLeft);
+            } else {
+                later(this::next);
+            }
+            return;
+        }
         if (!result.success()) {
-            failed(op, intent, attemptsLeft, result);
+            failed(op, intent, attemptsLeft, result, request);
             return;
         }
         history.succeed(op, result.logIndex(), 0);
@@ -198,8 +237,10 @@ final class SimClient {
         }
     }
 
-    private void failed(History.Op op, Intent intent, int attemptsLeft, RaftReplicationResult result) {
-        if (result.outcome() == WriteOutcome.NOT_APPENDED) {
+    private void failed(History.Op op, Intent intent, int attemptsLeft, RaftReplicationResult result,
+                        RequestId request) {
+        if (result.outcome() == WriteOutcome.NOT_APPENDED && request == null) {
+            // With a request id only this attempt appended nothing: an earlier attempt of the op may have.
             history.refuse(op, result.status());
         }
         if (intent == Intent.PROPOSE && result.outcome() == WriteOutcome.UNKNOWN && !result.ticket().isZero()) {
@@ -217,11 +258,16 @@ final class SimClient {
             later(this::next);
             return;
         }
-        retry(op, intent, op.settle, attemptsLeft, result.leader());
+        retry(op, intent, attemptsLeft, result.leader(), request);
     }
 
-    private void retry(History.Op op, Intent intent, History.Settle settle, int attemptsLeft, String leaderHint) {
-        if (op.refused == null) {
+    /**
+     * Tries again after a failure: a plain client gives the op up (indeterminate, unless refused) and issues a new
+     * one; an idempotent client tries the same op with the same request id, and gives it up only when out of
+     * attempts.
+     */
+    private void retry(History.Op op, Intent intent, int attemptsLeft, String leaderHint, RequestId request) {
+        if ((request == null || attemptsLeft <= 1) && op.refused == null) {
             history.fail(op);
         }
         int hinted = leaderHint == null ? -1 : indexOf(leaderHint);
@@ -233,7 +279,13 @@ final class SimClient {
         int left = attemptsLeft == Integer.MAX_VALUE ? attemptsLeft : attemptsLeft - 1;
         scheduler.schedule(SimScheduler.NO_NODE, 10 + scheduler.random().nextInt(40), () -> {
             if (running || left == Integer.MAX_VALUE) {
-                issue(intent, settle, left);
+                if (request == null) {
+                    issue(intent, op.settle, left);
+                } else {
+                    attempt(op, intent, left, request);
+                }
+            } else if (request != null) {
+                history.fail(op);
             }
         });
     }

@@ -7,6 +7,8 @@ import io.kommander.internal.node.RaftNode;
 import io.kommander.discovery.StaticDiscovery;
 import io.kommander.internal.partition.PartitionSeams.Bug;
 import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.session.ClientSessions;
+import io.kommander.internal.session.SessionLimits;
 import io.kommander.testing.TestCluster;
 
 import java.util.HashMap;
@@ -110,7 +112,7 @@ final class SimNode {
         manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime);
         NodeSeams.plant(manager, bugs);
         manager.onRestoreStarted(p -> {
-            monitor.onRestoreStarted(index, p, disk.compactedUpTo(p).index());
+            monitor.onRestoreStarted(index, p, restoreStart(p));
             registers.remove(p);
         });
         manager.onLogRestored((p, log) -> {
@@ -131,6 +133,19 @@ final class SimNode {
         state = State.UP;
         trace.record(index, "start", incarnation, 0, "incarnation " + incarnation);
         manager.joinCluster();
+    }
+
+    /**
+     * Where a restore of partition {@code p} starts: the disk's compaction point, or the point the stored session
+     * snapshot was written for if a crash undid that compaction (compaction need not sync; the snapshot is synced
+     * before it), since the partition then takes the compaction as done.
+     */
+    private long restoreStart(int p) {
+        long compacted = disk.compactedUpTo(p).index();
+        return disk.metadata(ClientSessions.metadataKey(p))
+                .map(snapshot -> new ClientSessions(new SessionLimits(1, 1, 1)).restore(snapshot).index())
+                .map(point -> Math.max(point, compacted))
+                .orElse(compacted);
     }
 
     private void apply(int partition, RaftLog log) {

@@ -84,8 +84,11 @@ final class Simulation {
         int entriesPerAppend = mix.churn() ? 1 : new int[] {1, 4, 16}[random.nextInt(3)];
         int inflight = mix.churn() ? 1 : 1 + random.nextInt(4);
         int cache = new int[] {0, 8, 64}[random.nextInt(3)];
+        // Few sessions in some seeds, so that idempotent clients' old sessions are evicted (deterministically, on
+        // every replica, and across snapshots and restarts).
+        int sessions = random.nextBoolean() ? 2 : 1024;
         UnaryOperator<RaftConfiguration.Builder> tuning = b -> b.maxEntriesPerAppend(entriesPerAppend)
-                .maxInflightAppends(inflight).logCacheEntries(cache);
+                .maxInflightAppends(inflight).logCacheEntries(cache).maxClientSessions(sessions);
         List<String> endpoints = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             endpoints.add("sim" + i + ":" + (7000 + i));

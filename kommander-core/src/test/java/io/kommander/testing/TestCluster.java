@@ -3,7 +3,9 @@ package io.kommander.testing;
 import io.kommander.RaftConfiguration;
 import io.kommander.RaftLog;
 import io.kommander.RaftManager;
+import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
+import io.kommander.RequestId;
 import io.kommander.WriteOutcome;
 import io.kommander.discovery.StaticDiscovery;
 import io.kommander.runtime.IRaftRuntime;
@@ -312,6 +314,26 @@ public final class TestCluster implements AutoCloseable {
                     .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
             return result[0].success() || (result[0].outcome() == WriteOutcome.UNKNOWN
                     && committedAfterAll(partition, payload));
+        });
+        return result[0];
+    }
+
+    /**
+     * Writes a payload with a client request id through the current leader, retrying every failure that leaves the
+     * outcome open (not leader, restoring, time-out, leadership lost...) with the same id: the sessions make the
+     * retries safe. Returns the first definite result: a success, or SessionExpired or DuplicateTooOld.
+     */
+    public RaftReplicationResult write(int partition, String payload, RequestId requestId) {
+        RaftReplicationResult[] result = new RaftReplicationResult[1];
+        await().atMost(WAIT).until(() -> {
+            int leader = leaderOf(partition);
+            if (leader < 0) {
+                return false;
+            }
+            result[0] = nodes[leader].replicateLogs(partition, "test", payload.getBytes(StandardCharsets.UTF_8),
+                    requestId).get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            return result[0].success() || result[0].status() == RaftOperationStatus.SessionExpired
+                    || result[0].status() == RaftOperationStatus.DuplicateTooOld;
         });
         return result[0];
     }

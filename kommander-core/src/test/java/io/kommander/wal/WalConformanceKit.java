@@ -596,6 +596,22 @@ public abstract class WalConformanceKit {
     }
 
     @Test
+    void requestIdsOfEntriesSurviveRestart() {
+        IWAL wal = wal();
+        List<LogEntry> written = List.of(
+                new LogEntry(1, 1, EntryKind.DATA, new HLCTimestamp(1, 0, 0), "t", new byte[] {1}, 0x7EADBEEFL, 1),
+                new LogEntry(2, 1, EntryKind.DATA, new HLCTimestamp(2, 0, 0), "t", new byte[] {2}),
+                new LogEntry(3, 1, EntryKind.PROPOSED, new HLCTimestamp(3, 0, 0), "", new byte[0], -1, Long.MAX_VALUE));
+        wal.write(WalBatch.of(PartitionWrite.append(1, written)));
+
+        List<LogEntry> read = restart(wal).read(1, 1, 3, Long.MAX_VALUE);
+
+        assertThat(read).containsExactlyElementsOf(written);
+        assertThat(read).extracting(LogEntry::clientId).containsExactly(0x7EADBEEFL, 0L, -1L);
+        assertThat(read).extracting(LogEntry::sequence).containsExactly(1L, 0L, Long.MAX_VALUE);
+    }
+
+    @Test
     void manyPartitionsSurviveRestart() {
         IWAL wal = wal();
         List<PartitionWrite> writes = new ArrayList<>();

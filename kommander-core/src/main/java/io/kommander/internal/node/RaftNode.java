@@ -14,6 +14,7 @@ import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
 import io.kommander.ReplicationErrorListener;
 import io.kommander.ReplicationListener;
+import io.kommander.RequestId;
 import io.kommander.Subscription;
 import io.kommander.internal.clock.HybridLogicalClock;
 
@@ -259,6 +260,22 @@ public final class RaftNode implements IRaft {
             throw new IllegalArgumentException("data must not be null");
         }
         return replicateLogs(partitionId, type, List.of(data), autoCommit);
+    }
+
+    @Override
+    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
+                                                                  RequestId requestId) {
+        return replicateLogs(partitionId, type, data, true, requestId);
+    }
+
+    @Override
+    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
+                                                                  boolean autoCommit, RequestId requestId) {
+        if (data == null || requestId == null) {
+            throw new IllegalArgumentException("data and requestId must not be null");
+        }
+        return withPartition(partitionId, p -> p.replicate(autoCommit ? EntryKind.DATA : EntryKind.PROPOSED,
+                type, data, requestId));
     }
 
     @Override

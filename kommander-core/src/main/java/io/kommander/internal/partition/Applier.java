@@ -5,7 +5,7 @@ import io.kommander.RaftLogType;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
 
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Delivers committed entries to the application, once each and in index order, up to the bound the state machine
@@ -57,13 +57,14 @@ final class Applier {
     }
 
     /**
-     * Delivers every entry after the applied index up to {@code upTo}, in order, calling {@code onApplied} for each.
+     * Delivers every entry after the applied index up to {@code upTo}, in order, calling {@code onApplied} for each;
+     * an entry for which it answers false is applied but not delivered (a repeated client request).
      *
      * @return whether anything was delivered
      * @throws IllegalStateException if an entry to deliver is not in the log cache (the cache never evicts
      *                               undelivered entries, so this is a bug)
      */
-    boolean applyThrough(long upTo, Ready ready, Consumer<LogEntry> onApplied) {
+    boolean applyThrough(long upTo, Ready ready, Predicate<LogEntry> onApplied) {
         if (appliedIndex >= upTo) {
             return false;
         }
@@ -74,11 +75,11 @@ final class Applier {
                         + " to deliver is not in the log cache");
             }
             appliedIndex++;
-            onApplied.accept(entry);
+            boolean deliver = onApplied.test(entry);
             if (entry.kind() == EntryKind.CHECKPOINT) {
                 lastCheckpointIndex = entry.index();
             }
-            RaftLog delivery = toDelivery(entry);
+            RaftLog delivery = deliver ? toDelivery(entry) : null;
             if (delivery != null) {
                 (entry.index() <= restoredThrough ? ready.restoredDeliveries : ready.deliveries).add(delivery);
             }

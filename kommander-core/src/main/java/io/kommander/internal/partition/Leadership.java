@@ -2,6 +2,8 @@ package io.kommander.internal.partition;
 
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
+import io.kommander.RequestId;
+import io.kommander.internal.session.ClientSessions;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
 import io.kommander.transport.RaftMessage.TimeoutNow;
@@ -162,6 +164,16 @@ final class Leadership {
      */
     void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
                  long now, Ready ready) {
+        propose(requestId, kind, logType, payloads, ticket, null, now, ready);
+    }
+
+    /**
+     * Appends a write as {@link #propose(long, EntryKind, String, List, HLCTimestamp, long, Ready)} does; with a
+     * client request id (one payload only), a request the sessions know is answered with its original result, and
+     * one whose entry is already in the log waits for that entry instead of appending another.
+     */
+    void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
+                 RequestId clientRequest, long now, Ready ready) {
         if (transfer.inProgress()) {
             ready.failWrite(requestId, RaftOperationStatus.LeadershipTransferInProgress, null, ticket);
             return;
@@ -170,14 +182,41 @@ final class Leadership {
             ready.failWrite(requestId, RaftOperationStatus.ActiveProposal, null, ticket);
             return;
         }
+        if (clientRequest != null && payloads.size() != 1) {
+            throw new IllegalArgumentException("a write with a request id has one payload, not " + payloads.size());
+        }
+        if (clientRequest != null && !plantedBugs.contains(PlantedBug.IGNORE_REQUEST_IDS)
+                && joinedKnownRequest(requestId, clientRequest, now, ready)) {
+            return;
+        }
+        long clientId = clientRequest == null ? 0 : clientRequest.clientId();
+        long sequence = clientRequest == null ? 0 : clientRequest.sequence();
         List<LogEntry> entries = new ArrayList<>(payloads.size());
         long index = log.lastIndex();
         for (byte[] payload : payloads) {
-            entries.add(new LogEntry(++index, term, kind, ticket, logType, payload));
+            entries.add(new LogEntry(++index, term, kind, ticket, logType, payload, clientId, sequence));
         }
         append(entries);
         awaitCommit(requestId, index, term, ticket, now);
         maybeCommit(ready);
+    }
+
+    /**
+     * Answers a request the client sessions have decided, or makes it wait for its entry already in the log.
+     * Returns false if the request is new: it is to be appended.
+     */
+    private boolean joinedKnownRequest(long requestId, RequestId clientRequest, long now, Ready ready) {
+        ClientSessions.Lookup found = replicaLog.sessions().find(clientRequest);
+        if (found.answer() != null) {
+            ready.completions.add(new Ready.Completion(requestId, found.answer().result()));
+            return true;
+        }
+        if (found.inLog() != null) {
+            LogEntry entry = found.inLog();
+            awaitCommit(requestId, entry.index(), entry.term(), entry.time(), now);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -296,8 +335,9 @@ final class Leadership {
         // Writes complete once applied here, so a caller that sees success can read its write on this node.
         for (ProposalTracker.Pending done : proposals.takeCommitted(replicaLog.appliedIndex())) {
             if (log.termAt(done.lastIndex()) == done.term()) {
-                ready.completions.add(new Ready.Completion(done.requestId(),
-                        RaftReplicationResult.success(done.ticket(), done.lastIndex())));
+                RaftReplicationResult outcome = proposals.outcome(done.lastIndex());
+                ready.completions.add(new Ready.Completion(done.requestId(), outcome != null ? outcome
+                        : RaftReplicationResult.success(done.ticket(), done.lastIndex())));
             } else {
                 ready.failWrite(done.requestId(), RaftOperationStatus.LeaderInOldTerm, null, done.ticket());
             }

@@ -1,6 +1,7 @@
 package io.kommander.internal.partition;
 
 import io.kommander.RaftConfiguration;
+import io.kommander.internal.session.SessionLimits;
 
 /**
  * The settings one partition's state machine reads, taken from the node's {@link RaftConfiguration}. Built with
@@ -20,6 +21,7 @@ public final class PartitionSettings {
     private final int logCacheEntries;
     private final long proposalTimeoutMillis;
     private final long proposalTimeToLiveMillis;
+    private final SessionLimits sessionLimits;
 
     private PartitionSettings(Builder b) {
         this.heartbeatMillis = b.heartbeatMillis;
@@ -32,6 +34,7 @@ public final class PartitionSettings {
         this.logCacheEntries = b.logCacheEntries;
         this.proposalTimeoutMillis = b.proposalTimeoutMillis;
         this.proposalTimeToLiveMillis = b.proposalTimeToLiveMillis;
+        this.sessionLimits = b.sessionLimits;
     }
 
     /** The settings of a node's configuration. */
@@ -47,6 +50,7 @@ public final class PartitionSettings {
                 .logCacheEntries(c.logCacheEntries())
                 .proposalTimeoutMillis(c.proposalTimeoutMillis())
                 .proposalTimeToLiveMillis(c.proposalTimeToLiveMillis())
+                .sessionLimits(new SessionLimits(c.maxClientSessions(), c.sessionResults(), c.sessionTtlMillis()))
                 .build();
     }
 
@@ -67,7 +71,8 @@ public final class PartitionSettings {
                 .maxBytesPerAppend(maxBytesPerAppend)
                 .logCacheEntries(logCacheEntries)
                 .proposalTimeoutMillis(proposalTimeoutMillis)
-                .proposalTimeToLiveMillis(proposalTimeToLiveMillis);
+                .proposalTimeToLiveMillis(proposalTimeToLiveMillis)
+                .sessionLimits(sessionLimits);
     }
 
     /** Heartbeat interval. */
@@ -120,6 +125,11 @@ public final class PartitionSettings {
         return proposalTimeToLiveMillis;
     }
 
+    /** Bounds of the client sessions of idempotent writes. */
+    public SessionLimits sessionLimits() {
+        return sessionLimits;
+    }
+
     @Override
     public String toString() {
         return "PartitionSettings[heartbeatMillis=" + heartbeatMillis + ", electionMinMillis=" + electionMinMillis
@@ -127,7 +137,7 @@ public final class PartitionSettings {
                 + ", maxInflight=" + maxInflight + ", maxEntriesPerAppend=" + maxEntriesPerAppend
                 + ", maxBytesPerAppend=" + maxBytesPerAppend + ", logCacheEntries=" + logCacheEntries
                 + ", proposalTimeoutMillis=" + proposalTimeoutMillis
-                + ", proposalTimeToLiveMillis=" + proposalTimeToLiveMillis + "]";
+                + ", proposalTimeToLiveMillis=" + proposalTimeToLiveMillis + ", sessionLimits=" + sessionLimits + "]";
     }
 
     /** The default configuration's settings, computed once on first use. */
@@ -150,6 +160,7 @@ public final class PartitionSettings {
         private int logCacheEntries;
         private long proposalTimeoutMillis;
         private long proposalTimeToLiveMillis;
+        private SessionLimits sessionLimits;
 
         private Builder() {
         }
@@ -214,6 +225,12 @@ public final class PartitionSettings {
             return this;
         }
 
+        /** Bounds of the client sessions of idempotent writes. */
+        public Builder sessionLimits(SessionLimits limits) {
+            this.sessionLimits = limits;
+            return this;
+        }
+
         /**
          * The settings.
          *
@@ -230,6 +247,9 @@ public final class PartitionSettings {
             atLeast("logCacheEntries", logCacheEntries, 0);
             atLeast("proposalTimeoutMillis", proposalTimeoutMillis, 1);
             atLeast("proposalTimeToLiveMillis", proposalTimeToLiveMillis, 1);
+            if (sessionLimits == null) {
+                throw new IllegalArgumentException("sessionLimits must not be null");
+            }
             return new PartitionSettings(this);
         }
 

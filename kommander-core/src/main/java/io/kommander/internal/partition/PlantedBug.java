@@ -24,5 +24,7 @@ enum PlantedBug {
      * Fail the writes in flight of a leader that loses leadership as definitely not appended (NodeIsNotLeader),
      * though the next leader may commit them.
      */
-    REPORT_APPENDED_AS_NOT_APPENDED
+    REPORT_APPENDED_AS_NOT_APPENDED,
+    /** Ignore client request ids: append every retry and deliver every entry (no idempotent writes). */
+    IGNORE_REQUEST_IDS
 }

@@ -1,5 +1,6 @@
 package io.kommander.internal.partition;
 
+import io.kommander.RaftReplicationResult;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
@@ -17,7 +18,8 @@ import java.util.TreeMap;
  * Tickets are derived from the log itself on every replica, so a new leader, or a replica restored from its WAL,
  * can settle a ticket proposed under another leader. A settled ticket is remembered as long as its settlement is in
  * the log, that is until compaction removes it; an open one until it is settled (by a client or by its
- * time-to-live) or truncated.
+ * time-to-live) or truncated. A write with a request id may be answered by its entry's session verdict rather
+ * than by the entry itself ({@link #recordOutcome}): the entry repeated an applied request, say.
  *
  * <p>Not thread-safe: owned by the partition's executor.
  */
@@ -57,6 +59,8 @@ final class ProposalTracker {
     private final TreeMap<Long, HLCTimestamp> open = new TreeMap<>();
     /** The settled tickets, by the index of their settlement. */
     private final TreeMap<Long, HLCTimestamp> settled = new TreeMap<>();
+    /** Answers decided when the entry at an index applied, for the writes waiting on that index. */
+    private final Map<Long, RaftReplicationResult> outcomes = new HashMap<>();
 
     // ------------------------------------------------------------------ writes waiting on this leader
 
@@ -64,8 +68,22 @@ final class ProposalTracker {
         pending.computeIfAbsent(write.lastIndex(), k -> new ArrayList<>(1)).add(write);
     }
 
+    /** The entry at {@code index} applied with this answer for the writes waiting on it (if any wait). */
+    void recordOutcome(long index, RaftReplicationResult result) {
+        if (pending.containsKey(index)) {
+            outcomes.put(index, result);
+        }
+    }
+
+    /** The answer recorded for writes waiting on {@code index} ({@link #recordOutcome}), or null. */
+    RaftReplicationResult outcome(long index) {
+        return outcomes.get(index);
+    }
+
     /** Removes and returns the writes whose last index is at or below {@code commitIndex}. */
     List<Pending> takeCommitted(long commitIndex) {
+        // Outcomes of writes taken by an earlier call: those taken now are read by the caller after this returns.
+        outcomes.keySet().removeIf(index -> index <= commitIndex && !pending.containsKey(index));
         List<Pending> done = new ArrayList<>();
         Iterator<Map.Entry<Long, List<Pending>>> it = pending.headMap(commitIndex, true).entrySet().iterator();
         while (it.hasNext()) {
@@ -100,6 +118,7 @@ final class ProposalTracker {
         List<Pending> all = new ArrayList<>();
         pending.values().forEach(all::addAll);
         pending.clear();
+        outcomes.clear();
         return all;
     }
 

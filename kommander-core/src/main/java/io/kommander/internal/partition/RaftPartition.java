@@ -6,6 +6,7 @@ import io.kommander.time.HLCTimestamp;
 import io.kommander.RaftLog;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
+import io.kommander.RequestId;
 import io.kommander.transport.RaftMessage;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
@@ -146,7 +147,7 @@ public final class RaftPartition {
             }
             compacting = true;
             int at = epoch;
-            writeAhead.compact(target, error -> {
+            writeAhead.compact(target, machine.sessionSnapshot(target), error -> {
                 compacting = false;
                 if (at != epoch) {
                     // A write failed since (and was logged): the restored machine read the compaction point anew.
@@ -165,6 +166,16 @@ public final class RaftPartition {
     public CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, List<byte[]> payloads) {
         return submitWrite(() -> context.clock().now(), (machine, request, ticket) ->
                 machine.propose(request, kind, logType, payloads, ticket, now()));
+    }
+
+    /**
+     * Proposes one entry carrying the client's request id: a retry of a request this partition already applied
+     * (or holds in its log) answers the original result instead of appending again.
+     */
+    public CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, byte[] payload,
+                                                              RequestId clientRequest) {
+        return submitWrite(() -> context.clock().now(), (machine, request, ticket) ->
+                machine.propose(request, kind, logType, List.of(payload), ticket, clientRequest, now()));
     }
 
     /** Appends the commit or rollback entry of a manual proposal. */
@@ -398,8 +409,14 @@ public final class RaftPartition {
                 restoreFailed(error);
                 return;
             }
-            machine.restoreBegin(head.hardState(), head.compacted(), head.lastCheckpoint());
-            restoreFrom(head.compacted().index() + 1, head.last().index(), at);
+            try {
+                machine.restoreBegin(head.hardState(), head.compacted(), head.lastCheckpoint(), head.sessions());
+            } catch (IllegalStateException e) {
+                restoreFailed(e);
+                return;
+            }
+            // From the machine's start: the session snapshot may stand for a compaction the WAL lost in a crash.
+            restoreFrom(machine.lastIndex() + 1, head.last().index(), at);
         });
     }
 

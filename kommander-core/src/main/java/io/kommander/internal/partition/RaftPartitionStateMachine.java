@@ -3,6 +3,7 @@ package io.kommander.internal.partition;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.RaftLog;
 import io.kommander.RaftOperationStatus;
+import io.kommander.RequestId;
 import io.kommander.internal.partition.MessageRefusals.Reason;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
@@ -107,9 +108,20 @@ public final class RaftPartitionStateMachine {
 
     /** Starts restoring from the WAL's stored state. */
     public void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint) {
+        restoreBegin(hardState, compacted, lastCheckpoint, null);
+    }
+
+    /**
+     * Starts restoring from the WAL's stored state and the stored snapshot of the client sessions (null if none);
+     * the stored entries to feed start after {@link #lastIndex()}.
+     *
+     * @throws IllegalStateException if the session snapshot is corrupt or older than the compaction point
+     */
+    public void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint,
+                             byte[] sessionSnapshot) {
         term = hardState.term();
         votedFor = hardState.votedFor();
-        replicaLog.restoreBegin(hardState.commitIndex(), compacted, lastCheckpoint);
+        replicaLog.restoreBegin(hardState.commitIndex(), compacted, lastCheckpoint, sessionSnapshot);
     }
 
     /**
@@ -244,9 +256,18 @@ public final class RaftPartitionStateMachine {
     /** Appends a client write: one entry per payload, one ticket, completing when the last entry commits. */
     public void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
                         long nowMillis) {
+        propose(requestId, kind, logType, payloads, ticket, null, nowMillis);
+    }
+
+    /**
+     * Appends a client write carrying the client's request id (null for none; with one, a single payload): a
+     * request already applied answers its original result, one already in the log waits for that entry.
+     */
+    public void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
+                        RequestId clientRequest, long nowMillis) {
         now = nowMillis;
         if (acceptsWrite(requestId, ticket)) {
-            leadership.propose(requestId, kind, logType, payloads, ticket, now, ready);
+            leadership.propose(requestId, kind, logType, payloads, ticket, clientRequest, now, ready);
         }
     }
 
@@ -329,6 +350,11 @@ public final class RaftPartitionStateMachine {
         return replicaLog.compactionTarget();
     }
 
+    /** The client sessions to store in the WAL before compacting to {@code target}. */
+    public byte[] sessionSnapshot(LogPosition target) {
+        return replicaLog.sessionSnapshot(target);
+    }
+
     // ------------------------------------------------------------------ output
 
     /** Returns what the host must do now and starts a new, empty {@link Ready}. */
@@ -392,6 +418,11 @@ public final class RaftPartitionStateMachine {
     /** The current hard state. */
     public HardState hardState() {
         return new HardState(term, votedFor, replicaLog.commitIndex());
+    }
+
+    /** A digest of the client sessions, equal on replicas that applied the same entries. */
+    public long sessionFingerprint() {
+        return replicaLog.sessions().fingerprint();
     }
 
     /** Whether the restore has finished. */

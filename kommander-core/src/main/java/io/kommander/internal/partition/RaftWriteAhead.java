@@ -1,5 +1,6 @@
 package io.kommander.internal.partition;
 
+import io.kommander.internal.session.ClientSessions;
 import io.kommander.internal.wal.FairReadScheduler;
 import io.kommander.internal.wal.FairWalScheduler;
 import io.kommander.wal.HardState;
@@ -8,6 +9,7 @@ import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -20,8 +22,9 @@ import java.util.function.Consumer;
  */
 final class RaftWriteAhead {
 
-    /** What recovery needs first: the stored hard state and log bounds. */
-    record RestoreHead(HardState hardState, LogPosition compacted, long lastCheckpoint, LogPosition last) {
+    /** What recovery needs first: the stored hard state, log bounds and client sessions (null if none). */
+    record RestoreHead(HardState hardState, LogPosition compacted, long lastCheckpoint, LogPosition last,
+                       byte[] sessions) {
     }
 
     private static final long RESTORE_CHUNK_BYTES = 4L << 20;
@@ -51,7 +54,8 @@ final class RaftWriteAhead {
         generation++;
         reads.submit(partition,
                 () -> new RestoreHead(wal.hardState(partition), wal.compactedUpTo(partition),
-                        wal.lastCheckpoint(partition), wal.lastPosition(partition)),
+                        wal.lastCheckpoint(partition), wal.lastPosition(partition),
+                        wal.metadata(ClientSessions.metadataKey(partition)).orElse(null)),
                 (head, error) -> post(RaftPartitionExecutor.Priority.CONTROL, () -> done.accept(head, error)));
     }
 
@@ -88,11 +92,13 @@ final class RaftWriteAhead {
     }
 
     /**
-     * Compacts the WAL up to {@code position}, then runs {@code done} on the executor with null or the error. A
-     * compaction changes the WAL, so it queues on the write side, after every write persisted before it.
+     * Stores the client sessions durably, then compacts the WAL up to {@code position}, then runs {@code done} on
+     * the executor with null or the error. A compaction changes the WAL, so it queues on the write side, after
+     * every write persisted before it; the sessions go with the group write before it, so the compaction never
+     * removes entries that a restore would need to rebuild them.
      */
-    void compact(LogPosition position, Consumer<Throwable> done) {
-        writes.compact(partition, position,
+    void compact(LogPosition position, byte[] sessions, Consumer<Throwable> done) {
+        writes.compact(partition, position, Map.of(ClientSessions.metadataKey(partition), sessions),
                 error -> post(RaftPartitionExecutor.Priority.MAINTENANCE, () -> done.accept(error)));
     }
 

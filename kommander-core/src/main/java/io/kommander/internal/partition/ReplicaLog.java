@@ -1,6 +1,8 @@
 package io.kommander.internal.partition;
 
 import io.kommander.RaftLog;
+import io.kommander.internal.session.ClientSessions;
+import io.kommander.internal.session.Verdict;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.HardState;
 import io.kommander.wal.LogEntry;
@@ -13,7 +15,9 @@ import java.util.List;
 /**
  * This replica's log and how far along its entries are: appended (and queued for the next persist step), durable,
  * committed, delivered, compactable. The state machine's lower half, as etcd's {@code raftLog}: it never decides
- * what to append or commit, only carries it out and keeps the indices consistent.
+ * what to append or commit, only carries it out and keeps the indices consistent. It feeds its entries to the
+ * partition's {@link ClientSessions}, whose verdict decides whether a committed entry with a request id is
+ * delivered.
  *
  * <p>Not thread-safe: owned by the partition's executor.
  */
@@ -27,6 +31,7 @@ final class ReplicaLog {
     private final Applier applier;
     private final PendingWrites writes;
     private final ProposalTracker proposals;
+    private final ClientSessions sessions;
     private long commitIndex;
     /** Planted bug RESTORE_SKIPS_FIRST only: the restore has yet to drop its first entry. */
     private boolean skipFirstRestored;
@@ -42,6 +47,7 @@ final class ReplicaLog {
         this.proposals = proposals;
         this.plantedBugs = plantedBugs;
         this.applier = new Applier(partition, log);
+        this.sessions = new ClientSessions(settings.sessionLimits());
     }
 
     /** The entries' view; mutate it only through this class. */
@@ -65,14 +71,39 @@ final class ReplicaLog {
         return safeCompactIndex;
     }
 
+    /** The client sessions this log feeds; a leader reads them, only this class changes them. */
+    ClientSessions sessions() {
+        return sessions;
+    }
+
     // ------------------------------------------------------------------ restore
 
     /** Starts a restore from the WAL's stored commit index, compaction point and last checkpoint. */
     void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint) {
-        commitIndex = Math.max(storedCommit, compacted.index());
+        restoreBegin(storedCommit, compacted, lastCheckpoint, null);
+    }
+
+    /**
+     * Starts a restore, also from the stored snapshot of the client sessions (null if none). The log starts after
+     * the snapshot's compaction point if the WAL has not kept its compaction (a compaction need not sync), and
+     * everything the sessions had applied counts as committed.
+     *
+     * @throws IllegalStateException if the snapshot is corrupt, or older than the WAL's compaction point
+     */
+    void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot) {
+        LogPosition start = compacted;
+        if (sessionSnapshot != null) {
+            LogPosition snapshotPoint = sessions.restore(sessionSnapshot);
+            if (snapshotPoint.index() < compacted.index()) {
+                throw new IllegalStateException("partition " + partition + ": the session snapshot was written for"
+                        + " compaction point " + snapshotPoint.index() + ", below the WAL's " + compacted.index());
+            }
+            start = snapshotPoint;
+        }
+        commitIndex = Math.max(Math.max(storedCommit, start.index()), sessions.appliedIndex());
         applier.restoreBegin(commitIndex, lastCheckpoint);
         skipFirstRestored = plantedBugs.contains(PlantedBug.RESTORE_SKIPS_FIRST);
-        log.resetTo(compacted);
+        log.resetTo(start);
     }
 
     /** Feeds stored entries, in order; returns those delivered before the restart, for {@code onLogRestored}. */
@@ -82,8 +113,9 @@ final class ReplicaLog {
             boolean committed = entry.index() <= commitIndex;
             log.appendRestored(entry, !committed || settings.logCacheEntries() > 0);
             proposals.onAppended(entry);
+            sessions.appended(entry);
             if (committed) {
-                RaftLog delivered = Applier.toDelivery(entry);
+                RaftLog delivered = applySession(entry) ? Applier.toDelivery(entry) : null;
                 if (delivered != null && !skipFirstRestored) {
                     restoredLogs.add(delivered);
                 }
@@ -111,6 +143,7 @@ final class ReplicaLog {
         log.append(entries);
         writes.append(entries);
         entries.forEach(proposals::onAppended);
+        entries.forEach(sessions::appended);
     }
 
     /**
@@ -136,6 +169,7 @@ final class ReplicaLog {
     /** Drops the suffix after {@code index}: uncommitted entries a new leader replaced. */
     private void truncateAfter(long index) {
         proposals.onTruncated(index);
+        sessions.truncatedAfter(index);
         applier.truncated(index);
         // The next persist step taken carries the truncation.
         durable.truncated(nextSeq, index);
@@ -183,10 +217,27 @@ final class ReplicaLog {
         return true;
     }
 
-    private void onApplied(LogEntry entry) {
+    /** Follows an applied entry; returns whether the application sees it. */
+    private boolean onApplied(LogEntry entry) {
         if (entry.kind() == EntryKind.CHECKPOINT) {
             writes.checkpoint(entry.index());
         }
+        return applySession(entry);
+    }
+
+    /**
+     * Applies an entry to the client sessions; returns whether it is delivered. The writes waiting for it are
+     * answered by the sessions' verdict: a repeated request answers its first application's result.
+     */
+    private boolean applySession(LogEntry entry) {
+        Verdict verdict = sessions.applied(entry);
+        if (plantedBugs.contains(PlantedBug.IGNORE_REQUEST_IDS)) {
+            return true;
+        }
+        if (entry.hasRequestId() && verdict.outcome() != Verdict.Outcome.REFUSED_BEFORE_RESTORE) {
+            proposals.recordOutcome(entry.index(), verdict.result());
+        }
+        return verdict.delivered();
     }
 
     /** Takes what the inputs so far ask to persist, as the next numbered step; null if nothing. */
@@ -210,6 +261,15 @@ final class ReplicaLog {
     void compacted(LogPosition position) {
         log.compactedTo(position);
         proposals.onCompacted(position.index());
+        sessions.compacted(position.index());
+    }
+
+    /**
+     * The client sessions to store before compacting to {@code target} ({@link #compactionTarget()}): what the
+     * compaction removes, a restore finds in them.
+     */
+    byte[] sessionSnapshot(LogPosition target) {
+        return sessions.snapshot(target);
     }
 
     /**

@@ -11,8 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -26,7 +28,8 @@ import java.util.function.Consumer;
  * <p>A compaction changes the WAL too, so it queues with its partition's writes: it runs after every write
  * submitted before it (once the group write carrying them has completed) and before every write submitted after
  * it. A failed compaction is reported to its own callback only: it leaves the log as it was, so the partition's
- * later writes still apply.
+ * later writes still apply. Metadata given with a compaction is stored by the group write before it, so it is
+ * durable before anything is compacted (and the compaction does not run if that write fails).
  *
  * <p>When a group write fails, every partition in that group fails: {@link IWAL#write} is atomic and
  * {@link WalException} does not say which partition's data was at fault, so none of the group's writes is
@@ -41,8 +44,12 @@ public final class FairWalScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(FairWalScheduler.class);
     private static final int MAX_WRITES_PER_PARTITION = 64;
 
-    /** One queued piece of a partition's work: a write, or a compaction ({@code compactTo} set). */
-    private record Item(PartitionWrite write, LogPosition compactTo, Consumer<Throwable> done) {
+    /**
+     * One queued piece of a partition's work: a write, or a compaction ({@code compactTo} set, with the metadata to
+     * store first).
+     */
+    private record Item(PartitionWrite write, LogPosition compactTo, Map<String, byte[]> metadata,
+                        Consumer<Throwable> done) {
         boolean isCompaction() {
             return compactTo != null;
         }
@@ -72,7 +79,7 @@ public final class FairWalScheduler {
      * partition) is durable, or with the error; on the caller's thread, at once, if the partition has failed.
      */
     public void submit(int partition, PartitionWrite write, Consumer<Throwable> done) {
-        enqueue(partition, new Item(write, null, done));
+        enqueue(partition, new Item(write, null, Map.of(), done));
     }
 
     /**
@@ -81,7 +88,15 @@ public final class FairWalScheduler {
      * once, if the partition has failed.
      */
     public void compact(int partition, LogPosition upTo, Consumer<Throwable> done) {
-        enqueue(partition, new Item(null, upTo, done));
+        compact(partition, upTo, Map.of(), done);
+    }
+
+    /**
+     * Queues a compaction as {@link #compact(int, LogPosition, Consumer)} does, first storing {@code metadata}
+     * (node-level keys, see {@link WalBatch#metadata()}) durably with the group write before it.
+     */
+    public void compact(int partition, LogPosition upTo, Map<String, byte[]> metadata, Consumer<Throwable> done) {
+        enqueue(partition, new Item(null, upTo, Map.copyOf(metadata), done));
     }
 
     /** Accepts work of a partition again after it restored from the WAL following a failure. */
@@ -137,18 +152,21 @@ public final class FairWalScheduler {
     /** Makes the batches' writes durable with one {@link IWAL#write}; returns its error, or null. */
     private Throwable writeGroup(List<FairQueue.Batch<Item>> batches) {
         List<PartitionWrite> writes = new ArrayList<>();
+        Map<String, byte[]> metadata = new HashMap<>();
         for (FairQueue.Batch<Item> batch : batches) {
             for (Item item : batch.items()) {
-                if (!item.isCompaction() && !item.write().isEmpty()) {
+                if (item.isCompaction()) {
+                    metadata.putAll(item.metadata());
+                } else if (!item.write().isEmpty()) {
                     writes.add(item.write());
                 }
             }
         }
-        if (writes.isEmpty()) {
+        if (writes.isEmpty() && metadata.isEmpty()) {
             return null;
         }
         try {
-            wal.write(WalBatch.of(writes));
+            wal.write(new WalBatch(writes, metadata));
             return null;
         } catch (Throwable t) {
             LOG.error("WAL write of {} partition writes in {} partitions failed", writes.size(), batches.size(), t);

@@ -372,6 +372,14 @@ public final class MachineNet {
         return request;
     }
 
+    /** Proposes one entry on {@code name} with a client's request id; returns the request id its result will carry. */
+    long propose(String name, String payload, io.kommander.RequestId clientRequest) {
+        long request = nextRequest++;
+        m(name).propose(request, EntryKind.DATA, "t", List.of(payload.getBytes()), new HLCTimestamp(now, request, 0),
+                clientRequest, now);
+        return request;
+    }
+
     /** Asks {@code name} to confirm its leadership for a read; returns the request id. */
     long readIndex(String name) {
         long request = nextRequest++;

@@ -27,7 +27,9 @@ public final class PartitionSeams {
         /** See PlantedBug#RESTORE_SKIPS_FIRST. */
         RESTORE_SKIPS_FIRST,
         /** See PlantedBug#REPORT_APPENDED_AS_NOT_APPENDED. */
-        REPORT_APPENDED_AS_NOT_APPENDED;
+        REPORT_APPENDED_AS_NOT_APPENDED,
+        /** See PlantedBug#IGNORE_REQUEST_IDS. */
+        IGNORE_REQUEST_IDS;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

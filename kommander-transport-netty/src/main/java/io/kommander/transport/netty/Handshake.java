@@ -19,7 +19,7 @@ record Handshake(int version, NodeIdentity identity) {
 
     /**
      * The protocol version this code speaks: 2 added the member list's digest and the partition count to the
-     * handshake, and the issuing node to entry times.
+     * handshake, and the issuing node and the client request id to log entries.
      */
     static final int CURRENT_VERSION = 2;
 

@@ -33,8 +33,10 @@ public final class MessageCodec {
 
     /** The fewest bytes a message takes (TimeoutNow: type, partition, term), to bound a message count. */
     private static final int MIN_MESSAGE_BYTES = 3;
-    /** The fewest bytes an entry takes (eight fields of at least one byte), to bound an entry count. */
-    private static final int MIN_ENTRY_BYTES = 8;
+    /** The fewest bytes an entry takes (nine fields of at least one byte), to bound an entry count. */
+    private static final int MIN_ENTRY_BYTES = 9;
+    /** Entry flag: a client request id (clientId, sequence) follows the time. */
+    private static final int ENTRY_HAS_REQUEST_ID = 1;
 
     private MessageCodec() {
     }
@@ -120,20 +122,30 @@ public final class MessageCodec {
 
     /**
      * Entries are contiguous and share terms and nearby timestamps, so each field is a delta from what the previous
-     * entry predicts: usually one byte. Any values round-trip exactly; only the size depends on the prediction.
+     * entry predicts: usually one byte. A request id is predicted from the previous one (the same client, the next
+     * sequence). Any values round-trip exactly; only the size depends on the prediction.
      */
     private static void writeEntries(AppendLogs m, WireSink out) {
         out.varInt(m.entries().size());
         long expectedIndex = m.prevLogIndex() + 1;
         long previousTerm = m.term();
         long previousPhysical = 0;
+        long previousClient = 0;
+        long previousSequence = 0;
         for (LogEntry entry : m.entries()) {
             out.zigzag(entry.index() - expectedIndex);
             out.zigzag(entry.term() - previousTerm);
             out.u8(entry.kind().code());
+            out.u8(entry.hasRequestId() ? ENTRY_HAS_REQUEST_ID : 0);
             out.zigzag(entry.time().physical() - previousPhysical);
             out.varLong(entry.time().counter());
             out.zigzag(entry.time().node());
+            if (entry.hasRequestId()) {
+                out.zigzag(entry.clientId() - previousClient);
+                out.zigzag(entry.sequence() - (previousSequence + 1));
+                previousClient = entry.clientId();
+                previousSequence = entry.sequence();
+            }
             out.string(entry.logType());
             out.bytes(entry.data());
             expectedIndex = entry.index() + 1;
@@ -187,20 +199,34 @@ public final class MessageCodec {
         long expectedIndex = prevLogIndex + 1;
         long previousTerm = term;
         long previousPhysical = 0;
+        long previousClient = 0;
+        long previousSequence = 0;
         for (int i = 0; i < count; i++) {
             long index = expectedIndex + in.zigzag();
             long entryTerm = previousTerm + in.zigzag();
             EntryKind kind = kind(in.u8());
+            boolean request = (flags(in, 1) & ENTRY_HAS_REQUEST_ID) != 0;
             long physical = previousPhysical + in.zigzag();
             long counter = in.varLong();
             long node = in.zigzag();
             if (node != (int) node) {
                 throw WireReader.malformed("entry time's node " + node + " out of range");
             }
+            long clientId = 0;
+            long sequence = 0;
+            if (request) {
+                clientId = previousClient + in.zigzag();
+                sequence = previousSequence + 1 + in.zigzag();
+                if (clientId == 0) {
+                    throw WireReader.malformed("entry " + index + ": request id without a client id");
+                }
+                previousClient = clientId;
+                previousSequence = sequence;
+            }
             String logType = in.string("log type");
             byte[] data = in.bytes("entry data");
-            entries.add(entry(index, entryTerm, kind, new HLCTimestamp(physical, counter, (int) node), logType,
-                    data));
+            entries.add(entry(index, entryTerm, kind, new HLCTimestamp(physical, counter, (int) node), logType, data,
+                    clientId, sequence));
             expectedIndex = index + 1;
             previousTerm = entryTerm;
             previousPhysical = physical;
@@ -210,9 +236,9 @@ public final class MessageCodec {
     }
 
     private static LogEntry entry(long index, long term, EntryKind kind, HLCTimestamp time, String logType,
-                                  byte[] data) {
+                                  byte[] data, long clientId, long sequence) {
         try {
-            return new LogEntry(index, term, kind, time, logType, data);
+            return new LogEntry(index, term, kind, time, logType, data, clientId, sequence);
         } catch (IllegalArgumentException e) {
             throw WireReader.malformed("invalid entry: " + e.getMessage());
         }

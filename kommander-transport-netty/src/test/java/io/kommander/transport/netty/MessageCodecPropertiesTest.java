@@ -102,7 +102,7 @@ class MessageCodecPropertiesTest {
     }
 
     private static Arbitrary<LogEntry> entries(Arbitrary<String> types) {
-        return Builders.withBuilder(() -> new Object[6])
+        return Builders.withBuilder(() -> new Object[8])
                 .use(Arbitraries.longs().between(1, Long.MAX_VALUE)).in((a, v) -> { a[0] = v; return a; })
                 .use(positions()).in((a, v) -> { a[1] = v; return a; })
                 .use(Arbitraries.of(EntryKind.class)).in((a, v) -> { a[2] = v; return a; })
@@ -111,8 +111,10 @@ class MessageCodecPropertiesTest {
                 .in((a, v) -> { a[3] = v; return a; })
                 .use(types).in((a, v) -> { a[4] = v; return a; })
                 .use(Arbitraries.bytes().array(byte[].class).ofMaxSize(300)).in((a, v) -> { a[5] = v; return a; })
+                .use(Arbitraries.longs()).in((a, v) -> { a[6] = v; return a; })
+                .use(Arbitraries.longs().between(1, Long.MAX_VALUE)).in((a, v) -> { a[7] = v; return a; })
                 .build(a -> new LogEntry((Long) a[0], (Long) a[1], (EntryKind) a[2], (HLCTimestamp) a[3],
-                        (String) a[4], (byte[]) a[5]));
+                        (String) a[4], (byte[]) a[5], (Long) a[6], (Long) a[6] == 0 ? 0 : (Long) a[7]));
     }
 
     private static Arbitrary<RaftMessage> appendLogs(Arbitrary<String> types) {

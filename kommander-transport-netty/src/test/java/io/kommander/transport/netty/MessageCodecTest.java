@@ -82,15 +82,16 @@ class MessageCodecTest {
         for (int i = 0; i < 100; i++) {
             boolean odd = i % 2 == 1;
             entries.add(new LogEntry(odd ? 1 : Long.MAX_VALUE, odd ? 0 : Long.MAX_VALUE, EntryKind.DATA,
-                    new HLCTimestamp(odd ? 0 : Long.MAX_VALUE, -1, odd ? Integer.MIN_VALUE : -1), "", new byte[0]));
+                    new HLCTimestamp(odd ? 0 : Long.MAX_VALUE, -1, odd ? Integer.MIN_VALUE : -1), "", new byte[0],
+                    odd ? 1 : Long.MIN_VALUE, odd ? 1 : Long.MAX_VALUE));
         }
         AppendLogs widest = new AppendLogs(-1, -1, -1, -1, entries, -1, -1, -1);
         MessageBatch batch = new MessageBatch(PEER, List.of(widest, new TimeoutNow(-1, -1)));
         long encoded = MessageCodec.encodedSize(batch);
         long estimates = widest.sizeEstimate() + new TimeoutNow(-1, -1).sizeEstimate();
         assertThat(encoded).isLessThanOrEqualTo(estimates + 5);
-        assertThat(encoded).as("the bound is close: each entry takes 46 of its 56 bytes").isEqualTo(
-                1 + (1 + 5 + 6 * 10 + 1) + 100 * 46 + (1 + 5 + 10));
+        assertThat(encoded).as("the bound is close: each entry takes 67 of its 77 bytes").isEqualTo(
+                1 + (1 + 5 + 6 * 10 + 1) + 100 * 67 + (1 + 5 + 10));
         assertThat(roundTrip(batch)).isEqualTo(batch);
     }
 
@@ -143,7 +144,7 @@ class MessageCodecTest {
     @Test
     void unknownEntryKindIsRefused() {
         // one AppendLogs, partition 0, term 0, six zero longs, one entry whose kind is 9
-        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 9, 0, 0, 0, 0, 0))
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 9, 0, 0, 0, 0, 0, 0))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(CloseReason.UNKNOWN_TYPE))
                 .hasMessageContaining("unknown entry kind 9");
     }
@@ -175,7 +176,7 @@ class MessageCodecTest {
     @Test
     void entryIndexBelowOneIsMalformed() {
         // AppendLogs with prevLogIndex 0 and an entry whose index delta is -1 (zigzag 1): index 0
-        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0))
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(CloseReason.MALFORMED))
                 .hasMessageContaining("index must be >= 1");
     }
@@ -183,10 +184,40 @@ class MessageCodecTest {
     @Test
     void entryTimeWhoseNodeDoesNotFitAnIntIsMalformed() {
         // one entry whose time.node is zigzag 2^32 (varint 80 80 80 80 10): 2^31, one past Integer.MAX_VALUE
-        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0,
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0,
                 0x80, 0x80, 0x80, 0x80, 0x10, 0, 0))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.reason()).isEqualTo(CloseReason.MALFORMED))
                 .hasMessageContaining("node 2147483648 out of range");
+    }
+
+    @Test
+    void requestIdsRoundTripAndConsecutiveRequestsOfOneClientCostTwoBytes() {
+        List<LogEntry> plain = new ArrayList<>();
+        List<LogEntry> requests = new ArrayList<>();
+        for (long i = 1; i <= 10; i++) {
+            plain.add(new LogEntry(i, 3, EntryKind.DATA, new HLCTimestamp(1_000, i, 1), "", new byte[0]));
+            requests.add(new LogEntry(i, 3, EntryKind.DATA, new HLCTimestamp(1_000, i, 1), "", new byte[0],
+                    0x5DEECE66DL, 40 + i));
+        }
+        MessageBatch withIds = new MessageBatch(PEER, List.of(new AppendLogs(1, 3, 0, 0, requests, 0, 0, 0)));
+        MessageBatch withoutIds = new MessageBatch(PEER, List.of(new AppendLogs(1, 3, 0, 0, plain, 0, 0, 0)));
+
+        assertThat(roundTrip(withIds)).isEqualTo(withIds);
+        long first = 6 + 1; // the client id (36 bits once zigzagged: 6 varint bytes), sequence 41 (zigzag 80: 1)
+        assertThat(MessageCodec.encodedSize(withIds) - MessageCodec.encodedSize(withoutIds))
+                .isEqualTo(first + 9 * 2);
+    }
+
+    @Test
+    void entryFlagsAndRequestIdsAreChecked() {
+        // one entry with the undefined flag bit 1
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 2, 0, 0, 0, 0, 0))
+                .hasMessageContaining("undefined flag bits in 0x2");
+        // one entry with a request id whose client id is 0 (delta 0 from the prediction)
+        assertThatThrownBy(() -> decode(1, MessageCodec.APPEND_LOGS, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0,
+                0, 0)).isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.reason()).isEqualTo(CloseReason.MALFORMED))
+                .hasMessageContaining("request id without a client id");
     }
 
     private static MessageBatch decode(int... bytes) {

@@ -48,14 +48,14 @@ class NettyClusterTest {
     }
 
     /**
-     * With a 64 KiB frame the largest entry the node may allow is 64 KiB - 133 bytes; entries of exactly that size,
+     * With a 64 KiB frame the largest entry the node may allow is 64 KiB - 154 bytes; entries of exactly that size,
      * written in a burst, travel one per AppendLogs (maxBytesPerAppend is capped to fit) and no batch is ever too
      * large for a frame.
      */
     @Test
     void entriesOfTheLargestSizeAFrameAllowsReplicateWithoutAnOversizeBatch() {
         int frame = 64 * 1024;
-        int largest = frame - 133;
+        int largest = frame - 154;
         List<NettyTransport> transports = new java.util.concurrent.CopyOnWriteArrayList<>();
         TestCluster.Builder builder = TestCluster.builder(3, 1)
                 .ports(FreePorts.loopbackPorts(3))

@@ -38,6 +38,12 @@ final class SampleMessages {
         for (EntryKind kind : EntryKind.values()) {
             entries.add(entry(++index, 7, kind, ("payload " + kind).getBytes(StandardCharsets.UTF_8)));
         }
+        // Idempotent writes: request ids of one client, then of another.
+        for (long sequence : new long[] {1, 2, 5}) {
+            LogEntry plain = entry(++index, 7, EntryKind.DATA, new byte[] {(byte) sequence});
+            entries.add(new LogEntry(plain.index(), plain.term(), plain.kind(), plain.time(), plain.logType(),
+                    plain.data(), sequence == 5 ? -42 : 0x1234_5678_9ABCL, sequence));
+        }
         return List.of(
                 new RequestVote(partition, 8, 41, 7, true, false),
                 new RequestVote(partition, 9, 41, 7, false, true),

@@ -46,7 +46,7 @@ class WireProtocolExamplesTest {
         ByteBuf body = Unpooled.buffer();
         MessageCodec.encode(new MessageBatch("10.0.0.1:7001", List.of(append)), body);
         assertThat(ByteBufUtil.hexDump(body)).isEqualTo("01" + "03" + "01" + "03" + "0a" + "03" + "0a" + "00" + "09"
-                + "01" + "00" + "00" + "02" + "80a0abfef962" + "02" + "04" + "056f72646572" + "026869");
+                + "01" + "00" + "00" + "02" + "00" + "80a0abfef962" + "02" + "04" + "056f72646572" + "026869");
         assertThat(MessageCodec.decode(body, "10.0.0.1:7001").messages()).containsExactly(append);
     }
 }

@@ -26,8 +26,9 @@ import java.util.Arrays;
 record WalFormat(int version, int shards) {
 
     /**
-     * The format version this library writes, and the newest it reads. Version 2 added the node to entry times;
-     * a version-1 folder is still read, and upgraded to version 2 when opened (see {@code StoreOpener}).
+     * The format version this library writes, and the newest it reads. Version 2 added the node to entry times and
+     * the client request id to entries (entry record version 2); a version-1 folder is still read, and upgraded to
+     * version 2 when opened (see {@code StoreOpener}).
      */
     static final int CURRENT_VERSION = 2;
 

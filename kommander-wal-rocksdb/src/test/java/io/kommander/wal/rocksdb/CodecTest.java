@@ -44,7 +44,7 @@ class CodecTest {
 
         assertThat(HexFormat.of().formatHex(value, 0, value.length - 4)).isEqualTo(
                 "02" + "03" + "0000000000000002" + "0000000000000003" + "0000000000000004" + "00000005"
-                        + "00000002" + "6162" + "07");
+                        + "0000000000000000" + "0000000000000000" + "00000002" + "6162" + "07");
         assertThat(value).hasSize(EntryCodec.OVERHEAD + 2 + 1);
         assertThat(EntryCodec.decode(KeyCodec.entryKey(5, 9), value)).isEqualTo(entry);
     }
@@ -58,6 +58,33 @@ class CodecTest {
 
         assertThat(EntryCodec.decode(key, value))
                 .isEqualTo(new LogEntry(9, 2, EntryKind.COMMIT, new HLCTimestamp(3, 4, 0), "ab", new byte[]{7}));
+    }
+
+    @Test
+    void entryRecordCarriesItsRequestId() {
+        LogEntry entry = new LogEntry(9, 2, EntryKind.DATA, new HLCTimestamp(3, 4, 5), "ab", new byte[]{7}, 0x0A0B,
+                5);
+
+        byte[] value = EntryCodec.encode(5, entry);
+
+        assertThat(HexFormat.of().formatHex(value, 0, value.length - 4)).isEqualTo(
+                "02" + "01" + "0000000000000002" + "0000000000000003" + "0000000000000004" + "00000005"
+                        + "0000000000000a0b" + "0000000000000005" + "00000002" + "6162" + "07");
+        assertThat(value).hasSize(EntryCodec.OVERHEAD + 2 + 1);
+        assertThat(EntryCodec.decode(KeyCodec.entryKey(5, 9), value)).isEqualTo(entry);
+    }
+
+    @Test
+    void recordWithASequenceButNoClientIdIsReported() {
+        LogEntry entry = new LogEntry(1, 1, EntryKind.DATA, HLCTimestamp.ZERO, "", new byte[0], 1, 1);
+        byte[] key = KeyCodec.entryKey(1, 1);
+        byte[] value = EntryCodec.encode(1, entry);
+        java.nio.ByteBuffer.wrap(value).putLong(30, 0);
+        byte[] resealed = Checksum.seal(key, value);
+
+        assertThatThrownBy(() -> EntryCodec.decode(key, resealed))
+                .isInstanceOf(WalException.class)
+                .hasMessageStartingWith("partition 1, index 1: corrupt log record: request id 0#1");
     }
 
     @Test

@@ -161,10 +161,10 @@ class OpeningTest {
 
         try (RocksDbWAL wal = RocksDbWAL.open(folder)) {
             wal.write(WalBatch.of(PartitionWrite.append(3, List.of(new LogEntry(2, 1, EntryKind.DATA,
-                    new HLCTimestamp(9, 0, 4), "t", new byte[]{2})))));
+                    new HLCTimestamp(9, 0, 4), "t", new byte[]{2}, 0x0A, 1)))));
             assertThat(wal.read(3, 1, 2, Long.MAX_VALUE)).containsExactly(
                     new LogEntry(1, 1, EntryKind.DATA, new HLCTimestamp(7, 8, 0), "t", new byte[]{1}),
-                    new LogEntry(2, 1, EntryKind.DATA, new HLCTimestamp(9, 0, 4), "t", new byte[]{2}));
+                    new LogEntry(2, 1, EntryKind.DATA, new HLCTimestamp(9, 0, 4), "t", new byte[]{2}, 0x0A, 1));
         }
         try (RawStore raw = RawStore.open(folder)) {
             assertThat(WalFormat.decode(raw.get(Store.STATE_FAMILY, KeyCodec.formatKey()), "test"))

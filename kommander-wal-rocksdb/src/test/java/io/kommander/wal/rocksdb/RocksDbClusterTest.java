@@ -1,6 +1,8 @@
 package io.kommander.wal.rocksdb;
 
 import io.kommander.RaftLog;
+import io.kommander.RaftReplicationResult;
+import io.kommander.RequestId;
 import io.kommander.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +76,38 @@ class RocksDbClusterTest {
             }
             cluster.write(1, "c-0");
             expected.add("c-0");
+            for (int n = 0; n < 3; n++) {
+                assertDelivered(cluster, n, 1, expected);
+            }
+        }
+    }
+
+    @Test
+    void idempotentRetryAfterARestartPastACompactionIsAnsweredFromDisk(@TempDir Path dir) {
+        RocksDbWAL[] wals = new RocksDbWAL[3];
+        TestCluster.Builder builder = TestCluster.builder(3, 1)
+                .basePort(9300)
+                .tuning(b -> b.electionTimeoutMillis(500, 1000).compactionIntervalMillis(50))
+                .wal((node, previous) -> wals[node] = RocksDbWAL.open(dir.resolve("node-" + node)));
+        try (TestCluster cluster = builder.build().start()) {
+            RaftReplicationResult first = cluster.write(1, "a-1", RequestId.of(7, 1));
+            cluster.write(1, "a-2", RequestId.of(7, 2));
+            int leader = cluster.awaitLeader(1);
+            long checkpoint = cluster.node(leader).replicateCheckpoint(1).join().logIndex();
+            cluster.write(1, "a-3", RequestId.of(7, 3));
+            // Once compacted, the entries that built the sessions are gone: a restart reads the sessions from the
+            // WAL's metadata.
+            for (RocksDbWAL wal : wals) {
+                await().atMost(TestCluster.WAIT).until(() -> wal.compactedUpTo(1).index() >= checkpoint);
+            }
+            for (int n = 0; n < 3; n++) {
+                cluster.stopNode(n);
+            }
+            cluster.start();
+
+            assertThat(cluster.write(1, "a-1", RequestId.of(7, 1))).isEqualTo(first);
+            cluster.write(1, "a-4", RequestId.of(7, 4));
+            List<String> expected = List.of("a-3", "a-4");
             for (int n = 0; n < 3; n++) {
                 assertDelivered(cluster, n, 1, expected);
             }
