@@ -106,11 +106,6 @@ public final class RaftPartitionStateMachine {
 
     // ------------------------------------------------------------------ restore
 
-    /** Starts restoring from the WAL's stored state. */
-    public void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint) {
-        restoreBegin(hardState, compacted, lastCheckpoint, null);
-    }
-
     /**
      * Starts restoring from the WAL's stored state and the stored snapshot of the client sessions (null if none);
      * the stored entries to feed start after {@link #lastIndex()}.

@@ -112,11 +112,11 @@ public final class MachineNet {
                 new SplittableRandom(member.salt + 1000L * member.incarnation));
         member.bugs.forEach(machine::plant);
         if (member.disk == null) {
-            machine.restoreBegin(io.kommander.wal.HardState.EMPTY, LogPosition.ZERO, 0);
+            machine.restoreBegin(io.kommander.wal.HardState.EMPTY, LogPosition.ZERO, 0, null);
         } else {
             InMemoryWAL disk = member.disk;
             LogPosition compacted = disk.compactedUpTo(PARTITION);
-            machine.restoreBegin(disk.hardState(PARTITION), compacted, disk.lastCheckpoint(PARTITION));
+            machine.restoreBegin(disk.hardState(PARTITION), compacted, disk.lastCheckpoint(PARTITION), null);
             List<LogEntry> stored = disk.read(PARTITION, compacted.index() + 1, disk.lastPosition(PARTITION).index(),
                     Long.MAX_VALUE);
             restored.get(member.name).addAll(machine.restoreEntries(stored));

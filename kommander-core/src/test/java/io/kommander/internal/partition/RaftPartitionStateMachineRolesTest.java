@@ -22,7 +22,7 @@ class RaftPartitionStateMachineRolesTest {
     private static RaftPartitionStateMachine replica(String... peers) {
         RaftPartitionStateMachine machine = new RaftPartitionStateMachine(1, "a", List.of(peers), MachineNet.SETTINGS,
                 new SplittableRandom(1));
-        machine.restoreBegin(HardState.EMPTY, LogPosition.ZERO, 0);
+        machine.restoreBegin(HardState.EMPTY, LogPosition.ZERO, 0, null);
         machine.restoreEnd(0);
         return machine;
     }
