@@ -8,36 +8,53 @@ package io.kommander.sim;
  * @param crashes    crashes (losing unsynced state) and restarts
  * @param pauses     node pauses (clocks stop, events held)
  * @param clocks     clock skew and drift
+ * @param clockSteps steps of a node's wall clock, back or forward by seconds
  * @param diskFailure probability that a WAL write fails
  * @param churn      leader churn: five nodes, faults every few tens of milliseconds, one entry per append and one
  *                   append in flight, so that leaders often die holding entries of older terms (Raft's figure 8)
+ * @param singleNode a cluster of one node
  */
 record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
-                boolean clocks, double diskFailure, boolean churn) {
+                boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode) {
 
     static final FaultMix RELIABLE = new FaultMix("reliable", new SimNetwork.Conditions(0, 0, 1, 8), false, false,
-            false, false, 0, false);
+            false, false, false, 0, false, false);
     static final FaultMix LOSSY = new FaultMix("lossy", new SimNetwork.Conditions(0.15, 0.1, 1, 40), false, false,
-            false, false, 0, false);
+            false, false, false, 0, false, false);
     static final FaultMix PARTITIONS = new FaultMix("partitions", new SimNetwork.Conditions(0.02, 0.02, 1, 15),
-            true, false, false, false, 0, false);
+            true, false, false, false, false, 0, false, false);
     static final FaultMix CRASHES = new FaultMix("crashes", new SimNetwork.Conditions(0.02, 0.02, 1, 10), false,
-            true, false, false, 0, false);
+            true, false, false, false, 0, false, false);
     static final FaultMix PAUSES_AND_CLOCKS = new FaultMix("pauses+clocks",
-            new SimNetwork.Conditions(0.02, 0.02, 1, 10), false, false, true, true, 0, false);
+            new SimNetwork.Conditions(0.02, 0.02, 1, 10), false, false, true, true, true, 0, false, false);
     static final FaultMix DISK = new FaultMix("disk", new SimNetwork.Conditions(0.02, 0.02, 1, 10), false, true,
-            false, false, 0.03, false);
+            false, false, false, 0.03, false, false);
     static final FaultMix CHAOS = new FaultMix("chaos", new SimNetwork.Conditions(0.08, 0.05, 1, 30), true, true,
-            true, true, 0.01, false);
+            true, true, true, 0.01, false, false);
     static final FaultMix CHURN = new FaultMix("churn", new SimNetwork.Conditions(0.05, 0.02, 1, 20), true, true,
-            false, false, 0, true);
+            false, false, false, 0, true, false);
+    /** A quiet cluster whose wall clocks step: nothing but tickets may notice. */
+    static final FaultMix CLOCK_STEPS = new FaultMix("clock-steps", new SimNetwork.Conditions(0, 0, 1, 8), false,
+            false, false, true, true, 0, false, false);
+    static final FaultMix SINGLE_NODE = new FaultMix("single-node", new SimNetwork.Conditions(0, 0, 1, 8), false,
+            true, true, true, true, 0.03, false, true);
 
     /** Every mix, in the order seeds cycle through them. */
-    static final FaultMix[] ALL = {RELIABLE, LOSSY, PARTITIONS, CRASHES, PAUSES_AND_CLOCKS, DISK, CHAOS, CHURN};
+    static final FaultMix[] ALL = {RELIABLE, LOSSY, PARTITIONS, CRASHES, PAUSES_AND_CLOCKS, DISK, CHAOS, CHURN,
+            CLOCK_STEPS, SINGLE_NODE};
 
     /** The mix of a seed. */
     static FaultMix forSeed(long seed) {
         return ALL[(int) Math.floorMod(seed, (long) ALL.length)];
+    }
+
+    /**
+     * Whether nothing but clocks misbehaves: no loss, partition, crash, pause or disk error, and more than one node.
+     * In such a cluster leaders must keep their terms and no write may time out.
+     */
+    boolean quiet() {
+        return !partitions && !crashes && !pauses && diskFailure == 0 && network.drop() == 0
+                && network.duplicate() == 0 && !singleNode;
     }
 
     @Override

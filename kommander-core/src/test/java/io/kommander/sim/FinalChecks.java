@@ -2,6 +2,7 @@ package io.kommander.sim;
 
 import io.kommander.RaftLog;
 import io.kommander.RaftLogType;
+import io.kommander.RaftOperationStatus;
 import io.kommander.internal.partition.PartitionSeams;
 import io.kommander.internal.partition.RaftPartition;
 
@@ -20,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>every acknowledged write is committed at the index its acknowledgement named;</li>
  *   <li>nothing was committed that no client proposed;</li>
  *   <li>register histories are linearizable; on append-only logs, an append acknowledged before another was
- *       invoked precedes it in the log.</li>
+ *       invoked precedes it in the log;</li>
+ *   <li>in a quiet cluster (only clocks misbehave), no write timed out.</li>
  * </ul>
  * Violations go to the {@link SafetyMonitor}. Runs once, on the simulation thread.
  */
@@ -35,9 +37,10 @@ final class FinalChecks {
     private final int partitions;
     private final int registerPartitions;
     private final LinearizabilityChecker linearizability;
+    private final boolean quiet;
 
     FinalChecks(SimScheduler scheduler, SafetyMonitor monitor, History history, List<SimNode> nodes, int partitions,
-                int registerPartitions, LinearizabilityChecker linearizability) {
+                int registerPartitions, LinearizabilityChecker linearizability, boolean quiet) {
         this.scheduler = scheduler;
         this.monitor = monitor;
         this.history = history;
@@ -45,6 +48,7 @@ final class FinalChecks {
         this.partitions = partitions;
         this.registerPartitions = registerPartitions;
         this.linearizability = linearizability;
+        this.quiet = quiet;
     }
 
     /**
@@ -53,6 +57,9 @@ final class FinalChecks {
      * @return the number of register histories whose linearizability check gave up (inconclusive)
      */
     int run() {
+        if (quiet) {
+            noWriteTimedOut();
+        }
         int inconclusive = 0;
         for (int p = 1; p <= partitions && !monitor.failed(); p++) {
             logsMatch(p);
@@ -65,6 +72,11 @@ final class FinalChecks {
             }
         }
         return inconclusive;
+    }
+
+    private void noWriteTimedOut() {
+        history.ops().stream().filter(op -> op.failure == RaftOperationStatus.ProposalTimeout).findFirst()
+                .ifPresent(op -> monitor.fail("quiet cluster: a write timed out: " + op));
     }
 
     private void logsMatch(int p) {

@@ -1,5 +1,7 @@
 package io.kommander.sim;
 
+import io.kommander.RaftOperationStatus;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +29,8 @@ final class History {
         long completedAt = Long.MAX_VALUE;
         long completeTime = -1;
         boolean ok;
+        /** Why it failed, as the node answered; null if it succeeded, or the client gave up waiting. */
+        RaftOperationStatus failure;
         long readValue;
         long logIndex;
 
@@ -49,7 +53,8 @@ final class History {
         public String toString() {
             String what = checkpoint ? "checkpoint" : command == null ? "read" : command.kind() + "(" + command.value()
                     + (command.kind() == Command.Kind.CAS ? "->" + command.newValue() : "") + ")";
-            String outcome = completedAt == Long.MAX_VALUE ? "indeterminate"
+            String outcome = completedAt == Long.MAX_VALUE
+                    ? "indeterminate" + (failure == null ? "" : " (" + failure + ")")
                     : ok ? (command == null ? "=" + readValue : "ok @" + logIndex) : "failed";
             return "op" + id + " c" + client + " p" + partition + " " + what + " [" + invokeTime + ".."
                     + (completeTime < 0 ? "?" : completeTime) + "] " + outcome;
@@ -87,8 +92,13 @@ final class History {
         complete(op);
     }
 
-    /** Ends an attempt with a failure whose effect is unknown: it stays indeterminate for the checkers. */
-    void fail(Op op) {
+    /**
+     * Ends an attempt with a failure whose effect is unknown: it stays indeterminate for the checkers.
+     *
+     * @param status the node's answer, or null if the client gave up waiting for one
+     */
+    void fail(Op op, RaftOperationStatus status) {
+        op.failure = status;
         op.completeTime = scheduler.now();
         trace.record(SimScheduler.NO_NODE, "client", op.id, 0, op + " (gave up)");
     }

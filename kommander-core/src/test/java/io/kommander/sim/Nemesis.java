@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 
 /**
  * Injects a run's faults at random moments of virtual time, as its {@link FaultMix} allows: crashes and restarts,
- * pauses and resumes, symmetric and one-way partitions and heals. At most a minority of the nodes is down or
+ * pauses and resumes, symmetric and one-way partitions and heals, steps of a node's wall clock (back or forward by
+ * one to five seconds, half the time on a leader). At most a minority of the nodes is down or
  * paused at once, so the cluster can make progress between faults. {@link #healAll()} ends every fault.
  *
  * <p>Not thread-safe: the simulation thread only.
@@ -52,7 +53,7 @@ final class Nemesis {
         SplittableRandom random = scheduler.random();
         List<SimNode> impaired = nodes.stream().filter(n -> n.state() != SimNode.State.UP).toList();
         boolean mayImpair = impaired.size() < Math.max(1, (nodes.size() - 1) / 2);
-        switch (random.nextInt(4)) {
+        switch (random.nextInt(mix.clockSteps() ? 5 : 4)) {
             case 0 -> {
                 if (mix.crashes() && mayImpair) {
                     pickUp(random).crash(partitions);
@@ -70,6 +71,12 @@ final class Nemesis {
                     } else {
                         split(random);
                     }
+                }
+            }
+            case 4 -> {
+                if (impaired.size() < nodes.size()) {
+                    long magnitude = 1_000 + random.nextInt(4_001);
+                    pickUp(random).stepClock(random.nextBoolean() ? magnitude : -magnitude);
                 }
             }
             default -> {

@@ -1,6 +1,7 @@
 package io.kommander.sim;
 
 import io.kommander.internal.node.RaftNode;
+import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
 import io.kommander.runtime.IRaftRuntime;
 
@@ -94,14 +95,14 @@ final class SimClient {
             case READ, CHECKPOINT -> null;
         }, intent == Intent.CHECKPOINT);
         if (manager == null) {
-            retry(op, intent, attemptsLeft, null);
+            retry(op, intent, attemptsLeft, null, null);
             return;
         }
         boolean[] done = {false};
         IRaftRuntime.Cancellable timeout = scheduler.schedule(SimScheduler.NO_NODE, TIMEOUT_MILLIS, () -> {
             if (!done[0]) {
                 done[0] = true;
-                retry(op, intent, attemptsLeft, null);
+                retry(op, intent, attemptsLeft, null, null);
             }
         });
         CompletableFuture<?> call = switch (intent) {
@@ -114,7 +115,7 @@ final class SimClient {
                         history.succeed(op, 0, lastSeen);
                         later(this::next);
                     } else {
-                        retry(op, intent, attemptsLeft, null);
+                        retry(op, intent, attemptsLeft, null, null);
                     }
                 }
             });
@@ -127,7 +128,7 @@ final class SimClient {
             if (!done[0]) {
                 done[0] = true;
                 timeout.cancel();
-                retry(op, intent, attemptsLeft, null);
+                retry(op, intent, attemptsLeft, null, null);
             }
             return null;
         });
@@ -141,7 +142,7 @@ final class SimClient {
         done[0] = true;
         timeout.cancel();
         if (!result.success()) {
-            retry(op, intent, attemptsLeft, result.leader());
+            retry(op, intent, attemptsLeft, result.leader(), result.status());
             return;
         }
         history.succeed(op, result.logIndex(), 0);
@@ -154,8 +155,9 @@ final class SimClient {
         later(this::next);
     }
 
-    private void retry(History.Op op, Intent intent, int attemptsLeft, String leaderHint) {
-        history.fail(op);
+    private void retry(History.Op op, Intent intent, int attemptsLeft, String leaderHint,
+                       RaftOperationStatus status) {
+        history.fail(op, status);
         int hinted = leaderHint == null ? -1 : indexOf(leaderHint);
         target = hinted >= 0 ? hinted : (target + 1) % nodes.size();
         if (attemptsLeft <= 1) {

@@ -35,8 +35,7 @@ final class SimNode {
     private final SafetyMonitor monitor;
     private final Set<Bug> bugs;
     private final SimDisk disk;
-    private final long skew;
-    private final double rate;
+    private final SimClock clock;
     private final long seed;
     private final Map<Integer, long[]> registers = new HashMap<>();
     private int incarnation;
@@ -57,8 +56,7 @@ final class SimNode {
         this.monitor = monitor;
         this.bugs = bugs;
         this.disk = new SimDisk(scheduler.random(), index, storage);
-        this.skew = skew;
-        this.rate = rate;
+        this.clock = new SimClock(scheduler, index, skew, rate);
         this.seed = seed;
     }
 
@@ -99,7 +97,7 @@ final class SimNode {
     void start() {
         incarnation++;
         registers.clear();
-        runtime = new SimRuntime(scheduler, index, skew, rate, seed * 31 + incarnation);
+        runtime = new SimRuntime(scheduler, index, clock, seed * 31 + incarnation);
         transport = network.transport(index);
         List<String> peers = endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
         manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime);
@@ -160,6 +158,13 @@ final class SimNode {
             state = State.PAUSED;
             trace.record(index, "pause", 0, 0, "paused");
         }
+    }
+
+    /** Steps the machine's wall clock back (negative) or forward: only tickets may notice. */
+    void stepClock(long deltaMillis) {
+        clock.step(deltaMillis);
+        trace.record(index, "clock", deltaMillis, 0, "wall clock stepped " + (deltaMillis > 0 ? "+" : "")
+                + deltaMillis + " ms");
     }
 
     /** Ends a pause. */

@@ -106,7 +106,7 @@ public final class RaftNode implements IRaft {
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
         this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(), this::createPartitions);
         this.context = new PartitionContext(configuration, self, peers, runtime, wal, writes, reads, dispatcher,
-                new HybridLogicalClock(runtime::nowMillis));
+                new HybridLogicalClock(runtime::wallClockMillis));
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
                 configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::allPartitions);
     }

@@ -440,7 +440,8 @@ public final class RaftPartition {
         });
     }
 
+    /** The state machine's time: monotonic, so a wall-clock step moves no timer (only tickets read the wall). */
     private long now() {
-        return context.runtime().nowMillis();
+        return context.runtime().monotonicMillis();
     }
 }

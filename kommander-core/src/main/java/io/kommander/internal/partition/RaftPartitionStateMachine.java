@@ -135,7 +135,7 @@ public final class RaftPartitionStateMachine {
         if (!restored) {
             return;
         }
-        leadership.expireTransfer(now, ready);
+        leadership.expireTransfer(now, role == RaftRole.LEADER, ready);
         if (role == RaftRole.LEADER) {
             if (!leadership.tick(now, ready)) {
                 becomeFollower(term, null);
@@ -218,8 +218,8 @@ public final class RaftPartitionStateMachine {
             // Someone won this term: follow it.
             becomeFollower(term, from);
             onAppendLogs(from, append);
-        } else if (message instanceof TimeoutNow) {
-            campaign(true);
+        } else if (message instanceof TimeoutNow timeoutNow) {
+            onTimeoutNow(timeoutNow);
         } else {
             // AppendLogsResponse: a candidate has sent no appends in this term.
             refusals.record(Reason.UNEXPECTED_FOR_ROLE);
@@ -231,8 +231,8 @@ public final class RaftPartitionStateMachine {
             onAppendLogs(from, append);
         } else if (message instanceof RequestVote vote) {
             onRequestVote(from, vote);
-        } else if (message instanceof TimeoutNow) {
-            campaign(true);
+        } else if (message instanceof TimeoutNow timeoutNow) {
+            onTimeoutNow(timeoutNow);
         } else {
             // AppendLogsResponse or VoteResponse: a follower has asked nothing in this term.
             refusals.record(Reason.UNEXPECTED_FOR_ROLE);
@@ -526,6 +526,20 @@ public final class RaftPartitionStateMachine {
     }
 
     // ------------------------------------------------------------------ follower
+
+    /**
+     * A leadership transfer's TimeoutNow: campaign at once, unless this log holds an entry of the message's term past
+     * its index. A leader appends nothing in its term during a transfer and appends a barrier when one ends
+     * unfinished, so such an entry proves the transfer that sent the message is over (terms only grow along a log,
+     * so the last entry tells).
+     */
+    private void onTimeoutNow(TimeoutNow timeoutNow) {
+        if (log.lastTerm() == timeoutNow.term() && log.lastIndex() > timeoutNow.lastLogIndex()) {
+            refusals.record(Reason.STALE_TRANSFER);
+            return;
+        }
+        campaign(true);
+    }
 
     private void onAppendLogs(String from, AppendLogs append) {
         setLeader(from);

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
 /**
- * The production runtime: wall-clock time, a scheduled timer thread, and fixed pools of daemon threads for
- * partition executors, WAL writes and WAL reads. Thread counts are fixed at creation; partitions never get threads
+ * The production runtime: {@link System#nanoTime()} for timers, the wall clock for tickets only, a scheduled timer
+ * thread, and fixed pools of daemon threads for partition executors, WAL writes and WAL reads. Thread counts are fixed at creation; partitions never get threads
  * of their own.
  */
 public final class DefaultRaftRuntime implements IRaftRuntime {
@@ -23,6 +23,7 @@ public final class DefaultRaftRuntime implements IRaftRuntime {
     private final ExecutorService walWritePool;
     private final ExecutorService walReadPool;
     private final long seed;
+    private final long nanoOrigin = System.nanoTime();
 
     /**
      * Creates a runtime.
@@ -51,7 +52,12 @@ public final class DefaultRaftRuntime implements IRaftRuntime {
     }
 
     @Override
-    public long nowMillis() {
+    public long monotonicMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanoOrigin);
+    }
+
+    @Override
+    public long wallClockMillis() {
         return System.currentTimeMillis();
     }
 

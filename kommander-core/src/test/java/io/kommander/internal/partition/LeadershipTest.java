@@ -140,10 +140,27 @@ class LeadershipTest {
         leadership.transferTo("b", 9, 0, ready);
         leadership.otherLeaderKnown("c", ready);
         leadership.transferTo("b", 10, 0, ready);
-        leadership.expireTransfer(SETTINGS.electionMaxMillis(), ready);
+        leadership.expireTransfer(SETTINGS.electionMaxMillis(), false, ready);
         assertThat(ready.statusCompletions).containsExactly(
                 new Ready.StatusCompletion(9, RaftOperationStatus.Errored),
                 new Ready.StatusCompletion(10, RaftOperationStatus.ProposalTimeout));
+    }
+
+    @Test
+    void transferThatEndsUnfinishedOnALeaderAppendsABarrierPastItsTimeoutNow() {
+        lead();
+        persistOwnLog();
+        ack("b", 1, 0, 0);
+        leadership.transferTo("b", 9, 0, ready);
+        TimeoutNow sent = (TimeoutNow) ready.messages.stream().map(Ready.Outbound::message)
+                .filter(m -> m instanceof TimeoutNow).findFirst().orElseThrow();
+
+        leadership.expireTransfer(SETTINGS.electionMaxMillis(), true, ready);
+
+        assertThat(sent.lastLogIndex()).isEqualTo(1);
+        assertThat(replicaLog.log().lastIndex()).isEqualTo(2);
+        assertThat(replicaLog.log().entry(2).kind()).isEqualTo(EntryKind.BARRIER);
+        assertThat(replicaLog.log().entry(2).term()).isEqualTo(TERM);
     }
 
     @Test
@@ -174,5 +191,21 @@ class LeadershipTest {
         assertThat(writeStatus(7)).isEqualTo(RaftOperationStatus.LeaderInOldTerm);
         assertThat(ready.statusCompletions)
                 .containsExactly(new Ready.StatusCompletion(8, RaftOperationStatus.NodeIsNotLeader));
+    }
+
+    @Test
+    void leaderWithoutFollowersMayCompactToACheckpointOnceItIsCommitted() {
+        Leadership alone = new Leadership(1, "a", List.of(), new Quorum(1), SETTINGS, replicaLog, proposals, bugs);
+        replicaLog.restoreBegin(0, LogPosition.ZERO, 0);
+        replicaLog.restoreEnd();
+        alone.start(TERM, 0, ready);
+        alone.propose(7, EntryKind.CHECKPOINT, "", List.of(new byte[0]), new HLCTimestamp(1, 0), 0, ready);
+        Ready.PersistStep step = replicaLog.takePersistStep(HardState.EMPTY);
+        replicaLog.persisted(step.seq(), step.lastIndexAfter(), ready);
+        alone.maybeCommit(ready);
+
+        assertThat(replicaLog.commitIndex()).isEqualTo(2);
+        // No follower will ever answer an append: the leader's own durable log is what "every member" holds.
+        assertThat(replicaLog.compactionTarget()).isEqualTo(new LogPosition(2, TERM));
     }
 }

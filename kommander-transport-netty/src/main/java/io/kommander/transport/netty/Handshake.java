@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
 record Handshake(int version, String clusterId, int nodeId, String endpoint) {
 
     /** The protocol version this code speaks. */
-    static final int CURRENT_VERSION = 1;
+    static final int CURRENT_VERSION = 2;
 
     private static final byte[] MAGIC = "KMDR".getBytes(StandardCharsets.US_ASCII);
 

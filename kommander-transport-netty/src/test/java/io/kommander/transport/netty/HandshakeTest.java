@@ -22,7 +22,7 @@ class HandshakeTest {
     void aPeerOfAnotherClusterIsRefusedOnBothSides() {
         try (TestNode stranger = TestNode.start(1, "other-cluster", FreePorts.loopbackEndpoint(), b -> b);
              TestNode node = TestNode.start(2)) {
-            stranger.send(node, new TimeoutNow(1, 1));
+            stranger.send(node, new TimeoutNow(1, 1, 0));
             await().atMost(WAIT).until(() -> node.metrics().closed(CloseReason.WRONG_CLUSTER) >= 1
                     && stranger.metrics().closed(CloseReason.REFUSED_BY_PEER) >= 1);
             assertThat(node.received).isEmpty();
@@ -35,7 +35,7 @@ class HandshakeTest {
     void aPeerOfAnotherProtocolVersionIsRefusedOnBothSides() {
         try (TestNode future = TestNode.start(1, b -> b.protocolVersion(Handshake.CURRENT_VERSION + 1));
              TestNode node = TestNode.start(2)) {
-            future.send(node, new TimeoutNow(1, 1));
+            future.send(node, new TimeoutNow(1, 1, 0));
             await().atMost(WAIT).until(() -> node.metrics().closed(CloseReason.WRONG_VERSION) >= 1
                     && future.metrics().closed(CloseReason.REFUSED_BY_PEER) >= 1);
             assertThat(node.received).isEmpty();

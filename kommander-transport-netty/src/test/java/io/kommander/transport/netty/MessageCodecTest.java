@@ -58,8 +58,8 @@ class MessageCodecTest {
     @Test
     void extremeValuesRoundTrip() {
         List<RaftMessage> messages = List.of(
-                new TimeoutNow(Integer.MAX_VALUE, Long.MAX_VALUE),
-                new TimeoutNow(Integer.MIN_VALUE, Long.MIN_VALUE),
+                new TimeoutNow(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE),
+                new TimeoutNow(Integer.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE),
                 new RaftMessage.AppendLogsResponse(-1, 0, true, Long.MAX_VALUE, Long.MIN_VALUE),
                 new AppendLogs(0, 1, Long.MAX_VALUE - 1, Long.MAX_VALUE, List.of(
                         SampleMessages.entry(Long.MAX_VALUE, 0, io.kommander.wal.EntryKind.DATA, new byte[0]),

@@ -16,9 +16,9 @@ class WireProtocolExamplesTest {
 
     @Test
     void helloExample() {
-        byte[] hello = RawPeer.frame(new Handshake(1, "orders", 1, "10.0.0.1:7001"), FrameType.HELLO);
+        byte[] hello = RawPeer.frame(new Handshake(Handshake.CURRENT_VERSION, "orders", 1, "10.0.0.1:7001"), FrameType.HELLO);
         assertThat(ByteBufUtil.hexDump(hello)).isEqualTo(
-                "0000001c01" + "4b4d4452" + "01" + "066f7264657273" + "02" + "0d31302e302e302e313a37303031");
+                "0000001c01" + "4b4d4452" + "02" + "066f7264657273" + "02" + "0d31302e302e302e313a37303031");
     }
 
     @Test
