@@ -133,10 +133,19 @@ public interface IRaft extends AutoCloseable {
      * Subscribes to committed entries this node may have delivered before it restarted: during the restore, those
      * up to the stored commit index; after it, as they become known committed, the rest of what was in its log at
      * the restart. Each entry reaches a node once per process lifetime, through this or
-     * {@link #onReplicationReceived}, which never delivers an entry twice, even across restarts.
+     * {@link #onReplicationReceived}, which never delivers an entry twice, even across restarts. A partition
+     * restores (and announces it through {@link #onRestoreStarted} and {@link #onRestoreFinished}) once per process
+     * lifetime; when it restores again after a WAL failure ({@link #onPartitionFailure}), delivery resumes after the
+     * last entry the application received, and nothing is replayed.
      */
     Subscription onLogRestored(LogRestoredListener listener);
 
     /** Subscribes to the end of each user partition's restore. */
     Subscription onRestoreFinished(PartitionListener listener);
+
+    /**
+     * Subscribes to WAL failures of each user partition: each failure, with the delay before the partition restores
+     * again, or -1 once it gave up and answers {@link RaftOperationStatus#PartitionUnavailable}.
+     */
+    Subscription onPartitionFailure(PartitionFailureListener listener);
 }

@@ -142,6 +142,11 @@ public final class RaftManager implements IRaft {
     }
 
     @Override
+    public Subscription onPartitionFailure(PartitionFailureListener listener) {
+        return node.onPartitionFailure(listener);
+    }
+
+    @Override
     public void close() {
         node.close();
     }

@@ -18,12 +18,17 @@ public enum RaftOperationStatus {
     ReplicationFailed,
     /** The partition's client queue is full: back off and retry. */
     ProposalQueueFull,
-    /** The partition is still restoring from its WAL. */
+    /** The partition is restoring from its WAL, or waiting to restore again after its WAL failed. */
     RestoreInProgress,
     /** No such partition exists on this node. */
     UnknownPartition,
     /** The node was closed or has left the cluster. */
     NodeClosed,
     /** A leadership transfer is in progress; proposals are paused until it ends. */
-    LeadershipTransferInProgress
+    LeadershipTransferInProgress,
+    /**
+     * The partition's WAL failed again and again on this node and the partition gave up (see
+     * {@link IRaft#onPartitionFailure}); it takes no part in the cluster until the node restarts.
+     */
+    PartitionUnavailable
 }

@@ -136,13 +136,19 @@ final class Nemesis {
         }
     }
 
-    /** Ends every fault: heals the network, restarts and resumes nodes, stops losses and disk errors. */
+    /**
+     * Ends every fault: heals the network, restarts and resumes nodes, stops losses and disk errors, and restarts a
+     * node with a partition that gave up after repeated WAL failures (as its operator would).
+     */
     void healAll() {
         running = false;
         network.heal();
         network.setConditions(SimNetwork.Conditions.RELIABLE);
         for (SimNode node : nodes) {
             node.disk().setWriteFailure(0);
+            if (node.partitionGaveUp()) {
+                node.crash(partitions);
+            }
             recover(node);
         }
     }

@@ -40,6 +40,8 @@ final class SimNode {
     private final Map<Integer, long[]> registers = new HashMap<>();
     private int incarnation;
     private State state = State.DOWN;
+    /** Whether a partition of this incarnation gave up after repeated WAL failures (until a restart). */
+    private boolean partitionGaveUp;
     private SimRuntime runtime;
     private SimTransport transport;
     private RaftNode manager;
@@ -87,6 +89,11 @@ final class SimNode {
         return current == null ? null : NodeSeams.partition(current, p);
     }
 
+    /** Whether a partition of this incarnation gave up after repeated WAL failures: only a restart brings it back. */
+    boolean partitionGaveUp() {
+        return partitionGaveUp;
+    }
+
     /** The register of a partition as this incarnation has applied it. */
     long register(int partition) {
         long[] r = registers.get(partition);
@@ -96,6 +103,7 @@ final class SimNode {
     /** Starts a new incarnation on the node's disk and joins the cluster. */
     void start() {
         incarnation++;
+        partitionGaveUp = false;
         registers.clear();
         runtime = new SimRuntime(scheduler, index, clock, seed * 31 + incarnation);
         transport = network.transport(index);
@@ -114,6 +122,12 @@ final class SimNode {
             monitor.onDelivered(index, p, log, disk.holds(p, log.index(), log.term()));
             apply(p, log);
             return true;
+        });
+        manager.onPartitionFailure((p, error, retryInMillis) -> {
+            partitionGaveUp |= retryInMillis < 0;
+            trace.record(index, "walfail", p, retryInMillis, "p" + p + " WAL failed ("
+                    + (retryInMillis < 0 ? "gave up" : "restores in " + retryInMillis + " ms") + "): "
+                    + error.getMessage());
         });
         manager.onLeaderChanged((p, leader) -> trace.record(index, "leader", p, leader == null ? -1
                 : endpoints.indexOf(leader), "p" + p + " leader is " + (leader == null ? "unknown"

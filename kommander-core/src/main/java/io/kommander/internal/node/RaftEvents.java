@@ -2,6 +2,7 @@ package io.kommander.internal.node;
 
 import io.kommander.LeaderChangedListener;
 import io.kommander.LogRestoredListener;
+import io.kommander.PartitionFailureListener;
 import io.kommander.PartitionListener;
 import io.kommander.RaftLog;
 import io.kommander.ReplicationErrorListener;
@@ -29,6 +30,7 @@ final class RaftEvents {
     final List<PartitionListener> restoreStarted = new CopyOnWriteArrayList<>();
     final List<LogRestoredListener> logRestored = new CopyOnWriteArrayList<>();
     final List<PartitionListener> restoreFinished = new CopyOnWriteArrayList<>();
+    final List<PartitionFailureListener> partitionFailures = new CopyOnWriteArrayList<>();
 
     static <T> Subscription subscribe(List<T> list, T listener) {
         if (listener == null) {
@@ -69,6 +71,10 @@ final class RaftEvents {
 
     void restoreFinished(int partition) {
         each(restoreFinished, l -> l.onEvent(partition));
+    }
+
+    void partitionFailure(int partition, Throwable error, long retryInMillis) {
+        each(partitionFailures, l -> l.onPartitionFailure(partition, error, retryInMillis));
     }
 
     private static <T> void each(List<T> listeners, Consumer<T> call) {

@@ -3,6 +3,7 @@ package io.kommander.internal.node;
 import io.kommander.IRaft;
 import io.kommander.LeaderChangedListener;
 import io.kommander.LogRestoredListener;
+import io.kommander.PartitionFailureListener;
 import io.kommander.PartitionListener;
 import io.kommander.RaftClosedException;
 import io.kommander.RaftConfiguration;
@@ -367,6 +368,11 @@ public final class RaftNode implements IRaft {
         return RaftEvents.subscribe(events.restoreFinished, listener);
     }
 
+    @Override
+    public Subscription onPartitionFailure(PartitionFailureListener listener) {
+        return RaftEvents.subscribe(events.partitionFailures, listener);
+    }
+
     // ---------------------------------------------------------------- internals
 
     private RaftPartition userPartition(int partitionId) {
@@ -448,6 +454,11 @@ public final class RaftNode implements IRaft {
         @Override
         public void restoreFinished(int partition) {
             events.restoreFinished(partition);
+        }
+
+        @Override
+        public void failed(int partition, Throwable error, long retryInMillis) {
+            events.partitionFailure(partition, error, retryInMillis);
         }
     }
 }

@@ -103,11 +103,19 @@ public final class RaftPartitionStateMachine {
 
     // ------------------------------------------------------------------ restore
 
-    /** Starts restoring from the WAL's stored state. */
+    /** Starts restoring from the WAL's stored state, in a process that has not restored this partition before. */
     public void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint) {
+        restoreBegin(hardState, compacted, lastCheckpoint, DeliveredSoFar.NONE);
+    }
+
+    /**
+     * Starts restoring from the WAL's stored state; {@code delivered} is what the application received from this
+     * partition earlier in this process (before a WAL failure), which is not handed over again.
+     */
+    void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint, DeliveredSoFar delivered) {
         term = hardState.term();
         votedFor = hardState.votedFor();
-        replicaLog.restoreBegin(hardState.commitIndex(), compacted, lastCheckpoint);
+        replicaLog.restoreBegin(hardState.commitIndex(), compacted, lastCheckpoint, delivered);
     }
 
     /**
@@ -389,6 +397,11 @@ public final class RaftPartitionStateMachine {
     /** Whether the restore has finished. */
     public boolean restored() {
         return restored;
+    }
+
+    /** Once restored: entries up to here go to {@code onLogRestored}, the others to {@code onReplicationReceived}. */
+    long restoredThrough() {
+        return replicaLog.restoredThrough();
     }
 
     /** Whether this replica leads and has committed an entry of its term (it may serve reads and proposals). */

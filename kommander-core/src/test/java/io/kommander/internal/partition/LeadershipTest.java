@@ -30,7 +30,7 @@ class LeadershipTest {
 
     /** Makes "a" lead term 2 of a three-member group, from an empty log. */
     private void lead() {
-        replicaLog.restoreBegin(0, LogPosition.ZERO, 0);
+        replicaLog.restoreBegin(0, LogPosition.ZERO, 0, DeliveredSoFar.NONE);
         replicaLog.restoreEnd();
         leadership.start(TERM, 0, ready);
     }
@@ -83,7 +83,7 @@ class LeadershipTest {
 
     @Test
     void entriesOfAnOlderTermAreNotCommittedByCountingReplicas() {
-        replicaLog.restoreBegin(0, LogPosition.ZERO, 0);
+        replicaLog.restoreBegin(0, LogPosition.ZERO, 0, DeliveredSoFar.NONE);
         replicaLog.restoreEntries(run(1, 2, 1));
         replicaLog.restoreEnd();
         leadership.start(TERM, 0, ready);
@@ -196,7 +196,7 @@ class LeadershipTest {
     @Test
     void leaderWithoutFollowersMayCompactToACheckpointOnceItIsCommitted() {
         Leadership alone = new Leadership(1, "a", List.of(), new Quorum(1), SETTINGS, replicaLog, proposals, bugs);
-        replicaLog.restoreBegin(0, LogPosition.ZERO, 0);
+        replicaLog.restoreBegin(0, LogPosition.ZERO, 0, DeliveredSoFar.NONE);
         replicaLog.restoreEnd();
         alone.start(TERM, 0, ready);
         alone.propose(7, EntryKind.CHECKPOINT, "", List.of(new byte[0]), new HLCTimestamp(1, 0), 0, ready);
