@@ -32,7 +32,10 @@ public enum RaftOperationStatus {
     ReplicationFailed(WriteOutcome.UNKNOWN),
     /** The partition's client queue is full: back off and retry. Nothing was appended. */
     ProposalQueueFull(WriteOutcome.NOT_APPENDED),
-    /** The partition is still restoring from its WAL. Nothing was appended. */
+    /**
+     * The partition is restoring from its WAL, or waiting to restore again after its WAL failed. Nothing was
+     * appended.
+     */
     RestoreInProgress(WriteOutcome.NOT_APPENDED),
     /** No such partition exists on this node. */
     UnknownPartition(WriteOutcome.NOT_APPENDED),
@@ -58,7 +61,13 @@ public enum RaftOperationStatus {
      * {@link IRaft#onPartitionFailed} and {@link IRaft#partitionStatus}. A write it had taken may still commit
      * through the other replicas.
      */
-    PartitionFailed(WriteOutcome.UNKNOWN);
+    PartitionFailed(WriteOutcome.UNKNOWN),
+    /**
+     * This partition's WAL failed again and again on this node and the partition gave up (see
+     * {@link IRaft#onPartitionUnavailable}); it takes no part in the cluster until the node restarts. Unlike
+     * {@link #PartitionFailed}, the replica's state is sound: its storage is not. Nothing was appended.
+     */
+    PartitionUnavailable(WriteOutcome.NOT_APPENDED);
 
     private final WriteOutcome writeOutcome;
 

@@ -115,14 +115,14 @@ final class SimClient {
         RaftNode manager = nodes.get(target).manager();
         History.Op op = invoke(intent, settle);
         if (manager == null) {
-            retry(op, intent, settle, attemptsLeft, null);
+            retry(op, intent, settle, attemptsLeft, null, null);
             return;
         }
         boolean[] done = {false};
         IRaftRuntime.Cancellable timeout = scheduler.schedule(SimScheduler.NO_NODE, TIMEOUT_MILLIS, () -> {
             if (!done[0]) {
                 done[0] = true;
-                retry(op, intent, settle, attemptsLeft, null);
+                retry(op, intent, settle, attemptsLeft, null, null);
             }
         });
         CompletableFuture<?> call = switch (intent) {
@@ -135,7 +135,7 @@ final class SimClient {
                         history.succeed(op, 0, lastSeen);
                         later(this::next);
                     } else {
-                        retry(op, intent, settle, attemptsLeft, null);
+                        retry(op, intent, settle, attemptsLeft, null, null);
                     }
                 }
             });
@@ -153,7 +153,7 @@ final class SimClient {
             if (!done[0]) {
                 done[0] = true;
                 timeout.cancel();
-                retry(op, intent, settle, attemptsLeft, null);
+                retry(op, intent, settle, attemptsLeft, null, null);
             }
             return null;
         });
@@ -204,7 +204,7 @@ final class SimClient {
         }
         if (intent == Intent.PROPOSE && result.outcome() == WriteOutcome.UNKNOWN && !result.ticket().isZero()) {
             // It may be in the log and commit later: settle it by its ticket rather than propose it again.
-            history.fail(op);
+            history.fail(op, result.status());
             settleNext = new History.Settle(result.ticket(), scheduler.random().nextBoolean(), false);
             later(this::next);
             return;
@@ -212,17 +212,24 @@ final class SimClient {
         if (intent == Intent.SETTLE && result.status() == RaftOperationStatus.ProposalNotFound) {
             // Settled the other way (its time-to-live, say), or never in the log: nothing more to do.
             if (op.refused == null) {
-                history.fail(op);
+                history.fail(op, result.status());
             }
             later(this::next);
             return;
         }
-        retry(op, intent, op.settle, attemptsLeft, result.leader());
+        retry(op, intent, op.settle, attemptsLeft, result.leader(), result.status());
     }
 
-    private void retry(History.Op op, Intent intent, History.Settle settle, int attemptsLeft, String leaderHint) {
+    /**
+     * Ends the attempt (unless its refusal already did) and issues the operation again, through the hinted leader or
+     * the next node.
+     *
+     * @param status the node's answer, or null if there was none
+     */
+    private void retry(History.Op op, Intent intent, History.Settle settle, int attemptsLeft, String leaderHint,
+                       RaftOperationStatus status) {
         if (op.refused == null) {
-            history.fail(op);
+            history.fail(op, status);
         }
         int hinted = leaderHint == null ? -1 : indexOf(leaderHint);
         target = hinted >= 0 ? hinted : (target + 1) % nodes.size();

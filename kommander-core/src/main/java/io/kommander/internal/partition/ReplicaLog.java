@@ -33,6 +33,8 @@ final class ReplicaLog {
     /** The highest index every member is known to hold durably: nothing above it may be compacted. */
     private long safeCompactIndex;
     private long nextSeq = 1;
+    /** Entries up to here reached the application before this restore, in this process: not handed over again. */
+    private long handedBefore;
 
     ReplicaLog(int partition, PartitionSettings settings, PendingWrites writes, ProposalTracker proposals,
                EnumSet<PlantedBug> plantedBugs) {
@@ -67,15 +69,23 @@ final class ReplicaLog {
 
     // ------------------------------------------------------------------ restore
 
-    /** Starts a restore from the WAL's stored commit index, compaction point and last checkpoint. */
-    void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint) {
-        commitIndex = Math.max(storedCommit, compacted.index());
-        applier.restoreBegin(commitIndex, lastCheckpoint);
+    /**
+     * Starts a restore from the WAL's stored commit index, compaction point and last checkpoint. What the
+     * application received earlier in this process ({@code delivered}) is committed, and durable (delivery waits for
+     * durability, and a failed write leaves nothing behind), so the restored log holds it.
+     */
+    void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, DeliveredSoFar delivered) {
+        commitIndex = Math.max(Math.max(storedCommit, compacted.index()), delivered.index());
+        handedBefore = delivered.index();
+        applier.restoreBegin(commitIndex, lastCheckpoint, delivered.restoredThrough());
         skipFirstRestored = plantedBugs.contains(PlantedBug.RESTORE_SKIPS_FIRST);
         log.resetTo(compacted);
     }
 
-    /** Feeds stored entries, in order; returns those delivered before the restart, for {@code onLogRestored}. */
+    /**
+     * Feeds stored entries, in order; returns those delivered before the restart, for {@code onLogRestored}, except
+     * any the application already received in this process.
+     */
     List<RaftLog> restoreEntries(List<LogEntry> entries) {
         List<RaftLog> restoredLogs = new ArrayList<>();
         for (LogEntry entry : entries) {
@@ -83,14 +93,26 @@ final class ReplicaLog {
             log.appendRestored(entry, !committed || settings.logCacheEntries() > 0);
             proposals.onAppended(entry);
             if (committed) {
-                RaftLog delivered = Applier.toDelivery(entry);
-                if (delivered != null && !skipFirstRestored) {
-                    restoredLogs.add(delivered);
+                if (entry.kind() == EntryKind.CHECKPOINT && entry.index() > applier.lastCheckpointIndex()) {
+                    // Applied earlier in this process, but the write that recorded it failed: record it again.
+                    applier.checkpointRestored(entry.index());
+                    writes.checkpoint(entry.index());
                 }
-                skipFirstRestored &= delivered == null;
+                RaftLog delivered = Applier.toDelivery(entry);
+                if (delivered != null && entry.index() > handedBefore) {
+                    if (!skipFirstRestored) {
+                        restoredLogs.add(delivered);
+                    }
+                    skipFirstRestored = false;
+                }
             }
         }
         return restoredLogs;
+    }
+
+    /** Entries up to here go to {@code onLogRestored}, the others to {@code onReplicationReceived}. */
+    long restoredThrough() {
+        return applier.restoredThrough();
     }
 
     /** Ends the restore: everything read back is durable. */
