@@ -38,6 +38,8 @@ final class ReplicaLog {
     /** The highest index every member is known to hold durably: nothing above it may be compacted. */
     private long safeCompactIndex;
     private long nextSeq = 1;
+    /** Entries up to here reached the application before this restore, in this process: not handed over again. */
+    private long handedBefore;
 
     ReplicaLog(int partition, PartitionSettings settings, PendingWrites writes, ProposalTracker proposals,
                EnumSet<PlantedBug> plantedBugs) {
@@ -80,17 +82,30 @@ final class ReplicaLog {
 
     /** Starts a restore from the WAL's stored commit index, compaction point and last checkpoint. */
     void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint) {
-        restoreBegin(storedCommit, compacted, lastCheckpoint, null);
+        restoreBegin(storedCommit, compacted, lastCheckpoint, null, DeliveredSoFar.NONE);
+    }
+
+    /** Starts a restore with a stored snapshot of the client sessions (null if none), nothing delivered yet. */
+    void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot) {
+        restoreBegin(storedCommit, compacted, lastCheckpoint, sessionSnapshot, DeliveredSoFar.NONE);
+    }
+
+    /** Starts a restore without a session snapshot, after a WAL failure that left {@code delivered} handed over. */
+    void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, DeliveredSoFar delivered) {
+        restoreBegin(storedCommit, compacted, lastCheckpoint, null, delivered);
     }
 
     /**
      * Starts a restore, also from the stored snapshot of the client sessions (null if none). The log starts after
      * the snapshot's compaction point if the WAL has not kept its compaction (a compaction need not sync), and
-     * everything the sessions had applied counts as committed.
+     * everything the sessions had applied counts as committed. What the application received earlier in this
+     * process ({@code delivered}) is committed, and durable (delivery waits for durability, and a failed write leaves
+     * nothing behind), so the restored log holds it.
      *
      * @throws IllegalStateException if the snapshot is corrupt, or older than the WAL's compaction point
      */
-    void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot) {
+    void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot,
+                      DeliveredSoFar delivered) {
         LogPosition start = compacted;
         if (sessionSnapshot != null) {
             LogPosition snapshotPoint = sessions.restore(sessionSnapshot);
@@ -100,13 +115,18 @@ final class ReplicaLog {
             }
             start = snapshotPoint;
         }
-        commitIndex = Math.max(Math.max(storedCommit, start.index()), sessions.appliedIndex());
-        applier.restoreBegin(commitIndex, lastCheckpoint);
+        commitIndex = Math.max(Math.max(Math.max(storedCommit, start.index()), sessions.appliedIndex()),
+                delivered.index());
+        handedBefore = delivered.index();
+        applier.restoreBegin(commitIndex, lastCheckpoint, delivered.restoredThrough());
         skipFirstRestored = plantedBugs.contains(PlantedBug.RESTORE_SKIPS_FIRST);
         log.resetTo(start);
     }
 
-    /** Feeds stored entries, in order; returns those delivered before the restart, for {@code onLogRestored}. */
+    /**
+     * Feeds stored entries, in order; returns those delivered before the restart, for {@code onLogRestored}, except
+     * any the application already received in this process.
+     */
     List<RaftLog> restoreEntries(List<LogEntry> entries) {
         List<RaftLog> restoredLogs = new ArrayList<>();
         for (LogEntry entry : entries) {
@@ -115,14 +135,26 @@ final class ReplicaLog {
             proposals.onAppended(entry);
             sessions.appended(entry);
             if (committed) {
-                RaftLog delivered = applySession(entry) ? Applier.toDelivery(entry) : null;
-                if (delivered != null && !skipFirstRestored) {
-                    restoredLogs.add(delivered);
+                if (entry.kind() == EntryKind.CHECKPOINT && entry.index() > applier.lastCheckpointIndex()) {
+                    // Applied earlier in this process, but the write that recorded it failed: record it again.
+                    applier.checkpointRestored(entry.index());
+                    writes.checkpoint(entry.index());
                 }
-                skipFirstRestored &= delivered == null;
+                RaftLog delivered = applySession(entry) ? Applier.toDelivery(entry) : null;
+                if (delivered != null && entry.index() > handedBefore) {
+                    if (!skipFirstRestored) {
+                        restoredLogs.add(delivered);
+                    }
+                    skipFirstRestored = false;
+                }
             }
         }
         return restoredLogs;
+    }
+
+    /** Entries up to here go to {@code onLogRestored}, the others to {@code onReplicationReceived}. */
+    long restoredThrough() {
+        return applier.restoredThrough();
     }
 
     /** Ends the restore: everything read back is durable. */
