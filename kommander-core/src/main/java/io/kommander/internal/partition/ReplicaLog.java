@@ -37,6 +37,11 @@ final class ReplicaLog {
     private boolean skipFirstRestored;
     /** The highest index every member is known to hold durably: nothing above it may be compacted. */
     private long safeCompactIndex;
+    /**
+     * The WAL's own compaction point as last known. It can lag the log's: a crash may undo a compaction (compaction
+     * need not sync) whose session snapshot survived, and the restored log then starts at the snapshot's point.
+     */
+    private long walCompactedIndex;
     private long nextSeq = 1;
     /** Entries up to here reached the application before this restore, in this process: not handed over again. */
     private long handedBefore;
@@ -121,6 +126,7 @@ final class ReplicaLog {
         applier.restoreBegin(commitIndex, lastCheckpoint, delivered.restoredThrough());
         skipFirstRestored = plantedBugs.contains(PlantedBug.RESTORE_SKIPS_FIRST);
         log.resetTo(start);
+        walCompactedIndex = compacted.index();
     }
 
     /**
@@ -291,6 +297,7 @@ final class ReplicaLog {
 
     /** The WAL was compacted up to {@code position}. */
     void compacted(LogPosition position) {
+        walCompactedIndex = position.index();
         log.compactedTo(position);
         proposals.onCompacted(position.index());
         sessions.compacted(position.index());
@@ -313,7 +320,8 @@ final class ReplicaLog {
         long limit = Math.min(Math.min(applier.lastCheckpointIndex(), applier.appliedIndex()), safeCompactIndex);
         limit = Math.min(limit, proposals.compactionLimit(commitIndex));
         if (limit <= log.compacted().index() || limit > log.lastIndex()) {
-            return null;
+            // Nothing new; but a compaction the WAL lost in a crash is done again, or its entries stay forever.
+            return walCompactedIndex < log.compacted().index() ? log.compacted() : null;
         }
         return new LogPosition(limit, log.termAt(limit));
     }
