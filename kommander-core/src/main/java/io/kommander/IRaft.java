@@ -210,7 +210,10 @@ public interface IRaft extends AutoCloseable {
      * Subscribes to committed entries this node may have delivered before it restarted: during the restore, those
      * up to the stored commit index; after it, as they become known committed, the rest of what was in its log at
      * the restart. Each entry reaches a node once per process lifetime, through this or
-     * {@link #onReplicationReceived}, which never delivers an entry twice, even across restarts.
+     * {@link #onReplicationReceived}, which never delivers an entry twice, even across restarts. A partition
+     * restores (and announces it through {@link #onRestoreStarted} and {@link #onRestoreFinished}) once per process
+     * lifetime; when it restores again after a WAL failure ({@link #onPartitionUnavailable}), delivery resumes after the
+     * last entry the application received, and nothing is replayed.
      */
     Subscription onLogRestored(LogRestoredListener listener);
 
@@ -220,7 +223,15 @@ public interface IRaft extends AutoCloseable {
     /**
      * Subscribes to partitions that stop on this node after detecting an impossible state. Such a partition fails
      * every call with {@link RaftOperationStatus#PartitionFailed} until the node restarts; its status says
-     * {@link PartitionStatus.State#FAILED} and why.
+     * {@link PartitionStatus.State#FAILED} and why. Not to be confused with {@link #onPartitionUnavailable}, which
+     * reports failures of the WAL beneath a partition.
      */
     Subscription onPartitionFailed(PartitionFailedListener listener);
+
+    /**
+     * Subscribes to WAL failures of each user partition: each failure, with the delay before the partition restores
+     * again, or -1 once it gave up and answers {@link RaftOperationStatus#PartitionUnavailable}. Not to be confused
+     * with {@link #onPartitionFailed}, which reports a replica that detected an impossible state.
+     */
+    Subscription onPartitionUnavailable(PartitionUnavailableListener listener);
 }

@@ -185,6 +185,11 @@ public final class RaftManager implements IRaft {
     }
 
     @Override
+    public Subscription onPartitionUnavailable(PartitionUnavailableListener listener) {
+        return node.onPartitionUnavailable(listener);
+    }
+
+    @Override
     public void close() {
         node.close();
     }

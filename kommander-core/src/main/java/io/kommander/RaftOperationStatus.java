@@ -32,7 +32,10 @@ public enum RaftOperationStatus {
     ReplicationFailed(WriteOutcome.UNKNOWN),
     /** The partition's client queue is full: back off and retry. Nothing was appended. */
     ProposalQueueFull(WriteOutcome.NOT_APPENDED),
-    /** The partition is still restoring from its WAL. Nothing was appended. */
+    /**
+     * The partition is restoring from its WAL, or waiting to restore again after its WAL failed. Nothing was
+     * appended.
+     */
     RestoreInProgress(WriteOutcome.NOT_APPENDED),
     /** No such partition exists on this node. */
     UnknownPartition(WriteOutcome.NOT_APPENDED),
@@ -70,7 +73,14 @@ public enum RaftOperationStatus {
      * longer remembered (or it was never applied: sequences must increase). This attempt was not appended; an
      * earlier one may have been.
      */
-    DuplicateTooOld(WriteOutcome.NOT_APPENDED);
+    DuplicateTooOld(WriteOutcome.NOT_APPENDED),
+    /**
+
+     * This partition's WAL failed again and again on this node and the partition gave up (see
+     * {@link IRaft#onPartitionUnavailable}); it takes no part in the cluster until the node restarts. Unlike
+     * {@link #PartitionFailed}, the replica's state is sound: its storage is not. Nothing was appended.
+     */
+    PartitionUnavailable(WriteOutcome.NOT_APPENDED);
 
     private final WriteOutcome writeOutcome;
 

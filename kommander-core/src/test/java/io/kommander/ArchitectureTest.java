@@ -51,7 +51,7 @@ class ArchitectureTest {
     private static final String STATE_MACHINE_PARTS = "io\\.kommander\\.internal\\.partition\\.(Leadership"
             + "|ReplicaLog|LeaderReplicator|PartitionLog|TermRuns|Applier|DurableBound|LeadershipTransfer|Quorum"
             + "|VoteTally|MessageRefusals|FollowerProgress|Inflights|ProposalTracker|ReadIndexTracker|PendingWrites"
-            + "|Ready)(\\$.*)?";
+            + "|Ready|DeliveredSoFar)(\\$.*)?";
 
     @Test
     void stateMachineHasNoClockThreadOrRandomOfItsOwn() {
@@ -63,6 +63,15 @@ class ArchitectureTest {
                         java.util.concurrent.ThreadLocalRandom.class, java.time.Instant.class,
                         java.time.Clock.class, java.util.concurrent.Executor.class,
                         java.util.concurrent.CompletableFuture.class)
+                .check(CORE);
+    }
+
+    /** Timers read the runtime's monotonic clock and tickets its wall clock: only the runtime reads the system's. */
+    @Test
+    void onlyTheDefaultRuntimeReadsTheSystemClocks() {
+        noClasses().that().doNotBelongToAnyOf(io.kommander.internal.runtime.DefaultRaftRuntime.class)
+                .should().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
                 .check(CORE);
     }
 

@@ -12,8 +12,18 @@ import java.util.random.RandomGenerator;
  */
 public interface IRaftRuntime extends AutoCloseable {
 
-    /** The current time in milliseconds (wall-clock time in production, virtual time in the simulator). */
-    long nowMillis();
+    /**
+     * Milliseconds from a clock that never steps (an arbitrary origin, so only differences mean anything). Every
+     * timer of the protocol reads it: elections, heartbeats, check-quorum, leader leases, transfer deadlines and
+     * proposal time-outs. Production uses {@link System#nanoTime()}; it must not follow wall-clock adjustments.
+     */
+    long monotonicMillis();
+
+    /**
+     * Wall-clock milliseconds since the epoch. Only the hybrid logical clock that stamps tickets reads it (and never
+     * goes back when it does); an operator or NTP stepping it back or forward changes nothing else.
+     */
+    long wallClockMillis();
 
     /**
      * Runs {@code task} once after {@code delayMillis}.

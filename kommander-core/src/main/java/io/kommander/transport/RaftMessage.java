@@ -94,7 +94,14 @@ public sealed interface RaftMessage {
             implements RaftMessage {
     }
 
-    /** Tells a caught-up follower to start an election now (leadership transfer). */
-    record TimeoutNow(int partition, long term) implements RaftMessage {
+    /**
+     * Tells a caught-up follower to start an election now (leadership transfer).
+     *
+     * @param lastLogIndex the leader's last index when it sent this, which the target holds: writes are paused
+     *                     during a transfer, and a transfer that ends unfinished makes the leader append an entry of
+     *                     its term, so a target holding an entry of {@code term} beyond this index knows the transfer
+     *                     is over and ignores the message
+     */
+    record TimeoutNow(int partition, long term, long lastLogIndex) implements RaftMessage {
     }
 }

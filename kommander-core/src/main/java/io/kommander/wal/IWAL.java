@@ -33,7 +33,9 @@ public interface IWAL extends AutoCloseable {
      * <p>A write that truncates at or below the compaction point, or appends entries that do not follow the log's
      * last index, is rejected before anything is written. If the storage itself fails (for example a failed
      * sync), Kommander treats the failure like a crash: the partition restores from what {@code read} and
-     * {@code lastPosition} report afterwards.
+     * {@code lastPosition} report afterwards (a few times in a row at most; see
+     * {@code IRaft.onPartitionUnavailable}). A failed batch of several partitions is written again one partition at a
+     * time, which is safe only because a failed write leaves nothing visible.
      *
      * @throws WalException if the batch is inconsistent (then none of it is visible), or the storage failed
      */

@@ -8,47 +8,66 @@ package io.kommander.sim;
  * @param crashes    crashes (losing unsynced state) and restarts
  * @param pauses     node pauses (clocks stop, events held)
  * @param clocks     clock skew and drift
+ * @param clockSteps steps of a node's wall clock, back or forward by seconds
  * @param diskFailure probability that a WAL write fails
  * @param churn      leader churn: five nodes, faults every few tens of milliseconds, one entry per append and one
  *                   append in flight, so that leaders often die holding entries of older terms (Raft's figure 8)
+ * @param singleNode a cluster of one node
  * @param transfers  leadership transfers: a partition's leader is asked to hand over to a random member
  * @param outages    a whole-cluster crash (every node at once) in half the runs, and one node held down from late in
  *                   the fault phase until into the heal phase
  * @param tornWrites a crash may land inside a WAL write, leaving its last record torn on the disk
  */
 record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
-                boolean clocks, double diskFailure, boolean churn, boolean transfers, boolean outages,
-                boolean tornWrites) {
+                boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
+                boolean transfers, boolean outages, boolean tornWrites) {
 
     /** A mix without transfers, outages or torn writes. */
     FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
-             boolean clocks, double diskFailure, boolean churn) {
-        this(name, network, partitions, crashes, pauses, clocks, diskFailure, churn, false, false, false);
+             boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode) {
+        this(name, network, partitions, crashes, pauses, clocks, clockSteps, diskFailure, churn, singleNode, false,
+                false, false);
     }
 
     static final FaultMix RELIABLE = new FaultMix("reliable", new SimNetwork.Conditions(0, 0, 1, 8), false, false,
-            false, false, 0, false);
+            false, false, false, 0, false, false);
     static final FaultMix LOSSY = new FaultMix("lossy", new SimNetwork.Conditions(0.15, 0.1, 1, 40), false, false,
-            false, false, 0, false);
+            false, false, false, 0, false, false);
     static final FaultMix PARTITIONS = new FaultMix("partitions", new SimNetwork.Conditions(0.02, 0.02, 1, 15),
-            true, false, false, false, 0, false, true, false, false);
+            true, false, false, false, false, 0, false, false, true, false, false);
     static final FaultMix CRASHES = new FaultMix("crashes", new SimNetwork.Conditions(0.02, 0.02, 1, 10), false,
-            true, false, false, 0, false, false, true, true);
+            true, false, false, false, 0, false, false, false, true, true);
     static final FaultMix PAUSES_AND_CLOCKS = new FaultMix("pauses+clocks",
-            new SimNetwork.Conditions(0.02, 0.02, 1, 10), false, false, true, true, 0, false);
+            new SimNetwork.Conditions(0.02, 0.02, 1, 10), false, false, true, true, true, 0, false, false);
     static final FaultMix DISK = new FaultMix("disk", new SimNetwork.Conditions(0.02, 0.02, 1, 10), false, true,
-            false, false, 0.03, false, false, false, true);
+            false, false, false, 0.03, false, false, false, false, true);
     static final FaultMix CHAOS = new FaultMix("chaos", new SimNetwork.Conditions(0.08, 0.05, 1, 30), true, true,
-            true, true, 0.01, false, true, true, true);
+            true, true, true, 0.01, false, false, true, true, true);
     static final FaultMix CHURN = new FaultMix("churn", new SimNetwork.Conditions(0.05, 0.02, 1, 20), true, true,
-            false, false, 0, true, true, false, false);
+            false, false, false, 0, true, false, true, false, false);
+    /** A quiet cluster whose wall clocks step: nothing but tickets may notice. */
+    static final FaultMix CLOCK_STEPS = new FaultMix("clock-steps", new SimNetwork.Conditions(0, 0, 1, 8), false,
+            false, false, true, true, 0, false, false);
+    static final FaultMix SINGLE_NODE = new FaultMix("single-node", new SimNetwork.Conditions(0, 0, 1, 8), false,
+            true, true, true, true, 0.03, false, true);
 
     /** Every mix, in the order seeds cycle through them. */
-    static final FaultMix[] ALL = {RELIABLE, LOSSY, PARTITIONS, CRASHES, PAUSES_AND_CLOCKS, DISK, CHAOS, CHURN};
+    static final FaultMix[] ALL = {RELIABLE, LOSSY, PARTITIONS, CRASHES, PAUSES_AND_CLOCKS, DISK, CHAOS, CHURN,
+            CLOCK_STEPS, SINGLE_NODE};
 
     /** The mix of a seed. */
     static FaultMix forSeed(long seed) {
         return ALL[(int) Math.floorMod(seed, (long) ALL.length)];
+    }
+
+    /**
+     * Whether nothing but clocks misbehaves: no loss, partition, crash, pause, disk error, transfer or outage, and
+     * more than one node.
+     * In such a cluster leaders must keep their terms and no write may time out.
+     */
+    boolean quiet() {
+        return !partitions && !crashes && !pauses && diskFailure == 0 && network.drop() == 0
+                && network.duplicate() == 0 && !singleNode && !transfers && !outages;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.kommander.sim;
 
 import io.kommander.RaftLog;
 import io.kommander.RaftLogType;
+import io.kommander.RaftOperationStatus;
 import io.kommander.internal.partition.PartitionSeams;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.time.HLCTimestamp;
@@ -29,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
  *   <li>register histories are linearizable; on append-only logs, an append acknowledged before another was
  *       invoked precedes it in the log;</li>
  *   <li>nodes that applied the same entries hold the same client sessions (the window of idempotent writes).</li>
+ *   <li>in a quiet cluster (only clocks misbehave), no write timed out.</li>
  * </ul>
  * Violations go to the {@link SafetyMonitor}. Runs once, on the simulation thread.
  */
@@ -44,9 +46,11 @@ final class FinalChecks {
     private final int registerPartitions;
     private final LinearizabilityChecker linearizability;
     private final long proposalTimeToLive;
+    private final boolean quiet;
 
     FinalChecks(SimScheduler scheduler, SafetyMonitor monitor, History history, List<SimNode> nodes, int partitions,
-                int registerPartitions, LinearizabilityChecker linearizability, long proposalTimeToLive) {
+                int registerPartitions, LinearizabilityChecker linearizability, long proposalTimeToLive,
+                boolean quiet) {
         this.scheduler = scheduler;
         this.monitor = monitor;
         this.history = history;
@@ -55,6 +59,7 @@ final class FinalChecks {
         this.registerPartitions = registerPartitions;
         this.linearizability = linearizability;
         this.proposalTimeToLive = proposalTimeToLive;
+        this.quiet = quiet;
     }
 
     /**
@@ -63,6 +68,9 @@ final class FinalChecks {
      * @return the number of register histories whose linearizability check gave up (inconclusive)
      */
     int run() {
+        if (quiet) {
+            noWriteTimedOut();
+        }
         int inconclusive = 0;
         for (int p = 1; p <= partitions && !monitor.failed(); p++) {
             logsMatch(p);
@@ -79,6 +87,11 @@ final class FinalChecks {
             }
         }
         return inconclusive;
+    }
+
+    private void noWriteTimedOut() {
+        history.ops().stream().filter(op -> op.failure == RaftOperationStatus.ProposalTimeout).findFirst()
+                .ifPresent(op -> monitor.fail("quiet cluster: a write timed out: " + op));
     }
 
     private void logsMatch(int p) {

@@ -39,6 +39,8 @@ final class History {
         long completedAt = Long.MAX_VALUE;
         long completeTime = -1;
         boolean ok;
+        /** Why it failed, as the node answered; null if it succeeded, or the client gave up waiting. */
+        RaftOperationStatus failure;
         long readValue;
         long logIndex;
         /** The ticket its answer carried (a manual proposal's, success or not), or null. */
@@ -72,7 +74,9 @@ final class History {
                     : command == null ? "read"
                     : (manual ? "propose " : "") + command.kind() + "(" + command.value()
                             + (command.kind() == Command.Kind.CAS ? "->" + command.newValue() : "") + ")";
-            String outcome = completedAt == Long.MAX_VALUE ? (refused != null ? "refused " + refused : "indeterminate")
+            String outcome = completedAt == Long.MAX_VALUE
+                    ? (refused != null ? "refused " + refused
+                            : "indeterminate" + (failure == null ? "" : " (" + failure + ")"))
                     : ok ? (command == null && settle == null && !checkpoint ? "=" + readValue : "ok @" + logIndex)
                     : "failed";
             return "op" + id + " c" + client + " p" + partition + " " + what + " [" + invokeTime + ".."
@@ -130,11 +134,16 @@ final class History {
      */
     void refuse(Op op, RaftOperationStatus status) {
         op.refused = status;
-        fail(op);
+        fail(op, status);
     }
 
-    /** Ends an attempt with a failure whose effect is unknown: it stays indeterminate for the checkers. */
-    void fail(Op op) {
+    /**
+     * Ends an attempt with a failure whose effect is unknown: it stays indeterminate for the checkers.
+     *
+     * @param status the node's answer, or null if the client gave up waiting for one
+     */
+    void fail(Op op, RaftOperationStatus status) {
+        op.failure = status;
         op.completeTime = scheduler.now();
         trace.record(SimScheduler.NO_NODE, "client", op.id, 0, op + " (gave up)");
     }

@@ -11,9 +11,10 @@ import java.util.SplittableRandom;
  * Injects a run's faults at random moments of virtual time, as its {@link FaultMix} allows: crashes (and, one
  * time in four, a clean leave instead: leadership handed over, then the node closed) and restarts, pauses and
  * resumes, symmetric and one-way partitions and heals, leadership transfers, crashes inside a WAL write (a torn
- * tail record), a whole-cluster crash and an outage that outlasts the fault phase. Apart from the whole-cluster
- * crash, at most a minority of the nodes is down, leaving or paused at once, so the cluster can make progress
- * between faults. {@link #healAll()} ends every fault but the long outage, whose node it restarts a little later.
+ * tail record), a whole-cluster crash, an outage that outlasts the fault phase, and steps of a node's wall clock
+ * (back or forward by one to five seconds, half the time on a leader). Apart from the whole-cluster crash, at most a
+ * minority of the nodes is down, leaving or paused at once, so the cluster can make progress between faults.
+ * {@link #healAll()} ends every fault but the long outage, whose node it restarts a little later.
  *
  * <p>Not thread-safe: the simulation thread only.
  */
@@ -111,7 +112,7 @@ final class Nemesis {
             transfer(random);
             return;
         }
-        switch (random.nextInt(4)) {
+        switch (random.nextInt(mix.clockSteps() ? 5 : 4)) {
             case 0 -> {
                 if (mix.crashes() && mayImpair) {
                     SimNode node = pickUp(random);
@@ -134,6 +135,12 @@ final class Nemesis {
                     } else {
                         split(random);
                     }
+                }
+            }
+            case 4 -> {
+                if (nodes.stream().anyMatch(n -> n.state() == SimNode.State.UP)) {
+                    long magnitude = 1_000 + random.nextInt(4_001);
+                    pickUp(random).stepClock(random.nextBoolean() ? magnitude : -magnitude);
                 }
             }
             default -> {
@@ -226,7 +233,10 @@ final class Nemesis {
         }
     }
 
-    /** Ends every fault: heals the network, restarts and resumes nodes, stops losses and disk errors. */
+    /**
+     * Ends every fault: heals the network, restarts and resumes nodes, stops losses, disk errors and torn writes, and
+     * restarts a node with a partition that gave up after repeated WAL failures (as its operator would).
+     */
     void healAll() {
         running = false;
         network.heal();
@@ -234,6 +244,9 @@ final class Nemesis {
         for (SimNode node : nodes) {
             node.disk().setWriteFailure(0);
             node.disk().disarmTear();
+            if (node.partitionGaveUp()) {
+                node.crash(partitions);
+            }
             if (node != heldDown) {
                 recover(node);
             }

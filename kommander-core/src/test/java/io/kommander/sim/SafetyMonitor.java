@@ -53,6 +53,10 @@ final class SafetyMonitor {
     private final SimTrace trace;
     /** Per partition: the node that sent AppendLogs in each term (its leader). */
     private final Map<Integer, TreeMap<Long, Integer>> leaders = new HashMap<>();
+    /** Per partition: the highest term of any AppendLogs sent. */
+    private final Map<Integer, Long> highestTerms = new HashMap<>();
+    /** The highest terms when the leaders were frozen, or null. */
+    private Map<Integer, Long> frozenTerms;
     private final Map<EntryKey, LogEntry> sent = new HashMap<>();
     /** Per partition: the highest commit index announced by a leader of each term. */
     private final Map<Integer, TreeMap<Long, Long>> announcedCommits = new HashMap<>();
@@ -140,6 +144,11 @@ final class SafetyMonitor {
             fail("election safety: partition " + p + " term " + term + " has two leaders, n" + leader + " and n"
                     + from);
         }
+        highestTerms.merge(p, term, Math::max);
+        if (frozenTerms != null && term > frozenTerms.getOrDefault(p, Long.MAX_VALUE)) {
+            fail("stable leaders: in a quiet cluster partition " + p + " got a leader of term " + term + " (n" + from
+                    + ") after its leader of term " + frozenTerms.get(p));
+        }
         TreeMap<Long, Long> announced = announcedCommits.computeIfAbsent(p, k -> new TreeMap<>());
         long committedBefore = 0;
         for (long c : announced.headMap(term, false).values()) {
@@ -186,6 +195,14 @@ final class SafetyMonitor {
         } else {
             trace.record(source, "transferred", partition, target, "p" + partition + " handed to n" + target);
         }
+    }
+
+    /**
+     * From now on no partition may get a leader of a newer term than the ones that sent AppendLogs so far: nothing
+     * in a quiet cluster (no loss, partition, crash or pause) justifies an election.
+     */
+    void freezeLeaders() {
+        frozenTerms = new HashMap<>(highestTerms);
     }
 
     // ---------------------------------------------------------------- what nodes deliver

@@ -140,14 +140,14 @@ final class SimClient {
     private void attempt(History.Op op, Intent intent, int attemptsLeft, RequestId request) {
         RaftNode manager = nodes.get(target).manager();
         if (manager == null) {
-            retry(op, intent, attemptsLeft, null, request);
+            retry(op, intent, attemptsLeft, null, request, null);
             return;
         }
         boolean[] done = {false};
         IRaftRuntime.Cancellable timeout = scheduler.schedule(SimScheduler.NO_NODE, TIMEOUT_MILLIS, () -> {
             if (!done[0]) {
                 done[0] = true;
-                retry(op, intent, attemptsLeft, null, request);
+                retry(op, intent, attemptsLeft, null, request, null);
             }
         });
         CompletableFuture<?> call = switch (intent) {
@@ -160,7 +160,7 @@ final class SimClient {
                         history.succeed(op, 0, lastSeen);
                         later(this::next);
                     } else {
-                        retry(op, intent, attemptsLeft, null, request);
+                        retry(op, intent, attemptsLeft, null, request, null);
                     }
                 }
             });
@@ -179,7 +179,7 @@ final class SimClient {
             if (!done[0]) {
                 done[0] = true;
                 timeout.cancel();
-                retry(op, intent, attemptsLeft, null, request);
+                retry(op, intent, attemptsLeft, null, request, null);
             }
             return null;
         });
@@ -199,7 +199,7 @@ final class SimClient {
                 || result.status() == RaftOperationStatus.DuplicateTooOld) {
             // The session cannot tell whether an earlier attempt applied: the op stays indeterminate, and the
             // client starts over with a new id (the final write tries again with one).
-            history.fail(op);
+            history.fail(op, result.status());
             sequence = OPERATIONS_PER_CLIENT_ID;
             if (attemptsLeft == Integer.MAX_VALUE) {
                 issue(intent, null, attemptsLeft);
@@ -245,7 +245,7 @@ final class SimClient {
         }
         if (intent == Intent.PROPOSE && result.outcome() == WriteOutcome.UNKNOWN && !result.ticket().isZero()) {
             // It may be in the log and commit later: settle it by its ticket rather than propose it again.
-            history.fail(op);
+            history.fail(op, result.status());
             settleNext = new History.Settle(result.ticket(), scheduler.random().nextBoolean(), false);
             later(this::next);
             return;
@@ -253,22 +253,25 @@ final class SimClient {
         if (intent == Intent.SETTLE && result.status() == RaftOperationStatus.ProposalNotFound) {
             // Settled the other way (its time-to-live, say), or never in the log: nothing more to do.
             if (op.refused == null) {
-                history.fail(op);
+                history.fail(op, result.status());
             }
             later(this::next);
             return;
         }
-        retry(op, intent, attemptsLeft, result.leader(), request);
+        retry(op, intent, attemptsLeft, result.leader(), request, result.status());
     }
 
     /**
      * Tries again after a failure: a plain client gives the op up (indeterminate, unless refused) and issues a new
      * one; an idempotent client tries the same op with the same request id, and gives it up only when out of
      * attempts.
+     *
+     * @param status the node's answer, or null if there was none
      */
-    private void retry(History.Op op, Intent intent, int attemptsLeft, String leaderHint, RequestId request) {
+    private void retry(History.Op op, Intent intent, int attemptsLeft, String leaderHint, RequestId request,
+                       RaftOperationStatus status) {
         if ((request == null || attemptsLeft <= 1) && op.refused == null) {
-            history.fail(op);
+            history.fail(op, status);
         }
         int hinted = leaderHint == null ? -1 : indexOf(leaderHint);
         target = hinted >= 0 ? hinted : (target + 1) % nodes.size();
@@ -285,7 +288,7 @@ final class SimClient {
                     attempt(op, intent, left, request);
                 }
             } else if (request != null) {
-                history.fail(op);
+                history.fail(op, status);
             }
         });
     }

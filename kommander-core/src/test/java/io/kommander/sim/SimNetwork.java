@@ -167,7 +167,10 @@ final class SimNetwork {
             if (m instanceof RaftMessage.VoteResponse v) {
                 return (v.preVote() ? "PreVoteResp t" : "VoteResp t") + v.term() + (v.granted() ? " yes" : " no");
             }
-            return "TimeoutNow t" + m.term();
+            if (m instanceof RaftMessage.TimeoutNow t) {
+                return "TimeoutNow t" + t.term() + " last " + t.lastLogIndex();
+            }
+            return m.toString();
         }
     }
 }

@@ -38,12 +38,13 @@ final class SimNode {
     private final SafetyMonitor monitor;
     private final Set<Bug> bugs;
     private final SimDisk disk;
-    private final long skew;
-    private final double rate;
+    private final SimClock clock;
     private final long seed;
     private final Map<Integer, long[]> registers = new HashMap<>();
     private int incarnation;
     private State state = State.DOWN;
+    /** Whether a partition of this incarnation gave up after repeated WAL failures (until a restart). */
+    private boolean partitionGaveUp;
     private SimRuntime runtime;
     private SimTransport transport;
     private RaftNode manager;
@@ -62,8 +63,7 @@ final class SimNode {
         this.monitor = monitor;
         this.bugs = bugs;
         this.disk = new SimDisk(scheduler.random(), index, storage);
-        this.skew = skew;
-        this.rate = rate;
+        this.clock = new SimClock(scheduler, index, skew, rate);
         this.seed = seed;
     }
 
@@ -94,6 +94,11 @@ final class SimNode {
         return current == null ? null : NodeSeams.partition(current, p);
     }
 
+    /** Whether a partition of this incarnation gave up after repeated WAL failures: only a restart brings it back. */
+    boolean partitionGaveUp() {
+        return partitionGaveUp;
+    }
+
     /** The register of a partition as this incarnation has applied it. */
     long register(int partition) {
         long[] r = registers.get(partition);
@@ -104,9 +109,10 @@ final class SimNode {
     void start() {
         incarnation++;
         restartWhenLeft = false;
+        partitionGaveUp = false;
         registers.clear();
         disk.powerOn();
-        runtime = new SimRuntime(scheduler, index, skew, rate, seed * 31 + incarnation);
+        runtime = new SimRuntime(scheduler, index, clock, seed * 31 + incarnation);
         transport = network.transport(index);
         List<String> peers = endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
         manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime);
@@ -127,6 +133,12 @@ final class SimNode {
         // A replica that detects an impossible state stops its partition: in the simulator that is a failure.
         manager.onPartitionFailed((p, cause) -> monitor.fail("impossible state: n" + index + " stopped partition " + p
                 + ": " + cause));
+        manager.onPartitionUnavailable((p, error, retryInMillis) -> {
+            partitionGaveUp |= retryInMillis < 0;
+            trace.record(index, "walfail", p, retryInMillis, "p" + p + " WAL failed ("
+                    + (retryInMillis < 0 ? "gave up" : "restores in " + retryInMillis + " ms") + "): "
+                    + error.getMessage());
+        });
         manager.onLeaderChanged((p, leader) -> trace.record(index, "leader", p, leader == null ? -1
                 : endpoints.indexOf(leader), "p" + p + " leader is " + (leader == null ? "unknown"
                 : "n" + endpoints.indexOf(leader))));
@@ -234,6 +246,13 @@ final class SimNode {
             state = State.PAUSED;
             trace.record(index, "pause", 0, 0, "paused");
         }
+    }
+
+    /** Steps the machine's wall clock back (negative) or forward: only tickets may notice. */
+    void stepClock(long deltaMillis) {
+        clock.step(deltaMillis);
+        trace.record(index, "clock", deltaMillis, 0, "wall clock stepped " + (deltaMillis > 0 ? "+" : "")
+                + deltaMillis + " ms");
     }
 
     /** Ends a pause. */

@@ -6,10 +6,10 @@ import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 
 /**
- * One node incarnation's {@link IRaftRuntime} over the {@link SimScheduler}: its clock is virtual time with the
- * node's skew and drift, stopped while the node is paused; timers, the three pools and the callback executor
- * become events of the node (the pools after small random latencies, so nodes and partitions interleave; callbacks
- * in order); random sources derive from the run
+ * One node incarnation's {@link IRaftRuntime} over the {@link SimScheduler}: its clocks are the machine's
+ * {@link SimClock} (drift, skew, steps of the wall clock, stopped while the node is paused); timers, the three pools
+ * and the callback executor become events of the node (the pools after small random latencies, so nodes and
+ * partitions interleave; callbacks in order); random sources derive from the run
  * seed. A crashed incarnation is {@linkplain #kill() killed}: it queues nothing more.
  *
  * <p>Not thread-safe: used on the simulation thread only.
@@ -18,8 +18,7 @@ final class SimRuntime implements IRaftRuntime {
 
     private final SimScheduler scheduler;
     private final int node;
-    private final long skewMillis;
-    private final double rate;
+    private final SimClock clock;
     private final long seed;
     private final Executor partitionPool;
     private final Executor walWritePool;
@@ -30,15 +29,13 @@ final class SimRuntime implements IRaftRuntime {
     /**
      * @param scheduler  the run's event queue
      * @param node       the node index (the owner of its events)
-     * @param skewMillis the clock's offset from virtual time
-     * @param rate       the clock's speed relative to virtual time (drift)
+     * @param clock      the machine's clocks
      * @param seed       seed of this incarnation's random sources
      */
-    SimRuntime(SimScheduler scheduler, int node, long skewMillis, double rate, long seed) {
+    SimRuntime(SimScheduler scheduler, int node, SimClock clock, long seed) {
         this.scheduler = scheduler;
         this.node = node;
-        this.skewMillis = skewMillis;
-        this.rate = rate;
+        this.clock = clock;
         this.seed = seed;
         this.partitionPool = guarded(scheduler.executor(node, 0, 1));
         this.walWritePool = guarded(scheduler.executor(node, 1, 6));
@@ -61,8 +58,13 @@ final class SimRuntime implements IRaftRuntime {
     }
 
     @Override
-    public long nowMillis() {
-        return skewMillis + (long) ((scheduler.now() - scheduler.stoppedMillis(node)) * rate);
+    public long monotonicMillis() {
+        return clock.monotonicMillis();
+    }
+
+    @Override
+    public long wallClockMillis() {
+        return clock.wallMillis();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.kommander.sim;
 
 import io.kommander.RaftConfiguration;
+import io.kommander.RaftLog;
+import io.kommander.RaftLogType;
 import io.kommander.internal.node.RaftNode;
 import io.kommander.internal.partition.PartitionSeams;
 import io.kommander.internal.partition.PartitionSeams.Bug;
@@ -42,6 +44,8 @@ final class Simulation {
     private static final long FAULT_MILLIS = 5_000;
     private static final long QUIET_MILLIS = 1_500;
     private static final long LIVENESS_MILLIS = 20_000;
+    /** In a quiet run, how long after every partition has a leader its AppendLogs surely went out. */
+    private static final long LEADERS_SETTLE_MILLIS = 200;
     private static final long MAX_CONFIGURATIONS = 2_000_000;
     private static final long PROPOSAL_TTL_MILLIS = 1_000;
 
@@ -78,7 +82,7 @@ final class Simulation {
         this.monitor = new SafetyMonitor(trace);
         this.history = new History(scheduler, trace);
         SplittableRandom random = scheduler.random();
-        int size = mix.churn() || random.nextInt(4) == 0 ? 5 : 3;
+        int size = mix.singleNode() ? 1 : mix.churn() || random.nextInt(4) == 0 ? 5 : 3;
         // Batching, pipelining and caching vary by seed, so that appends split differently and followers are
         // sometimes caught up from the WAL rather than the cache.
         int entriesPerAppend = mix.churn() ? 1 : new int[] {1, 4, 16}[random.nextInt(3)];
@@ -87,8 +91,11 @@ final class Simulation {
         // Few sessions in some seeds, so that idempotent clients' old sessions are evicted (deterministically, on
         // every replica, and across snapshots and restarts).
         int sessions = random.nextBoolean() ? 2 : 1024;
+        // One or two workers per pool: with two, a second WAL write or read may be in flight while the first runs.
+        int workers = 1 + random.nextInt(2);
         UnaryOperator<RaftConfiguration.Builder> tuning = b -> b.maxEntriesPerAppend(entriesPerAppend)
-                .maxInflightAppends(inflight).logCacheEntries(cache).maxClientSessions(sessions);
+                .maxInflightAppends(inflight).logCacheEntries(cache).maxClientSessions(sessions)
+                .walWriteWorkers(workers).walReadWorkers(workers).executorPoolSize(workers);
         List<String> endpoints = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             endpoints.add("sim" + i + ":" + (7000 + i));
@@ -119,9 +126,6 @@ final class Simulation {
                 .electionSeed(node)
                 .proposalTimeoutMillis(500)
                 .proposalTimeToLiveMillis(PROPOSAL_TTL_MILLIS)
-                .walWriteWorkers(1)
-                .walReadWorkers(1)
-                .executorPoolSize(1)
                 .compactionIntervalMillis(250);
     }
 
@@ -130,7 +134,7 @@ final class Simulation {
         try {
             if (start() && faults() && settle()) {
                 inconclusive = new FinalChecks(scheduler, monitor, history, nodes, PARTITIONS, REGISTER_PARTITIONS,
-                        new LinearizabilityChecker(MAX_CONFIGURATIONS), PROPOSAL_TTL_MILLIS).run();
+                        new LinearizabilityChecker(MAX_CONFIGURATIONS), PROPOSAL_TTL_MILLIS, mix.quiet()).run();
             }
         } catch (RuntimeException | StackOverflowError e) {
             StringWriter stack = new StringWriter();
@@ -154,6 +158,14 @@ final class Simulation {
     }
 
     private boolean faults() {
+        if (mix.quiet()) {
+            if (!runUntil(this::everyPartitionHasALeader, LIVENESS_MILLIS)) {
+                monitor.fail("liveness: not every partition has a leader " + LIVENESS_MILLIS + " ms after joining");
+                return false;
+            }
+            runUntil(() -> false, LEADERS_SETTLE_MILLIS);
+            monitor.freezeLeaders();
+        }
         clients.forEach(SimClient::start);
         nemesis.start();
         runUntil(() -> false, FAULT_MILLIS);
@@ -184,6 +196,11 @@ final class Simulation {
         }
         if (!runUntil(this::converged, LIVENESS_MILLIS)) {
             monitor.fail("convergence: live nodes did not deliver the same entries: " + appliedSummary());
+            return false;
+        }
+        if (!runUntil(this::compactedToLastCheckpoint, LIVENESS_MILLIS)) {
+            monitor.fail("compaction: a node did not compact to its partition's last checkpoint:"
+                    + compactionSummary());
             return false;
         }
         return !monitor.failed();
@@ -224,6 +241,37 @@ final class Simulation {
             }
         }
         return true;
+    }
+
+    /** Whether every node compacted each partition up to its last committed checkpoint, which every node holds. */
+    private boolean compactedToLastCheckpoint() {
+        for (int p = 1; p <= PARTITIONS; p++) {
+            long checkpoint = lastCheckpoint(p);
+            for (SimNode node : nodes) {
+                if (node.disk().compactedUpTo(p).index() < checkpoint) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private long lastCheckpoint(int partition) {
+        return monitor.committed(partition).values().stream()
+                .filter(log -> log.kind() == RaftLogType.CommittedCheckpoint)
+                .mapToLong(RaftLog::index).max().orElse(0);
+    }
+
+    private String compactionSummary() {
+        StringBuilder text = new StringBuilder();
+        for (int p = 1; p <= PARTITIONS; p++) {
+            text.append("\n   p").append(p).append(" last checkpoint ").append(lastCheckpoint(p)).append(':');
+            for (SimNode node : nodes) {
+                text.append(" n").append(node.index()).append(" compacted to ")
+                        .append(node.disk().compactedUpTo(p).index());
+            }
+        }
+        return text.toString();
     }
 
     /** Each node's view of each partition (applied index, then the state machine's own), for failure reports. */

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +48,34 @@ class SimulationTest {
             assertThat(again.events()).isEqualTo(first.events()).isGreaterThan(1_000);
             assertThat(again.digest()).as("digest of seed %d", seed).isEqualTo(first.digest());
         }
+    }
+
+    /**
+     * Wall clocks of a quiet cluster step back and forward by seconds: leaders keep their terms and no write times
+     * out, since only tickets read the wall clock.
+     */
+    @Test
+    void clockStepsChangeNothingButTickets() {
+        assertNoFailures(FaultMix.CLOCK_STEPS, 12);
+    }
+
+    /** A cluster of one node, with crashes, pauses, clock steps and disk errors, compacts like any other. */
+    @Test
+    void singleNodeClustersCompactAndSurviveFaults() {
+        assertNoFailures(FaultMix.SINGLE_NODE, 12);
+    }
+
+    private static void assertNoFailures(FaultMix mix, int count) {
+        List<SimResult> failures = new ArrayList<>();
+        for (long seed = FIRST_SEED + indexOf(mix), run = 0; run < count; seed += FaultMix.ALL.length, run++) {
+            SimResult result = new Simulation(seed, Set.of()).run();
+            assertThat(result.mix()).isEqualTo(mix);
+            if (result.failed()) {
+                System.out.println("[simulation] " + result.report());
+                failures.add(result);
+            }
+        }
+        assertThat(failures).as("failing %s seeds (reports above)", mix).extracting(SimResult::violation).isEmpty();
     }
 
     /**

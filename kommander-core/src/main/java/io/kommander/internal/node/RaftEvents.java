@@ -3,6 +3,7 @@ package io.kommander.internal.node;
 import io.kommander.LeaderChangedListener;
 import io.kommander.LogRestoredListener;
 import io.kommander.PartitionFailedListener;
+import io.kommander.PartitionUnavailableListener;
 import io.kommander.PartitionListener;
 import io.kommander.RaftLog;
 import io.kommander.ReplicationErrorListener;
@@ -31,6 +32,7 @@ final class RaftEvents {
     final List<LogRestoredListener> logRestored = new CopyOnWriteArrayList<>();
     final List<PartitionListener> restoreFinished = new CopyOnWriteArrayList<>();
     final List<PartitionFailedListener> partitionFailed = new CopyOnWriteArrayList<>();
+    final List<PartitionUnavailableListener> partitionUnavailable = new CopyOnWriteArrayList<>();
 
     static <T> Subscription subscribe(List<T> list, T listener) {
         if (listener == null) {
@@ -75,6 +77,10 @@ final class RaftEvents {
 
     void partitionFailed(int partition, Throwable cause) {
         each(partitionFailed, l -> l.onPartitionFailed(partition, cause));
+    }
+
+    void partitionUnavailable(int partition, Throwable error, long retryInMillis) {
+        each(partitionUnavailable, l -> l.onPartitionUnavailable(partition, error, retryInMillis));
     }
 
     private static <T> void each(List<T> listeners, Consumer<T> call) {

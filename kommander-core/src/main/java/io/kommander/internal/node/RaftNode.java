@@ -4,6 +4,7 @@ import io.kommander.IRaft;
 import io.kommander.LeaderChangedListener;
 import io.kommander.LogRestoredListener;
 import io.kommander.PartitionFailedListener;
+import io.kommander.PartitionUnavailableListener;
 import io.kommander.PartitionListener;
 import io.kommander.PartitionStatus;
 import io.kommander.RaftClosedException;
@@ -146,7 +147,7 @@ public final class RaftNode implements IRaft {
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
         this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(), this::createPartitions);
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
-                new HybridLogicalClock(runtime::nowMillis, configuration.nodeId()));
+                new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()));
         this.shutdown = new NodeShutdown(self, runtime, ownsRuntime, dispatcher, transport, wal);
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
                 configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::allPartitions);
@@ -463,6 +464,11 @@ public final class RaftNode implements IRaft {
         return RaftEvents.subscribe(events.partitionFailed, listener);
     }
 
+    @Override
+    public Subscription onPartitionUnavailable(PartitionUnavailableListener listener) {
+        return RaftEvents.subscribe(events.partitionUnavailable, listener);
+    }
+
     // ---------------------------------------------------------------- internals
 
     private RaftPartition userPartition(int partitionId) {
@@ -557,6 +563,11 @@ public final class RaftNode implements IRaft {
         @Override
         public void restoreFinished(int partition) {
             events.restoreFinished(partition);
+        }
+
+        @Override
+        public void walFailed(int partition, Throwable error, long retryInMillis) {
+            events.partitionUnavailable(partition, error, retryInMillis);
         }
     }
 }

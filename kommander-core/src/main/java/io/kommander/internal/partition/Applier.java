@@ -23,6 +23,8 @@ final class Applier {
     private long appliedIndex;
     /** Entries up to here were in the log at the restore; lowered when a truncation removes such entries. */
     private long restoredThrough;
+    /** {@link #restoredThrough} of an earlier restore in this process, or -1. */
+    private long carriedRestoredThrough = -1;
     private long lastCheckpointIndex;
 
     Applier(int partition, PartitionLog log) {
@@ -30,15 +32,31 @@ final class Applier {
         this.log = log;
     }
 
-    /** Starts a restore: everything up to the stored commit index was delivered before the restart. */
-    void restoreBegin(long commitIndex, long lastCheckpoint) {
+    /**
+     * Starts a restore: everything up to {@code commitIndex} was delivered (before the restart, or earlier in this
+     * process).
+     *
+     * @param restoredThrough where an earlier restore of this process put the end of {@code onLogRestored}
+     *                        deliveries, or -1 for the process's first restore
+     */
+    void restoreBegin(long commitIndex, long lastCheckpoint, long restoredThrough) {
         appliedIndex = commitIndex;
         lastCheckpointIndex = lastCheckpoint;
+        carriedRestoredThrough = restoredThrough;
     }
 
-    /** Ends the restore: entries in the log now may have been delivered before the restart. */
+    /**
+     * Ends the restore: entries in the log now may have been delivered before the restart, except after a restore
+     * earlier in this process, whose bound holds (what was appended since was never delivered).
+     */
     void restoreEnd() {
-        restoredThrough = log.lastIndex();
+        restoredThrough = carriedRestoredThrough >= 0 ? Math.min(carriedRestoredThrough, log.lastIndex())
+                : log.lastIndex();
+    }
+
+    /** Entries up to here go to {@code onLogRestored}, the others to {@code onReplicationReceived}. */
+    long restoredThrough() {
+        return restoredThrough;
     }
 
     /** The log was truncated after {@code index}: the removed entries were never committed, nor delivered. */
@@ -54,6 +72,11 @@ final class Applier {
     /** The index of the last checkpoint entry delivered (or restored). */
     long lastCheckpointIndex() {
         return lastCheckpointIndex;
+    }
+
+    /** A committed checkpoint entry read back during a restore, which the application received before. */
+    void checkpointRestored(long index) {
+        lastCheckpointIndex = Math.max(lastCheckpointIndex, index);
     }
 
     /**

@@ -74,7 +74,7 @@ final class Leadership {
         lastQuorumCheck = now;
         lastHeartbeatSent = now;
         replicaLog.resetSafeCompactIndex();
-        append(List.of(new LogEntry(log.lastIndex() + 1, term, EntryKind.BARRIER, HLCTimestamp.ZERO, "", null)));
+        appendBarrier();
         barrierIndex = log.lastIndex();
         maybeCommit(ready);
     }
@@ -142,10 +142,20 @@ final class Leadership {
         return true;
     }
 
-    /** Ends a transfer (on any role) whose deadline passed. */
-    void expireTransfer(long now, Ready ready) {
+    /**
+     * Ends a transfer (on any role) whose deadline passed. A replica that still leads appends a barrier entry of its
+     * term: the target of a TimeoutNow still in flight then holds an entry past the TimeoutNow's index once it hears
+     * from this leader again, and ignores it (see {@link TimeoutNow#lastLogIndex()}).
+     *
+     * @param leading whether this replica leads (between {@link #start} and {@link #stop})
+     */
+    void expireTransfer(long now, boolean leading, Ready ready) {
         if (transfer.expiredAt(now)) {
             transfer.finish(RaftOperationStatus.ProposalTimeout, ready);
+            if (leading) {
+                appendBarrier();
+                maybeCommit(ready);
+            }
         }
     }
 
@@ -299,8 +309,8 @@ final class Leadership {
                 completeReads(ready);
                 maybeStartReadRound(ready);
             }
-            replicaLog.raiseSafeCompactIndex(replicator.minMatch(replicaLog.durableIndex()));
             maybeCommit(ready);
+            raiseSafeCompactIndex();
             maybeSendTimeoutNow(ready);
         }
         appendPending = true;
@@ -327,7 +337,16 @@ final class Leadership {
                 onApplied(ready);
             }
             appendPending = true;
+            raiseSafeCompactIndex();
         }
+    }
+
+    /**
+     * Raises the compaction limit to what every member holds durably. Both a follower's answer and this leader's own
+     * commit move it (the limit never passes the commit index): a leader without followers hears no answers at all.
+     */
+    private void raiseSafeCompactIndex() {
+        replicaLog.raiseSafeCompactIndex(replicator.minMatch(replicaLog.durableIndex()));
     }
 
     /** Entries were delivered here: complete the writes and reads waiting for them. */
@@ -352,6 +371,11 @@ final class Leadership {
             replicator.broadcast(stamp(), ready, false);
         }
         appendPending = false;
+    }
+
+    /** Appends a no-op entry of this term, which the application never sees. */
+    private void appendBarrier() {
+        append(List.of(new LogEntry(log.lastIndex() + 1, term, EntryKind.BARRIER, HLCTimestamp.ZERO, "", null)));
     }
 
     private void append(List<LogEntry> entries) {
@@ -387,7 +411,7 @@ final class Leadership {
     private void maybeSendTimeoutNow(Ready ready) {
         FollowerProgress pr = transfer.inProgress() ? replicator.follower(transfer.target()) : null;
         if (pr != null && pr.matchIndex == log.lastIndex()) {
-            ready.messages.add(new Ready.Outbound(pr.peer, new TimeoutNow(partition, term)));
+            ready.messages.add(new Ready.Outbound(pr.peer, new TimeoutNow(partition, term, log.lastIndex())));
         }
     }
 }

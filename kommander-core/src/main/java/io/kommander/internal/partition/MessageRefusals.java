@@ -18,6 +18,8 @@ final class MessageRefusals {
         STALE_TERM,
         /** A vote request that would depose a leader this replica heard from within the election timeout. */
         LEADER_LEASE,
+        /** A TimeoutNow whose transfer is over: the leader has appended in its term since it sent it. */
+        STALE_TRANSFER,
         /** A message the receiver's role has no use for (a vote answer after the election, say). */
         UNEXPECTED_FOR_ROLE
     }

@@ -16,11 +16,21 @@ public interface PartitionCallbacks {
     /** The partition's known leader changed (null: none known). */
     void leaderChanged(int partition, String leader);
 
-    /** The partition started restoring from the WAL. */
+    /**
+     * The partition started restoring from the WAL: once per process lifetime (a restore after a WAL failure is
+     * reported through {@link #failed} instead, and replays nothing).
+     */
     void restoreStarted(int partition);
 
-    /** The partition finished restoring and takes part in the cluster. */
+    /** The partition finished its first restore and takes part in the cluster. */
     void restoreFinished(int partition);
+
+    /**
+     * The partition's WAL failed (a read while restoring, or a write): it restores again in {@code retryInMillis}
+     * (0: at once), or gave up if that is -1.
+     */
+    default void walFailed(int partition, Throwable error, long retryInMillis) {
+    }
 
     /**
      * This node became the partition's leader and applied its barrier entry, so everything committed before its

@@ -42,21 +42,29 @@ public final class RaftPartition {
     private final PartitionCallbacks callbacks;
     private final RaftPartitionExecutor executor;
     private final RaftWriteAhead writeAhead;
+    private final RestoreRetry retry;
     private final CompletableFuture<Void> restoredFuture = new CompletableFuture<>();
     private final OpenCalls calls = new OpenCalls();
 
     // Executor-confined state.
+    /** Null from a WAL failure until the next restore begins: the failed machine may be ahead of the disk. */
     private RaftPartitionStateMachine machine;
     private long nextRequestId = 1;
     private final Map<Long, WriteRequest> writeRequests = new HashMap<>();
     private final Map<Long, CompletableFuture<RaftOperationStatus>> statusRequests = new HashMap<>();
+    /** Bumped by every WAL failure: completions of work submitted before it are ignored. */
     private int epoch;
+    /** What the application received from this partition in this process, kept across restores. */
+    private DeliveredSoFar delivered = DeliveredSoFar.NONE;
+    private boolean restoreAnnounced;
     private boolean compacting;
     private boolean readyLeader; // as of the last drain, so the owner hears of each leadership once
     private final Set<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
 
     // Snapshots for lock-free queries from any thread.
     private volatile boolean restored;
+    /** The WAL failed too often in a row: the partition gave up until the node restarts. */
+    private volatile boolean unavailable;
     private volatile boolean leaderQuick;
     private volatile String leaderQuickEndpoint;
     private volatile boolean closed;
@@ -78,6 +86,8 @@ public final class RaftPartition {
         this.executor = new RaftPartitionExecutor("partition-" + id, context.runtime().partitionPool(),
                 context.configuration().maxClientQueue(), this::afterDrain, this::stopOnFailure);
         this.writeAhead = new RaftWriteAhead(id, context.wal(), context.writes(), context.reads(), executor);
+        // A replica out for an election timeout has lost its leadership anyway: retrying sooner buys nothing.
+        this.retry = new RestoreRetry(context.configuration().electionTimeoutMinMillis());
     }
 
     /** The partition id. */
@@ -85,7 +95,10 @@ public final class RaftPartition {
         return id;
     }
 
-    /** Starts restoring from the WAL; {@link #restoredFuture()} completes when done. */
+    /**
+     * Starts restoring from the WAL; {@link #restoredFuture()} completes when done, or fails if the partition gives
+     * up (see {@link RestoreRetry}).
+     */
     public void start() {
         executor.post(RaftPartitionExecutor.Priority.CONTROL, this::beginRestore);
     }
@@ -242,6 +255,11 @@ public final class RaftPartition {
         calls.track(result, stopped -> result.completeExceptionally(
                 new IllegalStateException("partition " + id + " stopped: " + stopped)));
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+            if (machine == null) {
+                result.completeExceptionally(new IllegalStateException("partition " + id + " has no state: its WAL"
+                        + " failed and it has not restored again"));
+                return;
+            }
             try {
                 result.complete(query.apply(machine));
             } catch (RuntimeException e) {
@@ -303,8 +321,9 @@ public final class RaftPartition {
             return future;
         }
         boolean queued = executor.post(RaftPartitionExecutor.Priority.CLIENT, () -> {
-            if (machine == null || !machine.restored()) {
-                future.complete(RaftReplicationResult.failure(RaftOperationStatus.RestoreInProgress, null));
+            RaftOperationStatus unready = unreadyStatus();
+            if (unready != null) {
+                future.complete(RaftReplicationResult.failure(unready, null));
                 return;
             }
             long request = nextRequestId++;
@@ -329,8 +348,9 @@ public final class RaftPartition {
             return future;
         }
         boolean queued = executor.post(RaftPartitionExecutor.Priority.CLIENT, () -> {
-            if (machine == null || !machine.restored()) {
-                future.complete(RaftOperationStatus.RestoreInProgress);
+            RaftOperationStatus unready = unreadyStatus();
+            if (unready != null) {
+                future.complete(unready);
                 return;
             }
             long request = nextRequestId++;
@@ -350,10 +370,21 @@ public final class RaftPartition {
         if (failedStatus != null) {
             return RaftOperationStatus.PartitionFailed;
         }
+        if (unavailable) {
+            return RaftOperationStatus.PartitionUnavailable;
+        }
         if (!restored) {
             return RaftOperationStatus.RestoreInProgress;
         }
         return null;
+    }
+
+    /** On the executor: why the machine cannot take a request now, or null if it can. */
+    private RaftOperationStatus unreadyStatus() {
+        if (unavailable) {
+            return RaftOperationStatus.PartitionUnavailable;
+        }
+        return machine == null || !machine.restored() ? RaftOperationStatus.RestoreInProgress : null;
     }
 
     private void failAll(RaftOperationStatus status) {
@@ -399,20 +430,25 @@ public final class RaftPartition {
                         ^ context.configuration().electionSeed()));
         plantedBugs.forEach(machine::plant);
         readyLeader = false;
-        callbacks.restoreStarted(id);
+        if (!restoreAnnounced) {
+            // Once per process: a restore after a WAL failure replays nothing, so the application resets nothing.
+            restoreAnnounced = true;
+            callbacks.restoreStarted(id);
+        }
         int at = epoch;
         writeAhead.readHead((head, error) -> {
             if (at != epoch) {
                 return;
             }
             if (error != null) {
-                restoreFailed(error);
+                walFailed(error);
                 return;
             }
             try {
-                machine.restoreBegin(head.hardState(), head.compacted(), head.lastCheckpoint(), head.sessions());
+                machine.restoreBegin(head.hardState(), head.compacted(), head.lastCheckpoint(), head.sessions(),
+                        delivered);
             } catch (IllegalStateException e) {
-                restoreFailed(e);
+                walFailed(e);
                 return;
             }
             // From the machine's start: the session snapshot may stand for a compaction the WAL lost in a crash.
@@ -424,8 +460,10 @@ public final class RaftPartition {
         if (from > last) {
             machine.restoreEnd(now());
             restored = true;
-            callbacks.restoreFinished(id);
-            restoredFuture.complete(null);
+            if (!restoredFuture.isDone()) {
+                callbacks.restoreFinished(id);
+                restoredFuture.complete(null);
+            }
             return;
         }
         writeAhead.readChunk(from, last, (entries, error) -> {
@@ -433,31 +471,58 @@ public final class RaftPartition {
                 return;
             }
             if (error != null || entries.isEmpty()) {
-                restoreFailed(error != null ? error
+                walFailed(error != null ? error
                         : new IllegalStateException("WAL returned no entries at " + from + " (last " + last + ")"));
                 return;
             }
             takeIn(entries);
             for (RaftLog log : machine.restoreEntries(entries)) {
-                callbacks.restored(id, log);
+                handRestored(log);
             }
             restoreFrom(entries.get(entries.size() - 1).index() + 1, last, at);
         });
     }
 
-    private void restoreFailed(Throwable error) {
-        LOG.error("partition {}: restore from the WAL failed; the partition stays out of the cluster", id, error);
-        restoredFuture.completeExceptionally(error);
-    }
-
-    /** A WAL write failed: forget in-memory state that may be ahead of the disk and restore from it again. */
-    private void onWriteFailure(Throwable error) {
-        LOG.error("partition {}: WAL write failed; restoring from the WAL", id, error);
+    /**
+     * A WAL read or write failed: forget the in-memory state, which may be ahead of the disk, fail pending requests
+     * with {@code ReplicationFailed}, and restore from the WAL again after {@link RestoreRetry}'s back-off, keeping
+     * what the application already received ({@link DeliveredSoFar}). After too many failures in a row, give up:
+     * the partition answers {@code PartitionUnavailable} and takes no part in the cluster until the node restarts.
+     */
+    private void walFailed(Throwable error) {
         epoch++;
         restored = false;
         leaderQuick = false;
+        if (machine != null && machine.restored()) {
+            delivered = new DeliveredSoFar(delivered.index(), machine.restoredThrough());
+        }
+        machine = null;
         failAll(RaftOperationStatus.ReplicationFailed);
-        beginRestore();
+        long delay = retry.failed();
+        callbacks.walFailed(id, error, delay);
+        if (delay < 0) {
+            LOG.error("partition {}: the WAL failed {} times in a row; the partition stays out of the cluster until "
+                    + "the node restarts", id, RestoreRetry.MAX_RETRIES + 1, error);
+            unavailable = true;
+            restoredFuture.completeExceptionally(error);
+            return;
+        }
+        LOG.error("partition {}: the WAL failed; restoring from it in {} ms", id, delay, error);
+        int at = epoch;
+        if (delay == 0) {
+            beginRestore();
+        } else {
+            context.runtime().schedule(delay, () -> executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+                if (at == epoch) {
+                    beginRestore();
+                }
+            }));
+        }
+    }
+
+    private void handRestored(RaftLog log) {
+        callbacks.restored(id, log);
+        delivered = delivered.handed(log.index());
     }
 
     // ------------------------------------------------------------------ carrying out Ready
@@ -491,10 +556,11 @@ public final class RaftPartition {
             persist(ready.persist);
         }
         for (RaftLog log : ready.restoredDeliveries) {
-            callbacks.restored(id, log);
+            handRestored(log);
         }
         for (RaftLog log : ready.deliveries) {
             callbacks.delivered(id, log);
+            delivered = delivered.handed(log.index());
         }
         for (Ready.Completion completion : ready.completions) {
             WriteRequest request = writeRequests.remove(completion.requestId());
@@ -533,9 +599,10 @@ public final class RaftPartition {
                 return;
             }
             if (error != null) {
-                onWriteFailure(error);
+                walFailed(error);
                 return;
             }
+            retry.writeSucceeded();
             for (Ready.Outbound out : step.after()) {
                 context.dispatcher().send(out.to(), out.message());
             }
@@ -559,7 +626,8 @@ public final class RaftPartition {
         }
     }
 
+    /** The state machine's time: monotonic, so a wall-clock step moves no timer (only tickets read the wall). */
     private long now() {
-        return context.runtime().nowMillis();
+        return context.runtime().monotonicMillis();
     }
 }

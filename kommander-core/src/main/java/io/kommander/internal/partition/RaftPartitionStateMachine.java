@@ -114,9 +114,18 @@ public final class RaftPartitionStateMachine {
      */
     public void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint,
                              byte[] sessionSnapshot) {
+        restoreBegin(hardState, compacted, lastCheckpoint, sessionSnapshot, DeliveredSoFar.NONE);
+    }
+
+    /**
+     * Starts restoring, as above; {@code delivered} is what the application received from this partition earlier
+     * in this process (before a WAL failure), which is not handed over again.
+     */
+    void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot,
+                      DeliveredSoFar delivered) {
         term = hardState.term();
         votedFor = hardState.votedFor();
-        replicaLog.restoreBegin(hardState.commitIndex(), compacted, lastCheckpoint, sessionSnapshot);
+        replicaLog.restoreBegin(hardState.commitIndex(), compacted, lastCheckpoint, sessionSnapshot, delivered);
     }
 
     /**
@@ -144,7 +153,7 @@ public final class RaftPartitionStateMachine {
         if (!restored) {
             return;
         }
-        leadership.expireTransfer(now, ready);
+        leadership.expireTransfer(now, role == RaftRole.LEADER, ready);
         if (role == RaftRole.LEADER) {
             if (!leadership.tick(now, ready)) {
                 becomeFollower(term, null);
@@ -227,8 +236,8 @@ public final class RaftPartitionStateMachine {
             // Someone won this term: follow it.
             becomeFollower(term, from);
             onAppendLogs(from, append);
-        } else if (message instanceof TimeoutNow) {
-            campaign(true);
+        } else if (message instanceof TimeoutNow timeoutNow) {
+            onTimeoutNow(timeoutNow);
         } else {
             // AppendLogsResponse: a candidate has sent no appends in this term.
             refusals.record(Reason.UNEXPECTED_FOR_ROLE);
@@ -240,8 +249,8 @@ public final class RaftPartitionStateMachine {
             onAppendLogs(from, append);
         } else if (message instanceof RequestVote vote) {
             onRequestVote(from, vote);
-        } else if (message instanceof TimeoutNow) {
-            campaign(true);
+        } else if (message instanceof TimeoutNow timeoutNow) {
+            onTimeoutNow(timeoutNow);
         } else {
             // AppendLogsResponse or VoteResponse: a follower has asked nothing in this term.
             refusals.record(Reason.UNEXPECTED_FOR_ROLE);
@@ -425,6 +434,11 @@ public final class RaftPartitionStateMachine {
         return restored;
     }
 
+    /** Once restored: entries up to here go to {@code onLogRestored}, the others to {@code onReplicationReceived}. */
+    long restoredThrough() {
+        return replicaLog.restoredThrough();
+    }
+
     /** Whether this replica leads and has committed an entry of its term (it may serve reads and proposals). */
     public boolean isReadyLeader() {
         return role == RaftRole.LEADER && leadership.barrierApplied();
@@ -560,6 +574,20 @@ public final class RaftPartitionStateMachine {
     }
 
     // ------------------------------------------------------------------ follower
+
+    /**
+     * A leadership transfer's TimeoutNow: campaign at once, unless this log holds an entry of the message's term past
+     * its index. A leader appends nothing in its term during a transfer and appends a barrier when one ends
+     * unfinished, so such an entry proves the transfer that sent the message is over (terms only grow along a log,
+     * so the last entry tells).
+     */
+    private void onTimeoutNow(TimeoutNow timeoutNow) {
+        if (log.lastTerm() == timeoutNow.term() && log.lastIndex() > timeoutNow.lastLogIndex()) {
+            refusals.record(Reason.STALE_TRANSFER);
+            return;
+        }
+        campaign(true);
+    }
 
     private void onAppendLogs(String from, AppendLogs append) {
         setLeader(from);

@@ -37,7 +37,14 @@ final class ReplicaLog {
     private boolean skipFirstRestored;
     /** The highest index every member is known to hold durably: nothing above it may be compacted. */
     private long safeCompactIndex;
+    /**
+     * The WAL's own compaction point as last known. It can lag the log's: a crash may undo a compaction (compaction
+     * need not sync) whose session snapshot survived, and the restored log then starts at the snapshot's point.
+     */
+    private long walCompactedIndex;
     private long nextSeq = 1;
+    /** Entries up to here reached the application before this restore, in this process: not handed over again. */
+    private long handedBefore;
 
     ReplicaLog(int partition, PartitionSettings settings, PendingWrites writes, ProposalTracker proposals,
                EnumSet<PlantedBug> plantedBugs) {
@@ -80,17 +87,30 @@ final class ReplicaLog {
 
     /** Starts a restore from the WAL's stored commit index, compaction point and last checkpoint. */
     void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint) {
-        restoreBegin(storedCommit, compacted, lastCheckpoint, null);
+        restoreBegin(storedCommit, compacted, lastCheckpoint, null, DeliveredSoFar.NONE);
+    }
+
+    /** Starts a restore with a stored snapshot of the client sessions (null if none), nothing delivered yet. */
+    void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot) {
+        restoreBegin(storedCommit, compacted, lastCheckpoint, sessionSnapshot, DeliveredSoFar.NONE);
+    }
+
+    /** Starts a restore without a session snapshot, after a WAL failure that left {@code delivered} handed over. */
+    void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, DeliveredSoFar delivered) {
+        restoreBegin(storedCommit, compacted, lastCheckpoint, null, delivered);
     }
 
     /**
      * Starts a restore, also from the stored snapshot of the client sessions (null if none). The log starts after
      * the snapshot's compaction point if the WAL has not kept its compaction (a compaction need not sync), and
-     * everything the sessions had applied counts as committed.
+     * everything the sessions had applied counts as committed. What the application received earlier in this
+     * process ({@code delivered}) is committed, and durable (delivery waits for durability, and a failed write leaves
+     * nothing behind), so the restored log holds it.
      *
      * @throws IllegalStateException if the snapshot is corrupt, or older than the WAL's compaction point
      */
-    void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot) {
+    void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot,
+                      DeliveredSoFar delivered) {
         LogPosition start = compacted;
         if (sessionSnapshot != null) {
             LogPosition snapshotPoint = sessions.restore(sessionSnapshot);
@@ -100,13 +120,19 @@ final class ReplicaLog {
             }
             start = snapshotPoint;
         }
-        commitIndex = Math.max(Math.max(storedCommit, start.index()), sessions.appliedIndex());
-        applier.restoreBegin(commitIndex, lastCheckpoint);
+        commitIndex = Math.max(Math.max(Math.max(storedCommit, start.index()), sessions.appliedIndex()),
+                delivered.index());
+        handedBefore = delivered.index();
+        applier.restoreBegin(commitIndex, lastCheckpoint, delivered.restoredThrough());
         skipFirstRestored = plantedBugs.contains(PlantedBug.RESTORE_SKIPS_FIRST);
         log.resetTo(start);
+        walCompactedIndex = compacted.index();
     }
 
-    /** Feeds stored entries, in order; returns those delivered before the restart, for {@code onLogRestored}. */
+    /**
+     * Feeds stored entries, in order; returns those delivered before the restart, for {@code onLogRestored}, except
+     * any the application already received in this process.
+     */
     List<RaftLog> restoreEntries(List<LogEntry> entries) {
         List<RaftLog> restoredLogs = new ArrayList<>();
         for (LogEntry entry : entries) {
@@ -115,14 +141,26 @@ final class ReplicaLog {
             proposals.onAppended(entry);
             sessions.appended(entry);
             if (committed) {
-                RaftLog delivered = applySession(entry) ? Applier.toDelivery(entry) : null;
-                if (delivered != null && !skipFirstRestored) {
-                    restoredLogs.add(delivered);
+                if (entry.kind() == EntryKind.CHECKPOINT && entry.index() > applier.lastCheckpointIndex()) {
+                    // Applied earlier in this process, but the write that recorded it failed: record it again.
+                    applier.checkpointRestored(entry.index());
+                    writes.checkpoint(entry.index());
                 }
-                skipFirstRestored &= delivered == null;
+                RaftLog delivered = applySession(entry) ? Applier.toDelivery(entry) : null;
+                if (delivered != null && entry.index() > handedBefore) {
+                    if (!skipFirstRestored) {
+                        restoredLogs.add(delivered);
+                    }
+                    skipFirstRestored = false;
+                }
             }
         }
         return restoredLogs;
+    }
+
+    /** Entries up to here go to {@code onLogRestored}, the others to {@code onReplicationReceived}. */
+    long restoredThrough() {
+        return applier.restoredThrough();
     }
 
     /** Ends the restore: everything read back is durable. */
@@ -259,6 +297,7 @@ final class ReplicaLog {
 
     /** The WAL was compacted up to {@code position}. */
     void compacted(LogPosition position) {
+        walCompactedIndex = position.index();
         log.compactedTo(position);
         proposals.onCompacted(position.index());
         sessions.compacted(position.index());
@@ -281,7 +320,8 @@ final class ReplicaLog {
         long limit = Math.min(Math.min(applier.lastCheckpointIndex(), applier.appliedIndex()), safeCompactIndex);
         limit = Math.min(limit, proposals.compactionLimit(commitIndex));
         if (limit <= log.compacted().index() || limit > log.lastIndex()) {
-            return null;
+            // Nothing new; but a compaction the WAL lost in a crash is done again, or its entries stay forever.
+            return walCompactedIndex < log.compacted().index() ? log.compacted() : null;
         }
         return new LogPosition(limit, log.termAt(limit));
     }

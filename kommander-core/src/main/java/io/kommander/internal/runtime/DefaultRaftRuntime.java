@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
 /**
- * The production runtime: wall-clock time, a scheduled timer thread, fixed pools of daemon threads for partition
- * executors, WAL writes and WAL reads, and one callback thread. Thread counts are fixed at creation; partitions
- * never get threads of their own.
+ * The production runtime: {@link System#nanoTime()} for timers, the wall clock for tickets only, a scheduled timer
+ * thread, fixed pools of daemon threads for partition executors, WAL writes and WAL reads, and one callback thread.
+ * Thread counts are fixed at creation; partitions never get threads of their own.
  */
 public final class DefaultRaftRuntime implements IRaftRuntime {
 
@@ -29,6 +29,7 @@ public final class DefaultRaftRuntime implements IRaftRuntime {
     /** Threads of every pool, so that {@link #close()} called from one never waits for its own pool. */
     private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
     private final long seed;
+    private final long nanoOrigin = System.nanoTime();
 
     /**
      * Creates a runtime.
@@ -65,7 +66,12 @@ public final class DefaultRaftRuntime implements IRaftRuntime {
     }
 
     @Override
-    public long nowMillis() {
+    public long monotonicMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanoOrigin);
+    }
+
+    @Override
+    public long wallClockMillis() {
         return System.currentTimeMillis();
     }
 

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,11 +32,11 @@ import java.util.function.Consumer;
  * later writes still apply. Metadata given with a compaction is stored by the group write before it, so it is
  * durable before anything is compacted (and the compaction does not run if that write fails).
  *
- * <p>When a group write fails, every partition in that group fails: {@link IWAL#write} is atomic and
- * {@link WalException} does not say which partition's data was at fault, so none of the group's writes is
- * durable. A failed partition's already queued writes fail too (they build on the failed one), and its further
- * submissions fail until it calls {@link #reset(int)} after restoring from the WAL. Partitions in other groups
- * are unaffected.
+ * <p>When a group write of several partitions fails, none of it is durable ({@link IWAL#write} is atomic) and
+ * {@link WalException} does not say which partition's data was at fault, so each partition's part is written once
+ * more on its own: only the partitions whose own write fails again fail. A failed partition's already queued
+ * writes fail too (they build on the failed one), and its further submissions fail until it calls
+ * {@link #reset(int)} after restoring from the WAL. Other partitions are unaffected.
  *
  * <p>Thread-safe.
  */
@@ -127,9 +128,11 @@ public final class FairWalScheduler {
         List<FairQueue.Batch<Item>> batches;
         while (!(batches = queue.take(maxPartitionsPerWrite, MAX_WRITES_PER_PARTITION, Item::isCompaction))
                 .isEmpty()) {
-            Throwable error = writeGroup(batches);
+            List<Throwable> errors = write(batches);
             List<FairQueue.Batch<Item>> compacting = new ArrayList<>();
-            for (FairQueue.Batch<Item> batch : batches) {
+            for (int i = 0; i < batches.size(); i++) {
+                FairQueue.Batch<Item> batch = batches.get(i);
+                Throwable error = errors.get(i);
                 if (error != null) {
                     fail(batch, error);
                 } else {
@@ -147,6 +150,24 @@ public final class FairWalScheduler {
                 queue.complete(batch.key());
             }
         }
+    }
+
+    /**
+     * Makes the batches' writes durable, with one {@link IWAL#write} unless it fails: then each batch is written
+     * alone, since the failed group left nothing behind and its error names no partition.
+     *
+     * @return each batch's error, or null, in the batches' order
+     */
+    private List<Throwable> write(List<FairQueue.Batch<Item>> batches) {
+        Throwable error = writeGroup(batches);
+        if (error == null || batches.size() == 1) {
+            return Collections.nCopies(batches.size(), error);
+        }
+        List<Throwable> errors = new ArrayList<>(batches.size());
+        for (FairQueue.Batch<Item> batch : batches) {
+            errors.add(writeGroup(List.of(batch)));
+        }
+        return errors;
     }
 
     /** Makes the batches' writes durable with one {@link IWAL#write}; returns its error, or null. */

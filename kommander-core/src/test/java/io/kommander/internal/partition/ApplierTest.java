@@ -53,7 +53,7 @@ class ApplierTest {
     void entriesInTheLogAtRestoreGoToOnLogRestored() {
         log.resetTo(LogPosition.ZERO);
         run(1, 4, 1).forEach(e -> log.appendRestored(e, true));
-        applier.restoreBegin(1, 0);
+        applier.restoreBegin(1, 0, -1);
         applier.restoreEnd();
         log.append(run(5, 6, 1));
         applyThrough(6);
@@ -75,7 +75,7 @@ class ApplierTest {
 
     @Test
     void remembersTheLastCheckpointDelivered() {
-        applier.restoreBegin(0, 0);
+        applier.restoreBegin(0, 0, -1);
         log.append(List.of(entry(1, 1), entry(2, 1, EntryKind.CHECKPOINT), entry(3, 1)));
         applyThrough(3);
         assertThat(applier.lastCheckpointIndex()).isEqualTo(2);

@@ -60,7 +60,7 @@ class InteractionScriptTest {
                 new AppendLogs(1, 2, 0, 0, entries, 1, 4, 1),
                 new AppendLogs(1, 2, 3, 2, List.of(), 3, 0, 0),
                 new AppendLogsResponse(1, 2, true, 3, 4),
-                new TimeoutNow(1, 2));
+                new TimeoutNow(1, 2, 3));
         for (RaftMessage message : messages) {
             String text = ScriptNotation.message(message);
             RaftMessage parsed = ScriptNotation.parseMessage(ScriptCommand.parse("send 1->2 " + text, 1), 1);

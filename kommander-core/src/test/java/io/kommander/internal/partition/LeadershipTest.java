@@ -33,7 +33,7 @@ class LeadershipTest {
 
     /** Makes "a" lead term 2 of a three-member group, from an empty log. */
     private void lead() {
-        replicaLog.restoreBegin(0, LogPosition.ZERO, 0);
+        replicaLog.restoreBegin(0, LogPosition.ZERO, 0, DeliveredSoFar.NONE);
         replicaLog.restoreEnd();
         leadership.start(TERM, 0, ready);
     }
@@ -103,7 +103,7 @@ class LeadershipTest {
 
     @Test
     void entriesOfAnOlderTermAreNotCommittedByCountingReplicas() {
-        replicaLog.restoreBegin(0, LogPosition.ZERO, 0);
+        replicaLog.restoreBegin(0, LogPosition.ZERO, 0, DeliveredSoFar.NONE);
         replicaLog.restoreEntries(run(1, 2, 1));
         replicaLog.restoreEnd();
         leadership.start(TERM, 0, ready);
@@ -160,10 +160,27 @@ class LeadershipTest {
         leadership.transferTo("b", 9, 0, ready);
         leadership.otherLeaderKnown("c", ready);
         leadership.transferTo("b", 10, 0, ready);
-        leadership.expireTransfer(SETTINGS.electionMaxMillis(), ready);
+        leadership.expireTransfer(SETTINGS.electionMaxMillis(), false, ready);
         assertThat(ready.statusCompletions).containsExactly(
                 new Ready.StatusCompletion(9, RaftOperationStatus.Errored),
                 new Ready.StatusCompletion(10, RaftOperationStatus.ProposalTimeout));
+    }
+
+    @Test
+    void transferThatEndsUnfinishedOnALeaderAppendsABarrierPastItsTimeoutNow() {
+        lead();
+        persistOwnLog();
+        ack("b", 1, 0, 0);
+        leadership.transferTo("b", 9, 0, ready);
+        TimeoutNow sent = (TimeoutNow) ready.messages.stream().map(Ready.Outbound::message)
+                .filter(m -> m instanceof TimeoutNow).findFirst().orElseThrow();
+
+        leadership.expireTransfer(SETTINGS.electionMaxMillis(), true, ready);
+
+        assertThat(sent.lastLogIndex()).isEqualTo(1);
+        assertThat(replicaLog.log().lastIndex()).isEqualTo(2);
+        assertThat(replicaLog.log().entry(2).kind()).isEqualTo(EntryKind.BARRIER);
+        assertThat(replicaLog.log().entry(2).term()).isEqualTo(TERM);
     }
 
     @Test
@@ -247,5 +264,21 @@ class LeadershipTest {
                 .satisfies(e -> assertThat(e.time()).isEqualTo(ticket));
         leadership.tick(20 + TIME_TO_LIVE, ready);
         assertThat(replicaLog.log().lastIndex()).as("rolled back once").isEqualTo(lastBefore + 1);
+    }
+
+    @Test
+    void leaderWithoutFollowersMayCompactToACheckpointOnceItIsCommitted() {
+        Leadership alone = new Leadership(1, "a", List.of(), new Quorum(1), SETTINGS, replicaLog, proposals, bugs);
+        replicaLog.restoreBegin(0, LogPosition.ZERO, 0, DeliveredSoFar.NONE);
+        replicaLog.restoreEnd();
+        alone.start(TERM, 0, ready);
+        alone.propose(7, EntryKind.CHECKPOINT, "", List.of(new byte[0]), new HLCTimestamp(1, 0, 1), 0, ready);
+        Ready.PersistStep step = replicaLog.takePersistStep(HardState.EMPTY);
+        replicaLog.persisted(step.seq(), step.lastIndexAfter(), ready);
+        alone.maybeCommit(ready);
+
+        assertThat(replicaLog.commitIndex()).isEqualTo(2);
+        // No follower will ever answer an append: the leader's own durable log is what "every member" holds.
+        assertThat(replicaLog.compactionTarget()).isEqualTo(new LogPosition(2, TERM));
     }
 }

@@ -45,7 +45,7 @@ final class PartitionHost {
                 64);
         PartitionContext context = new PartitionContext(configuration, SELF, List.of(PEER), runtime, wal,
                 new FairWalScheduler(wal, pool, 1, 16), new FairReadScheduler(pool, 1), dispatcher,
-                new HybridLogicalClock(runtime::nowMillis, 1));
+                new HybridLogicalClock(runtime::wallClockMillis, 1));
         partition = new RaftPartition(1, context, new PartitionCallbacks() {
             @Override
             public void delivered(int p, RaftLog log) {
@@ -82,7 +82,12 @@ final class PartitionHost {
 
     private record HandRuntime(Executor pool) implements IRaftRuntime {
         @Override
-        public long nowMillis() {
+        public long monotonicMillis() {
+            return 0;
+        }
+
+        @Override
+        public long wallClockMillis() {
             return 0;
         }
 

@@ -107,7 +107,7 @@ class RaftPartitionStateMachineRolesTest {
         long before = a.refusedMessages(Reason.UNEXPECTED_FOR_ROLE);
         assertThat(before).as("the answers that came after the majority's").isPositive();
         a.step("b", new VoteResponse(1, a.term(), true, false), net.now);
-        a.step("b", new TimeoutNow(1, a.term()), net.now);
+        a.step("b", new TimeoutNow(1, a.term(), a.lastIndex()), net.now);
         assertThat(a.refusedMessages(Reason.UNEXPECTED_FOR_ROLE)).isEqualTo(before + 2);
         assertThat(a.role()).isEqualTo(RaftRole.LEADER);
     }
@@ -150,7 +150,7 @@ class RaftPartitionStateMachineRolesTest {
     void followerCampaignsAtOnceOnTimeoutNow() {
         RaftPartitionStateMachine machine = replica("b", "c");
         machine.step("b", heartbeat(1), 0);
-        machine.step("b", new TimeoutNow(1, 1), 1);
+        machine.step("b", new TimeoutNow(1, 1, 0), 1);
         assertThat(machine.role()).isEqualTo(RaftRole.CANDIDATE);
         assertThat(machine.term()).isEqualTo(2);
     }

@@ -100,6 +100,26 @@ class ReplicaLogSessionsTest {
     }
 
     @Test
+    void aCompactionTheWalLostIsDoneAgain() {
+        ReplicaLog log = replica();
+        log.restoreBegin(0, LogPosition.ZERO, 0);
+        log.restoreEnd();
+        List<LogEntry> entries = List.of(request(1, 7, 1), checkpoint(2), request(3, 7, 2));
+        commit(log, entries);
+        byte[] snapshot = log.sessionSnapshot(new LogPosition(2, 1));
+
+        // The crash lost the unsynced compaction to 2; no checkpoint follows, so nothing newer would compact.
+        ReplicaLog restarted = replica();
+        restarted.restoreBegin(1, LogPosition.ZERO, 2, snapshot);
+        restarted.restoreEntries(entries.subList(2, 3));
+        restarted.restoreEnd();
+
+        assertThat(restarted.compactionTarget()).as("the WAL still holds 1 and 2").isEqualTo(new LogPosition(2, 1));
+        restarted.compacted(new LogPosition(2, 1));
+        assertThat(restarted.compactionTarget()).as("done once the WAL has it").isNull();
+    }
+
+    @Test
     void aSnapshotOlderThanTheWalsCompactionIsRefused() {
         ReplicaLog log = replica();
         byte[] snapshot = log.sessionSnapshot(LogPosition.ZERO);

@@ -25,7 +25,7 @@ class ReplicaLogTest {
 
     /** An empty replica, restored. */
     private ReplicaLog restored() {
-        replicaLog.restoreBegin(0, LogPosition.ZERO, 0);
+        replicaLog.restoreBegin(0, LogPosition.ZERO, 0, DeliveredSoFar.NONE);
         replicaLog.restoreEnd();
         return replicaLog;
     }
@@ -120,7 +120,7 @@ class ReplicaLogTest {
 
     @Test
     void restoreReplaysCommittedEntriesAndKeepsTheCommitWithinTheLog() {
-        replicaLog.restoreBegin(5, LogPosition.ZERO, 0);
+        replicaLog.restoreBegin(5, LogPosition.ZERO, 0, DeliveredSoFar.NONE);
         assertThat(delivered(replicaLog.restoreEntries(run(1, 3, 1)))).containsExactly("1@1", "2@1", "3@1");
         replicaLog.restoreEnd();
         assertThat(replicaLog.commitIndex()).isEqualTo(3);
@@ -128,8 +128,44 @@ class ReplicaLogTest {
     }
 
     @Test
+    void restoreAfterAWalFailureHandsOverNothingTwiceAndKeepsTheFirstRestoresBound() {
+        // Stored commit 1; earlier in this process the application received up to 3, and the first restore found
+        // the log ending at 2 (entries up to 2 may have been delivered before the process started).
+        replicaLog.restoreBegin(1, LogPosition.ZERO, 0, new DeliveredSoFar(3, 2));
+        assertThat(replicaLog.restoreEntries(run(1, 5, 1))).isEmpty();
+        replicaLog.restoreEnd();
+        assertThat(replicaLog.commitIndex()).isEqualTo(3);
+        assertThat(replicaLog.appliedIndex()).isEqualTo(3);
+        assertThat(replicaLog.restoredThrough()).isEqualTo(2);
+
+        replicaLog.commitTo(5, ready);
+        assertThat(ready.restoredDeliveries).isEmpty();
+        assertThat(delivered(ready.deliveries)).as("appended in this process").containsExactly("4@1", "5@1");
+    }
+
+    @Test
+    void checkpointAppliedBeforeAWalFailureIsRecordedAgainByTheRestore() {
+        // The write that recorded checkpoint 2 (and commit 3) failed: the WAL still says commit 1, no checkpoint.
+        replicaLog.restoreBegin(1, LogPosition.ZERO, 0, new DeliveredSoFar(3, 3));
+        replicaLog.restoreEntries(List.of(entry(1, 1), entry(2, 1, EntryKind.CHECKPOINT), entry(3, 1)));
+        replicaLog.restoreEnd();
+
+        assertThat(take().write().lastCheckpoint()).isEqualTo(2);
+        replicaLog.raiseSafeCompactIndex(3);
+        assertThat(replicaLog.compactionTarget()).isEqualTo(new LogPosition(2, 1));
+    }
+
+    @Test
+    void retriedFirstRestoreReplaysOnlyWhatTheFailedAttemptHadNotReplayed() {
+        replicaLog.restoreBegin(4, LogPosition.ZERO, 0, new DeliveredSoFar(2, -1));
+        assertThat(delivered(replicaLog.restoreEntries(run(1, 5, 1)))).containsExactly("3@1", "4@1");
+        replicaLog.restoreEnd();
+        assertThat(replicaLog.restoredThrough()).isEqualTo(5);
+    }
+
+    @Test
     void entriesAboveTheStoredCommitGoToOnLogRestoredOnceCommitted() {
-        replicaLog.restoreBegin(1, LogPosition.ZERO, 0);
+        replicaLog.restoreBegin(1, LogPosition.ZERO, 0, DeliveredSoFar.NONE);
         assertThat(delivered(replicaLog.restoreEntries(run(1, 3, 1)))).containsExactly("1@1");
         replicaLog.restoreEnd();
         replicaLog.append(run(4, 4, 2));

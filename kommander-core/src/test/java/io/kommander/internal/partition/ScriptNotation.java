@@ -29,7 +29,7 @@ import java.util.StringJoiner;
  * VoteResponse term=2 granted|rejected [pre]
  * AppendLogs term=2 prev=1/1 commit=1 [entries=[2/2 "x", 3/2 barrier]] [round=1] [safe=1]
  * AppendLogsResponse term=2 accepted|rejected match=3 [round=1]
- * TimeoutNow term=2
+ * TimeoutNow term=2 last=3
  * </pre>
  *
  * An entry is {@code index/term} then {@code "payload"} (data), {@code barrier}, or another kind's name and payload.
@@ -60,7 +60,7 @@ final class ScriptNotation {
                     + " match=" + r.matchIndex() + nonZero("round", r.round());
         }
         if (message instanceof TimeoutNow t) {
-            return "TimeoutNow term=" + t.term();
+            return "TimeoutNow term=" + t.term() + " last=" + t.lastLogIndex();
         }
         throw new IllegalArgumentException("no notation for " + message);
     }
@@ -145,7 +145,7 @@ final class ScriptNotation {
                     words.longOption("match"), words.longOption("round", 0));
         }
         if (type.equals("TimeoutNow")) {
-            return new TimeoutNow(MachineNet.PARTITION, term);
+            return new TimeoutNow(MachineNet.PARTITION, term, words.longOption("last"));
         }
         throw words.error("unknown message type " + type);
     }

@@ -13,6 +13,7 @@ import io.kommander.wal.WalException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,21 +102,22 @@ class FairWalSchedulerTest {
     }
 
     @Test
-    void failedGroupWriteFailsEveryPartitionInTheGroupBecauseTheWalDoesNotSayWhichFailed() {
+    void failedGroupWriteIsRetriedPartitionByPartitionSoOnlyThePartitionWhoseWriteFailsFails() {
         FairWalScheduler scheduler = new FairWalScheduler(wal, pool, 1, 2);
         submit(scheduler, 1, 1);
         submit(scheduler, 2, 1);
         submit(scheduler, 3, 1);
-        wal.failNextWrite(new WalException("disk full"));
-        wal.duringNextWrite(() -> submit(scheduler, 1, 2));
+        wal.failWritesOf(2, new WalException("bad sector"));
+        wal.duringNextWrite(() -> submit(scheduler, 2, 2));
 
         pool.runAll(10);
 
-        // IWAL.write is atomic and WalException names no partition: the whole group failed, so both of its
-        // partitions fail, with the write queued behind 1@1; partition 3, in the next group, is unaffected.
-        assertThat(wal.events).containsExactly("write[1@1, 2@1]", "write[3@1]");
-        assertThat(done).containsExactly(Map.entry("1@1", "disk full"), Map.entry("1@2", "disk full"),
-                Map.entry("2@1", "disk full"), Map.entry("3@1", "ok"));
+        // IWAL.write is atomic and WalException names no partition: the failed group left nothing, so each of its
+        // partitions writes alone once more. Partition 2's own write fails, and so does the write queued behind
+        // it; partition 1 is durable; partition 3, in the next group, is unaffected.
+        assertThat(wal.events).containsExactly("write[1@1, 2@1]", "write[1@1]", "write[2@1]", "write[3@1]");
+        assertThat(done).containsExactly(Map.entry("1@1", "ok"), Map.entry("2@1", "bad sector"),
+                Map.entry("2@2", "bad sector"), Map.entry("3@1", "ok"));
     }
 
     @Test
@@ -230,11 +232,17 @@ class FairWalSchedulerTest {
 
         final List<String> events = new ArrayList<>();
         private RuntimeException nextWriteFailure;
+        private final Map<Integer, RuntimeException> failingPartitions = new HashMap<>();
         private RuntimeException nextCompactionFailure;
         private Runnable duringNextWrite;
 
         void failNextWrite(RuntimeException failure) {
             nextWriteFailure = failure;
+        }
+
+        /** Every write carrying data of {@code partition} fails (a bad sector under its data, say). */
+        void failWritesOf(int partition, RuntimeException failure) {
+            failingPartitions.put(partition, failure);
         }
 
         void failNextCompaction(RuntimeException failure) {
@@ -259,6 +267,12 @@ class FairWalSchedulerTest {
             nextWriteFailure = null;
             if (failure != null) {
                 throw failure;
+            }
+            for (PartitionWrite write : batch.writes()) {
+                RuntimeException partitionFailure = failingPartitions.get(write.partition());
+                if (partitionFailure != null) {
+                    throw partitionFailure;
+                }
             }
         }
 

@@ -31,7 +31,7 @@ public final class MessageCodec {
     static final int APPEND_LOGS_RESPONSE = 4;
     static final int TIMEOUT_NOW = 5;
 
-    /** The fewest bytes a message takes (TimeoutNow: type, partition, term), to bound a message count. */
+    /** A lower bound of every message's size (type, partition and term take a byte each), to bound a message count. */
     private static final int MIN_MESSAGE_BYTES = 3;
     /** The fewest bytes an entry takes (nine fields of at least one byte), to bound an entry count. */
     private static final int MIN_ENTRY_BYTES = 9;
@@ -115,6 +115,7 @@ public final class MessageCodec {
             out.u8(TIMEOUT_NOW);
             out.varInt(m.partition());
             out.varLong(m.term());
+            out.varLong(m.lastLogIndex());
         } else {
             throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
         }
@@ -180,7 +181,7 @@ public final class MessageCodec {
                 return new VoteResponse(partition, term, (flags & 1) != 0, (flags & 2) != 0);
             }
             case TIMEOUT_NOW:
-                return new TimeoutNow(in.varInt(), in.varLong());
+                return new TimeoutNow(in.varInt(), in.varLong(), in.varLong());
             default:
                 throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "unknown message type " + type);
         }

@@ -91,7 +91,7 @@ class BadInputTest {
 
     @Test
     void aPeerThatFloods() {
-        byte[] heartbeat = SampleMessages.frameBytes(new MessageBatch("x:1", List.of(new TimeoutNow(0, 1))));
+        byte[] heartbeat = SampleMessages.frameBytes(new MessageBatch("x:1", List.of(new TimeoutNow(0, 1, 0))));
         byte[] flood = new byte[heartbeat.length * FRAMES_PER_SECOND * 4];
         for (int i = 0; i < FRAMES_PER_SECOND * 4; i++) {
             System.arraycopy(heartbeat, 0, flood, i * heartbeat.length, heartbeat.length);
@@ -107,7 +107,7 @@ class BadInputTest {
         }
         await().atMost(WAIT).until(() -> node.metrics().closed(reason) == 1);
         long before = node.received.stream().filter(b -> b.from().equals(good.endpoint)).count();
-        good.send(node, new TimeoutNow(7, 7));
+        good.send(node, new TimeoutNow(7, 7, 0));
         await().atMost(WAIT).until(() -> node.received.stream().filter(b -> b.from().equals(good.endpoint)).count()
                 == before + 1);
         assertThat(node.metrics().snapshot().entrySet().stream()

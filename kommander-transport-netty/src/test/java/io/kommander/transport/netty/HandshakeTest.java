@@ -27,7 +27,7 @@ class HandshakeTest {
     void aPeerOfAnotherClusterIsRefusedOnBothSides() {
         try (TestNode stranger = TestNode.start(1, "other-cluster", FreePorts.loopbackEndpoint(), b -> b);
              TestNode node = TestNode.start(2)) {
-            stranger.send(node, new TimeoutNow(1, 1));
+            stranger.send(node, new TimeoutNow(1, 1, 0));
             await().atMost(WAIT).until(() -> node.metrics().closed(CloseReason.WRONG_CLUSTER) >= 1
                     && stranger.metrics().closed(CloseReason.REFUSED_BY_PEER) >= 1);
             assertThat(node.received).isEmpty();
@@ -40,7 +40,7 @@ class HandshakeTest {
     void aPeerOfAnotherProtocolVersionIsRefusedOnBothSides() {
         try (TestNode future = TestNode.start(1, b -> b.protocolVersion(Handshake.CURRENT_VERSION + 1));
              TestNode node = TestNode.start(2)) {
-            future.send(node, new TimeoutNow(1, 1));
+            future.send(node, new TimeoutNow(1, 1, 0));
             await().atMost(WAIT).until(() -> node.metrics().closed(CloseReason.WRONG_VERSION) >= 1
                     && future.metrics().closed(CloseReason.REFUSED_BY_PEER) >= 1);
             assertThat(node.received).isEmpty();
@@ -50,7 +50,7 @@ class HandshakeTest {
     @Test
     void aPeerWithTheSameNodeIdIsRefusedAndBothNodesAreToldWhoClashes() {
         try (TestNode first = TestNode.start(1); TestNode second = TestNode.start(1)) {
-            first.send(second, new TimeoutNow(1, 1));
+            first.send(second, new TimeoutNow(1, 1, 0));
             await().atMost(WAIT).until(() -> second.metrics().closed(CloseReason.WRONG_IDENTITY) >= 1
                     && first.metrics().closed(CloseReason.REFUSED_BY_PEER) >= 1
                     && !first.refusals.isEmpty() && !second.refusals.isEmpty());
@@ -74,8 +74,8 @@ class HandshakeTest {
                      TestNode.MEMBERS_DIGEST, 1), b -> b);
              TestNode morePartitions = TestNode.start(new NodeIdentity(TestNode.CLUSTER, 3, otherPartitions, 1,
                      TestNode.MEMBERS_DIGEST, 16), b -> b)) {
-            listsOthers.send(node, new TimeoutNow(1, 1));
-            morePartitions.send(node, new TimeoutNow(1, 1));
+            listsOthers.send(node, new TimeoutNow(1, 1, 0));
+            morePartitions.send(node, new TimeoutNow(1, 1, 0));
             await().atMost(WAIT).until(() -> node.refusals.size() >= 2 && !listsOthers.refusals.isEmpty()
                     && !morePartitions.refusals.isEmpty());
             assertThat(node.received).isEmpty();
@@ -95,7 +95,7 @@ class HandshakeTest {
         String claimed = "10.255.255.1:" + Endpoints.parsePort(listening);
         try (TestNode node = TestNode.start(1);
              TestNode alias = TestNode.start(TestNode.identity(2, claimed), b -> b.bindHost("127.0.0.1"))) {
-            node.transport.send(listening, new MessageBatch(node.endpoint, List.of(new TimeoutNow(1, 1))));
+            node.transport.send(listening, new MessageBatch(node.endpoint, List.of(new TimeoutNow(1, 1, 0))));
             await().atMost(WAIT).until(() -> !node.refusals.isEmpty());
             PeerRefusal refusal = node.refusals.peek();
             assertThat(refusal.reason()).isEqualTo(PeerRefusal.Reason.ENDPOINT);

@@ -98,7 +98,7 @@ class MessageCodecPropertiesTest {
     }
 
     private static Arbitrary<RaftMessage> timeouts() {
-        return Combinators.combine(partitions(), Arbitraries.longs()).as(TimeoutNow::new);
+        return Combinators.combine(partitions(), Arbitraries.longs(), Arbitraries.longs()).as(TimeoutNow::new);
     }
 
     private static Arbitrary<LogEntry> entries(Arbitrary<String> types) {

@@ -62,8 +62,8 @@ class MessageCodecTest {
     @Test
     void extremeValuesRoundTrip() {
         List<RaftMessage> messages = List.of(
-                new TimeoutNow(Integer.MAX_VALUE, Long.MAX_VALUE),
-                new TimeoutNow(Integer.MIN_VALUE, Long.MIN_VALUE),
+                new TimeoutNow(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE),
+                new TimeoutNow(Integer.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE),
                 new RaftMessage.AppendLogsResponse(-1, 0, true, Long.MAX_VALUE, Long.MIN_VALUE),
                 new AppendLogs(0, 1, Long.MAX_VALUE - 1, Long.MAX_VALUE, List.of(
                         SampleMessages.entry(Long.MAX_VALUE, 0, io.kommander.wal.EntryKind.DATA, new byte[0]),
@@ -86,12 +86,12 @@ class MessageCodecTest {
                     odd ? 1 : Long.MIN_VALUE, odd ? 1 : Long.MAX_VALUE));
         }
         AppendLogs widest = new AppendLogs(-1, -1, -1, -1, entries, -1, -1, -1);
-        MessageBatch batch = new MessageBatch(PEER, List.of(widest, new TimeoutNow(-1, -1)));
+        MessageBatch batch = new MessageBatch(PEER, List.of(widest, new TimeoutNow(-1, -1, -1)));
         long encoded = MessageCodec.encodedSize(batch);
-        long estimates = widest.sizeEstimate() + new TimeoutNow(-1, -1).sizeEstimate();
+        long estimates = widest.sizeEstimate() + new TimeoutNow(-1, -1, -1).sizeEstimate();
         assertThat(encoded).isLessThanOrEqualTo(estimates + 5);
         assertThat(encoded).as("the bound is close: each entry takes 67 of its 77 bytes").isEqualTo(
-                1 + (1 + 5 + 6 * 10 + 1) + 100 * 67 + (1 + 5 + 10));
+                1 + (1 + 5 + 6 * 10 + 1) + 100 * 67 + (1 + 5 + 10 + 10));
         assertThat(roundTrip(batch)).isEqualTo(batch);
     }
 

@@ -29,11 +29,11 @@ class NettyTransportTest {
         try (TestNode a = TestNode.start(1); TestNode b = TestNode.start(2)) {
             MessageBatch fromA = SampleMessages.batch("forged:1", 4);
             a.transport.send(b.endpoint, fromA);
-            b.send(a, new TimeoutNow(3, 9));
+            b.send(a, new TimeoutNow(3, 9, 0));
 
             await().atMost(WAIT).until(() -> b.received.size() == 1 && a.received.size() == 1);
             assertThat(b.received.peek()).isEqualTo(new MessageBatch(a.endpoint, fromA.messages()));
-            assertThat(a.receivedMessages()).containsExactly(new TimeoutNow(3, 9));
+            assertThat(a.receivedMessages()).containsExactly(new TimeoutNow(3, 9, 0));
             assertThat(a.metrics().framesSent()).isEqualTo(1);
             assertThat(b.metrics().framesReceived()).isEqualTo(1);
             assertThat(b.metrics().messagesReceived()).isEqualTo(fromA.messages().size());
@@ -52,7 +52,7 @@ class NettyTransportTest {
                         if (from != to) {
                             List<RaftMessage> messages = new ArrayList<>();
                             for (int p = 0; p < 16; p++) {
-                                messages.add(new TimeoutNow(p, i));
+                                messages.add(new TimeoutNow(p, i, 0));
                             }
                             from.transport.send(to.endpoint, new MessageBatch(from.endpoint, messages));
                         }
@@ -76,7 +76,7 @@ class NettyTransportTest {
     void nioWorksWhereEpollIsNotWanted() {
         try (TestNode a = TestNode.start(1, b -> b.preferNativeTransport(false));
              TestNode b = TestNode.start(2, x -> x.preferNativeTransport(false))) {
-            a.send(b, new TimeoutNow(1, 1));
+            a.send(b, new TimeoutNow(1, 1, 0));
             await().atMost(WAIT).until(() -> b.received.size() == 1);
             assertThat(a.transport.usesNativeTransport()).isFalse();
         }
@@ -86,7 +86,7 @@ class NettyTransportTest {
     void closingANodeClosesTheConnectionsItAcceptedSoPeersNoticeAtOnce() {
         try (TestNode a = TestNode.start(1)) {
             TestNode b = TestNode.start(2);
-            a.send(b, new TimeoutNow(1, 1));
+            a.send(b, new TimeoutNow(1, 1, 0));
             await().atMost(WAIT).until(() -> b.received.size() == 1);
             b.close();
             // A sees its connection end and starts reconnecting (to nobody), without sending anything more.
@@ -98,15 +98,15 @@ class NettyTransportTest {
     void reconnectsAfterThePeerRestarts() {
         try (TestNode a = TestNode.start(1)) {
             TestNode b = TestNode.start(2);
-            a.send(b, new TimeoutNow(1, 1));
+            a.send(b, new TimeoutNow(1, 1, 0));
             await().atMost(WAIT).until(() -> b.received.size() == 1);
             b.close();
 
             try (TestNode restarted = TestNode.start(2, TestNode.CLUSTER, b.endpoint, x -> x)) {
                 await().atMost(WAIT).untilAsserted(() -> {
-                    a.send(restarted, new TimeoutNow(1, 2));
+                    a.send(restarted, new TimeoutNow(1, 2, 0));
                     assertThat(restarted.receivedMessages()).as(() -> "sender " + a.metrics() + "\nrestarted "
-                            + restarted.metrics()).contains(new TimeoutNow(1, 2));
+                            + restarted.metrics()).contains(new TimeoutNow(1, 2, 0));
                 });
                 assertThat(a.metrics().outboundHandshakes()).isGreaterThanOrEqualTo(2);
             }
@@ -117,7 +117,7 @@ class NettyTransportTest {
     void aDeadPeerIsRetriedWithBackOffNotInATightLoop() {
         String dead = FreePorts.loopbackEndpoint();
         try (TestNode a = TestNode.start(1)) {
-            a.transport.send(dead, new MessageBatch(a.endpoint, List.of(new TimeoutNow(0, 1))));
+            a.transport.send(dead, new MessageBatch(a.endpoint, List.of(new TimeoutNow(0, 1, 0))));
             await().atMost(WAIT).until(() -> a.metrics().connectFailures() >= 4);
             // Back-off of 20 ms doubling to 200 ms (each wait at least half of that): a few attempts a second.
             long before = a.metrics().connectAttempts();
@@ -131,8 +131,8 @@ class NettyTransportTest {
     void closeEndsEveryThreadAndIsIdempotent() {
         TestNode a = TestNode.start(1);
         TestNode b = TestNode.start(2);
-        a.send(b, new TimeoutNow(1, 1));
-        b.send(a, new TimeoutNow(1, 1));
+        a.send(b, new TimeoutNow(1, 1, 0));
+        b.send(a, new TimeoutNow(1, 1, 0));
         await().atMost(WAIT).until(() -> a.received.size() == 1 && b.received.size() == 1);
         assertThat(threadsNamed(a.threadPrefix)).isNotEmpty();
 
@@ -141,7 +141,7 @@ class NettyTransportTest {
         a.close();
 
         await().atMost(WAIT).until(() -> threadsNamed(a.threadPrefix).isEmpty() && threadsNamed(b.threadPrefix).isEmpty());
-        a.send(b, new TimeoutNow(1, 2));
+        a.send(b, new TimeoutNow(1, 2, 0));
         assertThat(a.metrics().dropped(DropReason.CLOSED)).isEqualTo(1);
     }
 
@@ -157,8 +157,8 @@ class NettyTransportTest {
             accepted.add(batch);
         }, refusal -> { }));
         try (TestNode a = TestNode.start(1); b) {
-            a.transport.send(endpoint, new MessageBatch(a.endpoint, List.of(new TimeoutNow(0, 1))));
-            a.transport.send(endpoint, new MessageBatch(a.endpoint, List.of(new TimeoutNow(0, 2))));
+            a.transport.send(endpoint, new MessageBatch(a.endpoint, List.of(new TimeoutNow(0, 1, 0))));
+            a.transport.send(endpoint, new MessageBatch(a.endpoint, List.of(new TimeoutNow(0, 2, 0))));
             await().atMost(WAIT).until(() -> accepted.size() == 1);
             assertThat(b.metrics().handlerErrors()).isEqualTo(1);
             assertThat(b.metrics().inboundHandshakes()).isEqualTo(1);
@@ -178,7 +178,7 @@ class NettyTransportTest {
     @Test
     void sendBeforeStartIsDroppedAndAnUnbindableEndpointFailsStart() {
         NettyTransport idle = NettyTransport.builder().threadNamePrefix("kt-idle").build();
-        idle.send("127.0.0.1:1", new MessageBatch("x:1", List.of(new TimeoutNow(0, 0))));
+        idle.send("127.0.0.1:1", new MessageBatch("x:1", List.of(new TimeoutNow(0, 0, 0))));
         assertThat(idle.metrics().dropped(DropReason.CLOSED)).isEqualTo(1);
         idle.close();
 

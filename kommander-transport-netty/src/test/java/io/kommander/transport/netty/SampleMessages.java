@@ -53,7 +53,7 @@ final class SampleMessages {
                 new AppendLogs(partition, 7, 48, 7, List.of(), 48, 13, 30),
                 new AppendLogsResponse(partition, 7, true, 48, 12),
                 new AppendLogsResponse(partition, 7, false, 3, 13),
-                new TimeoutNow(partition, 7));
+                new TimeoutNow(partition, 7, 0));
     }
 
     /** Every message type for each of {@code partitions} partitions, as one batch. */

@@ -43,7 +43,7 @@ class TlsTest {
     void nodesWithCertificatesOfTheClusterCaExchangeOverMutualTls() {
         try (TestNode a = TestNode.start(1, b -> b.tls(node1Pem()));
              TestNode b = TestNode.start(2, x -> x.tls(node2KeyStore().withHostnameVerification(true)))) {
-            a.send(b, new TimeoutNow(1, 1));
+            a.send(b, new TimeoutNow(1, 1, 0));
             b.send(a, SampleMessages.appendWithPayload(4, 10, 16 * 1024));
             await().atMost(WAIT).until(() -> a.received.size() == 1 && b.received.size() == 1);
             assertThat(b.received.peek().from()).isEqualTo(a.endpoint);
@@ -91,7 +91,7 @@ class TlsTest {
     void aPeerOfAnotherClusterWithAValidCertificateCannotSend() {
         try (TestNode stranger = TestNode.start(1, "other-cluster", FreePorts.loopbackEndpoint(), b -> b.tls(node1Pem()));
              TestNode node = TestNode.start(2, b -> b.tls(node2KeyStore()))) {
-            stranger.send(node, new TimeoutNow(1, 1));
+            stranger.send(node, new TimeoutNow(1, 1, 0));
             await().atMost(WAIT).until(() -> node.metrics().closed(CloseReason.WRONG_CLUSTER) >= 1
                     && stranger.metrics().closed(CloseReason.REFUSED_BY_PEER) >= 1);
             assertThat(node.received).isEmpty();
@@ -111,7 +111,7 @@ class TlsTest {
     private static void assertRefusedByTls(TlsConfig intruderTls) {
         try (TestNode intruder = TestNode.start(3, b -> intruderTls == null ? b : b.tls(intruderTls));
              TestNode node = TestNode.start(2, b -> b.tls(node2KeyStore()))) {
-            intruder.send(node, new TimeoutNow(1, 1));
+            intruder.send(node, new TimeoutNow(1, 1, 0));
             await().atMost(WAIT).until(() -> node.metrics().closed(CloseReason.TLS_FAILURE) >= 1);
             assertThat(node.received).isEmpty();
             assertThat(node.metrics().inboundHandshakes()).isZero();
