@@ -18,6 +18,8 @@ import java.util.Set;
  *       batch may be visible later.</li>
  *   <li>Entries are identified by (index, term). A partition's stored entries are contiguous from
  *       {@code compactedUpTo(p).index() + 1} to {@code lastPosition(p).index()}.</li>
+ *   <li>{@link #installSnapshotBoundary} is atomic and durable as {@code write} is; {@link #compact} need
+ *       not sync.</li>
  *   <li>Reads return exactly what was written; a record that fails its integrity check raises
  *       {@link WalException} naming the partition and index. Nothing is skipped.</li>
  * </ul>
@@ -76,6 +78,54 @@ public interface IWAL extends AutoCloseable {
      *                      partition)
      */
     void compact(int partition, LogPosition upTo);
+
+    /**
+     * Resets the partition's log to a snapshot's boundary, after the application installed the snapshot's state: the
+     * log then starts after {@code boundary} and holds no entry. Every stored entry of the partition is dropped,
+     * those after the boundary included (they may conflict with the log the snapshot came from);
+     * {@code boundary} becomes both the compaction point and the last position; the last checkpoint becomes
+     * {@code boundary.index()}, because the installed state stands in for everything up to the boundary as a
+     * checkpoint does; the hard state is kept. The next append must have index {@code boundary.index() + 1}, and
+     * a read at or below the boundary fails as a read of compacted entries does.
+     *
+     * <p>Atomic and durable, as {@link #write(WalBatch)} is: when it returns, the reset survives a crash; after a
+     * crash either the old log or the reset one is visible, never a mix; when it throws, nothing changed. It
+     * performs at most one sync, which also makes earlier compactions durable. A partition never written is
+     * created by it. {@link #checkSnapshotBoundary} states which boundaries are rejected.
+     *
+     * @param partition the partition id
+     * @param boundary  the (index, term) of the last entry the snapshot covers
+     * @throws WalException if the boundary is rejected (nothing changed), or the storage failed
+     */
+    void installSnapshotBoundary(int partition, LogPosition boundary);
+
+    /**
+     * Checks a boundary for {@link #installSnapshotBoundary}; implementations call it before changing anything. A
+     * boundary is rejected if its index or term is negative, if it is index 0 with a term other than 0, if it is
+     * below the compaction point (that would forget entries known to be committed), or if it is at the compaction
+     * point's index with another term (two committed entries cannot differ there: one side is corrupt).
+     *
+     * @param partition the partition id, for the message
+     * @param boundary  the boundary to install
+     * @param compacted the partition's current compaction point
+     * @throws WalException if the boundary is rejected
+     */
+    static void checkSnapshotBoundary(int partition, LogPosition boundary, LogPosition compacted) {
+        String reason = null;
+        if (boundary.index() < 0 || boundary.term() < 0) {
+            reason = "index and term must not be negative";
+        } else if (boundary.index() == 0 && boundary.term() != 0) {
+            reason = "index 0 has term 0";
+        } else if (boundary.index() < compacted.index()) {
+            reason = "it is below the compaction point " + compacted.index();
+        } else if (boundary.index() == compacted.index() && boundary.term() != compacted.term()) {
+            reason = "the compaction point at that index has term " + compacted.term();
+        }
+        if (reason != null) {
+            throw new WalException("partition " + partition + ": cannot install snapshot boundary (index "
+                    + boundary.index() + ", term " + boundary.term() + "): " + reason);
+        }
+    }
 
     /** The node-level metadata value stored under {@code key}, if any. */
     Optional<byte[]> metadata(String key);

@@ -185,6 +185,17 @@ public final class InMemoryWAL implements IWAL {
     }
 
     @Override
+    public synchronized void installSnapshotBoundary(int partition, LogPosition boundary) {
+        ensureOpen();
+        PartitionLog existing = partitions.get(partition);
+        IWAL.checkSnapshotBoundary(partition, boundary, existing == null ? LogPosition.ZERO : existing.compacted);
+        PartitionLog log = partitions.computeIfAbsent(partition, p -> new PartitionLog());
+        log.entries.clear();
+        log.compacted = boundary;
+        log.lastCheckpoint = boundary.index();
+    }
+
+    @Override
     public synchronized Optional<byte[]> metadata(String key) {
         ensureOpen();
         byte[] value = metadata.get(key);

@@ -76,6 +76,11 @@ final class FailingWal implements IWAL {
     }
 
     @Override
+    public void installSnapshotBoundary(int partition, LogPosition boundary) {
+        wal.installSnapshotBoundary(partition, boundary);
+    }
+
+    @Override
     public Optional<byte[]> metadata(String key) {
         return wal.metadata(key);
     }

@@ -16,16 +16,18 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * A node's simulated disk, kept apart into what is synced and what is not. {@link #write} is the only sync a node
- * makes: when it returns, the batch (and every compaction before it) is durable; it may instead fail with an injected
- * {@link WalException}, leaving nothing behind. {@link #compact} does not sync: until the next write, a crash may
- * bring the compacted entries back. Work still queued when a node crashes (its WAL events) never reaches the disk.
- * The disk outlives node incarnations: a restarted node opens the same one.
+ * A node's simulated disk, kept apart into what is synced and what is not. {@link #write} and
+ * {@link #installSnapshotBoundary} are the only syncs a node makes: when one returns, it (and every compaction
+ * before it) is durable; it may instead fail with an injected {@link WalException}, leaving nothing behind.
+ * {@link #compact} does not sync: until the next sync, a crash may bring the compacted entries back. Work still
+ * queued when a node crashes (its WAL events) never reaches the disk. The disk outlives node incarnations: a
+ * restarted node opens the same one.
  *
- * <p>A crash may also land inside a write ({@link #armTear}): the batch is then partly on the disk, its last record
- * cut short. The synced storage cannot hold a torn record, so the disk models the storage's recovery on the next
- * open: the torn record fails its check and, the batch never having been completed, all of it is dropped (an
- * {@link IWAL} write is atomic). The node must restore without that write, at whatever moment it came.
+ * <p>A crash may also land inside a synced write ({@link #armTear}): the batch or boundary install is then partly
+ * on the disk, its last record cut short. The synced storage cannot hold a torn record, so the disk models the
+ * storage's recovery on the next open: the torn record fails its check and, the write never having been completed,
+ * all of it is dropped (both are atomic in an {@link IWAL}). The node must restore without that write, at whatever
+ * moment it came.
  *
  * <p>What is synced lives in a real {@link IWAL} (in memory by default, or the one a {@link TestCluster.WalFactory}
  * opens): a crash closes it and opens the same storage again, which therefore must keep every returned write.
@@ -125,6 +127,28 @@ final class SimDisk implements IWAL {
 
     @Override
     public void write(WalBatch batch) {
+        beginSyncedWrite("a write of " + batch.writes().size() + " partition writes");
+        synced.write(batch);
+        writes++;
+    }
+
+    /**
+     * Synced like {@link #write}, with the same faults: a dead incarnation's install reaches no disk, a torn one
+     * leaves the old log, a failed one changes nothing.
+     */
+    @Override
+    public void installSnapshotBoundary(int partition, LogPosition boundary) {
+        beginSyncedWrite("a snapshot boundary install of partition " + partition);
+        synced.installSnapshotBoundary(partition, boundary);
+        writes++;
+    }
+
+    /**
+     * What every synced write goes through before it reaches the synced storage: a powered-off disk refuses it, an
+     * armed tear crashes the node inside it, an injected failure fails it, all leaving nothing of it; otherwise the
+     * sync makes earlier compactions durable first, in call order.
+     */
+    private void beginSyncedWrite(String what) {
         if (poweredOff) {
             throw new WalException("simulated power loss: the disk is off");
         }
@@ -134,17 +158,13 @@ final class SimDisk implements IWAL {
             tornWrites++;
             crash.run();
             poweredOff = true;
-            throw new WalException("simulated power loss inside a write of " + batch.writes().size()
-                    + " partition writes");
+            throw new WalException("simulated power loss inside " + what);
         }
         if (writeFailure > 0 && random.nextDouble() < writeFailure) {
             failedWrites++;
-            throw new WalException("simulated I/O error: write of " + batch.writes().size() + " partition writes");
+            throw new WalException("simulated I/O error: " + what);
         }
-        // The sync makes earlier compactions durable as well; they come first, in call order.
         sync();
-        synced.write(batch);
-        writes++;
     }
 
     /** Makes every compaction done so far durable, as any sync does (a crash right after loses none of them). */

@@ -66,10 +66,7 @@ public final class FaultyWal implements IWAL {
 
     @Override
     public void write(WalBatch batch) {
-        if (batch.writes().stream().anyMatch(w -> writeFailing.contains(w.partition()))) {
-            failedWrites.incrementAndGet();
-            throw new WalException("injected write failure (no space left on device)");
-        }
+        failIf(batch.writes().stream().anyMatch(w -> writeFailing.contains(w.partition())));
         storage.write(batch);
     }
 
@@ -106,6 +103,20 @@ public final class FaultyWal implements IWAL {
     @Override
     public void compact(int partition, LogPosition upTo) {
         storage.compact(partition, upTo);
+    }
+
+    /** Fails as a write carrying data of the partition does, since installing a boundary writes its log. */
+    @Override
+    public void installSnapshotBoundary(int partition, LogPosition boundary) {
+        failIf(writeFailing.contains(partition));
+        storage.installSnapshotBoundary(partition, boundary);
+    }
+
+    private void failIf(boolean touchesAFailingPartition) {
+        if (touchesAFailingPartition) {
+            failedWrites.incrementAndGet();
+            throw new WalException("injected write failure (no space left on device)");
+        }
     }
 
     @Override

@@ -475,6 +475,220 @@ public abstract class WalConformanceKit {
         assertThatThrownBy(() -> reopened.read(1, 7, 10, Long.MAX_VALUE)).isInstanceOf(WalException.class);
     }
 
+    // ---- snapshot boundary ----
+
+    @Test
+    void installedBoundaryBeyondTheLogDropsEveryEntryAndBecomesCompactionPointAndLastPosition() {
+        IWAL wal = wal();
+        append(wal, 1, 1, 5, 1);
+        wal.compact(1, new LogPosition(2, 1));
+
+        wal.installSnapshotBoundary(1, new LogPosition(9, 3));
+
+        assertThat(wal.compactedUpTo(1)).isEqualTo(new LogPosition(9, 3));
+        assertThat(wal.lastPosition(1)).isEqualTo(new LogPosition(9, 3));
+        assertThat(wal.read(1, 10, 20, Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void installedBoundaryInsideTheLogDropsTheEntriesAfterItToo() {
+        IWAL wal = wal();
+        append(wal, 1, 1, 8, 1);
+
+        wal.installSnapshotBoundary(1, new LogPosition(5, 2));
+
+        assertThat(wal.compactedUpTo(1)).isEqualTo(new LogPosition(5, 2));
+        assertThat(wal.lastPosition(1)).isEqualTo(new LogPosition(5, 2));
+        assertThat(wal.read(1, 6, 20, Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void installedBoundaryAtTheCompactionPointDropsEveryRetainedEntry() {
+        IWAL wal = wal();
+        append(wal, 1, 1, 8, 1);
+        wal.compact(1, new LogPosition(4, 1));
+
+        wal.installSnapshotBoundary(1, new LogPosition(4, 1));
+
+        assertThat(wal.compactedUpTo(1)).isEqualTo(new LogPosition(4, 1));
+        assertThat(wal.lastPosition(1)).isEqualTo(new LogPosition(4, 1));
+        assertThat(wal.read(1, 5, 20, Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void installedBoundaryKeepsTheHardStateAndBecomesTheLastCheckpoint() {
+        IWAL wal = wal();
+        wal.write(WalBatch.of(new PartitionWrite(1, PartitionWrite.NO_TRUNCATE, entries(1, 6, 2),
+                new HardState(4, "n-2", 3), 2)));
+
+        wal.installSnapshotBoundary(1, new LogPosition(40, 4));
+
+        assertThat(wal.hardState(1)).isEqualTo(new HardState(4, "n-2", 3));
+        assertThat(wal.lastCheckpoint(1)).isEqualTo(40);
+    }
+
+    @Test
+    void appendAfterAnInstalledBoundaryContinuesFromTheBoundaryPlusOne() {
+        IWAL wal = wal();
+        append(wal, 1, 1, 8, 1);
+        wal.installSnapshotBoundary(1, new LogPosition(5, 2));
+
+        assertThatThrownBy(() -> append(wal, 1, 9, 9, 2)).isInstanceOf(WalException.class);
+        assertThatThrownBy(() -> append(wal, 1, 1, 1, 2)).isInstanceOf(WalException.class);
+        append(wal, 1, 6, 7, 3);
+
+        assertThat(readAll(wal, 1)).containsExactlyElementsOf(entries(6, 7, 3));
+        assertThat(wal.lastPosition(1)).isEqualTo(new LogPosition(7, 3));
+        assertThat(wal.compactedUpTo(1)).isEqualTo(new LogPosition(5, 2));
+    }
+
+    @Test
+    void readAtOrBelowAnInstalledBoundaryThrowsAsACompactedReadDoes() {
+        IWAL wal = wal();
+        append(wal, 1, 1, 8, 1);
+        wal.installSnapshotBoundary(1, new LogPosition(5, 2));
+        append(wal, 1, 6, 6, 2);
+
+        assertThatThrownBy(() -> wal.read(1, 5, 6, Long.MAX_VALUE)).isInstanceOf(WalException.class);
+        assertThatThrownBy(() -> wal.read(1, 1, 6, Long.MAX_VALUE)).isInstanceOf(WalException.class);
+        assertThat(wal.read(1, 6, 6, Long.MAX_VALUE)).containsExactly(entry(6, 2));
+    }
+
+    @Test
+    void installedBoundaryCreatesANeverWrittenPartition() {
+        IWAL wal = wal();
+
+        wal.installSnapshotBoundary(4, new LogPosition(12, 5));
+        append(wal, 4, 13, 13, 5);
+
+        assertThat(wal.partitions()).containsExactly(4);
+        assertThat(wal.compactedUpTo(4)).isEqualTo(new LogPosition(12, 5));
+        assertThat(wal.lastPosition(4)).isEqualTo(new LogPosition(13, 5));
+        assertThat(wal.hardState(4)).isEqualTo(HardState.EMPTY);
+    }
+
+    @Test
+    void installedBoundaryLeavesOtherPartitionsUntouched() {
+        IWAL wal = wal();
+        // Neighbouring ids, and ids a few apart, so that storage sharded by partition id has neighbours in a shard.
+        List<Integer> others = List.of(0, 2, 3, 4, 5, 7, 9, 17);
+        List<PartitionWrite> writes = new ArrayList<>();
+        writes.add(PartitionWrite.append(1, entries(1, 6, 1)));
+        others.forEach(p -> writes.add(PartitionWrite.append(p, entries(1, 6, 1))));
+        wal.write(WalBatch.of(writes));
+        wal.compact(3, new LogPosition(2, 1));
+
+        wal.installSnapshotBoundary(1, new LogPosition(20, 2));
+
+        for (int p : others) {
+            assertThat(wal.lastPosition(p)).isEqualTo(new LogPosition(6, 1));
+            assertThat(readAll(wal, p)).containsExactlyElementsOf(entries(wal.compactedUpTo(p).index() + 1, 6, 1));
+        }
+        assertThat(wal.compactedUpTo(3)).isEqualTo(new LogPosition(2, 1));
+    }
+
+    @Test
+    void installedBoundaryBelowTheCompactionPointIsRejectedAndChangesNothing() {
+        IWAL wal = wal();
+        append(wal, 1, 1, 8, 1);
+        wal.compact(1, new LogPosition(5, 1));
+
+        assertThatThrownBy(() -> wal.installSnapshotBoundary(1, new LogPosition(4, 1)))
+                .isInstanceOf(WalException.class);
+
+        assertThat(wal.compactedUpTo(1)).isEqualTo(new LogPosition(5, 1));
+        assertThat(readAll(wal, 1)).containsExactlyElementsOf(entries(6, 8, 1));
+        assertThat(wal.lastCheckpoint(1)).isZero();
+    }
+
+    @Test
+    void impossibleBoundariesAreRejectedAndChangeNothing() {
+        IWAL wal = wal();
+        append(wal, 1, 1, 8, 1);
+        wal.compact(1, new LogPosition(5, 1));
+
+        List<LogPosition> impossible = List.of(
+                new LogPosition(5, 2),      // the compaction point's index with another term
+                new LogPosition(-1, 0),
+                new LogPosition(9, -1));
+        for (LogPosition boundary : impossible) {
+            assertThatThrownBy(() -> wal.installSnapshotBoundary(1, boundary)).as("%s", boundary)
+                    .isInstanceOf(WalException.class);
+        }
+        assertThatThrownBy(() -> wal.installSnapshotBoundary(2, new LogPosition(0, 1)))
+                .isInstanceOf(WalException.class);
+
+        assertThat(wal.compactedUpTo(1)).isEqualTo(new LogPosition(5, 1));
+        assertThat(wal.lastPosition(1)).isEqualTo(new LogPosition(8, 1));
+        assertThat(readAll(wal, 1)).containsExactlyElementsOf(entries(6, 8, 1));
+        assertThat(wal.partitions()).containsExactly(1);
+    }
+
+    @Test
+    void installedBoundaryOfZeroEmptiesANeverCompactedLog() {
+        IWAL wal = wal();
+        append(wal, 1, 1, 4, 1);
+
+        wal.installSnapshotBoundary(1, LogPosition.ZERO);
+        append(wal, 1, 1, 2, 2);
+
+        assertThat(readAll(wal, 1)).containsExactlyElementsOf(entries(1, 2, 2));
+        assertThat(wal.compactedUpTo(1)).isEqualTo(LogPosition.ZERO);
+    }
+
+    @Test
+    void installedBoundarySurvivesRestart() {
+        IWAL wal = wal();
+        wal.write(WalBatch.of(new PartitionWrite(1, PartitionWrite.NO_TRUNCATE, entries(1, 8, 1),
+                new HardState(2, "n-1", 8), 4)));
+        wal.installSnapshotBoundary(1, new LogPosition(6, 2));
+
+        IWAL reopened = restart(wal);
+
+        assertThat(reopened.partitions()).containsExactly(1);
+        assertThat(reopened.compactedUpTo(1)).isEqualTo(new LogPosition(6, 2));
+        assertThat(reopened.lastPosition(1)).isEqualTo(new LogPosition(6, 2));
+        assertThat(reopened.hardState(1)).isEqualTo(new HardState(2, "n-1", 8));
+        assertThat(reopened.lastCheckpoint(1)).isEqualTo(6);
+        assertThatThrownBy(() -> reopened.read(1, 6, 10, Long.MAX_VALUE)).isInstanceOf(WalException.class);
+        append(reopened, 1, 7, 9, 2);
+        assertThat(readAll(reopened, 1)).containsExactlyElementsOf(entries(7, 9, 2));
+    }
+
+    @Test
+    void installedBoundaryAfterAnUnsyncedCompactionSurvivesRestart() {
+        IWAL wal = wal();
+        append(wal, 1, 1, 8, 1);
+        append(wal, 2, 1, 8, 1);
+        wal.compact(1, new LogPosition(3, 1));
+        wal.compact(2, new LogPosition(4, 1));
+        wal.installSnapshotBoundary(1, new LogPosition(7, 1));
+
+        IWAL reopened = restart(wal);
+
+        assertThat(reopened.compactedUpTo(1)).isEqualTo(new LogPosition(7, 1));
+        assertThat(reopened.lastPosition(1)).isEqualTo(new LogPosition(7, 1));
+        assertThat(reopened.compactedUpTo(2)).isEqualTo(new LogPosition(4, 1));
+        assertThat(readAll(reopened, 2)).containsExactlyElementsOf(entries(5, 8, 1));
+    }
+
+    @Test
+    void boundariesInstalledOneAfterAnotherSurviveRestart() {
+        IWAL wal = wal();
+        append(wal, 1, 1, 5, 1);
+        wal.installSnapshotBoundary(1, new LogPosition(10, 2));
+        append(wal, 1, 11, 15, 2);
+        wal.installSnapshotBoundary(1, new LogPosition(12, 2));
+        append(wal, 1, 13, 14, 3);
+
+        IWAL reopened = restart(wal);
+
+        assertThat(reopened.compactedUpTo(1)).isEqualTo(new LogPosition(12, 2));
+        assertThat(readAll(reopened, 1)).containsExactlyElementsOf(entries(13, 14, 3));
+        assertThat(reopened.lastPosition(1)).isEqualTo(new LogPosition(14, 3));
+        assertThat(reopened.lastCheckpoint(1)).isEqualTo(12);
+    }
+
     // ---- hard state, checkpoint, metadata ----
 
     @Test
@@ -683,6 +897,7 @@ public abstract class WalConformanceKit {
                 () -> wal.hardState(1),
                 () -> wal.lastCheckpoint(1),
                 () -> wal.compact(1, new LogPosition(2, 1)),
+                () -> wal.installSnapshotBoundary(1, new LogPosition(9, 1)),
                 () -> wal.metadata("k"),
                 wal::partitions);
         for (Executable call : calls) {

@@ -312,6 +312,11 @@ class FairWalSchedulerTest {
         }
 
         @Override
+        public void installSnapshotBoundary(int partition, LogPosition boundary) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Optional<byte[]> metadata(String key) {
             throw new UnsupportedOperationException();
         }

@@ -36,7 +36,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>{@link #write(WalBatch)} validates the whole batch against an in-memory copy of each partition's state, then
  * applies it as one RocksDB {@code WriteBatch} with one synced WAL write; the in-memory state changes only after
  * that succeeds. {@link #compact} range-deletes without syncing and compacts large deleted ranges in the
- * background.
+ * background. {@link #installSnapshotBoundary} is one synced {@code WriteBatch}: a range delete of the partition's
+ * entries and its new compaction point and checkpoint.
  *
  * <p>Thread-safe: writes and compactions are serialised; reads and queries run concurrently with them. After
  * {@link #close()}, every call throws {@link WalException}.
@@ -272,6 +273,45 @@ public final class RocksDbWAL implements IWAL {
         } catch (RocksDBException e) {
             throw new WalException("partition " + partition + ": compaction to index " + upTo.index() + " failed: "
                     + e.getMessage(), e);
+        } finally {
+            writer.unlock();
+            open.unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One RocksDB {@code WriteBatch}, synced: a range delete of every stored entry of the partition, the new
+     * compaction point and the new checkpoint. RocksDB applies a batch whole or not at all, and the sync also makes
+     * every earlier unsynced compaction durable (they precede it in RocksDB's WAL). The in-memory state changes only
+     * after the write succeeds.
+     */
+    @Override
+    public void installSnapshotBoundary(int partition, LogPosition boundary) {
+        Lock open = enter();
+        writer.lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            PartitionState state = states.getOrDefault(partition, PartitionState.EMPTY);
+            IWAL.checkSnapshotBoundary(partition, boundary, state.compacted());
+            ColumnFamilyHandle log = store.logOf(partition);
+            long first = state.compacted().index() + 1;
+            long last = state.last().index();
+            if (first <= last) {
+                batch.deleteRange(log, KeyCodec.entryKey(partition, first), KeyCodec.entryKey(partition, last + 1));
+            }
+            byte[] pointKey = KeyCodec.partitionKey(partition, KeyCodec.RecordKind.COMPACTION_POINT);
+            batch.put(store.state, pointKey, StateCodec.encodePosition(pointKey, boundary));
+            byte[] checkpointKey = KeyCodec.partitionKey(partition, KeyCodec.RecordKind.CHECKPOINT);
+            batch.put(store.state, checkpointKey, StateCodec.encodeCheckpoint(checkpointKey, boundary.index()));
+            store.db.write(store.options.synced, batch);
+            states.put(partition, new PartitionState(boundary, boundary, state.hardState(), boundary.index()));
+            if (first <= last) {
+                compactor.deleted(partition, log, first, last);
+            }
+        } catch (RocksDBException e) {
+            throw new WalException("partition " + partition + ": could not make the snapshot boundary (index "
+                    + boundary.index() + ", term " + boundary.term() + ") durable: " + e.getMessage(), e);
         } finally {
             writer.unlock();
             open.unlock();
