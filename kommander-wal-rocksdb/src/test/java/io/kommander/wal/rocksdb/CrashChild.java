@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * <ul>
  *   <li>{@code write FOLDER}: continues the {@link CrashWorkload} from the WAL's last batch, printing
  *       {@code ack N} after {@code write} of batch N returns, until killed.</li>
+ *   <li>{@code install FOLDER}: continues the {@link SnapshotInstallWorkload} from the WAL's step, printing
+ *       {@code ack N} after step N (a write or a snapshot boundary install) returns, until killed.</li>
  *   <li>{@code hold FOLDER}: opens the WAL, prints {@code open}, and keeps it open until stdin closes.</li>
  * </ul>
  */
@@ -30,6 +32,13 @@ public final class CrashChild {
             if (args[0].equals("hold")) {
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
                 return;
+            }
+            if (args[0].equals("install")) {
+                for (SnapshotInstallWorkload.Step step = SnapshotInstallWorkload.stepOf(wal); ; ) {
+                    step = SnapshotInstallWorkload.next(wal, step);
+                    System.out.println("ack " + step.number());
+                    System.out.flush();
+                }
             }
             for (long batch = wal.lastPosition(0).index() + 1; ; batch++) {
                 wal.write(CrashWorkload.batch(batch));

@@ -22,12 +22,15 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * Kills a child JVM that writes synced multi-partition batches with SIGKILL at seeded random moments, and checks
  * after every kill that each batch the child acknowledged is present, intact and in order, that batches are
- * all-or-nothing across partitions, and that no torn record is returned.
+ * all-or-nothing across partitions, and that no torn record is returned. The same for a child that installs
+ * snapshot boundaries between its writes: every acknowledged install survives, and the log is always either the
+ * one before an install or the reset one, never a mix.
  */
 class CrashSafetyTest {
 
     private static final long SEED = 0x5EED_2026L;
     private static final int KILLS = 30;
+    private static final int INSTALL_KILLS = 15;
 
     @TempDir
     Path temp;
@@ -41,16 +44,35 @@ class CrashSafetyTest {
         for (int kill = 1; kill <= KILLS; kill++) {
             // Some kills land during open and recovery, the rest after a random number of acknowledged batches.
             int acksBeforeKill = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(30);
-            acknowledged = Math.max(acknowledged, runAndKill(folder, kill, acksBeforeKill));
+            acknowledged = Math.max(acknowledged, runAndKill(folder, "write", kill, acksBeforeKill));
             verify(folder, acknowledged, kill);
         }
         assertThat(acknowledged).isGreaterThan(KILLS);
     }
 
-    /** Runs the child until it has acknowledged {@code acks} batches, kills it, returns the highest ack seen. */
-    private long runAndKill(Path folder, int kill, int acks) throws IOException, InterruptedException {
-        Path stderr = temp.resolve("child-" + kill + ".err");
-        Process child = ChildJvm.start(CrashChild.class, stderr, "write", folder.toString());
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void everyAcknowledgedSnapshotBoundaryInstallSurvivesSigkillWhole() throws Exception {
+        Path folder = temp.resolve("wal");
+        Random random = new Random(SEED + 1);
+        long acknowledged = 0;
+        for (int kill = 1; kill <= INSTALL_KILLS; kill++) {
+            int acksBeforeKill = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(40);
+            acknowledged = Math.max(acknowledged, runAndKill(folder, "install", kill, acksBeforeKill));
+            try (RocksDbWAL wal = RocksDbWAL.builder(folder).verifyEveryRecordOnOpen(true).open()) {
+                SnapshotInstallWorkload.Step step = SnapshotInstallWorkload.stepOf(wal);
+                assertThat(step.number()).as("after kill %d, every acknowledged step is present", kill)
+                        .isGreaterThanOrEqualTo(acknowledged);
+                SnapshotInstallWorkload.verify(wal, step);
+            }
+        }
+        assertThat(acknowledged).as("the run went through several installs").isGreaterThan(4 * 21);
+    }
+
+    /** Runs the child in {@code mode} until it has acknowledged {@code acks} steps, kills it, returns the last. */
+    private long runAndKill(Path folder, String mode, int kill, int acks) throws IOException, InterruptedException {
+        Path stderr = temp.resolve(mode + "-child-" + kill + ".err");
+        Process child = ChildJvm.start(CrashChild.class, stderr, mode, folder.toString());
         long highest = 0;
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
