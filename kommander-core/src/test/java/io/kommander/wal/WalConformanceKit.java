@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -879,6 +880,50 @@ public abstract class WalConformanceKit {
         }
         assertThat(wal.lastPosition(1)).isEqualTo(new LogPosition(400, 1));
         assertThat(wal.lastPosition(2)).isEqualTo(new LogPosition(400, 2));
+    }
+
+    @Test
+    void readsRunningWhileBoundariesAreInstalledSeeOneLogNeverAMix() throws Exception {
+        IWAL wal = wal();
+        int rounds = 60;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            // Round r installs boundary (10 r, r), then appends 10 r + 1 .. 10 r + 5 of term r, one write each.
+            CountDownLatch readerStarted = new CountDownLatch(1);
+            Future<?> writer = pool.submit(() -> {
+                readerStarted.await();
+                for (long round = 1; round <= rounds; round++) {
+                    wal.installSnapshotBoundary(1, new LogPosition(10 * round, round));
+                    for (long i = 10 * round + 1; i <= 10 * round + 5; i++) {
+                        append(wal, 1, i, i, round);
+                    }
+                }
+                return null;
+            });
+            Future<?> reader = pool.submit(() -> {
+                readerStarted.countDown();
+                while (!writer.isDone()) {
+                    long from = wal.compactedUpTo(1).index() + 1;
+                    List<LogEntry> read;
+                    try {
+                        read = wal.read(1, from, Long.MAX_VALUE, Long.MAX_VALUE);
+                    } catch (WalException goneMeanwhile) {
+                        continue;
+                    }
+                    if (!read.isEmpty()) {
+                        long term = read.get(0).term();
+                        assertThat(read).containsExactlyElementsOf(entries(from, from + read.size() - 1, term));
+                        assertThat(from).isEqualTo(10 * term + 1);
+                    }
+                }
+            });
+            writer.get(60, TimeUnit.SECONDS);
+            reader.get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(wal.lastPosition(1)).isEqualTo(new LogPosition(10L * rounds + 5, rounds));
+        assertThat(readAll(wal, 1)).containsExactlyElementsOf(entries(10L * rounds + 1, 10L * rounds + 5, rounds));
     }
 
     // ---- closing ----
