@@ -160,7 +160,8 @@ public final class RaftPartition {
             }
             compacting = true;
             int at = epoch;
-            writeAhead.compact(target, machine.sessionSnapshot(target), error -> {
+            writeAhead.compact(target, machine.sessionSnapshot(target), machine.configurationSnapshot(target),
+                    error -> {
                 compacting = false;
                 if (at != epoch) {
                     // A write failed since (and was logged): the restored machine read the compaction point anew.
@@ -189,6 +190,15 @@ public final class RaftPartition {
                                                               RequestId clientRequest) {
         return submitWrite(() -> context.clock().now(), (machine, request, ticket) ->
                 machine.propose(request, kind, logType, List.of(payload), ticket, clientRequest, now()));
+    }
+
+    /**
+     * Changes this partition's configuration by one member; completes with the change's index once it commits, or
+     * with the reason it was refused (see {@link RaftPartitionStateMachine#changeConfiguration}).
+     */
+    public CompletableFuture<RaftReplicationResult> changeConfiguration(ConfigurationChange change) {
+        return submitWrite(() -> HLCTimestamp.ZERO, (machine, request, ticket) ->
+                machine.changeConfiguration(request, change, now()));
     }
 
     /** Appends the commit or rollback entry of a manual proposal. */
@@ -446,7 +456,7 @@ public final class RaftPartition {
             }
             try {
                 machine.restoreBegin(head.hardState(), head.compacted(), head.lastCheckpoint(), head.sessions(),
-                        delivered);
+                        head.configuration(), delivered);
             } catch (IllegalStateException e) {
                 walFailed(e);
                 return;
