@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * @param voters   the voting members' endpoints
  * @param learners the non-voting members' endpoints
  */
-record Configuration(SortedSet<String> voters, SortedSet<String> learners) {
+public record Configuration(SortedSet<String> voters, SortedSet<String> learners) {
 
     /** Codec version of {@link #encode()}. */
     private static final byte VERSION = 1;
@@ -28,7 +28,7 @@ record Configuration(SortedSet<String> voters, SortedSet<String> learners) {
     /**
      * @throws IllegalArgumentException if a member is both voter and learner, or a member name is empty
      */
-    Configuration {
+    public Configuration {
         voters = Collections.unmodifiableSortedSet(new TreeSet<>(voters));
         learners = Collections.unmodifiableSortedSet(new TreeSet<>(learners));
         for (String member : voters) {
@@ -45,17 +45,17 @@ record Configuration(SortedSet<String> voters, SortedSet<String> learners) {
     }
 
     /** Whether {@code member} votes. */
-    boolean isVoter(String member) {
+    public boolean isVoter(String member) {
         return voters.contains(member);
     }
 
     /** Whether {@code member} is a voter or a learner. */
-    boolean contains(String member) {
+    public boolean contains(String member) {
         return voters.contains(member) || learners.contains(member);
     }
 
     /** Every member but {@code self}: voters first, then learners, each in sorted order. */
-    List<String> othersThan(String self) {
+    public List<String> othersThan(String self) {
         List<String> others = new ArrayList<>(voters.size() + learners.size());
         voters.stream().filter(m -> !m.equals(self)).forEach(others::add);
         learners.stream().filter(m -> !m.equals(self)).forEach(others::add);
@@ -63,14 +63,14 @@ record Configuration(SortedSet<String> voters, SortedSet<String> learners) {
     }
 
     /** This configuration with {@code member} added as a learner. */
-    Configuration withLearner(String member) {
+    public Configuration withLearner(String member) {
         TreeSet<String> more = new TreeSet<>(learners);
         more.add(member);
         return new Configuration(voters, more);
     }
 
     /** This configuration with learner {@code member} made a voter. */
-    Configuration promoted(String member) {
+    public Configuration promoted(String member) {
         TreeSet<String> moreVoters = new TreeSet<>(voters);
         moreVoters.add(member);
         TreeSet<String> fewerLearners = new TreeSet<>(learners);
@@ -79,7 +79,7 @@ record Configuration(SortedSet<String> voters, SortedSet<String> learners) {
     }
 
     /** This configuration without {@code member}. */
-    Configuration without(String member) {
+    public Configuration without(String member) {
         TreeSet<String> fewerVoters = new TreeSet<>(voters);
         fewerVoters.remove(member);
         TreeSet<String> fewerLearners = new TreeSet<>(learners);

@@ -79,6 +79,11 @@ final class ConfigurationHistory {
         return byIndex.lastKey() > commitIndex;
     }
 
+    /** How many configuration entries are after {@code commitIndex}: at most one, changes going one at a time. */
+    int changesAbove(long commitIndex) {
+        return byIndex.tailMap(commitIndex, false).size();
+    }
+
     /** The WAL metadata key under which the configuration at a compaction point is stored. */
     static String metadataKey(int partition) {
         return "configuration/" + partition;

@@ -67,6 +67,7 @@ public final class RaftPartition {
     private volatile boolean unavailable;
     private volatile boolean leaderQuick;
     private volatile String leaderQuickEndpoint;
+    private volatile ReplicaView view = ReplicaView.NONE;
     private volatile boolean closed;
     /** Set once the partition stopped after an impossible state; its status from then on. */
     private volatile PartitionStatus failedStatus;
@@ -118,7 +119,12 @@ public final class RaftPartition {
         return leaderQuick;
     }
 
-    /** The leader's endpoint as last known, or null. */
+    /** The replica's state as its executor last left it (no waiting). */
+    public ReplicaView view() {
+        return view;
+    }
+
+    /** The leader's endpoint as last known here, or null (no waiting). */
     public String leaderQuick() {
         return leaderQuickEndpoint;
     }
@@ -423,6 +429,7 @@ public final class RaftPartition {
         machine = null;
         restored = false;
         leaderQuick = false;
+        view = ReplicaView.NONE;
         leaderQuickEndpoint = null;
         writeRequests.clear();
         statusRequests.clear();
@@ -503,6 +510,7 @@ public final class RaftPartition {
         epoch++;
         restored = false;
         leaderQuick = false;
+        view = ReplicaView.NONE;
         if (machine != null && machine.restored()) {
             delivered = new DeliveredSoFar(delivered.index(), machine.restoredThrough());
         }
@@ -547,6 +555,10 @@ public final class RaftPartition {
             carryOut(ready);
         }
         leaderQuick = machine.role() == RaftRole.LEADER;
+        ReplicaView now = ReplicaView.of(machine);
+        if (!now.equals(view)) {
+            view = now;
+        }
         boolean nowReadyLeader = machine.isReadyLeader();
         if (nowReadyLeader && !readyLeader) {
             callbacks.leaderReady(id);

@@ -345,6 +345,11 @@ public final class RaftPartitionStateMachine {
         return replicaLog.configuration();
     }
 
+    /** How many configuration changes are appended and not committed: one at most, changes going one at a time. */
+    public int configurationChangesInFlight() {
+        return replicaLog.configurationChangesInFlight();
+    }
+
     /** Asks to confirm leadership for a linearizable read (ReadIndex). */
     public void readIndex(long requestId) {
         if (role != RaftRole.LEADER) {

@@ -103,6 +103,11 @@ final class ReplicaLog {
         return configurations.changePendingAbove(commitIndex);
     }
 
+    /** How many configuration changes are appended and not committed (one at most, unless a bug is planted). */
+    int configurationChangesInFlight() {
+        return configurations.changesAbove(commitIndex);
+    }
+
     /** The configuration to store beside a compaction to {@code target}. */
     byte[] configurationSnapshot(LogPosition target) {
         return configurations.snapshotAt(target.index());
