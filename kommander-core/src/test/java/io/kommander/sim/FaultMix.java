@@ -42,7 +42,7 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
 
     static final FaultMix RELIABLE = new FaultMix("reliable", new SimNetwork.Conditions(0, 0, 1, 8), false, false,
             false, false, false, 0, false, false);
-    static final FaultMix LOSSY = new FaultMix("lossy", new SimNetwork.Conditions(0.15, 0.1, 1, 40), false, false,
+    static final FaultMix LOSSY = new FaultMix("lossy", new SimNetwork.Conditions(0.15, 0.1, 1, 40, 0.02), false, false,
             false, false, false, 0, false, false);
     static final FaultMix PARTITIONS = new FaultMix("partitions", new SimNetwork.Conditions(0.02, 0.02, 1, 15),
             true, false, false, false, false, 0, false, false, true, false, false);

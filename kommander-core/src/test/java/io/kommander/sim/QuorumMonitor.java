@@ -2,6 +2,7 @@ package io.kommander.sim;
 
 import io.kommander.internal.partition.Configuration;
 import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.partition.RaftPartitionStateMachine;
 import io.kommander.internal.partition.ReplicaView;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.WalException;
@@ -13,7 +14,9 @@ import java.util.Map;
 /**
  * Checks, after every event, the two rules configuration changes rest on: a leader never has more than one
  * configuration change in flight (appended, not committed), and every entry a leader commits is held durably by a
- * majority of the voters of the configuration it is in effect under on that leader, learners never counting. The
+ * majority of the voters of the configuration it is in effect under on that leader, learners never counting. And
+ * that no replica's term passes {@link RaftPartitionStateMachine#MAX_TERM_LEAD}, which elections never reach in a
+ * run: only a corrupt message ({@link SimNetwork.Conditions#corrupt()}) could carry it there. The
  * views it reads are what each replica's executor last published ({@link RaftPartition#view()}), the disks what
  * survived ({@link SimDisk}).
  *
@@ -45,6 +48,11 @@ final class QuorumMonitor {
                 ReplicaView view = partition == null ? null : partition.view();
                 if (view == null || view.configuration() == null) {
                     continue;
+                }
+                if (view.term() > RaftPartitionStateMachine.MAX_TERM_LEAD) {
+                    // No run gets near the bound by elections: a term past it came from a corrupt message.
+                    monitor.fail("term: n" + node.index() + " adopted term " + view.term() + " on p" + p
+                            + ", past the bound of " + RaftPartitionStateMachine.MAX_TERM_LEAD);
                 }
                 long before = lastCommit[node.index()][p];
                 lastCommit[node.index()][p] = view.commitIndex();

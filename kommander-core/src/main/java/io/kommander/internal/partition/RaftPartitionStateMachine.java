@@ -45,6 +45,14 @@ import java.util.random.RandomGenerator;
  */
 public final class RaftPartitionStateMachine {
 
+    /**
+     * How far ahead of this replica's term a message's term may be (2^20). Terms grow by one per election, and pre-votes
+     * keep a cut-off replica from raising its own, so a correct peer is ahead by at most the elections held while this
+     * replica was away: a million of them is beyond any real outage, while a forged or corrupt term of 10^12 or
+     * {@code Long.MAX_VALUE} (which would overflow on the next election) is refused and counted, never adopted.
+     */
+    public static final long MAX_TERM_LEAD = 1L << 20;
+
     private final int partition;
     private final String self;
     private final PartitionSettings settings;
@@ -206,6 +214,9 @@ public final class RaftPartitionStateMachine {
         } else if (!(message instanceof AppendLogs || message instanceof RequestVote)
                 && !replicaLog.configuration().contains(from)) {
             refusals.record(Reason.UNKNOWN_SENDER);
+        } else if (!MessageSanity.plausible(message, term, log.lastIndex(),
+                plantedBugs.contains(PlantedBug.ADOPT_IMPLAUSIBLE_TERM))) {
+            refusals.record(Reason.IMPLAUSIBLE);
         } else if (passesTermGate(from, message)) {
             switch (role) {
                 case LEADER -> stepLeader(from, message);

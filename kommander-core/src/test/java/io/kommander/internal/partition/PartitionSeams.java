@@ -20,6 +20,8 @@ public final class PartitionSeams {
         LEARNER_COUNTS_IN_QUORUM,
         /** See PlantedBug#TWO_CHANGES_AT_ONCE. */
         TWO_CHANGES_AT_ONCE,
+        /** See PlantedBug#ADOPT_IMPLAUSIBLE_TERM. */
+        ADOPT_IMPLAUSIBLE_TERM,
         /** See PlantedBug#ACK_BEFORE_SYNC. */
         ACK_BEFORE_SYNC,
         /** See PlantedBug#SKIP_ANCHOR_CHECK. */
