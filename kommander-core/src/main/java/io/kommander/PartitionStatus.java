@@ -15,9 +15,13 @@ import java.util.List;
  * @param lastIndex    the last index in this replica's log
  * @param followers    on the leader, each follower's replication progress; empty on other replicas
  * @param failure      why the partition stopped ({@link State#FAILED}), or null
+ * @param voters       the endpoints of the partition's voters in the configuration this replica has in effect (the
+ *                     latest in its log, committed or not); empty while restoring
+ * @param learners     the endpoints of its learners (members that receive the log but do not vote), likewise
  */
 public record PartitionStatus(int partition, State state, long term, String leader, long commitIndex,
-                              long appliedIndex, long lastIndex, List<FollowerStatus> followers, String failure) {
+                              long appliedIndex, long lastIndex, List<FollowerStatus> followers, String failure,
+                              List<String> voters, List<String> learners) {
 
     /** A replica's state. */
     public enum State {
@@ -45,8 +49,10 @@ public record PartitionStatus(int partition, State state, long term, String lead
     public record FollowerStatus(String endpoint, long matchIndex, long lag) {
     }
 
-    /** Copies the follower list. */
+    /** Copies the lists. */
     public PartitionStatus {
         followers = List.copyOf(followers);
+        voters = List.copyOf(voters);
+        learners = List.copyOf(learners);
     }
 }

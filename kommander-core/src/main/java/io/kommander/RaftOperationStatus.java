@@ -80,7 +80,24 @@ public enum RaftOperationStatus {
      * {@link IRaft#onPartitionUnavailable}); it takes no part in the cluster until the node restarts. Unlike
      * {@link #PartitionFailed}, the replica's state is sound: its storage is not. Nothing was appended.
      */
-    PartitionUnavailable(WriteOutcome.NOT_APPENDED);
+    PartitionUnavailable(WriteOutcome.NOT_APPENDED),
+    /**
+     * A membership change was refused because another one is not committed yet (or this leader has not yet
+     * committed an entry of its term): changes go one at a time. Nothing was appended; retry shortly.
+     */
+    MembershipChangeInProgress(WriteOutcome.NOT_APPENDED),
+    /**
+     * A membership change was refused because too few voters would remain to form a quorum, counting only those
+     * that hold everything committed. Nothing was appended.
+     */
+    TooFewVoters(WriteOutcome.NOT_APPENDED),
+    /** The node named by a membership change is not a member (of this partition). Nothing was appended. */
+    NotAMember(WriteOutcome.NOT_APPENDED),
+    /**
+     * A learner was not promoted because it does not yet hold everything committed: wait for it to catch up.
+     * Nothing was appended.
+     */
+    MemberNotCaughtUp(WriteOutcome.NOT_APPENDED);
 
     private final WriteOutcome writeOutcome;
 

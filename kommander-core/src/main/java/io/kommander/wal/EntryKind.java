@@ -18,9 +18,14 @@ public enum EntryKind {
     /** The no-op a new leader appends before it serves; never delivered. */
     BARRIER(6),
     /** A system-partition command (partition ranges, membership); handled by the system coordinator. */
-    SYSTEM(7);
+    SYSTEM(7),
+    /**
+     * A change of the partition's voting configuration (its voters and learners); in effect on each replica from
+     * the moment it is appended, never delivered.
+     */
+    CONFIGURATION(8);
 
-    private static final EntryKind[] BY_CODE = new EntryKind[8];
+    private static final EntryKind[] BY_CODE = new EntryKind[9];
 
     static {
         for (EntryKind kind : values()) {

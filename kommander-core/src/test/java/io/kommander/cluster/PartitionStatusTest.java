@@ -60,6 +60,9 @@ class PartitionStatusTest {
             assertThat(follows.term()).isEqualTo(lead.term());
             assertThat(follows.followers()).isEmpty();
             assertThat(follows.failure()).isNull();
+            assertThat(follows.voters()).as("every node votes in a fresh cluster").containsExactlyInAnyOrder(
+                    cluster.endpoint(leader), cluster.endpoint(cut), cluster.endpoint(follower));
+            assertThat(follows.learners()).isEmpty();
             assertThat(cluster.node(follower).leaderHint(1)).isEqualTo(cluster.endpoint(leader));
         }
     }

@@ -51,9 +51,14 @@ class WalFailureTest {
     /** Records the failure events of every partition: partition -> announced retry delays. */
     private static Map<Integer, List<Long>> failures(RaftManager node) {
         Map<Integer, List<Long>> failures = new ConcurrentHashMap<>();
+        recordFailures(node, failures);
+        return failures;
+    }
+
+    /** Collects the node's {@code onPartitionUnavailable} reports: the retry delays, by partition. */
+    private static void recordFailures(RaftManager node, Map<Integer, List<Long>> failures) {
         node.onPartitionUnavailable((partition, error, retryInMillis) ->
                 failures.computeIfAbsent(partition, p -> new CopyOnWriteArrayList<>()).add(retryInMillis));
-        return failures;
     }
 
     @Test
@@ -64,8 +69,9 @@ class WalFailureTest {
             cluster.stopNode(0);
             onOpen = wal -> wal.failReads(1, 2);
 
-            RaftManager node = cluster.startNode(0);
-            Map<Integer, List<Long>> failures = failures(node);
+            Map<Integer, List<Long>> failures = new ConcurrentHashMap<>();
+            // Listening before the node joins: its restore, where the reads fail, starts with the join.
+            RaftManager node = cluster.startNode(0, started -> recordFailures(started, failures));
             node.joinCluster().orTimeout(TestCluster.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
 
             assertThat(wals.get(0).failedReads()).isEqualTo(2);
@@ -84,8 +90,9 @@ class WalFailureTest {
             cluster.stopNode(0);
             onOpen = wal -> wal.failReads(1, Integer.MAX_VALUE);
 
-            RaftManager node = cluster.startNode(0);
-            Map<Integer, List<Long>> failures = failures(node);
+            Map<Integer, List<Long>> failures = new ConcurrentHashMap<>();
+            // Listening before the node joins: its restore, where the reads fail, starts with the join.
+            RaftManager node = cluster.startNode(0, started -> recordFailures(started, failures));
             CompletableFuture<Void> joined = node.joinCluster();
 
             await().atMost(TestCluster.WAIT).until(joined::isDone);

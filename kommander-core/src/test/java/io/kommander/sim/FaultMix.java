@@ -17,10 +17,21 @@ package io.kommander.sim;
  * @param outages    a whole-cluster crash (every node at once) in half the runs, and one node held down from late in
  *                   the fault phase until into the heal phase
  * @param tornWrites a crash may land inside a WAL write, leaving its last record torn on the disk
+ * @param membership configuration changes of the register partitions: a member removed, added back as a learner,
+ *                   promoted to voter (the register partitions never compact, so a member added back catches up
+ *                   from the log)
  */
 record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
                 boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
-                boolean transfers, boolean outages, boolean tornWrites) {
+                boolean transfers, boolean outages, boolean tornWrites, boolean membership) {
+
+    /** A mix without membership changes. */
+    FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
+             boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
+             boolean transfers, boolean outages, boolean tornWrites) {
+        this(name, network, partitions, crashes, pauses, clocks, clockSteps, diskFailure, churn, singleNode,
+                transfers, outages, tornWrites, false);
+    }
 
     /** A mix without transfers, outages or torn writes. */
     FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
@@ -31,7 +42,7 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
 
     static final FaultMix RELIABLE = new FaultMix("reliable", new SimNetwork.Conditions(0, 0, 1, 8), false, false,
             false, false, false, 0, false, false);
-    static final FaultMix LOSSY = new FaultMix("lossy", new SimNetwork.Conditions(0.15, 0.1, 1, 40), false, false,
+    static final FaultMix LOSSY = new FaultMix("lossy", new SimNetwork.Conditions(0.15, 0.1, 1, 40, 0.02), false, false,
             false, false, false, 0, false, false);
     static final FaultMix PARTITIONS = new FaultMix("partitions", new SimNetwork.Conditions(0.02, 0.02, 1, 15),
             true, false, false, false, false, 0, false, false, true, false, false);
@@ -42,7 +53,7 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
     static final FaultMix DISK = new FaultMix("disk", new SimNetwork.Conditions(0.02, 0.02, 1, 10), false, true,
             false, false, false, 0.03, false, false, false, false, true);
     static final FaultMix CHAOS = new FaultMix("chaos", new SimNetwork.Conditions(0.08, 0.05, 1, 30), true, true,
-            true, true, true, 0.01, false, false, true, true, true);
+            true, true, true, 0.01, false, false, true, true, true, true);
     static final FaultMix CHURN = new FaultMix("churn", new SimNetwork.Conditions(0.05, 0.02, 1, 20), true, true,
             false, false, false, 0, true, false, true, false, false);
     /** A quiet cluster whose wall clocks step: nothing but tickets may notice. */
@@ -51,9 +62,13 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
     static final FaultMix SINGLE_NODE = new FaultMix("single-node", new SimNetwork.Conditions(0, 0, 1, 8), false,
             true, true, true, true, 0.03, false, true);
 
+    /** Membership changes under message loss, partitions and crashes. */
+    static final FaultMix MEMBERSHIP = new FaultMix("membership", new SimNetwork.Conditions(0.03, 0.02, 1, 15), true,
+            true, false, false, false, 0, false, false, true, false, false, true);
+
     /** Every mix, in the order seeds cycle through them. */
     static final FaultMix[] ALL = {RELIABLE, LOSSY, PARTITIONS, CRASHES, PAUSES_AND_CLOCKS, DISK, CHAOS, CHURN,
-            CLOCK_STEPS, SINGLE_NODE};
+            CLOCK_STEPS, SINGLE_NODE, MEMBERSHIP};
 
     /** The mix of a seed. */
     static FaultMix forSeed(long seed) {
@@ -67,7 +82,7 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
      */
     boolean quiet() {
         return !partitions && !crashes && !pauses && diskFailure == 0 && network.drop() == 0
-                && network.duplicate() == 0 && !singleNode && !transfers && !outages;
+                && network.duplicate() == 0 && !singleNode && !transfers && !outages && !membership;
     }
 
     @Override

@@ -1,7 +1,11 @@
 package io.kommander.sim;
 
 import io.kommander.RaftOperationStatus;
+import io.kommander.internal.partition.Configuration;
+import io.kommander.internal.partition.ConfigurationChange;
+import io.kommander.internal.partition.ConfigurationChange.Kind;
 import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.partition.ReplicaView;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +16,9 @@ import java.util.SplittableRandom;
  * time in four, a clean leave instead: leadership handed over, then the node closed) and restarts, pauses and
  * resumes, symmetric and one-way partitions and heals, leadership transfers, crashes inside a WAL write (a torn
  * tail record), a whole-cluster crash, an outage that outlasts the fault phase, and steps of a node's wall clock
- * (back or forward by one to five seconds, half the time on a leader). Apart from the whole-cluster crash, at most a
+ * (back or forward by one to five seconds, half the time on a leader), and configuration changes of the register
+ * partitions (a member removed, added back as a learner, promoted; now and then a second change right after the
+ * first, which must be refused). Apart from the whole-cluster crash, at most a
  * minority of the nodes is down, leaving or paused at once, so the cluster can make progress between faults.
  * {@link #healAll()} ends every fault but the long outage, whose node it restarts a little later.
  *
@@ -26,13 +32,15 @@ final class Nemesis {
     private final SimScheduler scheduler;
     private final SafetyMonitor monitor;
     private final int partitions;
+    private final int registerPartitions;
     private final long faultMillis;
     private boolean running;
     /** The node of the long outage: no recovery restarts it until the heal phase is under way. */
     private SimNode heldDown;
 
     Nemesis(FaultMix mix, List<SimNode> nodes, SimNetwork network, SimScheduler scheduler, SafetyMonitor monitor,
-            int partitions, long faultMillis) {
+            int partitions, int registerPartitions, long faultMillis) {
+        this.registerPartitions = registerPartitions;
         this.mix = mix;
         this.nodes = nodes;
         this.network = network;
@@ -112,6 +120,10 @@ final class Nemesis {
             transfer(random);
             return;
         }
+        if (mix.membership() && random.nextInt(3) == 0) {
+            changeMembership(1 + random.nextInt(registerPartitions), random, true);
+            return;
+        }
         switch (random.nextInt(mix.clockSteps() ? 5 : 4)) {
             case 0 -> {
                 if (mix.crashes() && mayImpair) {
@@ -182,6 +194,85 @@ final class Nemesis {
                 monitor.onTransferSucceeded(source.index(), target.index(), p, since);
             }
         });
+    }
+
+    /**
+     * Asks the leader of partition {@code p} for the next change on the way out and back: add a missing member as a
+     * learner, promote a learner, or (with {@code mayRemove}, when everyone votes) remove any member, the leader
+     * included. One time in four a second change follows at once, which the leader must refuse (one at a time).
+     * Every answer is legal; {@link QuorumMonitor} and the safety checks judge what the cluster does.
+     */
+    private void changeMembership(int p, SplittableRandom random, boolean mayRemove) {
+        SimNode leader = nodes.stream().filter(n -> n.state() == SimNode.State.UP)
+                .filter(n -> n.partition(p) != null && n.partition(p).isLeaderQuick()).findFirst().orElse(null);
+        ReplicaView view = leader == null ? null : leader.partition(p).view();
+        if (view == null || view.configuration() == null) {
+            return;
+        }
+        ConfigurationChange first = nextChange(view.configuration(), random, mayRemove);
+        if (first == null) {
+            return;
+        }
+        leader.partition(p).changeConfiguration(first);
+        if (random.nextInt(4) == 0) {
+            ConfigurationChange second = nextChange(after(view.configuration(), first), random, mayRemove);
+            if (second != null) {
+                leader.partition(p).changeConfiguration(second);
+            }
+        }
+    }
+
+    private ConfigurationChange nextChange(Configuration configuration, SplittableRandom random, boolean mayRemove) {
+        for (SimNode node : nodes) {
+            if (!configuration.contains(node.endpoint())) {
+                return new ConfigurationChange(Kind.ADD_LEARNER, node.endpoint());
+            }
+        }
+        if (!configuration.learners().isEmpty()) {
+            return new ConfigurationChange(Kind.PROMOTE, configuration.learners().first());
+        }
+        return mayRemove ? new ConfigurationChange(Kind.REMOVE, nodes.get(random.nextInt(nodes.size())).endpoint())
+                : null;
+    }
+
+    private static Configuration after(Configuration configuration, ConfigurationChange change) {
+        return switch (change.kind()) {
+            case ADD_LEARNER -> configuration.withLearner(change.member());
+            case PROMOTE -> configuration.promoted(change.member());
+            case REMOVE -> configuration.without(change.member());
+        };
+    }
+
+    /**
+     * In the heal phase: asks each register partition's leader to bring every node back as a voter, one change at a
+     * time, until {@link #membershipComplete()}.
+     */
+    void restoreMembership() {
+        if (!mix.membership() || membershipComplete()) {
+            return;
+        }
+        for (int p = 1; p <= registerPartitions; p++) {
+            changeMembership(p, scheduler.random(), false);
+        }
+        scheduler.schedule(SimScheduler.NO_NODE, 50, this::restoreMembership);
+    }
+
+    /** Whether every running replica of every register partition has every node as a voter, nothing in flight. */
+    boolean membershipComplete() {
+        for (int p = 1; p <= registerPartitions; p++) {
+            for (SimNode node : nodes) {
+                if (node.state() != SimNode.State.UP) {
+                    continue;
+                }
+                ReplicaView view = node.partition(p) == null ? null : node.partition(p).view();
+                if (view == null || view.configuration() == null
+                        || view.configuration().voters().size() != nodes.size()
+                        || view.configurationChangesInFlight() > 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** A running node; half the time one that leads some partition, since losing a leader is what tests most. */

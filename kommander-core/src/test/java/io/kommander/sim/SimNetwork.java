@@ -1,9 +1,11 @@
 package io.kommander.sim;
 
+import io.kommander.internal.partition.RaftPartitionStateMachine;
 import io.kommander.transport.InboundHandler;
 import io.kommander.transport.MessageBatch;
 import io.kommander.transport.RaftMessage;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,8 +23,18 @@ import java.util.Set;
 final class SimNetwork {
 
     /** How lossy and slow the links are. Probabilities are per batch. */
-    record Conditions(double drop, double duplicate, int minDelay, int maxDelay) {
+    /**
+     * @param corrupt the probability that a batch arrives with one message's term (or an acknowledged index) replaced
+     *                by a value no correct peer sends: past {@link RaftPartitionStateMachine#MAX_TERM_LEAD} ahead, or
+     *                {@code Long.MAX_VALUE}
+     */
+    record Conditions(double drop, double duplicate, int minDelay, int maxDelay, double corrupt) {
         static final Conditions RELIABLE = new Conditions(0, 0, 1, 3);
+
+        /** Conditions without corruption. */
+        Conditions(double drop, double duplicate, int minDelay, int maxDelay) {
+            this(drop, duplicate, minDelay, maxDelay, 0);
+        }
     }
 
     private final SimScheduler scheduler;
@@ -34,6 +46,7 @@ final class SimNetwork {
     private Conditions conditions = Conditions.RELIABLE;
     private long delivered;
     private long dropped;
+    private long corrupted;
 
     /**
      * @param endpoints node i's endpoint at index i
@@ -103,10 +116,49 @@ final class SimNetwork {
             dropped++;
             return;
         }
+        if (conditions.corrupt() > 0 && scheduler.random().nextDouble() < conditions.corrupt()) {
+            batch = corrupted(batch);
+            corrupted++;
+        }
         deliverLater(to, batch);
         if (scheduler.random().nextDouble() < conditions.duplicate()) {
             deliverLater(to, batch);
         }
+    }
+
+    /** Batches delivered with a corrupt field so far. */
+    long corrupted() {
+        return corrupted;
+    }
+
+    /** The batch with one message's term, or a success's match index, replaced by an implausible value. */
+    private MessageBatch corrupted(MessageBatch batch) {
+        List<RaftMessage> messages = new ArrayList<>(batch.messages());
+        int i = scheduler.random().nextInt(messages.size());
+        RaftMessage m = messages.get(i);
+        // Twice the bound ahead: past it for any receiver, whose term in a run stays far below the bound.
+        long term = scheduler.random().nextBoolean() ? Long.MAX_VALUE
+                : m.term() + 2 * RaftPartitionStateMachine.MAX_TERM_LEAD + scheduler.random().nextLong(1L << 40);
+        RaftMessage bad;
+        if (m instanceof RaftMessage.AppendLogs a) {
+            bad = new RaftMessage.AppendLogs(a.partition(), term, a.prevLogIndex(), a.prevLogTerm(), a.entries(),
+                    a.leaderCommit(), a.round(), a.safeCompactIndex());
+        } else if (m instanceof RaftMessage.AppendLogsResponse r) {
+            bad = r.success() && scheduler.random().nextBoolean()
+                    ? new RaftMessage.AppendLogsResponse(r.partition(), r.term(), true, Long.MAX_VALUE, r.round())
+                    : new RaftMessage.AppendLogsResponse(r.partition(), term, r.success(), r.matchIndex(), r.round());
+        } else if (m instanceof RaftMessage.RequestVote v) {
+            bad = new RaftMessage.RequestVote(v.partition(), term, v.lastLogIndex(), v.lastLogTerm(), v.preVote(),
+                    v.transfer());
+        } else if (m instanceof RaftMessage.VoteResponse v) {
+            bad = new RaftMessage.VoteResponse(v.partition(), term, v.granted(), v.preVote());
+        } else if (m instanceof RaftMessage.TimeoutNow t) {
+            bad = new RaftMessage.TimeoutNow(t.partition(), term, t.lastLogIndex());
+        } else {
+            return batch;
+        }
+        messages.set(i, bad);
+        return new MessageBatch(batch.from(), messages);
     }
 
     private void deliverLater(int to, MessageBatch batch) {

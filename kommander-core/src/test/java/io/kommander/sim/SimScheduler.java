@@ -57,6 +57,9 @@ final class SimScheduler {
     private long now;
     private long seq;
     private long executed;
+    /** An invariant checked after every event; none by default. */
+    private Runnable afterEach = () -> {
+    };
 
     /** @param random the run's source of scheduling chance (latencies), drawn in event order */
     SimScheduler(SplittableRandom random) {
@@ -178,6 +181,12 @@ final class SimScheduler {
         if (!event.cancelled) {
             executed++;
             event.task.run();
+            afterEach.run();
         }
+    }
+
+    /** Runs {@code check} after every event from now on (an invariant that looks at the whole cluster). */
+    void afterEachEvent(Runnable check) {
+        afterEach = check;
     }
 }

@@ -112,7 +112,10 @@ final class Simulation {
                 clients.add(new SimClient(clients.size(), p, p <= REGISTER_PARTITIONS, nodes, scheduler, history));
             }
         }
-        this.nemesis = new Nemesis(mix, nodes, network, scheduler, monitor, PARTITIONS, FAULT_MILLIS);
+        this.nemesis = new Nemesis(mix, nodes, network, scheduler, monitor, PARTITIONS, REGISTER_PARTITIONS,
+                FAULT_MILLIS);
+        QuorumMonitor quorums = new QuorumMonitor(nodes, monitor, PARTITIONS);
+        scheduler.afterEachEvent(quorums::check);
     }
 
     private static RaftConfiguration.Builder configuration(int node, String endpoint) {
@@ -192,6 +195,12 @@ final class Simulation {
         if (!runUntil(() -> monitor.unsettledProposals().isEmpty(), LIVENESS_MILLIS)) {
             monitor.fail("time-to-live: manual proposals still open " + LIVENESS_MILLIS + " ms after the final"
                     + " writes: " + monitor.unsettledProposals());
+            return false;
+        }
+        nemesis.restoreMembership();
+        if (!runUntil(nemesis::membershipComplete, LIVENESS_MILLIS)) {
+            monitor.fail("membership: not every node is a voter of every register partition again "
+                    + LIVENESS_MILLIS + " ms after the final writes");
             return false;
         }
         if (!runUntil(this::converged, LIVENESS_MILLIS)) {

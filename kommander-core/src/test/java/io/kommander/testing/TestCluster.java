@@ -194,6 +194,15 @@ public final class TestCluster implements AutoCloseable {
 
     /** Creates and starts node i (without waiting for it to join). */
     public RaftManager startNode(int node) {
+        return startNode(node, manager -> {
+        });
+    }
+
+    /**
+     * Starts node i as {@link #startNode(int)} does, calling {@code beforeJoin} with it before it joins, so that
+     * listeners registered there see everything from its restore on.
+     */
+    public RaftManager startNode(int node, java.util.function.Consumer<RaftManager> beforeJoin) {
         List<String> peers = new ArrayList<>();
         for (int j = 0; j < size; j++) {
             if (j != node) {
@@ -232,6 +241,7 @@ public final class TestCluster implements AutoCloseable {
         });
         manager.onLogRestored((p, log) -> replayed.computeIfAbsent(p, k -> new CopyOnWriteArrayList<>()).add(log));
         nodes[node] = manager;
+        beforeJoin.accept(manager);
         manager.joinCluster();
         return manager;
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -51,6 +52,7 @@ public final class BenchCluster implements BenchSystem {
     private final List<NodeSpec> specs = new ArrayList<>();
     private volatile BenchNode[] nodes = new BenchNode[0];
     private AtomicIntegerArray leaderHint = new AtomicIntegerArray(0);
+    private final AtomicLong retriedAttempts = new AtomicLong();
 
     /**
      * A cluster, not started yet.
@@ -144,6 +146,7 @@ public final class BenchCluster implements BenchSystem {
         // Straight to another node it names; after a pause when the node asks to wait or knows no leader.
         boolean named = answer.leaderHint() >= 0 && answer.leaderHint() != refused;
         CompletableFuture<Void> retried = new CompletableFuture<>();
+        retriedAttempts.incrementAndGet();
         retries.schedule(() -> {
             try {
                 int next = named || answer.leaderHint() == refused ? answer.leaderHint() : lookUp(partition, refused);
@@ -160,6 +163,11 @@ public final class BenchCluster implements BenchSystem {
             }
         }, named ? 0 : RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
         return retried;
+    }
+
+    @Override
+    public long retriedAttempts() {
+        return retriedAttempts.get();
     }
 
     /** The node that says it leads the partition, or the one after {@code refused} if none does yet. */

@@ -32,6 +32,13 @@ public interface BenchSystem extends AutoCloseable {
      */
     CompletableFuture<Void> write(int partition, byte[] payload);
 
+    /**
+     * Attempts made again after a refusal or a failure without answer. Writes are at least once: a retried
+     * attempt's predecessor may have committed too (a leader that lost leadership after appending it), so each retry
+     * may add one delivery.
+     */
+    long retriedAttempts();
+
     /** Where the nodes run: all in this JVM or each in its own. */
     JvmMode jvms();
 

@@ -110,14 +110,14 @@ final class Applier {
         return true;
     }
 
-    /** What the application sees of an entry, or null for entries it never sees (barriers). */
+    /** What the application sees of an entry, or null for entries it never sees (barriers, configurations). */
     static RaftLog toDelivery(LogEntry entry) {
         RaftLogType type = switch (entry.kind()) {
             case DATA, SYSTEM, COMMIT -> RaftLogType.Committed;
             case PROPOSED -> RaftLogType.Proposed;
             case ROLLBACK -> RaftLogType.RolledBack;
             case CHECKPOINT -> RaftLogType.CommittedCheckpoint;
-            case BARRIER -> null;
+            case BARRIER, CONFIGURATION -> null;
         };
         return type == null ? null
                 : new RaftLog(entry.index(), entry.term(), type, entry.time(), entry.logType(), entry.data());

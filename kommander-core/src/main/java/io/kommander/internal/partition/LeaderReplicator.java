@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A leader's replication engine: one {@link FollowerProgress} per follower, and the rules for what to send each
@@ -42,6 +43,17 @@ final class LeaderReplicator {
         for (String peer : peers) {
             progress.put(peer, new FollowerProgress(peer, log.lastIndex() + 1, settings.maxInflight(), now));
         }
+    }
+
+    /** Starts tracking {@code peer} (a member added while leading) from the end of the leader's log. */
+    void track(String peer, long now) {
+        progress.computeIfAbsent(peer,
+                p -> new FollowerProgress(p, log.lastIndex() + 1, settings.maxInflight(), now));
+    }
+
+    /** Stops tracking every follower not in {@code members} (removed from the configuration). */
+    void retainOnly(Collection<String> members) {
+        progress.keySet().retainAll(members);
     }
 
     /** Forgets every follower (leadership lost). */
@@ -146,11 +158,11 @@ final class LeaderReplicator {
         }
     }
 
-    /** Followers heard from since the last call, which starts a new check-quorum period. */
-    int takeActiveCount() {
+    /** Followers that {@code counts} heard from since the last call, which starts a new check-quorum period. */
+    int takeActiveCount(Predicate<String> counts) {
         int active = 0;
         for (FollowerProgress pr : progress.values()) {
-            if (pr.recentActive) {
+            if (pr.recentActive && counts.test(pr.peer)) {
                 active++;
             }
             pr.recentActive = false;
@@ -158,13 +170,16 @@ final class LeaderReplicator {
         return active;
     }
 
-    /** The leader's own durable index followed by every follower's match index. */
-    long[] matchIndices(long selfDurable) {
-        long[] matches = new long[progress.size() + 1];
+    /**
+     * One match index per member of {@code members}, for the commit rule: the leader's own durable index for
+     * {@code self}, and 0 for a member not tracked (yet).
+     */
+    long[] matchIndices(Collection<String> members, String self, long selfDurable) {
+        long[] matches = new long[members.size()];
         int i = 0;
-        matches[i++] = selfDurable;
-        for (FollowerProgress pr : progress.values()) {
-            matches[i++] = pr.matchIndex;
+        for (String member : members) {
+            FollowerProgress pr = progress.get(member);
+            matches[i++] = member.equals(self) ? selfDurable : pr == null ? 0 : pr.matchIndex;
         }
         return matches;
     }

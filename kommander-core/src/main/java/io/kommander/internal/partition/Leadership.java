@@ -11,6 +11,7 @@ import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +31,6 @@ final class Leadership {
 
     private final int partition;
     private final String self;
-    private final List<String> peers;
-    private final Quorum quorum;
     private final PartitionSettings settings;
     private final ReplicaLog replicaLog;
     private final PartitionLog log;
@@ -49,12 +48,10 @@ final class Leadership {
     private long lastHeartbeatSent;
     private long lastQuorumCheck;
 
-    Leadership(int partition, String self, List<String> peers, Quorum quorum, PartitionSettings settings,
-               ReplicaLog replicaLog, ProposalTracker proposals, EnumSet<PlantedBug> plantedBugs) {
+    Leadership(int partition, String self, PartitionSettings settings, ReplicaLog replicaLog,
+               ProposalTracker proposals, EnumSet<PlantedBug> plantedBugs) {
         this.partition = partition;
         this.self = self;
-        this.peers = peers;
-        this.quorum = quorum;
         this.settings = settings;
         this.replicaLog = replicaLog;
         this.log = replicaLog.log();
@@ -70,7 +67,7 @@ final class Leadership {
             transfer.finish(RaftOperationStatus.Errored, ready);
         }
         this.term = term;
-        replicator.start(peers, now);
+        replicator.start(replicaLog.configuration().othersThan(self), now);
         lastQuorumCheck = now;
         lastHeartbeatSent = now;
         replicaLog.resetSafeCompactIndex();
@@ -125,7 +122,9 @@ final class Leadership {
         }
         if (now - lastQuorumCheck >= settings.checkQuorumMillis()) {
             lastQuorumCheck = now;
-            if (!quorum.isMajority(1 + replicator.takeActiveCount())) {
+            Configuration configuration = replicaLog.configuration();
+            int active = replicator.takeActiveCount(configuration::isVoter) + (configuration.isVoter(self) ? 1 : 0);
+            if (!quorum().isMajority(active)) {
                 return false;
             }
         }
@@ -257,6 +256,88 @@ final class Leadership {
         maybeCommit(ready);
     }
 
+    /**
+     * Changes the configuration by one member, one change at a time: the new configuration is in effect once
+     * appended, and the request completes when it commits. Refused while another change (or this leader's barrier)
+     * is not committed, and when the voters that hold everything committed would be too few for the new
+     * configuration's quorum (the change could not commit, and the partition would stall).
+     */
+    void changeConfiguration(long requestId, ConfigurationChange change, long now, Ready ready) {
+        if (transfer.inProgress()) {
+            ready.failWrite(requestId, RaftOperationStatus.LeadershipTransferInProgress, null, HLCTimestamp.ZERO);
+            return;
+        }
+        boolean changing = replicaLog.configurationChangePending() || replicaLog.commitIndex() < barrierIndex;
+        if (changing && !plantedBugs.contains(PlantedBug.TWO_CHANGES_AT_ONCE)) {
+            ready.failWrite(requestId, RaftOperationStatus.MembershipChangeInProgress, null, HLCTimestamp.ZERO);
+            return;
+        }
+        Configuration current = replicaLog.configuration();
+        String member = change.member();
+        RaftOperationStatus refusal = null;
+        Configuration next = null;
+        switch (change.kind()) {
+            case ADD_LEARNER -> next = current.contains(member) ? current : current.withLearner(member);
+            case PROMOTE -> {
+                if (current.isVoter(member)) {
+                    next = current;
+                } else if (!current.contains(member)) {
+                    refusal = RaftOperationStatus.NotAMember;
+                } else if (!holdsCommitted(member)) {
+                    refusal = RaftOperationStatus.MemberNotCaughtUp;
+                } else {
+                    next = current.promoted(member);
+                }
+            }
+            case REMOVE -> {
+                if (!current.contains(member)) {
+                    refusal = RaftOperationStatus.NotAMember;
+                } else {
+                    next = current.without(member);
+                    if (current.isVoter(member) && !canCommitUnder(next)) {
+                        refusal = RaftOperationStatus.TooFewVoters;
+                    }
+                }
+            }
+        }
+        if (refusal != null) {
+            ready.failWrite(requestId, refusal, null, HLCTimestamp.ZERO);
+            return;
+        }
+        if (next.equals(current)) {
+            // Already so: nothing to append, and asking twice answers the same.
+            ready.completions.add(new Ready.Completion(requestId,
+                    RaftReplicationResult.success(HLCTimestamp.ZERO, replicaLog.configurationIndex())));
+            return;
+        }
+        if (next.contains(member)) {
+            // Tracked from the change's own entry, so the first append to it probes where its log ends.
+            replicator.track(member, now);
+        }
+        long index = log.lastIndex() + 1;
+        append(List.of(new LogEntry(index, term, EntryKind.CONFIGURATION, HLCTimestamp.ZERO, "", next.encode())));
+        awaitCommit(requestId, index, term, HLCTimestamp.ZERO, now);
+        maybeCommit(ready);
+    }
+
+    /** Whether {@code member} is this leader or a follower known to hold everything committed. */
+    private boolean holdsCommitted(String member) {
+        if (member.equals(self)) {
+            return true;
+        }
+        FollowerProgress pr = replicator.follower(member);
+        return pr != null && pr.matchIndex >= replicaLog.commitIndex();
+    }
+
+    /** Whether enough of {@code next}'s voters hold everything committed to form its quorum. */
+    private boolean canCommitUnder(Configuration next) {
+        if (next.voters().isEmpty()) {
+            return false;
+        }
+        long caughtUp = next.voters().stream().filter(this::holdsCommitted).count();
+        return new Quorum(next.voters().size()).isMajority((int) caughtUp);
+    }
+
     /** Appends the commit or rollback entry of an open ticket; returns its index. */
     private long appendSettlement(HLCTimestamp ticket, boolean commit) {
         ProposalTracker.OpenTicket open = proposals.openTicket(ticket);
@@ -289,7 +370,8 @@ final class Leadership {
     void transferTo(String target, long requestId, long now, Ready ready) {
         if (target.equals(self) || plantedBugs.contains(PlantedBug.TRANSFER_SUCCESS_EARLY)) {
             ready.completeStatus(requestId, RaftOperationStatus.Success);
-        } else if (replicator.follower(target) == null || transfer.inProgress()) {
+        } else if (!replicaLog.configuration().isVoter(target) || replicator.follower(target) == null
+                || transfer.inProgress()) {
             ready.completeStatus(requestId, RaftOperationStatus.Errored);
         } else {
             transfer.begin(target, requestId, now + settings.electionMaxMillis());
@@ -303,9 +385,15 @@ final class Leadership {
     /** A follower answered an AppendLogs of this term. */
     void onAppendResponse(String from, AppendLogsResponse response, long now, Ready ready) {
         // The term gate lets through only responses of this term, and a leader tracks every member.
-        replicator.onResponse(replicator.follower(from), response, now);
+        FollowerProgress follower = replicator.follower(from);
+        if (follower == null) {
+            // A member removed from the configuration answering an AppendLogs sent before its removal.
+            return;
+        }
+        replicator.onResponse(follower, response, now);
         if (response.success()) {
-            if (reads.acknowledge(from, response.round(), quorum.majority())) {
+            if (replicaLog.configuration().isVoter(from)
+                    && reads.acknowledge(from, response.round(), quorum().majority())) {
                 completeReads(ready);
                 maybeStartReadRound(ready);
             }
@@ -328,8 +416,15 @@ final class Leadership {
 
     /** Commits what a majority holds durably, if it is of this term (Raft never commits older terms by counting). */
     void maybeCommit(Ready ready) {
-        long candidate = quorum.committedIndex(
-                replicator.matchIndices(Math.min(replicaLog.durableIndex(), log.lastIndex())));
+        Configuration configuration = replicaLog.configuration();
+        long selfDurable = Math.min(replicaLog.durableIndex(), log.lastIndex());
+        Collection<String> counted = configuration.voters();
+        if (plantedBugs.contains(PlantedBug.LEARNER_COUNTS_IN_QUORUM)) {
+            counted = new ArrayList<>(counted);
+            counted.addAll(configuration.learners());
+        }
+        long candidate = new Quorum(counted.size()).committedIndex(
+                replicator.matchIndices(counted, self, selfDurable));
         boolean currentTerm = log.termAt(candidate) == term
                 || plantedBugs.contains(PlantedBug.COMMIT_OLD_TERM_BY_COUNTING);
         if (candidate > replicaLog.commitIndex() && currentTerm) {
@@ -338,7 +433,21 @@ final class Leadership {
             }
             appendPending = true;
             raiseSafeCompactIndex();
+            if (!replicaLog.configurationChangePending()) {
+                // The change committed: stop sending to a member it removed (it was sent the entry meanwhile).
+                replicator.retainOnly(replicaLog.configuration().othersThan(self));
+            }
         }
+    }
+
+    /** Whether this leader's removal from the voters has committed: it must step down. */
+    boolean removedFromVoters() {
+        return !replicaLog.configuration().isVoter(self) && !replicaLog.configurationChangePending();
+    }
+
+    /** The majority arithmetic of the current configuration's voters. */
+    private Quorum quorum() {
+        return new Quorum(replicaLog.configuration().voters().size());
     }
 
     /**
@@ -394,8 +503,9 @@ final class Leadership {
         if (!barrierApplied() || commitIndex < barrierIndex || !reads.canStartRound()) {
             return;
         }
-        reads.startRound(commitIndex, self);
-        if (reads.acknowledge(self, reads.currentRound(), quorum.majority())) {
+        boolean voter = replicaLog.configuration().isVoter(self);
+        reads.startRound(commitIndex, voter ? self : null);
+        if (voter && reads.acknowledge(self, reads.currentRound(), quorum().majority())) {
             completeReads(ready);
             return;
         }

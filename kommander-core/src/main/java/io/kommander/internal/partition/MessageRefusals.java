@@ -21,7 +21,13 @@ final class MessageRefusals {
         /** A TimeoutNow whose transfer is over: the leader has appended in its term since it sent it. */
         STALE_TRANSFER,
         /** A message the receiver's role has no use for (a vote answer after the election, say). */
-        UNEXPECTED_FOR_ROLE
+        UNEXPECTED_FOR_ROLE,
+        /**
+         * A message no correct peer could have sent: a term further ahead than
+         * {@link RaftPartitionStateMachine#MAX_TERM_LEAD}, a negative term or index, entries that do not follow their
+         * anchor, an acknowledgement of entries never sent. Never adopted.
+         */
+        IMPLAUSIBLE
     }
 
     private final long[] counts = new long[Reason.values().length];

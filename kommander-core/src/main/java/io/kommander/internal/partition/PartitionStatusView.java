@@ -19,7 +19,7 @@ final class PartitionStatusView {
     static PartitionStatus of(int partition, RaftPartitionStateMachine machine) {
         if (machine == null) {
             return new PartitionStatus(partition, PartitionStatus.State.RESTORING, 0, null, 0, 0, 0, List.of(),
-                    null);
+                    null, List.of(), List.of());
         }
         PartitionStatus.State state = machine.restored() ? switch (machine.role()) {
             case FOLLOWER -> PartitionStatus.State.FOLLOWER;
@@ -32,8 +32,10 @@ final class PartitionStatusView {
             followers.add(new PartitionStatus.FollowerStatus(match.getKey(), match.getValue(),
                     machine.lastIndex() - match.getValue()));
         }
+        Configuration configuration = machine.configuration();
         return new PartitionStatus(partition, state, machine.term(), machine.leader(), machine.commitIndex(),
-                machine.appliedIndex(), machine.lastIndex(), followers, null);
+                machine.appliedIndex(), machine.lastIndex(), followers, null, List.copyOf(configuration.voters()),
+                List.copyOf(configuration.learners()));
     }
 
     /**
@@ -43,9 +45,11 @@ final class PartitionStatusView {
     static PartitionStatus failed(int partition, RaftPartitionStateMachine machine, Throwable cause) {
         String failure = String.valueOf(cause);
         if (machine == null) {
-            return new PartitionStatus(partition, PartitionStatus.State.FAILED, 0, null, 0, 0, 0, List.of(), failure);
+            return new PartitionStatus(partition, PartitionStatus.State.FAILED, 0, null, 0, 0, 0, List.of(), failure,
+                    List.of(), List.of());
         }
         return new PartitionStatus(partition, PartitionStatus.State.FAILED, machine.term(), null,
-                machine.commitIndex(), machine.appliedIndex(), machine.lastIndex(), List.of(), failure);
+                machine.commitIndex(), machine.appliedIndex(), machine.lastIndex(), List.of(), failure,
+                List.copyOf(machine.configuration().voters()), List.copyOf(machine.configuration().learners()));
     }
 }

@@ -10,6 +10,12 @@ enum PlantedBug {
     VOTE_WITHOUT_LOG_CHECK,
     /** Commit an entry of an older term by counting its replicas (Raft paper figure 8). */
     COMMIT_OLD_TERM_BY_COUNTING,
+    /** Count learners' match indices toward the commit quorum. */
+    LEARNER_COUNTS_IN_QUORUM,
+    /** Accept a configuration change while an earlier one is not committed. */
+    TWO_CHANGES_AT_ONCE,
+    /** Adopt any term a message carries, however implausible (no bound on how far ahead it may be). */
+    ADOPT_IMPLAUSIBLE_TERM,
     /** Acknowledge AppendLogs before the entries are durable. */
     ACK_BEFORE_SYNC,
     /** Accept AppendLogs whose (prevLogIndex, prevLogTerm) anchor does not match the local log. */

@@ -67,6 +67,7 @@ public final class RaftPartition {
     private volatile boolean unavailable;
     private volatile boolean leaderQuick;
     private volatile String leaderQuickEndpoint;
+    private volatile ReplicaView view = ReplicaView.NONE;
     private volatile boolean closed;
     /** Set once the partition stopped after an impossible state; its status from then on. */
     private volatile PartitionStatus failedStatus;
@@ -118,7 +119,12 @@ public final class RaftPartition {
         return leaderQuick;
     }
 
-    /** The leader's endpoint as last known, or null. */
+    /** The replica's state as its executor last left it (no waiting). */
+    public ReplicaView view() {
+        return view;
+    }
+
+    /** The leader's endpoint as last known here, or null (no waiting). */
     public String leaderQuick() {
         return leaderQuickEndpoint;
     }
@@ -160,7 +166,8 @@ public final class RaftPartition {
             }
             compacting = true;
             int at = epoch;
-            writeAhead.compact(target, machine.sessionSnapshot(target), error -> {
+            writeAhead.compact(target, machine.sessionSnapshot(target), machine.configurationSnapshot(target),
+                    error -> {
                 compacting = false;
                 if (at != epoch) {
                     // A write failed since (and was logged): the restored machine read the compaction point anew.
@@ -189,6 +196,15 @@ public final class RaftPartition {
                                                               RequestId clientRequest) {
         return submitWrite(() -> context.clock().now(), (machine, request, ticket) ->
                 machine.propose(request, kind, logType, List.of(payload), ticket, clientRequest, now()));
+    }
+
+    /**
+     * Changes this partition's configuration by one member; completes with the change's index once it commits, or
+     * with the reason it was refused (see {@link RaftPartitionStateMachine#changeConfiguration}).
+     */
+    public CompletableFuture<RaftReplicationResult> changeConfiguration(ConfigurationChange change) {
+        return submitWrite(() -> HLCTimestamp.ZERO, (machine, request, ticket) ->
+                machine.changeConfiguration(request, change, now()));
     }
 
     /** Appends the commit or rollback entry of a manual proposal. */
@@ -413,6 +429,7 @@ public final class RaftPartition {
         machine = null;
         restored = false;
         leaderQuick = false;
+        view = ReplicaView.NONE;
         leaderQuickEndpoint = null;
         writeRequests.clear();
         statusRequests.clear();
@@ -446,7 +463,7 @@ public final class RaftPartition {
             }
             try {
                 machine.restoreBegin(head.hardState(), head.compacted(), head.lastCheckpoint(), head.sessions(),
-                        delivered);
+                        head.configuration(), delivered);
             } catch (IllegalStateException e) {
                 walFailed(e);
                 return;
@@ -493,6 +510,7 @@ public final class RaftPartition {
         epoch++;
         restored = false;
         leaderQuick = false;
+        view = ReplicaView.NONE;
         if (machine != null && machine.restored()) {
             delivered = new DeliveredSoFar(delivered.index(), machine.restoredThrough());
         }
@@ -537,6 +555,10 @@ public final class RaftPartition {
             carryOut(ready);
         }
         leaderQuick = machine.role() == RaftRole.LEADER;
+        ReplicaView now = ReplicaView.of(machine);
+        if (!now.equals(view)) {
+            view = now;
+        }
         boolean nowReadyLeader = machine.isReadyLeader();
         if (nowReadyLeader && !readyLeader) {
             callbacks.leaderReady(id);

@@ -16,6 +16,7 @@ import io.kommander.wal.HardState;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,10 +45,16 @@ import java.util.random.RandomGenerator;
  */
 public final class RaftPartitionStateMachine {
 
+    /**
+     * How far ahead of this replica's term a message's term may be (2^20). Terms grow by one per election, and pre-votes
+     * keep a cut-off replica from raising its own, so a correct peer is ahead by at most the elections held while this
+     * replica was away: a million of them is beyond any real outage, while a forged or corrupt term of 10^12 or
+     * {@code Long.MAX_VALUE} (which would overflow on the next election) is refused and counted, never adopted.
+     */
+    public static final long MAX_TERM_LEAD = 1L << 20;
+
     private final int partition;
     private final String self;
-    private final List<String> peers;
-    private final Quorum quorum;
     private final PartitionSettings settings;
     private final RandomGenerator random;
     private final EnumSet<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
@@ -79,24 +86,45 @@ public final class RaftPartitionStateMachine {
      *
      * @param partition the partition id
      * @param self      this node's endpoint
-     * @param peers     the other members' endpoints
+     * @param peers     the other members' endpoints: with this node, the voters of a fresh log's configuration
      * @param settings  timing and batching settings
      * @param random    the injected random source for election timeouts
      */
     public RaftPartitionStateMachine(int partition, String self, List<String> peers, PartitionSettings settings,
                                      RandomGenerator random) {
+        this(partition, self, withSelf(self, peers), settings, random);
+    }
+
+    /**
+     * Creates the state machine of a replica that joins an existing partition: its fresh log's configuration is
+     * {@code voters}, which do not include it, so it never campaigns until a configuration in its log makes it a
+     * voter. Its leader adds it as a learner first.
+     */
+    public static RaftPartitionStateMachine joining(int partition, String self, List<String> voters,
+                                                    PartitionSettings settings, RandomGenerator random) {
+        if (voters.contains(self)) {
+            throw new IllegalArgumentException(self + " joins a configuration it is already a voter of: " + voters);
+        }
+        return new RaftPartitionStateMachine(partition, self, Configuration.ofVoters(voters), settings, random);
+    }
+
+    private RaftPartitionStateMachine(int partition, String self, Configuration initial, PartitionSettings settings,
+                                      RandomGenerator random) {
         this.partition = partition;
         this.self = self;
-        this.peers = List.copyOf(peers);
-        this.quorum = new Quorum(peers.size() + 1);
         this.settings = settings;
         this.random = random;
         this.writes = new PendingWrites(partition);
         ProposalTracker proposals = new ProposalTracker();
-        this.replicaLog = new ReplicaLog(partition, settings, writes, proposals, plantedBugs);
+        this.replicaLog = new ReplicaLog(partition, settings, writes, proposals, plantedBugs, initial);
         this.log = replicaLog.log();
-        this.leadership = new Leadership(partition, self, this.peers, quorum, settings, replicaLog, proposals,
-                plantedBugs);
+        this.leadership = new Leadership(partition, self, settings, replicaLog, proposals, plantedBugs);
+    }
+
+    private static Configuration withSelf(String self, List<String> peers) {
+        List<String> voters = new ArrayList<>(peers);
+        voters.add(self);
+        return Configuration.ofVoters(voters);
     }
 
     /** Switches on a known-wrong behaviour (simulator negative controls only). */
@@ -114,18 +142,20 @@ public final class RaftPartitionStateMachine {
      */
     public void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint,
                              byte[] sessionSnapshot) {
-        restoreBegin(hardState, compacted, lastCheckpoint, sessionSnapshot, DeliveredSoFar.NONE);
+        restoreBegin(hardState, compacted, lastCheckpoint, sessionSnapshot, null, DeliveredSoFar.NONE);
     }
 
     /**
-     * Starts restoring, as above; {@code delivered} is what the application received from this partition earlier
-     * in this process (before a WAL failure), which is not handed over again.
+     * Starts restoring, as above, also from the stored configuration at the compaction point (null if none);
+     * {@code delivered} is what the application received from this partition earlier in this process (before a WAL
+     * failure), which is not handed over again.
      */
     void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot,
-                      DeliveredSoFar delivered) {
+                      byte[] configurationSnapshot, DeliveredSoFar delivered) {
         term = hardState.term();
         votedFor = hardState.votedFor();
-        replicaLog.restoreBegin(hardState.commitIndex(), compacted, lastCheckpoint, sessionSnapshot, delivered);
+        replicaLog.restoreBegin(hardState.commitIndex(), compacted, lastCheckpoint, sessionSnapshot,
+                configurationSnapshot, delivered);
     }
 
     /**
@@ -155,11 +185,15 @@ public final class RaftPartitionStateMachine {
         }
         leadership.expireTransfer(now, role == RaftRole.LEADER, ready);
         if (role == RaftRole.LEADER) {
-            if (!leadership.tick(now, ready)) {
+            if (!leadership.tick(now, ready) || leadership.removedFromVoters()) {
                 becomeFollower(term, null);
             }
         } else if (now >= electionDeadline) {
-            if (peers.isEmpty()) {
+            Configuration configuration = replicaLog.configuration();
+            if (!configuration.isVoter(self)) {
+                // A learner, or a replica removed from the configuration, never campaigns.
+                resetElectionDeadline();
+            } else if (configuration.voters().size() == 1) {
                 campaign(false);
             } else {
                 preCampaign();
@@ -167,13 +201,22 @@ public final class RaftPartitionStateMachine {
         }
     }
 
-    /** Handles one message from {@code from}: the term gate, then the handler of this replica's role. */
+    /**
+     * Handles one message from {@code from}: the term gate, then the handler of this replica's role. AppendLogs and
+     * RequestVote are taken from any sender (Ongaro's thesis, 4.1): a replica that lags behind a configuration change
+     * does not know the members it added, and a leader among them could otherwise never catch it up. Who may send at
+     * all is the node's decision; the partition counts only its configuration's voters in every quorum.
+     */
     public void step(String from, RaftMessage message, long nowMillis) {
         now = nowMillis;
         if (!restored) {
             refusals.record(Reason.NOT_RESTORED);
-        } else if (!peers.contains(from)) {
+        } else if (!(message instanceof AppendLogs || message instanceof RequestVote)
+                && !replicaLog.configuration().contains(from)) {
             refusals.record(Reason.UNKNOWN_SENDER);
+        } else if (!MessageSanity.plausible(message, term, log.lastIndex(),
+                plantedBugs.contains(PlantedBug.ADOPT_IMPLAUSIBLE_TERM))) {
+            refusals.record(Reason.IMPLAUSIBLE);
         } else if (passesTermGate(from, message)) {
             switch (role) {
                 case LEADER -> stepLeader(from, message);
@@ -218,6 +261,7 @@ public final class RaftPartitionStateMachine {
     private void stepLeader(String from, RaftMessage message) {
         if (message instanceof AppendLogsResponse response) {
             leadership.onAppendResponse(from, response, now, ready);
+            stepDownIfRemoved();
         } else if (message instanceof RequestVote vote) {
             onRequestVote(from, vote);
         } else {
@@ -296,6 +340,27 @@ public final class RaftPartitionStateMachine {
         return true;
     }
 
+    /**
+     * Changes the partition's configuration by one member (see {@link Leadership#changeConfiguration}); completes
+     * when the change commits, or fails with the reason it was refused.
+     */
+    public void changeConfiguration(long requestId, ConfigurationChange change, long nowMillis) {
+        now = nowMillis;
+        if (acceptsWrite(requestId, HLCTimestamp.ZERO)) {
+            leadership.changeConfiguration(requestId, change, now, ready);
+        }
+    }
+
+    /** The configuration in effect on this replica: the latest in its log, committed or not. */
+    public Configuration configuration() {
+        return replicaLog.configuration();
+    }
+
+    /** How many configuration changes are appended and not committed: one at most, changes going one at a time. */
+    public int configurationChangesInFlight() {
+        return replicaLog.configurationChangesInFlight();
+    }
+
     /** Asks to confirm leadership for a linearizable read (ReadIndex). */
     public void readIndex(long requestId) {
         if (role != RaftRole.LEADER) {
@@ -323,6 +388,17 @@ public final class RaftPartitionStateMachine {
                 leadership.onApplied(ready);
             }
             leadership.maybeCommit(ready);
+            stepDownIfRemoved();
+        }
+    }
+
+    /**
+     * A leader whose removal from the voters has committed steps down (Ongaro's thesis, 4.2.2): it managed the
+     * cluster until then without counting itself.
+     */
+    private void stepDownIfRemoved() {
+        if (role == RaftRole.LEADER && leadership.removedFromVoters()) {
+            becomeFollower(term, null);
         }
     }
 
@@ -352,6 +428,11 @@ public final class RaftPartitionStateMachine {
      */
     public LogPosition compactionTarget() {
         return replicaLog.compactionTarget();
+    }
+
+    /** The configuration in effect at {@code target}, to store in the WAL before compacting to it. */
+    public byte[] configurationSnapshot(LogPosition target) {
+        return replicaLog.configurationSnapshot(target);
     }
 
     /** The client sessions to store in the WAL before compacting to {@code target}. */
@@ -472,7 +553,7 @@ public final class RaftPartitionStateMachine {
         setLeader(null);
         votes.start(self);
         resetElectionDeadline();
-        for (String peer : peers) {
+        for (String peer : otherVoters()) {
             ready.messages.add(new Ready.Outbound(peer,
                     new RequestVote(partition, term + 1, log.lastIndex(), log.lastTerm(), true, false)));
         }
@@ -487,11 +568,11 @@ public final class RaftPartitionStateMachine {
         votes.start(self);
         writes.hardStateChanged();
         resetElectionDeadline();
-        if (votes.result(quorum) == Quorum.VoteResult.WON) {
+        if (votes.result(votersQuorum()) == Quorum.VoteResult.WON) {
             becomeLeader();
             return;
         }
-        for (String peer : peers) {
+        for (String peer : otherVoters()) {
             // The candidate's own vote must be durable before anyone can count on it.
             writes.sendAfter(new Ready.Outbound(peer,
                     new RequestVote(partition, term, log.lastIndex(), log.lastTerm(), false, transfer)));
@@ -522,12 +603,12 @@ public final class RaftPartitionStateMachine {
         boolean forThisRound = response.preVote()
                 ? role == RaftRole.PRE_CANDIDATE && (response.term() == term + 1 || !response.granted())
                 : role == RaftRole.CANDIDATE && response.term() == term;
-        if (!forThisRound) {
+        if (!forThisRound || !replicaLog.configuration().isVoter(from)) {
             refusals.record(Reason.UNEXPECTED_FOR_ROLE);
             return;
         }
         votes.record(from, response.granted());
-        switch (votes.result(quorum)) {
+        switch (votes.result(votersQuorum())) {
             case WON -> {
                 if (response.preVote()) {
                     campaign(false);
@@ -539,6 +620,16 @@ public final class RaftPartitionStateMachine {
             case PENDING -> {
             }
         }
+    }
+
+    /** The voters of the current configuration other than this replica. */
+    private List<String> otherVoters() {
+        return replicaLog.configuration().voters().stream().filter(v -> !v.equals(self)).toList();
+    }
+
+    /** The majority arithmetic of the current configuration's voters. */
+    private Quorum votersQuorum() {
+        return new Quorum(replicaLog.configuration().voters().size());
     }
 
     private void becomeFollower(long newTerm, String newLeader) {
@@ -582,6 +673,10 @@ public final class RaftPartitionStateMachine {
      * so the last entry tells).
      */
     private void onTimeoutNow(TimeoutNow timeoutNow) {
+        if (!replicaLog.configuration().isVoter(self)) {
+            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
+            return;
+        }
         if (log.lastTerm() == timeoutNow.term() && log.lastIndex() > timeoutNow.lastLogIndex()) {
             refusals.record(Reason.STALE_TRANSFER);
             return;

@@ -22,9 +22,12 @@ import java.util.function.Consumer;
  */
 final class RaftWriteAhead {
 
-    /** What recovery needs first: the stored hard state, log bounds and client sessions (null if none). */
+    /**
+     * What recovery needs first: the stored hard state, log bounds, and the client sessions and configuration
+     * stored with the last compaction (each null if none).
+     */
     record RestoreHead(HardState hardState, LogPosition compacted, long lastCheckpoint, LogPosition last,
-                       byte[] sessions) {
+                       byte[] sessions, byte[] configuration) {
     }
 
     private static final long RESTORE_CHUNK_BYTES = 4L << 20;
@@ -55,7 +58,8 @@ final class RaftWriteAhead {
         reads.submit(partition,
                 () -> new RestoreHead(wal.hardState(partition), wal.compactedUpTo(partition),
                         wal.lastCheckpoint(partition), wal.lastPosition(partition),
-                        wal.metadata(ClientSessions.metadataKey(partition)).orElse(null)),
+                        wal.metadata(ClientSessions.metadataKey(partition)).orElse(null),
+                        wal.metadata(ConfigurationHistory.metadataKey(partition)).orElse(null)),
                 (head, error) -> post(RaftPartitionExecutor.Priority.CONTROL, () -> done.accept(head, error)));
     }
 
@@ -92,13 +96,14 @@ final class RaftWriteAhead {
     }
 
     /**
-     * Stores the client sessions durably, then compacts the WAL up to {@code position}, then runs {@code done} on
-     * the executor with null or the error. A compaction changes the WAL, so it queues on the write side, after
-     * every write persisted before it; the sessions go with the group write before it, so the compaction never
-     * removes entries that a restore would need to rebuild them.
+     * Stores the client sessions and the configuration at {@code position} durably, then compacts the WAL up to
+     * {@code position}, then runs {@code done} on the executor with null or the error. A compaction changes the
+     * WAL, so it queues on the write side, after every write persisted before it; the snapshots go with the group
+     * write before it, so the compaction never removes entries that a restore would need to rebuild them.
      */
-    void compact(LogPosition position, byte[] sessions, Consumer<Throwable> done) {
-        writes.compact(partition, position, Map.of(ClientSessions.metadataKey(partition), sessions),
+    void compact(LogPosition position, byte[] sessions, byte[] configuration, Consumer<Throwable> done) {
+        writes.compact(partition, position, Map.of(ClientSessions.metadataKey(partition), sessions,
+                        ConfigurationHistory.metadataKey(partition), configuration),
                 error -> post(RaftPartitionExecutor.Priority.MAINTENANCE, () -> done.accept(error)));
     }
 

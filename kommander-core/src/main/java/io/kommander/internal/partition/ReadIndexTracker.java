@@ -38,7 +38,11 @@ final class ReadIndexTracker {
         return roundInFlight == 0 && !waiting.isEmpty();
     }
 
-    /** Starts a round for every waiting caller at the given commit index; returns the round number. */
+    /**
+     * Starts a round for every waiting caller at the given commit index; returns the round number.
+     *
+     * @param self the leader, which acknowledges its own round, or null if it does not vote (it is being removed)
+     */
     long startRound(long readIndex, String self) {
         roundCounter++;
         roundInFlight = roundCounter;
@@ -46,7 +50,9 @@ final class ReadIndexTracker {
         roundRequests = List.copyOf(waiting);
         waiting.clear();
         roundAcks.clear();
-        roundAcks.add(self);
+        if (self != null) {
+            roundAcks.add(self);
+        }
         return roundInFlight;
     }
 

@@ -32,6 +32,9 @@ final class ReplicaLog {
     private final PendingWrites writes;
     private final ProposalTracker proposals;
     private final ClientSessions sessions;
+    /** The configuration of a fresh log: every node of the cluster votes. */
+    private final Configuration initialConfiguration;
+    private final ConfigurationHistory configurations = new ConfigurationHistory();
     private long commitIndex;
     /** Planted bug RESTORE_SKIPS_FIRST only: the restore has yet to drop its first entry. */
     private boolean skipFirstRestored;
@@ -47,8 +50,10 @@ final class ReplicaLog {
     private long handedBefore;
 
     ReplicaLog(int partition, PartitionSettings settings, PendingWrites writes, ProposalTracker proposals,
-               EnumSet<PlantedBug> plantedBugs) {
+               EnumSet<PlantedBug> plantedBugs, Configuration initialConfiguration) {
         this.partition = partition;
+        this.initialConfiguration = initialConfiguration;
+        configurations.reset(0, initialConfiguration);
         this.settings = settings;
         this.writes = writes;
         this.proposals = proposals;
@@ -78,6 +83,36 @@ final class ReplicaLog {
         return safeCompactIndex;
     }
 
+    /** The configuration in effect: the latest in the log, committed or not. */
+    Configuration configuration() {
+        return configurations.current();
+    }
+
+    /** The index of the current configuration's entry (0 for the initial one). */
+    long configurationIndex() {
+        return configurations.currentIndex();
+    }
+
+    /** The configuration in effect at {@code index}. */
+    Configuration configurationAt(long index) {
+        return configurations.at(index);
+    }
+
+    /** Whether a configuration change is appended but not committed. */
+    boolean configurationChangePending() {
+        return configurations.changePendingAbove(commitIndex);
+    }
+
+    /** How many configuration changes are appended and not committed (one at most, unless a bug is planted). */
+    int configurationChangesInFlight() {
+        return configurations.changesAbove(commitIndex);
+    }
+
+    /** The configuration to store beside a compaction to {@code target}. */
+    byte[] configurationSnapshot(LogPosition target) {
+        return configurations.snapshotAt(target.index());
+    }
+
     /** The client sessions this log feeds; a leader reads them, only this class changes them. */
     ClientSessions sessions() {
         return sessions;
@@ -87,30 +122,41 @@ final class ReplicaLog {
 
     /** Starts a restore from the WAL's stored commit index, compaction point and last checkpoint. */
     void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint) {
-        restoreBegin(storedCommit, compacted, lastCheckpoint, null, DeliveredSoFar.NONE);
+        restoreBegin(storedCommit, compacted, lastCheckpoint, null, null, DeliveredSoFar.NONE);
     }
 
     /** Starts a restore with a stored snapshot of the client sessions (null if none), nothing delivered yet. */
     void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot) {
-        restoreBegin(storedCommit, compacted, lastCheckpoint, sessionSnapshot, DeliveredSoFar.NONE);
+        restoreBegin(storedCommit, compacted, lastCheckpoint, sessionSnapshot, null, DeliveredSoFar.NONE);
     }
 
     /** Starts a restore without a session snapshot, after a WAL failure that left {@code delivered} handed over. */
     void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, DeliveredSoFar delivered) {
-        restoreBegin(storedCommit, compacted, lastCheckpoint, null, delivered);
+        restoreBegin(storedCommit, compacted, lastCheckpoint, null, null, delivered);
     }
 
     /**
-     * Starts a restore, also from the stored snapshot of the client sessions (null if none). The log starts after
+     * Starts a restore, also from the stored snapshots of the client sessions and of the configuration at the
+     * compaction point (each null if none; without one, the configuration starts as the initial one). The log starts after
      * the snapshot's compaction point if the WAL has not kept its compaction (a compaction need not sync), and
      * everything the sessions had applied counts as committed. What the application received earlier in this
      * process ({@code delivered}) is committed, and durable (delivery waits for durability, and a failed write leaves
      * nothing behind), so the restored log holds it.
      *
-     * @throws IllegalStateException if the snapshot is corrupt, or older than the WAL's compaction point
+     * @throws IllegalStateException if a snapshot is corrupt, or older than the WAL's compaction point
      */
     void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot,
-                      DeliveredSoFar delivered) {
+                      byte[] configurationSnapshot, DeliveredSoFar delivered) {
+        if (configurationSnapshot == null) {
+            configurations.reset(0, initialConfiguration);
+        } else {
+            try {
+                configurations.restore(configurationSnapshot);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("partition " + partition + ": the stored configuration is corrupt",
+                        e);
+            }
+        }
         LogPosition start = compacted;
         if (sessionSnapshot != null) {
             LogPosition snapshotPoint = sessions.restore(sessionSnapshot);
@@ -140,6 +186,7 @@ final class ReplicaLog {
             log.appendRestored(entry, !committed || settings.logCacheEntries() > 0);
             proposals.onAppended(entry);
             sessions.appended(entry);
+            configurations.appended(entry);
             if (committed) {
                 if (entry.kind() == EntryKind.CHECKPOINT && entry.index() > applier.lastCheckpointIndex()) {
                     // Applied earlier in this process, but the write that recorded it failed: record it again.
@@ -182,6 +229,7 @@ final class ReplicaLog {
         writes.append(entries);
         entries.forEach(proposals::onAppended);
         entries.forEach(sessions::appended);
+        entries.forEach(configurations::appended);
     }
 
     /**
@@ -208,6 +256,7 @@ final class ReplicaLog {
     private void truncateAfter(long index) {
         proposals.onTruncated(index);
         sessions.truncatedAfter(index);
+        configurations.truncatedAfter(index);
         applier.truncated(index);
         // The next persist step taken carries the truncation.
         durable.truncated(nextSeq, index);
@@ -301,6 +350,7 @@ final class ReplicaLog {
         log.compactedTo(position);
         proposals.onCompacted(position.index());
         sessions.compacted(position.index());
+        configurations.compactedTo(position.index());
     }
 
     /**

@@ -193,15 +193,17 @@ class LeaderReplicatorTest {
     void activeCountCoversFollowersHeardSinceTheLastCheck() {
         lead();
         answer("b", false, 3, 0);
-        assertThat(replicator.takeActiveCount()).isEqualTo(1);
-        assertThat(replicator.takeActiveCount()).isZero();
+        assertThat(replicator.takeActiveCount(member -> true)).isEqualTo(1);
+        assertThat(replicator.takeActiveCount(member -> true)).isZero();
     }
 
     @Test
     void matchIndicesStartWithTheLeadersOwnDurableIndex() {
         lead();
         answer("b", true, 2, 0);
-        assertThat(replicator.matchIndices(3)).containsExactly(3, 2, 0);
+        assertThat(replicator.matchIndices(List.of("a", "b", "c"), "a", 3)).containsExactly(3, 2, 0);
+        assertThat(replicator.matchIndices(List.of("b", "z"), "a", 3)).as("untracked members hold nothing")
+                .containsExactly(2, 0);
         assertThat(replicator.minMatch(3)).isZero();
         answer("c", true, 3, 0);
         assertThat(replicator.minMatch(3)).isEqualTo(2);

@@ -26,9 +26,9 @@ class LeadershipTest {
 
     private final ProposalTracker proposals = new ProposalTracker();
     private final EnumSet<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
-    private final ReplicaLog replicaLog = new ReplicaLog(1, SETTINGS, new PendingWrites(1), proposals, bugs);
-    private final Leadership leadership = new Leadership(1, "a", List.of("b", "c"), new Quorum(3), SETTINGS,
-            replicaLog, proposals, bugs);
+    private final ReplicaLog replicaLog = new ReplicaLog(1, SETTINGS, new PendingWrites(1), proposals, bugs,
+            Configuration.ofVoters(List.of("a", "b", "c")));
+    private final Leadership leadership = new Leadership(1, "a", SETTINGS, replicaLog, proposals, bugs);
     private final Ready ready = new Ready();
 
     /** Makes "a" lead term 2 of a three-member group, from an empty log. */
@@ -268,17 +268,19 @@ class LeadershipTest {
 
     @Test
     void leaderWithoutFollowersMayCompactToACheckpointOnceItIsCommitted() {
-        Leadership alone = new Leadership(1, "a", List.of(), new Quorum(1), SETTINGS, replicaLog, proposals, bugs);
-        replicaLog.restoreBegin(0, LogPosition.ZERO, 0, DeliveredSoFar.NONE);
-        replicaLog.restoreEnd();
+        ReplicaLog single = new ReplicaLog(1, SETTINGS, new PendingWrites(1), proposals, bugs,
+                Configuration.ofVoters(List.of("a")));
+        Leadership alone = new Leadership(1, "a", SETTINGS, single, proposals, bugs);
+        single.restoreBegin(0, LogPosition.ZERO, 0, DeliveredSoFar.NONE);
+        single.restoreEnd();
         alone.start(TERM, 0, ready);
         alone.propose(7, EntryKind.CHECKPOINT, "", List.of(new byte[0]), new HLCTimestamp(1, 0, 1), 0, ready);
-        Ready.PersistStep step = replicaLog.takePersistStep(HardState.EMPTY);
-        replicaLog.persisted(step.seq(), step.lastIndexAfter(), ready);
+        Ready.PersistStep step = single.takePersistStep(HardState.EMPTY);
+        single.persisted(step.seq(), step.lastIndexAfter(), ready);
         alone.maybeCommit(ready);
 
-        assertThat(replicaLog.commitIndex()).isEqualTo(2);
+        assertThat(single.commitIndex()).isEqualTo(2);
         // No follower will ever answer an append: the leader's own durable log is what "every member" holds.
-        assertThat(replicaLog.compactionTarget()).isEqualTo(new LogPosition(2, TERM));
+        assertThat(single.compactionTarget()).isEqualTo(new LogPosition(2, TERM));
     }
 }

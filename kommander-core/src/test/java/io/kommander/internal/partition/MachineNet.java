@@ -387,6 +387,29 @@ public final class MachineNet {
         return request;
     }
 
+    /**
+     * Adds member {@code name}, joining a partition whose configuration has {@code voters} (without it): it has an
+     * empty log, no disk, and does not campaign until a configuration in its log makes it a voter.
+     */
+    void join(String name, List<String> voters) {
+        Member member = new Member(name, members.size() + 1);
+        members.put(name, member);
+        delivered.put(name, new ArrayList<>());
+        restored.put(name, new ArrayList<>());
+        RaftPartitionStateMachine machine = RaftPartitionStateMachine.joining(PARTITION, name, voters, settings,
+                new SplittableRandom(member.salt));
+        machine.restoreBegin(io.kommander.wal.HardState.EMPTY, LogPosition.ZERO, 0, null);
+        machine.restoreEnd(now);
+        member.machine = machine;
+    }
+
+    /** Asks {@code name} to change the configuration; returns the request id its result will carry. */
+    long changeConfiguration(String name, ConfigurationChange.Kind kind, String member) {
+        long request = nextRequest++;
+        m(name).changeConfiguration(request, new ConfigurationChange(kind, member), now);
+        return request;
+    }
+
     /** Asks {@code name} to hand its leadership to {@code target}; returns the request id. */
     long transferLeadership(String name, String target) {
         long request = nextRequest++;

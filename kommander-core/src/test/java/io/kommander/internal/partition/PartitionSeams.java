@@ -16,6 +16,12 @@ public final class PartitionSeams {
         VOTE_WITHOUT_LOG_CHECK,
         /** See PlantedBug#COMMIT_OLD_TERM_BY_COUNTING. */
         COMMIT_OLD_TERM_BY_COUNTING,
+        /** See PlantedBug#LEARNER_COUNTS_IN_QUORUM. */
+        LEARNER_COUNTS_IN_QUORUM,
+        /** See PlantedBug#TWO_CHANGES_AT_ONCE. */
+        TWO_CHANGES_AT_ONCE,
+        /** See PlantedBug#ADOPT_IMPLAUSIBLE_TERM. */
+        ADOPT_IMPLAUSIBLE_TERM,
         /** See PlantedBug#ACK_BEFORE_SYNC. */
         ACK_BEFORE_SYNC,
         /** See PlantedBug#SKIP_ANCHOR_CHECK. */

@@ -23,7 +23,7 @@ class ReplicaLogSessionsTest {
 
     private static ReplicaLog replica() {
         return new ReplicaLog(1, MachineNet.SETTINGS, new PendingWrites(1), new ProposalTracker(),
-                EnumSet.noneOf(PlantedBug.class));
+                EnumSet.noneOf(PlantedBug.class), Configuration.ofVoters(List.of("a")));
     }
 
     private static LogEntry request(long index, long client, long sequence) {

@@ -20,7 +20,7 @@ class ReplicaLogTest {
 
     private final EnumSet<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
     private final ReplicaLog replicaLog = new ReplicaLog(1, SETTINGS, new PendingWrites(1), new ProposalTracker(),
-            bugs);
+            bugs, Configuration.ofVoters(List.of("a")));
     private final Ready ready = new Ready();
 
     /** An empty replica, restored. */

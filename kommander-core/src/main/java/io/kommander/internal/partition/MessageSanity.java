@@ -1,0 +1,71 @@
+package io.kommander.internal.partition;
+
+import io.kommander.transport.RaftMessage;
+import io.kommander.transport.RaftMessage.AppendLogs;
+import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.transport.RaftMessage.RequestVote;
+import io.kommander.transport.RaftMessage.TimeoutNow;
+import io.kommander.wal.LogEntry;
+
+import java.util.List;
+
+/**
+ * Whether a message is one a correct peer could have sent, checked before any of its fields is used: terms and
+ * indexes are data from the network, and one implausible value (a term of {@code Long.MAX_VALUE}, an index that
+ * overflows when incremented) must not become a replica's state. Structure alone, never the log: the state machine
+ * still applies Raft's own checks after this one.
+ */
+final class MessageSanity {
+
+    private MessageSanity() {
+    }
+
+    /**
+     * @param term           the receiver's current term
+     * @param lastIndex      the receiver's last log index
+     * @param unboundedTerms planted bug {@link PlantedBug#ADOPT_IMPLAUSIBLE_TERM}: skip the bound on terms
+     */
+    static boolean plausible(RaftMessage message, long term, long lastIndex, boolean unboundedTerms) {
+        long messageTerm = message.term();
+        if (messageTerm < 0 || (!unboundedTerms && messageTerm - term > RaftPartitionStateMachine.MAX_TERM_LEAD)) {
+            return false;
+        }
+        if (message instanceof AppendLogs append) {
+            return plausibleAppend(append);
+        }
+        if (message instanceof AppendLogsResponse response) {
+            // A success of this term acknowledges entries this replica, its leader, sent: never past its log.
+            return response.matchIndex() >= 0
+                    && (!response.success() || response.term() != term || response.matchIndex() <= lastIndex);
+        }
+        if (message instanceof RequestVote vote) {
+            return vote.lastLogIndex() >= 0 && vote.lastLogTerm() >= 0 && vote.lastLogTerm() <= vote.term();
+        }
+        if (message instanceof TimeoutNow timeoutNow) {
+            return timeoutNow.lastLogIndex() >= 0;
+        }
+        return true;
+    }
+
+    /** Entries follow their anchor one by one, with terms that never decrease and never pass the leader's. */
+    private static boolean plausibleAppend(AppendLogs append) {
+        if (append.prevLogIndex() < 0 || append.prevLogTerm() < 0 || append.prevLogTerm() > append.term()
+                || append.leaderCommit() < 0 || append.safeCompactIndex() < 0) {
+            return false;
+        }
+        List<LogEntry> entries = append.entries();
+        if (append.prevLogIndex() > Long.MAX_VALUE - entries.size() - 1) {
+            return false;
+        }
+        long previousTerm = append.prevLogTerm();
+        for (int i = 0; i < entries.size(); i++) {
+            LogEntry entry = entries.get(i);
+            if (entry.index() != append.prevLogIndex() + 1 + i || entry.term() < previousTerm
+                    || entry.term() > append.term()) {
+                return false;
+            }
+            previousTerm = entry.term();
+        }
+        return true;
+    }
+}

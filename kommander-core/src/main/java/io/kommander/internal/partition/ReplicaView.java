@@ -1,0 +1,24 @@
+package io.kommander.internal.partition;
+
+/**
+ * What a partition replica's state machine looked like when its executor last finished a batch of work, readable
+ * from any thread without waiting (see {@link RaftPartition#view()}).
+ *
+ * @param leader                       whether it led
+ * @param term                         its term
+ * @param commitIndex                  its commit index
+ * @param configuration                the configuration in effect (the latest in its log)
+ * @param configurationChangesInFlight configuration entries after the commit index
+ */
+public record ReplicaView(boolean leader, long term, long commitIndex, Configuration configuration,
+                          int configurationChangesInFlight) {
+
+    /** The view of a replica that has not restored yet, or stopped. */
+    static final ReplicaView NONE = new ReplicaView(false, 0, 0, null, 0);
+
+    /** The view of {@code machine} now. */
+    static ReplicaView of(RaftPartitionStateMachine machine) {
+        return new ReplicaView(machine.role() == RaftRole.LEADER, machine.term(), machine.commitIndex(),
+                machine.configuration(), machine.configurationChangesInFlight());
+    }
+}
