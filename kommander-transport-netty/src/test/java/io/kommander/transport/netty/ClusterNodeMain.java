@@ -45,7 +45,8 @@ public final class ClusterNodeMain {
                         .heartbeatIntervalMillis(50).electionTimeoutMillis(400, 800).build())
                 .wal(RocksDbWAL.open(data))
                 .transport(NettyTransport.builder().ioThreads(1)
-                        .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build())
+                        .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                        .sharedSecret(TestNode.SECRETS).build())
                 .discovery(StaticDiscovery.of(peers))
                 .build();
         raft.onLeaderChanged((p, leader) -> out.println("LEADER " + leader));

@@ -34,7 +34,8 @@ class DecoderFuzzTest {
     private final TransportMetrics metrics = new TransportMetrics();
     private final AtomicLong delivered = new AtomicLong();
     private final PipelineFactory pipelines = new PipelineFactory(options(), self(), metrics,
-            new ConnectionCloser(metrics, "fuzz:1"), batch -> delivered.incrementAndGet(), refusal -> { }, null, null);
+            new ConnectionCloser(metrics, "fuzz:1"), batch -> delivered.incrementAndGet(), refusal -> { }, null, null,
+            new InboundConnections(Integer.MAX_VALUE, Integer.MAX_VALUE));
 
     @AfterAll
     static void noLeaks() {
@@ -44,8 +45,7 @@ class DecoderFuzzTest {
     @Test
     void randomAndMutatedInputsNeverEscapeThePipelineNorLeak() {
         Random random = new Random(SEED);
-        byte[] hello = RawPeer.frame(new Handshake(Handshake.CURRENT_VERSION, TestNode.identity(2, "peer:2")),
-                FrameType.HELLO);
+        byte[] hello = RawPeer.hello(RawPeer.handshake(PeerAuthMode.INSECURE_PLAINTEXT, 2, "peer:2"));
         List<byte[]> batches = validBatchFrames();
         for (int i = 0; i < INPUTS; i++) {
             byte[] input = input(random, hello, batches);
@@ -156,10 +156,11 @@ class DecoderFuzzTest {
     private static NettyTransportOptions options() {
         return new NettyTransportOptions(1, false, "fuzz", null, MAX_FRAME, Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMillis(10), 1024, 4096, 4096, 1_000_000,
-                null, Handshake.CURRENT_VERSION);
+                PeerAuthMode.INSECURE_PLAINTEXT, null, null, InboundLimits.DEFAULTS, Handshake.CURRENT_VERSION);
     }
 
     private static Handshake self() {
-        return new Handshake(Handshake.CURRENT_VERSION, TestNode.identity(1, "fuzz:1"));
+        return Handshake.template(Handshake.CURRENT_VERSION, PeerAuthMode.INSECURE_PLAINTEXT,
+                TestNode.identity(1, "fuzz:1"));
     }
 }
