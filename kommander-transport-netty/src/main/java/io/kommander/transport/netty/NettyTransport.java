@@ -60,6 +60,7 @@ public final class NettyTransport implements IRaftTransport {
     private Bootstrap bootstrap;
     private PipelineFactory pipelines;
     private InboundConnections inbound;
+    private InboundMemoryBudget inboundMemory;
     private String localEndpoint;
 
     private NettyTransport(NettyTransportOptions options) {
@@ -89,10 +90,11 @@ public final class NettyTransport implements IRaftTransport {
         SslContext clientTls = options.tls() == null ? null : options.tls().clientContext();
         Handshake self = Handshake.template(options.protocolVersion(), options.authMode(), binding.identity());
         ConnectionCloser closer = new ConnectionCloser(metrics, binding.localEndpoint());
+        inboundMemory = new InboundMemoryBudget(options.limits().maxInboundBufferedBytes());
         inbound = new InboundConnections(options.limits().maxInboundConnections(),
                 options.limits().maxHandshakingConnections());
         pipelines = new PipelineFactory(options, self, metrics, closer, binding.handler(), binding.refusals(),
-                serverTls, clientTls, inbound);
+                serverTls, clientTls, inbound, inboundMemory);
         io = IoResources.create(options.ioThreads(), options.threadNamePrefix(), options.preferNative());
         String host = options.bindHost() != null ? options.bindHost() : Endpoints.host(binding.localEndpoint());
         try {
@@ -208,6 +210,11 @@ public final class NettyTransport implements IRaftTransport {
     /** The accepted connections, once started (tests look at their counts). */
     InboundConnections inboundConnections() {
         return inbound;
+    }
+
+    /** What incomplete inbound frames pin, once started (tests look at it). */
+    InboundMemoryBudget inboundMemory() {
+        return inboundMemory;
     }
 
     /** Whether the native epoll transport is in use (false: NIO); meaningful once started. */

@@ -47,7 +47,7 @@ final class PipelineFactory {
 
     PipelineFactory(NettyTransportOptions options, Handshake self, TransportMetrics metrics, ConnectionCloser closer,
                     InboundHandler inbound, RefusalHandler refusals, SslContext serverTls, SslContext clientTls,
-                    InboundConnections connections) {
+                    InboundConnections connections, InboundMemoryBudget budget) {
         this.options = options;
         this.self = self;
         this.metrics = metrics;
@@ -58,7 +58,7 @@ final class PipelineFactory {
         this.clientTls = clientTls;
         this.guard = new ConnectionGuard(closer);
         this.connections = connections;
-        this.budget = new InboundMemoryBudget(options.limits().maxInboundBufferedBytes());
+        this.budget = budget;
     }
 
     /** Sets up a connection accepted from a peer, or closes it at once if a cap on inbound connections is reached. */

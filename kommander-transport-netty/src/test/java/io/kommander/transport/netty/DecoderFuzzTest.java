@@ -35,7 +35,7 @@ class DecoderFuzzTest {
     private final AtomicLong delivered = new AtomicLong();
     private final PipelineFactory pipelines = new PipelineFactory(options(), self(), metrics,
             new ConnectionCloser(metrics, "fuzz:1"), batch -> delivered.incrementAndGet(), refusal -> { }, null, null,
-            new InboundConnections(Integer.MAX_VALUE, Integer.MAX_VALUE));
+            new InboundConnections(Integer.MAX_VALUE, Integer.MAX_VALUE), new InboundMemoryBudget(Long.MAX_VALUE));
 
     @AfterAll
     static void noLeaks() {

@@ -147,7 +147,7 @@ class TlsTest {
     @Test
     void aCertificateThatNamesNoNodeIsRefused() {
         try (TestNode node = certifiedNode(1, t -> t);
-             TestNode unnamed = TestNode.start(2, b -> b.tls(node2KeyStore()))) {
+             TestNode unnamed = TestNode.start(2, b -> b.tls(ca.nodeWithSan(2, "dns:node2.example")))) {
             unnamed.send(node, new TimeoutNow(1, 1, 0));
             await().atMost(WAIT).until(() -> !unnamed.refusals.isEmpty());
             assertThat(unnamed.refusals.peek().message()).contains("no kommander:// URI");
