@@ -1,6 +1,7 @@
 package io.kommander.transport.netty;
 
 import io.kommander.discovery.Endpoints;
+import io.kommander.transport.NodeIdentity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -49,8 +50,12 @@ final class RawPeer implements AutoCloseable {
 
     /** A handshake of the test cluster in {@code mode}, with a fresh nonce. */
     static Handshake handshake(PeerAuthMode mode, int nodeId, String endpoint) {
-        return Handshake.template(Handshake.CURRENT_VERSION, mode, TestNode.identity(nodeId, endpoint))
-                .withFreshNonce(NONCES);
+        return handshake(mode, TestNode.identity(nodeId, endpoint));
+    }
+
+    /** A handshake presenting {@code identity} in {@code mode}, with a fresh nonce. */
+    static Handshake handshake(PeerAuthMode mode, NodeIdentity identity) {
+        return Handshake.template(Handshake.CURRENT_VERSION, mode, identity).withFreshNonce(NONCES);
     }
 
     /** Sends HELLO and reads the WELCOME (its proof is not checked: a test peer trusts anyone). */
