@@ -3,16 +3,9 @@ package io.kommander.transport.netty;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
 import io.kommander.testing.TestCluster;
-import io.kommander.transport.MessageBatch;
 import io.kommander.transport.NodeIdentity;
-import io.kommander.transport.RaftMessage;
-import io.kommander.transport.RaftMessage.AppendLogs;
-import io.kommander.transport.RaftMessage.AppendLogsResponse;
-import io.kommander.transport.RaftMessage.RequestVote;
-import io.kommander.transport.RaftMessage.TimeoutNow;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,25 +82,9 @@ class ImpostorClusterTest {
                     impostor.write(RawPeer.authFrame(HandshakeProof.client(guessed, self, server)));
                 }
             }
-            impostor.writeQuietly(forged(claimed.endpoint()));
+            impostor.writeQuietly(SampleMessages.forgedFrames(claimed.endpoint()));
             assertThat(impostor.closedByNode()).isTrue();
         }
-    }
-
-    private static byte[] forged(String claimed) {
-        long hugeTerm = 1_000_000_000_000L;
-        AppendLogs divergent = new AppendLogs(1, hugeTerm, 0, 0,
-                List.of(SampleMessages.appendWithPayload(1, 1, 8).entries().get(0)), 1, 1, 0);
-        List<RaftMessage> messages = List.of(divergent,
-                new RequestVote(1, Long.MAX_VALUE, 1_000_000, hugeTerm, false, true),
-                new RequestVote(0, Long.MAX_VALUE, 1_000_000, hugeTerm, true, false),
-                new TimeoutNow(1, hugeTerm, 1_000_000),
-                new AppendLogsResponse(1, hugeTerm, true, 1_000_000, 1));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (RaftMessage message : messages) {
-            out.writeBytes(SampleMessages.frameBytes(new MessageBatch(claimed, List.of(message))));
-        }
-        return out.toByteArray();
     }
 
     private static void write(TestCluster cluster, List<String> acknowledged, String payload) {

@@ -1,19 +1,12 @@
 package io.kommander.transport.netty;
 
-import io.kommander.transport.MessageBatch;
-import io.kommander.transport.RaftMessage;
-import io.kommander.transport.RaftMessage.AppendLogs;
-import io.kommander.transport.RaftMessage.AppendLogsResponse;
-import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,25 +39,9 @@ class ImpostorTest {
         LeakRecorder.assertNoLeaks();
     }
 
-    /** One frame per message: each would move a partition if it were delivered. */
-    private static byte[] forgedFrames() {
-        long hugeTerm = 1_000_000_000_000L;
-        List<RaftMessage> forged = List.of(
-                new AppendLogs(1, hugeTerm, 10, 3, List.of(SampleMessages.appendWithPayload(1, 11, 8).entries().get(0)),
-                        11, 1, 0),
-                new RequestVote(1, Long.MAX_VALUE, 1_000, hugeTerm, false, true),
-                new TimeoutNow(1, hugeTerm, 1_000),
-                new AppendLogsResponse(1, hugeTerm, true, 1_000, 1));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (RaftMessage message : forged) {
-            out.writeBytes(SampleMessages.frameBytes(new MessageBatch(CLAIMED, List.of(message))));
-        }
-        return out.toByteArray();
-    }
-
     private void assertRefused(RawPeer attacker, CloseReason reason) {
         try (attacker) {
-            attacker.writeQuietly(forgedFrames());
+            attacker.writeQuietly(SampleMessages.forgedFrames(CLAIMED));
             assertThat(attacker.closedByNode()).isTrue();
         }
         await().atMost(WAIT).until(() -> node.metrics().closed(reason) >= 1);
@@ -125,8 +102,8 @@ class ImpostorTest {
     @Test
     void theSameFramesFromAPeerHoldingTheSecretAreDelivered() {
         try (RawPeer member = RawPeer.handshaken(node.endpoint, CLAIMED)) {
-            member.write(forgedFrames());
-            await().atMost(WAIT).until(() -> node.received.size() == 4);
+            member.write(SampleMessages.forgedFrames(CLAIMED));
+            await().atMost(WAIT).until(() -> node.received.size() == 5);
         }
     }
 }

@@ -3,6 +3,11 @@ package io.kommander.transport.netty;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,6 +61,32 @@ final class TestCertificates {
 
     /** A TLS configuration whose certificate (of this CA) carries {@code san} and the loopback names only. */
     TlsConfig nodeWithSan(int nodeId, String san) {
+        return TlsConfig.fromKeyStore(keyStoreWithSan(nodeId, san), PASSWORD, trustStore, PASSWORD);
+    }
+
+    /** The PKCS#12 key store of a certificate for the node {@code nodeId} at {@code endpoint}. */
+    Path nodeKeyStore(int nodeId, String endpoint) {
+        return keyStoreWithSan(nodeId, "uri:kommander://" + endpoint + "/node/" + nodeId);
+    }
+
+    /** A plain JDK TLS context presenting the certificate of {@code keyStore} and trusting this CA: a raw client. */
+    SSLContext clientContext(Path keyStore) {
+        try {
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(KeyStore.getInstance(keyStore.toFile(), PASSWORD), PASSWORD);
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(KeyStore.getInstance(trustStore.toFile(), PASSWORD));
+            SSLContext context = SSLContext.getInstance("TLSv1.3");
+            context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path keyStoreWithSan(int nodeId, String san) {
         Path store = folder.resolve("node" + nodeId + "-" + SERIAL.incrementAndGet() + ".p12");
         Path csr = folder.resolve(store.getFileName() + ".csr");
         Path crt = folder.resolve(store.getFileName() + ".crt");
@@ -72,7 +103,7 @@ final class TestCertificates {
                 "-keystore", storePath, "-storepass", "changeit");
         keytool("-importcert", "-noprompt", "-alias", "node", "-file", crt.toString(), "-keystore", storePath,
                 "-storepass", "changeit");
-        return TlsConfig.fromKeyStore(store, PASSWORD, trustStore, PASSWORD);
+        return store;
     }
 
     /** The trust store holding this CA (for a node that trusts this CA but has no certificate of it). */

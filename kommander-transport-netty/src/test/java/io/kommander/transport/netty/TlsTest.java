@@ -7,6 +7,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,6 +144,34 @@ class TlsTest {
                     .anyMatch(r -> r.reason() == PeerRefusal.Reason.AUTHENTICATION));
             assertThat(node.metrics().outboundHandshakes()).isZero();
             assertThat(impostor.received).isEmpty();
+        }
+    }
+
+    /**
+     * Issue 16 with raw sockets under mutual TLS: a client with node 2's valid certificate claims to be node 3 and
+     * sends forged Raft messages right behind its HELLO; none is read.
+     */
+    @Test
+    void forgedMessagesOverTlsWithAnotherNodesCertificateAreNeverRead() throws IOException {
+        String node2Endpoint = FreePorts.loopbackEndpoint();
+        SSLContext node2 = ca.clientContext(ca.nodeKeyStore(2, node2Endpoint));
+        try (TestNode node = certifiedNode(1, t -> t);
+             SSLSocket socket = (SSLSocket) node2.getSocketFactory().createSocket("127.0.0.1",
+                     io.kommander.discovery.Endpoints.parsePort(node.endpoint))) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            String claimed = "127.0.0.1:1";
+            socket.getOutputStream().write(RawPeer.hello(RawPeer.handshake(PeerAuthMode.MUTUAL_TLS, 3, claimed)));
+            socket.getOutputStream().write(SampleMessages.forgedFrames(claimed));
+            socket.getOutputStream().flush();
+            try {
+                socket.getInputStream().readAllBytes();   // a REFUSE, then the end of the connection
+            } catch (IOException reset) {
+                // closed by the node while the forged frames were still unread: a reset is a closure too
+            }
+            await().atMost(WAIT).until(() -> node.metrics().closed(CloseReason.AUTHENTICATION_FAILED) == 1);
+            assertThat(node.received).isEmpty();
+            assertThat(node.metrics().inboundHandshakes()).isZero();
         }
     }
 
