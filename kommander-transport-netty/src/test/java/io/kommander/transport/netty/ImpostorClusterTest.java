@@ -44,7 +44,7 @@ class ImpostorClusterTest {
                 for (int n = 0; n < cluster.size(); n++) {
                     String target = cluster.endpoint(n);
                     int claimed = n == leader ? (n + 1) % cluster.size() : leader;
-                    attack(target, impersonating(cluster, claimed), round % 3);
+                    assertThat(Impostor.attack(target, impersonating(cluster, claimed), round)).isTrue();
                 }
                 write(cluster, acknowledged, "during-" + round);
             }
@@ -69,22 +69,6 @@ class ImpostorClusterTest {
             members.add(cluster.endpoint(n));
         }
         return NodeIdentity.of("kommander", node + 1, cluster.endpoint(node), members, cluster.partitions());
-    }
-
-    /** One impostor connection: 0 no handshake, 1 HELLO without a proof, 2 a proof made with a guessed secret. */
-    private static void attack(String target, NodeIdentity claimed, int technique) {
-        try (RawPeer impostor = RawPeer.connect(target)) {
-            if (technique > 0) {
-                Handshake self = RawPeer.handshake(PeerAuthMode.SHARED_SECRET, claimed);
-                Handshake server = impostor.helloAndWelcome(self);
-                if (technique == 2) {
-                    SharedSecrets guessed = SharedSecrets.of("a-guess-at-the-cluster-secret!!!".getBytes());
-                    impostor.write(RawPeer.authFrame(HandshakeProof.client(guessed, self, server)));
-                }
-            }
-            impostor.writeQuietly(SampleMessages.forgedFrames(claimed.endpoint()));
-            assertThat(impostor.closedByNode()).isTrue();
-        }
     }
 
     private static void write(TestCluster cluster, List<String> acknowledged, String payload) {
