@@ -22,6 +22,11 @@ public record PeerRefusal(String peer, Reason reason, String message) {
         MEMBERS,
         /** They are configured with different partition counts. */
         PARTITIONS,
+        /**
+         * The peer did not prove who it is: another authentication mode, other shared secrets, or a certificate
+         * that does not name it.
+         */
+        AUTHENTICATION,
         /** Their transports cannot talk: another protocol version, or a handshake the other side cannot read. */
         PROTOCOL
     }

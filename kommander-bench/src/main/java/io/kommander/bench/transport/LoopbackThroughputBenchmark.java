@@ -5,6 +5,7 @@ import io.kommander.transport.NodeIdentity;
 import io.kommander.transport.TransportBinding;
 import io.kommander.transport.netty.DropReason;
 import io.kommander.transport.netty.NettyTransport;
+import io.kommander.transport.netty.SharedSecrets;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -76,14 +77,16 @@ public class LoopbackThroughputBenchmark {
         public void setUp() throws InterruptedException {
             String senderEndpoint = freeEndpoint();
             receiverEndpoint = freeEndpoint();
-            receiver = NettyTransport.builder().ioThreads(1).threadNamePrefix("bench-receiver").build();
+            SharedSecrets secrets = SharedSecrets.of(new byte[32]);   // loopback only: the key guards nothing here
+            receiver = NettyTransport.builder().ioThreads(1).threadNamePrefix("bench-receiver")
+                    .sharedSecret(secrets).build();
             List<String> members = List.of(senderEndpoint, receiverEndpoint);
             receiver.start(new TransportBinding(NodeIdentity.of("bench", 2, receiverEndpoint, members, 1), b -> {
                 received.incrementAndGet();
                 window.release();
             }, refusal -> { }));
             sender = NettyTransport.builder().ioThreads(1).threadNamePrefix("bench-sender")
-                    .writeBufferWaterMarks(16 * 1024 * 1024, 32 * 1024 * 1024).build();
+                    .writeBufferWaterMarks(16 * 1024 * 1024, 32 * 1024 * 1024).sharedSecret(secrets).build();
             sender.start(new TransportBinding(NodeIdentity.of("bench", 1, senderEndpoint, members, 1), b -> { },
                     refusal -> { }));
             batch = BenchBatches.appendBatch(senderEndpoint, MESSAGES, ENTRY_SIZE);

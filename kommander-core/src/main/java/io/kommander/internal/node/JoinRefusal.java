@@ -16,7 +16,7 @@ final class JoinRefusal {
             case NODE_ID -> "nodeId";
             case ENDPOINT, MEMBERS -> "discovery";
             case PARTITIONS -> "initialPartitions";
-            case PROTOCOL -> "transport";
+            case PROTOCOL, AUTHENTICATION -> "transport";
         };
         return new RaftConfigurationException(setting, "peer " + refusal.peer() + " and this node cannot form a "
                 + "cluster: " + refusal.message());

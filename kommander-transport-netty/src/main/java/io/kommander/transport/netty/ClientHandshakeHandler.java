@@ -12,15 +12,19 @@ import java.util.function.Consumer;
 
 /**
  * The client side of the handshake on an outbound connection: sends HELLO as soon as the connection is up (TLS
- * holds it until its own handshake is done), then expects WELCOME, within the handshake timeout, from a peer whose
- * identity agrees with this node's and who calls itself what this node dialled
- * ({@link io.kommander.transport.NodeIdentity#check}). A REFUSE, or a WELCOME that does not agree, closes the
- * connection, is logged and is reported to this node. After WELCOME the server has nothing more to say, so any
- * further frame is a protocol error. Confined to the channel's event loop.
+ * holds it until its own handshake is done), then expects WELCOME, within the handshake timeout, from a peer that
+ * proves who it is (the server's proof in the shared-secret mode, a certificate naming it under mutual TLS), uses
+ * this node's authentication mode, agrees with this node's identity and calls itself what this node dialled
+ * ({@link io.kommander.transport.NodeIdentity#check}). In the shared-secret mode it sends AUTH with its own proof
+ * once the server's proof holds (before the identity check, so that the server can report a disagreement too),
+ * and may send batches right behind it. A REFUSE (the server may still refuse the proof after AUTH), or a
+ * WELCOME that does not hold, closes the connection, is logged and is reported to this node; any other frame is
+ * a protocol error. Confined to the channel's event loop.
  */
 final class ClientHandshakeHandler extends HandshakeFrameHandler {
 
     private final Handshake self;
+    private final SharedSecrets secrets;
     private final String peerEndpoint;
     private final long timeoutMillis;
     private final TransportMetrics metrics;
@@ -30,9 +34,11 @@ final class ClientHandshakeHandler extends HandshakeFrameHandler {
     private ScheduledFuture<?> timeout;
     private boolean ready;
 
-    ClientHandshakeHandler(Handshake self, String peerEndpoint, long timeoutMillis, TransportMetrics metrics,
-                           ConnectionCloser closer, RefusalHandler refusals, Consumer<Channel> onReady) {
+    ClientHandshakeHandler(Handshake self, SharedSecrets secrets, String peerEndpoint, long timeoutMillis,
+                           TransportMetrics metrics, ConnectionCloser closer, RefusalHandler refusals,
+                           Consumer<Channel> onReady) {
         this.self = self;
+        this.secrets = secrets;
         this.peerEndpoint = peerEndpoint;
         this.timeoutMillis = timeoutMillis;
         this.metrics = metrics;
@@ -46,7 +52,7 @@ final class ClientHandshakeHandler extends HandshakeFrameHandler {
         timeout = ctx.executor().schedule(() -> closer.close(ctx.channel(), CloseReason.HANDSHAKE_TIMEOUT,
                 "peer " + peerEndpoint + " did not complete the handshake within " + timeoutMillis + " ms", null),
                 timeoutMillis, TimeUnit.MILLISECONDS);
-        ctx.writeAndFlush(self.frame(ctx.alloc(), FrameType.HELLO));
+        ctx.writeAndFlush(self.hello(ctx.alloc()));
         ctx.fireChannelActive();
     }
 
@@ -61,22 +67,24 @@ final class ClientHandshakeHandler extends HandshakeFrameHandler {
     @Override
     void onFrame(ChannelHandlerContext ctx, WireReader in) {
         int type = in.u8();
-        if (ready) {
+        if (type == FrameType.REFUSE) {
+            refused(ctx, Refusal.read(in));
+        } else if (ready) {
             throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "peer " + peerEndpoint
                     + " sent frame type " + type + " after the handshake");
-        }
-        switch (type) {
-            case FrameType.WELCOME -> welcome(ctx, in);
-            case FrameType.REFUSE -> {
-                Refusal refusal = Refusal.read(in);
-                closer.close(ctx.channel(), CloseReason.REFUSED_BY_PEER, "peer " + peerEndpoint
-                        + " refused the handshake (" + refusal.code() + ", it speaks protocol version "
-                        + refusal.supportedVersion() + "): " + refusal.message(), null);
-                refusals.onRefused(new PeerRefusal(peerEndpoint, refusal.code().reason, refusal.message()));
-            }
-            default -> throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "expected WELCOME or REFUSE from "
+        } else if (type == FrameType.WELCOME) {
+            welcome(ctx, in);
+        } else {
+            throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "expected WELCOME or REFUSE from "
                     + peerEndpoint + ", got frame type " + type);
         }
+    }
+
+    private void refused(ChannelHandlerContext ctx, Refusal refusal) {
+        closer.close(ctx.channel(), CloseReason.REFUSED_BY_PEER, "peer " + peerEndpoint
+                + " refused the handshake (" + refusal.code() + ", it speaks protocol version "
+                + refusal.supportedVersion() + "): " + refusal.message(), null);
+        refusals.onRefused(new PeerRefusal(peerEndpoint, refusal.code().reason, refusal.message()));
     }
 
     private void welcome(ChannelHandlerContext ctx, WireReader in) {
@@ -87,17 +95,48 @@ final class ClientHandshakeHandler extends HandshakeFrameHandler {
             refusals.onRefused(new PeerRefusal(peerEndpoint, PeerRefusal.Reason.PROTOCOL, message));
             throw new ProtocolException(CloseReason.WRONG_VERSION, message);
         }
-        Handshake peer = Handshake.readIdentity(in, version);
-        Optional<PeerRefusal> refusal = self.identity().check(peer.identity(), peerEndpoint);
-        if (refusal.isPresent()) {
-            closer.close(ctx.channel(), Refusal.Code.of(refusal.get().reason()).closeReason,
-                    "refused the peer's welcome: " + refusal.get().message(), null);
-            refusals.onRefused(refusal.get());
+        Handshake peer = Handshake.read(in, version);
+        byte[] proof = in.bytes("proof");
+        in.expectEnd("handshake");
+        Optional<String> unproven = authenticate(ctx.channel(), peer, proof);
+        if (unproven.isPresent()) {
+            refuse(ctx, new PeerRefusal(peerEndpoint, PeerRefusal.Reason.AUTHENTICATION, unproven.get()));
+            return;
+        }
+        if (self.mode() == PeerAuthMode.SHARED_SECRET) {
+            // Sent even if the identities disagree: with the proof, the server may report the disagreement too.
+            byte[] mine = HandshakeProof.client(secrets, self, peer);
+            ctx.writeAndFlush(FrameWriter.frame(ctx.alloc(), FrameType.AUTH, out -> out.bytes(mine)));
+        }
+        Optional<PeerRefusal> disagreement = self.identity().check(peer.identity(), peerEndpoint);
+        if (disagreement.isPresent()) {
+            refuse(ctx, disagreement.get());
             return;
         }
         timeout.cancel(false);
         ready = true;
         metrics.outboundHandshake();
         onReady.accept(ctx.channel());
+    }
+
+    private void refuse(ChannelHandlerContext ctx, PeerRefusal refusal) {
+        closer.close(ctx.channel(), Refusal.Code.of(refusal.reason()).closeReason,
+                "refused the peer's welcome: " + refusal.message(), null);
+        refusals.onRefused(refusal);
+    }
+
+    /** Why the server has not proved who it is, or empty if it has (or nothing is proved in this mode). */
+    private Optional<String> authenticate(Channel channel, Handshake peer, byte[] proof) {
+        if (peer.mode() != self.mode()) {
+            return Optional.of(peerEndpoint + " uses " + peer.mode().description + ", " + self.endpoint() + " uses "
+                    + self.mode().description + ": every node of a cluster must use the same");
+        }
+        return switch (self.mode()) {
+            case SHARED_SECRET -> HandshakeProof.verifyServer(secrets, proof, self, peer) ? Optional.empty()
+                    : Optional.of("the proof of " + peerEndpoint + " matches none of the " + secrets.size()
+                    + " shared secret(s) " + self.endpoint() + " accepts: the nodes hold different secrets");
+            case MUTUAL_TLS -> CertificateBinding.mismatch(channel, peer.identity());
+            case INSECURE_PLAINTEXT -> Optional.empty();
+        };
     }
 }

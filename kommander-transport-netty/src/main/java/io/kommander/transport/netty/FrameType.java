@@ -9,6 +9,8 @@ final class FrameType {
     static final int WELCOME = 0x02;
     /** Server to client: handshake refused, why; the server closes the connection after it. */
     static final int REFUSE = 0x03;
+    /** Client to server, after WELCOME, in the shared-secret mode only: the client's proof. */
+    static final int AUTH = 0x04;
     /** Client to server, after the handshake: one {@link io.kommander.transport.MessageBatch}. */
     static final int BATCH = 0x10;
 

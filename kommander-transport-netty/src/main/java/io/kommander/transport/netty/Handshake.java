@@ -5,56 +5,100 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 
 /**
- * The identity a node presents in HELLO (client) and WELCOME (server) frames, and their encoding:
- * {@code "KMDR" | varint version | string clusterId | zigzag nodeId | string endpoint | varint memberCount |
- * string membersDigest | varint partitions}. The magic and the version come first and never move, so any future
- * version can read them and refuse with a clear error; what follows the version belongs to that version.
+ * What a node presents in HELLO (client) and WELCOME (server) frames, and their encoding:
+ * {@code "KMDR" | varint version | u8 authMode | string clusterId | zigzag nodeId | string endpoint |
+ * varint memberCount | string membersDigest | varint partitions | bytes nonce}, and for WELCOME only
+ * {@code | bytes proof}. The magic and the version come first and never move, so any future version can read them
+ * and refuse with a clear error; what follows the version belongs to that version.
  *
  * @param version  the protocol version the node speaks
+ * @param mode     how the node authenticates its peers; both sides must use the same
  * @param identity who the node is; its endpoint is the {@code from} of every batch it sends
+ * @param nonce    {@link #NONCE_BYTES} random bytes, new for every connection: the challenge of the shared-secret
+ *                 mode, so that no proof can be replayed on another connection
  */
-record Handshake(int version, NodeIdentity identity) {
+record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] nonce) {
 
     /**
      * The protocol version this code speaks: 2 added the member list's digest and the partition count to the
-     * handshake, and the issuing node and the client request id to log entries.
+     * handshake, and the issuing node and the client request id to log entries; 3 added the authentication mode,
+     * the nonces, the server's proof in WELCOME and the AUTH frame.
      */
-    static final int CURRENT_VERSION = 2;
+    static final int CURRENT_VERSION = 3;
+
+    /** Length of a nonce: 256 bits. */
+    static final int NONCE_BYTES = 32;
 
     private static final byte[] MAGIC = "KMDR".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_NONCE = new byte[NONCE_BYTES];
+
+    /** A template without a nonce yet; each connection takes a copy with a fresh one ({@link #withFreshNonce}). */
+    static Handshake template(int version, PeerAuthMode mode, NodeIdentity identity) {
+        return new Handshake(version, mode, identity, NO_NONCE);
+    }
+
+    /** This handshake with a new random nonce. */
+    Handshake withFreshNonce(SecureRandom random) {
+        byte[] fresh = new byte[NONCE_BYTES];
+        random.nextBytes(fresh);
+        return new Handshake(version, mode, identity, fresh);
+    }
 
     /** The node's own {@code host:port}. */
     String endpoint() {
         return identity.endpoint();
     }
 
-    /** A HELLO or WELCOME frame carrying this identity. */
-    ByteBuf frame(ByteBufAllocator alloc, int frameType) {
-        return FrameWriter.frame(alloc, frameType, out -> {
-            out.raw(MAGIC);
-            out.varInt(version);
-            out.string(identity.clusterId());
-            out.zigzag(identity.nodeId());
-            out.string(identity.endpoint());
-            out.varInt(identity.memberCount());
-            out.string(identity.membersDigest());
-            out.varInt(identity.partitions());
+    /** A HELLO frame carrying this handshake. */
+    ByteBuf hello(ByteBufAllocator alloc) {
+        return FrameWriter.frame(alloc, FrameType.HELLO, this::write);
+    }
+
+    /** A WELCOME frame carrying this handshake and {@code proof} (empty unless the mode is the shared secret). */
+    ByteBuf welcome(ByteBufAllocator alloc, byte[] proof) {
+        return FrameWriter.frame(alloc, FrameType.WELCOME, out -> {
+            write(out);
+            out.bytes(proof);
         });
     }
 
+    /** Writes the body of a HELLO (the part a WELCOME shares). */
+    void write(WireSink out) {
+        out.raw(MAGIC);
+        out.varInt(version);
+        out.u8(mode.wire);
+        writeIdentity(out);
+        out.bytes(nonce);
+    }
+
+    /** Writes the identity's fields, as in the handshake; also what the shared-secret proofs cover. */
+    void writeIdentity(WireSink out) {
+        out.string(identity.clusterId());
+        out.zigzag(identity.nodeId());
+        out.string(identity.endpoint());
+        out.varInt(identity.memberCount());
+        out.string(identity.membersDigest());
+        out.varInt(identity.partitions());
+    }
+
     /**
-     * Reads the magic and the version of a HELLO or WELCOME body; {@link #readIdentity} reads the rest, and only
-     * for a version this code speaks.
+     * Reads the magic and the version of a HELLO or WELCOME body; {@link #read} reads the rest, and only for a
+     * version this code speaks.
      */
     static int readVersion(WireReader in) {
         in.expectRaw(MAGIC, "magic: not a Kommander peer");
         return in.varInt();
     }
 
-    /** Reads what follows the version, for {@link #CURRENT_VERSION}, to the end of the frame. */
-    static Handshake readIdentity(WireReader in, int version) {
+    /**
+     * Reads what follows the version, for {@link #CURRENT_VERSION}, up to and including the nonce; a WELCOME's
+     * proof and the end of the frame are the caller's.
+     */
+    static Handshake read(WireReader in, int version) {
+        PeerAuthMode mode = PeerAuthMode.read(in.u8());
         String clusterId = in.string("cluster id");
         long nodeId = in.zigzag();
         if (nodeId != (int) nodeId) {
@@ -64,9 +108,12 @@ record Handshake(int version, NodeIdentity identity) {
         int memberCount = positive(in.varInt(), "member count");
         String membersDigest = in.string("members digest");
         int partitions = positive(in.varInt(), "partition count");
-        in.expectEnd("handshake");
-        return new Handshake(version, new NodeIdentity(clusterId, (int) nodeId, endpoint, memberCount, membersDigest,
-                partitions));
+        byte[] nonce = in.bytes("nonce");
+        if (nonce.length != NONCE_BYTES) {
+            throw WireReader.malformed("nonce of " + nonce.length + " bytes; expected " + NONCE_BYTES);
+        }
+        return new Handshake(version, mode, new NodeIdentity(clusterId, (int) nodeId, endpoint, memberCount,
+                membersDigest, partitions), nonce);
     }
 
     private static int positive(int value, String what) {

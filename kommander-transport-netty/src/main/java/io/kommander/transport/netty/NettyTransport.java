@@ -25,15 +25,17 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
 
 /**
- * An {@link IRaftTransport} over TCP, optionally TLS with mutual authentication, on Netty. Each node listens on its
- * endpoint and opens one connection to each peer it sends to, on the first send; batches travel as frames of the
- * protocol in {@code docs/wire-protocol.md}, and arrive with {@link MessageBatch#from()} set to the endpoint the
- * sender proved in its handshake.
+ * An {@link IRaftTransport} over TCP on Netty, whose peers prove who they are. Each node listens on its endpoint and
+ * opens one connection to each peer it sends to, on the first send; batches travel as frames of the protocol in
+ * {@code docs/wire-protocol.md}, and arrive with {@link MessageBatch#from()} set to the endpoint the sender proved
+ * in its handshake. No Raft message is read from a connection before its peer has authenticated.
  *
- * <p>Built with {@link #builder()}; the defaults (plain TCP, two I/O threads) need no settings:
+ * <p>Built with {@link #builder()}, which requires choosing how peers authenticate (see {@code docs/security.md}):
  *
  * <pre>{@code
- * NettyTransport transport = NettyTransport.builder().build();
+ * NettyTransport transport = NettyTransport.builder()
+ *         .sharedSecret(SharedSecrets.fromBase64(System.getenv("KOMMANDER_SECRET")))   // or .tls(...)
+ *         .build();
  * transport.start(new TransportBinding(identity, inboundHandler, refusalHandler));   // RaftManager does this
  * }</pre>
  *
@@ -57,6 +59,8 @@ public final class NettyTransport implements IRaftTransport {
     private NettyServer server;
     private Bootstrap bootstrap;
     private PipelineFactory pipelines;
+    private InboundConnections inbound;
+    private InboundMemoryBudget inboundMemory;
     private String localEndpoint;
 
     private NettyTransport(NettyTransportOptions options) {
@@ -84,10 +88,13 @@ public final class NettyTransport implements IRaftTransport {
         int port = Endpoints.parsePort(binding.localEndpoint());
         SslContext serverTls = options.tls() == null ? null : options.tls().serverContext();
         SslContext clientTls = options.tls() == null ? null : options.tls().clientContext();
-        Handshake self = new Handshake(options.protocolVersion(), binding.identity());
+        Handshake self = Handshake.template(options.protocolVersion(), options.authMode(), binding.identity());
         ConnectionCloser closer = new ConnectionCloser(metrics, binding.localEndpoint());
+        inboundMemory = new InboundMemoryBudget(options.limits().maxInboundBufferedBytes());
+        inbound = new InboundConnections(options.limits().maxInboundConnections(),
+                options.limits().maxHandshakingConnections());
         pipelines = new PipelineFactory(options, self, metrics, closer, binding.handler(), binding.refusals(),
-                serverTls, clientTls);
+                serverTls, clientTls, inbound, inboundMemory);
         io = IoResources.create(options.ioThreads(), options.threadNamePrefix(), options.preferNative());
         String host = options.bindHost() != null ? options.bindHost() : Endpoints.host(binding.localEndpoint());
         try {
@@ -108,9 +115,14 @@ public final class NettyTransport implements IRaftTransport {
                         options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark()));
         localEndpoint = binding.localEndpoint();
         state = State.STARTED;
-        log.info("[{}] listening on {}:{} ({}, {}, {})", localEndpoint, host, server.port(),
-                io.nativeTransport() ? "epoll" : "nio", options.tls() == null ? "plain TCP" : "mutual TLS",
-                binding.identity());
+        log.info("[{}] listening on {}:{} ({}, peers authenticate with {}, {})", localEndpoint, host, server.port(),
+                io.nativeTransport() ? "epoll" : "nio", options.authMode().description, binding.identity());
+        if (options.authMode() == PeerAuthMode.INSECURE_PLAINTEXT) {
+            log.warn("[{}] INSECURE: peers are not authenticated (insecurePlaintext()): anyone who can reach {}:{}"
+                    + " can send Raft messages to this node and corrupt its partitions. Use sharedSecret(...) or"
+                    + " tls(...) outside tests and isolated networks (docs/security.md)", localEndpoint, host,
+                    server.port());
+        }
     }
 
     /**
@@ -195,6 +207,16 @@ public final class NettyTransport implements IRaftTransport {
         return server.port();
     }
 
+    /** The accepted connections, once started (tests look at their counts). */
+    InboundConnections inboundConnections() {
+        return inbound;
+    }
+
+    /** What incomplete inbound frames pin, once started (tests look at it). */
+    InboundMemoryBudget inboundMemory() {
+        return inboundMemory;
+    }
+
     /** Whether the native epoll transport is in use (false: NIO); meaningful once started. */
     public boolean usesNativeTransport() {
         return io != null && io.nativeTransport();
@@ -221,8 +243,9 @@ public final class NettyTransport implements IRaftTransport {
     }
 
     /**
-     * Settings of a {@link NettyTransport}. Every setting has a default fit for a small cluster on a LAN; see
-     * {@code docs/transport-netty.md}. Not thread-safe; build once.
+     * Settings of a {@link NettyTransport}. Every setting has a default fit for a small cluster on a LAN (see
+     * {@code docs/transport-netty.md}), except how peers authenticate, which must be chosen. Not thread-safe; build
+     * once.
      */
     public static final class Builder {
 
@@ -240,6 +263,12 @@ public final class NettyTransport implements IRaftTransport {
         private long maxPendingBytesPerPeer = 4L * 1024 * 1024;
         private long maxInboundFramesPerSecond = 100_000;
         private TlsConfig tls;
+        private SharedSecrets secrets;
+        private boolean insecurePlaintext;
+        private Duration frameReadTimeout = InboundLimits.DEFAULTS.frameReadTimeout();
+        private int maxInboundConnections = InboundLimits.DEFAULTS.maxInboundConnections();
+        private int maxHandshakingConnections = InboundLimits.DEFAULTS.maxHandshakingConnections();
+        private long maxInboundBufferedBytes = InboundLimits.DEFAULTS.maxInboundBufferedBytes();
         private int protocolVersion = Handshake.CURRENT_VERSION;
 
         private Builder() {
@@ -326,10 +355,81 @@ public final class NettyTransport implements IRaftTransport {
             return this;
         }
 
-        /** Mutual TLS between nodes; null (the default) for plain TCP. */
+        /**
+         * Peers authenticate with a secret every node of the cluster holds: an HMAC-SHA256 challenge-response over
+         * both sides' nonces and identities, in both directions. Traffic is not encrypted. One of
+         * {@code sharedSecret}, {@link #tls} and {@link #insecurePlaintext} must be chosen.
+         */
+        public Builder sharedSecret(SharedSecrets secrets) {
+            if (secrets == null) {
+                throw new IllegalArgumentException("secrets must not be null");
+            }
+            this.secrets = secrets;
+            return this;
+        }
+
+        /**
+         * Mutual TLS between nodes: both sides present a certificate of the cluster's CA that names the node it
+         * belongs to (a subject alternative name URI {@code kommander://<endpoint>/node/<nodeId>}). One of
+         * {@link #sharedSecret}, {@code tls} and {@link #insecurePlaintext} must be chosen.
+         */
         public Builder tls(TlsConfig tls) {
+            if (tls == null) {
+                throw new IllegalArgumentException("tls must not be null");
+            }
             this.tls = tls;
             return this;
+        }
+
+        /**
+         * Peers are not authenticated at all: anyone who reaches the port can send Raft messages and corrupt the
+         * node's partitions. For tests, benchmarks and networks where every host is trusted; the transport logs a
+         * WARN when it starts.
+         */
+        public Builder insecurePlaintext() {
+            this.insecurePlaintext = true;
+            return this;
+        }
+
+        /**
+         * How long a frame may take to arrive whole once its first bytes arrived (default 30 s); a peer that stalls
+         * inside a frame longer is disconnected.
+         */
+        public Builder frameReadTimeout(Duration timeout) {
+            this.frameReadTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Accepted connections open at once, handshaking or authenticated (default 256); more are closed at once.
+         */
+        public Builder maxInboundConnections(int connections) {
+            this.maxInboundConnections = connections;
+            return this;
+        }
+
+        /**
+         * Accepted connections that may be handshaking at once (default 64); more are closed at once. At most
+         * {@link #maxInboundConnections}.
+         */
+        public Builder maxHandshakingConnections(int connections) {
+            this.maxHandshakingConnections = connections;
+            return this;
+        }
+
+        /**
+         * Bytes that incomplete inbound frames of all connections may pin together (default 64 MiB), counted by
+         * each frame's announced length; a frame that does not fit closes its connection. At least
+         * {@link #maxFrameLength}.
+         */
+        public Builder maxInboundBufferedBytes(long bytes) {
+            this.maxInboundBufferedBytes = bytes;
+            return this;
+        }
+
+        /** Whether one of the authentication modes was chosen (test fixtures pick theirs only if not). */
+        boolean authenticationChosen() {
+            return secrets != null || tls != null || insecurePlaintext;
         }
 
         /** The protocol version announced in handshakes; only tests of version refusal change it. */
@@ -343,11 +443,26 @@ public final class NettyTransport implements IRaftTransport {
          * {@link NettyTransport#start}.
          *
          * @throws IllegalArgumentException if a setting is out of range
+         * @throws IllegalStateException    if not exactly one of {@link #sharedSecret}, {@link #tls} and
+         *                                  {@link #insecurePlaintext} was chosen
          */
         public NettyTransport build() {
             return new NettyTransport(new NettyTransportOptions(ioThreads, preferNative, threadNamePrefix, bindHost,
                     maxFrameLength, connectTimeout, handshakeTimeout, reconnectMin, reconnectMax, lowWaterMark,
-                    highWaterMark, maxPendingBytesPerPeer, maxInboundFramesPerSecond, tls, protocolVersion));
+                    highWaterMark, maxPendingBytesPerPeer, maxInboundFramesPerSecond, authMode(), secrets, tls,
+                    new InboundLimits(frameReadTimeout, maxInboundConnections, maxHandshakingConnections,
+                            maxInboundBufferedBytes), protocolVersion));
+        }
+
+        private PeerAuthMode authMode() {
+            int chosen = (secrets != null ? 1 : 0) + (tls != null ? 1 : 0) + (insecurePlaintext ? 1 : 0);
+            if (chosen != 1) {
+                throw new IllegalStateException((chosen == 0 ? "no" : "more than one") + " peer authentication"
+                        + " chosen: call exactly one of sharedSecret(SharedSecrets), tls(TlsConfig) or, where every"
+                        + " host on the network is trusted, insecurePlaintext() (see docs/security.md)");
+            }
+            return secrets != null ? PeerAuthMode.SHARED_SECRET
+                    : tls != null ? PeerAuthMode.MUTUAL_TLS : PeerAuthMode.INSECURE_PLAINTEXT;
         }
     }
 }

@@ -18,14 +18,18 @@ import java.time.Duration;
  * @param writeBufferHighWaterMark  above this many queued bytes a connection is not writable: batches are dropped
  * @param maxPendingBytesPerPeer    batches (by encoded size) held per peer while it is not connected yet
  * @param maxInboundFramesPerSecond frames a peer may send per second (and in a burst) before it is cut off
- * @param tls                       TLS settings; null for plain TCP
+ * @param authMode                  how peers prove who they are
+ * @param secrets                   the shared secrets; set in the shared-secret mode only
+ * @param tls                       TLS settings; set in the mutual-TLS mode only
+ * @param limits                    what accepted connections may cost
  * @param protocolVersion           the protocol version announced in the handshake (tests of refusal only)
  */
 record NettyTransportOptions(int ioThreads, boolean preferNative, String threadNamePrefix, String bindHost,
                              int maxFrameLength, Duration connectTimeout, Duration handshakeTimeout,
                              Duration reconnectMin, Duration reconnectMax, int writeBufferLowWaterMark,
                              int writeBufferHighWaterMark, long maxPendingBytesPerPeer,
-                             long maxInboundFramesPerSecond, TlsConfig tls, int protocolVersion) {
+                             long maxInboundFramesPerSecond, PeerAuthMode authMode, SharedSecrets secrets,
+                             TlsConfig tls, InboundLimits limits, int protocolVersion) {
 
     NettyTransportOptions {
         positive(ioThreads, "ioThreads");
@@ -47,6 +51,14 @@ record NettyTransportOptions(int ioThreads, boolean preferNative, String threadN
             throw new IllegalArgumentException("maxPendingBytesPerPeer must be >= 0");
         }
         positive(maxInboundFramesPerSecond, "maxInboundFramesPerSecond");
+        if ((authMode == PeerAuthMode.SHARED_SECRET) != (secrets != null)
+                || (authMode == PeerAuthMode.MUTUAL_TLS) != (tls != null)) {
+            throw new IllegalArgumentException("authentication mode " + authMode + " without its material");
+        }
+        if (limits.maxInboundBufferedBytes() < maxFrameLength) {
+            throw new IllegalArgumentException("maxInboundBufferedBytes (" + limits.maxInboundBufferedBytes()
+                    + ") must be >= maxFrameLength (" + maxFrameLength + "): one whole frame must fit");
+        }
         if (threadNamePrefix == null || threadNamePrefix.isBlank()) {
             throw new IllegalArgumentException("threadNamePrefix must not be blank");
         }

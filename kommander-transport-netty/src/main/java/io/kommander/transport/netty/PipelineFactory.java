@@ -11,18 +11,21 @@ import io.netty.handler.ssl.SslHandler;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import java.security.SecureRandom;
 import java.util.function.Consumer;
 
 /**
  * Builds the handler pipelines of accepted and outbound connections. The only place that knows their order:
  *
  * <pre>
- * server: [tls] frames(FrameDecoder) handshake(ServerHandshakeHandler → InboundBatchHandler) guard
+ * server: [tls] frames(FrameDecoder + memory budget + frame read timeout)
+ *         handshake(ServerHandshakeHandler → InboundBatchHandler) guard
  * client: [tls] frames(FrameDecoder) flush(FlushConsolidationHandler) encoder(BatchEncoder)
  *         handshake(ClientHandshakeHandler) guard
  * </pre>
  *
- * Thread-safe: every call creates new handlers, except the sharable guard.
+ * Every connection gets a fresh nonce for its handshake. Thread-safe: every call creates new handlers, except the
+ * sharable guard.
  */
 final class PipelineFactory {
 
@@ -38,9 +41,13 @@ final class PipelineFactory {
     private final SslContext serverTls;
     private final SslContext clientTls;
     private final ConnectionGuard guard;
+    private final InboundConnections connections;
+    private final InboundMemoryBudget budget;
+    private final SecureRandom nonces = new SecureRandom();
 
     PipelineFactory(NettyTransportOptions options, Handshake self, TransportMetrics metrics, ConnectionCloser closer,
-                    InboundHandler inbound, RefusalHandler refusals, SslContext serverTls, SslContext clientTls) {
+                    InboundHandler inbound, RefusalHandler refusals, SslContext serverTls, SslContext clientTls,
+                    InboundConnections connections, InboundMemoryBudget budget) {
         this.options = options;
         this.self = self;
         this.metrics = metrics;
@@ -50,20 +57,28 @@ final class PipelineFactory {
         this.serverTls = serverTls;
         this.clientTls = clientTls;
         this.guard = new ConnectionGuard(closer);
+        this.connections = connections;
+        this.budget = budget;
     }
 
-    /** Sets up a connection accepted from a peer. */
+    /** Sets up a connection accepted from a peer, or closes it at once if a cap on inbound connections is reached. */
     void initServer(Channel channel) {
         metrics.inboundConnection();
+        InboundConnections.Admission admission = connections.admit(channel);
+        if (admission == null) {
+            closer.close(channel, CloseReason.TOO_MANY_CONNECTIONS, connections.refusalDetail(), null);
+            return;
+        }
         ChannelPipeline pipeline = channel.pipeline();
         if (serverTls != null) {
             SslHandler tls = serverTls.newHandler(channel.alloc());
             tls.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
             pipeline.addLast("tls", tls);
         }
-        pipeline.addLast("frames", new FrameDecoder(FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH));
-        pipeline.addLast("handshake", new ServerHandshakeHandler(self, options, metrics, closer, inbound,
-                refusals));
+        pipeline.addLast("frames", new FrameDecoder(FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH, budget,
+                options.limits().frameReadTimeout().toNanos()));
+        pipeline.addLast("handshake", new ServerHandshakeHandler(self.withFreshNonce(nonces), options, metrics,
+                closer, inbound, refusals, admission));
         pipeline.addLast("guard", guard);
     }
 
@@ -85,8 +100,8 @@ final class PipelineFactory {
         pipeline.addLast("frames", new FrameDecoder(FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH));
         pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_PER_SYSCALL, true));
         pipeline.addLast("encoder", new BatchEncoder(metrics));
-        pipeline.addLast("handshake", new ClientHandshakeHandler(self, endpoint,
-                options.handshakeTimeout().toMillis(), metrics, closer, refusals, onReady));
+        pipeline.addLast("handshake", new ClientHandshakeHandler(self.withFreshNonce(nonces), options.secrets(),
+                endpoint, options.handshakeTimeout().toMillis(), metrics, closer, refusals, onReady));
         pipeline.addLast("guard", guard);
     }
 }

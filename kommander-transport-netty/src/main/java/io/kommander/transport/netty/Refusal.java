@@ -24,7 +24,8 @@ record Refusal(Code code, int supportedVersion, String message) {
         NODE_ID(4, CloseReason.WRONG_IDENTITY, PeerRefusal.Reason.NODE_ID),
         ENDPOINT(5, CloseReason.WRONG_IDENTITY, PeerRefusal.Reason.ENDPOINT),
         MEMBERS(6, CloseReason.WRONG_IDENTITY, PeerRefusal.Reason.MEMBERS),
-        PARTITIONS(7, CloseReason.WRONG_IDENTITY, PeerRefusal.Reason.PARTITIONS);
+        PARTITIONS(7, CloseReason.WRONG_IDENTITY, PeerRefusal.Reason.PARTITIONS),
+        AUTHENTICATION(8, CloseReason.AUTHENTICATION_FAILED, PeerRefusal.Reason.AUTHENTICATION);
 
         final int wire;
         final CloseReason closeReason;

@@ -17,7 +17,9 @@ import java.util.List;
 
 /**
  * TLS with mutual authentication between the nodes of a cluster: every node presents a certificate signed by the
- * cluster's CA and accepts only peers that do the same, in both directions. Load it from PEM files
+ * cluster's CA that names it (the subject alternative name URI {@code kommander://<endpoint>/node/<nodeId>}), and
+ * accepts only peers that do the same, in both directions, for the endpoint and node id they claim (see
+ * {@code docs/security.md}). Load it from PEM files
  * ({@link #fromPem}) or Java key stores ({@link #fromKeyStore}); the files are read once, when the transport
  * starts. Immutable and thread-safe.
  *

@@ -27,7 +27,8 @@ class BackPressureTest {
     @Test
     void aPeerThatStopsReadingCostsDroppedBatchesNotMemory() throws IOException {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             TestNode sender = TestNode.start(1, b -> b.writeBufferWaterMarks(64 * 1024, HIGH_WATER_MARK))) {
+             TestNode sender = TestNode.start(1, b -> b.writeBufferWaterMarks(64 * 1024, HIGH_WATER_MARK)
+                     .insecurePlaintext())) {
             String endpoint = "127.0.0.1:" + server.getLocalPort();
             MessageBatch big = new MessageBatch(sender.endpoint, List.of(SampleMessages.appendWithPayload(1, 2, 64 * 1024)));
             sender.transport.send(endpoint, big);
@@ -47,15 +48,15 @@ class BackPressureTest {
         }
     }
 
-    /** Plays the server's part of the handshake, then never reads again. */
+    /** Plays the server's part of the handshake (plaintext: no proof to compute), then never reads again. */
     private static void welcome(Socket socket) throws IOException {
         InputStream in = socket.getInputStream();
         byte[] header = in.readNBytes(4);
         int length = ((header[0] & 0xFF) << 24) | ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8)
                 | (header[3] & 0xFF);
         in.readNBytes(length);
-        socket.getOutputStream().write(RawPeer.frame(new Handshake(Handshake.CURRENT_VERSION,
-                TestNode.identity(7, "127.0.0.1:" + socket.getLocalPort())), FrameType.WELCOME));
+        socket.getOutputStream().write(RawPeer.welcome(RawPeer.handshake(PeerAuthMode.INSECURE_PLAINTEXT, 7,
+                "127.0.0.1:" + socket.getLocalPort()), new byte[0]));
         socket.getOutputStream().flush();
     }
 }

@@ -33,8 +33,9 @@ class DecoderFuzzTest {
 
     private final TransportMetrics metrics = new TransportMetrics();
     private final AtomicLong delivered = new AtomicLong();
-    private final PipelineFactory pipelines = new PipelineFactory(options(), self(), metrics,
-            new ConnectionCloser(metrics, "fuzz:1"), batch -> delivered.incrementAndGet(), refusal -> { }, null, null);
+    private final PipelineFactory pipelines = pipelines(PeerAuthMode.INSECURE_PLAINTEXT, delivered);
+    private final AtomicLong deliveredWithoutProof = new AtomicLong();
+    private final PipelineFactory secretPipelines = pipelines(PeerAuthMode.SHARED_SECRET, deliveredWithoutProof);
 
     @AfterAll
     static void noLeaks() {
@@ -44,13 +45,12 @@ class DecoderFuzzTest {
     @Test
     void randomAndMutatedInputsNeverEscapeThePipelineNorLeak() {
         Random random = new Random(SEED);
-        byte[] hello = RawPeer.frame(new Handshake(Handshake.CURRENT_VERSION, TestNode.identity(2, "peer:2")),
-                FrameType.HELLO);
+        byte[] hello = RawPeer.hello(RawPeer.handshake(PeerAuthMode.INSECURE_PLAINTEXT, 2, "peer:2"));
         List<byte[]> batches = validBatchFrames();
         for (int i = 0; i < INPUTS; i++) {
             byte[] input = input(random, hello, batches);
             try {
-                feed(random, input);
+                feed(pipelines, random, input);
             } catch (Throwable t) {
                 fail("input " + i + " (seed " + SEED + ") escaped the pipeline", t);
             }
@@ -63,7 +63,45 @@ class DecoderFuzzTest {
         assertThat(metrics.closed(CloseReason.INTERNAL_ERROR)).isZero();
     }
 
-    private void feed(Random random, byte[] input) {
+    /**
+     * The same against a node that requires a shared secret: HELLOs followed by random or mutated AUTH frames and
+     * batches. No input can carry a valid proof (the server's nonce is new on every connection), so nothing may be
+     * delivered, and every input must end in a counted closure or a connection still waiting for its proof.
+     */
+    @Test
+    void noInputDeliversAnythingToANodeThatRequiresASecret() {
+        Random random = new Random(SEED + 1);
+        byte[] hello = RawPeer.hello(RawPeer.handshake(PeerAuthMode.SHARED_SECRET, 2, "peer:2"));
+        List<byte[]> batches = validBatchFrames();
+        int inputs = INPUTS / 6;
+        for (int i = 0; i < inputs; i++) {
+            byte[] proof = new byte[HandshakeProof.LENGTH];
+            random.nextBytes(proof);
+            byte[] auth = RawPeer.authFrame(proof);
+            byte[] input = switch (random.nextInt(4)) {
+                case 0 -> concat(hello, auth, batches.get(random.nextInt(batches.size())));
+                case 1 -> concat(hello, mutate(random, auth), batches.get(random.nextInt(batches.size())));
+                case 2 -> concat(hello, batches.get(random.nextInt(batches.size())));
+                default -> mutate(random, concat(hello, auth, batches.get(random.nextInt(batches.size()))));
+            };
+            try {
+                feed(secretPipelines, random, input);
+            } catch (Throwable t) {
+                fail("input " + i + " (seed " + (SEED + 1) + ") escaped the pipeline", t);
+            }
+        }
+        assertThat(deliveredWithoutProof.get()).isZero();
+        assertThat(metrics.closed(CloseReason.AUTHENTICATION_FAILED)).isGreaterThan(inputs / 4);
+        assertThat(metrics.closed(CloseReason.INTERNAL_ERROR)).isZero();
+    }
+
+    private PipelineFactory pipelines(PeerAuthMode mode, AtomicLong deliveries) {
+        return new PipelineFactory(options(mode), self(mode), metrics, new ConnectionCloser(metrics, "fuzz:1"),
+                batch -> deliveries.incrementAndGet(), refusal -> { }, null, null,
+                new InboundConnections(Integer.MAX_VALUE, Integer.MAX_VALUE), new InboundMemoryBudget(Long.MAX_VALUE));
+    }
+
+    private void feed(PipelineFactory pipelines, Random random, byte[] input) {
         EmbeddedChannel channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -153,13 +191,14 @@ class DecoderFuzzTest {
         return out.toByteArray();
     }
 
-    private static NettyTransportOptions options() {
+    private static NettyTransportOptions options(PeerAuthMode mode) {
         return new NettyTransportOptions(1, false, "fuzz", null, MAX_FRAME, Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMillis(10), 1024, 4096, 4096, 1_000_000,
-                null, Handshake.CURRENT_VERSION);
+                mode, mode == PeerAuthMode.SHARED_SECRET ? TestNode.SECRETS : null, null, InboundLimits.DEFAULTS,
+                Handshake.CURRENT_VERSION);
     }
 
-    private static Handshake self() {
-        return new Handshake(Handshake.CURRENT_VERSION, TestNode.identity(1, "fuzz:1"));
+    private static Handshake self(PeerAuthMode mode) {
+        return Handshake.template(Handshake.CURRENT_VERSION, mode, TestNode.identity(1, "fuzz:1"));
     }
 }

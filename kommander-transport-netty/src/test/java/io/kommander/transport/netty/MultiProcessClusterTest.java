@@ -5,10 +5,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
+import static io.kommander.transport.netty.NodeProcess.assertSameHistoryWithEveryAcknowledgedWrite;
+import static io.kommander.transport.netty.NodeProcess.awaitLeader;
+import static io.kommander.transport.netty.NodeProcess.writeUntilAcknowledged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,7 +20,7 @@ import static org.awaitility.Awaitility.await;
  */
 class MultiProcessClusterTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = NodeProcess.WAIT;
 
     @Test
     void killingTheLeaderFiveTimesLosesNoAcknowledgedWrite(@TempDir Path dir) {
@@ -43,20 +44,7 @@ class MultiProcessClusterTest {
             }
             sent = writeUntilAcknowledged(nodes, acknowledged, sent, 20);
             int total = sent;
-            await().atMost(WAIT).until(() -> {
-                for (NodeProcess node : nodes) {
-                    if (dataIds(node).size() < acknowledged.size()) {
-                        return false;
-                    }
-                }
-                return true;
-            });
-            List<String> reference = new ArrayList<>(nodes[0].history);
-            for (NodeProcess node : nodes) {
-                await().atMost(WAIT).until(() -> node.history.size() >= reference.size());
-                assertThat(node.history.subList(0, reference.size())).containsExactlyElementsOf(reference);
-                assertThat(dataIds(node)).containsAll(acknowledged).doesNotHaveDuplicates();
-            }
+            assertSameHistoryWithEveryAcknowledgedWrite(nodes, acknowledged);
             assertThat(acknowledged.size()).isGreaterThanOrEqualTo(5 * 80).isLessThanOrEqualTo(total);
         } finally {
             for (NodeProcess node : nodes) {
@@ -65,41 +53,5 @@ class MultiProcessClusterTest {
                 }
             }
         }
-    }
-
-    private static List<String> dataIds(NodeProcess node) {
-        return node.history.stream().map(h -> h.substring(h.indexOf(' ') + 1)).filter(id -> id.startsWith("w"))
-                .toList();
-    }
-
-    /** Sends writes to the current leader until {@code count} more are acknowledged; returns the ids sent so far. */
-    private static int writeUntilAcknowledged(NodeProcess[] nodes, Set<String> acknowledged, int sent, int count) {
-        int target = acknowledged.size() + count;
-        int[] next = {sent};
-        await().atMost(WAIT).until(() -> {
-            NodeProcess leader = leaderOrNull(nodes);
-            if (leader != null) {
-                for (int i = 0; i < 10; i++) {
-                    leader.write("w" + next[0]++);
-                }
-            }
-            return acknowledged.size() >= target;
-        });
-        return next[0];
-    }
-
-    private static NodeProcess awaitLeader(NodeProcess[] nodes) {
-        NodeProcess[] found = new NodeProcess[1];
-        await().atMost(WAIT).until(() -> (found[0] = leaderOrNull(nodes)) != null);
-        return found[0];
-    }
-
-    private static NodeProcess leaderOrNull(NodeProcess[] nodes) {
-        for (NodeProcess node : nodes) {
-            if (node.leads()) {
-                return node;
-            }
-        }
-        return null;
     }
 }

@@ -14,6 +14,7 @@ class NettyClusterContractTest extends ClusterContractKit {
                 .ioThreads(1)
                 .threadNamePrefix("kcc-node" + node)
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .sharedSecret(TestNode.SECRETS)
                 .build();
     }
 

@@ -21,6 +21,7 @@ class NettyClusterTest {
                         .ioThreads(1)
                         .threadNamePrefix("kc-node" + node)
                         .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                        .sharedSecret(TestNode.SECRETS)
                         .build())
                 .build();
     }
@@ -62,7 +63,8 @@ class NettyClusterTest {
                 .transport(node -> {
                     NettyTransport transport = NettyTransport.builder().ioThreads(1).maxFrameLength(frame)
                             .threadNamePrefix("kf-node" + node)
-                            .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build();
+                            .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                            .sharedSecret(TestNode.SECRETS).build();
                     transports.add(transport);
                     return transport;
                 });
@@ -86,7 +88,7 @@ class NettyClusterTest {
             }
         }
         assertThatThrownBy(() -> TestCluster.builder(3, 1).ports(FreePorts.loopbackPorts(3))
-                .transport(node -> NettyTransport.builder().maxFrameLength(frame).build())
+                .transport(node -> NettyTransport.builder().maxFrameLength(frame).sharedSecret(TestNode.SECRETS).build())
                 .tuning(b -> b.maxEntryBytes(largest + 1)).build().startNode(0))
                 .isInstanceOf(io.kommander.RaftConfigurationException.class)
                 .hasMessageContaining("maxEntryBytes: must be <= " + largest);

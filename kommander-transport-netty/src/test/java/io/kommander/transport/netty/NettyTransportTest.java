@@ -149,7 +149,8 @@ class NettyTransportTest {
     void aHandlerThatThrowsDoesNotCostTheConnection() {
         String endpoint = FreePorts.loopbackEndpoint();
         List<MessageBatch> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
-        NettyTransport b = NettyTransport.builder().ioThreads(1).threadNamePrefix("kt-throwing").build();
+        NettyTransport b = NettyTransport.builder().ioThreads(1).threadNamePrefix("kt-throwing")
+                .sharedSecret(TestNode.SECRETS).build();
         b.start(new TransportBinding(TestNode.identity(2, endpoint), batch -> {
             if (batch.messages().get(0).term() == 1) {
                 throw new IllegalStateException("handler bug");
@@ -177,13 +178,13 @@ class NettyTransportTest {
 
     @Test
     void sendBeforeStartIsDroppedAndAnUnbindableEndpointFailsStart() {
-        NettyTransport idle = NettyTransport.builder().threadNamePrefix("kt-idle").build();
+        NettyTransport idle = NettyTransport.builder().threadNamePrefix("kt-idle").insecurePlaintext().build();
         idle.send("127.0.0.1:1", new MessageBatch("x:1", List.of(new TimeoutNow(0, 0, 0))));
         assertThat(idle.metrics().dropped(DropReason.CLOSED)).isEqualTo(1);
         idle.close();
 
         try (TestNode a = TestNode.start(1)) {
-            NettyTransport clash = NettyTransport.builder().threadNamePrefix("kt-clash").build();
+            NettyTransport clash = NettyTransport.builder().threadNamePrefix("kt-clash").insecurePlaintext().build();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> clash.start(
                             new TransportBinding(TestNode.identity(9, a.endpoint), batch -> { }, refusal -> { })))
                     .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("cannot listen on");

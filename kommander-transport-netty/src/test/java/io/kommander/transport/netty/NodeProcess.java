@@ -13,9 +13,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The parent's handle on one {@link ClusterNodeMain} JVM: starts it, feeds it writes, records what it reports. */
 final class NodeProcess {
+
+    static final java.time.Duration WAIT = java.time.Duration.ofSeconds(60);
 
     final int index;
     final String endpoint;
@@ -23,6 +26,10 @@ final class NodeProcess {
     private final Writer stdin;
     volatile String leader;
     volatile boolean ready;
+    /** LEADER events seen: each is a change of leader as this node saw it (the first included). */
+    final AtomicInteger leaderChanges = new AtomicInteger();
+    /** The term the last {@code status} command reported, or -1. */
+    volatile long term = -1;
     /** The partition's history in this lifetime: restored entries, then delivered ones, as "index id". */
     final List<String> history = new CopyOnWriteArrayList<>();
     final Set<String> acknowledged;
@@ -35,12 +42,14 @@ final class NodeProcess {
         this.acknowledged = acknowledged;
     }
 
-    static NodeProcess start(int index, Path data, int[] ports, Set<String> acknowledged) {
+    static NodeProcess start(int index, Path data, int[] ports, Set<String> acknowledged, String... jvmOptions) {
         // The child's temporary folder is in the test's folder: RocksDB extracts its 17 MB native library there,
         // and a SIGKILLed child never deletes it.
         Path temp = data.resolveSibling("tmp-" + index);
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx256m", "-Djava.io.tmpdir=" + temp, "-cp", System.getProperty("java.class.path"), ClusterNodeMain.class.getName(),
+                "-Xmx256m", "-Djava.io.tmpdir=" + temp));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ClusterNodeMain.class.getName(),
                 String.valueOf(index), data.toString()));
         for (int port : ports) {
             command.add(String.valueOf(port));
@@ -66,7 +75,11 @@ final class NodeProcess {
                 String[] parts = line.split(" ");
                 switch (parts[0]) {
                     case "READY" -> ready = true;
-                    case "LEADER" -> leader = parts[1];
+                    case "LEADER" -> {
+                        leader = parts[1];
+                        leaderChanges.incrementAndGet();
+                    }
+                    case "TERM" -> term = Long.parseLong(parts[1]);
                     case "ACK" -> acknowledged.add(parts[1]);
                     case "DELIVERED", "RESTORED" -> history.add(parts[1] + " " + parts[2]);
                     default -> {
@@ -83,8 +96,20 @@ final class NodeProcess {
     }
 
     synchronized void write(String id) {
+        command("write " + id);
+    }
+
+    /** Asks for the partition's term and waits until it is reported. */
+    long awaitTerm() {
+        term = -1;
+        command("status");
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> term >= 0);
+        return term;
+    }
+
+    private synchronized void command(String line) {
         try {
-            stdin.write("write " + id + "\n");
+            stdin.write(line + "\n");
             stdin.flush();
         } catch (IOException e) {
             // the process is gone; the write is simply not acknowledged
@@ -107,5 +132,62 @@ final class NodeProcess {
 
     static Set<String> newAckSet() {
         return ConcurrentHashMap.newKeySet();
+    }
+
+    /** The ids of the writes in {@code node}'s history. */
+    static List<String> dataIds(NodeProcess node) {
+        return node.history.stream().map(h -> h.substring(h.indexOf(' ') + 1)).filter(id -> id.startsWith("w"))
+                .toList();
+    }
+
+    /** Sends writes to the current leader until {@code count} more are acknowledged; returns the ids sent so far. */
+    static int writeUntilAcknowledged(NodeProcess[] nodes, Set<String> acknowledged, int sent, int count) {
+        int target = acknowledged.size() + count;
+        int[] next = {sent};
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> {
+            NodeProcess leader = leaderOrNull(nodes);
+            if (leader != null) {
+                for (int i = 0; i < 10; i++) {
+                    leader.write("w" + next[0]++);
+                }
+            }
+            return acknowledged.size() >= target;
+        });
+        return next[0];
+    }
+
+    static NodeProcess awaitLeader(NodeProcess[] nodes) {
+        NodeProcess[] found = new NodeProcess[1];
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> (found[0] = leaderOrNull(nodes)) != null);
+        return found[0];
+    }
+
+    static NodeProcess leaderOrNull(NodeProcess[] nodes) {
+        for (NodeProcess node : nodes) {
+            if (node.leads()) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    /** Waits until every node holds every acknowledged write, then checks they hold the same sequence. */
+    static void assertSameHistoryWithEveryAcknowledgedWrite(NodeProcess[] nodes, Set<String> acknowledged) {
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> {
+            for (NodeProcess node : nodes) {
+                if (dataIds(node).size() < acknowledged.size()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        List<String> reference = new ArrayList<>(nodes[0].history);
+        for (NodeProcess node : nodes) {
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> node.history.size() >= reference.size());
+            org.assertj.core.api.Assertions.assertThat(node.history.subList(0, reference.size()))
+                    .containsExactlyElementsOf(reference);
+            org.assertj.core.api.Assertions.assertThat(dataIds(node)).containsAll(acknowledged)
+                    .doesNotHaveDuplicates();
+        }
     }
 }

@@ -75,6 +75,27 @@ final class SampleMessages {
                 index, 0);
     }
 
+    /**
+     * What an attacker would send to move a partition, one message per BATCH frame (5 frames), as if from
+     * {@code from}: an AppendLogs of a huge term whose entry takes index 1 of partition 1, RequestVotes of term
+     * {@code Long.MAX_VALUE} (one with the transfer flag, one for the system partition), a TimeoutNow and an
+     * AppendLogsResponse of a huge term.
+     */
+    static byte[] forgedFrames(String from) {
+        long hugeTerm = 1_000_000_000_000L;
+        List<RaftMessage> forged = List.of(
+                new AppendLogs(1, hugeTerm, 0, 0, List.of(appendWithPayload(1, 1, 8).entries().get(0)), 1, 1, 0),
+                new RequestVote(1, Long.MAX_VALUE, 1_000_000, hugeTerm, false, true),
+                new RequestVote(0, Long.MAX_VALUE, 1_000_000, hugeTerm, true, false),
+                new TimeoutNow(1, hugeTerm, 1_000_000),
+                new AppendLogsResponse(1, hugeTerm, true, 1_000_000, 1));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (RaftMessage message : forged) {
+            out.writeBytes(frameBytes(new MessageBatch(from, List.of(message))));
+        }
+        return out.toByteArray();
+    }
+
     /** {@code batch} as one BATCH frame, header included. */
     static ByteBuf frame(ByteBufAllocator alloc, MessageBatch batch) {
         int body = (int) MessageCodec.encodedSize(batch);

@@ -16,13 +16,18 @@ import java.util.function.UnaryOperator;
  * A started {@link NettyTransport} on a free loopback port that records every batch it receives and every refusal
  * reported to it. Settings are short so tests run fast: 20..200 ms back-off, 3 s handshake timeout, one I/O thread,
  * a thread prefix of its own. Every test node presents the same member list and partition count, so two of them
- * agree unless a test says otherwise.
+ * agree unless a test says otherwise; peers authenticate with {@link #SECRETS} unless the settings choose another
+ * mode.
  */
 final class TestNode implements AutoCloseable {
 
     static final String CLUSTER = "test-cluster";
     /** The member list every test node presents: one member, under this digest. */
     static final String MEMBERS_DIGEST = "0123456789abcdef";
+
+    /** The shared secrets of the test cluster. */
+    static final SharedSecrets SECRETS = SharedSecrets.of("test-cluster-secret-0123456789ab".getBytes(
+            java.nio.charset.StandardCharsets.US_ASCII));
 
     final String endpoint;
     final String threadPrefix;
@@ -52,12 +57,12 @@ final class TestNode implements AutoCloseable {
     static TestNode start(NodeIdentity identity, UnaryOperator<NettyTransport.Builder> settings) {
         String endpoint = identity.endpoint();
         String prefix = "kt-node" + identity.nodeId() + "-" + endpoint.substring(endpoint.indexOf(':') + 1);
-        NettyTransport transport = settings.apply(NettyTransport.builder()
+        NettyTransport.Builder builder = settings.apply(NettyTransport.builder()
                 .ioThreads(1)
                 .threadNamePrefix(prefix)
                 .handshakeTimeout(Duration.ofSeconds(3))
-                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)))
-                .build();
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+        NettyTransport transport = (builder.authenticationChosen() ? builder : builder.sharedSecret(SECRETS)).build();
         TestNode node = new TestNode(endpoint, prefix, transport);
         transport.start(new TransportBinding(identity, node.received::add, node.refusals::add));
         return node;

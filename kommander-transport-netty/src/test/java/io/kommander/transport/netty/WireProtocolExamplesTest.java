@@ -23,10 +23,15 @@ class WireProtocolExamplesTest {
     void helloExample() {
         NodeIdentity node1 = NodeIdentity.of("orders", 1, "10.0.0.1:7001",
                 List.of("10.0.0.1:7001", "10.0.0.2:7001", "10.0.0.3:7001"), 8);
-        byte[] hello = RawPeer.frame(new Handshake(2, node1), FrameType.HELLO);
+        byte[] nonce = new byte[Handshake.NONCE_BYTES];
+        for (int i = 0; i < nonce.length; i++) {
+            nonce[i] = (byte) i;
+        }
+        byte[] hello = RawPeer.hello(new Handshake(3, PeerAuthMode.SHARED_SECRET, node1, nonce));
         assertThat(ByteBufUtil.hexDump(hello)).isEqualTo(
-                "0000002f01" + "4b4d4452" + "02" + "066f7264657273" + "02" + "0d31302e302e302e313a37303031" + "03"
-                        + "10" + "36343565636234373331303665323235" + "08");
+                "0000005101" + "4b4d4452" + "03" + "01" + "066f7264657273" + "02" + "0d31302e302e302e313a37303031"
+                        + "03" + "10" + "36343565636234373331303665323235" + "08"
+                        + "20" + "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
     }
 
     @Test
