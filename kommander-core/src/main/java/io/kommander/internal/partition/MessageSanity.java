@@ -35,7 +35,9 @@ final class MessageSanity {
         }
         if (message instanceof AppendLogsResponse response) {
             // A success of this term acknowledges entries this replica, its leader, sent: never past its log.
-            return response.matchIndex() >= 0
+            // A rejection's hint is the follower's own last index, which may pass the leader's, but never so far
+            // that the leader's next index (hint + 1) would overflow.
+            return response.matchIndex() >= 0 && response.matchIndex() < Long.MAX_VALUE
                     && (!response.success() || response.term() != term || response.matchIndex() <= lastIndex);
         }
         if (message instanceof RequestVote vote) {

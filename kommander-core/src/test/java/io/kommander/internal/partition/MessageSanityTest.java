@@ -57,6 +57,8 @@ class MessageSanityTest {
         assertThat(MessageSanity.plausible(new AppendLogsResponse(1, 3, false, 20, 0), 3, 9, false))
                 .as("a rejection's hint is the follower's own last index").isTrue();
         assertThat(MessageSanity.plausible(new AppendLogsResponse(1, 3, false, -2, 0), 3, 9, false)).isFalse();
+        assertThat(MessageSanity.plausible(new AppendLogsResponse(1, 3, false, Long.MAX_VALUE, 0), 3, 9, false))
+                .as("its next index would overflow").isFalse();
     }
 
     @Test
