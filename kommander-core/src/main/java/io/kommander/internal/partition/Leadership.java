@@ -259,8 +259,7 @@ final class Leadership {
     /**
      * Changes the configuration by one member, one change at a time: the new configuration is in effect once
      * appended, and the request completes when it commits. Refused while another change (or this leader's barrier)
-     * is not committed, and when the voters that hold everything committed would be too few for the new
-     * configuration's quorum (the change could not commit, and the partition would stall).
+     * is not committed, and as {@link ConfigurationChanges#decide} says.
      */
     void changeConfiguration(long requestId, ConfigurationChange change, long now, Ready ready) {
         if (transfer.inProgress()) {
@@ -273,46 +272,21 @@ final class Leadership {
             return;
         }
         Configuration current = replicaLog.configuration();
-        String member = change.member();
-        RaftOperationStatus refusal = null;
-        Configuration next = null;
-        switch (change.kind()) {
-            case ADD_LEARNER -> next = current.contains(member) ? current : current.withLearner(member);
-            case PROMOTE -> {
-                if (current.isVoter(member)) {
-                    next = current;
-                } else if (!current.contains(member)) {
-                    refusal = RaftOperationStatus.NotAMember;
-                } else if (!holdsCommitted(member)) {
-                    refusal = RaftOperationStatus.MemberNotCaughtUp;
-                } else {
-                    next = current.promoted(member);
-                }
-            }
-            case REMOVE -> {
-                if (!current.contains(member)) {
-                    refusal = RaftOperationStatus.NotAMember;
-                } else {
-                    next = current.without(member);
-                    if (current.isVoter(member) && !canCommitUnder(next)) {
-                        refusal = RaftOperationStatus.TooFewVoters;
-                    }
-                }
-            }
-        }
-        if (refusal != null) {
-            ready.failWrite(requestId, refusal, null, HLCTimestamp.ZERO);
+        ConfigurationChanges.Decision decision = ConfigurationChanges.decide(current, change, this::holdsCommitted);
+        if (decision.refusal() != null) {
+            ready.failWrite(requestId, decision.refusal(), null, HLCTimestamp.ZERO);
             return;
         }
+        Configuration next = decision.next();
         if (next.equals(current)) {
             // Already so: nothing to append, and asking twice answers the same.
             ready.completions.add(new Ready.Completion(requestId,
                     RaftReplicationResult.success(HLCTimestamp.ZERO, replicaLog.configurationIndex())));
             return;
         }
-        if (next.contains(member)) {
+        if (next.contains(change.member())) {
             // Tracked from the change's own entry, so the first append to it probes where its log ends.
-            replicator.track(member, now);
+            replicator.track(change.member(), now);
         }
         long index = log.lastIndex() + 1;
         append(List.of(new LogEntry(index, term, EntryKind.CONFIGURATION, HLCTimestamp.ZERO, "", next.encode())));
@@ -327,15 +301,6 @@ final class Leadership {
         }
         FollowerProgress pr = replicator.follower(member);
         return pr != null && pr.matchIndex >= replicaLog.commitIndex();
-    }
-
-    /** Whether enough of {@code next}'s voters hold everything committed to form its quorum. */
-    private boolean canCommitUnder(Configuration next) {
-        if (next.voters().isEmpty()) {
-            return false;
-        }
-        long caughtUp = next.voters().stream().filter(this::holdsCommitted).count();
-        return new Quorum(next.voters().size()).isMajority((int) caughtUp);
     }
 
     /** Appends the commit or rollback entry of an open ticket; returns its index. */
