@@ -180,7 +180,8 @@ final class Simulation {
         clients.forEach(SimClient::stop);
         runUntil(() -> false, QUIET_MILLIS);
         if (!runUntil(this::everyPartitionHasALeader, LIVENESS_MILLIS)) {
-            monitor.fail("liveness: not every partition has a leader " + LIVENESS_MILLIS + " ms after healing");
+            monitor.fail("liveness: not every partition has a leader " + LIVENESS_MILLIS + " ms after healing:"
+                    + leaderlessSummary());
             return false;
         }
         List<SimClient> finalWriters = new ArrayList<>();
@@ -218,6 +219,23 @@ final class Simulation {
     private boolean runUntil(BooleanSupplier done, long millis) {
         long deadline = scheduler.now() + millis;
         return scheduler.runUntil(() -> monitor.failed() || done.getAsBoolean(), deadline) && !monitor.failed();
+    }
+
+    /** Each replica's view of every partition without a leader: role, term, commit, configuration. */
+    private String leaderlessSummary() {
+        StringBuilder text = new StringBuilder();
+        for (int p = 0; p <= PARTITIONS; p++) {
+            int partition = p;
+            if (nodes.stream().anyMatch(n -> n.partition(partition) != null && n.partition(partition).isLeaderQuick())) {
+                continue;
+            }
+            for (SimNode node : nodes) {
+                RaftPartition replica = node.partition(p);
+                text.append("\n   p").append(p).append(" n").append(node.index()).append(": ")
+                        .append(replica == null ? "down" : replica.view());
+            }
+        }
+        return text.toString();
     }
 
     private boolean everyPartitionHasALeader() {

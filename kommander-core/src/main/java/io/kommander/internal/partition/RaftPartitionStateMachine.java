@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -190,10 +191,10 @@ public final class RaftPartitionStateMachine {
             }
         } else if (now >= electionDeadline) {
             Configuration configuration = replicaLog.configuration();
-            if (!configuration.isVoter(self)) {
-                // A learner, or a replica removed from the configuration, never campaigns.
+            if (!mayCampaign()) {
+                // A learner, or a replica whose removal has committed, never campaigns.
                 resetElectionDeadline();
-            } else if (configuration.voters().size() == 1) {
+            } else if (configuration.voters().equals(Set.of(self))) {
                 campaign(false);
             } else {
                 preCampaign();
@@ -551,7 +552,7 @@ public final class RaftPartitionStateMachine {
     private void preCampaign() {
         role = RaftRole.PRE_CANDIDATE;
         setLeader(null);
-        votes.start(self);
+        votes.start(selfIfVoter());
         resetElectionDeadline();
         for (String peer : otherVoters()) {
             ready.messages.add(new Ready.Outbound(peer,
@@ -565,7 +566,7 @@ public final class RaftPartitionStateMachine {
         votedFor = self;
         role = RaftRole.CANDIDATE;
         setLeader(null);
-        votes.start(self);
+        votes.start(selfIfVoter());
         writes.hardStateChanged();
         resetElectionDeadline();
         if (votes.result(votersQuorum()) == Quorum.VoteResult.WON) {
@@ -620,6 +621,22 @@ public final class RaftPartitionStateMachine {
             case PENDING -> {
             }
         }
+    }
+
+    /**
+     * Whether this replica may stand for election: it votes in its current configuration, or it still votes in the
+     * last committed one. The second case is a leader that appended its own removal and lost leadership before the
+     * removal committed: its log, holding the removal, is the most up to date, so no one else can be elected until
+     * it leads again (counting only the new configuration's voters) and commits its removal.
+     */
+    private boolean mayCampaign() {
+        return replicaLog.configuration().isVoter(self)
+                || replicaLog.configurationAt(replicaLog.commitIndex()).isVoter(self);
+    }
+
+    /** This replica, if it votes in the current configuration (a candidate counts its own vote only then); else null. */
+    private String selfIfVoter() {
+        return replicaLog.configuration().isVoter(self) ? self : null;
     }
 
     /** The voters of the current configuration other than this replica. */

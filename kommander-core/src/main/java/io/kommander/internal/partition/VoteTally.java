@@ -14,11 +14,16 @@ final class VoteTally {
     private final Set<String> granted = new HashSet<>();
     private final Set<String> rejected = new HashSet<>();
 
-    /** Starts a new round in which {@code self} has voted for itself. */
+    /**
+     * Starts a new round in which {@code self} has voted for itself; null for a candidate that does not vote in the
+     * configuration it campaigns under (see {@code RaftPartitionStateMachine#mayCampaign}).
+     */
     void start(String self) {
         granted.clear();
         rejected.clear();
-        granted.add(self);
+        if (self != null) {
+            granted.add(self);
+        }
     }
 
     /** Records {@code voter}'s answer. */

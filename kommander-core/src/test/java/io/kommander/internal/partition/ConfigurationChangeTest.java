@@ -148,6 +148,30 @@ class ConfigurationChangeTest {
     }
 
     @Test
+    void aLeaderThatLostLeadershipBeforeItsRemovalCommittedStandsAgainAndCommitsIt() {
+        net.elect("a");
+        long removeC = net.changeConfiguration("a", Kind.REMOVE, "c");
+        net.deliverAll();
+        assertThat(status(removeC)).isEqualTo(RaftOperationStatus.Success);
+        net.cut("b");
+        net.changeConfiguration("a", Kind.REMOVE, "a");
+        net.flush();
+        // Only a holds its removal; without b it loses leadership (check-quorum).
+        net.tick(3 * net.settings.electionMaxMillis());
+        assertThat(net.m("a").role()).isNotEqualTo(RaftRole.LEADER);
+        assertThat(net.m("a").configuration().voters()).containsExactly("b");
+        net.cut.remove("b");
+        // b cannot win without a's vote (voters a and b in its log), and a refuses it: a's log is longer. So a, still
+        // a voter in the last committed configuration, stands again, counting only b, and commits its removal.
+        net.advance(6 * net.settings.electionMaxMillis());
+        assertThat(net.leader()).isEqualTo("b");
+        assertThat(net.m("b").configuration().voters()).containsExactly("b");
+        long write = net.propose("b", "x");
+        net.deliverAll();
+        assertThat(status(write)).isEqualTo(RaftOperationStatus.Success);
+    }
+
+    @Test
     void removalThatLeavesTooFewCaughtUpVotersIsRefused() {
         net.elect("a");
         net.cut("b");
