@@ -555,9 +555,8 @@ public final class RaftPartition {
             carryOut(ready);
         }
         leaderQuick = machine.role() == RaftRole.LEADER;
-        ReplicaView now = ReplicaView.of(machine);
-        if (!now.equals(view)) {
-            view = now;
+        if (!view.describes(machine)) {
+            view = ReplicaView.of(machine);
         }
         boolean nowReadyLeader = machine.isReadyLeader();
         if (nowReadyLeader && !readyLeader) {

@@ -16,6 +16,16 @@ public record ReplicaView(boolean leader, long term, long commitIndex, Configura
     /** The view of a replica that has not restored yet, or stopped. */
     static final ReplicaView NONE = new ReplicaView(false, 0, 0, null, 0);
 
+    /**
+     * Whether this view still describes {@code machine}: checked after every drain, so that a new view is built only
+     * when something it shows changed (the commit index, mostly), not on every batch of work.
+     */
+    boolean describes(RaftPartitionStateMachine machine) {
+        return leader == (machine.role() == RaftRole.LEADER) && term == machine.term()
+                && commitIndex == machine.commitIndex() && configuration == machine.configuration()
+                && configurationChangesInFlight == machine.configurationChangesInFlight();
+    }
+
     /** The view of {@code machine} now. */
     static ReplicaView of(RaftPartitionStateMachine machine) {
         return new ReplicaView(machine.role() == RaftRole.LEADER, machine.term(), machine.commitIndex(),
