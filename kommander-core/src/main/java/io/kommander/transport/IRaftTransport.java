@@ -5,12 +5,13 @@ package io.kommander.transport;
  * may drop a batch it cannot deliver now (and should count it); it must never alter one.
  *
  * <p><b>Identity.</b> Before it delivers anything between two nodes, a transport exchanges their
- * {@link NodeIdentity}s (the {@link TransportBinding#identity()} each was started with) and checks them with
+ * {@link NodeIdentity}s (each asked of its {@link TransportBinding#identity()} at that handshake) and checks them with
  * {@link NodeIdentity#check}: the side that was reached checks the identity of the side that reached it, and the
  * side that reached it also checks that the peer calls itself what it dialled. On any disagreement it delivers
  * nothing between them and reports a {@link PeerRefusal} to both nodes through {@link TransportBinding#refusals()}
- * (the node fails {@code joinCluster()} with it). A transport checks again whenever it reaches a peer anew (a
- * reconnection, a restarted peer), and may report the same refusal more than once.
+ * (the node fails {@code joinCluster()} with it). When they agree, it gives each node the other's identity through
+ * {@link TransportBinding#peers()}. A transport checks again whenever it reaches a peer anew (a reconnection, a
+ * restarted peer), and may report the same refusal (or identity) more than once.
  *
  * <p><b>Size.</b> A transport carries every batch whose messages' {@link RaftMessage#sizeEstimate()}s add up to
  * at most {@link #maxBatchBytes()}; it never drops such a batch for its size. The node builds no larger batch

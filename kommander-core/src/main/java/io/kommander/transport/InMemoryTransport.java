@@ -55,14 +55,19 @@ public final class InMemoryTransport implements IRaftTransport {
         }
         TransportBinding mine = binding;
         TransportBinding theirs = peer.binding;
-        Optional<PeerRefusal> refusal = theirs.identity().check(mine.identity(), null)
+        NodeIdentity myIdentity = mine.identity();
+        NodeIdentity theirIdentity = theirs.identity();
+        Optional<PeerRefusal> refusal = theirIdentity.check(myIdentity, null)
                 .map(r -> r.withPeer(endpoint))
-                .or(() -> mine.identity().check(theirs.identity(), endpoint));
+                .or(() -> myIdentity.check(theirIdentity, endpoint));
         contacts.put(endpoint, new Contact(peer, refusal.isEmpty()));
-        refusal.ifPresent(r -> {
-            mine.refusals().onRefused(r);
-            theirs.refusals().onRefused(r.withPeer(mine.localEndpoint()));
-        });
+        if (refusal.isPresent()) {
+            mine.refusals().onRefused(refusal.get());
+            theirs.refusals().onRefused(refusal.get().withPeer(mine.localEndpoint()));
+        } else {
+            mine.peers().onPeerIdentified(theirIdentity);
+            theirs.peers().onPeerIdentified(myIdentity);
+        }
         return refusal.isEmpty();
     }
 

@@ -25,9 +25,21 @@ import java.util.TreeSet;
  * @param memberCount   how many members the node's member list holds, itself included
  * @param membersDigest the digest of that list ({@link #of}); equal lists, equal digests
  * @param partitions    the user partitions the node is configured to create ({@code initialPartitions})
+ * @param incarnation   the node's incarnation: a random non-zero id stored in its WAL when it first started with an
+ *                      empty one (a node whose data was lost comes back as a new incarnation); 0 if unknown. Not
+ *                      compared by {@link #check}: it tells lifetimes of one node apart, it does not forbid a peer
+ * @param holdsEntries  whether the node held a log entry, on any partition, when it presented this identity: a node
+ *                      that starts with an empty WAL learns from it whether the cluster ever stored anything (see
+ *                      {@code docs/membership.md}, "A node that lost its data"). Not compared by {@link #check}
  */
 public record NodeIdentity(String clusterId, int nodeId, String endpoint, int memberCount, String membersDigest,
-                           int partitions) {
+                           int partitions, long incarnation, boolean holdsEntries) {
+
+    /** An identity without an incarnation (0) that holds no entries. */
+    public NodeIdentity(String clusterId, int nodeId, String endpoint, int memberCount, String membersDigest,
+                        int partitions) {
+        this(clusterId, nodeId, endpoint, memberCount, membersDigest, partitions, 0, false);
+    }
 
     /**
      * The identity of a node whose member list is {@code members} (this node's own endpoint is added if absent).
@@ -39,6 +51,12 @@ public record NodeIdentity(String clusterId, int nodeId, String endpoint, int me
         SortedSet<String> all = new TreeSet<>(members);
         all.add(endpoint);
         return new NodeIdentity(clusterId, nodeId, endpoint, all.size(), digest(all), partitions);
+    }
+
+    /** This identity with the node's current incarnation and whether it holds any log entry now. */
+    public NodeIdentity withState(long incarnation, boolean holdsEntries) {
+        return new NodeIdentity(clusterId, nodeId, endpoint, memberCount, membersDigest, partitions, incarnation,
+                holdsEntries);
     }
 
     /**

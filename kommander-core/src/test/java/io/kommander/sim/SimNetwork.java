@@ -1,7 +1,6 @@
 package io.kommander.sim;
 
 import io.kommander.internal.partition.RaftPartitionStateMachine;
-import io.kommander.transport.InboundHandler;
 import io.kommander.transport.MessageBatch;
 import io.kommander.transport.RaftMessage;
 
@@ -41,7 +40,9 @@ final class SimNetwork {
     private final SimTrace trace;
     private final SafetyMonitor monitor;
     private final List<String> endpoints;
-    private final Map<Integer, InboundHandler> handlers = new HashMap<>();
+    private final Map<Integer, SimTransport> handlers = new HashMap<>();
+    /** Pairs of transports (sender, receiver) that have exchanged identities, as a connection's handshake does. */
+    private final Set<List<SimTransport>> contacts = new HashSet<>();
     private final Set<Long> cut = new HashSet<>();
     private Conditions conditions = Conditions.RELIABLE;
     private long delivered;
@@ -63,8 +64,8 @@ final class SimNetwork {
         return new SimTransport(this, node);
     }
 
-    void register(int node, InboundHandler handler) {
-        handlers.put(node, handler);
+    void register(int node, SimTransport transport) {
+        handlers.put(node, transport);
     }
 
     void unregister(int node) {
@@ -120,9 +121,10 @@ final class SimNetwork {
             batch = corrupted(batch);
             corrupted++;
         }
-        deliverLater(to, batch);
+        SimTransport sender = handlers.get(from);
+        deliverLater(sender, to, batch);
         if (scheduler.random().nextDouble() < conditions.duplicate()) {
-            deliverLater(to, batch);
+            deliverLater(sender, to, batch);
         }
     }
 
@@ -161,17 +163,29 @@ final class SimNetwork {
         return new MessageBatch(batch.from(), messages);
     }
 
-    private void deliverLater(int to, MessageBatch batch) {
+    private void deliverLater(SimTransport sender, int to, MessageBatch batch) {
         int delay = conditions.minDelay() + scheduler.random().nextInt(conditions.maxDelay() - conditions.minDelay() + 1);
         scheduler.schedule(to, delay, () -> {
-            InboundHandler handler = handlers.get(to);
-            if (handler == null) {
+            SimTransport receiver = handlers.get(to);
+            if (receiver == null) {
                 dropped++;
                 return;
             }
+            handshake(sender, receiver);
             delivered++;
-            handler.onBatch(batch);
+            receiver.binding().handler().onBatch(batch);
         });
+    }
+
+    /**
+     * The first batch between two transports (two node lifetimes) is preceded by a handshake: each side learns the
+     * identity the other presents at that moment. The simulator's members always agree, so nothing is refused.
+     */
+    private void handshake(SimTransport sender, SimTransport receiver) {
+        if (sender != null && contacts.add(List.of(sender, receiver))) {
+            receiver.binding().peers().onPeerIdentified(sender.binding().identity());
+            sender.binding().peers().onPeerIdentified(receiver.binding().identity());
+        }
     }
 
     /** Whether a batch is more than heartbeats and their acknowledgements (those stay out of printed traces). */

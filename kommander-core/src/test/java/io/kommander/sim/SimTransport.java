@@ -13,6 +13,7 @@ final class SimTransport implements IRaftTransport {
     private final SimNetwork network;
     private final int node;
     private boolean open;
+    private TransportBinding binding;
 
     SimTransport(SimNetwork network, int node) {
         this.network = network;
@@ -22,7 +23,8 @@ final class SimTransport implements IRaftTransport {
     @Override
     public void start(TransportBinding binding) {
         open = true;
-        network.register(node, binding.handler());
+        this.binding = binding;
+        network.register(node, this);
     }
 
     @Override
@@ -30,6 +32,11 @@ final class SimTransport implements IRaftTransport {
         if (open) {
             network.send(node, endpoint, batch);
         }
+    }
+
+    /** Where this node's inbound batches, identity and peers' identities go. */
+    TransportBinding binding() {
+        return binding;
     }
 
     /** The crash: the node neither sends nor receives any more. */

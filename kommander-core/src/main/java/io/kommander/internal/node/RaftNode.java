@@ -92,6 +92,7 @@ public final class RaftNode implements IRaft {
     private final RaftTransportDispatcher dispatcher;
     private final NodeShutdown shutdown;
     private final Callbacks callbacks = new Callbacks();
+    private final NodeCatchUp catchUp;
     private volatile Consumer<RaftPartition> beforeStart = partition -> { };
     private final LeaderWaiters leaderWaiters;
     private final CallerFutures futures;
@@ -141,13 +142,16 @@ public final class RaftNode implements IRaft {
         this.leaderWaiters = new LeaderWaiters(runtime);
         List<String> peers = discovery.peers().stream().filter(p -> !p.equals(self)).toList();
         this.members = Set.copyOf(peers);
+        Set<String> initialMembers = new java.util.HashSet<>(peers);
+        initialMembers.add(self);
+        this.catchUp = new NodeCatchUp(self, initialMembers, this::firstStart);
         this.dispatcher = new RaftTransportDispatcher(self, transport, runtime.partitionPool(), MAX_MESSAGES_PER_BATCH);
         FairWalScheduler writes = new FairWalScheduler(wal, runtime.walWritePool(), configuration.walWriteWorkers(),
                 configuration.maxPartitionsPerWalWrite());
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
         this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(), this::createPartitions);
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
-                new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()));
+                new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()), catchUp);
         this.shutdown = new NodeShutdown(self, runtime, ownsRuntime, dispatcher, transport, wal);
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
                 configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::allPartitions);
@@ -165,8 +169,18 @@ public final class RaftNode implements IRaft {
                 return joinedView;
             }
             started = true;
-            transport.start(new TransportBinding(NodeIdentity.of(configuration.clusterId(), configuration.nodeId(),
-                    self, members, configuration.initialPartitions()), this::onBatch, this::onRefused));
+            try {
+                // Before anything is sent: peers must never see this lifetime without its incarnation.
+                catchUp.load(wal, runtime.random(runtime.wallClockMillis() ^ ((long) configuration.nodeId() << 40)));
+            } catch (RuntimeException e) {
+                joined.completeExceptionally(e);
+                joinedView = futures.relay(joined);
+                return joinedView;
+            }
+            NodeIdentity identity = NodeIdentity.of(configuration.clusterId(), configuration.nodeId(), self, members,
+                    configuration.initialPartitions());
+            transport.start(new TransportBinding(() -> catchUp.identity(identity), this::onBatch, this::onRefused,
+                    catchUp));
             RaftPartition system = new RaftPartition(RaftSystemCoordinator.SYSTEM_PARTITION, context, coordinator);
             coordinator.attach(system::replicate);
             coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
@@ -187,6 +201,7 @@ public final class RaftNode implements IRaft {
             joinedView = futures.relay(joined);
             startPartition(system);
             timers.start();
+            greetUnheardMembers();
             return joinedView;
         }
     }
@@ -223,6 +238,34 @@ public final class RaftNode implements IRaft {
         timers.close();
         shutdown.begin(allPartitions(), this::failWaiters).whenComplete((done, error) -> closing.complete(null));
         return closing;
+    }
+
+    /**
+     * While a node without data decides whether this is the cluster's first start, it reaches every member it has
+     * not heard from (an empty batch: the handshake carries what it needs to know), once a heartbeat interval.
+     */
+    private void greetUnheardMembers() {
+        if (closed || !catchUp.deciding()) {
+            return;
+        }
+        for (String member : catchUp.unheard()) {
+            if (!member.equals(self)) {
+                transport.send(member, new MessageBatch(self, List.of()));
+            }
+        }
+        runtime.schedule(configuration.heartbeatIntervalMillis(), this::greetUnheardMembers);
+    }
+
+    /** The cluster's first start: every replica may vote at once, and the node's catch-up mark is cleared. */
+    private void firstStart(byte[] clearedMark) {
+        allPartitions().forEach(RaftPartition::verify);
+        context.writes().storeMetadata(RaftSystemCoordinator.SYSTEM_PARTITION,
+                java.util.Map.of(NodeCatchUp.CATCH_UP_KEY, clearedMark), error -> { });
+    }
+
+    /** This node's incarnation (see {@link NodeIdentity#incarnation()}); 0 before {@link #joinCluster()}. */
+    public long incarnation() {
+        return catchUp.incarnation();
     }
 
     /** What waits on the node itself rather than on a partition. */

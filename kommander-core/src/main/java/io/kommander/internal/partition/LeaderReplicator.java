@@ -28,7 +28,7 @@ final class LeaderReplicator {
     private final PartitionLog log;
     private final PartitionSettings settings;
     private final Map<String, FollowerProgress> progress = new LinkedHashMap<>();
-    /** Sends refused because the follower needs compacted entries (a wiped member: needs an operator). */
+    /** Sends refused because the follower needs compacted entries (a wiped member: needs a snapshot). */
     private long compactedGaps;
 
     LeaderReplicator(int partition, PartitionLog log, PartitionSettings settings) {
@@ -148,6 +148,12 @@ final class LeaderReplicator {
                 pr.probeSent = false;
             }
             pr.ackedRound = Math.max(pr.ackedRound, response.round());
+        } else if (response.matchIndex() < pr.matchIndex) {
+            // The follower no longer holds what it acknowledged: its storage was wiped (or the rejection is stale,
+            // which looks the same). Lowering is always safe: commit never goes back, and the compaction limit
+            // (safeCompactIndex) only gets more conservative. Probe from its hint.
+            pr.matchIndex = response.matchIndex();
+            pr.becomeProbe();
         } else if (response.matchIndex() + 1 < pr.nextIndex || pr.state == FollowerProgress.State.REPLICATE) {
             // Rejected: back off to just after the follower's hint (its last index or conflict run start).
             long previousNext = pr.nextIndex;
@@ -197,7 +203,7 @@ final class LeaderReplicator {
     private boolean sendAppend(FollowerProgress pr, Stamp stamp, Ready ready) {
         if (pr.nextIndex <= log.compacted().index()) {
             // Entries the follower needs are gone. Compaction waits for every member (safeCompactIndex), so this
-            // only happens to a member whose storage was wiped; it needs an operator.
+            // only happens to a member whose storage was wiped after the others compacted; it needs a snapshot.
             compactedGaps++;
             return false;
         }
@@ -232,8 +238,9 @@ final class LeaderReplicator {
     private void sendHeartbeat(FollowerProgress pr, Stamp stamp, Ready ready) {
         // Anchored at the known match, so a heartbeat never disturbs replication state on either side.
         long prev = Math.max(pr.matchIndex, log.compacted().index());
+        // The whole commit index, not clamped to the match: the follower commits no further than the anchor anyway,
+        // and a replica catching up after a wipe needs the leader's real commit index to know it caught up.
         ready.messages.add(new Ready.Outbound(pr.peer, new AppendLogs(partition, stamp.term(), prev,
-                log.termAt(prev), List.of(), Math.min(stamp.commitIndex(), pr.matchIndex), stamp.round(),
-                stamp.safeCompactIndex())));
+                log.termAt(prev), List.of(), stamp.commitIndex(), stamp.round(), stamp.safeCompactIndex())));
     }
 }

@@ -22,8 +22,9 @@ import java.util.List;
  * @param reads         the fair WAL read scheduler
  * @param dispatcher    outbound message queues
  * @param clock         the node's hybrid logical clock, for tickets
+ * @param catchUp       whether replicas start unverified after the node lost its data; told of held entries
  */
 public record PartitionContext(RaftConfiguration configuration, String self, List<String> peers,
                                IRaftRuntime runtime, IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
-                               RaftTransportDispatcher dispatcher, HybridLogicalClock clock) {
+                               RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp) {
 }

@@ -32,5 +32,7 @@ enum PlantedBug {
      */
     REPORT_APPENDED_AS_NOT_APPENDED,
     /** Ignore client request ids: append every retry and deliver every entry (no idempotent writes). */
-    IGNORE_REQUEST_IDS
+    IGNORE_REQUEST_IDS,
+    /** Let a replica of a node that lost its data vote and campaign at once, before it caught up. */
+    FRESH_REPLICA_VOTES
 }

@@ -59,6 +59,8 @@ public final class RaftPartition {
     private boolean restoreAnnounced;
     private boolean compacting;
     private boolean readyLeader; // as of the last drain, so the owner hears of each leadership once
+    /** The replica restored unverified and has not been marked caught up in the WAL yet. */
+    private boolean catchingUp;
     private final Set<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
 
     // Snapshots for lock-free queries from any thread.
@@ -468,6 +470,10 @@ public final class RaftPartition {
                 walFailed(e);
                 return;
             }
+            catchingUp = !head.verified() && context.catchUp().replicasStartUnverified();
+            if (catchingUp) {
+                machine.verification().startUnverified();
+            }
             // From the machine's start: the session snapshot may stand for a compaction the WAL lost in a crash.
             restoreFrom(machine.lastIndex() + 1, head.last().index(), at);
         });
@@ -555,6 +561,7 @@ public final class RaftPartition {
             carryOut(ready);
         }
         leaderQuick = machine.role() == RaftRole.LEADER;
+        noteCatchUp();
         if (!view.describes(machine)) {
             view = ReplicaView.of(machine);
         }
@@ -563,6 +570,32 @@ public final class RaftPartition {
             callbacks.leaderReady(id);
         }
         readyLeader = nowReadyLeader;
+    }
+
+    /** Tells the node it holds entries, and marks a replica that caught up after its node lost its data. */
+    private void noteCatchUp() {
+        if (machine.lastIndex() > 0) {
+            context.catchUp().holdsEntries();
+        }
+        if (catchingUp && machine.verification().verified()) {
+            catchingUp = false;
+            LOG.info("partition {}: caught up after this node lost its data (index {}); it votes again", id,
+                    machine.lastIndex());
+            writeAhead.markVerified();
+        }
+    }
+
+    /**
+     * The node decided this is the cluster's first start: the replica may vote at once. Posted, so it follows a
+     * restore that began before the decision.
+     */
+    public void verify() {
+        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+            if (machine != null) {
+                machine.verification().verify();
+                catchingUp = false;
+            }
+        });
     }
 
     private void carryOut(Ready ready) {

@@ -74,6 +74,7 @@ public final class RaftPartitionStateMachine {
     private final PartitionLog log;
     private final Leadership leadership;
     private final VoteTally votes = new VoteTally();
+    private final ReplicaVerification verification = new ReplicaVerification(plantedBugs);
     private final MessageRefusals refusals = new MessageRefusals();
     private Ready ready = new Ready();
 
@@ -511,6 +512,11 @@ public final class RaftPartitionStateMachine {
         return replicaLog.sessions().fingerprint();
     }
 
+    /** Whether this replica may vote and campaign: it lost no data, or caught up since ({@link ReplicaVerification}). */
+    ReplicaVerification verification() {
+        return verification;
+    }
+
     /** Whether the restore has finished. */
     public boolean restored() {
         return restored;
@@ -581,9 +587,9 @@ public final class RaftPartitionStateMachine {
     }
 
     private void onRequestVote(String from, RequestVote vote) {
-        boolean logOk = plantedBugs.contains(PlantedBug.VOTE_WITHOUT_LOG_CHECK)
+        boolean logOk = verification.mayElect() && (plantedBugs.contains(PlantedBug.VOTE_WITHOUT_LOG_CHECK)
                 || vote.lastLogTerm() > log.lastTerm()
-                || (vote.lastLogTerm() == log.lastTerm() && vote.lastLogIndex() >= log.lastIndex());
+                || (vote.lastLogTerm() == log.lastTerm() && vote.lastLogIndex() >= log.lastIndex()));
         if (vote.preVote()) {
             boolean grant = vote.term() > term && logOk && (vote.transfer() || !inLease())
                     && role != RaftRole.LEADER;
@@ -624,14 +630,14 @@ public final class RaftPartitionStateMachine {
     }
 
     /**
-     * Whether this replica may stand for election: it votes in its current configuration, or it still votes in the
-     * last committed one. The second case is a leader that appended its own removal and lost leadership before the
-     * removal committed: its log, holding the removal, is the most up to date, so no one else can be elected until
-     * it leads again (counting only the new configuration's voters) and commits its removal.
+     * Whether this replica may stand for election: it is verified, and it votes in its current configuration or in
+     * the last committed one. The second case is a leader that appended its own removal and lost leadership before
+     * the removal committed: its log, holding the removal, is the most up to date, so no one else can be elected
+     * until it leads again (counting only the new configuration's voters) and commits its removal.
      */
     private boolean mayCampaign() {
-        return replicaLog.configuration().isVoter(self)
-                || replicaLog.configurationAt(replicaLog.commitIndex()).isVoter(self);
+        return verification.mayElect() && (replicaLog.configuration().isVoter(self)
+                || replicaLog.configurationAt(replicaLog.commitIndex()).isVoter(self));
     }
 
     /** This replica, if it votes in the current configuration (a candidate counts its own vote only then); else null. */
@@ -690,7 +696,7 @@ public final class RaftPartitionStateMachine {
      * so the last entry tells).
      */
     private void onTimeoutNow(TimeoutNow timeoutNow) {
-        if (!replicaLog.configuration().isVoter(self)) {
+        if (!replicaLog.configuration().isVoter(self) || !verification.mayElect()) {
             refusals.record(Reason.UNEXPECTED_FOR_ROLE);
             return;
         }
@@ -726,6 +732,7 @@ public final class RaftPartitionStateMachine {
             replicaLog.commitTo(newCommit, ready);
         }
         replicaLog.raiseSafeCompactIndex(append.safeCompactIndex());
+        verification.leaderLogHeld(append.term(), append.leaderCommit(), lastNew, log);
         Ready.Outbound ack = new Ready.Outbound(from,
                 new AppendLogsResponse(partition, term, true, lastNew, append.round()));
         if (plantedBugs.contains(PlantedBug.ACK_BEFORE_SYNC)) {

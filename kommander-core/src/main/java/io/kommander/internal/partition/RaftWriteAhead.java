@@ -23,11 +23,12 @@ import java.util.function.Consumer;
 final class RaftWriteAhead {
 
     /**
-     * What recovery needs first: the stored hard state, log bounds, and the client sessions and configuration
-     * stored with the last compaction (each null if none).
+     * What recovery needs first: the stored hard state, log bounds, the client sessions and configuration stored
+     * with the last compaction (each null if none), and whether the replica is marked as caught up after its node
+     * lost its data ({@link ReplicaCatchUp#metadataKey}).
      */
     record RestoreHead(HardState hardState, LogPosition compacted, long lastCheckpoint, LogPosition last,
-                       byte[] sessions, byte[] configuration) {
+                       byte[] sessions, byte[] configuration, boolean verified) {
     }
 
     private static final long RESTORE_CHUNK_BYTES = 4L << 20;
@@ -59,7 +60,8 @@ final class RaftWriteAhead {
                 () -> new RestoreHead(wal.hardState(partition), wal.compactedUpTo(partition),
                         wal.lastCheckpoint(partition), wal.lastPosition(partition),
                         wal.metadata(ClientSessions.metadataKey(partition)).orElse(null),
-                        wal.metadata(ConfigurationHistory.metadataKey(partition)).orElse(null)),
+                        wal.metadata(ConfigurationHistory.metadataKey(partition)).orElse(null),
+                        wal.metadata(ReplicaCatchUp.metadataKey(partition)).isPresent()),
                 (head, error) -> post(RaftPartitionExecutor.Priority.CONTROL, () -> done.accept(head, error)));
     }
 
@@ -105,6 +107,14 @@ final class RaftWriteAhead {
         writes.compact(partition, position, Map.of(ClientSessions.metadataKey(partition), sessions,
                         ConfigurationHistory.metadataKey(partition), configuration),
                 error -> post(RaftPartitionExecutor.Priority.MAINTENANCE, () -> done.accept(error)));
+    }
+
+    /**
+     * Marks the replica caught up in the WAL, behind the writes queued before (a failure surfaces with the next
+     * write; the replica then restores unverified, which is safe).
+     */
+    void markVerified() {
+        writes.storeMetadata(partition, Map.of(ReplicaCatchUp.metadataKey(partition), new byte[] {1}), error -> { });
     }
 
     private void post(RaftPartitionExecutor.Priority priority, Runnable operation) {

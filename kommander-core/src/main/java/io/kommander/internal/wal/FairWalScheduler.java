@@ -46,8 +46,8 @@ public final class FairWalScheduler {
     private static final int MAX_WRITES_PER_PARTITION = 64;
 
     /**
-     * One queued piece of a partition's work: a write, or a compaction ({@code compactTo} set, with the metadata to
-     * store first).
+     * One queued piece of a partition's work: a write, metadata to store (neither a write nor a compaction), or a
+     * compaction ({@code compactTo} set, with the metadata to store first).
      */
     private record Item(PartitionWrite write, LogPosition compactTo, Map<String, byte[]> metadata,
                         Consumer<Throwable> done) {
@@ -98,6 +98,14 @@ public final class FairWalScheduler {
      */
     public void compact(int partition, LogPosition upTo, Map<String, byte[]> metadata, Consumer<Throwable> done) {
         enqueue(partition, new Item(null, upTo, Map.copyOf(metadata), done));
+    }
+
+    /**
+     * Queues node-level metadata to store durably with the group write that carries the partition's next queued
+     * work; {@code done} runs as for {@link #submit}.
+     */
+    public void storeMetadata(int partition, Map<String, byte[]> metadata, Consumer<Throwable> done) {
+        enqueue(partition, new Item(null, null, Map.copyOf(metadata), done));
     }
 
     /** Accepts work of a partition again after it restored from the WAL following a failure. */
@@ -176,9 +184,8 @@ public final class FairWalScheduler {
         Map<String, byte[]> metadata = new HashMap<>();
         for (FairQueue.Batch<Item> batch : batches) {
             for (Item item : batch.items()) {
-                if (item.isCompaction()) {
-                    metadata.putAll(item.metadata());
-                } else if (!item.write().isEmpty()) {
+                metadata.putAll(item.metadata());
+                if (item.write() != null && !item.write().isEmpty()) {
                     writes.add(item.write());
                 }
             }

@@ -115,7 +115,7 @@ class LeaderReplicatorTest {
     }
 
     @Test
-    void heartbeatIsAnchoredAtTheMatchAndCapsTheCommitThere() {
+    void heartbeatIsAnchoredAtTheMatchAndCarriesTheWholeCommitIndex() {
         lead();
         log.append(run(4, 7, 3));
         answer("b", true, 2, 0);
@@ -124,7 +124,7 @@ class LeaderReplicatorTest {
             assertThat(heartbeat.entries()).isEmpty();
             assertThat(heartbeat.prevLogIndex()).isEqualTo(2);
             assertThat(heartbeat.prevLogTerm()).isEqualTo(1);
-            assertThat(heartbeat.leaderCommit()).isEqualTo(2);
+            assertThat(heartbeat.leaderCommit()).as("the follower caps it at the anchor itself").isEqualTo(7);
             assertThat(heartbeat.round()).isEqualTo(4);
             assertThat(heartbeat.safeCompactIndex()).isEqualTo(2);
         });
@@ -176,6 +176,27 @@ class LeaderReplicatorTest {
         replicator.readFailed("b");
         replicator.broadcast(STAMP, ready, false);
         assertThat(ready.catchUpReads).hasSize(2);
+    }
+
+    @Test
+    void rejectionBelowTheMatchLowersItAndProbesFromTheHint() {
+        FollowerProgress b = replicatingFrom6();
+        answer("c", true, 5, 0);
+        assertThat(replicator.minMatch(5)).isEqualTo(5);
+        // b's storage was wiped: it rejects the heartbeat anchored at 5 with its last index, 0.
+        answer("b", false, 0, 0);
+        assertThat(b.matchIndex).isZero();
+        assertThat(b.state).isEqualTo(FollowerProgress.State.PROBE);
+        assertThat(b.nextIndex).isEqualTo(1);
+        assertThat(replicator.minMatch(5)).as("the compaction limit follows the lowered match").isZero();
+        replicator.broadcast(STAMP, ready, false);
+        assertThat(sentTo("b")).singleElement().satisfies(append -> {
+            assertThat(append.prevLogIndex()).isZero();
+            assertThat(indices(append)).containsExactly(1L, 2L);
+        });
+        answer("b", true, 2, 0);
+        assertThat(b.matchIndex).isEqualTo(2);
+        assertThat(b.state).isEqualTo(FollowerProgress.State.REPLICATE);
     }
 
     @Test

@@ -45,7 +45,7 @@ final class PartitionHost {
                 64);
         PartitionContext context = new PartitionContext(configuration, SELF, List.of(PEER), runtime, wal,
                 new FairWalScheduler(wal, pool, 1, 16), new FairReadScheduler(pool, 1), dispatcher,
-                new HybridLogicalClock(runtime::wallClockMillis, 1));
+                new HybridLogicalClock(runtime::wallClockMillis, 1), ReplicaCatchUp.NONE);
         partition = new RaftPartition(1, context, new PartitionCallbacks() {
             @Override
             public void delivered(int p, RaftLog log) {

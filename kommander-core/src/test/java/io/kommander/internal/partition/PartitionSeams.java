@@ -35,7 +35,9 @@ public final class PartitionSeams {
         /** See PlantedBug#REPORT_APPENDED_AS_NOT_APPENDED. */
         REPORT_APPENDED_AS_NOT_APPENDED,
         /** See PlantedBug#IGNORE_REQUEST_IDS. */
-        IGNORE_REQUEST_IDS;
+        IGNORE_REQUEST_IDS,
+        /** See PlantedBug#FRESH_REPLICA_VOTES. */
+        FRESH_REPLICA_VOTES;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

@@ -1,0 +1,60 @@
+package io.kommander.internal.partition;
+
+import java.util.Set;
+
+/**
+ * Whether a replica may take part in elections (vote, pre-vote, campaign), for a replica of a node that lost its
+ * data. Such a node restarts with term 0 and no vote: it cannot remember the terms it voted in, nor the entries it
+ * acknowledged, so until it has caught up its vote could elect a second leader in a term or a leader that lacks
+ * committed entries. It starts <em>unverified</em> and becomes <em>verified</em> once it holds a leader's log up to
+ * that leader's commit index, counted only when the entry there has the leader's current term: a new leader's
+ * inherited commit index may be behind what earlier leaders committed, while an entry of its own term at its commit
+ * index proves that every entry committed before lies at or below it (leader completeness). Holding an entry of the
+ * leader's term also means it refuses every candidate of that term (their logs end in older terms).
+ *
+ * <p>Replicas of a node that did not lose its data, and of a node that decided this is the cluster's first start,
+ * are verified from the beginning. Not thread-safe: owned by the partition's executor.
+ */
+final class ReplicaVerification {
+
+    private final Set<PlantedBug> plantedBugs;
+    private boolean verified = true;
+
+    ReplicaVerification(Set<PlantedBug> plantedBugs) {
+        this.plantedBugs = plantedBugs;
+    }
+
+    /** Whether the replica may vote, pre-vote and campaign. */
+    boolean mayElect() {
+        return verified || plantedBugs.contains(PlantedBug.FRESH_REPLICA_VOTES);
+    }
+
+    /** Whether the replica has been verified (regardless of planted bugs). */
+    boolean verified() {
+        return verified;
+    }
+
+    /** The replica starts unverified: its node lost its data. */
+    void startUnverified() {
+        verified = false;
+    }
+
+    /** The node decided this is the cluster's first start: nothing was ever committed, so nothing can be missing. */
+    void verify() {
+        verified = true;
+    }
+
+    /**
+     * A leader's AppendLogs was accepted: this log now matches the leader's through {@code lastMatching}. Verifies
+     * the replica if that covers the leader's commit index and the entry there has the leader's term.
+     *
+     * @return whether this call verified the replica
+     */
+    boolean leaderLogHeld(long leaderTerm, long leaderCommit, long lastMatching, PartitionLog log) {
+        if (verified || leaderCommit <= 0 || leaderCommit > lastMatching || log.termAt(leaderCommit) != leaderTerm) {
+            return false;
+        }
+        verified = true;
+        return true;
+    }
+}
