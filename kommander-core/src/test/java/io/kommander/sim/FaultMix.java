@@ -20,10 +20,21 @@ package io.kommander.sim;
  * @param membership configuration changes of the register partitions: a member removed, added back as a learner,
  *                   promoted to voter (the register partitions never compact, so a member added back catches up
  *                   from the log)
+ * @param wipes      disk wipes: a node (never a majority, one at a time) crashes and loses its whole disk, then
+ *                   restarts without data, as after its data folder was deleted; no partition compacts in such a
+ *                   run (a replica needing compacted entries needs a snapshot, which is another mix's business)
  */
 record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
                 boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
-                boolean transfers, boolean outages, boolean tornWrites, boolean membership) {
+                boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes) {
+
+    /** A mix without disk wipes. */
+    FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
+             boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
+             boolean transfers, boolean outages, boolean tornWrites, boolean membership) {
+        this(name, network, partitions, crashes, pauses, clocks, clockSteps, diskFailure, churn, singleNode,
+                transfers, outages, tornWrites, membership, false);
+    }
 
     /** A mix without membership changes. */
     FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
@@ -66,9 +77,13 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
     static final FaultMix MEMBERSHIP = new FaultMix("membership", new SimNetwork.Conditions(0.03, 0.02, 1, 15), true,
             true, false, false, false, 0, false, false, true, false, false, true);
 
+    /** Disk wipes among crashes, partitions and leadership transfers, with nothing compacted. */
+    static final FaultMix WIPES = new FaultMix("wipes", new SimNetwork.Conditions(0.02, 0.02, 1, 15), true, true,
+            false, false, false, 0, false, false, true, false, false, false, true);
+
     /** Every mix, in the order seeds cycle through them. */
     static final FaultMix[] ALL = {RELIABLE, LOSSY, PARTITIONS, CRASHES, PAUSES_AND_CLOCKS, DISK, CHAOS, CHURN,
-            CLOCK_STEPS, SINGLE_NODE, MEMBERSHIP};
+            CLOCK_STEPS, SINGLE_NODE, MEMBERSHIP, WIPES};
 
     /** The mix of a seed. */
     static FaultMix forSeed(long seed) {
@@ -82,7 +97,7 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
      */
     boolean quiet() {
         return !partitions && !crashes && !pauses && diskFailure == 0 && network.drop() == 0
-                && network.duplicate() == 0 && !singleNode && !transfers && !outages && !membership;
+                && network.duplicate() == 0 && !singleNode && !transfers && !outages && !membership && !wipes;
     }
 
     @Override

@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  * tail record), a whole-cluster crash, an outage that outlasts the fault phase, and steps of a node's wall clock
  * (back or forward by one to five seconds, half the time on a leader), and configuration changes of the register
  * partitions (a member removed, added back as a learner, promoted; now and then a second change right after the
- * first, which must be refused). Apart from the whole-cluster crash, at most a
+ * first, which must be refused), and disk wipes (a node loses everything and restarts without data). Apart from
+ * the whole-cluster crash, at most a
  * minority of the nodes is down, leaving or paused at once, so the cluster can make progress between faults.
  * {@link #healAll()} ends every fault but the long outage, whose node it restarts a little later.
  *
@@ -124,6 +125,10 @@ final class Nemesis {
             changeMembership(1 + random.nextInt(registerPartitions), random, true);
             return;
         }
+        if (mix.wipes() && random.nextInt(6) == 0) {
+            wipe(random);
+            return;
+        }
         switch (random.nextInt(mix.clockSteps() ? 5 : 4)) {
             case 0 -> {
                 if (mix.crashes() && mayImpair) {
@@ -163,6 +168,18 @@ final class Nemesis {
                 }
             }
         }
+    }
+
+    /**
+     * Wipes a running node's disk (it crashes and restarts later without data), one node at a time: only when every
+     * node wiped so far holds again what was committed before its wipe, and when no other node is impaired beyond
+     * what {@link #mayImpair()} allows, so a majority always keeps its data.
+     */
+    private void wipe(SplittableRandom random) {
+        if (!mayImpair() || !nodes.stream().allMatch(n -> monitor.wipes().caughtUp(n.index()))) {
+            return;
+        }
+        pickUp(random).wipe(partitions);
     }
 
     /** Crashes a node; with torn writes, half the time inside its next WAL write instead of right now. */

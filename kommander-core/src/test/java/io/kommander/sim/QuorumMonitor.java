@@ -83,8 +83,11 @@ final class QuorumMonitor {
             }
             try {
                 List<LogEntry> entry = node.disk().read(p, index, index, Long.MAX_VALUE);
-                if (!entry.isEmpty()) {
-                    holders.merge(entry.get(0).term(), 1, Integer::sum);
+                // A leader may count an acknowledgement a node gave before its disk was wiped: that is the loss a
+                // wipe is, not a miscount (the wiped node then votes for no one until it holds the entry again).
+                long term = entry.isEmpty() ? node.disk().heldBeforeWipe(p, index) : entry.get(0).term();
+                if (term > 0) {
+                    holders.merge(term, 1, Integer::sum);
                 }
             } catch (WalException compactedMeanwhile) {
                 return;

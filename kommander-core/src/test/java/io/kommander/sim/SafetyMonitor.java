@@ -72,9 +72,15 @@ final class SafetyMonitor {
     /** Per partition: each settled ticket's settlement, as first delivered. */
     private final Map<Integer, Map<HLCTimestamp, Settlement>> settlements = new HashMap<>();
     private String violation;
+    private final WipeMonitor wipes = new WipeMonitor(this);
 
     SafetyMonitor(SimTrace trace) {
         this.trace = trace;
+    }
+
+    /** The checks of wiped replicas' elections. */
+    WipeMonitor wipes() {
+        return wipes;
     }
 
     /** The first violation found, or null. */
@@ -133,6 +139,7 @@ final class SafetyMonitor {
             if (message instanceof RaftMessage.AppendLogs append) {
                 onAppend(from, append);
             }
+            wipes.onSend(from, message);
         }
     }
 
@@ -291,6 +298,16 @@ final class SafetyMonitor {
     /** The last index a node applied (restored or delivered) for a partition since its last restore began. */
     long lastApplied(int node, int partition) {
         return lastInRestore.getOrDefault(new NodePartition(node, partition), 0L);
+    }
+
+    /**
+     * A node's disk was wiped (after a crash): its application lost its state with it, so the node's next lifetime
+     * delivers every entry again, from the first on; what it delivered before is forgotten.
+     */
+    void onWipe(int node, SimDisk disk, int partitions) {
+        lastDelivered.keySet().removeIf(key -> key.node() == node);
+        lastInRestore.keySet().removeIf(key -> key.node() == node);
+        wipes.onWipe(node, disk, partitions);
     }
 
     /**

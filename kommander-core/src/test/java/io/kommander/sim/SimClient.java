@@ -35,6 +35,7 @@ final class SimClient {
     private final int id;
     private final int partition;
     private final boolean register;
+    private final boolean checkpoints;
     private final List<SimNode> nodes;
     private final SimScheduler scheduler;
     private final History history;
@@ -48,9 +49,13 @@ final class SimClient {
     private int generation;
     private long sequence;
 
-    SimClient(int id, int partition, boolean register, List<SimNode> nodes, SimScheduler scheduler,
-              History history) {
+    /**
+     * @param checkpoints whether a log partition's client asks for checkpoints (and so compaction) now and then
+     */
+    SimClient(int id, int partition, boolean register, boolean checkpoints, List<SimNode> nodes,
+              SimScheduler scheduler, History history) {
         this.id = id;
+        this.checkpoints = checkpoints;
         this.partition = partition;
         this.register = register;
         this.nodes = nodes;
@@ -105,7 +110,8 @@ final class SimClient {
         }
         int dice = scheduler.random().nextInt(10);
         Intent intent = register ? (dice < 4 ? Intent.WRITE : dice < 6 ? Intent.CAS : Intent.READ)
-                : (dice == 0 ? Intent.CHECKPOINT : dice < 3 ? Intent.PROPOSE : Intent.APPEND);
+                : (dice == 0 ? (checkpoints ? Intent.CHECKPOINT : Intent.APPEND) : dice < 3 ? Intent.PROPOSE
+                : Intent.APPEND);
         issue(intent, null, MAX_ATTEMPTS);
     }
 

@@ -40,6 +40,8 @@ final class SimDisk implements IWAL {
     private final int node;
     private final TestCluster.WalFactory storage;
     private IWAL synced;
+    /** What the disk held before its last wipe, or null. */
+    private IWAL beforeWipe;
     /** Compactions done in memory but not yet synced, per partition. */
     private final Map<Integer, LogPosition> unsyncedCompactions = new TreeMap<>();
     private double writeFailure;
@@ -120,9 +122,37 @@ final class SimDisk implements IWAL {
         synced = storage.open(node, synced);
     }
 
+    /**
+     * The disk is replaced by an empty one, as when a node's data folder is deleted (after a {@link #crash}):
+     * everything is gone. The old contents stay readable through {@link #heldBeforeWipe}, for the checks. The
+     * storage factory must open an empty storage when given no previous one (the in-memory one does).
+     */
+    void wipe() {
+        tearBy = null;
+        unsyncedCompactions.clear();
+        synced.close();
+        if (beforeWipe != null) {
+            beforeWipe.close();
+        }
+        beforeWipe = storage.open(node, synced);
+        synced = storage.open(node, null);
+    }
+
+    /** The term of entry {@code index} on the disk as it was before its last wipe, or 0 (none, or no wipe). */
+    long heldBeforeWipe(int partition, long index) {
+        if (beforeWipe == null || index <= beforeWipe.compactedUpTo(partition).index()) {
+            return 0;
+        }
+        List<LogEntry> entries = beforeWipe.read(partition, index, index, Long.MAX_VALUE);
+        return entries.isEmpty() ? 0 : entries.get(0).term();
+    }
+
     /** Closes the storage for good, once the run is over (a real WAL holds files and native memory). */
     void release() {
         synced.close();
+        if (beforeWipe != null) {
+            beforeWipe.close();
+        }
     }
 
     @Override

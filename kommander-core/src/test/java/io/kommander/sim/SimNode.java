@@ -189,6 +189,17 @@ final class SimNode {
     }
 
     /**
+     * The node crashes and its disk is wiped, as when its data folder is deleted: it restarts (when recovered)
+     * without data, a new incarnation that must catch up before it votes.
+     */
+    void wipe(int partitions) {
+        crash(partitions);
+        disk.wipe();
+        monitor.onWipe(index, disk, partitions);
+        trace.record(index, "wipe", incarnation, 0, "disk wiped (incarnation " + incarnation + ")");
+    }
+
+    /**
      * The node leaves the cluster cleanly ({@code leaveCluster}): it hands over what it leads, then closes. Its
      * callers' calls complete meanwhile; once closed it is down, with its disk intact, until started again.
      */

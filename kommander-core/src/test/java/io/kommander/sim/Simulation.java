@@ -109,13 +109,17 @@ final class Simulation {
         }
         for (int p = 1; p <= PARTITIONS; p++) {
             for (int c = 0; c < CLIENTS_PER_PARTITION; c++) {
-                clients.add(new SimClient(clients.size(), p, p <= REGISTER_PARTITIONS, nodes, scheduler, history));
+                clients.add(new SimClient(clients.size(), p, p <= REGISTER_PARTITIONS, !mix.wipes(), nodes, scheduler,
+                        history));
             }
         }
         this.nemesis = new Nemesis(mix, nodes, network, scheduler, monitor, PARTITIONS, REGISTER_PARTITIONS,
                 FAULT_MILLIS);
         QuorumMonitor quorums = new QuorumMonitor(nodes, monitor, PARTITIONS);
-        scheduler.afterEachEvent(quorums::check);
+        scheduler.afterEachEvent(() -> {
+            quorums.check();
+            monitor.wipes().check(nodes);
+        });
     }
 
     private static RaftConfiguration.Builder configuration(int node, String endpoint) {
