@@ -1,5 +1,6 @@
 package io.kommander.transport.netty;
 
+import io.kommander.transport.PeerIdentityHandler;
 import io.kommander.transport.PeerRefusal;
 import io.kommander.transport.RefusalHandler;
 import io.netty.channel.Channel;
@@ -30,13 +31,14 @@ final class ClientHandshakeHandler extends HandshakeFrameHandler {
     private final TransportMetrics metrics;
     private final ConnectionCloser closer;
     private final RefusalHandler refusals;
+    private final PeerIdentityHandler peers;
     private final Consumer<Channel> onReady;
     private ScheduledFuture<?> timeout;
     private boolean ready;
 
     ClientHandshakeHandler(Handshake self, SharedSecrets secrets, String peerEndpoint, long timeoutMillis,
                            TransportMetrics metrics, ConnectionCloser closer, RefusalHandler refusals,
-                           Consumer<Channel> onReady) {
+                           PeerIdentityHandler peers, Consumer<Channel> onReady) {
         this.self = self;
         this.secrets = secrets;
         this.peerEndpoint = peerEndpoint;
@@ -44,6 +46,7 @@ final class ClientHandshakeHandler extends HandshakeFrameHandler {
         this.metrics = metrics;
         this.closer = closer;
         this.refusals = refusals;
+        this.peers = peers;
         this.onReady = onReady;
     }
 
@@ -116,6 +119,7 @@ final class ClientHandshakeHandler extends HandshakeFrameHandler {
         timeout.cancel(false);
         ready = true;
         metrics.outboundHandshake();
+        peers.onPeerIdentified(peer.identity());
         onReady.accept(ctx.channel());
     }
 

@@ -10,7 +10,8 @@ import java.security.SecureRandom;
 /**
  * What a node presents in HELLO (client) and WELCOME (server) frames, and their encoding:
  * {@code "KMDR" | varint version | u8 authMode | string clusterId | zigzag nodeId | string endpoint |
- * varint memberCount | string membersDigest | varint partitions | bytes nonce}, and for WELCOME only
+ * varint memberCount | string membersDigest | varint partitions | varlong incarnation | u8 holdsEntries |
+ * bytes nonce}, and for WELCOME only
  * {@code | bytes proof}. The magic and the version come first and never move, so any future version can read them
  * and refuse with a clear error; what follows the version belongs to that version.
  *
@@ -25,9 +26,10 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
     /**
      * The protocol version this code speaks: 2 added the member list's digest and the partition count to the
      * handshake, and the issuing node and the client request id to log entries; 3 added the authentication mode,
-     * the nonces, the server's proof in WELCOME and the AUTH frame.
+     * the nonces, the server's proof in WELCOME and the AUTH frame; 4 added the node's incarnation and whether it
+     * holds log entries (what a node that lost its data learns from its peers).
      */
-    static final int CURRENT_VERSION = 3;
+    static final int CURRENT_VERSION = 4;
 
     /** Length of a nonce: 256 bits. */
     static final int NONCE_BYTES = 32;
@@ -82,6 +84,8 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
         out.varInt(identity.memberCount());
         out.string(identity.membersDigest());
         out.varInt(identity.partitions());
+        out.varLong(identity.incarnation());
+        out.u8(identity.holdsEntries() ? 1 : 0);
     }
 
     /**
@@ -108,12 +112,17 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
         int memberCount = positive(in.varInt(), "member count");
         String membersDigest = in.string("members digest");
         int partitions = positive(in.varInt(), "partition count");
+        long incarnation = in.varLong();
+        int holdsEntries = in.u8();
+        if (holdsEntries > 1) {
+            throw WireReader.malformed("holds-entries flag " + holdsEntries + "; expected 0 or 1");
+        }
         byte[] nonce = in.bytes("nonce");
         if (nonce.length != NONCE_BYTES) {
             throw WireReader.malformed("nonce of " + nonce.length + " bytes; expected " + NONCE_BYTES);
         }
         return new Handshake(version, mode, new NodeIdentity(clusterId, (int) nodeId, endpoint, memberCount,
-                membersDigest, partitions), nonce);
+                membersDigest, partitions, incarnation, holdsEntries == 1), nonce);
     }
 
     private static int positive(int value, String what) {

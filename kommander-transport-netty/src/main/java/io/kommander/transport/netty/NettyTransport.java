@@ -93,8 +93,8 @@ public final class NettyTransport implements IRaftTransport {
         inboundMemory = new InboundMemoryBudget(options.limits().maxInboundBufferedBytes());
         inbound = new InboundConnections(options.limits().maxInboundConnections(),
                 options.limits().maxHandshakingConnections());
-        pipelines = new PipelineFactory(options, self, metrics, closer, binding.handler(), binding.refusals(),
-                serverTls, clientTls, inbound, inboundMemory);
+        pipelines = new PipelineFactory(options, self, binding.identities(), binding.peers(), metrics, closer,
+                binding.handler(), binding.refusals(), serverTls, clientTls, inbound, inboundMemory);
         io = IoResources.create(options.ioThreads(), options.threadNamePrefix(), options.preferNative());
         String host = options.bindHost() != null ? options.bindHost() : Endpoints.host(binding.localEndpoint());
         try {

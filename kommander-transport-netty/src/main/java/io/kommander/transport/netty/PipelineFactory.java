@@ -2,6 +2,8 @@ package io.kommander.transport.netty;
 
 import io.kommander.discovery.Endpoints;
 import io.kommander.transport.InboundHandler;
+import io.kommander.transport.NodeIdentity;
+import io.kommander.transport.PeerIdentityHandler;
 import io.kommander.transport.RefusalHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
@@ -13,6 +15,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import java.security.SecureRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Builds the handler pipelines of accepted and outbound connections. The only place that knows their order:
@@ -24,8 +27,9 @@ import java.util.function.Consumer;
  *         handshake(ClientHandshakeHandler) guard
  * </pre>
  *
- * Every connection gets a fresh nonce for its handshake. Thread-safe: every call creates new handlers, except the
- * sharable guard.
+ * Every connection gets a fresh nonce for its handshake, and this node's identity as it is at that moment (whether
+ * it holds log entries changes while it runs). Thread-safe: every call creates new handlers, except the sharable
+ * guard.
  */
 final class PipelineFactory {
 
@@ -34,6 +38,8 @@ final class PipelineFactory {
 
     private final NettyTransportOptions options;
     private final Handshake self;
+    private final Supplier<NodeIdentity> identities;
+    private final PeerIdentityHandler peers;
     private final TransportMetrics metrics;
     private final ConnectionCloser closer;
     private final InboundHandler inbound;
@@ -45,11 +51,19 @@ final class PipelineFactory {
     private final InboundMemoryBudget budget;
     private final SecureRandom nonces = new SecureRandom();
 
-    PipelineFactory(NettyTransportOptions options, Handshake self, TransportMetrics metrics, ConnectionCloser closer,
+    /**
+     * @param self       this node's handshake template: version and mode (its identity is taken anew per connection)
+     * @param identities this node's identity, asked at every connection
+     * @param peers      told the identity of every peer accepted
+     */
+    PipelineFactory(NettyTransportOptions options, Handshake self, Supplier<NodeIdentity> identities,
+                    PeerIdentityHandler peers, TransportMetrics metrics, ConnectionCloser closer,
                     InboundHandler inbound, RefusalHandler refusals, SslContext serverTls, SslContext clientTls,
                     InboundConnections connections, InboundMemoryBudget budget) {
         this.options = options;
         this.self = self;
+        this.identities = identities;
+        this.peers = peers;
         this.metrics = metrics;
         this.closer = closer;
         this.inbound = inbound;
@@ -77,8 +91,8 @@ final class PipelineFactory {
         }
         pipeline.addLast("frames", new FrameDecoder(FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH, budget,
                 options.limits().frameReadTimeout().toNanos()));
-        pipeline.addLast("handshake", new ServerHandshakeHandler(self.withFreshNonce(nonces), options, metrics,
-                closer, inbound, refusals, admission));
+        pipeline.addLast("handshake", new ServerHandshakeHandler(current(), options, metrics,
+                closer, inbound, refusals, peers, admission));
         pipeline.addLast("guard", guard);
     }
 
@@ -100,8 +114,13 @@ final class PipelineFactory {
         pipeline.addLast("frames", new FrameDecoder(FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH));
         pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_PER_SYSCALL, true));
         pipeline.addLast("encoder", new BatchEncoder(metrics));
-        pipeline.addLast("handshake", new ClientHandshakeHandler(self.withFreshNonce(nonces), options.secrets(),
-                endpoint, options.handshakeTimeout().toMillis(), metrics, closer, refusals, onReady));
+        pipeline.addLast("handshake", new ClientHandshakeHandler(current(), options.secrets(),
+                endpoint, options.handshakeTimeout().toMillis(), metrics, closer, refusals, peers, onReady));
         pipeline.addLast("guard", guard);
+    }
+
+    /** This node's handshake for a new connection: its identity now, a fresh nonce. */
+    private Handshake current() {
+        return Handshake.template(self.version(), self.mode(), identities.get()).withFreshNonce(nonces);
     }
 }

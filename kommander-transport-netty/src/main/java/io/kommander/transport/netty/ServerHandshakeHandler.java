@@ -1,6 +1,7 @@
 package io.kommander.transport.netty;
 
 import io.kommander.transport.InboundHandler;
+import io.kommander.transport.PeerIdentityHandler;
 import io.kommander.transport.PeerRefusal;
 import io.kommander.transport.RefusalHandler;
 import io.netty.channel.Channel;
@@ -30,6 +31,7 @@ final class ServerHandshakeHandler extends HandshakeFrameHandler {
     private final ConnectionCloser closer;
     private final InboundHandler inbound;
     private final RefusalHandler refusals;
+    private final PeerIdentityHandler peers;
     private final InboundConnections.Admission admission;
     private ScheduledFuture<?> timeout;
     /** The peer's HELLO, once WELCOME went out in the shared-secret mode and its AUTH is awaited. */
@@ -37,13 +39,14 @@ final class ServerHandshakeHandler extends HandshakeFrameHandler {
 
     ServerHandshakeHandler(Handshake self, NettyTransportOptions options, TransportMetrics metrics,
                            ConnectionCloser closer, InboundHandler inbound, RefusalHandler refusals,
-                           InboundConnections.Admission admission) {
+                           PeerIdentityHandler peers, InboundConnections.Admission admission) {
         this.self = self;
         this.options = options;
         this.metrics = metrics;
         this.closer = closer;
         this.inbound = inbound;
         this.refusals = refusals;
+        this.peers = peers;
         this.admission = admission;
     }
 
@@ -144,6 +147,7 @@ final class ServerHandshakeHandler extends HandshakeFrameHandler {
     private void accept(ChannelHandlerContext ctx, Handshake peer) {
         timeout.cancel(false);
         metrics.inboundHandshake();
+        peers.onPeerIdentified(peer.identity());
         Channel previous = admission.authenticatedAs(peer.endpoint());
         if (previous != null) {
             closer.close(previous, CloseReason.REPLACED, peer.endpoint() + " authenticated a newer connection",

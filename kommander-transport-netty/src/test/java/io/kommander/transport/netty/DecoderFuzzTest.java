@@ -1,6 +1,7 @@
 package io.kommander.transport.netty;
 
 import io.kommander.transport.MessageBatch;
+import io.kommander.transport.PeerIdentityHandler;
 import io.kommander.transport.RaftMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -96,7 +97,9 @@ class DecoderFuzzTest {
     }
 
     private PipelineFactory pipelines(PeerAuthMode mode, AtomicLong deliveries) {
-        return new PipelineFactory(options(mode), self(mode), metrics, new ConnectionCloser(metrics, "fuzz:1"),
+        Handshake self = self(mode);
+        return new PipelineFactory(options(mode), self, self::identity, PeerIdentityHandler.NONE, metrics,
+                new ConnectionCloser(metrics, "fuzz:1"),
                 batch -> deliveries.incrementAndGet(), refusal -> { }, null, null,
                 new InboundConnections(Integer.MAX_VALUE, Integer.MAX_VALUE), new InboundMemoryBudget(Long.MAX_VALUE));
     }

@@ -38,6 +38,24 @@ class HandshakeTest {
     }
 
     @Test
+    void bothSidesLearnThePeersIncarnationAndWhetherItHeldEntriesAtThatHandshake() {
+        try (TestNode a = TestNode.start(1); TestNode b = TestNode.start(2); TestNode c = TestNode.start(3)) {
+            a.send(b, new TimeoutNow(1, 1, 0));
+            await().atMost(WAIT).until(() -> !a.peers.isEmpty() && !b.peers.isEmpty());
+            assertThat(b.peers.peek()).satisfies(peer -> {
+                assertThat(peer.endpoint()).isEqualTo(a.endpoint);
+                assertThat(peer.incarnation()).isEqualTo(1001);
+                assertThat(peer.holdsEntries()).isFalse();
+            });
+            assertThat(a.peers.peek().incarnation()).isEqualTo(1002);
+            a.holdsEntries = true;
+            a.send(c, new TimeoutNow(1, 1, 0));
+            await().atMost(WAIT).until(() -> !c.peers.isEmpty());
+            assertThat(c.peers.peek().holdsEntries()).as("taken anew for every connection").isTrue();
+        }
+    }
+
+    @Test
     void aPeerOfAnotherProtocolVersionIsRefusedOnBothSides() {
         try (TestNode future = TestNode.start(1, b -> b.protocolVersion(Handshake.CURRENT_VERSION + 1));
              TestNode node = TestNode.start(2)) {

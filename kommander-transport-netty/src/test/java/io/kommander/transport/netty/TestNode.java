@@ -34,6 +34,10 @@ final class TestNode implements AutoCloseable {
     final NettyTransport transport;
     final Queue<MessageBatch> received = new ConcurrentLinkedQueue<>();
     final Queue<PeerRefusal> refusals = new ConcurrentLinkedQueue<>();
+    /** The identities of the peers accepted, as each presented it at a handshake. */
+    final Queue<NodeIdentity> peers = new ConcurrentLinkedQueue<>();
+    /** Whether this node presents itself as holding log entries, from its next handshake on. */
+    volatile boolean holdsEntries;
 
     private TestNode(String endpoint, String threadPrefix, NettyTransport transport) {
         this.endpoint = endpoint;
@@ -64,7 +68,9 @@ final class TestNode implements AutoCloseable {
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)));
         NettyTransport transport = (builder.authenticationChosen() ? builder : builder.sharedSecret(SECRETS)).build();
         TestNode node = new TestNode(endpoint, prefix, transport);
-        transport.start(new TransportBinding(identity, node.received::add, node.refusals::add));
+        // Incarnation: the node id plus 1000, so that a test can tell whose it is.
+        transport.start(new TransportBinding(() -> identity.withState(1000 + identity.nodeId(), node.holdsEntries),
+                node.received::add, node.refusals::add, node.peers::add));
         return node;
     }
 
