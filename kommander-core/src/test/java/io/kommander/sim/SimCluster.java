@@ -4,6 +4,8 @@ import io.kommander.IRaft;
 import io.kommander.RaftConfiguration;
 import io.kommander.RaftLog;
 import io.kommander.RaftReplicationResult;
+import io.kommander.internal.partition.PartitionSeams;
+import io.kommander.internal.partition.RaftPartitionStateMachine;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
@@ -20,6 +22,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
@@ -112,11 +115,19 @@ public final class SimCluster {
 
         /** Starts every node and runs virtual time until each has joined. */
         public SimCluster start() {
+            return startNodes(IntStream.range(0, size).toArray());
+        }
+
+        /**
+         * Starts only the given nodes (the others stay down until {@link #restart}) and runs virtual time until
+         * each has joined.
+         */
+        public SimCluster startNodes(int... started) {
             SimCluster cluster = new SimCluster(this);
-            for (int i = 0; i < size; i++) {
+            for (int i : started) {
                 cluster.launch(i);
             }
-            for (int i = 0; i < size; i++) {
+            for (int i : started) {
                 cluster.awaitJoined(i);
             }
             return cluster;
@@ -357,13 +368,40 @@ public final class SimCluster {
         crash(node);
     }
 
+    /**
+     * Node i crashes and its disk is wiped, as when its data folder is deleted: once restarted it is a new
+     * incarnation without data (and its application, too, starts from nothing).
+     */
+    public void wipe(int node) {
+        nodes.get(node).wipe(partitions);
+    }
+
     /** Starts a new incarnation of a crashed node on its disk and runs virtual time until it has joined. */
     public void restart(int node) {
+        launchAgain(node);
+        awaitJoined(node);
+    }
+
+    /**
+     * Starts a new incarnation of a crashed node on its disk without waiting for it to join (which needs a leader of
+     * the system partition); {@link #joined} tells when it has.
+     */
+    public void launchAgain(int node) {
         if (nodes.get(node).manager() != null) {
             throw new IllegalStateException("node " + node + " is up: crash it first");
         }
         launch(node);
-        awaitJoined(node);
+    }
+
+    /** Whether node i is up and has joined the cluster. */
+    public boolean joined(int node) {
+        IRaft raft = node(node);
+        return raft != null && raft.joinCluster().isDone();
+    }
+
+    /** Runs a read-only query against node i's replica of a partition (0: the system partition) and returns it. */
+    public <T> T inspect(int node, int partition, Function<RaftPartitionStateMachine, T> query) {
+        return await(PartitionSeams.inspect(nodes.get(node).partition(partition), query));
     }
 
     /** Cuts every link between node i and the others, both ways. */
