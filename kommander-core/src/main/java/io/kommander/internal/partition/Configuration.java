@@ -62,6 +62,16 @@ public record Configuration(SortedSet<String> voters, SortedSet<String> learners
         return others;
     }
 
+    /** The voters but {@code self}, in sorted order: whom a candidate asks for votes. */
+    public List<String> votersOtherThan(String self) {
+        return voters.stream().filter(v -> !v.equals(self)).toList();
+    }
+
+    /** The majority arithmetic of the voters. */
+    Quorum votersQuorum() {
+        return new Quorum(voters.size());
+    }
+
     /** This configuration with {@code member} added as a learner. */
     public Configuration withLearner(String member) {
         TreeSet<String> more = new TreeSet<>(learners);

@@ -560,7 +560,7 @@ public final class RaftPartitionStateMachine {
         setLeader(null);
         votes.start(selfIfVoter());
         resetElectionDeadline();
-        for (String peer : otherVoters()) {
+        for (String peer : replicaLog.configuration().votersOtherThan(self)) {
             ready.messages.add(new Ready.Outbound(peer,
                     new RequestVote(partition, term + 1, log.lastIndex(), log.lastTerm(), true, false)));
         }
@@ -575,11 +575,11 @@ public final class RaftPartitionStateMachine {
         votes.start(selfIfVoter());
         writes.hardStateChanged();
         resetElectionDeadline();
-        if (votes.result(votersQuorum()) == Quorum.VoteResult.WON) {
+        if (votes.result(replicaLog.configuration().votersQuorum()) == Quorum.VoteResult.WON) {
             becomeLeader();
             return;
         }
-        for (String peer : otherVoters()) {
+        for (String peer : replicaLog.configuration().votersOtherThan(self)) {
             // The candidate's own vote must be durable before anyone can count on it.
             writes.sendAfter(new Ready.Outbound(peer,
                     new RequestVote(partition, term, log.lastIndex(), log.lastTerm(), false, transfer)));
@@ -615,7 +615,7 @@ public final class RaftPartitionStateMachine {
             return;
         }
         votes.record(from, response.granted());
-        switch (votes.result(votersQuorum())) {
+        switch (votes.result(replicaLog.configuration().votersQuorum())) {
             case WON -> {
                 if (response.preVote()) {
                     campaign(false);
@@ -643,16 +643,6 @@ public final class RaftPartitionStateMachine {
     /** This replica, if it votes in the current configuration (a candidate counts its own vote only then); else null. */
     private String selfIfVoter() {
         return replicaLog.configuration().isVoter(self) ? self : null;
-    }
-
-    /** The voters of the current configuration other than this replica. */
-    private List<String> otherVoters() {
-        return replicaLog.configuration().voters().stream().filter(v -> !v.equals(self)).toList();
-    }
-
-    /** The majority arithmetic of the current configuration's voters. */
-    private Quorum votersQuorum() {
-        return new Quorum(replicaLog.configuration().voters().size());
     }
 
     private void becomeFollower(long newTerm, String newLeader) {
