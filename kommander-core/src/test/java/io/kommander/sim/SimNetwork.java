@@ -41,8 +41,6 @@ final class SimNetwork {
     private final SafetyMonitor monitor;
     private final List<String> endpoints;
     private final Map<Integer, SimTransport> handlers = new HashMap<>();
-    /** Pairs of transports (sender, receiver) that have exchanged identities, as a connection's handshake does. */
-    private final Set<List<SimTransport>> contacts = new HashSet<>();
     private final Set<Long> cut = new HashSet<>();
     private Conditions conditions = Conditions.RELIABLE;
     private long delivered;
@@ -182,7 +180,7 @@ final class SimNetwork {
      * identity the other presents at that moment. The simulator's members always agree, so nothing is refused.
      */
     private void handshake(SimTransport sender, SimTransport receiver) {
-        if (sender != null && contacts.add(List.of(sender, receiver))) {
+        if (sender != null && sender.reached(receiver)) {
             receiver.binding().peers().onPeerIdentified(sender.binding().identity());
             sender.binding().peers().onPeerIdentified(receiver.binding().identity());
         }

@@ -15,8 +15,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The simulator's public entry point, as an {@code IWAL} author uses it (docs/writing-an-iwal.md). */
 class SimulationRunnerTest {
 
-    /** Seed 3 runs the crash mix (see {@link FaultMix#forSeed}): nodes crash and reopen their WALs. */
-    private static final long CRASH_SEED = 3;
+    /**
+     * Seed 15 runs the crash mix (see {@link FaultMix#forSeed}): three crashes, each reopening a WAL (seed 3, the
+     * earlier choice, has no crash since the runs changed with disk-wipe recovery).
+     */
+    private static final long CRASH_SEED = 15;
 
     @Test
     void runsTheSimulatorOnTheWalsTheFactoryOpensAndClosesThemAtTheEnd() {

@@ -117,7 +117,10 @@ final class NodeCatchUp implements ReplicaCatchUp, PeerIdentityHandler {
 
     @Override
     public void holdsEntries() {
-        holdsEntries = true;
+        if (!holdsEntries) {
+            // Read first: every drain of every partition calls this, and a volatile write is dearer than a read.
+            holdsEntries = true;
+        }
     }
 
     @Override
