@@ -28,6 +28,10 @@ public interface IRaft extends AutoCloseable {
 
     /**
      * Starts the node: the transport, the system partition and every user partition, each restoring from the WAL.
+     * At the first start on a WAL, it first stores the node's incarnation in it (one synced write, on the calling
+     * thread). A node that starts on an empty WAL may have lost its data: its partitions vote only once caught up, or
+     * once a majority of the members report that none of them holds data (the cluster's first start; see
+     * {@code docs/membership.md}).
      *
      * @return completes when every partition has restored and the node takes part in the cluster (the first time
      *         a cluster starts, once a quorum has agreed on the partition ranges); fails with a
