@@ -172,14 +172,24 @@ final class Nemesis {
 
     /**
      * Wipes a running node's disk (it crashes and restarts later without data), one node at a time: only when every
-     * node wiped so far holds again what was committed before its wipe, and when no other node is impaired beyond
-     * what {@link #mayImpair()} allows, so a majority always keeps its data.
+     * node wiped so far is up again with every replica verified (caught up: it votes again), and when no other node
+     * is impaired beyond what {@link #mayImpair()} allows, so a majority of every partition always votes.
      */
     private void wipe(SplittableRandom random) {
-        if (!mayImpair() || !nodes.stream().allMatch(n -> monitor.wipes().caughtUp(n.index()))) {
-            return;
+        if (mayImpair() && nodes.stream().allMatch(n -> !monitor.wipes().wiped(n.index()) || verified(n))) {
+            pickUp(random).wipe(partitions);
         }
-        pickUp(random).wipe(partitions);
+    }
+
+    /** Whether the node is up and every replica of it may vote. */
+    private boolean verified(SimNode node) {
+        for (int p = 0; p <= partitions; p++) {
+            RaftPartition replica = node.partition(p);
+            if (node.state() != SimNode.State.UP || replica == null || !replica.view().verified()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Crashes a node; with torn writes, half the time inside its next WAL write instead of right now. */

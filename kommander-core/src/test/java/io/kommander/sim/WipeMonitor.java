@@ -59,15 +59,9 @@ final class WipeMonitor {
         }
     }
 
-    /** Whether node {@code node} holds again, on every partition, what was committed before its last wipe. */
-    boolean caughtUp(int node) {
-        Map<Integer, Mark> nodeMarks = marks.get(node);
-        if (nodeMarks == null) {
-            return true;
-        }
-        nodeMarks.entrySet().removeIf(e -> disks.get(node).holds(e.getKey(), e.getValue().index(),
-                e.getValue().term()));
-        return nodeMarks.isEmpty();
+    /** Whether node {@code node}'s disk was ever wiped. */
+    boolean wiped(int node) {
+        return disks.containsKey(node);
     }
 
     /** After every event: a wiped replica that leads must hold what was committed before its wipe. */

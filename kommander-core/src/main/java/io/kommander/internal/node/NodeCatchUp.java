@@ -1,6 +1,9 @@
 package io.kommander.internal.node;
 
 import io.kommander.internal.partition.ReplicaCatchUp;
+import io.kommander.runtime.IRaftRuntime;
+import io.kommander.transport.IRaftTransport;
+import io.kommander.transport.MessageBatch;
 import io.kommander.transport.NodeIdentity;
 import io.kommander.transport.PeerIdentityHandler;
 import io.kommander.wal.IWAL;
@@ -13,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -34,13 +37,15 @@ final class NodeCatchUp implements ReplicaCatchUp, PeerIdentityHandler {
     static final String INCARNATION_KEY = "node/incarnation";
     /** The WAL metadata key of the catch-up mark: one byte, 1 while the node has not decided its first start. */
     static final String CATCH_UP_KEY = "node/catch-up";
+    /** The catch-up mark's value once the node decided this is the cluster's first start. */
+    static final byte[] FIRST_START_DECIDED = {0};
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeCatchUp.class);
 
     private final String self;
     private final FirstStartDecision decision;
-    /** Verifies every replica of the node and stores the cleared mark (first start decided). */
-    private final Consumer<byte[]> firstStart;
+    /** Verifies every replica of the node and stores {@link #FIRST_START_DECIDED} (first start decided). */
+    private final Runnable firstStart;
     private volatile long incarnation;
     private volatile boolean unverified;
     private volatile boolean holdsEntries;
@@ -48,10 +53,9 @@ final class NodeCatchUp implements ReplicaCatchUp, PeerIdentityHandler {
     /**
      * @param self       this node's endpoint
      * @param members    the initial members, this node included
-     * @param firstStart run once if the node decides this is the cluster's first start, with the value of the
-     *                   cleared catch-up mark to store
+     * @param firstStart run once if the node decides this is the cluster's first start
      */
-    NodeCatchUp(String self, Set<String> members, Consumer<byte[]> firstStart) {
+    NodeCatchUp(String self, Set<String> members, Runnable firstStart) {
         this.self = self;
         this.decision = new FirstStartDecision(members);
         this.firstStart = firstStart;
@@ -96,13 +100,26 @@ final class NodeCatchUp implements ReplicaCatchUp, PeerIdentityHandler {
     }
 
     /** Whether the node still waits to hear whether this is the cluster's first start. */
-    boolean deciding() {
+    private boolean deciding() {
         return unverified && decision.outcome() == FirstStartDecision.Outcome.PENDING;
     }
 
-    /** The initial members not heard from yet. */
-    Set<String> unheard() {
-        return decision.unheard();
+    /**
+     * While the node decides whether this is the cluster's first start, reaches every initial member it has not heard
+     * from (an empty batch: the handshake carries what the node needs to know), once every {@code intervalMillis},
+     * until it has decided or {@code stopped} says so.
+     */
+    void greetUnheardMembers(IRaftTransport transport, IRaftRuntime runtime, long intervalMillis,
+                             BooleanSupplier stopped) {
+        if (stopped.getAsBoolean() || !deciding()) {
+            return;
+        }
+        for (String member : decision.unheard()) {
+            if (!member.equals(self)) {
+                transport.send(member, new MessageBatch(self, List.of()));
+            }
+        }
+        runtime.schedule(intervalMillis, () -> greetUnheardMembers(transport, runtime, intervalMillis, stopped));
     }
 
     /** {@code base} with this node's incarnation and whether it holds entries now. */
@@ -141,6 +158,6 @@ final class NodeCatchUp implements ReplicaCatchUp, PeerIdentityHandler {
             unverified = false;
         }
         LOG.info("[{}] a majority of the members holds no data: this is the cluster's first start", self);
-        firstStart.accept(new byte[] {0});
+        firstStart.run();
     }
 }

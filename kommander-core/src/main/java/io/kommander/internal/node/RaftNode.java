@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -142,7 +143,7 @@ public final class RaftNode implements IRaft {
         this.leaderWaiters = new LeaderWaiters(runtime);
         List<String> peers = discovery.peers().stream().filter(p -> !p.equals(self)).toList();
         this.members = Set.copyOf(peers);
-        Set<String> initialMembers = new java.util.HashSet<>(peers);
+        Set<String> initialMembers = new HashSet<>(peers);
         initialMembers.add(self);
         this.catchUp = new NodeCatchUp(self, initialMembers, this::firstStart);
         this.dispatcher = new RaftTransportDispatcher(self, transport, runtime.partitionPool(), MAX_MESSAGES_PER_BATCH);
@@ -201,7 +202,7 @@ public final class RaftNode implements IRaft {
             joinedView = futures.relay(joined);
             startPartition(system);
             timers.start();
-            greetUnheardMembers();
+            catchUp.greetUnheardMembers(transport, runtime, configuration.heartbeatIntervalMillis(), () -> closed);
             return joinedView;
         }
     }
@@ -241,26 +242,13 @@ public final class RaftNode implements IRaft {
     }
 
     /**
-     * While a node without data decides whether this is the cluster's first start, it reaches every member it has
-     * not heard from (an empty batch: the handshake carries what it needs to know), once a heartbeat interval.
+     * The cluster's first start: every replica may vote at once, and the node's catch-up mark is cleared (a failed
+     * write leaves it set, so the node decides again at its next start: the safe side).
      */
-    private void greetUnheardMembers() {
-        if (closed || !catchUp.deciding()) {
-            return;
-        }
-        for (String member : catchUp.unheard()) {
-            if (!member.equals(self)) {
-                transport.send(member, new MessageBatch(self, List.of()));
-            }
-        }
-        runtime.schedule(configuration.heartbeatIntervalMillis(), this::greetUnheardMembers);
-    }
-
-    /** The cluster's first start: every replica may vote at once, and the node's catch-up mark is cleared. */
-    private void firstStart(byte[] clearedMark) {
+    private void firstStart() {
         allPartitions().forEach(RaftPartition::verify);
         context.writes().storeMetadata(RaftSystemCoordinator.SYSTEM_PARTITION,
-                java.util.Map.of(NodeCatchUp.CATCH_UP_KEY, clearedMark), error -> { });
+                Map.of(NodeCatchUp.CATCH_UP_KEY, NodeCatchUp.FIRST_START_DECIDED), error -> { });
     }
 
     /** This node's incarnation (see {@link NodeIdentity#incarnation()}); 0 before {@link #joinCluster()}. */

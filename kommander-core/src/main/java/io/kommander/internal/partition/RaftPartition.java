@@ -45,6 +45,7 @@ public final class RaftPartition {
     private final RestoreRetry retry;
     private final CompletableFuture<Void> restoredFuture = new CompletableFuture<>();
     private final OpenCalls calls = new OpenCalls();
+    private final CatchUpMarks catchUp;
 
     // Executor-confined state.
     /** Null from a WAL failure until the next restore begins: the failed machine may be ahead of the disk. */
@@ -59,8 +60,6 @@ public final class RaftPartition {
     private boolean restoreAnnounced;
     private boolean compacting;
     private boolean readyLeader; // as of the last drain, so the owner hears of each leadership once
-    /** The replica restored unverified and has not been marked caught up in the WAL yet. */
-    private boolean catchingUp;
     private final Set<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
 
     // Snapshots for lock-free queries from any thread.
@@ -89,6 +88,7 @@ public final class RaftPartition {
         this.executor = new RaftPartitionExecutor("partition-" + id, context.runtime().partitionPool(),
                 context.configuration().maxClientQueue(), this::afterDrain, this::stopOnFailure);
         this.writeAhead = new RaftWriteAhead(id, context.wal(), context.writes(), context.reads(), executor);
+        this.catchUp = new CatchUpMarks(id, context.catchUp(), writeAhead);
         // A replica out for an election timeout has lost its leadership anyway: retrying sooner buys nothing.
         this.retry = new RestoreRetry(context.configuration().electionTimeoutMinMillis());
     }
@@ -470,10 +470,7 @@ public final class RaftPartition {
                 walFailed(e);
                 return;
             }
-            catchingUp = !head.verified() && context.catchUp().replicasStartUnverified();
-            if (catchingUp) {
-                machine.verification().startUnverified();
-            }
+            catchUp.restoring(machine, head.verified());
             // From the machine's start: the session snapshot may stand for a compaction the WAL lost in a crash.
             restoreFrom(machine.lastIndex() + 1, head.last().index(), at);
         });
@@ -561,7 +558,7 @@ public final class RaftPartition {
             carryOut(ready);
         }
         leaderQuick = machine.role() == RaftRole.LEADER;
-        noteCatchUp();
+        catchUp.drained(machine);
         if (!view.describes(machine)) {
             view = ReplicaView.of(machine);
         }
@@ -572,19 +569,6 @@ public final class RaftPartition {
         readyLeader = nowReadyLeader;
     }
 
-    /** Tells the node it holds entries, and marks a replica that caught up after its node lost its data. */
-    private void noteCatchUp() {
-        if (machine.lastIndex() > 0) {
-            context.catchUp().holdsEntries();
-        }
-        if (catchingUp && machine.verification().verified()) {
-            catchingUp = false;
-            LOG.info("partition {}: caught up after this node lost its data (index {}); it votes again", id,
-                    machine.lastIndex());
-            writeAhead.markVerified();
-        }
-    }
-
     /**
      * The node decided this is the cluster's first start: the replica may vote at once. Posted, so it follows a
      * restore that began before the decision.
@@ -592,8 +576,7 @@ public final class RaftPartition {
     public void verify() {
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             if (machine != null) {
-                machine.verification().verify();
-                catchingUp = false;
+                catchUp.firstStart(machine);
             }
         });
     }

@@ -9,12 +9,14 @@ package io.kommander.internal.partition;
  * @param commitIndex                  its commit index
  * @param configuration                the configuration in effect (the latest in its log)
  * @param configurationChangesInFlight configuration entries after the commit index
+ * @param verified                     whether it may vote and campaign: its node lost no data, or it caught up since
+ *                                     ({@link ReplicaVerification})
  */
 public record ReplicaView(boolean leader, long term, long commitIndex, Configuration configuration,
-                          int configurationChangesInFlight) {
+                          int configurationChangesInFlight, boolean verified) {
 
     /** The view of a replica that has not restored yet, or stopped. */
-    static final ReplicaView NONE = new ReplicaView(false, 0, 0, null, 0);
+    static final ReplicaView NONE = new ReplicaView(false, 0, 0, null, 0, false);
 
     /**
      * Whether this view still describes {@code machine}: checked after every drain, so that a new view is built only
@@ -23,12 +25,13 @@ public record ReplicaView(boolean leader, long term, long commitIndex, Configura
     boolean describes(RaftPartitionStateMachine machine) {
         return leader == (machine.role() == RaftRole.LEADER) && term == machine.term()
                 && commitIndex == machine.commitIndex() && configuration == machine.configuration()
-                && configurationChangesInFlight == machine.configurationChangesInFlight();
+                && configurationChangesInFlight == machine.configurationChangesInFlight()
+                && verified == machine.verification().verified();
     }
 
     /** The view of {@code machine} now. */
     static ReplicaView of(RaftPartitionStateMachine machine) {
         return new ReplicaView(machine.role() == RaftRole.LEADER, machine.term(), machine.commitIndex(),
-                machine.configuration(), machine.configurationChangesInFlight());
+                machine.configuration(), machine.configurationChangesInFlight(), machine.verification().verified());
     }
 }
