@@ -22,8 +22,17 @@ import java.util.List;
  * @param reads         the fair WAL read scheduler
  * @param dispatcher    outbound message queues
  * @param clock         the node's hybrid logical clock, for tickets
+ * @param snapshots     the application's snapshots and the node's snapshot budget ({@link NodeSnapshots#NONE} if
+ *                      the application has none)
  */
 public record PartitionContext(RaftConfiguration configuration, String self, List<String> peers,
                                IRaftRuntime runtime, IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
-                               RaftTransportDispatcher dispatcher, HybridLogicalClock clock) {
+                               RaftTransportDispatcher dispatcher, HybridLogicalClock clock, NodeSnapshots snapshots) {
+
+    /** The services of a node without snapshots. */
+    public PartitionContext(RaftConfiguration configuration, String self, List<String> peers, IRaftRuntime runtime,
+                            IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
+                            RaftTransportDispatcher dispatcher, HybridLogicalClock clock) {
+        this(configuration, self, peers, runtime, wal, writes, reads, dispatcher, clock, NodeSnapshots.NONE);
+    }
 }

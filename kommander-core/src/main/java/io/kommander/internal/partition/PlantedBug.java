@@ -32,5 +32,7 @@ enum PlantedBug {
      */
     REPORT_APPENDED_AS_NOT_APPENDED,
     /** Ignore client request ids: append every retry and deliver every entry (no idempotent writes). */
-    IGNORE_REQUEST_IDS
+    IGNORE_REQUEST_IDS,
+    /** Take snapshot chunks, and the whole snapshot, without checking their CRC32C: a corrupt snapshot installs. */
+    ACCEPT_CORRUPT_SNAPSHOT
 }

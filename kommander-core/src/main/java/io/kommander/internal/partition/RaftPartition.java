@@ -1,6 +1,7 @@
 package io.kommander.internal.partition;
 
 import io.kommander.PartitionStatus;
+import io.kommander.RaftConfiguration;
 import io.kommander.RaftClosedException;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.RaftLog;
@@ -43,6 +44,7 @@ public final class RaftPartition {
     private final RaftPartitionExecutor executor;
     private final RaftWriteAhead writeAhead;
     private final RestoreRetry retry;
+    private final PartitionSnapshots snapshotFiles;
     private final CompletableFuture<Void> restoredFuture = new CompletableFuture<>();
     private final OpenCalls calls = new OpenCalls();
 
@@ -89,6 +91,8 @@ public final class RaftPartition {
         this.writeAhead = new RaftWriteAhead(id, context.wal(), context.writes(), context.reads(), executor);
         // A replica out for an election timeout has lost its leadership anyway: retrying sooner buys nothing.
         this.retry = new RestoreRetry(context.configuration().electionTimeoutMinMillis());
+        this.snapshotFiles = new PartitionSnapshots(id, context.snapshots(), executor, writeAhead,
+                new SnapshotHost());
     }
 
     /** The partition id. */
@@ -133,6 +137,8 @@ public final class RaftPartition {
     public void receive(String from, RaftMessage message) {
         RaftPartitionExecutor.Priority priority =
                 message instanceof RaftMessage.AppendLogs || message instanceof RaftMessage.AppendLogsResponse
+                        || message instanceof RaftMessage.InstallSnapshot
+                        || message instanceof RaftMessage.InstallSnapshotResponse
                         ? RaftPartitionExecutor.Priority.REPLICATION
                         : RaftPartitionExecutor.Priority.CONTROL;
         executor.post(priority, () -> {
@@ -154,10 +160,19 @@ public final class RaftPartition {
         });
     }
 
-    /** Compacts the WAL up to the last checkpoint every member holds, if any is new. */
+    /**
+     * Compacts the WAL up to the last checkpoint every member holds, if any is new; with snapshots, first takes a
+     * snapshot at the applied index if compaction would move (see {@link PartitionSnapshots}).
+     */
     public void compact() {
         executor.post(RaftPartitionExecutor.Priority.MAINTENANCE, () -> {
             if (machine == null || compacting) {
+                return;
+            }
+            long snapshotAt = machine.snapshots().wanted();
+            if (snapshotAt > 0) {
+                compacting = true;
+                snapshotFiles.produce(machine, snapshotAt, () -> compacting = false);
                 return;
             }
             LogPosition target = machine.compactionTarget();
@@ -446,6 +461,11 @@ public final class RaftPartition {
                 context.runtime().random(((long) context.configuration().nodeId() << 32) ^ id ^ ((long) epoch << 48)
                         ^ context.configuration().electionSeed()));
         plantedBugs.forEach(machine::plant);
+        if (snapshotFiles.enabled()) {
+            RaftConfiguration c = context.configuration();
+            machine.snapshots().enable(context.snapshots().throttle(), c.snapshotChunkBytes(),
+                    c.snapshotRetentionEntries());
+        }
         readyLeader = false;
         if (!restoreAnnounced) {
             // Once per process: a restore after a WAL failure replays nothing, so the application resets nothing.
@@ -453,24 +473,49 @@ public final class RaftPartition {
             callbacks.restoreStarted(id);
         }
         int at = epoch;
-        writeAhead.readHead((head, error) -> {
+        writeAhead.readHead((stored, readError) -> {
             if (at != epoch) {
                 return;
             }
-            if (error != null) {
-                walFailed(error);
+            if (readError != null) {
+                walFailed(readError);
                 return;
             }
-            try {
-                machine.restoreBegin(head.hardState(), head.compacted(), head.lastCheckpoint(), head.sessions(),
-                        head.configuration(), delivered);
-            } catch (IllegalStateException e) {
-                walFailed(e);
-                return;
-            }
-            // From the machine's start: the session snapshot may stand for a compaction the WAL lost in a crash.
-            restoreFrom(machine.lastIndex() + 1, head.last().index(), at);
+            snapshotFiles.restore(stored, delivered.index(), this::readHeadAgain, (head, error) -> {
+                if (at != epoch) {
+                    return;
+                }
+                if (error != null) {
+                    walFailed(error);
+                    return;
+                }
+                continueRestore(head, at);
+            });
         });
+    }
+
+    private CompletableFuture<RaftWriteAhead.RestoreHead> readHeadAgain() {
+        CompletableFuture<RaftWriteAhead.RestoreHead> head = new CompletableFuture<>();
+        writeAhead.readHead((read, error) -> {
+            if (error != null) {
+                head.completeExceptionally(error);
+            } else {
+                head.complete(read);
+            }
+        });
+        return head;
+    }
+
+    private void continueRestore(RaftWriteAhead.RestoreHead head, int at) {
+        try {
+            machine.restoreBegin(head.hardState(), head.compacted(), head.lastCheckpoint(), head.sessions(),
+                    head.configuration(), delivered);
+        } catch (IllegalStateException e) {
+            walFailed(e);
+            return;
+        }
+        // From the machine's start: the session snapshot may stand for a compaction the WAL lost in a crash.
+        restoreFrom(machine.lastIndex() + 1, head.last().index(), at);
     }
 
     private void restoreFrom(long from, long last, int at) {
@@ -576,6 +621,9 @@ public final class RaftPartition {
         if (ready.persist != null) {
             persist(ready.persist);
         }
+        if (ready.snapshotInstall != null) {
+            snapshotFiles.install(ready.snapshotInstall);
+        }
         for (RaftLog log : ready.restoredDeliveries) {
             handRestored(log);
         }
@@ -644,6 +692,34 @@ public final class RaftPartition {
         }
         if (!latest.isZero()) {
             context.clock().receive(latest);
+        }
+    }
+
+    /** What {@link PartitionSnapshots} needs of this partition. */
+    private final class SnapshotHost implements PartitionSnapshots.Host {
+        @Override
+        public RaftPartitionStateMachine machine() {
+            return machine;
+        }
+
+        @Override
+        public int epoch() {
+            return epoch;
+        }
+
+        @Override
+        public void walFailed(Throwable error) {
+            RaftPartition.this.walFailed(error);
+        }
+
+        @Override
+        public void applicationAt(long index) {
+            delivered = delivered.handed(index);
+        }
+
+        @Override
+        public void installed(long index) {
+            callbacks.snapshotInstalled(id, index);
         }
     }
 

@@ -8,6 +8,8 @@ import io.kommander.internal.partition.MessageRefusals.Reason;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.transport.RaftMessage.InstallSnapshot;
+import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.transport.RaftMessage.VoteResponse;
@@ -73,6 +75,7 @@ public final class RaftPartitionStateMachine {
     /** The replica log's entries, read here; changed only through {@link #replicaLog}. */
     private final PartitionLog log;
     private final Leadership leadership;
+    private final SnapshotControl snapshots;
     private final VoteTally votes = new VoteTally();
     private final MessageRefusals refusals = new MessageRefusals();
     private Ready ready = new Ready();
@@ -117,9 +120,16 @@ public final class RaftPartitionStateMachine {
         this.random = random;
         this.writes = new PendingWrites(partition);
         ProposalTracker proposals = new ProposalTracker();
-        this.replicaLog = new ReplicaLog(partition, settings, writes, proposals, plantedBugs, initial);
+        Snapshots held = new Snapshots(partition, plantedBugs);
+        this.replicaLog = new ReplicaLog(partition, settings, writes, proposals, plantedBugs, initial, held);
         this.log = replicaLog.log();
-        this.leadership = new Leadership(partition, self, settings, replicaLog, proposals, plantedBugs);
+        this.leadership = new Leadership(partition, self, settings, replicaLog, proposals, plantedBugs, held);
+        this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, () -> term, () -> ready);
+    }
+
+    /** The snapshot operations of this replica (its host turns them on when the application has snapshots). */
+    SnapshotControl snapshots() {
+        return snapshots;
     }
 
     private static Configuration withSelf(String self, List<String> peers) {
@@ -212,8 +222,8 @@ public final class RaftPartitionStateMachine {
         now = nowMillis;
         if (!restored) {
             refusals.record(Reason.NOT_RESTORED);
-        } else if (!(message instanceof AppendLogs || message instanceof RequestVote)
-                && !replicaLog.configuration().contains(from)) {
+        } else if (!(message instanceof AppendLogs || message instanceof RequestVote
+                || message instanceof InstallSnapshot) && !replicaLog.configuration().contains(from)) {
             refusals.record(Reason.UNKNOWN_SENDER);
         } else if (!MessageSanity.plausible(message, term, log.lastIndex(),
                 plantedBugs.contains(PlantedBug.ADOPT_IMPLAUSIBLE_TERM))) {
@@ -239,7 +249,8 @@ public final class RaftPartitionStateMachine {
                 refusals.record(Reason.LEADER_LEASE);
                 return false;
             }
-            boolean fromLeader = message instanceof AppendLogs || message instanceof TimeoutNow;
+            boolean fromLeader = message instanceof AppendLogs || message instanceof TimeoutNow
+                    || message instanceof InstallSnapshot;
             becomeFollower(message.term(), fromLeader ? from : null);
         } else if (message.term() < term && !(message instanceof RequestVote vote && vote.preVote())) {
             if (message instanceof AppendLogs) {
@@ -263,6 +274,8 @@ public final class RaftPartitionStateMachine {
         if (message instanceof AppendLogsResponse response) {
             leadership.onAppendResponse(from, response, now, ready);
             stepDownIfRemoved();
+        } else if (message instanceof InstallSnapshotResponse response) {
+            leadership.onSnapshotResponse(from, response, now, ready);
         } else if (message instanceof RequestVote vote) {
             onRequestVote(from, vote);
         } else {
@@ -281,6 +294,9 @@ public final class RaftPartitionStateMachine {
             // Someone won this term: follow it.
             becomeFollower(term, from);
             onAppendLogs(from, append);
+        } else if (message instanceof InstallSnapshot chunk) {
+            becomeFollower(term, from);
+            onInstallSnapshot(from, chunk);
         } else if (message instanceof TimeoutNow timeoutNow) {
             onTimeoutNow(timeoutNow);
         } else {
@@ -292,6 +308,8 @@ public final class RaftPartitionStateMachine {
     private void stepFollower(String from, RaftMessage message) {
         if (message instanceof AppendLogs append) {
             onAppendLogs(from, append);
+        } else if (message instanceof InstallSnapshot chunk) {
+            onInstallSnapshot(from, chunk);
         } else if (message instanceof RequestVote vote) {
             onRequestVote(from, vote);
         } else if (message instanceof TimeoutNow timeoutNow) {
@@ -701,10 +719,23 @@ public final class RaftPartitionStateMachine {
         campaign(true);
     }
 
+    /** A snapshot chunk: the leader is alive; the {@link SnapshotControl} takes the chunk. */
+    private void onInstallSnapshot(String from, InstallSnapshot chunk) {
+        setLeader(from);
+        lastLeaderContact = now;
+        resetElectionDeadline();
+        snapshots.onChunk(from, chunk);
+    }
+
     private void onAppendLogs(String from, AppendLogs append) {
         setLeader(from);
         lastLeaderContact = now;
         resetElectionDeadline();
+        if (snapshots.installing()) {
+            // The log is about to restart from the snapshot's boundary: nothing may be appended before.
+            refusals.record(Reason.SNAPSHOT_BUSY);
+            return;
+        }
         long prevIndex = append.prevLogIndex();
         List<LogEntry> entries = append.entries();
         if (prevIndex < log.compacted().index()) {

@@ -35,7 +35,9 @@ public final class PartitionSeams {
         /** See PlantedBug#REPORT_APPENDED_AS_NOT_APPENDED. */
         REPORT_APPENDED_AS_NOT_APPENDED,
         /** See PlantedBug#IGNORE_REQUEST_IDS. */
-        IGNORE_REQUEST_IDS;
+        IGNORE_REQUEST_IDS,
+        /** See PlantedBug#ACCEPT_CORRUPT_SNAPSHOT. */
+        ACCEPT_CORRUPT_SNAPSHOT;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

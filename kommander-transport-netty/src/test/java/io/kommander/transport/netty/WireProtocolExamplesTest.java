@@ -27,9 +27,9 @@ class WireProtocolExamplesTest {
         for (int i = 0; i < nonce.length; i++) {
             nonce[i] = (byte) i;
         }
-        byte[] hello = RawPeer.hello(new Handshake(3, PeerAuthMode.SHARED_SECRET, node1, nonce));
+        byte[] hello = RawPeer.hello(new Handshake(Handshake.CURRENT_VERSION, PeerAuthMode.SHARED_SECRET, node1, nonce));
         assertThat(ByteBufUtil.hexDump(hello)).isEqualTo(
-                "0000005101" + "4b4d4452" + "03" + "01" + "066f7264657273" + "02" + "0d31302e302e302e313a37303031"
+                "0000005101" + "4b4d4452" + "04" + "01" + "066f7264657273" + "02" + "0d31302e302e302e313a37303031"
                         + "03" + "10" + "36343565636234373331303665323235" + "08"
                         + "20" + "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
     }
