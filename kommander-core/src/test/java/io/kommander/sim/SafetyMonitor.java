@@ -74,6 +74,8 @@ final class SafetyMonitor {
     /** Per partition: each settled ticket's settlement, as first delivered. */
     private final Map<Integer, Map<HLCTimestamp, Settlement>> settlements = new HashMap<>();
     private String violation;
+    /** Snapshots installed from a leader, over every node. */
+    private int installs;
 
     SafetyMonitor(SimTrace trace) {
         this.trace = trace;
@@ -313,6 +315,16 @@ final class SafetyMonitor {
             }
         }
         return "";
+    }
+
+    /** A node announced ({@code onSnapshotInstalled}) a snapshot installed from its leader. */
+    void onInstallAnnounced() {
+        installs++;
+    }
+
+    /** Snapshots installed from a leader so far. */
+    int installs() {
+        return installs;
     }
 
     /** The last index a node applied (restored or delivered) for a partition since its last restore began. */

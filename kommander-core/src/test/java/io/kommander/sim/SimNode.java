@@ -148,8 +148,10 @@ final class SimNode {
             apply(p, log);
             return true;
         });
-        manager.onSnapshotInstalled((p, at) -> trace.record(index, "installed", p, at, "p" + p
-                + " rebuilt by snapshot up to " + at));
+        manager.onSnapshotInstalled((p, at) -> {
+            monitor.onInstallAnnounced();
+            trace.record(index, "installed", p, at, "p" + p + " rebuilt by snapshot up to " + at);
+        });
         // A replica that detects an impossible state stops its partition: in the simulator that is a failure.
         manager.onPartitionFailed((p, cause) -> monitor.fail("impossible state: n" + index + " stopped partition " + p
                 + ": " + cause));

@@ -88,7 +88,7 @@ class SimulationTest {
     @EnumSource(value = Bug.class, names = {"VOTE_WITHOUT_LOG_CHECK", "ACK_BEFORE_SYNC", "SKIP_ANCHOR_CHECK",
             "DELIVER_BEFORE_DURABLE", "TRANSFER_SUCCESS_EARLY", "RESTORE_SKIPS_FIRST",
             "REPORT_APPENDED_AS_NOT_APPENDED", "IGNORE_REQUEST_IDS", "LEARNER_COUNTS_IN_QUORUM", "TWO_CHANGES_AT_ONCE",
-            "ADOPT_IMPLAUSIBLE_TERM"})
+            "ADOPT_IMPLAUSIBLE_TERM", "ACCEPT_CORRUPT_SNAPSHOT"})
     void plantedBugIsCaught(Bug bug) {
         long caught = SeedSweep.firstCaught(bug, 1, NEGATIVE_CONTROL_SEEDS);
         System.out.println("[simulation] planted " + bug + ": caught at seed " + caught);

@@ -169,6 +169,13 @@ public final class RaftPartition {
             if (machine == null || compacting) {
                 return;
             }
+            if (snapshotFiles.enabled()) {
+                // The application must have been handed everything applied before it is asked for a snapshot.
+                carryOutReady();
+                if (machine == null || closed) {
+                    return;
+                }
+            }
             long snapshotAt = machine.snapshots().wanted();
             if (snapshotAt > 0) {
                 compacting = true;
@@ -594,11 +601,7 @@ public final class RaftPartition {
         if (machine == null) {
             return;
         }
-        Ready ready;
-        // A listener may close the node meanwhile: then nothing more is carried out.
-        while (!closed && !(ready = machine.takeReady()).isEmpty()) {
-            carryOut(ready);
-        }
+        carryOutReady();
         leaderQuick = machine.role() == RaftRole.LEADER;
         if (!view.describes(machine)) {
             view = ReplicaView.of(machine);
@@ -608,6 +611,15 @@ public final class RaftPartition {
             callbacks.leaderReady(id);
         }
         readyLeader = nowReadyLeader;
+    }
+
+    /** Carries out everything the machine asks until it asks nothing more. */
+    private void carryOutReady() {
+        Ready ready;
+        // A listener may close the node meanwhile: then nothing more is carried out.
+        while (!closed && !(ready = machine.takeReady()).isEmpty()) {
+            carryOut(ready);
+        }
     }
 
     private void carryOut(Ready ready) {
@@ -621,9 +633,7 @@ public final class RaftPartition {
         if (ready.persist != null) {
             persist(ready.persist);
         }
-        if (ready.snapshotInstall != null) {
-            snapshotFiles.install(ready.snapshotInstall);
-        }
+
         for (RaftLog log : ready.restoredDeliveries) {
             handRestored(log);
         }
@@ -642,6 +652,10 @@ public final class RaftPartition {
             if (future != null) {
                 future.complete(completion.status());
             }
+        }
+        if (ready.snapshotInstall != null) {
+            // After this Ready's deliveries: the application's state is replaced once it has what came before.
+            snapshotFiles.install(ready.snapshotInstall);
         }
         for (Ready.CatchUpRead read : ready.catchUpReads) {
             int at = epoch;

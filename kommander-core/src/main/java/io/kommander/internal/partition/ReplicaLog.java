@@ -303,6 +303,10 @@ final class ReplicaLog {
      * onReplicationReceived.
      */
     private boolean apply(Ready ready) {
+        if (snapshots.receiver().installing()) {
+            // The application's state is being replaced by a snapshot past these entries.
+            return false;
+        }
         long upTo = plantedBugs.contains(PlantedBug.DELIVER_BEFORE_DURABLE)
                 ? commitIndex : Math.min(durable.index(), commitIndex);
         if (!applier.applyThrough(upTo, ready, this::onApplied)) {
@@ -421,9 +425,10 @@ final class ReplicaLog {
             log.compactedTo(boundary);
             configurations.compactedTo(index);
         } else {
-            long start = log.compacted().index();
-            proposals.onTruncated(start);
-            sessions.truncatedAfter(start);
+            // Nothing of this log stays; and no manual proposal spans a snapshot's boundary (none is taken while
+            // one is open below it), so every ticket this log knew of is settled in the snapshot or gone.
+            proposals.onTruncated(0);
+            sessions.truncatedAfter(0);
             applier.truncated(index);
             durable.reset(index);
             log.resetTo(boundary);
