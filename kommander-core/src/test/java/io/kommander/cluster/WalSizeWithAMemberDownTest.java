@@ -20,11 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WalSizeWithAMemberDownTest {
 
-    private static final int WRITES_PER_SECOND = 5;
+    private static final int WRITES_PER_SECOND = 2;
     private static final int SECONDS = 3_600;
     private static final int ENTRY_BYTES = 100;
-    private static final int CHECKPOINT_EVERY = 1_000;
-    private static final long RETENTION = 1_000;
+    private static final int CHECKPOINT_EVERY = 500;
+    private static final long RETENTION = 500;
 
     /** Entries and bytes (entry size estimates) each live node's WAL holds after the hour. */
     private record WalSize(long entries, long bytes) {
@@ -32,7 +32,7 @@ class WalSizeWithAMemberDownTest {
 
     private static WalSize hourWithAMemberDown(boolean snapshots) {
         SimCluster.Builder builder = SimCluster.builder(3, 1).tuning(b -> b.snapshotRetentionEntries(RETENTION)
-                .compactionIntervalMillis(30_000).heartbeatIntervalMillis(100).electionTimeoutMillis(1_000, 2_000));
+                .compactionIntervalMillis(30_000).heartbeatIntervalMillis(500).electionTimeoutMillis(5_000, 10_000));
         SimCluster cluster = (snapshots ? builder.snapshots() : builder).start();
         int leader = cluster.awaitLeader(1);
         int down = cluster.others(leader).get(0);

@@ -287,7 +287,8 @@ final class LeaderReplicator {
             pr.becomeSnapshot(latest.boundary().index(), latest.crc());
         }
         byte[] encoded = latest.encoded();
-        int from = (int) pr.snapshotHeld;
+        // A follower that holds it all is installing it (and answers when done), or failed to: then from the start.
+        int from = pr.snapshotHeld < encoded.length ? (int) pr.snapshotHeld : 0;
         byte[] data = Arrays.copyOfRange(encoded, from, (int) Math.min(encoded.length,
                 (long) from + snapshots.chunkBytes()));
         if (!snapshots.throttle().tryTake(data.length)) {

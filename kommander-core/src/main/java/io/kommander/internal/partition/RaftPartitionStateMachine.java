@@ -719,18 +719,20 @@ public final class RaftPartitionStateMachine {
         campaign(true);
     }
 
-    /** A snapshot chunk: the leader is alive; the {@link SnapshotControl} takes the chunk. */
-    private void onInstallSnapshot(String from, InstallSnapshot chunk) {
+    /** A message only a leader sends (past the term gate): it is this term's leader, and alive. */
+    private void heardFromLeader(String from) {
         setLeader(from);
         lastLeaderContact = now;
         resetElectionDeadline();
+    }
+
+    private void onInstallSnapshot(String from, InstallSnapshot chunk) {
+        heardFromLeader(from);
         snapshots.onChunk(from, chunk);
     }
 
     private void onAppendLogs(String from, AppendLogs append) {
-        setLeader(from);
-        lastLeaderContact = now;
-        resetElectionDeadline();
+        heardFromLeader(from);
         if (snapshots.installing()) {
             // The log is about to restart from the snapshot's boundary: nothing may be appended before.
             refusals.record(Reason.SNAPSHOT_BUSY);
