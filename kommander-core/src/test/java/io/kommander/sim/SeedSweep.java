@@ -84,13 +84,14 @@ final class SeedSweep {
         }
     }
 
-    /** The first seed, from {@code first}, at which the bug is caught; -1 if none within {@code limit} seeds. */
-    static long firstCaught(Bug bug, long first, int limit) {
+    /** The first run, from seed {@code first}, that catches the bug; null if none within {@code limit} seeds. */
+    static SimResult firstCaught(Bug bug, long first, int limit) {
         for (long seed = first; seed < first + limit; seed++) {
-            if (new Simulation(seed, Set.of(bug)).run().failed()) {
-                return seed;
+            SimResult result = new Simulation(seed, Set.of(bug)).run();
+            if (result.failed()) {
+                return result;
             }
         }
-        return -1;
+        return null;
     }
 }
