@@ -28,7 +28,7 @@ final class MessageRefusals {
          * anchor, an acknowledgement of entries never sent. Never adopted.
          */
         IMPLAUSIBLE,
-        /** Entries or a snapshot chunk while a snapshot is being installed, or a chunk for a replica without snapshots. */
+        /** Entries or a chunk while a snapshot is being installed, or a chunk for a replica without snapshots. */
         SNAPSHOT_BUSY
     }
 

@@ -87,7 +87,7 @@ final class PartitionSnapshots {
                             header.sessions(), state);
                     byte[] encoded = image.encode();
                     current.snapshots().produced(image, encoded);
-                    LogPosition target = current.compactionTarget();
+                    LogPosition target = current.snapshots().compactionTarget();
                     LogPosition to = target != null ? target : current.snapshots().logStart();
                     writeAhead.storeSnapshot(image, encoded, to, false, stored -> {
                         finished.run();
@@ -97,7 +97,7 @@ final class PartitionSnapshots {
                         if (stored != null) {
                             LOG.warn("partition {}: storing the snapshot at {} failed", partition, index, stored);
                         } else {
-                            host.machine().compacted(to);
+                            host.machine().snapshots().compacted(to);
                         }
                     });
                 }));

@@ -182,13 +182,14 @@ public final class RaftPartition {
                 snapshotFiles.produce(machine, snapshotAt, () -> compacting = false);
                 return;
             }
-            LogPosition target = machine.compactionTarget();
+            LogPosition target = machine.snapshots().compactionTarget();
             if (target == null) {
                 return;
             }
             compacting = true;
             int at = epoch;
-            writeAhead.compact(target, machine.sessionSnapshot(target), machine.configurationSnapshot(target),
+            SnapshotControl compaction = machine.snapshots();
+            writeAhead.compact(target, compaction.sessionSnapshot(target), compaction.configurationSnapshot(target),
                     error -> {
                 compacting = false;
                 if (at != epoch) {
@@ -198,7 +199,7 @@ public final class RaftPartition {
                 if (error != null) {
                     LOG.warn("partition {}: compaction to {} failed", id, target.index(), error);
                 } else {
-                    machine.compacted(target);
+                    machine.snapshots().compacted(target);
                 }
             });
         });

@@ -127,7 +127,10 @@ public final class RaftPartitionStateMachine {
         this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, () -> term, () -> ready);
     }
 
-    /** The snapshot operations of this replica (its host turns them on when the application has snapshots). */
+    /**
+     * This replica's compaction and snapshot operations, for its host (which turns snapshots on when the application
+     * has them).
+     */
     SnapshotControl snapshots() {
         return snapshots;
     }
@@ -433,30 +436,6 @@ public final class RaftPartitionStateMachine {
         if (role == RaftRole.LEADER) {
             leadership.readFailed(peer);
         }
-    }
-
-    /** The WAL was compacted up to {@code position}. */
-    public void compacted(LogPosition position) {
-        replicaLog.compacted(position);
-    }
-
-    /**
-     * The point the WAL may be compacted to now: the last committed checkpoint that every member is known to hold
-     * and this replica has applied, but never as far as the entries of a manual proposal still open; null if there
-     * is nothing new to compact.
-     */
-    public LogPosition compactionTarget() {
-        return replicaLog.compactionTarget();
-    }
-
-    /** The configuration in effect at {@code target}, to store in the WAL before compacting to it. */
-    public byte[] configurationSnapshot(LogPosition target) {
-        return replicaLog.configurationSnapshot(target);
-    }
-
-    /** The client sessions to store in the WAL before compacting to {@code target}. */
-    public byte[] sessionSnapshot(LogPosition target) {
-        return replicaLog.sessionSnapshot(target);
     }
 
     // ------------------------------------------------------------------ output

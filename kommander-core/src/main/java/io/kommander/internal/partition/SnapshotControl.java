@@ -8,9 +8,10 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The state machine's snapshot operations, for its host and its follower role: taking chunks from a leader,
- * ending an install, producing and restoring snapshots. It keeps the state machine's own class to the protocol's
- * roles; every method runs on the partition's executor and its outputs go to the machine's current {@link Ready}.
+ * The state machine's compaction and snapshot operations, for its host and its follower role: what to compact and
+ * what to store with it, taking chunks from a leader, ending an install, producing and restoring snapshots. It keeps
+ * the state machine's own class to the protocol's roles; every method runs on the partition's executor and its
+ * outputs go to the machine's current {@link Ready}.
  *
  * <p>Not thread-safe: owned by the partition's executor.
  */
@@ -99,6 +100,32 @@ final class SnapshotControl {
             ready.get().messages.add(new Ready.Outbound(installingFrom, response));
         }
         installingFrom = null;
+    }
+
+    // ------------------------------------------------------------------ compaction
+
+    /**
+     * The point the WAL may be compacted to now, or null if there is nothing new to compact: without snapshots the
+     * last committed checkpoint every member is known to hold and this replica has applied; with them the latest
+     * snapshot, short of the retention while a member lags; never as far as the entries of an open manual proposal.
+     */
+    LogPosition compactionTarget() {
+        return replicaLog.compactionTarget();
+    }
+
+    /** The WAL was compacted up to {@code position}. */
+    void compacted(LogPosition position) {
+        replicaLog.compacted(position);
+    }
+
+    /** The configuration in effect at {@code target}, to store in the WAL before compacting to it. */
+    byte[] configurationSnapshot(LogPosition target) {
+        return replicaLog.configurationSnapshot(target);
+    }
+
+    /** The client sessions to store in the WAL before compacting to {@code target}. */
+    byte[] sessionSnapshot(LogPosition target) {
+        return replicaLog.sessionSnapshot(target);
     }
 
     // ------------------------------------------------------------------ producing and restoring

@@ -131,7 +131,8 @@ final class SnapshotReceiver {
     }
 
     private SnapshotImage verified(byte[] encoded) {
-        if (!plantedBugs.contains(PlantedBug.ACCEPT_CORRUPT_SNAPSHOT) && SnapshotImage.crc(encoded, 0, encoded.length) != wholeCrc) {
+        if (!plantedBugs.contains(PlantedBug.ACCEPT_CORRUPT_SNAPSHOT)
+                && SnapshotImage.crc(encoded, 0, encoded.length) != wholeCrc) {
             return null;
         }
         try {
