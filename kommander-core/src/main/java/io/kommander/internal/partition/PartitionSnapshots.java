@@ -115,6 +115,14 @@ final class PartitionSnapshots {
                 executor.post(RaftPartitionExecutor.Priority.REPLICATION, () -> {
                     RaftPartitionStateMachine current = host.machine();
                     if (host.epoch() != epoch || current == null) {
+                        if (error == null) {
+                            // The application holds the snapshot, but the partition restored meanwhile (a WAL
+                            // failure): restore again, storing it first, so the log matches the application.
+                            host.applicationAt(index);
+                            unstored = install;
+                            host.walFailed(new IllegalStateException("partition " + partition + ": a snapshot was"
+                                    + " installed while the partition restored; restoring again to store it"));
+                        }
                         return;
                     }
                     if (error != null) {
