@@ -238,4 +238,11 @@ public interface IRaft extends AutoCloseable {
      * with {@link #onPartitionFailed}, which reports a replica that detected an impossible state.
      */
     Subscription onPartitionUnavailable(PartitionUnavailableListener listener);
+
+    /**
+     * Subscribes to snapshot installs: this node's replica of a partition was behind its leader's compaction point,
+     * so the leader sent its snapshot, which the application installed ({@link IRaftStateMachineTransfer}); entries
+     * up to the given index were not delivered here one by one, and deliveries continue after it.
+     */
+    Subscription onSnapshotInstalled(SnapshotInstalledListener listener);
 }

@@ -46,6 +46,12 @@ import io.kommander.discovery.Endpoints;
  *                                  node
  * @param sessionTtlMillis          log time a client session may go without a request before it expires; must be
  *                                  the same on every node
+ * @param snapshotRetentionEntries  with an {@link IRaftStateMachineTransfer}: committed entries kept behind the commit
+ *                                  index for lagging members; compaction passes a member further behind (it is rebuilt
+ *                                  by snapshot). Without one, compaction waits for every member as before
+ * @param snapshotChunkBytes        bytes per InstallSnapshot chunk; the node caps it at what its transport carries
+ *                                  in one batch
+ * @param snapshotBytesPerSecond    snapshot bytes this node sends per second, over all partitions and followers
  */
 public record RaftConfiguration(
         int nodeId,
@@ -76,7 +82,10 @@ public record RaftConfiguration(
         long compactionIntervalMillis,
         int maxClientSessions,
         int sessionResults,
-        long sessionTtlMillis) {
+        long sessionTtlMillis,
+        long snapshotRetentionEntries,
+        int snapshotChunkBytes,
+        long snapshotBytesPerSecond) {
 
     /** A builder with every default set. */
     public static Builder builder() {
@@ -120,6 +129,9 @@ public record RaftConfiguration(
         b.maxClientSessions = maxClientSessions;
         b.sessionResults = sessionResults;
         b.sessionTtlMillis = sessionTtlMillis;
+        b.snapshotRetentionEntries = snapshotRetentionEntries;
+        b.snapshotChunkBytes = snapshotChunkBytes;
+        b.snapshotBytesPerSecond = snapshotBytesPerSecond;
         return b;
     }
 
@@ -178,6 +190,9 @@ public record RaftConfiguration(
         atLeast("maxClientSessions", maxClientSessions, 1);
         atLeast("sessionResults", sessionResults, 1);
         atLeast("sessionTtlMillis", sessionTtlMillis, 1);
+        atLeast("snapshotRetentionEntries", snapshotRetentionEntries, 0);
+        atLeast("snapshotChunkBytes", snapshotChunkBytes, 1);
+        atLeast("snapshotBytesPerSecond", snapshotBytesPerSecond, 1);
     }
 
     private static void atLeast(String field, long value, long min) {
@@ -220,6 +235,9 @@ public record RaftConfiguration(
         private long proposalTimeToLiveMillis = 60_000;
         private boolean compactionEnabled = true;
         private long compactionIntervalMillis = 30_000;
+        private long snapshotRetentionEntries = 10_000;
+        private int snapshotChunkBytes = 256 << 10;
+        private long snapshotBytesPerSecond = 32L << 20;
         private int maxClientSessions = 1024;
         private int sessionResults = 16;
         private long sessionTtlMillis = 600_000;
@@ -421,6 +439,31 @@ public record RaftConfiguration(
         }
 
         /**
+         * With an {@link IRaftStateMachineTransfer}: committed entries kept behind the commit index for members that
+         * lag (default 10,000); compaction passes a member further behind, which is then rebuilt by snapshot. Without
+         * one it has no effect: compaction waits for every member.
+         */
+        public Builder snapshotRetentionEntries(long entries) {
+            this.snapshotRetentionEntries = entries;
+            return this;
+        }
+
+        /** Bytes per InstallSnapshot chunk (default 256 KiB); capped at what the transport carries in one batch. */
+        public Builder snapshotChunkBytes(int bytes) {
+            this.snapshotChunkBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Snapshot bytes this node sends per second, over all its partitions and followers (default 32 MiB), so
+         * that a snapshot transfer leaves room for the other partitions' replication.
+         */
+        public Builder snapshotBytesPerSecond(long bytes) {
+            this.snapshotBytesPerSecond = bytes;
+            return this;
+        }
+
+        /**
          * Builds and validates the configuration.
          *
          * @throws RaftConfigurationException naming the field that breaks a rule
@@ -435,7 +478,8 @@ public record RaftConfiguration(
                     walReadWorkers, walWriteWorkers, executorPoolSize, maxClientQueue, maxInflightAppends,
                     maxEntriesPerAppend, maxBytesPerAppend, maxEntryBytes, maxProposalBytes,
                     maxPartitionsPerWalWrite, logCacheEntries, proposalTimeoutMillis, proposalTimeToLiveMillis,
-                    compactionEnabled, compactionIntervalMillis, maxClientSessions, sessionResults, sessionTtlMillis);
+                    compactionEnabled, compactionIntervalMillis, maxClientSessions, sessionResults, sessionTtlMillis,
+                    snapshotRetentionEntries, snapshotChunkBytes, snapshotBytesPerSecond);
             configuration.validate();
             return configuration;
         }

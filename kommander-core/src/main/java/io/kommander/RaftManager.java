@@ -190,6 +190,11 @@ public final class RaftManager implements IRaft {
     }
 
     @Override
+    public Subscription onSnapshotInstalled(SnapshotInstalledListener listener) {
+        return node.onSnapshotInstalled(listener);
+    }
+
+    @Override
     public void close() {
         node.close();
     }
@@ -202,6 +207,7 @@ public final class RaftManager implements IRaft {
         private IDiscovery discovery;
         private IRaftRuntime runtime;
         private Executor callbackExecutor;
+        private IRaftStateMachineTransfer stateMachineTransfer;
 
         private Builder() {
         }
@@ -252,6 +258,15 @@ public final class RaftManager implements IRaft {
         }
 
         /**
+         * The application's snapshots (optional): with them, compaction passes a lagging member and the leader
+         * rebuilds a follower behind its compaction point by snapshot; see {@link IRaftStateMachineTransfer}.
+         */
+        public Builder stateMachineTransfer(IRaftStateMachineTransfer transfer) {
+            this.stateMachineTransfer = transfer;
+            return this;
+        }
+
+        /**
          * Builds the node (it starts with {@link RaftManager#joinCluster()}).
          *
          * @throws RaftConfigurationException if a required part is missing, the configuration breaks a rule, or
@@ -276,7 +291,7 @@ public final class RaftManager implements IRaft {
                         "must list the other members only, not this node (" + configuration.endpoint() + ")");
             }
             return new RaftManager(new RaftNode(configuration, wal, transport, discovery, runtime,
-                    callbackExecutor));
+                    callbackExecutor, stateMachineTransfer));
         }
     }
 }

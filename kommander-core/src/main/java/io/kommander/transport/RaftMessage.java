@@ -104,4 +104,68 @@ public sealed interface RaftMessage {
      */
     record TimeoutNow(int partition, long term, long lastLogIndex) implements RaftMessage {
     }
+
+    /**
+     * One chunk of a snapshot a leader sends to a follower that needs entries the leader has compacted. The
+     * snapshot is identified by its boundary and its whole checksum, so a follower that holds part of it (from an
+     * earlier connection, or an earlier leader offering the same snapshot) resumes where it stopped.
+     *
+     * @param index      the snapshot's boundary: the index of the last entry it covers
+     * @param indexTerm  the term of that entry
+     * @param totalBytes the size of the whole snapshot, in bytes
+     * @param wholeCrc   the CRC32C of the whole snapshot (an unsigned 32-bit value)
+     * @param offset     where in the snapshot {@code data} starts
+     * @param data       the chunk's bytes
+     * @param chunkCrc   the CRC32C of {@code data}
+     */
+    record InstallSnapshot(int partition, long term, long index, long indexTerm, long totalBytes, long wholeCrc,
+                           long offset, byte[] data, long chunkCrc) implements RaftMessage {
+
+        /** The bound of everything but the data: the type, the partition, seven longs and the data's length. */
+        public static final int HEADER_BYTES = 1 + 5 + 7 * 10 + 5;
+
+        /** Whether the chunk ends the snapshot. */
+        public boolean last() {
+            return offset + data.length == totalBytes;
+        }
+
+        @Override
+        public int sizeEstimate() {
+            return HEADER_BYTES + data.length;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof InstallSnapshot m && partition == m.partition && term == m.term && index == m.index
+                    && indexTerm == m.indexTerm && totalBytes == m.totalBytes && wholeCrc == m.wholeCrc
+                    && offset == m.offset && chunkCrc == m.chunkCrc && java.util.Arrays.equals(data, m.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(partition, term, index, offset, wholeCrc) * 31
+                    + java.util.Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "InstallSnapshot[partition=" + partition + ", term=" + term + ", index=" + index + ", indexTerm="
+                    + indexTerm + ", totalBytes=" + totalBytes + ", wholeCrc=" + wholeCrc + ", offset=" + offset
+                    + ", data=" + data.length + " bytes, chunkCrc=" + chunkCrc + "]";
+        }
+    }
+
+    /**
+     * The answer to an {@link InstallSnapshot}: how much of which snapshot the follower holds.
+     *
+     * @param index     the boundary of the snapshot answered
+     * @param wholeCrc  its whole checksum
+     * @param heldBytes how many of its bytes, from the start, the follower holds and verified: the leader sends
+     *                  from there
+     * @param installed the follower installed the snapshot (or already held everything up to its boundary
+     *                  committed): the leader goes on from the log after {@code index}
+     */
+    record InstallSnapshotResponse(int partition, long term, long index, long wholeCrc, long heldBytes,
+                                   boolean installed) implements RaftMessage {
+    }
 }

@@ -32,7 +32,9 @@ import java.util.TreeMap;
  *   <li>a manual proposal's ticket is settled at most once, with the same outcome on every node: every commit or
  *       rollback delivered for a ticket is the entry at one index.</li>
  *   <li>every client operation is applied at most once: no two indices deliver the same command, though an
- *       idempotent client retries a write with the same request id and payload until it is acknowledged.</li>
+ *       idempotent client retries a write with the same request id and payload until it is acknowledged;</li>
+ *   <li>a snapshot install (from a leader, or at a restore) leaves the application with exactly the committed
+ *       prefix up to the snapshot's boundary, and deliveries continue after it.</li>
  * </ul>
  * The first violation is kept (the run stops there); later ones are ignored.
  *
@@ -73,6 +75,8 @@ final class SafetyMonitor {
     private final Map<Integer, Map<HLCTimestamp, Settlement>> settlements = new HashMap<>();
     private String violation;
     private final WipeMonitor wipes = new WipeMonitor(this);
+    /** Snapshots installed from a leader, over every node. */
+    private int installs;
 
     SafetyMonitor(SimTrace trace) {
         this.trace = trace;
@@ -293,6 +297,41 @@ final class SafetyMonitor {
                         + partition + " at index " + log.index() + ", and at index " + at + " before");
             }
         }
+    }
+
+    /**
+     * A node's application installed a snapshot of a partition up to {@code index}, leaving it with {@code state}
+     * (every entry it now holds as handed over): that must be the committed prefix up to the boundary, and the next
+     * entry it is handed follows the boundary.
+     */
+    void onSnapshotInstalled(int node, int partition, long index, List<RaftLog> state) {
+        List<RaftLog> prefix = new ArrayList<>(committed(partition).headMap(index, true).values());
+        if (!prefix.equals(state)) {
+            fail("snapshot install: n" + node + " installed partition " + partition + " up to " + index + " holding "
+                    + state.size() + " entries (last " + (state.isEmpty() ? "none" : state.get(state.size() - 1))
+                    + "), not the committed prefix of " + prefix.size() + " entries" + firstDifference(prefix, state));
+        }
+        lastInRestore.put(new NodePartition(node, partition), index);
+        trace.record(node, "install", partition, index, "p" + partition + " installed a snapshot up to " + index);
+    }
+
+    private static String firstDifference(List<RaftLog> expected, List<RaftLog> actual) {
+        for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+            if (!expected.get(i).equals(actual.get(i))) {
+                return ": first difference at position " + i + ", " + expected.get(i) + " vs " + actual.get(i);
+            }
+        }
+        return "";
+    }
+
+    /** A node announced ({@code onSnapshotInstalled}) a snapshot installed from its leader. */
+    void onInstallAnnounced() {
+        installs++;
+    }
+
+    /** Snapshots installed from a leader so far. */
+    int installs() {
+        return installs;
     }
 
     /** The last index a node applied (restored or delivered) for a partition since its last restore began. */

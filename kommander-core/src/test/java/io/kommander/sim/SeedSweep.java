@@ -49,9 +49,10 @@ final class SeedSweep {
             double seconds = Math.max(1, wallMillis) / 1000.0;
             return String.format("%d seeds in %.1f s: %d failed, %d events (%.0f events/s), %.0f s of virtual "
                             + "cluster time (%.0fx real time), %d client operations, %d inconclusive linearizability "
-                            + "checks, digest %016x", results.size(), seconds, failures().size(), events(), events() / seconds,
-                    virtualMillis() / 1000.0, virtualMillis() / 1000.0 / seconds,
-                    results.stream().mapToInt(SimResult::operations).sum(), inconclusive(), digest());
+                            + "checks, %d snapshot installs, digest %016x", results.size(), seconds, failures().size(),
+                    events(), events() / seconds, virtualMillis() / 1000.0, virtualMillis() / 1000.0 / seconds,
+                    results.stream().mapToInt(SimResult::operations).sum(), inconclusive(),
+                    results.stream().mapToInt(SimResult::installs).sum(), digest());
         }
     }
 
@@ -83,13 +84,14 @@ final class SeedSweep {
         }
     }
 
-    /** The first seed, from {@code first}, at which the bug is caught; -1 if none within {@code limit} seeds. */
-    static long firstCaught(Bug bug, long first, int limit) {
+    /** The first run, from seed {@code first}, that catches the bug; null if none within {@code limit} seeds. */
+    static SimResult firstCaught(Bug bug, long first, int limit) {
         for (long seed = first; seed < first + limit; seed++) {
-            if (new Simulation(seed, Set.of(bug)).run().failed()) {
-                return seed;
+            SimResult result = new Simulation(seed, Set.of(bug)).run();
+            if (result.failed()) {
+                return result;
             }
         }
-        return -1;
+        return null;
     }
 }

@@ -65,6 +65,8 @@ public final class SimCluster {
     private final List<Map<Integer, List<RaftLog>>> deliveries = new ArrayList<>();
     /** restorations.get(node).get(partition): entries replayed through onLogRestored, this lifetime. */
     private final List<Map<Integer, List<RaftLog>>> restorations = new ArrayList<>();
+    /** installs.get(node): (partition, index) of each snapshot installed from a leader, over all lifetimes. */
+    private final List<List<long[]>> installs = new ArrayList<>();
 
     private SimCluster(Builder builder) {
         this.seed = builder.seed;
@@ -78,9 +80,10 @@ public final class SimCluster {
         for (int i = 0; i < builder.size; i++) {
             RaftConfiguration.Builder configuration = builder.tuning.apply(configuration(i, builder.partitions));
             nodes.add(new SimNode(i, endpoints, configuration, scheduler, network, trace, monitor, Set.of(), 0, 1.0,
-                    seed * 1_000_003L + i, TestCluster.WalFactory.inMemory()));
+                    seed * 1_000_003L + i, TestCluster.WalFactory.inMemory(), builder.snapshots ? p -> true : null));
             deliveries.add(new HashMap<>());
             restorations.add(new HashMap<>());
+            installs.add(new ArrayList<>());
         }
     }
 
@@ -95,6 +98,7 @@ public final class SimCluster {
         private final int partitions;
         private long seed = DEFAULT_SEED;
         private UnaryOperator<RaftConfiguration.Builder> tuning = UnaryOperator.identity();
+        private boolean snapshots;
 
         private Builder(int size, int partitions) {
             this.size = size;
@@ -110,6 +114,16 @@ public final class SimCluster {
         /** Extra configuration applied to every node, over the fixture's fast timings. */
         public Builder tuning(UnaryOperator<RaftConfiguration.Builder> tuning) {
             this.tuning = tuning;
+            return this;
+        }
+
+        /**
+         * Gives every node an application with snapshots ({@code IRaftStateMachineTransfer}) of every partition: its
+         * state is every entry it was handed ({@link #state}), compaction passes a lagging member after the
+         * configured retention, and a member behind the compaction point is rebuilt by snapshot.
+         */
+        public Builder snapshots() {
+            this.snapshots = true;
             return this;
         }
 
@@ -433,6 +447,7 @@ public final class SimCluster {
             return true;
         });
         raft.onLogRestored((p, log) -> restored.computeIfAbsent(p, k -> new ArrayList<>()).add(log));
+        raft.onSnapshotInstalled((p, index) -> installs.get(node).add(new long[] {p, index}));
     }
 
     private void awaitJoined(int node) {
@@ -480,6 +495,19 @@ public final class SimCluster {
     /** Where node i's disk has compacted a partition's log up to. */
     public LogPosition compactedUpTo(int node, int partition) {
         return nodes.get(node).disk().compactedUpTo(partition);
+    }
+
+    /**
+     * With {@link Builder#snapshots()}: what node i's application holds of a partition in its current lifetime,
+     * every entry it was handed, those a snapshot installed included, as text.
+     */
+    public List<String> state(int node, int partition) {
+        return nodes.get(node).stateMachine().state(partition).stream().map(SimCluster::text).toList();
+    }
+
+    /** The indexes of the snapshots node i installed from a leader for a partition, over all its lifetimes. */
+    public List<Long> installedSnapshots(int node, int partition) {
+        return installs.get(node).stream().filter(i -> i[0] == partition).map(i -> i[1]).toList();
     }
 
     /** A payload as text. */

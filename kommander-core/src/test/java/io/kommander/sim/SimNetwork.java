@@ -36,6 +36,9 @@ final class SimNetwork {
         }
     }
 
+    /** In a lossy network, the chance that a batch carrying a snapshot chunk arrives with one bit of it flipped. */
+    private static final double CHUNK_FLIP = 0.1;
+
     private final SimScheduler scheduler;
     private final SimTrace trace;
     private final SafetyMonitor monitor;
@@ -119,6 +122,10 @@ final class SimNetwork {
             batch = corrupted(batch);
             corrupted++;
         }
+        if (conditions.drop() > 0 && carriesChunk(batch) && scheduler.random().nextDouble() < CHUNK_FLIP) {
+            batch = chunkFlipped(batch);
+            corrupted++;
+        }
         SimTransport sender = handlers.get(from);
         deliverLater(sender, to, batch);
         if (scheduler.random().nextDouble() < conditions.duplicate()) {
@@ -158,6 +165,25 @@ final class SimNetwork {
             return batch;
         }
         messages.set(i, bad);
+        return new MessageBatch(batch.from(), messages);
+    }
+
+    private static boolean carriesChunk(MessageBatch batch) {
+        return batch.messages().stream().anyMatch(m -> m instanceof RaftMessage.InstallSnapshot);
+    }
+
+    /** The batch with one bit of a snapshot chunk's data flipped (its checksums as sent): a corrupt link. */
+    private MessageBatch chunkFlipped(MessageBatch batch) {
+        List<RaftMessage> messages = new ArrayList<>(batch.messages());
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i) instanceof RaftMessage.InstallSnapshot c) {
+                byte[] data = c.data().clone();
+                data[scheduler.random().nextInt(data.length)] ^= (byte) (1 << scheduler.random().nextInt(8));
+                messages.set(i, new RaftMessage.InstallSnapshot(c.partition(), c.term(), c.index(), c.indexTerm(),
+                        c.totalBytes(), c.wholeCrc(), c.offset(), data, c.chunkCrc()));
+                break;
+            }
+        }
         return new MessageBatch(batch.from(), messages);
     }
 
@@ -233,6 +259,14 @@ final class SimNetwork {
             }
             if (m instanceof RaftMessage.TimeoutNow t) {
                 return "TimeoutNow t" + t.term() + " last " + t.lastLogIndex();
+            }
+            if (m instanceof RaftMessage.InstallSnapshot c) {
+                return "Chunk t" + c.term() + " at " + c.index() + "@" + c.indexTerm() + " " + c.offset() + "+"
+                        + c.data().length + "/" + c.totalBytes();
+            }
+            if (m instanceof RaftMessage.InstallSnapshotResponse r) {
+                return "ChunkResp t" + r.term() + " at " + r.index() + (r.installed() ? " installed" : " held "
+                        + r.heldBytes());
             }
             return m.toString();
         }

@@ -15,12 +15,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * One simulated node across its lifetimes: the disk it keeps, and the current incarnation (runtime, transport,
  * {@link RaftNode}) that a crash abandons without closing, so nothing flushes, and that a leave closes after
  * handing over its partitions. It also plays the application: a register per partition, rebuilt from what the node
- * restores and delivers.
+ * restores and delivers, and for the partitions transferred by snapshot a {@link SimStateMachine}.
  *
  * <p>Not thread-safe: the simulation thread only.
  */
@@ -40,7 +41,10 @@ final class SimNode {
     private final SimDisk disk;
     private final SimClock clock;
     private final long seed;
+    /** The partitions transferred by snapshot (none: the node has no {@code IRaftStateMachineTransfer}). */
+    private final IntPredicate transferred;
     private final Map<Integer, long[]> registers = new HashMap<>();
+    private SimStateMachine stateMachine;
     private int incarnation;
     private State state = State.DOWN;
     /** Whether a partition of this incarnation gave up after repeated WAL failures (until a restart). */
@@ -54,6 +58,14 @@ final class SimNode {
     SimNode(int index, List<String> endpoints, RaftConfiguration.Builder configuration, SimScheduler scheduler,
             SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<Bug> bugs, long skew, double rate,
             long seed, TestCluster.WalFactory storage) {
+        this(index, endpoints, configuration, scheduler, network, trace, monitor, bugs, skew, rate, seed, storage,
+                null);
+    }
+
+    SimNode(int index, List<String> endpoints, RaftConfiguration.Builder configuration, SimScheduler scheduler,
+            SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<Bug> bugs, long skew, double rate,
+            long seed, TestCluster.WalFactory storage, IntPredicate transferred) {
+        this.transferred = transferred;
         this.index = index;
         this.endpoints = endpoints;
         this.configuration = configuration;
@@ -115,11 +127,17 @@ final class SimNode {
         runtime = new SimRuntime(scheduler, index, clock, seed * 31 + incarnation);
         transport = network.transport(index);
         List<String> peers = endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
-        manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime);
+        stateMachine = transferred == null ? null : new SimStateMachine(transferred,
+                (p, at, installed) -> monitor.onSnapshotInstalled(index, p, at, installed));
+        manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime, null,
+                stateMachine);
         NodeSeams.plant(manager, bugs);
         manager.onRestoreStarted(p -> {
             monitor.onRestoreStarted(index, p, restoreStart(p));
             registers.remove(p);
+            if (stateMachine != null) {
+                stateMachine.reset(p);
+            }
         });
         manager.onLogRestored((p, log) -> {
             monitor.onRestored(index, p, log);
@@ -129,6 +147,10 @@ final class SimNode {
             monitor.onDelivered(index, p, log, disk.holds(p, log.index(), log.term()));
             apply(p, log);
             return true;
+        });
+        manager.onSnapshotInstalled((p, at) -> {
+            monitor.onInstallAnnounced();
+            trace.record(index, "installed", p, at, "p" + p + " rebuilt by snapshot up to " + at);
         });
         // A replica that detects an impossible state stops its partition: in the simulator that is a failure.
         manager.onPartitionFailed((p, cause) -> monitor.fail("impossible state: n" + index + " stopped partition " + p
@@ -160,7 +182,15 @@ final class SimNode {
                 .orElse(compacted);
     }
 
+    /** The application state of the partitions transferred by snapshot (this incarnation's), or null if none. */
+    SimStateMachine stateMachine() {
+        return stateMachine;
+    }
+
     private void apply(int partition, RaftLog log) {
+        if (stateMachine != null) {
+            stateMachine.apply(partition, log);
+        }
         Command command = Command.decode(log.data());
         long[] register = registers.computeIfAbsent(partition, p -> new long[1]);
         if (command != null) {

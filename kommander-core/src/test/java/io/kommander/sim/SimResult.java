@@ -15,9 +15,10 @@ import java.util.List;
  * @param operations     client operation attempts
  * @param inconclusive   register histories whose linearizability check gave up
  * @param lastEvents     the trace's last lines (for a failure report)
+ * @param installs       snapshots nodes installed from a leader
  */
 record SimResult(long seed, FaultMix mix, int nodes, String violation, long digest, long events, long virtualMillis,
-                 int operations, int inconclusive, List<String> lastEvents) {
+                 int operations, int inconclusive, List<String> lastEvents, int installs) {
 
     boolean failed() {
         return violation != null;

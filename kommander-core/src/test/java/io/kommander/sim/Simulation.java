@@ -26,7 +26,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>Partitions 1 and 2 hold registers (write, read, compare-and-set); the others are append-only logs with
  * checkpoints (so compaction, and its loss on a crash, is exercised) and manual proposals, committed, rolled back or
- * abandoned to their time-to-live.
+ * abandoned to their time-to-live. Partition 4 is transferred by snapshot ({@link SimStateMachine}): it compacts
+ * behind a short retention whatever the members hold, so a node cut off or down for a few hundred milliseconds comes
+ * back behind the compaction point and is rebuilt by snapshot, in small, throttled chunks that faults interrupt.
  */
 final class Simulation {
 
@@ -39,6 +41,8 @@ final class Simulation {
 
     private static final int PARTITIONS = 4;
     private static final int REGISTER_PARTITIONS = 2;
+    /** The partition whose state is transferred by snapshot. */
+    private static final int SNAPSHOT_PARTITION = 4;
     private static final int CLIENTS_PER_PARTITION = 2;
     private static final long JOIN_MILLIS = 20_000;
     private static final long FAULT_MILLIS = 5_000;
@@ -93,9 +97,14 @@ final class Simulation {
         int sessions = random.nextBoolean() ? 2 : 1024;
         // One or two workers per pool: with two, a second WAL write or read may be in flight while the first runs.
         int workers = 1 + random.nextInt(2);
+        // Snapshots of a few kilobytes in chunks of 64 bytes to 4 KiB, some throttled to a few chunks per heartbeat.
+        long retention = new long[] {4, 16}[random.nextInt(2)];
+        int chunk = new int[] {64, 512, 4096}[random.nextInt(3)];
+        long snapshotRate = random.nextBoolean() ? 20_000 : 1 << 20;
         UnaryOperator<RaftConfiguration.Builder> tuning = b -> b.maxEntriesPerAppend(entriesPerAppend)
                 .maxInflightAppends(inflight).logCacheEntries(cache).maxClientSessions(sessions)
-                .walWriteWorkers(workers).walReadWorkers(workers).executorPoolSize(workers);
+                .walWriteWorkers(workers).walReadWorkers(workers).executorPoolSize(workers)
+                .snapshotRetentionEntries(retention).snapshotChunkBytes(chunk).snapshotBytesPerSecond(snapshotRate);
         List<String> endpoints = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             endpoints.add("sim" + i + ":" + (7000 + i));
@@ -105,7 +114,7 @@ final class Simulation {
             long skew = mix.clocks() ? random.nextLong(-500, 501) : 0;
             double rate = mix.clocks() ? 0.9 + random.nextDouble() * 0.2 : 1.0;
             nodes.add(new SimNode(i, endpoints, tuning.apply(configuration(i, endpoints.get(i))), scheduler, network, trace,
-                    monitor, bugs, skew, rate, seed * 1_000_003L + i, storage));
+                    monitor, bugs, skew, rate, seed * 1_000_003L + i, storage, p -> p == SNAPSHOT_PARTITION));
         }
         for (int p = 1; p <= PARTITIONS; p++) {
             for (int c = 0; c < CLIENTS_PER_PARTITION; c++) {
@@ -152,7 +161,7 @@ final class Simulation {
         }
         return new SimResult(seed, mix, nodes.size(), monitor.violation(), trace.digest() ^ scheduler.executed(),
                 scheduler.executed(), scheduler.now(), history.ops().size(), inconclusive,
-                monitor.failed() ? trace.last(80) : List.of());
+                monitor.failed() ? trace.last(80) : List.of(), monitor.installs());
     }
 
     private boolean start() {
@@ -274,9 +283,15 @@ final class Simulation {
         return true;
     }
 
-    /** Whether every node compacted each partition up to its last committed checkpoint, which every node holds. */
+    /**
+     * Whether every node compacted each partition up to its last committed checkpoint, which every node holds (the
+     * snapshot partition compacts behind snapshots, not checkpoints).
+     */
     private boolean compactedToLastCheckpoint() {
         for (int p = 1; p <= PARTITIONS; p++) {
+            if (p == SNAPSHOT_PARTITION) {
+                continue;
+            }
             long checkpoint = lastCheckpoint(p);
             for (SimNode node : nodes) {
                 if (node.disk().compactedUpTo(p).index() < checkpoint) {

@@ -58,6 +58,8 @@ public final class TestCluster implements AutoCloseable {
     private final TransportFactory transportFactory;
     private final UnaryOperator<RaftConfiguration.Builder> tuning;
     private final IntFunction<IRaftRuntime> runtimeFactory;
+    /** The application's snapshots of each node, or null; set once by the builder. */
+    private IntFunction<PayloadStateMachine> transferFactory;
     private final InMemoryNetwork network = new InMemoryNetwork(7);
     private final RaftManager[] nodes;
     private final IWAL[] wals;
@@ -105,6 +107,7 @@ public final class TestCluster implements AutoCloseable {
         private TransportFactory transportFactory;
         private UnaryOperator<RaftConfiguration.Builder> tuning = UnaryOperator.identity();
         private IntFunction<IRaftRuntime> runtimeFactory;
+        private IntFunction<PayloadStateMachine> transferFactory;
 
         private Builder(int size, int partitions) {
             this.size = size;
@@ -153,11 +156,23 @@ public final class TestCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Gives each node, at every start, an application with snapshots (default: none, the checkpoint model),
+         * attached to the node before it joins; the factory gets the node's index.
+         */
+        public Builder snapshots(IntFunction<PayloadStateMachine> factory) {
+            this.transferFactory = factory;
+            return this;
+        }
+
         /** Builds the cluster (not started). */
         public TestCluster build() {
             int[] chosen = ports != null ? ports : java.util.stream.IntStream.range(0, size).map(i -> basePort + i)
                     .toArray();
-            return new TestCluster(size, partitions, chosen, walFactory, transportFactory, tuning, runtimeFactory);
+            TestCluster cluster = new TestCluster(size, partitions, chosen, walFactory, transportFactory, tuning,
+                    runtimeFactory);
+            cluster.transferFactory = transferFactory;
+            return cluster;
         }
     }
 
@@ -230,6 +245,10 @@ public final class TestCluster implements AutoCloseable {
             runtimes[node] = runtimeFactory.apply(node);
             builder.runtime(runtimes[node]);
         }
+        PayloadStateMachine application = transferFactory == null ? null : transferFactory.apply(node);
+        if (application != null) {
+            builder.stateMachineTransfer(application);
+        }
         RaftManager manager = builder.build();
         Map<Integer, List<RaftLog>> delivered = deliveries.get(node);
         Map<Integer, List<RaftLog>> replayed = restored.get(node);
@@ -240,6 +259,9 @@ public final class TestCluster implements AutoCloseable {
             return true;
         });
         manager.onLogRestored((p, log) -> replayed.computeIfAbsent(p, k -> new CopyOnWriteArrayList<>()).add(log));
+        if (application != null) {
+            application.attach(manager);
+        }
         nodes[node] = manager;
         beforeJoin.accept(manager);
         manager.joinCluster();

@@ -8,6 +8,7 @@ import io.kommander.PartitionListener;
 import io.kommander.RaftLog;
 import io.kommander.ReplicationErrorListener;
 import io.kommander.ReplicationListener;
+import io.kommander.SnapshotInstalledListener;
 import io.kommander.Subscription;
 
 import org.slf4j.Logger;
@@ -33,6 +34,7 @@ final class RaftEvents {
     final List<PartitionListener> restoreFinished = new CopyOnWriteArrayList<>();
     final List<PartitionFailedListener> partitionFailed = new CopyOnWriteArrayList<>();
     final List<PartitionUnavailableListener> partitionUnavailable = new CopyOnWriteArrayList<>();
+    final List<SnapshotInstalledListener> snapshotInstalled = new CopyOnWriteArrayList<>();
 
     static <T> Subscription subscribe(List<T> list, T listener) {
         if (listener == null) {
@@ -81,6 +83,10 @@ final class RaftEvents {
 
     void partitionUnavailable(int partition, Throwable error, long retryInMillis) {
         each(partitionUnavailable, l -> l.onPartitionUnavailable(partition, error, retryInMillis));
+    }
+
+    void snapshotInstalled(int partition, long index) {
+        each(snapshotInstalled, l -> l.onSnapshotInstalled(partition, index));
     }
 
     private static <T> void each(List<T> listeners, Consumer<T> call) {

@@ -21,7 +21,11 @@ import io.kommander.internal.clock.HybridLogicalClock;
 
 import io.kommander.time.HLCTimestamp;
 import io.kommander.discovery.IDiscovery;
+import io.kommander.IRaftStateMachineTransfer;
+import io.kommander.SnapshotInstalledListener;
+import io.kommander.internal.partition.NodeSnapshots;
 import io.kommander.internal.partition.PartitionCallbacks;
+import io.kommander.internal.partition.SnapshotThrottle;
 import io.kommander.internal.partition.PartitionContext;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.RaftTimerService;
@@ -130,6 +134,19 @@ public final class RaftNode implements IRaft {
      */
     public RaftNode(RaftConfiguration configuration, IWAL wal, IRaftTransport transport, IDiscovery discovery,
                     IRaftRuntime suppliedRuntime, Executor callbackExecutor) {
+        this(configuration, wal, transport, discovery, suppliedRuntime, callbackExecutor, null);
+    }
+
+    /**
+     * A node from validated parts (see {@link io.kommander.RaftManager.Builder}).
+     *
+     * @param suppliedRuntime  the runtime to run on, or null to create (and own) one sized by the configuration
+     * @param callbackExecutor where returned futures complete, or null for the runtime's callback executor
+     * @param transfer         the application's snapshots, or null for none (the checkpoint model)
+     * @throws RaftConfigurationException if {@code maxEntryBytes} does not fit in one batch of the transport
+     */
+    public RaftNode(RaftConfiguration configuration, IWAL wal, IRaftTransport transport, IDiscovery discovery,
+                    IRaftRuntime suppliedRuntime, Executor callbackExecutor, IRaftStateMachineTransfer transfer) {
         this.configuration = FrameBudget.of(transport).fit(configuration);
         this.wal = wal;
         this.transport = transport;
@@ -152,7 +169,9 @@ public final class RaftNode implements IRaft {
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
         this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(), this::createPartitions);
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
-                new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()), catchUp);
+                new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()), catchUp,
+                new NodeSnapshots(transfer, new SnapshotThrottle(this.configuration.snapshotBytesPerSecond(),
+                        runtime::monotonicMillis)));
         this.shutdown = new NodeShutdown(self, runtime, ownsRuntime, dispatcher, transport, wal);
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
                 configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::allPartitions);
@@ -500,6 +519,11 @@ public final class RaftNode implements IRaft {
         return RaftEvents.subscribe(events.partitionUnavailable, listener);
     }
 
+    @Override
+    public Subscription onSnapshotInstalled(SnapshotInstalledListener listener) {
+        return RaftEvents.subscribe(events.snapshotInstalled, listener);
+    }
+
     // ---------------------------------------------------------------- internals
 
     private RaftPartition userPartition(int partitionId) {
@@ -599,6 +623,11 @@ public final class RaftNode implements IRaft {
         @Override
         public void walFailed(int partition, Throwable error, long retryInMillis) {
             events.partitionUnavailable(partition, error, retryInMillis);
+        }
+
+        @Override
+        public void snapshotInstalled(int partition, long index) {
+            events.snapshotInstalled(partition, index);
         }
     }
 }

@@ -64,6 +64,12 @@ final class Applier {
         restoredThrough = Math.min(restoredThrough, index);
     }
 
+    /** A snapshot up to {@code index} replaced the application's state: everything up to it counts as delivered. */
+    void installed(long index) {
+        appliedIndex = Math.max(appliedIndex, index);
+        lastCheckpointIndex = Math.max(lastCheckpointIndex, index);
+    }
+
     /** The highest index delivered. */
     long appliedIndex() {
         return appliedIndex;

@@ -2,11 +2,12 @@ package io.kommander.internal.partition;
 
 /**
  * What a leader knows about one follower's log. In PROBE state the leader sends one AppendLogs at a time until it
- * finds where the logs match; in REPLICATE state it pipelines up to the in-flight window.
+ * finds where the logs match; in REPLICATE state it pipelines up to the in-flight window; in SNAPSHOT state (the
+ * follower needs entries the leader has compacted) it sends its snapshot, one chunk at a time.
  */
 final class FollowerProgress {
 
-    enum State { PROBE, REPLICATE }
+    enum State { PROBE, REPLICATE, SNAPSHOT }
 
     final String peer;
     final Inflights inflights;
@@ -23,6 +24,13 @@ final class FollowerProgress {
     long ackedRound;
     /** When this follower last made progress (virtual or real millis), to detect a stalled pipeline. */
     long lastProgressAt;
+    /** In SNAPSHOT: the snapshot sent (its boundary index and CRC), the bytes the follower holds, a chunk is out. */
+    long snapshotIndex;
+    long snapshotCrc;
+    long snapshotHeld;
+    boolean chunkSent;
+    /** Heartbeats since the last chunk went out, to send it again if it was lost. */
+    int chunkHeartbeats;
 
     FollowerProgress(String peer, long nextIndex, int window, long now) {
         this.peer = peer;
@@ -45,8 +53,22 @@ final class FollowerProgress {
         inflights.clear();
     }
 
-    /** Whether another AppendLogs carrying entries may be sent now. */
+    /** Starts sending the snapshot at {@code index} (with whole checksum {@code crc}) from its start. */
+    void becomeSnapshot(long index, long crc) {
+        state = State.SNAPSHOT;
+        snapshotIndex = index;
+        snapshotCrc = crc;
+        snapshotHeld = 0;
+        chunkSent = false;
+        inflights.clear();
+    }
+
+    /** Whether another AppendLogs carrying entries may be sent now (never while a snapshot is sent). */
     boolean canSendEntries() {
-        return state == State.PROBE ? !probeSent : !inflights.full();
+        return switch (state) {
+            case PROBE -> !probeSent;
+            case REPLICATE -> !inflights.full();
+            case SNAPSHOT -> false;
+        };
     }
 }

@@ -2,8 +2,11 @@ package io.kommander.internal.partition;
 
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.transport.RaftMessage.InstallSnapshot;
+import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
 import io.kommander.wal.LogEntry;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,14 +30,16 @@ final class LeaderReplicator {
     private final int partition;
     private final PartitionLog log;
     private final PartitionSettings settings;
+    private final Snapshots snapshots;
     private final Map<String, FollowerProgress> progress = new LinkedHashMap<>();
-    /** Sends refused because the follower needs compacted entries (a wiped member: needs a snapshot). */
+    /** Sends refused because the follower needs compacted entries and there is no snapshot to send instead. */
     private long compactedGaps;
 
-    LeaderReplicator(int partition, PartitionLog log, PartitionSettings settings) {
+    LeaderReplicator(int partition, PartitionLog log, PartitionSettings settings, Snapshots snapshots) {
         this.partition = partition;
         this.log = log;
         this.settings = settings;
+        this.snapshots = snapshots;
     }
 
     /** Starts tracking every follower from the end of the leader's log. */
@@ -78,6 +83,11 @@ final class LeaderReplicator {
         for (FollowerProgress pr : progress.values()) {
             if (pr.state == FollowerProgress.State.PROBE) {
                 pr.probeSent = false;
+            } else if (pr.state == FollowerProgress.State.SNAPSHOT) {
+                if (pr.chunkSent && ++pr.chunkHeartbeats >= 2) {
+                    // Unanswered for two heartbeats: the chunk or its answer was lost; send it again.
+                    pr.chunkSent = false;
+                }
             } else if (pr.inflights.count() > 0 && now - pr.lastProgressAt >= 2 * settings.heartbeatMillis()) {
                 // No progress for two heartbeats: assume losses and probe from the last known match.
                 pr.becomeProbe();
@@ -89,6 +99,9 @@ final class LeaderReplicator {
     /** Sends pending entries to every follower within its window; with {@code heartbeat}, at least a heartbeat. */
     void broadcast(Stamp stamp, Ready ready, boolean heartbeat) {
         for (FollowerProgress pr : progress.values()) {
+            if (pr.state == FollowerProgress.State.SNAPSHOT) {
+                sendChunk(pr, stamp, ready);
+            }
             boolean sent = false;
             while (pr.canSendEntries() && pr.nextIndex <= log.lastIndex() && !pr.readPending) {
                 if (!sendAppend(pr, stamp, ready)) {
@@ -132,6 +145,10 @@ final class LeaderReplicator {
     /** Applies a follower's acknowledgement or rejection to its progress. */
     void onResponse(FollowerProgress pr, AppendLogsResponse response, long now) {
         pr.recentActive = true;
+        if (pr.state == FollowerProgress.State.SNAPSHOT) {
+            // Answers to heartbeats while the snapshot goes: the follower's log is behind them, nothing to learn.
+            return;
+        }
         if (response.success()) {
             long matchedBefore = pr.matchIndex;
             pr.matchIndex = Math.max(pr.matchIndex, response.matchIndex());
@@ -162,6 +179,28 @@ final class LeaderReplicator {
         } else {
             pr.probeSent = false;
         }
+    }
+
+    /**
+     * Applies a follower's answer to a snapshot chunk; returns whether it installed the snapshot (its match index
+     * moved to the boundary, and it is probed from there).
+     */
+    boolean onSnapshotResponse(FollowerProgress pr, InstallSnapshotResponse response, long now) {
+        pr.recentActive = true;
+        if (pr.state != FollowerProgress.State.SNAPSHOT || response.index() != pr.snapshotIndex
+                || response.wholeCrc() != pr.snapshotCrc) {
+            return false;
+        }
+        pr.chunkSent = false;
+        pr.lastProgressAt = now;
+        if (response.installed()) {
+            pr.matchIndex = Math.max(pr.matchIndex, response.index());
+            pr.becomeProbe();
+            return true;
+        }
+        Snapshots.Local latest = snapshots.latest();
+        pr.snapshotHeld = latest == null ? 0 : Math.max(0, Math.min(response.heldBytes(), latest.encoded().length));
+        return false;
     }
 
     /** Followers that {@code counts} heard from since the last call, which starts a new check-quorum period. */
@@ -202,9 +241,15 @@ final class LeaderReplicator {
     /** Sends entries from the follower's next index; false if none could be sent (not cached, or compacted). */
     private boolean sendAppend(FollowerProgress pr, Stamp stamp, Ready ready) {
         if (pr.nextIndex <= log.compacted().index()) {
-            // Entries the follower needs are gone. Compaction waits for every member (safeCompactIndex), so this
-            // only happens to a member whose storage was wiped after the others compacted; it needs a snapshot.
-            compactedGaps++;
+            Snapshots.Local latest = snapshots.latest();
+            if (snapshots.enabled() && latest != null && latest.boundary().index() >= log.compacted().index()) {
+                pr.becomeSnapshot(latest.boundary().index(), latest.crc());
+                sendChunk(pr, stamp, ready);
+            } else {
+                // Entries the follower needs are gone and there is no snapshot: without snapshots, compaction waits
+                // for every member (safeCompactIndex), so only a member whose storage was wiped gets here.
+                compactedGaps++;
+            }
             return false;
         }
         List<LogEntry> entries = log.entries(pr.nextIndex, settings.maxEntriesPerAppend(),
@@ -233,6 +278,33 @@ final class LeaderReplicator {
         } else {
             pr.probeSent = true;
         }
+    }
+
+    /**
+     * Sends the next chunk of the snapshot to a follower in SNAPSHOT state, unless one is out or the node's budget
+     * is spent (the next heartbeat tries again). A newer snapshot than the one being sent replaces it from its start.
+     */
+    private void sendChunk(FollowerProgress pr, Stamp stamp, Ready ready) {
+        Snapshots.Local latest = snapshots.latest();
+        if (pr.chunkSent || latest == null) {
+            return;
+        }
+        if (latest.boundary().index() != pr.snapshotIndex || latest.crc() != pr.snapshotCrc) {
+            pr.becomeSnapshot(latest.boundary().index(), latest.crc());
+        }
+        byte[] encoded = latest.encoded();
+        // A follower that holds it all is installing it (and answers when done), or failed to: then from the start.
+        int from = pr.snapshotHeld < encoded.length ? (int) pr.snapshotHeld : 0;
+        byte[] data = Arrays.copyOfRange(encoded, from, (int) Math.min(encoded.length,
+                (long) from + snapshots.chunkBytes()));
+        if (!snapshots.throttle().tryTake(data.length)) {
+            return;
+        }
+        ready.messages.add(new Ready.Outbound(pr.peer, new InstallSnapshot(partition, stamp.term(),
+                latest.boundary().index(), latest.boundary().term(), encoded.length, latest.crc(), from, data,
+                SnapshotImage.crc(data, 0, data.length))));
+        pr.chunkSent = true;
+        pr.chunkHeartbeats = 0;
     }
 
     private void sendHeartbeat(FollowerProgress pr, Stamp stamp, Ready ready) {

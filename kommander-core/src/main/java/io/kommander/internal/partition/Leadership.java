@@ -6,6 +6,7 @@ import io.kommander.RequestId;
 import io.kommander.internal.session.ClientSessions;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
@@ -49,7 +50,7 @@ final class Leadership {
     private long lastQuorumCheck;
 
     Leadership(int partition, String self, PartitionSettings settings, ReplicaLog replicaLog,
-               ProposalTracker proposals, EnumSet<PlantedBug> plantedBugs) {
+               ProposalTracker proposals, EnumSet<PlantedBug> plantedBugs, Snapshots snapshots) {
         this.partition = partition;
         this.self = self;
         this.settings = settings;
@@ -57,7 +58,7 @@ final class Leadership {
         this.log = replicaLog.log();
         this.proposals = proposals;
         this.plantedBugs = plantedBugs;
-        this.replicator = new LeaderReplicator(partition, log, settings);
+        this.replicator = new LeaderReplicator(partition, log, settings, snapshots);
     }
 
     /** Starts leading {@code term}: tracks every follower and appends the barrier entry. */
@@ -365,6 +366,19 @@ final class Leadership {
             maybeCommit(ready);
             raiseSafeCompactIndex();
             maybeSendTimeoutNow(ready);
+        }
+        appendPending = true;
+    }
+
+    /** A follower answered a snapshot chunk of this term: send the next one, or go on from the log. */
+    void onSnapshotResponse(String from, InstallSnapshotResponse response, long now, Ready ready) {
+        FollowerProgress follower = replicator.follower(from);
+        if (follower == null) {
+            return;
+        }
+        if (replicator.onSnapshotResponse(follower, response, now)) {
+            maybeCommit(ready);
+            raiseSafeCompactIndex();
         }
         appendPending = true;
     }

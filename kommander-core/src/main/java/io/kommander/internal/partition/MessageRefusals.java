@@ -27,7 +27,9 @@ final class MessageRefusals {
          * {@link RaftPartitionStateMachine#MAX_TERM_LEAD}, a negative term or index, entries that do not follow their
          * anchor, an acknowledgement of entries never sent. Never adopted.
          */
-        IMPLAUSIBLE
+        IMPLAUSIBLE,
+        /** Entries or a chunk while a snapshot is being installed, or a chunk for a replica without snapshots. */
+        SNAPSHOT_BUSY
     }
 
     private final long[] counts = new long[Reason.values().length];

@@ -3,6 +3,8 @@ package io.kommander.internal.partition;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.transport.RaftMessage.InstallSnapshot;
+import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.wal.LogEntry;
@@ -46,7 +48,30 @@ final class MessageSanity {
         if (message instanceof TimeoutNow timeoutNow) {
             return timeoutNow.lastLogIndex() >= 0;
         }
+        if (message instanceof InstallSnapshot chunk) {
+            return plausibleChunk(chunk);
+        }
+        if (message instanceof InstallSnapshotResponse answer) {
+            return answer.index() >= 0 && isCrc(answer.wholeCrc()) && answer.heldBytes() >= 0
+                    && answer.heldBytes() <= SnapshotImage.MAX_BYTES;
+        }
         return true;
+    }
+
+    /**
+     * A snapshot chunk lies within a snapshot of plausible size at a real entry of a term no later than the
+     * leader's, and is not empty (every chunk moves the transfer).
+     */
+    private static boolean plausibleChunk(InstallSnapshot chunk) {
+        return chunk.index() >= 1 && chunk.indexTerm() >= 1 && chunk.indexTerm() <= chunk.term()
+                && chunk.totalBytes() >= 1 && chunk.totalBytes() <= SnapshotImage.MAX_BYTES
+                && chunk.offset() >= 0 && chunk.data().length >= 1
+                && chunk.offset() + chunk.data().length <= chunk.totalBytes()
+                && isCrc(chunk.wholeCrc()) && isCrc(chunk.chunkCrc());
+    }
+
+    private static boolean isCrc(long value) {
+        return value >= 0 && value <= 0xFFFF_FFFFL;
     }
 
     /** Entries follow their anchor one by one, with terms that never decrease and never pass the leader's. */

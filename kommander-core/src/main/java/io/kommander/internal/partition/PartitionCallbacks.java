@@ -45,4 +45,11 @@ public interface PartitionCallbacks {
      */
     default void partitionFailed(int partition, Throwable cause) {
     }
+
+    /**
+     * The replica installed a snapshot received from its leader: the application's state is the snapshot's, and
+     * deliveries continue after {@code index}.
+     */
+    default void snapshotInstalled(int partition, long index) {
+    }
 }

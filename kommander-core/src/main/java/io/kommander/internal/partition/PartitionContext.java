@@ -23,8 +23,18 @@ import java.util.List;
  * @param dispatcher    outbound message queues
  * @param clock         the node's hybrid logical clock, for tickets
  * @param catchUp       whether replicas start unverified after the node lost its data; told of held entries
+ * @param snapshots     the application's snapshots and the node's snapshot budget ({@link NodeSnapshots#NONE} if
+ *                      the application has none)
  */
 public record PartitionContext(RaftConfiguration configuration, String self, List<String> peers,
                                IRaftRuntime runtime, IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
-                               RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp) {
+                               RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp,
+                               NodeSnapshots snapshots) {
+
+    /** The services of a node without snapshots. */
+    public PartitionContext(RaftConfiguration configuration, String self, List<String> peers, IRaftRuntime runtime,
+                            IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
+                            RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp) {
+        this(configuration, self, peers, runtime, wal, writes, reads, dispatcher, clock, catchUp, NodeSnapshots.NONE);
+    }
 }

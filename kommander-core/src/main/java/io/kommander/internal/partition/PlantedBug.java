@@ -34,5 +34,7 @@ enum PlantedBug {
     /** Ignore client request ids: append every retry and deliver every entry (no idempotent writes). */
     IGNORE_REQUEST_IDS,
     /** Let a replica of a node that lost its data vote and campaign at once, before it caught up. */
-    FRESH_REPLICA_VOTES
+    FRESH_REPLICA_VOTES,
+    /** Take snapshot chunks, and the whole snapshot, without checking their CRC32C: a corrupt snapshot installs. */
+    ACCEPT_CORRUPT_SNAPSHOT
 }

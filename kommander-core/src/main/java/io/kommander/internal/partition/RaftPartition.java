@@ -1,6 +1,7 @@
 package io.kommander.internal.partition;
 
 import io.kommander.PartitionStatus;
+import io.kommander.RaftConfiguration;
 import io.kommander.RaftClosedException;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.RaftLog;
@@ -43,6 +44,7 @@ public final class RaftPartition {
     private final RaftPartitionExecutor executor;
     private final RaftWriteAhead writeAhead;
     private final RestoreRetry retry;
+    private final PartitionSnapshots snapshotFiles;
     private final CompletableFuture<Void> restoredFuture = new CompletableFuture<>();
     private final OpenCalls calls = new OpenCalls();
     private final CatchUpMarks catchUp;
@@ -91,6 +93,8 @@ public final class RaftPartition {
         this.catchUp = new CatchUpMarks(id, context.catchUp(), writeAhead);
         // A replica out for an election timeout has lost its leadership anyway: retrying sooner buys nothing.
         this.retry = new RestoreRetry(context.configuration().electionTimeoutMinMillis());
+        this.snapshotFiles = new PartitionSnapshots(id, context.snapshots(), executor, writeAhead,
+                new SnapshotHost());
     }
 
     /** The partition id. */
@@ -135,6 +139,8 @@ public final class RaftPartition {
     public void receive(String from, RaftMessage message) {
         RaftPartitionExecutor.Priority priority =
                 message instanceof RaftMessage.AppendLogs || message instanceof RaftMessage.AppendLogsResponse
+                        || message instanceof RaftMessage.InstallSnapshot
+                        || message instanceof RaftMessage.InstallSnapshotResponse
                         ? RaftPartitionExecutor.Priority.REPLICATION
                         : RaftPartitionExecutor.Priority.CONTROL;
         executor.post(priority, () -> {
@@ -156,19 +162,36 @@ public final class RaftPartition {
         });
     }
 
-    /** Compacts the WAL up to the last checkpoint every member holds, if any is new. */
+    /**
+     * Compacts the WAL up to the last checkpoint every member holds, if any is new; with snapshots, first takes a
+     * snapshot at the applied index if compaction would move (see {@link PartitionSnapshots}).
+     */
     public void compact() {
         executor.post(RaftPartitionExecutor.Priority.MAINTENANCE, () -> {
             if (machine == null || compacting) {
                 return;
             }
-            LogPosition target = machine.compactionTarget();
+            if (snapshotFiles.enabled()) {
+                // The application must have been handed everything applied before it is asked for a snapshot.
+                carryOutReady();
+                if (machine == null || closed) {
+                    return;
+                }
+            }
+            long snapshotAt = machine.snapshots().wanted();
+            if (snapshotAt > 0) {
+                compacting = true;
+                snapshotFiles.produce(machine, snapshotAt, () -> compacting = false);
+                return;
+            }
+            LogPosition target = machine.snapshots().compactionTarget();
             if (target == null) {
                 return;
             }
             compacting = true;
             int at = epoch;
-            writeAhead.compact(target, machine.sessionSnapshot(target), machine.configurationSnapshot(target),
+            SnapshotControl compaction = machine.snapshots();
+            writeAhead.compact(target, compaction.sessionSnapshot(target), compaction.configurationSnapshot(target),
                     error -> {
                 compacting = false;
                 if (at != epoch) {
@@ -178,7 +201,7 @@ public final class RaftPartition {
                 if (error != null) {
                     LOG.warn("partition {}: compaction to {} failed", id, target.index(), error);
                 } else {
-                    machine.compacted(target);
+                    machine.snapshots().compacted(target);
                 }
             });
         });
@@ -448,6 +471,11 @@ public final class RaftPartition {
                 context.runtime().random(((long) context.configuration().nodeId() << 32) ^ id ^ ((long) epoch << 48)
                         ^ context.configuration().electionSeed()));
         plantedBugs.forEach(machine::plant);
+        if (snapshotFiles.enabled()) {
+            RaftConfiguration c = context.configuration();
+            machine.snapshots().enable(context.snapshots().throttle(), c.snapshotChunkBytes(),
+                    c.snapshotRetentionEntries());
+        }
         readyLeader = false;
         if (!restoreAnnounced) {
             // Once per process: a restore after a WAL failure replays nothing, so the application resets nothing.
@@ -455,25 +483,50 @@ public final class RaftPartition {
             callbacks.restoreStarted(id);
         }
         int at = epoch;
-        writeAhead.readHead((head, error) -> {
+        writeAhead.readHead((stored, readError) -> {
             if (at != epoch) {
                 return;
             }
-            if (error != null) {
-                walFailed(error);
+            if (readError != null) {
+                walFailed(readError);
                 return;
             }
-            try {
-                machine.restoreBegin(head.hardState(), head.compacted(), head.lastCheckpoint(), head.sessions(),
-                        head.configuration(), delivered);
-            } catch (IllegalStateException e) {
-                walFailed(e);
-                return;
-            }
-            catchUp.restoring(machine, head.verified());
-            // From the machine's start: the session snapshot may stand for a compaction the WAL lost in a crash.
-            restoreFrom(machine.lastIndex() + 1, head.last().index(), at);
+            snapshotFiles.restore(stored, delivered.index(), this::readHeadAgain, (head, error) -> {
+                if (at != epoch) {
+                    return;
+                }
+                if (error != null) {
+                    walFailed(error);
+                    return;
+                }
+                continueRestore(head, at);
+            });
         });
+    }
+
+    private CompletableFuture<RaftWriteAhead.RestoreHead> readHeadAgain() {
+        CompletableFuture<RaftWriteAhead.RestoreHead> head = new CompletableFuture<>();
+        writeAhead.readHead((read, error) -> {
+            if (error != null) {
+                head.completeExceptionally(error);
+            } else {
+                head.complete(read);
+            }
+        });
+        return head;
+    }
+
+    private void continueRestore(RaftWriteAhead.RestoreHead head, int at) {
+        try {
+            machine.restoreBegin(head.hardState(), head.compacted(), head.lastCheckpoint(), head.sessions(),
+                    head.configuration(), delivered);
+        } catch (IllegalStateException e) {
+            walFailed(e);
+            return;
+        }
+        catchUp.restoring(machine, head.verified());
+        // From the machine's start: the session snapshot may stand for a compaction the WAL lost in a crash.
+        restoreFrom(machine.lastIndex() + 1, head.last().index(), at);
     }
 
     private void restoreFrom(long from, long last, int at) {
@@ -552,11 +605,7 @@ public final class RaftPartition {
         if (machine == null) {
             return;
         }
-        Ready ready;
-        // A listener may close the node meanwhile: then nothing more is carried out.
-        while (!closed && !(ready = machine.takeReady()).isEmpty()) {
-            carryOut(ready);
-        }
+        carryOutReady();
         leaderQuick = machine.role() == RaftRole.LEADER;
         catchUp.drained(machine);
         if (!view.describes(machine)) {
@@ -581,6 +630,15 @@ public final class RaftPartition {
         });
     }
 
+    /** Carries out everything the machine asks until it asks nothing more. */
+    private void carryOutReady() {
+        Ready ready;
+        // A listener may close the node meanwhile: then nothing more is carried out.
+        while (!closed && !(ready = machine.takeReady()).isEmpty()) {
+            carryOut(ready);
+        }
+    }
+
     private void carryOut(Ready ready) {
         for (Ready.Outbound out : ready.messages) {
             context.dispatcher().send(out.to(), out.message());
@@ -592,6 +650,7 @@ public final class RaftPartition {
         if (ready.persist != null) {
             persist(ready.persist);
         }
+
         for (RaftLog log : ready.restoredDeliveries) {
             handRestored(log);
         }
@@ -610,6 +669,10 @@ public final class RaftPartition {
             if (future != null) {
                 future.complete(completion.status());
             }
+        }
+        if (ready.snapshotInstall != null) {
+            // After this Ready's deliveries: the application's state is replaced once it has what came before.
+            snapshotFiles.install(ready.snapshotInstall);
         }
         for (Ready.CatchUpRead read : ready.catchUpReads) {
             int at = epoch;
@@ -660,6 +723,34 @@ public final class RaftPartition {
         }
         if (!latest.isZero()) {
             context.clock().receive(latest);
+        }
+    }
+
+    /** What {@link PartitionSnapshots} needs of this partition. */
+    private final class SnapshotHost implements PartitionSnapshots.Host {
+        @Override
+        public RaftPartitionStateMachine machine() {
+            return machine;
+        }
+
+        @Override
+        public int epoch() {
+            return epoch;
+        }
+
+        @Override
+        public void walFailed(Throwable error) {
+            RaftPartition.this.walFailed(error);
+        }
+
+        @Override
+        public void applicationAt(long index) {
+            delivered = delivered.handed(index);
+        }
+
+        @Override
+        public void installed(long index) {
+            callbacks.snapshotInstalled(id, index);
         }
     }
 

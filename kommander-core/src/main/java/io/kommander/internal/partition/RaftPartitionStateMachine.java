@@ -8,6 +8,8 @@ import io.kommander.internal.partition.MessageRefusals.Reason;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.transport.RaftMessage.InstallSnapshot;
+import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.transport.RaftMessage.VoteResponse;
@@ -73,6 +75,7 @@ public final class RaftPartitionStateMachine {
     /** The replica log's entries, read here; changed only through {@link #replicaLog}. */
     private final PartitionLog log;
     private final Leadership leadership;
+    private final SnapshotControl snapshots;
     private final VoteTally votes = new VoteTally();
     private final ReplicaVerification verification = new ReplicaVerification(plantedBugs);
     private final MessageRefusals refusals = new MessageRefusals();
@@ -118,9 +121,19 @@ public final class RaftPartitionStateMachine {
         this.random = random;
         this.writes = new PendingWrites(partition);
         ProposalTracker proposals = new ProposalTracker();
-        this.replicaLog = new ReplicaLog(partition, settings, writes, proposals, plantedBugs, initial);
+        Snapshots held = new Snapshots(partition, plantedBugs);
+        this.replicaLog = new ReplicaLog(partition, settings, writes, proposals, plantedBugs, initial, held);
         this.log = replicaLog.log();
-        this.leadership = new Leadership(partition, self, settings, replicaLog, proposals, plantedBugs);
+        this.leadership = new Leadership(partition, self, settings, replicaLog, proposals, plantedBugs, held);
+        this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, () -> term, () -> ready);
+    }
+
+    /**
+     * This replica's compaction and snapshot operations, for its host (which turns snapshots on when the application
+     * has them).
+     */
+    SnapshotControl snapshots() {
+        return snapshots;
     }
 
     private static Configuration withSelf(String self, List<String> peers) {
@@ -213,8 +226,8 @@ public final class RaftPartitionStateMachine {
         now = nowMillis;
         if (!restored) {
             refusals.record(Reason.NOT_RESTORED);
-        } else if (!(message instanceof AppendLogs || message instanceof RequestVote)
-                && !replicaLog.configuration().contains(from)) {
+        } else if (!(message instanceof AppendLogs || message instanceof RequestVote
+                || message instanceof InstallSnapshot) && !replicaLog.configuration().contains(from)) {
             refusals.record(Reason.UNKNOWN_SENDER);
         } else if (!MessageSanity.plausible(message, term, log.lastIndex(),
                 plantedBugs.contains(PlantedBug.ADOPT_IMPLAUSIBLE_TERM))) {
@@ -240,7 +253,8 @@ public final class RaftPartitionStateMachine {
                 refusals.record(Reason.LEADER_LEASE);
                 return false;
             }
-            boolean fromLeader = message instanceof AppendLogs || message instanceof TimeoutNow;
+            boolean fromLeader = message instanceof AppendLogs || message instanceof TimeoutNow
+                    || message instanceof InstallSnapshot;
             becomeFollower(message.term(), fromLeader ? from : null);
         } else if (message.term() < term && !(message instanceof RequestVote vote && vote.preVote())) {
             if (message instanceof AppendLogs) {
@@ -264,6 +278,8 @@ public final class RaftPartitionStateMachine {
         if (message instanceof AppendLogsResponse response) {
             leadership.onAppendResponse(from, response, now, ready);
             stepDownIfRemoved();
+        } else if (message instanceof InstallSnapshotResponse response) {
+            leadership.onSnapshotResponse(from, response, now, ready);
         } else if (message instanceof RequestVote vote) {
             onRequestVote(from, vote);
         } else {
@@ -282,6 +298,9 @@ public final class RaftPartitionStateMachine {
             // Someone won this term: follow it.
             becomeFollower(term, from);
             onAppendLogs(from, append);
+        } else if (message instanceof InstallSnapshot chunk) {
+            becomeFollower(term, from);
+            onInstallSnapshot(from, chunk);
         } else if (message instanceof TimeoutNow timeoutNow) {
             onTimeoutNow(timeoutNow);
         } else {
@@ -293,6 +312,8 @@ public final class RaftPartitionStateMachine {
     private void stepFollower(String from, RaftMessage message) {
         if (message instanceof AppendLogs append) {
             onAppendLogs(from, append);
+        } else if (message instanceof InstallSnapshot chunk) {
+            onInstallSnapshot(from, chunk);
         } else if (message instanceof RequestVote vote) {
             onRequestVote(from, vote);
         } else if (message instanceof TimeoutNow timeoutNow) {
@@ -416,30 +437,6 @@ public final class RaftPartitionStateMachine {
         if (role == RaftRole.LEADER) {
             leadership.readFailed(peer);
         }
-    }
-
-    /** The WAL was compacted up to {@code position}. */
-    public void compacted(LogPosition position) {
-        replicaLog.compacted(position);
-    }
-
-    /**
-     * The point the WAL may be compacted to now: the last committed checkpoint that every member is known to hold
-     * and this replica has applied, but never as far as the entries of a manual proposal still open; null if there
-     * is nothing new to compact.
-     */
-    public LogPosition compactionTarget() {
-        return replicaLog.compactionTarget();
-    }
-
-    /** The configuration in effect at {@code target}, to store in the WAL before compacting to it. */
-    public byte[] configurationSnapshot(LogPosition target) {
-        return replicaLog.configurationSnapshot(target);
-    }
-
-    /** The client sessions to store in the WAL before compacting to {@code target}. */
-    public byte[] sessionSnapshot(LogPosition target) {
-        return replicaLog.sessionSnapshot(target);
     }
 
     // ------------------------------------------------------------------ output
@@ -697,10 +694,25 @@ public final class RaftPartitionStateMachine {
         campaign(true);
     }
 
-    private void onAppendLogs(String from, AppendLogs append) {
+    /** A message only a leader sends (past the term gate): it is this term's leader, and alive. */
+    private void heardFromLeader(String from) {
         setLeader(from);
         lastLeaderContact = now;
         resetElectionDeadline();
+    }
+
+    private void onInstallSnapshot(String from, InstallSnapshot chunk) {
+        heardFromLeader(from);
+        snapshots.onChunk(from, chunk);
+    }
+
+    private void onAppendLogs(String from, AppendLogs append) {
+        heardFromLeader(from);
+        if (snapshots.installing()) {
+            // The log is about to restart from the snapshot's boundary: nothing may be appended before.
+            refusals.record(Reason.SNAPSHOT_BUSY);
+            return;
+        }
         long prevIndex = append.prevLogIndex();
         List<LogEntry> entries = append.entries();
         if (prevIndex < log.compacted().index()) {

@@ -24,11 +24,11 @@ final class RaftWriteAhead {
 
     /**
      * What recovery needs first: the stored hard state, log bounds, the client sessions and configuration stored
-     * with the last compaction (each null if none), and whether the replica is marked as caught up after its node
-     * lost its data ({@link ReplicaCatchUp#metadataKey}).
+     * with the last compaction and the latest snapshot (each null if none), and whether the replica is marked as
+     * caught up after its node lost its data ({@link ReplicaCatchUp#metadataKey}).
      */
     record RestoreHead(HardState hardState, LogPosition compacted, long lastCheckpoint, LogPosition last,
-                       byte[] sessions, byte[] configuration, boolean verified) {
+                       byte[] sessions, byte[] configuration, byte[] snapshot, boolean verified) {
     }
 
     private static final long RESTORE_CHUNK_BYTES = 4L << 20;
@@ -61,6 +61,7 @@ final class RaftWriteAhead {
                         wal.lastCheckpoint(partition), wal.lastPosition(partition),
                         wal.metadata(ClientSessions.metadataKey(partition)).orElse(null),
                         wal.metadata(ConfigurationHistory.metadataKey(partition)).orElse(null),
+                        wal.metadata(SnapshotImage.metadataKey(partition)).orElse(null),
                         wal.metadata(ReplicaCatchUp.metadataKey(partition)).isPresent()),
                 (head, error) -> post(RaftPartitionExecutor.Priority.CONTROL, () -> done.accept(head, error)));
     }
@@ -115,6 +116,26 @@ final class RaftWriteAhead {
      */
     void markVerified() {
         writes.storeMetadata(partition, Map.of(ReplicaCatchUp.metadataKey(partition), new byte[] {1}), error -> { });
+    }
+
+    /**
+     * Stores a snapshot (its encoding, and the client sessions and configuration at its boundary) durably, then
+     * compacts the WAL up to its boundary, or with {@code reset} resets the WAL's log to it
+     * ({@link IWAL#installSnapshotBoundary}); then runs {@code done} on the executor with null or the error. Queued
+     * behind every write persisted before it, and completed at the priority of writes, so it is seen in order.
+     */
+    void storeSnapshot(SnapshotImage image, byte[] encoded, LogPosition compactTo, boolean reset,
+                       Consumer<Throwable> done) {
+        Map<String, byte[]> metadata = Map.of(SnapshotImage.metadataKey(partition), encoded,
+                ClientSessions.metadataKey(partition), image.sessions(),
+                ConfigurationHistory.metadataKey(partition), image.configuration());
+        Consumer<Throwable> posted = error -> post(RaftPartitionExecutor.Priority.REPLICATION,
+                () -> done.accept(error));
+        if (reset) {
+            writes.installSnapshotBoundary(partition, compactTo, metadata, posted);
+        } else {
+            writes.compact(partition, compactTo, metadata, posted);
+        }
     }
 
     private void post(RaftPartitionExecutor.Priority priority, Runnable operation) {

@@ -53,6 +53,8 @@ final class Ready {
     final List<CatchUpRead> catchUpReads = new ArrayList<>();
     PersistStep persist;
     boolean leaderChanged;
+    /** A complete snapshot from the leader for the application to install, or null. */
+    SnapshotControl.Install snapshotInstall;
 
     /**
      * Fails write {@code requestId} with {@code status}, naming {@code leaderHint} (may be null) to retry at and the
@@ -71,6 +73,7 @@ final class Ready {
     /** Whether there is nothing to do. */
     boolean isEmpty() {
         return messages.isEmpty() && restoredDeliveries.isEmpty() && deliveries.isEmpty() && completions.isEmpty()
-                && statusCompletions.isEmpty() && catchUpReads.isEmpty() && persist == null && !leaderChanged;
+                && statusCompletions.isEmpty() && catchUpReads.isEmpty() && persist == null && !leaderChanged
+                && snapshotInstall == null;
     }
 }

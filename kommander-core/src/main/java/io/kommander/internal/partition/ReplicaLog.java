@@ -32,6 +32,7 @@ final class ReplicaLog {
     private final PendingWrites writes;
     private final ProposalTracker proposals;
     private final ClientSessions sessions;
+    private final Snapshots snapshots;
     /** The configuration of a fresh log: every node of the cluster votes. */
     private final Configuration initialConfiguration;
     private final ConfigurationHistory configurations = new ConfigurationHistory();
@@ -51,7 +52,14 @@ final class ReplicaLog {
 
     ReplicaLog(int partition, PartitionSettings settings, PendingWrites writes, ProposalTracker proposals,
                EnumSet<PlantedBug> plantedBugs, Configuration initialConfiguration) {
+        this(partition, settings, writes, proposals, plantedBugs, initialConfiguration,
+                new Snapshots(partition, plantedBugs));
+    }
+
+    ReplicaLog(int partition, PartitionSettings settings, PendingWrites writes, ProposalTracker proposals,
+               EnumSet<PlantedBug> plantedBugs, Configuration initialConfiguration, Snapshots snapshots) {
         this.partition = partition;
+        this.snapshots = snapshots;
         this.initialConfiguration = initialConfiguration;
         configurations.reset(0, initialConfiguration);
         this.settings = settings;
@@ -295,6 +303,10 @@ final class ReplicaLog {
      * onReplicationReceived.
      */
     private boolean apply(Ready ready) {
+        if (snapshots.receiver().installing()) {
+            // The application's state is being replaced by a snapshot past these entries.
+            return false;
+        }
         long upTo = plantedBugs.contains(PlantedBug.DELIVER_BEFORE_DURABLE)
                 ? commitIndex : Math.min(durable.index(), commitIndex);
         if (!applier.applyThrough(upTo, ready, this::onApplied)) {
@@ -346,7 +358,7 @@ final class ReplicaLog {
 
     /** The WAL was compacted up to {@code position}. */
     void compacted(LogPosition position) {
-        walCompactedIndex = position.index();
+        walCompactedIndex = Math.max(walCompactedIndex, position.index());
         log.compactedTo(position);
         proposals.onCompacted(position.index());
         sessions.compacted(position.index());
@@ -362,12 +374,89 @@ final class ReplicaLog {
     }
 
     /**
+     * With snapshots, the highest index compaction may reach for the members' sake: what every member holds, or
+     * failing that the retention behind the commit index (a member further behind is rebuilt by snapshot).
+     */
+    private long retainedFrom() {
+        return Math.max(safeCompactIndex, commitIndex - snapshots.retentionEntries());
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    /**
+     * The index to take a snapshot at now, or -1: with snapshots, none being produced, the applied index if it is
+     * newer than the latest snapshot, no manual proposal needs entries at or below it, and compaction would move.
+     */
+    long snapshotWanted() {
+        if (!snapshots.enabled() || snapshots.producing()) {
+            return -1;
+        }
+        long applied = applier.appliedIndex();
+        boolean moves = Math.min(applied, retainedFrom()) > log.compacted().index();
+        return applied > snapshots.latestIndex() && applied <= proposals.compactionLimit(commitIndex) && moves
+                && log.termAt(applied) >= 0 ? applied : -1;
+    }
+
+    /**
+     * The library's part of a snapshot at {@code index} (the applied index, now): the configuration and client
+     * sessions there, with no application state yet.
+     */
+    SnapshotImage snapshotHeader(long index) {
+        LogPosition at = new LogPosition(index, log.termAt(index));
+        return new SnapshotImage(at, configurations.snapshotAt(index), sessions.snapshot(at), new byte[0]);
+    }
+
+    /** Whether this log holds a snapshot's boundary entry: installing it keeps the entries after it. */
+    boolean holdsEntry(LogPosition boundary) {
+        return boundary.index() <= log.lastIndex() && boundary.index() >= log.compacted().index()
+                && log.termAt(boundary.index()) == boundary.term();
+    }
+
+    /**
+     * Restarts from a snapshot received from the leader, which the application installed and the WAL stored. If
+     * this log holds the boundary entry, the entries after it stay (they match the leader's and may be counted in
+     * its commits); otherwise the whole log goes: entries after a boundary this log does not match are not in the
+     * leader's log, so never committed. Everything up to the boundary counts as committed and applied.
+     */
+    void installSnapshot(SnapshotImage image) {
+        LogPosition boundary = image.boundary();
+        long index = boundary.index();
+        if (holdsEntry(boundary)) {
+            log.compactedTo(boundary);
+            configurations.compactedTo(index);
+        } else {
+            // Nothing of this log stays; and no manual proposal spans a snapshot's boundary (none is taken while
+            // one is open below it), so every ticket this log knew of is settled in the snapshot or gone.
+            proposals.onTruncated(0);
+            sessions.truncatedAfter(0);
+            applier.truncated(index);
+            durable.reset(index);
+            log.resetTo(boundary);
+            try {
+                configurations.restore(image.configuration());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("partition " + partition + ": the snapshot's configuration is corrupt",
+                        e);
+            }
+        }
+        sessions.restore(image.sessions());
+        proposals.onCompacted(index);
+        sessions.compacted(index);
+        commitIndex = Math.max(commitIndex, index);
+        applier.installed(index);
+        walCompactedIndex = Math.max(walCompactedIndex, index);
+        writes.hardStateChanged();
+    }
+
+    /**
      * The point the WAL may be compacted to now: the last delivered checkpoint that every member is known to hold,
      * short of the entries of any manual proposal that is open or whose settlement is not committed (after a restart
      * the proposal is known only from its entries); null if there is nothing new to compact.
      */
     LogPosition compactionTarget() {
-        long limit = Math.min(Math.min(applier.lastCheckpointIndex(), applier.appliedIndex()), safeCompactIndex);
+        long limit = snapshots.enabled()
+                ? Math.min(snapshots.latestIndex(), retainedFrom())
+                : Math.min(Math.min(applier.lastCheckpointIndex(), applier.appliedIndex()), safeCompactIndex);
         limit = Math.min(limit, proposals.compactionLimit(commitIndex));
         if (limit <= log.compacted().index() || limit > log.lastIndex()) {
             // Nothing new; but a compaction the WAL lost in a crash is done again, or its entries stay forever.

@@ -4,6 +4,7 @@ import io.kommander.RaftConfiguration;
 import io.kommander.RaftConfigurationException;
 import io.kommander.transport.IRaftTransport;
 import io.kommander.transport.RaftMessage.AppendLogs;
+import io.kommander.transport.RaftMessage.InstallSnapshot;
 import io.kommander.wal.LogEntry;
 
 /**
@@ -42,7 +43,8 @@ public final class FrameBudget {
 
     /**
      * The configuration a node of this transport runs with: {@code maxBytesPerAppend} capped at
-     * {@link #maxAppendBytes()}, everything else as given.
+     * {@link #maxAppendBytes()} and {@code snapshotChunkBytes} at what fits in one InstallSnapshot in one batch,
+     * everything else as given.
      *
      * @throws RaftConfigurationException if {@code maxEntryBytes} is larger than {@link #maxEntryBytes()}
      */
@@ -53,9 +55,12 @@ public final class FrameBudget {
                     + LogEntry.OVERHEAD_BYTES) + " bytes) in one batch of the " + transport + " (" + maxBatchBytes
                     + " bytes), was " + configuration.maxEntryBytes());
         }
-        if (configuration.maxBytesPerAppend() <= maxAppendBytes()) {
+        long maxChunk = maxBatchBytes - InstallSnapshot.HEADER_BYTES;
+        if (configuration.maxBytesPerAppend() <= maxAppendBytes() && configuration.snapshotChunkBytes() <= maxChunk) {
             return configuration;
         }
-        return configuration.toBuilder().maxBytesPerAppend((int) maxAppendBytes()).build();
+        return configuration.toBuilder()
+                .maxBytesPerAppend((int) Math.min(configuration.maxBytesPerAppend(), maxAppendBytes()))
+                .snapshotChunkBytes((int) Math.min(configuration.snapshotChunkBytes(), maxChunk)).build();
     }
 }

@@ -50,7 +50,12 @@ public final class FairWalScheduler {
      * compaction ({@code compactTo} set, with the metadata to store first).
      */
     private record Item(PartitionWrite write, LogPosition compactTo, Map<String, byte[]> metadata,
-                        Consumer<Throwable> done) {
+                        Consumer<Throwable> done, boolean snapshotBoundary) {
+        Item(PartitionWrite write, LogPosition compactTo, Map<String, byte[]> metadata, Consumer<Throwable> done) {
+            this(write, compactTo, metadata, done, false);
+        }
+
+        /** A compaction, or a snapshot boundary (which runs where a compaction does). */
         boolean isCompaction() {
             return compactTo != null;
         }
@@ -106,6 +111,16 @@ public final class FairWalScheduler {
      */
     public void storeMetadata(int partition, Map<String, byte[]> metadata, Consumer<Throwable> done) {
         enqueue(partition, new Item(null, null, Map.copyOf(metadata), done));
+    }
+
+    /**
+     * Queues {@link IWAL#installSnapshotBoundary} of the partition's WAL at {@code boundary}, behind its queued
+     * writes, first storing {@code metadata} durably with the group write before it, as a compaction does. {@code
+     * done} runs as a compaction's does.
+     */
+    public void installSnapshotBoundary(int partition, LogPosition boundary, Map<String, byte[]> metadata,
+                                        Consumer<Throwable> done) {
+        enqueue(partition, new Item(null, boundary, Map.copyOf(metadata), done, true));
     }
 
     /** Accepts work of a partition again after it restored from the WAL following a failure. */
@@ -213,7 +228,11 @@ public final class FairWalScheduler {
     private void compact(int partition, Item compaction) {
         Throwable error = null;
         try {
-            wal.compact(partition, compaction.compactTo());
+            if (compaction.snapshotBoundary()) {
+                wal.installSnapshotBoundary(partition, compaction.compactTo());
+            } else {
+                wal.compact(partition, compaction.compactTo());
+            }
         } catch (Throwable t) {
             error = t;
         }

@@ -20,7 +20,7 @@ class LeaderReplicatorTest {
     private static final Stamp STAMP = new Stamp(3, 0, 0, 0);
 
     private final PartitionLog log = new PartitionLog();
-    private final LeaderReplicator replicator = new LeaderReplicator(1, log, SETTINGS);
+    private final LeaderReplicator replicator = new LeaderReplicator(1, log, SETTINGS, new Snapshots(1, java.util.EnumSet.noneOf(PlantedBug.class)));
     private Ready ready = new Ready();
 
     /** A leader of term 3 whose log holds 1..3 (term 1), tracking b and c. */

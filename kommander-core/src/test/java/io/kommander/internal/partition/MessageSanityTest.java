@@ -4,6 +4,8 @@ import io.kommander.internal.partition.MessageRefusals.Reason;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.transport.RaftMessage.InstallSnapshot;
+import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.wal.EntryKind;
@@ -47,6 +49,33 @@ class MessageSanityTest {
         assertThat(MessageSanity.plausible(append(3, Long.MAX_VALUE, 2, List.of(entry(5, 2))), 3, 0, false))
                 .isFalse();
         assertThat(MessageSanity.plausible(append(3, -1, 0, List.of()), 3, 0, false)).isFalse();
+    }
+
+    private static InstallSnapshot chunk(long term, long index, long indexTerm, long total, long offset, int length,
+                                         long crc) {
+        return new InstallSnapshot(1, term, index, indexTerm, total, crc, offset, new byte[length], crc);
+    }
+
+    @Test
+    void snapshotChunksMustLieWithinASnapshotOfPlausibleSizeAtARealEntry() {
+        assertThat(MessageSanity.plausible(chunk(3, 10, 2, 100, 90, 10, 7), 3, 0, false)).isTrue();
+        assertThat(MessageSanity.plausible(chunk(3, 0, 0, 100, 0, 10, 7), 3, 0, false)).as("index 0").isFalse();
+        assertThat(MessageSanity.plausible(chunk(3, 10, 4, 100, 0, 10, 7), 3, 0, false)).as("term past the leader's")
+                .isFalse();
+        assertThat(MessageSanity.plausible(chunk(3, 10, 2, 100, 95, 10, 7), 3, 0, false)).as("past the end")
+                .isFalse();
+        assertThat(MessageSanity.plausible(chunk(3, 10, 2, 100, 0, 0, 7), 3, 0, false)).as("empty").isFalse();
+        assertThat(MessageSanity.plausible(chunk(3, 10, 2, SnapshotImage.MAX_BYTES + 1, 0, 10, 7), 3, 0, false))
+                .as("too large").isFalse();
+        assertThat(MessageSanity.plausible(chunk(3, 10, 2, 100, -1, 10, 7), 3, 0, false)).isFalse();
+        assertThat(MessageSanity.plausible(chunk(3, 10, 2, 100, 0, 10, 1L << 32), 3, 0, false)).as("a 33-bit CRC")
+                .isFalse();
+        assertThat(MessageSanity.plausible(new InstallSnapshotResponse(1, 3, 10, 7, 50, false), 3, 0, false))
+                .isTrue();
+        assertThat(MessageSanity.plausible(new InstallSnapshotResponse(1, 3, 10, 7, -1, false), 3, 0, false))
+                .isFalse();
+        assertThat(MessageSanity.plausible(new InstallSnapshotResponse(1, 3, -1, 7, 0, true), 3, 0, false))
+                .isFalse();
     }
 
     @Test

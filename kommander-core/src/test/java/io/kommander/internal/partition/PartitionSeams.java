@@ -37,7 +37,9 @@ public final class PartitionSeams {
         /** See PlantedBug#IGNORE_REQUEST_IDS. */
         IGNORE_REQUEST_IDS,
         /** See PlantedBug#FRESH_REPLICA_VOTES. */
-        FRESH_REPLICA_VOTES;
+        FRESH_REPLICA_VOTES,
+        /** See PlantedBug#ACCEPT_CORRUPT_SNAPSHOT. */
+        ACCEPT_CORRUPT_SNAPSHOT;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

@@ -4,6 +4,7 @@ import io.kommander.RaftConfiguration;
 import io.kommander.RaftConfigurationException;
 import io.kommander.transport.IRaftTransport;
 import io.kommander.transport.MessageBatch;
+import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.TransportBinding;
 import io.kommander.wal.LogEntry;
@@ -60,9 +61,13 @@ class FrameBudgetTest {
                 .build();
         RaftConfiguration fitted = BUDGET.fit(configured);
         assertThat(fitted.maxBytesPerAppend()).isEqualTo(64 * 1024 - AppendLogs.HEADER_BYTES);
-        assertThat(fitted).isEqualTo(configured.toBuilder().maxBytesPerAppend(fitted.maxBytesPerAppend()).build());
+        assertThat(fitted.snapshotChunkBytes()).as("snapshot chunks too")
+                .isEqualTo(64 * 1024 - RaftMessage.InstallSnapshot.HEADER_BYTES);
+        assertThat(fitted).isEqualTo(configured.toBuilder().maxBytesPerAppend(fitted.maxBytesPerAppend())
+                .snapshotChunkBytes(fitted.snapshotChunkBytes()).build());
 
-        RaftConfiguration small = RaftConfiguration.builder().maxEntryBytes(1024).maxBytesPerAppend(4096).build();
+        RaftConfiguration small = RaftConfiguration.builder().maxEntryBytes(1024).maxBytesPerAppend(4096)
+                .snapshotChunkBytes(4096).build();
         assertThat(BUDGET.fit(small)).isSameAs(small);
     }
 }

@@ -27,7 +27,8 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
      * The protocol version this code speaks: 2 added the member list's digest and the partition count to the
      * handshake, and the issuing node and the client request id to log entries; 3 added the authentication mode,
      * the nonces, the server's proof in WELCOME and the AUTH frame; 4 added the node's incarnation and whether it
-     * holds log entries (what a node that lost its data learns from its peers).
+     * holds log entries (what a node that lost its data learns from its peers), and the InstallSnapshot and
+     * InstallSnapshotResponse messages.
      */
     static final int CURRENT_VERSION = 4;
 

@@ -5,6 +5,8 @@ import io.kommander.transport.MessageBatch;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.transport.RaftMessage.InstallSnapshot;
+import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.transport.RaftMessage.VoteResponse;
@@ -30,6 +32,8 @@ public final class MessageCodec {
     static final int APPEND_LOGS = 3;
     static final int APPEND_LOGS_RESPONSE = 4;
     static final int TIMEOUT_NOW = 5;
+    static final int INSTALL_SNAPSHOT = 6;
+    static final int INSTALL_SNAPSHOT_RESPONSE = 7;
 
     /** A lower bound of every message's size (type, partition and term take a byte each), to bound a message count. */
     private static final int MIN_MESSAGE_BYTES = 3;
@@ -116,6 +120,25 @@ public final class MessageCodec {
             out.varInt(m.partition());
             out.varLong(m.term());
             out.varLong(m.lastLogIndex());
+        } else if (message instanceof InstallSnapshot m) {
+            out.u8(INSTALL_SNAPSHOT);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.index());
+            out.varLong(m.indexTerm());
+            out.varLong(m.totalBytes());
+            out.varLong(m.wholeCrc());
+            out.varLong(m.offset());
+            out.varLong(m.chunkCrc());
+            out.bytes(m.data());
+        } else if (message instanceof InstallSnapshotResponse m) {
+            out.u8(INSTALL_SNAPSHOT_RESPONSE);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.index());
+            out.varLong(m.wholeCrc());
+            out.varLong(m.heldBytes());
+            out.u8(flag(m.installed(), 0));
         } else {
             throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
         }
@@ -182,6 +205,28 @@ public final class MessageCodec {
             }
             case TIMEOUT_NOW:
                 return new TimeoutNow(in.varInt(), in.varLong(), in.varLong());
+            case INSTALL_SNAPSHOT: {
+                int partition = in.varInt();
+                long term = in.varLong();
+                long index = in.varLong();
+                long indexTerm = in.varLong();
+                long totalBytes = in.varLong();
+                long wholeCrc = in.varLong();
+                long offset = in.varLong();
+                long chunkCrc = in.varLong();
+                byte[] data = in.bytes("snapshot chunk");
+                return new InstallSnapshot(partition, term, index, indexTerm, totalBytes, wholeCrc, offset, data,
+                        chunkCrc);
+            }
+            case INSTALL_SNAPSHOT_RESPONSE: {
+                int partition = in.varInt();
+                long term = in.varLong();
+                long index = in.varLong();
+                long wholeCrc = in.varLong();
+                long heldBytes = in.varLong();
+                int flags = flags(in, 1);
+                return new InstallSnapshotResponse(partition, term, index, wholeCrc, heldBytes, (flags & 1) != 0);
+            }
             default:
                 throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "unknown message type " + type);
         }

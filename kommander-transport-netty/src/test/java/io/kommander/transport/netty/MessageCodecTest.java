@@ -141,6 +141,31 @@ class MessageCodecTest {
                 .hasMessageContaining("unknown message type 42");
     }
 
+    /** Snapshot chunks of the widest values round-trip and stay within their estimate. */
+    @Test
+    void snapshotMessagesOfTheWidestValuesRoundTripWithinTheirEstimates() {
+        byte[] data = new byte[1000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 7);
+        }
+        RaftMessage chunk = new RaftMessage.InstallSnapshot(-1, -1, -1, -1, -1, -1, -1, data, -1);
+        RaftMessage answer = new RaftMessage.InstallSnapshotResponse(-1, -1, -1, -1, -1, true);
+        MessageBatch batch = new MessageBatch(PEER, List.of(chunk, answer));
+        assertThat(MessageCodec.encodedSize(batch)).isLessThanOrEqualTo(chunk.sizeEstimate() + answer.sizeEstimate()
+                + 5L);
+        assertThat(roundTrip(batch)).isEqualTo(batch);
+    }
+
+    @Test
+    void snapshotMessagesWithUndefinedFlagsOrShortChunksAreMalformed() {
+        // InstallSnapshotResponse, partition 0, term 0, three zero longs, flags with the undefined bit 1
+        assertThatThrownBy(() -> decode(1, MessageCodec.INSTALL_SNAPSHOT_RESPONSE, 0, 0, 0, 0, 0, 2))
+                .hasMessageContaining("flag bits");
+        // InstallSnapshot whose chunk claims 9 bytes and carries 1
+        assertThatThrownBy(() -> decode(1, MessageCodec.INSTALL_SNAPSHOT, 0, 0, 1, 1, 9, 0, 0, 0, 9, 42))
+                .isInstanceOf(ProtocolException.class);
+    }
+
     @Test
     void unknownEntryKindIsRefused() {
         // one AppendLogs, partition 0, term 0, six zero longs, one entry whose kind is 9

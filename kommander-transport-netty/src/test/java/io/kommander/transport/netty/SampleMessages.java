@@ -5,6 +5,8 @@ import io.kommander.transport.MessageBatch;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
+import io.kommander.transport.RaftMessage.InstallSnapshot;
+import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.transport.RaftMessage.VoteResponse;
@@ -53,7 +55,11 @@ final class SampleMessages {
                 new AppendLogs(partition, 7, 48, 7, List.of(), 48, 13, 30),
                 new AppendLogsResponse(partition, 7, true, 48, 12),
                 new AppendLogsResponse(partition, 7, false, 3, 13),
-                new TimeoutNow(partition, 7, 0));
+                new TimeoutNow(partition, 7, 0),
+                new InstallSnapshot(partition, 7, 40, 6, 1_000, 0xFFFF_FFFFL, 512,
+                        "chunk".getBytes(StandardCharsets.UTF_8), 0x1234_5678L),
+                new InstallSnapshotResponse(partition, 7, 40, 0xFFFF_FFFFL, 517, false),
+                new InstallSnapshotResponse(partition, 7, 40, 0, 1_000, true));
     }
 
     /** Every message type for each of {@code partitions} partitions, as one batch. */

@@ -1,0 +1,69 @@
+package io.kommander;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The application's side of snapshots (optional; pass it to {@link RaftManager.Builder#stateMachineTransfer}): it
+ * produces a partition's state as of an applied index, and installs one in place of its own. With it, a replica
+ * compacts its log behind a snapshot instead of waiting for a checkpoint every member holds, and a follower that
+ * needs entries its leader has compacted (one that was down too long, or whose data was lost) is sent the leader's
+ * snapshot instead. Without it, the checkpoint model holds: compaction waits for every member.
+ *
+ * <h2>Threads</h2>
+ * Both methods are called on the partition's executor, so they see the partition's events in order, and must not
+ * block: they return a future that may complete later, on any thread.
+ * <ul>
+ *   <li>{@link #produceSnapshot} is called right after the entry at {@code index} was delivered (and before the
+ *       next one is): the application captures its state of the partition as of that index there (a copy, or a
+ *       version of a persistent structure) and may serialize it later, off the executor.</li>
+ *   <li>{@link #installSnapshot} is called when a snapshot replaces the application's state: nothing of that
+ *       partition is delivered until its future completes. A future that fails leaves the partition as it was (the
+ *       leader offers the snapshot again); the application must then keep its previous state.</li>
+ * </ul>
+ *
+ * <h2>Durability</h2>
+ * The library stores the latest snapshot of each partition in its WAL. When a node restarts, each partition that has
+ * one installs it ({@link #installSnapshot}) before replaying the log after it through {@code onLogRestored}; the
+ * application's state of such a partition is the snapshot plus the entries after it, and it need not keep any state
+ * of its own on disk.
+ *
+ * <h2>Size</h2>
+ * A snapshot is a {@code byte[]} of at most {@link #MAX_SNAPSHOT_BYTES}. The library holds each partition's latest
+ * snapshot in memory (to send it) as well as in its WAL, so keep snapshots small: this is meant for partition states
+ * of kilobytes to tens of megabytes.
+ */
+public interface IRaftStateMachineTransfer {
+
+    /** The largest snapshot a partition may have, in bytes (with the library's own state, under 1 GiB). */
+    int MAX_SNAPSHOT_BYTES = (1 << 30) - (1 << 20);
+
+    /**
+     * Whether a partition's state is transferred by snapshot (default: every user partition). A partition for which
+     * this answers false keeps the checkpoint model. The answer must not change while the node runs, and must be the
+     * same on every node.
+     */
+    default boolean transfers(int partition) {
+        return true;
+    }
+
+    /**
+     * Captures the partition's state as of {@code index}, the last entry delivered.
+     *
+     * @param partition the partition
+     * @param index     the last index delivered to the application for this partition
+     * @return completes with the state's bytes (at most {@link #MAX_SNAPSHOT_BYTES}); a failed future just means no
+     *         snapshot this time
+     */
+    CompletableFuture<byte[]> produceSnapshot(int partition, long index);
+
+    /**
+     * Replaces the application's state of the partition with a snapshot produced (on this or another node) as of
+     * {@code index}; deliveries resume after {@code index}.
+     *
+     * @param partition the partition
+     * @param index     the last index the snapshot covers
+     * @param snapshot  the bytes {@link #produceSnapshot} gave
+     * @return completes once the state is replaced; fails if it could not be (the previous state stays)
+     */
+    CompletableFuture<Void> installSnapshot(int partition, long index, byte[] snapshot);
+}
