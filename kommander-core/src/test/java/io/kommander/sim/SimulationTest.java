@@ -45,7 +45,9 @@ class SimulationTest {
             SimResult first = new Simulation(seed, Set.of()).run();
             SimResult again = new Simulation(seed, Set.of()).run();
             assertThat(first.mix()).isEqualTo(mix);
-            assertThat(again.events()).isEqualTo(first.events()).isGreaterThan(1_000);
+            // A real run, not an empty one; single-node seed 9 spends 5 of its 7 s paused: 920 events, 81 operations.
+            assertThat(again.events()).isEqualTo(first.events()).isGreaterThan(500);
+            assertThat(again.operations()).isEqualTo(first.operations()).isGreaterThan(50);
             assertThat(again.digest()).as("digest of seed %d", seed).isEqualTo(first.digest());
         }
     }
