@@ -46,6 +46,10 @@ import io.kommander.discovery.Endpoints;
  *                                  node
  * @param sessionTtlMillis          log time a client session may go without a request before it expires; must be
  *                                  the same on every node
+ * @param joinExisting              whether this node joins a running cluster: its discovery list names seeds (any
+ *                                  members), and it enters the roster as a learner, then a voter, instead of
+ *                                  forming a cluster with the listed nodes; ignored once its WAL holds the cluster's
+ *                                  system partition (a restart)
  */
 public record RaftConfiguration(
         int nodeId,
@@ -76,7 +80,8 @@ public record RaftConfiguration(
         long compactionIntervalMillis,
         int maxClientSessions,
         int sessionResults,
-        long sessionTtlMillis) {
+        long sessionTtlMillis,
+        boolean joinExisting) {
 
     /** A builder with every default set. */
     public static Builder builder() {
@@ -120,6 +125,7 @@ public record RaftConfiguration(
         b.maxClientSessions = maxClientSessions;
         b.sessionResults = sessionResults;
         b.sessionTtlMillis = sessionTtlMillis;
+        b.joinExisting = joinExisting;
         return b;
     }
 
@@ -223,6 +229,7 @@ public record RaftConfiguration(
         private int maxClientSessions = 1024;
         private int sessionResults = 16;
         private long sessionTtlMillis = 600_000;
+        private boolean joinExisting;
 
         private Builder() {
         }
@@ -421,6 +428,18 @@ public record RaftConfiguration(
         }
 
         /**
+         * Whether this node joins a running cluster (default false: it forms one with the nodes its discovery lists).
+         * With true, the discovery list names seeds, any members of the running cluster; {@code joinCluster()} asks
+         * them to add this node to the roster, as a learner first and a voter once it has caught up on every
+         * partition (see {@code docs/membership.md}). Like etcd's {@code initial-cluster-state=existing}; ignored
+         * on a restart, once the node's WAL holds the cluster's system partition.
+         */
+        public Builder joinExisting(boolean join) {
+            this.joinExisting = join;
+            return this;
+        }
+
+        /**
          * Builds and validates the configuration.
          *
          * @throws RaftConfigurationException naming the field that breaks a rule
@@ -435,7 +454,8 @@ public record RaftConfiguration(
                     walReadWorkers, walWriteWorkers, executorPoolSize, maxClientQueue, maxInflightAppends,
                     maxEntriesPerAppend, maxBytesPerAppend, maxEntryBytes, maxProposalBytes,
                     maxPartitionsPerWalWrite, logCacheEntries, proposalTimeoutMillis, proposalTimeToLiveMillis,
-                    compactionEnabled, compactionIntervalMillis, maxClientSessions, sessionResults, sessionTtlMillis);
+                    compactionEnabled, compactionIntervalMillis, maxClientSessions, sessionResults, sessionTtlMillis,
+                    joinExisting);
             configuration.validate();
             return configuration;
         }

@@ -189,8 +189,9 @@ final class SimNode {
     }
 
     /**
-     * The node leaves the cluster cleanly ({@code leaveCluster}): it hands over what it leads, then closes. Its
-     * callers' calls complete meanwhile; once closed it is down, with its disk intact, until started again.
+     * The node steps out cleanly, to come back: it hands over every partition it leads (as {@code leaveCluster}
+     * does before it closes), then closes, staying in the roster. Its callers' calls complete meanwhile; once closed
+     * it is down, with its disk intact, until started again.
      */
     void leave(int partitions) {
         if (state != State.UP) {
@@ -199,11 +200,26 @@ final class SimNode {
         state = State.LEAVING;
         int leaving = incarnation;
         trace.record(index, "leave", incarnation, 0, "leaving (incarnation " + incarnation + ")");
-        manager.leaveCluster().whenComplete((done, error) -> {
+        handOverAndClose(partitions).whenComplete((done, error) -> {
             if (incarnation == leaving && state == State.LEAVING) {
                 left(partitions, error);
             }
         });
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> handOverAndClose(int partitions) {
+        List<String> peers = endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
+        List<java.util.concurrent.CompletableFuture<?>> transfers = new java.util.ArrayList<>();
+        for (int p = 0; p <= partitions; p++) {
+            var partition = NodeSeams.partition(manager, p);
+            if (partition != null && partition.isLeaderQuick() && !peers.isEmpty()) {
+                String target = peers.get(p % peers.size());
+                transfers.add(partition.transferLeadership(target));
+            }
+        }
+        RaftNode leaving = manager;
+        return java.util.concurrent.CompletableFuture.allOf(transfers.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .handle((done, error) -> null).thenCompose(done -> leaving.closeAsync());
     }
 
     private void left(int partitions, Throwable error) {

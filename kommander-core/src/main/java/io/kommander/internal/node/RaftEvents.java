@@ -2,6 +2,8 @@ package io.kommander.internal.node;
 
 import io.kommander.LeaderChangedListener;
 import io.kommander.LogRestoredListener;
+import io.kommander.Membership;
+import io.kommander.MembershipListener;
 import io.kommander.PartitionFailedListener;
 import io.kommander.PartitionUnavailableListener;
 import io.kommander.PartitionListener;
@@ -33,6 +35,7 @@ final class RaftEvents {
     final List<PartitionListener> restoreFinished = new CopyOnWriteArrayList<>();
     final List<PartitionFailedListener> partitionFailed = new CopyOnWriteArrayList<>();
     final List<PartitionUnavailableListener> partitionUnavailable = new CopyOnWriteArrayList<>();
+    final List<MembershipListener> membershipChanged = new CopyOnWriteArrayList<>();
 
     static <T> Subscription subscribe(List<T> list, T listener) {
         if (listener == null) {
@@ -81,6 +84,10 @@ final class RaftEvents {
 
     void partitionUnavailable(int partition, Throwable error, long retryInMillis) {
         each(partitionUnavailable, l -> l.onPartitionUnavailable(partition, error, retryInMillis));
+    }
+
+    void membershipChanged(Membership membership) {
+        each(membershipChanged, l -> l.onMembershipChanged(membership));
     }
 
     private static <T> void each(List<T> listeners, Consumer<T> call) {

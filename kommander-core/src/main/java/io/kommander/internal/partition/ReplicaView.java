@@ -9,26 +9,29 @@ package io.kommander.internal.partition;
  * @param commitIndex                  its commit index
  * @param configuration                the configuration in effect (the latest in its log)
  * @param configurationChangesInFlight configuration entries after the commit index
+ * @param leaderCommit                 the highest commit index a leader has told this replica of (0 on a leader
+ *                                     that never followed): with {@code commitIndex}, how far a learner lags
  */
 public record ReplicaView(boolean leader, long term, long commitIndex, Configuration configuration,
-                          int configurationChangesInFlight) {
+                          int configurationChangesInFlight, long leaderCommit) {
 
     /** The view of a replica that has not restored yet, or stopped. */
-    static final ReplicaView NONE = new ReplicaView(false, 0, 0, null, 0);
+    static final ReplicaView NONE = new ReplicaView(false, 0, 0, null, 0, 0);
 
     /**
      * Whether this view still describes {@code machine}: checked after every drain, so that a new view is built only
      * when something it shows changed (the commit index, mostly), not on every batch of work.
      */
-    boolean describes(RaftPartitionStateMachine machine) {
+    boolean describes(RaftPartitionStateMachine machine, long leaderCommitSeen) {
         return leader == (machine.role() == RaftRole.LEADER) && term == machine.term()
                 && commitIndex == machine.commitIndex() && configuration == machine.configuration()
-                && configurationChangesInFlight == machine.configurationChangesInFlight();
+                && configurationChangesInFlight == machine.configurationChangesInFlight()
+                && leaderCommit == leaderCommitSeen;
     }
 
     /** The view of {@code machine} now. */
-    static ReplicaView of(RaftPartitionStateMachine machine) {
+    static ReplicaView of(RaftPartitionStateMachine machine, long leaderCommitSeen) {
         return new ReplicaView(machine.role() == RaftRole.LEADER, machine.term(), machine.commitIndex(),
-                machine.configuration(), machine.configurationChangesInFlight());
+                machine.configuration(), machine.configurationChangesInFlight(), leaderCommitSeen);
     }
 }

@@ -6,6 +6,8 @@ import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
 import io.kommander.transport.RaftMessage.RequestVote;
+import io.kommander.transport.RaftMessage.RosterRequest;
+import io.kommander.transport.RaftMessage.RosterResponse;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.transport.RaftMessage.VoteResponse;
 import io.kommander.wal.EntryKind;
@@ -30,6 +32,8 @@ public final class MessageCodec {
     static final int APPEND_LOGS = 3;
     static final int APPEND_LOGS_RESPONSE = 4;
     static final int TIMEOUT_NOW = 5;
+    static final int ROSTER_REQUEST = 8;
+    static final int ROSTER_RESPONSE = 9;
 
     /** A lower bound of every message's size (type, partition and term take a byte each), to bound a message count. */
     private static final int MIN_MESSAGE_BYTES = 3;
@@ -116,6 +120,23 @@ public final class MessageCodec {
             out.varInt(m.partition());
             out.varLong(m.term());
             out.varLong(m.lastLogIndex());
+        } else if (message instanceof RosterRequest m) {
+            out.u8(ROSTER_REQUEST);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.requestId());
+            out.u8(m.kind());
+            out.string(m.endpoint());
+            out.zigzag(m.nodeId());
+            out.varLong(m.incarnation());
+        } else if (message instanceof RosterResponse m) {
+            out.u8(ROSTER_RESPONSE);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.requestId());
+            out.string(m.status());
+            out.varLong(m.version());
+            out.string(m.leaderHint());
         } else {
             throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
         }
@@ -182,9 +203,30 @@ public final class MessageCodec {
             }
             case TIMEOUT_NOW:
                 return new TimeoutNow(in.varInt(), in.varLong(), in.varLong());
+            case ROSTER_REQUEST:
+                return readRosterRequest(in);
+            case ROSTER_RESPONSE:
+                return new RosterResponse(in.varInt(), in.varLong(), in.varLong(), in.string("roster status"),
+                        in.varLong(), in.string("leader hint"));
             default:
                 throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "unknown message type " + type);
         }
+    }
+
+    private static RosterRequest readRosterRequest(WireReader in) {
+        int partition = in.varInt();
+        long term = in.varLong();
+        long requestId = in.varLong();
+        int kind = in.u8();
+        if (kind < 1 || kind > RosterRequest.MAX_KIND) {
+            throw WireReader.malformed("unknown roster request kind " + kind);
+        }
+        String endpoint = in.string("roster endpoint");
+        long nodeId = in.zigzag();
+        if (nodeId != (int) nodeId) {
+            throw WireReader.malformed("roster node id " + nodeId + " out of range");
+        }
+        return new RosterRequest(partition, term, requestId, kind, endpoint, (int) nodeId, in.varLong());
     }
 
     private static AppendLogs readAppendLogs(WireReader in) {
