@@ -7,6 +7,8 @@ import io.kommander.RaftReplicationResult;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
+import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.partition.ReplicaView;
 import io.kommander.testing.TestCluster;
 
 import java.nio.charset.StandardCharsets;
@@ -53,6 +55,8 @@ public final class SimCluster {
 
     private final long seed;
     private final int partitions;
+    /** Nodes 0..initialSize-1 form the cluster; the rest are spares that join it later ({@link #join}). */
+    private final int initialSize;
     private final SimScheduler scheduler;
     private final SimTrace trace;
     private final SafetyMonitor monitor;
@@ -72,10 +76,18 @@ public final class SimCluster {
         List<String> endpoints = IntStream.range(0, builder.size).mapToObj(i -> "sim" + i + ":" + (7000 + i))
                 .toList();
         this.network = new SimNetwork(scheduler, trace, monitor, endpoints);
+        // Spares are built (endpoints, disks) but not started: they join the running cluster later.
+        this.initialSize = builder.size - builder.spares;
+        List<String> initial = endpoints.subList(0, initialSize);
         for (int i = 0; i < builder.size; i++) {
-            RaftConfiguration.Builder configuration = builder.tuning.apply(configuration(i, builder.partitions));
-            nodes.add(new SimNode(i, endpoints, configuration, scheduler, network, trace, monitor, Set.of(), 0, 1.0,
-                    seed * 1_000_003L + i, TestCluster.WalFactory.inMemory()));
+            RaftConfiguration.Builder configuration = builder.tuning.apply(configuration(i, builder.partitions))
+                    .joinExisting(i >= initialSize);
+            SimNode node = new SimNode(i, endpoints, configuration, scheduler, network, trace, monitor, Set.of(), 0,
+                    1.0, seed * 1_000_003L + i, TestCluster.WalFactory.inMemory());
+            if (builder.spares > 0) {
+                node.discovery(initial);
+            }
+            nodes.add(node);
             deliveries.add(new HashMap<>());
             restorations.add(new HashMap<>());
         }
@@ -92,6 +104,7 @@ public final class SimCluster {
         private final int partitions;
         private long seed = DEFAULT_SEED;
         private UnaryOperator<RaftConfiguration.Builder> tuning = UnaryOperator.identity();
+        private int spares;
 
         private Builder(int size, int partitions) {
             this.size = size;
@@ -104,6 +117,18 @@ public final class SimCluster {
             return this;
         }
 
+        /**
+         * Of the {@code size} nodes, the last {@code spares} are not started: they are configured to join a running
+         * cluster ({@code joinExisting}, the others as seeds) when a test calls {@link SimCluster#join}.
+         */
+        public Builder spares(int spares) {
+            if (spares < 0 || spares >= size) {
+                throw new IllegalArgumentException("spares must be in 0.." + (size - 1));
+            }
+            this.spares = spares;
+            return this;
+        }
+
         /** Extra configuration applied to every node, over the fixture's fast timings. */
         public Builder tuning(UnaryOperator<RaftConfiguration.Builder> tuning) {
             this.tuning = tuning;
@@ -113,10 +138,10 @@ public final class SimCluster {
         /** Starts every node and runs virtual time until each has joined. */
         public SimCluster start() {
             SimCluster cluster = new SimCluster(this);
-            for (int i = 0; i < size; i++) {
+            for (int i = 0; i < size - spares; i++) {
                 cluster.launch(i);
             }
-            for (int i = 0; i < size; i++) {
+            for (int i = 0; i < size - spares; i++) {
                 cluster.awaitJoined(i);
             }
             return cluster;
@@ -364,6 +389,24 @@ public final class SimCluster {
         }
         launch(node);
         awaitJoined(node);
+    }
+
+    /**
+     * Starts spare node i, which joins the running cluster (as a learner, then a voter); returns its
+     * {@code joinCluster()} future, which completes once the roster names it a voter. Time does not move here.
+     */
+    public CompletableFuture<Void> join(int node) {
+        if (node < initialSize || nodes.get(node).manager() != null) {
+            throw new IllegalStateException("node " + node + " is not a spare that is down");
+        }
+        launch(node);
+        return node(node).joinCluster();
+    }
+
+    /** Node i's replica of a partition (0 is the system partition) as its executor last left it, or null if down. */
+    public ReplicaView view(int node, int partition) {
+        RaftPartition replica = nodes.get(node).partition(partition);
+        return replica == null ? null : replica.view();
     }
 
     /** Cuts every link between node i and the others, both ways. */

@@ -50,6 +50,8 @@ final class SimNode {
     private RaftNode manager;
     /** Start again as soon as the leave in progress ends (the run is healing). */
     private boolean restartWhenLeft;
+    /** The discovery list, if not every other endpoint (a cluster with nodes that join later). */
+    private List<String> discovery;
 
     SimNode(int index, List<String> endpoints, RaftConfiguration.Builder configuration, SimScheduler scheduler,
             SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<Bug> bugs, long skew, double rate,
@@ -69,6 +71,11 @@ final class SimNode {
 
     int index() {
         return index;
+    }
+
+    /** Lists only {@code seeds} in the node's discovery, instead of every other endpoint. */
+    void discovery(List<String> seeds) {
+        this.discovery = seeds.stream().filter(e -> !e.equals(endpoint())).toList();
     }
 
     String endpoint() {
@@ -114,7 +121,8 @@ final class SimNode {
         disk.powerOn();
         runtime = new SimRuntime(scheduler, index, clock, seed * 31 + incarnation);
         transport = network.transport(index);
-        List<String> peers = endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
+        List<String> peers = discovery != null ? discovery
+                : endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
         manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime);
         NodeSeams.plant(manager, bugs);
         manager.onRestoreStarted(p -> {
