@@ -6,8 +6,9 @@ import io.kommander.transport.RaftMessage.RosterResponse;
 /**
  * Which roster messages a node takes, checked before any field is used. A request's fields are data from the
  * network: its kind must be known and its endpoint plausible. Who may ask what: a node outside the roster may only ask
- * to join, for itself (the cluster id was checked by the transport's handshake); a member may only ask for its own
- * promotion and report its own identity, and may ask any member to leave. Stateless.
+ * to join, for itself (the cluster id was checked by the transport's handshake), or about its own leaving (a removed
+ * node learns that way that its removal ended); a member may only ask for its own promotion and report its own
+ * identity, and may ask any member to leave. Stateless.
  */
 public final class RosterMessageSanity {
 
@@ -32,7 +33,7 @@ public final class RosterMessageSanity {
         return switch (kind) {
             case JOIN -> forItself;
             case PROMOTE, IDENTIFY -> isMember && forItself;
-            case LEAVE, REMOVE -> isMember;
+            case LEAVE, REMOVE -> isMember || forItself;
             case BOOTSTRAP -> false;
         };
     }
