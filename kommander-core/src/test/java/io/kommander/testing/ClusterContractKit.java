@@ -41,6 +41,11 @@ public abstract class ClusterContractKit {
     /** {@code count} distinct ports free on 127.0.0.1. */
     protected abstract int[] ports(int count);
 
+    /** The WALs of the membership scenario's nodes (default: in memory); a durable WAL's tests may supply theirs. */
+    protected TestCluster.WalFactory walFactory() {
+        return TestCluster.WalFactory.inMemory();
+    }
+
     @AfterEach
     void closeEverything() throws Exception {
         for (AutoCloseable closeable : started) {
@@ -134,7 +139,7 @@ public abstract class ClusterContractKit {
     @Test
     void aNodeJoinsARunningClusterAndIsRemovedAgainWhileWritesGoOn() {
         TestCluster cluster = TestCluster.builder(4, 2).spares(1).ports(ports(4)).transport(this::transport)
-                .tuning(b -> b.electionTimeoutMillis(500, 1_000)).build();
+                .wal(walFactory()).tuning(b -> b.electionTimeoutMillis(500, 1_000)).build();
         started.add(cluster);
         cluster.start();
         List<String> written = new ArrayList<>();

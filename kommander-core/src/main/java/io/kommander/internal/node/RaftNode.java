@@ -64,6 +64,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -105,6 +106,8 @@ public final class RaftNode implements IRaft {
     private final MembershipReconciler reconciler;
     private volatile long incarnation;
     private volatile JoinProcess joinProcess;
+    /** Whether this node's report of its id and incarnation is on its way. */
+    private final AtomicBoolean identifying = new AtomicBoolean();
     private final RaftTimerService timers;
     private final RaftTransportDispatcher dispatcher;
     private final NodeShutdown shutdown;
@@ -611,10 +614,23 @@ public final class RaftNode implements IRaft {
             runtime.schedule(configuration.electionTimeoutMinMillis(), () -> {
                 if (!closed) {
                     reconciler.reconcile();
+                    identifyIfUnknown();
                     scheduleReconcile();
                 }
             });
         }
+    }
+
+    /** Reports this node's id and incarnation once the roster holds it without them (the first roster's members). */
+    private void identifyIfUnknown() {
+        Roster roster = coordinator.roster();
+        Member me = roster == null ? null : roster.member(self);
+        if (me == null || (me.nodeId() == configuration.nodeId() && me.incarnation() == incarnation)
+                || !identifying.compareAndSet(false, true)) {
+            return;
+        }
+        rosterClient.request(RosterCommand.of(RosterCommand.Kind.IDENTIFY, self, configuration.nodeId(), incarnation),
+                MEMBERSHIP_TIMEOUT_MILLIS, true).whenComplete((answer, error) -> identifying.set(false));
     }
 
     private void onRosterMessage(String from, RaftMessage message, boolean member) {

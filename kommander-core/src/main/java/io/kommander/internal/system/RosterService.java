@@ -9,8 +9,10 @@ import java.util.function.Supplier;
 /**
  * Takes roster commands on the node that leads the system partition: decides each against the roster (so the caller
  * learns at once why a change is refused), proposes accepted ones one at a time, and answers once the entry has been
- * applied here, with the outcome it had when applied. A second command while one is in the log and not yet applied
- * is refused with {@link RaftOperationStatus#MembershipChangeInProgress}, never merged.
+ * applied here, with the outcome it had when applied. Commands are proposed one at a time: one that arrives while the
+ * previous is in the log, not yet applied, is answered {@link RaftOperationStatus#ProposalQueueFull} (try again),
+ * never merged; the roster's own rule ({@link Roster#decide}) refuses a second membership change with
+ * {@link RaftOperationStatus#MembershipChangeInProgress}.
  *
  * <p>Thread-safe: commands arrive from the transport and from the node's own calls; answers complete on partition
  * 0's executor (callers relay them).
@@ -53,7 +55,9 @@ public final class RosterService {
         }
         synchronized (this) {
             if (pending) {
-                return CompletableFuture.completedFuture(answer(RaftOperationStatus.MembershipChangeInProgress));
+                // The roster's own rule refuses a second membership change; this is only the log being busy with
+                // the previous command for a moment, which callers retry (RosterClient does).
+                return CompletableFuture.completedFuture(answer(RaftOperationStatus.ProposalQueueFull));
             }
             Roster.Decision decision = roster.decide(command);
             if (decision.accepted() && decision.roster() != roster && command.kind() == RosterCommand.Kind.REMOVE
