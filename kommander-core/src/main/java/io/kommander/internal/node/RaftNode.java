@@ -3,7 +3,6 @@ package io.kommander.internal.node;
 import io.kommander.IRaft;
 import io.kommander.LeaderChangedListener;
 import io.kommander.LogRestoredListener;
-import io.kommander.Member;
 import io.kommander.Membership;
 import io.kommander.MembershipListener;
 import io.kommander.PartitionFailedListener;
@@ -32,11 +31,6 @@ import io.kommander.internal.runtime.DefaultRaftRuntime;
 import io.kommander.internal.runtime.LibraryThreads;
 import io.kommander.runtime.IRaftRuntime;
 import io.kommander.internal.system.RaftSystemCoordinator;
-import io.kommander.internal.system.Roster;
-import io.kommander.internal.system.RosterClient;
-import io.kommander.internal.system.RosterCommand;
-import io.kommander.internal.system.RosterMessageSanity;
-import io.kommander.internal.system.RosterService;
 import io.kommander.transport.IRaftTransport;
 import io.kommander.transport.MessageBatch;
 import io.kommander.transport.RaftMessage;
@@ -53,7 +47,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +57,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -85,10 +77,6 @@ public final class RaftNode implements IRaft {
     private static final int MAX_MESSAGES_PER_BATCH = 4096;
     /** How long {@link #close()} waits, on an application thread, for everything to be released. */
     private static final long CLOSE_WAIT_MILLIS = 30_000;
-    /** The bound of each step of a removal ({@link #removeMember}): starting the leave, then ending it. */
-    static final long MEMBERSHIP_TIMEOUT_MILLIS = 60_000;
-    /** Where a node's incarnation is stored in its WAL's metadata (8 bytes, big-endian). */
-    static final String INCARNATION_KEY = "node/incarnation";
 
     private final RaftConfiguration configuration;
     private final IWAL wal;
@@ -101,13 +89,7 @@ public final class RaftNode implements IRaft {
     private final Map<Integer, RaftPartition> partitions = new ConcurrentHashMap<>();
     private final PartitionContext context;
     private final RaftSystemCoordinator coordinator;
-    private final RosterService rosterService;
-    private final RosterClient rosterClient;
-    private final MembershipReconciler reconciler;
-    private volatile long incarnation;
-    private volatile JoinProcess joinProcess;
-    /** Whether this node's report of its id and incarnation is on its way. */
-    private final AtomicBoolean identifying = new AtomicBoolean();
+    private final NodeMembership membership;
     private final RaftTimerService timers;
     private final RaftTransportDispatcher dispatcher;
     private final NodeShutdown shutdown;
@@ -166,13 +148,9 @@ public final class RaftNode implements IRaft {
                 configuration.maxPartitionsPerWalWrite());
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
         this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(), this::createPartitions,
-                this::firstRoster);
-        this.rosterService = new RosterService(coordinator, this::systemLeaderHint,
-                member -> reconciler().stillConfigured(member));
-        this.reconciler = new MembershipReconciler(self, coordinator::roster, this::allPartitions, rosterService);
-        this.rosterClient = new RosterClient(self, runtime, rosterService, this::systemLeaderHint,
-                this::rosterCandidates, dispatcher::send);
-        coordinator.onRosterChanged(this::rosterChanged);
+                () -> membership().firstRoster());
+        this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
+                dispatcher, events, unknownSenderMessages);
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()));
         this.shutdown = new NodeShutdown(self, runtime, ownsRuntime, dispatcher, transport, wal);
@@ -192,12 +170,9 @@ public final class RaftNode implements IRaft {
                 return joinedView;
             }
             started = true;
-            incarnation = wal.metadata(INCARNATION_KEY).filter(b -> b.length == 8)
-                    .map(b -> java.nio.ByteBuffer.wrap(b).getLong()).orElse(0L);
             // Members come from the roster once the node has one (its WAL holds the system partition) or joins one;
             // two nodes that both bootstrap still compare their configured lists.
-            boolean fromRoster = configuration.joinExisting()
-                    || wal.lastPosition(RaftSystemCoordinator.SYSTEM_PARTITION).index() > 0;
+            boolean fromRoster = membership.prepare(wal);
             NodeIdentity identity = fromRoster
                     ? NodeIdentity.inRoster(configuration.clusterId(), configuration.nodeId(), self,
                             configuration.initialPartitions())
@@ -208,11 +183,7 @@ public final class RaftNode implements IRaft {
             coordinator.attach(system::replicate);
             CompletableFuture<Void> ready = coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
                     userPartitions().stream().map(RaftPartition::restoredFuture).toArray(CompletableFuture[]::new)));
-            if (configuration.joinExisting()) {
-                joinProcess = new JoinProcess(self, configuration.nodeId(), incarnation, rosterClient,
-                        coordinator::roster, partitions, this::partitionCount, runtime);
-                ready = ready.thenCombine(joinProcess.start(), (restored, voter) -> null);
-            }
+            ready = ready.thenCombine(membership.start(this::partitionCount), (restored, voter) -> null);
             ready.whenComplete((done, error) -> {
                         if (error != null) {
                             joined.completeExceptionally(error);
@@ -229,7 +200,6 @@ public final class RaftNode implements IRaft {
             joinedView = futures.relay(joined);
             startPartition(system);
             timers.start();
-            scheduleReconcile();
             return joinedView;
         }
     }
@@ -240,7 +210,7 @@ public final class RaftNode implements IRaft {
             return futures.completed(RaftOperationStatus.NodeClosed);
         }
         // Removed, the node closes: it no longer belongs to any partition. Refused, it goes on as a member.
-        return futures.relay(removal(self).thenCompose(status -> status != RaftOperationStatus.Success
+        return futures.relay(membership.removal(self).thenCompose(status -> status != RaftOperationStatus.Success
                 ? CompletableFuture.completedFuture(status)
                 : closeAsync().handle((done, error) -> status)));
     }
@@ -253,22 +223,12 @@ public final class RaftNode implements IRaft {
         if (closed) {
             return futures.completed(RaftOperationStatus.NodeClosed);
         }
-        return futures.relay(removal(endpoint));
+        return futures.relay(membership.removal(endpoint));
     }
 
     @Override
     public CompletableFuture<Membership> getMembership() {
-        Roster roster = coordinator.roster();
-        return futures.completed(roster == null ? Membership.UNKNOWN : roster.membership());
-    }
-
-    /** Marks the member leaving, then waits until the roster has removed it (after every partition has). */
-    private CompletableFuture<RaftOperationStatus> removal(String endpoint) {
-        return rosterClient.request(RosterCommand.of(RosterCommand.Kind.LEAVE, endpoint, 0, 0),
-                MEMBERSHIP_TIMEOUT_MILLIS, false).thenCompose(leave -> leave.status() != RaftOperationStatus.Success
-                ? CompletableFuture.completedFuture(leave.status())
-                : rosterClient.request(RosterCommand.of(RosterCommand.Kind.REMOVE, endpoint, 0, 0),
-                        MEMBERSHIP_TIMEOUT_MILLIS, true).thenApply(RosterService.Answer::status));
+        return futures.completed(membership.membership());
     }
 
     @Override
@@ -281,7 +241,7 @@ public final class RaftNode implements IRaft {
             closing = futures.incomplete();
         }
         timers.close();
-        rosterClient.closeAll();
+        membership.close();
         shutdown.begin(allPartitions(), this::failWaiters).whenComplete((done, error) -> closing.complete(null));
         return closing;
     }
@@ -567,99 +527,18 @@ public final class RaftNode implements IRaft {
         partition.start();
     }
 
-    // ---------------------------------------------------------------- membership
-
-    private MembershipReconciler reconciler() {
-        return reconciler;
-    }
-
-    /** The first roster: the configured members, all voters; only this node's id and incarnation are known. */
-    private RosterCommand firstRoster() {
-        List<Member> first = new ArrayList<>();
-        first.add(new Member(configuration.nodeId(), self, Member.Role.VOTER, 1, incarnation));
-        members.forEach(peer -> first.add(new Member(0, peer, Member.Role.VOTER, 1, 0)));
-        return RosterCommand.bootstrap(first);
-    }
-
-    private String systemLeaderHint() {
-        RaftPartition system = partitions.get(RaftSystemCoordinator.SYSTEM_PARTITION);
-        return system == null ? null : system.leaderQuick();
-    }
-
-    /** Where to look for partition 0's leader: the roster's other members, or the configured list before it. */
-    private List<String> rosterCandidates() {
-        Roster roster = coordinator.roster();
-        Collection<String> from = roster != null ? roster.members().keySet() : members;
-        return from.stream().filter(m -> !m.equals(self)).sorted().toList();
-    }
-
-    /** Whether messages from {@code sender} are taken: a roster member, or one of the listed members before it. */
-    private boolean isMember(String sender) {
-        Roster roster = coordinator.roster();
-        return roster != null ? roster.contains(sender) : members.contains(sender);
-    }
-
-    /** On partition 0's executor, in commit order (restored entries included). */
-    private void rosterChanged(Roster roster) {
-        events.membershipChanged(roster.membership());
-        if (!roster.contains(self) && started && !configuration.joinExisting()) {
-            LOG.warn("[{}] this node is no longer in the roster (version {}): it takes no further part; close it",
-                    self, roster.version());
-        }
-        reconciler.reconcile();
-    }
-
-    private void scheduleReconcile() {
-        if (!closed) {
-            runtime.schedule(configuration.electionTimeoutMinMillis(), () -> {
-                if (!closed) {
-                    reconciler.reconcile();
-                    identifyIfUnknown();
-                    scheduleReconcile();
-                }
-            });
-        }
-    }
-
-    /** Reports this node's id and incarnation once the roster holds it without them (the first roster's members). */
-    private void identifyIfUnknown() {
-        Roster roster = coordinator.roster();
-        Member me = roster == null ? null : roster.member(self);
-        if (me == null || (me.nodeId() == configuration.nodeId() && me.incarnation() == incarnation)
-                || !identifying.compareAndSet(false, true)) {
-            return;
-        }
-        rosterClient.request(RosterCommand.of(RosterCommand.Kind.IDENTIFY, self, configuration.nodeId(), incarnation),
-                MEMBERSHIP_TIMEOUT_MILLIS, true).whenComplete((answer, error) -> identifying.set(false));
-    }
-
-    private void onRosterMessage(String from, RaftMessage message, boolean member) {
-        if (message instanceof RaftMessage.RosterResponse response) {
-            if (RosterMessageSanity.admissible(response)) {
-                rosterClient.answered(response);
-            } else {
-                unknownSenderMessages.incrementAndGet();
-            }
-            return;
-        }
-        RaftMessage.RosterRequest request = (RaftMessage.RosterRequest) message;
-        if (!RosterMessageSanity.admissible(from, request, member)) {
-            unknownSenderMessages.incrementAndGet();
-            return;
-        }
-        rosterService.submit(RosterMessageSanity.command(request)).thenAccept(answer -> dispatcher.send(from,
-                new RaftMessage.RosterResponse(0, 0, request.requestId(), answer.status().name(), answer.version(),
-                        answer.leaderHint() == null ? "" : answer.leaderHint())));
+    private NodeMembership membership() {
+        return membership;
     }
 
     private void onBatch(MessageBatch batch) {
         if (closed) {
             return;
         }
-        boolean member = isMember(batch.from());
+        boolean member = membership.isMember(batch.from());
         for (RaftMessage message : batch.messages()) {
             if (message instanceof RaftMessage.RosterRequest || message instanceof RaftMessage.RosterResponse) {
-                onRosterMessage(batch.from(), message, member);
+                membership.onMessage(batch.from(), message, member);
                 continue;
             }
             if (!member) {
