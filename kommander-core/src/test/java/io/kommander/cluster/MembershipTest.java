@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Node-level membership on the deterministic simulator: nodes join a running cluster (learner, then voter) and
@@ -168,6 +169,25 @@ class MembershipTest {
         }
     }
 
+    @Test
+    void twoNodesAskingToJoinAtOnceAreTakenOneAfterTheOther() {
+        SimCluster cluster = SimCluster.builder(5, 1).spares(2).start();
+        CompletableFuture<Void> third = cluster.join(3);
+        CompletableFuture<Void> fourth = cluster.join(4);
+        cluster.await(CompletableFuture.allOf(third, fourth));
+        awaitEveryPartitionVoters(cluster, List.of(0, 1, 2, 3, 4), 1);
+    }
+
+    /** Negative control of the roster check every scenario runs: with changes merged, it fails the run. */
+    @Test
+    void theRosterCheckCatchesTwoMembershipChangesAtOnce() {
+        SimCluster cluster = SimCluster.builder(5, 1).spares(2).plantMergedRosterChanges().start();
+        cluster.join(3);
+        cluster.join(4);
+        assertThatThrownBy(() -> cluster.runFor(java.time.Duration.ofSeconds(10)))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("members joining or leaving at once");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static Membership membership(SimCluster cluster, int node) {
@@ -193,11 +213,15 @@ class MembershipTest {
 
     /** Runs until every live replica of every partition has exactly {@code members} as voters and no learner. */
     private static void awaitEveryPartitionVoters(SimCluster cluster, List<Integer> members) {
+        awaitEveryPartitionVoters(cluster, members, PARTITIONS);
+    }
+
+    private static void awaitEveryPartitionVoters(SimCluster cluster, List<Integer> members, int partitions) {
         Set<String> voters = new TreeSet<>();
         members.forEach(n -> voters.add(cluster.endpoint(n)));
         cluster.runUntil("every partition's voters are " + voters, () -> {
             for (int n : members) {
-                for (int p = 0; p <= PARTITIONS && p <= cluster.partitions(); p++) {
+                for (int p = 0; p <= partitions; p++) {
                     ReplicaView view = cluster.view(n, p);
                     if (view == null || view.configuration() == null
                             || !view.configuration().voters().equals(voters)

@@ -7,6 +7,7 @@ import io.kommander.RaftReplicationResult;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
+import io.kommander.internal.node.NodeSeams;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.ReplicaView;
 import io.kommander.testing.TestCluster;
@@ -57,6 +58,8 @@ public final class SimCluster {
     private final int partitions;
     /** Nodes 0..initialSize-1 form the cluster; the rest are spares that join it later ({@link #join}). */
     private final int initialSize;
+    /** Whether every node's roster rules carry the planted bug "several membership changes at once". */
+    private final boolean mergedRosterChanges;
     private final SimScheduler scheduler;
     private final SimTrace trace;
     private final SafetyMonitor monitor;
@@ -76,8 +79,11 @@ public final class SimCluster {
         List<String> endpoints = IntStream.range(0, builder.size).mapToObj(i -> "sim" + i + ":" + (7000 + i))
                 .toList();
         this.network = new SimNetwork(scheduler, trace, monitor, endpoints);
+        RosterMonitor rosters = new RosterMonitor(nodes, monitor);
+        scheduler.afterEachEvent(rosters::check);
         // Spares are built (endpoints, disks) but not started: they join the running cluster later.
         this.initialSize = builder.size - builder.spares;
+        this.mergedRosterChanges = builder.mergedRosterChanges;
         List<String> initial = endpoints.subList(0, initialSize);
         for (int i = 0; i < builder.size; i++) {
             RaftConfiguration.Builder configuration = builder.tuning.apply(configuration(i, builder.partitions))
@@ -105,6 +111,7 @@ public final class SimCluster {
         private long seed = DEFAULT_SEED;
         private UnaryOperator<RaftConfiguration.Builder> tuning = UnaryOperator.identity();
         private int spares;
+        private boolean mergedRosterChanges;
 
         private Builder(int size, int partitions) {
             this.size = size;
@@ -126,6 +133,15 @@ public final class SimCluster {
                 throw new IllegalArgumentException("spares must be in 0.." + (size - 1));
             }
             this.spares = spares;
+            return this;
+        }
+
+        /**
+         * Plants the known-wrong roster rule "several membership changes at once" in every node (a negative control
+         * of the roster check every scenario runs).
+         */
+        public Builder plantMergedRosterChanges() {
+            this.mergedRosterChanges = true;
             return this;
         }
 
@@ -427,6 +443,9 @@ public final class SimCluster {
     private void launch(int node) {
         SimNode simNode = nodes.get(node);
         simNode.start();
+        if (mergedRosterChanges) {
+            NodeSeams.plantMergedRosterChanges(simNode.manager());
+        }
         // The node does nothing until virtual time runs, so these listeners see every restore and delivery.
         Map<Integer, List<RaftLog>> delivered = deliveries.get(node);
         Map<Integer, List<RaftLog>> restored = restorations.get(node);

@@ -115,7 +115,11 @@ final class Simulation {
         this.nemesis = new Nemesis(mix, nodes, network, scheduler, monitor, PARTITIONS, REGISTER_PARTITIONS,
                 FAULT_MILLIS);
         QuorumMonitor quorums = new QuorumMonitor(nodes, monitor, PARTITIONS);
-        scheduler.afterEachEvent(quorums::check);
+        RosterMonitor rosters = new RosterMonitor(nodes, monitor);
+        scheduler.afterEachEvent(() -> {
+            quorums.check();
+            rosters.check();
+        });
     }
 
     private static RaftConfiguration.Builder configuration(int node, String endpoint) {

@@ -438,6 +438,11 @@ public final class RaftNode implements IRaft {
         return unknownPartitionMessages.get();
     }
 
+    /** The system partition's owner; tests reach it through NodeSeams. */
+    RaftSystemCoordinator coordinator() {
+        return coordinator;
+    }
+
     /** A partition, or null if unknown; tests reach it through NodeSeams. */
     RaftPartition partition(int partitionId) {
         return partitions.get(partitionId);

@@ -54,6 +54,8 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     private volatile Roster roster;
     private volatile boolean readyLeader;
     private volatile Consumer<Roster> rosterChanged = r -> { };
+    /** Planted bug (tests only, through SystemSeams): roster changes are not taken one at a time. */
+    private volatile boolean mergeChanges;
     /** Applied roster commands' outcomes by log index; guarded by itself. */
     private final Map<Long, RaftOperationStatus> outcomes = new LinkedHashMap<>() {
         @Override
@@ -107,6 +109,16 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         synchronized (outcomes) {
             return outcomes.get(index);
         }
+    }
+
+    /** Plants the known-wrong rule "several membership changes at once" (a negative control; tests only). */
+    void plantMergedChanges() {
+        mergeChanges = true;
+    }
+
+    /** Decides a command against a roster by this node's rules (the planted bug included, if planted). */
+    Roster.Decision decide(Roster roster, RosterCommand command) {
+        return roster.decide(command, !mergeChanges);
     }
 
     /** Proposes a roster command on partition 0; refused unless this node leads it. */
@@ -209,7 +221,7 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
             status = first ? RaftOperationStatus.Success : RaftOperationStatus.NotAMember;
             after = first ? Roster.first(command) : null;
         } else {
-            Roster.Decision decision = before.decide(command);
+            Roster.Decision decision = decide(before, command);
             status = decision.status();
             after = decision.roster();
         }

@@ -69,9 +69,17 @@ public record Roster(long version, SortedMap<String, Member> members) {
      * and changes nothing.
      */
     public Decision decide(RosterCommand command) {
+        return decide(command, true);
+    }
+
+    /**
+     * As {@link #decide(RosterCommand)}; {@code oneAtATime} false is a planted bug (a negative control of the
+     * simulator's roster check): a join or leave is taken while another member is joining or leaving.
+     */
+    Decision decide(RosterCommand command, boolean oneAtATime) {
         String endpoint = command.endpoint();
         Member member = members.get(endpoint);
-        Member changing = changing();
+        Member changing = oneAtATime ? changing() : null;
         boolean otherChange = changing != null && !changing.endpoint().equals(endpoint);
         return switch (command.kind()) {
             case BOOTSTRAP -> same(RaftOperationStatus.Success);

@@ -59,7 +59,7 @@ public final class RosterService {
                 // the previous command for a moment, which callers retry (RosterClient does).
                 return CompletableFuture.completedFuture(answer(RaftOperationStatus.ProposalQueueFull));
             }
-            Roster.Decision decision = roster.decide(command);
+            Roster.Decision decision = coordinator.decide(roster, command);
             if (decision.accepted() && decision.roster() != roster && command.kind() == RosterCommand.Kind.REMOVE
                     && stillConfigured.test(command.endpoint())) {
                 return CompletableFuture.completedFuture(answer(RaftOperationStatus.MembershipChangeInProgress));
