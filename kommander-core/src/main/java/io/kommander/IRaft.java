@@ -62,7 +62,8 @@ public interface IRaft extends AutoCloseable {
      *         voter), {@link RaftOperationStatus#MembershipChangeInProgress} (another change is under way),
      *         {@link RaftOperationStatus#NoLeader} (no leader of the system partition answered within the bound),
      *         {@link RaftOperationStatus#ProposalTimeout} (the leave started but did not end within the bound; it
-     *         goes on), or {@link RaftOperationStatus#NodeClosed}
+     *         goes on), {@link RaftOperationStatus#RestoreInProgress} (called before {@link #joinCluster()}), or
+     *         {@link RaftOperationStatus#NodeClosed}
      * @throws IllegalArgumentException if {@code endpoint} is null or empty
      */
     CompletableFuture<RaftOperationStatus> removeMember(String endpoint);

@@ -1,6 +1,7 @@
 package io.kommander.internal.node;
 
 import io.kommander.Member;
+import io.kommander.RaftClosedException;
 import io.kommander.RaftOperationStatus;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.ReplicaView;
@@ -124,8 +125,8 @@ final class JoinProcess {
         return false;
     }
 
-    /** Stops waiting (the node closes). */
+    /** Stops waiting: the join fails as the node closes. */
     void cancel() {
-        done.cancel(false);
+        done.completeExceptionally(new RaftClosedException("node closed before it joined"));
     }
 }

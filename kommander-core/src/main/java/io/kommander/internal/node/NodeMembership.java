@@ -63,6 +63,7 @@ final class NodeMembership {
     private volatile long incarnation;
     private volatile boolean started;
     private volatile boolean closed;
+    private volatile JoinProcess join;
 
     /**
      * @param members               the configured members other than this node (its discovery list)
@@ -107,14 +108,19 @@ final class NodeMembership {
         if (!configuration.joinExisting()) {
             return CompletableFuture.completedFuture(null);
         }
-        return new JoinProcess(self, configuration.nodeId(), incarnation, client, coordinator::roster, partitions,
-                partitionCount, runtime).start();
+        join = new JoinProcess(self, configuration.nodeId(), incarnation, client, coordinator::roster, partitions,
+                partitionCount, runtime);
+        return join.start();
     }
 
-    /** Fails every open roster call and stops the timer (the node closes). */
+    /** Fails every open roster call and stops the timer and a join's waits (the node closes). */
     void close() {
         closed = true;
         client.closeAll();
+        JoinProcess joining = join;
+        if (joining != null) {
+            joining.cancel();
+        }
     }
 
     /** The first roster: the configured members, all voters; only this node's id and incarnation are known. */

@@ -209,6 +209,9 @@ public final class RaftNode implements IRaft {
         if (closed) {
             return futures.completed(RaftOperationStatus.NodeClosed);
         }
+        if (!isStarted()) {
+            return futures.completed(RaftOperationStatus.RestoreInProgress);
+        }
         // Removed, the node closes: it no longer belongs to any partition. Refused, it goes on as a member.
         return futures.relay(membership.removal(self).thenCompose(status -> status != RaftOperationStatus.Success
                 ? CompletableFuture.completedFuture(status)
@@ -222,6 +225,9 @@ public final class RaftNode implements IRaft {
         }
         if (closed) {
             return futures.completed(RaftOperationStatus.NodeClosed);
+        }
+        if (!isStarted()) {
+            return futures.completed(RaftOperationStatus.RestoreInProgress);
         }
         return futures.relay(membership.removal(endpoint));
     }
@@ -244,6 +250,12 @@ public final class RaftNode implements IRaft {
         membership.close();
         shutdown.begin(allPartitions(), this::failWaiters).whenComplete((done, error) -> closing.complete(null));
         return closing;
+    }
+
+    private boolean isStarted() {
+        synchronized (lifecycle) {
+            return started;
+        }
     }
 
     /** What waits on the node itself rather than on a partition. */
