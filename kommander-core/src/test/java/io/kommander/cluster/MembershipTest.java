@@ -3,7 +3,6 @@ package io.kommander.cluster;
 import io.kommander.IRaft;
 import io.kommander.Member;
 import io.kommander.Membership;
-import io.kommander.RaftLog;
 import io.kommander.RaftOperationStatus;
 import io.kommander.internal.partition.ReplicaView;
 import io.kommander.sim.SimCluster;
@@ -244,10 +243,5 @@ class MembershipTest {
             }
             return all;
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static List<String> texts(List<RaftLog> logs) {
-        return logs.stream().map(SimCluster::text).toList();
     }
 }

@@ -5,7 +5,6 @@ import io.kommander.Member.Role;
 import io.kommander.Membership;
 import io.kommander.RaftOperationStatus;
 
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -139,12 +138,5 @@ public record Roster(long version, SortedMap<String, Member> members) {
         SortedMap<String, Member> next = new TreeMap<>(members);
         next.remove(endpoint);
         return new Decision(RaftOperationStatus.Success, new Roster(version + 1, next));
-    }
-
-    /** The members as a map from endpoint to role. */
-    public Map<String, Role> roles() {
-        Map<String, Role> roles = new TreeMap<>();
-        members.forEach((endpoint, member) -> roles.put(endpoint, member.role()));
-        return roles;
     }
 }
