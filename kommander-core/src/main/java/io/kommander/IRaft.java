@@ -32,19 +32,53 @@ public interface IRaft extends AutoCloseable {
      * thread). A node that starts on an empty WAL may have lost its data: its partitions vote only once caught up, or
      * once a majority of the members report that none of them holds data (the cluster's first start; see
      * {@code docs/membership.md}).
+     * With {@link RaftConfiguration#joinExisting()}, the node also joins the running cluster its discovery list
+     * names: it asks to be added to the roster as a learner, receives every partition's log, and asks to be promoted
+     * once it has caught up (see {@code docs/membership.md}).
      *
      * @return completes when every partition has restored and the node takes part in the cluster (the first time
-     *         a cluster starts, once a quorum has agreed on the partition ranges); fails with a
-     *         {@link RaftConfigurationException} naming both nodes if a peer and this node disagree on who they are
-     *         (cluster id, node id, member list, partition count, or a member's endpoint)
+     *         a cluster starts, once a quorum has agreed on the partition ranges; when joining, once the roster names
+     *         this node a voter); fails with a {@link RaftConfigurationException} naming both nodes if a peer and
+     *         this node disagree on who they are (cluster id, node id, member list, partition count, or a member's
+     *         endpoint), and with an {@link IllegalStateException} naming the status if the join is refused
      */
     CompletableFuture<Void> joinCluster();
 
     /**
-     * Hands over every partition this node leads, then closes the node ({@link #closeAsync()}); completes when the
-     * node is closed. Never waits on a partition executor, so it may be called from anywhere, listeners included.
+     * Removes this node from the cluster ({@link #removeMember} of its own endpoint: the partitions it leads are
+     * handed over, every partition takes it out of its configuration, then the roster), then closes the node
+     * ({@link #closeAsync()}) once removed. Never waits on a partition executor, so it may be called from anywhere,
+     * listeners included.
+     *
+     * @return the outcome, as {@link #removeMember}'s; the node closes only on {@link RaftOperationStatus#Success}
+     *         and goes on as a member otherwise
      */
-    CompletableFuture<Void> leaveCluster();
+    CompletableFuture<RaftOperationStatus> leaveCluster();
+
+    /**
+     * Removes a member from the cluster, from any node: the roster marks it leaving, the partitions it leads are
+     * handed over, every partition's leader takes it out of its configuration, and then the roster removes it. One
+     * membership change at a time: while another member joins or leaves, the request is refused.
+     *
+     * @param endpoint the member's {@code host:port}
+     * @return {@link RaftOperationStatus#Success} once the roster has removed it; else
+     *         {@link RaftOperationStatus#NotAMember}, {@link RaftOperationStatus#TooFewVoters} (it is the last
+     *         voter), {@link RaftOperationStatus#MembershipChangeInProgress} (another change is under way),
+     *         {@link RaftOperationStatus#NoLeader} (no leader of the system partition answered within the bound),
+     *         {@link RaftOperationStatus#ProposalTimeout} (the leave started but did not end within the bound; it
+     *         goes on), {@link RaftOperationStatus#RestoreInProgress} (called before {@link #joinCluster()}), or
+     *         {@link RaftOperationStatus#NodeClosed}
+     * @throws IllegalArgumentException if {@code endpoint} is null or empty
+     */
+    CompletableFuture<RaftOperationStatus> removeMember(String endpoint);
+
+    /**
+     * The cluster's roster as this node last applied it: its version and every member's node id, endpoint, role and
+     * joining version. No waiting: completes at once.
+     *
+     * @return the membership; {@link Membership#UNKNOWN} (version 0) before this node knows a roster
+     */
+    CompletableFuture<Membership> getMembership();
 
     /**
      * Starts closing the node and returns at once: every pending and later call completes with
@@ -245,4 +279,10 @@ public interface IRaft extends AutoCloseable {
      * up to the given index were not delivered here one by one, and deliveries continue after it.
      */
     Subscription onSnapshotInstalled(SnapshotInstalledListener listener);
+
+    /**
+     * Subscribes to roster changes: every committed change, in commit order, on every node (a restarting node replays
+     * its log's changes as it restores). Runs on the system partition's executor; must not block.
+     */
+    Subscription onMembershipChanged(MembershipListener listener);
 }

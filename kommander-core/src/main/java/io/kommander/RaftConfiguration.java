@@ -52,6 +52,10 @@ import io.kommander.discovery.Endpoints;
  * @param snapshotChunkBytes        bytes per InstallSnapshot chunk; the node caps it at what its transport carries
  *                                  in one batch
  * @param snapshotBytesPerSecond    snapshot bytes this node sends per second, over all partitions and followers
+ * @param joinExisting              whether this node joins a running cluster: its discovery list names seeds (any
+ *                                  members), and it enters the roster as a learner, then a voter, instead of
+ *                                  forming a cluster with the listed nodes; ignored once its WAL holds the cluster's
+ *                                  system partition (a restart)
  */
 public record RaftConfiguration(
         int nodeId,
@@ -85,7 +89,8 @@ public record RaftConfiguration(
         long sessionTtlMillis,
         long snapshotRetentionEntries,
         int snapshotChunkBytes,
-        long snapshotBytesPerSecond) {
+        long snapshotBytesPerSecond,
+        boolean joinExisting) {
 
     /** A builder with every default set. */
     public static Builder builder() {
@@ -132,6 +137,7 @@ public record RaftConfiguration(
         b.snapshotRetentionEntries = snapshotRetentionEntries;
         b.snapshotChunkBytes = snapshotChunkBytes;
         b.snapshotBytesPerSecond = snapshotBytesPerSecond;
+        b.joinExisting = joinExisting;
         return b;
     }
 
@@ -241,6 +247,7 @@ public record RaftConfiguration(
         private int maxClientSessions = 1024;
         private int sessionResults = 16;
         private long sessionTtlMillis = 600_000;
+        private boolean joinExisting;
 
         private Builder() {
         }
@@ -464,6 +471,18 @@ public record RaftConfiguration(
         }
 
         /**
+         * Whether this node joins a running cluster (default false: it forms one with the nodes its discovery lists).
+         * With true, the discovery list names seeds, any members of the running cluster; {@code joinCluster()} asks
+         * them to add this node to the roster, as a learner first and a voter once it has caught up on every
+         * partition (see {@code docs/membership.md}). Like etcd's {@code initial-cluster-state=existing}; ignored
+         * on a restart, once the node's WAL holds the cluster's system partition.
+         */
+        public Builder joinExisting(boolean join) {
+            this.joinExisting = join;
+            return this;
+        }
+
+        /**
          * Builds and validates the configuration.
          *
          * @throws RaftConfigurationException naming the field that breaks a rule
@@ -479,7 +498,8 @@ public record RaftConfiguration(
                     maxEntriesPerAppend, maxBytesPerAppend, maxEntryBytes, maxProposalBytes,
                     maxPartitionsPerWalWrite, logCacheEntries, proposalTimeoutMillis, proposalTimeToLiveMillis,
                     compactionEnabled, compactionIntervalMillis, maxClientSessions, sessionResults, sessionTtlMillis,
-                    snapshotRetentionEntries, snapshotChunkBytes, snapshotBytesPerSecond);
+                    snapshotRetentionEntries, snapshotChunkBytes, snapshotBytesPerSecond,
+                    joinExisting);
             configuration.validate();
             return configuration;
         }

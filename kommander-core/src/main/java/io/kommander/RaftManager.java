@@ -38,8 +38,23 @@ public final class RaftManager implements IRaft {
     }
 
     @Override
-    public CompletableFuture<Void> leaveCluster() {
+    public CompletableFuture<RaftOperationStatus> leaveCluster() {
         return node.leaveCluster();
+    }
+
+    @Override
+    public CompletableFuture<RaftOperationStatus> removeMember(String endpoint) {
+        return node.removeMember(endpoint);
+    }
+
+    @Override
+    public CompletableFuture<Membership> getMembership() {
+        return node.getMembership();
+    }
+
+    @Override
+    public Subscription onMembershipChanged(MembershipListener listener) {
+        return node.onMembershipChanged(listener);
     }
 
     @Override

@@ -97,7 +97,13 @@ public enum RaftOperationStatus {
      * A learner was not promoted because it does not yet hold everything committed: wait for it to catch up.
      * Nothing was appended.
      */
-    MemberNotCaughtUp(WriteOutcome.NOT_APPENDED);
+    MemberNotCaughtUp(WriteOutcome.NOT_APPENDED),
+    /**
+     * A roster change ({@link IRaft#removeMember}, {@link IRaft#leaveCluster}, a join) found no leader of the system
+     * partition within its bound: no node it asked took the request. An earlier attempt whose answer was lost may
+     * still have been taken, so the change may yet happen; {@link IRaft#getMembership} tells.
+     */
+    NoLeader(WriteOutcome.UNKNOWN);
 
     private final WriteOutcome writeOutcome;
 

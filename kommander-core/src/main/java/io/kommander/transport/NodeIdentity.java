@@ -42,6 +42,18 @@ public record NodeIdentity(String clusterId, int nodeId, String endpoint, int me
     }
 
     /**
+     * The {@link #membersDigest} of a node whose members come from the cluster's roster rather than from its
+     * configured list (it joins a running cluster, or restarts with the roster in its WAL): its list is not compared,
+     * and the node itself drops messages from senders outside the roster.
+     */
+    public static final String ROSTER = "roster";
+
+    /** The identity of a node whose members come from the roster ({@link #ROSTER}): no member list to compare. */
+    public static NodeIdentity inRoster(String clusterId, int nodeId, String endpoint, int partitions) {
+        return new NodeIdentity(clusterId, nodeId, endpoint, 0, ROSTER, partitions);
+    }
+
+    /**
      * The identity of a node whose member list is {@code members} (this node's own endpoint is added if absent).
      * The digest is the first 8 bytes, in hex, of the SHA-256 of the distinct endpoints, sorted, one per line: it
      * does not depend on the order the members are listed in.
@@ -62,7 +74,8 @@ public record NodeIdentity(String clusterId, int nodeId, String endpoint, int me
     /**
      * The first disagreement that forbids this node and {@code peer} to form one cluster, or empty if they agree.
      * Checked in order: cluster id, endpoint (the peer must call itself what this node dialled, and not what this
-     * node calls itself), node id, member list, partition count. The message names both sides.
+     * node calls itself), node id, member list (only when both nodes bootstrap from their configured lists; see
+     * {@link #ROSTER}), partition count. The message names both sides.
      *
      * @param peer    the identity the peer presented
      * @param dialled the endpoint this node reached the peer at, or null when the peer reached this node
@@ -88,7 +101,8 @@ public record NodeIdentity(String clusterId, int nodeId, String endpoint, int me
             return refuse(other, PeerRefusal.Reason.NODE_ID, "node id " + nodeId + " is used by both " + endpoint
                     + " and " + peer.endpoint + ": every member needs its own nodeId");
         }
-        if (memberCount != peer.memberCount || !membersDigest.equals(peer.membersDigest)) {
+        boolean listsCompared = !ROSTER.equals(membersDigest) && !ROSTER.equals(peer.membersDigest);
+        if (listsCompared && (memberCount != peer.memberCount || !membersDigest.equals(peer.membersDigest))) {
             return refuse(other, PeerRefusal.Reason.MEMBERS, endpoint + " lists " + memberCount + " members (digest "
                     + membersDigest + "), " + peer.endpoint + " lists " + peer.memberCount + " members (digest "
                     + peer.membersDigest + "): every member must list the same members");

@@ -156,6 +156,29 @@ public sealed interface RaftMessage {
     }
 
     /**
+     * A request to change the cluster's roster, sent by any node (a node not yet in the roster included, to join) to
+     * the node it believes leads the system partition. Node-level: {@code partition} is 0 and {@code term} is 0.
+     *
+     * @param requestId   the sender's id of the request, echoed in the {@link RosterResponse}
+     * @param kind        what to change: 1 join (as a learner), 2 promote to voter, 3 start leaving, 4 remove a
+     *                    leaving member, 5 report the member's node id and incarnation
+     * @param endpoint    the member concerned, {@code host:port}
+     * @param nodeId      the member's node id (join, report), else 0
+     * @param incarnation the member's incarnation (join, report), else 0
+     */
+    record RosterRequest(int partition, long term, long requestId, int kind, String endpoint, int nodeId,
+                         long incarnation) implements RaftMessage {
+
+        /** The highest kind number. */
+        public static final int MAX_KIND = 5;
+
+        @Override
+        public int sizeEstimate() {
+            return 1 + 5 + 10 + 10 + 5 + 5 + 3 * endpoint.length() + 5 + 10;
+        }
+    }
+
+    /**
      * The answer to an {@link InstallSnapshot}: how much of which snapshot the follower holds.
      *
      * @param index     the boundary of the snapshot answered
@@ -167,5 +190,23 @@ public sealed interface RaftMessage {
      */
     record InstallSnapshotResponse(int partition, long term, long index, long wholeCrc, long heldBytes,
                                    boolean installed) implements RaftMessage {
+    }
+
+    /**
+     * The answer to a {@link RosterRequest}, from the node that took it.
+     *
+     * @param requestId  the request's id
+     * @param status     the outcome, a {@code RaftOperationStatus} name: {@code Success} once the change committed
+     *                   (or had already), {@code NodeIsNotLeader} with a hint, or why it was refused
+     * @param version    the membership version the answering node knows after the outcome
+     * @param leaderHint the system partition's leader as the answering node knows it, or {@code ""}
+     */
+    record RosterResponse(int partition, long term, long requestId, String status, long version, String leaderHint)
+            implements RaftMessage {
+
+        @Override
+        public int sizeEstimate() {
+            return 1 + 5 + 10 + 10 + 5 + 3 * status.length() + 10 + 5 + 3 * leaderHint.length();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.kommander.sim;
 
 import io.kommander.RaftOperationStatus;
 import io.kommander.internal.partition.Configuration;
+import io.kommander.internal.partition.ConfigurationAlignment;
 import io.kommander.internal.partition.ConfigurationChange;
 import io.kommander.internal.partition.ConfigurationChange.Kind;
 import io.kommander.internal.partition.RaftPartition;
@@ -9,6 +10,7 @@ import io.kommander.internal.partition.ReplicaView;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -250,13 +252,12 @@ final class Nemesis {
     }
 
     private ConfigurationChange nextChange(Configuration configuration, SplittableRandom random, boolean mayRemove) {
-        for (SimNode node : nodes) {
-            if (!configuration.contains(node.endpoint())) {
-                return new ConfigurationChange(Kind.ADD_LEARNER, node.endpoint());
-            }
-        }
-        if (!configuration.learners().isEmpty()) {
-            return new ConfigurationChange(Kind.PROMOTE, configuration.learners().first());
+        // Toward every node a voter, as the nodes' own reconcilers move partitions toward the roster.
+        java.util.SortedSet<String> everyone = new java.util.TreeSet<>();
+        nodes.forEach(node -> everyone.add(node.endpoint()));
+        ConfigurationAlignment.Step step = ConfigurationAlignment.next(configuration, everyone, Set.of(), null);
+        if (step != null && step.change() != null) {
+            return step.change();
         }
         return mayRemove ? new ConfigurationChange(Kind.REMOVE, nodes.get(random.nextInt(nodes.size())).endpoint())
                 : null;

@@ -9,6 +9,9 @@ import io.kommander.internal.partition.RaftPartitionStateMachine;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
+import io.kommander.internal.node.NodeSeams;
+import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.partition.ReplicaView;
 import io.kommander.testing.TestCluster;
 
 import java.nio.charset.StandardCharsets;
@@ -56,6 +59,10 @@ public final class SimCluster {
 
     private final long seed;
     private final int partitions;
+    /** Nodes 0..initialSize-1 form the cluster; the rest are spares that join it later ({@link #join}). */
+    private final int initialSize;
+    /** Whether every node's roster rules carry the planted bug "several membership changes at once". */
+    private final boolean mergedRosterChanges;
     private final SimScheduler scheduler;
     private final SimTrace trace;
     private final SafetyMonitor monitor;
@@ -77,10 +84,21 @@ public final class SimCluster {
         List<String> endpoints = IntStream.range(0, builder.size).mapToObj(i -> "sim" + i + ":" + (7000 + i))
                 .toList();
         this.network = new SimNetwork(scheduler, trace, monitor, endpoints);
+        RosterMonitor rosters = new RosterMonitor(nodes, monitor);
+        scheduler.afterEachEvent(rosters::check);
+        // Spares are built (endpoints, disks) but not started: they join the running cluster later.
+        this.initialSize = builder.size - builder.spares;
+        this.mergedRosterChanges = builder.mergedRosterChanges;
+        List<String> initial = endpoints.subList(0, initialSize);
         for (int i = 0; i < builder.size; i++) {
-            RaftConfiguration.Builder configuration = builder.tuning.apply(configuration(i, builder.partitions));
-            nodes.add(new SimNode(i, endpoints, configuration, scheduler, network, trace, monitor, Set.of(), 0, 1.0,
-                    seed * 1_000_003L + i, TestCluster.WalFactory.inMemory(), builder.snapshots ? p -> true : null));
+            RaftConfiguration.Builder configuration = builder.tuning.apply(configuration(i, builder.partitions))
+                    .joinExisting(i >= initialSize);
+            SimNode node = new SimNode(i, endpoints, configuration, scheduler, network, trace, monitor, Set.of(), 0,
+                    1.0, seed * 1_000_003L + i, TestCluster.WalFactory.inMemory(), builder.snapshots ? p -> true : null);
+            if (builder.spares > 0) {
+                node.discovery(initial);
+            }
+            nodes.add(node);
             deliveries.add(new HashMap<>());
             restorations.add(new HashMap<>());
             installs.add(new ArrayList<>());
@@ -99,6 +117,8 @@ public final class SimCluster {
         private long seed = DEFAULT_SEED;
         private UnaryOperator<RaftConfiguration.Builder> tuning = UnaryOperator.identity();
         private boolean snapshots;
+        private int spares;
+        private boolean mergedRosterChanges;
 
         private Builder(int size, int partitions) {
             this.size = size;
@@ -108,6 +128,27 @@ public final class SimCluster {
         /** The run's seed: it alone decides latencies, reorderings and election timeouts. */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Of the {@code size} nodes, the last {@code spares} are not started: they are configured to join a running
+         * cluster ({@code joinExisting}, the others as seeds) when a test calls {@link SimCluster#join}.
+         */
+        public Builder spares(int spares) {
+            if (spares < 0 || spares >= size) {
+                throw new IllegalArgumentException("spares must be in 0.." + (size - 1));
+            }
+            this.spares = spares;
+            return this;
+        }
+
+        /**
+         * Plants the known-wrong roster rule "several membership changes at once" in every node (a negative control
+         * of the roster check every scenario runs).
+         */
+        public Builder plantMergedRosterChanges() {
+            this.mergedRosterChanges = true;
             return this;
         }
 
@@ -129,7 +170,7 @@ public final class SimCluster {
 
         /** Starts every node and runs virtual time until each has joined. */
         public SimCluster start() {
-            return startNodes(IntStream.range(0, size).toArray());
+            return startNodes(IntStream.range(0, size - spares).toArray());
         }
 
         /**
@@ -418,6 +459,24 @@ public final class SimCluster {
         return await(PartitionSeams.inspect(nodes.get(node).partition(partition), query));
     }
 
+    /**
+     * Starts spare node i, which joins the running cluster (as a learner, then a voter); returns its
+     * {@code joinCluster()} future, which completes once the roster names it a voter. Time does not move here.
+     */
+    public CompletableFuture<Void> join(int node) {
+        if (node < initialSize || nodes.get(node).manager() != null) {
+            throw new IllegalStateException("node " + node + " is not a spare that is down");
+        }
+        launch(node);
+        return node(node).joinCluster();
+    }
+
+    /** Node i's replica of a partition (0 is the system partition) as its executor last left it, or null if down. */
+    public ReplicaView view(int node, int partition) {
+        RaftPartition replica = nodes.get(node).partition(partition);
+        return replica == null ? null : replica.view();
+    }
+
     /** Cuts every link between node i and the others, both ways. */
     public void isolate(int node) {
         network.partition(List.of(node), others(node));
@@ -436,6 +495,9 @@ public final class SimCluster {
     private void launch(int node) {
         SimNode simNode = nodes.get(node);
         simNode.start();
+        if (mergedRosterChanges) {
+            NodeSeams.plantMergedRosterChanges(simNode.manager());
+        }
         // The node does nothing until virtual time runs, so these listeners see every restore and delivery.
         Map<Integer, List<RaftLog>> delivered = deliveries.get(node);
         Map<Integer, List<RaftLog>> restored = restorations.get(node);

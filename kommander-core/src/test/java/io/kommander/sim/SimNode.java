@@ -54,6 +54,8 @@ final class SimNode {
     private RaftNode manager;
     /** Start again as soon as the leave in progress ends (the run is healing). */
     private boolean restartWhenLeft;
+    /** The discovery list, if not every other endpoint (a cluster with nodes that join later). */
+    private List<String> discovery;
 
     SimNode(int index, List<String> endpoints, RaftConfiguration.Builder configuration, SimScheduler scheduler,
             SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<Bug> bugs, long skew, double rate,
@@ -81,6 +83,11 @@ final class SimNode {
 
     int index() {
         return index;
+    }
+
+    /** Lists only {@code seeds} in the node's discovery, instead of every other endpoint. */
+    void discovery(List<String> seeds) {
+        this.discovery = seeds.stream().filter(e -> !e.equals(endpoint())).toList();
     }
 
     String endpoint() {
@@ -126,7 +133,8 @@ final class SimNode {
         disk.powerOn();
         runtime = new SimRuntime(scheduler, index, clock, seed * 31 + incarnation);
         transport = network.transport(index);
-        List<String> peers = endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
+        List<String> peers = discovery != null ? discovery
+                : endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
         stateMachine = transferred == null ? null : new SimStateMachine(transferred,
                 (p, at, installed) -> monitor.onSnapshotInstalled(index, p, at, installed));
         manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime, null,
@@ -230,8 +238,9 @@ final class SimNode {
     }
 
     /**
-     * The node leaves the cluster cleanly ({@code leaveCluster}): it hands over what it leads, then closes. Its
-     * callers' calls complete meanwhile; once closed it is down, with its disk intact, until started again.
+     * The node steps out cleanly, to come back: it hands over every partition it leads (as {@code leaveCluster}
+     * does before it closes), then closes, staying in the roster. Its callers' calls complete meanwhile; once closed
+     * it is down, with its disk intact, until started again.
      */
     void leave(int partitions) {
         if (state != State.UP) {
@@ -240,11 +249,26 @@ final class SimNode {
         state = State.LEAVING;
         int leaving = incarnation;
         trace.record(index, "leave", incarnation, 0, "leaving (incarnation " + incarnation + ")");
-        manager.leaveCluster().whenComplete((done, error) -> {
+        handOverAndClose(partitions).whenComplete((done, error) -> {
             if (incarnation == leaving && state == State.LEAVING) {
                 left(partitions, error);
             }
         });
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> handOverAndClose(int partitions) {
+        List<String> peers = endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
+        List<java.util.concurrent.CompletableFuture<?>> transfers = new java.util.ArrayList<>();
+        for (int p = 0; p <= partitions; p++) {
+            var partition = NodeSeams.partition(manager, p);
+            if (partition != null && partition.isLeaderQuick() && !peers.isEmpty()) {
+                String target = peers.get(p % peers.size());
+                transfers.add(partition.transferLeadership(target));
+            }
+        }
+        RaftNode leaving = manager;
+        return java.util.concurrent.CompletableFuture.allOf(transfers.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .handle((done, error) -> null).thenCompose(done -> leaving.closeAsync());
     }
 
     private void left(int partitions, Throwable error) {

@@ -125,9 +125,11 @@ final class Simulation {
         this.nemesis = new Nemesis(mix, nodes, network, scheduler, monitor, PARTITIONS, REGISTER_PARTITIONS,
                 FAULT_MILLIS);
         QuorumMonitor quorums = new QuorumMonitor(nodes, monitor, PARTITIONS);
+        RosterMonitor rosters = new RosterMonitor(nodes, monitor);
         scheduler.afterEachEvent(() -> {
             quorums.check();
             monitor.wipes().check(nodes);
+            rosters.check();
         });
     }
 

@@ -41,6 +41,11 @@ public abstract class ClusterContractKit {
     /** {@code count} distinct ports free on 127.0.0.1. */
     protected abstract int[] ports(int count);
 
+    /** The WALs of the membership scenario's nodes (default: in memory); a durable WAL's tests may supply theirs. */
+    protected TestCluster.WalFactory walFactory() {
+        return TestCluster.WalFactory.inMemory();
+    }
+
     @AfterEach
     void closeEverything() throws Exception {
         for (AutoCloseable closeable : started) {
@@ -126,7 +131,59 @@ public abstract class ClusterContractKit {
         }
     }
 
+    /**
+     * Membership over this transport, on real threads: a fourth node joins a running cluster of three (learner,
+     * then voter) while writes go on, then is removed again; every acknowledged write reaches every member exactly
+     * once, in order.
+     */
+    @Test
+    void aNodeJoinsARunningClusterAndIsRemovedAgainWhileWritesGoOn() {
+        TestCluster cluster = TestCluster.builder(4, 2).spares(1).ports(ports(4)).transport(this::transport)
+                .wal(walFactory()).tuning(b -> b.electionTimeoutMillis(500, 1_000)).build();
+        started.add(cluster);
+        cluster.start();
+        List<String> written = new ArrayList<>();
+        CompletableFuture<Void> joined = cluster.joinNode(3);
+        int i = 0;
+        while (!joined.isDone() || i < 20) {
+            cluster.write(1, "w-" + i);
+            written.add("w-" + i++);
+        }
+        joined.orTimeout(TestCluster.WAIT.toSeconds(), TimeUnit.SECONDS).join();
+        await().atMost(TestCluster.WAIT).until(() -> cluster.node(3).getMembership().join().member(endpoint(3, cluster))
+                .map(m -> m.role() == io.kommander.Member.Role.VOTER).orElse(false));
+        awaitHistory(cluster, List.of(0, 1, 2, 3), written);
+
+        CompletableFuture<RaftOperationStatus> removed = cluster.node(0).removeMember(cluster.endpoint(3));
+        while (!removed.isDone()) {
+            cluster.write(1, "w-" + i);
+            written.add("w-" + i++);
+        }
+        assertThat(removed.join()).isEqualTo(RaftOperationStatus.Success);
+        for (int n = 0; n < 3; n++) {
+            RaftManager node = cluster.node(n);
+            await().atMost(TestCluster.WAIT).until(() -> node.getMembership().join().members().size() == 3);
+        }
+        for (int k = 0; k < 10; k++) {
+            cluster.write(1, "w-" + i);
+            written.add("w-" + i++);
+        }
+        awaitHistory(cluster, List.of(0, 1, 2), written);
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private static String endpoint(int node, TestCluster cluster) {
+        return cluster.endpoint(node);
+    }
+
+    private static void awaitHistory(TestCluster cluster, List<Integer> nodes, List<String> expected) {
+        for (int n : nodes) {
+            await().atMost(TestCluster.WAIT).until(() -> cluster.history(n, 1).size() >= expected.size());
+            assertThat(cluster.history(n, 1)).as("node %d", n).extracting(TestCluster::text)
+                    .containsExactlyElementsOf(expected);
+        }
+    }
 
     private static final String TYPE = "test";
 

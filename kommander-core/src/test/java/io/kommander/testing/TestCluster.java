@@ -52,6 +52,8 @@ public final class TestCluster implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(30);
 
     private final int size;
+    /** Nodes 0..initialSize-1 form the cluster; the rest are spares that join it later ({@link #joinNode}). */
+    private final int initialSize;
     private final int partitions;
     private final int[] ports;
     private final WalFactory walFactory;
@@ -68,10 +70,11 @@ public final class TestCluster implements AutoCloseable {
     private final List<Map<Integer, List<RaftLog>>> deliveries = new ArrayList<>();
     private final List<Map<Integer, List<RaftLog>>> restored = new ArrayList<>();
 
-    private TestCluster(int size, int partitions, int[] ports, WalFactory walFactory,
+    private TestCluster(int size, int spares, int partitions, int[] ports, WalFactory walFactory,
                         TransportFactory transportFactory, UnaryOperator<RaftConfiguration.Builder> tuning,
                         IntFunction<IRaftRuntime> runtimeFactory) {
         this.size = size;
+        this.initialSize = size - spares;
         this.partitions = partitions;
         this.ports = ports;
         this.walFactory = walFactory;
@@ -108,6 +111,7 @@ public final class TestCluster implements AutoCloseable {
         private UnaryOperator<RaftConfiguration.Builder> tuning = UnaryOperator.identity();
         private IntFunction<IRaftRuntime> runtimeFactory;
         private IntFunction<PayloadStateMachine> transferFactory;
+        private int spares;
 
         private Builder(int size, int partitions) {
             this.size = size;
@@ -126,6 +130,18 @@ public final class TestCluster implements AutoCloseable {
                 throw new IllegalArgumentException("need " + size + " ports");
             }
             this.ports = ports.clone();
+            return this;
+        }
+
+        /**
+         * Of the {@code size} nodes, the last {@code spares} are not started by {@link TestCluster#start()}: they
+         * join the running cluster ({@code joinExisting}, the others as seeds) through {@link TestCluster#joinNode}.
+         */
+        public Builder spares(int spares) {
+            if (spares < 0 || spares >= size) {
+                throw new IllegalArgumentException("spares must be in 0.." + (size - 1));
+            }
+            this.spares = spares;
             return this;
         }
 
@@ -169,7 +185,7 @@ public final class TestCluster implements AutoCloseable {
         public TestCluster build() {
             int[] chosen = ports != null ? ports : java.util.stream.IntStream.range(0, size).map(i -> basePort + i)
                     .toArray();
-            TestCluster cluster = new TestCluster(size, partitions, chosen, walFactory, transportFactory, tuning,
+            TestCluster cluster = new TestCluster(size, spares, partitions, chosen, walFactory, transportFactory, tuning,
                     runtimeFactory);
             cluster.transferFactory = transferFactory;
             return cluster;
@@ -196,12 +212,12 @@ public final class TestCluster implements AutoCloseable {
         return size;
     }
 
-    /** Starts every node and waits until each has joined. */
+    /** Starts every node (spares aside) and waits until each has joined. */
     public TestCluster start() {
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < initialSize; i++) {
             startNode(i);
         }
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < initialSize; i++) {
             nodes[i].joinCluster().orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
         }
         return this;
@@ -219,7 +235,7 @@ public final class TestCluster implements AutoCloseable {
      */
     public RaftManager startNode(int node, java.util.function.Consumer<RaftManager> beforeJoin) {
         List<String> peers = new ArrayList<>();
-        for (int j = 0; j < size; j++) {
+        for (int j = 0; j < initialSize; j++) {
             if (j != node) {
                 peers.add(endpoint(j));
             }
@@ -234,7 +250,8 @@ public final class TestCluster implements AutoCloseable {
                 .executorPoolSize(2)
                 .walReadWorkers(1)
                 .walWriteWorkers(1)
-                .proposalTimeoutMillis(5_000);
+                .proposalTimeoutMillis(5_000)
+                .joinExisting(node >= initialSize);
         wals[node] = walFactory.open(node, wals[node]);
         RaftManager.Builder builder = RaftManager.builder()
                 .configuration(tuning.apply(config).build())
@@ -266,6 +283,18 @@ public final class TestCluster implements AutoCloseable {
         beforeJoin.accept(manager);
         manager.joinCluster();
         return manager;
+    }
+
+    /**
+     * Starts spare node i, which joins the running cluster as a learner and then a voter.
+     *
+     * @return its {@code joinCluster()} future: completes once the roster names it a voter
+     */
+    public java.util.concurrent.CompletableFuture<Void> joinNode(int node) {
+        if (node < initialSize) {
+            throw new IllegalArgumentException("node " + node + " is not a spare");
+        }
+        return startNode(node).joinCluster();
     }
 
     /** Stops node i (its WAL survives for a restart). */

@@ -2,6 +2,8 @@ package io.kommander.internal.node;
 
 import io.kommander.LeaderChangedListener;
 import io.kommander.LogRestoredListener;
+import io.kommander.Membership;
+import io.kommander.MembershipListener;
 import io.kommander.PartitionFailedListener;
 import io.kommander.PartitionUnavailableListener;
 import io.kommander.PartitionListener;
@@ -35,6 +37,7 @@ final class RaftEvents {
     final List<PartitionFailedListener> partitionFailed = new CopyOnWriteArrayList<>();
     final List<PartitionUnavailableListener> partitionUnavailable = new CopyOnWriteArrayList<>();
     final List<SnapshotInstalledListener> snapshotInstalled = new CopyOnWriteArrayList<>();
+    final List<MembershipListener> membershipChanged = new CopyOnWriteArrayList<>();
 
     static <T> Subscription subscribe(List<T> list, T listener) {
         if (listener == null) {
@@ -87,6 +90,10 @@ final class RaftEvents {
 
     void snapshotInstalled(int partition, long index) {
         each(snapshotInstalled, l -> l.onSnapshotInstalled(partition, index));
+    }
+
+    void membershipChanged(Membership membership) {
+        each(membershipChanged, l -> l.onMembershipChanged(membership));
     }
 
     private static <T> void each(List<T> listeners, Consumer<T> call) {

@@ -3,6 +3,8 @@ package io.kommander.internal.node;
 import io.kommander.IRaft;
 import io.kommander.LeaderChangedListener;
 import io.kommander.LogRestoredListener;
+import io.kommander.Membership;
+import io.kommander.MembershipListener;
 import io.kommander.PartitionFailedListener;
 import io.kommander.PartitionUnavailableListener;
 import io.kommander.PartitionListener;
@@ -49,7 +51,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -93,6 +94,7 @@ public final class RaftNode implements IRaft {
     private final Map<Integer, RaftPartition> partitions = new ConcurrentHashMap<>();
     private final PartitionContext context;
     private final RaftSystemCoordinator coordinator;
+    private final NodeMembership membership;
     private final RaftTimerService timers;
     private final RaftTransportDispatcher dispatcher;
     private final NodeShutdown shutdown;
@@ -167,7 +169,10 @@ public final class RaftNode implements IRaft {
         FairWalScheduler writes = new FairWalScheduler(wal, runtime.walWritePool(), configuration.walWriteWorkers(),
                 configuration.maxPartitionsPerWalWrite());
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
-        this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(), this::createPartitions);
+        this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(), this::createPartitions,
+                () -> membership().firstRoster());
+        this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
+                dispatcher, events, unknownSenderMessages);
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()), catchUp,
                 new NodeSnapshots(transfer, new SnapshotThrottle(this.configuration.snapshotBytesPerSecond(),
@@ -197,15 +202,22 @@ public final class RaftNode implements IRaft {
                 joinedView = futures.relay(joined);
                 return joinedView;
             }
-            NodeIdentity identity = NodeIdentity.of(configuration.clusterId(), configuration.nodeId(), self, members,
-                    configuration.initialPartitions());
+            // Members come from the roster once the node has one (its WAL holds the system partition) or joins one;
+            // two nodes that both bootstrap still compare their configured lists.
+            boolean fromRoster = membership.prepare(wal);
+            NodeIdentity identity = fromRoster
+                    ? NodeIdentity.inRoster(configuration.clusterId(), configuration.nodeId(), self,
+                            configuration.initialPartitions())
+                    : NodeIdentity.of(configuration.clusterId(), configuration.nodeId(), self, members,
+                            configuration.initialPartitions());
             transport.start(new TransportBinding(() -> catchUp.identity(identity), this::onBatch, this::onRefused,
                     catchUp));
             RaftPartition system = new RaftPartition(RaftSystemCoordinator.SYSTEM_PARTITION, context, coordinator);
             coordinator.attach(system::replicate);
-            coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
-                    userPartitions().stream().map(RaftPartition::restoredFuture).toArray(CompletableFuture[]::new)))
-                    .whenComplete((done, error) -> {
+            CompletableFuture<Void> ready = coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
+                    userPartitions().stream().map(RaftPartition::restoredFuture).toArray(CompletableFuture[]::new)));
+            ready = ready.thenCombine(membership.start(this::partitionCount), (restored, voter) -> null);
+            ready.whenComplete((done, error) -> {
                         if (error != null) {
                             joined.completeExceptionally(error);
                         } else {
@@ -227,23 +239,36 @@ public final class RaftNode implements IRaft {
     }
 
     @Override
-    public CompletableFuture<Void> leaveCluster() {
-        List<CompletableFuture<RaftOperationStatus>> transfers = new ArrayList<>();
-        List<String> peers = context.peers();
-        if (!peers.isEmpty() && !closed) {
-            for (RaftPartition partition : allPartitions()) {
-                if (partition.isLeaderQuick()) {
-                    String target = peers.get(partition.id() % peers.size());
-                    transfers.add(partition.transferLeadership(target));
-                }
-            }
+    public CompletableFuture<RaftOperationStatus> leaveCluster() {
+        if (closed) {
+            return futures.completed(RaftOperationStatus.NodeClosed);
         }
-        // Whatever the transfers' outcomes, the node then closes; closing never waits, so it may run where the last
-        // transfer completes (a partition executor).
-        CompletableFuture<Void> left = CompletableFuture.allOf(transfers.toArray(CompletableFuture[]::new))
-                .handle((done, error) -> null)
-                .thenCompose(done -> closeAsync());
-        return futures.relay(left);
+        if (!isStarted()) {
+            return futures.completed(RaftOperationStatus.RestoreInProgress);
+        }
+        // Removed, the node closes: it no longer belongs to any partition. Refused, it goes on as a member.
+        return futures.relay(membership.removal(self).thenCompose(status -> status != RaftOperationStatus.Success
+                ? CompletableFuture.completedFuture(status)
+                : closeAsync().handle((done, error) -> status)));
+    }
+
+    @Override
+    public CompletableFuture<RaftOperationStatus> removeMember(String endpoint) {
+        if (endpoint == null || endpoint.isEmpty()) {
+            throw new IllegalArgumentException("the member to remove must be named by its endpoint");
+        }
+        if (closed) {
+            return futures.completed(RaftOperationStatus.NodeClosed);
+        }
+        if (!isStarted()) {
+            return futures.completed(RaftOperationStatus.RestoreInProgress);
+        }
+        return futures.relay(membership.removal(endpoint));
+    }
+
+    @Override
+    public CompletableFuture<Membership> getMembership() {
+        return futures.completed(membership.membership());
     }
 
     @Override
@@ -256,6 +281,7 @@ public final class RaftNode implements IRaft {
             closing = futures.incomplete();
         }
         timers.close();
+        membership.close();
         shutdown.begin(allPartitions(), this::failWaiters).whenComplete((done, error) -> closing.complete(null));
         return closing;
     }
@@ -273,6 +299,12 @@ public final class RaftNode implements IRaft {
     /** This node's incarnation (see {@link NodeIdentity#incarnation()}); 0 before {@link #joinCluster()}. */
     public long incarnation() {
         return catchUp.incarnation();
+    }
+
+    private boolean isStarted() {
+        synchronized (lifecycle) {
+            return started;
+        }
     }
 
     /** What waits on the node itself rather than on a partition. */
@@ -467,6 +499,11 @@ public final class RaftNode implements IRaft {
         return unknownPartitionMessages.get();
     }
 
+    /** The system partition's owner; tests reach it through NodeSeams. */
+    RaftSystemCoordinator coordinator() {
+        return coordinator;
+    }
+
     /** A partition, or null if unknown; tests reach it through NodeSeams. */
     RaftPartition partition(int partitionId) {
         return partitions.get(partitionId);
@@ -524,6 +561,11 @@ public final class RaftNode implements IRaft {
         return RaftEvents.subscribe(events.snapshotInstalled, listener);
     }
 
+    @Override
+    public Subscription onMembershipChanged(MembershipListener listener) {
+        return RaftEvents.subscribe(events.membershipChanged, listener);
+    }
+
     // ---------------------------------------------------------------- internals
 
     private RaftPartition userPartition(int partitionId) {
@@ -556,15 +598,24 @@ public final class RaftNode implements IRaft {
         partition.start();
     }
 
+    private NodeMembership membership() {
+        return membership;
+    }
+
     private void onBatch(MessageBatch batch) {
         if (closed) {
             return;
         }
-        if (!members.contains(batch.from())) {
-            unknownSenderMessages.addAndGet(batch.messages().size());
-            return;
-        }
+        boolean member = membership.isMember(batch.from());
         for (RaftMessage message : batch.messages()) {
+            if (message instanceof RaftMessage.RosterRequest || message instanceof RaftMessage.RosterResponse) {
+                membership.onMessage(batch.from(), message, member);
+                continue;
+            }
+            if (!member) {
+                unknownSenderMessages.incrementAndGet();
+                continue;
+            }
             RaftPartition partition = partitions.get(message.partition());
             if (partition == null) {
                 unknownPartitionMessages.incrementAndGet();

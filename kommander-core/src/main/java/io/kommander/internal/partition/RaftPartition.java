@@ -62,6 +62,8 @@ public final class RaftPartition {
     private boolean restoreAnnounced;
     private boolean compacting;
     private boolean readyLeader; // as of the last drain, so the owner hears of each leadership once
+    /** The highest leader commit index seen in an AppendLogs: how far a learner is behind, for its view. */
+    private long leaderCommitSeen;
     private final Set<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
 
     // Snapshots for lock-free queries from any thread.
@@ -147,6 +149,7 @@ public final class RaftPartition {
             if (machine != null) {
                 if (message instanceof RaftMessage.AppendLogs append) {
                     takeIn(append.entries());
+                    leaderCommitSeen = Math.max(leaderCommitSeen, append.leaderCommit());
                 }
                 machine.step(from, message, now());
             }
@@ -256,9 +259,11 @@ public final class RaftPartition {
             throw new IllegalArgumentException("the transfer target " + target + " is this node itself: leadership"
                     + " can only move to another member");
         }
-        if (!context.peers().contains(target)) {
+        // A configured member, or one that joined since: whether it may lead now is the state machine's answer.
+        Configuration members = view.configuration();
+        if (!context.peers().contains(target) && (members == null || !members.contains(target))) {
             throw new IllegalArgumentException("the transfer target " + target + " is not a member; members: "
-                    + context.peers());
+                    + (members != null ? members : context.peers()));
         }
         return submitStatus((machine, request) -> machine.transferLeadership(request, target, now()));
     }
@@ -466,10 +471,15 @@ public final class RaftPartition {
     // ------------------------------------------------------------------ restore
 
     private void beginRestore() {
-        machine = new RaftPartitionStateMachine(id, context.self(), context.peers(),
-                PartitionSettings.of(context.configuration()),
-                context.runtime().random(((long) context.configuration().nodeId() << 32) ^ id ^ ((long) epoch << 48)
-                        ^ context.configuration().electionSeed()));
+        var random = context.runtime().random(((long) context.configuration().nodeId() << 32) ^ id
+                ^ ((long) epoch << 48) ^ context.configuration().electionSeed());
+        // A node joining a running cluster must not count itself a voter of a fresh log: its leader adds it as a
+        // learner, and its log's configuration entries say when it votes.
+        machine = context.configuration().joinExisting()
+                ? RaftPartitionStateMachine.joining(id, context.self(), context.peers(),
+                        PartitionSettings.of(context.configuration()), random)
+                : new RaftPartitionStateMachine(id, context.self(), context.peers(),
+                        PartitionSettings.of(context.configuration()), random);
         plantedBugs.forEach(machine::plant);
         if (snapshotFiles.enabled()) {
             RaftConfiguration c = context.configuration();
@@ -608,8 +618,8 @@ public final class RaftPartition {
         carryOutReady();
         leaderQuick = machine.role() == RaftRole.LEADER;
         catchUp.drained(machine);
-        if (!view.describes(machine)) {
-            view = ReplicaView.of(machine);
+        if (!view.describes(machine, leaderCommitSeen)) {
+            view = ReplicaView.of(machine, leaderCommitSeen);
         }
         boolean nowReadyLeader = machine.isReadyLeader();
         if (nowReadyLeader && !readyLeader) {

@@ -11,27 +11,31 @@ package io.kommander.internal.partition;
  * @param configurationChangesInFlight configuration entries after the commit index
  * @param verified                     whether it may vote and campaign: its node lost no data, or it caught up since
  *                                     ({@link ReplicaVerification})
+ * @param leaderCommit                 the highest commit index a leader has told this replica of (0 on a leader
+ *                                     that never followed): with {@code commitIndex}, how far a learner lags
  */
 public record ReplicaView(boolean leader, long term, long commitIndex, Configuration configuration,
-                          int configurationChangesInFlight, boolean verified) {
+                          int configurationChangesInFlight, boolean verified, long leaderCommit) {
 
     /** The view of a replica that has not restored yet, or stopped. */
-    static final ReplicaView NONE = new ReplicaView(false, 0, 0, null, 0, false);
+    static final ReplicaView NONE = new ReplicaView(false, 0, 0, null, 0, false, 0);
 
     /**
      * Whether this view still describes {@code machine}: checked after every drain, so that a new view is built only
      * when something it shows changed (the commit index, mostly), not on every batch of work.
      */
-    boolean describes(RaftPartitionStateMachine machine) {
+    boolean describes(RaftPartitionStateMachine machine, long leaderCommitSeen) {
         return leader == (machine.role() == RaftRole.LEADER) && term == machine.term()
                 && commitIndex == machine.commitIndex() && configuration == machine.configuration()
                 && configurationChangesInFlight == machine.configurationChangesInFlight()
-                && verified == machine.verification().verified();
+                && verified == machine.verification().verified()
+                && leaderCommit == leaderCommitSeen;
     }
 
     /** The view of {@code machine} now. */
-    static ReplicaView of(RaftPartitionStateMachine machine) {
+    static ReplicaView of(RaftPartitionStateMachine machine, long leaderCommitSeen) {
         return new ReplicaView(machine.role() == RaftRole.LEADER, machine.term(), machine.commitIndex(),
-                machine.configuration(), machine.configurationChangesInFlight(), machine.verification().verified());
+                machine.configuration(), machine.configurationChangesInFlight(), machine.verification().verified(),
+                leaderCommitSeen);
     }
 }

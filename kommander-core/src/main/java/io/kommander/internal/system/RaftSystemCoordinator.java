@@ -7,20 +7,31 @@ import io.kommander.wal.EntryKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.kommander.RaftOperationStatus;
+
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * The owner of the system partition (partition 0): it is that partition's {@link PartitionCallbacks}, so every
- * system entry, delivered or restored, reaches it and nothing else. Today it serializes one change, the partition
- * ranges: the first node to become partition 0's ready leader proposes them from {@code initialPartitions}, and
- * every node creates its user partitions when it applies (or restores) that entry. The first ranges entry in the
- * log wins; later ones are ignored.
+ * system entry, delivered or restored, reaches it and nothing else. It applies two kinds of entry, in commit order:
+ * <ul>
+ *   <li>the partition ranges: the first node to become partition 0's ready leader proposes them from
+ *       {@code initialPartitions}, and every node creates its user partitions when it applies (or restores) that
+ *       entry. The first ranges entry in the log wins; later ones are ignored;</li>
+ *   <li>the {@link Roster}: the same ready leader proposes the first roster (the configured members, all voters)
+ *       right after the ranges, or alone on a cluster an older version started; later {@link RosterCommand}s come
+ *       through {@link RosterService}. Each is decided again when applied, so a command that became invalid
+ *       meanwhile changes nothing, on every node alike.</li>
+ * </ul>
  *
- * <p>Its callbacks run on partition 0's executor; {@link #ranges()}, {@link #rangesKnown()} and
- * {@link #ignoredEntries()} may be called from any thread.
+ * <p>Its callbacks run on partition 0's executor; the other methods may be called from any thread.
  */
 public final class RaftSystemCoordinator implements PartitionCallbacks {
 
@@ -31,11 +42,27 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
 
     private static final Logger LOG = LoggerFactory.getLogger(RaftSystemCoordinator.class);
 
+    /** How many applied roster commands' outcomes are remembered for the leader's answers. */
+    private static final int OUTCOMES_KEPT = 64;
+
     private final int initialPartitions;
     private final IntConsumer createPartitions;
+    private final Supplier<RosterCommand> bootstrap;
     private final CompletableFuture<PartitionRanges> rangesKnown = new CompletableFuture<>();
     private final AtomicLong ignoredEntries = new AtomicLong();
     private volatile PartitionRanges ranges;
+    private volatile Roster roster;
+    private volatile boolean readyLeader;
+    private volatile Consumer<Roster> rosterChanged = r -> { };
+    /** Planted bug (tests only, through SystemSeams): roster changes are not taken one at a time. */
+    private volatile boolean mergeChanges;
+    /** Applied roster commands' outcomes by log index; guarded by itself. */
+    private final Map<Long, RaftOperationStatus> outcomes = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, RaftOperationStatus> eldest) {
+            return size() > OUTCOMES_KEPT;
+        }
+    };
     private SystemLog systemLog; // attached before partition 0 starts; its executor's queue publishes it
 
     /**
@@ -49,12 +76,54 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     }
 
     /**
+     * A coordinator whose first roster is {@code bootstrap} (evaluated when proposed).
+     *
      * @param initialPartitions user partitions to create when the cluster first starts
      * @param createPartitions  creates user partitions 1..n on this node
+     * @param bootstrap         the first roster's command: the configured members, all voters
      */
-    public RaftSystemCoordinator(int initialPartitions, IntConsumer createPartitions) {
+    public RaftSystemCoordinator(int initialPartitions, IntConsumer createPartitions,
+                                 Supplier<RosterCommand> bootstrap) {
         this.initialPartitions = initialPartitions;
         this.createPartitions = createPartitions;
+        this.bootstrap = bootstrap;
+    }
+
+    /** Where each applied roster change goes (the node); called on partition 0's executor, in commit order. */
+    public void onRosterChanged(Consumer<Roster> listener) {
+        this.rosterChanged = listener;
+    }
+
+    /** The roster, or null until known. */
+    public Roster roster() {
+        return roster;
+    }
+
+    /** Whether this node is partition 0's leader and has applied everything committed before its term. */
+    public boolean isReadyLeader() {
+        return readyLeader;
+    }
+
+    /** The outcome of the roster command applied at {@code index}, if still remembered. */
+    public RaftOperationStatus outcomeAt(long index) {
+        synchronized (outcomes) {
+            return outcomes.get(index);
+        }
+    }
+
+    /** Plants the known-wrong rule "several membership changes at once" (a negative control; tests only). */
+    void plantMergedChanges() {
+        mergeChanges = true;
+    }
+
+    /** Decides a command against a roster by this node's rules (the planted bug included, if planted). */
+    Roster.Decision decide(Roster roster, RosterCommand command) {
+        return roster.decide(command, !mergeChanges);
+    }
+
+    /** Proposes a roster command on partition 0; refused unless this node leads it. */
+    CompletableFuture<RaftReplicationResult> propose(RosterCommand command) {
+        return systemLog.replicate(EntryKind.SYSTEM, RosterCommand.TYPE, List.of(command.encode()));
     }
 
     /** Attaches partition 0, built with this coordinator as its callbacks; call before the partition starts. */
@@ -100,11 +169,17 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
             systemLog.replicate(EntryKind.SYSTEM, RANGES_TYPE,
                     List.of(PartitionRanges.split(initialPartitions).encode()));
         }
+        if (roster == null) {
+            // Also on a cluster an older version started: its ranges are known, and its members are the configured ones.
+            propose(bootstrap.get());
+        }
+        readyLeader = true;
     }
 
     @Override
     public void leaderChanged(int partition, String leader) {
-        // Partition 0's leader is not the application's concern, and nothing on the node waits for it.
+        // Whoever leads now (maybe this node again, in a new term) is ready only once it says so.
+        readyLeader = false;
     }
 
     @Override
@@ -118,6 +193,10 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     }
 
     private void apply(RaftLog log) {
+        if (RosterCommand.TYPE.equals(log.applicationType())) {
+            applyRoster(log);
+            return;
+        }
         if (!RANGES_TYPE.equals(log.applicationType())) {
             ignoredEntries.incrementAndGet();
             LOG.warn("ignoring unknown system entry {} at {}", log.applicationType(), log.index());
@@ -130,5 +209,28 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         ranges = decoded;
         createPartitions.accept(decoded.count());
         rangesKnown.complete(decoded);
+    }
+
+    private void applyRoster(RaftLog log) {
+        RosterCommand command = RosterCommand.decode(log.data());
+        Roster before = roster;
+        RaftOperationStatus status;
+        Roster after;
+        if (before == null) {
+            boolean first = command.kind() == RosterCommand.Kind.BOOTSTRAP;
+            status = first ? RaftOperationStatus.Success : RaftOperationStatus.NotAMember;
+            after = first ? Roster.first(command) : null;
+        } else {
+            Roster.Decision decision = decide(before, command);
+            status = decision.status();
+            after = decision.roster();
+        }
+        synchronized (outcomes) {
+            outcomes.put(log.index(), status);
+        }
+        if (after != null && after != before) {
+            roster = after;
+            rosterChanged.accept(after);
+        }
     }
 }

@@ -20,6 +20,16 @@ public final class NodeSeams {
         node.beforePartitionStarts(partition -> bugs.forEach(bug -> PartitionSeams.plant(partition, bug)));
     }
 
+    /** Plants "several membership changes at once" in the node's roster rules (a negative control). */
+    public static void plantMergedRosterChanges(RaftNode node) {
+        io.kommander.internal.system.SystemSeams.plantMergedChanges(node.coordinator());
+    }
+
+    /** The roster the node has applied, or null before it knows one. */
+    public static io.kommander.internal.system.Roster roster(RaftNode node) {
+        return node.coordinator().roster();
+    }
+
     /** The node's partition {@code id} (0 is the system partition), or null if it has none (yet). */
     public static RaftPartition partition(RaftNode node, int id) {
         return node.partition(id);

@@ -1,6 +1,8 @@
 package io.kommander.internal.system;
 
+import io.kommander.Member;
 import io.kommander.RaftLog;
+import io.kommander.RaftOperationStatus;
 import io.kommander.RaftLogType;
 import io.kommander.RaftReplicationResult;
 import io.kommander.time.HLCTimestamp;
@@ -20,14 +22,20 @@ class RaftSystemCoordinatorTest {
 
     private static final int INITIAL_PARTITIONS = 4;
 
+    private static final RosterCommand FIRST_ROSTER = RosterCommand.bootstrap(List.of(
+            new Member(1, "a:1", Member.Role.VOTER, 1, 0), new Member(0, "b:1", Member.Role.VOTER, 1, 0)));
+
     private final List<Integer> created = new ArrayList<>();
     private final List<Proposal> proposals = new ArrayList<>();
-    private final RaftSystemCoordinator coordinator = new RaftSystemCoordinator(INITIAL_PARTITIONS, created::add);
+    private final List<Roster> rosters = new ArrayList<>();
+    private final RaftSystemCoordinator coordinator = new RaftSystemCoordinator(INITIAL_PARTITIONS, created::add,
+            () -> FIRST_ROSTER);
 
     private record Proposal(EntryKind kind, String type, List<byte[]> payloads) {
     }
 
     RaftSystemCoordinatorTest() {
+        coordinator.onRosterChanged(rosters::add);
         coordinator.attach((kind, type, payloads) -> {
             proposals.add(new Proposal(kind, type, payloads));
             return CompletableFuture.completedFuture(RaftReplicationResult.success(HLCTimestamp.ZERO, 1));
@@ -38,7 +46,7 @@ class RaftSystemCoordinatorTest {
     void readyLeaderProposesTheInitialRangesAsOneSystemEntry() {
         coordinator.leaderReady(SYSTEM_PARTITION);
 
-        assertThat(proposals).hasSize(1);
+        assertThat(proposals).hasSize(2);
         Proposal proposal = proposals.get(0);
         assertThat(proposal.kind()).isEqualTo(EntryKind.SYSTEM);
         assertThat(proposal.type()).isEqualTo(RANGES_TYPE);
@@ -60,17 +68,63 @@ class RaftSystemCoordinatorTest {
     void laterLeaderDoesNotProposeRangesTheLogAlreadyHolds() {
         coordinator.leaderReady(SYSTEM_PARTITION);
         coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, INITIAL_PARTITIONS));
+        coordinator.delivered(SYSTEM_PARTITION, rosterEntry(2, FIRST_ROSTER));
         coordinator.leaderReady(SYSTEM_PARTITION);
 
-        assertThat(proposals).hasSize(1);
+        assertThat(proposals).extracting(Proposal::type).containsExactly(RANGES_TYPE, RosterCommand.TYPE);
     }
 
     @Test
     void leaderAfterRestoreDoesNotProposeRangesItRestored() {
         coordinator.restored(SYSTEM_PARTITION, rangesEntry(1, INITIAL_PARTITIONS));
+        coordinator.restored(SYSTEM_PARTITION, rosterEntry(2, FIRST_ROSTER));
         coordinator.leaderReady(SYSTEM_PARTITION);
 
         assertThat(proposals).isEmpty();
+    }
+
+    @Test
+    void readyLeaderProposesTheFirstRosterRightAfterTheRanges() {
+        coordinator.leaderReady(SYSTEM_PARTITION);
+
+        assertThat(proposals).extracting(Proposal::type).containsExactly(RANGES_TYPE, RosterCommand.TYPE);
+        assertThat(RosterCommand.decode(proposals.get(1).payloads().get(0))).isEqualTo(FIRST_ROSTER);
+    }
+
+    @Test
+    void leaderOfAClusterStartedWithoutARosterProposesOneFromItsConfiguredMembers() {
+        coordinator.restored(SYSTEM_PARTITION, rangesEntry(1, INITIAL_PARTITIONS));
+        coordinator.leaderReady(SYSTEM_PARTITION);
+
+        assertThat(proposals).extracting(Proposal::type).containsExactly(RosterCommand.TYPE);
+    }
+
+    @Test
+    void rosterCommandsApplyInCommitOrderAndEachChangeReachesTheListener() {
+        coordinator.delivered(SYSTEM_PARTITION, rosterEntry(1, FIRST_ROSTER));
+        coordinator.delivered(SYSTEM_PARTITION, rosterEntry(2, RosterCommand.of(RosterCommand.Kind.JOIN, "c:1", 3,
+                7)));
+        coordinator.delivered(SYSTEM_PARTITION, rosterEntry(3, RosterCommand.of(RosterCommand.Kind.PROMOTE, "c:1",
+                0, 0)));
+
+        assertThat(rosters).extracting(Roster::version).containsExactly(1L, 2L, 3L);
+        assertThat(coordinator.roster().member("c:1"))
+                .isEqualTo(new Member(3, "c:1", Member.Role.VOTER, 2, 7));
+        assertThat(coordinator.outcomeAt(3)).isEqualTo(RaftOperationStatus.Success);
+    }
+
+    @Test
+    void commandThatBecameInvalidBeforeItAppliedChangesNothingAndSaysWhy() {
+        coordinator.delivered(SYSTEM_PARTITION, rosterEntry(1, FIRST_ROSTER));
+        coordinator.delivered(SYSTEM_PARTITION, rosterEntry(2, RosterCommand.of(RosterCommand.Kind.JOIN, "c:1", 3,
+                0)));
+        coordinator.delivered(SYSTEM_PARTITION, rosterEntry(3, RosterCommand.of(RosterCommand.Kind.JOIN, "d:1", 4,
+                0)));
+
+        assertThat(coordinator.roster().version()).isEqualTo(2);
+        assertThat(coordinator.roster().contains("d:1")).isFalse();
+        assertThat(coordinator.outcomeAt(3)).isEqualTo(RaftOperationStatus.MembershipChangeInProgress);
+        assertThat(rosters).hasSize(2);
     }
 
     @Test
@@ -114,6 +168,10 @@ class RaftSystemCoordinatorTest {
 
         coordinator.delivered(SYSTEM_PARTITION, rangesEntry(2, INITIAL_PARTITIONS));
         assertThat(coordinator.rangesKnown()).isCompletedWithValue(PartitionRanges.split(INITIAL_PARTITIONS));
+    }
+
+    private static RaftLog rosterEntry(long index, RosterCommand command) {
+        return entry(index, RosterCommand.TYPE, command.encode());
     }
 
     private static RaftLog rangesEntry(long index, int partitions) {

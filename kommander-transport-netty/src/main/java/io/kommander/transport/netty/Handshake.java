@@ -27,8 +27,9 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
      * The protocol version this code speaks: 2 added the member list's digest and the partition count to the
      * handshake, and the issuing node and the client request id to log entries; 3 added the authentication mode,
      * the nonces, the server's proof in WELCOME and the AUTH frame; 4 added the node's incarnation and whether it
-     * holds log entries (what a node that lost its data learns from its peers), and the InstallSnapshot and
-     * InstallSnapshotResponse messages.
+     * holds log entries (what a node that lost its data learns from its peers), the InstallSnapshot and
+     * InstallSnapshotResponse messages (types 6 and 7) and the roster messages (types 8 and 9), and lets a node
+     * whose members come from the roster present a member count of 0 with the digest {@code "roster"}.
      */
     static final int CURRENT_VERSION = 4;
 
@@ -110,8 +111,12 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
             throw WireReader.malformed("node id " + nodeId + " out of range");
         }
         String endpoint = in.string("endpoint");
-        int memberCount = positive(in.varInt(), "member count");
+        int memberCount = in.varInt();
         String membersDigest = in.string("members digest");
+        if (memberCount < 0 || (memberCount == 0) != NodeIdentity.ROSTER.equals(membersDigest)) {
+            throw WireReader.malformed("member count " + Integer.toUnsignedString(memberCount) + " with digest "
+                    + membersDigest + ": 0 goes with the roster digest only, else it must be positive");
+        }
         int partitions = positive(in.varInt(), "partition count");
         long incarnation = in.varLong();
         int holdsEntries = in.u8();

@@ -8,6 +8,8 @@ import io.kommander.transport.RaftMessage.AppendLogsResponse;
 import io.kommander.transport.RaftMessage.InstallSnapshot;
 import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
 import io.kommander.transport.RaftMessage.RequestVote;
+import io.kommander.transport.RaftMessage.RosterRequest;
+import io.kommander.transport.RaftMessage.RosterResponse;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.transport.RaftMessage.VoteResponse;
 import io.kommander.wal.EntryKind;
@@ -34,6 +36,8 @@ public final class MessageCodec {
     static final int TIMEOUT_NOW = 5;
     static final int INSTALL_SNAPSHOT = 6;
     static final int INSTALL_SNAPSHOT_RESPONSE = 7;
+    static final int ROSTER_REQUEST = 8;
+    static final int ROSTER_RESPONSE = 9;
 
     /** A lower bound of every message's size (type, partition and term take a byte each), to bound a message count. */
     private static final int MIN_MESSAGE_BYTES = 3;
@@ -139,6 +143,23 @@ public final class MessageCodec {
             out.varLong(m.wholeCrc());
             out.varLong(m.heldBytes());
             out.u8(flag(m.installed(), 0));
+        } else if (message instanceof RosterRequest m) {
+            out.u8(ROSTER_REQUEST);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.requestId());
+            out.u8(m.kind());
+            out.string(m.endpoint());
+            out.zigzag(m.nodeId());
+            out.varLong(m.incarnation());
+        } else if (message instanceof RosterResponse m) {
+            out.u8(ROSTER_RESPONSE);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.requestId());
+            out.string(m.status());
+            out.varLong(m.version());
+            out.string(m.leaderHint());
         } else {
             throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
         }
@@ -227,9 +248,30 @@ public final class MessageCodec {
                 int flags = flags(in, 1);
                 return new InstallSnapshotResponse(partition, term, index, wholeCrc, heldBytes, (flags & 1) != 0);
             }
+            case ROSTER_REQUEST:
+                return readRosterRequest(in);
+            case ROSTER_RESPONSE:
+                return new RosterResponse(in.varInt(), in.varLong(), in.varLong(), in.string("roster status"),
+                        in.varLong(), in.string("leader hint"));
             default:
                 throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "unknown message type " + type);
         }
+    }
+
+    private static RosterRequest readRosterRequest(WireReader in) {
+        int partition = in.varInt();
+        long term = in.varLong();
+        long requestId = in.varLong();
+        int kind = in.u8();
+        if (kind < 1 || kind > RosterRequest.MAX_KIND) {
+            throw WireReader.malformed("unknown roster request kind " + kind);
+        }
+        String endpoint = in.string("roster endpoint");
+        long nodeId = in.zigzag();
+        if (nodeId != (int) nodeId) {
+            throw WireReader.malformed("roster node id " + nodeId + " out of range");
+        }
+        return new RosterRequest(partition, term, requestId, kind, endpoint, (int) nodeId, in.varLong());
     }
 
     private static AppendLogs readAppendLogs(WireReader in) {

@@ -63,7 +63,7 @@ class MessageCodecPropertiesTest {
     @Provide
     Arbitrary<List<RaftMessage>> batches() {
         return Arbitraries.oneOf(requestVotes(), voteResponses(), appendLogs(Arbitraries.strings().ofMaxLength(12)),
-                appendResponses(), timeouts()).list().ofMaxSize(20);
+                appendResponses(), timeouts(), rosterRequests(), rosterResponses()).list().ofMaxSize(20);
     }
 
     /** As {@link #batches()}, with log types of any characters, lone surrogates included (they do not round-trip). */
@@ -99,6 +99,20 @@ class MessageCodecPropertiesTest {
 
     private static Arbitrary<RaftMessage> timeouts() {
         return Combinators.combine(partitions(), Arbitraries.longs(), Arbitraries.longs()).as(TimeoutNow::new);
+    }
+
+    private static Arbitrary<RaftMessage> rosterRequests() {
+        return Combinators.combine(Arbitraries.longs().greaterOrEqual(0), Arbitraries.integers().between(1,
+                RaftMessage.RosterRequest.MAX_KIND), Arbitraries.strings().ofMinLength(1).ofMaxLength(30),
+                Arbitraries.integers(), Arbitraries.longs())
+                .as((id, kind, endpoint, nodeId, incarnation) -> new RaftMessage.RosterRequest(0, 0, id, kind,
+                        endpoint, nodeId, incarnation));
+    }
+
+    private static Arbitrary<RaftMessage> rosterResponses() {
+        return Combinators.combine(Arbitraries.longs(), Arbitraries.strings().ofMaxLength(30), Arbitraries.longs(),
+                Arbitraries.strings().ofMaxLength(30))
+                .as((id, status, version, hint) -> new RaftMessage.RosterResponse(0, 0, id, status, version, hint));
     }
 
     private static Arbitrary<LogEntry> entries(Arbitrary<String> types) {

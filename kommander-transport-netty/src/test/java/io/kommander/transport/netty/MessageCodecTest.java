@@ -72,6 +72,37 @@ class MessageCodecTest {
         assertThat(roundTrip(new MessageBatch(PEER, messages)).messages()).containsExactlyElementsOf(messages);
     }
 
+    @Test
+    void rosterMessagesRoundTrip() {
+        List<RaftMessage> messages = List.of(
+                new RaftMessage.RosterRequest(0, 0, 7L << 16 | 1, 1, "10.0.0.9:7009", 9, 0x0123_4567_89AB_CDEFL),
+                new RaftMessage.RosterRequest(0, 0, Long.MAX_VALUE, RaftMessage.RosterRequest.MAX_KIND, "h\u00f6st:1",
+                        Integer.MIN_VALUE, Long.MIN_VALUE),
+                new RaftMessage.RosterResponse(0, 0, 7L << 16 | 1, "Success", 12, "10.0.0.1:7001"),
+                new RaftMessage.RosterResponse(0, 0, 0, "NodeIsNotLeader", 0, ""));
+        MessageBatch batch = new MessageBatch(PEER, messages);
+        assertThat(roundTrip(batch).messages()).containsExactlyElementsOf(messages);
+        long estimates = messages.stream().mapToLong(RaftMessage::sizeEstimate).sum();
+        assertThat(MessageCodec.encodedSize(batch)).isLessThanOrEqualTo(estimates + 5);
+    }
+
+    @Test
+    void rosterRequestOfAnUnknownKindIsRefused() {
+        MessageBatch batch = new MessageBatch(PEER, List.of(new RaftMessage.RosterRequest(0, 0, 1, 1, "a:1", 1, 1)));
+        for (int kind : new int[] {0, RaftMessage.RosterRequest.MAX_KIND + 1, 255}) {
+            ByteBuf buf = Unpooled.buffer();
+            try {
+                MessageCodec.encode(batch, buf);
+                // count, type, partition, term, request id: one byte each; then the kind.
+                buf.setByte(5, kind);
+                assertThatThrownBy(() -> MessageCodec.decode(buf, PEER)).isInstanceOf(ProtocolException.class)
+                        .hasMessageContaining("roster request kind");
+            } finally {
+                buf.release();
+            }
+        }
+    }
+
     /**
      * Every number at its widest (deltas that wrap, negative longs) in 100 entries: the encoding still fits in the
      * messages' estimates plus the 5-byte count, the budget NettyTransport.maxBatchBytes() leaves for.

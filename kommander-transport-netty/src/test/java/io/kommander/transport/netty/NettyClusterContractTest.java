@@ -3,10 +3,26 @@ package io.kommander.transport.netty;
 import io.kommander.testing.ClusterContractKit;
 import io.kommander.transport.IRaftTransport;
 
+import io.kommander.testing.TestCluster;
+import io.kommander.wal.rocksdb.RocksDbWAL;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 import java.time.Duration;
 
-/** The cluster contract over NettyTransport on loopback, default frame limit. */
+/**
+ * The cluster contract over NettyTransport on loopback, default frame limit; the membership scenario's nodes keep
+ * their logs in RocksDbWAL.
+ */
 class NettyClusterContractTest extends ClusterContractKit {
+
+    @TempDir
+    Path folder;
+
+    @Override
+    protected TestCluster.WalFactory walFactory() {
+        return (node, previous) -> RocksDbWAL.open(folder.resolve("node" + node));
+    }
 
     @Override
     protected IRaftTransport transport(int node) {

@@ -1,0 +1,112 @@
+package io.kommander.internal.node;
+
+import io.kommander.Member;
+import io.kommander.RaftOperationStatus;
+import io.kommander.internal.partition.Configuration;
+import io.kommander.internal.partition.ConfigurationAlignment;
+import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.partition.ReplicaView;
+import io.kommander.internal.system.Roster;
+import io.kommander.internal.system.RosterCommand;
+import io.kommander.internal.system.RosterService;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Moves the configuration of every partition this node leads (partition 0 included) toward the roster, one change
+ * at a time per partition ({@link ConfigurationAlignment}): adds new members as learners, promotes the roster's
+ * voters once the partition's own rule finds them caught up, takes out leaving members, and hands leadership away
+ * first when this node is the one leaving. On partition 0's leader it also ends a leave: once no partition's
+ * configuration (as this node's replicas see it) holds a leaving member, it asks the roster to remove it.
+ *
+ * <p>Runs on the node's timer and on every roster change; reads only the partitions' lock-free views and never
+ * waits, so no executor is held up. A change that is refused (a learner not caught up yet, a change still in
+ * flight) is simply tried again at the next pass. Thread-safe.
+ */
+final class MembershipReconciler {
+
+    private final String self;
+    private final Supplier<Roster> roster;
+    private final Supplier<Collection<RaftPartition>> partitions;
+    private final RosterService service;
+    /** Partitions with a change or transfer of ours in flight. */
+    private final Set<Integer> busy = ConcurrentHashMap.newKeySet();
+    private final Map<String, Boolean> removing = new ConcurrentHashMap<>();
+
+    MembershipReconciler(String self, Supplier<Roster> roster, Supplier<Collection<RaftPartition>> partitions,
+                         RosterService service) {
+        this.self = self;
+        this.roster = roster;
+        this.partitions = partitions;
+        this.service = service;
+    }
+
+    /** One pass over every partition this node leads. */
+    void reconcile() {
+        Roster current = roster.get();
+        if (current == null) {
+            return;
+        }
+        Set<String> voters = withRole(current, Member.Role.VOTER);
+        Set<String> learners = withRole(current, Member.Role.LEARNER);
+        for (RaftPartition partition : partitions.get()) {
+            ReplicaView view = partition.view();
+            if (view.leader() && view.configuration() != null && view.configurationChangesInFlight() == 0) {
+                step(partition, view.configuration(), voters, learners);
+            }
+        }
+        finishLeaves(current);
+    }
+
+    /** Whether {@code member} is still in some partition's configuration, or a change is in flight, as seen here. */
+    boolean stillConfigured(String member) {
+        for (RaftPartition partition : partitions.get()) {
+            ReplicaView view = partition.view();
+            if (view.configuration() == null || view.configuration().contains(member)
+                    || view.configurationChangesInFlight() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void step(RaftPartition partition, Configuration configuration, Set<String> voters,
+                      Set<String> learners) {
+        ConfigurationAlignment.Step step = ConfigurationAlignment.next(configuration, voters, learners, self);
+        if (step == null || !busy.add(partition.id())) {
+            return;
+        }
+        CompletableFuture<?> done;
+        if (step.transferAway()) {
+            String target = configuration.voters().stream()
+                    .filter(v -> !v.equals(self) && voters.contains(v)).findFirst().orElse(null);
+            done = target == null ? CompletableFuture.completedFuture(RaftOperationStatus.TooFewVoters)
+                    : partition.transferLeadership(target);
+        } else {
+            done = partition.changeConfiguration(step.change());
+        }
+        done.whenComplete((result, error) -> busy.remove(partition.id()));
+    }
+
+    /** On partition 0's leader: removes from the roster each leaving member no partition holds any more. */
+    private void finishLeaves(Roster current) {
+        for (Member member : current.members().values()) {
+            if (member.role() == Member.Role.LEAVING && !stillConfigured(member.endpoint())
+                    && removing.putIfAbsent(member.endpoint(), Boolean.TRUE) == null) {
+                service.submit(RosterCommand.of(RosterCommand.Kind.REMOVE, member.endpoint(), 0, 0))
+                        .whenComplete((answer, error) -> removing.remove(member.endpoint()));
+            }
+        }
+    }
+
+    private static Set<String> withRole(Roster roster, Member.Role role) {
+        return roster.members().values().stream().filter(m -> m.role() == role).map(Member::endpoint)
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+}

@@ -1,0 +1,142 @@
+package io.kommander.internal.system;
+
+import io.kommander.Member;
+import io.kommander.Member.Role;
+import io.kommander.Membership;
+import io.kommander.RaftOperationStatus;
+
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The cluster's roster, a pure function of the system partition's log: every member with its role, and a version
+ * that grows by one with each change. {@link #decide} is the one rule book, used both by partition 0's leader before
+ * it proposes a command (to answer the caller) and by every node when it applies one (so that a command that became
+ * invalid meanwhile changes nothing, alike everywhere).
+ *
+ * <p>One membership change at a time: while a member is {@link Role#LEARNER} (joining) or {@link Role#LEAVING},
+ * only that member's own next step ({@code PROMOTE}, or {@code REMOVE}) is taken; any other join or leave is refused
+ * with {@link RaftOperationStatus#MembershipChangeInProgress}, never merged. Immutable.
+ *
+ * @param version the membership version
+ * @param members the members by endpoint
+ */
+public record Roster(long version, SortedMap<String, Member> members) {
+
+    /** The outcome of a command: a status and the roster after it (the same roster when refused or a no-op). */
+    public record Decision(RaftOperationStatus status, Roster roster) {
+        /** Whether the command was accepted (possibly as a no-op). */
+        public boolean accepted() {
+            return status == RaftOperationStatus.Success;
+        }
+    }
+
+    /** Canonical constructor; copies the map. */
+    public Roster {
+        members = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(members));
+    }
+
+    /** The roster a first {@link RosterCommand.Kind#BOOTSTRAP} creates. */
+    static Roster first(RosterCommand bootstrap) {
+        SortedMap<String, Member> members = new TreeMap<>();
+        bootstrap.members().forEach(m -> members.put(m.endpoint(), m));
+        return new Roster(1, members);
+    }
+
+    /** The member at {@code endpoint}, or null. */
+    public Member member(String endpoint) {
+        return members.get(endpoint);
+    }
+
+    /** Whether {@code endpoint} is in the roster, whatever its role. */
+    public boolean contains(String endpoint) {
+        return members.containsKey(endpoint);
+    }
+
+    /** The member whose change is in flight (a learner or a leaving member), or null. */
+    public Member changing() {
+        return members.values().stream().filter(m -> m.role() != Role.VOTER).findFirst().orElse(null);
+    }
+
+    /** The public view of this roster. */
+    public Membership membership() {
+        return new Membership(version, members.values().stream().toList());
+    }
+
+    /**
+     * Decides a command against this roster. A repeated command (a retry whose first attempt committed) is accepted
+     * and changes nothing.
+     */
+    public Decision decide(RosterCommand command) {
+        return decide(command, true);
+    }
+
+    /**
+     * As {@link #decide(RosterCommand)}; {@code oneAtATime} false is a planted bug (a negative control of the
+     * simulator's roster check): a join or leave is taken while another member is joining or leaving.
+     */
+    Decision decide(RosterCommand command, boolean oneAtATime) {
+        String endpoint = command.endpoint();
+        Member member = members.get(endpoint);
+        Member changing = oneAtATime ? changing() : null;
+        boolean otherChange = changing != null && !changing.endpoint().equals(endpoint);
+        return switch (command.kind()) {
+            case BOOTSTRAP -> same(RaftOperationStatus.Success);
+            case JOIN -> {
+                if (member != null) {
+                    yield same(RaftOperationStatus.Success);
+                }
+                if (changing != null) {
+                    yield same(RaftOperationStatus.MembershipChangeInProgress);
+                }
+                yield changed(endpoint, new Member(command.nodeId(), endpoint, Role.LEARNER, version + 1,
+                        command.incarnation()));
+            }
+            case PROMOTE -> member == null ? same(RaftOperationStatus.NotAMember)
+                    : member.role() == Role.VOTER ? same(RaftOperationStatus.Success)
+                    : member.role() == Role.LEAVING ? same(RaftOperationStatus.MembershipChangeInProgress)
+                    : changed(endpoint, member.withRole(Role.VOTER));
+            case LEAVE -> {
+                if (member == null) {
+                    yield same(RaftOperationStatus.NotAMember);
+                }
+                if (member.role() == Role.LEAVING) {
+                    yield same(RaftOperationStatus.Success);
+                }
+                if (otherChange) {
+                    yield same(RaftOperationStatus.MembershipChangeInProgress);
+                }
+                long votersLeft = members.values().stream()
+                        .filter(m -> m.role() == Role.VOTER && !m.endpoint().equals(endpoint)).count();
+                if (member.role() == Role.VOTER && votersLeft < 1) {
+                    yield same(RaftOperationStatus.TooFewVoters);
+                }
+                yield changed(endpoint, member.withRole(Role.LEAVING));
+            }
+            case REMOVE -> member == null ? same(RaftOperationStatus.Success)
+                    : member.role() != Role.LEAVING ? same(RaftOperationStatus.MembershipChangeInProgress)
+                    : removed(endpoint);
+            case IDENTIFY -> member == null ? same(RaftOperationStatus.NotAMember)
+                    : member.nodeId() == command.nodeId() && member.incarnation() == command.incarnation()
+                    ? same(RaftOperationStatus.Success)
+                    : changed(endpoint, new Member(command.nodeId(), endpoint, member.role(), member.joinedVersion(),
+                    command.incarnation()));
+        };
+    }
+
+    private Decision same(RaftOperationStatus status) {
+        return new Decision(status, this);
+    }
+
+    private Decision changed(String endpoint, Member member) {
+        SortedMap<String, Member> next = new TreeMap<>(members);
+        next.put(endpoint, member);
+        return new Decision(RaftOperationStatus.Success, new Roster(version + 1, next));
+    }
+
+    private Decision removed(String endpoint) {
+        SortedMap<String, Member> next = new TreeMap<>(members);
+        next.remove(endpoint);
+        return new Decision(RaftOperationStatus.Success, new Roster(version + 1, next));
+    }
+}

@@ -1,0 +1,247 @@
+package io.kommander.cluster;
+
+import io.kommander.IRaft;
+import io.kommander.Member;
+import io.kommander.Membership;
+import io.kommander.RaftOperationStatus;
+import io.kommander.internal.partition.ReplicaView;
+import io.kommander.sim.SimCluster;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Node-level membership on the deterministic simulator: nodes join a running cluster (learner, then voter) and
+ * leave it (handed over, taken out of every partition, then out of the roster) while writes go on; refused changes
+ * say why; every node sees the same roster changes in the same order.
+ */
+class MembershipTest {
+
+    private static final int PARTITIONS = 2;
+
+    @Test
+    void joiningNodeIsALearnerUntilCaughtUpThenAVoterOfEveryPartition() {
+        SimCluster cluster = SimCluster.builder(4, PARTITIONS).spares(1).start();
+        List<String> before = cluster.writeSequentially(1, "before-", 150);
+
+        CompletableFuture<Void> joined = cluster.join(3);
+        cluster.runUntil("node 3 is in the roster", () -> membership(cluster, 0).member(cluster.endpoint(3))
+                .isPresent());
+        assertThat(membership(cluster, 0).member(cluster.endpoint(3)).orElseThrow().role())
+                .isEqualTo(Member.Role.LEARNER);
+        cluster.await(joined);
+
+        assertThat(membership(cluster, 3).member(cluster.endpoint(3)).orElseThrow().role())
+                .isEqualTo(Member.Role.VOTER);
+        awaitEveryPartitionVoters(cluster, List.of(0, 1, 2, 3));
+        assertThat(cluster.awaitHistory(3, 1, before.size())).containsExactlyElementsOf(before);
+    }
+
+    @Test
+    void clusterGrowsFromThreeToFiveAndShrinksBackUnderContinuousWrites() {
+        SimCluster cluster = SimCluster.builder(5, PARTITIONS).spares(2).start();
+        Map<Integer, List<String>> written = new HashMap<>();
+        int[] counter = {0};
+
+        writeWhile(cluster, written, counter, cluster.join(3));
+        writeWhile(cluster, written, counter, cluster.join(4));
+        awaitEveryPartitionVoters(cluster, List.of(0, 1, 2, 3, 4));
+        assertThat(membership(cluster, 0).members()).hasSize(5);
+
+        writeWhile(cluster, written, counter, removal(cluster, 4, 0));
+        writeWhile(cluster, written, counter, removal(cluster, 3, 1));
+        awaitEveryPartitionVoters(cluster, List.of(0, 1, 2));
+        cluster.runUntil("every remaining node applied the last removal",
+                () -> IntStream.rangeClosed(0, 2).allMatch(n -> membership(cluster, n).members().size() == 3));
+        for (int n = 0; n <= 2; n++) {
+            assertThat(membership(cluster, n).members()).extracting(Member::endpoint)
+                    .containsExactly(cluster.endpoint(0), cluster.endpoint(1), cluster.endpoint(2));
+        }
+
+        for (int p = 1; p <= PARTITIONS; p++) {
+            List<String> expected = written.getOrDefault(p, List.of());
+            for (int n = 0; n <= 2; n++) {
+                // Each acknowledged write exactly once, in the order it was acknowledged.
+                assertThat(cluster.awaitHistory(n, p, expected.size())).as("node %d, partition %d", n, p)
+                        .containsExactlyElementsOf(expected);
+            }
+        }
+    }
+
+    @Test
+    void removingTheLeaderNodeHandsItsPartitionsOverAndWritesGoOn() {
+        SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
+        List<String> expected = new ArrayList<>(cluster.writeSequentially(1, "a-", 20));
+        int leader = cluster.awaitLeader(1);
+        int other = cluster.others(leader).get(0);
+
+        CompletableFuture<RaftOperationStatus> removed = cluster.node(other).removeMember(cluster.endpoint(leader));
+        assertThat(cluster.await(removed)).isEqualTo(RaftOperationStatus.Success);
+
+        List<Integer> rest = cluster.others(leader);
+        awaitEveryPartitionVoters(cluster, rest);
+        assertThat(cluster.awaitLeader(1)).isIn(rest);
+        expected.addAll(cluster.writeSequentially(1, "b-", 20));
+        for (int n : rest) {
+            assertThat(cluster.awaitHistory(n, 1, expected.size())).containsExactlyElementsOf(expected);
+            assertThat(membership(cluster, n).member(cluster.endpoint(leader))).isEmpty();
+        }
+    }
+
+    @Test
+    void leaveClusterRemovesTheNodeThenClosesIt() {
+        SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
+        int leader = cluster.awaitLeader(1);
+        IRaft leaving = cluster.node(leader);
+
+        assertThat(cluster.await(leaving.leaveCluster())).isEqualTo(RaftOperationStatus.Success);
+
+        assertThat(cluster.await(leaving.replicateLogs(1, "t", new byte[1])).status())
+                .isEqualTo(RaftOperationStatus.NodeClosed);
+        awaitEveryPartitionVoters(cluster, cluster.others(leader));
+    }
+
+    @Test
+    void refusedChangesSayWhy() {
+        SimCluster cluster = SimCluster.builder(4, PARTITIONS).spares(1).start();
+        IRaft node0 = cluster.node(0);
+
+        assertThat(cluster.await(node0.removeMember("nobody:1"))).isEqualTo(RaftOperationStatus.NotAMember);
+
+        // While node 3 joins (a learner in the roster), no other change is taken.
+        cluster.join(3);
+        cluster.runUntil("node 3 is a learner", () -> membership(cluster, 0).member(cluster.endpoint(3))
+                .map(m -> m.role() == Member.Role.LEARNER).orElse(false));
+        assertThat(cluster.await(node0.removeMember(cluster.endpoint(1))))
+                .isEqualTo(RaftOperationStatus.MembershipChangeInProgress);
+
+        SimCluster single = SimCluster.builder(1, 1).start();
+        assertThat(single.await(single.node(0).leaveCluster())).isEqualTo(RaftOperationStatus.TooFewVoters);
+        assertThat(single.write(1, "after-the-refusal").success()).isTrue();
+    }
+
+    @Test
+    void everyMemberReportsItsNodeIdToTheFirstRoster() {
+        SimCluster cluster = SimCluster.builder(3, 1).start();
+        cluster.runUntil("every member's node id is known", () -> membership(cluster, 0).members().stream()
+                .allMatch(m -> m.nodeId() != 0));
+        assertThat(membership(cluster, 0).members()).extracting(Member::nodeId).containsExactly(1, 2, 3);
+        assertThat(membership(cluster, 0).members()).extracting(Member::role).containsOnly(Member.Role.VOTER);
+    }
+
+    @Test
+    void everyNodeSeesTheSameRosterChangesInCommitOrder() {
+        SimCluster cluster = SimCluster.builder(4, 1).spares(1).start();
+        cluster.runUntil("the first roster is complete on every node", () -> IntStream.range(0, 3).allMatch(n ->
+                membership(cluster, n).equals(membership(cluster, 0))
+                        && membership(cluster, n).members().stream().allMatch(m -> m.nodeId() != 0)));
+        Map<Integer, List<Membership>> seen = new HashMap<>();
+        for (int n = 0; n < 3; n++) {
+            List<Membership> list = new ArrayList<>();
+            seen.put(n, list);
+            cluster.node(n).onMembershipChanged(list::add);
+        }
+        long start = membership(cluster, 0).version();
+        cluster.await(cluster.join(3));
+        assertThat(cluster.await(cluster.node(1).removeMember(cluster.endpoint(3))))
+                .isEqualTo(RaftOperationStatus.Success);
+        cluster.runUntil("every node applied the removal", () -> IntStream.range(0, 3)
+                .allMatch(n -> membership(cluster, n).member(cluster.endpoint(3)).isEmpty()));
+        long end = membership(cluster, 0).version();
+
+        List<Membership> first = seen.get(0);
+        assertThat(first).extracting(Membership::version)
+                .containsExactlyElementsOf(LongRange.of(start + 1, end));
+        for (int n = 1; n < 3; n++) {
+            assertThat(seen.get(n)).as("node %d", n).isEqualTo(first);
+            assertThat(membership(cluster, n)).isEqualTo(first.get(first.size() - 1));
+        }
+    }
+
+    @Test
+    void twoNodesAskingToJoinAtOnceAreTakenOneAfterTheOther() {
+        SimCluster cluster = SimCluster.builder(5, 1).spares(2).start();
+        CompletableFuture<Void> third = cluster.join(3);
+        CompletableFuture<Void> fourth = cluster.join(4);
+        cluster.await(CompletableFuture.allOf(third, fourth));
+        awaitEveryPartitionVoters(cluster, List.of(0, 1, 2, 3, 4), 1);
+    }
+
+    /** Negative control of the roster check every scenario runs: with changes merged, it fails the run. */
+    @Test
+    void theRosterCheckCatchesTwoMembershipChangesAtOnce() {
+        SimCluster cluster = SimCluster.builder(5, 1).spares(2).plantMergedRosterChanges().start();
+        cluster.join(3);
+        cluster.join(4);
+        assertThatThrownBy(() -> cluster.runFor(java.time.Duration.ofSeconds(10)))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("members joining or leaving at once");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static Membership membership(SimCluster cluster, int node) {
+        return cluster.node(node).getMembership().join();
+    }
+
+    private static CompletableFuture<Void> removal(SimCluster cluster, int removed, int asker) {
+        return cluster.node(asker).removeMember(cluster.endpoint(removed)).thenAccept(status ->
+                assertThat(status).as("removal of node %d", removed).isEqualTo(RaftOperationStatus.Success));
+    }
+
+    /** Writes to every partition in turn, each write acknowledged, until the change completes. */
+    private static void writeWhile(SimCluster cluster, Map<Integer, List<String>> written, int[] counter,
+                                   CompletableFuture<Void> change) {
+        while (!change.isDone()) {
+            int p = 1 + counter[0] % PARTITIONS;
+            String payload = "w-" + counter[0]++;
+            cluster.write(p, payload);
+            written.computeIfAbsent(p, k -> new ArrayList<>()).add(payload);
+        }
+        change.join();
+    }
+
+    /** Runs until every live replica of every partition has exactly {@code members} as voters and no learner. */
+    private static void awaitEveryPartitionVoters(SimCluster cluster, List<Integer> members) {
+        awaitEveryPartitionVoters(cluster, members, PARTITIONS);
+    }
+
+    private static void awaitEveryPartitionVoters(SimCluster cluster, List<Integer> members, int partitions) {
+        Set<String> voters = new TreeSet<>();
+        members.forEach(n -> voters.add(cluster.endpoint(n)));
+        cluster.runUntil("every partition's voters are " + voters, () -> {
+            for (int n : members) {
+                for (int p = 0; p <= partitions; p++) {
+                    ReplicaView view = cluster.view(n, p);
+                    if (view == null || view.configuration() == null
+                            || !view.configuration().voters().equals(voters)
+                            || !view.configuration().learners().isEmpty()
+                            || view.configurationChangesInFlight() > 0) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+    }
+
+    /** Consecutive versions. */
+    private static final class LongRange {
+        static List<Long> of(long from, long to) {
+            List<Long> all = new ArrayList<>();
+            for (long v = from; v <= to; v++) {
+                all.add(v);
+            }
+            return all;
+        }
+    }
+}

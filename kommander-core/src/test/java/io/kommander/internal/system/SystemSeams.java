@@ -1,0 +1,16 @@
+package io.kommander.internal.system;
+
+/**
+ * The system package's test seams, public so that node-level tests reach what main keeps package-private: planting
+ * the known-wrong roster rule. It ships only in the test-jar, so production code cannot call it.
+ */
+public final class SystemSeams {
+
+    private SystemSeams() {
+    }
+
+    /** Roster changes are no longer taken one at a time on this coordinator (a negative control). */
+    public static void plantMergedChanges(RaftSystemCoordinator coordinator) {
+        coordinator.plantMergedChanges();
+    }
+}
