@@ -33,9 +33,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Every record carries a CRC32C over its key and value. The layout and options are described in
  * {@code docs/wal-rocksdb.md}.
  *
+ * <p>Payloads of at least {@link RocksDbWALBuilder#valueLogThresholdBytes} bytes are written once, to the
+ * append-only segments of a {@link ValueLog}, and RocksDB keeps a small pointer record for each; segments are
+ * deleted whole once compaction has released them.
+ *
  * <p>{@link #write(WalBatch)} validates the whole batch against an in-memory copy of each partition's state, then
- * applies it as one RocksDB {@code WriteBatch} with one synced WAL write; the in-memory state changes only after
- * that succeeds. {@link #compact} range-deletes without syncing and compacts large deleted ranges in the
+ * appends its large payloads to the value log and syncs it, then applies the rest as one RocksDB
+ * {@code WriteBatch} with one synced WAL write; the in-memory state changes only after that succeeds. {@link #compact} range-deletes without syncing and compacts large deleted ranges in the
  * background. {@link #installSnapshotBoundary} is one synced {@code WriteBatch}: a range delete of the partition's
  * entries and its new compaction point and checkpoint.
  *
@@ -45,6 +49,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class RocksDbWAL implements IWAL {
 
     private final Store store;
+    private final ValueLog valueLog;
     private final Map<Integer, PartitionState> states;
     private final BackgroundCompactor compactor;
     /** Serialises writers, so validation against {@link #states} and the write that follows are one step. */
@@ -53,8 +58,10 @@ public final class RocksDbWAL implements IWAL {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    private RocksDbWAL(Store store, Map<Integer, PartitionState> states, BackgroundCompactor compactor) {
+    private RocksDbWAL(Store store, ValueLog valueLog, Map<Integer, PartitionState> states,
+                       BackgroundCompactor compactor) {
         this.store = store;
+        this.valueLog = valueLog;
         this.states = new ConcurrentHashMap<>(states);
         this.compactor = compactor;
     }
@@ -83,10 +90,18 @@ public final class RocksDbWAL implements IWAL {
 
     static RocksDbWAL open(RocksDbWalSettings settings) {
         Store store = StoreOpener.open(settings);
+        ValueLog valueLog = null;
         try {
-            Map<Integer, PartitionState> states = Recovery.recover(store, settings.verifyEveryRecordOnOpen());
-            return new RocksDbWAL(store, states, new BackgroundCompactor(store.db, settings.compactionTriggerEntries()));
+            valueLog = ValueLog.open(settings.folder().toAbsolutePath(), settings.valueLogThresholdBytes(),
+                    settings.valueLogSegmentBytes());
+            Map<Integer, PartitionState> states = Recovery.recover(store, settings.verifyEveryRecordOnOpen(),
+                    valueLog);
+            return new RocksDbWAL(store, valueLog, states,
+                    new BackgroundCompactor(store.db, settings.compactionTriggerEntries()));
         } catch (RuntimeException e) {
+            if (valueLog != null) {
+                valueLog.close();
+            }
             store.close();
             throw e;
         }
@@ -96,7 +111,8 @@ public final class RocksDbWAL implements IWAL {
      * {@inheritDoc}
      *
      * <p>One RocksDB {@code WriteBatch}, one synced write, for all partitions of the batch. The batch is
-     * validated in full before anything is written.
+     * validated in full before anything is written. Its large payloads are appended to the value log and synced
+     * first, so the pointer records of the RocksDB batch never reach the disk before the bytes they point to.
      */
     @Override
     public void write(WalBatch batch) {
@@ -107,13 +123,17 @@ public final class RocksDbWAL implements IWAL {
         Lock open = enter();
         writer.lock();
         try (WriteBatch writeBatch = new WriteBatch()) {
-            Map<Integer, PartitionState> next = BatchStager.stage(batch, store, states::get, writeBatch);
+            ValueLog.Appender values = valueLog.appender();
+            Map<Integer, PartitionState> next = BatchStager.stage(batch, store, states::get, writeBatch, valueLog,
+                    values);
+            values.write();
             try {
                 store.db.write(store.options.synced, writeBatch);
             } catch (RocksDBException e) {
                 throw new WalException("could not make a batch of " + batch.writes().size()
                         + " partition writes durable: " + e.getMessage(), e);
             }
+            values.committed();
             states.putAll(next);
         } finally {
             writer.unlock();
@@ -161,7 +181,7 @@ public final class RocksDbWAL implements IWAL {
                 if (KeyCodec.entryIndex(key) != expected) {
                     throw missing(partition, expected);
                 }
-                LogEntry entry = EntryCodec.decode(key, it.value());
+                LogEntry entry = decode(partition, key, it.value());
                 if (!result.isEmpty() && bytes + entry.sizeEstimate() > maxBytes) {
                     full = true;
                     break;
@@ -179,6 +199,20 @@ public final class RocksDbWAL implements IWAL {
                     + e.getMessage(), e);
         }
         return result;
+    }
+
+    /** Decodes an entry; a payload gone with its segment because the entry was compacted meanwhile says so. */
+    private LogEntry decode(int partition, byte[] key, byte[] value) {
+        try {
+            return EntryCodec.decode(key, value, valueLog::read);
+        } catch (WalException e) {
+            PartitionState now = states.get(partition);
+            long index = KeyCodec.entryIndex(key);
+            if (now != null && index <= now.compacted().index()) {
+                throw compacted(partition, index, now);
+            }
+            throw e;
+        }
     }
 
     /** An entry the cached state says exists is absent: compacted meanwhile, or lost. */
@@ -270,6 +304,13 @@ public final class RocksDbWAL implements IWAL {
             store.db.write(store.options.unsynced, batch);
             states.put(partition, state.withCompacted(upTo));
             compactor.deleted(partition, log, from, upTo.index());
+            valueLog.references().release(partition, upTo.index());
+            if (valueLog.hasReleased()) {
+                // The compactions that released the segments must survive a crash before their bytes go: sync
+                // RocksDB's WAL (once per released segment, not per compaction).
+                store.db.flushWal(true);
+                deleteReleasedSegments();
+            }
         } catch (RocksDBException e) {
             throw new WalException("partition " + partition + ": compaction to index " + upTo.index() + " failed: "
                     + e.getMessage(), e);
@@ -304,10 +345,18 @@ public final class RocksDbWAL implements IWAL {
             batch.put(store.state, pointKey, StateCodec.encodePosition(pointKey, boundary));
             byte[] checkpointKey = KeyCodec.partitionKey(partition, KeyCodec.RecordKind.CHECKPOINT);
             batch.put(store.state, checkpointKey, StateCodec.encodeCheckpoint(checkpointKey, boundary.index()));
+            // The partition no longer points into any segment: its references go with its entries.
+            for (long segment : valueLog.references().heldBy(partition)) {
+                batch.delete(store.state, KeyCodec.valueLogKey(segment, partition));
+            }
             store.db.write(store.options.synced, batch);
             states.put(partition, new PartitionState(boundary, boundary, state.hardState(), boundary.index()));
             if (first <= last) {
                 compactor.deleted(partition, log, first, last);
+            }
+            valueLog.references().forget(partition);
+            if (valueLog.hasReleased()) {
+                deleteReleasedSegments();   // the install was synced: nothing can bring the released pointers back
             }
         } catch (RocksDBException e) {
             throw new WalException("partition " + partition + ": could not make the snapshot boundary (index "
@@ -315,6 +364,22 @@ public final class RocksDbWAL implements IWAL {
         } finally {
             writer.unlock();
             open.unlock();
+        }
+    }
+
+    /**
+     * Deletes the value log segments no partition holds, then their {@code 'V'} records (unsynced: a record that
+     * comes back after a crash names a segment no partition holds, and recovery deletes it again). The caller holds
+     * the writer lock and has made the releasing compactions durable.
+     */
+    private void deleteReleasedSegments() throws RocksDBException {
+        List<Long> deleted = valueLog.deleteReleased();
+        try (WriteBatch batch = new WriteBatch()) {
+            for (long segment : deleted) {
+                batch.deleteRange(store.state, KeyCodec.valueLogKeysStart(segment),
+                        KeyCodec.valueLogKeysStart(segment + 1));
+            }
+            store.db.write(store.options.unsynced, batch);
         }
     }
 
@@ -356,10 +421,16 @@ public final class RocksDbWAL implements IWAL {
             }
             closed = true;
             compactor.close();
+            valueLog.close();
             store.close();
         } finally {
             lifecycle.writeLock().unlock();
         }
+    }
+
+    /** The numbers of the value log's segment files; for tests. */
+    List<Long> valueLogSegments() {
+        return valueLog.segmentNumbers();
     }
 
     /** How many background range compactions have finished; for tests. */
