@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
  *   <li>Partition record (state column family): {@code 'P' ‖ partition:i32 ‖ kind:u8}, 6 bytes.</li>
  *   <li>Node metadata (state column family): {@code 'M' ‖ UTF-8 key}.</li>
  *   <li>Value log reference (state column family): {@code 'V' ‖ segment:i64 ‖ partition:i32}, 13 bytes.</li>
+ *   <li>Last value log batch applied (state column family): {@code 'A'}.</li>
  *   <li>Format record (state column family): {@code 'F'}.</li>
  * </ul>
  *
@@ -27,6 +28,7 @@ final class KeyCodec {
     static final byte METADATA_TAG = 'M';
     static final byte PARTITION_TAG = 'P';
     static final byte VALUE_LOG_TAG = 'V';
+    static final byte APPLIED_TAG = 'A';
     private static final int VALUE_LOG_KEY_LENGTH = 13;
 
     private static final byte[] FORMAT_KEY = {FORMAT_TAG};
@@ -125,6 +127,14 @@ final class KeyCodec {
 
     static int partitionOfValueLogKey(byte[] key) {
         return ByteBuffer.wrap(key).getInt(9);
+    }
+
+    static byte[] appliedKey() {
+        return new byte[]{APPLIED_TAG};
+    }
+
+    static boolean isAppliedKey(byte[] key) {
+        return key.length == 1 && key[0] == APPLIED_TAG;
     }
 
     static byte[] formatKey() {

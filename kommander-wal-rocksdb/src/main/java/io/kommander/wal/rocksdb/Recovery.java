@@ -84,7 +84,7 @@ final class Recovery {
                     readValueLogReference(key, it.value());
                 } else if (KeyCodec.isMetadataKey(key)) {
                     StateCodec.decodeMetadata(key, it.value(), "metadata '" + KeyCodec.metadataName(key) + "'");
-                } else if (!KeyCodec.isFormatKey(key)) {
+                } else if (!KeyCodec.isFormatKey(key) && !KeyCodec.isAppliedKey(key)) {
                     throw new WalException("state column family: unknown key " + HexFormat.of().formatHex(key)
                             + " (not written by this library)");
                 }

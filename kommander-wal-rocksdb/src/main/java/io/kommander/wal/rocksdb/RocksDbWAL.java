@@ -38,8 +38,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * deleted whole once compaction has released them.
  *
  * <p>{@link #write(WalBatch)} validates the whole batch against an in-memory copy of each partition's state, then
- * appends its large payloads to the value log and syncs it, then applies the rest as one RocksDB
- * {@code WriteBatch} with one synced WAL write; the in-memory state changes only after that succeeds. {@link #compact} range-deletes without syncing and compacts large deleted ranges in the
+ * applies it as one RocksDB {@code WriteBatch}: with one synced RocksDB WAL write, or, when the batch has large
+ * payloads, with one synced value log append that holds the payloads and the {@code WriteBatch} itself, followed by
+ * an unsynced RocksDB write (recovery applies it again if RocksDB lost it). The in-memory state changes only after
+ * that succeeds. {@link #compact} range-deletes without syncing and compacts large deleted ranges in the
  * background. {@link #installSnapshotBoundary} is one synced {@code WriteBatch}: a range delete of the partition's
  * entries and its new compaction point and checkpoint.
  *
@@ -57,11 +59,16 @@ public final class RocksDbWAL implements IWAL {
     /** Readers of the native store hold the read side; {@link #close()} takes the write side to free it. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    /** The sequence number of the next batch written through the value log; guarded by {@link #writer}. */
+    private long nextValueLogSequence;
+    /** Set when a write through the value log failed half-way; guarded by {@link #writer}. */
+    private boolean writeFailed;
 
-    private RocksDbWAL(Store store, ValueLog valueLog, Map<Integer, PartitionState> states,
+    private RocksDbWAL(Store store, ValueLog valueLog, long nextValueLogSequence, Map<Integer, PartitionState> states,
                        BackgroundCompactor compactor) {
         this.store = store;
         this.valueLog = valueLog;
+        this.nextValueLogSequence = nextValueLogSequence;
         this.states = new ConcurrentHashMap<>(states);
         this.compactor = compactor;
     }
@@ -94,9 +101,10 @@ public final class RocksDbWAL implements IWAL {
         try {
             valueLog = ValueLog.open(settings.folder().toAbsolutePath(), settings.valueLogThresholdBytes(),
                     settings.valueLogSegmentBytes());
+            long nextSequence = ValueLogReplay.replay(store, valueLog);
             Map<Integer, PartitionState> states = Recovery.recover(store, settings.verifyEveryRecordOnOpen(),
                     valueLog);
-            return new RocksDbWAL(store, valueLog, states,
+            return new RocksDbWAL(store, valueLog, nextSequence, states,
                     new BackgroundCompactor(store.db, settings.compactionTriggerEntries()));
         } catch (RuntimeException e) {
             if (valueLog != null) {
@@ -111,8 +119,9 @@ public final class RocksDbWAL implements IWAL {
      * {@inheritDoc}
      *
      * <p>One RocksDB {@code WriteBatch}, one synced write, for all partitions of the batch. The batch is
-     * validated in full before anything is written. Its large payloads are appended to the value log and synced
-     * first, so the pointer records of the RocksDB batch never reach the disk before the bytes they point to.
+     * validated in full before anything is written. A batch with large payloads is synced once, in the value log,
+     * together with its {@code WriteBatch}, before RocksDB sees it, so a pointer record never reaches the disk before
+     * the bytes it points to.
      */
     @Override
     public void write(WalBatch batch) {
@@ -123,12 +132,16 @@ public final class RocksDbWAL implements IWAL {
         Lock open = enter();
         writer.lock();
         try (WriteBatch writeBatch = new WriteBatch()) {
+            checkWritable();
             ValueLog.Appender values = valueLog.appender();
             Map<Integer, PartitionState> next = BatchStager.stage(batch, store, states::get, writeBatch, valueLog,
                     values);
-            values.write();
             try {
-                store.db.write(store.options.synced, writeBatch);
+                if (values.isEmpty()) {
+                    store.db.write(store.options.synced, writeBatch);
+                } else {
+                    writeThroughValueLog(writeBatch, values);
+                }
             } catch (RocksDBException e) {
                 throw new WalException("could not make a batch of " + batch.writes().size()
                         + " partition writes durable: " + e.getMessage(), e);
@@ -138,6 +151,32 @@ public final class RocksDbWAL implements IWAL {
         } finally {
             writer.unlock();
             open.unlock();
+        }
+    }
+
+    /**
+     * One sync for a batch with large payloads: its value log record (payloads, then the serialized
+     * {@code WriteBatch}, which also records that this record is the last one applied) is synced, then the
+     * {@code WriteBatch} goes to RocksDB without a sync. If RocksDB loses it in a crash, recovery applies it again from
+     * the segment. After a failure here, whether the batch comes back is unknown (as with a failed sync), so every
+     * later change is refused until the WAL is reopened: a later batch must never be overtaken by this one on replay.
+     */
+    private void writeThroughValueLog(WriteBatch writeBatch, ValueLog.Appender values) throws RocksDBException {
+        long sequence = nextValueLogSequence;
+        byte[] applied = KeyCodec.appliedKey();
+        writeBatch.put(store.state, applied, StateCodec.encodeApplied(applied, sequence, values.segment(),
+                values.start()));
+        writeFailed = true;
+        values.write(sequence, writeBatch.data());
+        nextValueLogSequence++;
+        store.db.write(store.options.unsynced, writeBatch);
+        writeFailed = false;
+    }
+
+    private void checkWritable() {
+        if (writeFailed) {
+            throw new WalException("an earlier write failed between the value log and RocksDB, so whether it will"
+                    + " reappear after a restart is unknown: close and reopen the RocksDbWAL");
         }
     }
 
@@ -281,6 +320,7 @@ public final class RocksDbWAL implements IWAL {
         Lock open = enter();
         writer.lock();
         try (WriteBatch batch = new WriteBatch()) {
+            checkWritable();
             PartitionState state = states.get(partition);
             if (state == null) {
                 if (upTo.index() > 0) {
@@ -333,6 +373,7 @@ public final class RocksDbWAL implements IWAL {
         Lock open = enter();
         writer.lock();
         try (WriteBatch batch = new WriteBatch()) {
+            checkWritable();
             PartitionState state = states.getOrDefault(partition, PartitionState.EMPTY);
             IWAL.checkSnapshotBoundary(partition, boundary, state.compacted());
             ColumnFamilyHandle log = store.logOf(partition);

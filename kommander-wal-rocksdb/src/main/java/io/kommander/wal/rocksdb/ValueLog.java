@@ -18,10 +18,12 @@ import java.util.zip.CRC32C;
  * The value log: large payloads, written once to append-only segment files in the WAL's {@code value-log} folder,
  * so that RocksDB holds only small pointer records and its flushes and compactions never copy payloads.
  *
- * <p>A batch's payloads are appended to the newest segment and synced <em>before</em> the RocksDB batch that points
- * to them is written (and synced), so a durable pointer always finds durable bytes. Bytes whose RocksDB batch never
- * became durable are unreferenced; recovery cuts them off the end of each segment. A segment is deleted whole once
- * no partition holds it ({@link SegmentReferences}); segments are never rewritten.
+ * <p>A batch with large payloads is appended to the newest segment as one {@link ValueLogRecord}: the payloads and
+ * then the RocksDB {@code WriteBatch} that points to them, synced with one {@code fdatasync} before the
+ * {@code WriteBatch} is handed to RocksDB (unsynced). A durable pointer therefore always finds durable bytes, and a
+ * {@code WriteBatch} that RocksDB lost in a crash is applied again from the segment on recovery
+ * ({@link ValueLogReplay}), which also cuts off a torn record at a segment's end. A segment is deleted whole once no
+ * partition holds it ({@link SegmentReferences}); segments are never rewritten.
  *
  * <p>Thread-safety: {@link #read} may be called from any thread, concurrently with everything else; the other
  * methods are called under the WAL's writer lock (or by recovery, before the WAL is shared).
@@ -103,13 +105,16 @@ final class ValueLog implements AutoCloseable {
         private final List<byte[]> payloads = new ArrayList<>();
         private final Map<Integer, SegmentReferences.Reference> staged = new HashMap<>();
         private ValueLogSegment segment;
+        /** Where the batch's record starts in the segment. */
+        private long start;
         private long end;
 
         /** Places a payload of entry {@code key} and returns its pointer. */
         ValuePointer add(int partition, long index, byte[] key, byte[] data) {
             if (segment == null) {
                 segment = writableSegment();
-                end = segment.size();
+                start = segment.size();
+                end = start + ValueLogRecord.HEADER_BYTES;
             }
             ValuePointer pointer = new ValuePointer(segment.number, end, data.length, crc(key, data));
             payloads.add(data);
@@ -121,6 +126,11 @@ final class ValueLog implements AutoCloseable {
         /** The segment this batch writes to, or -1 if it has no payload for the value log. */
         long segment() {
             return segment == null ? -1 : segment.number;
+        }
+
+        /** Where this batch's record starts in {@link #segment()}. */
+        long start() {
+            return start;
         }
 
         /**
@@ -141,17 +151,17 @@ final class ValueLog implements AutoCloseable {
         }
 
         /**
-         * Appends the payloads and syncs the segment; call before writing the RocksDB batch that points to them.
+         * Appends the batch's record (its payloads, then {@code writeBatch}) and syncs the segment; call before
+         * handing {@code writeBatch} to RocksDB.
          *
-         * @throws WalException if the file cannot be written or synced; appends then go to a new segment, since how
-         *                      much of this one reached the disk is unknown
+         * @param sequence   the batch's sequence number
+         * @param writeBatch the serialized RocksDB batch, pointer records and all
+         * @throws WalException if the file cannot be written or synced
          */
-        void write() {
-            if (payloads.isEmpty()) {
-                return;
-            }
+        void write(long sequence, byte[] writeBatch) {
             try {
-                segment.appendAndSync(payloads);
+                segment.appendAndSync(ValueLogRecord.encode(sequence, payloads, end - start
+                        - ValueLogRecord.HEADER_BYTES, writeBatch));
             } catch (IOException e) {
                 active = null;
                 throw new WalException("could not make " + payloads.size() + " payloads durable in value log segment "
@@ -208,10 +218,9 @@ final class ValueLog implements AutoCloseable {
     }
 
     /**
-     * Brings the segments in line with what RocksDB recovered, before anything is written: releases what compaction
-     * already dropped, checks that every held segment is there with all the bytes its partitions were told are
-     * durable, and cuts each held segment after its last referenced byte (a torn append, or one whose RocksDB
-     * batch never became durable). Deletes every segment no partition holds.
+     * Brings the segments in line with what RocksDB recovered, after {@link ValueLogReplay} and before anything is
+     * written: releases what compaction already dropped, checks that every held segment is there, with an intact
+     * header and all the bytes its partitions were told are durable, and deletes every segment no partition holds.
      *
      * @param compactedIndex each partition's compaction point index
      * @param recorded       every segment named by a {@code 'V'} record, held or not
@@ -254,17 +263,9 @@ final class ValueLog implements AutoCloseable {
         }
         segment.checkHeader(owner);
         long end = furthest.getValue().end();
-        try {
-            if (segment.size() < end) {
-                throw new WalException(owner + ": its payload ends at byte " + end + " of value log segment "
-                        + segment.file + ", which has only " + segment.size() + " bytes");
-            }
-            if (segment.size() > end) {
-                segment.truncate(end);
-            }
-        } catch (IOException e) {
-            throw new WalException("value log segment " + segment.file + ": cannot cut its unreferenced tail at "
-                    + end + ": " + e, e);
+        if (segment.size() < end) {
+            throw new WalException(owner + ": its payload ends at byte " + end + " of value log segment "
+                    + segment.file + ", which has only " + segment.size() + " bytes");
         }
     }
 
@@ -302,6 +303,17 @@ final class ValueLog implements AutoCloseable {
         } catch (IOException e) {
             throw new WalException("could not delete value log segment " + segment.file + ": " + e, e);
         }
+    }
+
+    /** The segment files, by ascending number. */
+    List<ValueLogSegment> segments() {
+        return segments.values().stream().sorted(java.util.Comparator.comparingLong(segment -> segment.number))
+                .toList();
+    }
+
+    /** Makes sure appends never reuse a number a replayed batch's segment has. */
+    void noNumberBelow(long number) {
+        nextNumber = Math.max(nextNumber, number);
     }
 
     /** The numbers of the segment files, ascending; for tests and monitoring. */
