@@ -83,6 +83,11 @@ public class RocksDbWalWriteBenchmark {
         BenchFolder.delete(folder);
     }
 
+    /** RocksDB's statistics of the WAL under test ({@link RocksDbWAL#statistics()}); for {@link WalWriteProfile}. */
+    String statistics() {
+        return wal.statistics();
+    }
+
     /** One synced group write of {@code partitions} entries. */
     @Benchmark
     public void groupWrite(WriteCounters counters) {

@@ -469,6 +469,29 @@ public final class RocksDbWAL implements IWAL {
         }
     }
 
+    /**
+     * RocksDB's own statistics, for diagnosis: its {@code rocksdb.stats} report for the database (cumulative writes,
+     * WAL syncs, write stalls by cause) and for each log shard (flushes, compactions, blob files, stalls).
+     *
+     * @return the reports, one after the other, each under a line naming what it covers
+     * @throws WalException if the WAL is closed or RocksDB fails to report
+     */
+    public String statistics() {
+        Lock open = enter();
+        try {
+            StringBuilder report = new StringBuilder("== database\n").append(store.db.getProperty("rocksdb.stats"));
+            for (int shard = 0; shard < store.logs().size(); shard++) {
+                report.append("\n== ").append(Store.logFamily(shard)).append('\n')
+                        .append(store.db.getProperty(store.logs().get(shard), "rocksdb.stats"));
+            }
+            return report.toString();
+        } catch (RocksDBException e) {
+            throw new WalException("RocksDB could not report its statistics: " + e.getMessage(), e);
+        } finally {
+            open.unlock();
+        }
+    }
+
     /** The numbers of the value log's segment files; for tests. */
     List<Long> valueLogSegments() {
         return valueLog.segmentNumbers();
