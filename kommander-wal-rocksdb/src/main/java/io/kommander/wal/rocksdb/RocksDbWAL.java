@@ -104,6 +104,7 @@ public final class RocksDbWAL implements IWAL {
             long nextSequence = ValueLogReplay.replay(store, valueLog);
             Map<Integer, PartitionState> states = Recovery.recover(store, settings.verifyEveryRecordOnOpen(),
                     valueLog);
+            valueLog.prepareSpare();
             return new RocksDbWAL(store, valueLog, nextSequence, states,
                     new BackgroundCompactor(store.db, settings.compactionTriggerEntries()));
         } catch (RuntimeException e) {

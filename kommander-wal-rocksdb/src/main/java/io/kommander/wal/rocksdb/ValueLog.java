@@ -40,6 +40,8 @@ final class ValueLog implements AutoCloseable {
     private final SegmentReferences references = new SegmentReferences();
     /** The segment appends go to; null until the first append after opening, or after a failed append. */
     private ValueLogSegment active;
+    /** The next segment, created ahead of time; null while the value log is off or not yet recovered. */
+    private SpareSegment spare;
     private long nextNumber = 1;
 
     private ValueLog(Path folder, long threshold, long segmentBytes) {
@@ -179,15 +181,33 @@ final class ValueLog implements AutoCloseable {
         if (active != null && active.size() < segmentBytes) {
             return active;
         }
-        long number = nextNumber++;
+        ValueLogSegment created;
         try {
-            active = ValueLogSegment.create(folder, number);
+            created = spare == null ? null : spare.take();
+            if (created == null) {
+                created = ValueLogSegment.create(folder, nextNumber++);
+            }
         } catch (IOException e) {
-            throw new WalException("could not create value log segment " + folder.resolve(ValueLogSegment.fileName(
-                    number)) + ": " + e, e);
+            throw new WalException("could not create a value log segment in " + folder + ": " + e, e);
         }
-        segments.put(number, active);
+        segments.put(created.number, created);
+        active = created;
+        prepareSpare();
         return active;
+    }
+
+    /**
+     * Starts creating the segment appends will go to after the current one, on a background thread; call once the
+     * value log is recovered. Does nothing when the value log is off.
+     */
+    void prepareSpare() {
+        if (threshold <= 0) {
+            return;
+        }
+        if (spare == null) {
+            spare = new SpareSegment(folder);
+        }
+        spare.prepare(nextNumber++);
     }
 
     /**
@@ -333,9 +353,12 @@ final class ValueLog implements AutoCloseable {
         return (int) crc.getValue();
     }
 
-    /** Closes every segment file. */
+    /** Stops preparing segments and closes every segment file. */
     @Override
     public void close() {
+        if (spare != null) {
+            spare.close();
+        }
         for (ValueLogSegment segment : segments.values()) {
             try {
                 segment.close();

@@ -75,8 +75,14 @@ final class ValueLogTail {
         }
     }
 
-    private static Path newest(List<Path> segments) {
-        return segments.get(segments.size() - 1);
+    /** The newest segment with a record in it: the one appends went to, not the one prepared ahead. */
+    private static Path newest(List<Path> segments) throws IOException {
+        for (int i = segments.size() - 1; i > 0; i--) {
+            if (Files.size(segments.get(i)) > ValueLogSegment.HEADER_BYTES) {
+                return segments.get(i);
+            }
+        }
+        return segments.get(0);
     }
 
     private static byte[] copyOfTail(Path segment, int length) throws IOException {

@@ -86,9 +86,10 @@ class ValueLogTest {
         ValuePointer pointer = pointer(1, 1);
         assertThat(pointer.offset()).as("after the segment's and the batch record's headers")
                 .isEqualTo(ValueLogSegment.HEADER_BYTES + ValueLogRecord.HEADER_BYTES);
-        assertThat(segmentFiles()).hasSize(1);
+        assertThat(segmentFiles()).as("segment 1, and segment 2 prepared ahead").hasSize(2);
         assertThat(Files.size(segmentFiles().get(0))).as("one record: the payload, the WriteBatch, a CRC")
                 .isBetween(pointer.end(), pointer.end() + 1024);
+        assertThat(Files.size(segmentFiles().get(1))).isEqualTo(ValueLogSegment.HEADER_BYTES);
     }
 
     @Test
@@ -139,11 +140,12 @@ class ValueLogTest {
         }
         try (RocksDbWAL wal = open()) {
             writeRounds(wal, 2, 2, 1);
-            assertThat(wal.valueLogSegments()).containsExactly(1L, 2L);
+            assertThat(wal.valueLogSegments()).as("2 was prepared but never used: deleted on opening")
+                    .containsExactly(1L, 3L);
         }
         try (RawStore raw = RawStore.open(folder)) {
             raw.delete(Store.logFamily(1), KeyCodec.entryKey(1, 2));
-            raw.delete(Store.STATE_FAMILY, KeyCodec.valueLogKey(2, 1));
+            raw.delete(Store.STATE_FAMILY, KeyCodec.valueLogKey(3, 1));
             raw.put(Store.STATE_FAMILY, appliedKey, afterFirst[0]);
             raw.put(Store.STATE_FAMILY, referenceKey, afterFirst[1]);
         }
@@ -168,7 +170,8 @@ class ValueLogTest {
         try (RocksDbWAL wal = open()) {
             assertThat(wal.read(1, 1, 10, Long.MAX_VALUE)).containsExactlyElementsOf(entries(1, 1, 10));
             writeRounds(wal, 11, 11, 1);
-            assertThat(wal.valueLogSegments()).as("a restart appends to a new segment").containsExactly(1L, 2L, 3L, 4L);
+            assertThat(wal.valueLogSegments()).as("a restart appends to a new segment (4 was prepared, never used)")
+                    .containsExactly(1L, 2L, 3L, 5L);
             assertThat(wal.read(1, 9, 11, Long.MAX_VALUE)).containsExactlyElementsOf(entries(1, 9, 11));
         }
     }
@@ -211,7 +214,8 @@ class ValueLogTest {
         try (RocksDbWAL wal = open()) {
             assertThat(wal.valueLogSegments()).isEmpty();
             writeRounds(wal, 7, 7, 1);
-            assertThat(wal.valueLogSegments()).as("numbers are not reused").containsExactly(3L);
+            assertThat(wal.valueLogSegments()).as("numbers are not reused (3 was prepared ahead, never used)")
+                    .containsExactly(4L);
         }
     }
 
