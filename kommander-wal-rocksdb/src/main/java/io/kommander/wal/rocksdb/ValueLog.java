@@ -23,7 +23,8 @@ import java.util.zip.CRC32C;
  * {@code WriteBatch} is handed to RocksDB (unsynced). A durable pointer therefore always finds durable bytes, and a
  * {@code WriteBatch} that RocksDB lost in a crash is applied again from the segment on recovery
  * ({@link ValueLogReplay}), which also cuts off a torn record at a segment's end. A segment is deleted whole once no
- * partition holds it ({@link SegmentReferences}); segments are never rewritten.
+ * partition holds it ({@link SegmentReferences}); segments are never rewritten. The next segment is created ahead of
+ * time ({@link SpareSegment}), so a write that rolls over still syncs once.
  *
  * <p>Thread-safety: {@link #read} may be called from any thread, concurrently with everything else; the other
  * methods are called under the WAL's writer lock (or by recovery, before the WAL is shared).
