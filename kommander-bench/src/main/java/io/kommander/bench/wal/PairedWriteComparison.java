@@ -11,7 +11,8 @@ import java.util.List;
  * conditions, which separate JMH runs a minute apart cannot.
  *
  * <p>Usage: {@code java -cp kommander-bench.jar io.kommander.bench.wal.PairedWriteComparison ENTRY_BYTES
- * PARTITIONS[,PARTITIONS...] ROUNDS [ROUND_MILLIS]}
+ * PARTITIONS[,PARTITIONS...] ROUNDS [ROUND_MILLIS [VALUE_LOG_KIB]]}; {@code VALUE_LOG_KIB} is the WAL's value log
+ * threshold (default 4, the WAL's default; 0 keeps every payload in RocksDB).
  */
 public final class PairedWriteComparison {
 
@@ -23,12 +24,14 @@ public final class PairedWriteComparison {
         int entryBytes = Integer.parseInt(args[0]);
         int rounds = Integer.parseInt(args[2]);
         long roundNanos = (args.length > 3 ? Long.parseLong(args[3]) : 1000) * 1_000_000L;
+        int valueLogKiB = args.length > 4 ? Integer.parseInt(args[4]) : 4;
         for (String partitionArg : args[1].split(",")) {
             int partitions = Integer.parseInt(partitionArg);
             RocksDbWalWriteBenchmark rocks = new RocksDbWalWriteBenchmark();
             rocks.partitions = partitions;
             rocks.entryBytes = entryBytes;
             rocks.memtableMiB = 16;
+            rocks.valueLogKiB = valueLogKiB;
             SyncedFileWriteBenchmark file = new SyncedFileWriteBenchmark();
             file.partitions = partitions;
             file.entryBytes = entryBytes;
@@ -47,9 +50,9 @@ public final class PairedWriteComparison {
                     lines.add(String.format("%.1f/%.1f", rocksMBps, fileMBps));
                 }
                 Arrays.sort(ratios);
-                System.out.printf("partitions=%d entryBytes=%d rounds(RocksDbWAL/file MB/s)=%s median ratio=%.0f%%"
-                        + " (min %.0f%%, max %.0f%%)%n", partitions, entryBytes, lines, 100 * ratios[rounds / 2],
-                        100 * ratios[0], 100 * ratios[rounds - 1]);
+                System.out.printf("partitions=%d entryBytes=%d valueLogKiB=%d rounds(RocksDbWAL/file MB/s)=%s"
+                        + " median ratio=%.0f%% (min %.0f%%, max %.0f%%)%n", partitions, entryBytes, valueLogKiB,
+                        lines, 100 * ratios[rounds / 2], 100 * ratios[0], 100 * ratios[rounds - 1]);
             } finally {
                 rocks.close();
                 file.close();

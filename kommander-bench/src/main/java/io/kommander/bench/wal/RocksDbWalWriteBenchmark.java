@@ -53,6 +53,13 @@ public class RocksDbWalWriteBenchmark {
     @Param({"16"})
     public int memtableMiB;
 
+    /**
+     * Payloads of at least this many KiB go to the WAL's value log; 0 keeps them all in RocksDB (as before the value
+     * log existed). The default is the WAL's default; {@code -p valueLogKiB=0,4} compares the two.
+     */
+    @Param({"4"})
+    public int valueLogKiB;
+
     private Path folder;
     private RocksDbWAL wal;
     private byte[] payload;
@@ -63,7 +70,7 @@ public class RocksDbWalWriteBenchmark {
     public void open() {
         folder = BenchFolder.create("rocksdb-wal-bench");
         wal = RocksDbWAL.builder(folder).memtableBytes((long) memtableMiB << 20)
-                .writeBufferBytes(4L * memtableMiB << 20).open();
+                .writeBufferBytes(4L * memtableMiB << 20).valueLogThresholdBytes((long) valueLogKiB << 10).open();
         payload = new byte[entryBytes];
         new SplittableRandom(42).nextBytes(payload);   // incompressible, like most application payloads
         index = 0;
@@ -74,6 +81,11 @@ public class RocksDbWalWriteBenchmark {
     public void close() {
         wal.close();
         BenchFolder.delete(folder);
+    }
+
+    /** RocksDB's statistics of the WAL under test ({@link RocksDbWAL#statistics()}); for {@link WalWriteProfile}. */
+    String statistics() {
+        return wal.statistics();
     }
 
     /** One synced group write of {@code partitions} entries. */

@@ -25,28 +25,44 @@ final class BatchStager {
 
     private final Store store;
     private final Function<Integer, PartitionState> committed;
+    private final ValueLog valueLog;
+    private final ValueLog.Appender values;
     private final Map<Integer, PartitionState> staged = new LinkedHashMap<>();
     /** Terms of entries appended earlier in this batch, which a later truncation may fall on. */
     private final Map<Integer, Map<Long, Long>> stagedTerms = new HashMap<>();
 
-    private BatchStager(Store store, Function<Integer, PartitionState> committed) {
+    private BatchStager(Store store, Function<Integer, PartitionState> committed, ValueLog valueLog,
+                        ValueLog.Appender values) {
         this.store = store;
         this.committed = committed;
+        this.valueLog = valueLog;
+        this.values = values;
     }
 
     /**
      * Validates {@code batch}, adds its mutations to {@code out} and returns the resulting state of every
      * partition it changes.
      *
+     * <p>Payloads the value log accepts are placed in {@code values} and stored in {@code out} as pointer records,
+     * with each partition's reference to the segment; {@code values} must be written before {@code out}.
+     *
      * @param committed the durable state of a partition, or null if it has none
-     * @throws WalException if a write is inconsistent with the log; {@code out} must then be discarded
+     * @throws WalException if a write is inconsistent with the log; {@code out} and {@code values} must then be
+     *                      discarded
      */
     static Map<Integer, PartitionState> stage(WalBatch batch, Store store,
-                                              Function<Integer, PartitionState> committed, WriteBatch out) {
-        BatchStager stager = new BatchStager(store, committed);
+                                              Function<Integer, PartitionState> committed, WriteBatch out,
+                                              ValueLog valueLog, ValueLog.Appender values) {
+        BatchStager stager = new BatchStager(store, committed, valueLog, values);
         try {
             for (PartitionWrite write : batch.writes()) {
                 stager.stageWrite(write, out);
+            }
+            if (!values.isEmpty()) {
+                for (Map.Entry<Integer, SegmentReferences.Reference> held : values.references().entrySet()) {
+                    byte[] key = KeyCodec.valueLogKey(values.segment(), held.getKey());
+                    out.put(store.state, key, StateCodec.encodeReference(key, held.getValue()));
+                }
             }
             for (Map.Entry<String, byte[]> metadata : batch.metadata().entrySet()) {
                 byte[] key = KeyCodec.metadataKey(metadata.getKey());
@@ -84,7 +100,12 @@ final class BatchStager {
                         + " is not contiguous with the log, expected " + expected);
             }
             byte[] key = KeyCodec.entryKey(partition, entry.index());
-            out.put(log, key, EntryCodec.encode(partition, entry));
+            if (valueLog.accepts(entry.data().length)) {
+                ValuePointer pointer = values.add(partition, entry.index(), key, entry.data());
+                out.put(log, key, EntryCodec.encodePointer(key, entry, pointer));
+            } else {
+                out.put(log, key, EntryCodec.encode(partition, entry));
+            }
             stagedTerms.computeIfAbsent(partition, p -> new HashMap<>()).put(entry.index(), entry.term());
             state = state.withLast(new LogPosition(entry.index(), entry.term()));
         }
@@ -133,6 +154,6 @@ final class BatchStager {
             throw new WalException("partition " + partition + ", index " + index
                     + ": entry is missing from the stored log (needed to truncate after it)");
         }
-        return EntryCodec.decode(key, value).term();
+        return EntryCodec.term(key, value);
     }
 }

@@ -28,6 +28,17 @@ import java.nio.charset.StandardCharsets;
  * 50+L+D  4     CRC32C(key ‖ bytes 0 .. 50+L+D), u32
  * </pre>
  *
+ * <p>Records of version 3 are pointer records: the same fields up to {@code logType}, then, instead of the data,
+ * where the data lives in the {@link ValueLog}:
+ *
+ * <pre>
+ * 50+L    8     segment, i64
+ * 58+L    8     offset in the segment, i64
+ * 66+L    4     D = length of the data, i32
+ * 70+L    4     CRC32C(key ‖ data), u32
+ * 74+L    4     CRC32C(key ‖ bytes 0 .. 74+L), u32
+ * </pre>
+ *
  * <p>Records of version 1, written before timestamps carried a node and entries a request id, lack
  * {@code time.node}, {@code clientId} and {@code sequence} (L is at offset 26); they are still read, with node 0
  * and no request id.
@@ -38,6 +49,8 @@ import java.nio.charset.StandardCharsets;
 final class EntryCodec {
 
     static final byte RECORD_VERSION = 2;
+    /** The version of pointer records, whose data is in the value log. */
+    static final byte RECORD_VERSION_POINTER = 3;
     /** The version of records written before timestamps carried a node and entries a request id; read only. */
     static final byte RECORD_VERSION_1 = 1;
     /** Fixed bytes of a record besides logType and data. */
@@ -45,14 +58,43 @@ final class EntryCodec {
     /** Fixed bytes of a version-1 record: the shortest record there is. */
     static final int OVERHEAD_VERSION_1 = 30 + Checksum.TRAILER_LENGTH;
 
+    /** Where pointer records' data is read from. */
+    @FunctionalInterface
+    interface Payloads {
+        /** The checked data a pointer record of entry {@code key} points to. */
+        byte[] read(int partition, long index, byte[] key, ValuePointer pointer);
+    }
+
+    /** For records that cannot be pointer records: any pointer is an error. */
+    static final Payloads NO_VALUE_LOG = (partition, index, key, pointer) -> {
+        throw corrupt(partition, index, "pointer record, but no value log to read it from");
+    };
+
     private EntryCodec() {
     }
 
     static byte[] encode(int partition, LogEntry entry) {
         byte[] logType = entry.logType().getBytes(StandardCharsets.UTF_8);
         byte[] value = new byte[OVERHEAD + logType.length + entry.data().length];
-        ByteBuffer.wrap(value)
-                .put(RECORD_VERSION)
+        header(ByteBuffer.wrap(value), RECORD_VERSION, entry, logType).put(entry.data());
+        return Checksum.seal(KeyCodec.entryKey(partition, entry.index()), value);
+    }
+
+    /** A pointer record of {@code entry}, whose data was placed in the value log at {@code pointer}. */
+    static byte[] encodePointer(byte[] key, LogEntry entry, ValuePointer pointer) {
+        byte[] logType = entry.logType().getBytes(StandardCharsets.UTF_8);
+        byte[] value = new byte[OVERHEAD + logType.length + ValuePointer.BYTES];
+        header(ByteBuffer.wrap(value), RECORD_VERSION_POINTER, entry, logType)
+                .putLong(pointer.segment())
+                .putLong(pointer.offset())
+                .putInt(pointer.length())
+                .putInt(pointer.crc());
+        return Checksum.seal(key, value);
+    }
+
+    private static ByteBuffer header(ByteBuffer buffer, byte version, LogEntry entry, byte[] logType) {
+        return buffer
+                .put(version)
                 .put((byte) entry.kind().code())
                 .putLong(entry.term())
                 .putLong(entry.time().physical())
@@ -61,17 +103,34 @@ final class EntryCodec {
                 .putLong(entry.clientId())
                 .putLong(entry.sequence())
                 .putInt(logType.length)
-                .put(logType)
-                .put(entry.data());
-        return Checksum.seal(KeyCodec.entryKey(partition, entry.index()), value);
+                .put(logType);
     }
 
     /**
-     * Decodes the value stored under {@code key}, of either record version.
+     * The term of the record stored under {@code key}, checked, without reading a pointer record's data.
      *
-     * @throws WalException if the record fails its checksum or is malformed
+     * @throws WalException if the record fails its checksum
      */
+    static long term(byte[] key, byte[] value) {
+        if (value.length < OVERHEAD_VERSION_1 || !Checksum.isIntact(key, value)) {
+            throw corrupt(KeyCodec.entryPartition(key), KeyCodec.entryIndex(key),
+                    "CRC32C mismatch (torn or altered record)");
+        }
+        return ByteBuffer.wrap(value).getLong(2);
+    }
+
+    /** Decodes a record that is not a pointer record (a pointer record raises {@link WalException}). */
     static LogEntry decode(byte[] key, byte[] value) {
+        return decode(key, value, NO_VALUE_LOG);
+    }
+
+    /**
+     * Decodes the value stored under {@code key}, of any record version, reading a pointer record's data from
+     * {@code payloads}.
+     *
+     * @throws WalException if the record, or the data it points to, fails its checksum or is malformed
+     */
+    static LogEntry decode(byte[] key, byte[] value, Payloads payloads) {
         int partition = KeyCodec.entryPartition(key);
         long index = KeyCodec.entryIndex(key);
         if (value.length < OVERHEAD_VERSION_1) {
@@ -83,13 +142,15 @@ final class EntryCodec {
         }
         ByteBuffer buffer = ByteBuffer.wrap(value, 0, value.length - Checksum.TRAILER_LENGTH);
         byte version = buffer.get();
-        if (version != RECORD_VERSION && version != RECORD_VERSION_1) {
+        if (version != RECORD_VERSION && version != RECORD_VERSION_1 && version != RECORD_VERSION_POINTER) {
             throw corrupt(partition, index, "unknown record version " + version);
         }
-        boolean current = version == RECORD_VERSION;
-        if (current && value.length < OVERHEAD) {
+        boolean pointer = version == RECORD_VERSION_POINTER;
+        boolean current = version != RECORD_VERSION_1;
+        int minimum = pointer ? OVERHEAD + ValuePointer.BYTES : OVERHEAD;
+        if (current && value.length < minimum) {
             throw corrupt(partition, index, "record is " + value.length + " bytes, shorter than the minimum "
-                    + OVERHEAD + " of version " + RECORD_VERSION);
+                    + minimum + " of version " + version);
         }
         EntryKind kind;
         try {
@@ -110,8 +171,21 @@ final class EntryCodec {
         }
         byte[] logType = new byte[logTypeLength];
         buffer.get(logType);
-        byte[] data = new byte[buffer.remaining()];
-        buffer.get(data);
+        byte[] data;
+        if (pointer) {
+            if (buffer.remaining() != ValuePointer.BYTES) {
+                throw corrupt(partition, index, "pointer record has " + buffer.remaining() + " bytes after logType,"
+                        + " expected " + ValuePointer.BYTES);
+            }
+            ValuePointer at = new ValuePointer(buffer.getLong(), buffer.getLong(), buffer.getInt(), buffer.getInt());
+            if (at.segment() < 1 || at.offset() < ValueLogSegment.HEADER_BYTES || at.length() < 1) {
+                throw corrupt(partition, index, "impossible value log pointer " + at);
+            }
+            data = payloads.read(partition, index, key, at);
+        } else {
+            data = new byte[buffer.remaining()];
+            buffer.get(data);
+        }
         try {
             return new LogEntry(index, term, kind, time, new String(logType, StandardCharsets.UTF_8), data, clientId,
                     sequence);

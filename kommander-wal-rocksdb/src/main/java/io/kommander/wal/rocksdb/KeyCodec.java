@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>Entry (log column families): {@code partition:i32 ‖ index:i64}, 12 bytes.</li>
  *   <li>Partition record (state column family): {@code 'P' ‖ partition:i32 ‖ kind:u8}, 6 bytes.</li>
  *   <li>Node metadata (state column family): {@code 'M' ‖ UTF-8 key}.</li>
+ *   <li>Value log reference (state column family): {@code 'V' ‖ segment:i64 ‖ partition:i32}, 13 bytes.</li>
+ *   <li>Last value log batch applied (state column family): {@code 'A'}.</li>
  *   <li>Format record (state column family): {@code 'F'}.</li>
  * </ul>
  *
@@ -25,6 +27,9 @@ final class KeyCodec {
     static final byte FORMAT_TAG = 'F';
     static final byte METADATA_TAG = 'M';
     static final byte PARTITION_TAG = 'P';
+    static final byte VALUE_LOG_TAG = 'V';
+    static final byte APPLIED_TAG = 'A';
+    private static final int VALUE_LOG_KEY_LENGTH = 13;
 
     private static final byte[] FORMAT_KEY = {FORMAT_TAG};
 
@@ -100,6 +105,36 @@ final class KeyCodec {
 
     static String metadataName(byte[] key) {
         return new String(key, 1, key.length - 1, StandardCharsets.UTF_8);
+    }
+
+    /** The key of a partition's reference to a value log segment. */
+    static byte[] valueLogKey(long segment, int partition) {
+        return ByteBuffer.allocate(VALUE_LOG_KEY_LENGTH).put(VALUE_LOG_TAG).putLong(segment).putInt(partition).array();
+    }
+
+    /** The first key of a segment's references: with {@code valueLogKeysStart(segment + 1)}, a range of them all. */
+    static byte[] valueLogKeysStart(long segment) {
+        return ByteBuffer.allocate(9).put(VALUE_LOG_TAG).putLong(segment).array();
+    }
+
+    static boolean isValueLogKey(byte[] key) {
+        return key.length == VALUE_LOG_KEY_LENGTH && key[0] == VALUE_LOG_TAG;
+    }
+
+    static long segmentOfValueLogKey(byte[] key) {
+        return ByteBuffer.wrap(key).getLong(1);
+    }
+
+    static int partitionOfValueLogKey(byte[] key) {
+        return ByteBuffer.wrap(key).getInt(9);
+    }
+
+    static byte[] appliedKey() {
+        return new byte[]{APPLIED_TAG};
+    }
+
+    static boolean isAppliedKey(byte[] key) {
+        return key.length == 1 && key[0] == APPLIED_TAG;
     }
 
     static byte[] formatKey() {

@@ -33,8 +33,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Every record carries a CRC32C over its key and value. The layout and options are described in
  * {@code docs/wal-rocksdb.md}.
  *
+ * <p>Payloads of at least {@link RocksDbWALBuilder#valueLogThresholdBytes} bytes are written once, to the
+ * append-only segments of a {@link ValueLog}, and RocksDB keeps a small pointer record for each; segments are
+ * deleted whole once compaction has released them.
+ *
  * <p>{@link #write(WalBatch)} validates the whole batch against an in-memory copy of each partition's state, then
- * applies it as one RocksDB {@code WriteBatch} with one synced WAL write; the in-memory state changes only after
+ * applies it as one RocksDB {@code WriteBatch}: with one synced RocksDB WAL write, or, when the batch has large
+ * payloads, with one synced value log append that holds the payloads and the {@code WriteBatch} itself, followed by
+ * an unsynced RocksDB write (recovery applies it again if RocksDB lost it). The in-memory state changes only after
  * that succeeds. {@link #compact} range-deletes without syncing and compacts large deleted ranges in the
  * background. {@link #installSnapshotBoundary} is one synced {@code WriteBatch}: a range delete of the partition's
  * entries and its new compaction point and checkpoint.
@@ -45,6 +51,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class RocksDbWAL implements IWAL {
 
     private final Store store;
+    private final ValueLog valueLog;
     private final Map<Integer, PartitionState> states;
     private final BackgroundCompactor compactor;
     /** Serialises writers, so validation against {@link #states} and the write that follows are one step. */
@@ -52,9 +59,16 @@ public final class RocksDbWAL implements IWAL {
     /** Readers of the native store hold the read side; {@link #close()} takes the write side to free it. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    /** The sequence number of the next batch written through the value log; guarded by {@link #writer}. */
+    private long nextValueLogSequence;
+    /** Set when a write through the value log failed half-way; guarded by {@link #writer}. */
+    private boolean writeFailed;
 
-    private RocksDbWAL(Store store, Map<Integer, PartitionState> states, BackgroundCompactor compactor) {
+    private RocksDbWAL(Store store, ValueLog valueLog, long nextValueLogSequence, Map<Integer, PartitionState> states,
+                       BackgroundCompactor compactor) {
         this.store = store;
+        this.valueLog = valueLog;
+        this.nextValueLogSequence = nextValueLogSequence;
         this.states = new ConcurrentHashMap<>(states);
         this.compactor = compactor;
     }
@@ -83,10 +97,20 @@ public final class RocksDbWAL implements IWAL {
 
     static RocksDbWAL open(RocksDbWalSettings settings) {
         Store store = StoreOpener.open(settings);
+        ValueLog valueLog = null;
         try {
-            Map<Integer, PartitionState> states = Recovery.recover(store, settings.verifyEveryRecordOnOpen());
-            return new RocksDbWAL(store, states, new BackgroundCompactor(store.db, settings.compactionTriggerEntries()));
+            valueLog = ValueLog.open(settings.folder().toAbsolutePath(), settings.valueLogThresholdBytes(),
+                    settings.valueLogSegmentBytes());
+            long nextSequence = ValueLogReplay.replay(store, valueLog);
+            Map<Integer, PartitionState> states = Recovery.recover(store, settings.verifyEveryRecordOnOpen(),
+                    valueLog);
+            valueLog.prepareSpare();
+            return new RocksDbWAL(store, valueLog, nextSequence, states,
+                    new BackgroundCompactor(store.db, settings.compactionTriggerEntries()));
         } catch (RuntimeException e) {
+            if (valueLog != null) {
+                valueLog.close();
+            }
             store.close();
             throw e;
         }
@@ -96,7 +120,9 @@ public final class RocksDbWAL implements IWAL {
      * {@inheritDoc}
      *
      * <p>One RocksDB {@code WriteBatch}, one synced write, for all partitions of the batch. The batch is
-     * validated in full before anything is written.
+     * validated in full before anything is written. A batch with large payloads is synced once, in the value log,
+     * together with its {@code WriteBatch}, before RocksDB sees it, so a pointer record never reaches the disk before
+     * the bytes it points to.
      */
     @Override
     public void write(WalBatch batch) {
@@ -107,17 +133,51 @@ public final class RocksDbWAL implements IWAL {
         Lock open = enter();
         writer.lock();
         try (WriteBatch writeBatch = new WriteBatch()) {
-            Map<Integer, PartitionState> next = BatchStager.stage(batch, store, states::get, writeBatch);
+            checkWritable();
+            ValueLog.Appender values = valueLog.appender();
+            Map<Integer, PartitionState> next = BatchStager.stage(batch, store, states::get, writeBatch, valueLog,
+                    values);
             try {
-                store.db.write(store.options.synced, writeBatch);
+                if (values.isEmpty()) {
+                    store.db.write(store.options.synced, writeBatch);
+                } else {
+                    writeThroughValueLog(writeBatch, values);
+                }
             } catch (RocksDBException e) {
                 throw new WalException("could not make a batch of " + batch.writes().size()
                         + " partition writes durable: " + e.getMessage(), e);
             }
+            values.committed();
             states.putAll(next);
         } finally {
             writer.unlock();
             open.unlock();
+        }
+    }
+
+    /**
+     * One sync for a batch with large payloads: its value log record (payloads, then the serialized
+     * {@code WriteBatch}, which also records that this record is the last one applied) is synced, then the
+     * {@code WriteBatch} goes to RocksDB without a sync. If RocksDB loses it in a crash, recovery applies it again from
+     * the segment. After a failure here, whether the batch comes back is unknown (as with a failed sync), so every
+     * later change is refused until the WAL is reopened: a later batch must never be overtaken by this one on replay.
+     */
+    private void writeThroughValueLog(WriteBatch writeBatch, ValueLog.Appender values) throws RocksDBException {
+        long sequence = nextValueLogSequence;
+        byte[] applied = KeyCodec.appliedKey();
+        writeBatch.put(store.state, applied, StateCodec.encodeApplied(applied, sequence, values.segment(),
+                values.start()));
+        writeFailed = true;
+        values.write(sequence, writeBatch.data());
+        nextValueLogSequence++;
+        store.db.write(store.options.unsynced, writeBatch);
+        writeFailed = false;
+    }
+
+    private void checkWritable() {
+        if (writeFailed) {
+            throw new WalException("an earlier write failed between the value log and RocksDB, so whether it will"
+                    + " reappear after a restart is unknown: close and reopen the RocksDbWAL");
         }
     }
 
@@ -161,7 +221,7 @@ public final class RocksDbWAL implements IWAL {
                 if (KeyCodec.entryIndex(key) != expected) {
                     throw missing(partition, expected);
                 }
-                LogEntry entry = EntryCodec.decode(key, it.value());
+                LogEntry entry = decode(partition, key, it.value());
                 if (!result.isEmpty() && bytes + entry.sizeEstimate() > maxBytes) {
                     full = true;
                     break;
@@ -179,6 +239,20 @@ public final class RocksDbWAL implements IWAL {
                     + e.getMessage(), e);
         }
         return result;
+    }
+
+    /** Decodes an entry; a payload gone with its segment because the entry was compacted meanwhile says so. */
+    private LogEntry decode(int partition, byte[] key, byte[] value) {
+        try {
+            return EntryCodec.decode(key, value, valueLog::read);
+        } catch (WalException e) {
+            PartitionState now = states.get(partition);
+            long index = KeyCodec.entryIndex(key);
+            if (now != null && index <= now.compacted().index()) {
+                throw compacted(partition, index, now);
+            }
+            throw e;
+        }
     }
 
     /** An entry the cached state says exists is absent: compacted meanwhile, or lost. */
@@ -247,6 +321,7 @@ public final class RocksDbWAL implements IWAL {
         Lock open = enter();
         writer.lock();
         try (WriteBatch batch = new WriteBatch()) {
+            checkWritable();
             PartitionState state = states.get(partition);
             if (state == null) {
                 if (upTo.index() > 0) {
@@ -270,6 +345,13 @@ public final class RocksDbWAL implements IWAL {
             store.db.write(store.options.unsynced, batch);
             states.put(partition, state.withCompacted(upTo));
             compactor.deleted(partition, log, from, upTo.index());
+            valueLog.references().release(partition, upTo.index());
+            if (valueLog.hasReleased()) {
+                // The compactions that released the segments must survive a crash before their bytes go: sync
+                // RocksDB's WAL (once per released segment, not per compaction).
+                store.db.flushWal(true);
+                deleteReleasedSegments();
+            }
         } catch (RocksDBException e) {
             throw new WalException("partition " + partition + ": compaction to index " + upTo.index() + " failed: "
                     + e.getMessage(), e);
@@ -292,6 +374,7 @@ public final class RocksDbWAL implements IWAL {
         Lock open = enter();
         writer.lock();
         try (WriteBatch batch = new WriteBatch()) {
+            checkWritable();
             PartitionState state = states.getOrDefault(partition, PartitionState.EMPTY);
             IWAL.checkSnapshotBoundary(partition, boundary, state.compacted());
             ColumnFamilyHandle log = store.logOf(partition);
@@ -304,10 +387,18 @@ public final class RocksDbWAL implements IWAL {
             batch.put(store.state, pointKey, StateCodec.encodePosition(pointKey, boundary));
             byte[] checkpointKey = KeyCodec.partitionKey(partition, KeyCodec.RecordKind.CHECKPOINT);
             batch.put(store.state, checkpointKey, StateCodec.encodeCheckpoint(checkpointKey, boundary.index()));
+            // The partition no longer points into any segment: its references go with its entries.
+            for (long segment : valueLog.references().heldBy(partition)) {
+                batch.delete(store.state, KeyCodec.valueLogKey(segment, partition));
+            }
             store.db.write(store.options.synced, batch);
             states.put(partition, new PartitionState(boundary, boundary, state.hardState(), boundary.index()));
             if (first <= last) {
                 compactor.deleted(partition, log, first, last);
+            }
+            valueLog.references().forget(partition);
+            if (valueLog.hasReleased()) {
+                deleteReleasedSegments();   // the install was synced: nothing can bring the released pointers back
             }
         } catch (RocksDBException e) {
             throw new WalException("partition " + partition + ": could not make the snapshot boundary (index "
@@ -315,6 +406,22 @@ public final class RocksDbWAL implements IWAL {
         } finally {
             writer.unlock();
             open.unlock();
+        }
+    }
+
+    /**
+     * Deletes the value log segments no partition holds, then their {@code 'V'} records (unsynced: a record that
+     * comes back after a crash names a segment no partition holds, and recovery deletes it again). The caller holds
+     * the writer lock and has made the releasing compactions durable.
+     */
+    private void deleteReleasedSegments() throws RocksDBException {
+        List<Long> deleted = valueLog.deleteReleased();
+        try (WriteBatch batch = new WriteBatch()) {
+            for (long segment : deleted) {
+                batch.deleteRange(store.state, KeyCodec.valueLogKeysStart(segment),
+                        KeyCodec.valueLogKeysStart(segment + 1));
+            }
+            store.db.write(store.options.unsynced, batch);
         }
     }
 
@@ -356,10 +463,39 @@ public final class RocksDbWAL implements IWAL {
             }
             closed = true;
             compactor.close();
+            valueLog.close();
             store.close();
         } finally {
             lifecycle.writeLock().unlock();
         }
+    }
+
+    /**
+     * RocksDB's own statistics, for diagnosis: its {@code rocksdb.stats} report for the database (cumulative writes,
+     * WAL syncs, write stalls by cause) and for each log shard (flushes, compactions, blob files, stalls).
+     *
+     * @return the reports, one after the other, each under a line naming what it covers
+     * @throws WalException if the WAL is closed or RocksDB fails to report
+     */
+    public String statistics() {
+        Lock open = enter();
+        try {
+            StringBuilder report = new StringBuilder("== database\n").append(store.db.getProperty("rocksdb.stats"));
+            for (int shard = 0; shard < store.logs().size(); shard++) {
+                report.append("\n== ").append(Store.logFamily(shard)).append('\n')
+                        .append(store.db.getProperty(store.logs().get(shard), "rocksdb.stats"));
+            }
+            return report.toString();
+        } catch (RocksDBException e) {
+            throw new WalException("RocksDB could not report its statistics: " + e.getMessage(), e);
+        } finally {
+            open.unlock();
+        }
+    }
+
+    /** The numbers of the value log's segment files; for tests. */
+    List<Long> valueLogSegments() {
+        return valueLog.segmentNumbers();
     }
 
     /** How many background range compactions have finished; for tests. */

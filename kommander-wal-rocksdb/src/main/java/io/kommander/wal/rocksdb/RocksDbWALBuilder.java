@@ -23,6 +23,8 @@ public final class RocksDbWALBuilder {
     static final long DEFAULT_MEMTABLE_BYTES = 16L << 20;
     static final long DEFAULT_BLOB_THRESHOLD_BYTES = 4L << 10;
     static final long DEFAULT_COMPACTION_TRIGGER_ENTRIES = 4096;
+    static final long DEFAULT_VALUE_LOG_THRESHOLD_BYTES = 4L << 10;
+    static final long DEFAULT_VALUE_LOG_SEGMENT_BYTES = 64L << 20;
 
     private final Path folder;
     private int shards = DEFAULT_SHARDS;
@@ -34,6 +36,8 @@ public final class RocksDbWALBuilder {
     private long blobThresholdBytes = DEFAULT_BLOB_THRESHOLD_BYTES;
     private long compactionTriggerEntries = DEFAULT_COMPACTION_TRIGGER_ENTRIES;
     private boolean verifyEveryRecordOnOpen;
+    private long valueLogThresholdBytes = DEFAULT_VALUE_LOG_THRESHOLD_BYTES;
+    private long valueLogSegmentBytes = DEFAULT_VALUE_LOG_SEGMENT_BYTES;
 
     RocksDbWALBuilder(Path folder) {
         this.folder = Objects.requireNonNull(folder, "folder");
@@ -146,6 +150,34 @@ public final class RocksDbWALBuilder {
     }
 
     /**
+     * Payloads of at least this many bytes are written once, to the value log's append-only segment files, and
+     * RocksDB keeps only a small pointer to them, so its flushes and compactions never copy them. 0 keeps every
+     * payload in RocksDB. Applies to new writes; entries already stored stay where they are. Default 4 KiB.
+     *
+     * @param bytes smallest payload written to the value log, or 0 for none
+     * @return this builder
+     */
+    public RocksDbWALBuilder valueLogThresholdBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("valueLogThresholdBytes must be >= 0, was " + bytes);
+        }
+        this.valueLogThresholdBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Size after which the value log starts a new segment file. Compaction deletes whole segments, so smaller
+     * segments give space back sooner, at the cost of more files. Default 64 MiB.
+     *
+     * @param bytes segment size in bytes, > 0
+     * @return this builder
+     */
+    public RocksDbWALBuilder valueLogSegmentBytes(long bytes) {
+        this.valueLogSegmentBytes = positive(bytes, "valueLogSegmentBytes");
+        return this;
+    }
+
+    /**
      * Opens the WAL, creating the folder if it is missing.
      *
      * @return the open WAL; close it when done
@@ -155,7 +187,7 @@ public final class RocksDbWALBuilder {
     public RocksDbWAL open() {
         return RocksDbWAL.open(new RocksDbWalSettings(folder, shards, blockCache, blockCacheBytes, writeBufferManager,
                 writeBufferBytes, memtableBytes, blobThresholdBytes, compactionTriggerEntries,
-                verifyEveryRecordOnOpen));
+                verifyEveryRecordOnOpen, valueLogThresholdBytes, valueLogSegmentBytes));
     }
 
     private static long positive(long value, String name) {

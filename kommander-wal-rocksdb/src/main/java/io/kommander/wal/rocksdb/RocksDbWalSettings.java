@@ -11,5 +11,6 @@ import java.nio.file.Path;
  */
 record RocksDbWalSettings(Path folder, int shards, Cache sharedCache, long blockCacheBytes,
                           WriteBufferManager sharedWriteBufferManager, long writeBufferBytes, long memtableBytes,
-                          long blobThresholdBytes, long compactionTriggerEntries, boolean verifyEveryRecordOnOpen) {
+                          long blobThresholdBytes, long compactionTriggerEntries, boolean verifyEveryRecordOnOpen,
+                          long valueLogThresholdBytes, long valueLogSegmentBytes) {
 }

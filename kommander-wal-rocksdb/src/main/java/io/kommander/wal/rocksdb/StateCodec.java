@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
  * compaction point  1 ‖ index:i64 ‖ term:i64
  * checkpoint        1 ‖ index:i64
  * metadata          1 ‖ value bytes (rest)
+ * value log ref     1 ‖ highestIndex:i64 ‖ end:i64
+ * applied           1 ‖ sequence:i64 ‖ segment:i64 ‖ offset:i64
  * </pre>
  *
  * <p>Stateless and thread-safe. A value that fails its check raises {@link WalException} naming what it was.
@@ -63,6 +65,24 @@ final class StateCodec {
 
     static long decodeCheckpoint(byte[] key, byte[] value, String owner) {
         return open(key, value, 8, owner + " checkpoint").getLong();
+    }
+
+    static byte[] encodeReference(byte[] key, SegmentReferences.Reference reference) {
+        return Checksum.seal(key, allocate(16).putLong(reference.highestIndex()).putLong(reference.end()).array());
+    }
+
+    static SegmentReferences.Reference decodeReference(byte[] key, byte[] value, String owner) {
+        ByteBuffer body = open(key, value, 16, owner + " value log reference");
+        return new SegmentReferences.Reference(body.getLong(), body.getLong());
+    }
+
+    static byte[] encodeApplied(byte[] key, long sequence, long segment, long offset) {
+        return Checksum.seal(key, allocate(24).putLong(sequence).putLong(segment).putLong(offset).array());
+    }
+
+    static ValueLogReplay.AppliedPosition decodeApplied(byte[] key, byte[] value) {
+        ByteBuffer body = open(key, value, 24, "value log position");
+        return new ValueLogReplay.AppliedPosition(body.getLong(), body.getLong(), body.getLong());
     }
 
     static byte[] encodeMetadata(byte[] key, byte[] metadata) {

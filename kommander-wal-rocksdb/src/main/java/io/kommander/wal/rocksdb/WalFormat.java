@@ -27,10 +27,11 @@ record WalFormat(int version, int shards) {
 
     /**
      * The format version this library writes, and the newest it reads. Version 2 added the node to entry times and
-     * the client request id to entries (entry record version 2); a version-1 folder is still read, and upgraded to
-     * version 2 when opened (see {@code StoreOpener}).
+     * the client request id to entries (entry record version 2); version 3 added the value log (pointer records,
+     * entry record version 3, and the {@code 'V'} state records). Older folders are still read, and upgraded to the
+     * current version when opened (see {@code StoreOpener}).
      */
-    static final int CURRENT_VERSION = 2;
+    static final int CURRENT_VERSION = 3;
 
     private static final byte[] MAGIC = "KMDR-WAL".getBytes(StandardCharsets.US_ASCII);
     private static final int LENGTH = 16 + Checksum.TRAILER_LENGTH;

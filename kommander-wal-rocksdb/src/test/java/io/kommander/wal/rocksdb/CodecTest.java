@@ -50,6 +50,36 @@ class CodecTest {
     }
 
     @Test
+    void pointerRecordHasTheDocumentedLayoutAndReadsItsDataThroughThePointer() {
+        LogEntry entry = new LogEntry(9, 2, EntryKind.DATA, new HLCTimestamp(3, 4, 5), "ab", new byte[]{7, 8});
+        byte[] key = KeyCodec.entryKey(5, 9);
+        ValuePointer pointer = new ValuePointer(6, 0x30, 2, ValueLog.crc(key, entry.data()));
+
+        byte[] value = EntryCodec.encodePointer(key, entry, pointer);
+
+        assertThat(HexFormat.of().formatHex(value, 0, value.length - 8)).isEqualTo(
+                "03" + "01" + "0000000000000002" + "0000000000000003" + "0000000000000004" + "00000005"
+                        + "0000000000000000" + "0000000000000000" + "00000002" + "6162"
+                        + "0000000000000006" + "0000000000000030" + "00000002");
+        assertThat(value).hasSize(EntryCodec.OVERHEAD + 2 + ValuePointer.BYTES);
+        assertThat(EntryCodec.decode(key, value, (p, i, k, at) -> {
+            assertThat(at).isEqualTo(pointer);
+            return entry.data();
+        })).isEqualTo(entry);
+        assertThatThrownBy(() -> EntryCodec.decode(key, value))
+                .isInstanceOf(WalException.class)
+                .hasMessageContaining("partition 5, index 9");
+    }
+
+    @Test
+    void valueLogReferenceKeyIsTagSegmentPartition() {
+        assertThat(HexFormat.of().formatHex(KeyCodec.valueLogKey(0x0102L, 0x0304)))
+                .isEqualTo("56" + "0000000000000102" + "00000304");
+        assertThat(Arrays.compareUnsigned(KeyCodec.valueLogKeysStart(7), KeyCodec.valueLogKey(7, -1))).isNegative();
+        assertThat(Arrays.compareUnsigned(KeyCodec.valueLogKey(7, -1), KeyCodec.valueLogKeysStart(8))).isNegative();
+    }
+
+    @Test
     void versionOneRecordWithoutANodeIsStillReadWithNodeZero() {
         byte[] key = KeyCodec.entryKey(5, 9);
         byte[] value = HexFormat.of().parseHex("01" + "03" + "0000000000000002" + "0000000000000003"
@@ -150,8 +180,8 @@ class CodecTest {
         byte[] value = WalFormat.current(8).encode();
 
         assertThat(new String(value, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("KMDR-WAL");
-        assertThat(HexFormat.of().formatHex(value, 8, 16)).isEqualTo("00000002" + "00000008");
-        assertThat(WalFormat.decode(value, "f")).isEqualTo(new WalFormat(2, 8));
+        assertThat(HexFormat.of().formatHex(value, 8, 16)).isEqualTo("00000003" + "00000008");
+        assertThat(WalFormat.decode(value, "f")).isEqualTo(new WalFormat(3, 8));
         assertThat(new WalFormat(1, 8).shardOf(-3)).isEqualTo(5);
     }
 }

@@ -20,13 +20,17 @@ import java.nio.file.Path;
  */
 public final class CrashChild {
 
+    /** The child's value log segment size: a few batches of {@link CrashWorkload} each. */
+    static final long SEGMENT_BYTES = 256L << 10;
+
     private CrashChild() {
     }
 
     /** Entry point; see the class comment for the arguments. */
     public static void main(String[] args) throws Exception {
         Path folder = Path.of(args[1]);
-        try (RocksDbWAL wal = RocksDbWAL.builder(folder).shards(4).open()) {
+        // Small value log segments, so that kills also land around segment rollovers.
+        try (RocksDbWAL wal = RocksDbWAL.builder(folder).shards(4).valueLogSegmentBytes(SEGMENT_BYTES).open()) {
             System.out.println("open");
             System.out.flush();
             if (args[0].equals("hold")) {

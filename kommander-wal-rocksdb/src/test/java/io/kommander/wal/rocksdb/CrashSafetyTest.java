@@ -24,13 +24,16 @@ import static org.assertj.core.api.Assertions.fail;
  * after every kill that each batch the child acknowledged is present, intact and in order, that batches are
  * all-or-nothing across partitions, and that no torn record is returned. The same for a child that installs
  * snapshot boundaries between its writes: every acknowledged install survives, and the log is always either the
- * one before an install or the reset one, never a mix.
+ * one before an install or the reset one, never a mix. And the same for a child whose value log is given a torn or
+ * corrupt tail after each kill, as a crash in the middle of an append leaves it: recovery cuts the tail off and
+ * loses nothing acknowledged.
  */
 class CrashSafetyTest {
 
     private static final long SEED = 0x5EED_2026L;
     private static final int KILLS = 30;
     private static final int INSTALL_KILLS = 15;
+    private static final int TAIL_KILLS = 12;
 
     @TempDir
     Path temp;
@@ -67,6 +70,26 @@ class CrashSafetyTest {
             }
         }
         assertThat(acknowledged).as("the run went through several installs").isGreaterThan(4 * 21);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void everyAcknowledgedBatchSurvivesSigkillWithATornOrCorruptValueLogTail() throws Exception {
+        Path folder = temp.resolve("wal");
+        Random random = new Random(SEED + 2);
+        long acknowledged = 0;
+        for (int kill = 1; kill <= TAIL_KILLS; kill++) {
+            int acksBeforeKill = 1 + random.nextInt(30);
+            acknowledged = Math.max(acknowledged, runAndKill(folder, "write", kill, acksBeforeKill));
+            Path valueLog = folder.resolve(ValueLog.FOLDER);
+            long undamaged = ValueLogTail.total(valueLog);
+            ValueLogTail.damage(valueLog, ValueLogTail.Damage.values()[kill % ValueLogTail.Damage.values().length],
+                    random);
+            verify(folder, acknowledged, kill);
+            assertThat(ValueLogTail.total(valueLog)).as("after kill %d, recovery cut the damaged tail off", kill)
+                    .isLessThanOrEqualTo(undamaged);
+        }
+        assertThat(acknowledged).isGreaterThan(TAIL_KILLS);
     }
 
     /** Runs the child in {@code mode} until it has acknowledged {@code acks} steps, kills it, returns the last. */

@@ -8,6 +8,7 @@ import io.kommander.wal.WalBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
 import org.rocksdb.WriteBufferManager;
 
 import java.nio.file.Path;
@@ -20,6 +21,11 @@ import static org.awaitility.Awaitility.await;
 
 /** Host-owned memory budgets and background compaction of deleted ranges. */
 class MemoryAndCompactionTest {
+
+    static {
+        // The host's cache is created before any WAL opens, which would load the native library.
+        RocksDB.loadLibrary();
+    }
 
     @TempDir
     Path temp;
@@ -48,6 +54,17 @@ class MemoryAndCompactionTest {
                     .writeBufferManager(writeBuffers).open()) {
                 assertThat(wal.read(1, 1, 200, Long.MAX_VALUE)).hasSize(200);
             }
+        }
+    }
+
+    @Test
+    void statisticsReportRocksDbsWritesAndStallsForTheDatabaseAndEachShard() {
+        try (RocksDbWAL wal = RocksDbWAL.builder(temp.resolve("wal")).shards(2).open()) {
+            wal.write(WalBatch.of(PartitionWrite.append(1, entries(1, 10, 256))));
+
+            assertThat(wal.statistics())
+                    .contains("== database", "== kommander-log-000", "== kommander-log-001")
+                    .contains("Write Stall (count)", "write-buffer-manager-limit-stops", "Cumulative WAL: ");
         }
     }
 

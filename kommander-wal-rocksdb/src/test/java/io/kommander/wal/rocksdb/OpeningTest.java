@@ -168,7 +168,7 @@ class OpeningTest {
         }
         try (RawStore raw = RawStore.open(folder)) {
             assertThat(WalFormat.decode(raw.get(Store.STATE_FAMILY, KeyCodec.formatKey()), "test"))
-                    .isEqualTo(new WalFormat(2, 2));
+                    .isEqualTo(new WalFormat(WalFormat.CURRENT_VERSION, 2));
         }
     }
 

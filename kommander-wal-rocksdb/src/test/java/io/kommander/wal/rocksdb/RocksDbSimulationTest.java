@@ -26,8 +26,18 @@ class RocksDbSimulationTest {
 
     @Test
     void clusterOnRocksDbWalsKeepsEverySafetyPropertyAndRunsAsOnInMemoryWals() {
+        runsAsOnInMemoryWals(RocksDbWALBuilder.DEFAULT_VALUE_LOG_THRESHOLD_BYTES);
+    }
+
+    @Test
+    void clusterWithEveryPayloadInTheValueLogRunsAsOnInMemoryWals() {
+        runsAsOnInMemoryWals(1);
+    }
+
+    private void runsAsOnInMemoryWals(long valueLogThresholdBytes) {
         TestCluster.WalFactory rocksDb = (node, previous) -> RocksDbWAL.builder(folder.resolve("node-" + node))
-                .shards(2).blockCacheBytes(8L << 20).writeBufferBytes(16L << 20).memtableBytes(4L << 20).open();
+                .shards(2).blockCacheBytes(8L << 20).writeBufferBytes(16L << 20).memtableBytes(4L << 20)
+                .valueLogThresholdBytes(valueLogThresholdBytes).valueLogSegmentBytes(64L << 10).open();
 
         SimulationRunner.Outcome outcome = SimulationRunner.run(CRASH_SEED, rocksDb);
 
