@@ -54,12 +54,14 @@ final class ValueLogTail {
         }
     }
 
-    /** The bytes of every segment file in {@code folder}. */
+    /** The bytes past the header of every segment file in {@code folder}. */
     static long total(Path folder) {
         long bytes = 0;
         for (Path segment : segments(folder)) {
             try {
-                bytes += Files.size(segment);
+                // Records only: a segment prepared ahead of time (SpareSegment, created on a background thread
+                // after open) holds just its header, and must not count as bytes recovery added.
+                bytes += Math.max(0, Files.size(segment) - ValueLogSegment.HEADER_BYTES);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
