@@ -36,9 +36,7 @@ class ImpostorProcessTest {
         NodeProcess[] nodes = new NodeProcess[3];
         Process impostor = null;
         try {
-            for (int i = 0; i < 3; i++) {
-                nodes[i] = NodeProcess.start(i, dir.resolve("node-" + i), ports, acknowledged, STEADY_ELECTIONS);
-            }
+            NodeProcess.startAll(nodes, dir, ports, acknowledged, STEADY_ELECTIONS);
             int sent = writeUntilAcknowledged(nodes, acknowledged, 0, 20);
             NodeProcess leader = awaitLeader(nodes);
             long[] terms = new long[3];
@@ -72,11 +70,7 @@ class ImpostorProcessTest {
             if (impostor != null) {
                 impostor.destroyForcibly();
             }
-            for (NodeProcess node : nodes) {
-                if (node != null) {
-                    node.kill();
-                }
-            }
+            NodeProcess.killAll(nodes);
         }
     }
 

@@ -28,9 +28,7 @@ class MultiProcessClusterTest {
         Set<String> acknowledged = NodeProcess.newAckSet();
         NodeProcess[] nodes = new NodeProcess[3];
         try {
-            for (int i = 0; i < 3; i++) {
-                nodes[i] = NodeProcess.start(i, dir.resolve("node-" + i), ports, acknowledged);
-            }
+            NodeProcess.startAll(nodes, dir, ports, acknowledged);
             int sent = 0;
             for (int round = 0; round < 5; round++) {
                 sent = writeUntilAcknowledged(nodes, acknowledged, sent, 40);
@@ -47,11 +45,7 @@ class MultiProcessClusterTest {
             assertSameHistoryWithEveryAcknowledgedWrite(nodes, acknowledged);
             assertThat(acknowledged.size()).isGreaterThanOrEqualTo(5 * 80).isLessThanOrEqualTo(total);
         } finally {
-            for (NodeProcess node : nodes) {
-                if (node != null) {
-                    node.kill();
-                }
-            }
+            NodeProcess.killAll(nodes);
         }
     }
 }

@@ -67,6 +67,22 @@ final class NodeProcess {
         }
     }
 
+    /** Starts each node {@code i} of {@code nodes} in {@code dir/node-i}; {@link #killAll} kills them. */
+    static void startAll(NodeProcess[] nodes, Path dir, int[] ports, Set<String> acknowledged, String... jvmOptions) {
+        for (int i = 0; i < nodes.length; i++) {
+            nodes[i] = start(i, dir.resolve("node-" + i), ports, acknowledged, jvmOptions);
+        }
+    }
+
+    /** SIGKILLs every node started (a null slot is a node never started). */
+    static void killAll(NodeProcess[] nodes) {
+        for (NodeProcess node : nodes) {
+            if (node != null) {
+                node.kill();
+            }
+        }
+    }
+
     private void readEvents() {
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

@@ -32,9 +32,7 @@ class WipeAndReplaceProcessTest {
         Set<String> acknowledged = NodeProcess.newAckSet();
         NodeProcess[] nodes = new NodeProcess[3];
         try {
-            for (int i = 0; i < 3; i++) {
-                nodes[i] = NodeProcess.start(i, dir.resolve("node-" + i), ports, acknowledged);
-            }
+            NodeProcess.startAll(nodes, dir, ports, acknowledged);
             int sent = writeUntilAcknowledged(nodes, acknowledged, 0, 100);
             NodeProcess leader = awaitLeader(nodes);
             leader.kill();
@@ -52,11 +50,7 @@ class WipeAndReplaceProcessTest {
                     .hasSizeGreaterThanOrEqualTo(350).doesNotHaveDuplicates();
             assertThat(acknowledged.size()).isLessThanOrEqualTo(sent);
         } finally {
-            for (NodeProcess node : nodes) {
-                if (node != null) {
-                    node.kill();
-                }
-            }
+            NodeProcess.killAll(nodes);
         }
     }
 
