@@ -45,6 +45,7 @@ public final class RaftPartition {
     private final RaftWriteAhead writeAhead;
     private final RestoreRetry retry;
     private final PartitionSnapshots snapshotFiles;
+    private final PartitionRestore restore;
     private final CompletableFuture<Void> restoredFuture = new CompletableFuture<>();
     private final OpenCalls calls = new OpenCalls();
     private final CatchUpMarks catchUp;
@@ -95,8 +96,9 @@ public final class RaftPartition {
         this.catchUp = new CatchUpMarks(id, context.catchUp(), writeAhead);
         // A replica out for an election timeout has lost its leadership anyway: retrying sooner buys nothing.
         this.retry = new RestoreRetry(context.configuration().electionTimeoutMinMillis());
-        this.snapshotFiles = new PartitionSnapshots(id, context.snapshots(), executor, writeAhead,
-                new SnapshotHost());
+        Host host = new Host();
+        this.snapshotFiles = new PartitionSnapshots(id, context.snapshots(), executor, writeAhead, host);
+        this.restore = new PartitionRestore(writeAhead, snapshotFiles, catchUp, host);
     }
 
     /** The partition id. */
@@ -492,78 +494,7 @@ public final class RaftPartition {
             restoreAnnounced = true;
             callbacks.restoreStarted(id);
         }
-        int at = epoch;
-        writeAhead.readHead((stored, readError) -> {
-            if (at != epoch) {
-                return;
-            }
-            if (readError != null) {
-                walFailed(readError);
-                return;
-            }
-            snapshotFiles.restore(stored, delivered.index(), this::readHeadAgain, (head, error) -> {
-                if (at != epoch) {
-                    return;
-                }
-                if (error != null) {
-                    walFailed(error);
-                    return;
-                }
-                continueRestore(head, at);
-            });
-        });
-    }
-
-    private CompletableFuture<RaftWriteAhead.RestoreHead> readHeadAgain() {
-        CompletableFuture<RaftWriteAhead.RestoreHead> head = new CompletableFuture<>();
-        writeAhead.readHead((read, error) -> {
-            if (error != null) {
-                head.completeExceptionally(error);
-            } else {
-                head.complete(read);
-            }
-        });
-        return head;
-    }
-
-    private void continueRestore(RaftWriteAhead.RestoreHead head, int at) {
-        try {
-            machine.restoreBegin(head.hardState(), head.compacted(), head.lastCheckpoint(), head.sessions(),
-                    head.configuration(), delivered);
-        } catch (IllegalStateException e) {
-            walFailed(e);
-            return;
-        }
-        catchUp.restoring(machine, head.verified());
-        // From the machine's start: the session snapshot may stand for a compaction the WAL lost in a crash.
-        restoreFrom(machine.lastIndex() + 1, head.last().index(), at);
-    }
-
-    private void restoreFrom(long from, long last, int at) {
-        if (from > last) {
-            machine.restoreEnd(now());
-            restored = true;
-            if (!restoredFuture.isDone()) {
-                callbacks.restoreFinished(id);
-                restoredFuture.complete(null);
-            }
-            return;
-        }
-        writeAhead.readChunk(from, last, (entries, error) -> {
-            if (at != epoch) {
-                return;
-            }
-            if (error != null || entries.isEmpty()) {
-                walFailed(error != null ? error
-                        : new IllegalStateException("WAL returned no entries at " + from + " (last " + last + ")"));
-                return;
-            }
-            takeIn(entries);
-            for (RaftLog log : machine.restoreEntries(entries)) {
-                handRestored(log);
-            }
-            restoreFrom(entries.get(entries.size() - 1).index() + 1, last, at);
-        });
+        restore.read(epoch);
     }
 
     /**
@@ -736,8 +667,8 @@ public final class RaftPartition {
         }
     }
 
-    /** What {@link PartitionSnapshots} needs of this partition. */
-    private final class SnapshotHost implements PartitionSnapshots.Host {
+    /** What {@link PartitionSnapshots} and {@link PartitionRestore} need of this partition. */
+    private final class Host implements PartitionSnapshots.Host, PartitionRestore.Host {
         @Override
         public RaftPartitionStateMachine machine() {
             return machine;
@@ -749,8 +680,33 @@ public final class RaftPartition {
         }
 
         @Override
+        public DeliveredSoFar delivered() {
+            return delivered;
+        }
+
+        @Override
         public void walFailed(Throwable error) {
             RaftPartition.this.walFailed(error);
+        }
+
+        @Override
+        public void takeIn(List<LogEntry> entries) {
+            RaftPartition.this.takeIn(entries);
+        }
+
+        @Override
+        public void handRestored(RaftLog log) {
+            RaftPartition.this.handRestored(log);
+        }
+
+        @Override
+        public void restoreEnded() {
+            machine.restoreEnd(now());
+            restored = true;
+            if (!restoredFuture.isDone()) {
+                callbacks.restoreFinished(id);
+                restoredFuture.complete(null);
+            }
         }
 
         @Override
