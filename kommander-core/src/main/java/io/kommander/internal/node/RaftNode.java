@@ -42,7 +42,6 @@ import io.kommander.internal.transport.FrameBudget;
 import io.kommander.internal.transport.RaftTransportDispatcher;
 import io.kommander.transport.NodeIdentity;
 import io.kommander.transport.PeerRefusal;
-import io.kommander.transport.TransportBinding;
 import io.kommander.wal.EntryKind;
 import io.kommander.internal.wal.FairReadScheduler;
 import io.kommander.internal.wal.FairWalScheduler;
@@ -100,7 +99,7 @@ public final class RaftNode implements IRaft {
     private final NodeShutdown shutdown;
     private final Callbacks callbacks = new Callbacks();
     private final NodeCatchUp catchUp;
-    private volatile Consumer<RaftPartition> beforeStart = partition -> { };
+    private final NodeStartup startup;
     private final LeaderWaiters leaderWaiters;
     private final CallerFutures futures;
     private final AtomicLong unknownSenderMessages = new AtomicLong();
@@ -169,7 +168,8 @@ public final class RaftNode implements IRaft {
         FairWalScheduler writes = new FairWalScheduler(wal, runtime.walWritePool(), configuration.walWriteWorkers(),
                 configuration.maxPartitionsPerWalWrite());
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
-        this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(), this::createPartitions,
+        this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(),
+                this::createPartitions,
                 () -> membership().firstRoster());
         this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
                 dispatcher, events, unknownSenderMessages);
@@ -180,6 +180,9 @@ public final class RaftNode implements IRaft {
         this.shutdown = new NodeShutdown(self, runtime, ownsRuntime, dispatcher, transport, wal);
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
                 configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::allPartitions);
+        this.startup = new NodeStartup(new NodeStartup.Parts(this.configuration, wal, transport, runtime, members,
+                catchUp, membership, coordinator, context, timers, partitions, callbacks), this::onBatch,
+                this::onRefused, () -> closed, this::partitionCount);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -194,46 +197,11 @@ public final class RaftNode implements IRaft {
                 return joinedView;
             }
             started = true;
-            try {
-                // Before anything is sent: peers must never see this lifetime without its incarnation.
-                catchUp.load(wal, runtime.random(runtime.wallClockMillis() ^ ((long) configuration.nodeId() << 40)));
-            } catch (RuntimeException e) {
-                joined.completeExceptionally(e);
-                joinedView = futures.relay(joined);
-                return joinedView;
-            }
-            // Members come from the roster once the node has one (its WAL holds the system partition) or joins one;
-            // two nodes that both bootstrap still compare their configured lists.
-            boolean fromRoster = membership.prepare(wal);
-            NodeIdentity identity = fromRoster
-                    ? NodeIdentity.inRoster(configuration.clusterId(), configuration.nodeId(), self,
-                            configuration.initialPartitions())
-                    : NodeIdentity.of(configuration.clusterId(), configuration.nodeId(), self, members,
-                            configuration.initialPartitions());
-            transport.start(new TransportBinding(() -> catchUp.identity(identity), this::onBatch, this::onRefused,
-                    catchUp));
-            RaftPartition system = new RaftPartition(RaftSystemCoordinator.SYSTEM_PARTITION, context, coordinator);
-            coordinator.attach(system::replicate);
-            CompletableFuture<Void> ready = coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
-                    userPartitions().stream().map(RaftPartition::restoredFuture).toArray(CompletableFuture[]::new)));
-            ready = ready.thenCombine(membership.start(this::partitionCount), (restored, voter) -> null);
-            ready.whenComplete((done, error) -> {
-                        if (error != null) {
-                            joined.completeExceptionally(error);
-                        } else {
-                            joined.complete(null);
-                        }
-                    });
-            // A system partition that cannot restore (or stops) would otherwise leave the join waiting forever.
-            system.restoredFuture().whenComplete((restored, error) -> {
-                if (error != null) {
-                    joined.completeExceptionally(error);
-                }
-            });
+            RaftPartition system = startup.prepare(joined);
             joinedView = futures.relay(joined);
-            startPartition(system);
-            timers.start();
-            catchUp.greetUnheardMembers(transport, runtime, configuration.heartbeatIntervalMillis(), () -> closed);
+            if (system != null) {
+                startup.launch(system);
+            }
             return joinedView;
         }
     }
@@ -284,16 +252,6 @@ public final class RaftNode implements IRaft {
         membership.close();
         shutdown.begin(allPartitions(), this::failWaiters).whenComplete((done, error) -> closing.complete(null));
         return closing;
-    }
-
-    /**
-     * The cluster's first start: every replica may vote at once, and the node's catch-up mark is cleared (a failed
-     * write leaves it set, so the node decides again at its next start: the safe side).
-     */
-    private void firstStart() {
-        allPartitions().forEach(RaftPartition::verify);
-        context.writes().storeMetadata(RaftSystemCoordinator.SYSTEM_PARTITION,
-                Map.of(NodeCatchUp.CATCH_UP_KEY, NodeCatchUp.FIRST_START_DECIDED), error -> { });
     }
 
     /** This node's incarnation (see {@link NodeIdentity#incarnation()}); 0 before {@link #joinCluster()}. */
@@ -511,7 +469,7 @@ public final class RaftNode implements IRaft {
 
     /** Runs {@code hook} on every partition opened from now on, before it starts; tests reach it through NodeSeams. */
     void beforePartitionStarts(Consumer<RaftPartition> hook) {
-        beforeStart = hook;
+        startup.beforePartitionStarts(hook);
     }
 
     // ---------------------------------------------------------------- events
@@ -576,26 +534,14 @@ public final class RaftNode implements IRaft {
         return partitions.values();
     }
 
-    private List<RaftPartition> userPartitions() {
-        return partitions.values().stream().filter(p -> p.id() != RaftSystemCoordinator.SYSTEM_PARTITION).toList();
+    /** The cluster's first start (see {@link NodeStartup#firstStart()}). */
+    private void firstStart() {
+        startup.firstStart();
     }
 
-    /** Runs on partition 0's executor, where the coordinator applies the ranges, so check-then-start cannot race. */
+    /** The coordinator learned the partition count (see {@link NodeStartup#createPartitions(int)}). */
     private void createPartitions(int count) {
-        for (int id = 1; id <= count; id++) {
-            if (closed) {
-                return;
-            }
-            if (!partitions.containsKey(id)) {
-                startPartition(new RaftPartition(id, context, callbacks));
-            }
-        }
-    }
-
-    private void startPartition(RaftPartition partition) {
-        beforeStart.accept(partition);
-        partitions.put(partition.id(), partition);
-        partition.start();
+        startup.createPartitions(count);
     }
 
     private NodeMembership membership() {
