@@ -23,8 +23,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -35,8 +33,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>Shape (etcd raft's): every message passes one term gate ({@link #step}), then the handler of this replica's
  * role: {@link #stepLeader}, {@link #stepCandidate} or {@link #stepFollower}. A message that a role has no use for
- * is counted in {@link MessageRefusals}, never dropped silently. This class holds the term, the vote, the role and
- * the elections; {@link Leadership} does what only a leader does (writes, commitment, reads, transfer),
+ * is counted in {@link MessageRefusals}, never dropped silently. {@link Elections} holds the term, the vote, the
+ * role and the elections; {@link Leadership} does what only a leader does (writes, commitment, reads, transfer),
  * {@link ReplicaLog} carries entries from appended to durable, committed and delivered.
  *
  * <p>Safety choices (Ongaro's dissertation): an append-only log anchored by (prevLogIndex, prevLogTerm);
@@ -58,16 +56,8 @@ public final class RaftPartitionStateMachine {
 
     private final int partition;
     private final String self;
-    private final PartitionSettings settings;
-    private final RandomGenerator random;
     private final EnumSet<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
 
-    // Hard state (the commit index lives in the replica log).
-    private long term;
-    private String votedFor = "";
-
-    private RaftRole role = RaftRole.FOLLOWER;
-    private String leader;
     private boolean restored;
 
     private final PendingWrites writes;
@@ -76,15 +66,14 @@ public final class RaftPartitionStateMachine {
     private final PartitionLog log;
     private final Leadership leadership;
     private final SnapshotControl snapshots;
-    private final VoteTally votes = new VoteTally();
+    /** The term, vote and role (the commit index, the rest of the hard state, lives in the replica log). */
+    private final Elections elections;
     private final ReplicaVerification verification = new ReplicaVerification(plantedBugs);
     private final MessageRefusals refusals = new MessageRefusals();
     private Ready ready = new Ready();
 
-    // Timers, in the host's milliseconds.
+    /** The host's time in milliseconds, as of the last input that carried it. */
     private long now;
-    private long electionDeadline;
-    private long lastLeaderContact = Long.MIN_VALUE / 2;
 
     /**
      * Creates the state machine of one partition replica.
@@ -117,15 +106,15 @@ public final class RaftPartitionStateMachine {
                                       RandomGenerator random) {
         this.partition = partition;
         this.self = self;
-        this.settings = settings;
-        this.random = random;
         this.writes = new PendingWrites(partition);
         ProposalTracker proposals = new ProposalTracker();
         Snapshots held = new Snapshots(partition, plantedBugs);
         this.replicaLog = new ReplicaLog(partition, settings, writes, proposals, plantedBugs, initial, held);
         this.log = replicaLog.log();
         this.leadership = new Leadership(partition, self, settings, replicaLog, proposals, plantedBugs, held);
-        this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, () -> term, () -> ready);
+        this.elections = new Elections(partition, self, settings, random, plantedBugs,
+                new Elections.Replica(writes, replicaLog, leadership, verification, refusals), () -> ready, () -> now);
+        this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, elections::term, () -> ready);
     }
 
     /**
@@ -167,8 +156,7 @@ public final class RaftPartitionStateMachine {
      */
     void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot,
                       byte[] configurationSnapshot, DeliveredSoFar delivered) {
-        term = hardState.term();
-        votedFor = hardState.votedFor();
+        elections.restore(hardState);
         replicaLog.restoreBegin(hardState.commitIndex(), compacted, lastCheckpoint, sessionSnapshot,
                 configurationSnapshot, delivered);
     }
@@ -186,8 +174,7 @@ public final class RaftPartitionStateMachine {
         now = nowMillis;
         replicaLog.restoreEnd();
         restored = true;
-        role = RaftRole.FOLLOWER;
-        resetElectionDeadline();
+        elections.startAsFollower();
     }
 
     // ------------------------------------------------------------------ inputs
@@ -198,21 +185,13 @@ public final class RaftPartitionStateMachine {
         if (!restored) {
             return;
         }
-        leadership.expireTransfer(now, role == RaftRole.LEADER, ready);
-        if (role == RaftRole.LEADER) {
+        leadership.expireTransfer(now, elections.role() == RaftRole.LEADER, ready);
+        if (elections.role() == RaftRole.LEADER) {
             if (!leadership.tick(now, ready) || leadership.removedFromVoters()) {
-                becomeFollower(term, null);
+                elections.becomeFollower(elections.term(), null);
             }
-        } else if (now >= electionDeadline) {
-            Configuration configuration = replicaLog.configuration();
-            if (!mayCampaign()) {
-                // A learner, or a replica whose removal has committed, never campaigns.
-                resetElectionDeadline();
-            } else if (configuration.voters().equals(Set.of(self))) {
-                campaign(false);
-            } else {
-                preCampaign();
-            }
+        } else if (elections.electionDue()) {
+            elections.electionTimedOut();
         }
     }
 
@@ -229,11 +208,11 @@ public final class RaftPartitionStateMachine {
         } else if (!(message instanceof AppendLogs || message instanceof RequestVote
                 || message instanceof InstallSnapshot) && !replicaLog.configuration().contains(from)) {
             refusals.record(Reason.UNKNOWN_SENDER);
-        } else if (!MessageSanity.plausible(message, term, log.lastIndex(),
+        } else if (!MessageSanity.plausible(message, elections.term(), log.lastIndex(),
                 plantedBugs.contains(PlantedBug.ADOPT_IMPLAUSIBLE_TERM))) {
             refusals.record(Reason.IMPLAUSIBLE);
         } else if (passesTermGate(from, message)) {
-            switch (role) {
+            switch (elections.role()) {
                 case LEADER -> stepLeader(from, message);
                 case PRE_CANDIDATE, CANDIDATE -> stepCandidate(from, message);
                 case FOLLOWER -> stepFollower(from, message);
@@ -248,19 +227,19 @@ public final class RaftPartitionStateMachine {
      * Returns whether the message goes on to the role's handler.
      */
     private boolean passesTermGate(String from, RaftMessage message) {
-        if (message.term() > term && !isPreVoteTraffic(message)) {
-            if (message instanceof RequestVote vote && !vote.transfer() && inLease()) {
+        if (message.term() > elections.term() && !isPreVoteTraffic(message)) {
+            if (message instanceof RequestVote vote && !vote.transfer() && elections.inLease()) {
                 refusals.record(Reason.LEADER_LEASE);
                 return false;
             }
             boolean fromLeader = message instanceof AppendLogs || message instanceof TimeoutNow
                     || message instanceof InstallSnapshot;
-            becomeFollower(message.term(), fromLeader ? from : null);
-        } else if (message.term() < term && !(message instanceof RequestVote vote && vote.preVote())) {
+            elections.becomeFollower(message.term(), fromLeader ? from : null);
+        } else if (message.term() < elections.term() && !(message instanceof RequestVote vote && vote.preVote())) {
             if (message instanceof AppendLogs) {
                 // Tell a stale leader about the newer term so it steps down.
                 ready.messages.add(new Ready.Outbound(from,
-                        new AppendLogsResponse(partition, term, false, log.lastIndex(), 0)));
+                        new AppendLogsResponse(partition, elections.term(), false, log.lastIndex(), 0)));
             } else {
                 refusals.record(Reason.STALE_TERM);
             }
@@ -281,7 +260,7 @@ public final class RaftPartitionStateMachine {
         } else if (message instanceof InstallSnapshotResponse response) {
             leadership.onSnapshotResponse(from, response, now, ready);
         } else if (message instanceof RequestVote vote) {
-            onRequestVote(from, vote);
+            elections.onRequestVote(from, vote);
         } else {
             // Votes arriving after the election was won; AppendLogs or TimeoutNow of this leader's own term, which
             // only a second leader of the term could send (election safety says there is none).
@@ -291,15 +270,15 @@ public final class RaftPartitionStateMachine {
 
     private void stepCandidate(String from, RaftMessage message) {
         if (message instanceof VoteResponse response) {
-            onVoteResponse(from, response);
+            elections.onVoteResponse(from, response);
         } else if (message instanceof RequestVote vote) {
-            onRequestVote(from, vote);
+            elections.onRequestVote(from, vote);
         } else if (message instanceof AppendLogs append) {
             // Someone won this term: follow it.
-            becomeFollower(term, from);
+            elections.becomeFollower(elections.term(), from);
             onAppendLogs(from, append);
         } else if (message instanceof InstallSnapshot chunk) {
-            becomeFollower(term, from);
+            elections.becomeFollower(elections.term(), from);
             onInstallSnapshot(from, chunk);
         } else if (message instanceof TimeoutNow timeoutNow) {
             onTimeoutNow(timeoutNow);
@@ -315,7 +294,7 @@ public final class RaftPartitionStateMachine {
         } else if (message instanceof InstallSnapshot chunk) {
             onInstallSnapshot(from, chunk);
         } else if (message instanceof RequestVote vote) {
-            onRequestVote(from, vote);
+            elections.onRequestVote(from, vote);
         } else if (message instanceof TimeoutNow timeoutNow) {
             onTimeoutNow(timeoutNow);
         } else {
@@ -356,8 +335,8 @@ public final class RaftPartitionStateMachine {
             ready.failWrite(requestId, RaftOperationStatus.RestoreInProgress, null, ticket);
             return false;
         }
-        if (role != RaftRole.LEADER) {
-            ready.failWrite(requestId, RaftOperationStatus.NodeIsNotLeader, leader, ticket);
+        if (elections.role() != RaftRole.LEADER) {
+            ready.failWrite(requestId, RaftOperationStatus.NodeIsNotLeader, elections.leader(), ticket);
             return false;
         }
         return true;
@@ -386,7 +365,7 @@ public final class RaftPartitionStateMachine {
 
     /** Asks to confirm leadership for a linearizable read (ReadIndex). */
     public void readIndex(long requestId) {
-        if (role != RaftRole.LEADER) {
+        if (elections.role() != RaftRole.LEADER) {
             ready.completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
             return;
         }
@@ -396,7 +375,7 @@ public final class RaftPartitionStateMachine {
     /** Hands leadership to {@code target}: stops taking writes, catches it up, then tells it to campaign. */
     public void transferLeadership(long requestId, String target, long nowMillis) {
         now = nowMillis;
-        if (role != RaftRole.LEADER) {
+        if (elections.role() != RaftRole.LEADER) {
             ready.completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
             return;
         }
@@ -406,7 +385,7 @@ public final class RaftPartitionStateMachine {
     /** A persist step (and every earlier one) is durable. */
     public void persisted(long seq, long lastIndexAfter) {
         boolean applied = replicaLog.persisted(seq, lastIndexAfter, ready);
-        if (role == RaftRole.LEADER) {
+        if (elections.role() == RaftRole.LEADER) {
             if (applied) {
                 leadership.onApplied(ready);
             }
@@ -420,21 +399,21 @@ public final class RaftPartitionStateMachine {
      * cluster until then without counting itself.
      */
     private void stepDownIfRemoved() {
-        if (role == RaftRole.LEADER && leadership.removedFromVoters()) {
-            becomeFollower(term, null);
+        if (elections.role() == RaftRole.LEADER && leadership.removedFromVoters()) {
+            elections.becomeFollower(elections.term(), null);
         }
     }
 
     /** Entries read from the WAL for a lagging follower. */
     public void entriesRead(String peer, long readTerm, List<LogEntry> entries) {
-        if (role == RaftRole.LEADER && readTerm == term) {
+        if (elections.role() == RaftRole.LEADER && readTerm == elections.term()) {
             leadership.entriesRead(peer, entries, ready);
         }
     }
 
     /** A catch-up read failed (for example the entries were compacted); the follower is probed again later. */
     public void catchUpReadFailed(String peer) {
-        if (role == RaftRole.LEADER) {
+        if (elections.role() == RaftRole.LEADER) {
             leadership.readFailed(peer);
         }
     }
@@ -443,7 +422,7 @@ public final class RaftPartitionStateMachine {
 
     /** Returns what the host must do now and starts a new, empty {@link Ready}. */
     public Ready takeReady() {
-        if (role == RaftRole.LEADER) {
+        if (elections.role() == RaftRole.LEADER) {
             leadership.flush(ready);
         }
         ready.persist = replicaLog.takePersistStep(hardState());
@@ -456,17 +435,17 @@ public final class RaftPartitionStateMachine {
 
     /** The current term. */
     public long term() {
-        return term;
+        return elections.term();
     }
 
     /** The current role. */
     public RaftRole role() {
-        return role;
+        return elections.role();
     }
 
     /** The leader's endpoint, or null if unknown. */
     public String leader() {
-        return leader;
+        return elections.leader();
     }
 
     /** The highest index known committed. */
@@ -496,12 +475,12 @@ public final class RaftPartitionStateMachine {
 
     /** On the leader, each follower's match index (the highest index it is known to hold); empty otherwise. */
     public Map<String, Long> followerMatchIndices() {
-        return role == RaftRole.LEADER ? leadership.followerMatchIndices() : new LinkedHashMap<>();
+        return elections.role() == RaftRole.LEADER ? leadership.followerMatchIndices() : new LinkedHashMap<>();
     }
 
     /** The current hard state. */
     public HardState hardState() {
-        return new HardState(term, votedFor, replicaLog.commitIndex());
+        return elections.hardState(replicaLog.commitIndex());
     }
 
     /** A digest of the client sessions, equal on replicas that applied the same entries. */
@@ -526,7 +505,7 @@ public final class RaftPartitionStateMachine {
 
     /** Whether this replica leads and has committed an entry of its term (it may serve reads and proposals). */
     public boolean isReadyLeader() {
-        return role == RaftRole.LEADER && leadership.barrierApplied();
+        return elections.role() == RaftRole.LEADER && leadership.barrierApplied();
     }
 
     /** Messages refused so far (for any {@link MessageRefusals.Reason}), plus sends refused for want of
@@ -538,140 +517,6 @@ public final class RaftPartitionStateMachine {
     /** Messages refused so far for {@code reason}. */
     long refusedMessages(Reason reason) {
         return refusals.count(reason);
-    }
-
-    // ------------------------------------------------------------------ elections and role changes
-
-    private void resetElectionDeadline() {
-        long span = settings.electionMaxMillis() - settings.electionMinMillis();
-        electionDeadline = now + settings.electionMinMillis() + (span > 0 ? random.nextLong(span + 1) : 0);
-    }
-
-    /** Whether a leader other than this replica was heard from within the minimum election timeout. */
-    private boolean inLease() {
-        return leader != null && !leader.equals(self) && now - lastLeaderContact < settings.electionMinMillis();
-    }
-
-    private void preCampaign() {
-        role = RaftRole.PRE_CANDIDATE;
-        setLeader(null);
-        votes.start(selfIfVoter());
-        resetElectionDeadline();
-        for (String peer : replicaLog.configuration().votersOtherThan(self)) {
-            ready.messages.add(new Ready.Outbound(peer,
-                    new RequestVote(partition, term + 1, log.lastIndex(), log.lastTerm(), true, false)));
-        }
-    }
-
-    private void campaign(boolean transfer) {
-        leadership.failPendingWrites(RaftOperationStatus.LeaderInOldTerm, ready);
-        term++;
-        votedFor = self;
-        role = RaftRole.CANDIDATE;
-        setLeader(null);
-        votes.start(selfIfVoter());
-        writes.hardStateChanged();
-        resetElectionDeadline();
-        if (votes.result(replicaLog.configuration().votersQuorum()) == Quorum.VoteResult.WON) {
-            becomeLeader();
-            return;
-        }
-        for (String peer : replicaLog.configuration().votersOtherThan(self)) {
-            // The candidate's own vote must be durable before anyone can count on it.
-            writes.sendAfter(new Ready.Outbound(peer,
-                    new RequestVote(partition, term, log.lastIndex(), log.lastTerm(), false, transfer)));
-        }
-    }
-
-    private void onRequestVote(String from, RequestVote vote) {
-        boolean logOk = verification.mayElect() && (plantedBugs.contains(PlantedBug.VOTE_WITHOUT_LOG_CHECK)
-                || vote.lastLogTerm() > log.lastTerm()
-                || (vote.lastLogTerm() == log.lastTerm() && vote.lastLogIndex() >= log.lastIndex()));
-        if (vote.preVote()) {
-            boolean grant = vote.term() > term && logOk && (vote.transfer() || !inLease())
-                    && role != RaftRole.LEADER;
-            writes.sendAfter(new Ready.Outbound(from,
-                    new VoteResponse(partition, grant ? vote.term() : term, grant, true)));
-            return;
-        }
-        boolean grant = vote.term() == term && logOk && (votedFor.isEmpty() || votedFor.equals(from));
-        if (grant) {
-            votedFor = from;
-            writes.hardStateChanged();
-            resetElectionDeadline();
-        }
-        writes.sendAfter(new Ready.Outbound(from, new VoteResponse(partition, term, grant, false)));
-    }
-
-    private void onVoteResponse(String from, VoteResponse response) {
-        boolean forThisRound = response.preVote()
-                ? role == RaftRole.PRE_CANDIDATE && (response.term() == term + 1 || !response.granted())
-                : role == RaftRole.CANDIDATE && response.term() == term;
-        if (!forThisRound || !replicaLog.configuration().isVoter(from)) {
-            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
-            return;
-        }
-        votes.record(from, response.granted());
-        switch (votes.result(replicaLog.configuration().votersQuorum())) {
-            case WON -> {
-                if (response.preVote()) {
-                    campaign(false);
-                } else {
-                    becomeLeader();
-                }
-            }
-            case LOST -> becomeFollower(term, null);
-            case PENDING -> {
-            }
-        }
-    }
-
-    /**
-     * Whether this replica may stand for election: it is verified, and it votes in its current configuration or in
-     * the last committed one. The second case is a leader that appended its own removal and lost leadership before
-     * the removal committed: its log, holding the removal, is the most up to date, so no one else can be elected
-     * until it leads again (counting only the new configuration's voters) and commits its removal.
-     */
-    private boolean mayCampaign() {
-        return verification.mayElect() && (replicaLog.configuration().isVoter(self)
-                || replicaLog.configurationAt(replicaLog.commitIndex()).isVoter(self));
-    }
-
-    /** This replica, if it votes in the current configuration (a candidate counts its own vote only then); else null. */
-    private String selfIfVoter() {
-        return replicaLog.configuration().isVoter(self) ? self : null;
-    }
-
-    private void becomeFollower(long newTerm, String newLeader) {
-        boolean wasLeader = role == RaftRole.LEADER;
-        if (newTerm > term) {
-            term = newTerm;
-            votedFor = "";
-            writes.hardStateChanged();
-        }
-        role = RaftRole.FOLLOWER;
-        setLeader(newLeader);
-        if (wasLeader) {
-            leadership.stop(ready);
-        }
-        resetElectionDeadline();
-    }
-
-    private void becomeLeader() {
-        role = RaftRole.LEADER;
-        setLeader(self);
-        leadership.start(term, now, ready);
-    }
-
-    private void setLeader(String newLeader) {
-        if (Objects.equals(newLeader, leader)) {
-            return;
-        }
-        leader = newLeader;
-        ready.leaderChanged = true;
-        if (newLeader != null && !newLeader.equals(self)) {
-            leadership.otherLeaderKnown(newLeader, ready);
-        }
     }
 
     // ------------------------------------------------------------------ follower
@@ -691,23 +536,16 @@ public final class RaftPartitionStateMachine {
             refusals.record(Reason.STALE_TRANSFER);
             return;
         }
-        campaign(true);
-    }
-
-    /** A message only a leader sends (past the term gate): it is this term's leader, and alive. */
-    private void heardFromLeader(String from) {
-        setLeader(from);
-        lastLeaderContact = now;
-        resetElectionDeadline();
+        elections.campaign(true);
     }
 
     private void onInstallSnapshot(String from, InstallSnapshot chunk) {
-        heardFromLeader(from);
+        elections.heardFromLeader(from);
         snapshots.onChunk(from, chunk);
     }
 
     private void onAppendLogs(String from, AppendLogs append) {
-        heardFromLeader(from);
+        elections.heardFromLeader(from);
         if (snapshots.installing()) {
             // The log is about to restart from the snapshot's boundary: nothing may be appended before.
             refusals.record(Reason.SNAPSHOT_BUSY);
@@ -722,7 +560,7 @@ public final class RaftPartitionStateMachine {
             prevIndex = skipTo;
         } else if (log.termAt(prevIndex) != append.prevLogTerm()
                 && !(plantedBugs.contains(PlantedBug.SKIP_ANCHOR_CHECK) && prevIndex <= log.lastIndex())) {
-            writes.sendAfter(new Ready.Outbound(from, new AppendLogsResponse(partition, term, false,
+            writes.sendAfter(new Ready.Outbound(from, new AppendLogsResponse(partition, elections.term(), false,
                     log.rejectionHint(prevIndex, replicaLog.commitIndex()), append.round())));
             return;
         }
@@ -736,7 +574,7 @@ public final class RaftPartitionStateMachine {
         replicaLog.raiseSafeCompactIndex(append.safeCompactIndex());
         verification.leaderLogHeld(append.term(), append.leaderCommit(), lastNew, log);
         Ready.Outbound ack = new Ready.Outbound(from,
-                new AppendLogsResponse(partition, term, true, lastNew, append.round()));
+                new AppendLogsResponse(partition, elections.term(), true, lastNew, append.round()));
         if (plantedBugs.contains(PlantedBug.ACK_BEFORE_SYNC)) {
             ready.messages.add(ack);
         } else {

@@ -16,7 +16,7 @@ final class VoteTally {
 
     /**
      * Starts a new round in which {@code self} has voted for itself; null for a candidate that does not vote in the
-     * configuration it campaigns under (see {@code RaftPartitionStateMachine#mayCampaign}).
+     * configuration it campaigns under (see {@code Elections#mayCampaign}).
      */
     void start(String self) {
         granted.clear();

@@ -1,0 +1,262 @@
+package io.kommander.internal.partition;
+
+import io.kommander.RaftOperationStatus;
+import io.kommander.internal.partition.MessageRefusals.Reason;
+import io.kommander.transport.RaftMessage.RequestVote;
+import io.kommander.transport.RaftMessage.VoteResponse;
+import io.kommander.wal.HardState;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * One replica's term, vote and role, and the elections that change them: the election timer, pre-votes and votes
+ * asked and answered, the tally, and becoming follower, candidate or leader. The term and vote are the hard state
+ * that must be durable before any vote leaves ({@link PendingWrites#sendAfter}).
+ *
+ * <p>Not thread-safe: part of a {@link RaftPartitionStateMachine}, owned by the partition's executor.
+ */
+final class Elections {
+
+    private final int partition;
+    private final String self;
+    private final PartitionSettings settings;
+    private final RandomGenerator random;
+    private final Set<PlantedBug> plantedBugs;
+    private final PendingWrites writes;
+    private final ReplicaLog replicaLog;
+    private final PartitionLog log;
+    private final Leadership leadership;
+    private final ReplicaVerification verification;
+    private final MessageRefusals refusals;
+    private final Supplier<Ready> ready;
+    private final LongSupplier now;
+    private final VoteTally votes = new VoteTally();
+
+    private long term;
+    private String votedFor = "";
+    private RaftRole role = RaftRole.FOLLOWER;
+    private String leader;
+    private long electionDeadline;
+    private long lastLeaderContact = Long.MIN_VALUE / 2;
+
+    /** The parts of its replica an election reads and drives. */
+    record Replica(PendingWrites writes, ReplicaLog replicaLog, Leadership leadership,
+                   ReplicaVerification verification, MessageRefusals refusals) {
+    }
+
+    Elections(int partition, String self, PartitionSettings settings, RandomGenerator random,
+              Set<PlantedBug> plantedBugs, Replica replica, Supplier<Ready> ready, LongSupplier now) {
+        this.partition = partition;
+        this.self = self;
+        this.settings = settings;
+        this.random = random;
+        this.plantedBugs = plantedBugs;
+        this.writes = replica.writes();
+        this.replicaLog = replica.replicaLog();
+        this.log = replicaLog.log();
+        this.leadership = replica.leadership();
+        this.verification = replica.verification();
+        this.refusals = replica.refusals();
+        this.ready = ready;
+        this.now = now;
+    }
+
+    /** The current term. */
+    long term() {
+        return term;
+    }
+
+    /** The current role. */
+    RaftRole role() {
+        return role;
+    }
+
+    /** The leader's endpoint, or null if unknown. */
+    String leader() {
+        return leader;
+    }
+
+    /** The term and vote as stored, with {@code commitIndex}. */
+    HardState hardState(long commitIndex) {
+        return new HardState(term, votedFor, commitIndex);
+    }
+
+    /** Takes the stored term and vote back at a restore. */
+    void restore(HardState hardState) {
+        term = hardState.term();
+        votedFor = hardState.votedFor();
+    }
+
+    /** The restore ended: the replica starts as a follower with a fresh election timeout. */
+    void startAsFollower() {
+        role = RaftRole.FOLLOWER;
+        resetElectionDeadline();
+    }
+
+    /** Whether the election timeout has passed. */
+    boolean electionDue() {
+        return now.getAsLong() >= electionDeadline;
+    }
+
+    /** The election timer ran out on a replica that does not lead: campaign, or wait another timeout. */
+    void electionTimedOut() {
+        Configuration configuration = replicaLog.configuration();
+        if (!mayCampaign()) {
+            // A learner, or a replica whose removal has committed, never campaigns.
+            resetElectionDeadline();
+        } else if (configuration.voters().equals(Set.of(self))) {
+            campaign(false);
+        } else {
+            preCampaign();
+        }
+    }
+
+    void resetElectionDeadline() {
+        long span = settings.electionMaxMillis() - settings.electionMinMillis();
+        electionDeadline = now.getAsLong() + settings.electionMinMillis()
+                + (span > 0 ? random.nextLong(span + 1) : 0);
+    }
+
+    /** Whether a leader other than this replica was heard from within the minimum election timeout. */
+    boolean inLease() {
+        return leader != null && !leader.equals(self)
+                && now.getAsLong() - lastLeaderContact < settings.electionMinMillis();
+    }
+
+    private void preCampaign() {
+        role = RaftRole.PRE_CANDIDATE;
+        setLeader(null);
+        votes.start(selfIfVoter());
+        resetElectionDeadline();
+        for (String peer : replicaLog.configuration().votersOtherThan(self)) {
+            ready.get().messages.add(new Ready.Outbound(peer,
+                    new RequestVote(partition, term + 1, log.lastIndex(), log.lastTerm(), true, false)));
+        }
+    }
+
+    /** Stands for election in the next term; {@code transfer} when a leadership transfer asked for it. */
+    void campaign(boolean transfer) {
+        leadership.failPendingWrites(RaftOperationStatus.LeaderInOldTerm, ready.get());
+        term++;
+        votedFor = self;
+        role = RaftRole.CANDIDATE;
+        setLeader(null);
+        votes.start(selfIfVoter());
+        writes.hardStateChanged();
+        resetElectionDeadline();
+        if (votes.result(replicaLog.configuration().votersQuorum()) == Quorum.VoteResult.WON) {
+            becomeLeader();
+            return;
+        }
+        for (String peer : replicaLog.configuration().votersOtherThan(self)) {
+            // The candidate's own vote must be durable before anyone can count on it.
+            writes.sendAfter(new Ready.Outbound(peer,
+                    new RequestVote(partition, term, log.lastIndex(), log.lastTerm(), false, transfer)));
+        }
+    }
+
+    /** Answers a (pre-)vote request that passed the term gate. */
+    void onRequestVote(String from, RequestVote vote) {
+        boolean logOk = verification.mayElect() && (plantedBugs.contains(PlantedBug.VOTE_WITHOUT_LOG_CHECK)
+                || vote.lastLogTerm() > log.lastTerm()
+                || (vote.lastLogTerm() == log.lastTerm() && vote.lastLogIndex() >= log.lastIndex()));
+        if (vote.preVote()) {
+            boolean grant = vote.term() > term && logOk && (vote.transfer() || !inLease())
+                    && role != RaftRole.LEADER;
+            writes.sendAfter(new Ready.Outbound(from,
+                    new VoteResponse(partition, grant ? vote.term() : term, grant, true)));
+            return;
+        }
+        boolean grant = vote.term() == term && logOk && (votedFor.isEmpty() || votedFor.equals(from));
+        if (grant) {
+            votedFor = from;
+            writes.hardStateChanged();
+            resetElectionDeadline();
+        }
+        writes.sendAfter(new Ready.Outbound(from, new VoteResponse(partition, term, grant, false)));
+    }
+
+    /** Counts a (pre-)vote answer of this round, and acts on the round's outcome. */
+    void onVoteResponse(String from, VoteResponse response) {
+        boolean forThisRound = response.preVote()
+                ? role == RaftRole.PRE_CANDIDATE && (response.term() == term + 1 || !response.granted())
+                : role == RaftRole.CANDIDATE && response.term() == term;
+        if (!forThisRound || !replicaLog.configuration().isVoter(from)) {
+            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
+            return;
+        }
+        votes.record(from, response.granted());
+        switch (votes.result(replicaLog.configuration().votersQuorum())) {
+            case WON -> {
+                if (response.preVote()) {
+                    campaign(false);
+                } else {
+                    becomeLeader();
+                }
+            }
+            case LOST -> becomeFollower(term, null);
+            case PENDING -> {
+            }
+        }
+    }
+
+    /**
+     * Whether this replica may stand for election: it is verified, and it votes in its current configuration or in
+     * the last committed one. The second case is a leader that appended its own removal and lost leadership before
+     * the removal committed: its log, holding the removal, is the most up to date, so no one else can be elected
+     * until it leads again (counting only the new configuration's voters) and commits its removal.
+     */
+    private boolean mayCampaign() {
+        return verification.mayElect() && (replicaLog.configuration().isVoter(self)
+                || replicaLog.configurationAt(replicaLog.commitIndex()).isVoter(self));
+    }
+
+    /** This replica, if it votes in the current configuration (a candidate counts its own vote only then); else null. */
+    private String selfIfVoter() {
+        return replicaLog.configuration().isVoter(self) ? self : null;
+    }
+
+    /** Follows {@code newLeader} (null if unknown) in {@code newTerm}, forgetting the vote if the term is new. */
+    void becomeFollower(long newTerm, String newLeader) {
+        boolean wasLeader = role == RaftRole.LEADER;
+        if (newTerm > term) {
+            term = newTerm;
+            votedFor = "";
+            writes.hardStateChanged();
+        }
+        role = RaftRole.FOLLOWER;
+        setLeader(newLeader);
+        if (wasLeader) {
+            leadership.stop(ready.get());
+        }
+        resetElectionDeadline();
+    }
+
+    private void becomeLeader() {
+        role = RaftRole.LEADER;
+        setLeader(self);
+        leadership.start(term, now.getAsLong(), ready.get());
+    }
+
+    private void setLeader(String newLeader) {
+        if (Objects.equals(newLeader, leader)) {
+            return;
+        }
+        leader = newLeader;
+        ready.get().leaderChanged = true;
+        if (newLeader != null && !newLeader.equals(self)) {
+            leadership.otherLeaderKnown(newLeader, ready.get());
+        }
+    }
+
+    /** A message only a leader sends (past the term gate): it is this term's leader, and alive. */
+    void heardFromLeader(String from) {
+        setLeader(from);
+        lastLeaderContact = now.getAsLong();
+        resetElectionDeadline();
+    }
+}
