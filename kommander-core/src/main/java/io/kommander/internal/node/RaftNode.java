@@ -12,7 +12,6 @@ import io.kommander.PartitionStatus;
 import io.kommander.RaftClosedException;
 import io.kommander.RaftConfiguration;
 import io.kommander.RaftConfigurationException;
-import io.kommander.RaftLog;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
 import io.kommander.ReplicationErrorListener;
@@ -97,7 +96,7 @@ public final class RaftNode implements IRaft {
     private final RaftTimerService timers;
     private final RaftTransportDispatcher dispatcher;
     private final NodeShutdown shutdown;
-    private final Callbacks callbacks = new Callbacks();
+    private final PartitionCallbacks callbacks;
     private final NodeCatchUp catchUp;
     private final NodeStartup startup;
     private final LeaderWaiters leaderWaiters;
@@ -159,6 +158,7 @@ public final class RaftNode implements IRaft {
         this.self = configuration.endpoint();
         this.futures = new CallerFutures(callbackExecutor != null ? callbackExecutor : runtime.callbackExecutor());
         this.leaderWaiters = new LeaderWaiters(runtime);
+        this.callbacks = new UserPartitionEvents(events, leaderWaiters);
         List<String> peers = discovery.peers().stream().filter(p -> !p.equals(self)).toList();
         this.members = Set.copyOf(peers);
         Set<String> initialMembers = new HashSet<>(peers);
@@ -578,53 +578,6 @@ public final class RaftNode implements IRaft {
         if (refusedBy.add(refusal.peer())) {
             LOG.error("[{}] {}{} (this node lists {} and itself)", self, error.getMessage(),
                     failedJoin ? "; joinCluster fails" : "", new java.util.TreeSet<>(members));
-        }
-    }
-
-    /** The owner of the user partitions' events: the application's listeners and the leader waiters. */
-    private final class Callbacks implements PartitionCallbacks {
-        @Override
-        public void delivered(int partition, RaftLog log) {
-            events.deliver(partition, log);
-        }
-
-        @Override
-        public void restored(int partition, RaftLog log) {
-            events.logRestored(partition, log);
-        }
-
-        @Override
-        public void leaderChanged(int partition, String leader) {
-            if (leader != null) {
-                leaderWaiters.leaderKnown(partition, leader);
-            }
-            events.leaderChanged(partition, leader);
-        }
-
-        @Override
-        public void partitionFailed(int partition, Throwable cause) {
-            leaderWaiters.fail(partition, new IllegalStateException("partition " + partition + " failed", cause));
-            events.partitionFailed(partition, cause);
-        }
-
-        @Override
-        public void restoreStarted(int partition) {
-            events.restoreStarted(partition);
-        }
-
-        @Override
-        public void restoreFinished(int partition) {
-            events.restoreFinished(partition);
-        }
-
-        @Override
-        public void walFailed(int partition, Throwable error, long retryInMillis) {
-            events.partitionUnavailable(partition, error, retryInMillis);
-        }
-
-        @Override
-        public void snapshotInstalled(int partition, long index) {
-            events.snapshotInstalled(partition, index);
         }
     }
 }

@@ -16,9 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -53,9 +51,7 @@ public final class RaftPartition {
     // Executor-confined state.
     /** Null from a WAL failure until the next restore begins: the failed machine may be ahead of the disk. */
     private RaftPartitionStateMachine machine;
-    private long nextRequestId = 1;
-    private final Map<Long, WriteRequest> writeRequests = new HashMap<>();
-    private final Map<Long, CompletableFuture<RaftOperationStatus>> statusRequests = new HashMap<>();
+    private final PendingRequests requests = new PendingRequests();
     /** Bumped by every WAL failure: completions of work submitted before it are ignored. */
     private int epoch;
     /** What the application received from this partition in this process, kept across restores. */
@@ -356,10 +352,6 @@ public final class RaftPartition {
         void call(RaftPartitionStateMachine machine, long requestId, HLCTimestamp ticket);
     }
 
-    /** A write waiting for its result, with the ticket it was stamped with or settles, for a failure to carry. */
-    private record WriteRequest(CompletableFuture<RaftReplicationResult> future, HLCTimestamp ticket) {
-    }
-
     private CompletableFuture<RaftReplicationResult> submitWrite(Supplier<HLCTimestamp> stamp, WriteCall call) {
         CompletableFuture<RaftReplicationResult> future = new CompletableFuture<>();
         calls.track(future, stopped -> future.complete(RaftReplicationResult.failure(stopped, null)));
@@ -374,10 +366,8 @@ public final class RaftPartition {
                 future.complete(RaftReplicationResult.failure(unready, null));
                 return;
             }
-            long request = nextRequestId++;
             HLCTimestamp ticket = stamp.get();
-            writeRequests.put(request, new WriteRequest(future, ticket));
-            call.call(machine, request, ticket);
+            call.call(machine, requests.addWrite(future, ticket), ticket);
         });
         if (!queued) {
             future.complete(RaftReplicationResult.failure(
@@ -401,9 +391,7 @@ public final class RaftPartition {
                 future.complete(unready);
                 return;
             }
-            long request = nextRequestId++;
-            statusRequests.put(request, future);
-            call.call(machine, request);
+            call.call(machine, requests.addStatus(future));
         });
         if (!queued) {
             future.complete(closed ? RaftOperationStatus.NodeClosed : RaftOperationStatus.ProposalQueueFull);
@@ -435,14 +423,6 @@ public final class RaftPartition {
         return machine == null || !machine.restored() ? RaftOperationStatus.RestoreInProgress : null;
     }
 
-    private void failAll(RaftOperationStatus status) {
-        writeRequests.values().forEach(w -> w.future().complete(RaftReplicationResult.failure(status, null,
-                w.ticket())));
-        writeRequests.clear();
-        statusRequests.values().forEach(f -> f.complete(status));
-        statusRequests.clear();
-    }
-
     /**
      * Something threw on the executor: the state machine detected an impossible state (a leader's entry
      * conflicting with a committed one, a gap in the log) or the host broke. Going on could spread a corrupt state,
@@ -463,8 +443,7 @@ public final class RaftPartition {
         leaderQuick = false;
         view = ReplicaView.NONE;
         leaderQuickEndpoint = null;
-        writeRequests.clear();
-        statusRequests.clear();
+        requests.clear();
         calls.stop(RaftOperationStatus.PartitionFailed);
         restoredFuture.completeExceptionally(new IllegalStateException("partition " + id + " failed", cause));
         callbacks.partitionFailed(id, cause);
@@ -512,7 +491,7 @@ public final class RaftPartition {
             delivered = new DeliveredSoFar(delivered.index(), machine.restoredThrough());
         }
         machine = null;
-        failAll(RaftOperationStatus.ReplicationFailed);
+        requests.failAll(RaftOperationStatus.ReplicationFailed);
         long delay = retry.failed();
         callbacks.walFailed(id, error, delay);
         if (delay < 0) {
@@ -599,18 +578,7 @@ public final class RaftPartition {
             callbacks.delivered(id, log);
             delivered = delivered.handed(log.index());
         }
-        for (Ready.Completion completion : ready.completions) {
-            WriteRequest request = writeRequests.remove(completion.requestId());
-            if (request != null) {
-                request.future().complete(completion.result());
-            }
-        }
-        for (Ready.StatusCompletion completion : ready.statusCompletions) {
-            CompletableFuture<RaftOperationStatus> future = statusRequests.remove(completion.requestId());
-            if (future != null) {
-                future.complete(completion.status());
-            }
-        }
+        requests.answer(ready.completions, ready.statusCompletions);
         if (ready.snapshotInstall != null) {
             // After this Ready's deliveries: the application's state is replaced once it has what came before.
             snapshotFiles.install(ready.snapshotInstall);

@@ -1,0 +1,64 @@
+package io.kommander.internal.node;
+
+import io.kommander.RaftLog;
+import io.kommander.internal.partition.PartitionCallbacks;
+
+/**
+ * The owner of the user partitions' events: the application's listeners and the leader waiters.
+ *
+ * <p>Thread-safe as its parts are: each partition calls it from its own executor.
+ */
+final class UserPartitionEvents implements PartitionCallbacks {
+
+    private final RaftEvents events;
+    private final LeaderWaiters leaderWaiters;
+
+    UserPartitionEvents(RaftEvents events, LeaderWaiters leaderWaiters) {
+        this.events = events;
+        this.leaderWaiters = leaderWaiters;
+    }
+
+    @Override
+    public void delivered(int partition, RaftLog log) {
+        events.deliver(partition, log);
+    }
+
+    @Override
+    public void restored(int partition, RaftLog log) {
+        events.logRestored(partition, log);
+    }
+
+    @Override
+    public void leaderChanged(int partition, String leader) {
+        if (leader != null) {
+            leaderWaiters.leaderKnown(partition, leader);
+        }
+        events.leaderChanged(partition, leader);
+    }
+
+    @Override
+    public void partitionFailed(int partition, Throwable cause) {
+        leaderWaiters.fail(partition, new IllegalStateException("partition " + partition + " failed", cause));
+        events.partitionFailed(partition, cause);
+    }
+
+    @Override
+    public void restoreStarted(int partition) {
+        events.restoreStarted(partition);
+    }
+
+    @Override
+    public void restoreFinished(int partition) {
+        events.restoreFinished(partition);
+    }
+
+    @Override
+    public void walFailed(int partition, Throwable error, long retryInMillis) {
+        events.partitionUnavailable(partition, error, retryInMillis);
+    }
+
+    @Override
+    public void snapshotInstalled(int partition, long index) {
+        events.snapshotInstalled(partition, index);
+    }
+}

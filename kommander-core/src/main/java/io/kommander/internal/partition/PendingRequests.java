@@ -1,0 +1,71 @@
+package io.kommander.internal.partition;
+
+import io.kommander.RaftOperationStatus;
+import io.kommander.RaftReplicationResult;
+import io.kommander.time.HLCTimestamp;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The calls a partition handed to its state machine and still waits on, by request id: answered from the machine's
+ * {@link Ready}, or all failed at once when the machine is dropped.
+ *
+ * <p>Not thread-safe: owned by the partition's executor.
+ */
+final class PendingRequests {
+
+    /** A write waiting for its result, with the ticket it was stamped with or settles, for a failure to carry. */
+    private record WriteRequest(CompletableFuture<RaftReplicationResult> future, HLCTimestamp ticket) {
+    }
+
+    private long nextRequestId = 1;
+    private final Map<Long, WriteRequest> writes = new HashMap<>();
+    private final Map<Long, CompletableFuture<RaftOperationStatus>> statuses = new HashMap<>();
+
+    /** Registers a write stamped with {@code ticket}; returns its request id. */
+    long addWrite(CompletableFuture<RaftReplicationResult> future, HLCTimestamp ticket) {
+        long request = nextRequestId++;
+        writes.put(request, new WriteRequest(future, ticket));
+        return request;
+    }
+
+    /** Registers a status request; returns its request id. */
+    long addStatus(CompletableFuture<RaftOperationStatus> future) {
+        long request = nextRequestId++;
+        statuses.put(request, future);
+        return request;
+    }
+
+    /** Completes the requests the machine answered; an answer for a forgotten request is dropped. */
+    void answer(List<Ready.Completion> completions, List<Ready.StatusCompletion> statusCompletions) {
+        for (Ready.Completion completion : completions) {
+            WriteRequest request = writes.remove(completion.requestId());
+            if (request != null) {
+                request.future().complete(completion.result());
+            }
+        }
+        for (Ready.StatusCompletion completion : statusCompletions) {
+            CompletableFuture<RaftOperationStatus> future = statuses.remove(completion.requestId());
+            if (future != null) {
+                future.complete(completion.status());
+            }
+        }
+    }
+
+    /** Fails every pending request with {@code status}, a write with its ticket. */
+    void failAll(RaftOperationStatus status) {
+        writes.values().forEach(w -> w.future().complete(RaftReplicationResult.failure(status, null, w.ticket())));
+        writes.clear();
+        statuses.values().forEach(f -> f.complete(status));
+        statuses.clear();
+    }
+
+    /** Forgets every pending request (they are answered elsewhere). */
+    void clear() {
+        writes.clear();
+        statuses.clear();
+    }
+}
