@@ -3,6 +3,7 @@ package io.kommander.internal.partition;
 import io.kommander.RaftOperationStatus;
 import io.kommander.internal.partition.MessageRefusals.Reason;
 import io.kommander.transport.RaftMessage.RequestVote;
+import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.transport.RaftMessage.VoteResponse;
 import io.kommander.wal.HardState;
 
@@ -43,7 +44,7 @@ final class Elections {
     private long electionDeadline;
     private long lastLeaderContact = Long.MIN_VALUE / 2;
 
-    /** The parts of its replica an election reads and drives. */
+    /** The parts of its replica that elections and a follower's replication read and drive. */
     record Replica(PendingWrites writes, ReplicaLog replicaLog, Leadership leadership,
                    ReplicaVerification verification, MessageRefusals refusals) {
     }
@@ -258,5 +259,23 @@ final class Elections {
         setLeader(from);
         lastLeaderContact = now.getAsLong();
         resetElectionDeadline();
+    }
+
+    /**
+     * A leadership transfer's TimeoutNow: campaign at once, unless this log holds an entry of the message's term past
+     * its index. A leader appends nothing in its term during a transfer and appends a barrier when one ends
+     * unfinished, so such an entry proves the transfer that sent the message is over (terms only grow along a log,
+     * so the last entry tells).
+     */
+    void onTimeoutNow(TimeoutNow timeoutNow) {
+        if (!replicaLog.configuration().isVoter(self) || !verification.mayElect()) {
+            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
+            return;
+        }
+        if (log.lastTerm() == timeoutNow.term() && log.lastIndex() > timeoutNow.lastLogIndex()) {
+            refusals.record(Reason.STALE_TRANSFER);
+            return;
+        }
+        campaign(true);
     }
 }

@@ -68,6 +68,7 @@ public final class RaftPartitionStateMachine {
     private final SnapshotControl snapshots;
     /** The term, vote and role (the commit index, the rest of the hard state, lives in the replica log). */
     private final Elections elections;
+    private final FollowerReplication follower;
     private final ReplicaVerification verification = new ReplicaVerification(plantedBugs);
     private final MessageRefusals refusals = new MessageRefusals();
     private Ready ready = new Ready();
@@ -112,9 +113,11 @@ public final class RaftPartitionStateMachine {
         this.replicaLog = new ReplicaLog(partition, settings, writes, proposals, plantedBugs, initial, held);
         this.log = replicaLog.log();
         this.leadership = new Leadership(partition, self, settings, replicaLog, proposals, plantedBugs, held);
-        this.elections = new Elections(partition, self, settings, random, plantedBugs,
-                new Elections.Replica(writes, replicaLog, leadership, verification, refusals), () -> ready, () -> now);
+        Elections.Replica replica = new Elections.Replica(writes, replicaLog, leadership, verification, refusals);
+        this.elections = new Elections(partition, self, settings, random, plantedBugs, replica, () -> ready,
+                () -> now);
         this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, elections::term, () -> ready);
+        this.follower = new FollowerReplication(partition, plantedBugs, replica, elections, snapshots, () -> ready);
     }
 
     /**
@@ -276,12 +279,12 @@ public final class RaftPartitionStateMachine {
         } else if (message instanceof AppendLogs append) {
             // Someone won this term: follow it.
             elections.becomeFollower(elections.term(), from);
-            onAppendLogs(from, append);
+            follower.onAppendLogs(from, append);
         } else if (message instanceof InstallSnapshot chunk) {
             elections.becomeFollower(elections.term(), from);
-            onInstallSnapshot(from, chunk);
+            follower.onInstallSnapshot(from, chunk);
         } else if (message instanceof TimeoutNow timeoutNow) {
-            onTimeoutNow(timeoutNow);
+            elections.onTimeoutNow(timeoutNow);
         } else {
             // AppendLogsResponse: a candidate has sent no appends in this term.
             refusals.record(Reason.UNEXPECTED_FOR_ROLE);
@@ -290,13 +293,13 @@ public final class RaftPartitionStateMachine {
 
     private void stepFollower(String from, RaftMessage message) {
         if (message instanceof AppendLogs append) {
-            onAppendLogs(from, append);
+            follower.onAppendLogs(from, append);
         } else if (message instanceof InstallSnapshot chunk) {
-            onInstallSnapshot(from, chunk);
+            follower.onInstallSnapshot(from, chunk);
         } else if (message instanceof RequestVote vote) {
             elections.onRequestVote(from, vote);
         } else if (message instanceof TimeoutNow timeoutNow) {
-            onTimeoutNow(timeoutNow);
+            elections.onTimeoutNow(timeoutNow);
         } else {
             // AppendLogsResponse or VoteResponse: a follower has asked nothing in this term.
             refusals.record(Reason.UNEXPECTED_FOR_ROLE);
@@ -517,68 +520,5 @@ public final class RaftPartitionStateMachine {
     /** Messages refused so far for {@code reason}. */
     long refusedMessages(Reason reason) {
         return refusals.count(reason);
-    }
-
-    // ------------------------------------------------------------------ follower
-
-    /**
-     * A leadership transfer's TimeoutNow: campaign at once, unless this log holds an entry of the message's term past
-     * its index. A leader appends nothing in its term during a transfer and appends a barrier when one ends
-     * unfinished, so such an entry proves the transfer that sent the message is over (terms only grow along a log,
-     * so the last entry tells).
-     */
-    private void onTimeoutNow(TimeoutNow timeoutNow) {
-        if (!replicaLog.configuration().isVoter(self) || !verification.mayElect()) {
-            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
-            return;
-        }
-        if (log.lastTerm() == timeoutNow.term() && log.lastIndex() > timeoutNow.lastLogIndex()) {
-            refusals.record(Reason.STALE_TRANSFER);
-            return;
-        }
-        elections.campaign(true);
-    }
-
-    private void onInstallSnapshot(String from, InstallSnapshot chunk) {
-        elections.heardFromLeader(from);
-        snapshots.onChunk(from, chunk);
-    }
-
-    private void onAppendLogs(String from, AppendLogs append) {
-        elections.heardFromLeader(from);
-        if (snapshots.installing()) {
-            // The log is about to restart from the snapshot's boundary: nothing may be appended before.
-            refusals.record(Reason.SNAPSHOT_BUSY);
-            return;
-        }
-        long prevIndex = append.prevLogIndex();
-        List<LogEntry> entries = append.entries();
-        if (prevIndex < log.compacted().index()) {
-            // Everything up to the compaction point is committed and so matches; skip what precedes it.
-            long skipTo = log.compacted().index();
-            entries = entries.stream().filter(e -> e.index() > skipTo).toList();
-            prevIndex = skipTo;
-        } else if (log.termAt(prevIndex) != append.prevLogTerm()
-                && !(plantedBugs.contains(PlantedBug.SKIP_ANCHOR_CHECK) && prevIndex <= log.lastIndex())) {
-            writes.sendAfter(new Ready.Outbound(from, new AppendLogsResponse(partition, elections.term(), false,
-                    log.rejectionHint(prevIndex, replicaLog.commitIndex()), append.round())));
-            return;
-        }
-        replicaLog.appendFromLeader(from, entries);
-        long lastNew = prevIndex + entries.size();
-        long newCommit = Math.min(append.leaderCommit(), lastNew);
-        if (newCommit > replicaLog.commitIndex()) {
-            // A follower has no writes or reads waiting for what it delivers.
-            replicaLog.commitTo(newCommit, ready);
-        }
-        replicaLog.raiseSafeCompactIndex(append.safeCompactIndex());
-        verification.leaderLogHeld(append.term(), append.leaderCommit(), lastNew, log);
-        Ready.Outbound ack = new Ready.Outbound(from,
-                new AppendLogsResponse(partition, elections.term(), true, lastNew, append.round()));
-        if (plantedBugs.contains(PlantedBug.ACK_BEFORE_SYNC)) {
-            ready.messages.add(ack);
-        } else {
-            writes.sendAfter(ack);
-        }
     }
 }
