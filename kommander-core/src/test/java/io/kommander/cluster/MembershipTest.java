@@ -8,6 +8,7 @@ import io.kommander.internal.partition.ReplicaView;
 import io.kommander.sim.SimCluster;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -96,6 +97,38 @@ class MembershipTest {
             assertThat(cluster.awaitHistory(n, 1, expected.size())).containsExactlyElementsOf(expected);
             assertThat(membership(cluster, n).member(cluster.endpoint(leader))).isEmpty();
         }
+    }
+
+    /**
+     * A member that leads a user partition and is cut off from partition 0's leader when its removal begins: it
+     * learns that it is leaving only through partition 0's log, and must, to hand over the partition it leads (no
+     * one else can take it out there). So partition 0 keeps it until no other partition holds it. Found by the
+     * simulator's nodes mix (seed 64): partition 0 took the member out first, it never learned, and the removal
+     * never ended.
+     */
+    @Test
+    void aLeavingMemberThatLeadsAPartitionLearnsItIsLeavingAndHandsItOver() {
+        SimCluster cluster = SimCluster.builder(4, PARTITIONS).start();
+        cluster.runUntil("partition 0 has a leader", () -> systemLeader(cluster) >= 0);
+        int systemLeader = systemLeader(cluster);
+        int leaving = cluster.others(systemLeader).get(0);
+        if (cluster.awaitLeader(1) != leaving) {
+            assertThat(cluster.await(cluster.node(cluster.leaderOf(1)).transferLeadership(1,
+                    cluster.endpoint(leaving)))).isEqualTo(RaftOperationStatus.Success);
+        }
+        int asker = cluster.others(leaving, systemLeader).get(0);
+
+        // Partition 0's leader cannot reach the leaving member while the removal starts; partition 1 still has a
+        // majority with it (3 of 4), so it keeps leading there.
+        cluster.partition(List.of(systemLeader), List.of(leaving));
+        CompletableFuture<RaftOperationStatus> removed = cluster.node(asker).removeMember(cluster.endpoint(leaving));
+        cluster.runUntil("the roster marks the member leaving", () -> membership(cluster, asker)
+                .member(cluster.endpoint(leaving)).map(m -> m.role() == Member.Role.LEAVING).orElse(false));
+        cluster.runFor(Duration.ofSeconds(1));
+        cluster.heal();
+
+        assertThat(cluster.await(removed)).isEqualTo(RaftOperationStatus.Success);
+        awaitEveryPartitionVoters(cluster, cluster.others(leaving));
     }
 
     @Test
@@ -208,6 +241,17 @@ class MembershipTest {
             written.computeIfAbsent(p, k -> new ArrayList<>()).add(payload);
         }
         change.join();
+    }
+
+    /** The node whose replica of partition 0 leads, or -1. */
+    private static int systemLeader(SimCluster cluster) {
+        for (int n = 0; n < cluster.size(); n++) {
+            ReplicaView view = cluster.view(n, 0);
+            if (view != null && view.leader()) {
+                return n;
+            }
+        }
+        return -1;
     }
 
     /** Runs until every live replica of every partition has exactly {@code members} as voters and no learner. */
