@@ -4,6 +4,8 @@ import io.kommander.IRaft;
 import io.kommander.Member;
 import io.kommander.Membership;
 import io.kommander.RaftOperationStatus;
+import io.kommander.internal.node.NodeSeams;
+import io.kommander.internal.node.RaftNode;
 import io.kommander.internal.partition.ReplicaView;
 import io.kommander.sim.SimCluster;
 import org.junit.jupiter.api.Test;
@@ -131,6 +133,38 @@ class MembershipTest {
         awaitEveryPartitionVoters(cluster, cluster.others(leaving));
     }
 
+    /**
+     * A member down while another joined comes back with a roster that does not name the newcomer. If the newcomer
+     * leads partition 0 (and another partition), the returning member hears the roster's news only from it: it must
+     * take a leader's messages from a member its roster does not know yet. Found by the simulator's nodes mix (seed
+     * 415): the returning member dropped them, and never caught up again.
+     */
+    @Test
+    void aMemberThatMissedAJoinTakesTheNewcomerAsItsLeader() {
+        SimCluster cluster = SimCluster.builder(4, PARTITIONS).spares(1).start();
+        List<String> expected = new ArrayList<>(cluster.writeSequentially(1, "a-", 5));
+        cluster.crash(2);
+        cluster.await(cluster.join(3));
+        cluster.runUntil("node 3 votes in every partition", () -> IntStream.rangeClosed(0, PARTITIONS)
+                .allMatch(p -> cluster.view(3, p) != null && cluster.view(3, p).configuration() != null
+                        && cluster.view(3, p).configuration().isVoter(cluster.endpoint(3))));
+        for (int p = 0; p <= PARTITIONS; p++) {
+            int partition = p;
+            cluster.runUntil("partition " + p + " has a leader", () -> leader(cluster, partition) >= 0);
+            int leader = leader(cluster, p);
+            if (leader != 3) {
+                assertThat(cluster.await(NodeSeams.partition((RaftNode) cluster.node(leader), p)
+                        .transferLeadership(cluster.endpoint(3)))).isEqualTo(RaftOperationStatus.Success);
+            }
+        }
+        expected.addAll(cluster.writeSequentially(1, "b-", 5));
+
+        cluster.launchAgain(2);
+
+        assertThat(cluster.awaitHistory(2, 1, expected.size())).containsExactlyElementsOf(expected);
+        awaitEveryPartitionVoters(cluster, List.of(0, 1, 2, 3));
+    }
+
     @Test
     void leaveClusterRemovesTheNodeThenClosesIt() {
         SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
@@ -245,8 +279,13 @@ class MembershipTest {
 
     /** The node whose replica of partition 0 leads, or -1. */
     private static int systemLeader(SimCluster cluster) {
+        return leader(cluster, 0);
+    }
+
+    /** The node whose replica of the partition (0 included) leads, or -1. */
+    private static int leader(SimCluster cluster, int partition) {
         for (int n = 0; n < cluster.size(); n++) {
-            ReplicaView view = cluster.view(n, 0);
+            ReplicaView view = cluster.view(n, partition);
             if (view != null && view.leader()) {
                 return n;
             }
