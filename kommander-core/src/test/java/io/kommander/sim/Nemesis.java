@@ -136,6 +136,9 @@ final class Nemesis {
 
     private void strike() {
         SplittableRandom random = scheduler.random();
+        if (nodeChanges != null) {
+            nodeChanges.observe(); // a member removed meanwhile is no longer one to recover
+        }
         List<SimNode> impaired = members().stream().filter(n -> n.state() != SimNode.State.UP && n != heldDown)
                 .toList();
         boolean mayImpair = mayImpair();
@@ -379,7 +382,8 @@ final class Nemesis {
         }
     }
 
-    private static void recover(SimNode node) {
+    /** Ends a node's impairment: restarts it (once left, if leaving) or resumes it. */
+    static void recover(SimNode node) {
         switch (node.state()) {
             case DOWN -> node.start();
             case PAUSED -> node.resume();
@@ -401,6 +405,9 @@ final class Nemesis {
             node.disk().setWriteFailure(0);
             node.disk().disarmTear();
         }
+        if (nodeChanges != null) {
+            nodeChanges.settle();
+        }
         for (SimNode node : members()) {
             if (node.partitionGaveUp()) {
                 node.crash(partitions);
@@ -408,9 +415,6 @@ final class Nemesis {
             if (node != heldDown) {
                 recover(node);
             }
-        }
-        if (nodeChanges != null) {
-            nodeChanges.settle();
         }
         if (heldDown != null) {
             // Restarted within the quiet period, far behind: it catches up while the others already serve.

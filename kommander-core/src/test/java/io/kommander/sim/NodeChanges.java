@@ -277,7 +277,7 @@ final class NodeChanges {
      * running one is stopped a little later: removed, it runs on for a while, as a real one would until its
      * operator stops it).
      */
-    private void observe() {
+    void observe() {
         for (SimNode node : nodes) {
             RaftNode manager = node.manager();
             Roster roster = manager == null ? null : NodeSeams.roster(manager);
@@ -289,6 +289,15 @@ final class NodeChanges {
             return;
         }
         arriving.removeIf(i -> latest.contains(nodes.get(i).endpoint()));
+        for (SimNode node : nodes) {
+            if (!active.contains(node.index()) && latest.contains(node.endpoint())) {
+                // Back: a removed node restarted while its removal ended asked to join again (joinExisting).
+                active.add(node.index());
+                retiring.remove(node.index());
+                trace.record(node.index(), "nodes", 7, latest.version(), "n" + node.index()
+                        + " is in the roster again (version " + latest.version() + ")");
+            }
+        }
         for (int i : List.copyOf(active)) {
             SimNode node = nodes.get(i);
             if (arriving.contains(i) || latest.contains(node.endpoint())) {
@@ -300,19 +309,21 @@ final class NodeChanges {
             if (node.state() != SimNode.State.DOWN) {
                 retiring.add(i);
                 scheduler.schedule(SimScheduler.NO_NODE, scheduler.random().nextInt(400), () -> {
-                    node.crash(partitions);
-                    retiring.remove(i);
+                    if (retiring.remove(i)) {
+                        node.crash(partitions);
+                    }
                 });
             }
         }
     }
 
     /**
-     * In the heal phase, from now on to the end of the run: notes roster changes and retires removed members (a
-     * change still in the log when the run looked settled may end later).
+     * In the heal phase, from now on to the end of the run: notes roster changes, retires removed members and
+     * restarts members that are down (a change still in the log when the run looked settled may end later).
      */
     void settle() {
         observe();
+        active().forEach(Nemesis::recover);
         scheduler.schedule(SimScheduler.NO_NODE, 50, this::settle);
     }
 

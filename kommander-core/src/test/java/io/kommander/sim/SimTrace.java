@@ -45,6 +45,8 @@ final class SimTrace {
     }
 
     /** As {@link #record(int, String, long, long, Object)}; {@code show}: whether it goes into the printed trace. */
+    private static final String DEBUG = System.getProperty("kommander.sim.debug");
+
     void record(int node, String category, long a, long b, Object detail, boolean show) {
         long time = scheduler.now();
         mix(time);
@@ -53,6 +55,9 @@ final class SimTrace {
         mix(a);
         mix(b);
         recorded++;
+        if (DEBUG != null && DEBUG.contains(category)) {
+            System.out.println("TRACE " + time + " n" + node + " " + category + " " + detail);
+        }
         if (!show) {
             return;
         }
