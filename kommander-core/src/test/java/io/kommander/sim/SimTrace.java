@@ -45,6 +45,7 @@ final class SimTrace {
     }
 
     /** As {@link #record(int, String, long, long, Object)}; {@code show}: whether it goes into the printed trace. */
+    /** {@code -Dkommander.sim.debug=a,b}: trace categories printed as they happen (replaying a seed). */
     private static final String DEBUG = System.getProperty("kommander.sim.debug");
 
     void record(int node, String category, long a, long b, Object detail, boolean show) {
@@ -55,7 +56,7 @@ final class SimTrace {
         mix(a);
         mix(b);
         recorded++;
-        if (DEBUG != null && DEBUG.contains(category)) {
+        if (DEBUG != null && java.util.Arrays.asList(DEBUG.split(",")).contains(category)) {
             System.out.println("TRACE " + time + " n" + node + " " + category + " " + detail);
         }
         if (!show) {

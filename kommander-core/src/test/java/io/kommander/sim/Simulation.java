@@ -91,8 +91,8 @@ final class Simulation {
         this.history = new History(scheduler, trace);
         SplittableRandom random = scheduler.random();
         int size = mix.singleNode() ? 1 : mix.churn() || random.nextInt(4) == 0 ? 5 : 3;
-        // With node-level changes, 3 or 4 nodes form the cluster and spare slots wait for fresh nodes.
-        this.initial = mix.nodes() ? 3 + random.nextInt(2) : size;
+        // With node-level changes, 3 to 5 nodes form the cluster and spare slots wait for fresh nodes.
+        this.initial = mix.nodes() ? 3 + random.nextInt(3) : size;
         int slots = mix.nodes() ? initial + NODE_SPARES : size;
         // Batching, pipelining and caching vary by seed, so that appends split differently and followers are
         // sometimes caught up from the WAL rather than the cache.
