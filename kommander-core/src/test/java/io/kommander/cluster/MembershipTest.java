@@ -4,10 +4,13 @@ import io.kommander.IRaft;
 import io.kommander.Member;
 import io.kommander.Membership;
 import io.kommander.RaftOperationStatus;
+import io.kommander.internal.node.NodeSeams;
+import io.kommander.internal.node.RaftNode;
 import io.kommander.internal.partition.ReplicaView;
 import io.kommander.sim.SimCluster;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -96,6 +99,70 @@ class MembershipTest {
             assertThat(cluster.awaitHistory(n, 1, expected.size())).containsExactlyElementsOf(expected);
             assertThat(membership(cluster, n).member(cluster.endpoint(leader))).isEmpty();
         }
+    }
+
+    /**
+     * A member that leads a user partition and is cut off from partition 0's leader when its removal begins: it
+     * learns that it is leaving only through partition 0's log, and must, to hand over the partition it leads (no
+     * one else can take it out there). So partition 0 keeps it until no other partition holds it. Found by the
+     * simulator's nodes mix (seed 64): partition 0 took the member out first, it never learned, and the removal
+     * never ended.
+     */
+    @Test
+    void aLeavingMemberThatLeadsAPartitionLearnsItIsLeavingAndHandsItOver() {
+        SimCluster cluster = SimCluster.builder(4, PARTITIONS).start();
+        cluster.runUntil("partition 0 has a leader", () -> systemLeader(cluster) >= 0);
+        int systemLeader = systemLeader(cluster);
+        int leaving = cluster.others(systemLeader).get(0);
+        if (cluster.awaitLeader(1) != leaving) {
+            assertThat(cluster.await(cluster.node(cluster.leaderOf(1)).transferLeadership(1,
+                    cluster.endpoint(leaving)))).isEqualTo(RaftOperationStatus.Success);
+        }
+        int asker = cluster.others(leaving, systemLeader).get(0);
+
+        // Partition 0's leader cannot reach the leaving member while the removal starts; partition 1 still has a
+        // majority with it (3 of 4), so it keeps leading there.
+        cluster.partition(List.of(systemLeader), List.of(leaving));
+        CompletableFuture<RaftOperationStatus> removed = cluster.node(asker).removeMember(cluster.endpoint(leaving));
+        cluster.runUntil("the roster marks the member leaving", () -> membership(cluster, asker)
+                .member(cluster.endpoint(leaving)).map(m -> m.role() == Member.Role.LEAVING).orElse(false));
+        cluster.runFor(Duration.ofSeconds(1));
+        cluster.heal();
+
+        assertThat(cluster.await(removed)).isEqualTo(RaftOperationStatus.Success);
+        awaitEveryPartitionVoters(cluster, cluster.others(leaving));
+    }
+
+    /**
+     * A member down while another joined comes back with a roster that does not name the newcomer. If the newcomer
+     * leads partition 0 (and another partition), the returning member hears the roster's news only from it: it must
+     * take a leader's messages from a member its roster does not know yet. Found by the simulator's nodes mix (seed
+     * 415): the returning member dropped them, and never caught up again.
+     */
+    @Test
+    void aMemberThatMissedAJoinTakesTheNewcomerAsItsLeader() {
+        SimCluster cluster = SimCluster.builder(4, PARTITIONS).spares(1).start();
+        List<String> expected = new ArrayList<>(cluster.writeSequentially(1, "a-", 5));
+        cluster.crash(2);
+        cluster.await(cluster.join(3));
+        cluster.runUntil("node 3 votes in every partition", () -> IntStream.rangeClosed(0, PARTITIONS)
+                .allMatch(p -> cluster.view(3, p) != null && cluster.view(3, p).configuration() != null
+                        && cluster.view(3, p).configuration().isVoter(cluster.endpoint(3))));
+        for (int p = 0; p <= PARTITIONS; p++) {
+            int partition = p;
+            cluster.runUntil("partition " + p + " has a leader", () -> leader(cluster, partition) >= 0);
+            int leader = leader(cluster, p);
+            if (leader != 3) {
+                assertThat(cluster.await(NodeSeams.partition((RaftNode) cluster.node(leader), p)
+                        .transferLeadership(cluster.endpoint(3)))).isEqualTo(RaftOperationStatus.Success);
+            }
+        }
+        expected.addAll(cluster.writeSequentially(1, "b-", 5));
+
+        cluster.launchAgain(2);
+
+        assertThat(cluster.awaitHistory(2, 1, expected.size())).containsExactlyElementsOf(expected);
+        awaitEveryPartitionVoters(cluster, List.of(0, 1, 2, 3));
     }
 
     @Test
@@ -208,6 +275,22 @@ class MembershipTest {
             written.computeIfAbsent(p, k -> new ArrayList<>()).add(payload);
         }
         change.join();
+    }
+
+    /** The node whose replica of partition 0 leads, or -1. */
+    private static int systemLeader(SimCluster cluster) {
+        return leader(cluster, 0);
+    }
+
+    /** The node whose replica of the partition (0 included) leads, or -1. */
+    private static int leader(SimCluster cluster, int partition) {
+        for (int n = 0; n < cluster.size(); n++) {
+            ReplicaView view = cluster.view(n, partition);
+            if (view != null && view.leader()) {
+                return n;
+            }
+        }
+        return -1;
     }
 
     /** Runs until every live replica of every partition has exactly {@code members} as voters and no learner. */

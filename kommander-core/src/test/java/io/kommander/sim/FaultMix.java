@@ -23,10 +23,23 @@ package io.kommander.sim;
  * @param wipes      disk wipes: a node (never a majority, one at a time) crashes and loses its whole disk, then
  *                   restarts without data, as after its data folder was deleted; no partition compacts in such a
  *                   run (a replica needing compacted entries needs a snapshot, which is another mix's business)
+ * @param nodes      node-level membership changes through the public API ({@link NodeChanges}): fresh nodes join,
+ *                   members are removed (from any node) or leave, a crashed member is replaced by a fresh node;
+ *                   no checkpoints, so only the snapshot partition compacts and a fresh node is rebuilt there by
+ *                   snapshot, elsewhere from the log
  */
 record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
                 boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
-                boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes) {
+                boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes,
+                boolean nodes) {
+
+    /** A mix without node-level membership changes. */
+    FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
+             boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
+             boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes) {
+        this(name, network, partitions, crashes, pauses, clocks, clockSteps, diskFailure, churn, singleNode,
+                transfers, outages, tornWrites, membership, wipes, false);
+    }
 
     /** A mix without disk wipes. */
     FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
@@ -81,9 +94,13 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
     static final FaultMix WIPES = new FaultMix("wipes", new SimNetwork.Conditions(0.02, 0.02, 1, 15), true, true,
             false, false, false, 0, false, false, true, false, false, false, true);
 
+    /** Nodes join, leave, are removed and replaced, among crashes, partitions and leadership transfers. */
+    static final FaultMix NODES = new FaultMix("nodes", new SimNetwork.Conditions(0.02, 0.02, 1, 15), true, true,
+            false, false, false, 0, false, false, true, false, false, false, false, true);
+
     /** Every mix, in the order seeds cycle through them. */
     static final FaultMix[] ALL = {RELIABLE, LOSSY, PARTITIONS, CRASHES, PAUSES_AND_CLOCKS, DISK, CHAOS, CHURN,
-            CLOCK_STEPS, SINGLE_NODE, MEMBERSHIP, WIPES};
+            CLOCK_STEPS, SINGLE_NODE, MEMBERSHIP, WIPES, NODES};
 
     /** The mix of a seed. */
     static FaultMix forSeed(long seed) {
@@ -97,7 +114,8 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
      */
     boolean quiet() {
         return !partitions && !crashes && !pauses && diskFailure == 0 && network.drop() == 0
-                && network.duplicate() == 0 && !singleNode && !transfers && !outages && !membership && !wipes;
+                && network.duplicate() == 0 && !singleNode && !transfers && !outages && !membership && !wipes
+                && !nodes;
     }
 
     @Override

@@ -40,10 +40,19 @@ final class Nemesis {
     private boolean running;
     /** The node of the long outage: no recovery restarts it until the heal phase is under way. */
     private SimNode heldDown;
+    /** The node-level membership changes (the nodes mix), or null. */
+    private final NodeChanges nodeChanges;
 
-    Nemesis(FaultMix mix, List<SimNode> nodes, SimNetwork network, SimScheduler scheduler, SafetyMonitor monitor,
-            int partitions, int registerPartitions, long faultMillis) {
+    /**
+     * @param nodes   every node slot; with node-level changes, the first {@code initial} form the cluster and the
+     *                others are spares for fresh nodes
+     * @param initial how many slots form the cluster at first
+     */
+    Nemesis(FaultMix mix, List<SimNode> nodes, int initial, SimNetwork network, SimScheduler scheduler,
+            SimTrace trace, SafetyMonitor monitor, int partitions, int registerPartitions, long faultMillis) {
         this.registerPartitions = registerPartitions;
+        this.nodeChanges = mix.nodes()
+                ? new NodeChanges(nodes, initial, scheduler, trace, monitor, partitions, this::mayImpair) : null;
         this.mix = mix;
         this.nodes = nodes;
         this.network = network;
@@ -51,6 +60,16 @@ final class Nemesis {
         this.monitor = monitor;
         this.partitions = partitions;
         this.faultMillis = faultMillis;
+    }
+
+    /** The nodes in the cluster: every slot, or with node-level changes the members and the nodes joining. */
+    List<SimNode> members() {
+        return nodeChanges == null ? nodes : nodeChanges.active();
+    }
+
+    /** The node-level changes of the nodes mix, or null in other mixes. */
+    NodeChanges nodeChanges() {
+        return nodeChanges;
     }
 
     /** Starts injecting faults. */
@@ -90,7 +109,7 @@ final class Nemesis {
     /** One node (down already, or crashed now) stays down through the end of the fault phase. */
     private void holdOneDown() {
         SplittableRandom random = scheduler.random();
-        List<SimNode> down = nodes.stream().filter(n -> n.state() == SimNode.State.DOWN).toList();
+        List<SimNode> down = members().stream().filter(n -> n.state() == SimNode.State.DOWN).toList();
         if (!down.isEmpty()) {
             heldDown = down.get(random.nextInt(down.size()));
         } else if (mayImpair()) {
@@ -100,8 +119,9 @@ final class Nemesis {
     }
 
     private boolean mayImpair() {
-        long impaired = nodes.stream().filter(n -> n.state() != SimNode.State.UP).count();
-        return impaired < Math.max(1, (nodes.size() - 1) / 2);
+        List<SimNode> members = members();
+        long impaired = members.stream().filter(n -> n.state() != SimNode.State.UP).count();
+        return impaired < Math.max(1, (members.size() - 1) / 2);
     }
 
     private void next() {
@@ -116,9 +136,15 @@ final class Nemesis {
 
     private void strike() {
         SplittableRandom random = scheduler.random();
-        List<SimNode> impaired = nodes.stream().filter(n -> n.state() != SimNode.State.UP && n != heldDown)
+        if (nodeChanges != null) {
+            nodeChanges.observe(); // a member removed meanwhile is no longer one to recover
+        }
+        List<SimNode> impaired = members().stream().filter(n -> n.state() != SimNode.State.UP && n != heldDown)
                 .toList();
         boolean mayImpair = mayImpair();
+        if (nodeChanges != null && random.nextBoolean() && nodeChanges.strike(random)) {
+            return;
+        }
         if (mix.transfers() && random.nextInt(4) == 0) {
             transfer(random);
             return;
@@ -131,6 +157,7 @@ final class Nemesis {
             wipe(random);
             return;
         }
+
         switch (random.nextInt(mix.clockSteps() ? 5 : 4)) {
             case 0 -> {
                 if (mix.crashes() && mayImpair) {
@@ -157,7 +184,7 @@ final class Nemesis {
                 }
             }
             case 4 -> {
-                if (nodes.stream().anyMatch(n -> n.state() == SimNode.State.UP)) {
+                if (members().stream().anyMatch(n -> n.state() == SimNode.State.UP)) {
                     long magnitude = 1_000 + random.nextInt(4_001);
                     pickUp(random).stepClock(random.nextBoolean() ? magnitude : -magnitude);
                 }
@@ -209,20 +236,26 @@ final class Nemesis {
      */
     private void transfer(SplittableRandom random) {
         int p = 1 + random.nextInt(partitions);
-        List<SimNode> leaders = nodes.stream().filter(n -> n.state() == SimNode.State.UP)
+        List<SimNode> members = members();
+        List<SimNode> leaders = members.stream().filter(n -> n.state() == SimNode.State.UP)
                 .filter(n -> n.partition(p) != null && n.partition(p).isLeaderQuick()).toList();
-        if (leaders.isEmpty()) {
+        if (leaders.isEmpty() || members.size() < 2) {
             return;
         }
         SimNode source = leaders.get(random.nextInt(leaders.size()));
         // Any other member: a transfer to the leader itself is refused up front (IllegalArgumentException).
-        SimNode target = nodes.get((source.index() + 1 + random.nextInt(nodes.size() - 1)) % nodes.size());
+        List<SimNode> others = members.stream().filter(n -> n != source).toList();
+        SimNode target = others.get(random.nextInt(others.size()));
         long since = monitor.lastTermLed(source.index(), p);
-        source.manager().transferLeadership(p, target.endpoint()).thenAccept(status -> {
-            if (status == RaftOperationStatus.Success) {
-                monitor.onTransferSucceeded(source.index(), target.index(), p, since);
-            }
-        });
+        try {
+            source.manager().transferLeadership(p, target.endpoint()).thenAccept(status -> {
+                if (status == RaftOperationStatus.Success) {
+                    monitor.onTransferSucceeded(source.index(), target.index(), p, since);
+                }
+            });
+        } catch (IllegalArgumentException notAMember) {
+            // A target outside the partition's configuration (a node still joining) is refused up front.
+        }
     }
 
     /**
@@ -287,6 +320,9 @@ final class Nemesis {
 
     /** Whether every running replica of every register partition has every node as a voter, nothing in flight. */
     boolean membershipComplete() {
+        if (!mix.membership()) {
+            return true;
+        }
         for (int p = 1; p <= registerPartitions; p++) {
             for (SimNode node : nodes) {
                 if (node.state() != SimNode.State.UP) {
@@ -305,7 +341,7 @@ final class Nemesis {
 
     /** A running node; half the time one that leads some partition, since losing a leader is what tests most. */
     private SimNode pickUp(SplittableRandom random) {
-        List<SimNode> up = nodes.stream().filter(n -> n.state() == SimNode.State.UP).toList();
+        List<SimNode> up = members().stream().filter(n -> n.state() == SimNode.State.UP).toList();
         List<SimNode> leaders = up.stream().filter(this::leadsSomething).toList();
         List<SimNode> from = !leaders.isEmpty() && random.nextBoolean() ? leaders : up;
         return from.get(random.nextInt(from.size()));
@@ -324,25 +360,30 @@ final class Nemesis {
     private void split(SplittableRandom random) {
         List<Integer> side = new ArrayList<>();
         List<Integer> other = new ArrayList<>();
-        if (mix.churn() && random.nextBoolean() && nodes.stream().anyMatch(n -> n.state() == SimNode.State.UP)) {
+        List<SimNode> members = members();
+        if (members.size() < 2) {
+            return;
+        }
+        if (mix.churn() && random.nextBoolean() && members.stream().anyMatch(n -> n.state() == SimNode.State.UP)) {
             // Isolate one node, often a leader, so it goes on alone with entries no one else has.
             int isolated = pickUp(random).index();
-            nodes.forEach(n -> (n.index() == isolated ? side : other).add(n.index()));
+            members.forEach(n -> (n.index() == isolated ? side : other).add(n.index()));
         } else {
-            for (SimNode node : nodes) {
+            for (SimNode node : members) {
                 (random.nextBoolean() ? side : other).add(node.index());
             }
         }
         if (side.isEmpty() || other.isEmpty()) {
-            int a = random.nextInt(nodes.size());
-            int b = (a + 1 + random.nextInt(nodes.size() - 1)) % nodes.size();
-            network.cut(a, b);
+            int a = random.nextInt(members.size());
+            int b = (a + 1 + random.nextInt(members.size() - 1)) % members.size();
+            network.cut(members.get(a).index(), members.get(b).index());
         } else {
             network.partition(side, other);
         }
     }
 
-    private static void recover(SimNode node) {
+    /** Ends a node's impairment: restarts it (once left, if leaving) or resumes it. */
+    static void recover(SimNode node) {
         switch (node.state()) {
             case DOWN -> node.start();
             case PAUSED -> node.resume();
@@ -363,6 +404,11 @@ final class Nemesis {
         for (SimNode node : nodes) {
             node.disk().setWriteFailure(0);
             node.disk().disarmTear();
+        }
+        if (nodeChanges != null) {
+            nodeChanges.settle();
+        }
+        for (SimNode node : members()) {
             if (node.partitionGaveUp()) {
                 node.crash(partitions);
             }

@@ -9,6 +9,7 @@ import io.kommander.wal.LogEntry;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,10 @@ final class SafetyMonitor {
     private record NodePartition(int node, int partition) {
     }
 
+    /** The votes granted to a candidate for a partition in a term. */
+    private record Ballot(int partition, long term, int candidate) {
+    }
+
     /** A ticket's settlement: the index and kind of its commit or rollback entry, and when it was first delivered. */
     record Settlement(long index, RaftLogType kind, long firstDeliveredAt) {
     }
@@ -60,6 +65,8 @@ final class SafetyMonitor {
     /** The highest terms when the leaders were frozen, or null. */
     private Map<Integer, Long> frozenTerms;
     private final Map<EntryKey, LogEntry> sent = new HashMap<>();
+    /** Who granted each candidate its vote, per partition and term (pre-votes aside). */
+    private final Map<Ballot, Set<Integer>> votes = new HashMap<>();
     /** Per partition: the highest commit index announced by a leader of each term. */
     private final Map<Integer, TreeMap<Long, Long>> announcedCommits = new HashMap<>();
     /** Per partition: the index each client operation (command) was first applied at. */
@@ -138,13 +145,30 @@ final class SafetyMonitor {
 
     // ---------------------------------------------------------------- what leaders send
 
-    void onSend(int from, MessageBatch batch) {
+    /** A batch node {@code from} sends to node {@code to} (-1: an endpoint no node has). */
+    void onSend(int from, int to, MessageBatch batch) {
         for (RaftMessage message : batch.messages()) {
             if (message instanceof RaftMessage.AppendLogs append) {
                 onAppend(from, append);
             }
+            if (message instanceof RaftMessage.VoteResponse vote && vote.granted() && !vote.preVote()) {
+                votes.computeIfAbsent(new Ballot(vote.partition(), vote.term(), to), k -> new HashSet<>()).add(from);
+            }
             wipes.onSend(from, message);
         }
+    }
+
+    /**
+     * The nodes that granted {@code candidate} their vote for a partition in a term (sent it, whether or not it
+     * arrived): a leader of that term counted at most these.
+     */
+    Set<Integer> votesFor(int partition, long term, int candidate) {
+        return votes.getOrDefault(new Ballot(partition, term, candidate), Set.of());
+    }
+
+    /** The highest term of any AppendLogs sent for a partition so far, or 0. */
+    long highestTerm(int partition) {
+        return highestTerms.getOrDefault(partition, 0L);
     }
 
     private void onAppend(int from, RaftMessage.AppendLogs append) {

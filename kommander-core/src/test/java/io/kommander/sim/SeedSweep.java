@@ -49,10 +49,13 @@ final class SeedSweep {
             double seconds = Math.max(1, wallMillis) / 1000.0;
             return String.format("%d seeds in %.1f s: %d failed, %d events (%.0f events/s), %.0f s of virtual "
                             + "cluster time (%.0fx real time), %d client operations, %d inconclusive linearizability "
-                            + "checks, %d snapshot installs, digest %016x", results.size(), seconds, failures().size(),
+                            + "checks, %d snapshot installs, %d node-level membership changes (%d second changes "
+                            + "refused as in progress), digest %016x", results.size(), seconds, failures().size(),
                     events(), events() / seconds, virtualMillis() / 1000.0, virtualMillis() / 1000.0 / seconds,
                     results.stream().mapToInt(SimResult::operations).sum(), inconclusive(),
-                    results.stream().mapToInt(SimResult::installs).sum(), digest());
+                    results.stream().mapToInt(SimResult::installs).sum(),
+                    results.stream().mapToInt(SimResult::nodeChanges).sum(),
+                    results.stream().mapToInt(SimResult::refusedSecond).sum(), digest());
         }
     }
 
@@ -61,13 +64,20 @@ final class SeedSweep {
 
     /** Runs seeds {@code first .. first + count - 1} with the given bugs planted on {@code threads} threads. */
     static Summary run(long first, int count, Set<Bug> bugs, int threads) {
+        return run(first, count, bugs, threads, null);
+    }
+
+    /**
+     * Runs {@code count} seeds from {@code first} on, with the given bugs planted, on {@code threads} threads; with a
+     * {@code mix}, only the seeds of that mix (every {@code FaultMix.ALL.length}-th seed), {@code count} of them.
+     */
+    static Summary run(long first, int count, Set<Bug> bugs, int threads, FaultMix mix) {
         long start = System.currentTimeMillis();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<SimResult>> futures = new ArrayList<>(count);
-            for (long seed = first; seed < first + count; seed++) {
-                long s = seed;
-                futures.add(pool.submit(() -> new Simulation(s, bugs).run()));
+            for (long seed : seeds(first, count, mix)) {
+                futures.add(pool.submit(() -> new Simulation(seed, bugs).run()));
             }
             List<SimResult> results = new ArrayList<>(count);
             for (Future<SimResult> future : futures) {
@@ -84,9 +94,28 @@ final class SeedSweep {
         }
     }
 
+    /** {@code count} seeds from {@code first} on; with a {@code mix}, only seeds of that mix. */
+    static List<Long> seeds(long first, int count, FaultMix mix) {
+        List<Long> seeds = new ArrayList<>(count);
+        for (long seed = first; seeds.size() < count; seed++) {
+            if (mix == null || FaultMix.forSeed(seed) == mix) {
+                seeds.add(seed);
+            }
+        }
+        return seeds;
+    }
+
     /** The first run, from seed {@code first}, that catches the bug; null if none within {@code limit} seeds. */
     static SimResult firstCaught(Bug bug, long first, int limit) {
-        for (long seed = first; seed < first + limit; seed++) {
+        return firstCaught(bug, first, limit, null);
+    }
+
+    /**
+     * The first run, from seed {@code first} (of {@code mix} only, if not null), that catches the bug; null if none
+     * within {@code limit} seeds (of that mix).
+     */
+    static SimResult firstCaught(Bug bug, long first, int limit, FaultMix mix) {
+        for (long seed : seeds(first, limit, mix)) {
             SimResult result = new Simulation(seed, Set.of(bug)).run();
             if (result.failed()) {
                 return result;

@@ -112,7 +112,7 @@ final class SimNetwork {
 
     void send(int from, String toEndpoint, MessageBatch batch) {
         int to = endpoints.indexOf(toEndpoint);
-        monitor.onSend(from, batch);
+        monitor.onSend(from, to, batch);
         trace.record(from, "send", to, batch.messages().size(), new Summary(to, batch), notable(batch));
         if (to < 0 || cut.contains(link(from, to)) || scheduler.random().nextDouble() < conditions.drop()) {
             dropped++;

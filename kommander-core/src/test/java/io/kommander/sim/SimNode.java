@@ -2,6 +2,7 @@ package io.kommander.sim;
 
 import io.kommander.RaftConfiguration;
 import io.kommander.RaftLog;
+import io.kommander.RaftOperationStatus;
 import io.kommander.internal.node.NodeSeams;
 import io.kommander.internal.node.RaftNode;
 import io.kommander.discovery.StaticDiscovery;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.IntPredicate;
 
 /**
@@ -238,6 +240,37 @@ final class SimNode {
     }
 
     /**
+     * Starts the node as a fresh machine that joins the running cluster ({@code joinExisting}): its disk wiped (what
+     * an earlier incarnation at this endpoint held is gone, and so is its application's state), the members listed
+     * in {@code seeds} as where to look for the cluster. Its {@code joinCluster()} future says when it is a voter.
+     */
+    void startFresh(int partitions, List<String> seeds) {
+        wipe(partitions);
+        configuration.joinExisting(true);
+        discovery(seeds);
+        start();
+    }
+
+    /**
+     * The public {@code leaveCluster()}: the node is taken out of every partition and of the roster, then closes
+     * itself. Once closed it is down (the callers of its calls were answered meanwhile), its disk intact.
+     *
+     * @return the call's status; null if the node is not up
+     */
+    CompletableFuture<RaftOperationStatus> leaveCluster(int partitions) {
+        if (state != State.UP) {
+            return null;
+        }
+        int leaving = incarnation;
+        trace.record(index, "leaveCluster", incarnation, 0, "leaveCluster (incarnation " + incarnation + ")");
+        return manager.leaveCluster().whenComplete((status, error) -> {
+            if (incarnation == leaving && state != State.DOWN && status == RaftOperationStatus.Success) {
+                left(partitions, error);
+            }
+        });
+    }
+
+    /**
      * The node steps out cleanly, to come back: it hands over every partition it leads (as {@code leaveCluster}
      * does before it closes), then closes, staying in the roster. Its callers' calls complete meanwhile; once closed
      * it is down, with its disk intact, until started again.
@@ -257,10 +290,12 @@ final class SimNode {
     }
 
     private java.util.concurrent.CompletableFuture<Void> handOverAndClose(int partitions) {
-        List<String> peers = endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
         List<java.util.concurrent.CompletableFuture<?>> transfers = new java.util.ArrayList<>();
         for (int p = 0; p <= partitions; p++) {
             var partition = NodeSeams.partition(manager, p);
+            var configuration = partition == null ? null : partition.view().configuration();
+            // To another voter of the partition (a slot that is no member would be refused up front).
+            List<String> peers = configuration == null ? List.of() : configuration.votersOtherThan(endpoint());
             if (partition != null && partition.isLeaderQuick() && !peers.isEmpty()) {
                 String target = peers.get(p % peers.size());
                 transfers.add(partition.transferLeadership(target));

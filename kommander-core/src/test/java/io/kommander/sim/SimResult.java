@@ -16,9 +16,12 @@ import java.util.List;
  * @param inconclusive   register histories whose linearizability check gave up
  * @param lastEvents     the trace's last lines (for a failure report)
  * @param installs       snapshots nodes installed from a leader
+ * @param nodeChanges    node-level membership changes asked (nodes mix): joins, removals, leaves, replacements
+ * @param refusedSecond  second changes asked at once that were refused with MembershipChangeInProgress
  */
 record SimResult(long seed, FaultMix mix, int nodes, String violation, long digest, long events, long virtualMillis,
-                 int operations, int inconclusive, List<String> lastEvents, int installs) {
+                 int operations, int inconclusive, List<String> lastEvents, int installs,
+                 int nodeChanges, int refusedSecond) {
 
     boolean failed() {
         return violation != null;

@@ -45,6 +45,9 @@ final class SimTrace {
     }
 
     /** As {@link #record(int, String, long, long, Object)}; {@code show}: whether it goes into the printed trace. */
+    /** {@code -Dkommander.sim.debug=a,b}: trace categories printed as they happen (replaying a seed). */
+    private static final String DEBUG = System.getProperty("kommander.sim.debug");
+
     void record(int node, String category, long a, long b, Object detail, boolean show) {
         long time = scheduler.now();
         mix(time);
@@ -53,6 +56,9 @@ final class SimTrace {
         mix(a);
         mix(b);
         recorded++;
+        if (DEBUG != null && java.util.Arrays.asList(DEBUG.split(",")).contains(category)) {
+            System.out.println("TRACE " + time + " n" + node + " " + category + " " + detail);
+        }
         if (!show) {
             return;
         }

@@ -52,6 +52,8 @@ final class Simulation {
     private static final long LEADERS_SETTLE_MILLIS = 200;
     private static final long MAX_CONFIGURATIONS = 2_000_000;
     private static final long PROPOSAL_TTL_MILLIS = 1_000;
+    /** Node slots beyond the initial cluster in the nodes mix, for fresh nodes. */
+    private static final int NODE_SPARES = 3;
 
     private final long seed;
     private final FaultMix mix;
@@ -63,6 +65,8 @@ final class Simulation {
     private final List<SimClient> clients = new ArrayList<>();
     private final SimNetwork network;
     private final Nemesis nemesis;
+    /** How many nodes form the cluster at first (the others, in the nodes mix, are spare slots). */
+    private final int initial;
     private int inconclusive;
 
     /**
@@ -87,6 +91,9 @@ final class Simulation {
         this.history = new History(scheduler, trace);
         SplittableRandom random = scheduler.random();
         int size = mix.singleNode() ? 1 : mix.churn() || random.nextInt(4) == 0 ? 5 : 3;
+        // With node-level changes, 3 to 5 nodes form the cluster and spare slots wait for fresh nodes.
+        this.initial = mix.nodes() ? 3 + random.nextInt(3) : size;
+        int slots = mix.nodes() ? initial + NODE_SPARES : size;
         // Batching, pipelining and caching vary by seed, so that appends split differently and followers are
         // sometimes caught up from the WAL rather than the cache.
         int entriesPerAppend = mix.churn() ? 1 : new int[] {1, 4, 16}[random.nextInt(3)];
@@ -106,30 +113,35 @@ final class Simulation {
                 .walWriteWorkers(workers).walReadWorkers(workers).executorPoolSize(workers)
                 .snapshotRetentionEntries(retention).snapshotChunkBytes(chunk).snapshotBytesPerSecond(snapshotRate);
         List<String> endpoints = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < slots; i++) {
             endpoints.add("sim" + i + ":" + (7000 + i));
         }
         this.network = new SimNetwork(scheduler, trace, monitor, endpoints);
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < slots; i++) {
             long skew = mix.clocks() ? random.nextLong(-500, 501) : 0;
             double rate = mix.clocks() ? 0.9 + random.nextDouble() * 0.2 : 1.0;
             nodes.add(new SimNode(i, endpoints, tuning.apply(configuration(i, endpoints.get(i))), scheduler, network, trace,
                     monitor, bugs, skew, rate, seed * 1_000_003L + i, storage, p -> p == SNAPSHOT_PARTITION));
+            if (slots > initial) {
+                nodes.get(i).discovery(endpoints.subList(0, initial));
+            }
         }
         for (int p = 1; p <= PARTITIONS; p++) {
             for (int c = 0; c < CLIENTS_PER_PARTITION; c++) {
-                clients.add(new SimClient(clients.size(), p, p <= REGISTER_PARTITIONS, !mix.wipes(), nodes, scheduler,
-                        history));
+                clients.add(new SimClient(clients.size(), p, p <= REGISTER_PARTITIONS, !mix.wipes() && !mix.nodes(),
+                        nodes, scheduler, history));
             }
         }
-        this.nemesis = new Nemesis(mix, nodes, network, scheduler, monitor, PARTITIONS, REGISTER_PARTITIONS,
-                FAULT_MILLIS);
+        this.nemesis = new Nemesis(mix, nodes, initial, network, scheduler, trace, monitor, PARTITIONS,
+                REGISTER_PARTITIONS, FAULT_MILLIS);
         QuorumMonitor quorums = new QuorumMonitor(nodes, monitor, PARTITIONS);
         RosterMonitor rosters = new RosterMonitor(nodes, monitor);
+        ConfigurationMonitor configurations = new ConfigurationMonitor(nodes, monitor, PARTITIONS);
         scheduler.afterEachEvent(() -> {
             quorums.check();
             monitor.wipes().check(nodes);
             rosters.check();
+            configurations.check();
         });
     }
 
@@ -161,14 +173,17 @@ final class Simulation {
         } finally {
             nodes.forEach(node -> node.disk().release());
         }
-        return new SimResult(seed, mix, nodes.size(), monitor.violation(), trace.digest() ^ scheduler.executed(),
+        return new SimResult(seed, mix, initial, monitor.violation(), trace.digest() ^ scheduler.executed(),
                 scheduler.executed(), scheduler.now(), history.ops().size(), inconclusive,
-                monitor.failed() ? trace.last(80) : List.of(), monitor.installs());
+                monitor.failed() ? trace.last(80) : List.of(), monitor.installs(),
+                nemesis.nodeChanges() == null ? 0 : nemesis.nodeChanges().changes(),
+                nemesis.nodeChanges() == null ? 0 : nemesis.nodeChanges().refusedInProgress());
     }
 
     private boolean start() {
-        nodes.forEach(SimNode::start);
-        List<CompletableFuture<Void>> joins = nodes.stream().map(n -> n.manager().joinCluster()).toList();
+        List<SimNode> members = nodes.subList(0, initial);
+        members.forEach(SimNode::start);
+        List<CompletableFuture<Void>> joins = members.stream().map(n -> n.manager().joinCluster()).toList();
         if (!runUntil(() -> joins.stream().allMatch(CompletableFuture::isDone), JOIN_MILLIS)) {
             monitor.fail("liveness: the cluster did not start within " + JOIN_MILLIS + " ms");
         }
@@ -217,6 +232,12 @@ final class Simulation {
         if (!runUntil(nemesis::membershipComplete, LIVENESS_MILLIS)) {
             monitor.fail("membership: not every node is a voter of every register partition again "
                     + LIVENESS_MILLIS + " ms after the final writes");
+            return false;
+        }
+        NodeChanges nodeChanges = nemesis.nodeChanges();
+        if (nodeChanges != null && !runUntil(nodeChanges::settled, LIVENESS_MILLIS)) {
+            monitor.fail("membership: the roster and the partitions' configurations did not settle "
+                    + LIVENESS_MILLIS + " ms after the final writes:\n   " + nodeChanges.unsettled());
             return false;
         }
         if (!runUntil(this::converged, LIVENESS_MILLIS)) {
@@ -276,7 +297,7 @@ final class Simulation {
             if (last < acknowledged) {
                 return false;
             }
-            for (SimNode node : nodes) {
+            for (SimNode node : nemesis.members()) {
                 if (monitor.lastApplied(node.index(), p) != last) {
                     return false;
                 }
@@ -295,7 +316,7 @@ final class Simulation {
                 continue;
             }
             long checkpoint = lastCheckpoint(p);
-            for (SimNode node : nodes) {
+            for (SimNode node : nemesis.members()) {
                 if (node.disk().compactedUpTo(p).index() < checkpoint) {
                     return false;
                 }

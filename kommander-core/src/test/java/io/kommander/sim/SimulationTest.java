@@ -26,10 +26,14 @@ class SimulationTest {
     private static final int SEEDS = Integer.getInteger("kommander.sim.seeds", 1_000);
     private static final int THREADS = Integer.getInteger("kommander.sim.threads", 2);
     private static final int NEGATIVE_CONTROL_SEEDS = Integer.getInteger("kommander.sim.controlSeeds", 200);
+    /** {@code -Dkommander.sim.mix=NAME}: the sweep runs only seeds of that fault mix ({@link FaultMix#name()}). */
+    private static final FaultMix MIX = mixNamed(System.getProperty("kommander.sim.mix"));
+    /** Seeds of the nodes mix the negative control of a promotion before catch-up searches. */
+    private static final int NODES_CONTROL_SEEDS = 30;
 
     @Test
     void everySeedKeepsRaftSafeAndClientHistoriesLinearizable() {
-        SeedSweep.Summary summary = SeedSweep.run(FIRST_SEED, SEEDS, Set.of(), THREADS);
+        SeedSweep.Summary summary = SeedSweep.run(FIRST_SEED, SEEDS, Set.of(), THREADS, MIX);
         System.out.println("[simulation] " + summary);
         summary.failures().forEach(f -> System.out.println("[simulation] " + f.report()));
         assertThat(summary.failures())
@@ -90,12 +94,39 @@ class SimulationTest {
     @EnumSource(value = Bug.class, names = {"VOTE_WITHOUT_LOG_CHECK", "ACK_BEFORE_SYNC", "SKIP_ANCHOR_CHECK",
             "DELIVER_BEFORE_DURABLE", "TRANSFER_SUCCESS_EARLY", "RESTORE_SKIPS_FIRST",
             "REPORT_APPENDED_AS_NOT_APPENDED", "IGNORE_REQUEST_IDS", "LEARNER_COUNTS_IN_QUORUM", "TWO_CHANGES_AT_ONCE",
-            "ADOPT_IMPLAUSIBLE_TERM", "FRESH_REPLICA_VOTES", "ACCEPT_CORRUPT_SNAPSHOT"})
+            "ADOPT_IMPLAUSIBLE_TERM", "FRESH_REPLICA_VOTES", "ACCEPT_CORRUPT_SNAPSHOT", "PROMOTE_BEFORE_CAUGHT_UP"})
     void plantedBugIsCaught(Bug bug) {
         SimResult caught = SeedSweep.firstCaught(bug, 1, NEGATIVE_CONTROL_SEEDS);
         System.out.println("[simulation] planted " + bug + ": " + (caught == null ? "not caught"
                 : "caught at seed " + caught.seed() + ": " + caught.violation()));
         assertThat(caught).as("%s caught within %d seeds", bug, NEGATIVE_CONTROL_SEEDS).isNotNull();
+    }
+
+    /**
+     * A learner promoted before it holds everything committed: the nodes mix, whose fresh nodes join as learners and
+     * are promoted once the roster makes them voters, catches it by itself (the promotion check of
+     * {@link ConfigurationMonitor}), within a few of its own seeds.
+     */
+    @Test
+    void promotionBeforeCatchUpIsCaughtByTheNodesMix() {
+        SimResult caught = SeedSweep.firstCaught(Bug.PROMOTE_BEFORE_CAUGHT_UP, 1, NODES_CONTROL_SEEDS, FaultMix.NODES);
+        System.out.println("[simulation] planted PROMOTE_BEFORE_CAUGHT_UP (nodes mix): " + (caught == null
+                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
+        assertThat(caught).as("PROMOTE_BEFORE_CAUGHT_UP caught within %d seeds of the nodes mix", NODES_CONTROL_SEEDS)
+                .isNotNull();
+        assertThat(caught.violation()).startsWith("promotion:");
+    }
+
+    private static FaultMix mixNamed(String name) {
+        if (name == null || name.isEmpty()) {
+            return null;
+        }
+        for (FaultMix mix : FaultMix.ALL) {
+            if (mix.name().equals(name)) {
+                return mix;
+            }
+        }
+        throw new IllegalArgumentException("no fault mix named " + name);
     }
 
     private static int indexOf(FaultMix mix) {

@@ -4,8 +4,10 @@ import io.kommander.Member;
 import io.kommander.RaftOperationStatus;
 import io.kommander.internal.partition.Configuration;
 import io.kommander.internal.partition.ConfigurationAlignment;
+import io.kommander.internal.partition.ConfigurationChange;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.ReplicaView;
+import io.kommander.internal.system.RaftSystemCoordinator;
 import io.kommander.internal.system.Roster;
 import io.kommander.internal.system.RosterCommand;
 import io.kommander.internal.system.RosterService;
@@ -79,7 +81,7 @@ final class MembershipReconciler {
     private void step(RaftPartition partition, Configuration configuration, Set<String> voters,
                       Set<String> learners) {
         ConfigurationAlignment.Step step = ConfigurationAlignment.next(configuration, voters, learners, self);
-        if (step == null || !busy.add(partition.id())) {
+        if (step == null || removedFromSystemTooSoon(partition, step) || !busy.add(partition.id())) {
             return;
         }
         CompletableFuture<?> done;
@@ -92,6 +94,26 @@ final class MembershipReconciler {
             done = partition.changeConfiguration(step.change());
         }
         done.whenComplete((result, error) -> busy.remove(partition.id()));
+    }
+
+    /**
+     * Partition 0 takes a member out last: until then the member learns the roster through partition 0's log, and
+     * so that it is leaving, which it must know to hand over the partitions it leads (no one else can take it out of
+     * those). Taken out of partition 0 first, a member that missed the commit of its leave never learns it.
+     */
+    private boolean removedFromSystemTooSoon(RaftPartition partition, ConfigurationAlignment.Step step) {
+        if (partition.id() != RaftSystemCoordinator.SYSTEM_PARTITION || step.change() == null
+                || step.change().kind() != ConfigurationChange.Kind.REMOVE) {
+            return false;
+        }
+        for (RaftPartition other : partitions.get()) {
+            Configuration configuration = other.view().configuration();
+            if (other.id() != RaftSystemCoordinator.SYSTEM_PARTITION && configuration != null
+                    && configuration.contains(step.change().member())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** On partition 0's leader: removes from the roster each leaving member no partition holds any more. */

@@ -143,6 +143,18 @@ final class NodeMembership {
         return roster != null ? roster.contains(sender) : members.contains(sender);
     }
 
+    /**
+     * Whether a message from {@code sender} is taken: from a member ({@link #isMember}), anything; from anyone else,
+     * only what a leader sends its followers (entries and snapshots). This node's roster may be older than the
+     * sender's membership (it was down while the sender joined), and it can learn the newer roster only from
+     * partition 0's leader, which may be that sender. A leader's message is judged by its partition's terms and log
+     * like any other; what a removed node may disrupt, votes, stays out.
+     */
+    boolean admits(String sender, RaftMessage message) {
+        return isMember(sender) || message instanceof RaftMessage.AppendLogs
+                || message instanceof RaftMessage.InstallSnapshot;
+    }
+
     /** Marks the member leaving, then waits until the roster has removed it (after every partition has). */
     CompletableFuture<RaftOperationStatus> removal(String endpoint) {
         return client.request(RosterCommand.of(RosterCommand.Kind.LEAVE, endpoint, 0, 0), MEMBERSHIP_TIMEOUT_MILLIS,

@@ -558,7 +558,7 @@ public final class RaftNode implements IRaft {
                 membership.onMessage(batch.from(), message, member);
                 continue;
             }
-            if (!member) {
+            if (!member && !membership.admits(batch.from(), message)) {
                 unknownSenderMessages.incrementAndGet();
                 continue;
             }

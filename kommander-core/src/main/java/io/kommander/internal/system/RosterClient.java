@@ -110,6 +110,10 @@ public final class RosterClient {
         } catch (IllegalArgumentException e) {
             status = RaftOperationStatus.Errored;
         }
+        if (status == RaftOperationStatus.NodeClosed) {
+            // The node asked is closing (a leader that leaves): another one leads soon, as after "not the leader".
+            status = RaftOperationStatus.NodeIsNotLeader;
+        }
         settle(response.requestId() >> 16, call, new RosterService.Answer(status, response.version(),
                 response.leaderHint().isEmpty() ? null : response.leaderHint()));
     }
@@ -172,6 +176,7 @@ public final class RosterClient {
         boolean again = status == RaftOperationStatus.NodeIsNotLeader
                 || (call.retryInProgress && status == RaftOperationStatus.MembershipChangeInProgress)
                 || status == RaftOperationStatus.LeaderInOldTerm || status == RaftOperationStatus.ProposalQueueFull
+                || status == RaftOperationStatus.LeadershipTransferInProgress
                 || status == RaftOperationStatus.RestoreInProgress;
         if (!again) {
             call.future.complete(answer);

@@ -39,7 +39,9 @@ public final class PartitionSeams {
         /** See PlantedBug#FRESH_REPLICA_VOTES. */
         FRESH_REPLICA_VOTES,
         /** See PlantedBug#ACCEPT_CORRUPT_SNAPSHOT. */
-        ACCEPT_CORRUPT_SNAPSHOT;
+        ACCEPT_CORRUPT_SNAPSHOT,
+        /** See PlantedBug#PROMOTE_BEFORE_CAUGHT_UP. */
+        PROMOTE_BEFORE_CAUGHT_UP;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
