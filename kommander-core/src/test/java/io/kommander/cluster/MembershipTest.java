@@ -131,6 +131,28 @@ class MembershipTest {
     }
 
     @Test
+    void removalThatWouldLeaveTooFewCurrentVotersIsRefusedAndChangesNothing() {
+        SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
+        cluster.runUntil("every member's node id is known", () -> membership(cluster, 0).members().stream()
+                .allMatch(m -> m.nodeId() != 0));
+        cluster.crash(2);
+        cluster.runFor(java.time.Duration.ofSeconds(10));
+        Membership before = membership(cluster, 0);
+
+        assertThat(cluster.await(cluster.node(0).removeMember(cluster.endpoint(1))))
+                .isEqualTo(RaftOperationStatus.TooFewVoters);
+        assertThat(cluster.await(cluster.node(1).leaveCluster())).isEqualTo(RaftOperationStatus.TooFewVoters);
+
+        cluster.runFor(java.time.Duration.ofSeconds(5));
+        assertThat(membership(cluster, 0)).isEqualTo(before);
+        assertThat(membership(cluster, 1)).isEqualTo(before);
+        assertThat(cluster.write(1, "after-the-refusal").success()).isTrue();
+        // The member that is down may still go: the two that remain are current.
+        assertThat(cluster.await(cluster.node(0).removeMember(cluster.endpoint(2))))
+                .isEqualTo(RaftOperationStatus.Success);
+    }
+
+    @Test
     void everyMemberReportsItsNodeIdToTheFirstRoster() {
         SimCluster cluster = SimCluster.builder(3, 1).start();
         cluster.runUntil("every member's node id is known", () -> membership(cluster, 0).members().stream()

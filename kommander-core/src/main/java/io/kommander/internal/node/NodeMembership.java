@@ -83,7 +83,7 @@ final class NodeMembership {
         this.events = events;
         this.unknownSenderMessages = unknownSenderMessages;
         this.service = new RosterService(coordinator, this::systemLeaderHint,
-                member -> reconciler().stillConfigured(member));
+                member -> reconciler().stillConfigured(member), this::currentMembers);
         this.reconciler = new MembershipReconciler(self, coordinator::roster, partitions::values, service);
         this.client = new RosterClient(self, runtime, service, this::systemLeaderHint, this::candidates,
                 dispatcher::send);
@@ -174,6 +174,13 @@ final class NodeMembership {
 
     private MembershipReconciler reconciler() {
         return reconciler;
+    }
+
+    /** As partition 0's leader sees it: who holds everything committed there and answered within check-quorum. */
+    private CompletableFuture<Set<String>> currentMembers() {
+        RaftPartition system = partitions.get(RaftSystemCoordinator.SYSTEM_PARTITION);
+        return system == null ? CompletableFuture.completedFuture(null)
+                : system.currentMembers(configuration.checkLeaderIntervalMillis());
     }
 
     private String systemLeaderHint() {

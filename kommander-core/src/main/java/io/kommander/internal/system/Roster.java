@@ -5,6 +5,8 @@ import io.kommander.Member.Role;
 import io.kommander.Membership;
 import io.kommander.RaftOperationStatus;
 
+import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -56,6 +58,23 @@ public record Roster(long version, SortedMap<String, Member> members) {
     /** The member whose change is in flight (a learner or a leaving member), or null. */
     public Member changing() {
         return members.values().stream().filter(m -> m.role() != Role.VOTER).findFirst().orElse(null);
+    }
+
+    /**
+     * The roster's rule that no change may leave fewer voters than a quorum can survive: whether, without
+     * {@code endpoint}, a majority of the remaining voters are in {@code current} (the members that hold everything
+     * committed and answer, as partition 0's leader sees them). Removing a member that does not vote never loses a
+     * quorum.
+     */
+    public boolean survivesWithout(String endpoint, Set<String> current) {
+        Member member = members.get(endpoint);
+        if (member == null || member.role() == Role.LEARNER) {
+            return true;
+        }
+        List<String> remaining = members.values().stream()
+                .filter(m -> m.role() == Role.VOTER && !m.endpoint().equals(endpoint)).map(Member::endpoint).toList();
+        long caughtUp = remaining.stream().filter(current::contains).count();
+        return caughtUp > remaining.size() / 2;
     }
 
     /** The public view of this roster. */

@@ -49,6 +49,21 @@ class RosterTest {
     }
 
     @Test
+    void removingAVoterNeedsAMajorityOfTheRemainingVotersCurrent() {
+        // Without c, a and b remain: both must be current (a majority of two is two).
+        assertThat(three.survivesWithout("c:1", java.util.Set.of("a:1", "b:1"))).isTrue();
+        assertThat(three.survivesWithout("c:1", java.util.Set.of("a:1", "c:1"))).isFalse();
+        Roster four = accept(accept(three, RosterCommand.of(JOIN, "d:1", 4, 0)), RosterCommand.of(PROMOTE, "d:1", 0,
+                0));
+        // Without d, a majority of a, b, c is two.
+        assertThat(four.survivesWithout("d:1", java.util.Set.of("a:1", "b:1"))).isTrue();
+        assertThat(four.survivesWithout("d:1", java.util.Set.of("a:1", "d:1"))).isFalse();
+        // A learner's removal never costs a quorum.
+        Roster learner = accept(three, RosterCommand.of(JOIN, "d:1", 4, 0));
+        assertThat(learner.survivesWithout("d:1", java.util.Set.of())).isTrue();
+    }
+
+    @Test
     void leaveThenRemoveTakesTheMemberOut() {
         Roster leaving = accept(three, RosterCommand.of(LEAVE, "b:1", 0, 0));
         assertThat(leaving.member("b:1").role()).isEqualTo(Role.LEAVING);
