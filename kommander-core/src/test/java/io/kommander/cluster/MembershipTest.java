@@ -208,6 +208,29 @@ class MembershipTest {
     }
 
     @Test
+    void wipedMemberComesBackAsALearnerWithItsNewIncarnationAndIsPromotedOnceRebuilt() {
+        SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
+        List<String> expected = cluster.writeSequentially(1, "a-", 30);
+        cluster.runUntil("every member's incarnation is known", () -> membership(cluster, 0).members().stream()
+                .allMatch(m -> m.incarnation() != 0));
+        int wiped = cluster.others(cluster.awaitLeader(1)).get(0);
+        long before = membership(cluster, 0).member(cluster.endpoint(wiped)).orElseThrow().incarnation();
+        List<Member.Role> roles = new ArrayList<>();
+        cluster.node(cluster.others(wiped).get(0)).onMembershipChanged(m -> m.member(cluster.endpoint(wiped))
+                .ifPresent(member -> roles.add(member.role())));
+
+        cluster.wipe(wiped);
+        cluster.restart(wiped);
+        cluster.runUntil("the roster holds the new incarnation as a voter", () -> membership(cluster, 0)
+                .member(cluster.endpoint(wiped)).map(m -> m.incarnation() != before && m.role() == Member.Role.VOTER)
+                .orElse(false));
+
+        assertThat(roles).containsExactly(Member.Role.LEARNER, Member.Role.VOTER);
+        assertThat(cluster.awaitHistory(wiped, 1, expected.size())).containsExactlyElementsOf(expected);
+        assertThat(cluster.view(wiped, 1).verified()).isTrue();
+    }
+
+    @Test
     void everyMemberReportsItsNodeIdToTheFirstRoster() {
         SimCluster cluster = SimCluster.builder(3, 1).start();
         cluster.runUntil("every member's node id is known", () -> membership(cluster, 0).members().stream()

@@ -42,8 +42,6 @@ import java.util.function.Supplier;
 final class NodeMembership {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeMembership.class);
-    /** The bound of each step of a removal: starting the leave, then ending it. */
-    static final long MEMBERSHIP_TIMEOUT_MILLIS = 60_000;
     /** Where a node's incarnation is stored in its WAL's metadata (8 bytes, big-endian). */
     static final String INCARNATION_KEY = "node/incarnation";
     /**
@@ -72,6 +70,7 @@ final class NodeMembership {
     private volatile boolean started;
     private volatile boolean closed;
     private volatile JoinProcess join;
+    private volatile IntSupplier partitionCount = () -> 0;
     /** The membership version at which this node learned it was removed; 0 while it is a member. */
     private volatile long removedAt;
     /** Whether this node has applied a roster that holds it (so a later one without it means it was removed). */
@@ -101,7 +100,7 @@ final class NodeMembership {
                 member -> reconciler().stillConfigured(member), this::currentMembers);
         this.reconciler = new MembershipReconciler(self, coordinator::roster, partitions::values, service);
         this.client = new RosterClient(self, runtime, service, this::systemLeaderHint, this::candidates,
-                dispatcher::send);
+                dispatcher::send, configuration.membershipRetryMillis(), configuration.membershipBackoffMillis());
         coordinator.onRosterChanged(this::rosterChanged);
     }
 
@@ -125,6 +124,7 @@ final class NodeMembership {
 
     /** Starts the reconciler's timer; with {@code joinExisting}, also the join, whose future it returns. */
     CompletableFuture<Void> start(IntSupplier partitionCount) {
+        this.partitionCount = partitionCount;
         started = true;
         if (removedAt > 0 && !configuration.joinExisting()) {
             return CompletableFuture.failedFuture(new IllegalStateException(self + " was removed from the cluster "
@@ -135,8 +135,8 @@ final class NodeMembership {
         if (!configuration.joinExisting()) {
             return CompletableFuture.completedFuture(null);
         }
-        join = new JoinProcess(self, configuration.nodeId(), incarnation, client, coordinator::roster, partitions,
-                partitionCount, runtime);
+        join = new JoinProcess(configuration, incarnation, client, coordinator::roster, partitions, partitionCount,
+                runtime);
         return join.start();
     }
 
@@ -190,11 +190,11 @@ final class NodeMembership {
 
     /** Marks the member leaving, then waits until the roster has removed it (after every partition has). */
     CompletableFuture<RaftOperationStatus> removal(String endpoint) {
-        return client.request(RosterCommand.of(RosterCommand.Kind.LEAVE, endpoint, 0, 0), MEMBERSHIP_TIMEOUT_MILLIS,
+        return client.request(RosterCommand.of(RosterCommand.Kind.LEAVE, endpoint, 0, 0), configuration.membershipTimeoutMillis(),
                 false).thenCompose(leave -> leave.status() != RaftOperationStatus.Success
                 ? CompletableFuture.completedFuture(leave.status())
                 : client.request(RosterCommand.of(RosterCommand.Kind.REMOVE, endpoint, 0, 0),
-                        MEMBERSHIP_TIMEOUT_MILLIS, true).thenApply(RosterService.Answer::status));
+                        configuration.membershipTimeoutMillis(), true).thenApply(RosterService.Answer::status));
     }
 
     /** A roster request or answer from {@code from}; {@code member} says whether the sender is a member. */
@@ -326,14 +326,37 @@ final class NodeMembership {
 
     private void scheduleReconcile() {
         if (!closed && removedAt == 0) {
-            runtime.schedule(configuration.electionTimeoutMinMillis(), () -> {
+            runtime.schedule(configuration.membershipReconcileIntervalMillis(), () -> {
                 if (!closed && removedAt == 0) {
                     reconciler.reconcile();
                     identifyIfUnknown();
+                    promoteIfRebuilt();
                     scheduleReconcile();
                 }
             });
         }
+    }
+
+    /**
+     * A member whose data was lost is a learner in the roster since it reported its new incarnation: once every
+     * replica caught up (and votes again), it asks to be promoted. A joining node's own process does the same.
+     */
+    private void promoteIfRebuilt() {
+        Roster roster = coordinator.roster();
+        Member me = roster == null ? null : roster.member(self);
+        JoinProcess current = join;
+        if (me == null || me.role() != Member.Role.LEARNER || me.incarnation() != incarnation
+                || (current != null && !current.isDone())) {
+            return;
+        }
+        JoinProcess rebuild = new JoinProcess(configuration, incarnation, client, coordinator::roster, partitions,
+                partitionCount, runtime);
+        join = rebuild;
+        rebuild.promoteWhenRebuilt().whenComplete((voter, error) -> {
+            if (error == null) {
+                LOG.info("[{}] rebuilt after losing its data: the roster names it a voter again", self);
+            }
+        });
     }
 
     /** Reports this node's id and incarnation once the roster holds it without them (the first roster's members). */
@@ -345,6 +368,6 @@ final class NodeMembership {
             return;
         }
         client.request(RosterCommand.of(RosterCommand.Kind.IDENTIFY, self, configuration.nodeId(), incarnation),
-                MEMBERSHIP_TIMEOUT_MILLIS, true).whenComplete((answer, error) -> identifying.set(false));
+                configuration.membershipTimeoutMillis(), true).whenComplete((answer, error) -> identifying.set(false));
     }
 }

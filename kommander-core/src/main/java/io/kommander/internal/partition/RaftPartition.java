@@ -478,7 +478,7 @@ public final class RaftPartition {
         if (snapshotFiles.enabled()) {
             RaftConfiguration c = context.configuration();
             machine.snapshots().enable(context.snapshots().throttle(), c.snapshotChunkBytes(),
-                    c.snapshotRetentionEntries());
+                    c.snapshotRetentionEntries(), c.snapshotRetentionBytes());
         }
         readyLeader = false;
         if (!restoreAnnounced) {
