@@ -52,6 +52,19 @@ import io.kommander.discovery.Endpoints;
  * @param snapshotChunkBytes        bytes per InstallSnapshot chunk; the node caps it at what its transport carries
  *                                  in one batch
  * @param snapshotBytesPerSecond    snapshot bytes this node sends per second, over all partitions and followers
+ * @param snapshotRetentionBytes    with an {@link IRaftStateMachineTransfer}: the most bytes of committed entries kept
+ *                                  behind the commit index for lagging members; compaction passes a member when this
+ *                                  or {@code snapshotRetentionEntries} is exceeded
+ * @param promotionLagEntries       how far behind its leader's commit index a learner may be, on every partition, to
+ *                                  ask to become a voter
+ * @param membershipTimeoutMillis   the bound of each membership request (join, promotion, leave, removal), retries
+ *                                  included
+ * @param membershipRetryMillis     how long one attempt of a membership request waits for an answer before it is sent
+ *                                  again, toward the newest leader hint
+ * @param membershipBackoffMillis   how long a membership request waits after "try again later" (no leader yet, another
+ *                                  change in progress) before its next attempt
+ * @param membershipReconcileIntervalMillis how often each node moves the configurations of the partitions it leads
+ *                                  toward the roster (it also does on every roster change)
  * @param joinExisting              whether this node joins a running cluster: its discovery list names seeds (any
  *                                  members), and it enters the roster as a learner, then a voter, instead of
  *                                  forming a cluster with the listed nodes; ignored once its WAL holds the cluster's
@@ -90,6 +103,12 @@ public record RaftConfiguration(
         long snapshotRetentionEntries,
         int snapshotChunkBytes,
         long snapshotBytesPerSecond,
+        long snapshotRetentionBytes,
+        long promotionLagEntries,
+        long membershipTimeoutMillis,
+        long membershipRetryMillis,
+        long membershipBackoffMillis,
+        long membershipReconcileIntervalMillis,
         boolean joinExisting) {
 
     /** A builder with every default set. */
@@ -137,6 +156,12 @@ public record RaftConfiguration(
         b.snapshotRetentionEntries = snapshotRetentionEntries;
         b.snapshotChunkBytes = snapshotChunkBytes;
         b.snapshotBytesPerSecond = snapshotBytesPerSecond;
+        b.snapshotRetentionBytes = snapshotRetentionBytes;
+        b.promotionLagEntries = promotionLagEntries;
+        b.membershipTimeoutMillis = membershipTimeoutMillis;
+        b.membershipRetryMillis = membershipRetryMillis;
+        b.membershipBackoffMillis = membershipBackoffMillis;
+        b.membershipReconcileIntervalMillis = membershipReconcileIntervalMillis;
         b.joinExisting = joinExisting;
         return b;
     }
@@ -199,6 +224,15 @@ public record RaftConfiguration(
         atLeast("snapshotRetentionEntries", snapshotRetentionEntries, 0);
         atLeast("snapshotChunkBytes", snapshotChunkBytes, 1);
         atLeast("snapshotBytesPerSecond", snapshotBytesPerSecond, 1);
+        atLeast("snapshotRetentionBytes", snapshotRetentionBytes, 0);
+        atLeast("promotionLagEntries", promotionLagEntries, 0);
+        atLeast("membershipRetryMillis", membershipRetryMillis, 1);
+        atLeast("membershipBackoffMillis", membershipBackoffMillis, 1);
+        atLeast("membershipReconcileIntervalMillis", membershipReconcileIntervalMillis, 1);
+        if (membershipTimeoutMillis < membershipRetryMillis) {
+            throw new RaftConfigurationException("membershipTimeoutMillis",
+                    "must be >= membershipRetryMillis (" + membershipRetryMillis + "), was " + membershipTimeoutMillis);
+        }
     }
 
     private static void atLeast(String field, long value, long min) {
@@ -247,6 +281,12 @@ public record RaftConfiguration(
         private int maxClientSessions = 1024;
         private int sessionResults = 16;
         private long sessionTtlMillis = 600_000;
+        private long snapshotRetentionBytes = 256L << 20;
+        private long promotionLagEntries = 100;
+        private long membershipTimeoutMillis = 60_000;
+        private long membershipRetryMillis = 500;
+        private long membershipBackoffMillis = 100;
+        private Long membershipReconcileIntervalMillis;
         private boolean joinExisting;
 
         private Builder() {
@@ -471,6 +511,58 @@ public record RaftConfiguration(
         }
 
         /**
+         * With an {@link IRaftStateMachineTransfer}: the most bytes of committed entries (as the WAL stores them,
+         * about payload plus type plus a few dozen bytes) kept behind the commit index for members that lag (default
+         * 256 MiB); compaction passes a member when this or {@link #snapshotRetentionEntries} is exceeded. 0 keeps
+         * nothing for them. Without a transfer it has no effect.
+         */
+        public Builder snapshotRetentionBytes(long bytes) {
+            this.snapshotRetentionBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How far behind its leader's commit index a joining (or rebuilt) node may be, on every partition, to ask to
+         * become a voter (default 100 entries). Each partition still promotes it only once it holds everything
+         * committed there.
+         */
+        public Builder promotionLagEntries(long entries) {
+            this.promotionLagEntries = entries;
+            return this;
+        }
+
+        /**
+         * The bound of each membership request (join, promotion, starting a leave, ending it), retries included
+         * (default 60 s); the catch-up of a joining node has no bound, since it follows progress. Not shorter than
+         * {@link #membershipRetryMillis}.
+         */
+        public Builder membershipTimeoutMillis(long millis) {
+            this.membershipTimeoutMillis = millis;
+            return this;
+        }
+
+        /** How long one attempt of a membership request waits for an answer before it is sent again (default 500 ms). */
+        public Builder membershipRetryMillis(long millis) {
+            this.membershipRetryMillis = millis;
+            return this;
+        }
+
+        /** How long a membership request told "try again later" waits before its next attempt (default 100 ms). */
+        public Builder membershipBackoffMillis(long millis) {
+            this.membershipBackoffMillis = millis;
+            return this;
+        }
+
+        /**
+         * How often each node moves the configurations of the partitions it leads toward the roster, one member at a
+         * time (default: the election timeout's minimum); it also does so on every roster change.
+         */
+        public Builder membershipReconcileIntervalMillis(long millis) {
+            this.membershipReconcileIntervalMillis = millis;
+            return this;
+        }
+
+        /**
          * Whether this node joins a running cluster (default false: it forms one with the nodes its discovery lists).
          * With true, the discovery list names seeds, any members of the running cluster; {@code joinCluster()} asks
          * them to add this node to the roster, as a learner first and a voter once it has caught up on every
@@ -498,7 +590,10 @@ public record RaftConfiguration(
                     maxEntriesPerAppend, maxBytesPerAppend, maxEntryBytes, maxProposalBytes,
                     maxPartitionsPerWalWrite, logCacheEntries, proposalTimeoutMillis, proposalTimeToLiveMillis,
                     compactionEnabled, compactionIntervalMillis, maxClientSessions, sessionResults, sessionTtlMillis,
-                    snapshotRetentionEntries, snapshotChunkBytes, snapshotBytesPerSecond,
+                    snapshotRetentionEntries, snapshotChunkBytes, snapshotBytesPerSecond, snapshotRetentionBytes,
+                    promotionLagEntries, membershipTimeoutMillis, membershipRetryMillis, membershipBackoffMillis,
+                    membershipReconcileIntervalMillis != null ? membershipReconcileIntervalMillis
+                            : electionTimeoutMinMillis,
                     joinExisting);
             configuration.validate();
             return configuration;

@@ -198,6 +198,106 @@ class MembershipTest {
     }
 
     @Test
+    void removalThatWouldLeaveTooFewCurrentVotersIsRefusedAndChangesNothing() {
+        SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
+        cluster.runUntil("every member's node id is known", () -> membership(cluster, 0).members().stream()
+                .allMatch(m -> m.nodeId() != 0));
+        cluster.crash(2);
+        cluster.runFor(java.time.Duration.ofSeconds(10));
+        Membership before = membership(cluster, 0);
+
+        assertThat(cluster.await(cluster.node(0).removeMember(cluster.endpoint(1))))
+                .isEqualTo(RaftOperationStatus.TooFewVoters);
+        assertThat(cluster.await(cluster.node(1).leaveCluster())).isEqualTo(RaftOperationStatus.TooFewVoters);
+
+        cluster.runFor(java.time.Duration.ofSeconds(5));
+        assertThat(membership(cluster, 0)).isEqualTo(before);
+        assertThat(membership(cluster, 1)).isEqualTo(before);
+        assertThat(cluster.write(1, "after-the-refusal").success()).isTrue();
+        // The member that is down may still go: the two that remain are current.
+        assertThat(cluster.await(cluster.node(0).removeMember(cluster.endpoint(2))))
+                .isEqualTo(RaftOperationStatus.Success);
+    }
+
+    @Test
+    void removedNodeLearnsItStopsCampaigningAndRefusesEveryCall() {
+        SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
+        cluster.writeSequentially(1, "a-", 5);
+        List<Membership> seen = new ArrayList<>();
+        cluster.node(2).onMembershipChanged(seen::add);
+
+        assertThat(cluster.await(cluster.node(0).removeMember(cluster.endpoint(2))))
+                .isEqualTo(RaftOperationStatus.Success);
+        cluster.runUntil("node 2 learned it was removed", () -> !seen.isEmpty()
+                && seen.get(seen.size() - 1).member(cluster.endpoint(2)).isEmpty());
+
+        IRaft removed = cluster.node(2);
+        assertThat(cluster.await(removed.replicateLogs(1, "t", new byte[1])).status())
+                .isEqualTo(RaftOperationStatus.NotAMember);
+        assertThat(cluster.await(removed.confirmLeadership(1))).isFalse();
+        assertThat(cluster.await(removed.removeMember(cluster.endpoint(0)))).isEqualTo(RaftOperationStatus.NotAMember);
+        assertThat(cluster.await(removed.leaveCluster())).isEqualTo(RaftOperationStatus.NotAMember);
+        // It campaigns no more: the members hear nothing further from it.
+        cluster.runFor(java.time.Duration.ofSeconds(2));
+        long heard = cluster.node(0).unknownSenderMessages() + cluster.node(1).unknownSenderMessages();
+        cluster.runFor(java.time.Duration.ofSeconds(20));
+        assertThat(cluster.node(0).unknownSenderMessages() + cluster.node(1).unknownSenderMessages())
+                .isEqualTo(heard);
+        assertThat(cluster.write(1, "after").success()).isTrue();
+    }
+
+    @Test
+    void nodeRemovedWhileDownLearnsItOnRestartAndDoesNotRejoinSilently() {
+        SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
+        cluster.runUntil("every member's node id is known", () -> membership(cluster, 0).members().stream()
+                .allMatch(m -> m.nodeId() != 0));
+        cluster.crash(2);
+        cluster.runFor(java.time.Duration.ofSeconds(5));
+        assertThat(cluster.await(cluster.node(0).removeMember(cluster.endpoint(2))))
+                .isEqualTo(RaftOperationStatus.Success);
+
+        // Back with its old folder, it still holds itself a voter until a member tells it otherwise.
+        cluster.restart(2);
+        cluster.runUntil("node 2 learned it was removed", () -> cluster.await(cluster.node(2)
+                .replicateLogs(1, "t", new byte[1])).status() == RaftOperationStatus.NotAMember);
+        assertThat(membership(cluster, 0).member(cluster.endpoint(2))).isEmpty();
+
+        // It remembers: started again on the same folder, it does not take part.
+        cluster.runFor(java.time.Duration.ofSeconds(1));
+        cluster.crashAfterSync(2);
+        cluster.launchAgain(2);
+        CompletableFuture<Void> joined = cluster.node(2).joinCluster();
+        cluster.runUntil("node 2's start ends", joined::isDone);
+        assertThatThrownBy(joined::join).hasMessageContaining("NotAMember");
+        assertThat(cluster.await(cluster.node(2).replicateLogs(1, "t", new byte[1])).status())
+                .isEqualTo(RaftOperationStatus.NotAMember);
+        assertThat(cluster.write(1, "after").success()).isTrue();
+    }
+
+    @Test
+    void wipedMemberComesBackAsALearnerWithItsNewIncarnationAndIsPromotedOnceRebuilt() {
+        SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
+        List<String> expected = cluster.writeSequentially(1, "a-", 30);
+        cluster.runUntil("every member's incarnation is known", () -> membership(cluster, 0).members().stream()
+                .allMatch(m -> m.incarnation() != 0));
+        int wiped = cluster.others(cluster.awaitLeader(1)).get(0);
+        long before = membership(cluster, 0).member(cluster.endpoint(wiped)).orElseThrow().incarnation();
+        List<Member.Role> roles = new ArrayList<>();
+        cluster.node(cluster.others(wiped).get(0)).onMembershipChanged(m -> m.member(cluster.endpoint(wiped))
+                .ifPresent(member -> roles.add(member.role())));
+
+        cluster.wipe(wiped);
+        cluster.restart(wiped);
+        cluster.runUntil("the roster holds the new incarnation as a voter", () -> membership(cluster, 0)
+                .member(cluster.endpoint(wiped)).map(m -> m.incarnation() != before && m.role() == Member.Role.VOTER)
+                .orElse(false));
+
+        assertThat(roles).containsExactly(Member.Role.LEARNER, Member.Role.VOTER);
+        assertThat(cluster.awaitHistory(wiped, 1, expected.size())).containsExactlyElementsOf(expected);
+        assertThat(cluster.view(wiped, 1).verified()).isTrue();
+    }
+
+    @Test
     void everyMemberReportsItsNodeIdToTheFirstRoster() {
         SimCluster cluster = SimCluster.builder(3, 1).start();
         cluster.runUntil("every member's node id is known", () -> membership(cluster, 0).members().stream()

@@ -17,10 +17,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SnapshotTransferTest {
 
     private static SimCluster cluster(long retention) {
+        return cluster(retention, Long.MAX_VALUE);
+    }
+
+    private static SimCluster cluster(long retentionEntries, long retentionBytes) {
         return SimCluster.builder(3, 1).snapshots()
-                .tuning(b -> b.snapshotRetentionEntries(retention).compactionIntervalMillis(100)
-                        .snapshotChunkBytes(200).logCacheEntries(16))
+                .tuning(b -> b.snapshotRetentionEntries(retentionEntries).snapshotRetentionBytes(retentionBytes)
+                        .compactionIntervalMillis(100).snapshotChunkBytes(200).logCacheEntries(16))
                 .start();
+    }
+
+    @Test
+    void retentionInBytesLetsCompactionPassAMemberDownThoughTheRetentionInEntriesWouldNot() {
+        SimCluster cluster = cluster(1_000_000, 2_000);
+        List<String> expected = new ArrayList<>(cluster.writeSequentially(1, "before-", 20));
+        int down = cluster.others(cluster.awaitLeader(1)).get(0);
+        cluster.runUntil("node " + down + " holds the first writes", () -> cluster.state(down, 1).size() == 20);
+        cluster.crashAfterSync(down);
+        expected.addAll(cluster.writeSequentially(1, "while-down-", 300));
+        cluster.runUntil("the live nodes compacted past the down node's log", () -> cluster.others(down).stream()
+                .allMatch(n -> cluster.compactedUpTo(n, 1).index() > 100));
+
+        cluster.restart(down);
+        cluster.runUntil("node " + down + " installed a snapshot", () -> !cluster.installedSnapshots(down, 1).isEmpty());
+        assertEveryNodeHolds(cluster, expected);
+    }
+
+    @Test
+    void withBothRetentionsLargeCompactionWaitsForAMemberDown() {
+        SimCluster cluster = cluster(1_000_000, 1L << 30);
+        cluster.writeSequentially(1, "before-", 20);
+        int down = cluster.others(cluster.awaitLeader(1)).get(0);
+        cluster.runUntil("node " + down + " holds the first writes", () -> cluster.state(down, 1).size() == 20);
+        cluster.crashAfterSync(down);
+        cluster.writeSequentially(1, "while-down-", 300);
+        cluster.runFor(Duration.ofSeconds(2));
+        for (int n : cluster.others(down)) {
+            assertThat(cluster.compactedUpTo(n, 1).index()).as("node %d compacted", n).isLessThan(40);
+        }
     }
 
     private static void assertEveryNodeHolds(SimCluster cluster, List<String> expected) {

@@ -2,6 +2,7 @@ package io.kommander.internal.node;
 
 import io.kommander.Member;
 import io.kommander.RaftClosedException;
+import io.kommander.RaftConfiguration;
 import io.kommander.RaftOperationStatus;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.ReplicaView;
@@ -17,40 +18,42 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * How a node joins a running cluster ({@code joinExisting}): it asks the roster to add it as a learner (the
- * partitions' leaders then add it to their configurations and send it their logs), waits until it has caught up on
- * every partition (within {@link #CATCH_UP_LAG} entries of the commit index its leader announced, and holding the
- * configuration that added it), then asks to be promoted to voter. Completes once the roster it has applied names it
- * a voter; each partition then promotes it as soon as it holds everything committed there.
+ * How a node becomes a voter of the roster: a node that joins a running cluster ({@code joinExisting}) first asks
+ * the roster to add it as a learner (the partitions' leaders then add it to their configurations and send it their
+ * logs); a member that lost its data is made a learner by the roster when it reports its new incarnation. Either way
+ * it then waits until it has caught up on every partition (within {@code promotionLagEntries} of the commit index its
+ * leader announced, holding the configuration that holds it, and, once rebuilt, voting again), then asks to be
+ * promoted to voter. Completes once the roster it has applied names it a voter; each partition then promotes it as
+ * soon as it holds everything committed there.
  *
- * <p>Each request is retried until {@link #REQUEST_TIMEOUT_MILLIS} (another change in progress waits its turn); the
+ * <p>Each request is retried until {@code membershipTimeoutMillis} (another change in progress waits its turn); the
  * catch-up itself has no time limit, since it follows progress. Idempotent, so a restart of a node that joined runs it
  * again harmlessly. Thread-safe.
  */
 final class JoinProcess {
 
-    /** How far behind its leader's commit index a learner may be, on every partition, to ask for promotion. */
-    static final long CATCH_UP_LAG = 100;
-    /** The bound of each join or promotion request, retries included. */
-    static final long REQUEST_TIMEOUT_MILLIS = 60_000;
     /** How often the catch-up is checked. */
     private static final long POLL_MILLIS = 50;
 
     private final String self;
     private final int nodeId;
     private final long incarnation;
+    private final RaftConfiguration configuration;
     private final RosterClient client;
     private final Supplier<Roster> roster;
     private final Map<Integer, RaftPartition> partitions;
     private final IntSupplier partitionCount;
     private final IRaftRuntime runtime;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Whether every replica must vote again (the node lost its data) before it asks to be promoted. */
+    private volatile boolean rebuilt;
 
-    JoinProcess(String self, int nodeId, long incarnation, RosterClient client, Supplier<Roster> roster,
+    JoinProcess(RaftConfiguration configuration, long incarnation, RosterClient client, Supplier<Roster> roster,
                 Map<Integer, RaftPartition> partitions, IntSupplier partitionCount, IRaftRuntime runtime) {
-        this.self = self;
-        this.nodeId = nodeId;
+        this.self = configuration.endpoint();
+        this.nodeId = configuration.nodeId();
         this.incarnation = incarnation;
+        this.configuration = configuration;
         this.client = client;
         this.roster = roster;
         this.partitions = partitions;
@@ -60,13 +63,28 @@ final class JoinProcess {
 
     /** Starts joining; completes once this node is a voter in the roster, or fails with why it could not join. */
     CompletableFuture<Void> start() {
-        client.request(RosterCommand.of(RosterCommand.Kind.JOIN, self, nodeId, incarnation), REQUEST_TIMEOUT_MILLIS,
-                true).whenComplete((answer, error) -> {
+        client.request(RosterCommand.of(RosterCommand.Kind.JOIN, self, nodeId, incarnation),
+                configuration.membershipTimeoutMillis(), true).whenComplete((answer, error) -> {
                     if (accepted(answer, error, "join")) {
                         awaitCaughtUp();
                     }
                 });
         return done;
+    }
+
+    /**
+     * For a member the roster made a learner because it lost its data: waits until every replica caught up and votes
+     * again, then asks to be promoted; completes as {@link #start()} does.
+     */
+    CompletableFuture<Void> promoteWhenRebuilt() {
+        rebuilt = true;
+        awaitCaughtUp();
+        return done;
+    }
+
+    /** Whether this process has ended (a voter, refused, or cancelled). */
+    boolean isDone() {
+        return done.isDone();
     }
 
     private void awaitCaughtUp() {
@@ -77,8 +95,8 @@ final class JoinProcess {
             runtime.schedule(POLL_MILLIS, this::awaitCaughtUp);
             return;
         }
-        client.request(RosterCommand.of(RosterCommand.Kind.PROMOTE, self, 0, 0), REQUEST_TIMEOUT_MILLIS, true)
-                .whenComplete((answer, error) -> {
+        client.request(RosterCommand.of(RosterCommand.Kind.PROMOTE, self, 0, 0),
+                configuration.membershipTimeoutMillis(), true).whenComplete((answer, error) -> {
                     if (accepted(answer, error, "promotion")) {
                         awaitVoter();
                     }
@@ -109,7 +127,8 @@ final class JoinProcess {
             RaftPartition partition = partitions.get(id);
             ReplicaView view = partition == null ? null : partition.view();
             if (view == null || view.configuration() == null || !view.configuration().contains(self)
-                    || view.leaderCommit() - view.commitIndex() > CATCH_UP_LAG) {
+                    || view.leaderCommit() - view.commitIndex() > configuration.promotionLagEntries()
+                    || (rebuilt && !view.verified())) {
                 return false;
             }
         }

@@ -12,6 +12,7 @@ import io.kommander.internal.system.RosterCommand;
 import io.kommander.internal.system.RosterMessageSanity;
 import io.kommander.internal.system.RosterService;
 import io.kommander.internal.transport.RaftTransportDispatcher;
+import io.kommander.internal.wal.FairWalScheduler;
 import io.kommander.runtime.IRaftRuntime;
 import io.kommander.transport.RaftMessage;
 import io.kommander.wal.IWAL;
@@ -41,10 +42,13 @@ import java.util.function.Supplier;
 final class NodeMembership {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeMembership.class);
-    /** The bound of each step of a removal: starting the leave, then ending it. */
-    static final long MEMBERSHIP_TIMEOUT_MILLIS = 60_000;
     /** Where a node's incarnation is stored in its WAL's metadata (8 bytes, big-endian). */
     static final String INCARNATION_KEY = "node/incarnation";
+    /**
+     * Where a node that learned of its removal stores the membership version it learned it at (8 bytes,
+     * big-endian; any other length: not removed), so that a restart does not take part again silently.
+     */
+    static final String REMOVED_KEY = "node/removed";
 
     private final RaftConfiguration configuration;
     private final String self;
@@ -58,12 +62,19 @@ final class NodeMembership {
     private final RosterService service;
     private final RosterClient client;
     private final MembershipReconciler reconciler;
+    private final RemovalNotices notices;
+    private final FairWalScheduler writes;
     /** Whether this node's report of its id and incarnation is on its way. */
     private final AtomicBoolean identifying = new AtomicBoolean();
     private volatile long incarnation;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile JoinProcess join;
+    private volatile IntSupplier partitionCount = () -> 0;
+    /** The membership version at which this node learned it was removed; 0 while it is a member. */
+    private volatile long removedAt;
+    /** Whether this node has applied a roster that holds it (so a later one without it means it was removed). */
+    private volatile boolean wasInRoster;
 
     /**
      * @param members               the configured members other than this node (its discovery list)
@@ -72,7 +83,8 @@ final class NodeMembership {
      */
     NodeMembership(RaftConfiguration configuration, Set<String> members, IRaftRuntime runtime,
                    RaftSystemCoordinator coordinator, Map<Integer, RaftPartition> partitions,
-                   RaftTransportDispatcher dispatcher, RaftEvents events, AtomicLong unknownSenderMessages) {
+                   RaftTransportDispatcher dispatcher, RaftEvents events, AtomicLong unknownSenderMessages,
+                   FairWalScheduler writes) {
         this.configuration = configuration;
         this.self = configuration.endpoint();
         this.members = members;
@@ -82,11 +94,13 @@ final class NodeMembership {
         this.dispatcher = dispatcher;
         this.events = events;
         this.unknownSenderMessages = unknownSenderMessages;
+        this.writes = writes;
+        this.notices = new RemovalNotices(runtime, configuration.electionTimeoutMinMillis());
         this.service = new RosterService(coordinator, this::systemLeaderHint,
-                member -> reconciler().stillConfigured(member));
+                member -> reconciler().stillConfigured(member), this::currentMembers);
         this.reconciler = new MembershipReconciler(self, coordinator::roster, partitions::values, service);
         this.client = new RosterClient(self, runtime, service, this::systemLeaderHint, this::candidates,
-                dispatcher::send);
+                dispatcher::send, configuration.membershipRetryMillis(), configuration.membershipBackoffMillis());
         coordinator.onRosterChanged(this::rosterChanged);
     }
 
@@ -97,19 +111,32 @@ final class NodeMembership {
     boolean prepare(IWAL wal) {
         incarnation = wal.metadata(INCARNATION_KEY).filter(b -> b.length == 8)
                 .map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
+        removedAt = wal.metadata(REMOVED_KEY).filter(b -> b.length == 8)
+                .map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
+        if (removedAt > 0) {
+            LOG.warn("[{}] this node was removed from the cluster (membership version {}): it takes no part, and "
+                    + "every call answers NotAMember; to come back as a new member, start it with "
+                    + "joinExisting(true)", self, removedAt);
+        }
         return configuration.joinExisting()
                 || wal.lastPosition(RaftSystemCoordinator.SYSTEM_PARTITION).index() > 0;
     }
 
     /** Starts the reconciler's timer; with {@code joinExisting}, also the join, whose future it returns. */
     CompletableFuture<Void> start(IntSupplier partitionCount) {
+        this.partitionCount = partitionCount;
         started = true;
+        if (removedAt > 0 && !configuration.joinExisting()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(self + " was removed from the cluster "
+                    + "(membership version " + removedAt + "): NotAMember; start it with joinExisting(true) to "
+                    + "join again as a new member"));
+        }
         scheduleReconcile();
         if (!configuration.joinExisting()) {
             return CompletableFuture.completedFuture(null);
         }
-        join = new JoinProcess(self, configuration.nodeId(), incarnation, client, coordinator::roster, partitions,
-                partitionCount, runtime);
+        join = new JoinProcess(configuration, incarnation, client, coordinator::roster, partitions, partitionCount,
+                runtime);
         return join.start();
     }
 
@@ -137,6 +164,24 @@ final class NodeMembership {
         return roster == null ? Membership.UNKNOWN : roster.membership();
     }
 
+    /** Whether this node learned that it was removed from the cluster: it takes no part and refuses every call. */
+    boolean removed() {
+        return removedAt > 0;
+    }
+
+    /**
+     * A message that is not a roster request came from {@code sender}, which is not a member: if the roster removed
+     * it, tells it so (now and then, not for every message), so that it stops taking part.
+     */
+    void notMember(String sender) {
+        Roster roster = coordinator.roster();
+        if (roster != null && roster.contains(self) && !roster.contains(sender) && removedAt == 0
+                && notices.due(sender)) {
+            dispatcher.send(sender, new RaftMessage.RosterResponse(0, 0, RemovalNotices.REQUEST_ID,
+                    RaftOperationStatus.NotAMember.name(), roster.version(), nullToEmpty(systemLeaderHint())));
+        }
+    }
+
     /** Whether messages from {@code sender} are taken: a roster member, or one of the listed members before it. */
     boolean isMember(String sender) {
         Roster roster = coordinator.roster();
@@ -157,17 +202,21 @@ final class NodeMembership {
 
     /** Marks the member leaving, then waits until the roster has removed it (after every partition has). */
     CompletableFuture<RaftOperationStatus> removal(String endpoint) {
-        return client.request(RosterCommand.of(RosterCommand.Kind.LEAVE, endpoint, 0, 0), MEMBERSHIP_TIMEOUT_MILLIS,
+        return client.request(RosterCommand.of(RosterCommand.Kind.LEAVE, endpoint, 0, 0), configuration.membershipTimeoutMillis(),
                 false).thenCompose(leave -> leave.status() != RaftOperationStatus.Success
                 ? CompletableFuture.completedFuture(leave.status())
                 : client.request(RosterCommand.of(RosterCommand.Kind.REMOVE, endpoint, 0, 0),
-                        MEMBERSHIP_TIMEOUT_MILLIS, true).thenApply(RosterService.Answer::status));
+                        configuration.membershipTimeoutMillis(), true).thenApply(RosterService.Answer::status));
     }
 
     /** A roster request or answer from {@code from}; {@code member} says whether the sender is a member. */
     void onMessage(String from, RaftMessage message, boolean member) {
         if (message instanceof RaftMessage.RosterResponse response) {
-            if (RosterMessageSanity.admissible(response)) {
+            if (RemovalNotices.isNotice(response)) {
+                if (member) {
+                    noticed(from, response.version());
+                }
+            } else if (RosterMessageSanity.admissible(response)) {
                 client.answered(response);
             } else {
                 unknownSenderMessages.incrementAndGet();
@@ -181,11 +230,83 @@ final class NodeMembership {
         }
         service.submit(RosterMessageSanity.command(request)).thenAccept(answer -> dispatcher.send(from,
                 new RaftMessage.RosterResponse(0, 0, request.requestId(), answer.status().name(), answer.version(),
-                        answer.leaderHint() == null ? "" : answer.leaderHint())));
+                        nullToEmpty(answer.leaderHint()))));
+    }
+
+    /**
+     * A member says the roster no longer holds this node, at {@code version}. Believed only if this node's own roster
+     * holds it at an older version: versions grow by one per change, so a newer roster without it removed it (a
+     * node joining, whose roster does not hold it yet, is not concerned).
+     */
+    private void noticed(String from, long version) {
+        Roster roster = coordinator.roster();
+        if (holdsThisNode(roster) && version > roster.version()) {
+            List<Member> others = roster.members().values().stream().filter(m -> !m.endpoint().equals(self))
+                    .toList();
+            LOG.warn("[{}] {} says the roster removed this node (membership version {})", self, from, version);
+            markRemoved(new Membership(version, others));
+        }
+    }
+
+    /**
+     * This node is out of the roster: it stops taking part (no ticks, so no campaigns), refuses every call with
+     * NotAMember, tells the application, and remembers it in its WAL so that a restart does not take part again.
+     */
+    private void markRemoved(Membership without) {
+        synchronized (this) {
+            if (removedAt > 0) {
+                return;
+            }
+            removedAt = Math.max(1, without.version());
+        }
+        LOG.warn("[{}] this node is no longer a member (membership version {}): it takes no further part and every "
+                + "call answers NotAMember; close it, or start it again with joinExisting(true) to join as a new "
+                + "member", self, without.version());
+        writes.storeMetadata(RaftSystemCoordinator.SYSTEM_PARTITION,
+                Map.of(REMOVED_KEY, ByteBuffer.allocate(8).putLong(removedAt).array()), error -> {
+                    if (error != null) {
+                        LOG.warn("[{}] could not store that this node was removed", self, error);
+                    }
+                });
+        events.membershipChanged(without);
+    }
+
+    /**
+     * Whether {@code roster} holds this node itself, not an earlier node at the same endpoint (a replaced machine):
+     * its entry has this node's incarnation, or none yet (a first roster's member that has not reported it).
+     */
+    private boolean holdsThisNode(Roster roster) {
+        Member me = roster == null ? null : roster.member(self);
+        return me != null && (me.incarnation() == 0 || me.incarnation() == incarnation);
+    }
+
+    /** This node, once removed, joined again ({@code joinExisting}): it takes part as the member it now is. */
+    private void rejoined() {
+        synchronized (this) {
+            removedAt = 0;
+        }
+        LOG.info("[{}] this node is a member again", self);
+        writes.storeMetadata(RaftSystemCoordinator.SYSTEM_PARTITION, Map.of(REMOVED_KEY, new byte[0]), error -> {
+            if (error != null) {
+                LOG.warn("[{}] could not store that this node is a member again", self, error);
+            }
+        });
+        scheduleReconcile();
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     private MembershipReconciler reconciler() {
         return reconciler;
+    }
+
+    /** As partition 0's leader sees it: who holds everything committed there and answered within check-quorum. */
+    private CompletableFuture<Set<String>> currentMembers() {
+        RaftPartition system = partitions.get(RaftSystemCoordinator.SYSTEM_PARTITION);
+        return system == null ? CompletableFuture.completedFuture(null)
+                : system.currentMembers(configuration.checkLeaderIntervalMillis());
     }
 
     private String systemLeaderHint() {
@@ -202,24 +323,52 @@ final class NodeMembership {
 
     /** On partition 0's executor, in commit order (restored entries included). */
     private void rosterChanged(Roster roster) {
-        events.membershipChanged(roster.membership());
-        if (!roster.contains(self) && started && !configuration.joinExisting()) {
-            LOG.warn("[{}] this node is no longer in the roster (version {}): it takes no further part; close it",
-                    self, roster.version());
+        if (holdsThisNode(roster)) {
+            wasInRoster = true;
+            if (removedAt > 0 && roster.member(self).joinedVersion() > removedAt) {
+                rejoined();
+            }
+        } else if (wasInRoster && started && !roster.contains(self)) {
+            markRemoved(roster.membership());
+            return;
         }
+        events.membershipChanged(roster.membership());
         reconciler.reconcile();
     }
 
     private void scheduleReconcile() {
-        if (!closed) {
-            runtime.schedule(configuration.electionTimeoutMinMillis(), () -> {
-                if (!closed) {
+        if (!closed && removedAt == 0) {
+            runtime.schedule(configuration.membershipReconcileIntervalMillis(), () -> {
+                if (!closed && removedAt == 0) {
                     reconciler.reconcile();
                     identifyIfUnknown();
+                    promoteIfRebuilt();
                     scheduleReconcile();
                 }
             });
         }
+    }
+
+    /**
+     * A member whose data was lost is a learner in the roster since it reported its new incarnation: once every
+     * replica caught up (and votes again), it asks to be promoted. A joining node's own process does the same.
+     */
+    private void promoteIfRebuilt() {
+        Roster roster = coordinator.roster();
+        Member me = roster == null ? null : roster.member(self);
+        JoinProcess current = join;
+        if (me == null || me.role() != Member.Role.LEARNER || me.incarnation() != incarnation
+                || (current != null && !current.isDone())) {
+            return;
+        }
+        JoinProcess rebuild = new JoinProcess(configuration, incarnation, client, coordinator::roster, partitions,
+                partitionCount, runtime);
+        join = rebuild;
+        rebuild.promoteWhenRebuilt().whenComplete((voter, error) -> {
+            if (error == null) {
+                LOG.info("[{}] rebuilt after losing its data: the roster names it a voter again", self);
+            }
+        });
     }
 
     /** Reports this node's id and incarnation once the roster holds it without them (the first roster's members). */
@@ -231,6 +380,6 @@ final class NodeMembership {
             return;
         }
         client.request(RosterCommand.of(RosterCommand.Kind.IDENTIFY, self, configuration.nodeId(), incarnation),
-                MEMBERSHIP_TIMEOUT_MILLIS, true).whenComplete((answer, error) -> identifying.set(false));
+                configuration.membershipTimeoutMillis(), true).whenComplete((answer, error) -> identifying.set(false));
     }
 }

@@ -172,14 +172,14 @@ public final class RaftNode implements IRaft {
                 this::createPartitions,
                 () -> membership().firstRoster());
         this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
-                dispatcher, events, unknownSenderMessages);
+                dispatcher, events, unknownSenderMessages, writes);
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()), catchUp,
                 new NodeSnapshots(transfer, new SnapshotThrottle(this.configuration.snapshotBytesPerSecond(),
                         runtime::monotonicMillis)));
         this.shutdown = new NodeShutdown(self, runtime, ownsRuntime, dispatcher, transport, wal);
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
-                configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::allPartitions);
+                configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::takingPart);
         this.startup = new NodeStartup(new NodeStartup.Parts(this.configuration, wal, transport, runtime, members,
                 catchUp, membership, coordinator, context, timers, partitions, callbacks), this::onBatch,
                 this::onRefused, () -> closed, this::partitionCount);
@@ -214,6 +214,9 @@ public final class RaftNode implements IRaft {
         if (!isStarted()) {
             return futures.completed(RaftOperationStatus.RestoreInProgress);
         }
+        if (membership.removed()) {
+            return futures.completed(RaftOperationStatus.NotAMember);
+        }
         // Removed, the node closes: it no longer belongs to any partition. Refused, it goes on as a member.
         return futures.relay(membership.removal(self).thenCompose(status -> status != RaftOperationStatus.Success
                 ? CompletableFuture.completedFuture(status)
@@ -230,6 +233,9 @@ public final class RaftNode implements IRaft {
         }
         if (!isStarted()) {
             return futures.completed(RaftOperationStatus.RestoreInProgress);
+        }
+        if (membership.removed()) {
+            return futures.completed(RaftOperationStatus.NotAMember);
         }
         return futures.relay(membership.removal(endpoint));
     }
@@ -353,6 +359,9 @@ public final class RaftNode implements IRaft {
         if (closed) {
             return futures.completed(RaftReplicationResult.failure(RaftOperationStatus.NodeClosed, null));
         }
+        if (membership.removed()) {
+            return futures.completed(RaftReplicationResult.failure(RaftOperationStatus.NotAMember, null));
+        }
         RaftPartition partition = userPartition(partitionId);
         if (partition == null) {
             return futures.completed(RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null));
@@ -387,7 +396,7 @@ public final class RaftNode implements IRaft {
     @Override
     public CompletableFuture<Boolean> confirmLeadership(int partitionId) {
         RaftPartition partition = userPartition(partitionId);
-        if (partition == null || closed) {
+        if (partition == null || closed || membership.removed()) {
             return futures.completed(false);
         }
         return futures.relay(partition.confirmLeadership().thenApply(status -> status == RaftOperationStatus.Success));
@@ -401,6 +410,9 @@ public final class RaftNode implements IRaft {
         }
         if (partition == null) {
             return futures.completed(RaftOperationStatus.UnknownPartition);
+        }
+        if (membership.removed()) {
+            return futures.completed(RaftOperationStatus.NotAMember);
         }
         return futures.relay(partition.transferLeadership(target)); // refuses a bad target up front
     }
@@ -534,6 +546,11 @@ public final class RaftNode implements IRaft {
         return partitions.values();
     }
 
+    /** The partitions the timers drive: none once this node learned it was removed (it campaigns no more). */
+    private Collection<RaftPartition> takingPart() {
+        return membership.removed() ? List.of() : partitions.values();
+    }
+
     /** The cluster's first start (see {@link NodeStartup#firstStart()}). */
     private void firstStart() {
         startup.firstStart();
@@ -560,6 +577,7 @@ public final class RaftNode implements IRaft {
             }
             if (!member && !membership.admits(batch.from(), message)) {
                 unknownSenderMessages.incrementAndGet();
+                membership.notMember(batch.from());
                 continue;
             }
             RaftPartition partition = partitions.get(message.partition());

@@ -20,6 +20,8 @@ final class FollowerProgress {
     boolean recentActive;
     /** A WAL read for this follower's catch-up is outstanding. */
     boolean readPending;
+    /** When this follower last answered anything (virtual or real millis); -1 never. */
+    long lastHeardAt = -1;
     /** The newest heartbeat round this follower acknowledged. */
     long ackedRound;
     /** When this follower last made progress (virtual or real millis), to detect a stalled pipeline. */

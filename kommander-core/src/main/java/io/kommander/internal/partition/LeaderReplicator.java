@@ -145,6 +145,7 @@ final class LeaderReplicator {
     /** Applies a follower's acknowledgement or rejection to its progress. */
     void onResponse(FollowerProgress pr, AppendLogsResponse response, long now) {
         pr.recentActive = true;
+        pr.lastHeardAt = now;
         if (pr.state == FollowerProgress.State.SNAPSHOT) {
             // Answers to heartbeats while the snapshot goes: the follower's log is behind them, nothing to learn.
             return;
@@ -187,6 +188,7 @@ final class LeaderReplicator {
      */
     boolean onSnapshotResponse(FollowerProgress pr, InstallSnapshotResponse response, long now) {
         pr.recentActive = true;
+        pr.lastHeardAt = now;
         if (pr.state != FollowerProgress.State.SNAPSHOT || response.index() != pr.snapshotIndex
                 || response.wholeCrc() != pr.snapshotCrc) {
             return false;

@@ -17,6 +17,8 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a replica does while it leads one term: takes writes, commits what a majority holds durably, confirms
@@ -48,6 +50,8 @@ final class Leadership {
     private boolean appendPending;
     private long lastHeartbeatSent;
     private long lastQuorumCheck;
+    /** When this replica started leading its term, to tell a follower not heard from yet from a silent one. */
+    private long startedAt;
 
     Leadership(int partition, String self, PartitionSettings settings, ReplicaLog replicaLog,
                ProposalTracker proposals, EnumSet<PlantedBug> plantedBugs, Snapshots snapshots) {
@@ -69,6 +73,7 @@ final class Leadership {
         }
         this.term = term;
         replicator.start(replicaLog.configuration().othersThan(self), now);
+        startedAt = now;
         lastQuorumCheck = now;
         lastHeartbeatSent = now;
         replicaLog.resetSafeCompactIndex();
@@ -102,6 +107,29 @@ final class Leadership {
             matches.put(pr.peer, pr.matchIndex);
         }
         return matches;
+    }
+
+    /**
+     * The members that hold everything committed here (or take appends as they come) and answered within
+     * {@code withinMillis} of {@code now}, this leader included: the ones a configuration without some member could count on to commit. Null while that is
+     * not known yet: this leader started less than {@code withinMillis} ago and some follower has not answered it.
+     */
+    Set<String> currentMembers(long now, long withinMillis) {
+        Set<String> current = new TreeSet<>();
+        current.add(self);
+        boolean young = now - startedAt < withinMillis;
+        for (FollowerProgress pr : replicator.followers()) {
+            if (pr.lastHeardAt < 0 && young) {
+                return null;
+            }
+            // Replicating is keeping up: an acknowledgement may trail the newest commit by a heartbeat.
+            boolean keepsUp = pr.matchIndex >= replicaLog.commitIndex()
+                    || pr.state == FollowerProgress.State.REPLICATE;
+            if (pr.lastHeardAt >= 0 && now - pr.lastHeardAt <= withinMillis && keepsUp) {
+                current.add(pr.peer);
+            }
+        }
+        return current;
     }
 
     long compactedGaps() {

@@ -17,6 +17,7 @@ final class PartitionLog {
 
     private LogPosition compacted = LogPosition.ZERO;
     private final TermRuns terms = new TermRuns();
+    private final LogBytes bytes = new LogBytes();
     private long lastIndex;
     private long lastTerm;
     /** cache.get(i) has index cacheStart + i; the cache always ends at lastIndex. */
@@ -31,6 +32,7 @@ final class PartitionLog {
         cache.clear();
         cacheStart = lastIndex + 1;
         terms.truncateAfter(-1);
+        bytes.clear();
     }
 
     LogPosition compacted() {
@@ -101,6 +103,7 @@ final class PartitionLog {
                 throw new IllegalStateException("non-contiguous append: " + entry.index() + " after " + lastIndex);
             }
             terms.append(entry.index(), entry.term());
+            bytes.append(entry.index(), entry.sizeEstimate());
             cache.add(entry);
             lastIndex = entry.index();
             lastTerm = entry.term();
@@ -113,6 +116,7 @@ final class PartitionLog {
             throw new IllegalStateException("non-contiguous restore: " + entry.index() + " after " + lastIndex);
         }
         terms.append(entry.index(), entry.term());
+        bytes.append(entry.index(), entry.sizeEstimate());
         lastIndex = entry.index();
         lastTerm = entry.term();
         if (keep) {
@@ -129,6 +133,7 @@ final class PartitionLog {
             return;
         }
         terms.truncateAfter(index);
+        bytes.truncateAfter(index);
         if (index < cacheStart) {
             cache.clear();
             cacheStart = index + 1;
@@ -191,6 +196,14 @@ final class PartitionLog {
         evictThrough(keepFrom - 1);
     }
 
+    /**
+     * The highest index (in steps of {@link LogBytes#STEP}) below which at least {@code retained} bytes of entries
+     * lie up to {@code upTo}; 0 if the log does not hold that many.
+     */
+    long keepingBytesBefore(long upTo, long retained) {
+        return bytes.keepingBytesBefore(upTo, retained);
+    }
+
     /** Records a compaction of the WAL up to {@code position}. */
     void compactedTo(LogPosition position) {
         if (position.index() <= compacted.index()) {
@@ -198,6 +211,7 @@ final class PartitionLog {
         }
         compacted = position;
         terms.dropThrough(position.index());
+        bytes.dropThrough(position.index());
         evictThrough(position.index());
     }
 }

@@ -276,6 +276,19 @@ public final class RaftPartition {
     }
 
     /**
+     * Asked on the executor: if this replica leads, the members that hold everything committed and answered it
+     * within {@code withinMillis} (itself included); null when it does not lead, is closed, or does not know yet
+     * (it started leading less than {@code withinMillis} ago).
+     */
+    public CompletableFuture<Set<String>> currentMembers(long withinMillis) {
+        CompletableFuture<Set<String>> result = new CompletableFuture<>();
+        calls.track(result, stopped -> result.complete(null));
+        executor.post(RaftPartitionExecutor.Priority.CONTROL,
+                () -> result.complete(machine == null ? null : machine.currentMembers(now(), withinMillis)));
+        return result;
+    }
+
+    /**
      * Where the partition stands, asked on the executor. Fails with {@link RaftClosedException} once the partition
      * is closed; a partition stopped after an impossible state answers with its {@code FAILED} status.
      */
@@ -465,7 +478,7 @@ public final class RaftPartition {
         if (snapshotFiles.enabled()) {
             RaftConfiguration c = context.configuration();
             machine.snapshots().enable(context.snapshots().throttle(), c.snapshotChunkBytes(),
-                    c.snapshotRetentionEntries());
+                    c.snapshotRetentionEntries(), c.snapshotRetentionBytes());
         }
         readyLeader = false;
         if (!restoreAnnounced) {

@@ -23,6 +23,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -479,6 +480,14 @@ public final class RaftPartitionStateMachine {
     /** On the leader, each follower's match index (the highest index it is known to hold); empty otherwise. */
     public Map<String, Long> followerMatchIndices() {
         return elections.role() == RaftRole.LEADER ? leadership.followerMatchIndices() : new LinkedHashMap<>();
+    }
+
+    /**
+     * On the leader, the members that hold everything committed and answered within {@code withinMillis} (itself
+     * included); null on any other replica.
+     */
+    public Set<String> currentMembers(long nowMillis, long withinMillis) {
+        return elections.role() == RaftRole.LEADER ? leadership.currentMembers(nowMillis, withinMillis) : null;
     }
 
     /** The current hard state. */

@@ -375,10 +375,13 @@ final class ReplicaLog {
 
     /**
      * With snapshots, the highest index compaction may reach for the members' sake: what every member holds, or
-     * failing that the retention behind the commit index (a member further behind is rebuilt by snapshot).
+     * failing that the retention behind the commit index, in entries or in bytes, whichever keeps less (a member
+     * further behind is rebuilt by snapshot).
      */
     private long retainedFrom() {
-        return Math.max(safeCompactIndex, commitIndex - snapshots.retentionEntries());
+        long byEntries = commitIndex - snapshots.retentionEntries();
+        long byBytes = log.keepingBytesBefore(commitIndex, snapshots.retentionBytes());
+        return Math.max(safeCompactIndex, Math.max(byEntries, byBytes));
     }
 
     // ------------------------------------------------------------------ snapshots

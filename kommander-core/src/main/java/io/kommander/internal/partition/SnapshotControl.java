@@ -41,8 +41,8 @@ final class SnapshotControl {
     }
 
     /** Turns snapshots on for this partition (before the restore). */
-    void enable(SnapshotThrottle throttle, int chunkBytes, long retentionEntries) {
-        snapshots.enable(throttle, chunkBytes, retentionEntries);
+    void enable(SnapshotThrottle throttle, int chunkBytes, long retentionEntries, long retentionBytes) {
+        snapshots.enable(throttle, chunkBytes, retentionEntries, retentionBytes);
     }
 
     /** Whether the partition has snapshots. */

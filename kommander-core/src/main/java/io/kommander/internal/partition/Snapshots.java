@@ -27,6 +27,7 @@ final class Snapshots {
     private SnapshotThrottle throttle;
     private int chunkBytes = 1;
     private long retentionEntries;
+    private long retentionBytes = Long.MAX_VALUE;
     private Local latest;
     /** The application is producing a snapshot: no other is asked for meanwhile. */
     private boolean producing;
@@ -36,11 +37,12 @@ final class Snapshots {
     }
 
     /** Turns snapshots on for this partition (before the restore). */
-    void enable(SnapshotThrottle throttle, int chunkBytes, long retentionEntries) {
+    void enable(SnapshotThrottle throttle, int chunkBytes, long retentionEntries, long retentionBytes) {
         this.enabled = true;
         this.throttle = throttle;
         this.chunkBytes = chunkBytes;
         this.retentionEntries = retentionEntries;
+        this.retentionBytes = retentionBytes;
     }
 
     boolean enabled() {
@@ -57,6 +59,11 @@ final class Snapshots {
 
     long retentionEntries() {
         return retentionEntries;
+    }
+
+    /** The bytes of committed entries kept behind the commit index for lagging members. */
+    long retentionBytes() {
+        return retentionBytes;
     }
 
     /** The latest snapshot this replica holds, or null. */

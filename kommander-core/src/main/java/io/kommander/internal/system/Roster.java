@@ -5,6 +5,8 @@ import io.kommander.Member.Role;
 import io.kommander.Membership;
 import io.kommander.RaftOperationStatus;
 
+import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -13,6 +15,9 @@ import java.util.TreeMap;
  * that grows by one with each change. {@link #decide} is the one rule book, used both by partition 0's leader before
  * it proposes a command (to answer the caller) and by every node when it applies one (so that a command that became
  * invalid meanwhile changes nothing, alike everywhere).
+ *
+ * <p>A member that reports another incarnation than the roster holds lost its data and comes back as a
+ * {@link Role#LEARNER}, promoted like a joining node once caught up.
  *
  * <p>One membership change at a time: while a member is {@link Role#LEARNER} (joining) or {@link Role#LEAVING},
  * only that member's own next step ({@code PROMOTE}, or {@code REMOVE}) is taken; any other join or leave is refused
@@ -58,6 +63,23 @@ public record Roster(long version, SortedMap<String, Member> members) {
         return members.values().stream().filter(m -> m.role() != Role.VOTER).findFirst().orElse(null);
     }
 
+    /**
+     * The roster's rule that no change may leave fewer voters than a quorum can survive: whether, without
+     * {@code endpoint}, a majority of the remaining voters are in {@code current} (the members that hold everything
+     * committed and answer, as partition 0's leader sees them). Removing a member that does not vote never loses a
+     * quorum.
+     */
+    public boolean survivesWithout(String endpoint, Set<String> current) {
+        Member member = members.get(endpoint);
+        if (member == null || member.role() == Role.LEARNER) {
+            return true;
+        }
+        List<String> remaining = members.values().stream()
+                .filter(m -> m.role() == Role.VOTER && !m.endpoint().equals(endpoint)).map(Member::endpoint).toList();
+        long caughtUp = remaining.stream().filter(current::contains).count();
+        return caughtUp > remaining.size() / 2;
+    }
+
     /** The public view of this roster. */
     public Membership membership() {
         return new Membership(version, members.values().stream().toList());
@@ -84,7 +106,7 @@ public record Roster(long version, SortedMap<String, Member> members) {
             case BOOTSTRAP -> same(RaftOperationStatus.Success);
             case JOIN -> {
                 if (member != null) {
-                    yield same(RaftOperationStatus.Success);
+                    yield reincarnated(member, command, otherChange);
                 }
                 if (changing != null) {
                     yield same(RaftOperationStatus.MembershipChangeInProgress);
@@ -117,11 +139,31 @@ public record Roster(long version, SortedMap<String, Member> members) {
                     : member.role() != Role.LEAVING ? same(RaftOperationStatus.MembershipChangeInProgress)
                     : removed(endpoint);
             case IDENTIFY -> member == null ? same(RaftOperationStatus.NotAMember)
-                    : member.nodeId() == command.nodeId() && member.incarnation() == command.incarnation()
-                    ? same(RaftOperationStatus.Success)
-                    : changed(endpoint, new Member(command.nodeId(), endpoint, member.role(), member.joinedVersion(),
-                    command.incarnation()));
+                    : reincarnated(member, command, otherChange);
         };
+    }
+
+    /**
+     * A member reports its node id and incarnation (or asks to join again). The first report of a member the roster
+     * did not know fully changes no role; a different incarnation than the roster holds means the member lost its
+     * data (its folder was wiped): it comes back as a {@link Role#LEARNER}, a membership change like any other, and
+     * votes again only once promoted.
+     */
+    private Decision reincarnated(Member member, RosterCommand command, boolean otherChange) {
+        if (member.nodeId() == command.nodeId() && member.incarnation() == command.incarnation()) {
+            return same(RaftOperationStatus.Success);
+        }
+        boolean lostData = member.incarnation() != 0 && command.incarnation() != member.incarnation();
+        if (!lostData) {
+            return changed(member.endpoint(), new Member(command.nodeId(), member.endpoint(), member.role(),
+                    member.joinedVersion(), command.incarnation()));
+        }
+        if (otherChange) {
+            return same(RaftOperationStatus.MembershipChangeInProgress);
+        }
+        Role role = member.role() == Role.VOTER ? Role.LEARNER : member.role();
+        return changed(member.endpoint(), new Member(command.nodeId(), member.endpoint(), role,
+                member.joinedVersion(), command.incarnation()));
     }
 
     private Decision same(RaftOperationStatus status) {

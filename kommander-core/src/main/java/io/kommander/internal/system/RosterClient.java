@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * Hands a roster command to the system partition's leader, wherever the call is made: to this node's own
  * {@link RosterService} when it leads, else in a {@link RosterRequest} to the leader it knows of (or, knowing none,
  * to each candidate in turn: the roster's members, or the seeds of a node that is not in it yet). An attempt that
- * gets no answer within {@link #ATTEMPT_MILLIS}, or is told "not the leader", is tried again toward the newest hint,
+ * gets no answer within its attempt time ({@code membershipRetryMillis}), or is told "not the leader", is tried again toward the newest hint,
  * until the call's deadline; then it completes with {@link RaftOperationStatus#NoLeader} (no leader answered) or
  * {@link RaftOperationStatus#ProposalTimeout} (a leader took it, and the change may still commit). Commands are
  * idempotent, so a retry of one that committed is answered Success.
@@ -27,10 +27,6 @@ import java.util.function.Supplier;
  */
 public final class RosterClient {
 
-    /** How long one attempt waits for an answer before it is tried again. */
-    static final long ATTEMPT_MILLIS = 500;
-    /** How long a status of "try again later" (no leader yet, a change in progress) waits before the next attempt. */
-    static final long BACKOFF_MILLIS = 100;
 
     private final String self;
     private final IRaftRuntime runtime;
@@ -38,6 +34,8 @@ public final class RosterClient {
     private final Supplier<String> leaderHint;
     private final Supplier<List<String>> candidates;
     private final BiConsumer<String, RaftMessage> send;
+    private final long attemptMillis;
+    private final long backoffMillis;
     private final Map<Long, Call> calls = new ConcurrentHashMap<>();
     private long nextId = 1; // guarded by this
 
@@ -67,9 +65,15 @@ public final class RosterClient {
      * @param leaderHint the system partition's leader as last known here, or null
      * @param candidates where to look for the leader when none is known
      * @param send       sends a message to a node
+     * @param attemptMillis how long one attempt waits for an answer before it is tried again
+     * @param backoffMillis how long "try again later" (no leader yet, a change in progress) waits before the next
+     *                      attempt
      */
     public RosterClient(String self, IRaftRuntime runtime, RosterService local, Supplier<String> leaderHint,
-                        Supplier<List<String>> candidates, BiConsumer<String, RaftMessage> send) {
+                        Supplier<List<String>> candidates, BiConsumer<String, RaftMessage> send, long attemptMillis,
+                        long backoffMillis) {
+        this.attemptMillis = attemptMillis;
+        this.backoffMillis = backoffMillis;
         this.self = self;
         this.runtime = runtime;
         this.local = local;
@@ -148,7 +152,7 @@ public final class RosterClient {
             send.accept(target, new RosterRequest(0, 0, (id << 16) | (attempt & 0xffff), c.kind().ordinal(),
                     c.endpoint(), c.nodeId(), c.incarnation()));
         }
-        runtime.schedule(ATTEMPT_MILLIS, () -> {
+        runtime.schedule(attemptMillis, () -> {
             if (call.attempt == attempt && !call.future.isDone()) {
                 attempt(id, call);
             }
@@ -189,7 +193,7 @@ public final class RosterClient {
         String hint = answer.leaderHint();
         boolean fresh = status == RaftOperationStatus.NodeIsNotLeader && hint != null && !hint.equals(call.lastTarget);
         call.hint = fresh ? hint : null;
-        runtime.schedule(fresh ? 0 : BACKOFF_MILLIS, () -> {
+        runtime.schedule(fresh ? 0 : backoffMillis, () -> {
             if (call.attempt == attempt) {
                 attempt(id, call);
             }

@@ -2,6 +2,7 @@ package io.kommander.internal.system;
 
 import io.kommander.RaftOperationStatus;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -32,6 +33,7 @@ public final class RosterService {
     private final RaftSystemCoordinator coordinator;
     private final Supplier<String> leaderHint;
     private final Predicate<String> stillConfigured;
+    private final Supplier<CompletableFuture<Set<String>>> currentMembers;
     private boolean pending; // guarded by this
 
     /**
@@ -39,12 +41,15 @@ public final class RosterService {
      * @param leaderHint      the system partition's leader as last known here
      * @param stillConfigured whether a member is still in some partition's configuration (as this node's replicas
      *                        see it): a leaving member is removed from the roster only once it is in none
+     * @param currentMembers  on partition 0's leader, the members that hold everything committed there and answer
+     *                        (see {@link Roster#survivesWithout}); completes with null when not known (yet)
      */
     public RosterService(RaftSystemCoordinator coordinator, Supplier<String> leaderHint,
-                         Predicate<String> stillConfigured) {
+                         Predicate<String> stillConfigured, Supplier<CompletableFuture<Set<String>>> currentMembers) {
         this.coordinator = coordinator;
         this.leaderHint = leaderHint;
         this.stillConfigured = stillConfigured;
+        this.currentMembers = currentMembers;
     }
 
     /** Decides and, if it changes the roster, proposes {@code command}; completes with the outcome. */
@@ -53,22 +58,51 @@ public final class RosterService {
         if (!coordinator.isReadyLeader() || roster == null) {
             return CompletableFuture.completedFuture(answer(RaftOperationStatus.NodeIsNotLeader));
         }
+        Roster.Decision decision;
         synchronized (this) {
             if (pending) {
                 // The roster's own rule refuses a second membership change; this is only the log being busy with
                 // the previous command for a moment, which callers retry (RosterClient does).
                 return CompletableFuture.completedFuture(answer(RaftOperationStatus.ProposalQueueFull));
             }
-            Roster.Decision decision = coordinator.decide(roster, command);
-            if (decision.accepted() && decision.roster() != roster && command.kind() == RosterCommand.Kind.REMOVE
-                    && stillConfigured.test(command.endpoint())) {
-                return CompletableFuture.completedFuture(answer(RaftOperationStatus.MembershipChangeInProgress));
+            decision = coordinator.decide(roster, command);
+            boolean removal = command.kind() == RosterCommand.Kind.REMOVE && decision.accepted()
+                    && decision.roster() != roster;
+            if (removal && stillConfigured.test(command.endpoint())) {
+                // The leave goes on; unless it cannot, for want of voters, the caller waits for its end.
+                return quorumCheck(roster, command.endpoint(), RaftOperationStatus.MembershipChangeInProgress);
             }
             if (!decision.accepted() || decision.roster() == roster) {
                 return CompletableFuture.completedFuture(answer(decision.status()));
             }
             pending = true;
         }
+        if (command.kind() == RosterCommand.Kind.LEAVE) {
+            return quorumCheck(roster, command.endpoint(), RaftOperationStatus.Success).thenCompose(checked ->
+                    checked.status() == RaftOperationStatus.Success ? propose(command) : release(checked));
+        }
+        return propose(command);
+    }
+
+    /**
+     * Whether the voters left without {@code member} can still form a quorum of members that hold everything
+     * committed (see {@link Roster#survivesWithout}): answers {@code ifSo}, else {@link RaftOperationStatus#TooFewVoters},
+     * or "try again" while partition 0's leader does not know yet who answers it.
+     */
+    private CompletableFuture<Answer> quorumCheck(Roster roster, String member, RaftOperationStatus ifSo) {
+        return currentMembers.get().handle((current, error) -> answer(error != null || current == null
+                ? RaftOperationStatus.ProposalQueueFull
+                : roster.survivesWithout(member, current) ? ifSo : RaftOperationStatus.TooFewVoters));
+    }
+
+    private CompletableFuture<Answer> release(Answer answer) {
+        synchronized (this) {
+            pending = false;
+        }
+        return CompletableFuture.completedFuture(answer);
+    }
+
+    private CompletableFuture<Answer> propose(RosterCommand command) {
         return coordinator.propose(command).handle((result, error) -> {
             synchronized (this) {
                 pending = false;

@@ -36,7 +36,7 @@ class LeaderSnapshotSendingTest {
     private void lead(long bytesPerSecond) {
         log.append(run(1, 10, 1));
         log.compactedTo(new LogPosition(8, 1));
-        snapshots.enable(new SnapshotThrottle(bytesPerSecond, () -> clock), CHUNK, 0);
+        snapshots.enable(new SnapshotThrottle(bytesPerSecond, () -> clock), CHUNK, 0, Long.MAX_VALUE);
         snapshots.held(Snapshots.Local.of(IMAGE, ENCODED));
         replicator.start(List.of("b"), 0);
     }

@@ -49,6 +49,44 @@ class RosterTest {
     }
 
     @Test
+    void removingAVoterNeedsAMajorityOfTheRemainingVotersCurrent() {
+        // Without c, a and b remain: both must be current (a majority of two is two).
+        assertThat(three.survivesWithout("c:1", java.util.Set.of("a:1", "b:1"))).isTrue();
+        assertThat(three.survivesWithout("c:1", java.util.Set.of("a:1", "c:1"))).isFalse();
+        Roster four = accept(accept(three, RosterCommand.of(JOIN, "d:1", 4, 0)), RosterCommand.of(PROMOTE, "d:1", 0,
+                0));
+        // Without d, a majority of a, b, c is two.
+        assertThat(four.survivesWithout("d:1", java.util.Set.of("a:1", "b:1"))).isTrue();
+        assertThat(four.survivesWithout("d:1", java.util.Set.of("a:1", "d:1"))).isFalse();
+        // A learner's removal never costs a quorum.
+        Roster learner = accept(three, RosterCommand.of(JOIN, "d:1", 4, 0));
+        assertThat(learner.survivesWithout("d:1", java.util.Set.of())).isTrue();
+    }
+
+    @Test
+    void aMemberThatLostItsDataComesBackAsALearnerWithItsNewIncarnation() {
+        Roster identified = accept(three, RosterCommand.of(IDENTIFY, "b:1", 2, 7));
+        assertThat(identified.member("b:1")).isEqualTo(new Member(2, "b:1", Role.VOTER, 1, 7));
+
+        Roster wiped = accept(identified, RosterCommand.of(IDENTIFY, "b:1", 2, 8));
+        assertThat(wiped.member("b:1")).isEqualTo(new Member(2, "b:1", Role.LEARNER, 1, 8));
+        assertThat(wiped.decide(RosterCommand.of(IDENTIFY, "b:1", 2, 8)).roster()).isSameAs(wiped);
+        assertThat(accept(wiped, RosterCommand.of(PROMOTE, "b:1", 0, 0)).member("b:1").role()).isEqualTo(Role.VOTER);
+
+        // A wiped node that asks to join again is recognised the same way.
+        assertThat(accept(identified, RosterCommand.of(JOIN, "b:1", 2, 9)).member("b:1"))
+                .isEqualTo(new Member(2, "b:1", Role.LEARNER, 1, 9));
+    }
+
+    @Test
+    void aNewIncarnationWaitsItsTurnBehindAnotherChange() {
+        Roster identified = accept(three, RosterCommand.of(IDENTIFY, "b:1", 2, 7));
+        Roster joining = accept(identified, RosterCommand.of(JOIN, "d:1", 4, 0));
+        assertThat(joining.decide(RosterCommand.of(IDENTIFY, "b:1", 2, 8)).status())
+                .isEqualTo(RaftOperationStatus.MembershipChangeInProgress);
+    }
+
+    @Test
     void leaveThenRemoveTakesTheMemberOut() {
         Roster leaving = accept(three, RosterCommand.of(LEAVE, "b:1", 0, 0));
         assertThat(leaving.member("b:1").role()).isEqualTo(Role.LEAVING);
