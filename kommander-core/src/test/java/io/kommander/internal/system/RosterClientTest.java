@@ -87,10 +87,14 @@ class RosterClientTest {
         }
     }
 
+    private static final long ATTEMPT_MILLIS = 500;
+    private static final long BACKOFF_MILLIS = 100;
+
     private final ManualRuntime runtime = new ManualRuntime();
     private final List<RaftMessage.RosterRequest> sent = new ArrayList<>();
     private final RosterClient client = new RosterClient("self:1", runtime, null, () -> LEADER,
-            () -> List.of(LEADER), (to, message) -> sent.add((RaftMessage.RosterRequest) message));
+            () -> List.of(LEADER), (to, message) -> sent.add((RaftMessage.RosterRequest) message), ATTEMPT_MILLIS,
+            BACKOFF_MILLIS);
 
     @Test
     void aLeaderHandingOverIsAskedAgainNotTakenAsTheOutcome() {
@@ -113,7 +117,7 @@ class RosterClientTest {
         CompletableFuture<RosterService.Answer> call = promote();
         answer(status);
         assertThat(call).isNotDone();
-        runtime.advance(RosterClient.ATTEMPT_MILLIS);
+        runtime.advance(ATTEMPT_MILLIS);
         assertThat(sent).hasSize(2);
         answer(RaftOperationStatus.Success);
         assertThat(call.join().status()).isEqualTo(RaftOperationStatus.Success);
