@@ -190,11 +190,12 @@ final class NodeMembership {
 
     /** Marks the member leaving, then waits until the roster has removed it (after every partition has). */
     CompletableFuture<RaftOperationStatus> removal(String endpoint) {
-        return client.request(RosterCommand.of(RosterCommand.Kind.LEAVE, endpoint, 0, 0), configuration.membershipTimeoutMillis(),
-                false).thenCompose(leave -> leave.status() != RaftOperationStatus.Success
-                ? CompletableFuture.completedFuture(leave.status())
-                : client.request(RosterCommand.of(RosterCommand.Kind.REMOVE, endpoint, 0, 0),
-                        configuration.membershipTimeoutMillis(), true).thenApply(RosterService.Answer::status));
+        long timeout = configuration.membershipTimeoutMillis();
+        return client.request(RosterCommand.of(RosterCommand.Kind.LEAVE, endpoint, 0, 0), timeout, false)
+                .thenCompose(leave -> leave.status() != RaftOperationStatus.Success
+                        ? CompletableFuture.completedFuture(leave.status())
+                        : client.request(RosterCommand.of(RosterCommand.Kind.REMOVE, endpoint, 0, 0), timeout, true)
+                                .thenApply(RosterService.Answer::status));
     }
 
     /** A roster request or answer from {@code from}; {@code member} says whether the sender is a member. */
