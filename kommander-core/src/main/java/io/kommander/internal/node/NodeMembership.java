@@ -66,6 +66,8 @@ final class NodeMembership {
     private final FairWalScheduler writes;
     /** Whether this node's report of its id and incarnation is on its way. */
     private final AtomicBoolean identifying = new AtomicBoolean();
+    /** Whether the reconciler's timer runs (it stops while this node is removed, and starts again if it rejoins). */
+    private final AtomicBoolean reconciling = new AtomicBoolean();
     private volatile long incarnation;
     private volatile boolean started;
     private volatile boolean closed;
@@ -326,16 +328,27 @@ final class NodeMembership {
     }
 
     private void scheduleReconcile() {
-        if (!closed && removedAt == 0) {
-            runtime.schedule(configuration.membershipReconcileIntervalMillis(), () -> {
-                if (!closed && removedAt == 0) {
-                    reconciler.reconcile();
-                    identifyIfUnknown();
-                    promoteIfRebuilt();
-                    scheduleReconcile();
-                }
-            });
+        if (reconciling.compareAndSet(false, true)) {
+            nextReconcile();
         }
+    }
+
+    private void nextReconcile() {
+        if (closed || removedAt != 0) {
+            reconciling.set(false);
+            if (!closed && removedAt == 0) {
+                scheduleReconcile(); // it rejoined meanwhile
+            }
+            return;
+        }
+        runtime.schedule(configuration.membershipReconcileIntervalMillis(), () -> {
+            if (!closed && removedAt == 0) {
+                reconciler.reconcile();
+                identifyIfUnknown();
+                promoteIfRebuilt();
+            }
+            nextReconcile();
+        });
     }
 
     /**
