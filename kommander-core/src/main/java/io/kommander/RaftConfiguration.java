@@ -541,7 +541,9 @@ public record RaftConfiguration(
             return this;
         }
 
-        /** How long one attempt of a membership request waits for an answer before it is sent again (default 500 ms). */
+        /**
+         * How long one attempt of a membership request waits for an answer before it is sent again (default 500 ms).
+         */
         public Builder membershipRetryMillis(long millis) {
             this.membershipRetryMillis = millis;
             return this;

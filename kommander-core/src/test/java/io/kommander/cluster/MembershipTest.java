@@ -275,6 +275,28 @@ class MembershipTest {
     }
 
     @Test
+    void removedNodeStartedWithJoinExistingJoinsAgainAsANewMember() {
+        SimCluster cluster = SimCluster.builder(4, PARTITIONS).spares(1).start();
+        cluster.await(cluster.join(3));
+        assertThat(cluster.await(cluster.node(0).removeMember(cluster.endpoint(3))))
+                .isEqualTo(RaftOperationStatus.Success);
+        cluster.runUntil("node 3 learned it was removed", () -> cluster.await(cluster.node(3)
+                .replicateLogs(1, "t", new byte[1])).status() == RaftOperationStatus.NotAMember);
+        cluster.runFor(java.time.Duration.ofSeconds(1));
+        List<String> expected = cluster.writeSequentially(1, "while-out-", 5);
+
+        // Spare nodes are configured with joinExisting(true): started again, node 3 asks to join as a new member.
+        cluster.crashAfterSync(3);
+        cluster.launchAgain(3);
+        cluster.await(cluster.node(3).joinCluster());
+        awaitEveryPartitionVoters(cluster, List.of(0, 1, 2, 3));
+        cluster.write(1, "back");
+        cluster.runUntil("node 3 delivered the write after its return", () -> cluster.history(3, 1).stream()
+                .map(SimCluster::text).anyMatch("back"::equals));
+        assertThat(cluster.history(3, 1)).extracting(SimCluster::text).containsAll(expected);
+    }
+
+    @Test
     void wipedMemberComesBackAsALearnerWithItsNewIncarnationAndIsPromotedOnceRebuilt() {
         SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
         List<String> expected = cluster.writeSequentially(1, "a-", 30);

@@ -39,7 +39,8 @@ class SnapshotTransferTest {
                 .allMatch(n -> cluster.compactedUpTo(n, 1).index() > 100));
 
         cluster.restart(down);
-        cluster.runUntil("node " + down + " installed a snapshot", () -> !cluster.installedSnapshots(down, 1).isEmpty());
+        cluster.runUntil("node " + down + " installed a snapshot",
+                () -> !cluster.installedSnapshots(down, 1).isEmpty());
         assertEveryNodeHolds(cluster, expected);
     }
 

@@ -66,6 +66,8 @@ final class NodeMembership {
     private final FairWalScheduler writes;
     /** Whether this node's report of its id and incarnation is on its way. */
     private final AtomicBoolean identifying = new AtomicBoolean();
+    /** Whether the reconciler's timer runs (it stops while this node is removed, and starts again if it rejoins). */
+    private final AtomicBoolean reconciling = new AtomicBoolean();
     private volatile long incarnation;
     private volatile boolean started;
     private volatile boolean closed;
@@ -202,11 +204,12 @@ final class NodeMembership {
 
     /** Marks the member leaving, then waits until the roster has removed it (after every partition has). */
     CompletableFuture<RaftOperationStatus> removal(String endpoint) {
-        return client.request(RosterCommand.of(RosterCommand.Kind.LEAVE, endpoint, 0, 0), configuration.membershipTimeoutMillis(),
-                false).thenCompose(leave -> leave.status() != RaftOperationStatus.Success
-                ? CompletableFuture.completedFuture(leave.status())
-                : client.request(RosterCommand.of(RosterCommand.Kind.REMOVE, endpoint, 0, 0),
-                        configuration.membershipTimeoutMillis(), true).thenApply(RosterService.Answer::status));
+        long timeout = configuration.membershipTimeoutMillis();
+        return client.request(RosterCommand.of(RosterCommand.Kind.LEAVE, endpoint, 0, 0), timeout, false)
+                .thenCompose(leave -> leave.status() != RaftOperationStatus.Success
+                        ? CompletableFuture.completedFuture(leave.status())
+                        : client.request(RosterCommand.of(RosterCommand.Kind.REMOVE, endpoint, 0, 0), timeout, true)
+                                .thenApply(RosterService.Answer::status));
     }
 
     /** A roster request or answer from {@code from}; {@code member} says whether the sender is a member. */
@@ -337,16 +340,27 @@ final class NodeMembership {
     }
 
     private void scheduleReconcile() {
-        if (!closed && removedAt == 0) {
-            runtime.schedule(configuration.membershipReconcileIntervalMillis(), () -> {
-                if (!closed && removedAt == 0) {
-                    reconciler.reconcile();
-                    identifyIfUnknown();
-                    promoteIfRebuilt();
-                    scheduleReconcile();
-                }
-            });
+        if (reconciling.compareAndSet(false, true)) {
+            nextReconcile();
         }
+    }
+
+    private void nextReconcile() {
+        if (closed || removedAt != 0) {
+            reconciling.set(false);
+            if (!closed && removedAt == 0) {
+                scheduleReconcile(); // it rejoined meanwhile
+            }
+            return;
+        }
+        runtime.schedule(configuration.membershipReconcileIntervalMillis(), () -> {
+            if (!closed && removedAt == 0) {
+                reconciler.reconcile();
+                identifyIfUnknown();
+                promoteIfRebuilt();
+            }
+            nextReconcile();
+        });
     }
 
     /**

@@ -111,8 +111,9 @@ final class Leadership {
 
     /**
      * The members that hold everything committed here (or take appends as they come) and answered within
-     * {@code withinMillis} of {@code now}, this leader included: the ones a configuration without some member could count on to commit. Null while that is
-     * not known yet: this leader started less than {@code withinMillis} ago and some follower has not answered it.
+     * {@code withinMillis} of {@code now}, this leader included: the ones a configuration without some member could
+     * count on to commit. Null while that is not known yet: this leader started less than {@code withinMillis} ago
+     * and some follower has not answered it.
      */
     Set<String> currentMembers(long now, long withinMillis) {
         Set<String> current = new TreeSet<>();

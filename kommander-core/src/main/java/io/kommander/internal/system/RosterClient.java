@@ -17,9 +17,9 @@ import java.util.function.Supplier;
  * Hands a roster command to the system partition's leader, wherever the call is made: to this node's own
  * {@link RosterService} when it leads, else in a {@link RosterRequest} to the leader it knows of (or, knowing none,
  * to each candidate in turn: the roster's members, or the seeds of a node that is not in it yet). An attempt that
- * gets no answer within its attempt time ({@code membershipRetryMillis}), or is told "not the leader", is tried again toward the newest hint,
- * until the call's deadline; then it completes with {@link RaftOperationStatus#NoLeader} (no leader answered) or
- * {@link RaftOperationStatus#ProposalTimeout} (a leader took it, and the change may still commit). Commands are
+ * gets no answer within its attempt time ({@code membershipRetryMillis}), or is told "not the leader", is tried again
+ * toward the newest hint until the call's deadline; then it completes with {@link RaftOperationStatus#NoLeader} (no
+ * leader answered) or {@link RaftOperationStatus#ProposalTimeout} (a leader took it, and the change may still commit). Commands are
  * idempotent, so a retry of one that committed is answered Success.
  *
  * <p>Thread-safe; answers complete on the runtime's timer thread, a transport thread or partition 0's executor

@@ -86,8 +86,9 @@ public final class RosterService {
 
     /**
      * Whether the voters left without {@code member} can still form a quorum of members that hold everything
-     * committed (see {@link Roster#survivesWithout}): answers {@code ifSo}, else {@link RaftOperationStatus#TooFewVoters},
-     * or "try again" while partition 0's leader does not know yet who answers it.
+     * committed (see {@link Roster#survivesWithout}): answers {@code ifSo}, else
+     * {@link RaftOperationStatus#TooFewVoters}, or "try again" while partition 0's leader does not know yet who
+     * answers it.
      */
     private CompletableFuture<Answer> quorumCheck(Roster roster, String member, RaftOperationStatus ifSo) {
         return currentMembers.get().handle((current, error) -> answer(error != null || current == null

@@ -71,7 +71,8 @@ class RosterTest {
         Roster wiped = accept(identified, RosterCommand.of(IDENTIFY, "b:1", 2, 8));
         assertThat(wiped.member("b:1")).isEqualTo(new Member(2, "b:1", Role.LEARNER, 1, 8));
         assertThat(wiped.decide(RosterCommand.of(IDENTIFY, "b:1", 2, 8)).roster()).isSameAs(wiped);
-        assertThat(accept(wiped, RosterCommand.of(PROMOTE, "b:1", 0, 0)).member("b:1").role()).isEqualTo(Role.VOTER);
+        assertThat(accept(wiped, RosterCommand.of(PROMOTE, "b:1", 0, 0)).member("b:1").role())
+                .isEqualTo(Role.VOTER);
 
         // A wiped node that asks to join again is recognised the same way.
         assertThat(accept(identified, RosterCommand.of(JOIN, "b:1", 2, 9)).member("b:1"))
