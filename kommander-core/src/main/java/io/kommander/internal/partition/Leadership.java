@@ -104,6 +104,11 @@ final class Leadership {
         return matches;
     }
 
+    /** How far the furthest-behind follower is from the log's end, in entries. */
+    long followerLag() {
+        return replicator.maxLag(log.lastIndex());
+    }
+
     long compactedGaps() {
         return replicator.compactedGaps();
     }
@@ -377,6 +382,7 @@ final class Leadership {
             return;
         }
         if (replicator.onSnapshotResponse(follower, response, now)) {
+            ready.snapshotsSent++;
             maybeCommit(ready);
             raiseSafeCompactIndex();
         }
