@@ -30,7 +30,8 @@ final class DemoProgress implements Consumer<LiveSample>, AutoCloseable {
                 .setUnit("s", 1).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000)
                 .showSpeed(null).hideEta();
         if (System.console() == null) {
-            builder.setConsumer(new DelegatingProgressBarConsumer(System.out::println));
+            // Wide enough for the leaders and the quiesced count: the default 80 columns cut them off.
+            builder.setConsumer(new DelegatingProgressBarConsumer(System.out::println, 160));
         }
         this.bar = builder.build();
         this.nodes = nodes;
