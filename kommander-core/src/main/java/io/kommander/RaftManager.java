@@ -6,6 +6,7 @@ import io.kommander.runtime.IRaftRuntime;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.IRaftTransport;
 import io.kommander.wal.IWAL;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
 import java.util.List;
@@ -223,6 +224,7 @@ public final class RaftManager implements IRaft {
         private IRaftRuntime runtime;
         private Executor callbackExecutor;
         private IRaftStateMachineTransfer stateMachineTransfer;
+        private MeterRegistry meterRegistry;
 
         private Builder() {
         }
@@ -282,6 +284,17 @@ public final class RaftManager implements IRaft {
         }
 
         /**
+         * Where the node's meters go (optional; Micrometer is an optional dependency): proposals, commits and their
+         * latency, WAL batches and syncs, queue depths, elections, leaders, follower lag, snapshots and the
+         * transport, each tagged with the node's name (docs/metrics.md). Without a registry the node records
+         * nothing and never loads Micrometer. The node removes its meters from the registry when it closes.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
          * Builds the node (it starts with {@link RaftManager#joinCluster()}).
          *
          * @throws RaftConfigurationException if a required part is missing, the configuration breaks a rule, or
@@ -306,7 +319,7 @@ public final class RaftManager implements IRaft {
                         "must list the other members only, not this node (" + configuration.endpoint() + ")");
             }
             return new RaftManager(new RaftNode(configuration, wal, transport, discovery, runtime,
-                    callbackExecutor, stateMachineTransfer));
+                    callbackExecutor, stateMachineTransfer, meterRegistry));
         }
     }
 }

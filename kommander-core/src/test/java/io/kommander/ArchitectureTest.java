@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import io.kommander.internal.metrics.MicrometerMetrics;
 import io.kommander.internal.node.RaftNode;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.RaftPartitionStateMachine;
@@ -63,6 +64,17 @@ class ArchitectureTest {
                         java.util.concurrent.ThreadLocalRandom.class, java.time.Instant.class,
                         java.time.Clock.class, java.util.concurrent.Executor.class,
                         java.util.concurrent.CompletableFuture.class)
+                .check(CORE);
+    }
+
+    /**
+     * Micrometer is optional: only the binding (loaded when a registry is given) and the builder method that takes
+     * the registry name its types, so a node without a registry never loads it (NoMicrometerTest runs one).
+     */
+    @Test
+    void onlyTheBindingAndTheBuilderNameMicrometer() {
+        noClasses().that().doNotBelongToAnyOf(MicrometerMetrics.class, RaftManager.Builder.class)
+                .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..")
                 .check(CORE);
     }
 

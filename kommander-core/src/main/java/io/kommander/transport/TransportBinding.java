@@ -11,9 +11,17 @@ import java.util.function.Supplier;
  * @param handler    where inbound batches go
  * @param refusals   where refusals go, both those this transport makes and those its peers make
  * @param peers      where the identities of accepted peers go, at every handshake
+ * @param metrics    where the transport reports frames, bytes, drops and reconnects ({@link TransportMetricsSink#NONE}
+ *                   when the node keeps no metrics)
  */
 public record TransportBinding(Supplier<NodeIdentity> identities, InboundHandler handler, RefusalHandler refusals,
-                               PeerIdentityHandler peers) {
+                               PeerIdentityHandler peers, TransportMetricsSink metrics) {
+
+    /** A binding that reports no metrics. */
+    public TransportBinding(Supplier<NodeIdentity> identities, InboundHandler handler, RefusalHandler refusals,
+                            PeerIdentityHandler peers) {
+        this(identities, handler, refusals, peers, TransportMetricsSink.NONE);
+    }
 
     /** A binding whose identity never changes and that ignores the peers' identities. */
     public TransportBinding(NodeIdentity identity, InboundHandler handler, RefusalHandler refusals) {

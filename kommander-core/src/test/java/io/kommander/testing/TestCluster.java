@@ -62,6 +62,7 @@ public final class TestCluster implements AutoCloseable {
     private final IntFunction<IRaftRuntime> runtimeFactory;
     /** The application's snapshots of each node, or null; set once by the builder. */
     private IntFunction<PayloadStateMachine> transferFactory;
+    private java.util.function.ObjIntConsumer<RaftManager.Builder> managerTuning = (builder, node) -> { };
     private final InMemoryNetwork network = new InMemoryNetwork(7);
     private final RaftManager[] nodes;
     private final IWAL[] wals;
@@ -111,6 +112,7 @@ public final class TestCluster implements AutoCloseable {
         private UnaryOperator<RaftConfiguration.Builder> tuning = UnaryOperator.identity();
         private IntFunction<IRaftRuntime> runtimeFactory;
         private IntFunction<PayloadStateMachine> transferFactory;
+        private java.util.function.ObjIntConsumer<RaftManager.Builder> managerTuning = (builder, node) -> { };
         private int spares;
 
         private Builder(int size, int partitions) {
@@ -181,6 +183,15 @@ public final class TestCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Extra settings of each node's {@link RaftManager.Builder} (a meter registry, ...), applied at every start;
+         * the function gets the node's index.
+         */
+        public Builder managers(java.util.function.ObjIntConsumer<RaftManager.Builder> tuning) {
+            this.managerTuning = tuning;
+            return this;
+        }
+
         /** Builds the cluster (not started). */
         public TestCluster build() {
             int[] chosen = ports != null ? ports : java.util.stream.IntStream.range(0, size).map(i -> basePort + i)
@@ -188,6 +199,7 @@ public final class TestCluster implements AutoCloseable {
             TestCluster cluster = new TestCluster(size, spares, partitions, chosen, walFactory, transportFactory, tuning,
                     runtimeFactory);
             cluster.transferFactory = transferFactory;
+            cluster.managerTuning = managerTuning;
             return cluster;
         }
     }
@@ -266,6 +278,7 @@ public final class TestCluster implements AutoCloseable {
         if (application != null) {
             builder.stateMachineTransfer(application);
         }
+        managerTuning.accept(builder, node);
         RaftManager manager = builder.build();
         Map<Integer, List<RaftLog>> delivered = deliveries.get(node);
         Map<Integer, List<RaftLog>> replayed = restored.get(node);

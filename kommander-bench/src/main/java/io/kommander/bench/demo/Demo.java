@@ -14,6 +14,10 @@ import io.kommander.bench.system.kommander.KommanderNode;
 import io.kommander.bench.system.kommander.LeaderChanges;
 import io.kommander.bench.system.ratis.RatisTransport;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,8 +50,10 @@ public final class Demo {
     public DemoSummary run() throws Exception {
         int seconds = (int) workload.duration().toSeconds();
         LeaderChanges leaderChanges = new LeaderChanges();
+        // One registry for the three nodes (their meters are tagged by node): the progress line reads it.
+        MeterRegistry meters = new SimpleMeterRegistry();
         try (BenchCluster system = new BenchCluster(SystemKind.KOMMANDER, RatisTransport.NETTY, JvmMode.ONE,
-                spec -> new KommanderNode(spec, leaderChanges))) {
+                spec -> new KommanderNode(spec, leaderChanges, meters))) {
             event("starting " + NODES + " nodes with " + workload.partitions() + " partitions in " + dataDir);
             system.start(new ClusterShape(NODES, workload.partitions(), dataDir));
             long changesAtStart = leaderChanges.count();
@@ -57,7 +63,7 @@ public final class Demo {
             int victim;
             long catchUpMillis;
             try (DemoProgress progress = new DemoProgress(seconds, NODES, workload::partitions,
-                    system::leaderIndex)) {
+                    system::leaderIndex, () -> quiesced(meters))) {
                 CompletableFuture<LoadOutcome> load = CompletableFuture.supplyAsync(() -> runLoad(system, progress));
                 waitUntil(start, seconds / 3.0);
                 victim = busiestLeader(system);
@@ -78,6 +84,11 @@ public final class Demo {
             return new DemoSummary(acknowledged, outcome.errors(), leaderChanges.count() - changesAtStart,
                     victim + 1, catchUpMillis, verification, events);
         }
+    }
+
+    /** Quiesced partitions over the running nodes, as their {@code kommander.partitions.quiesced} gauges read. */
+    private static int quiesced(MeterRegistry meters) {
+        return (int) meters.find("kommander.partitions.quiesced").gauges().stream().mapToDouble(Gauge::value).sum();
     }
 
     private LoadOutcome runLoad(BenchCluster system, DemoProgress progress) {

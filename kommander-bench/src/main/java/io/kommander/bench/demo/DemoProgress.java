@@ -11,8 +11,9 @@ import java.util.function.IntSupplier;
 import java.util.function.Consumer;
 
 /**
- * The demo's live progress bar: seconds elapsed, writes/s, p99 and how many partitions each node leads. Falls back
- * to one printed line per update when there is no terminal.
+ * The demo's live progress bar: seconds elapsed, writes/s, p99, how many partitions each node leads and how many
+ * replicas are quiesced (from the nodes' {@code kommander.partitions.quiesced} gauges). Falls back to one printed line
+ * per update when there is no terminal.
  */
 final class DemoProgress implements Consumer<LiveSample>, AutoCloseable {
 
@@ -20,19 +21,23 @@ final class DemoProgress implements Consumer<LiveSample>, AutoCloseable {
     private final int nodes;
     private final java.util.function.IntFunction<Integer> leaderOf;
     private final IntSupplier partitions;
+    private final IntSupplier quiesced;
     private volatile String status = "";
 
-    DemoProgress(int seconds, int nodes, IntSupplier partitions, java.util.function.IntFunction<Integer> leaderOf) {
+    DemoProgress(int seconds, int nodes, IntSupplier partitions, java.util.function.IntFunction<Integer> leaderOf,
+                 IntSupplier quiesced) {
         ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName("replicating").setInitialMax(seconds)
                 .setUnit("s", 1).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000)
                 .showSpeed(null).hideEta();
         if (System.console() == null) {
-            builder.setConsumer(new DelegatingProgressBarConsumer(System.out::println));
+            // Wide enough for the leaders and the quiesced count: the default 80 columns cut them off.
+            builder.setConsumer(new DelegatingProgressBarConsumer(System.out::println, 160));
         }
         this.bar = builder.build();
         this.nodes = nodes;
         this.partitions = partitions;
         this.leaderOf = leaderOf;
+        this.quiesced = quiesced;
     }
 
     /** A short note shown after the figures (a node is down, ...). */
@@ -60,8 +65,8 @@ final class DemoProgress implements Consumer<LiveSample>, AutoCloseable {
             leaders.append(" none:").append(leaderless);
         }
         bar.stepTo(sample.elapsedMillis() / 1000);
-        bar.setExtraMessage(String.format(Locale.ROOT, "%7.0f entries/s p99 %6.1f ms | leaders%s %s",
-                sample.opsPerSecond(), sample.p99Millis(), leaders, status));
+        bar.setExtraMessage(String.format(Locale.ROOT, "%7.0f entries/s p99 %6.1f ms | leaders%s | quiesced %d %s",
+                sample.opsPerSecond(), sample.p99Millis(), leaders, quiesced.getAsInt(), status));
     }
 
     @Override

@@ -86,7 +86,7 @@ final class NodeStartup {
                 : NodeIdentity.of(configuration.clusterId(), configuration.nodeId(), self, parts.members(),
                         configuration.initialPartitions());
         parts.transport().start(new TransportBinding(() -> catchUp.identity(identity), onBatch, onRefused,
-                catchUp));
+                catchUp, parts.context().metrics().transport()));
         RaftPartition system = new RaftPartition(RaftSystemCoordinator.SYSTEM_PARTITION, parts.context(),
                 coordinator);
         coordinator.attach(system::replicate);

@@ -19,6 +19,7 @@ import io.kommander.ReplicationListener;
 import io.kommander.RequestId;
 import io.kommander.Subscription;
 import io.kommander.internal.clock.HybridLogicalClock;
+import io.kommander.internal.metrics.NodeMetrics;
 
 import io.kommander.time.HLCTimestamp;
 import io.kommander.discovery.IDiscovery;
@@ -101,6 +102,7 @@ public final class RaftNode implements IRaft {
     private final NodeStartup startup;
     private final LeaderWaiters leaderWaiters;
     private final CallerFutures futures;
+    private final NodeMetrics metrics;
     private final AtomicLong unknownSenderMessages = new AtomicLong();
     private final AtomicLong unknownPartitionMessages = new AtomicLong();
     private final Set<String> refusedBy = ConcurrentHashMap.newKeySet();
@@ -147,6 +149,23 @@ public final class RaftNode implements IRaft {
      */
     public RaftNode(RaftConfiguration configuration, IWAL wal, IRaftTransport transport, IDiscovery discovery,
                     IRaftRuntime suppliedRuntime, Executor callbackExecutor, IRaftStateMachineTransfer transfer) {
+        this(configuration, wal, transport, discovery, suppliedRuntime, callbackExecutor, transfer, null);
+    }
+
+    /**
+     * A node from validated parts (see {@link io.kommander.RaftManager.Builder}).
+     *
+     * @param suppliedRuntime  the runtime to run on, or null to create (and own) one sized by the configuration
+     * @param callbackExecutor where returned futures complete, or null for the runtime's callback executor
+     * @param transfer         the application's snapshots, or null for none (the checkpoint model)
+     * @param meterRegistry    a Micrometer {@code MeterRegistry} for the node's meters, or null for none; typed
+     *                         {@code Object} so that this class loads without Micrometer ({@link NodeMetrics#of})
+     * @throws RaftConfigurationException if {@code maxEntryBytes} does not fit in one batch of the transport
+     */
+    public RaftNode(RaftConfiguration configuration, IWAL wal, IRaftTransport transport, IDiscovery discovery,
+                    IRaftRuntime suppliedRuntime, Executor callbackExecutor, IRaftStateMachineTransfer transfer,
+                    Object meterRegistry) {
+        this.metrics = NodeMetrics.of(meterRegistry, configuration.nodeName());
         this.configuration = FrameBudget.of(transport).fit(configuration);
         this.wal = wal;
         this.transport = transport;
@@ -166,7 +185,7 @@ public final class RaftNode implements IRaft {
         this.catchUp = new NodeCatchUp(self, initialMembers, this::firstStart);
         this.dispatcher = new RaftTransportDispatcher(self, transport, runtime.partitionPool(), MAX_MESSAGES_PER_BATCH);
         FairWalScheduler writes = new FairWalScheduler(wal, runtime.walWritePool(), configuration.walWriteWorkers(),
-                configuration.maxPartitionsPerWalWrite());
+                configuration.maxPartitionsPerWalWrite(), metrics);
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
         this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(),
                 this::createPartitions,
@@ -176,7 +195,8 @@ public final class RaftNode implements IRaft {
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()), catchUp,
                 new NodeSnapshots(transfer, new SnapshotThrottle(this.configuration.snapshotBytesPerSecond(),
-                        runtime::monotonicMillis)));
+                        runtime::monotonicMillis)), metrics);
+        metrics.watch(new NodeGauges(partitions, writes));
         this.shutdown = new NodeShutdown(self, runtime, ownsRuntime, dispatcher, transport, wal);
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
                 configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::takingPart);
@@ -256,6 +276,7 @@ public final class RaftNode implements IRaft {
         }
         timers.close();
         membership.close();
+        metrics.close();
         shutdown.begin(allPartitions(), this::failWaiters).whenComplete((done, error) -> closing.complete(null));
         return closing;
     }

@@ -142,6 +142,7 @@ final class Elections {
     /** Stands for election in the next term; {@code transfer} when a leadership transfer asked for it. */
     void campaign(boolean transfer) {
         leadership.failPendingWrites(RaftOperationStatus.LeaderInOldTerm, ready.get());
+        ready.get().electionsStarted++;
         term++;
         votedFor = self;
         role = RaftRole.CANDIDATE;
@@ -239,6 +240,7 @@ final class Elections {
 
     private void becomeLeader() {
         role = RaftRole.LEADER;
+        ready.get().electionWon = true;
         setLeader(self);
         leadership.start(term, now.getAsLong(), ready.get());
     }

@@ -231,6 +231,15 @@ final class LeaderReplicator {
         return matches;
     }
 
+    /** The largest distance, in entries, from a follower's match index to {@code lastIndex}; 0 with no followers. */
+    long maxLag(long lastIndex) {
+        long lag = 0;
+        for (FollowerProgress pr : progress.values()) {
+            lag = Math.max(lag, lastIndex - pr.matchIndex);
+        }
+        return lag;
+    }
+
     /** The lowest index every member holds durably. */
     long minMatch(long selfDurable) {
         long min = selfDurable;

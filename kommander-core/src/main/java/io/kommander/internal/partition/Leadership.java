@@ -133,6 +133,11 @@ final class Leadership {
         return current;
     }
 
+    /** How far the furthest-behind follower is from the log's end, in entries. */
+    long followerLag() {
+        return replicator.maxLag(log.lastIndex());
+    }
+
     long compactedGaps() {
         return replicator.compactedGaps();
     }
@@ -409,6 +414,7 @@ final class Leadership {
             return;
         }
         if (replicator.onSnapshotResponse(follower, response, now)) {
+            ready.snapshotsSent++;
             maybeCommit(ready);
             raiseSafeCompactIndex();
         }

@@ -1,6 +1,7 @@
 package io.kommander.internal.partition;
 
 import io.kommander.internal.clock.HybridLogicalClock;
+import io.kommander.internal.metrics.NodeMetrics;
 import io.kommander.RaftConfiguration;
 import io.kommander.runtime.IRaftRuntime;
 import io.kommander.internal.transport.RaftTransportDispatcher;
@@ -25,11 +26,21 @@ import java.util.List;
  * @param catchUp       whether replicas start unverified after the node lost its data; told of held entries
  * @param snapshots     the application's snapshots and the node's snapshot budget ({@link NodeSnapshots#NONE} if
  *                      the application has none)
+ * @param metrics       where the partitions report to the node's meters ({@link NodeMetrics#NONE} for none)
  */
 public record PartitionContext(RaftConfiguration configuration, String self, List<String> peers,
                                IRaftRuntime runtime, IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
                                RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp,
-                               NodeSnapshots snapshots) {
+                               NodeSnapshots snapshots, NodeMetrics metrics) {
+
+    /** The services of a node that keeps no metrics. */
+    public PartitionContext(RaftConfiguration configuration, String self, List<String> peers, IRaftRuntime runtime,
+                            IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
+                            RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp,
+                            NodeSnapshots snapshots) {
+        this(configuration, self, peers, runtime, wal, writes, reads, dispatcher, clock, catchUp, snapshots,
+                NodeMetrics.NONE);
+    }
 
     /** The services of a node without snapshots. */
     public PartitionContext(RaftConfiguration configuration, String self, List<String> peers, IRaftRuntime runtime,

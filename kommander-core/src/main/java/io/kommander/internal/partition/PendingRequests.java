@@ -2,6 +2,7 @@ package io.kommander.internal.partition;
 
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
+import io.kommander.internal.metrics.NodeMetrics;
 import io.kommander.time.HLCTimestamp;
 
 import java.util.HashMap;
@@ -17,18 +18,31 @@ import java.util.concurrent.CompletableFuture;
  */
 final class PendingRequests {
 
-    /** A write waiting for its result, with the ticket it was stamped with or settles, for a failure to carry. */
-    private record WriteRequest(CompletableFuture<RaftReplicationResult> future, HLCTimestamp ticket) {
+    /**
+     * A write waiting for its result, with the ticket it was stamped with or settles, for a failure to carry, and
+     * when it was called, for its commit latency.
+     */
+    private record WriteRequest(CompletableFuture<RaftReplicationResult> future, HLCTimestamp ticket,
+                                long startTime) {
     }
 
+    private final NodeMetrics metrics;
     private long nextRequestId = 1;
     private final Map<Long, WriteRequest> writes = new HashMap<>();
     private final Map<Long, CompletableFuture<RaftOperationStatus>> statuses = new HashMap<>();
 
-    /** Registers a write stamped with {@code ticket}; returns its request id. */
-    long addWrite(CompletableFuture<RaftReplicationResult> future, HLCTimestamp ticket) {
+    /** Pending requests whose answers are reported to {@code metrics}. */
+    PendingRequests(NodeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /**
+     * Registers a write stamped with {@code ticket}, called at {@code startTime} ({@link NodeMetrics#startTime()});
+     * returns its request id.
+     */
+    long addWrite(CompletableFuture<RaftReplicationResult> future, HLCTimestamp ticket, long startTime) {
         long request = nextRequestId++;
-        writes.put(request, new WriteRequest(future, ticket));
+        writes.put(request, new WriteRequest(future, ticket, startTime));
         return request;
     }
 
@@ -44,6 +58,7 @@ final class PendingRequests {
         for (Ready.Completion completion : completions) {
             WriteRequest request = writes.remove(completion.requestId());
             if (request != null) {
+                metrics.writeAnswered(completion.result().status(), request.startTime());
                 request.future().complete(completion.result());
             }
         }
@@ -57,7 +72,10 @@ final class PendingRequests {
 
     /** Fails every pending request with {@code status}, a write with its ticket. */
     void failAll(RaftOperationStatus status) {
-        writes.values().forEach(w -> w.future().complete(RaftReplicationResult.failure(status, null, w.ticket())));
+        writes.values().forEach(w -> {
+            metrics.writeAnswered(status, w.startTime());
+            w.future().complete(RaftReplicationResult.failure(status, null, w.ticket()));
+        });
         writes.clear();
         statuses.values().forEach(f -> f.complete(status));
         statuses.clear();

@@ -51,7 +51,7 @@ public final class RaftPartition {
     // Executor-confined state.
     /** Null from a WAL failure until the next restore begins: the failed machine may be ahead of the disk. */
     private RaftPartitionStateMachine machine;
-    private final PendingRequests requests = new PendingRequests();
+    private final PendingRequests requests;
     /** Bumped by every WAL failure: completions of work submitted before it are ignored. */
     private int epoch;
     /** What the application received from this partition in this process, kept across restores. */
@@ -68,6 +68,8 @@ public final class RaftPartition {
     /** The WAL failed too often in a row: the partition gave up until the node restarts. */
     private volatile boolean unavailable;
     private volatile boolean leaderQuick;
+    /** As {@link RaftPartitionStateMachine#followerLag()} at the last drain; kept only when the node has meters. */
+    private volatile long followerLag;
     private volatile String leaderQuickEndpoint;
     private volatile ReplicaView view = ReplicaView.NONE;
     private volatile boolean closed;
@@ -88,6 +90,7 @@ public final class RaftPartition {
         this.callbacks = callbacks;
         this.executor = new RaftPartitionExecutor("partition-" + id, context.runtime().partitionPool(),
                 context.configuration().maxClientQueue(), this::afterDrain, this::stopOnFailure);
+        this.requests = new PendingRequests(context.metrics());
         this.writeAhead = new RaftWriteAhead(id, context.wal(), context.writes(), context.reads(), executor);
         this.catchUp = new CatchUpMarks(id, context.catchUp(), writeAhead);
         // A replica out for an election timeout has lost its leadership anyway: retrying sooner buys nothing.
@@ -128,6 +131,16 @@ public final class RaftPartition {
     /** The replica's state as its executor last left it (no waiting). */
     public ReplicaView view() {
         return view;
+    }
+
+    /** Operations queued on the partition's executor (walks its queues: for a gauge, not the hot path). */
+    public int queuedOperations() {
+        return executor.queued();
+    }
+
+    /** As a leader at its last batch of work, its furthest-behind follower's lag in entries (metrics only). */
+    public long followerLag() {
+        return followerLag;
     }
 
     /** The leader's endpoint as last known here, or null (no waiting). */
@@ -370,24 +383,30 @@ public final class RaftPartition {
         calls.track(future, stopped -> future.complete(RaftReplicationResult.failure(stopped, null)));
         RaftOperationStatus early = earlyRefusal();
         if (early != null) {
-            future.complete(RaftReplicationResult.failure(early, leaderQuickEndpoint));
+            refuse(future, early, leaderQuickEndpoint);
             return future;
         }
+        long started = context.metrics().startTime();
         boolean queued = executor.post(RaftPartitionExecutor.Priority.CLIENT, () -> {
             RaftOperationStatus unready = unreadyStatus();
             if (unready != null) {
-                future.complete(RaftReplicationResult.failure(unready, null));
+                refuse(future, unready, null);
                 return;
             }
             HLCTimestamp ticket = stamp.get();
-            call.call(machine, requests.addWrite(future, ticket), ticket);
+            call.call(machine, requests.addWrite(future, ticket, started), ticket);
         });
         if (!queued) {
-            future.complete(RaftReplicationResult.failure(
-                    closed ? RaftOperationStatus.NodeClosed : RaftOperationStatus.ProposalQueueFull,
-                    leaderQuickEndpoint));
+            refuse(future, closed ? RaftOperationStatus.NodeClosed : RaftOperationStatus.ProposalQueueFull,
+                    leaderQuickEndpoint);
         }
         return future;
+    }
+
+    /** Answers a write the state machine never saw, counting it with the node's proposals. */
+    private void refuse(CompletableFuture<RaftReplicationResult> future, RaftOperationStatus status, String hint) {
+        context.metrics().writeAnswered(status, 0);
+        future.complete(RaftReplicationResult.failure(status, hint));
     }
 
     private CompletableFuture<RaftOperationStatus> submitStatus(MachineCall call) {
@@ -540,6 +559,9 @@ public final class RaftPartition {
         }
         carryOutReady();
         leaderQuick = machine.role() == RaftRole.LEADER;
+        if (context.metrics().enabled()) {
+            followerLag = machine.followerLag();
+        }
         catchUp.drained(machine);
         if (!view.describes(machine, leaderCommitSeen)) {
             view = ReplicaView.of(machine, leaderCommitSeen);
@@ -580,6 +602,7 @@ public final class RaftPartition {
             leaderQuickEndpoint = machine.leader();
             callbacks.leaderChanged(id, machine.leader());
         }
+        ReadyMetrics.report(context.metrics(), ready, machine.leader());
         if (ready.persist != null) {
             persist(ready.persist);
         }
@@ -697,6 +720,7 @@ public final class RaftPartition {
 
         @Override
         public void installed(long index) {
+            context.metrics().snapshotReceived();
             callbacks.snapshotInstalled(id, index);
         }
     }

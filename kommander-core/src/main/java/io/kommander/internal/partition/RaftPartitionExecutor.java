@@ -126,6 +126,18 @@ public final class RaftPartitionExecutor {
         return terminated;
     }
 
+    /**
+     * Operations queued and not yet run, for a gauge: it walks the queues (linear in their length), so it is meant
+     * for an occasional reading, not the hot path.
+     */
+    public int queued() {
+        int queued = 0;
+        for (ConcurrentLinkedQueue<Runnable> queue : queues) {
+            queued += queue.size();
+        }
+        return queued;
+    }
+
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
         return closed;

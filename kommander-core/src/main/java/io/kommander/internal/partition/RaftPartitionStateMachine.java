@@ -490,6 +490,11 @@ public final class RaftPartitionStateMachine {
         return elections.role() == RaftRole.LEADER ? leadership.currentMembers(nowMillis, withinMillis) : null;
     }
 
+    /** On the leader, how far its furthest-behind follower is from the log's end, in entries; 0 otherwise. */
+    public long followerLag() {
+        return elections.role() == RaftRole.LEADER ? leadership.followerLag() : 0;
+    }
+
     /** The current hard state. */
     public HardState hardState() {
         return elections.hardState(replicaLog.commitIndex());

@@ -55,6 +55,10 @@ final class Ready {
     boolean leaderChanged;
     /** A complete snapshot from the leader for the application to install, or null. */
     SnapshotControl.Install snapshotInstall;
+    /** For the node's meters: elections stood in, an election won, snapshots a follower installed from here. */
+    int electionsStarted;
+    boolean electionWon;
+    int snapshotsSent;
 
     /**
      * Fails write {@code requestId} with {@code status}, naming {@code leaderHint} (may be null) to retry at and the
@@ -74,6 +78,6 @@ final class Ready {
     boolean isEmpty() {
         return messages.isEmpty() && restoredDeliveries.isEmpty() && deliveries.isEmpty() && completions.isEmpty()
                 && statusCompletions.isEmpty() && catchUpReads.isEmpty() && persist == null && !leaderChanged
-                && snapshotInstall == null;
+                && snapshotInstall == null && electionsStarted == 0 && !electionWon && snapshotsSent == 0;
     }
 }

@@ -26,11 +26,14 @@ public final class FairQueue<T> {
     private final Map<Integer, ArrayDeque<T>> queues = new HashMap<>();
     private final ArrayDeque<Integer> ready = new ArrayDeque<>();
     private final Set<Integer> busy = new HashSet<>();
+    /** Items queued and not yet taken, over all keys: read by a gauge, so kept rather than counted on demand. */
+    private int size;
 
     /** Adds an item to its key's queue. */
     public synchronized void add(int key, T item) {
         ArrayDeque<T> queue = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
         queue.add(item);
+        size++;
         if (queue.size() == 1 && !busy.contains(key)) {
             ready.add(key);
         }
@@ -65,6 +68,7 @@ public final class FairQueue<T> {
             List<T> items = new ArrayList<>(Math.min(queue.size(), maxPerKey));
             while (!queue.isEmpty() && items.size() < maxPerKey) {
                 T item = queue.poll();
+                size--;
                 items.add(item);
                 if (endsBatch.test(item)) {
                     break;
@@ -92,7 +96,13 @@ public final class FairQueue<T> {
     public synchronized List<T> drain(int key) {
         ArrayDeque<T> queue = queues.remove(key);
         ready.remove(key);
+        size -= queue == null ? 0 : queue.size();
         return queue == null ? List.of() : new ArrayList<>(queue);
+    }
+
+    /** Items queued and not yet taken, over all keys. */
+    public synchronized int size() {
+        return size;
     }
 
     /** Whether some key has items and nothing in flight. */

@@ -5,6 +5,7 @@ import io.kommander.wal.LogPosition;
 import io.kommander.wal.PartitionWrite;
 import io.kommander.wal.WalBatch;
 import io.kommander.wal.WalException;
+import io.kommander.internal.metrics.NodeMetrics;
 import io.kommander.internal.runtime.FairQueue;
 import io.kommander.internal.runtime.WorkerGate;
 import org.slf4j.Logger;
@@ -67,15 +68,30 @@ public final class FairWalScheduler {
     /** Partitions whose write failed and that have not restored yet; also the lock of failing and queueing. */
     private final Set<Integer> failed = new HashSet<>();
     private final WorkerGate gate;
+    private final NodeMetrics metrics;
 
     /**
+     * A scheduler that reports no metrics.
+     *
      * @param wal                   the storage
      * @param pool                  where writes run (blocking is expected)
      * @param workers               group writes in flight at once
      * @param maxPartitionsPerWrite partitions grouped into one {@link IWAL#write}
      */
     public FairWalScheduler(IWAL wal, Executor pool, int workers, int maxPartitionsPerWrite) {
+        this(wal, pool, workers, maxPartitionsPerWrite, NodeMetrics.NONE);
+    }
+
+    /**
+     * @param wal                   the storage
+     * @param pool                  where writes run (blocking is expected)
+     * @param workers               group writes in flight at once
+     * @param maxPartitionsPerWrite partitions grouped into one {@link IWAL#write}
+     * @param metrics               where each group write's size and duration go
+     */
+    public FairWalScheduler(IWAL wal, Executor pool, int workers, int maxPartitionsPerWrite, NodeMetrics metrics) {
         this.wal = wal;
+        this.metrics = metrics;
         this.maxPartitionsPerWrite = maxPartitionsPerWrite;
         this.gate = new WorkerGate(pool, workers, this::work, queue::hasReady);
     }
@@ -121,6 +137,11 @@ public final class FairWalScheduler {
     public void installSnapshotBoundary(int partition, LogPosition boundary, Map<String, byte[]> metadata,
                                         Consumer<Throwable> done) {
         enqueue(partition, new Item(null, boundary, Map.copyOf(metadata), done, true));
+    }
+
+    /** Writes, compactions and metadata queued and not yet taken by a group write: the WAL queue depth. */
+    public int queued() {
+        return queue.size();
     }
 
     /** Accepts work of a partition again after it restored from the WAL following a failure. */
@@ -209,12 +230,36 @@ public final class FairWalScheduler {
             return null;
         }
         try {
+            long started = metrics.startTime();
             wal.write(new WalBatch(writes, metadata));
+            if (metrics.enabled()) {
+                record(writes, started);
+            }
             return null;
         } catch (Throwable t) {
             LOG.error("WAL write of {} partition writes in {} partitions failed", writes.size(), batches.size(), t);
             return t;
         }
+    }
+
+    /** Reports a group write's entries, partitions and bytes (by the entries' size estimates) and its duration. */
+    private void record(List<PartitionWrite> writes, long started) {
+        int entries = 0;
+        long bytes = 0;
+        int partitions = 0;
+        int last = -1;
+        for (PartitionWrite write : writes) {
+            // A partition's writes are contiguous (gathered batch by batch), so each change is a new partition.
+            if (write.partition() != last || partitions == 0) {
+                partitions++;
+                last = write.partition();
+            }
+            entries += write.entries().size();
+            for (var entry : write.entries()) {
+                bytes += entry.sizeEstimate();
+            }
+        }
+        metrics.walWrite(entries, partitions, bytes, started);
     }
 
     private void completeWrites(FairQueue.Batch<Item> batch) {

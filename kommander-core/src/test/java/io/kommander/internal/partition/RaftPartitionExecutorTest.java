@@ -43,6 +43,21 @@ class RaftPartitionExecutorTest {
     }
 
     @Test
+    void queuedCountsWhatWaitsInEveryClassUntilItRuns() {
+        post(Priority.CONTROL);
+        post(Priority.REPLICATION);
+        post(Priority.CLIENT);
+        post(Priority.MAINTENANCE);
+        post(Priority.CLIENT);
+        assertThat(executor.queued()).isEqualTo(5);
+
+        pool.runAll(10);
+
+        assertThat(executor.queued()).isZero();
+        assertThat(ran.toString()).hasSize(5);
+    }
+
+    @Test
     void sustainedReplicationCannotStarveClientAndMaintenance() {
         AtomicInteger replicated = new AtomicInteger();
         Runnable flood = new Runnable() {

@@ -86,6 +86,7 @@ public final class NettyTransport implements IRaftTransport {
             throw new IllegalStateException("transport already " + state.name().toLowerCase());
         }
         int port = Endpoints.parsePort(binding.localEndpoint());
+        metrics.reportTo(binding.metrics());
         SslContext serverTls = options.tls() == null ? null : options.tls().serverContext();
         SslContext clientTls = options.tls() == null ? null : options.tls().clientContext();
         Handshake self = Handshake.template(options.protocolVersion(), options.authMode(), binding.identity());

@@ -42,6 +42,8 @@ final class PeerConnection {
     private Channel current;
     private ScheduledFuture<?> retry;
     private boolean closed;
+    /** Whether a connection was tried before: every later one is a reconnect. */
+    private boolean tried;
 
     PeerConnection(String endpoint, EventLoop loop, Connector connector, Backoff backoff, long maxPendingBytes,
                    TransportMetrics metrics) {
@@ -118,6 +120,10 @@ final class PeerConnection {
     /** Called with the lock held, with no connection and no retry scheduled. */
     private void connect() {
         metrics.connectAttempt();
+        if (tried) {
+            metrics.reconnect();
+        }
+        tried = true;
         ChannelFuture future = connector.connect(endpoint, this::onReady);
         current = future.channel();
         future.addListener(f -> {

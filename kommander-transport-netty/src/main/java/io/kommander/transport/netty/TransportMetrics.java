@@ -1,5 +1,7 @@
 package io.kommander.transport.netty;
 
+import io.kommander.transport.TransportMetricsSink;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -7,7 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of one {@link NettyTransport}, cumulative since it was built. Thread-safe; reads are cheap and may be
- * slightly behind concurrent updates. Names for export are listed in {@link #snapshot()}.
+ * slightly behind concurrent updates. Names for export are listed in {@link #snapshot()}. Frames, bytes, drops and
+ * reconnects also go to the node's meters, through the {@link TransportMetricsSink} of the transport's binding.
  */
 public final class TransportMetrics {
 
@@ -19,12 +22,16 @@ public final class TransportMetrics {
     private final LongAdder messagesReceived = new LongAdder();
     private final LongAdder connectAttempts = new LongAdder();
     private final LongAdder connectFailures = new LongAdder();
+    private final LongAdder reconnects = new LongAdder();
     private final LongAdder outboundHandshakes = new LongAdder();
     private final LongAdder inboundConnections = new LongAdder();
     private final LongAdder inboundHandshakes = new LongAdder();
     private final LongAdder handlerErrors = new LongAdder();
     private final Map<DropReason, LongAdder> dropped = counters(DropReason.class);
     private final Map<CloseReason, LongAdder> closed = counters(CloseReason.class);
+
+    /** The node's meters, from the binding once the transport started. */
+    private volatile TransportMetricsSink sink = TransportMetricsSink.NONE;
 
     TransportMetrics() {
     }
@@ -69,6 +76,11 @@ public final class TransportMetrics {
         return connectFailures.sum();
     }
 
+    /** Outbound TCP connections attempted to a peer that had been connected (or tried) before. */
+    public long reconnects() {
+        return reconnects.sum();
+    }
+
     /** Outbound connections whose handshake the peer accepted. */
     public long outboundHandshakes() {
         return outboundHandshakes.sum();
@@ -102,7 +114,7 @@ public final class TransportMetrics {
     /**
      * Every counter by name, sorted: {@code frames.sent}, {@code bytes.sent}, {@code messages.sent},
      * {@code frames.received}, {@code bytes.received}, {@code messages.received}, {@code connect.attempts},
-     * {@code connect.failures}, {@code handshakes.outbound}, {@code connections.inbound},
+     * {@code connect.failures}, {@code reconnects}, {@code handshakes.outbound}, {@code connections.inbound},
      * {@code handshakes.inbound}, {@code handler.errors}, {@code dropped.<reason>} and {@code closed.<reason>}
      * (reasons in lower case).
      */
@@ -116,6 +128,7 @@ public final class TransportMetrics {
         all.put("messages.received", messagesReceived());
         all.put("connect.attempts", connectAttempts());
         all.put("connect.failures", connectFailures());
+        all.put("reconnects", reconnects());
         all.put("handshakes.outbound", outboundHandshakes());
         all.put("connections.inbound", inboundConnections());
         all.put("handshakes.inbound", inboundHandshakes());
@@ -130,13 +143,19 @@ public final class TransportMetrics {
         return snapshot().toString();
     }
 
+    void reportTo(TransportMetricsSink sink) {
+        this.sink = sink;
+    }
+
     void frameSent(int bytes, int messages) {
+        sink.frameSent(bytes);
         framesSent.increment();
         bytesSent.add(bytes);
         messagesSent.add(messages);
     }
 
     void frameReceived(int bytes, int messages) {
+        sink.frameReceived(bytes);
         framesReceived.increment();
         bytesReceived.add(bytes);
         messagesReceived.add(messages);
@@ -148,6 +167,11 @@ public final class TransportMetrics {
 
     void connectFailure() {
         connectFailures.increment();
+    }
+
+    void reconnect() {
+        sink.reconnect();
+        reconnects.increment();
     }
 
     void outboundHandshake() {
@@ -167,6 +191,9 @@ public final class TransportMetrics {
     }
 
     void dropped(DropReason reason, int batches) {
+        if (batches > 0) {
+            sink.dropped(batches);
+        }
         dropped.get(reason).add(batches);
     }
 

@@ -4,6 +4,8 @@ import io.kommander.RaftConfiguration;
 import io.kommander.RaftLog;
 import io.kommander.RaftLogType;
 import io.kommander.RaftManager;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
 import io.kommander.bench.node.BenchNode;
@@ -33,21 +35,29 @@ public final class KommanderNode implements BenchNode {
             RaftOperationStatus.ProposalQueueFull);
 
     private final NodeSpec spec;
+    /** The system property that gives each node of {@code run}, {@code compare} and {@code sweep} a registry. */
+    public static final String METRICS_PROPERTY = "kommander.bench.metrics";
+
     private final RaftManager manager;
     private final NodeLedger ledger;
     private final CompletableFuture<Void> joined;
 
-    /** Starts node {@code spec.index()} (reopening its WAL if the folder has one), counting no leader changes. */
+    /**
+     * Starts node {@code spec.index()} (reopening its WAL if the folder has one), counting no leader changes; with
+     * {@code -Dkommander.bench.metrics=true}, with meters in a {@link SimpleMeterRegistry} of its own (to measure
+     * what the metrics cost, docs/benchmarks.md).
+     */
     public KommanderNode(NodeSpec spec) {
-        this(spec, new LeaderChanges());
+        this(spec, new LeaderChanges(), Boolean.getBoolean(METRICS_PROPERTY) ? new SimpleMeterRegistry() : null);
     }
 
     /**
      * Starts node {@code spec.index()}, reporting the leaders it sees to {@code leaderChanges}.
      *
      * @param leaderChanges shared by the nodes of a cluster to count its leader changes (the demo prints them)
+     * @param registry      where the node's meters go, or null for none
      */
-    public KommanderNode(NodeSpec spec, LeaderChanges leaderChanges) {
+    public KommanderNode(NodeSpec spec, LeaderChanges leaderChanges, MeterRegistry registry) {
         this.spec = spec;
         this.ledger = new NodeLedger(spec.partitions());
         List<String> peers = new ArrayList<>();
@@ -62,6 +72,7 @@ public final class KommanderNode implements BenchNode {
                 .wal(wiring.openWal(spec.nodeDir()))
                 .transport(wiring.transport(spec.port()))
                 .discovery(StaticDiscovery.of(peers))
+                .meterRegistry(registry)
                 .build();
         manager.onLogRestored(this::deliver);
         manager.onReplicationReceived((p, log) -> {
