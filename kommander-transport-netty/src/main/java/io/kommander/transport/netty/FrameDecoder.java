@@ -28,6 +28,8 @@ final class FrameDecoder extends ByteToMessageDecoder {
     private final InboundMemoryBudget budget;
     private final long frameTimeoutNanos;
     private int maxFrameLength;
+    /** True until the limit is raised: frames are then handed on one at a time (see {@link #decode}). */
+    private boolean handshaking;
     private boolean failed;
     /** Bytes reserved from the budget for the incomplete frame at the head of the stream. */
     private long reserved;
@@ -50,6 +52,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
      */
     FrameDecoder(int maxFrameLength, InboundMemoryBudget budget, long frameTimeoutNanos) {
         this.maxFrameLength = maxFrameLength;
+        this.handshaking = maxFrameLength == HANDSHAKE_MAX_FRAME_LENGTH;
         this.budget = budget;
         this.frameTimeoutNanos = frameTimeoutNanos;
     }
@@ -57,6 +60,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
     /** Changes the largest frame accepted from now on. */
     void maxFrameLength(int maxFrameLength) {
         this.maxFrameLength = maxFrameLength;
+        this.handshaking = false;
     }
 
     @Override
@@ -77,6 +81,11 @@ final class FrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(4);
             out.add(in.readRetainedSlice((int) length));
             frameDone();
+            if (handshaking) {
+                // This frame may be the AUTH that raises the limit, and a client sends batches right behind it in
+                // the same read: hand it on first, so the next frame's length meets the raised limit.
+                break;
+            }
         }
         if (failed) {
             in.skipBytes(in.readableBytes());

@@ -3,6 +3,8 @@ package io.kommander.transport.netty;
 import io.kommander.transport.MessageBatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -74,5 +76,28 @@ class FrameDecoderTest {
         assertThatThrownBy(channel::finish).hasCauseInstanceOf(ProtocolException.class)
                 .hasMessageContaining("connection ended inside a frame");
         assertThat(channel.releaseInbound()).isFalse();
+    }
+
+    @Test
+    void aBatchRightBehindTheFrameThatRaisesTheLimitMeetsTheRaisedLimit() {
+        // A client in the shared-secret mode sends AUTH and then batches at once; both may arrive in one read.
+        FrameDecoder decoder = new FrameDecoder(FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH);
+        List<Integer> lengths = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel(decoder, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf frame = (ByteBuf) msg;
+                lengths.add(frame.readableBytes());
+                frame.release();
+                decoder.maxFrameLength(1 << 20); // what the server does once the peer has proved who it is
+            }
+        });
+        int large = 3 * FrameDecoder.HANDSHAKE_MAX_FRAME_LENGTH;
+        ByteBuf read = Unpooled.buffer();
+        read.writeInt(2).writeByte(FrameType.AUTH).writeByte(0);
+        read.writeInt(large).writeBytes(new byte[large]);
+        channel.writeInbound(read);
+        assertThat(lengths).containsExactly(2, large);
+        assertThat(channel.finish()).isFalse();
     }
 }
