@@ -118,15 +118,22 @@ final class NodeStartup {
                 parts.configuration().heartbeatIntervalMillis(), closed);
     }
 
-    /** Runs on partition 0's executor, where the coordinator applies the ranges, so check-then-start cannot race. */
-    void createPartitions(int count) {
-        for (int id = 1; id <= count; id++) {
-            if (closed.getAsBoolean()) {
-                return;
-            }
-            if (!parts.partitions().containsKey(id)) {
-                startPartition(new RaftPartition(id, parts.context(), parts.callbacks()));
-            }
+    /** Runs on partition 0's executor, where the coordinator applies the map, so check-then-start cannot race. */
+    void openPartition(int id) {
+        if (!closed.getAsBoolean() && !parts.partitions().containsKey(id)) {
+            startPartition(new RaftPartition(id, parts.context(), parts.callbacks()));
+        }
+    }
+
+    /**
+     * Runs on partition 0's executor when a removal is applied (or restored): closes the partition if open. Closing
+     * is idempotent, so a restart that replays the removal converges. Its data stays in the WAL: deleting it is not
+     * built yet (see docs/partitions.md).
+     */
+    void removePartition(int id) {
+        RaftPartition partition = parts.partitions().remove(id);
+        if (partition != null) {
+            partition.closeAsync();
         }
     }
 

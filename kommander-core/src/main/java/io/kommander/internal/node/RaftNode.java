@@ -8,6 +8,10 @@ import io.kommander.MembershipListener;
 import io.kommander.PartitionFailedListener;
 import io.kommander.PartitionUnavailableListener;
 import io.kommander.PartitionListener;
+import io.kommander.PartitionChangeResult;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionRange;
+import io.kommander.PartitionMapListener;
 import io.kommander.PartitionStatus;
 import io.kommander.RaftClosedException;
 import io.kommander.RaftConfiguration;
@@ -30,9 +34,11 @@ import io.kommander.internal.partition.SnapshotThrottle;
 import io.kommander.internal.partition.PartitionContext;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.RaftTimerService;
+import io.kommander.internal.partition.WriteFence;
 import io.kommander.internal.runtime.DefaultRaftRuntime;
 import io.kommander.internal.runtime.LibraryThreads;
 import io.kommander.runtime.IRaftRuntime;
+import io.kommander.internal.system.PartitionMapService;
 import io.kommander.internal.system.RaftSystemCoordinator;
 import io.kommander.transport.IRaftTransport;
 import io.kommander.transport.MessageBatch;
@@ -92,6 +98,7 @@ public final class RaftNode implements IRaft {
     private final Map<Integer, RaftPartition> partitions = new ConcurrentHashMap<>();
     private final PartitionContext context;
     private final RaftSystemCoordinator coordinator;
+    private final PartitionMapService mapService;
     private final NodeMembership membership;
     private final RaftTimerService timers;
     private final RaftTransportDispatcher dispatcher;
@@ -169,8 +176,21 @@ public final class RaftNode implements IRaft {
                 configuration.maxPartitionsPerWalWrite());
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
         this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(),
-                this::createPartitions,
+                new RaftSystemCoordinator.Hosting() {
+                    @Override
+                    public void open(int partition) {
+                        startup.openPartition(partition);
+                    }
+
+                    @Override
+                    public void remove(int partition) {
+                        startup.removePartition(partition);
+                    }
+                },
                 () -> membership().firstRoster());
+        coordinator.onMapChanged(events::partitionMapChanged);
+        this.mapService = new PartitionMapService(coordinator,
+                () -> partitions.containsKey(0) ? partitions.get(0).leaderQuick() : null);
         this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
                 dispatcher, events, unknownSenderMessages);
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
@@ -316,12 +336,30 @@ public final class RaftNode implements IRaft {
             throw new IllegalArgumentException("data and requestId must not be null");
         }
         return withPartition(partitionId, p -> p.replicate(autoCommit ? EntryKind.DATA : EntryKind.PROPOSED,
-                type, data, requestId));
+                type, data, requestId, fence(partitionId, 0)));
     }
 
     @Override
     public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, List<byte[]> data,
                                                                   boolean autoCommit) {
+        return replicateLogs(partitionId, type, data, autoCommit, 0);
+    }
+
+    @Override
+    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
+                                                                  long expectedGeneration) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        return replicateLogs(partitionId, type, List.of(data), true, expectedGeneration);
+    }
+
+    @Override
+    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, List<byte[]> data,
+                                                                  boolean autoCommit, long expectedGeneration) {
+        if (expectedGeneration < 0) {
+            throw new IllegalArgumentException("expectedGeneration must be 0 (no check) or a generation");
+        }
         if (data == null || data.isEmpty() || data.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("data must hold at least one non-null payload");
         }
@@ -330,7 +368,12 @@ public final class RaftNode implements IRaft {
                     RaftOperationStatus.EntryTooLarge, null));
         }
         return withPartition(partitionId, p -> p.replicate(autoCommit ? EntryKind.DATA : EntryKind.PROPOSED,
-                type, data));
+                type, data, fence(partitionId, expectedGeneration)));
+    }
+
+    /** The applied map's verdict on a write, read on the partition's executor when it would be proposed. */
+    private WriteFence fence(int partitionId, long expectedGeneration) {
+        return () -> coordinator.fence(partitionId, expectedGeneration);
     }
 
     @Override
@@ -345,7 +388,8 @@ public final class RaftNode implements IRaft {
 
     @Override
     public CompletableFuture<RaftReplicationResult> replicateCheckpoint(int partitionId) {
-        return withPartition(partitionId, p -> p.replicate(EntryKind.CHECKPOINT, "", List.of(new byte[0])));
+        return withPartition(partitionId, p -> p.replicate(EntryKind.CHECKPOINT, "", List.of(new byte[0]),
+                fence(partitionId, 0)));
     }
 
     private CompletableFuture<RaftReplicationResult> withPartition(
@@ -355,7 +399,10 @@ public final class RaftNode implements IRaft {
         }
         RaftPartition partition = userPartition(partitionId);
         if (partition == null) {
-            return futures.completed(RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null));
+            RaftReplicationResult gone = partitionId == RaftSystemCoordinator.SYSTEM_PARTITION ? null
+                    : coordinator.fence(partitionId, 0);
+            return futures.completed(gone != null ? gone
+                    : RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null));
         }
         return futures.relay(op.apply(partition));
     }
@@ -429,11 +476,57 @@ public final class RaftNode implements IRaft {
 
     @Override
     public int getPartitionKey(String key) {
-        var ranges = coordinator.ranges();
-        if (ranges == null) {
+        if (key == null) {
+            throw new IllegalArgumentException("key must not be null");
+        }
+        return ownerOf(key);
+    }
+
+    @Override
+    public int getPrefixPartitionKey(String key) {
+        if (key == null) {
+            throw new IllegalArgumentException("key must not be null");
+        }
+        return ownerOf(PartitionMap.prefixOf(key));
+    }
+
+    private int ownerOf(String key) {
+        PartitionMap map = coordinator.map();
+        if (map == null) {
             throw new IllegalStateException("partition ranges are not known yet: wait for joinCluster()");
         }
-        return ranges.partitionOf(key);
+        return map.ownerOfKey(key).orElseThrow(() -> new IllegalStateException("no partition owns key " + key
+                + " (its owner was removed)")).id();
+    }
+
+    @Override
+    public CompletableFuture<PartitionChangeResult> createPartition(PartitionRange range) {
+        if (closed) {
+            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, null, null));
+        }
+        return futures.relay(mapService.create(range));
+    }
+
+    @Override
+    public CompletableFuture<PartitionChangeResult> removePartition(int partitionId) {
+        if (partitionId == RaftSystemCoordinator.SYSTEM_PARTITION) {
+            throw new IllegalArgumentException("the system partition cannot be removed");
+        }
+        if (closed) {
+            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, null, null));
+        }
+        return futures.relay(mapService.remove(partitionId));
+    }
+
+    @Override
+    public PartitionMap getPartitionMap() {
+        PartitionMap map = coordinator.map();
+        return map != null ? map : new PartitionMap(0, List.of());
+    }
+
+    @Override
+    public Subscription onPartitionMapChanged(PartitionMapListener listener) {
+        return RaftEvents.subscribe(events.partitionMapChanged, listener);
     }
 
     @Override
@@ -537,11 +630,6 @@ public final class RaftNode implements IRaft {
     /** The cluster's first start (see {@link NodeStartup#firstStart()}). */
     private void firstStart() {
         startup.firstStart();
-    }
-
-    /** The coordinator learned the partition count (see {@link NodeStartup#createPartitions(int)}). */
-    private void createPartitions(int count) {
-        startup.createPartitions(count);
     }
 
     private NodeMembership membership() {

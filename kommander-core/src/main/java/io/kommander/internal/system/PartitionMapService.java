@@ -1,0 +1,91 @@
+package io.kommander.internal.system;
+
+import io.kommander.PartitionChangeResult;
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionRange;
+import io.kommander.RaftOperationStatus;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Takes partition map changes on the node that leads the system partition, as {@link RosterService} takes roster
+ * commands: decides each against the applied map (so the caller learns at once why a change is refused), proposes
+ * accepted ones one at a time, and answers once the entry has been applied here, with the outcome it had when
+ * applied. A removal is two changes, each its own entry: DRAIN (the partition takes no new writes from then on),
+ * then REMOVE (every node closes it).
+ *
+ * <p>Thread-safe; answers complete on partition 0's executor (callers relay them).
+ */
+public final class PartitionMapService {
+
+    private final RaftSystemCoordinator coordinator;
+    private final Supplier<String> leaderHint;
+    private boolean pending; // guarded by this
+
+    /**
+     * @param coordinator the system partition's owner on this node
+     * @param leaderHint  the system partition's leader as last known here
+     */
+    public PartitionMapService(RaftSystemCoordinator coordinator, Supplier<String> leaderHint) {
+        this.coordinator = coordinator;
+        this.leaderHint = leaderHint;
+    }
+
+    /** Creates a partition owning {@code range}, or unrouted if it is null, with the next unused id. */
+    public CompletableFuture<PartitionChangeResult> create(PartitionRange range) {
+        return submit(map -> new MapCommand(MapCommand.Kind.CREATE, map.highestId() + 1, range));
+    }
+
+    /** Drains, then removes, partition {@code id}. */
+    public CompletableFuture<PartitionChangeResult> remove(int id) {
+        return submit(map -> new MapCommand(MapCommand.Kind.DRAIN, id, null)).thenCompose(drained ->
+                !drained.success() && drained.status() != RaftOperationStatus.PartitionNotDrained ? done(drained)
+                        : submit(map -> new MapCommand(MapCommand.Kind.REMOVE, id, null)));
+    }
+
+    private CompletableFuture<PartitionChangeResult> submit(java.util.function.Function<PartitionMap, MapCommand>
+                                                                    commandFor) {
+        PartitionMap map = coordinator.map();
+        if (!coordinator.isReadyLeader() || map == null) {
+            return done(answer(RaftOperationStatus.NodeIsNotLeader, null));
+        }
+        MapCommand command;
+        synchronized (this) {
+            if (pending) {
+                return done(answer(RaftOperationStatus.ProposalQueueFull, null));
+            }
+            command = commandFor.apply(map);
+            PartitionMapRules.Decision decision = PartitionMapRules.decide(map, command);
+            if (!decision.accepted() || decision.map() == map) {
+                return done(answer(decision.status(), command.partition()));
+            }
+            pending = true;
+        }
+        return coordinator.proposeMapChange(command).handle((result, error) -> {
+            synchronized (this) {
+                pending = false;
+            }
+            if (error != null) {
+                return answer(RaftOperationStatus.Errored, null);
+            }
+            if (!result.success()) {
+                return answer(result.status(), null);
+            }
+            RaftOperationStatus applied = coordinator.outcomeAt(result.logIndex());
+            return answer(applied != null ? applied : RaftOperationStatus.Success, command.partition());
+        });
+    }
+
+    private static CompletableFuture<PartitionChangeResult> done(PartitionChangeResult result) {
+        return CompletableFuture.completedFuture(result);
+    }
+
+    private PartitionChangeResult answer(RaftOperationStatus status, Integer partition) {
+        PartitionMap map = coordinator.map();
+        PartitionDescriptor descriptor = map == null || partition == null ? null
+                : map.partition(partition).orElse(null);
+        return new PartitionChangeResult(status, descriptor, leaderHint.get());
+    }
+}
