@@ -214,16 +214,33 @@ final class SimNode {
         if (state == State.DOWN) {
             return;
         }
+        Set<Integer> removed = removedPartitions();
         runtime.kill();
         transport.disconnect();
         scheduler.drop(index);
         disk.crash();
-        for (int p = 1; p <= partitions; p++) {
-            monitor.onCrash(index, p, Math.max(disk.lastPosition(p).index(), disk.compactedUpTo(p).index()));
-        }
+        checkDurable(partitions, removed);
         state = State.DOWN;
         manager = null;
         trace.record(index, "crash", incarnation, 0, "crashed (incarnation " + incarnation + ")");
+    }
+
+    /** The partitions this incarnation's map says are removed (their data is gone, or going, from the disk). */
+    private Set<Integer> removedPartitions() {
+        return manager == null ? Set.of() : manager.getPartitionMap().partitions().stream()
+                .filter(p -> p.state() == io.kommander.PartitionState.REMOVED).map(p -> p.id())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** What this lifetime delivered is within the durable log, for every partition not removed from the cluster. */
+    private void checkDurable(int partitions, Set<Integer> removed) {
+        for (int p = 1; p <= partitions; p++) {
+            if (removed.contains(p)) {
+                monitor.onRemoved(index, p);
+            } else {
+                monitor.onCrash(index, p, Math.max(disk.lastPosition(p).index(), disk.compactedUpTo(p).index()));
+            }
+        }
     }
 
     /**
@@ -277,10 +294,8 @@ final class SimNode {
         }
         runtime.kill();
         scheduler.drop(index);
-        for (int p = 1; p <= partitions; p++) {
-            // The same check as after a crash: what this lifetime delivered is within the durable log.
-            monitor.onCrash(index, p, Math.max(disk.lastPosition(p).index(), disk.compactedUpTo(p).index()));
-        }
+        // The same check as after a crash: what this lifetime delivered is within the durable log.
+        checkDurable(partitions, removedPartitions());
         state = State.DOWN;
         manager = null;
         trace.record(index, "left", incarnation, 0, "left (incarnation " + incarnation + ")");

@@ -33,6 +33,8 @@ import java.util.function.IntSupplier;
  */
 final class NodeStartup {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeStartup.class);
+
     /** The node's parts a start-up wires together. */
     record Parts(RaftConfiguration configuration, IWAL wal, IRaftTransport transport, IRaftRuntime runtime,
                  Set<String> members, NodeCatchUp catchUp, NodeMembership membership,
@@ -126,15 +128,25 @@ final class NodeStartup {
     }
 
     /**
-     * Runs on partition 0's executor when a removal is applied (or restored): closes the partition if open. Closing
-     * is idempotent, so a restart that replays the removal converges. Its data stays in the WAL: deleting it is not
-     * built yet (see docs/partitions.md).
+     * Runs on partition 0's executor when a removal is applied: closes the partition if open, then deletes its data
+     * from the WAL (queued behind its last writes). Both are idempotent, and the coordinator calls this again for
+     * every removed partition when partition 0's restore ends, so a node that stopped before the deletion was durable
+     * deletes it then: every crash point converges.
      */
     void removePartition(int id) {
         RaftPartition partition = parts.partitions().remove(id);
-        if (partition != null) {
-            partition.closeAsync();
-        }
+        CompletableFuture<Void> down = partition == null ? CompletableFuture.completedFuture(null)
+                : partition.closeAsync();
+        down.whenComplete((closedDown, error) -> deleteData(id));
+    }
+
+    private void deleteData(int id) {
+        parts.context().writes().removePartition(id, error -> {
+            if (error != null) {
+                LOG.warn("[{}] partition {}: deleting its data failed; the node deletes it at its next start", self,
+                        id, error);
+            }
+        });
     }
 
     /**

@@ -38,7 +38,6 @@ import io.kommander.internal.partition.WriteFence;
 import io.kommander.internal.runtime.DefaultRaftRuntime;
 import io.kommander.internal.runtime.LibraryThreads;
 import io.kommander.runtime.IRaftRuntime;
-import io.kommander.internal.system.PartitionMapService;
 import io.kommander.internal.system.RaftSystemCoordinator;
 import io.kommander.transport.IRaftTransport;
 import io.kommander.transport.MessageBatch;
@@ -98,7 +97,7 @@ public final class RaftNode implements IRaft {
     private final Map<Integer, RaftPartition> partitions = new ConcurrentHashMap<>();
     private final PartitionContext context;
     private final RaftSystemCoordinator coordinator;
-    private final PartitionMapService mapService;
+    private final NodePartitionMap partitionMap;
     private final NodeMembership membership;
     private final RaftTimerService timers;
     private final RaftTransportDispatcher dispatcher;
@@ -189,10 +188,11 @@ public final class RaftNode implements IRaft {
                 },
                 () -> membership().firstRoster());
         coordinator.onMapChanged(events::partitionMapChanged);
-        this.mapService = new PartitionMapService(coordinator,
-                () -> partitions.containsKey(0) ? partitions.get(0).leaderQuick() : null);
+
         this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
                 dispatcher, events, unknownSenderMessages);
+        this.partitionMap = new NodePartitionMap(self, runtime, coordinator, membership, dispatcher,
+                unknownSenderMessages);
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()), catchUp,
                 new NodeSnapshots(transfer, new SnapshotThrottle(this.configuration.snapshotBytesPerSecond(),
@@ -270,6 +270,7 @@ public final class RaftNode implements IRaft {
         }
         timers.close();
         membership.close();
+        partitionMap.close();
         shutdown.begin(allPartitions(), this::failWaiters).whenComplete((done, error) -> closing.complete(null));
         return closing;
     }
@@ -502,20 +503,21 @@ public final class RaftNode implements IRaft {
     @Override
     public CompletableFuture<PartitionChangeResult> createPartition(PartitionRange range) {
         if (closed) {
-            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, null, null));
+            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, 0, null, null));
         }
-        return futures.relay(mapService.create(range));
+        return futures.relay(partitionMap.create(range));
     }
 
     @Override
     public CompletableFuture<PartitionChangeResult> removePartition(int partitionId) {
-        if (partitionId == RaftSystemCoordinator.SYSTEM_PARTITION) {
-            throw new IllegalArgumentException("the system partition cannot be removed");
+        if (partitionId < 1) {
+            throw new IllegalArgumentException(partitionId == RaftSystemCoordinator.SYSTEM_PARTITION
+                    ? "the system partition cannot be removed" : "no partition has id " + partitionId);
         }
         if (closed) {
-            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, null, null));
+            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, 0, null, null));
         }
-        return futures.relay(mapService.remove(partitionId));
+        return futures.relay(partitionMap.remove(partitionId));
     }
 
     @Override
@@ -644,6 +646,11 @@ public final class RaftNode implements IRaft {
         for (RaftMessage message : batch.messages()) {
             if (message instanceof RaftMessage.RosterRequest || message instanceof RaftMessage.RosterResponse) {
                 membership.onMessage(batch.from(), message, member);
+                continue;
+            }
+            if (message instanceof RaftMessage.PartitionMapRequest
+                    || message instanceof RaftMessage.PartitionMapResponse) {
+                partitionMap.onMessage(batch.from(), message, member);
                 continue;
             }
             if (!member) {

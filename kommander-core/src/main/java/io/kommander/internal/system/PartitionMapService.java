@@ -59,7 +59,9 @@ public final class PartitionMapService {
             command = commandFor.apply(map);
             PartitionMapRules.Decision decision = PartitionMapRules.decide(map, command);
             if (!decision.accepted() || decision.map() == map) {
-                return done(answer(decision.status(), command.partition()));
+                // A refused create chose no partition; a refused removal still names its own.
+                return done(answer(decision.status(), decision.accepted() || command.kind() != MapCommand.Kind.CREATE
+                        ? command.partition() : null));
             }
             pending = true;
         }
@@ -86,6 +88,6 @@ public final class PartitionMapService {
         PartitionMap map = coordinator.map();
         PartitionDescriptor descriptor = map == null || partition == null ? null
                 : map.partition(partition).orElse(null);
-        return new PartitionChangeResult(status, descriptor, leaderHint.get());
+        return new PartitionChangeResult(status, partition == null ? 0 : partition, descriptor, leaderHint.get());
     }
 }

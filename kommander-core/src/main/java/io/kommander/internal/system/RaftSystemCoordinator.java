@@ -295,8 +295,15 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         }
     }
 
+    /** Opens the partitions the restored map holds, and removes again those it says are gone (idempotent). */
     private void openLive(PartitionMap known) {
-        known.partitions().stream().filter(p -> p.state() != PartitionState.REMOVED).forEach(p -> hosting.open(p.id()));
+        for (PartitionDescriptor partition : known.partitions()) {
+            if (partition.state() == PartitionState.REMOVED) {
+                hosting.remove(partition.id());
+            } else {
+                hosting.open(partition.id());
+            }
+        }
     }
 
     private void applyMap(RaftLog log) {

@@ -209,6 +209,7 @@ class RaftSystemCoordinatorTest {
         coordinator.restoreFinished(SYSTEM_PARTITION);
 
         assertThat(created).containsExactly(1);
+        assertThat(removed).as("deleted again, in case the node stopped before that was durable").containsExactly(2);
         assertThat(coordinator.rangesKnown()).isDone();
     }
 
