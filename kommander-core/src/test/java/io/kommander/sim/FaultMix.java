@@ -23,10 +23,21 @@ package io.kommander.sim;
  * @param wipes      disk wipes: a node (never a majority, one at a time) crashes and loses its whole disk, then
  *                   restarts without data, as after its data folder was deleted; no partition compacts in such a
  *                   run (a replica needing compacted entries needs a snapshot, which is another mix's business)
+ * @param partitionMaps partitions created and removed online ({@link PartitionChurn}), besides the register
+ *                   partitions, with writes to them and the drain check
  */
 record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
                 boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
-                boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes) {
+                boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes,
+                boolean partitionMaps) {
+
+    /** A mix without partition map changes. */
+    FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
+             boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
+             boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes) {
+        this(name, network, partitions, crashes, pauses, clocks, clockSteps, diskFailure, churn, singleNode,
+                transfers, outages, tornWrites, membership, wipes, false);
+    }
 
     /** A mix without disk wipes. */
     FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
@@ -73,9 +84,9 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
     static final FaultMix SINGLE_NODE = new FaultMix("single-node", new SimNetwork.Conditions(0, 0, 1, 8), false,
             true, true, true, true, 0.03, false, true);
 
-    /** Membership changes under message loss, partitions and crashes. */
+    /** Membership changes, and partitions created and removed, under message loss, partitions and crashes. */
     static final FaultMix MEMBERSHIP = new FaultMix("membership", new SimNetwork.Conditions(0.03, 0.02, 1, 15), true,
-            true, false, false, false, 0, false, false, true, false, false, true);
+            true, false, false, false, 0, false, false, true, false, false, true, false, true);
 
     /** Disk wipes among crashes, partitions and leadership transfers, with nothing compacted. */
     static final FaultMix WIPES = new FaultMix("wipes", new SimNetwork.Conditions(0.02, 0.02, 1, 15), true, true,
@@ -97,7 +108,8 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
      */
     boolean quiet() {
         return !partitions && !crashes && !pauses && diskFailure == 0 && network.drop() == 0
-                && network.duplicate() == 0 && !singleNode && !transfers && !outages && !membership && !wipes;
+                && network.duplicate() == 0 && !singleNode && !transfers && !outages && !membership && !wipes
+                && !partitionMaps;
     }
 
     @Override

@@ -40,6 +40,8 @@ final class Nemesis {
     private boolean running;
     /** The node of the long outage: no recovery restarts it until the heal phase is under way. */
     private SimNode heldDown;
+    /** Partitions created and removed online, with their check; null unless the mix has them. */
+    private final PartitionChurn partitionChurn;
 
     Nemesis(FaultMix mix, List<SimNode> nodes, SimNetwork network, SimScheduler scheduler, SafetyMonitor monitor,
             int partitions, int registerPartitions, long faultMillis) {
@@ -51,6 +53,7 @@ final class Nemesis {
         this.monitor = monitor;
         this.partitions = partitions;
         this.faultMillis = faultMillis;
+        this.partitionChurn = mix.partitionMaps() ? new PartitionChurn(nodes, monitor, partitions) : null;
     }
 
     /** Starts injecting faults. */
@@ -125,6 +128,10 @@ final class Nemesis {
         }
         if (mix.membership() && random.nextInt(3) == 0) {
             changeMembership(1 + random.nextInt(registerPartitions), random, true);
+            return;
+        }
+        if (partitionChurn != null && random.nextInt(3) == 0) {
+            partitionChurn.step(random);
             return;
         }
         if (mix.wipes() && random.nextInt(6) == 0) {

@@ -52,6 +52,8 @@ final class SimNode {
     private SimRuntime runtime;
     private SimTransport transport;
     private RaftNode manager;
+    /** Told of each partition map change this node applies, with the node (the partition churn's drain check). */
+    private java.util.function.BiConsumer<SimNode, io.kommander.PartitionMap> mapChanged = (node, map) -> { };
     /** Start again as soon as the leave in progress ends (the run is healing). */
     private boolean restartWhenLeft;
     /** The discovery list, if not every other endpoint (a cluster with nodes that join later). */
@@ -100,6 +102,11 @@ final class SimNode {
 
     SimDisk disk() {
         return disk;
+    }
+
+    /** Sets what is told of each partition map change this node's incarnations apply, from the next start on. */
+    void onMapChanged(java.util.function.BiConsumer<SimNode, io.kommander.PartitionMap> listener) {
+        this.mapChanged = listener;
     }
 
     /** The current incarnation's manager, or null while down. */
@@ -169,6 +176,7 @@ final class SimNode {
                     + (retryInMillis < 0 ? "gave up" : "restores in " + retryInMillis + " ms") + "): "
                     + error.getMessage());
         });
+        manager.onPartitionMapChanged(map -> mapChanged.accept(this, map));
         manager.onLeaderChanged((p, leader) -> trace.record(index, "leader", p, leader == null ? -1
                 : endpoints.indexOf(leader), "p" + p + " leader is " + (leader == null ? "unknown"
                 : "n" + endpoints.indexOf(leader))));

@@ -34,11 +34,15 @@ final class NodePartitionMap {
     private final RaftTransportDispatcher dispatcher;
     private final AtomicLong refusedMessages;
 
-    /** @param refusedMessages where messages refused by {@link PartitionMapMessageSanity} are counted */
+    /**
+     * @param drainGraceMillis how long after a drain commits the removal is proposed (see {@link PartitionMapService})
+     * @param refusedMessages  where messages refused by {@link PartitionMapMessageSanity} are counted
+     */
     NodePartitionMap(String self, IRaftRuntime runtime, RaftSystemCoordinator coordinator,
-                     NodeMembership membership, RaftTransportDispatcher dispatcher, AtomicLong refusedMessages) {
+                     NodeMembership membership, RaftTransportDispatcher dispatcher, long drainGraceMillis,
+                     AtomicLong refusedMessages) {
         this.coordinator = coordinator;
-        this.service = new PartitionMapService(coordinator, membership::systemLeaderHint);
+        this.service = new PartitionMapService(coordinator, membership::systemLeaderHint, runtime, drainGraceMillis);
         this.client = new PartitionMapClient(self, runtime, service, coordinator::map, membership::systemLeaderHint,
                 membership::candidates, dispatcher::send);
         this.dispatcher = dispatcher;

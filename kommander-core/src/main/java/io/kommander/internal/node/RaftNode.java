@@ -191,8 +191,9 @@ public final class RaftNode implements IRaft {
 
         this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
                 dispatcher, events, unknownSenderMessages);
+        // A drain's grace: one election timeout, time for a leader's in-flight writes to commit (or for it to go).
         this.partitionMap = new NodePartitionMap(self, runtime, coordinator, membership, dispatcher,
-                unknownSenderMessages);
+                configuration.electionTimeoutMaxMillis(), unknownSenderMessages);
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()), catchUp,
                 new NodeSnapshots(transfer, new SnapshotThrottle(this.configuration.snapshotBytesPerSecond(),

@@ -36,5 +36,7 @@ enum PlantedBug {
     /** Let a replica of a node that lost its data vote and campaign at once, before it caught up. */
     FRESH_REPLICA_VOTES,
     /** Take snapshot chunks, and the whole snapshot, without checking their CRC32C: a corrupt snapshot installs. */
-    ACCEPT_CORRUPT_SNAPSHOT
+    ACCEPT_CORRUPT_SNAPSHOT,
+    /** Take writes on a partition the applied partition map says is draining (the fence lets them through). */
+    DRAINING_TAKES_WRITES
 }

@@ -374,7 +374,8 @@ public final class RaftPartition {
                 return;
             }
             RaftReplicationResult refused = fence.refusal();
-            if (refused != null) {
+            if (refused != null && !(refused.status() == RaftOperationStatus.PartitionDraining
+                    && plantedBugs.contains(PlantedBug.DRAINING_TAKES_WRITES))) {
                 future.complete(refused);
                 return;
             }

@@ -6,6 +6,8 @@ import io.kommander.PartitionMap;
 import io.kommander.PartitionRange;
 import io.kommander.RaftOperationStatus;
 
+import io.kommander.runtime.IRaftRuntime;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -14,7 +16,9 @@ import java.util.function.Supplier;
  * commands: decides each against the applied map (so the caller learns at once why a change is refused), proposes
  * accepted ones one at a time, and answers once the entry has been applied here, with the outcome it had when
  * applied. A removal is two changes, each its own entry: DRAIN (the partition takes no new writes from then on),
- * then REMOVE (every node closes it).
+ * then, a grace period later, REMOVE (every node closes it). The grace lets writes that the partition's leader
+ * appended before it applied the drain commit and be delivered before the partition closes; safety does not rest
+ * on it (a write still in flight at the close completes with {@code NodeClosed}).
  *
  * <p>Thread-safe; answers complete on partition 0's executor (callers relay them).
  */
@@ -22,15 +26,22 @@ public final class PartitionMapService {
 
     private final RaftSystemCoordinator coordinator;
     private final Supplier<String> leaderHint;
+    private final IRaftRuntime runtime;
+    private final long drainGraceMillis;
     private boolean pending; // guarded by this
 
     /**
-     * @param coordinator the system partition's owner on this node
-     * @param leaderHint  the system partition's leader as last known here
+     * @param coordinator      the system partition's owner on this node
+     * @param leaderHint       the system partition's leader as last known here
+     * @param runtime          the timers the drain grace waits on
+     * @param drainGraceMillis how long after a drain commits its removal is proposed
      */
-    public PartitionMapService(RaftSystemCoordinator coordinator, Supplier<String> leaderHint) {
+    public PartitionMapService(RaftSystemCoordinator coordinator, Supplier<String> leaderHint, IRaftRuntime runtime,
+                               long drainGraceMillis) {
         this.coordinator = coordinator;
         this.leaderHint = leaderHint;
+        this.runtime = runtime;
+        this.drainGraceMillis = drainGraceMillis;
     }
 
     /** Creates a partition owning {@code range}, or unrouted if it is null, with the next unused id. */
@@ -38,11 +49,17 @@ public final class PartitionMapService {
         return submit(map -> new MapCommand(MapCommand.Kind.CREATE, map.highestId() + 1, range));
     }
 
-    /** Drains, then removes, partition {@code id}. */
+    /** Drains, then (after the grace) removes, partition {@code id}. */
     public CompletableFuture<PartitionChangeResult> remove(int id) {
         return submit(map -> new MapCommand(MapCommand.Kind.DRAIN, id, null)).thenCompose(drained ->
-                !drained.success() && drained.status() != RaftOperationStatus.PartitionNotDrained ? done(drained)
-                        : submit(map -> new MapCommand(MapCommand.Kind.REMOVE, id, null)));
+                !drained.success() ? done(drained) : afterGrace().thenCompose(
+                        graced -> submit(map -> new MapCommand(MapCommand.Kind.REMOVE, id, null))));
+    }
+
+    private CompletableFuture<Void> afterGrace() {
+        CompletableFuture<Void> graced = new CompletableFuture<>();
+        runtime.schedule(drainGraceMillis, () -> graced.complete(null));
+        return graced;
     }
 
     private CompletableFuture<PartitionChangeResult> submit(java.util.function.Function<PartitionMap, MapCommand>

@@ -59,8 +59,6 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     private volatile PartitionRanges ranges;
     private volatile PartitionMap map;
     private volatile Consumer<PartitionMap> mapChanged = m -> { };
-    /** Planted bug (tests only, through SystemSeams): a draining partition is not fenced. */
-    private volatile boolean drainingTakesWrites;
     private volatile Roster roster;
     private volatile boolean readyLeader;
     private volatile Consumer<Roster> rosterChanged = r -> { };
@@ -137,7 +135,7 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
             return owner != null ? RaftReplicationResult.moved(owner)
                     : RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null);
         }
-        if (current.state() == PartitionState.DRAINING && !drainingTakesWrites) {
+        if (current.state() == PartitionState.DRAINING) {
             return RaftReplicationResult.failure(RaftOperationStatus.PartitionDraining, null);
         }
         if (expectedGeneration != 0 && expectedGeneration < current.generation()) {
@@ -152,10 +150,6 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         return systemLog.replicate(EntryKind.SYSTEM, MapCommand.TYPE, List.of(command.encode()));
     }
 
-    /** Plants the known-wrong rule "a draining partition still takes writes" (a negative control; tests only). */
-    void plantDrainingTakesWrites() {
-        drainingTakesWrites = true;
-    }
 
     /** Where each applied roster change goes (the node); called on partition 0's executor, in commit order. */
     public void onRosterChanged(Consumer<Roster> listener) {
