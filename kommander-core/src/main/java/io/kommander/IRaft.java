@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A Kommander node: a member of a multi-partition Raft cluster. Create one with {@link RaftManager#builder()}.
  *
- * <p>Partition ids: 0 is the system partition (internal); user partitions are 1..{@link #partitionCount()}.
+ * <p>Partition ids: 0 is the system partition (internal); user partitions are 1..{@link #partitionCount()} until
+ * partitions are created or removed online ({@link #getPartitionMap()} lists them).
  * Every method is thread-safe and non-blocking (except {@link #close()} called from the application's own
  * threads): anything that waits returns a {@link CompletableFuture}.
  *
@@ -262,7 +263,10 @@ public interface IRaft extends AutoCloseable {
     /** Calls {@code listener} with every committed change of the partition map, in commit order. */
     Subscription onPartitionMapChanged(PartitionMapListener listener);
 
-    /** The number of user partitions (0 until known). */
+    /**
+     * The number of user partitions not removed (0 until known). Their ids are those of {@link #getPartitionMap()}:
+     * 1..n at first, and not contiguous once partitions are created and removed.
+     */
     int partitionCount();
 
     /**

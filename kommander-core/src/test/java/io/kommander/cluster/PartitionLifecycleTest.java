@@ -205,6 +205,22 @@ class PartitionLifecycleTest {
                 .isEqualTo(RaftOperationStatus.UnknownPartition);
     }
 
+    @Test
+    void nodeJoiningAfterACreateAndARemovalHostsExactlyTheLivePartitions() {
+        SimCluster cluster = SimCluster.builder(4, PARTITIONS).spares(1).start();
+        IRaft raft = cluster.node(cluster.awaitSystemLeader());
+        assertThat(cluster.await(raft.removePartition(1)).status()).isEqualTo(RaftOperationStatus.Success);
+        assertThat(cluster.await(raft.createPartition(null)).status()).isEqualTo(RaftOperationStatus.Success);
+        List<String> written = cluster.writeSequentially(3, "three-", 5);
+
+        cluster.await(cluster.join(3));
+
+        assertThat(cluster.node(3).getPartitionMap()).isEqualTo(raft.getPartitionMap());
+        assertThat(cluster.node(3).partitionCount()).isEqualTo(2);
+        assertThat(cluster.awaitHistory(3, 3, written.size())).containsExactlyElementsOf(written);
+        assertThat(cluster.storedPartitions(3)).doesNotContain(1);
+    }
+
     /** A write a node acknowledged, and when it was submitted there. */
     private record Ack(int node, String payload, long submittedAt) {
     }

@@ -93,7 +93,7 @@ final class NodeStartup {
                 coordinator);
         coordinator.attach(system::replicate);
         CompletableFuture<Void> ready = coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
-                userPartitions().stream().map(RaftPartition::restoredFuture).toArray(CompletableFuture[]::new)));
+                userPartitions().stream().map(this::restoredUnlessRemoved).toArray(CompletableFuture[]::new)));
         ready = ready.thenCombine(parts.membership().start(partitionCount),
                 (restored, voter) -> null);
         ready.whenComplete((done, error) -> {
@@ -171,6 +171,16 @@ final class NodeStartup {
     private List<RaftPartition> userPartitions() {
         return parts.partitions().values().stream()
                 .filter(p -> p.id() != RaftSystemCoordinator.SYSTEM_PARTITION).toList();
+    }
+
+    /**
+     * A partition's restore, as the join waits for it: one that closes because the map removed it meanwhile (a
+     * joining node applies a removal written after the partition's creation) is no longer waited for.
+     */
+    private CompletableFuture<Void> restoredUnlessRemoved(RaftPartition partition) {
+        return partition.restoredFuture().handle((done, error) -> error == null
+                || parts.partitions().get(partition.id()) != partition ? CompletableFuture.<Void>completedFuture(null)
+                : CompletableFuture.<Void>failedFuture(error)).thenCompose(f -> f);
     }
 
     private void startPartition(RaftPartition partition) {

@@ -534,8 +534,9 @@ public final class RaftNode implements IRaft {
 
     @Override
     public int partitionCount() {
-        var ranges = coordinator.ranges();
-        return ranges == null ? 0 : ranges.count();
+        PartitionMap map = coordinator.map();
+        return map == null ? 0 : (int) map.partitions().stream()
+                .filter(p -> p.state() != io.kommander.PartitionState.REMOVED).count();
     }
 
     @Override
