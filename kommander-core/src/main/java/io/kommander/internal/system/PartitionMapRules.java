@@ -2,7 +2,6 @@ package io.kommander.internal.system;
 
 import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
-import io.kommander.PartitionRange;
 import io.kommander.PartitionState;
 import io.kommander.RaftOperationStatus;
 
