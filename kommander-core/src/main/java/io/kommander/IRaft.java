@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A Kommander node: a member of a multi-partition Raft cluster. Create one with {@link RaftManager#builder()}.
  *
- * <p>Partition ids: 0 is the system partition (internal); user partitions are 1..{@link #partitionCount()}.
+ * <p>Partition ids: 0 is the system partition (internal); user partitions are 1..{@link #partitionCount()} until
+ * partitions are created or removed online ({@link #getPartitionMap()} lists them).
  * Every method is thread-safe and non-blocking (except {@link #close()} called from the application's own
  * threads): anything that waits returns a {@link CompletableFuture}.
  *
@@ -145,6 +146,25 @@ public interface IRaft extends AutoCloseable {
     CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, List<byte[]> data,
                                                            boolean autoCommit);
 
+    /**
+     * Replicates one entry and commits it automatically, fenced by the partition's generation: if the node's
+     * applied {@link PartitionMap} holds a newer generation of the partition than {@code expectedGeneration}, the
+     * write is refused with {@link RaftOperationStatus#PartitionMoved} (naming the new owner in
+     * {@link RaftReplicationResult#movedTo()} when one exists) and not appended. The check runs on the partition's
+     * executor when the write would be proposed; see {@code docs/partitions.md} for the window in which a node
+     * whose map lags still takes a stale generation.
+     *
+     * @param expectedGeneration the generation the caller routed with ({@link PartitionDescriptor#generation()});
+     *                           0 for no check
+     * @throws IllegalArgumentException if {@code data} is null or the generation is negative
+     */
+    CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
+                                                           long expectedGeneration);
+
+    /** As {@link #replicateLogs(int, String, List, boolean)}, fenced as {@link #replicateLogs(int, String, byte[], long)}. */
+    CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, List<byte[]> data,
+                                                           boolean autoCommit, long expectedGeneration);
+
     /** Commits a manual proposal: appends a commit entry that references the ticket. */
     CompletableFuture<RaftReplicationResult> commitLogs(int partitionId, HLCTimestamp ticket);
 
@@ -218,14 +238,58 @@ public interface IRaft extends AutoCloseable {
     // ---------------------------------------------------------------- routing
 
     /**
-     * The user partition that owns a key: FNV-1a 64 of its UTF-8 bytes, mapped over the partition ranges.
+     * The user partition that owns a key: {@link PartitionMap#hash(String)} of the key, looked up in the node's
+     * partition map.
      *
-     * @throws IllegalStateException before the partition ranges are known (see {@link #joinCluster()})
+     * @throws IllegalStateException before the partition ranges are known (see {@link #joinCluster()}), or when no
+     *                               partition owns the key's hash (its owner was removed)
      */
     int getPartitionKey(String key);
 
-    /** The number of user partitions (0 until known). */
+    /**
+     * The user partition that owns a key's prefix, the part before its last {@code '/'} (the whole key if it has
+     * none), so that related keys ({@code orders/42/line/1}, {@code orders/42/line/2}) share a partition.
+     *
+     * @throws IllegalStateException before the partition ranges are known, or when no partition owns the hash
+     */
+    int getPrefixPartitionKey(String key);
+
+    /**
+     * The partition map this node has applied (see {@code docs/partitions.md}); version 0 and no partitions until
+     * the node knows it. Another node may have applied a newer one.
+     */
+    PartitionMap getPartitionMap();
+
+    /** Calls {@code listener} with every committed change of the partition map, in commit order. */
+    Subscription onPartitionMapChanged(PartitionMapListener listener);
+
+    /**
+     * The number of user partitions not removed (0 until known). Their ids are those of {@link #getPartitionMap()}:
+     * 1..n at first, and not contiguous once partitions are created and removed.
+     */
     int partitionCount();
+
+    /**
+     * Creates a user partition with the next unused id, owning {@code range} (which no live partition may overlap),
+     * or unrouted (addressed by id only) if {@code range} is null. Every node opens it when it applies the change;
+     * it then elects a leader and takes writes. Today the call must be made on the system partition's leader
+     * (others answer {@link RaftOperationStatus#NodeIsNotLeader} with its endpoint as the hint); see
+     * {@code docs/partitions.md}.
+     *
+     * @return the outcome, with the new partition on success
+     */
+    CompletableFuture<PartitionChangeResult> createPartition(PartitionRange range);
+
+    /**
+     * Removes a user partition: first it drains (new writes are refused with
+     * {@link RaftOperationStatus#PartitionDraining}, writes already appended still commit), then it is removed and
+     * every node closes it; its id is never used again, and calls on it answer
+     * {@link RaftOperationStatus#UnknownPartition}. Partition 0 cannot be removed. Made on the system partition's
+     * leader, as {@link #createPartition}.
+     *
+     * @return the outcome, with the partition as removed on success
+     */
+    CompletableFuture<PartitionChangeResult> removePartition(int partitionId);
 
     /** This node's endpoint ({@code host:port}). */
     String localEndpoint();

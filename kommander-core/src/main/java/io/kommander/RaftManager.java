@@ -156,6 +156,43 @@ public final class RaftManager implements IRaft {
     }
 
     @Override
+    public int getPrefixPartitionKey(String key) {
+        return node.getPrefixPartitionKey(key);
+    }
+
+    @Override
+    public CompletableFuture<PartitionChangeResult> createPartition(PartitionRange range) {
+        return node.createPartition(range);
+    }
+
+    @Override
+    public CompletableFuture<PartitionChangeResult> removePartition(int partitionId) {
+        return node.removePartition(partitionId);
+    }
+
+    @Override
+    public PartitionMap getPartitionMap() {
+        return node.getPartitionMap();
+    }
+
+    @Override
+    public Subscription onPartitionMapChanged(PartitionMapListener listener) {
+        return node.onPartitionMapChanged(listener);
+    }
+
+    @Override
+    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
+                                                                  long expectedGeneration) {
+        return node.replicateLogs(partitionId, type, data, expectedGeneration);
+    }
+
+    @Override
+    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, List<byte[]> data,
+                                                                  boolean autoCommit, long expectedGeneration) {
+        return node.replicateLogs(partitionId, type, data, autoCommit, expectedGeneration);
+    }
+
+    @Override
     public int partitionCount() {
         return node.partitionCount();
     }

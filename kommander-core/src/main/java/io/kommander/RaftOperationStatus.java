@@ -103,7 +103,29 @@ public enum RaftOperationStatus {
      * partition within its bound: no node it asked took the request. An earlier attempt whose answer was lost may
      * still have been taken, so the change may yet happen; {@link IRaft#getMembership} tells.
      */
-    NoLeader(WriteOutcome.UNKNOWN);
+    NoLeader(WriteOutcome.UNKNOWN),
+    /**
+     * The write named a generation of the partition older than its current one ({@code expectedGeneration}): the
+     * partition changed (or was removed) since the caller routed. Nothing was appended; the result's
+     * {@link RaftReplicationResult#movedTo()} names the new owner when one exists. Route again from
+     * {@link IRaft#getPartitionMap()}.
+     */
+    PartitionMoved(WriteOutcome.NOT_APPENDED),
+    /**
+     * The partition is being removed ({@link PartitionState#DRAINING}): it takes no new writes. Nothing was
+     * appended; writes it took before still commit.
+     */
+    PartitionDraining(WriteOutcome.NOT_APPENDED),
+    /**
+     * {@link IRaft#removePartition}: the partition must drain before it is removed (another removal of it is under
+     * way). Nothing changed.
+     */
+    PartitionNotDrained(WriteOutcome.NOT_APPENDED),
+    /**
+     * {@link IRaft#createPartition}: another partition owns part of the range asked for (or a concurrent create took
+     * the id). Nothing changed.
+     */
+    PartitionRangeTaken(WriteOutcome.NOT_APPENDED);
 
     private final WriteOutcome writeOutcome;
 

@@ -14,9 +14,26 @@ import io.kommander.time.HLCTimestamp;
  *                  before a ticket was issued
  * @param logIndex  the index of the last entry written by the operation, or 0 when it failed
  * @param leader    the endpoint of the partition's leader when known ({@code host:port}), or null
+ * @param movedTo   with {@link RaftOperationStatus#PartitionMoved}, the partition that owns the range now, if one
+ *                  does; else null
  */
 public record RaftReplicationResult(boolean success, RaftOperationStatus status, HLCTimestamp ticket, long logIndex,
-                                    String leader) {
+                                    String leader, PartitionOwner movedTo) {
+
+    /**
+     * Where a write refused with {@link RaftOperationStatus#PartitionMoved} should go now.
+     *
+     * @param partitionId the partition that owns the range now (or the same partition, in a newer generation)
+     * @param generation  its current generation, to address the retry with
+     */
+    public record PartitionOwner(int partitionId, long generation) {
+    }
+
+    /** A result that names no new owner. */
+    public RaftReplicationResult(boolean success, RaftOperationStatus status, HLCTimestamp ticket, long logIndex,
+                                 String leader) {
+        this(success, status, ticket, logIndex, leader, null);
+    }
 
     /** A successful result. */
     public static RaftReplicationResult success(HLCTimestamp ticket, long logIndex) {
@@ -31,6 +48,11 @@ public record RaftReplicationResult(boolean success, RaftOperationStatus status,
     /** A failed result of a write stamped with (or settling) {@code ticket}, naming the leader when known. */
     public static RaftReplicationResult failure(RaftOperationStatus status, String leader, HLCTimestamp ticket) {
         return new RaftReplicationResult(false, status, ticket, 0, leader);
+    }
+
+    /** A write refused because the partition moved on; {@code owner} may be null when nothing owns its range now. */
+    public static RaftReplicationResult moved(PartitionOwner owner) {
+        return new RaftReplicationResult(false, RaftOperationStatus.PartitionMoved, HLCTimestamp.ZERO, 0, null, owner);
     }
 
     /** Whether the write committed, never will, or still may: the status's {@link RaftOperationStatus#writeOutcome()}. */

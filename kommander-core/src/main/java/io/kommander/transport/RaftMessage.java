@@ -209,4 +209,48 @@ public sealed interface RaftMessage {
             return 1 + 5 + 10 + 10 + 5 + 3 * status.length() + 10 + 5 + 3 * leaderHint.length();
         }
     }
+
+    /**
+     * A partition map change asked of the system partition's leader (partition 0, term 0: it is about the cluster,
+     * not about one replica's log), by whichever node the application called.
+     *
+     * @param requestId   the sender's id of the request, echoed in the {@link PartitionMapResponse}
+     * @param kind        1 create a partition, 2 remove one (drain, then remove)
+     * @param partitionId the partition to remove; 0 for a create
+     * @param routed      for a create, whether the new partition takes the range {@code [first, last]}
+     * @param first       the range's first hash (unsigned), when routed; else 0
+     * @param last        the range's last hash (unsigned), when routed; else 0
+     */
+    record PartitionMapRequest(int partition, long term, long requestId, int kind, int partitionId, boolean routed,
+                               long first, long last) implements RaftMessage {
+
+        /** The kind number of a create. */
+        public static final int CREATE = 1;
+        /** The kind number of a removal. */
+        public static final int REMOVE = 2;
+
+        @Override
+        public int sizeEstimate() {
+            return 1 + 5 + 10 + 10 + 5 + 5 + 1 + 10 + 10;
+        }
+    }
+
+    /**
+     * The answer to a {@link PartitionMapRequest}, from the node that took it.
+     *
+     * @param requestId   the request's id
+     * @param status      the outcome, a {@code RaftOperationStatus} name
+     * @param mapVersion  the partition map's version the answering node knows after the outcome
+     * @param partitionId the partition concerned (the new one for a create), or 0 if the request was refused
+     *                    before one was chosen
+     * @param leaderHint  the system partition's leader as the answering node knows it, or {@code ""}
+     */
+    record PartitionMapResponse(int partition, long term, long requestId, String status, long mapVersion,
+                                int partitionId, String leaderHint) implements RaftMessage {
+
+        @Override
+        public int sizeEstimate() {
+            return 1 + 5 + 10 + 10 + 5 + 3 * status.length() + 10 + 5 + 5 + 3 * leaderHint.length();
+        }
+    }
 }

@@ -127,6 +127,21 @@ public interface IWAL extends AutoCloseable {
         }
     }
 
+    /**
+     * Deletes everything stored for a partition that was removed from the cluster: its entries (and any payload
+     * storage only they use), hard state, last checkpoint and compaction point. Afterwards the partition reads as one
+     * never written ({@link LogPosition#ZERO}, {@link HardState#EMPTY}, checkpoint 0) and is not in
+     * {@link #partitions()}; node-level metadata is kept. Kommander calls it once the partition is closed on this node,
+     * and never writes to that partition id again.
+     *
+     * <p>Durable as {@link #write(WalBatch)} is: when it returns, the removal survives a crash; after a crash either
+     * everything of the partition or nothing of it is visible. Idempotent: removing a partition never written (or
+     * already removed) does nothing. Other partitions are untouched.
+     *
+     * @throws WalException if the storage failed (then the partition may still be there; calling again is safe)
+     */
+    void removePartition(int partition);
+
     /** The node-level metadata value stored under {@code key}, if any. */
     Optional<byte[]> metadata(String key);
 

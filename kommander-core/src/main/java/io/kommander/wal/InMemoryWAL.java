@@ -196,6 +196,12 @@ public final class InMemoryWAL implements IWAL {
     }
 
     @Override
+    public synchronized void removePartition(int partition) {
+        ensureOpen();
+        partitions.remove(partition);
+    }
+
+    @Override
     public synchronized Optional<byte[]> metadata(String key) {
         ensureOpen();
         byte[] value = metadata.get(key);

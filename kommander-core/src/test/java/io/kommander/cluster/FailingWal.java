@@ -81,6 +81,11 @@ final class FailingWal implements IWAL {
     }
 
     @Override
+    public void removePartition(int partition) {
+        wal.removePartition(partition);
+    }
+
+    @Override
     public Optional<byte[]> metadata(String key) {
         return wal.metadata(key);
     }

@@ -27,18 +27,20 @@ package io.kommander.sim;
  *                   members are removed (from any node) or leave, a crashed member is replaced by a fresh node;
  *                   no checkpoints, so only the snapshot partition compacts and a fresh node is rebuilt there by
  *                   snapshot, elsewhere from the log
+ * @param partitionMaps partitions created and removed online ({@link PartitionChurn}), besides the register
+ *                   partitions, with writes to them and the drain check
  */
 record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
                 boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
                 boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes,
-                boolean nodes) {
+                boolean nodes, boolean partitionMaps) {
 
-    /** A mix without node-level membership changes. */
+    /** A mix without node-level membership changes or partition map changes. */
     FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
              boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
              boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes) {
         this(name, network, partitions, crashes, pauses, clocks, clockSteps, diskFailure, churn, singleNode,
-                transfers, outages, tornWrites, membership, wipes, false);
+                transfers, outages, tornWrites, membership, wipes, false, false);
     }
 
     /** A mix without disk wipes. */
@@ -86,9 +88,9 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
     static final FaultMix SINGLE_NODE = new FaultMix("single-node", new SimNetwork.Conditions(0, 0, 1, 8), false,
             true, true, true, true, 0.03, false, true);
 
-    /** Membership changes under message loss, partitions and crashes. */
+    /** Membership changes, and partitions created and removed, under message loss, partitions and crashes. */
     static final FaultMix MEMBERSHIP = new FaultMix("membership", new SimNetwork.Conditions(0.03, 0.02, 1, 15), true,
-            true, false, false, false, 0, false, false, true, false, false, true);
+            true, false, false, false, 0, false, false, true, false, false, true, false, false, true);
 
     /** Disk wipes among crashes, partitions and leadership transfers, with nothing compacted. */
     static final FaultMix WIPES = new FaultMix("wipes", new SimNetwork.Conditions(0.02, 0.02, 1, 15), true, true,
@@ -96,7 +98,7 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
 
     /** Nodes join, leave, are removed and replaced, among crashes, partitions and leadership transfers. */
     static final FaultMix NODES = new FaultMix("nodes", new SimNetwork.Conditions(0.02, 0.02, 1, 15), true, true,
-            false, false, false, 0, false, false, true, false, false, false, false, true);
+            false, false, false, 0, false, false, true, false, false, false, false, true, false);
 
     /** Every mix, in the order seeds cycle through them. */
     static final FaultMix[] ALL = {RELIABLE, LOSSY, PARTITIONS, CRASHES, PAUSES_AND_CLOCKS, DISK, CHAOS, CHURN,
@@ -115,7 +117,7 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
     boolean quiet() {
         return !partitions && !crashes && !pauses && diskFailure == 0 && network.drop() == 0
                 && network.duplicate() == 0 && !singleNode && !transfers && !outages && !membership && !wipes
-                && !nodes;
+                && !nodes && !partitionMaps;
     }
 
     @Override

@@ -42,6 +42,8 @@ final class Nemesis {
     private SimNode heldDown;
     /** The node-level membership changes (the nodes mix), or null. */
     private final NodeChanges nodeChanges;
+    /** Partitions created and removed online, with their check; null unless the mix has them. */
+    private final PartitionChurn partitionChurn;
 
     /**
      * @param nodes   every node slot; with node-level changes, the first {@code initial} form the cluster and the
@@ -60,6 +62,7 @@ final class Nemesis {
         this.monitor = monitor;
         this.partitions = partitions;
         this.faultMillis = faultMillis;
+        this.partitionChurn = mix.partitionMaps() ? new PartitionChurn(nodes, monitor, partitions) : null;
     }
 
     /** The nodes in the cluster: every slot, or with node-level changes the members and the nodes joining. */
@@ -151,6 +154,10 @@ final class Nemesis {
         }
         if (mix.membership() && random.nextInt(3) == 0) {
             changeMembership(1 + random.nextInt(registerPartitions), random, true);
+            return;
+        }
+        if (partitionChurn != null && random.nextInt(3) == 0) {
+            partitionChurn.step(random);
             return;
         }
         if (mix.wipes() && random.nextInt(6) == 0) {

@@ -386,4 +386,12 @@ final class SafetyMonitor {
                     + delivered + " but its disk holds the log only up to " + durableLast);
         }
     }
+
+    /**
+     * A node that had applied a partition's removal stopped: its disk no longer holds (or soon will not hold) the
+     * partition, and it never delivers it again, so what it delivered is not checked against the disk.
+     */
+    void onRemoved(int node, int partition) {
+        lastInRestore.remove(new NodePartition(node, partition));
+    }
 }

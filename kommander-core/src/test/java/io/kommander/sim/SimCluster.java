@@ -312,6 +312,16 @@ public final class SimCluster {
         return -1;
     }
 
+    /** Runs virtual time until some live node leads the system partition (partition 0), and returns it. */
+    public int awaitSystemLeader() {
+        java.util.function.IntPredicate leads = n -> {
+            var system = nodes.get(n).partition(0);
+            return system != null && system.isLeaderQuick();
+        };
+        runUntil("partition 0 has a leader", () -> IntStream.range(0, nodes.size()).anyMatch(leads));
+        return IntStream.range(0, nodes.size()).filter(leads).findFirst().orElseThrow();
+    }
+
     /** Runs virtual time until some live node leads the partition, and returns it. */
     public int awaitLeader(int partition) {
         runUntil("partition " + partition + " has a leader", () -> leaderOf(partition) >= 0);
@@ -552,6 +562,11 @@ public final class SimCluster {
         SimDisk disk = nodes.get(node).disk();
         return disk.read(partition, disk.compactedUpTo(partition).index() + 1, disk.lastPosition(partition).index(),
                 Long.MAX_VALUE);
+    }
+
+    /** The partitions node i's disk holds anything of (see {@code IWAL.partitions()}). */
+    public java.util.Set<Integer> storedPartitions(int node) {
+        return nodes.get(node).disk().partitions();
     }
 
     /** Where node i's disk has compacted a partition's log up to. */

@@ -174,6 +174,19 @@ final class SimDisk implements IWAL {
     }
 
     /**
+     * Synced like {@link #write}, with the same faults: a dead incarnation's removal reaches no disk, a torn or failed
+     * one leaves the partition as it was (the node removes it again when it next applies the removal). The
+     * partition's unsynced compaction goes with it.
+     */
+    @Override
+    public void removePartition(int partition) {
+        beginSyncedWrite("a removal of partition " + partition);
+        unsyncedCompactions.remove(partition);
+        synced.removePartition(partition);
+        writes++;
+    }
+
+    /**
      * What every synced write goes through before it reaches the synced storage: a powered-off disk refuses it, an
      * armed tear crashes the node inside it, an injected failure fails it, all leaving nothing of it; otherwise the
      * sync makes earlier compactions durable first, in call order.

@@ -167,4 +167,29 @@ class SimDiskTest {
         assertThat(disk.compactedUpTo(1)).isEqualTo(new LogPosition(4, 1));
         assertThat(disk.read(1, 5, 5, Long.MAX_VALUE)).extracting(LogEntry::index).isEqualTo(List.of(5L));
     }
+
+    @Test
+    void aRemovalIsSyncedAndTakesTheUnsyncedCompactionWithIt() {
+        SimDisk disk = new SimDisk(new SplittableRandom(1));
+        disk.write(entries(1, 5));
+        disk.compact(1, new LogPosition(3, 1));
+
+        disk.removePartition(1);
+        disk.crash();
+
+        assertThat(disk.partitions()).isEmpty();
+        assertThat(disk.lastPosition(1)).isEqualTo(LogPosition.ZERO);
+        assertThat(disk.compactedUpTo(1)).isEqualTo(LogPosition.ZERO);
+    }
+
+    @Test
+    void aFailedRemovalLeavesThePartitionAsItWas() {
+        SimDisk disk = new SimDisk(new SplittableRandom(1));
+        disk.write(entries(1, 2));
+        disk.setWriteFailure(1.0);
+
+        assertThatThrownBy(() -> disk.removePartition(1)).isInstanceOf(WalException.class);
+
+        assertThat(disk.lastPosition(1).index()).isEqualTo(2);
+    }
 }

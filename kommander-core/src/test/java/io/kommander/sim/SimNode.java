@@ -54,6 +54,8 @@ final class SimNode {
     private SimRuntime runtime;
     private SimTransport transport;
     private RaftNode manager;
+    /** Told of each partition map change this node applies, with the node (the partition churn's drain check). */
+    private java.util.function.BiConsumer<SimNode, io.kommander.PartitionMap> mapChanged = (node, map) -> { };
     /** Start again as soon as the leave in progress ends (the run is healing). */
     private boolean restartWhenLeft;
     /** The discovery list, if not every other endpoint (a cluster with nodes that join later). */
@@ -102,6 +104,11 @@ final class SimNode {
 
     SimDisk disk() {
         return disk;
+    }
+
+    /** Sets what is told of each partition map change this node's incarnations apply, from the next start on. */
+    void onMapChanged(java.util.function.BiConsumer<SimNode, io.kommander.PartitionMap> listener) {
+        this.mapChanged = listener;
     }
 
     /** The current incarnation's manager, or null while down. */
@@ -171,6 +178,7 @@ final class SimNode {
                     + (retryInMillis < 0 ? "gave up" : "restores in " + retryInMillis + " ms") + "): "
                     + error.getMessage());
         });
+        manager.onPartitionMapChanged(map -> mapChanged.accept(this, map));
         manager.onLeaderChanged((p, leader) -> trace.record(index, "leader", p, leader == null ? -1
                 : endpoints.indexOf(leader), "p" + p + " leader is " + (leader == null ? "unknown"
                 : "n" + endpoints.indexOf(leader))));
@@ -216,16 +224,33 @@ final class SimNode {
         if (state == State.DOWN) {
             return;
         }
+        Set<Integer> removed = removedPartitions();
         runtime.kill();
         transport.disconnect();
         scheduler.drop(index);
         disk.crash();
-        for (int p = 1; p <= partitions; p++) {
-            monitor.onCrash(index, p, Math.max(disk.lastPosition(p).index(), disk.compactedUpTo(p).index()));
-        }
+        checkDurable(partitions, removed);
         state = State.DOWN;
         manager = null;
         trace.record(index, "crash", incarnation, 0, "crashed (incarnation " + incarnation + ")");
+    }
+
+    /** The partitions this incarnation's map says are removed (their data is gone, or going, from the disk). */
+    private Set<Integer> removedPartitions() {
+        return manager == null ? Set.of() : manager.getPartitionMap().partitions().stream()
+                .filter(p -> p.state() == io.kommander.PartitionState.REMOVED).map(p -> p.id())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** What this lifetime delivered is within the durable log, for every partition not removed from the cluster. */
+    private void checkDurable(int partitions, Set<Integer> removed) {
+        for (int p = 1; p <= partitions; p++) {
+            if (removed.contains(p)) {
+                monitor.onRemoved(index, p);
+            } else {
+                monitor.onCrash(index, p, Math.max(disk.lastPosition(p).index(), disk.compactedUpTo(p).index()));
+            }
+        }
     }
 
     /**
@@ -312,10 +337,8 @@ final class SimNode {
         }
         runtime.kill();
         scheduler.drop(index);
-        for (int p = 1; p <= partitions; p++) {
-            // The same check as after a crash: what this lifetime delivered is within the durable log.
-            monitor.onCrash(index, p, Math.max(disk.lastPosition(p).index(), disk.compactedUpTo(p).index()));
-        }
+        // The same check as after a crash: what this lifetime delivered is within the durable log.
+        checkDurable(partitions, removedPartitions());
         state = State.DOWN;
         manager = null;
         trace.record(index, "left", incarnation, 0, "left (incarnation " + incarnation + ")");

@@ -112,6 +112,13 @@ public final class FaultyWal implements IWAL {
         storage.installSnapshotBoundary(partition, boundary);
     }
 
+    /** Fails as a write of the partition does, since removing it writes its storage. */
+    @Override
+    public void removePartition(int partition) {
+        failIf(writeFailing.contains(partition));
+        storage.removePartition(partition);
+    }
+
     private void failIf(boolean touchesAFailingPartition) {
         if (touchesAFailingPartition) {
             failedWrites.incrementAndGet();

@@ -926,6 +926,71 @@ public abstract class WalConformanceKit {
         assertThat(readAll(wal, 1)).containsExactlyElementsOf(entries(10L * rounds + 1, 10L * rounds + 5, rounds));
     }
 
+    // ---- removing a partition ----
+
+    @Test
+    void removedPartitionReadsAsNeverWrittenAndOtherPartitionsAreUntouched() {
+        IWAL wal = wal();
+        wal.write(WalBatch.of(List.of(
+                new PartitionWrite(1, PartitionWrite.NO_TRUNCATE, entries(1, 6, 2), new HardState(2, "n1", 5), 4),
+                new PartitionWrite(2, PartitionWrite.NO_TRUNCATE, entries(1, 3, 1), new HardState(1, "n2", 2), 2))));
+        wal.compact(1, new LogPosition(3, 2));
+
+        wal.removePartition(1);
+
+        assertThat(wal.partitions()).containsExactly(2);
+        assertThat(wal.lastPosition(1)).isEqualTo(LogPosition.ZERO);
+        assertThat(wal.compactedUpTo(1)).isEqualTo(LogPosition.ZERO);
+        assertThat(wal.hardState(1)).isEqualTo(HardState.EMPTY);
+        assertThat(wal.lastCheckpoint(1)).isZero();
+        assertThat(wal.read(1, 1, Long.MAX_VALUE, Long.MAX_VALUE)).isEmpty();
+        assertThat(readAll(wal, 2)).containsExactlyElementsOf(entries(1, 3, 1));
+        assertThat(wal.hardState(2)).isEqualTo(new HardState(1, "n2", 2));
+        assertThat(wal.lastCheckpoint(2)).isEqualTo(2);
+    }
+
+    @Test
+    void removalOfEntriesWithLargePayloadsSurvivesRestartAndKeepsOtherPartitionsLargePayloads() {
+        IWAL wal = wal();
+        byte[] large = new byte[64 * 1024];
+        Arrays.fill(large, (byte) 7);
+        List<LogEntry> big = LongStream.rangeClosed(1, 4).mapToObj(i -> new LogEntry(i, 1, EntryKind.DATA,
+                HLCTimestamp.ZERO, "big", large)).toList();
+        wal.write(WalBatch.of(List.of(PartitionWrite.append(1, big), PartitionWrite.append(2, big))));
+
+        wal.removePartition(1);
+        IWAL reopened = restart(wal);
+
+        assertThat(reopened.partitions()).containsExactly(2);
+        assertThat(reopened.lastPosition(1)).isEqualTo(LogPosition.ZERO);
+        assertThat(readAll(reopened, 2)).hasSize(4).allSatisfy(e -> assertThat(e.data()).isEqualTo(large));
+    }
+
+    @Test
+    void removalIsIdempotentAndAPartitionNeverWrittenIsLeftAsIs() {
+        IWAL wal = wal();
+        append(wal, 2, 1, 2, 1);
+
+        wal.removePartition(1);
+        wal.removePartition(2);
+        wal.removePartition(2);
+
+        assertThat(wal.partitions()).isEmpty();
+        assertThat(restart(wal).partitions()).isEmpty();
+    }
+
+    @Test
+    void removedPartitionIdCanBeWrittenAgainFromIndexOne() {
+        // Kommander never reuses a removed id; the storage still treats it as a new partition, not a broken one.
+        IWAL wal = wal();
+        append(wal, 1, 1, 5, 1);
+        wal.removePartition(1);
+
+        append(wal, 1, 1, 2, 3);
+
+        assertThat(readAll(wal, 1)).containsExactlyElementsOf(entries(1, 2, 3));
+    }
+
     // ---- closing ----
 
     @Test
@@ -943,6 +1008,7 @@ public abstract class WalConformanceKit {
                 () -> wal.lastCheckpoint(1),
                 () -> wal.compact(1, new LogPosition(2, 1)),
                 () -> wal.installSnapshotBoundary(1, new LogPosition(9, 1)),
+                () -> wal.removePartition(1),
                 () -> wal.metadata("k"),
                 wal::partitions);
         for (Executable call : calls) {

@@ -120,12 +120,12 @@ final class JoinProcess {
     private boolean caughtUp() {
         Roster known = roster.get();
         int count = partitionCount.getAsInt();
-        if (known == null || !known.contains(self) || count == 0) {
+        // Every live partition open (ids need not be 1..count: partitions are created and removed online), and 0.
+        if (known == null || !known.contains(self) || count == 0 || partitions.size() < count + 1) {
             return false;
         }
-        for (int id = 0; id <= count; id++) {
-            RaftPartition partition = partitions.get(id);
-            ReplicaView view = partition == null ? null : partition.view();
+        for (RaftPartition partition : partitions.values()) {
+            ReplicaView view = partition.view();
             if (view == null || view.configuration() == null || !view.configuration().contains(self)
                     || view.leaderCommit() - view.commitIndex() > configuration.promotionLagEntries()
                     || (rebuilt && !view.verified())) {

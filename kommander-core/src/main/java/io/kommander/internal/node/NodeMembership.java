@@ -312,13 +312,14 @@ final class NodeMembership {
                 : system.currentMembers(configuration.checkLeaderIntervalMillis());
     }
 
-    private String systemLeaderHint() {
+    /** The system partition's leader as this node knows it, or null. */
+    String systemLeaderHint() {
         RaftPartition system = partitions.get(RaftSystemCoordinator.SYSTEM_PARTITION);
         return system == null ? null : system.leaderQuick();
     }
 
     /** Where to look for partition 0's leader: the roster's other members, or the configured list before it. */
-    private List<String> candidates() {
+    List<String> candidates() {
         Roster roster = coordinator.roster();
         Collection<String> from = roster != null ? roster.members().keySet() : members;
         return from.stream().filter(m -> !m.equals(self)).sorted().toList();

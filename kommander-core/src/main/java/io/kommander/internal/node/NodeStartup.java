@@ -33,6 +33,8 @@ import java.util.function.IntSupplier;
  */
 final class NodeStartup {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeStartup.class);
+
     /** The node's parts a start-up wires together. */
     record Parts(RaftConfiguration configuration, IWAL wal, IRaftTransport transport, IRaftRuntime runtime,
                  Set<String> members, NodeCatchUp catchUp, NodeMembership membership,
@@ -91,7 +93,7 @@ final class NodeStartup {
                 coordinator);
         coordinator.attach(system::replicate);
         CompletableFuture<Void> ready = coordinator.rangesKnown().thenCompose(ranges -> CompletableFuture.allOf(
-                userPartitions().stream().map(RaftPartition::restoredFuture).toArray(CompletableFuture[]::new)));
+                userPartitions().stream().map(this::restoredUnlessRemoved).toArray(CompletableFuture[]::new)));
         ready = ready.thenCombine(parts.membership().start(partitionCount),
                 (restored, voter) -> null);
         ready.whenComplete((done, error) -> {
@@ -118,16 +120,33 @@ final class NodeStartup {
                 parts.configuration().heartbeatIntervalMillis(), closed);
     }
 
-    /** Runs on partition 0's executor, where the coordinator applies the ranges, so check-then-start cannot race. */
-    void createPartitions(int count) {
-        for (int id = 1; id <= count; id++) {
-            if (closed.getAsBoolean()) {
-                return;
-            }
-            if (!parts.partitions().containsKey(id)) {
-                startPartition(new RaftPartition(id, parts.context(), parts.callbacks()));
-            }
+    /** Runs on partition 0's executor, where the coordinator applies the map, so check-then-start cannot race. */
+    void openPartition(int id) {
+        if (!closed.getAsBoolean() && !parts.partitions().containsKey(id)) {
+            startPartition(new RaftPartition(id, parts.context(), parts.callbacks()));
         }
+    }
+
+    /**
+     * Runs on partition 0's executor when a removal is applied: closes the partition if open, then deletes its data
+     * from the WAL (queued behind its last writes). Both are idempotent, and the coordinator calls this again for
+     * every removed partition when partition 0's restore ends, so a node that stopped before the deletion was durable
+     * deletes it then: every crash point converges.
+     */
+    void removePartition(int id) {
+        RaftPartition partition = parts.partitions().remove(id);
+        CompletableFuture<Void> down = partition == null ? CompletableFuture.completedFuture(null)
+                : partition.closeAsync();
+        down.whenComplete((closedDown, error) -> deleteData(id));
+    }
+
+    private void deleteData(int id) {
+        parts.context().writes().removePartition(id, error -> {
+            if (error != null) {
+                LOG.warn("[{}] partition {}: deleting its data failed; the node deletes it at its next start", self,
+                        id, error);
+            }
+        });
     }
 
     /**
@@ -152,6 +171,16 @@ final class NodeStartup {
     private List<RaftPartition> userPartitions() {
         return parts.partitions().values().stream()
                 .filter(p -> p.id() != RaftSystemCoordinator.SYSTEM_PARTITION).toList();
+    }
+
+    /**
+     * A partition's restore, as the join waits for it: one that closes because the map removed it meanwhile (a
+     * joining node applies a removal written after the partition's creation) is no longer waited for.
+     */
+    private CompletableFuture<Void> restoredUnlessRemoved(RaftPartition partition) {
+        return partition.restoredFuture().handle((done, error) -> error == null
+                || parts.partitions().get(partition.id()) != partition ? CompletableFuture.<Void>completedFuture(null)
+                : CompletableFuture.<Void>failedFuture(error)).thenCompose(f -> f);
     }
 
     private void startPartition(RaftPartition partition) {

@@ -4,6 +4,8 @@ import io.kommander.LeaderChangedListener;
 import io.kommander.LogRestoredListener;
 import io.kommander.Membership;
 import io.kommander.MembershipListener;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionMapListener;
 import io.kommander.PartitionFailedListener;
 import io.kommander.PartitionUnavailableListener;
 import io.kommander.PartitionListener;
@@ -38,6 +40,7 @@ final class RaftEvents {
     final List<PartitionUnavailableListener> partitionUnavailable = new CopyOnWriteArrayList<>();
     final List<SnapshotInstalledListener> snapshotInstalled = new CopyOnWriteArrayList<>();
     final List<MembershipListener> membershipChanged = new CopyOnWriteArrayList<>();
+    final List<PartitionMapListener> partitionMapChanged = new CopyOnWriteArrayList<>();
 
     static <T> Subscription subscribe(List<T> list, T listener) {
         if (listener == null) {
@@ -94,6 +97,10 @@ final class RaftEvents {
 
     void membershipChanged(Membership membership) {
         each(membershipChanged, l -> l.onMembershipChanged(membership));
+    }
+
+    void partitionMapChanged(PartitionMap map) {
+        each(partitionMapChanged, l -> l.onPartitionMapChanged(map));
     }
 
     private static <T> void each(List<T> listeners, Consumer<T> call) {

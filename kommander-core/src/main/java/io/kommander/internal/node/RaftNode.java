@@ -8,6 +8,10 @@ import io.kommander.MembershipListener;
 import io.kommander.PartitionFailedListener;
 import io.kommander.PartitionUnavailableListener;
 import io.kommander.PartitionListener;
+import io.kommander.PartitionChangeResult;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionRange;
+import io.kommander.PartitionMapListener;
 import io.kommander.PartitionStatus;
 import io.kommander.RaftClosedException;
 import io.kommander.RaftConfiguration;
@@ -31,6 +35,7 @@ import io.kommander.internal.partition.SnapshotThrottle;
 import io.kommander.internal.partition.PartitionContext;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.RaftTimerService;
+import io.kommander.internal.partition.WriteFence;
 import io.kommander.internal.runtime.DefaultRaftRuntime;
 import io.kommander.internal.runtime.LibraryThreads;
 import io.kommander.runtime.IRaftRuntime;
@@ -93,6 +98,7 @@ public final class RaftNode implements IRaft {
     private final Map<Integer, RaftPartition> partitions = new ConcurrentHashMap<>();
     private final PartitionContext context;
     private final RaftSystemCoordinator coordinator;
+    private final NodePartitionMap partitionMap;
     private final NodeMembership membership;
     private final RaftTimerService timers;
     private final RaftTransportDispatcher dispatcher;
@@ -188,10 +194,26 @@ public final class RaftNode implements IRaft {
                 configuration.maxPartitionsPerWalWrite(), metrics);
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
         this.coordinator = new RaftSystemCoordinator(configuration.initialPartitions(),
-                this::createPartitions,
+                new RaftSystemCoordinator.Hosting() {
+                    @Override
+                    public void open(int partition) {
+                        startup.openPartition(partition);
+                    }
+
+                    @Override
+                    public void remove(int partition) {
+                        startup.removePartition(partition);
+                    }
+                },
                 () -> membership().firstRoster());
+        coordinator.onMapChanged(events::partitionMapChanged);
+
         this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
                 dispatcher, events, unknownSenderMessages, writes);
+        // A drain's grace: one election timeout, time for a leader's in-flight writes to commit (or for it to go).
+        this.partitionMap = new NodePartitionMap(self, runtime, coordinator, membership, dispatcher,
+                configuration.electionTimeoutMaxMillis(), configuration.membershipRetryMillis(),
+                configuration.membershipBackoffMillis(), unknownSenderMessages);
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()), catchUp,
                 new NodeSnapshots(transfer, new SnapshotThrottle(this.configuration.snapshotBytesPerSecond(),
@@ -277,6 +299,7 @@ public final class RaftNode implements IRaft {
         timers.close();
         membership.close();
         metrics.close();
+        partitionMap.close();
         shutdown.begin(allPartitions(), this::failWaiters).whenComplete((done, error) -> closing.complete(null));
         return closing;
     }
@@ -343,12 +366,30 @@ public final class RaftNode implements IRaft {
             throw new IllegalArgumentException("data and requestId must not be null");
         }
         return withPartition(partitionId, p -> p.replicate(autoCommit ? EntryKind.DATA : EntryKind.PROPOSED,
-                type, data, requestId));
+                type, data, requestId, fence(partitionId, 0)));
     }
 
     @Override
     public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, List<byte[]> data,
                                                                   boolean autoCommit) {
+        return replicateLogs(partitionId, type, data, autoCommit, 0);
+    }
+
+    @Override
+    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
+                                                                  long expectedGeneration) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        return replicateLogs(partitionId, type, List.of(data), true, expectedGeneration);
+    }
+
+    @Override
+    public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, List<byte[]> data,
+                                                                  boolean autoCommit, long expectedGeneration) {
+        if (expectedGeneration < 0) {
+            throw new IllegalArgumentException("expectedGeneration must be 0 (no check) or a generation");
+        }
         if (data == null || data.isEmpty() || data.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("data must hold at least one non-null payload");
         }
@@ -357,7 +398,12 @@ public final class RaftNode implements IRaft {
                     RaftOperationStatus.EntryTooLarge, null));
         }
         return withPartition(partitionId, p -> p.replicate(autoCommit ? EntryKind.DATA : EntryKind.PROPOSED,
-                type, data));
+                type, data, fence(partitionId, expectedGeneration)));
+    }
+
+    /** The applied map's verdict on a write, read on the partition's executor when it would be proposed. */
+    private WriteFence fence(int partitionId, long expectedGeneration) {
+        return () -> coordinator.fence(partitionId, expectedGeneration);
     }
 
     @Override
@@ -372,7 +418,8 @@ public final class RaftNode implements IRaft {
 
     @Override
     public CompletableFuture<RaftReplicationResult> replicateCheckpoint(int partitionId) {
-        return withPartition(partitionId, p -> p.replicate(EntryKind.CHECKPOINT, "", List.of(new byte[0])));
+        return withPartition(partitionId, p -> p.replicate(EntryKind.CHECKPOINT, "", List.of(new byte[0]),
+                fence(partitionId, 0)));
     }
 
     private CompletableFuture<RaftReplicationResult> withPartition(
@@ -385,7 +432,10 @@ public final class RaftNode implements IRaft {
         }
         RaftPartition partition = userPartition(partitionId);
         if (partition == null) {
-            return futures.completed(RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null));
+            RaftReplicationResult gone = partitionId == RaftSystemCoordinator.SYSTEM_PARTITION ? null
+                    : coordinator.fence(partitionId, 0);
+            return futures.completed(gone != null ? gone
+                    : RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null));
         }
         return futures.relay(op.apply(partition));
     }
@@ -462,17 +512,65 @@ public final class RaftNode implements IRaft {
 
     @Override
     public int getPartitionKey(String key) {
-        var ranges = coordinator.ranges();
-        if (ranges == null) {
+        if (key == null) {
+            throw new IllegalArgumentException("key must not be null");
+        }
+        return ownerOf(key);
+    }
+
+    @Override
+    public int getPrefixPartitionKey(String key) {
+        if (key == null) {
+            throw new IllegalArgumentException("key must not be null");
+        }
+        return ownerOf(PartitionMap.prefixOf(key));
+    }
+
+    private int ownerOf(String key) {
+        PartitionMap map = coordinator.map();
+        if (map == null) {
             throw new IllegalStateException("partition ranges are not known yet: wait for joinCluster()");
         }
-        return ranges.partitionOf(key);
+        return map.ownerOfKey(key).orElseThrow(() -> new IllegalStateException("no partition owns key " + key
+                + " (its owner was removed)")).id();
+    }
+
+    @Override
+    public CompletableFuture<PartitionChangeResult> createPartition(PartitionRange range) {
+        if (closed) {
+            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, 0, null, null));
+        }
+        return futures.relay(partitionMap.create(range));
+    }
+
+    @Override
+    public CompletableFuture<PartitionChangeResult> removePartition(int partitionId) {
+        if (partitionId < 1) {
+            throw new IllegalArgumentException(partitionId == RaftSystemCoordinator.SYSTEM_PARTITION
+                    ? "the system partition cannot be removed" : "no partition has id " + partitionId);
+        }
+        if (closed) {
+            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, 0, null, null));
+        }
+        return futures.relay(partitionMap.remove(partitionId));
+    }
+
+    @Override
+    public PartitionMap getPartitionMap() {
+        PartitionMap map = coordinator.map();
+        return map != null ? map : new PartitionMap(0, List.of());
+    }
+
+    @Override
+    public Subscription onPartitionMapChanged(PartitionMapListener listener) {
+        return RaftEvents.subscribe(events.partitionMapChanged, listener);
     }
 
     @Override
     public int partitionCount() {
-        var ranges = coordinator.ranges();
-        return ranges == null ? 0 : ranges.count();
+        PartitionMap map = coordinator.map();
+        return map == null ? 0 : (int) map.partitions().stream()
+                .filter(p -> p.state() != io.kommander.PartitionState.REMOVED).count();
     }
 
     @Override
@@ -577,11 +675,6 @@ public final class RaftNode implements IRaft {
         startup.firstStart();
     }
 
-    /** The coordinator learned the partition count (see {@link NodeStartup#createPartitions(int)}). */
-    private void createPartitions(int count) {
-        startup.createPartitions(count);
-    }
-
     private NodeMembership membership() {
         return membership;
     }
@@ -594,6 +687,11 @@ public final class RaftNode implements IRaft {
         for (RaftMessage message : batch.messages()) {
             if (message instanceof RaftMessage.RosterRequest || message instanceof RaftMessage.RosterResponse) {
                 membership.onMessage(batch.from(), message, member);
+                continue;
+            }
+            if (message instanceof RaftMessage.PartitionMapRequest
+                    || message instanceof RaftMessage.PartitionMapResponse) {
+                partitionMap.onMessage(batch.from(), message, member);
                 continue;
             }
             if (!member && !membership.admits(batch.from(), message)) {

@@ -38,5 +38,7 @@ enum PlantedBug {
     /** Take snapshot chunks, and the whole snapshot, without checking their CRC32C: a corrupt snapshot installs. */
     ACCEPT_CORRUPT_SNAPSHOT,
     /** Promote a learner to voter without checking that it holds everything committed. */
-    PROMOTE_BEFORE_CAUGHT_UP
+    PROMOTE_BEFORE_CAUGHT_UP,
+    /** Take writes on a partition the applied partition map says is draining (the fence lets them through). */
+    DRAINING_TAKES_WRITES
 }

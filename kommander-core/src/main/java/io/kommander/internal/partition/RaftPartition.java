@@ -223,7 +223,13 @@ public final class RaftPartition {
 
     /** Proposes entries (one per payload) under one ticket, stamped by the node's clock when the call runs. */
     public CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, List<byte[]> payloads) {
-        return submitWrite(() -> context.clock().now(), (machine, request, ticket) ->
+        return replicate(kind, logType, payloads, WriteFence.OPEN);
+    }
+
+    /** As {@link #replicate(EntryKind, String, List)}, refused instead when {@code fence} says so at proposal time. */
+    public CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, List<byte[]> payloads,
+                                                              WriteFence fence) {
+        return submitWrite(() -> context.clock().now(), fence, (machine, request, ticket) ->
                 machine.propose(request, kind, logType, payloads, ticket, now()));
     }
 
@@ -232,8 +238,8 @@ public final class RaftPartition {
      * (or holds in its log) answers the original result instead of appending again.
      */
     public CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, byte[] payload,
-                                                              RequestId clientRequest) {
-        return submitWrite(() -> context.clock().now(), (machine, request, ticket) ->
+                                                              RequestId clientRequest, WriteFence fence) {
+        return submitWrite(() -> context.clock().now(), fence, (machine, request, ticket) ->
                 machine.propose(request, kind, logType, List.of(payload), ticket, clientRequest, now()));
     }
 
@@ -242,13 +248,13 @@ public final class RaftPartition {
      * with the reason it was refused (see {@link RaftPartitionStateMachine#changeConfiguration}).
      */
     public CompletableFuture<RaftReplicationResult> changeConfiguration(ConfigurationChange change) {
-        return submitWrite(() -> HLCTimestamp.ZERO, (machine, request, ticket) ->
+        return submitWrite(() -> HLCTimestamp.ZERO, WriteFence.OPEN, (machine, request, ticket) ->
                 machine.changeConfiguration(request, change, now()));
     }
 
     /** Appends the commit or rollback entry of a manual proposal. */
     public CompletableFuture<RaftReplicationResult> settle(HLCTimestamp ticket, boolean commit) {
-        return submitWrite(() -> ticket, (machine, request, t) -> machine.settle(request, t, commit, now()));
+        return submitWrite(() -> ticket, WriteFence.OPEN, (machine, request, t) -> machine.settle(request, t, commit, now()));
     }
 
     /** Confirms leadership by ReadIndex and waits until applied; completes with the outcome. */
@@ -378,7 +384,8 @@ public final class RaftPartition {
         void call(RaftPartitionStateMachine machine, long requestId, HLCTimestamp ticket);
     }
 
-    private CompletableFuture<RaftReplicationResult> submitWrite(Supplier<HLCTimestamp> stamp, WriteCall call) {
+    private CompletableFuture<RaftReplicationResult> submitWrite(Supplier<HLCTimestamp> stamp, WriteFence fence,
+                                                                 WriteCall call) {
         CompletableFuture<RaftReplicationResult> future = new CompletableFuture<>();
         calls.track(future, stopped -> future.complete(RaftReplicationResult.failure(stopped, null)));
         RaftOperationStatus early = earlyRefusal();
@@ -391,6 +398,12 @@ public final class RaftPartition {
             RaftOperationStatus unready = unreadyStatus();
             if (unready != null) {
                 refuse(future, unready, null);
+                return;
+            }
+            RaftReplicationResult refused = fence.refusal();
+            if (refused != null && !(refused.status() == RaftOperationStatus.PartitionDraining
+                    && plantedBugs.contains(PlantedBug.DRAINING_TAKES_WRITES))) {
+                future.complete(refused);
                 return;
             }
             HLCTimestamp ticket = stamp.get();

@@ -1,5 +1,7 @@
 package io.kommander.internal.system;
 
+import io.kommander.PartitionRange;
+
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -36,6 +38,11 @@ public final class PartitionRanges {
     /** The number of user partitions. */
     public int count() {
         return starts.length;
+    }
+
+    /** The range partition {@code id} (1..count) owns. */
+    public PartitionRange range(int id) {
+        return new PartitionRange(starts[id - 1], id == starts.length ? -1L : starts[id] - 1);
     }
 
     /** The partition (1..count) that owns an unsigned hash. */

@@ -1,5 +1,8 @@
 package io.kommander.internal.system;
 
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionState;
 import io.kommander.RaftLog;
 import io.kommander.RaftReplicationResult;
 import io.kommander.internal.partition.PartitionCallbacks;
@@ -15,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -23,8 +25,12 @@ import java.util.function.Supplier;
  * system entry, delivered or restored, reaches it and nothing else. It applies two kinds of entry, in commit order:
  * <ul>
  *   <li>the partition ranges: the first node to become partition 0's ready leader proposes them from
- *       {@code initialPartitions}, and every node creates its user partitions when it applies (or restores) that
- *       entry. The first ranges entry in the log wins; later ones are ignored;</li>
+ *       {@code initialPartitions}; applying that entry (or restoring it) gives the first {@link PartitionMap}
+ *       ({@link PartitionMapRules#first}), and every node creates its user partitions then. The first ranges entry
+ *       in the log wins; later ones are ignored;</li>
+ *   <li>the partition map's changes ({@link MapCommand}: create, drain, remove a partition), which come through
+ *       {@link #proposeMapChange}; every node opens a created partition and closes and deletes a removed one when it
+ *       applies the change, so a restart replays them and converges;</li>
  *   <li>the {@link Roster}: the same ready leader proposes the first roster (the configured members, all voters)
  *       right after the ranges, or alone on a cluster an older version started; later {@link RosterCommand}s come
  *       through {@link RosterService}. Each is decided again when applied, so a command that became invalid
@@ -46,11 +52,13 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     private static final int OUTCOMES_KEPT = 64;
 
     private final int initialPartitions;
-    private final IntConsumer createPartitions;
+    private final Hosting hosting;
     private final Supplier<RosterCommand> bootstrap;
     private final CompletableFuture<PartitionRanges> rangesKnown = new CompletableFuture<>();
     private final AtomicLong ignoredEntries = new AtomicLong();
     private volatile PartitionRanges ranges;
+    private volatile PartitionMap map;
+    private volatile Consumer<PartitionMap> mapChanged = m -> { };
     private volatile Roster roster;
     private volatile boolean readyLeader;
     private volatile Consumer<Roster> rosterChanged = r -> { };
@@ -63,6 +71,8 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
             return size() > OUTCOMES_KEPT;
         }
     };
+    /** Whether partition 0 is reading its log back: partitions open once the whole map is known. Executor-only. */
+    private boolean restoring;
     private SystemLog systemLog; // attached before partition 0 starts; its executor's queue publishes it
 
     /**
@@ -76,18 +86,70 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     }
 
     /**
+     * What this node does as the map changes; called on partition 0's executor, in commit order, both when entries
+     * are delivered and when they are restored, so each must be idempotent.
+     */
+    public interface Hosting {
+        /** Opens (and starts) a user partition this node hosts, unless already open. */
+        void open(int partition);
+
+        /** Closes a removed user partition, if open, and deletes its data from this node's WAL. */
+        void remove(int partition);
+    }
+
+    /**
      * A coordinator whose first roster is {@code bootstrap} (evaluated when proposed).
      *
      * @param initialPartitions user partitions to create when the cluster first starts
-     * @param createPartitions  creates user partitions 1..n on this node
+     * @param hosting           opens and removes user partitions on this node
      * @param bootstrap         the first roster's command: the configured members, all voters
      */
-    public RaftSystemCoordinator(int initialPartitions, IntConsumer createPartitions,
-                                 Supplier<RosterCommand> bootstrap) {
+    public RaftSystemCoordinator(int initialPartitions, Hosting hosting, Supplier<RosterCommand> bootstrap) {
         this.initialPartitions = initialPartitions;
-        this.createPartitions = createPartitions;
+        this.hosting = hosting;
         this.bootstrap = bootstrap;
     }
+
+    /** Where each applied map change goes (the node); called on partition 0's executor, in commit order. */
+    public void onMapChanged(Consumer<PartitionMap> listener) {
+        this.mapChanged = listener;
+    }
+
+    /** The partition map this node has applied, or null until the ranges are known. */
+    public PartitionMap map() {
+        return map;
+    }
+
+    /**
+     * Why a write addressed to {@code partition} (at {@code expectedGeneration}, or any generation if it is 0)
+     * must be refused by the applied map, or null to take it. Read on the partition's executor at proposal time.
+     */
+    public RaftReplicationResult fence(int partition, long expectedGeneration) {
+        PartitionMap known = map;
+        PartitionDescriptor current = known == null ? null : known.partition(partition).orElse(null);
+        if (current == null) {
+            return null; // nothing applied yet says otherwise: the partition itself decides
+        }
+        if (current.state() == PartitionState.REMOVED) {
+            RaftReplicationResult.PartitionOwner owner = rangeOwner(known, current);
+            return owner != null ? RaftReplicationResult.moved(owner)
+                    : RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null);
+        }
+        if (current.state() == PartitionState.DRAINING) {
+            return RaftReplicationResult.failure(RaftOperationStatus.PartitionDraining, null);
+        }
+        if (expectedGeneration != 0 && expectedGeneration < current.generation()) {
+            return RaftReplicationResult.moved(
+                    new RaftReplicationResult.PartitionOwner(current.id(), current.generation()));
+        }
+        return null;
+    }
+
+    /** Proposes a map change on partition 0; refused unless this node leads it. */
+    CompletableFuture<RaftReplicationResult> proposeMapChange(MapCommand command) {
+        return systemLog.replicate(EntryKind.SYSTEM, MapCommand.TYPE, List.of(command.encode()));
+    }
+
 
     /** Where each applied roster change goes (the node); called on partition 0's executor, in commit order. */
     public void onRosterChanged(Consumer<Roster> listener) {
@@ -184,17 +246,28 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
 
     @Override
     public void restoreStarted(int partition) {
-        // The entries restored next are applied one by one; there is nothing to reset.
+        // The entries restored next are applied one by one; partitions open at the end, so that one removed later in
+        // the log is never opened (and a join never waits on a partition that closes again).
+        restoring = true;
     }
 
     @Override
     public void restoreFinished(int partition) {
-        // Joining waits for the ranges, not for partition 0's restore.
+        restoring = false;
+        PartitionMap restored = map;
+        if (restored != null) {
+            openLive(restored);
+            rangesKnown.complete(ranges);
+        }
     }
 
     private void apply(RaftLog log) {
         if (RosterCommand.TYPE.equals(log.applicationType())) {
             applyRoster(log);
+            return;
+        }
+        if (MapCommand.TYPE.equals(log.applicationType())) {
+            applyMap(log);
             return;
         }
         if (!RANGES_TYPE.equals(log.applicationType())) {
@@ -207,8 +280,57 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         }
         PartitionRanges decoded = PartitionRanges.decode(log.data());
         ranges = decoded;
-        createPartitions.accept(decoded.count());
-        rangesKnown.complete(decoded);
+        PartitionMap first = PartitionMapRules.first(decoded);
+        map = first;
+        mapChanged.accept(first);
+        if (!restoring) {
+            openLive(first);
+            rangesKnown.complete(decoded);
+        }
+    }
+
+    /** Opens the partitions the restored map holds, and removes again those it says are gone (idempotent). */
+    private void openLive(PartitionMap known) {
+        for (PartitionDescriptor partition : known.partitions()) {
+            if (partition.state() == PartitionState.REMOVED) {
+                hosting.remove(partition.id());
+            } else {
+                hosting.open(partition.id());
+            }
+        }
+    }
+
+    private void applyMap(RaftLog log) {
+        MapCommand command = MapCommand.decode(log.data());
+        PartitionMap before = map;
+        PartitionMapRules.Decision decision = before == null
+                ? new PartitionMapRules.Decision(RaftOperationStatus.UnknownPartition, null)
+                : PartitionMapRules.decide(before, command);
+        synchronized (outcomes) {
+            outcomes.put(log.index(), decision.status());
+        }
+        if (decision.map() == null || decision.map() == before) {
+            return;
+        }
+        map = decision.map();
+        if (!restoring) {
+            switch (command.kind()) {
+                case CREATE -> hosting.open(command.partition());
+                case REMOVE -> hosting.remove(command.partition());
+                case DRAIN -> { } // the fence reads the map: the partition refuses new writes from now on
+            }
+        }
+        mapChanged.accept(decision.map());
+    }
+
+    /** The one live partition that owns a removed partition's range now, if there is one. */
+    private static RaftReplicationResult.PartitionOwner rangeOwner(PartitionMap known, PartitionDescriptor moved) {
+        if (moved.range() == null) {
+            return null;
+        }
+        List<PartitionDescriptor> owners = known.owners(moved.range());
+        return owners.size() == 1
+                ? new RaftReplicationResult.PartitionOwner(owners.get(0).id(), owners.get(0).generation()) : null;
     }
 
     private void applyRoster(RaftLog log) {

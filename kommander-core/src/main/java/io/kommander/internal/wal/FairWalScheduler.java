@@ -51,12 +51,12 @@ public final class FairWalScheduler {
      * compaction ({@code compactTo} set, with the metadata to store first).
      */
     private record Item(PartitionWrite write, LogPosition compactTo, Map<String, byte[]> metadata,
-                        Consumer<Throwable> done, boolean snapshotBoundary) {
+                        Consumer<Throwable> done, boolean snapshotBoundary, boolean removal) {
         Item(PartitionWrite write, LogPosition compactTo, Map<String, byte[]> metadata, Consumer<Throwable> done) {
-            this(write, compactTo, metadata, done, false);
+            this(write, compactTo, metadata, done, false, false);
         }
 
-        /** A compaction, or a snapshot boundary (which runs where a compaction does). */
+        /** A compaction, or a snapshot boundary or a removal (which run where a compaction does). */
         boolean isCompaction() {
             return compactTo != null;
         }
@@ -136,7 +136,19 @@ public final class FairWalScheduler {
      */
     public void installSnapshotBoundary(int partition, LogPosition boundary, Map<String, byte[]> metadata,
                                         Consumer<Throwable> done) {
-        enqueue(partition, new Item(null, boundary, Map.copyOf(metadata), done, true));
+        enqueue(partition, new Item(null, boundary, Map.copyOf(metadata), done, true, false));
+    }
+
+    /**
+     * Queues {@link IWAL#removePartition} behind the partition's queued work (which still runs first, so nothing of
+     * it lands after the removal). Taken even if the partition's writes failed: a removed partition never restores.
+     * {@code done} runs as a compaction's does.
+     */
+    public void removePartition(int partition, Consumer<Throwable> done) {
+        synchronized (failed) {
+            failed.remove(partition);
+        }
+        enqueue(partition, new Item(null, LogPosition.ZERO, Map.of(), done, false, true));
     }
 
     /** Writes, compactions and metadata queued and not yet taken by a group write: the WAL queue depth. */
@@ -273,7 +285,9 @@ public final class FairWalScheduler {
     private void compact(int partition, Item compaction) {
         Throwable error = null;
         try {
-            if (compaction.snapshotBoundary()) {
+            if (compaction.removal()) {
+                wal.removePartition(partition);
+            } else if (compaction.snapshotBoundary()) {
                 wal.installSnapshotBoundary(partition, compaction.compactTo());
             } else {
                 wal.compact(partition, compaction.compactTo());

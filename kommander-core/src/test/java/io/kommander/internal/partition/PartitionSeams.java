@@ -41,7 +41,9 @@ public final class PartitionSeams {
         /** See PlantedBug#ACCEPT_CORRUPT_SNAPSHOT. */
         ACCEPT_CORRUPT_SNAPSHOT,
         /** See PlantedBug#PROMOTE_BEFORE_CAUGHT_UP. */
-        PROMOTE_BEFORE_CAUGHT_UP;
+        PROMOTE_BEFORE_CAUGHT_UP,
+        /** See PlantedBug#DRAINING_TAKES_WRITES. */
+        DRAINING_TAKES_WRITES;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

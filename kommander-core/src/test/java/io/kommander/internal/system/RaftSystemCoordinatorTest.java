@@ -1,6 +1,10 @@
 package io.kommander.internal.system;
 
 import io.kommander.Member;
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionRange;
+import io.kommander.PartitionState;
 import io.kommander.RaftLog;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftLogType;
@@ -26,16 +30,29 @@ class RaftSystemCoordinatorTest {
             new Member(1, "a:1", Member.Role.VOTER, 1, 0), new Member(0, "b:1", Member.Role.VOTER, 1, 0)));
 
     private final List<Integer> created = new ArrayList<>();
+    private final List<Integer> removed = new ArrayList<>();
+    private final List<PartitionMap> maps = new ArrayList<>();
     private final List<Proposal> proposals = new ArrayList<>();
     private final List<Roster> rosters = new ArrayList<>();
-    private final RaftSystemCoordinator coordinator = new RaftSystemCoordinator(INITIAL_PARTITIONS, created::add,
-            () -> FIRST_ROSTER);
+    private final RaftSystemCoordinator coordinator = new RaftSystemCoordinator(INITIAL_PARTITIONS,
+            new RaftSystemCoordinator.Hosting() {
+                @Override
+                public void open(int partition) {
+                    created.add(partition);
+                }
+
+                @Override
+                public void remove(int partition) {
+                    removed.add(partition);
+                }
+            }, () -> FIRST_ROSTER);
 
     private record Proposal(EntryKind kind, String type, List<byte[]> payloads) {
     }
 
     RaftSystemCoordinatorTest() {
         coordinator.onRosterChanged(rosters::add);
+        coordinator.onMapChanged(maps::add);
         coordinator.attach((kind, type, payloads) -> {
             proposals.add(new Proposal(kind, type, payloads));
             return CompletableFuture.completedFuture(RaftReplicationResult.success(HLCTimestamp.ZERO, 1));
@@ -136,15 +153,94 @@ class RaftSystemCoordinatorTest {
 
         assertThat(known).isCompletedWithValue(PartitionRanges.split(INITIAL_PARTITIONS));
         assertThat(coordinator.ranges()).isEqualTo(PartitionRanges.split(INITIAL_PARTITIONS));
-        assertThat(created).containsExactly(INITIAL_PARTITIONS);
+        assertThat(created).containsExactly(1, 2, 3, 4);
     }
 
     @Test
-    void restoredRangesAreAppliedLikeDeliveredOnes() {
+    void restoredRangesOpenTheirPartitionsOnceTheRestoreEnds() {
+        coordinator.restoreStarted(SYSTEM_PARTITION);
         coordinator.restored(SYSTEM_PARTITION, rangesEntry(1, 2));
+        assertThat(created).isEmpty();
+        assertThat(coordinator.rangesKnown()).isNotDone();
+
+        coordinator.restoreFinished(SYSTEM_PARTITION);
 
         assertThat(coordinator.rangesKnown()).isCompletedWithValue(PartitionRanges.split(2));
-        assertThat(created).containsExactly(2);
+        assertThat(created).containsExactly(1, 2);
+    }
+
+    @Test
+    void firstMapIsDerivedFromTheRangesRecordAndCoversTheWholeSpace() {
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, INITIAL_PARTITIONS));
+
+        PartitionMap map = coordinator.map();
+        assertThat(map.version()).isEqualTo(1);
+        assertThat(map.partitions()).extracting(PartitionDescriptor::id).containsExactly(1, 2, 3, 4);
+        assertThat(map.partitions()).allMatch(p -> p.generation() == 1 && p.state() == PartitionState.ACTIVE);
+        assertThat(map.ownerOf(0L).orElseThrow().id()).isEqualTo(1);
+        assertThat(map.ownerOf(-1L).orElseThrow().id()).isEqualTo(4);
+        for (String key : List.of("a", "orders/42", "zzz")) {
+            assertThat(map.ownerOfKey(key).orElseThrow().id())
+                    .isEqualTo(PartitionRanges.split(INITIAL_PARTITIONS).partitionOf(key));
+        }
+        assertThat(maps).containsExactly(map);
+    }
+
+    @Test
+    void mapChangesApplyInCommitOrderOpenAndRemovePartitionsAndReachTheListener() {
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, 2));
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(2, new MapCommand(MapCommand.Kind.CREATE, 3, null)));
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(3, new MapCommand(MapCommand.Kind.DRAIN, 3, null)));
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(4, new MapCommand(MapCommand.Kind.REMOVE, 3, null)));
+
+        assertThat(created).containsExactly(1, 2, 3);
+        assertThat(removed).containsExactly(3);
+        assertThat(maps).extracting(PartitionMap::version).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(coordinator.map().partition(3).orElseThrow().state()).isEqualTo(PartitionState.REMOVED);
+        assertThat(coordinator.outcomeAt(4)).isEqualTo(RaftOperationStatus.Success);
+    }
+
+    @Test
+    void restoreNeverOpensAPartitionRemovedLaterInTheLog() {
+        coordinator.restoreStarted(SYSTEM_PARTITION);
+        coordinator.restored(SYSTEM_PARTITION, rangesEntry(1, 2));
+        coordinator.restored(SYSTEM_PARTITION, mapEntry(2, new MapCommand(MapCommand.Kind.DRAIN, 2, null)));
+        coordinator.restored(SYSTEM_PARTITION, mapEntry(3, new MapCommand(MapCommand.Kind.REMOVE, 2, null)));
+        coordinator.restoreFinished(SYSTEM_PARTITION);
+
+        assertThat(created).containsExactly(1);
+        assertThat(removed).as("deleted again, in case the node stopped before that was durable").containsExactly(2);
+        assertThat(coordinator.rangesKnown()).isDone();
+    }
+
+    @Test
+    void fenceRefusesStaleGenerationsDrainingAndRemovedPartitions() {
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, 2));
+        assertThat(coordinator.fence(1, 1)).isNull();
+        assertThat(coordinator.fence(1, 0)).isNull();
+        assertThat(coordinator.fence(1, 5)).as("a caller ahead of this node's map").isNull();
+
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(2, new MapCommand(MapCommand.Kind.DRAIN, 1, null)));
+        assertThat(coordinator.fence(1, 0).status()).isEqualTo(RaftOperationStatus.PartitionDraining);
+        assertThat(coordinator.fence(1, 1).status()).isEqualTo(RaftOperationStatus.PartitionDraining);
+
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(3, new MapCommand(MapCommand.Kind.REMOVE, 1, null)));
+        assertThat(coordinator.fence(1, 1).status()).isEqualTo(RaftOperationStatus.UnknownPartition);
+        assertThat(coordinator.fence(2, 1)).isNull();
+    }
+
+    @Test
+    void staleGenerationOfALivePartitionIsToldItsCurrentOne() {
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, 1));
+        PartitionRange taken = new PartitionRange(0, 10);
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(2, new MapCommand(MapCommand.Kind.DRAIN, 1, null)));
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(3, new MapCommand(MapCommand.Kind.REMOVE, 1, null)));
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(4, new MapCommand(MapCommand.Kind.CREATE, 2, taken)));
+
+        RaftReplicationResult moved = coordinator.fence(1, 1);
+        assertThat(moved.status()).isEqualTo(RaftOperationStatus.PartitionMoved);
+        assertThat(moved.movedTo()).isEqualTo(new RaftReplicationResult.PartitionOwner(2, 1));
+        assertThat(moved.outcome()).isEqualTo(io.kommander.WriteOutcome.NOT_APPENDED);
     }
 
     @Test
@@ -153,7 +249,7 @@ class RaftSystemCoordinatorTest {
         coordinator.delivered(SYSTEM_PARTITION, rangesEntry(2, 8));
 
         assertThat(coordinator.ranges()).isEqualTo(PartitionRanges.split(INITIAL_PARTITIONS));
-        assertThat(created).containsExactly(INITIAL_PARTITIONS);
+        assertThat(created).containsExactly(1, 2, 3, 4);
         assertThat(coordinator.ignoredEntries()).isZero();
     }
 
@@ -172,6 +268,10 @@ class RaftSystemCoordinatorTest {
 
     private static RaftLog rosterEntry(long index, RosterCommand command) {
         return entry(index, RosterCommand.TYPE, command.encode());
+    }
+
+    private static RaftLog mapEntry(long index, MapCommand command) {
+        return entry(index, MapCommand.TYPE, command.encode());
     }
 
     private static RaftLog rangesEntry(long index, int partitions) {

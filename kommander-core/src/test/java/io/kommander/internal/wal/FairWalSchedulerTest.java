@@ -317,6 +317,11 @@ class FairWalSchedulerTest {
         }
 
         @Override
+        public void removePartition(int partition) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Optional<byte[]> metadata(String key) {
             throw new UnsupportedOperationException();
         }

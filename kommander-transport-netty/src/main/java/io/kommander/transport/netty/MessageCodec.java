@@ -8,6 +8,8 @@ import io.kommander.transport.RaftMessage.AppendLogsResponse;
 import io.kommander.transport.RaftMessage.InstallSnapshot;
 import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
 import io.kommander.transport.RaftMessage.RequestVote;
+import io.kommander.transport.RaftMessage.PartitionMapRequest;
+import io.kommander.transport.RaftMessage.PartitionMapResponse;
 import io.kommander.transport.RaftMessage.RosterRequest;
 import io.kommander.transport.RaftMessage.RosterResponse;
 import io.kommander.transport.RaftMessage.TimeoutNow;
@@ -38,6 +40,8 @@ public final class MessageCodec {
     static final int INSTALL_SNAPSHOT_RESPONSE = 7;
     static final int ROSTER_REQUEST = 8;
     static final int ROSTER_RESPONSE = 9;
+    static final int PARTITION_MAP_REQUEST = 12;
+    static final int PARTITION_MAP_RESPONSE = 13;
 
     /** A lower bound of every message's size (type, partition and term take a byte each), to bound a message count. */
     private static final int MIN_MESSAGE_BYTES = 3;
@@ -160,6 +164,27 @@ public final class MessageCodec {
             out.string(m.status());
             out.varLong(m.version());
             out.string(m.leaderHint());
+        } else if (message instanceof PartitionMapRequest m) {
+            out.u8(PARTITION_MAP_REQUEST);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.requestId());
+            out.u8(m.kind());
+            out.varInt(m.partitionId());
+            out.u8(flag(m.routed(), 0));
+            if (m.routed()) {
+                out.varLong(m.first());
+                out.varLong(m.last());
+            }
+        } else if (message instanceof PartitionMapResponse m) {
+            out.u8(PARTITION_MAP_RESPONSE);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.requestId());
+            out.string(m.status());
+            out.varLong(m.mapVersion());
+            out.varInt(m.partitionId());
+            out.string(m.leaderHint());
         } else {
             throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
         }
@@ -253,9 +278,29 @@ public final class MessageCodec {
             case ROSTER_RESPONSE:
                 return new RosterResponse(in.varInt(), in.varLong(), in.varLong(), in.string("roster status"),
                         in.varLong(), in.string("leader hint"));
+            case PARTITION_MAP_REQUEST:
+                return readPartitionMapRequest(in);
+            case PARTITION_MAP_RESPONSE:
+                return new PartitionMapResponse(in.varInt(), in.varLong(), in.varLong(), in.string("map status"),
+                        in.varLong(), in.varInt(), in.string("leader hint"));
             default:
                 throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "unknown message type " + type);
         }
+    }
+
+    private static PartitionMapRequest readPartitionMapRequest(WireReader in) {
+        int partition = in.varInt();
+        long term = in.varLong();
+        long requestId = in.varLong();
+        int kind = in.u8();
+        if (kind != PartitionMapRequest.CREATE && kind != PartitionMapRequest.REMOVE) {
+            throw WireReader.malformed("unknown partition map request kind " + kind);
+        }
+        int partitionId = in.varInt();
+        boolean routed = (flags(in, 1) & 1) != 0;
+        long first = routed ? in.varLong() : 0;
+        long last = routed ? in.varLong() : 0;
+        return new PartitionMapRequest(partition, term, requestId, kind, partitionId, routed, first, last);
     }
 
     private static RosterRequest readRosterRequest(WireReader in) {

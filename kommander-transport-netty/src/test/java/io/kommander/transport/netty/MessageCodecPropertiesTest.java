@@ -63,7 +63,8 @@ class MessageCodecPropertiesTest {
     @Provide
     Arbitrary<List<RaftMessage>> batches() {
         return Arbitraries.oneOf(requestVotes(), voteResponses(), appendLogs(Arbitraries.strings().ofMaxLength(12)),
-                appendResponses(), timeouts(), rosterRequests(), rosterResponses()).list().ofMaxSize(20);
+                appendResponses(), timeouts(), rosterRequests(), rosterResponses(), mapRequests(), mapResponses())
+                .list().ofMaxSize(20);
     }
 
     /** As {@link #batches()}, with log types of any characters, lone surrogates included (they do not round-trip). */
@@ -113,6 +114,21 @@ class MessageCodecPropertiesTest {
         return Combinators.combine(Arbitraries.longs(), Arbitraries.strings().ofMaxLength(30), Arbitraries.longs(),
                 Arbitraries.strings().ofMaxLength(30))
                 .as((id, status, version, hint) -> new RaftMessage.RosterResponse(0, 0, id, status, version, hint));
+    }
+
+    private static Arbitrary<RaftMessage> mapRequests() {
+        return Combinators.combine(Arbitraries.longs().greaterOrEqual(0), Arbitraries.integers().between(1, 2),
+                Arbitraries.integers().greaterOrEqual(0), Arbitraries.of(true, false), Arbitraries.longs(),
+                Arbitraries.longs())
+                .as((id, kind, partition, routed, first, last) -> new RaftMessage.PartitionMapRequest(0, 0, id, kind,
+                        partition, routed, routed ? first : 0, routed ? last : 0));
+    }
+
+    private static Arbitrary<RaftMessage> mapResponses() {
+        return Combinators.combine(Arbitraries.longs(), Arbitraries.strings().ofMaxLength(30), Arbitraries.longs(),
+                Arbitraries.integers(), Arbitraries.strings().ofMaxLength(30))
+                .as((id, status, version, partition, hint) -> new RaftMessage.PartitionMapResponse(0, 0, id, status,
+                        version, partition, hint));
     }
 
     private static Arbitrary<LogEntry> entries(Arbitrary<String> types) {

@@ -87,6 +87,41 @@ class MessageCodecTest {
     }
 
     @Test
+    void partitionMapMessagesRoundTrip() {
+        List<RaftMessage> messages = List.of(
+                new RaftMessage.PartitionMapRequest(0, 0, 7L << 16 | 1, RaftMessage.PartitionMapRequest.CREATE, 0,
+                        true, 0x8000_0000_0000_0000L, -1L),
+                new RaftMessage.PartitionMapRequest(0, 0, Long.MAX_VALUE, RaftMessage.PartitionMapRequest.CREATE, 0,
+                        false, 0, 0),
+                new RaftMessage.PartitionMapRequest(0, 0, 3, RaftMessage.PartitionMapRequest.REMOVE, 42, false, 0,
+                        0),
+                new RaftMessage.PartitionMapResponse(0, 0, 7L << 16 | 1, "Success", 12, 9, "10.0.0.1:7001"),
+                new RaftMessage.PartitionMapResponse(0, 0, 0, "NodeIsNotLeader", 0, 0, ""));
+        MessageBatch batch = new MessageBatch(PEER, messages);
+        assertThat(roundTrip(batch).messages()).containsExactlyElementsOf(messages);
+        long estimates = messages.stream().mapToLong(RaftMessage::sizeEstimate).sum();
+        assertThat(MessageCodec.encodedSize(batch)).isLessThanOrEqualTo(estimates + 5);
+    }
+
+    @Test
+    void partitionMapRequestOfAnUnknownKindIsRefused() {
+        MessageBatch batch = new MessageBatch(PEER, List.of(new RaftMessage.PartitionMapRequest(0, 0, 1,
+                RaftMessage.PartitionMapRequest.REMOVE, 1, false, 0, 0)));
+        for (int kind : new int[] {0, 3, 255}) {
+            ByteBuf buf = Unpooled.buffer();
+            try {
+                MessageCodec.encode(batch, buf);
+                // count, type, partition, term, request id: one byte each; then the kind.
+                buf.setByte(5, kind);
+                assertThatThrownBy(() -> MessageCodec.decode(buf, PEER)).isInstanceOf(ProtocolException.class)
+                        .hasMessageContaining("partition map request kind");
+            } finally {
+                buf.release();
+            }
+        }
+    }
+
+    @Test
     void rosterRequestOfAnUnknownKindIsRefused() {
         MessageBatch batch = new MessageBatch(PEER, List.of(new RaftMessage.RosterRequest(0, 0, 1, 1, "a:1", 1, 1)));
         for (int kind : new int[] {0, RaftMessage.RosterRequest.MAX_KIND + 1, 255}) {

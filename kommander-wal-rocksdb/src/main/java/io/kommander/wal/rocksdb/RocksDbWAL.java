@@ -43,7 +43,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * an unsynced RocksDB write (recovery applies it again if RocksDB lost it). The in-memory state changes only after
  * that succeeds. {@link #compact} range-deletes without syncing and compacts large deleted ranges in the
  * background. {@link #installSnapshotBoundary} is one synced {@code WriteBatch}: a range delete of the partition's
- * entries and its new compaction point and checkpoint.
+ * entries and its new compaction point and checkpoint. {@link #removePartition} is one synced {@code WriteBatch}
+ * too: a range delete of the partition's entries and the deletion of its state and value log references.
  *
  * <p>Thread-safe: writes and compactions are serialised; reads and queries run concurrently with them. After
  * {@link #close()}, every call throws {@link WalException}.
@@ -403,6 +404,50 @@ public final class RocksDbWAL implements IWAL {
         } catch (RocksDBException e) {
             throw new WalException("partition " + partition + ": could not make the snapshot boundary (index "
                     + boundary.index() + ", term " + boundary.term() + ") durable: " + e.getMessage(), e);
+        } finally {
+            writer.unlock();
+            open.unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One RocksDB {@code WriteBatch}, synced: a range delete of every entry key the partition may have, the
+     * deletion of its state records (hard state, compaction point, checkpoint) and of its value log references. The
+     * sync also makes every earlier unsynced write durable (value log batches applied without a sync and compactions),
+     * so nothing replays the partition back. Value log segments only this partition held are deleted afterwards.
+     */
+    @Override
+    public void removePartition(int partition) {
+        Lock open = enter();
+        writer.lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            checkWritable();
+            PartitionState state = states.get(partition);
+            if (state == null) {
+                return;
+            }
+            ColumnFamilyHandle log = store.logOf(partition);
+            batch.deleteRange(log, KeyCodec.entryKey(partition, 0), KeyCodec.entryKey(partition, Long.MAX_VALUE));
+            for (KeyCodec.RecordKind kind : KeyCodec.RecordKind.values()) {
+                batch.delete(store.state, KeyCodec.partitionKey(partition, kind));
+            }
+            for (long segment : valueLog.references().heldBy(partition)) {
+                batch.delete(store.state, KeyCodec.valueLogKey(segment, partition));
+            }
+            store.db.write(store.options.synced, batch);
+            states.remove(partition);
+            if (state.last().index() > state.compacted().index()) {
+                compactor.deleted(partition, log, state.compacted().index() + 1, state.last().index());
+            }
+            valueLog.references().forget(partition);
+            if (valueLog.hasReleased()) {
+                deleteReleasedSegments(); // the removal was synced: nothing can bring the released pointers back
+            }
+        } catch (RocksDBException e) {
+            throw new WalException("partition " + partition + ": could not make its removal durable: "
+                    + e.getMessage(), e);
         } finally {
             writer.unlock();
             open.unlock();

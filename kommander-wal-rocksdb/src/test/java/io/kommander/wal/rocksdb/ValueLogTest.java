@@ -177,6 +177,30 @@ class ValueLogTest {
     }
 
     @Test
+    void removingAPartitionDeletesTheSegmentsOnlyItHeldAndKeepsSharedOnes() {
+        try (RocksDbWAL wal = open()) {
+            writeRounds(wal, 1, 8, 2);      // partition 2 alone: segments 1 and 2
+            for (long i = 1; i <= 2; i++) { // both: segment 3, shared
+                wal.write(WalBatch.of(List.of(PartitionWrite.append(1, List.of(entry(1, i, PAYLOAD))),
+                        PartitionWrite.append(2, List.of(entry(2, i + 8, PAYLOAD))))));
+            }
+            writeRounds(wal, 3, 3, 1);      // partition 1 alone: segment 4, active
+            assertThat(wal.valueLogSegments()).containsExactly(1L, 2L, 3L, 4L);
+
+            wal.removePartition(2);
+
+            assertThat(wal.valueLogSegments()).as("1 and 2 held only partition 2; 3 and 4 hold partition 1")
+                    .containsExactly(3L, 4L);
+            assertThat(wal.partitions()).containsExactly(1);
+        }
+        try (RocksDbWAL wal = open()) {
+            assertThat(wal.partitions()).containsExactly(1);
+            assertThat(wal.lastPosition(2)).isEqualTo(LogPosition.ZERO);
+            assertThat(wal.read(1, 1, 3, Long.MAX_VALUE)).containsExactlyElementsOf(entries(1, 1, 3));
+        }
+    }
+
+    @Test
     void compactionDeletesASegmentOnlyOnceNoPartitionPointsIntoIt() {
         try (RocksDbWAL wal = open()) {
             writeRounds(wal, 1, 6, 1, 2);   // two payloads per round: segments 1, 2 full, 3 active

@@ -1,0 +1,142 @@
+package io.kommander;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The cluster's user partitions as the system partition (partition 0) has committed them: each partition's key
+ * range (or none: unrouted), generation, state and replicas, and a version that grows by one with every change.
+ * Every node applies the same changes in the same order, so every node routes alike once it has applied the same
+ * version. Removed partitions stay in the map (in {@link PartitionState#REMOVED}) so that their ids are never
+ * reused. Immutable and thread-safe.
+ */
+public final class PartitionMap {
+
+    private static final long OFFSET_BASIS = 0xcbf29ce484222325L;
+    private static final long PRIME = 0x100000001b3L;
+
+    private final long version;
+    private final Map<Integer, PartitionDescriptor> byId;
+    /** The routed partitions that are not removed, by range start (unsigned), for routing by binary search. */
+    private final PartitionDescriptor[] routed;
+    private final int highestId;
+
+    /**
+     * A map of the given partitions.
+     *
+     * @throws IllegalArgumentException if two partitions share an id, or two partitions that are not removed own
+     *                                  overlapping ranges
+     */
+    public PartitionMap(long version, Collection<PartitionDescriptor> partitions) {
+        this.version = version;
+        TreeMap<Integer, PartitionDescriptor> ids = new TreeMap<>();
+        List<PartitionDescriptor> live = new ArrayList<>();
+        for (PartitionDescriptor partition : partitions) {
+            if (ids.put(partition.id(), partition) != null) {
+                throw new IllegalArgumentException("partition " + partition.id() + " appears twice");
+            }
+            if (partition.routed() && partition.state() != PartitionState.REMOVED) {
+                live.add(partition);
+            }
+        }
+        live.sort(Comparator.comparing(p -> p.range().first(), Long::compareUnsigned));
+        for (int i = 1; i < live.size(); i++) {
+            if (live.get(i - 1).range().overlaps(live.get(i).range())) {
+                throw new IllegalArgumentException("partitions " + live.get(i - 1).id() + " and " + live.get(i).id()
+                        + " own overlapping ranges");
+            }
+        }
+        this.byId = java.util.Collections.unmodifiableMap(ids);
+        this.routed = live.toArray(PartitionDescriptor[]::new);
+        this.highestId = ids.isEmpty() ? 0 : ids.lastKey();
+    }
+
+    /** The map's version: 1 for the first map, one more with every change. */
+    public long version() {
+        return version;
+    }
+
+    /** Every partition, removed ones included, by ascending id. */
+    public List<PartitionDescriptor> partitions() {
+        return List.copyOf(byId.values());
+    }
+
+    /** The partition with this id, removed or not, if the map ever held it. */
+    public Optional<PartitionDescriptor> partition(int id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** The highest id the map ever held (0 if none): a new partition gets a higher one. */
+    public int highestId() {
+        return highestId;
+    }
+
+    /** The partition (not removed) whose range holds an unsigned hash, if any owns it. */
+    public Optional<PartitionDescriptor> ownerOf(long hash) {
+        int lo = 0;
+        int hi = routed.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            PartitionRange range = routed[mid].range();
+            if (Long.compareUnsigned(hash, range.first()) < 0) {
+                hi = mid - 1;
+            } else if (Long.compareUnsigned(hash, range.last()) > 0) {
+                lo = mid + 1;
+            } else {
+                return Optional.of(routed[mid]);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The partition (not removed) that owns a key, if any. */
+    public Optional<PartitionDescriptor> ownerOfKey(String key) {
+        return ownerOf(hash(key));
+    }
+
+    /** The partitions (not removed) whose ranges overlap {@code range}. */
+    public List<PartitionDescriptor> owners(PartitionRange range) {
+        return java.util.Arrays.stream(routed).filter(p -> p.range().overlaps(range)).toList();
+    }
+
+    /**
+     * The stable 64-bit hash that routes keys: FNV-1a 64 over the key's UTF-8 bytes (offset basis
+     * 0xcbf29ce484222325, prime 0x100000001b3), an unsigned value held in a long. Stable across versions, JVMs and
+     * platforms: changing it would move every key.
+     */
+    public static long hash(String key) {
+        long hash = OFFSET_BASIS;
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            hash ^= b & 0xff;
+            hash *= PRIME;
+        }
+        return hash;
+    }
+
+    /** The part of a key before its last {@code '/'}, or the whole key if it has none: related keys share it. */
+    public static String prefixOf(String key) {
+        int slash = key.lastIndexOf('/');
+        return slash < 0 ? key : key.substring(0, slash);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PartitionMap other && version == other.version && byId.equals(other.byId);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(version) * 31 + byId.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionMap{version=" + version + ", partitions=" + byId.values() + "}";
+    }
+}

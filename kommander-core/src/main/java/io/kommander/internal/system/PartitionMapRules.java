@@ -1,0 +1,82 @@
+package io.kommander.internal.system;
+
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionState;
+import io.kommander.RaftOperationStatus;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The one rule book of partition map changes, a pure function of the map and a command: used by partition 0's
+ * leader before it proposes (to answer the caller at once) and by every node when it applies (so that a command
+ * that became invalid meanwhile changes nothing, on every node alike). A repeated command (a retry whose first
+ * attempt committed) is accepted and changes nothing. Stateless.
+ */
+public final class PartitionMapRules {
+
+    /** The outcome of a command: a status and the map after it (the same map when refused or a no-op). */
+    public record Decision(RaftOperationStatus status, PartitionMap map) {
+        /** Whether the command was accepted (possibly as a no-op). */
+        public boolean accepted() {
+            return status == RaftOperationStatus.Success;
+        }
+    }
+
+    private PartitionMapRules() {
+    }
+
+    /** The first map, derived from the ranges record today's and older versions write first on partition 0. */
+    public static PartitionMap first(PartitionRanges ranges) {
+        List<PartitionDescriptor> partitions = new ArrayList<>(ranges.count());
+        for (int id = 1; id <= ranges.count(); id++) {
+            partitions.add(PartitionDescriptor.active(id, ranges.range(id)));
+        }
+        return new PartitionMap(1, partitions);
+    }
+
+    /** Decides a command against a map. */
+    public static Decision decide(PartitionMap map, MapCommand command) {
+        PartitionDescriptor current = map.partition(command.partition()).orElse(null);
+        return switch (command.kind()) {
+            case CREATE -> create(map, command, current);
+            case DRAIN -> current == null || command.partition() < 1 ? same(map, RaftOperationStatus.UnknownPartition)
+                    : current.state() == PartitionState.DRAINING ? same(map, RaftOperationStatus.Success)
+                    : current.state() != PartitionState.ACTIVE ? same(map, RaftOperationStatus.UnknownPartition)
+                    : changed(map, current.withState(PartitionState.DRAINING));
+            case REMOVE -> current == null ? same(map, RaftOperationStatus.UnknownPartition)
+                    : current.state() == PartitionState.REMOVED ? same(map, RaftOperationStatus.Success)
+                    : current.state() != PartitionState.DRAINING ? same(map, RaftOperationStatus.PartitionNotDrained)
+                    : changed(map, current.withState(PartitionState.REMOVED));
+        };
+    }
+
+    private static Decision create(PartitionMap map, MapCommand command, PartitionDescriptor current) {
+        if (current != null) {
+            // A retry of a create that committed names the id it was given; anything else is a stale proposal.
+            boolean same = current.state() == PartitionState.ACTIVE && Objects.equals(current.range(),
+                    command.range());
+            return same(map, same ? RaftOperationStatus.Success : RaftOperationStatus.PartitionRangeTaken);
+        }
+        if (command.partition() != map.highestId() + 1) {
+            return same(map, RaftOperationStatus.PartitionRangeTaken);
+        }
+        if (command.range() != null && !map.owners(command.range()).isEmpty()) {
+            return same(map, RaftOperationStatus.PartitionRangeTaken);
+        }
+        return changed(map, PartitionDescriptor.active(command.partition(), command.range()));
+    }
+
+    private static Decision same(PartitionMap map, RaftOperationStatus status) {
+        return new Decision(status, map);
+    }
+
+    private static Decision changed(PartitionMap map, PartitionDescriptor partition) {
+        List<PartitionDescriptor> next = new ArrayList<>(map.partitions());
+        next.removeIf(p -> p.id() == partition.id());
+        next.add(partition);
+        return new Decision(RaftOperationStatus.Success, new PartitionMap(map.version() + 1, next));
+    }
+}

@@ -1,0 +1,104 @@
+package io.kommander.internal.system;
+
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionRange;
+import io.kommander.PartitionState;
+import io.kommander.RaftOperationStatus;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The rule book of map changes: what each command does to a map, and what it refuses. */
+class PartitionMapRulesTest {
+
+    private final PartitionMap two = PartitionMapRules.first(PartitionRanges.split(2));
+
+    @Test
+    void createTakesTheNextIdAsAnActivePartitionOfGenerationOne() {
+        PartitionMapRules.Decision decision = PartitionMapRules.decide(two, create(3, null));
+
+        assertThat(decision.accepted()).isTrue();
+        assertThat(decision.map().version()).isEqualTo(2);
+        PartitionDescriptor created = decision.map().partition(3).orElseThrow();
+        assertThat(created.state()).isEqualTo(PartitionState.ACTIVE);
+        assertThat(created.generation()).isEqualTo(1);
+        assertThat(created.routed()).isFalse();
+    }
+
+    @Test
+    void createOfARangeSomeoneOwnsIsRefused() {
+        PartitionMapRules.Decision decision = PartitionMapRules.decide(two, create(3, new PartitionRange(5, 6)));
+
+        assertThat(decision.status()).isEqualTo(RaftOperationStatus.PartitionRangeTaken);
+        assertThat(decision.map()).isSameAs(two);
+    }
+
+    @Test
+    void createWithAnIdOtherThanTheNextIsRefused() {
+        assertThat(PartitionMapRules.decide(two, create(5, null)).status())
+                .isEqualTo(RaftOperationStatus.PartitionRangeTaken);
+    }
+
+    @Test
+    void removalDrainsThenRemovesEachStepOneGenerationOnAndIdsAreNeverReused() {
+        PartitionMap drained = PartitionMapRules.decide(two, command(MapCommand.Kind.DRAIN, 2)).map();
+        assertThat(drained.partition(2).orElseThrow().state()).isEqualTo(PartitionState.DRAINING);
+        assertThat(drained.partition(2).orElseThrow().generation()).isEqualTo(2);
+
+        PartitionMap removed = PartitionMapRules.decide(drained, command(MapCommand.Kind.REMOVE, 2)).map();
+        assertThat(removed.partition(2).orElseThrow().state()).isEqualTo(PartitionState.REMOVED);
+        assertThat(removed.partition(2).orElseThrow().generation()).isEqualTo(3);
+        assertThat(removed.highestId()).isEqualTo(2);
+        assertThat(removed.ownerOf(-1L)).isEmpty();
+
+        // The freed range may be taken again, under a new id.
+        PartitionRange freed = two.partition(2).orElseThrow().range();
+        PartitionMapRules.Decision retaken = PartitionMapRules.decide(removed, create(3, freed));
+        assertThat(retaken.accepted()).isTrue();
+        assertThat(retaken.map().ownerOf(-1L).orElseThrow().id()).isEqualTo(3);
+    }
+
+    @Test
+    void removeOfAnActivePartitionIsRefusedUntilItDrains() {
+        assertThat(PartitionMapRules.decide(two, command(MapCommand.Kind.REMOVE, 1)).status())
+                .isEqualTo(RaftOperationStatus.PartitionNotDrained);
+    }
+
+    @Test
+    void repeatedCommandsAreAcceptedAndChangeNothing() {
+        PartitionMap drained = PartitionMapRules.decide(two, command(MapCommand.Kind.DRAIN, 1)).map();
+        PartitionMapRules.Decision again = PartitionMapRules.decide(drained, command(MapCommand.Kind.DRAIN, 1));
+        assertThat(again.accepted()).isTrue();
+        assertThat(again.map()).isSameAs(drained);
+    }
+
+    @Test
+    void commandsOnUnknownPartitionsAreRefused() {
+        assertThat(PartitionMapRules.decide(two, command(MapCommand.Kind.DRAIN, 9)).status())
+                .isEqualTo(RaftOperationStatus.UnknownPartition);
+        assertThat(PartitionMapRules.decide(two, command(MapCommand.Kind.REMOVE, 9)).status())
+                .isEqualTo(RaftOperationStatus.UnknownPartition);
+    }
+
+    @Test
+    void commandsRoundTripAndGarbageIsRefused() {
+        MapCommand routed = create(7, new PartitionRange(1, -1L));
+        assertThat(MapCommand.decode(routed.encode())).isEqualTo(routed);
+        assertThat(MapCommand.decode(command(MapCommand.Kind.REMOVE, 3).encode()))
+                .isEqualTo(command(MapCommand.Kind.REMOVE, 3));
+        assertThatThrownBy(() -> MapCommand.decode(new byte[] {1, 9, 0, 0, 0, 1, 0}))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MapCommand.decode(new byte[] {1, 0, 0}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static MapCommand create(int id, PartitionRange range) {
+        return new MapCommand(MapCommand.Kind.CREATE, id, range);
+    }
+
+    private static MapCommand command(MapCommand.Kind kind, int id) {
+        return new MapCommand(kind, id, null);
+    }
+}

@@ -1,0 +1,96 @@
+package io.kommander.sim;
+
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionState;
+import io.kommander.RaftOperationStatus;
+import io.kommander.RaftReplicationResult;
+import io.kommander.internal.node.RaftNode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The nemesis's partition map changes ({@link FaultMix#partitionMaps()}): partitions besides the register ones are
+ * created and removed online through a random live node, written to while they live, and checked:
+ * <ul>
+ *   <li><b>a draining partition takes no write</b>: the moment a node applies the drain of a partition, a write is
+ *       submitted to that partition on that node; it must be refused as not appended ({@code PartitionDraining}, or
+ *       {@code UnknownPartition}/{@code NodeIsNotLeader}/{@code NodeClosed} if the partition closed or is led
+ *       elsewhere), never acknowledged or left pending as possibly appended;</li>
+ *   <li>what the created partitions deliver is checked by the {@link SafetyMonitor} like any partition
+ *       (state-machine safety, in-order exactly-once delivery); the register partitions, never removed, keep every
+ *       acknowledged write as before.</li>
+ * </ul>
+ *
+ * <p>Not thread-safe: the simulation thread only.
+ */
+final class PartitionChurn {
+
+    /** At most this many created partitions live at once. */
+    private static final int MAX_LIVE = 2;
+
+    private final List<SimNode> nodes;
+    private final SafetyMonitor monitor;
+    private final int initialPartitions;
+    /** (node, partition) pairs whose drain was already probed. */
+    private final Set<String> probed = new HashSet<>();
+    private long writes;
+
+    PartitionChurn(List<SimNode> nodes, SafetyMonitor monitor, int initialPartitions) {
+        this.nodes = nodes;
+        this.monitor = monitor;
+        this.initialPartitions = initialPartitions;
+        nodes.forEach(node -> node.onMapChanged(this::applied));
+    }
+
+    /** One step: create a partition, remove one, or write to one, through a random live node. */
+    void step(SplittableRandom random) {
+        List<SimNode> up = nodes.stream().filter(n -> n.state() == SimNode.State.UP && n.manager() != null).toList();
+        if (up.isEmpty()) {
+            return;
+        }
+        RaftNode node = up.get(random.nextInt(up.size())).manager();
+        List<PartitionDescriptor> live = node.getPartitionMap().partitions().stream()
+                .filter(p -> p.id() > initialPartitions && p.state() == PartitionState.ACTIVE).toList();
+        int choice = random.nextInt(3);
+        if (choice == 0 && live.size() < MAX_LIVE) {
+            node.createPartition(null);
+        } else if (choice == 1 && !live.isEmpty()) {
+            node.removePartition(live.get(random.nextInt(live.size())).id());
+        } else if (!live.isEmpty()) {
+            int partition = live.get(random.nextInt(live.size())).id();
+            for (SimNode candidate : up) {
+                if (candidate.manager().amILeaderQuick(partition)) {
+                    candidate.manager().replicateLogs(partition, "probe", payload());
+                }
+            }
+        }
+    }
+
+    /** A node applied a map change: probe each partition it now sees draining, once per node and partition. */
+    private void applied(SimNode node, PartitionMap map) {
+        for (PartitionDescriptor partition : map.partitions()) {
+            if (partition.state() == PartitionState.DRAINING && probed.add(node.index() + "/" + partition.id())) {
+                int id = partition.id();
+                node.manager().replicateLogs(id, "probe", payload()).thenAccept(result -> check(node, id, result));
+            }
+        }
+    }
+
+    private void check(SimNode node, int partition, RaftReplicationResult result) {
+        boolean refused = result.outcome() == io.kommander.WriteOutcome.NOT_APPENDED
+                || result.status() == RaftOperationStatus.NodeClosed;
+        if (!refused) {
+            monitor.fail("draining partition took a write: n" + node.index() + " answered " + result.status()
+                    + " to a write to partition " + partition + " submitted after it applied the partition's drain");
+        }
+    }
+
+    private byte[] payload() {
+        return ("probe-" + writes++).getBytes(StandardCharsets.UTF_8);
+    }
+}
