@@ -73,6 +73,29 @@ class PartitionLifecycleTest {
     }
 
     @Test
+    void aCreateThatOutlastsItsAttemptsCreatesOnePartition() {
+        // An attempt of 5 ms: partition 0's leader is asked again, by its own node and by another, while the first
+        // create is still being committed. Each retry must get the first attempt's answer, not a second partition.
+        SimCluster cluster = SimCluster.builder(3, PARTITIONS).tuning(b -> b.membershipRetryMillis(5)
+                .membershipBackoffMillis(1)).start();
+        int system = cluster.awaitSystemLeader();
+        int other = cluster.others(system).get(0);
+
+        PartitionChangeResult local = cluster.await(cluster.node(system).createPartition(null));
+        PartitionChangeResult remote = cluster.await(cluster.node(other).createPartition(null));
+
+        assertThat(local.status()).isEqualTo(RaftOperationStatus.Success);
+        assertThat(remote.status()).isEqualTo(RaftOperationStatus.Success);
+        assertThat(List.of(local.partitionId(), remote.partitionId())).containsExactly(3, 4);
+        cluster.runUntil("every node applied both creates", () -> IntStream.range(0, 3)
+                .allMatch(n -> cluster.node(n).getPartitionMap().partition(4).isPresent()));
+        for (int n = 0; n < 3; n++) {
+            assertThat(cluster.node(n).getPartitionMap().partitions()).extracting(PartitionDescriptor::id)
+                    .containsExactly(1, 2, 3, 4);
+        }
+    }
+
+    @Test
     void removalUnderContinuousWritesKeepsEveryAcknowledgedWriteAndTakesNoneAfterTheDrain() {
         SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
         int removed = 2;

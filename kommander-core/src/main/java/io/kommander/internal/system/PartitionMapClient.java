@@ -13,6 +13,7 @@ import io.kommander.transport.RaftMessage.PartitionMapResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +30,7 @@ import java.util.function.Supplier;
 public final class PartitionMapClient {
 
     private final PartitionMapService local;
+    private final String self;
     private final Supplier<PartitionMap> map;
     private final SystemRequests<PartitionChangeResult> requests;
 
@@ -48,21 +50,27 @@ public final class PartitionMapClient {
                               Supplier<List<String>> candidates, BiConsumer<String, RaftMessage> send,
                               long attemptMillis, long backoffMillis) {
         this.local = local;
+        this.self = self;
         this.map = map;
         this.requests = new SystemRequests<>(self, runtime, leaderHint, candidates, send, attemptMillis,
                 backoffMillis);
     }
 
+    /** The call a request's wire id belongs to: the same for every attempt of one call. */
+    public static long callIdOf(long wireId) {
+        return SystemRequests.callIdOf(wireId);
+    }
+
     /** Asks the leader to create a partition owning {@code range} (null: unrouted). */
     public CompletableFuture<PartitionChangeResult> create(PartitionRange range, long timeoutMillis) {
-        return requests.request(ask(() -> local.create(range), wireId -> new PartitionMapRequest(0, 0, wireId,
+        return requests.request(ask(callId -> local.create(range, self, callId), wireId -> new PartitionMapRequest(0, 0, wireId,
                 PartitionMapRequest.CREATE, 0, range != null, range == null ? 0 : range.first(),
                 range == null ? 0 : range.last())), timeoutMillis);
     }
 
     /** Asks the leader to drain, then remove, partition {@code id}. */
     public CompletableFuture<PartitionChangeResult> remove(int id, long timeoutMillis) {
-        return requests.request(ask(() -> local.remove(id), wireId -> new PartitionMapRequest(0, 0, wireId,
+        return requests.request(ask(callId -> local.remove(id), wireId -> new PartitionMapRequest(0, 0, wireId,
                 PartitionMapRequest.REMOVE, id, false, 0, 0)), timeoutMillis);
     }
 
@@ -88,12 +96,12 @@ public final class PartitionMapClient {
         RaftMessage request(long wireId);
     }
 
-    private SystemRequests.Ask<PartitionChangeResult> ask(Supplier<CompletableFuture<PartitionChangeResult>> here,
+    private SystemRequests.Ask<PartitionChangeResult> ask(LongFunction<CompletableFuture<PartitionChangeResult>> here,
                                                           Remote remote) {
         return new SystemRequests.Ask<>() {
             @Override
-            public CompletableFuture<PartitionChangeResult> local() {
-                return here.get();
+            public CompletableFuture<PartitionChangeResult> local(long callId) {
+                return here.apply(callId);
             }
 
             @Override

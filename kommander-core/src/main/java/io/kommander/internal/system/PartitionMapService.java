@@ -8,6 +8,8 @@ import io.kommander.RaftOperationStatus;
 
 import io.kommander.runtime.IRaftRuntime;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -28,7 +30,16 @@ public final class PartitionMapService {
     private final Supplier<String> leaderHint;
     private final IRaftRuntime runtime;
     private final long drainGraceMillis;
+    private static final int REMEMBERED_CREATES = 256;
+
     private boolean pending; // guarded by this
+    /** The creates this leader took, by call, oldest first. Guarded by this. */
+    private final Map<String, CompletableFuture<PartitionChangeResult>> creates = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<PartitionChangeResult>> eldest) {
+            return size() > REMEMBERED_CREATES;
+        }
+    };
 
     /**
      * @param coordinator      the system partition's owner on this node
@@ -44,9 +55,28 @@ public final class PartitionMapService {
         this.drainGraceMillis = drainGraceMillis;
     }
 
-    /** Creates a partition owning {@code range}, or unrouted if it is null, with the next unused id. */
-    public CompletableFuture<PartitionChangeResult> create(PartitionRange range) {
-        return submit(map -> new MapCommand(MapCommand.Kind.CREATE, map.highestId() + 1, range));
+    /**
+     * Creates a partition owning {@code range}, or unrouted if it is null, with the next unused id. A create chooses
+     * its id here, so a retry of the same call ({@code requester}, {@code callId}) gets the first attempt's answer
+     * rather than creating a second partition; this leader remembers the last {@value #REMEMBERED_CREATES} calls.
+     */
+    public CompletableFuture<PartitionChangeResult> create(PartitionRange range, String requester, long callId) {
+        String call = requester + "/" + callId;
+        synchronized (this) {
+            CompletableFuture<PartitionChangeResult> first = creates.get(call);
+            if (first != null) {
+                return first;
+            }
+        }
+        CompletableFuture<PartitionChangeResult> answer = submit(
+                map -> new MapCommand(MapCommand.Kind.CREATE, map.highestId() + 1, range));
+        synchronized (this) {
+            // Only a create that may have been proposed is remembered: a refusal before proposing can be retried.
+            if (!answer.isDone() || answer.join().success()) {
+                creates.put(call, answer);
+            }
+        }
+        return answer;
     }
 
     /** Drains, then (after the grace) removes, partition {@code id}. */

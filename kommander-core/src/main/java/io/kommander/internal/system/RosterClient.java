@@ -56,7 +56,7 @@ public final class RosterClient {
                                                             boolean retryInProgress) {
         return requests.request(new SystemRequests.Ask<>() {
             @Override
-            public CompletableFuture<RosterService.Answer> local() {
+            public CompletableFuture<RosterService.Answer> local(long callId) {
                 return local.submit(command);
             }
 

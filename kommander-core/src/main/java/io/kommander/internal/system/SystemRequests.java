@@ -32,8 +32,12 @@ final class SystemRequests<A> {
 
     /** What one kind of request needs: how to ask here or elsewhere, and how to read and make answers. */
     interface Ask<A> {
-        /** Asks this node's own service (it leads the system partition, as far as this node knows). */
-        CompletableFuture<A> local();
+        /**
+         * Asks this node's own service (it leads the system partition, as far as this node knows); {@code callId}
+         * is the same for every attempt of one call, and is what a remote attempt's wire id carries above its low
+         * 16 bits, so a service can tell a retry from a new call.
+         */
+        CompletableFuture<A> local(long callId);
 
         /** The message that asks another node; {@code wireId} identifies the attempt in its answer. */
         RaftMessage remote(long wireId);
@@ -64,7 +68,11 @@ final class SystemRequests<A> {
     /** How long a status of "try again later" (no leader yet, a change in progress) waits before the next attempt. */
     private final long backoffMillis;
     private final Map<Long, Call> calls = new ConcurrentHashMap<>();
-    private long nextId = 1; // guarded by this
+    /**
+     * Guarded by this. Starts at a random point, so that a restarted node's calls do not reuse the ids of its
+     * previous incarnation's, which a leader may still remember (see {@link #callIdOf}).
+     */
+    private long nextId;
 
     /** One call: its future, deadline, how many attempts so far, and whether a leader ever took it. */
     private final class Call {
@@ -102,6 +110,12 @@ final class SystemRequests<A> {
         this.leaderHint = leaderHint;
         this.candidates = candidates;
         this.send = send;
+        this.nextId = 1 + (runtime.random(self.hashCode()).nextLong() & 0x3FFF_FFFFL);
+    }
+
+    /** The call id a remote attempt's wire id carries. */
+    static long callIdOf(long wireId) {
+        return wireId >> 16;
     }
 
     /** Asks the leader, within {@code timeoutMillis}. */
@@ -144,7 +158,7 @@ final class SystemRequests<A> {
         String target = target(call);
         call.lastTarget = target;
         if (target == null || target.equals(self)) {
-            call.ask.local().whenComplete((answer, error) -> {
+            call.ask.local(id).whenComplete((answer, error) -> {
                 if (call.attempt == attempt) {
                     settle(id, call, error != null ? call.ask.failed(RaftOperationStatus.Errored, null) : answer);
                 }
