@@ -56,6 +56,10 @@ import io.kommander.discovery.Endpoints;
  *                                  members), and it enters the roster as a learner, then a voter, instead of
  *                                  forming a cluster with the listed nodes; ignored once its WAL holds the cluster's
  *                                  system partition (a restart)
+ * @param quiesceAfterHeartbeats    heartbeat intervals a partition must stay idle (nothing to replicate, every
+ *                                  follower holding the whole log and commit) before it quiesces: no ticks, no
+ *                                  per-partition heartbeats, followers' election timers stopped; 0 turns quiescence
+ *                                  off (see {@code docs/scale.md})
  */
 public record RaftConfiguration(
         int nodeId,
@@ -90,7 +94,8 @@ public record RaftConfiguration(
         long snapshotRetentionEntries,
         int snapshotChunkBytes,
         long snapshotBytesPerSecond,
-        boolean joinExisting) {
+        boolean joinExisting,
+        int quiesceAfterHeartbeats) {
 
     /** A builder with every default set. */
     public static Builder builder() {
@@ -138,6 +143,7 @@ public record RaftConfiguration(
         b.snapshotChunkBytes = snapshotChunkBytes;
         b.snapshotBytesPerSecond = snapshotBytesPerSecond;
         b.joinExisting = joinExisting;
+        b.quiesceAfterHeartbeats = quiesceAfterHeartbeats;
         return b;
     }
 
@@ -199,6 +205,16 @@ public record RaftConfiguration(
         atLeast("snapshotRetentionEntries", snapshotRetentionEntries, 0);
         atLeast("snapshotChunkBytes", snapshotChunkBytes, 1);
         atLeast("snapshotBytesPerSecond", snapshotBytesPerSecond, 1);
+        if (quiesceAfterHeartbeats != 0 && quiesceAfterHeartbeats < 2) {
+            // One idle heartbeat proves nothing: the followers' acknowledgements of the whole log come a tick later.
+            throw new RaftConfigurationException("quiesceAfterHeartbeats",
+                    "must be 0 (quiescence off) or >= 2 (was " + quiesceAfterHeartbeats + ")");
+        }
+    }
+
+    /** Whether idle partitions quiesce ({@link #quiesceAfterHeartbeats} is not 0). */
+    public boolean quiescence() {
+        return quiesceAfterHeartbeats > 0;
     }
 
     private static void atLeast(String field, long value, long min) {
@@ -248,6 +264,7 @@ public record RaftConfiguration(
         private int sessionResults = 16;
         private long sessionTtlMillis = 600_000;
         private boolean joinExisting;
+        private int quiesceAfterHeartbeats = 10;
 
         private Builder() {
         }
@@ -483,6 +500,17 @@ public record RaftConfiguration(
         }
 
         /**
+         * Heartbeat intervals a partition must stay idle before it quiesces (default 10; 0 turns quiescence off,
+         * otherwise at least 2). A quiesced partition costs no timer work and sends no heartbeats; the node's
+         * one heartbeat per peer keeps its followers asleep while the leader's node lives, and any write, read,
+         * message, membership change or transfer wakes it (see {@code docs/scale.md}).
+         */
+        public Builder quiesceAfterHeartbeats(int heartbeats) {
+            this.quiesceAfterHeartbeats = heartbeats;
+            return this;
+        }
+
+        /**
          * Builds and validates the configuration.
          *
          * @throws RaftConfigurationException naming the field that breaks a rule
@@ -499,7 +527,7 @@ public record RaftConfiguration(
                     maxPartitionsPerWalWrite, logCacheEntries, proposalTimeoutMillis, proposalTimeToLiveMillis,
                     compactionEnabled, compactionIntervalMillis, maxClientSessions, sessionResults, sessionTtlMillis,
                     snapshotRetentionEntries, snapshotChunkBytes, snapshotBytesPerSecond,
-                    joinExisting);
+                    joinExisting, quiesceAfterHeartbeats);
             configuration.validate();
             return configuration;
         }

@@ -181,8 +181,11 @@ final class NodeMembership {
         return system == null ? null : system.leaderQuick();
     }
 
-    /** Where to look for partition 0's leader: the roster's other members, or the configured list before it. */
-    private List<String> candidates() {
+    /**
+     * The other members: the roster's, or the configured list before it (where to look for partition 0's leader,
+     * and whom the node heartbeats).
+     */
+    List<String> candidates() {
         Roster roster = coordinator.roster();
         Collection<String> from = roster != null ? roster.members().keySet() : members;
         return from.stream().filter(m -> !m.equals(self)).sorted().toList();

@@ -25,11 +25,21 @@ import java.util.List;
  * @param catchUp       whether replicas start unverified after the node lost its data; told of held entries
  * @param snapshots     the application's snapshots and the node's snapshot budget ({@link NodeSnapshots#NONE} if
  *                      the application has none)
+ * @param quiescence    which partitions are awake (ticked) and which sleep, and under which leader's node
  */
 public record PartitionContext(RaftConfiguration configuration, String self, List<String> peers,
                                IRaftRuntime runtime, IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
                                RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp,
-                               NodeSnapshots snapshots) {
+                               NodeSnapshots snapshots, QuiescedPartitions quiescence) {
+
+    /** The services of a node whose partitions' quiescence no one else watches. */
+    public PartitionContext(RaftConfiguration configuration, String self, List<String> peers, IRaftRuntime runtime,
+                            IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
+                            RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp,
+                            NodeSnapshots snapshots) {
+        this(configuration, self, peers, runtime, wal, writes, reads, dispatcher, clock, catchUp, snapshots,
+                new QuiescedPartitions());
+    }
 
     /** The services of a node without snapshots. */
     public PartitionContext(RaftConfiguration configuration, String self, List<String> peers, IRaftRuntime runtime,

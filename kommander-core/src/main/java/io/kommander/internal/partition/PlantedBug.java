@@ -36,5 +36,7 @@ enum PlantedBug {
     /** Let a replica of a node that lost its data vote and campaign at once, before it caught up. */
     FRESH_REPLICA_VOTES,
     /** Take snapshot chunks, and the whole snapshot, without checking their CRC32C: a corrupt snapshot installs. */
-    ACCEPT_CORRUPT_SNAPSHOT
+    ACCEPT_CORRUPT_SNAPSHOT,
+    /** Let a quiesced follower sleep on when node-level liveness says its leader's node is dead. */
+    QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER
 }

@@ -39,7 +39,9 @@ public final class PartitionSeams {
         /** See PlantedBug#FRESH_REPLICA_VOTES. */
         FRESH_REPLICA_VOTES,
         /** See PlantedBug#ACCEPT_CORRUPT_SNAPSHOT. */
-        ACCEPT_CORRUPT_SNAPSHOT;
+        ACCEPT_CORRUPT_SNAPSHOT,
+        /** See PlantedBug#QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER. */
+        QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

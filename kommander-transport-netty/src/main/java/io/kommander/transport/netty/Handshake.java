@@ -29,9 +29,10 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
      * the nonces, the server's proof in WELCOME and the AUTH frame; 4 added the node's incarnation and whether it
      * holds log entries (what a node that lost its data learns from its peers), the InstallSnapshot and
      * InstallSnapshotResponse messages (types 6 and 7) and the roster messages (types 8 and 9), and lets a node
-     * whose members come from the roster present a member count of 0 with the digest {@code "roster"}.
+     * whose members come from the roster present a member count of 0 with the digest {@code "roster"}; 5 added
+     * the Quiesce and NodeHeartbeat messages (types 10 and 11).
      */
-    static final int CURRENT_VERSION = 4;
+    static final int CURRENT_VERSION = 5;
 
     /** Length of a nonce: 256 bits. */
     static final int NONCE_BYTES = 32;

@@ -7,6 +7,8 @@ import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
 import io.kommander.transport.RaftMessage.InstallSnapshot;
 import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
+import io.kommander.transport.RaftMessage.NodeHeartbeat;
+import io.kommander.transport.RaftMessage.Quiesce;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.RosterRequest;
 import io.kommander.transport.RaftMessage.RosterResponse;
@@ -38,6 +40,8 @@ public final class MessageCodec {
     static final int INSTALL_SNAPSHOT_RESPONSE = 7;
     static final int ROSTER_REQUEST = 8;
     static final int ROSTER_RESPONSE = 9;
+    static final int QUIESCE = 10;
+    static final int NODE_HEARTBEAT = 11;
 
     /** A lower bound of every message's size (type, partition and term take a byte each), to bound a message count. */
     private static final int MIN_MESSAGE_BYTES = 3;
@@ -160,6 +164,17 @@ public final class MessageCodec {
             out.string(m.status());
             out.varLong(m.version());
             out.string(m.leaderHint());
+        } else if (message instanceof Quiesce m) {
+            out.u8(QUIESCE);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.index());
+            out.varLong(m.indexTerm());
+        } else if (message instanceof NodeHeartbeat m) {
+            out.u8(NODE_HEARTBEAT);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.bootId());
         } else {
             throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
         }
@@ -253,6 +268,10 @@ public final class MessageCodec {
             case ROSTER_RESPONSE:
                 return new RosterResponse(in.varInt(), in.varLong(), in.varLong(), in.string("roster status"),
                         in.varLong(), in.string("leader hint"));
+            case QUIESCE:
+                return new Quiesce(in.varInt(), in.varLong(), in.varLong(), in.varLong());
+            case NODE_HEARTBEAT:
+                return new NodeHeartbeat(in.varInt(), in.varLong(), in.varLong());
             default:
                 throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "unknown message type " + type);
         }
