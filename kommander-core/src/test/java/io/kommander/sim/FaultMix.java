@@ -23,10 +23,22 @@ package io.kommander.sim;
  * @param wipes      disk wipes: a node (never a majority, one at a time) crashes and loses its whole disk, then
  *                   restarts without data, as after its data folder was deleted; no partition compacts in such a
  *                   run (a replica needing compacted entries needs a snapshot, which is another mix's business)
+ * @param quiescence lulls: every client holds off together for a few hundred milliseconds, so that partitions
+ *                   quiesce, and the nemesis then crashes or cuts off a node leading sleeping partitions and keeps
+ *                   it out for a second or two (every mix runs with quiescence on; this one makes it the point)
  */
 record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
                 boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
-                boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes) {
+                boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes,
+                boolean quiescence) {
+
+    /** A mix without lulls. */
+    FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
+             boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
+             boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes) {
+        this(name, network, partitions, crashes, pauses, clocks, clockSteps, diskFailure, churn, singleNode,
+                transfers, outages, tornWrites, membership, wipes, false);
+    }
 
     /** A mix without disk wipes. */
     FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
@@ -81,9 +93,13 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
     static final FaultMix WIPES = new FaultMix("wipes", new SimNetwork.Conditions(0.02, 0.02, 1, 15), true, true,
             false, false, false, 0, false, false, true, false, false, false, true);
 
+    /** Lulls in which partitions quiesce, and a node leading sleeping partitions crashed or cut off in them. */
+    static final FaultMix QUIESCENCE = new FaultMix("quiescence", new SimNetwork.Conditions(0.02, 0.02, 1, 15), true,
+            true, true, false, false, 0, false, false, true, false, false, false, false, true);
+
     /** Every mix, in the order seeds cycle through them. */
     static final FaultMix[] ALL = {RELIABLE, LOSSY, PARTITIONS, CRASHES, PAUSES_AND_CLOCKS, DISK, CHAOS, CHURN,
-            CLOCK_STEPS, SINGLE_NODE, MEMBERSHIP, WIPES};
+            CLOCK_STEPS, SINGLE_NODE, MEMBERSHIP, WIPES, QUIESCENCE};
 
     /** The mix of a seed. */
     static FaultMix forSeed(long seed) {
@@ -97,7 +113,8 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
      */
     boolean quiet() {
         return !partitions && !crashes && !pauses && diskFailure == 0 && network.drop() == 0
-                && network.duplicate() == 0 && !singleNode && !transfers && !outages && !membership && !wipes;
+                && network.duplicate() == 0 && !singleNode && !transfers && !outages && !membership && !wipes
+                && !quiescence;
     }
 
     @Override

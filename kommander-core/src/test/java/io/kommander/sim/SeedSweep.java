@@ -49,10 +49,13 @@ final class SeedSweep {
             double seconds = Math.max(1, wallMillis) / 1000.0;
             return String.format("%d seeds in %.1f s: %d failed, %d events (%.0f events/s), %.0f s of virtual "
                             + "cluster time (%.0fx real time), %d client operations, %d inconclusive linearizability "
-                            + "checks, %d snapshot installs, digest %016x", results.size(), seconds, failures().size(),
+                            + "checks, %d snapshot installs, %d quiesces, %d wakes, digest %016x", results.size(),
+                    seconds, failures().size(),
                     events(), events() / seconds, virtualMillis() / 1000.0, virtualMillis() / 1000.0 / seconds,
                     results.stream().mapToInt(SimResult::operations).sum(), inconclusive(),
-                    results.stream().mapToInt(SimResult::installs).sum(), digest());
+                    results.stream().mapToInt(SimResult::installs).sum(),
+                    results.stream().mapToLong(SimResult::quiesces).sum(),
+                    results.stream().mapToLong(SimResult::wakes).sum(), digest());
         }
     }
 

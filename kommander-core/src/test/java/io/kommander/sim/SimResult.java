@@ -16,9 +16,12 @@ import java.util.List;
  * @param inconclusive   register histories whose linearizability check gave up
  * @param lastEvents     the trace's last lines (for a failure report)
  * @param installs       snapshots nodes installed from a leader
+ * @param quiesces       times a replica quiesced, over every node and lifetime
+ * @param wakes          times a quiesced replica woke
  */
 record SimResult(long seed, FaultMix mix, int nodes, String violation, long digest, long events, long virtualMillis,
-                 int operations, int inconclusive, List<String> lastEvents, int installs) {
+                 int operations, int inconclusive, List<String> lastEvents, int installs,
+                 long quiesces, long wakes) {
 
     boolean failed() {
         return violation != null;

@@ -25,7 +25,6 @@ final class NodeLiveness {
     private final Supplier<Collection<String>> peers;
     private final QuiescedPartitions quiescence;
     private final long suspectAfterMillis;
-    private final boolean sendHeartbeats;
     private final NodeHeartbeat heartbeat;
     private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
     private final Map<String, Long> bootIds = new ConcurrentHashMap<>();
@@ -34,12 +33,9 @@ final class NodeLiveness {
      * @param peers              the peers to send heartbeats to, read at each tick
      * @param suspectAfterMillis how long a silent peer is still taken for alive: an election timeout
      * @param bootId             this process lifetime's id, new at every start of the node
-     * @param sendHeartbeats     whether this node's partitions quiesce (else no peer needs its heartbeats; it still
-     *                           watches its peers', for partitions a peer's leader put to sleep)
      */
     NodeLiveness(IRaftRuntime runtime, RaftTransportDispatcher dispatcher, Supplier<Collection<String>> peers,
-                 QuiescedPartitions quiescence, long suspectAfterMillis, long bootId, boolean sendHeartbeats) {
-        this.sendHeartbeats = sendHeartbeats;
+                 QuiescedPartitions quiescence, long suspectAfterMillis, long bootId) {
         this.runtime = runtime;
         this.dispatcher = dispatcher;
         this.peers = peers;
@@ -54,11 +50,15 @@ final class NodeLiveness {
         lastHeard.put(peer, runtime.monotonicMillis());
     }
 
-    /** {@code peer}'s heartbeat: a boot id other than the last one means it restarted, and lost its leaderships. */
+    /**
+     * {@code peer}'s heartbeat: a boot id other than the last one means it restarted: it lost its leaderships, and
+     * its replicas may need what sleeping leaders here would never send unasked (one that lost its data does not
+     * even campaign).
+     */
     void onHeartbeat(String peer, NodeHeartbeat beat) {
         Long before = bootIds.put(peer, beat.bootId());
         if (before != null && before != beat.bootId()) {
-            quiescence.leaderNodeDown(peer);
+            quiescence.peerRestarted(peer);
         }
     }
 
@@ -68,12 +68,14 @@ final class NodeLiveness {
         return heard != null && runtime.monotonicMillis() - heard < suspectAfterMillis;
     }
 
-    /** Every heartbeat interval: a heartbeat to each peer, and the sleepers under silent peers woken. */
+    /**
+     * Every heartbeat interval: a heartbeat to each peer (even with quiescence off here: a peer's leaders may put
+     * partitions to sleep, and peers learn of this node's restarts from them), and the sleepers under silent peers
+     * woken.
+     */
     void tick() {
-        if (sendHeartbeats) {
-            for (String peer : peers.get()) {
-                dispatcher.send(peer, heartbeat);
-            }
+        for (String peer : peers.get()) {
+            dispatcher.send(peer, heartbeat);
         }
         for (String leader : quiescence.sleepingUnder()) {
             if (!alive(leader)) {

@@ -183,8 +183,7 @@ public final class RaftNode implements IRaft {
         this.shutdown = new NodeShutdown(self, runtime, ownsRuntime, dispatcher, transport, wal);
         this.liveness = new NodeLiveness(runtime, dispatcher, membership::candidates, quiescence,
                 configuration.electionTimeoutMinMillis(),
-                runtime.random(runtime.wallClockMillis() ^ (runtime.monotonicMillis() << 24)).nextLong(),
-                configuration.quiescence());
+                runtime.random(runtime.wallClockMillis() ^ (runtime.monotonicMillis() << 24)).nextLong());
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
                 configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::allPartitions,
                 quiescence, liveness::tick);
@@ -377,6 +376,11 @@ public final class RaftNode implements IRaft {
     }
 
     // ---------------------------------------------------------------- leadership and reads
+
+    @Override
+    public int quiescedPartitions() {
+        return quiescence.quiescedCount();
+    }
 
     @Override
     public boolean amILeaderQuick(int partitionId) {

@@ -38,6 +38,11 @@ public final class QuiescedPartitions {
         return quiesced.size();
     }
 
+    /** Whether this node's replica of {@code partition} is quiesced. */
+    public boolean isQuiesced(int partition) {
+        return quiesced.containsKey(partition);
+    }
+
     /** How many times a partition of this node quiesced so far. */
     public long quiesceEvents() {
         return quiesces.sum();
@@ -77,6 +82,17 @@ public final class QuiescedPartitions {
         if (sleepers != null) {
             sleepers.values().forEach(partition -> partition.leaderNodeDown(endpoint));
         }
+    }
+
+    /**
+     * {@code endpoint}'s node restarted: every quiesced partition is told, on its executor. Followers sleeping under
+     * it wake and elect; leaders with a replica there wake and heartbeat it (it may have lost what it held).
+     */
+    public void peerRestarted(String endpoint) {
+        synchronized (sleepersByLeader) {
+            sleepersByLeader.remove(endpoint);
+        }
+        quiesced.values().forEach(partition -> partition.peerRestarted(endpoint));
     }
 
     /** A partition starts: it is awake until it quiesces. */

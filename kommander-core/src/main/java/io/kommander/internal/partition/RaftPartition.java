@@ -180,6 +180,15 @@ public final class RaftPartition {
         });
     }
 
+    /** {@code endpoint}'s node restarted (see {@link RaftPartitionStateMachine#peerRestarted}). */
+    public void peerRestarted(String endpoint) {
+        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+            if (machine != null) {
+                machine.peerRestarted(endpoint, now());
+            }
+        });
+    }
+
     /**
      * Compacts the WAL up to the last checkpoint every member holds, if any is new; with snapshots, first takes a
      * snapshot at the applied index if compaction would move (see {@link PartitionSnapshots}).

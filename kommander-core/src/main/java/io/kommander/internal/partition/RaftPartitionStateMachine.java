@@ -311,6 +311,22 @@ public final class RaftPartitionStateMachine {
         }
     }
 
+    /**
+     * {@code endpoint}'s node restarted: a quiesced follower of it wakes as if it were dead (it lost its leaderships),
+     * and a quiesced leader with a replica there wakes to heartbeat it, since a replica that lost its data waits to be
+     * caught up without a word.
+     */
+    public void peerRestarted(String endpoint, long nowMillis) {
+        now = nowMillis;
+        if (elections.role() == RaftRole.LEADER) {
+            if (quiescence.quiesced() && replicaLog.configuration().contains(endpoint)) {
+                wake();
+            }
+        } else {
+            leaderNodeDown(endpoint, nowMillis);
+        }
+    }
+
     /** Whether this replica sleeps: not ticked, no heartbeats, no election timer. */
     public boolean quiesced() {
         return quiescence.quiesced();
