@@ -72,6 +72,7 @@ final class FollowerReplication {
     /** Entries from this term's leader (past the term gate): appends what matches, and acknowledges. */
     void onAppendLogs(String from, AppendLogs append) {
         elections.heardFromLeader(from);
+        quiescence.roundSeen(append.round());
         if (snapshots.installing()) {
             // The log is about to restart from the snapshot's boundary: nothing may be appended before.
             refusals.record(Reason.SNAPSHOT_BUSY);

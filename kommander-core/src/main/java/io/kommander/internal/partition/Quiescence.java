@@ -25,6 +25,8 @@ final class Quiescence {
     private long round;
     /** The index this replica quiesced at: the leader's last (and committed) index. */
     private long index;
+    /** On a follower: the newest heartbeat round its leader's AppendLogs carried. */
+    private long roundSeen;
 
     Quiescence(PartitionSettings settings) {
         this.afterTicks = settings.quiesceAfterTicks();
@@ -80,6 +82,16 @@ final class Quiescence {
         quiesced = true;
         index = lastIndex;
         return Step.QUIESCE;
+    }
+
+    /** A follower saw its leader's heartbeat round {@code round}. */
+    void roundSeen(long round) {
+        roundSeen = Math.max(roundSeen, round);
+    }
+
+    /** On a follower: the newest heartbeat round seen; a later one is news (a read round, a quiescence round). */
+    long roundSeen() {
+        return roundSeen;
     }
 
     /** The leader started round {@code number}, stamped on the heartbeats that prove the followers caught up. */

@@ -56,6 +56,12 @@ public final class RaftPartitionStateMachine {
      */
     public static final long MAX_TERM_LEAD = 1L << 20;
 
+    /**
+     * The heartbeat round of a quiesced follower's wake-up call to its leader: rounds start at 1 (the quiescence
+     * round), so no echo of a heartbeat that put the partition to sleep carries it.
+     */
+    private static final long WAKE_ROUND = 0;
+
     private final int partition;
     private final String self;
     private final EnumSet<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
@@ -262,12 +268,17 @@ public final class RaftPartitionStateMachine {
     // ------------------------------------------------------------------ quiescence
 
     /**
-     * Every message but the Quiesce that puts a follower to sleep wakes a quiesced replica (and goes on: always true).
-     * A follower woken by another sender while its leader's node lives keeps its lease, the node's heartbeats
-     * standing for the partition's, and wakes the leader: a restarted replica's campaign then fails against a live
-     * leader as it would without quiescence.
+     * Every message but the Quiesce that puts a follower to sleep, and the echoes of the time before it slept (see
+     * {@link #echo}, refused), wakes a quiesced replica; returns whether the message goes on. A follower woken by
+     * another sender while its leader's node lives keeps its lease, the node's heartbeats standing for the
+     * partition's, and wakes the leader: a restarted replica's campaign then fails against a live leader as it would
+     * without quiescence.
      */
     private boolean wakeFor(String from, RaftMessage message) {
+        if (quiescence.quiesced() && echo(message)) {
+            refusals.record(Reason.QUIESCED_ECHO);
+            return false;
+        }
         if (quiescence.quiesced() && !(message instanceof Quiesce)) {
             String leader = elections.leader();
             wake();
@@ -275,10 +286,32 @@ public final class RaftPartitionStateMachine {
                     && nodeAlive.test(leader)) {
                 elections.heardFromLeader(leader);
                 ready.messages.add(new Ready.Outbound(leader, new AppendLogsResponse(partition, elections.term(),
-                        true, quiescence.index(), 0)));
+                        true, quiescence.index(), WAKE_ROUND)));
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a message to this quiesced replica was sent before it slept and carries nothing new: a heartbeat of this
+     * term anchored within the quiesced log with no entries, no newer commit and no newer round (a ReadIndex round is
+     * news), or an acknowledgement of the
+     * quiesced log echoing a heartbeat round. Heartbeats and their answers still in flight when the leader quiesced
+     * would otherwise wake the partition they just put to sleep. A follower's wake-up call to its leader carries
+     * round {@link #WAKE_ROUND}, which no heartbeat of a leader that ever quiesced carries.
+     */
+    private boolean echo(RaftMessage message) {
+        if (message.term() != elections.term()) {
+            return false;
+        }
+        if (message instanceof AppendLogs append) {
+            return elections.role() != RaftRole.LEADER && append.entries().isEmpty()
+                    && append.round() <= quiescence.roundSeen() && append.prevLogIndex() <= quiescence.index()
+                    && append.leaderCommit() <= replicaLog.commitIndex();
+        }
+        return message instanceof AppendLogsResponse response && elections.role() == RaftRole.LEADER
+                && response.success() && response.matchIndex() <= quiescence.index()
+                && response.round() != WAKE_ROUND;
     }
 
     private void wake() {
