@@ -113,6 +113,28 @@ class QuiescenceTest {
     }
 
     @Test
+    void restartedFollowerNodeWakesSleepingLeadersWithoutElections() {
+        SimCluster cluster = cluster(4);
+        cluster.runUntil("every replica quiesced", () -> allAsleep(cluster));
+        int follower = IntStream.range(0, 3).filter(n -> IntStream.rangeClosed(1, PARTITIONS)
+                .noneMatch(p -> cluster.leaderOf(p) == n)).findFirst().orElse(2);
+        long[] terms = IntStream.rangeClosed(1, PARTITIONS)
+                .mapToLong(p -> cluster.view(cluster.leaderOf(p), p).term()).toArray();
+        java.util.List<Integer> leaders = IntStream.rangeClosed(1, PARTITIONS).map(cluster::leaderOf).boxed().toList();
+        cluster.crash(follower);
+        cluster.runFor(Duration.ofSeconds(1));
+        cluster.restart(follower);
+        cluster.runFor(Duration.ofSeconds(5));
+        for (int p = 1; p <= PARTITIONS; p++) {
+            if (leaders.get(p - 1) != follower) {
+                assertThat(cluster.leaderOf(p)).as("leader of %d", p).isEqualTo(leaders.get(p - 1));
+                assertThat(cluster.view(cluster.leaderOf(p), p).term()).as("term of %d", p).isEqualTo(terms[p - 1]);
+            }
+        }
+        cluster.runUntil("every replica quiesced again", () -> allAsleep(cluster));
+    }
+
+    @Test
     void quiescenceOffKeepsEveryPartitionAwake() {
         SimCluster cluster = cluster(0);
         cluster.write(1, "a");

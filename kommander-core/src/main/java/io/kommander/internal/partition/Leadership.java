@@ -181,9 +181,12 @@ final class Leadership {
 
     /**
      * The leader wakes from quiescence: check-quorum starts a fresh period (no follower was asked anything while it
-     * slept), and the next tick heartbeats at once.
+     * slept), and the next tick heartbeats at once, in a new round: sleeping followers take a heartbeat of an old
+     * round for an echo and ignore it, so only a new one wakes them to answer (else the leader, hearing no quorum,
+     * would step down).
      */
     void awaken(long now) {
+        reads.nextRound();
         lastQuorumCheck = now;
         replicator.takeActiveCount(member -> false);
         replicator.awaken(now);
