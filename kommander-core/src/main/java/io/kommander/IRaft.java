@@ -182,6 +182,12 @@ public interface IRaft extends AutoCloseable {
     /** Whether this node leads the partition, from the last known state (no executor round-trip). */
     boolean amILeaderQuick(int partitionId);
 
+    /**
+     * How many of this node's partition replicas (the system partition's included) are quiesced now: idle, not
+     * ticked, sending no heartbeats (see {@code docs/scale.md}). A cheap read, for a gauge.
+     */
+    int quiescedPartitions();
+
     /** Whether this node leads the partition, asked on the partition's executor. */
     CompletableFuture<Boolean> amILeader(int partitionId);
 

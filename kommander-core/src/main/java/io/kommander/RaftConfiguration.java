@@ -69,6 +69,10 @@ import io.kommander.discovery.Endpoints;
  *                                  members), and it enters the roster as a learner, then a voter, instead of
  *                                  forming a cluster with the listed nodes; ignored once its WAL holds the cluster's
  *                                  system partition (a restart)
+ * @param quiesceAfterHeartbeats    heartbeat intervals a partition must stay idle (nothing to replicate, every
+ *                                  follower holding the whole log and commit) before it quiesces: no ticks, no
+ *                                  per-partition heartbeats, followers' election timers stopped; 0 turns quiescence
+ *                                  off (see {@code docs/scale.md})
  */
 public record RaftConfiguration(
         int nodeId,
@@ -109,7 +113,8 @@ public record RaftConfiguration(
         long membershipRetryMillis,
         long membershipBackoffMillis,
         long membershipReconcileIntervalMillis,
-        boolean joinExisting) {
+        boolean joinExisting,
+        int quiesceAfterHeartbeats) {
 
     /** A builder with every default set. */
     public static Builder builder() {
@@ -163,6 +168,7 @@ public record RaftConfiguration(
         b.membershipBackoffMillis = membershipBackoffMillis;
         b.membershipReconcileIntervalMillis = membershipReconcileIntervalMillis;
         b.joinExisting = joinExisting;
+        b.quiesceAfterHeartbeats = quiesceAfterHeartbeats;
         return b;
     }
 
@@ -233,6 +239,16 @@ public record RaftConfiguration(
             throw new RaftConfigurationException("membershipTimeoutMillis",
                     "must be >= membershipRetryMillis (" + membershipRetryMillis + "), was " + membershipTimeoutMillis);
         }
+        if (quiesceAfterHeartbeats != 0 && quiesceAfterHeartbeats < 2) {
+            // One idle heartbeat proves nothing: the followers' acknowledgements of the whole log come a tick later.
+            throw new RaftConfigurationException("quiesceAfterHeartbeats",
+                    "must be 0 (quiescence off) or >= 2 (was " + quiesceAfterHeartbeats + ")");
+        }
+    }
+
+    /** Whether idle partitions quiesce ({@link #quiesceAfterHeartbeats} is not 0). */
+    public boolean quiescence() {
+        return quiesceAfterHeartbeats > 0;
     }
 
     private static void atLeast(String field, long value, long min) {
@@ -288,6 +304,7 @@ public record RaftConfiguration(
         private long membershipBackoffMillis = 100;
         private Long membershipReconcileIntervalMillis;
         private boolean joinExisting;
+        private int quiesceAfterHeartbeats = 10;
 
         private Builder() {
         }
@@ -577,6 +594,17 @@ public record RaftConfiguration(
         }
 
         /**
+         * Heartbeat intervals a partition must stay idle before it quiesces (default 10; 0 turns quiescence off,
+         * otherwise at least 2). A quiesced partition costs no timer work and sends no heartbeats; the node's
+         * one heartbeat per peer keeps its followers asleep while the leader's node lives, and any write, read,
+         * message, membership change or transfer wakes it (see {@code docs/scale.md}).
+         */
+        public Builder quiesceAfterHeartbeats(int heartbeats) {
+            this.quiesceAfterHeartbeats = heartbeats;
+            return this;
+        }
+
+        /**
          * Builds and validates the configuration.
          *
          * @throws RaftConfigurationException naming the field that breaks a rule
@@ -596,7 +624,7 @@ public record RaftConfiguration(
                     promotionLagEntries, membershipTimeoutMillis, membershipRetryMillis, membershipBackoffMillis,
                     membershipReconcileIntervalMillis != null ? membershipReconcileIntervalMillis
                             : electionTimeoutMinMillis,
-                    joinExisting);
+                    joinExisting, quiesceAfterHeartbeats);
             configuration.validate();
             return configuration;
         }

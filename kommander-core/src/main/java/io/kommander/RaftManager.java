@@ -111,6 +111,11 @@ public final class RaftManager implements IRaft {
     }
 
     @Override
+    public int quiescedPartitions() {
+        return node.quiescedPartitions();
+    }
+
+    @Override
     public CompletableFuture<Boolean> amILeader(int partitionId) {
         return node.amILeader(partitionId);
     }

@@ -4,6 +4,7 @@ import io.kommander.bench.cli.CompareCommand;
 import io.kommander.bench.cli.DemoCommand;
 import io.kommander.bench.cli.JmhCommand;
 import io.kommander.bench.cli.RunCommand;
+import io.kommander.bench.cli.ScaleCommand;
 import io.kommander.bench.cli.SweepCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 /** The entry point of {@code kommander-bench.jar}: the demo, the load harness, the comparison and JMH. */
 @Command(name = "kommander-bench", mixinStandardHelpOptions = true,
         subcommands = {DemoCommand.class, RunCommand.class, CompareCommand.class, SweepCommand.class,
-            JmhCommand.class},
+            JmhCommand.class, ScaleCommand.class},
         description = "Kommander's demo, load harness, comparison with SOFAJRaft and Ratis, and microbenchmarks.")
 public final class BenchMain {
 

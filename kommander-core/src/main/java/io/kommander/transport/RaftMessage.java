@@ -253,4 +253,27 @@ public sealed interface RaftMessage {
             return 1 + 5 + 10 + 10 + 5 + 3 * status.length() + 10 + 5 + 5 + 3 * leaderHint.length();
         }
     }
+
+    /**
+     * A leader's word that its partition goes quiet: it holds nothing more than {@code index}, every follower has
+     * acknowledged that much and the commit of it, and it stops ticking and heartbeating the partition. A follower
+     * holding (index, indexTerm) committed quiesces too (stops its election timer); one that does not answers with
+     * an {@link AppendLogsResponse}, which wakes the leader.
+     *
+     * @param index     the leader's last index, committed
+     * @param indexTerm the term of the entry at {@code index}
+     */
+    record Quiesce(int partition, long term, long index, long indexTerm) implements RaftMessage {
+    }
+
+    /**
+     * Node-level liveness: one per peer per heartbeat interval, for all partitions at once. While a quiesced
+     * partition's leader's node is heard from, its followers sleep; when it falls silent for an election timeout
+     * they wake and elect. Node-level: {@code partition} is 0 and {@code term} is 0.
+     *
+     * @param bootId identifies the sender's process lifetime: a new value means the node restarted, and the
+     *               partitions that slept under it wake
+     */
+    record NodeHeartbeat(int partition, long term, long bootId) implements RaftMessage {
+    }
 }

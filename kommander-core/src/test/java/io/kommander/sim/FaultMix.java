@@ -29,18 +29,21 @@ package io.kommander.sim;
  *                   snapshot, elsewhere from the log
  * @param partitionMaps partitions created and removed online ({@link PartitionChurn}), besides the register
  *                   partitions, with writes to them and the drain check
+ * @param quiescence lulls: every client holds off together for a few hundred milliseconds, so that partitions
+ *                   quiesce, and the nemesis then crashes or cuts off a node leading sleeping partitions and keeps
+ *                   it out for a second or two (every mix runs with quiescence on; this one makes it the point)
  */
 record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
                 boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
                 boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes,
-                boolean nodes, boolean partitionMaps) {
+                boolean nodes, boolean partitionMaps, boolean quiescence) {
 
-    /** A mix without node-level membership changes or partition map changes. */
+    /** A mix without node-level membership changes, partition map changes or lulls. */
     FaultMix(String name, SimNetwork.Conditions network, boolean partitions, boolean crashes, boolean pauses,
              boolean clocks, boolean clockSteps, double diskFailure, boolean churn, boolean singleNode,
              boolean transfers, boolean outages, boolean tornWrites, boolean membership, boolean wipes) {
         this(name, network, partitions, crashes, pauses, clocks, clockSteps, diskFailure, churn, singleNode,
-                transfers, outages, tornWrites, membership, wipes, false, false);
+                transfers, outages, tornWrites, membership, wipes, false, false, false);
     }
 
     /** A mix without disk wipes. */
@@ -90,7 +93,7 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
 
     /** Membership changes, and partitions created and removed, under message loss, partitions and crashes. */
     static final FaultMix MEMBERSHIP = new FaultMix("membership", new SimNetwork.Conditions(0.03, 0.02, 1, 15), true,
-            true, false, false, false, 0, false, false, true, false, false, true, false, false, true);
+            true, false, false, false, 0, false, false, true, false, false, true, false, false, true, false);
 
     /** Disk wipes among crashes, partitions and leadership transfers, with nothing compacted. */
     static final FaultMix WIPES = new FaultMix("wipes", new SimNetwork.Conditions(0.02, 0.02, 1, 15), true, true,
@@ -98,11 +101,15 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
 
     /** Nodes join, leave, are removed and replaced, among crashes, partitions and leadership transfers. */
     static final FaultMix NODES = new FaultMix("nodes", new SimNetwork.Conditions(0.02, 0.02, 1, 15), true, true,
-            false, false, false, 0, false, false, true, false, false, false, false, true, false);
+            false, false, false, 0, false, false, true, false, false, false, false, true, false, false);
+
+    /** Lulls in which partitions quiesce, and a node leading sleeping partitions crashed or cut off in them. */
+    static final FaultMix QUIESCENCE = new FaultMix("quiescence", new SimNetwork.Conditions(0.02, 0.02, 1, 15), true,
+            true, true, false, false, 0, false, false, true, false, false, false, false, false, false, true);
 
     /** Every mix, in the order seeds cycle through them. */
     static final FaultMix[] ALL = {RELIABLE, LOSSY, PARTITIONS, CRASHES, PAUSES_AND_CLOCKS, DISK, CHAOS, CHURN,
-            CLOCK_STEPS, SINGLE_NODE, MEMBERSHIP, WIPES, NODES};
+            CLOCK_STEPS, SINGLE_NODE, MEMBERSHIP, WIPES, NODES, QUIESCENCE};
 
     /** The mix of a seed. */
     static FaultMix forSeed(long seed) {
@@ -117,7 +124,7 @@ record FaultMix(String name, SimNetwork.Conditions network, boolean partitions, 
     boolean quiet() {
         return !partitions && !crashes && !pauses && diskFailure == 0 && network.drop() == 0
                 && network.duplicate() == 0 && !singleNode && !transfers && !outages && !membership && !wipes
-                && !nodes && !partitionMaps;
+                && !nodes && !partitionMaps && !quiescence;
     }
 
     @Override

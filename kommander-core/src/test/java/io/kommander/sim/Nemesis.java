@@ -44,6 +44,8 @@ final class Nemesis {
     private final NodeChanges nodeChanges;
     /** Partitions created and removed online, with their check; null unless the mix has them. */
     private final PartitionChurn partitionChurn;
+    /** A node that led sleeping partitions, crashed or cut off until its time is up (quiescence mix). */
+    private SimNode sleepingLeaderOut;
 
     /**
      * @param nodes   every node slot; with node-level changes, the first {@code initial} form the cluster and the
@@ -142,10 +144,14 @@ final class Nemesis {
         if (nodeChanges != null) {
             nodeChanges.observe(); // a member removed meanwhile is no longer one to recover
         }
-        List<SimNode> impaired = members().stream().filter(n -> n.state() != SimNode.State.UP && n != heldDown)
-                .toList();
+        List<SimNode> impaired = members().stream().filter(n -> n.state() != SimNode.State.UP && n != heldDown
+                        && n != sleepingLeaderOut).toList();
         boolean mayImpair = mayImpair();
         if (nodeChanges != null && random.nextBoolean() && nodeChanges.strike(random)) {
+            return;
+        }
+        if (mix.quiescence() && random.nextInt(3) == 0 && mayImpair) {
+            takeOutSleepingLeader(random);
             return;
         }
         if (mix.transfers() && random.nextInt(4) == 0) {
@@ -344,6 +350,47 @@ final class Nemesis {
             }
         }
         return true;
+    }
+
+    /**
+     * Crashes or cuts off a node that leads quiesced partitions, for 1.2 to 2.5 s: their followers sleep, and only
+     * node-level liveness can tell them that their leader is gone ({@link QuiescenceMonitor} checks that it does).
+     */
+    private void takeOutSleepingLeader(SplittableRandom random) {
+        List<SimNode> candidates = nodes.stream().filter(this::leadsSleepingPartition).toList();
+        if (candidates.isEmpty() || sleepingLeaderOut != null) {
+            return;
+        }
+        SimNode victim = candidates.get(random.nextInt(candidates.size()));
+        sleepingLeaderOut = victim;
+        boolean crash = random.nextBoolean();
+        if (crash) {
+            victim.crash(partitions);
+        } else {
+            List<Integer> others = nodes.stream().map(SimNode::index).filter(i -> i != victim.index()).toList();
+            network.partition(List.of(victim.index()), others);
+        }
+        scheduler.schedule(SimScheduler.NO_NODE, 1_200 + random.nextInt(1_300), () -> {
+            sleepingLeaderOut = null;
+            if (crash && running) {
+                recover(victim);
+            } else if (running) {
+                network.heal();
+            }
+        });
+    }
+
+    private boolean leadsSleepingPartition(SimNode node) {
+        if (node.state() != SimNode.State.UP) {
+            return false;
+        }
+        for (int p = 0; p <= partitions; p++) {
+            RaftPartition partition = node.partition(p);
+            if (partition != null && partition.isLeaderQuick() && node.manager().quiescence().isQuiesced(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A running node; half the time one that leads some partition, since losing a leader is what tests most. */

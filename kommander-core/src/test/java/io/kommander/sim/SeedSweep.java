@@ -50,12 +50,15 @@ final class SeedSweep {
             return String.format("%d seeds in %.1f s: %d failed, %d events (%.0f events/s), %.0f s of virtual "
                             + "cluster time (%.0fx real time), %d client operations, %d inconclusive linearizability "
                             + "checks, %d snapshot installs, %d node-level membership changes (%d second changes "
-                            + "refused as in progress), digest %016x", results.size(), seconds, failures().size(),
+                            + "refused as in progress), %d quiesces, %d wakes, digest %016x", results.size(), seconds,
+                    failures().size(),
                     events(), events() / seconds, virtualMillis() / 1000.0, virtualMillis() / 1000.0 / seconds,
                     results.stream().mapToInt(SimResult::operations).sum(), inconclusive(),
                     results.stream().mapToInt(SimResult::installs).sum(),
                     results.stream().mapToInt(SimResult::nodeChanges).sum(),
-                    results.stream().mapToInt(SimResult::refusedSecond).sum(), digest());
+                    results.stream().mapToInt(SimResult::refusedSecond).sum(),
+                    results.stream().mapToLong(SimResult::quiesces).sum(),
+                    results.stream().mapToLong(SimResult::wakes).sum(), digest());
         }
     }
 

@@ -38,6 +38,8 @@ final class SimClient {
     private final boolean checkpoints;
     private final List<SimNode> nodes;
     private final SimScheduler scheduler;
+    /** Virtual time before which no new operation starts (see {@link #holdUntil}). */
+    private long heldUntil;
     private final History history;
     private int target;
     private long lastSeen;
@@ -95,7 +97,13 @@ final class SimClient {
     }
 
     private void later(Runnable step) {
-        scheduler.schedule(SimScheduler.NO_NODE, 5 + scheduler.random().nextInt(60), step);
+        long delay = 5 + scheduler.random().nextInt(60);
+        scheduler.schedule(SimScheduler.NO_NODE, Math.max(delay, heldUntil - scheduler.now()), step);
+    }
+
+    /** Issues nothing new before {@code time} (a lull, in which partitions quiesce); calls in flight go on. */
+    void holdUntil(long time) {
+        heldUntil = Math.max(heldUntil, time);
     }
 
     private void next() {

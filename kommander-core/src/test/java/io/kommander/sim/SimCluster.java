@@ -10,7 +10,9 @@ import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
 import io.kommander.internal.node.NodeSeams;
+import io.kommander.internal.partition.QuiescedPartitions;
 import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.node.RaftNode;
 import io.kommander.internal.partition.ReplicaView;
 import io.kommander.testing.TestCluster;
 
@@ -479,6 +481,12 @@ public final class SimCluster {
         }
         launch(node);
         return node(node).joinCluster();
+    }
+
+    /** Node i's partitions' quiescence (which sleep, how often they quiesced and woke), or null while it is down. */
+    public QuiescedPartitions quiescence(int node) {
+        RaftNode raft = nodes.get(node).manager();
+        return raft == null ? null : raft.quiescence();
     }
 
     /** Node i's replica of a partition (0 is the system partition) as its executor last left it, or null if down. */

@@ -83,6 +83,11 @@ final class SimNetwork {
         cut.add(link(from, to));
     }
 
+    /** Whether the link {@code from -> to} is cut. */
+    boolean isCut(int from, int to) {
+        return cut.contains(link(from, to));
+    }
+
     /** Cuts every link between the two groups, both ways. */
     void partition(List<Integer> side, List<Integer> other) {
         for (int a : side) {

@@ -18,10 +18,12 @@ import java.util.List;
  * @param installs       snapshots nodes installed from a leader
  * @param nodeChanges    node-level membership changes asked (nodes mix): joins, removals, leaves, replacements
  * @param refusedSecond  second changes asked at once that were refused with MembershipChangeInProgress
+ * @param quiesces       times a replica quiesced, over every node and lifetime
+ * @param wakes          times a quiesced replica woke
  */
 record SimResult(long seed, FaultMix mix, int nodes, String violation, long digest, long events, long virtualMillis,
                  int operations, int inconclusive, List<String> lastEvents, int installs,
-                 int nodeChanges, int refusedSecond) {
+                 int nodeChanges, int refusedSecond, long quiesces, long wakes) {
 
     boolean failed() {
         return violation != null;

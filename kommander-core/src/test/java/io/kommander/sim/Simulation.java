@@ -67,6 +67,7 @@ final class Simulation {
     private final Nemesis nemesis;
     /** How many nodes form the cluster at first (the others, in the nodes mix, are spare slots). */
     private final int initial;
+    private final QuiescenceMonitor quiescence;
     private int inconclusive;
 
     /**
@@ -102,6 +103,10 @@ final class Simulation {
         // Few sessions in some seeds, so that idempotent clients' old sessions are evicted (deterministically, on
         // every replica, and across snapshots and restarts).
         int sessions = random.nextBoolean() ? 2 : 1024;
+        // Quiescence is on everywhere (idle system partitions and the quiet phases sleep and wake); the quiescence
+        // mix sleeps sooner, so that its lulls put user partitions to sleep too.
+        int quiesceAfter = mix.quiescence() ? new int[] {2, 3, 5}[random.nextInt(3)]
+                : new int[] {3, 5, 10}[random.nextInt(3)];
         // One or two workers per pool: with two, a second WAL write or read may be in flight while the first runs.
         int workers = 1 + random.nextInt(2);
         // Snapshots of a few kilobytes in chunks of 64 bytes to 4 KiB, some throttled to a few chunks per heartbeat.
@@ -111,7 +116,8 @@ final class Simulation {
         UnaryOperator<RaftConfiguration.Builder> tuning = b -> b.maxEntriesPerAppend(entriesPerAppend)
                 .maxInflightAppends(inflight).logCacheEntries(cache).maxClientSessions(sessions)
                 .walWriteWorkers(workers).walReadWorkers(workers).executorPoolSize(workers)
-                .snapshotRetentionEntries(retention).snapshotChunkBytes(chunk).snapshotBytesPerSecond(snapshotRate);
+                .snapshotRetentionEntries(retention).snapshotChunkBytes(chunk).snapshotBytesPerSecond(snapshotRate)
+                .quiesceAfterHeartbeats(quiesceAfter);
         List<String> endpoints = new ArrayList<>();
         for (int i = 0; i < slots; i++) {
             endpoints.add("sim" + i + ":" + (7000 + i));
@@ -137,8 +143,10 @@ final class Simulation {
         QuorumMonitor quorums = new QuorumMonitor(nodes, monitor, PARTITIONS);
         RosterMonitor rosters = new RosterMonitor(nodes, monitor);
         ConfigurationMonitor configurations = new ConfigurationMonitor(nodes, monitor, PARTITIONS);
+        this.quiescence = new QuiescenceMonitor(nodes, network, scheduler, monitor, PARTITIONS);
         scheduler.afterEachEvent(() -> {
             quorums.check();
+            quiescence.check();
             monitor.wipes().check(nodes);
             rosters.check();
             configurations.check();
@@ -177,7 +185,8 @@ final class Simulation {
                 scheduler.executed(), scheduler.now(), history.ops().size(), inconclusive,
                 monitor.failed() ? trace.last(80) : List.of(), monitor.installs(),
                 nemesis.nodeChanges() == null ? 0 : nemesis.nodeChanges().changes(),
-                nemesis.nodeChanges() == null ? 0 : nemesis.nodeChanges().refusedInProgress());
+                nemesis.nodeChanges() == null ? 0 : nemesis.nodeChanges().refusedInProgress(), quiescence.quiesces(),
+                quiescence.wakes());
     }
 
     private boolean start() {
@@ -201,8 +210,23 @@ final class Simulation {
         }
         clients.forEach(SimClient::start);
         nemesis.start();
+        if (mix.quiescence()) {
+            scheduleLull(scheduler.now() + FAULT_MILLIS);
+        }
         runUntil(() -> false, FAULT_MILLIS);
         return !monitor.failed();
+    }
+
+    /** Every client holds off for 300 to 700 ms, every 0.6 to 1.2 s of the fault phase: partitions fall asleep. */
+    private void scheduleLull(long faultsEnd) {
+        SplittableRandom random = scheduler.random();
+        scheduler.schedule(SimScheduler.NO_NODE, 600 + random.nextInt(600), () -> {
+            if (scheduler.now() < faultsEnd) {
+                long until = scheduler.now() + 300 + scheduler.random().nextInt(400);
+                clients.forEach(client -> client.holdUntil(until));
+                scheduleLull(faultsEnd);
+            }
+        });
     }
 
     private boolean settle() {

@@ -95,7 +95,8 @@ class SimulationTest {
             "DELIVER_BEFORE_DURABLE", "TRANSFER_SUCCESS_EARLY", "RESTORE_SKIPS_FIRST",
             "REPORT_APPENDED_AS_NOT_APPENDED", "IGNORE_REQUEST_IDS", "LEARNER_COUNTS_IN_QUORUM", "TWO_CHANGES_AT_ONCE",
             "ADOPT_IMPLAUSIBLE_TERM", "FRESH_REPLICA_VOTES", "ACCEPT_CORRUPT_SNAPSHOT", "PROMOTE_BEFORE_CAUGHT_UP",
-            "DRAINING_TAKES_WRITES"})
+            "DRAINING_TAKES_WRITES",
+            "QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER"})
     void plantedBugIsCaught(Bug bug) {
         SimResult caught = SeedSweep.firstCaught(bug, 1, NEGATIVE_CONTROL_SEEDS);
         System.out.println("[simulation] planted " + bug + ": " + (caught == null ? "not caught"

@@ -1,6 +1,7 @@
 package io.kommander.internal.node;
 
 import io.kommander.internal.metrics.NodeReadings;
+import io.kommander.internal.partition.QuiescedPartitions;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.wal.FairWalScheduler;
 
@@ -16,10 +17,12 @@ final class NodeGauges implements NodeReadings {
 
     private final Map<Integer, RaftPartition> partitions;
     private final FairWalScheduler writes;
+    private final QuiescedPartitions quiescence;
 
-    NodeGauges(Map<Integer, RaftPartition> partitions, FairWalScheduler writes) {
+    NodeGauges(Map<Integer, RaftPartition> partitions, FairWalScheduler writes, QuiescedPartitions quiescence) {
         this.partitions = partitions;
         this.writes = writes;
+        this.quiescence = quiescence;
     }
 
     @Override
@@ -40,7 +43,7 @@ final class NodeGauges implements NodeReadings {
 
     @Override
     public int quiescedPartitions() {
-        return 0; // No partition quiesces yet: this reads the node's count of quiesced partitions once there is one.
+        return quiescence.quiescedCount();
     }
 
     @Override

@@ -318,7 +318,10 @@ final class NodeMembership {
         return system == null ? null : system.leaderQuick();
     }
 
-    /** Where to look for partition 0's leader: the roster's other members, or the configured list before it. */
+    /**
+     * The other members: the roster's, or the configured list before it (where to look for partition 0's leader,
+     * and whom the node heartbeats).
+     */
     List<String> candidates() {
         Roster roster = coordinator.roster();
         Collection<String> from = roster != null ? roster.members().keySet() : members;

@@ -33,6 +33,7 @@ import io.kommander.internal.partition.NodeSnapshots;
 import io.kommander.internal.partition.PartitionCallbacks;
 import io.kommander.internal.partition.SnapshotThrottle;
 import io.kommander.internal.partition.PartitionContext;
+import io.kommander.internal.partition.QuiescedPartitions;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.RaftTimerService;
 import io.kommander.internal.partition.WriteFence;
@@ -101,6 +102,8 @@ public final class RaftNode implements IRaft {
     private final NodePartitionMap partitionMap;
     private final NodeMembership membership;
     private final RaftTimerService timers;
+    private final QuiescedPartitions quiescence = new QuiescedPartitions();
+    private final NodeLiveness liveness;
     private final RaftTransportDispatcher dispatcher;
     private final NodeShutdown shutdown;
     private final PartitionCallbacks callbacks;
@@ -217,11 +220,15 @@ public final class RaftNode implements IRaft {
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()), catchUp,
                 new NodeSnapshots(transfer, new SnapshotThrottle(this.configuration.snapshotBytesPerSecond(),
-                        runtime::monotonicMillis)), metrics);
-        metrics.watch(new NodeGauges(partitions, writes));
+                        runtime::monotonicMillis)), metrics, quiescence);
+        metrics.watch(new NodeGauges(partitions, writes, quiescence));
         this.shutdown = new NodeShutdown(self, runtime, ownsRuntime, dispatcher, transport, wal);
+        this.liveness = new NodeLiveness(runtime, dispatcher, membership::candidates, quiescence,
+                configuration.electionTimeoutMinMillis(),
+                runtime.random(runtime.wallClockMillis() ^ (runtime.monotonicMillis() << 24)).nextLong());
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
-                configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::takingPart);
+                configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::takingPart,
+                quiescence, liveness::tick, () -> !membership.removed());
         this.startup = new NodeStartup(new NodeStartup.Parts(this.configuration, wal, transport, runtime, members,
                 catchUp, membership, coordinator, context, timers, partitions, callbacks), this::onBatch,
                 this::onRefused, () -> closed, this::partitionCount);
@@ -302,6 +309,14 @@ public final class RaftNode implements IRaft {
         partitionMap.close();
         shutdown.begin(allPartitions(), this::failWaiters).whenComplete((done, error) -> closing.complete(null));
         return closing;
+    }
+
+    /**
+     * Which of this node's partitions are quiesced (a cheap {@link QuiescedPartitions#quiescedCount()} for a metrics
+     * gauge) and how often they quiesced and woke.
+     */
+    public QuiescedPartitions quiescence() {
+        return quiescence;
     }
 
     /** This node's incarnation (see {@link NodeIdentity#incarnation()}); 0 before {@link #joinCluster()}. */
@@ -441,6 +456,11 @@ public final class RaftNode implements IRaft {
     }
 
     // ---------------------------------------------------------------- leadership and reads
+
+    @Override
+    public int quiescedPartitions() {
+        return quiescence.quiescedCount();
+    }
 
     @Override
     public boolean amILeaderQuick(int partitionId) {
@@ -684,7 +704,16 @@ public final class RaftNode implements IRaft {
             return;
         }
         boolean member = membership.isMember(batch.from());
+        if (member) {
+            liveness.heard(batch.from());
+        }
         for (RaftMessage message : batch.messages()) {
+            if (message instanceof RaftMessage.NodeHeartbeat beat) {
+                if (member) {
+                    liveness.onHeartbeat(batch.from(), beat);
+                }
+                continue;
+            }
             if (message instanceof RaftMessage.RosterRequest || message instanceof RaftMessage.RosterResponse) {
                 membership.onMessage(batch.from(), message, member);
                 continue;

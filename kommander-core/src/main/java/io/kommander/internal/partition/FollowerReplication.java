@@ -4,6 +4,7 @@ import io.kommander.internal.partition.MessageRefusals.Reason;
 import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
 import io.kommander.transport.RaftMessage.InstallSnapshot;
+import io.kommander.transport.RaftMessage.Quiesce;
 import io.kommander.wal.LogEntry;
 
 import java.util.List;
@@ -28,9 +29,10 @@ final class FollowerReplication {
     private final Elections elections;
     private final SnapshotControl snapshots;
     private final Supplier<Ready> ready;
+    private final Quiescence quiescence;
 
     FollowerReplication(int partition, Set<PlantedBug> plantedBugs, Elections.Replica replica, Elections elections,
-                        SnapshotControl snapshots, Supplier<Ready> ready) {
+                        SnapshotControl snapshots, Supplier<Ready> ready, Quiescence quiescence) {
         this.partition = partition;
         this.plantedBugs = plantedBugs;
         this.writes = replica.writes();
@@ -41,6 +43,24 @@ final class FollowerReplication {
         this.elections = elections;
         this.snapshots = snapshots;
         this.ready = ready;
+        this.quiescence = quiescence;
+    }
+
+    /**
+     * The leader quiesces: sleep too if this log holds its whole log committed. Otherwise answer, which wakes the
+     * leader: a rejection with a hint if the logs differ at its last index, else an acknowledgement of that index
+     * (the commit did not reach this replica), after which the leader's heartbeats carry the commit.
+     */
+    void onQuiesce(String from, Quiesce quiesce) {
+        elections.heardFromLeader(from);
+        long index = quiesce.index();
+        boolean matches = log.termAt(index) == quiesce.indexTerm();
+        if (matches && replicaLog.commitIndex() >= index && !snapshots.installing()) {
+            quiescence.followerQuiesce(index);
+            return;
+        }
+        writes.sendAfter(new Ready.Outbound(from, new AppendLogsResponse(partition, elections.term(), matches,
+                matches ? index : log.rejectionHint(index, replicaLog.commitIndex()), 0)));
     }
 
     /** A snapshot chunk from this term's leader. */
@@ -52,6 +72,7 @@ final class FollowerReplication {
     /** Entries from this term's leader (past the term gate): appends what matches, and acknowledges. */
     void onAppendLogs(String from, AppendLogs append) {
         elections.heardFromLeader(from);
+        quiescence.roundSeen(append.round());
         if (snapshots.installing()) {
             // The log is about to restart from the snapshot's boundary: nothing may be appended before.
             refusals.record(Reason.SNAPSHOT_BUSY);

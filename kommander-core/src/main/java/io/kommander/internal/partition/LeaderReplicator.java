@@ -205,6 +205,45 @@ final class LeaderReplicator {
         return false;
     }
 
+    /**
+     * Whether every follower holds the whole log through {@code lastIndex} and nothing is in flight to it: the
+     * leader could quiesce. Followers in PROBE or SNAPSHOT, or waiting for a WAL read, are still being caught up.
+     */
+    boolean allCaughtUp(long lastIndex) {
+        for (FollowerProgress pr : progress.values()) {
+            if (pr.state != FollowerProgress.State.REPLICATE || pr.matchIndex != lastIndex
+                    || pr.inflights.count() > 0 || pr.readPending) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether every follower acknowledged heartbeat round {@code round} (or a later one). */
+    boolean allAcknowledged(long round) {
+        for (FollowerProgress pr : progress.values()) {
+            if (pr.ackedRound < round) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The followers' endpoints, in order. */
+    Collection<String> peers() {
+        return progress.keySet();
+    }
+
+    /**
+     * The leader woke from quiescence: time since the last progress is not a stall (the pipeline was empty), so
+     * every follower's clock starts now.
+     */
+    void awaken(long now) {
+        for (FollowerProgress pr : progress.values()) {
+            pr.lastProgressAt = now;
+        }
+    }
+
     /** Followers that {@code counts} heard from since the last call, which starts a new check-quorum period. */
     int takeActiveCount(Predicate<String> counts) {
         int active = 0;

@@ -7,6 +7,7 @@ import io.kommander.internal.session.ClientSessions;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
 import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
+import io.kommander.transport.RaftMessage.Quiesce;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
@@ -42,6 +43,7 @@ final class Leadership {
     private final LeaderReplicator replicator;
     private final LeadershipTransfer transfer = new LeadershipTransfer();
     private final ReadIndexTracker reads = new ReadIndexTracker();
+    private final Quiescence quiescence;
 
     private long term;
     /** The no-op entry this leader appended on election: it serves reads only once that is applied. */
@@ -54,7 +56,8 @@ final class Leadership {
     private long startedAt;
 
     Leadership(int partition, String self, PartitionSettings settings, ReplicaLog replicaLog,
-               ProposalTracker proposals, EnumSet<PlantedBug> plantedBugs, Snapshots snapshots) {
+               ProposalTracker proposals, EnumSet<PlantedBug> plantedBugs, Snapshots snapshots,
+               Quiescence quiescence) {
         this.partition = partition;
         this.self = self;
         this.settings = settings;
@@ -63,6 +66,7 @@ final class Leadership {
         this.proposals = proposals;
         this.plantedBugs = plantedBugs;
         this.replicator = new LeaderReplicator(partition, log, settings, snapshots);
+        this.quiescence = quiescence;
     }
 
     /** Starts leading {@code term}: tracks every follower and appends the barrier entry. */
@@ -173,7 +177,54 @@ final class Leadership {
                 maybeCommit(ready);
             }
         }
+        towardQuiescence(ready);
         return true;
+    }
+
+    /** Counts an idle tick; after enough, proves every follower caught up, then sends them Quiesce and sleeps. */
+    private void towardQuiescence(Ready ready) {
+        switch (quiescence.leaderTick(idle(), replicator::allAcknowledged, log.lastIndex())) {
+            case START_ROUND -> {
+                quiescence.roundStarted(reads.nextRound());
+                replicator.heartbeatAll(stamp(), ready);
+            }
+            case QUIESCE -> {
+                long index = log.lastIndex();
+                for (String peer : replicator.peers()) {
+                    ready.messages.add(new Ready.Outbound(peer, new Quiesce(partition, term, index, log.termAt(index))));
+                }
+            }
+            case WAIT -> {
+            }
+        }
+    }
+
+    /**
+     * Whether this leader has nothing to do: everything appended is durable, committed and applied here and held
+     * by every member, and no write, read, manual proposal, configuration change or transfer waits. Only then may it
+     * quiesce: a quiesced partition is fully replicated.
+     */
+    boolean idle() {
+        long last = log.lastIndex();
+        return !transfer.inProgress() && reads.idle() && proposals.isEmpty()
+                && replicaLog.commitIndex() == last && replicaLog.appliedIndex() == last
+                && replicaLog.durableIndex() >= last && !replicaLog.configurationChangePending()
+                && replicator.followers().size() == replicaLog.configuration().othersThan(self).size()
+                && replicator.allCaughtUp(last);
+    }
+
+    /**
+     * The leader wakes from quiescence: check-quorum starts a fresh period (no follower was asked anything while it
+     * slept), and the next tick heartbeats at once, in a new round: sleeping followers take a heartbeat of an old
+     * round for an echo and ignore it, so only a new one wakes them to answer (else the leader, hearing no quorum,
+     * would step down).
+     */
+    void awaken(long now) {
+        reads.nextRound();
+        lastQuorumCheck = now;
+        replicator.takeActiveCount(member -> false);
+        replicator.awaken(now);
+        lastHeartbeatSent = now - settings.heartbeatMillis();
     }
 
     /**

@@ -29,7 +29,12 @@ final class MessageRefusals {
          */
         IMPLAUSIBLE,
         /** Entries or a chunk while a snapshot is being installed, or a chunk for a replica without snapshots. */
-        SNAPSHOT_BUSY
+        SNAPSHOT_BUSY,
+        /**
+         * On a quiesced replica, traffic sent before it fell asleep that carries nothing new (a heartbeat of the
+         * quiesced log, an acknowledgement of it): it must not wake the partition.
+         */
+        QUIESCED_ECHO
     }
 
     private final long[] counts = new long[Reason.values().length];

@@ -5,6 +5,7 @@ import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
 import io.kommander.transport.RaftMessage.InstallSnapshot;
 import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
+import io.kommander.transport.RaftMessage.Quiesce;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.wal.LogEntry;
@@ -44,6 +45,9 @@ final class MessageSanity {
         }
         if (message instanceof RequestVote vote) {
             return vote.lastLogIndex() >= 0 && vote.lastLogTerm() >= 0 && vote.lastLogTerm() <= vote.term();
+        }
+        if (message instanceof Quiesce quiesce) {
+            return quiesce.index() >= 0 && quiesce.indexTerm() >= 0 && quiesce.indexTerm() <= quiesce.term();
         }
         if (message instanceof TimeoutNow timeoutNow) {
             return timeoutNow.lastLogIndex() >= 0;

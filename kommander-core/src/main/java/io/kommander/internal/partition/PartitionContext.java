@@ -27,19 +27,20 @@ import java.util.List;
  * @param snapshots     the application's snapshots and the node's snapshot budget ({@link NodeSnapshots#NONE} if
  *                      the application has none)
  * @param metrics       where the partitions report to the node's meters ({@link NodeMetrics#NONE} for none)
+ * @param quiescence    which partitions are awake (ticked) and which sleep, and under which leader's node
  */
 public record PartitionContext(RaftConfiguration configuration, String self, List<String> peers,
                                IRaftRuntime runtime, IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
                                RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp,
-                               NodeSnapshots snapshots, NodeMetrics metrics) {
+                               NodeSnapshots snapshots, NodeMetrics metrics, QuiescedPartitions quiescence) {
 
-    /** The services of a node that keeps no metrics. */
+    /** The services of a node that keeps no metrics and whose partitions' quiescence no one else watches. */
     public PartitionContext(RaftConfiguration configuration, String self, List<String> peers, IRaftRuntime runtime,
                             IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
                             RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp,
                             NodeSnapshots snapshots) {
         this(configuration, self, peers, runtime, wal, writes, reads, dispatcher, clock, catchUp, snapshots,
-                NodeMetrics.NONE);
+                NodeMetrics.NONE, new QuiescedPartitions());
     }
 
     /** The services of a node without snapshots. */

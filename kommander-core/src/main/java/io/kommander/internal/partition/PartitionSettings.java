@@ -22,6 +22,7 @@ public final class PartitionSettings {
     private final long proposalTimeoutMillis;
     private final long proposalTimeToLiveMillis;
     private final SessionLimits sessionLimits;
+    private final int quiesceAfterTicks;
 
     private PartitionSettings(Builder b) {
         this.heartbeatMillis = b.heartbeatMillis;
@@ -35,6 +36,7 @@ public final class PartitionSettings {
         this.proposalTimeoutMillis = b.proposalTimeoutMillis;
         this.proposalTimeToLiveMillis = b.proposalTimeToLiveMillis;
         this.sessionLimits = b.sessionLimits;
+        this.quiesceAfterTicks = b.quiesceAfterTicks;
     }
 
     /** The settings of a node's configuration. */
@@ -51,6 +53,7 @@ public final class PartitionSettings {
                 .proposalTimeoutMillis(c.proposalTimeoutMillis())
                 .proposalTimeToLiveMillis(c.proposalTimeToLiveMillis())
                 .sessionLimits(new SessionLimits(c.maxClientSessions(), c.sessionResults(), c.sessionTtlMillis()))
+                .quiesceAfterTicks(c.quiesceAfterHeartbeats())
                 .build();
     }
 
@@ -72,7 +75,8 @@ public final class PartitionSettings {
                 .logCacheEntries(logCacheEntries)
                 .proposalTimeoutMillis(proposalTimeoutMillis)
                 .proposalTimeToLiveMillis(proposalTimeToLiveMillis)
-                .sessionLimits(sessionLimits);
+                .sessionLimits(sessionLimits)
+                .quiesceAfterTicks(quiesceAfterTicks);
     }
 
     /** Heartbeat interval. */
@@ -130,6 +134,11 @@ public final class PartitionSettings {
         return sessionLimits;
     }
 
+    /** Idle ticks before the partition quiesces; 0 if it never does. */
+    public int quiesceAfterTicks() {
+        return quiesceAfterTicks;
+    }
+
     @Override
     public String toString() {
         return "PartitionSettings[heartbeatMillis=" + heartbeatMillis + ", electionMinMillis=" + electionMinMillis
@@ -137,7 +146,8 @@ public final class PartitionSettings {
                 + ", maxInflight=" + maxInflight + ", maxEntriesPerAppend=" + maxEntriesPerAppend
                 + ", maxBytesPerAppend=" + maxBytesPerAppend + ", logCacheEntries=" + logCacheEntries
                 + ", proposalTimeoutMillis=" + proposalTimeoutMillis
-                + ", proposalTimeToLiveMillis=" + proposalTimeToLiveMillis + ", sessionLimits=" + sessionLimits + "]";
+                + ", proposalTimeToLiveMillis=" + proposalTimeToLiveMillis + ", sessionLimits=" + sessionLimits
+                + ", quiesceAfterTicks=" + quiesceAfterTicks + "]";
     }
 
     /** The default configuration's settings, computed once on first use. */
@@ -161,6 +171,7 @@ public final class PartitionSettings {
         private long proposalTimeoutMillis;
         private long proposalTimeToLiveMillis;
         private SessionLimits sessionLimits;
+        private int quiesceAfterTicks;
 
         private Builder() {
         }
@@ -231,6 +242,12 @@ public final class PartitionSettings {
             return this;
         }
 
+        /** Idle ticks before the partition quiesces; 0 turns quiescence off. */
+        public Builder quiesceAfterTicks(int ticks) {
+            this.quiesceAfterTicks = ticks;
+            return this;
+        }
+
         /**
          * The settings.
          *
@@ -247,6 +264,7 @@ public final class PartitionSettings {
             atLeast("logCacheEntries", logCacheEntries, 0);
             atLeast("proposalTimeoutMillis", proposalTimeoutMillis, 1);
             atLeast("proposalTimeToLiveMillis", proposalTimeToLiveMillis, 1);
+            atLeast("quiesceAfterTicks", quiesceAfterTicks, 0);
             if (sessionLimits == null) {
                 throw new IllegalArgumentException("sessionLimits must not be null");
             }

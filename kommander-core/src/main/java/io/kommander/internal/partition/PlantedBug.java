@@ -40,5 +40,7 @@ enum PlantedBug {
     /** Promote a learner to voter without checking that it holds everything committed. */
     PROMOTE_BEFORE_CAUGHT_UP,
     /** Take writes on a partition the applied partition map says is draining (the fence lets them through). */
-    DRAINING_TAKES_WRITES
+    DRAINING_TAKES_WRITES,
+    /** Let a quiesced follower sleep on when node-level liveness says its leader's node is dead. */
+    QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER
 }

@@ -189,6 +189,11 @@ final class ProposalTracker {
         return known == null ? null : known.settlement;
     }
 
+    /** Whether no write waits for commitment and no manual proposal is open: nothing for time to do. */
+    boolean isEmpty() {
+        return pending.isEmpty() && open.isEmpty();
+    }
+
     /** Whether any proposal is open. */
     boolean hasOpen() {
         return !open.isEmpty();

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -62,6 +63,9 @@ public final class RaftPartition {
     /** The highest leader commit index seen in an AppendLogs: how far a learner is behind, for its view. */
     private long leaderCommitSeen;
     private final Set<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
+    /** Whether the machine was quiesced, and under which leader, as last told to the node's {@link QuiescedPartitions}. */
+    private boolean publishedQuiesced;
+    private String publishedSleepLeader;
 
     // Snapshots for lock-free queries from any thread.
     private volatile boolean restored;
@@ -110,6 +114,7 @@ public final class RaftPartition {
      * up (see {@link RestoreRetry}).
      */
     public void start() {
+        context.quiescence().started(this);
         executor.post(RaftPartitionExecutor.Priority.CONTROL, this::beginRestore);
     }
 
@@ -172,6 +177,27 @@ public final class RaftPartition {
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             if (machine != null) {
                 machine.tick(now());
+            }
+        });
+    }
+
+    /**
+     * Node-level liveness suspects {@code endpoint}'s node dead: if this replica sleeps under it, it wakes (see
+     * {@link RaftPartitionStateMachine#leaderNodeDown}).
+     */
+    public void leaderNodeDown(String endpoint) {
+        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+            if (machine != null) {
+                machine.leaderNodeDown(endpoint, now());
+            }
+        });
+    }
+
+    /** {@code endpoint}'s node restarted (see {@link RaftPartitionStateMachine#peerRestarted}). */
+    public void peerRestarted(String endpoint) {
+        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+            if (machine != null) {
+                machine.peerRestarted(endpoint, now());
             }
         });
     }
@@ -259,7 +285,7 @@ public final class RaftPartition {
 
     /** Confirms leadership by ReadIndex and waits until applied; completes with the outcome. */
     public CompletableFuture<RaftOperationStatus> confirmLeadership() {
-        return submitStatus((machine, request) -> machine.readIndex(request));
+        return submitStatus((machine, request) -> machine.readIndex(request, now()));
     }
 
     /**
@@ -368,6 +394,7 @@ public final class RaftPartition {
      */
     public CompletableFuture<Void> closeAsync() {
         closed = true;
+        context.quiescence().closed(this);
         CompletableFuture<Void> stopped = executor.close();
         calls.stop(RaftOperationStatus.NodeClosed);
         restoredFuture.completeExceptionally(new RaftClosedException("node closed"));
@@ -507,6 +534,7 @@ public final class RaftPartition {
                 : new RaftPartitionStateMachine(id, context.self(), context.peers(),
                         PartitionSettings.of(context.configuration()), random);
         plantedBugs.forEach(machine::plant);
+        machine.nodeLiveness(context.quiescence()::alive);
         if (snapshotFiles.enabled()) {
             RaftConfiguration c = context.configuration();
             machine.snapshots().enable(context.snapshots().throttle(), c.snapshotChunkBytes(),
@@ -567,6 +595,7 @@ public final class RaftPartition {
     // ------------------------------------------------------------------ carrying out Ready
 
     private void afterDrain() {
+        publishQuiescence();
         if (machine == null) {
             return;
         }
@@ -584,6 +613,23 @@ public final class RaftPartition {
             callbacks.leaderReady(id);
         }
         readyLeader = nowReadyLeader;
+    }
+
+    /**
+     * Tells the node's {@link QuiescedPartitions} when this replica falls asleep or wakes (a replica without a
+     * machine, after a WAL failure, is awake: it must be ticked to restore and elect).
+     */
+    private void publishQuiescence() {
+        if (closed) {
+            return;
+        }
+        boolean quiesced = machine != null && machine.quiesced();
+        String under = quiesced && machine.role() != RaftRole.LEADER ? machine.leader() : null;
+        if (quiesced != publishedQuiesced || !Objects.equals(under, publishedSleepLeader)) {
+            context.quiescence().changed(this, quiesced, publishedSleepLeader, under);
+            publishedQuiesced = quiesced;
+            publishedSleepLeader = under;
+        }
     }
 
     /**

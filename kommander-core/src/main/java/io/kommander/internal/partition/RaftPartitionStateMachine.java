@@ -10,6 +10,7 @@ import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
 import io.kommander.transport.RaftMessage.InstallSnapshot;
 import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
+import io.kommander.transport.RaftMessage.Quiesce;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.transport.RaftMessage.VoteResponse;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -55,6 +57,12 @@ public final class RaftPartitionStateMachine {
      */
     public static final long MAX_TERM_LEAD = 1L << 20;
 
+    /**
+     * The heartbeat round of a quiesced follower's wake-up call to its leader: rounds start at 1 (the quiescence
+     * round), so no echo of a heartbeat that put the partition to sleep carries it.
+     */
+    private static final long WAKE_ROUND = 0;
+
     private final int partition;
     private final String self;
     private final EnumSet<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
@@ -72,6 +80,9 @@ public final class RaftPartitionStateMachine {
     private final FollowerReplication follower;
     private final ReplicaVerification verification = new ReplicaVerification(plantedBugs);
     private final MessageRefusals refusals = new MessageRefusals();
+    private final Quiescence quiescence;
+    /** Whether a node was heard from within an election timeout (node-level liveness); an input, set by the host. */
+    private Predicate<String> nodeAlive = endpoint -> false;
     private Ready ready = new Ready();
 
     /** The host's time in milliseconds, as of the last input that carried it. */
@@ -113,12 +124,15 @@ public final class RaftPartitionStateMachine {
         Snapshots held = new Snapshots(partition, plantedBugs);
         this.replicaLog = new ReplicaLog(partition, settings, writes, proposals, plantedBugs, initial, held);
         this.log = replicaLog.log();
-        this.leadership = new Leadership(partition, self, settings, replicaLog, proposals, plantedBugs, held);
+        this.quiescence = new Quiescence(settings);
+        this.leadership = new Leadership(partition, self, settings, replicaLog, proposals, plantedBugs, held,
+                quiescence);
         Elections.Replica replica = new Elections.Replica(writes, replicaLog, leadership, verification, refusals);
         this.elections = new Elections(partition, self, settings, random, plantedBugs, replica, () -> ready,
                 () -> now);
         this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, elections::term, () -> ready);
-        this.follower = new FollowerReplication(partition, plantedBugs, replica, elections, snapshots, () -> ready);
+        this.follower = new FollowerReplication(partition, plantedBugs, replica, elections, snapshots, () -> ready,
+                quiescence);
     }
 
     /**
@@ -183,10 +197,10 @@ public final class RaftPartitionStateMachine {
 
     // ------------------------------------------------------------------ inputs
 
-    /** Advances time: elections, heartbeats, check-quorum, time-outs. */
+    /** Advances time: elections, heartbeats, check-quorum, time-outs. A quiesced replica has nothing to time. */
     public void tick(long nowMillis) {
         now = nowMillis;
-        if (!restored) {
+        if (!restored || quiescence.quiesced()) {
             return;
         }
         leadership.expireTransfer(now, elections.role() == RaftRole.LEADER, ready);
@@ -215,7 +229,7 @@ public final class RaftPartitionStateMachine {
         } else if (!MessageSanity.plausible(message, elections.term(), log.lastIndex(),
                 plantedBugs.contains(PlantedBug.ADOPT_IMPLAUSIBLE_TERM))) {
             refusals.record(Reason.IMPLAUSIBLE);
-        } else if (passesTermGate(from, message)) {
+        } else if (wakeFor(from, message) && passesTermGate(from, message)) {
             switch (elections.role()) {
                 case LEADER -> stepLeader(from, message);
                 case PRE_CANDIDATE, CANDIDATE -> stepCandidate(from, message);
@@ -237,11 +251,11 @@ public final class RaftPartitionStateMachine {
                 return false;
             }
             boolean fromLeader = message instanceof AppendLogs || message instanceof TimeoutNow
-                    || message instanceof InstallSnapshot;
+                    || message instanceof InstallSnapshot || message instanceof Quiesce;
             elections.becomeFollower(message.term(), fromLeader ? from : null);
         } else if (message.term() < elections.term() && !(message instanceof RequestVote vote && vote.preVote())) {
-            if (message instanceof AppendLogs) {
-                // Tell a stale leader about the newer term so it steps down.
+            if (message instanceof AppendLogs || message instanceof Quiesce) {
+                // Tell a stale leader about the newer term so it steps down (and wakes, if it was quiescing).
                 ready.messages.add(new Ready.Outbound(from,
                         new AppendLogsResponse(partition, elections.term(), false, log.lastIndex(), 0)));
             } else {
@@ -250,6 +264,111 @@ public final class RaftPartitionStateMachine {
             return false;
         }
         return true;
+    }
+
+    // ------------------------------------------------------------------ quiescence
+
+    /**
+     * Every message but the Quiesce that puts a follower to sleep, and the echoes of the time before it slept (see
+     * {@link #echo}, refused), wakes a quiesced replica; returns whether the message goes on. A follower woken by
+     * another sender while its leader's node lives keeps its lease, the node's heartbeats standing for the
+     * partition's, and wakes the leader: a restarted replica's campaign then fails against a live leader as it would
+     * without quiescence.
+     */
+    private boolean wakeFor(String from, RaftMessage message) {
+        if (quiescence.quiesced() && echo(message)) {
+            refusals.record(Reason.QUIESCED_ECHO);
+            return false;
+        }
+        if (quiescence.quiesced() && !(message instanceof Quiesce)) {
+            String leader = elections.leader();
+            wake();
+            if (elections.role() != RaftRole.LEADER && leader != null && !leader.equals(from)
+                    && nodeAlive.test(leader)) {
+                elections.heardFromLeader(leader);
+                ready.messages.add(new Ready.Outbound(leader, new AppendLogsResponse(partition, elections.term(),
+                        true, quiescence.index(), WAKE_ROUND)));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a message to this quiesced replica was sent before it slept and carries nothing new: a heartbeat of this
+     * term anchored within the quiesced log with no entries, no newer commit and no newer round (a ReadIndex round is
+     * news), or an acknowledgement of the
+     * quiesced log echoing a heartbeat round. Heartbeats and their answers still in flight when the leader quiesced
+     * would otherwise wake the partition they just put to sleep. A follower's wake-up call to its leader carries
+     * round {@link #WAKE_ROUND}, which no heartbeat of a leader that ever quiesced carries.
+     */
+    private boolean echo(RaftMessage message) {
+        if (message.term() != elections.term()) {
+            return false;
+        }
+        if (message instanceof AppendLogs append) {
+            return elections.role() != RaftRole.LEADER && append.entries().isEmpty()
+                    && append.round() <= quiescence.roundSeen() && append.prevLogIndex() <= quiescence.index()
+                    && append.leaderCommit() <= replicaLog.commitIndex();
+        }
+        return message instanceof AppendLogsResponse response && elections.role() == RaftRole.LEADER
+                && response.success() && response.matchIndex() <= quiescence.index()
+                && response.round() != WAKE_ROUND;
+    }
+
+    private void wake() {
+        if (quiescence.wake()) {
+            if (elections.role() == RaftRole.LEADER) {
+                leadership.awaken(now);
+            } else {
+                elections.resetElectionDeadline();
+            }
+        }
+    }
+
+    /** A request wakes a quiesced leader; a follower refuses it (naming the leader) and sleeps on. */
+    private void wakeLeader(long nowMillis) {
+        now = nowMillis;
+        if (elections.role() == RaftRole.LEADER) {
+            wake();
+        }
+    }
+
+    /**
+     * Node-level liveness suspects {@code endpoint}'s node dead (silent for an election timeout, or restarted): a
+     * quiesced follower of it wakes, and elects once its election timer runs out.
+     */
+    public void leaderNodeDown(String endpoint, long nowMillis) {
+        now = nowMillis;
+        if (quiescence.quiesced() && elections.role() != RaftRole.LEADER && endpoint.equals(elections.leader())
+                && !plantedBugs.contains(PlantedBug.QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER)) {
+            wake();
+        }
+    }
+
+    /**
+     * {@code endpoint}'s node restarted: a quiesced follower of it wakes as if it were dead (it lost its leaderships),
+     * and a quiesced leader with a replica there wakes to heartbeat it, since a replica that lost its data waits to be
+     * caught up without a word.
+     */
+    public void peerRestarted(String endpoint, long nowMillis) {
+        now = nowMillis;
+        if (elections.role() == RaftRole.LEADER) {
+            if (quiescence.quiesced() && replicaLog.configuration().contains(endpoint)) {
+                wake();
+            }
+        } else {
+            leaderNodeDown(endpoint, nowMillis);
+        }
+    }
+
+    /** Whether this replica sleeps: not ticked, no heartbeats, no election timer. */
+    public boolean quiesced() {
+        return quiescence.quiesced();
+    }
+
+    /** Tells the replica how to ask whether a node was heard from within an election timeout. */
+    public void nodeLiveness(Predicate<String> alive) {
+        this.nodeAlive = alive;
     }
 
     private static boolean isPreVoteTraffic(RaftMessage message) {
@@ -284,6 +403,9 @@ public final class RaftPartitionStateMachine {
         } else if (message instanceof InstallSnapshot chunk) {
             elections.becomeFollower(elections.term(), from);
             follower.onInstallSnapshot(from, chunk);
+        } else if (message instanceof Quiesce quiesce) {
+            elections.becomeFollower(elections.term(), from);
+            follower.onQuiesce(from, quiesce);
         } else if (message instanceof TimeoutNow timeoutNow) {
             elections.onTimeoutNow(timeoutNow);
         } else {
@@ -297,6 +419,8 @@ public final class RaftPartitionStateMachine {
             follower.onAppendLogs(from, append);
         } else if (message instanceof InstallSnapshot chunk) {
             follower.onInstallSnapshot(from, chunk);
+        } else if (message instanceof Quiesce quiesce) {
+            follower.onQuiesce(from, quiesce);
         } else if (message instanceof RequestVote vote) {
             elections.onRequestVote(from, vote);
         } else if (message instanceof TimeoutNow timeoutNow) {
@@ -319,7 +443,7 @@ public final class RaftPartitionStateMachine {
      */
     public void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
                         RequestId clientRequest, long nowMillis) {
-        now = nowMillis;
+        wakeLeader(nowMillis);
         if (acceptsWrite(requestId, ticket)) {
             leadership.propose(requestId, kind, logType, payloads, ticket, clientRequest, now, ready);
         }
@@ -327,7 +451,7 @@ public final class RaftPartitionStateMachine {
 
     /** Appends the commit (or rollback) entry of a manual proposal identified by its ticket. */
     public void settle(long requestId, HLCTimestamp ticket, boolean commit, long nowMillis) {
-        now = nowMillis;
+        wakeLeader(nowMillis);
         if (acceptsWrite(requestId, ticket)) {
             leadership.settle(requestId, ticket, commit, now, ready);
         }
@@ -351,7 +475,7 @@ public final class RaftPartitionStateMachine {
      * when the change commits, or fails with the reason it was refused.
      */
     public void changeConfiguration(long requestId, ConfigurationChange change, long nowMillis) {
-        now = nowMillis;
+        wakeLeader(nowMillis);
         if (acceptsWrite(requestId, HLCTimestamp.ZERO)) {
             leadership.changeConfiguration(requestId, change, now, ready);
         }
@@ -367,8 +491,17 @@ public final class RaftPartitionStateMachine {
         return replicaLog.configurationChangesInFlight();
     }
 
-    /** Asks to confirm leadership for a linearizable read (ReadIndex). */
+    /** Asks to confirm leadership for a linearizable read (ReadIndex), at the time of the last input. */
     public void readIndex(long requestId) {
+        readIndex(requestId, now);
+    }
+
+    /**
+     * Asks to confirm leadership for a linearizable read (ReadIndex). A quiesced leader wakes and confirms by a
+     * heartbeat round like any other: sleeping renews nothing.
+     */
+    public void readIndex(long requestId, long nowMillis) {
+        wakeLeader(nowMillis);
         if (elections.role() != RaftRole.LEADER) {
             ready.completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
             return;
@@ -378,7 +511,7 @@ public final class RaftPartitionStateMachine {
 
     /** Hands leadership to {@code target}: stops taking writes, catches it up, then tells it to campaign. */
     public void transferLeadership(long requestId, String target, long nowMillis) {
-        now = nowMillis;
+        wakeLeader(nowMillis);
         if (elections.role() != RaftRole.LEADER) {
             ready.completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
             return;

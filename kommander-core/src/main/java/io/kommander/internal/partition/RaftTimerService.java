@@ -3,12 +3,15 @@ package io.kommander.internal.partition;
 import io.kommander.runtime.IRaftRuntime;
 
 import java.util.Collection;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * Injects time into partitions as operations: a tick every heartbeat interval (elections, heartbeats,
- * check-quorum, time-outs) and, when enabled, a compaction pass every compaction interval. Time and scheduling
- * come from the runtime, so the simulator drives it with virtual time.
+ * check-quorum, time-outs) to every awake partition ({@link QuiescedPartitions#awake()}: a quiesced one costs
+ * nothing), then the node's own tick (its heartbeat to each peer, its liveness checks); and, when enabled, a
+ * compaction pass every compaction interval. Time and scheduling come from the runtime, so the simulator drives it
+ * with virtual time.
  *
  * <p>Thread-safe.
  */
@@ -19,6 +22,9 @@ public final class RaftTimerService implements AutoCloseable {
     private final long compactionMillis;
     private final boolean compaction;
     private final Supplier<Collection<RaftPartition>> partitions;
+    private final QuiescedPartitions quiescence;
+    private final Runnable nodeTick;
+    private final BooleanSupplier takingPart;
     private volatile boolean closed;
     private volatile IRaftRuntime.Cancellable nextTick;
     private volatile IRaftRuntime.Cancellable nextCompaction;
@@ -28,11 +34,19 @@ public final class RaftTimerService implements AutoCloseable {
      * @param tickMillis       tick period
      * @param compactionMillis compaction period
      * @param compaction       whether compaction runs
-     * @param partitions       the partitions to drive, read at each tick
+     * @param partitions       every partition, read at each compaction pass
+     * @param quiescence       the awake partitions, read at each tick
+     * @param nodeTick         the node's own work at each tick, after the partitions'
+     * @param takingPart       whether the node still takes part in the cluster: a node that learned it was removed
+     *                         ticks nothing (no campaigns toward former peers)
      */
     public RaftTimerService(IRaftRuntime runtime, long tickMillis, long compactionMillis, boolean compaction,
-                            Supplier<Collection<RaftPartition>> partitions) {
+                            Supplier<Collection<RaftPartition>> partitions, QuiescedPartitions quiescence,
+                            Runnable nodeTick, BooleanSupplier takingPart) {
         this.runtime = runtime;
+        this.takingPart = takingPart;
+        this.quiescence = quiescence;
+        this.nodeTick = nodeTick;
         this.tickMillis = tickMillis;
         this.compactionMillis = compactionMillis;
         this.compaction = compaction;
@@ -50,7 +64,10 @@ public final class RaftTimerService implements AutoCloseable {
     private void scheduleTick() {
         if (!closed) {
             nextTick = runtime.schedule(tickMillis, () -> {
-                partitions.get().forEach(RaftPartition::tick);
+                if (takingPart.getAsBoolean()) {
+                    quiescence.awake().forEach(RaftPartition::tick);
+                    nodeTick.run();
+                }
                 scheduleTick();
             });
         }

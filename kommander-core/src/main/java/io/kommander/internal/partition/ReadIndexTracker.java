@@ -34,6 +34,19 @@ final class ReadIndexTracker {
         return roundCounter;
     }
 
+    /** Whether no read waits, in a round or for the applied index. */
+    boolean idle() {
+        return waiting.isEmpty() && roundInFlight == 0 && confirmed.isEmpty();
+    }
+
+    /**
+     * Starts a round that confirms no read, only that followers heard this leader after now (quiescence waits for
+     * every follower to acknowledge it); returns its number. Reads' rounds count on from it.
+     */
+    long nextRound() {
+        return ++roundCounter;
+    }
+
     boolean canStartRound() {
         return roundInFlight == 0 && !waiting.isEmpty();
     }

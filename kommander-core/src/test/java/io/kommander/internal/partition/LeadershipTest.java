@@ -28,7 +28,8 @@ class LeadershipTest {
     private final EnumSet<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
     private final ReplicaLog replicaLog = new ReplicaLog(1, SETTINGS, new PendingWrites(1), proposals, bugs,
             Configuration.ofVoters(List.of("a", "b", "c")));
-    private final Leadership leadership = new Leadership(1, "a", SETTINGS, replicaLog, proposals, bugs, new Snapshots(1, bugs));
+    private final Leadership leadership = new Leadership(1, "a", SETTINGS, replicaLog, proposals, bugs, new Snapshots(1, bugs),
+            new Quiescence(SETTINGS));
     private final Ready ready = new Ready();
 
     /** Makes "a" lead term 2 of a three-member group, from an empty log. */
@@ -270,7 +271,8 @@ class LeadershipTest {
     void leaderWithoutFollowersMayCompactToACheckpointOnceItIsCommitted() {
         ReplicaLog single = new ReplicaLog(1, SETTINGS, new PendingWrites(1), proposals, bugs,
                 Configuration.ofVoters(List.of("a")));
-        Leadership alone = new Leadership(1, "a", SETTINGS, single, proposals, bugs, new Snapshots(1, bugs));
+        Leadership alone = new Leadership(1, "a", SETTINGS, single, proposals, bugs, new Snapshots(1, bugs),
+            new Quiescence(SETTINGS));
         single.restoreBegin(0, LogPosition.ZERO, 0, DeliveredSoFar.NONE);
         single.restoreEnd();
         alone.start(TERM, 0, ready);

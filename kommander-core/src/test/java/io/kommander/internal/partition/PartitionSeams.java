@@ -43,7 +43,9 @@ public final class PartitionSeams {
         /** See PlantedBug#PROMOTE_BEFORE_CAUGHT_UP. */
         PROMOTE_BEFORE_CAUGHT_UP,
         /** See PlantedBug#DRAINING_TAKES_WRITES. */
-        DRAINING_TAKES_WRITES;
+        DRAINING_TAKES_WRITES,
+        /** See PlantedBug#QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER. */
+        QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

@@ -30,7 +30,8 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
      * holds log entries (what a node that lost its data learns from its peers), the InstallSnapshot and
      * InstallSnapshotResponse messages (types 6 and 7) and the roster messages (types 8 and 9), and lets a node
      * whose members come from the roster present a member count of 0 with the digest {@code "roster"}; 5 added the
-     * partition map messages (types 12 and 13).
+     * partition map messages (types 12 and 13)
+     * and the Quiesce and NodeHeartbeat messages (types 10 and 11).
      */
     static final int CURRENT_VERSION = 5;
 

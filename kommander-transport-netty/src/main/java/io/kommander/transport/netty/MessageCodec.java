@@ -7,6 +7,8 @@ import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
 import io.kommander.transport.RaftMessage.InstallSnapshot;
 import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
+import io.kommander.transport.RaftMessage.NodeHeartbeat;
+import io.kommander.transport.RaftMessage.Quiesce;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.PartitionMapRequest;
 import io.kommander.transport.RaftMessage.PartitionMapResponse;
@@ -40,6 +42,8 @@ public final class MessageCodec {
     static final int INSTALL_SNAPSHOT_RESPONSE = 7;
     static final int ROSTER_REQUEST = 8;
     static final int ROSTER_RESPONSE = 9;
+    static final int QUIESCE = 10;
+    static final int NODE_HEARTBEAT = 11;
     static final int PARTITION_MAP_REQUEST = 12;
     static final int PARTITION_MAP_RESPONSE = 13;
 
@@ -185,6 +189,17 @@ public final class MessageCodec {
             out.varLong(m.mapVersion());
             out.varInt(m.partitionId());
             out.string(m.leaderHint());
+        } else if (message instanceof Quiesce m) {
+            out.u8(QUIESCE);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.index());
+            out.varLong(m.indexTerm());
+        } else if (message instanceof NodeHeartbeat m) {
+            out.u8(NODE_HEARTBEAT);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.bootId());
         } else {
             throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
         }
@@ -283,6 +298,10 @@ public final class MessageCodec {
             case PARTITION_MAP_RESPONSE:
                 return new PartitionMapResponse(in.varInt(), in.varLong(), in.varLong(), in.string("map status"),
                         in.varLong(), in.varInt(), in.string("leader hint"));
+            case QUIESCE:
+                return new Quiesce(in.varInt(), in.varLong(), in.varLong(), in.varLong());
+            case NODE_HEARTBEAT:
+                return new NodeHeartbeat(in.varInt(), in.varLong(), in.varLong());
             default:
                 throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "unknown message type " + type);
         }

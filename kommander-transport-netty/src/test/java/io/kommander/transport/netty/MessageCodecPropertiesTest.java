@@ -63,7 +63,8 @@ class MessageCodecPropertiesTest {
     @Provide
     Arbitrary<List<RaftMessage>> batches() {
         return Arbitraries.oneOf(requestVotes(), voteResponses(), appendLogs(Arbitraries.strings().ofMaxLength(12)),
-                appendResponses(), timeouts(), rosterRequests(), rosterResponses(), mapRequests(), mapResponses())
+                appendResponses(), timeouts(), rosterRequests(), rosterResponses(), mapRequests(), mapResponses(),
+                quiesces(), nodeHeartbeats())
                 .list().ofMaxSize(20);
     }
 
@@ -100,6 +101,14 @@ class MessageCodecPropertiesTest {
 
     private static Arbitrary<RaftMessage> timeouts() {
         return Combinators.combine(partitions(), Arbitraries.longs(), Arbitraries.longs()).as(TimeoutNow::new);
+    }
+
+    private static Arbitrary<RaftMessage> quiesces() {
+        return Combinators.combine(partitions(), positions(), positions(), positions()).as(RaftMessage.Quiesce::new);
+    }
+
+    private static Arbitrary<RaftMessage> nodeHeartbeats() {
+        return Arbitraries.longs().map(boot -> new RaftMessage.NodeHeartbeat(0, 0, boot));
     }
 
     private static Arbitrary<RaftMessage> rosterRequests() {

@@ -86,6 +86,20 @@ class MessageCodecTest {
         assertThat(MessageCodec.encodedSize(batch)).isLessThanOrEqualTo(estimates + 5);
     }
 
+    /** Quiescence's messages (protocol 5), down to their widest values, round-trip within their estimates. */
+    @Test
+    void quiesceAndNodeHeartbeatRoundTrip() {
+        List<RaftMessage> messages = List.of(
+                new RaftMessage.Quiesce(7, 3, 1_234, 2),
+                new RaftMessage.Quiesce(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE),
+                new RaftMessage.NodeHeartbeat(0, 0, 0x0123_4567_89AB_CDEFL),
+                new RaftMessage.NodeHeartbeat(0, 0, Long.MIN_VALUE));
+        MessageBatch batch = new MessageBatch(PEER, messages);
+        assertThat(roundTrip(batch).messages()).containsExactlyElementsOf(messages);
+        long estimates = messages.stream().mapToLong(RaftMessage::sizeEstimate).sum();
+        assertThat(MessageCodec.encodedSize(batch)).isLessThanOrEqualTo(estimates + 5);
+    }
+
     @Test
     void partitionMapMessagesRoundTrip() {
         List<RaftMessage> messages = List.of(

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * (synced writes) in each node's folder, and {@code NettyTransport} (TCP on loopback, peers authenticated with a
  * shared secret). Stateless.
  */
-final class KommanderWiring {
+public final class KommanderWiring {
 
     /** What {@code BenchSystem.configuration()} reports about storage and network. */
     static final String DESCRIPTION = "wal=RocksDbWAL (default settings, every IWAL.write synced), "
@@ -28,12 +28,12 @@ final class KommanderWiring {
             "kommander-bench-loopback-secret!!".getBytes(StandardCharsets.US_ASCII));
 
     /** Opens a node's WAL in {@code dir}; after a restart RocksDB reopens what the folder holds. */
-    IWAL openWal(Path dir) {
+    public IWAL openWal(Path dir) {
         return RocksDbWAL.open(dir);
     }
 
     /** A transport for the node listening on {@code port} (the node's configuration carries the port). */
-    IRaftTransport transport(int port) {
+    public IRaftTransport transport(int port) {
         return NettyTransport.builder().ioThreads(1).threadNamePrefix("kommander-netty-" + port)
                 .sharedSecret(SECRETS).build();
     }

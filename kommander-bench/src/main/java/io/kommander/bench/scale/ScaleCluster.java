@@ -1,0 +1,152 @@
+package io.kommander.bench.scale;
+
+import io.kommander.PartitionStatus;
+import io.kommander.RaftConfiguration;
+import io.kommander.RaftManager;
+import io.kommander.bench.system.kommander.KommanderWiring;
+import io.kommander.discovery.StaticDiscovery;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Three (or more) Kommander nodes in this JVM on RocksDbWAL and NettyTransport over loopback, holding many
+ * partitions, for the {@code scale} measurements: start, close and restart a node, and ask who leads what.
+ *
+ * <p>Not thread-safe: the measuring thread drives it.
+ */
+final class ScaleCluster implements AutoCloseable {
+
+    private final int partitions;
+    private final int quiesceAfter;
+    private final int[] ports;
+    private final Path dataDir;
+    private final KommanderWiring wiring = new KommanderWiring();
+    private final RaftManager[] nodes;
+
+    /**
+     * @param quiesceAfter {@code quiesceAfterHeartbeats} of every node; null for the library's default
+     */
+    ScaleCluster(int nodes, int partitions, Integer quiesceAfter, int[] ports, Path dataDir) {
+        this.partitions = partitions;
+        this.quiesceAfter = quiesceAfter == null ? -1 : quiesceAfter;
+        this.ports = ports.clone();
+        this.dataDir = dataDir;
+        this.nodes = new RaftManager[nodes];
+    }
+
+    int size() {
+        return nodes.length;
+    }
+
+    /** The endpoint of node {@code i}. */
+    String endpoint(int i) {
+        return "127.0.0.1:" + ports[i];
+    }
+
+    /** Starts every node and waits until each has joined. */
+    void startAll(long timeoutMillis) throws Exception {
+        List<CompletableFuture<Void>> joins = new ArrayList<>();
+        for (int i = 0; i < nodes.length; i++) {
+            joins.add(start(i));
+        }
+        CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).get(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts node {@code i} on its data folder (reopening what it holds) and returns its join. */
+    CompletableFuture<Void> start(int i) {
+        List<String> peers = new ArrayList<>();
+        for (int j = 0; j < nodes.length; j++) {
+            if (j != i) {
+                peers.add(endpoint(j));
+            }
+        }
+        RaftConfiguration.Builder configuration = RaftConfiguration.builder()
+                .nodeId(i + 1)
+                .host("127.0.0.1")
+                .port(ports[i])
+                .initialPartitions(partitions);
+        if (quiesceAfter >= 0) {
+            configuration.quiesceAfterHeartbeats(quiesceAfter);
+        }
+        nodes[i] = RaftManager.builder()
+                .configuration(configuration.build())
+                .wal(wiring.openWal(dataDir.resolve("node-" + i)))
+                .transport(wiring.transport(ports[i]))
+                .discovery(StaticDiscovery.of(peers))
+                .build();
+        return nodes[i].joinCluster();
+    }
+
+    /** Closes node {@code i} (an orderly stop; its data stays). */
+    void stop(int i) {
+        nodes[i].close();
+        nodes[i] = null;
+    }
+
+    /** How many user partitions some running node leads. */
+    int ledPartitions() {
+        int led = 0;
+        for (int p = 1; p <= partitions; p++) {
+            if (leaderOf(p) >= 0) {
+                led++;
+            }
+        }
+        return led;
+    }
+
+    /** Replicas quiesced now, over every running node (system partitions included). */
+    int quiescedReplicas() {
+        int quiesced = 0;
+        for (RaftManager node : nodes) {
+            quiesced += node == null ? 0 : node.quiescedPartitions();
+        }
+        return quiesced;
+    }
+
+    /** How many user partitions node {@code i} leads. */
+    int ledBy(int i) {
+        int led = 0;
+        for (int p = 1; p <= partitions; p++) {
+            if (nodes[i] != null && nodes[i].amILeaderQuick(p)) {
+                led++;
+            }
+        }
+        return led;
+    }
+
+    private int leaderOf(int partition) {
+        for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] != null && nodes[i].amILeaderQuick(partition)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The sum of the user partitions' terms on node {@code i}: its rise counts elections. */
+    long termSum(int i) throws Exception {
+        List<CompletableFuture<PartitionStatus>> statuses = new ArrayList<>(partitions);
+        for (int p = 1; p <= partitions; p++) {
+            statuses.add(nodes[i].partitionStatus(p));
+        }
+        long sum = 0;
+        for (CompletableFuture<PartitionStatus> status : statuses) {
+            sum += status.get(60, TimeUnit.SECONDS).term();
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] != null) {
+                nodes[i].close();
+                nodes[i] = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.kommander.bench.scale;
+
+import io.kommander.bench.system.DataDirs;
+import io.kommander.bench.system.FreePorts;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One {@code scale} measurement: a cold start of N partitions on three nodes (time until every partition has a
+ * leader), an idle window (CPU per node, replicas quiesced), the heap per replica after a full GC against the
+ * baseline taken before any node started, then one node stopped and restarted (elections, time until settled).
+ *
+ * <p>Not thread-safe: one run at a time.
+ */
+public final class ScaleRun {
+
+    private static final int NODES = 3;
+    /** The node stopped and restarted: any will do; the last one is never the first to have started. */
+    private static final int RESTARTED = NODES - 1;
+
+    private final int partitions;
+    private final Integer quiesceAfter;
+    private final long idleMillis;
+    private final long settleMillis;
+    private final long timeoutMillis;
+    private final PrintStream progress;
+
+    /**
+     * @param quiesceAfter {@code quiesceAfterHeartbeats}, or null for the library's default
+     * @param settleMillis idle time before the CPU window (partitions quiesce in it)
+     * @param idleMillis   the CPU window
+     * @param progress     where progress lines go (stderr, so that stdout stays JSON)
+     */
+    public ScaleRun(int partitions, Integer quiesceAfter, long settleMillis, long idleMillis, long timeoutMillis,
+                    PrintStream progress) {
+        this.partitions = partitions;
+        this.quiesceAfter = quiesceAfter;
+        this.settleMillis = settleMillis;
+        this.idleMillis = idleMillis;
+        this.timeoutMillis = timeoutMillis;
+        this.progress = progress;
+    }
+
+    /** Runs it; the data folder is removed afterwards. */
+    public String run() throws Exception {
+        Path dir = Files.createTempDirectory("kommander-scale-");
+        int[] ports = FreePorts.take(NODES);
+        long baseline = heapAfterGc();
+        try (ScaleCluster cluster = new ScaleCluster(NODES, partitions, quiesceAfter, ports, dir)) {
+            long start = System.nanoTime();
+            cluster.startAll(timeoutMillis);
+            await("every partition has a leader", () -> cluster.ledPartitions() == partitions);
+            long elected = millisSince(start);
+            progress.printf("[scale] %d partitions: all leaders elected in %d ms%n", partitions, elected);
+
+            Thread.sleep(settleMillis);
+            NodeCpu cpu = new NodeCpu(prefixes(ports));
+            long[] before = cpu.sample();
+            long windowStart = System.nanoTime();
+            Thread.sleep(idleMillis);
+            long[] after = cpu.sample();
+            long window = System.nanoTime() - windowStart;
+            double[] perNode = new double[NODES];
+            for (int i = 0; i < NODES; i++) {
+                perNode[i] = (after[i] - before[i]) / (double) window;
+            }
+            double process = (after[NODES] - before[NODES]) / (double) window;
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            int quiesced = cluster.quiescedReplicas();
+            progress.printf("[scale] idle CPU per node %s cores, process %.3f cores, %d replicas quiesced, load %.1f%n",
+                    java.util.Arrays.toString(perNode), process, quiesced, load);
+
+            double heapPerReplica = (heapAfterGc() - baseline) / (double) (NODES * partitions);
+            progress.printf("[scale] heap per replica %.0f bytes%n", heapPerReplica);
+
+            int led = cluster.ledBy(RESTARTED);
+            long termsBefore = cluster.termSum(0);
+            long stop = System.nanoTime();
+            cluster.stop(RESTARTED);
+            await("every partition has a leader again", () -> cluster.ledPartitions() == partitions);
+            long leaderless = millisSince(stop);
+            long restart = System.nanoTime();
+            CompletableFuture<Void> joined = cluster.start(RESTARTED);
+            joined.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            await("every partition has a leader after the restart", () -> cluster.ledPartitions() == partitions);
+            long settled = millisSince(restart);
+            long elections = cluster.termSum(0) - termsBefore;
+            progress.printf("[scale] restart: node led %d, %d elections, leaderless %d ms, settled %d ms%n", led,
+                    elections, leaderless, settled);
+            return new ScaleResult(partitions, NODES, quiesceAfter == null ? -1 : quiesceAfter, elected,
+                    TimeUnit.NANOSECONDS.toMillis(window), perNode, process, heapPerReplica, quiesced, led,
+                    elections, leaderless, settled, load).toJson();
+        } finally {
+            DataDirs.delete(dir);
+        }
+    }
+
+    private static String[][] prefixes(int[] ports) {
+        String[][] prefixes = new String[NODES][];
+        for (int i = 0; i < NODES; i++) {
+            prefixes[i] = new String[] {"kommander-node-" + (i + 1) + "-", "kommander-netty-" + ports[i] + "-"};
+        }
+        return prefixes;
+    }
+
+    private void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + ": not within " + timeoutMillis + " ms");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static long heapAfterGc() throws InterruptedException {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}
