@@ -16,10 +16,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SimulationRunnerTest {
 
     /**
-     * Seed 15 runs the crash mix (see {@link FaultMix#forSeed}): three crashes, each reopening a WAL (seed 3, the
-     * earlier choice, has no crash since the runs changed with disk-wipe recovery).
+     * Seed 16 runs the crash mix (see {@link FaultMix#forSeed}; seed 15 did until the nodes mix joined the rotation):
+     * crashes, each reopening a WAL.
      */
-    private static final long CRASH_SEED = 15;
+    private static final long CRASH_SEED = 16;
 
     @Test
     void runsTheSimulatorOnTheWalsTheFactoryOpensAndClosesThemAtTheEnd() {
