@@ -265,7 +265,7 @@ final class NodeChanges {
         });
     }
 
-    /** Whether a change is in flight: the roster's, one asked and unanswered, a fresh node not in yet, a replacement. */
+    /** Whether a change is in flight: one asked and unanswered, or the roster changing ({@link #changing()}). */
     private boolean busy() {
         boolean asked = pending != null && !pending.isDone() && pendingCaller != null
                 && pendingNode.manager() == pendingCaller;
