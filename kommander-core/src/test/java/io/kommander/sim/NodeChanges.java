@@ -265,11 +265,20 @@ final class NodeChanges {
         });
     }
 
-    /** Whether a change is in flight: the roster's, one asked and unanswered, a fresh node not in yet, a replacement. */
+    /** Whether a change is in flight: one asked and unanswered, or the roster changing ({@link #changing()}). */
     private boolean busy() {
         boolean asked = pending != null && !pending.isDone() && pendingCaller != null
                 && pendingNode.manager() == pendingCaller;
-        return asked || replacing || !arriving.isEmpty() || (latest != null && latest.changing() != null);
+        return asked || changing();
+    }
+
+    /**
+     * Whether the roster is changing: a member joining or leaving, a fresh node not in yet, a replacement to add. (A
+     * call may still be retrying after its change ended: a removal whose member joined again right after it was
+     * removed is refused as in progress until the call's bound, 60 s, and then answers ProposalTimeout.)
+     */
+    private boolean changing() {
+        return replacing || !arriving.isEmpty() || (latest != null && latest.changing() != null);
     }
 
     /**
@@ -333,7 +342,7 @@ final class NodeChanges {
      * (every partition, 0 included) is the roster's members as voters, nothing in flight.
      */
     boolean settled() {
-        if (latest == null || busy() || !retiring.isEmpty()) {
+        if (latest == null || changing() || !retiring.isEmpty()) {
             return false;
         }
         Set<String> members = latest.members().keySet().stream().collect(Collectors.toCollection(TreeSet::new));

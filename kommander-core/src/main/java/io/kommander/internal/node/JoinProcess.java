@@ -139,6 +139,11 @@ final class JoinProcess {
         if (error == null && answer.status() == RaftOperationStatus.Success) {
             return true;
         }
+        if (error == null && answer.status() == RaftOperationStatus.NodeClosed) {
+            // This node closed while it joined (its roster calls end so): as cancel() says, not a refusal.
+            cancel();
+            return false;
+        }
         done.completeExceptionally(new IllegalStateException(self + ": " + what + " refused: "
                 + (error != null ? error : answer.status())));
         return false;

@@ -13,6 +13,7 @@ import io.kommander.internal.system.RosterCommand;
 import io.kommander.internal.system.RosterService;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,8 @@ final class MembershipReconciler {
     /** Partitions with a change or transfer of ours in flight. */
     private final Set<Integer> busy = ConcurrentHashMap.newKeySet();
     private final Map<String, Boolean> removing = new ConcurrentHashMap<>();
+    /** Per partition: how many times this node asked to hand it over as it leaves. */
+    private final Map<Integer, Integer> transfers = new ConcurrentHashMap<>();
 
     MembershipReconciler(String self, Supplier<Roster> roster, Supplier<Collection<RaftPartition>> partitions,
                          RosterService service) {
@@ -86,8 +89,12 @@ final class MembershipReconciler {
         }
         CompletableFuture<?> done;
         if (step.transferAway()) {
-            String target = configuration.voters().stream()
-                    .filter(v -> !v.equals(self) && voters.contains(v)).findFirst().orElse(null);
+            // Another voter each attempt: the first one may lag too far to take over (it cannot catch up while
+            // asked to, again and again).
+            List<String> targets = configuration.voters().stream()
+                    .filter(v -> !v.equals(self) && voters.contains(v)).toList();
+            int attempt = transfers.merge(partition.id(), 1, Integer::sum);
+            String target = targets.isEmpty() ? null : targets.get(Math.floorMod(attempt, targets.size()));
             done = target == null ? CompletableFuture.completedFuture(RaftOperationStatus.TooFewVoters)
                     : partition.transferLeadership(target);
         } else {
