@@ -86,14 +86,25 @@ class MetricsTest {
                 assertThat(gauge(registries[n], "kommander.partitions")).isEqualTo(PARTITIONS + 1);
                 assertThat(gauge(registries[n], "kommander.executor.queue.depth")).isNotNegative();
                 assertThat(gauge(registries[n], "kommander.wal.queue.depth")).isNotNegative();
-                // No partition quiesces yet: the gauge is there, reading the node's count.
-                assertThat(gauge(registries[n], "kommander.partitions.quiesced")).isZero();
+                assertThat(gauge(registries[n], "kommander.partitions.quiesced")).isBetween(0.0, PARTITIONS + 1.0);
             }
             // Every partition, partition 0 included, had an election won, and each is led by one node.
             assertThat(sum(r -> counter(r, "kommander.elections.started"))).isGreaterThanOrEqualTo(PARTITIONS + 1);
             assertThat(sum(r -> counter(r, "kommander.elections.won"))).isGreaterThanOrEqualTo(PARTITIONS + 1);
             await().atMost(TestCluster.WAIT).untilAsserted(() ->
                     assertThat(sum(r -> gauge(r, "kommander.partitions.led"))).isEqualTo(PARTITIONS + 1));
+        }
+    }
+
+    @Test
+    void theQuiescedGaugeCountsEveryPartitionOnceTheClusterIsIdle() {
+        try (TestCluster cluster = cluster(1).build().start()) {
+            cluster.write(1, "then-idle");
+            await().atMost(TestCluster.WAIT).untilAsserted(() -> {
+                for (MeterRegistry registry : registries) {
+                    assertThat(gauge(registry, "kommander.partitions.quiesced")).isEqualTo(2.0); // 0 and 1
+                }
+            });
         }
     }
 

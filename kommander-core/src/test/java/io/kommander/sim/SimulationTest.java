@@ -29,6 +29,7 @@ class SimulationTest {
     /** {@code -Dkommander.sim.mix=NAME}: the sweep runs only seeds of that fault mix ({@link FaultMix#name()}). */
     private static final FaultMix MIX = mixNamed(System.getProperty("kommander.sim.mix"));
     /** Seeds of the nodes mix the negative control of a promotion before catch-up searches. */
+    private static final int MEMBERSHIP_CONTROL_SEEDS = 60;
     private static final int NODES_CONTROL_SEEDS = 30;
 
     @Test
@@ -95,7 +96,6 @@ class SimulationTest {
             "DELIVER_BEFORE_DURABLE", "TRANSFER_SUCCESS_EARLY", "RESTORE_SKIPS_FIRST",
             "REPORT_APPENDED_AS_NOT_APPENDED", "IGNORE_REQUEST_IDS", "LEARNER_COUNTS_IN_QUORUM", "TWO_CHANGES_AT_ONCE",
             "ADOPT_IMPLAUSIBLE_TERM", "FRESH_REPLICA_VOTES", "ACCEPT_CORRUPT_SNAPSHOT", "PROMOTE_BEFORE_CAUGHT_UP",
-            "DRAINING_TAKES_WRITES",
             "QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER"})
     void plantedBugIsCaught(Bug bug) {
         SimResult caught = SeedSweep.firstCaught(bug, 1, NEGATIVE_CONTROL_SEEDS);
@@ -117,6 +117,18 @@ class SimulationTest {
         assertThat(caught).as("PROMOTE_BEFORE_CAUGHT_UP caught within %d seeds of the nodes mix", NODES_CONTROL_SEEDS)
                 .isNotNull();
         assertThat(caught.violation()).startsWith("promotion:");
+    }
+
+    @Test
+    void drainingPartitionTakingWritesIsCaughtByTheMembershipMix() {
+        // Partitions are created and removed in the membership mix only, one seed in fourteen of the rotation.
+        SimResult caught = SeedSweep.firstCaught(Bug.DRAINING_TAKES_WRITES, 1, MEMBERSHIP_CONTROL_SEEDS,
+                FaultMix.MEMBERSHIP);
+        System.out.println("[simulation] planted DRAINING_TAKES_WRITES (membership mix): " + (caught == null
+                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
+        assertThat(caught).as("DRAINING_TAKES_WRITES caught within %d seeds of the membership mix",
+                MEMBERSHIP_CONTROL_SEEDS).isNotNull();
+        assertThat(caught.violation()).startsWith("draining partition took a write");
     }
 
     private static FaultMix mixNamed(String name) {

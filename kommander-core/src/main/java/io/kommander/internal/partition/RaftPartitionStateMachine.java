@@ -617,10 +617,18 @@ public final class RaftPartitionStateMachine {
 
     /**
      * On the leader, the members that hold everything committed and answered within {@code withinMillis} (itself
-     * included); null on any other replica.
+     * included); null on any other replica, and null (not known yet) on a quiesced leader, which this wakes: its
+     * followers' last answers are from before it slept, and its wake-up heartbeat round refreshes them.
      */
     public Set<String> currentMembers(long nowMillis, long withinMillis) {
-        return elections.role() == RaftRole.LEADER ? leadership.currentMembers(nowMillis, withinMillis) : null;
+        if (elections.role() != RaftRole.LEADER) {
+            return null;
+        }
+        if (quiescence.quiesced()) {
+            wakeLeader(nowMillis);
+            return null;
+        }
+        return leadership.currentMembers(nowMillis, withinMillis);
     }
 
     /** On the leader, how far its furthest-behind follower is from the log's end, in entries; 0 otherwise. */
