@@ -150,30 +150,32 @@ final class QuiescenceMonitor {
     }
 
     /**
-     * Whether a node that is up and connected both ways with every other node up leads {@code p}: a new leader, or
-     * the old one back (an isolated leader that still believes it leads does not count).
+     * Whether a node that is up and connected both ways with a majority (itself included) leads {@code p}: a new
+     * leader, or the old one back. An isolated leader that still believes it leads does not count; a leader with a
+     * majority does, even if some node that is up is cut off from it (the partitions mix cuts links without
+     * crashing anyone: the sleeper's leader may be up, cut off from the sleeper, and still lead with the third node).
      */
     private boolean ledByReachable(int p) {
         for (SimNode node : nodes) {
             RaftPartition replica = node.state() == SimNode.State.UP ? node.partition(p) : null;
-            if (replica != null && replica.isLeaderQuick() && connected(node)) {
+            if (replica != null && replica.isLeaderQuick() && reachesAMajority(node)) {
                 return true;
             }
         }
         return false;
     }
 
-    private boolean connected(SimNode node) {
+    private boolean reachesAMajority(SimNode node) {
+        int reached = 1;
         for (SimNode other : nodes) {
             if (other != node && other.state() == SimNode.State.UP
-                    && (network.isCut(node.index(), other.index()) || network.isCut(other.index(), node.index()))) {
-                return false;
+                    && !network.isCut(node.index(), other.index()) && !network.isCut(other.index(), node.index())) {
+                reached++;
             }
         }
-        return true;
+        return reached > nodes.size() / 2;
     }
 
-    /** Whether the nodes up, {@code excluded} aside, are a majority and every link among them works both ways. */
     private boolean majorityWithout(int excluded) {
         List<SimNode> up = nodes.stream().filter(n -> n.index() != excluded && n.state() == SimNode.State.UP)
                 .toList();
