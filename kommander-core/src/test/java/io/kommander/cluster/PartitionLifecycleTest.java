@@ -96,6 +96,25 @@ class PartitionLifecycleTest {
     }
 
     @Test
+    void aRemovalThatOutlastsItsAttemptsAnswersItsOwnOutcome() {
+        // A removal waits an election timeout between its drain and its removal, far longer than a 5 ms attempt: a
+        // retry must get the first attempt's answer, not find the partition already removed (UnknownPartition).
+        SimCluster cluster = SimCluster.builder(3, PARTITIONS).tuning(b -> b.membershipRetryMillis(5)
+                .membershipBackoffMillis(1)).start();
+        int system = cluster.awaitSystemLeader();
+        int other = cluster.others(system).get(0);
+
+        PartitionChangeResult remote = cluster.await(cluster.node(other).removePartition(2));
+        PartitionChangeResult local = cluster.await(cluster.node(system).removePartition(1));
+
+        assertThat(remote.status()).isEqualTo(RaftOperationStatus.Success);
+        assertThat(local.status()).isEqualTo(RaftOperationStatus.Success);
+        cluster.runUntil("every node applied both removals", () -> IntStream.range(0, 3).allMatch(n ->
+                cluster.node(n).getPartitionMap().partitions().stream()
+                        .allMatch(p -> p.state() == PartitionState.REMOVED)));
+    }
+
+    @Test
     void removalUnderContinuousWritesKeepsEveryAcknowledgedWriteAndTakesNoneAfterTheDrain() {
         SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
         int removed = 2;

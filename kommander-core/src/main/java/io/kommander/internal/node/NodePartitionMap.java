@@ -84,7 +84,7 @@ final class NodePartitionMap {
         CompletableFuture<PartitionChangeResult> answer = request.kind() == PartitionMapRequest.CREATE
                 ? service.create(PartitionMapMessageSanity.range(request), from,
                         PartitionMapClient.callIdOf(request.requestId()))
-                : service.remove(request.partitionId());
+                : service.remove(request.partitionId(), from, PartitionMapClient.callIdOf(request.requestId()));
         answer.thenAccept(result -> dispatcher.send(from, new PartitionMapResponse(0, 0, request.requestId(),
                 result.status().name(), coordinator.map() == null ? 0 : coordinator.map().version(),
                 result.partitionId(), result.leaderHint() == null ? "" : result.leaderHint())));

@@ -70,7 +70,7 @@ public final class PartitionMapClient {
 
     /** Asks the leader to drain, then remove, partition {@code id}. */
     public CompletableFuture<PartitionChangeResult> remove(int id, long timeoutMillis) {
-        return requests.request(ask(callId -> local.remove(id), wireId -> new PartitionMapRequest(0, 0, wireId,
+        return requests.request(ask(callId -> local.remove(id, self, callId), wireId -> new PartitionMapRequest(0, 0, wireId,
                 PartitionMapRequest.REMOVE, id, false, 0, 0)), timeoutMillis);
     }
 

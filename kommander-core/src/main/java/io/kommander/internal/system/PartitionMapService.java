@@ -30,14 +30,14 @@ public final class PartitionMapService {
     private final Supplier<String> leaderHint;
     private final IRaftRuntime runtime;
     private final long drainGraceMillis;
-    private static final int REMEMBERED_CREATES = 256;
+    private static final int REMEMBERED_CALLS = 256;
 
     private boolean pending; // guarded by this
-    /** The creates this leader took, by call, oldest first. Guarded by this. */
-    private final Map<String, CompletableFuture<PartitionChangeResult>> creates = new LinkedHashMap<>() {
+    /** The calls this leader took, by caller and call, oldest first. Guarded by this. */
+    private final Map<String, CompletableFuture<PartitionChangeResult>> calls = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<PartitionChangeResult>> eldest) {
-            return size() > REMEMBERED_CREATES;
+            return size() > REMEMBERED_CALLS;
         }
     };
 
@@ -57,33 +57,46 @@ public final class PartitionMapService {
 
     /**
      * Creates a partition owning {@code range}, or unrouted if it is null, with the next unused id. A create chooses
-     * its id here, so a retry of the same call ({@code requester}, {@code callId}) gets the first attempt's answer
-     * rather than creating a second partition; this leader remembers the last {@value #REMEMBERED_CREATES} calls.
+     * its id here, so a retry of the same call ({@code requester}, {@code callId}) must get the first attempt's
+     * answer rather than create a second partition: see {@link #once}.
      */
     public CompletableFuture<PartitionChangeResult> create(PartitionRange range, String requester, long callId) {
-        String call = requester + "/" + callId;
+        return once(requester, callId, () -> submit(
+                map -> new MapCommand(MapCommand.Kind.CREATE, map.highestId() + 1, range)));
+    }
+
+    /**
+     * Drains, then (after the grace) removes, partition {@code id}. Longer than one attempt of its caller (the grace
+     * alone is an election timeout), so a retry of the same call gets the first attempt's answer rather than start
+     * over on a partition the first attempt removed meanwhile: see {@link #once}.
+     */
+    public CompletableFuture<PartitionChangeResult> remove(int id, String requester, long callId) {
+        return once(requester, callId, () -> submit(map -> new MapCommand(MapCommand.Kind.DRAIN, id, null))
+                .thenCompose(drained -> !drained.success() ? done(drained) : afterGrace().thenCompose(
+                        graced -> submit(map -> new MapCommand(MapCommand.Kind.REMOVE, id, null)))));
+    }
+
+    /**
+     * Runs a call once per ({@code requester}, {@code callId}): this leader remembers the last
+     * {@value #REMEMBERED_CALLS} calls it took and hands a retry the first attempt's future. A call refused before
+     * anything was proposed is not remembered, so its retry is decided afresh.
+     */
+    private CompletableFuture<PartitionChangeResult> once(String requester, long callId,
+                                                          Supplier<CompletableFuture<PartitionChangeResult>> call) {
+        String key = requester + "/" + callId;
         synchronized (this) {
-            CompletableFuture<PartitionChangeResult> first = creates.get(call);
+            CompletableFuture<PartitionChangeResult> first = calls.get(key);
             if (first != null) {
                 return first;
             }
         }
-        CompletableFuture<PartitionChangeResult> answer = submit(
-                map -> new MapCommand(MapCommand.Kind.CREATE, map.highestId() + 1, range));
+        CompletableFuture<PartitionChangeResult> answer = call.get();
         synchronized (this) {
-            // Only a create that may have been proposed is remembered: a refusal before proposing can be retried.
             if (!answer.isDone() || answer.join().success()) {
-                creates.put(call, answer);
+                calls.put(key, answer);
             }
         }
         return answer;
-    }
-
-    /** Drains, then (after the grace) removes, partition {@code id}. */
-    public CompletableFuture<PartitionChangeResult> remove(int id) {
-        return submit(map -> new MapCommand(MapCommand.Kind.DRAIN, id, null)).thenCompose(drained ->
-                !drained.success() ? done(drained) : afterGrace().thenCompose(
-                        graced -> submit(map -> new MapCommand(MapCommand.Kind.REMOVE, id, null))));
     }
 
     private CompletableFuture<Void> afterGrace() {
