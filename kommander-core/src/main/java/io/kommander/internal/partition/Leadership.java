@@ -3,7 +3,6 @@ package io.kommander.internal.partition;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
 import io.kommander.RequestId;
-import io.kommander.internal.session.ClientSessions;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
 import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
@@ -24,10 +23,11 @@ import java.util.TreeSet;
 /**
  * What a replica does while it leads one term: takes writes, commits what a majority holds durably, confirms
  * leadership for reads (ReadIndex), hands leadership over, sends heartbeats and steps down without a quorum.
- * {@link LeaderReplicator} decides what each follower is sent. The state machine checks the role: it calls the
- * leader's methods only between {@link #start} and {@link #stop}. A transfer outlives the leadership until the next
- * leader is known, so {@link #expireTransfer} and {@link #otherLeaderKnown} are called on any role, as is
- * {@link #failPendingWrites} (a campaign fails whatever waits, which is nothing once {@link #stop} ran).
+ * {@link LeaderReplicator} decides what each follower is sent, {@link LeaderWrites} turns writes into entries. The
+ * state machine checks the role: it calls the leader's methods only between {@link #start} and {@link #stop}. A
+ * transfer outlives the leadership until the next leader is known, so {@link #expireTransfer} and
+ * {@link #otherLeaderKnown} are called on any role, as is {@link #failPendingWrites} (a campaign fails whatever
+ * waits, which is nothing once {@link #stop} ran).
  *
  * <p>Not thread-safe: owned by the partition's executor.
  */
@@ -44,6 +44,7 @@ final class Leadership {
     private final LeadershipTransfer transfer = new LeadershipTransfer();
     private final ReadIndexTracker reads = new ReadIndexTracker();
     private final Quiescence quiescence;
+    private final LeaderWrites writes;
 
     private long term;
     /** The no-op entry this leader appended on election: it serves reads only once that is applied. */
@@ -67,6 +68,8 @@ final class Leadership {
         this.plantedBugs = plantedBugs;
         this.replicator = new LeaderReplicator(partition, log, settings, snapshots);
         this.quiescence = quiescence;
+        this.writes = new LeaderWrites(self, settings, replicaLog, proposals, plantedBugs, replicator, transfer,
+                new Leader());
     }
 
     /** Starts leading {@code term}: tracks every follower and appends the barrier entry. */
@@ -172,7 +175,7 @@ final class Leadership {
         }
         if (!transfer.inProgress()) {
             List<HLCTimestamp> abandoned = proposals.takeAbandoned(now, settings.proposalTimeToLiveMillis());
-            abandoned.forEach(ticket -> appendSettlement(ticket, false));
+            abandoned.forEach(ticket -> writes.appendSettlement(ticket, false));
             if (!abandoned.isEmpty()) {
                 maybeCommit(ready);
             }
@@ -254,157 +257,28 @@ final class Leadership {
     // ------------------------------------------------------------------ client requests
 
     /**
-     * Appends a write: one entry per payload, one ticket, completing when the last entry is applied here. A
-     * checkpoint is refused while a manual proposal is open: compaction up to it would remove the proposal's entries.
+     * Appends a write: one entry per payload, one ticket, completing when the last entry is applied here (see
+     * {@link LeaderWrites#propose(long, EntryKind, String, List, HLCTimestamp, long, Ready)}).
      */
     void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
                  long now, Ready ready) {
-        propose(requestId, kind, logType, payloads, ticket, null, now, ready);
+        writes.propose(requestId, kind, logType, payloads, ticket, now, ready);
     }
 
-    /**
-     * Appends a write as {@link #propose(long, EntryKind, String, List, HLCTimestamp, long, Ready)} does; with a
-     * client request id (one payload only), a request the sessions know is answered with its original result, and
-     * one whose entry is already in the log waits for that entry instead of appending another.
-     */
+    /** Appends a write carrying a client request id (see {@link LeaderWrites#propose}). */
     void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
                  RequestId clientRequest, long now, Ready ready) {
-        if (transfer.inProgress()) {
-            ready.failWrite(requestId, RaftOperationStatus.LeadershipTransferInProgress, null, ticket);
-            return;
-        }
-        if (kind == EntryKind.CHECKPOINT && proposals.hasOpen()) {
-            ready.failWrite(requestId, RaftOperationStatus.ActiveProposal, null, ticket);
-            return;
-        }
-        if (clientRequest != null && payloads.size() != 1) {
-            throw new IllegalArgumentException("a write with a request id has one payload, not " + payloads.size());
-        }
-        if (clientRequest != null && !plantedBugs.contains(PlantedBug.IGNORE_REQUEST_IDS)
-                && joinedKnownRequest(requestId, clientRequest, now, ready)) {
-            return;
-        }
-        long clientId = clientRequest == null ? 0 : clientRequest.clientId();
-        long sequence = clientRequest == null ? 0 : clientRequest.sequence();
-        List<LogEntry> entries = new ArrayList<>(payloads.size());
-        long index = log.lastIndex();
-        for (byte[] payload : payloads) {
-            entries.add(new LogEntry(++index, term, kind, ticket, logType, payload, clientId, sequence));
-        }
-        append(entries);
-        awaitCommit(requestId, index, term, ticket, now);
-        maybeCommit(ready);
+        writes.propose(requestId, kind, logType, payloads, ticket, clientRequest, now, ready);
     }
 
-    /**
-     * Answers a request the client sessions have decided, or makes it wait for its entry already in the log.
-     * Returns false if the request is new: it is to be appended.
-     */
-    private boolean joinedKnownRequest(long requestId, RequestId clientRequest, long now, Ready ready) {
-        ClientSessions.Lookup found = replicaLog.sessions().find(clientRequest);
-        if (found.answer() != null) {
-            ready.completions.add(new Ready.Completion(requestId, found.answer().result()));
-            return true;
-        }
-        if (found.inLog() != null) {
-            LogEntry entry = found.inLog();
-            awaitCommit(requestId, entry.index(), entry.term(), entry.time(), now);
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Appends the commit (or rollback) entry of a manual proposal identified by its ticket. Asking again for a
-     * settlement already in the log answers as the first request does (success at the same index once it commits);
-     * asking for the other one, or for an unknown ticket, answers ProposalNotFound.
-     */
+    /** Appends the commit (or rollback) entry of a manual proposal (see {@link LeaderWrites#settle}). */
     void settle(long requestId, HLCTimestamp ticket, boolean commit, long now, Ready ready) {
-        if (transfer.inProgress()) {
-            ready.failWrite(requestId, RaftOperationStatus.LeadershipTransferInProgress, null, ticket);
-            return;
-        }
-        ProposalTracker.Settlement settled = proposals.settlement(ticket);
-        if (settled != null && settled.commit() == commit) {
-            if (settled.index() <= replicaLog.appliedIndex()) {
-                ready.completions.add(new Ready.Completion(requestId,
-                        RaftReplicationResult.success(ticket, settled.index())));
-            } else {
-                awaitCommit(requestId, settled.index(), log.termAt(settled.index()), ticket, now);
-            }
-            return;
-        }
-        if (proposals.openTicket(ticket) == null) {
-            ready.failWrite(requestId, RaftOperationStatus.ProposalNotFound, null, ticket);
-            return;
-        }
-        awaitCommit(requestId, appendSettlement(ticket, commit), term, ticket, now);
-        maybeCommit(ready);
+        writes.settle(requestId, ticket, commit, now, ready);
     }
 
-    /**
-     * Changes the configuration by one member, one change at a time: the new configuration is in effect once
-     * appended, and the request completes when it commits. Refused while another change (or this leader's barrier)
-     * is not committed, and as {@link ConfigurationChanges#decide} says.
-     */
+    /** Changes the configuration by one member (see {@link LeaderWrites#changeConfiguration}). */
     void changeConfiguration(long requestId, ConfigurationChange change, long now, Ready ready) {
-        if (transfer.inProgress()) {
-            ready.failWrite(requestId, RaftOperationStatus.LeadershipTransferInProgress, null, HLCTimestamp.ZERO);
-            return;
-        }
-        boolean changing = replicaLog.configurationChangePending() || replicaLog.commitIndex() < barrierIndex;
-        if (changing && !plantedBugs.contains(PlantedBug.TWO_CHANGES_AT_ONCE)) {
-            ready.failWrite(requestId, RaftOperationStatus.MembershipChangeInProgress, null, HLCTimestamp.ZERO);
-            return;
-        }
-        Configuration current = replicaLog.configuration();
-        boolean skipCatchUpCheck = change.kind() == ConfigurationChange.Kind.PROMOTE
-                && plantedBugs.contains(PlantedBug.PROMOTE_BEFORE_CAUGHT_UP);
-        ConfigurationChanges.Decision decision = ConfigurationChanges.decide(current, change,
-                skipCatchUpCheck ? member -> true : this::holdsCommitted);
-        if (decision.refusal() != null) {
-            ready.failWrite(requestId, decision.refusal(), null, HLCTimestamp.ZERO);
-            return;
-        }
-        Configuration next = decision.next();
-        if (next.equals(current)) {
-            // Already so: nothing to append, and asking twice answers the same.
-            ready.completions.add(new Ready.Completion(requestId,
-                    RaftReplicationResult.success(HLCTimestamp.ZERO, replicaLog.configurationIndex())));
-            return;
-        }
-        if (next.contains(change.member())) {
-            // Tracked from the change's own entry, so the first append to it probes where its log ends.
-            replicator.track(change.member(), now);
-        }
-        long index = log.lastIndex() + 1;
-        append(List.of(new LogEntry(index, term, EntryKind.CONFIGURATION, HLCTimestamp.ZERO, "", next.encode())));
-        awaitCommit(requestId, index, term, HLCTimestamp.ZERO, now);
-        maybeCommit(ready);
-    }
-
-    /** Whether {@code member} is this leader or a follower known to hold everything committed. */
-    private boolean holdsCommitted(String member) {
-        if (member.equals(self)) {
-            return true;
-        }
-        FollowerProgress pr = replicator.follower(member);
-        return pr != null && pr.matchIndex >= replicaLog.commitIndex();
-    }
-
-    /** Appends the commit or rollback entry of an open ticket; returns its index. */
-    private long appendSettlement(HLCTimestamp ticket, boolean commit) {
-        ProposalTracker.OpenTicket open = proposals.openTicket(ticket);
-        long index = log.lastIndex() + 1;
-        append(List.of(new LogEntry(index, term, commit ? EntryKind.COMMIT : EntryKind.ROLLBACK, ticket,
-                open.logType(), new byte[0])));
-        return index;
-    }
-
-    /** Completes request {@code requestId} when {@code index} (of {@code entryTerm}) is applied here. */
-    private void awaitCommit(long requestId, long index, long entryTerm, HLCTimestamp ticket, long now) {
-        proposals.track(new ProposalTracker.Pending(requestId, index, entryTerm, ticket,
-                now + settings.proposalTimeoutMillis()));
+        writes.changeConfiguration(requestId, change, now, ready);
     }
 
     /** Fails every write waiting for commitment. */
@@ -590,6 +464,29 @@ final class Leadership {
         FollowerProgress pr = transfer.inProgress() ? replicator.follower(transfer.target()) : null;
         if (pr != null && pr.matchIndex == log.lastIndex()) {
             ready.messages.add(new Ready.Outbound(pr.peer, new TimeoutNow(partition, term, log.lastIndex())));
+        }
+    }
+
+    /** What {@link LeaderWrites} needs of this leader. */
+    private final class Leader implements LeaderWrites.Leader {
+        @Override
+        public long term() {
+            return term;
+        }
+
+        @Override
+        public long barrierIndex() {
+            return barrierIndex;
+        }
+
+        @Override
+        public void append(List<LogEntry> entries) {
+            Leadership.this.append(entries);
+        }
+
+        @Override
+        public void maybeCommit(Ready ready) {
+            Leadership.this.maybeCommit(ready);
         }
     }
 }

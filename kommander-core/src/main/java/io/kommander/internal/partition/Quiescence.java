@@ -11,8 +11,8 @@ import java.util.function.LongPredicate;
  * commit, so the leader sends them {@link Quiesce} and stops ticking. A follower that holds what the Quiesce names
  * sleeps too: no election timer. Node-level liveness, not per-partition heartbeats, then watches the leader.
  *
- * <p>Waking is the state machine's business ({@link RaftPartitionStateMachine}): any message, any request to the
- * leader, or the leader's node falling silent. A quiesced replica is fully replicated, so sleeping hides no work.
+ * <p>Waking is {@link QuiescenceWaking}'s business: any message, any request to the leader, or the leader's node
+ * falling silent. A quiesced replica is fully replicated, so sleeping hides no work.
  *
  * <p>Not thread-safe: part of a {@link RaftPartitionStateMachine}, owned by the partition's executor.
  */

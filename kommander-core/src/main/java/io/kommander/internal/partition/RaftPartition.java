@@ -11,7 +11,6 @@ import io.kommander.RequestId;
 import io.kommander.transport.RaftMessage;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
-import io.kommander.wal.LogPosition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +47,8 @@ public final class RaftPartition {
     private final CompletableFuture<Void> restoredFuture = new CompletableFuture<>();
     private final OpenCalls calls = new OpenCalls();
     private final CatchUpMarks catchUp;
+    private final ReadyCarrier carrier;
+    private final PartitionCompaction compaction;
 
     // Executor-confined state.
     /** Null from a WAL failure until the next restore begins: the failed machine may be ahead of the disk. */
@@ -58,7 +59,6 @@ public final class RaftPartition {
     /** What the application received from this partition in this process, kept across restores. */
     private DeliveredSoFar delivered = DeliveredSoFar.NONE;
     private boolean restoreAnnounced;
-    private boolean compacting;
     private boolean readyLeader; // as of the last drain, so the owner hears of each leadership once
     /** The highest leader commit index seen in an AppendLogs: how far a learner is behind, for its view. */
     private long leaderCommitSeen;
@@ -102,6 +102,8 @@ public final class RaftPartition {
         Host host = new Host();
         this.snapshotFiles = new PartitionSnapshots(id, context.snapshots(), executor, writeAhead, host);
         this.restore = new PartitionRestore(writeAhead, snapshotFiles, catchUp, host);
+        this.carrier = new ReadyCarrier(id, context, callbacks, writeAhead, retry, snapshotFiles, requests, host);
+        this.compaction = new PartitionCompaction(id, writeAhead, snapshotFiles, carrier, host);
     }
 
     /** The partition id. */
@@ -207,44 +209,7 @@ public final class RaftPartition {
      * snapshot at the applied index if compaction would move (see {@link PartitionSnapshots}).
      */
     public void compact() {
-        executor.post(RaftPartitionExecutor.Priority.MAINTENANCE, () -> {
-            if (machine == null || compacting) {
-                return;
-            }
-            if (snapshotFiles.enabled()) {
-                // The application must have been handed everything applied before it is asked for a snapshot.
-                carryOutReady();
-                if (machine == null || closed) {
-                    return;
-                }
-            }
-            long snapshotAt = machine.snapshots().wanted();
-            if (snapshotAt > 0) {
-                compacting = true;
-                snapshotFiles.produce(machine, snapshotAt, () -> compacting = false);
-                return;
-            }
-            LogPosition target = machine.snapshots().compactionTarget();
-            if (target == null) {
-                return;
-            }
-            compacting = true;
-            int at = epoch;
-            SnapshotControl compaction = machine.snapshots();
-            writeAhead.compact(target, compaction.sessionSnapshot(target), compaction.configurationSnapshot(target),
-                    error -> {
-                compacting = false;
-                if (at != epoch) {
-                    // A write failed since (and was logged): the restored machine read the compaction point anew.
-                    return;
-                }
-                if (error != null) {
-                    LOG.warn("partition {}: compaction to {} failed", id, target.index(), error);
-                } else {
-                    machine.snapshots().compacted(target);
-                }
-            });
-        });
+        executor.post(RaftPartitionExecutor.Priority.MAINTENANCE, compaction::compact);
     }
 
     /** Proposes entries (one per payload) under one ticket, stamped by the node's clock when the call runs. */
@@ -599,7 +564,7 @@ public final class RaftPartition {
         if (machine == null) {
             return;
         }
-        carryOutReady();
+        carrier.carryOutReady();
         leaderQuick = machine.role() == RaftRole.LEADER;
         if (context.metrics().enabled()) {
             followerLag = machine.followerLag();
@@ -644,76 +609,6 @@ public final class RaftPartition {
         });
     }
 
-    /** Carries out everything the machine asks until it asks nothing more. */
-    private void carryOutReady() {
-        Ready ready;
-        // A listener may close the node meanwhile: then nothing more is carried out.
-        while (!closed && !(ready = machine.takeReady()).isEmpty()) {
-            carryOut(ready);
-        }
-    }
-
-    private void carryOut(Ready ready) {
-        for (Ready.Outbound out : ready.messages) {
-            context.dispatcher().send(out.to(), out.message());
-        }
-        if (ready.leaderChanged) {
-            leaderQuickEndpoint = machine.leader();
-            callbacks.leaderChanged(id, machine.leader());
-        }
-        ReadyMetrics.report(context.metrics(), ready, machine.leader());
-        if (ready.persist != null) {
-            persist(ready.persist);
-        }
-
-        for (RaftLog log : ready.restoredDeliveries) {
-            handRestored(log);
-        }
-        for (RaftLog log : ready.deliveries) {
-            callbacks.delivered(id, log);
-            delivered = delivered.handed(log.index());
-        }
-        requests.answer(ready.completions, ready.statusCompletions);
-        if (ready.snapshotInstall != null) {
-            // After this Ready's deliveries: the application's state is replaced once it has what came before.
-            snapshotFiles.install(ready.snapshotInstall);
-        }
-        for (Ready.CatchUpRead read : ready.catchUpReads) {
-            int at = epoch;
-            writeAhead.readForCatchUp(read.from(), read.to(), context.configuration().maxBytesPerAppend(),
-                    (entries, error) -> {
-                        if (at != epoch) {
-                            return;
-                        }
-                        if (error != null) {
-                            LOG.warn("partition {}: catch-up read {}..{} for {} failed", id, read.from(), read.to(),
-                                    read.peer(), error);
-                            machine.catchUpReadFailed(read.peer());
-                        } else {
-                            machine.entriesRead(read.peer(), read.term(), entries);
-                        }
-                    });
-        }
-    }
-
-    private void persist(Ready.PersistStep step) {
-        int at = epoch;
-        writeAhead.persist(step, error -> {
-            if (at != epoch) {
-                return;
-            }
-            if (error != null) {
-                walFailed(error);
-                return;
-            }
-            retry.writeSucceeded();
-            for (Ready.Outbound out : step.after()) {
-                context.dispatcher().send(out.to(), out.message());
-            }
-            machine.persisted(step.seq(), step.lastIndexAfter());
-        });
-    }
-
     /**
      * The node's clock takes in the time of entries this replica appends (from a leader) or restores, so that the
      * tickets it issues if it leads later follow every ticket in its log, whatever its physical clock reads.
@@ -730,8 +625,9 @@ public final class RaftPartition {
         }
     }
 
-    /** What {@link PartitionSnapshots} and {@link PartitionRestore} need of this partition. */
-    private final class Host implements PartitionSnapshots.Host, PartitionRestore.Host {
+    /** What this partition's helpers ({@link PartitionSnapshots}, {@link PartitionRestore} and the rest) need of it. */
+    private final class Host implements PartitionSnapshots.Host, PartitionRestore.Host, ReadyCarrier.Host,
+            PartitionCompaction.Host {
         @Override
         public RaftPartitionStateMachine machine() {
             return machine;
@@ -740,6 +636,16 @@ public final class RaftPartition {
         @Override
         public int epoch() {
             return epoch;
+        }
+
+        @Override
+        public boolean closed() {
+            return closed;
+        }
+
+        @Override
+        public void leaderSeen(String leader) {
+            leaderQuickEndpoint = leader;
         }
 
         @Override

@@ -57,12 +57,6 @@ public final class RaftPartitionStateMachine {
      */
     public static final long MAX_TERM_LEAD = 1L << 20;
 
-    /**
-     * The heartbeat round of a quiesced follower's wake-up call to its leader: rounds start at 1 (the quiescence
-     * round), so no echo of a heartbeat that put the partition to sleep carries it.
-     */
-    private static final long WAKE_ROUND = 0;
-
     private final int partition;
     private final String self;
     private final EnumSet<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
@@ -81,8 +75,7 @@ public final class RaftPartitionStateMachine {
     private final ReplicaVerification verification = new ReplicaVerification(plantedBugs);
     private final MessageRefusals refusals = new MessageRefusals();
     private final Quiescence quiescence;
-    /** Whether a node was heard from within an election timeout (node-level liveness); an input, set by the host. */
-    private Predicate<String> nodeAlive = endpoint -> false;
+    private final QuiescenceWaking waking;
     private Ready ready = new Ready();
 
     /** The host's time in milliseconds, as of the last input that carried it. */
@@ -133,6 +126,8 @@ public final class RaftPartitionStateMachine {
         this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, elections::term, () -> ready);
         this.follower = new FollowerReplication(partition, plantedBugs, replica, elections, snapshots, () -> ready,
                 quiescence);
+        this.waking = new QuiescenceWaking(partition, quiescence, elections, leadership, replicaLog, refusals,
+                plantedBugs, () -> ready, () -> now);
     }
 
     /**
@@ -229,7 +224,7 @@ public final class RaftPartitionStateMachine {
         } else if (!MessageSanity.plausible(message, elections.term(), log.lastIndex(),
                 plantedBugs.contains(PlantedBug.ADOPT_IMPLAUSIBLE_TERM))) {
             refusals.record(Reason.IMPLAUSIBLE);
-        } else if (wakeFor(from, message) && passesTermGate(from, message)) {
+        } else if (waking.wakeFor(from, message) && passesTermGate(from, message)) {
             switch (elections.role()) {
                 case LEADER -> stepLeader(from, message);
                 case PRE_CANDIDATE, CANDIDATE -> stepCandidate(from, message);
@@ -268,69 +263,10 @@ public final class RaftPartitionStateMachine {
 
     // ------------------------------------------------------------------ quiescence
 
-    /**
-     * Every message but the Quiesce that puts a follower to sleep, and the echoes of the time before it slept (see
-     * {@link #echo}, refused), wakes a quiesced replica; returns whether the message goes on. A follower woken by
-     * another sender while its leader's node lives keeps its lease, the node's heartbeats standing for the
-     * partition's, and wakes the leader: a restarted replica's campaign then fails against a live leader as it would
-     * without quiescence.
-     */
-    private boolean wakeFor(String from, RaftMessage message) {
-        if (quiescence.quiesced() && echo(message)) {
-            refusals.record(Reason.QUIESCED_ECHO);
-            return false;
-        }
-        if (quiescence.quiesced() && !(message instanceof Quiesce)) {
-            String leader = elections.leader();
-            wake();
-            if (elections.role() != RaftRole.LEADER && leader != null && !leader.equals(from)
-                    && nodeAlive.test(leader)) {
-                elections.heardFromLeader(leader);
-                ready.messages.add(new Ready.Outbound(leader, new AppendLogsResponse(partition, elections.term(),
-                        true, quiescence.index(), WAKE_ROUND)));
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Whether a message to this quiesced replica was sent before it slept and carries nothing new: a heartbeat of this
-     * term anchored within the quiesced log with no entries, no newer commit and no newer round (a ReadIndex round is
-     * news), or an acknowledgement of the
-     * quiesced log echoing a heartbeat round. Heartbeats and their answers still in flight when the leader quiesced
-     * would otherwise wake the partition they just put to sleep. A follower's wake-up call to its leader carries
-     * round {@link #WAKE_ROUND}, which no heartbeat of a leader that ever quiesced carries.
-     */
-    private boolean echo(RaftMessage message) {
-        if (message.term() != elections.term()) {
-            return false;
-        }
-        if (message instanceof AppendLogs append) {
-            return elections.role() != RaftRole.LEADER && append.entries().isEmpty()
-                    && append.round() <= quiescence.roundSeen() && append.prevLogIndex() <= quiescence.index()
-                    && append.leaderCommit() <= replicaLog.commitIndex();
-        }
-        return message instanceof AppendLogsResponse response && elections.role() == RaftRole.LEADER
-                && response.success() && response.matchIndex() <= quiescence.index()
-                && response.round() != WAKE_ROUND;
-    }
-
-    private void wake() {
-        if (quiescence.wake()) {
-            if (elections.role() == RaftRole.LEADER) {
-                leadership.awaken(now);
-            } else {
-                elections.resetElectionDeadline();
-            }
-        }
-    }
-
     /** A request wakes a quiesced leader; a follower refuses it (naming the leader) and sleeps on. */
     private void wakeLeader(long nowMillis) {
         now = nowMillis;
-        if (elections.role() == RaftRole.LEADER) {
-            wake();
-        }
+        waking.wakeLeader();
     }
 
     /**
@@ -339,26 +275,16 @@ public final class RaftPartitionStateMachine {
      */
     public void leaderNodeDown(String endpoint, long nowMillis) {
         now = nowMillis;
-        if (quiescence.quiesced() && elections.role() != RaftRole.LEADER && endpoint.equals(elections.leader())
-                && !plantedBugs.contains(PlantedBug.QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER)) {
-            wake();
-        }
+        waking.leaderNodeDown(endpoint);
     }
 
     /**
      * {@code endpoint}'s node restarted: a quiesced follower of it wakes as if it were dead (it lost its leaderships),
-     * and a quiesced leader with a replica there wakes to heartbeat it, since a replica that lost its data waits to be
-     * caught up without a word.
+     * and a quiesced leader with a replica there wakes to heartbeat it (see {@link QuiescenceWaking#peerRestarted}).
      */
     public void peerRestarted(String endpoint, long nowMillis) {
         now = nowMillis;
-        if (elections.role() == RaftRole.LEADER) {
-            if (quiescence.quiesced() && replicaLog.configuration().contains(endpoint)) {
-                wake();
-            }
-        } else {
-            leaderNodeDown(endpoint, nowMillis);
-        }
+        waking.peerRestarted(endpoint);
     }
 
     /** Whether this replica sleeps: not ticked, no heartbeats, no election timer. */
@@ -368,7 +294,7 @@ public final class RaftPartitionStateMachine {
 
     /** Tells the replica how to ask whether a node was heard from within an election timeout. */
     public void nodeLiveness(Predicate<String> alive) {
-        this.nodeAlive = alive;
+        waking.nodeLiveness(alive);
     }
 
     private static boolean isPreVoteTraffic(RaftMessage message) {
