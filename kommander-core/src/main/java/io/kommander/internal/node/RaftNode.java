@@ -99,6 +99,8 @@ public final class RaftNode implements IRaft {
     private final AtomicLong unknownSenderMessages = new AtomicLong();
     private final InboundRouter inbound;
     private final PartitionCalls calls;
+    private final MemberCalls memberCalls;
+    private final PartitionMapCalls mapCalls;
     private final NodeLifecycle lifecycle;
 
     /**
@@ -211,6 +213,8 @@ public final class RaftNode implements IRaft {
                 unknownSenderMessages, lifecycle.joined(), lifecycle::closed);
         this.calls = new PartitionCalls(this.configuration, partitions, coordinator, membership, leaderWaiters,
                 futures, lifecycle::closed);
+        this.memberCalls = new MemberCalls(self, lifecycle, membership, futures, this::closeAsync);
+        this.mapCalls = new PartitionMapCalls(coordinator, partitionMap, futures, lifecycle::closed);
         this.startup = new NodeStartup(new NodeStartup.Parts(this.configuration, wal, transport, runtime, members,
                 catchUp, membership, coordinator, context, timers, partitions, callbacks), inbound::onBatch,
                 inbound::onRefused, lifecycle::closed, this::partitionCount);
@@ -225,36 +229,12 @@ public final class RaftNode implements IRaft {
 
     @Override
     public CompletableFuture<RaftOperationStatus> leaveCluster() {
-        if (lifecycle.closed()) {
-            return futures.completed(RaftOperationStatus.NodeClosed);
-        }
-        if (!lifecycle.started()) {
-            return futures.completed(RaftOperationStatus.RestoreInProgress);
-        }
-        if (membership.removed()) {
-            return futures.completed(RaftOperationStatus.NotAMember);
-        }
-        // Removed, the node closes: it no longer belongs to any partition. Refused, it goes on as a member.
-        return futures.relay(membership.removal(self).thenCompose(status -> status != RaftOperationStatus.Success
-                ? CompletableFuture.completedFuture(status)
-                : closeAsync().handle((done, error) -> status)));
+        return memberCalls.leaveCluster();
     }
 
     @Override
     public CompletableFuture<RaftOperationStatus> removeMember(String endpoint) {
-        if (endpoint == null || endpoint.isEmpty()) {
-            throw new IllegalArgumentException("the member to remove must be named by its endpoint");
-        }
-        if (lifecycle.closed()) {
-            return futures.completed(RaftOperationStatus.NodeClosed);
-        }
-        if (!lifecycle.started()) {
-            return futures.completed(RaftOperationStatus.RestoreInProgress);
-        }
-        if (membership.removed()) {
-            return futures.completed(RaftOperationStatus.NotAMember);
-        }
-        return futures.relay(membership.removal(endpoint));
+        return memberCalls.removeMember(endpoint);
     }
 
     @Override
@@ -402,53 +382,27 @@ public final class RaftNode implements IRaft {
 
     @Override
     public int getPartitionKey(String key) {
-        if (key == null) {
-            throw new IllegalArgumentException("key must not be null");
-        }
-        return ownerOf(key);
+        return mapCalls.getPartitionKey(key);
     }
 
     @Override
     public int getPrefixPartitionKey(String key) {
-        if (key == null) {
-            throw new IllegalArgumentException("key must not be null");
-        }
-        return ownerOf(PartitionMap.prefixOf(key));
-    }
-
-    private int ownerOf(String key) {
-        PartitionMap map = coordinator.map();
-        if (map == null) {
-            throw new IllegalStateException("partition ranges are not known yet: wait for joinCluster()");
-        }
-        return map.ownerOfKey(key).orElseThrow(() -> new IllegalStateException("no partition owns key " + key
-                + " (its owner was removed)")).id();
+        return mapCalls.getPrefixPartitionKey(key);
     }
 
     @Override
     public CompletableFuture<PartitionChangeResult> createPartition(PartitionRange range) {
-        if (lifecycle.closed()) {
-            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, 0, null, null));
-        }
-        return futures.relay(partitionMap.create(range));
+        return mapCalls.createPartition(range);
     }
 
     @Override
     public CompletableFuture<PartitionChangeResult> removePartition(int partitionId) {
-        if (partitionId < 1) {
-            throw new IllegalArgumentException(partitionId == RaftSystemCoordinator.SYSTEM_PARTITION
-                    ? "the system partition cannot be removed" : "no partition has id " + partitionId);
-        }
-        if (lifecycle.closed()) {
-            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, 0, null, null));
-        }
-        return futures.relay(partitionMap.remove(partitionId));
+        return mapCalls.removePartition(partitionId);
     }
 
     @Override
     public PartitionMap getPartitionMap() {
-        PartitionMap map = coordinator.map();
-        return map != null ? map : new PartitionMap(0, List.of());
+        return mapCalls.getPartitionMap();
     }
 
     @Override
@@ -458,9 +412,7 @@ public final class RaftNode implements IRaft {
 
     @Override
     public int partitionCount() {
-        PartitionMap map = coordinator.map();
-        return map == null ? 0 : (int) map.partitions().stream()
-                .filter(p -> p.state() != io.kommander.PartitionState.REMOVED).count();
+        return mapCalls.partitionCount();
     }
 
     @Override
