@@ -178,89 +178,12 @@ public record RaftConfiguration(
      * @throws RaftConfigurationException naming the first field that breaks a rule, and the rule
      */
     public void validate() {
-        atLeast("nodeId", nodeId, 1);
-        notBlank("nodeName", nodeName);
-        notBlank("host", host);
-        if (host.contains(":")) {
-            throw new RaftConfigurationException("host", "must not contain ':' (was '" + host + "')");
-        }
-        if (port < 1 || port > 65535) {
-            throw new RaftConfigurationException("port", "must be in 1..65535 (was " + port + ")");
-        }
-        notBlank("clusterId", clusterId);
-        if (initialPartitions < 1 || initialPartitions > 65535) {
-            throw new RaftConfigurationException("initialPartitions", "must be in 1..65535 (was " + initialPartitions + ")");
-        }
-        atLeast("heartbeatIntervalMillis", heartbeatIntervalMillis, 1);
-        if (electionTimeoutMinMillis <= heartbeatIntervalMillis) {
-            throw new RaftConfigurationException("electionTimeoutMinMillis",
-                    "must be greater than heartbeatIntervalMillis (" + heartbeatIntervalMillis + "), was "
-                            + electionTimeoutMinMillis);
-        }
-        if (electionTimeoutMaxMillis < electionTimeoutMinMillis) {
-            throw new RaftConfigurationException("electionTimeoutMaxMillis",
-                    "must be >= electionTimeoutMinMillis (" + electionTimeoutMinMillis + "), was "
-                            + electionTimeoutMaxMillis);
-        }
-        if (checkLeaderIntervalMillis < electionTimeoutMinMillis) {
-            throw new RaftConfigurationException("checkLeaderIntervalMillis",
-                    "must be >= electionTimeoutMinMillis (" + electionTimeoutMinMillis + "), was "
-                            + checkLeaderIntervalMillis);
-        }
-        atLeast("walReadWorkers", walReadWorkers, 1);
-        atLeast("walWriteWorkers", walWriteWorkers, 1);
-        atLeast("executorPoolSize", executorPoolSize, 1);
-        atLeast("maxClientQueue", maxClientQueue, 1);
-        atLeast("maxInflightAppends", maxInflightAppends, 1);
-        atLeast("maxEntriesPerAppend", maxEntriesPerAppend, 1);
-        atLeast("maxBytesPerAppend", maxBytesPerAppend, 1);
-        atLeast("maxEntryBytes", maxEntryBytes, 1);
-        if (maxProposalBytes < maxEntryBytes) {
-            throw new RaftConfigurationException("maxProposalBytes",
-                    "must be >= maxEntryBytes (" + maxEntryBytes + "), was " + maxProposalBytes);
-        }
-        atLeast("maxPartitionsPerWalWrite", maxPartitionsPerWalWrite, 1);
-        atLeast("logCacheEntries", logCacheEntries, 0);
-        atLeast("proposalTimeoutMillis", proposalTimeoutMillis, 1);
-        atLeast("proposalTimeToLiveMillis", proposalTimeToLiveMillis, 1);
-        atLeast("compactionIntervalMillis", compactionIntervalMillis, 1);
-        atLeast("maxClientSessions", maxClientSessions, 1);
-        atLeast("sessionResults", sessionResults, 1);
-        atLeast("sessionTtlMillis", sessionTtlMillis, 1);
-        atLeast("snapshotRetentionEntries", snapshotRetentionEntries, 0);
-        atLeast("snapshotChunkBytes", snapshotChunkBytes, 1);
-        atLeast("snapshotBytesPerSecond", snapshotBytesPerSecond, 1);
-        atLeast("snapshotRetentionBytes", snapshotRetentionBytes, 0);
-        atLeast("promotionLagEntries", promotionLagEntries, 0);
-        atLeast("membershipRetryMillis", membershipRetryMillis, 1);
-        atLeast("membershipBackoffMillis", membershipBackoffMillis, 1);
-        atLeast("membershipReconcileIntervalMillis", membershipReconcileIntervalMillis, 1);
-        if (membershipTimeoutMillis < membershipRetryMillis) {
-            throw new RaftConfigurationException("membershipTimeoutMillis",
-                    "must be >= membershipRetryMillis (" + membershipRetryMillis + "), was " + membershipTimeoutMillis);
-        }
-        if (quiesceAfterHeartbeats != 0 && quiesceAfterHeartbeats < 2) {
-            // One idle heartbeat proves nothing: the followers' acknowledgements of the whole log come a tick later.
-            throw new RaftConfigurationException("quiesceAfterHeartbeats",
-                    "must be 0 (quiescence off) or >= 2 (was " + quiesceAfterHeartbeats + ")");
-        }
+        ConfigurationRules.check(this);
     }
 
     /** Whether idle partitions quiesce ({@link #quiesceAfterHeartbeats} is not 0). */
     public boolean quiescence() {
         return quiesceAfterHeartbeats > 0;
-    }
-
-    private static void atLeast(String field, long value, long min) {
-        if (value < min) {
-            throw new RaftConfigurationException(field, "must be >= " + min + " (was " + value + ")");
-        }
-    }
-
-    private static void notBlank(String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw new RaftConfigurationException(field, "must not be empty");
-        }
     }
 
     /** Builds a {@link RaftConfiguration}; not thread-safe. */

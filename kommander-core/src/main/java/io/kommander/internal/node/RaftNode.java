@@ -13,7 +13,6 @@ import io.kommander.PartitionMap;
 import io.kommander.PartitionRange;
 import io.kommander.PartitionMapListener;
 import io.kommander.PartitionStatus;
-import io.kommander.RaftClosedException;
 import io.kommander.RaftConfiguration;
 import io.kommander.RaftConfigurationException;
 import io.kommander.RaftOperationStatus;
@@ -36,24 +35,16 @@ import io.kommander.internal.partition.PartitionContext;
 import io.kommander.internal.partition.QuiescedPartitions;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.RaftTimerService;
-import io.kommander.internal.partition.WriteFence;
 import io.kommander.internal.runtime.DefaultRaftRuntime;
-import io.kommander.internal.runtime.LibraryThreads;
 import io.kommander.runtime.IRaftRuntime;
 import io.kommander.internal.system.RaftSystemCoordinator;
 import io.kommander.transport.IRaftTransport;
-import io.kommander.transport.MessageBatch;
-import io.kommander.transport.RaftMessage;
 import io.kommander.internal.transport.FrameBudget;
 import io.kommander.internal.transport.RaftTransportDispatcher;
 import io.kommander.transport.NodeIdentity;
-import io.kommander.transport.PeerRefusal;
-import io.kommander.wal.EntryKind;
 import io.kommander.internal.wal.FairReadScheduler;
 import io.kommander.internal.wal.FairWalScheduler;
 import io.kommander.wal.IWAL;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -63,13 +54,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The machinery behind {@link io.kommander.RaftManager}: the process-level coordinator that owns the node's
@@ -83,10 +70,7 @@ import java.util.function.Function;
  */
 public final class RaftNode implements IRaft {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
     private static final int MAX_MESSAGES_PER_BATCH = 4096;
-    /** How long {@link #close()} waits, on an application thread, for everything to be released. */
-    private static final long CLOSE_WAIT_MILLIS = 30_000;
 
     private final RaftConfiguration configuration;
     private final IWAL wal;
@@ -113,16 +97,11 @@ public final class RaftNode implements IRaft {
     private final CallerFutures futures;
     private final NodeMetrics metrics;
     private final AtomicLong unknownSenderMessages = new AtomicLong();
-    private final AtomicLong unknownPartitionMessages = new AtomicLong();
-    private final Set<String> refusedBy = ConcurrentHashMap.newKeySet();
-    private final Object lifecycle = new Object();
-    /** Completes when the node has joined; fails on a refusal by a peer or a close before the join. */
-    private final CompletableFuture<Void> joined = new CompletableFuture<>();
-    /** {@link #joined} as callers see it: completing on the callback executor. */
-    private CompletableFuture<Void> joinedView;
-    private boolean started;
-    private CompletableFuture<Void> closing;
-    private volatile boolean closed;
+    private final InboundRouter inbound;
+    private final PartitionCalls calls;
+    private final MemberCalls memberCalls;
+    private final PartitionMapCalls mapCalls;
+    private final NodeLifecycle lifecycle;
 
     /**
      * A node from validated parts (see {@link io.kommander.RaftManager.Builder}), its futures completing on the
@@ -186,6 +165,7 @@ public final class RaftNode implements IRaft {
         this.self = configuration.endpoint();
         this.futures = new CallerFutures(callbackExecutor != null ? callbackExecutor : runtime.callbackExecutor());
         this.leaderWaiters = new LeaderWaiters(runtime);
+        this.lifecycle = new NodeLifecycle(self, futures, leaderWaiters);
         this.callbacks = new UserPartitionEvents(events, leaderWaiters);
         List<String> peers = discovery.peers().stream().filter(p -> !p.equals(self)).toList();
         this.members = Set.copyOf(peers);
@@ -229,64 +209,32 @@ public final class RaftNode implements IRaft {
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
                 configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::takingPart,
                 quiescence, liveness::tick, () -> !membership.removed());
+        this.inbound = new InboundRouter(self, members, partitions, membership, partitionMap, liveness,
+                unknownSenderMessages, lifecycle.joined(), lifecycle::closed);
+        this.calls = new PartitionCalls(this.configuration, partitions, coordinator, membership, leaderWaiters,
+                futures, lifecycle::closed);
+        this.memberCalls = new MemberCalls(self, lifecycle, membership, futures, this::closeAsync);
+        this.mapCalls = new PartitionMapCalls(coordinator, partitionMap, futures, lifecycle::closed);
         this.startup = new NodeStartup(new NodeStartup.Parts(this.configuration, wal, transport, runtime, members,
-                catchUp, membership, coordinator, context, timers, partitions, callbacks), this::onBatch,
-                this::onRefused, () -> closed, this::partitionCount);
+                catchUp, membership, coordinator, context, timers, partitions, callbacks), inbound::onBatch,
+                inbound::onRefused, lifecycle::closed, this::partitionCount);
     }
 
     // ---------------------------------------------------------------- lifecycle
 
     @Override
     public CompletableFuture<Void> joinCluster() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return futures.failed(new RaftClosedException("joinCluster on a closed node"));
-            }
-            if (started) {
-                return joinedView;
-            }
-            started = true;
-            RaftPartition system = startup.prepare(joined);
-            joinedView = futures.relay(joined);
-            if (system != null) {
-                startup.launch(system);
-            }
-            return joinedView;
-        }
+        return lifecycle.join(startup);
     }
 
     @Override
     public CompletableFuture<RaftOperationStatus> leaveCluster() {
-        if (closed) {
-            return futures.completed(RaftOperationStatus.NodeClosed);
-        }
-        if (!isStarted()) {
-            return futures.completed(RaftOperationStatus.RestoreInProgress);
-        }
-        if (membership.removed()) {
-            return futures.completed(RaftOperationStatus.NotAMember);
-        }
-        // Removed, the node closes: it no longer belongs to any partition. Refused, it goes on as a member.
-        return futures.relay(membership.removal(self).thenCompose(status -> status != RaftOperationStatus.Success
-                ? CompletableFuture.completedFuture(status)
-                : closeAsync().handle((done, error) -> status)));
+        return memberCalls.leaveCluster();
     }
 
     @Override
     public CompletableFuture<RaftOperationStatus> removeMember(String endpoint) {
-        if (endpoint == null || endpoint.isEmpty()) {
-            throw new IllegalArgumentException("the member to remove must be named by its endpoint");
-        }
-        if (closed) {
-            return futures.completed(RaftOperationStatus.NodeClosed);
-        }
-        if (!isStarted()) {
-            return futures.completed(RaftOperationStatus.RestoreInProgress);
-        }
-        if (membership.removed()) {
-            return futures.completed(RaftOperationStatus.NotAMember);
-        }
-        return futures.relay(membership.removal(endpoint));
+        return memberCalls.removeMember(endpoint);
     }
 
     @Override
@@ -296,19 +244,12 @@ public final class RaftNode implements IRaft {
 
     @Override
     public CompletableFuture<Void> closeAsync() {
-        synchronized (lifecycle) {
-            if (closing != null) {
-                return closing;
-            }
-            closed = true;
-            closing = futures.incomplete();
-        }
-        timers.close();
-        membership.close();
-        metrics.close();
-        partitionMap.close();
-        shutdown.begin(allPartitions(), this::failWaiters).whenComplete((done, error) -> closing.complete(null));
-        return closing;
+        return lifecycle.close(() -> {
+            timers.close();
+            membership.close();
+            metrics.close();
+            partitionMap.close();
+        }, shutdown, allPartitions());
     }
 
     /**
@@ -324,32 +265,9 @@ public final class RaftNode implements IRaft {
         return catchUp.incarnation();
     }
 
-    private boolean isStarted() {
-        synchronized (lifecycle) {
-            return started;
-        }
-    }
-
-    /** What waits on the node itself rather than on a partition. */
-    private void failWaiters() {
-        leaderWaiters.failAll(new RaftClosedException("node closed"));
-        joined.completeExceptionally(new RaftClosedException("node closed before it joined"));
-    }
-
     @Override
     public void close() {
-        CompletableFuture<Void> done = closeAsync();
-        if (LibraryThreads.isCurrent()) {
-            // A listener or callback: what would be waited for may be queued behind this very task.
-            return;
-        }
-        try {
-            done.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("{}: close did not finish within {} ms", self, CLOSE_WAIT_MILLIS, e);
-        }
+        lifecycle.await(closeAsync());
     }
 
     // ---------------------------------------------------------------- writes
@@ -377,11 +295,7 @@ public final class RaftNode implements IRaft {
     @Override
     public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, byte[] data,
                                                                   boolean autoCommit, RequestId requestId) {
-        if (data == null || requestId == null) {
-            throw new IllegalArgumentException("data and requestId must not be null");
-        }
-        return withPartition(partitionId, p -> p.replicate(autoCommit ? EntryKind.DATA : EntryKind.PROPOSED,
-                type, data, requestId, fence(partitionId, 0)));
+        return calls.replicateLogs(partitionId, type, data, autoCommit, requestId);
     }
 
     @Override
@@ -402,57 +316,22 @@ public final class RaftNode implements IRaft {
     @Override
     public CompletableFuture<RaftReplicationResult> replicateLogs(int partitionId, String type, List<byte[]> data,
                                                                   boolean autoCommit, long expectedGeneration) {
-        if (expectedGeneration < 0) {
-            throw new IllegalArgumentException("expectedGeneration must be 0 (no check) or a generation");
-        }
-        if (data == null || data.isEmpty() || data.stream().anyMatch(java.util.Objects::isNull)) {
-            throw new IllegalArgumentException("data must hold at least one non-null payload");
-        }
-        if (!ProposalSize.fits(configuration, type, data)) {
-            return CompletableFuture.completedFuture(RaftReplicationResult.failure(
-                    RaftOperationStatus.EntryTooLarge, null));
-        }
-        return withPartition(partitionId, p -> p.replicate(autoCommit ? EntryKind.DATA : EntryKind.PROPOSED,
-                type, data, fence(partitionId, expectedGeneration)));
-    }
-
-    /** The applied map's verdict on a write, read on the partition's executor when it would be proposed. */
-    private WriteFence fence(int partitionId, long expectedGeneration) {
-        return () -> coordinator.fence(partitionId, expectedGeneration);
+        return calls.replicateLogs(partitionId, type, data, autoCommit, expectedGeneration);
     }
 
     @Override
     public CompletableFuture<RaftReplicationResult> commitLogs(int partitionId, HLCTimestamp ticket) {
-        return withPartition(partitionId, p -> p.settle(ticket, true));
+        return calls.commitLogs(partitionId, ticket);
     }
 
     @Override
     public CompletableFuture<RaftReplicationResult> rollbackLogs(int partitionId, HLCTimestamp ticket) {
-        return withPartition(partitionId, p -> p.settle(ticket, false));
+        return calls.rollbackLogs(partitionId, ticket);
     }
 
     @Override
     public CompletableFuture<RaftReplicationResult> replicateCheckpoint(int partitionId) {
-        return withPartition(partitionId, p -> p.replicate(EntryKind.CHECKPOINT, "", List.of(new byte[0]),
-                fence(partitionId, 0)));
-    }
-
-    private CompletableFuture<RaftReplicationResult> withPartition(
-            int partitionId, Function<RaftPartition, CompletableFuture<RaftReplicationResult>> op) {
-        if (closed) {
-            return futures.completed(RaftReplicationResult.failure(RaftOperationStatus.NodeClosed, null));
-        }
-        if (membership.removed()) {
-            return futures.completed(RaftReplicationResult.failure(RaftOperationStatus.NotAMember, null));
-        }
-        RaftPartition partition = userPartition(partitionId);
-        if (partition == null) {
-            RaftReplicationResult gone = partitionId == RaftSystemCoordinator.SYSTEM_PARTITION ? null
-                    : coordinator.fence(partitionId, 0);
-            return futures.completed(gone != null ? gone
-                    : RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null));
-        }
-        return futures.relay(op.apply(partition));
+        return calls.replicateCheckpoint(partitionId);
     }
 
     // ---------------------------------------------------------------- leadership and reads
@@ -464,121 +343,66 @@ public final class RaftNode implements IRaft {
 
     @Override
     public boolean amILeaderQuick(int partitionId) {
-        RaftPartition partition = userPartition(partitionId);
-        return partition != null && !closed && partition.isLeaderQuick();
+        return calls.amILeaderQuick(partitionId);
     }
 
     @Override
     public CompletableFuture<Boolean> amILeader(int partitionId) {
-        RaftPartition partition = userPartition(partitionId);
-        return partition == null || closed ? futures.completed(false) : futures.relay(partition.isLeader());
+        return calls.amILeader(partitionId);
     }
 
     @Override
     public CompletableFuture<String> waitForLeader(int partitionId, Duration timeout) {
-        RaftPartition partition = userPartition(partitionId);
-        if (partition == null || closed) {
-            return futures.failed(closed ? new RaftClosedException("node closed")
-                    : new IllegalArgumentException("unknown partition " + partitionId));
-        }
-        return futures.relay(leaderWaiters.await(partitionId, partition::leaderQuick, timeout));
+        return calls.waitForLeader(partitionId, timeout);
     }
 
     @Override
     public CompletableFuture<Boolean> confirmLeadership(int partitionId) {
-        RaftPartition partition = userPartition(partitionId);
-        if (partition == null || closed || membership.removed()) {
-            return futures.completed(false);
-        }
-        return futures.relay(partition.confirmLeadership().thenApply(status -> status == RaftOperationStatus.Success));
+        return calls.confirmLeadership(partitionId);
     }
 
     @Override
     public CompletableFuture<RaftOperationStatus> transferLeadership(int partitionId, String target) {
-        RaftPartition partition = userPartition(partitionId);
-        if (closed) {
-            return futures.completed(RaftOperationStatus.NodeClosed);
-        }
-        if (partition == null) {
-            return futures.completed(RaftOperationStatus.UnknownPartition);
-        }
-        if (membership.removed()) {
-            return futures.completed(RaftOperationStatus.NotAMember);
-        }
-        return futures.relay(partition.transferLeadership(target)); // refuses a bad target up front
+        return calls.transferLeadership(partitionId, target);
     }
 
     // ---------------------------------------------------------------- status
 
     @Override
     public String leaderHint(int partitionId) {
-        RaftPartition partition = userPartition(partitionId);
-        return partition == null || closed ? null : partition.leaderQuick();
+        return calls.leaderHint(partitionId);
     }
 
     @Override
     public CompletableFuture<PartitionStatus> partitionStatus(int partitionId) {
-        if (closed) {
-            return futures.failed(new RaftClosedException("node closed"));
-        }
-        RaftPartition partition = userPartition(partitionId);
-        if (partition == null) {
-            return futures.failed(new IllegalArgumentException("unknown partition " + partitionId));
-        }
-        return futures.relay(partition.status());
+        return calls.partitionStatus(partitionId);
     }
 
     // ---------------------------------------------------------------- routing
 
     @Override
     public int getPartitionKey(String key) {
-        if (key == null) {
-            throw new IllegalArgumentException("key must not be null");
-        }
-        return ownerOf(key);
+        return mapCalls.getPartitionKey(key);
     }
 
     @Override
     public int getPrefixPartitionKey(String key) {
-        if (key == null) {
-            throw new IllegalArgumentException("key must not be null");
-        }
-        return ownerOf(PartitionMap.prefixOf(key));
-    }
-
-    private int ownerOf(String key) {
-        PartitionMap map = coordinator.map();
-        if (map == null) {
-            throw new IllegalStateException("partition ranges are not known yet: wait for joinCluster()");
-        }
-        return map.ownerOfKey(key).orElseThrow(() -> new IllegalStateException("no partition owns key " + key
-                + " (its owner was removed)")).id();
+        return mapCalls.getPrefixPartitionKey(key);
     }
 
     @Override
     public CompletableFuture<PartitionChangeResult> createPartition(PartitionRange range) {
-        if (closed) {
-            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, 0, null, null));
-        }
-        return futures.relay(partitionMap.create(range));
+        return mapCalls.createPartition(range);
     }
 
     @Override
     public CompletableFuture<PartitionChangeResult> removePartition(int partitionId) {
-        if (partitionId < 1) {
-            throw new IllegalArgumentException(partitionId == RaftSystemCoordinator.SYSTEM_PARTITION
-                    ? "the system partition cannot be removed" : "no partition has id " + partitionId);
-        }
-        if (closed) {
-            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, 0, null, null));
-        }
-        return futures.relay(partitionMap.remove(partitionId));
+        return mapCalls.removePartition(partitionId);
     }
 
     @Override
     public PartitionMap getPartitionMap() {
-        PartitionMap map = coordinator.map();
-        return map != null ? map : new PartitionMap(0, List.of());
+        return mapCalls.getPartitionMap();
     }
 
     @Override
@@ -588,9 +412,7 @@ public final class RaftNode implements IRaft {
 
     @Override
     public int partitionCount() {
-        PartitionMap map = coordinator.map();
-        return map == null ? 0 : (int) map.partitions().stream()
-                .filter(p -> p.state() != io.kommander.PartitionState.REMOVED).count();
+        return mapCalls.partitionCount();
     }
 
     @Override
@@ -605,7 +427,7 @@ public final class RaftNode implements IRaft {
 
     @Override
     public long unknownPartitionMessages() {
-        return unknownPartitionMessages.get();
+        return inbound.unknownPartitionMessages();
     }
 
     /** The system partition's owner; tests reach it through NodeSeams. */
@@ -677,10 +499,6 @@ public final class RaftNode implements IRaft {
 
     // ---------------------------------------------------------------- internals
 
-    private RaftPartition userPartition(int partitionId) {
-        return partitionId == RaftSystemCoordinator.SYSTEM_PARTITION ? null : partitions.get(partitionId);
-    }
-
     private Collection<RaftPartition> allPartitions() {
         return partitions.values();
     }
@@ -697,53 +515,5 @@ public final class RaftNode implements IRaft {
 
     private NodeMembership membership() {
         return membership;
-    }
-
-    private void onBatch(MessageBatch batch) {
-        if (closed) {
-            return;
-        }
-        boolean member = membership.isMember(batch.from());
-        if (member) {
-            liveness.heard(batch.from());
-        }
-        for (RaftMessage message : batch.messages()) {
-            if (message instanceof RaftMessage.NodeHeartbeat beat) {
-                if (member) {
-                    liveness.onHeartbeat(batch.from(), beat);
-                }
-                continue;
-            }
-            if (message instanceof RaftMessage.RosterRequest || message instanceof RaftMessage.RosterResponse) {
-                membership.onMessage(batch.from(), message, member);
-                continue;
-            }
-            if (message instanceof RaftMessage.PartitionMapRequest
-                    || message instanceof RaftMessage.PartitionMapResponse) {
-                partitionMap.onMessage(batch.from(), message, member);
-                continue;
-            }
-            if (!member && !membership.admits(batch.from(), message)) {
-                unknownSenderMessages.incrementAndGet();
-                membership.notMember(batch.from());
-                continue;
-            }
-            RaftPartition partition = partitions.get(message.partition());
-            if (partition == null) {
-                unknownPartitionMessages.incrementAndGet();
-            } else {
-                partition.receive(batch.from(), message);
-            }
-        }
-    }
-
-    /** A peer and this node disagree on who they are: fail the join (if still pending) and say so once per peer. */
-    private void onRefused(PeerRefusal refusal) {
-        RaftConfigurationException error = JoinRefusal.toException(refusal);
-        boolean failedJoin = joined.completeExceptionally(error);
-        if (refusedBy.add(refusal.peer())) {
-            LOG.error("[{}] {}{} (this node lists {} and itself)", self, error.getMessage(),
-                    failedJoin ? "; joinCluster fails" : "", new java.util.TreeSet<>(members));
-        }
     }
 }
