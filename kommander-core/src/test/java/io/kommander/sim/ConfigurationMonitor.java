@@ -65,26 +65,15 @@ final class ConfigurationMonitor {
 
     /** Looks at every running replica's view. */
     void check() {
-        for (SimNode node : nodes) {
-            if (node.state() == SimNode.State.DOWN) {
-                continue;
+        RunningReplicas.forEach(nodes, partitions, (node, p, view) -> {
+            ReplicaView before = previous.put(new Replica(node.index(), p), view);
+            if (view.leader()) {
+                checkElection(node, p, view);
+                checkPromotions(node, p, before, view);
+                checkNotRemoved(node, p, view);
+                trackRemovals(p, view);
             }
-            for (int p = 0; p <= partitions; p++) {
-                RaftPartition partition = node.partition(p);
-                ReplicaView view = partition == null ? null : partition.view();
-                if (view == null || view.configuration() == null) {
-                    continue;
-                }
-                Replica replica = new Replica(node.index(), p);
-                ReplicaView before = previous.put(replica, view);
-                if (view.leader()) {
-                    checkElection(node, p, view);
-                    checkPromotions(node, p, before, view);
-                    checkNotRemoved(node, p, view);
-                    trackRemovals(p, view);
-                }
-            }
-        }
+        });
     }
 
     private void checkElection(SimNode leader, int p, ReplicaView view) {

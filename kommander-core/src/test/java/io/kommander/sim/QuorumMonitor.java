@@ -3,7 +3,6 @@ package io.kommander.sim;
 import io.kommander.internal.partition.Configuration;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.RaftPartitionStateMachine;
-import io.kommander.internal.partition.ReplicaView;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.WalException;
 
@@ -39,35 +38,25 @@ final class QuorumMonitor {
 
     /** Looks at every running replica's view. */
     void check() {
-        for (SimNode node : nodes) {
-            if (node.state() == SimNode.State.DOWN) {
-                continue;
+        RunningReplicas.forEach(nodes, partitions, (node, p, view) -> {
+            if (view.term() > RaftPartitionStateMachine.MAX_TERM_LEAD) {
+                // No run gets near the bound by elections: a term past it came from a corrupt message.
+                monitor.fail("term: n" + node.index() + " adopted term " + view.term() + " on p" + p
+                        + ", past the bound of " + RaftPartitionStateMachine.MAX_TERM_LEAD);
             }
-            for (int p = 0; p <= partitions; p++) {
-                RaftPartition partition = node.partition(p);
-                ReplicaView view = partition == null ? null : partition.view();
-                if (view == null || view.configuration() == null) {
-                    continue;
-                }
-                if (view.term() > RaftPartitionStateMachine.MAX_TERM_LEAD) {
-                    // No run gets near the bound by elections: a term past it came from a corrupt message.
-                    monitor.fail("term: n" + node.index() + " adopted term " + view.term() + " on p" + p
-                            + ", past the bound of " + RaftPartitionStateMachine.MAX_TERM_LEAD);
-                }
-                long before = lastCommit[node.index()][p];
-                lastCommit[node.index()][p] = view.commitIndex();
-                if (!view.leader()) {
-                    continue;
-                }
-                if (view.configurationChangesInFlight() > 1) {
-                    monitor.fail("configuration: n" + node.index() + " leads p" + p + " in term " + view.term()
-                            + " with " + view.configurationChangesInFlight() + " changes in flight (one at a time)");
-                }
-                for (long index = before + 1; index <= view.commitIndex(); index++) {
-                    checkHeldByVoters(node, p, index, view.configuration());
-                }
+            long before = lastCommit[node.index()][p];
+            lastCommit[node.index()][p] = view.commitIndex();
+            if (!view.leader()) {
+                return;
             }
-        }
+            if (view.configurationChangesInFlight() > 1) {
+                monitor.fail("configuration: n" + node.index() + " leads p" + p + " in term " + view.term()
+                        + " with " + view.configurationChangesInFlight() + " changes in flight (one at a time)");
+            }
+            for (long index = before + 1; index <= view.commitIndex(); index++) {
+                checkHeldByVoters(node, p, index, view.configuration());
+            }
+        });
     }
 
     /** Entry {@code index}, just committed by {@code leader}, must be on a majority of {@code configuration}'s voters. */

@@ -1,0 +1,37 @@
+package io.kommander.sim;
+
+import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.partition.ReplicaView;
+
+import java.util.List;
+
+/**
+ * The replicas the monitors look at after every event: those of every node that is not down, with a published
+ * view that names a configuration (a replica still restoring has none yet).
+ */
+final class RunningReplicas {
+
+    /** What a monitor does with one running replica's view. */
+    interface Visitor {
+        void visit(SimNode node, int partition, ReplicaView view);
+    }
+
+    private RunningReplicas() {
+    }
+
+    /** Visits every running replica of partitions 0..{@code partitions}, node by node. */
+    static void forEach(List<SimNode> nodes, int partitions, Visitor visitor) {
+        for (SimNode node : nodes) {
+            if (node.state() == SimNode.State.DOWN) {
+                continue;
+            }
+            for (int p = 0; p <= partitions; p++) {
+                RaftPartition partition = node.partition(p);
+                ReplicaView view = partition == null ? null : partition.view();
+                if (view != null && view.configuration() != null) {
+                    visitor.visit(node, p, view);
+                }
+            }
+        }
+    }
+}
