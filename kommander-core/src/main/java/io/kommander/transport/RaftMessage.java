@@ -161,7 +161,9 @@ public sealed interface RaftMessage {
      *
      * @param requestId   the sender's id of the request, echoed in the {@link RosterResponse}
      * @param kind        what to change: 1 join (as a learner), 2 promote to voter, 3 start leaving, 4 remove a
-     *                    leaving member, 5 report the member's node id and incarnation
+     *                    leaving member, 5 report the member's node id and incarnation; or 6, a report that changes
+     *                    nothing: a partition the sender leads refuses to take the leaving member out for want of
+     *                    current voters
      * @param endpoint    the member concerned, {@code host:port}
      * @param nodeId      the member's node id (join, report), else 0
      * @param incarnation the member's incarnation (join, report), else 0
@@ -170,7 +172,7 @@ public sealed interface RaftMessage {
                          long incarnation) implements RaftMessage {
 
         /** The highest kind number. */
-        public static final int MAX_KIND = 5;
+        public static final int MAX_KIND = 6;
 
         @Override
         public int sizeEstimate() {

@@ -220,6 +220,29 @@ class MembershipTest {
     }
 
     @Test
+    void removalThatAPartitionRefusesForWantOfCurrentVotersAnswersTooFewVoters() {
+        // Partition 0 finds both remaining voters current, but node 1 lags on partition 2 only: that partition
+        // cannot take node 2 out (one current voter of two left), so the leave cannot end.
+        SimCluster cluster = SimCluster.builder(3, PARTITIONS).tuning(b -> b.membershipTimeoutMillis(20_000))
+                .start();
+        cluster.runUntil("every member's node id is known", () -> membership(cluster, 0).members().stream()
+                .allMatch(m -> m.nodeId() != 0));
+        cluster.mute(1, 2);
+        cluster.writeSequentially(2, "while-node-1-lags-", 20);
+
+        assertThat(cluster.await(cluster.node(0).removeMember(cluster.endpoint(2))))
+                .isEqualTo(RaftOperationStatus.TooFewVoters);
+        assertThat(membership(cluster, 0).member(cluster.endpoint(2)).orElseThrow().role())
+                .isEqualTo(Member.Role.LEAVING);
+
+        // Once node 1 catches up on partition 2, the leave ends by itself.
+        cluster.heal();
+        cluster.runUntil("node 2 is out of the roster", () -> membership(cluster, 0).member(cluster.endpoint(2))
+                .isEmpty());
+        awaitEveryPartitionVoters(cluster, List.of(0, 1));
+    }
+
+    @Test
     void removedNodeLearnsItStopsCampaigningAndRefusesEveryCall() {
         SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
         cluster.writeSequentially(1, "a-", 5);

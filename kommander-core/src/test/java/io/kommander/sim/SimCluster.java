@@ -505,6 +505,11 @@ public final class SimCluster {
         network.partition(side, other);
     }
 
+    /** Loses every message of one partition to and from node i; its other partitions are not affected. */
+    public void mute(int node, int partition) {
+        network.mute(node, partition);
+    }
+
     /** Restores every link. */
     public void heal() {
         network.heal();

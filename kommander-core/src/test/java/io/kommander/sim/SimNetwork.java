@@ -45,6 +45,8 @@ final class SimNetwork {
     private final List<String> endpoints;
     private final Map<Integer, SimTransport> handlers = new HashMap<>();
     private final Set<Long> cut = new HashSet<>();
+    /** Per node: the partitions whose messages to and from it are lost (a replica cut off, its node not). */
+    private final Map<Integer, Set<Integer>> muted = new HashMap<>();
     private Conditions conditions = Conditions.RELIABLE;
     private long delivered;
     private long dropped;
@@ -99,9 +101,19 @@ final class SimNetwork {
         trace.record(SimScheduler.NO_NODE, "partition", side.hashCode(), other.hashCode(), side + " | " + other);
     }
 
+    /**
+     * Loses every message of {@code partition} to and from {@code node}, and nothing else: that replica falls behind
+     * while the node stays current on every other partition.
+     */
+    void mute(int node, int partition) {
+        muted.computeIfAbsent(node, n -> new HashSet<>()).add(partition);
+        trace.record(SimScheduler.NO_NODE, "mute", node, partition, "partition " + partition + " on node " + node);
+    }
+
     /** Restores every link. */
     void heal() {
         cut.clear();
+        muted.clear();
         trace.record(SimScheduler.NO_NODE, "heal", 0, 0, "all links restored");
     }
 
@@ -118,6 +130,12 @@ final class SimNetwork {
     void send(int from, String toEndpoint, MessageBatch batch) {
         int to = endpoints.indexOf(toEndpoint);
         monitor.onSend(from, to, batch);
+        if (!muted.isEmpty()) {
+            batch = withoutMuted(from, to, batch);
+            if (batch == null) {
+                return;
+            }
+        }
         trace.record(from, "send", to, batch.messages().size(), new Summary(to, batch), notable(batch));
         if (to < 0 || cut.contains(link(from, to)) || scheduler.random().nextDouble() < conditions.drop()) {
             dropped++;
@@ -171,6 +189,21 @@ final class SimNetwork {
         }
         messages.set(i, bad);
         return new MessageBatch(batch.from(), messages);
+    }
+
+    /** The batch without the messages of partitions muted at either end; null if nothing is left. */
+    private MessageBatch withoutMuted(int from, int to, MessageBatch batch) {
+        Set<Integer> lost = new HashSet<>(muted.getOrDefault(from, Set.of()));
+        lost.addAll(muted.getOrDefault(to, Set.of()));
+        if (lost.isEmpty()) {
+            return batch;
+        }
+        List<RaftMessage> kept = batch.messages().stream().filter(m -> !lost.contains(m.partition())).toList();
+        if (kept.isEmpty()) {
+            dropped++;
+            return null;
+        }
+        return kept.size() == batch.messages().size() ? batch : new MessageBatch(batch.from(), kept);
     }
 
     private static boolean carriesChunk(MessageBatch batch) {

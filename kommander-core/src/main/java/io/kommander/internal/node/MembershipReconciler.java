@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -27,6 +29,12 @@ import java.util.stream.Collectors;
  * voters once the partition's own rule finds them caught up, takes out leaving members, and hands leadership away
  * first when this node is the one leaving. On partition 0's leader it also ends a leave: once no partition's
  * configuration (as this node's replicas see it) holds a leaving member, it asks the roster to remove it.
+ *
+ * <p>A partition that refuses to take a leaving member out for want of current voters (a remaining voter lags there)
+ * refuses again at every pass; once that has lasted {@code refusalBound} (a voter that lags this long is not current
+ * in partition 0's sense either), each further refusal is reported to partition 0's leader, which then answers the
+ * waiting removal {@link RaftOperationStatus#TooFewVoters}. A passing refusal (an acknowledgement trailing a commit)
+ * is never reported.
  *
  * <p>Runs on the node's timer and on every roster change; reads only the partitions' lock-free views and never
  * waits, so no executor is held up. A change that is refused (a learner not caught up yet, a change still in
@@ -43,13 +51,30 @@ final class MembershipReconciler {
     private final Map<String, Boolean> removing = new ConcurrentHashMap<>();
     /** Per partition: how many times this node asked to hand it over as it leaves. */
     private final Map<Integer, Integer> transfers = new ConcurrentHashMap<>();
+    /** Per partition: since when it refuses, at every pass, to take a leaving member out for want of voters. */
+    private final Map<Integer, Refusal> refusals = new ConcurrentHashMap<>();
+    private final LongSupplier clock;
+    private final long refusalBound;
+    private final Consumer<String> reportRefusal;
 
+    private record Refusal(String member, long since) {
+    }
+
+    /**
+     * @param clock         the node's monotonic clock, in milliseconds
+     * @param refusalBound  how long a partition's refusal to take a leaving member out must last to be reported
+     * @param reportRefusal tells partition 0's leader that a partition refuses to take the member out
+     */
     MembershipReconciler(String self, Supplier<Roster> roster, Supplier<Collection<RaftPartition>> partitions,
-                         RosterService service) {
+                         RosterService service, LongSupplier clock, long refusalBound,
+                         Consumer<String> reportRefusal) {
         this.self = self;
         this.roster = roster;
         this.partitions = partitions;
         this.service = service;
+        this.clock = clock;
+        this.refusalBound = refusalBound;
+        this.reportRefusal = reportRefusal;
     }
 
     /** One pass over every partition this node leads. */
@@ -98,9 +123,25 @@ final class MembershipReconciler {
             done = target == null ? CompletableFuture.completedFuture(RaftOperationStatus.TooFewVoters)
                     : partition.transferLeadership(target);
         } else {
-            done = partition.changeConfiguration(step.change());
+            done = partition.changeConfiguration(step.change()).whenComplete((result, error) ->
+                    noteOutcome(partition.id(), step.change(), result == null ? null : result.status()));
         }
         done.whenComplete((result, error) -> busy.remove(partition.id()));
+    }
+
+    /** Tracks how long a partition has refused to take a member out, and reports a refusal that lasts. */
+    private void noteOutcome(int partition, ConfigurationChange change, RaftOperationStatus status) {
+        if (change.kind() != ConfigurationChange.Kind.REMOVE || status != RaftOperationStatus.TooFewVoters) {
+            refusals.remove(partition);
+            return;
+        }
+        long now = clock.getAsLong();
+        Refusal refusal = refusals.compute(partition, (p, previous) ->
+                previous != null && previous.member().equals(change.member()) ? previous
+                        : new Refusal(change.member(), now));
+        if (now - refusal.since() >= refusalBound) {
+            reportRefusal.accept(change.member());
+        }
     }
 
     /**

@@ -64,6 +64,8 @@ final class NodeMembership {
     private final MembershipReconciler reconciler;
     private final RemovalNotices notices;
     private final FairWalScheduler writes;
+    /** Whether a report that a partition refuses a removal is on its way. */
+    private final AtomicBoolean reporting = new AtomicBoolean();
     /** Whether this node's report of its id and incarnation is on its way. */
     private final AtomicBoolean identifying = new AtomicBoolean();
     /** Whether the reconciler's timer runs (it stops while this node is removed, and starts again if it rejoins). */
@@ -98,9 +100,14 @@ final class NodeMembership {
         this.unknownSenderMessages = unknownSenderMessages;
         this.writes = writes;
         this.notices = new RemovalNotices(runtime, configuration.electionTimeoutMinMillis());
+        // A refusal is reported once it lasted a check-quorum period (a voter behind that long is not current), and
+        // again at every pass while it lasts: a report counts until two passes have gone without one.
+        long refusalBound = configuration.checkLeaderIntervalMillis();
         this.service = new RosterService(coordinator, this::systemLeaderHint,
-                member -> reconciler().stillConfigured(member), this::currentMembers);
-        this.reconciler = new MembershipReconciler(self, coordinator::roster, partitions::values, service);
+                member -> reconciler().stillConfigured(member), this::currentMembers, runtime::monotonicMillis,
+                Math.max(refusalBound, 2 * configuration.membershipReconcileIntervalMillis()));
+        this.reconciler = new MembershipReconciler(self, coordinator::roster, partitions::values, service,
+                runtime::monotonicMillis, refusalBound, this::reportRefusal);
         this.client = new RosterClient(self, runtime, service, this::systemLeaderHint, this::candidates,
                 dispatcher::send, configuration.membershipRetryMillis(), configuration.membershipBackoffMillis());
         coordinator.onRosterChanged(this::rosterChanged);
@@ -210,6 +217,17 @@ final class NodeMembership {
                         ? CompletableFuture.completedFuture(leave.status())
                         : client.request(RosterCommand.of(RosterCommand.Kind.REMOVE, endpoint, 0, 0), timeout, true)
                                 .thenApply(RosterService.Answer::status));
+    }
+
+    /**
+     * Tells partition 0's leader that a partition this node leads refuses to take {@code member} out for want of
+     * current voters; one report on its way at a time, never retried (the next refusal reports again).
+     */
+    private void reportRefusal(String member) {
+        if (reporting.compareAndSet(false, true)) {
+            client.request(RosterCommand.of(RosterCommand.Kind.REFUSAL, member, 0, 0),
+                    configuration.membershipRetryMillis(), false).whenComplete((answer, error) -> reporting.set(false));
+        }
     }
 
     /** A roster request or answer from {@code from}; {@code member} says whether the sender is a member. */

@@ -140,6 +140,8 @@ public record Roster(long version, SortedMap<String, Member> members) {
                     : removed(endpoint);
             case IDENTIFY -> member == null ? same(RaftOperationStatus.NotAMember)
                     : reincarnated(member, command, otherChange);
+            case REFUSAL -> same(RaftOperationStatus.Success); // a report, not a change
+
         };
     }
 

@@ -41,7 +41,13 @@ public record RosterCommand(Kind kind, String endpoint, int nodeId, long incarna
         /** A leaving member is gone from every partition: it leaves the roster. */
         REMOVE,
         /** A member reports its node id and incarnation; its role does not change. */
-        IDENTIFY
+        IDENTIFY,
+        /**
+         * A partition's leader reports that it refuses to take a leaving member out for want of current voters
+         * ({@link io.kommander.RaftOperationStatus#TooFewVoters}). Never written: partition 0's leader remembers it
+         * for a while, so that a removal that cannot end says why ({@link RosterService}).
+         */
+        REFUSAL
     }
 
     /** Canonical constructor; copies the member list. */

@@ -8,7 +8,8 @@ import io.kommander.transport.RaftMessage.RosterResponse;
  * network: its kind must be known and its endpoint plausible. Who may ask what: a node outside the roster may only ask
  * to join, for itself (the cluster id was checked by the transport's handshake), or about its own leaving (a removed
  * node learns that way that its removal ended); a member may only ask for its own promotion and report its own
- * identity, and may ask any member to leave. Stateless.
+ * identity, may ask any member to leave, and may report that a partition it leads refuses to take a leaving member
+ * out. Stateless.
  */
 public final class RosterMessageSanity {
 
@@ -34,6 +35,7 @@ public final class RosterMessageSanity {
             case JOIN -> forItself;
             case PROMOTE, IDENTIFY -> isMember && forItself;
             case LEAVE, REMOVE -> isMember || forItself;
+            case REFUSAL -> isMember;
             case BOOTSTRAP -> false;
         };
     }

@@ -1,9 +1,13 @@
 package io.kommander.internal.system;
 
+import io.kommander.Member;
 import io.kommander.RaftOperationStatus;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -14,6 +18,11 @@ import java.util.function.Supplier;
  * previous is in the log, not yet applied, is answered {@link RaftOperationStatus#ProposalQueueFull} (try again),
  * never merged; the roster's own rule ({@link Roster#decide}) refuses a second membership change with
  * {@link RaftOperationStatus#MembershipChangeInProgress}.
+ *
+ * <p>A removal waits until every partition has taken the member out. A partition whose leader refuses that for want
+ * of current voters (its own rule, which can fail where partition 0's passes: a remaining voter lags on that
+ * partition only) reports it ({@link RosterCommand.Kind#REFUSAL}); while such a report is fresh, the waiting removal
+ * is answered {@link RaftOperationStatus#TooFewVoters} instead of "still in progress".
  *
  * <p>Thread-safe: commands arrive from the transport and from the node's own calls; answers complete on partition
  * 0's executor (callers relay them).
@@ -34,6 +43,10 @@ public final class RosterService {
     private final Supplier<String> leaderHint;
     private final Predicate<String> stillConfigured;
     private final Supplier<CompletableFuture<Set<String>>> currentMembers;
+    private final LongSupplier clock;
+    private final long refusalFreshMillis;
+    /** Per leaving member: when a partition's leader last reported that it refuses to take it out. */
+    private final Map<String, Long> refusals = new ConcurrentHashMap<>();
     private boolean pending; // guarded by this
 
     /**
@@ -43,13 +56,19 @@ public final class RosterService {
      *                        see it): a leaving member is removed from the roster only once it is in none
      * @param currentMembers  on partition 0's leader, the members that hold everything committed there and answer
      *                        (see {@link Roster#survivesWithout}); completes with null when not known (yet)
+     * @param clock              the node's monotonic clock, in milliseconds
+     * @param refusalFreshMillis how long a partition's report that it refuses a removal counts (its leader repeats
+     *                           it while the refusal lasts)
      */
     public RosterService(RaftSystemCoordinator coordinator, Supplier<String> leaderHint,
-                         Predicate<String> stillConfigured, Supplier<CompletableFuture<Set<String>>> currentMembers) {
+                         Predicate<String> stillConfigured, Supplier<CompletableFuture<Set<String>>> currentMembers,
+                         LongSupplier clock, long refusalFreshMillis) {
         this.coordinator = coordinator;
         this.leaderHint = leaderHint;
         this.stillConfigured = stillConfigured;
         this.currentMembers = currentMembers;
+        this.clock = clock;
+        this.refusalFreshMillis = refusalFreshMillis;
     }
 
     /** Decides and, if it changes the roster, proposes {@code command}; completes with the outcome. */
@@ -57,6 +76,9 @@ public final class RosterService {
         Roster roster = coordinator.roster();
         if (!coordinator.isReadyLeader() || roster == null) {
             return CompletableFuture.completedFuture(answer(RaftOperationStatus.NodeIsNotLeader));
+        }
+        if (command.kind() == RosterCommand.Kind.REFUSAL) {
+            return CompletableFuture.completedFuture(answer(refused(roster, command.endpoint())));
         }
         Roster.Decision decision;
         synchronized (this) {
@@ -70,7 +92,8 @@ public final class RosterService {
                     && decision.roster() != roster;
             if (removal && stillConfigured.test(command.endpoint())) {
                 // The leave goes on; unless it cannot, for want of voters, the caller waits for its end.
-                return quorumCheck(roster, command.endpoint(), RaftOperationStatus.MembershipChangeInProgress);
+                return quorumCheck(roster, command.endpoint(), refusedByAPartition(command.endpoint())
+                        ? RaftOperationStatus.TooFewVoters : RaftOperationStatus.MembershipChangeInProgress);
             }
             if (!decision.accepted() || decision.roster() == roster) {
                 return CompletableFuture.completedFuture(answer(decision.status()));
@@ -94,6 +117,26 @@ public final class RosterService {
         return currentMembers.get().handle((current, error) -> answer(error != null || current == null
                 ? RaftOperationStatus.ProposalQueueFull
                 : roster.survivesWithout(member, current) ? ifSo : RaftOperationStatus.TooFewVoters));
+    }
+
+    /** A partition's leader reports that it refuses to take {@code member} out; only a leaving member's counts. */
+    private RaftOperationStatus refused(Roster roster, String member) {
+        Member leaving = roster.member(member);
+        if (leaving == null || leaving.role() != Member.Role.LEAVING) {
+            return RaftOperationStatus.NotAMember;
+        }
+        refusals.put(member, clock.getAsLong());
+        return RaftOperationStatus.Success;
+    }
+
+    /** Whether some partition's leader reported lately that it refuses to take {@code member} out. */
+    private boolean refusedByAPartition(String member) {
+        Long at = refusals.get(member);
+        if (at != null && clock.getAsLong() - at > refusalFreshMillis) {
+            refusals.remove(member, at);
+            return false;
+        }
+        return at != null;
     }
 
     private CompletableFuture<Answer> release(Answer answer) {

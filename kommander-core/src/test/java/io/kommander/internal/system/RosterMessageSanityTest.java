@@ -22,6 +22,7 @@ class RosterMessageSanityTest {
         assertThat(RosterMessageSanity.admissible("d:1", request(4, "a:1"), false)).isFalse();
         assertThat(RosterMessageSanity.admissible("d:1", request(4, "d:1"), false)).isTrue();
         assertThat(RosterMessageSanity.admissible("d:1", request(5, "d:1"), false)).isFalse();
+        assertThat(RosterMessageSanity.admissible("d:1", request(6, "a:1"), false)).isFalse();
     }
 
     @Test
@@ -31,12 +32,14 @@ class RosterMessageSanityTest {
         assertThat(RosterMessageSanity.admissible("a:1", request(5, "b:1"), true)).isFalse();
         assertThat(RosterMessageSanity.admissible("a:1", request(3, "b:1"), true)).isTrue();
         assertThat(RosterMessageSanity.admissible("a:1", request(4, "b:1"), true)).isTrue();
+        // A partition's leader reports that it refuses to take a leaving member out.
+        assertThat(RosterMessageSanity.admissible("a:1", request(6, "b:1"), true)).isTrue();
     }
 
     @Test
     void malformedRequestsAndResponsesAreRefused() {
         assertThat(RosterMessageSanity.admissible("a:1", request(0, "a:1"), true)).isFalse();
-        assertThat(RosterMessageSanity.admissible("a:1", request(6, "a:1"), true)).isFalse();
+        assertThat(RosterMessageSanity.admissible("a:1", request(7, "a:1"), true)).isFalse();
         assertThat(RosterMessageSanity.admissible("a:1", request(3, ""), true)).isFalse();
         assertThat(RosterMessageSanity.admissible("a:1", request(3, "x".repeat(1025)), true)).isFalse();
         assertThat(RosterMessageSanity.admissible("a:1", new RosterRequest(1, 0, 1, 3, "b:1", 0, 0), true)).isFalse();
