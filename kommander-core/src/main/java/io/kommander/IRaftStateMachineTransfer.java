@@ -28,9 +28,11 @@ import java.util.concurrent.CompletableFuture;
  * of its own on disk.
  *
  * <h2>Size</h2>
- * A snapshot is a {@code byte[]} of at most {@link #MAX_SNAPSHOT_BYTES}. The library holds each partition's latest
- * snapshot in memory (to send it) as well as in its WAL, so keep snapshots small: this is meant for partition states
- * of kilobytes to tens of megabytes.
+ * A snapshot is a {@code byte[]} of at most {@link #MAX_SNAPSHOT_BYTES}. The library keeps each partition's latest
+ * snapshot in its WAL only; it holds a whole copy on the heap just while it produces, stores, sends or receives one
+ * (a leader reads it back from the WAL when a follower needs it, and drops it once no follower does), so an idle
+ * partition holds none. Each transfer still handles the whole {@code byte[]} at once: this is meant for partition
+ * states of kilobytes to tens of megabytes.
  */
 public interface IRaftStateMachineTransfer {
 

@@ -64,6 +64,7 @@ final class LeaderReplicator {
     /** Forgets every follower (leadership lost). */
     void stop() {
         progress.clear();
+        snapshots.release();
     }
 
     FollowerProgress follower(String peer) {
@@ -80,6 +81,7 @@ final class LeaderReplicator {
 
     /** A heartbeat period passed: re-probe silent probes and stalled pipelines, then send to everyone. */
     void heartbeat(Stamp stamp, Ready ready, long now) {
+        releaseSnapshotIfUnused();
         for (FollowerProgress pr : progress.values()) {
             if (pr.state == FollowerProgress.State.PROBE) {
                 pr.probeSent = false;
@@ -120,6 +122,25 @@ final class LeaderReplicator {
         for (FollowerProgress pr : progress.values()) {
             sendHeartbeat(pr, stamp, ready);
         }
+    }
+
+    /** The latest snapshot was read back from the WAL: send the next chunk to every follower waiting for one. */
+    void snapshotLoaded(Stamp stamp, Ready ready) {
+        for (FollowerProgress pr : progress.values()) {
+            if (pr.state == FollowerProgress.State.SNAPSHOT) {
+                sendChunk(pr, stamp, ready);
+            }
+        }
+    }
+
+    /** Drops the snapshot's bytes unless some follower is being sent a snapshot. */
+    private void releaseSnapshotIfUnused() {
+        for (FollowerProgress pr : progress.values()) {
+            if (pr.state == FollowerProgress.State.SNAPSHOT) {
+                return;
+            }
+        }
+        snapshots.release();
     }
 
     /** Entries read from the WAL for a follower behind the cache: send them if it still needs exactly those. */
@@ -198,10 +219,11 @@ final class LeaderReplicator {
         if (response.installed()) {
             pr.matchIndex = Math.max(pr.matchIndex, response.index());
             pr.becomeProbe();
+            releaseSnapshotIfUnused();
             return true;
         }
         Snapshots.Local latest = snapshots.latest();
-        pr.snapshotHeld = latest == null ? 0 : Math.max(0, Math.min(response.heldBytes(), latest.encoded().length));
+        pr.snapshotHeld = latest == null ? 0 : Math.max(0, Math.min(response.heldBytes(), latest.length()));
         return false;
     }
 
@@ -342,7 +364,12 @@ final class LeaderReplicator {
         if (latest.boundary().index() != pr.snapshotIndex || latest.crc() != pr.snapshotCrc) {
             pr.becomeSnapshot(latest.boundary().index(), latest.crc());
         }
-        byte[] encoded = latest.encoded();
+        byte[] encoded = snapshots.loaded();
+        if (encoded == null) {
+            // The bytes are in the WAL only: read them back (snapshotLoaded sends on), at most one read at a time.
+            ready.snapshotRead |= snapshots.startLoading();
+            return;
+        }
         // A follower that holds it all is installing it (and answers when done), or failed to: then from the start.
         int from = pr.snapshotHeld < encoded.length ? (int) pr.snapshotHeld : 0;
         byte[] data = Arrays.copyOfRange(encoded, from, (int) Math.min(encoded.length,

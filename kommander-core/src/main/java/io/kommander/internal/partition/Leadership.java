@@ -346,6 +346,11 @@ final class Leadership {
         appendPending = true;
     }
 
+    /** The latest snapshot was read back from the WAL: send it on to the followers that need it. */
+    void snapshotLoaded(Ready ready) {
+        replicator.snapshotLoaded(stamp(), ready);
+    }
+
     /** Entries read from the WAL for a follower behind the log cache. */
     void entriesRead(String peer, List<LogEntry> entries, Ready ready) {
         replicator.entriesRead(peer, entries, stamp(), ready);

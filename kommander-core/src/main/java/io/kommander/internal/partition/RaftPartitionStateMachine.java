@@ -474,6 +474,17 @@ public final class RaftPartitionStateMachine {
         }
     }
 
+    /** The latest snapshot was read back from the WAL (null if the read failed): a leader sends it on. */
+    public void snapshotRead(byte[] encoded) {
+        if (snapshots.read(encoded)) {
+            if (elections.role() == RaftRole.LEADER) {
+                leadership.snapshotLoaded(ready);
+            } else {
+                snapshots.release();
+            }
+        }
+    }
+
     /** A catch-up read failed (for example the entries were compacted); the follower is probed again later. */
     public void catchUpReadFailed(String peer) {
         if (elections.role() == RaftRole.LEADER) {

@@ -98,6 +98,12 @@ final class RaftWriteAhead {
                         () -> done.accept(entries, error)));
     }
 
+    /** Reads the partition's stored snapshot (its encoding, or null if none) for a transfer to a follower. */
+    void readSnapshot(BiConsumer<byte[], Throwable> done) {
+        reads.submit(partition, () -> wal.metadata(SnapshotImage.metadataKey(partition)).orElse(null),
+                (encoded, error) -> post(RaftPartitionExecutor.Priority.REPLICATION, () -> done.accept(encoded, error)));
+    }
+
     /**
      * Stores the client sessions and the configuration at {@code position} durably, then compacts the WAL up to
      * {@code position}, then runs {@code done} on the executor with null or the error. A compaction changes the

@@ -55,6 +55,8 @@ final class Ready {
     boolean leaderChanged;
     /** A complete snapshot from the leader for the application to install, or null. */
     SnapshotControl.Install snapshotInstall;
+    /** Read the latest snapshot back from the WAL: a follower is to be sent it ({@link Snapshots#loaded}). */
+    boolean snapshotRead;
     /** For the node's meters: elections stood in, an election won, snapshots a follower installed from here. */
     int electionsStarted;
     boolean electionWon;
@@ -78,6 +80,6 @@ final class Ready {
     boolean isEmpty() {
         return messages.isEmpty() && restoredDeliveries.isEmpty() && deliveries.isEmpty() && completions.isEmpty()
                 && statusCompletions.isEmpty() && catchUpReads.isEmpty() && persist == null && !leaderChanged
-                && snapshotInstall == null && electionsStarted == 0 && !electionWon && snapshotsSent == 0;
+                && snapshotInstall == null && !snapshotRead && electionsStarted == 0 && !electionWon && snapshotsSent == 0;
     }
 }

@@ -95,6 +95,18 @@ final class ReadyCarrier {
             // After this Ready's deliveries: the application's state is replaced once it has what came before.
             snapshotFiles.install(ready.snapshotInstall);
         }
+        if (ready.snapshotRead) {
+            int at = host.epoch();
+            writeAhead.readSnapshot((encoded, error) -> {
+                if (at != host.epoch()) {
+                    return;
+                }
+                if (error != null) {
+                    LOG.warn("partition {}: reading the snapshot to send failed", id, error);
+                }
+                host.machine().snapshotRead(error == null ? encoded : null);
+            });
+        }
         for (Ready.CatchUpRead read : ready.catchUpReads) {
             int at = host.epoch();
             writeAhead.readForCatchUp(read.from(), read.to(), context.configuration().maxBytesPerAppend(),

@@ -149,6 +149,20 @@ final class SnapshotControl {
         }
     }
 
+    /**
+     * The latest snapshot was read back from the WAL for a transfer (null if the read failed).
+     *
+     * @return whether its bytes are now loaded, to send
+     */
+    boolean read(byte[] encoded) {
+        return snapshots.read(encoded);
+    }
+
+    /** Drops the latest snapshot's bytes (no transfer needs them). */
+    void release() {
+        snapshots.release();
+    }
+
     /** The snapshot read back from the WAL at a restore, which the application installed. */
     void restored(SnapshotImage image, byte[] encoded) {
         snapshots.held(Snapshots.Local.of(image, encoded));

@@ -10,15 +10,24 @@ import java.util.Set;
  * WAL), which a leader sends to followers behind its compaction point, and the {@link SnapshotReceiver} of a
  * follower. Without snapshots nothing here is used and compaction follows the checkpoint model.
  *
+ * <p>The latest snapshot's bytes live in the WAL only: here are its boundary, size and checksum. A leader that must
+ * send it reads the whole encoding back from the WAL ({@code IWAL.metadata} has no ranged read) and keeps it only
+ * while some follower is being sent a snapshot ({@link #release}), so an idle partition holds no snapshot bytes.
+ *
  * <p>Not thread-safe: owned by the partition's executor.
  */
 final class Snapshots {
 
-    /** A snapshot this replica holds: its boundary, its encoding, and the encoding's CRC32C. */
-    record Local(LogPosition boundary, byte[] encoded, long crc) {
+    /** A snapshot this replica holds: its boundary, its encoding's length and CRC32C (the bytes are in the WAL). */
+    record Local(LogPosition boundary, int length, long crc) {
 
         static Local of(SnapshotImage image, byte[] encoded) {
-            return new Local(image.boundary(), encoded, SnapshotImage.crc(encoded, 0, encoded.length));
+            return new Local(image.boundary(), encoded.length, SnapshotImage.crc(encoded, 0, encoded.length));
+        }
+
+        /** Whether {@code encoded} is this snapshot's encoding. */
+        boolean encodes(byte[] encoded) {
+            return encoded.length == length && SnapshotImage.crc(encoded, 0, encoded.length) == crc;
         }
     }
 
@@ -29,6 +38,10 @@ final class Snapshots {
     private long retentionEntries;
     private long retentionBytes = Long.MAX_VALUE;
     private Local latest;
+    /** The latest snapshot's encoding, read back from the WAL while a transfer needs it; else null. */
+    private byte[] loaded;
+    /** A read of the latest snapshot from the WAL is under way. */
+    private boolean loading;
     /** The application is producing a snapshot: no other is asked for meanwhile. */
     private boolean producing;
 
@@ -79,8 +92,44 @@ final class Snapshots {
     /** A snapshot newer than the latest is held (produced, installed or restored). */
     void held(Local snapshot) {
         if (latest == null || snapshot.boundary().index() >= latest.boundary().index()) {
+            if (!snapshot.equals(latest)) {
+                loaded = null;
+            }
             latest = snapshot;
         }
+    }
+
+    /** The latest snapshot's encoding if it is loaded (a transfer is under way), else null. */
+    byte[] loaded() {
+        return loaded;
+    }
+
+    /** Whether a read of the latest snapshot should start now: none is loaded, and none is under way. */
+    boolean startLoading() {
+        if (latest == null || loaded != null || loading) {
+            return false;
+        }
+        loading = true;
+        return true;
+    }
+
+    /**
+     * The WAL's snapshot was read (null if it failed or held none): kept if it is the latest's encoding (a newer
+     * snapshot may have been produced meanwhile and not be stored yet: the next send reads again).
+     *
+     * @return whether the latest snapshot is now loaded
+     */
+    boolean read(byte[] encoded) {
+        loading = false;
+        if (encoded != null && latest != null && latest.encodes(encoded)) {
+            loaded = encoded;
+        }
+        return loaded != null;
+    }
+
+    /** No transfer needs the latest snapshot's bytes any more: drop them (they stay in the WAL). */
+    void release() {
+        loaded = null;
     }
 
     boolean producing() {

@@ -41,6 +41,12 @@ class LeaderSnapshotSendingTest {
         replicator.start(List.of("b"), 0);
     }
 
+    /** As the host does when the leader asks: the snapshot's bytes are read back from the WAL. */
+    private void loadedFromWal() {
+        snapshots.startLoading();
+        snapshots.read(ENCODED);
+    }
+
     /** b answers the first probe: its log ends at 2, behind the compaction point. */
     private void fallBehind() {
         replicator.broadcast(STAMP, ready, false);
@@ -65,6 +71,7 @@ class LeaderSnapshotSendingTest {
     void aFollowerBehindTheCompactionPointIsSentTheSnapshotOneChunkAtATime() {
         lead(1 << 20);
         fallBehind();
+        loadedFromWal();
         replicator.broadcast(STAMP, ready, false);
         assertThat(replicator.follower("b").state).isEqualTo(FollowerProgress.State.SNAPSHOT);
         assertThat(chunks()).singleElement().satisfies(chunk -> {
@@ -84,6 +91,7 @@ class LeaderSnapshotSendingTest {
     void theNextChunkStartsWhereTheFollowerSaysItHolds() {
         lead(1 << 20);
         fallBehind();
+        loadedFromWal();
         replicator.broadcast(STAMP, ready, false);
         chunks();
         assertThat(answer(CHUNK, false)).isFalse();
@@ -98,6 +106,7 @@ class LeaderSnapshotSendingTest {
     void anUnansweredChunkIsSentAgainAfterTwoHeartbeats() {
         lead(1 << 20);
         fallBehind();
+        loadedFromWal();
         replicator.broadcast(STAMP, ready, false);
         chunks();
         replicator.heartbeat(STAMP, ready, 0);
@@ -110,6 +119,7 @@ class LeaderSnapshotSendingTest {
     void onceInstalledTheFollowerIsProbedFromTheBoundary() {
         lead(1 << 20);
         fallBehind();
+        loadedFromWal();
         replicator.broadcast(STAMP, ready, false);
         chunks();
         assertThat(answer(ENCODED.length, true)).isTrue();
@@ -123,6 +133,7 @@ class LeaderSnapshotSendingTest {
     void theNodesBudgetHoldsChunksBackUntilTimeEarnsMore() {
         lead(20);
         fallBehind();
+        loadedFromWal();
         replicator.broadcast(STAMP, ready, false);
         assertThat(chunks()).hasSize(1);
         answer(CHUNK, false);
@@ -137,11 +148,33 @@ class LeaderSnapshotSendingTest {
     }
 
     @Test
+    void theSnapshotIsReadFromTheWalWhenAFollowerNeedsItAndDroppedOnceNoneDoes() {
+        lead(1 << 20);
+        fallBehind();
+        assertThat(snapshots.loaded()).as("an idle leader holds no snapshot bytes").isNull();
+        replicator.broadcast(STAMP, ready, false);
+        assertThat(ready.snapshotRead).isTrue();
+        assertThat(chunks()).isEmpty();
+        replicator.broadcast(STAMP, ready, false);
+        assertThat(ready.snapshotRead).as("one read at a time").isFalse();
+
+        assertThat(snapshots.read(Arrays.copyOf(ENCODED, ENCODED.length - 1))).as("not the latest's bytes").isFalse();
+        snapshots.startLoading();
+        assertThat(snapshots.read(ENCODED)).isTrue();
+        replicator.snapshotLoaded(STAMP, ready);
+        assertThat(chunks()).singleElement().extracting(InstallSnapshot::offset).isEqualTo(0L);
+
+        assertThat(answer(ENCODED.length, true)).isTrue();
+        assertThat(snapshots.loaded()).isNull();
+    }
+
+    @Test
     void withoutASnapshotAFollowerBehindTheCompactionPointIsCountedAsAGap() {
         log.append(run(1, 10, 1));
         log.compactedTo(new LogPosition(8, 1));
         replicator.start(List.of("b"), 0);
         fallBehind();
+        loadedFromWal();
         replicator.broadcast(STAMP, ready, false);
         assertThat(chunks()).isEmpty();
         assertThat(replicator.compactedGaps()).isPositive();
