@@ -3,6 +3,8 @@ package io.kommander.sim;
 import io.kommander.Member;
 import io.kommander.internal.node.NodeSeams;
 import io.kommander.internal.node.RaftNode;
+import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.partition.ReplicaView;
 import io.kommander.internal.system.Roster;
 
 import java.util.HashMap;
@@ -10,10 +12,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks, after every event, the two rules of the roster on every running node: at most one member is joining or
+ * Checks, after every event, the rules of the roster on every running node: at most one member is joining or
  * leaving at once (membership changes go one at a time), and every node that has applied a given version holds the
  * same roster at it (the roster is a function of partition 0's committed log). Negative control:
  * {@link NodeSeams#plantMergedRosterChanges}.
+ *
+ * <p>And the roster's promotion rule (docs/membership.md, "Adding a node"): when the newest roster any node holds
+ * first names a former learner a voter, that node, if it runs, is caught up on every partition it has open: its
+ * replica's configuration holds it, and its commit index is within the promotion lag of the leader's commit index
+ * it last heard of. The node checked that before it asked; it may have fallen behind since by what was written while
+ * the request went round, so the check allows twice the lag. Negative control: the planted bug
+ * {@code ROSTER_PROMOTES_EARLY}.
  *
  * <p>Not thread-safe: the simulation thread only.
  */
@@ -21,12 +30,22 @@ final class RosterMonitor {
 
     private final List<SimNode> nodes;
     private final SafetyMonitor monitor;
+    private final int partitions;
+    private final long promotionLag;
     /** The roster first seen at each version, on any node. */
     private final Map<Long, Roster> byVersion = new HashMap<>();
+    /** The newest roster seen on any node. */
+    private Roster newest;
 
-    RosterMonitor(List<SimNode> nodes, SafetyMonitor monitor) {
+    /**
+     * @param partitions   the user partitions (1..partitions) besides partition 0
+     * @param promotionLag the nodes' {@code promotionLagEntries}
+     */
+    RosterMonitor(List<SimNode> nodes, SafetyMonitor monitor, int partitions, long promotionLag) {
         this.nodes = nodes;
         this.monitor = monitor;
+        this.partitions = partitions;
+        this.promotionLag = promotionLag;
     }
 
     /** Looks at every running node's roster. */
@@ -46,6 +65,47 @@ final class RosterMonitor {
             if (seen != null && !seen.equals(roster)) {
                 monitor.fail("roster: n" + node.index() + " holds " + roster.members().values() + " at version "
                         + roster.version() + ", another node held " + seen.members().values());
+            }
+            if (newest == null || roster.version() > newest.version()) {
+                Roster before = newest;
+                newest = roster;
+                if (before != null) {
+                    checkPromotions(before, roster);
+                }
+            }
+        }
+    }
+
+    /** Every member a learner in {@code before} and a voter in {@code after} is caught up on every partition. */
+    private void checkPromotions(Roster before, Roster after) {
+        for (Member member : after.members().values()) {
+            Member was = before.member(member.endpoint());
+            if (member.role() == Member.Role.VOTER && was != null && was.role() == Member.Role.LEARNER) {
+                checkCaughtUp(member.endpoint(), after.version());
+            }
+        }
+    }
+
+    private void checkCaughtUp(String endpoint, long version) {
+        SimNode node = nodes.stream().filter(n -> n.endpoint().equals(endpoint)).findFirst().orElse(null);
+        RaftNode manager = node == null ? null : node.manager();
+        if (manager == null) {
+            return;
+        }
+        for (int p = 0; p <= partitions; p++) {
+            RaftPartition replica = NodeSeams.partition(manager, p);
+            ReplicaView view = replica == null ? null : replica.view();
+            if (view == null || view.configuration() == null) {
+                continue;
+            }
+            long lag = view.leaderCommit() - view.commitIndex();
+            if (!view.configuration().contains(endpoint) || lag > 2 * promotionLag) {
+                monitor.fail("roster promotion: n" + node.index() + " is a voter at membership version " + version
+                        + " while its replica of p" + p + (view.configuration().contains(endpoint)
+                        ? " lags the leader's commit index " + view.leaderCommit() + " by " + lag + " entries"
+                        : " does not hold a configuration with it") + " (a learner is promoted once caught up on"
+                        + " every partition, within " + promotionLag + " entries)");
+                return;
             }
         }
     }

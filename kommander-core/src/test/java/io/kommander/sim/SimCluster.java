@@ -86,7 +86,8 @@ public final class SimCluster {
         List<String> endpoints = IntStream.range(0, builder.size).mapToObj(i -> "sim" + i + ":" + (7000 + i))
                 .toList();
         this.network = new SimNetwork(scheduler, trace, monitor, endpoints);
-        RosterMonitor rosters = new RosterMonitor(nodes, monitor);
+        RosterMonitor rosters = new RosterMonitor(nodes, monitor, builder.partitions,
+                builder.tuning.apply(RaftConfiguration.builder()).build().promotionLagEntries());
         scheduler.afterEachEvent(rosters::check);
         // Spares are built (endpoints, disks) but not started: they join the running cluster later.
         this.initialSize = builder.size - builder.spares;

@@ -141,7 +141,8 @@ final class Simulation {
         this.nemesis = new Nemesis(mix, nodes, initial, network, scheduler, trace, monitor, PARTITIONS,
                 REGISTER_PARTITIONS, FAULT_MILLIS);
         QuorumMonitor quorums = new QuorumMonitor(nodes, monitor, PARTITIONS);
-        RosterMonitor rosters = new RosterMonitor(nodes, monitor);
+        RosterMonitor rosters = new RosterMonitor(nodes, monitor, PARTITIONS,
+                RaftConfiguration.builder().build().promotionLagEntries());
         ConfigurationMonitor configurations = new ConfigurationMonitor(nodes, monitor, PARTITIONS);
         this.quiescence = new QuiescenceMonitor(nodes, network, scheduler, monitor, PARTITIONS);
         scheduler.afterEachEvent(() -> {

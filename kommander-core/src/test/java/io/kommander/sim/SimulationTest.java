@@ -119,6 +119,20 @@ class SimulationTest {
         assertThat(caught.violation()).startsWith("promotion:");
     }
 
+    /**
+     * A node that asks the roster to make it a voter before it caught up on every partition: the nodes mix catches it
+     * by itself (the roster promotion check of {@link RosterMonitor}), within a few of its own seeds.
+     */
+    @Test
+    void rosterPromotionBeforeCatchUpIsCaughtByTheNodesMix() {
+        SimResult caught = SeedSweep.firstCaught(Bug.ROSTER_PROMOTES_EARLY, 1, NODES_CONTROL_SEEDS, FaultMix.NODES);
+        System.out.println("[simulation] planted ROSTER_PROMOTES_EARLY (nodes mix): " + (caught == null
+                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
+        assertThat(caught).as("ROSTER_PROMOTES_EARLY caught within %d seeds of the nodes mix", NODES_CONTROL_SEEDS)
+                .isNotNull();
+        assertThat(caught.violation()).startsWith("roster promotion:");
+    }
+
     @Test
     void drainingPartitionTakingWritesIsCaughtByTheMembershipMix() {
         // Partitions are created and removed in the membership mix only, one seed in fourteen of the rotation.

@@ -47,9 +47,13 @@ final class JoinProcess {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     /** Whether every replica must vote again (the node lost its data) before it asks to be promoted. */
     private volatile boolean rebuilt;
+    /** A planted bug: ask for promotion as soon as the roster holds this node, caught up or not. */
+    private final boolean early;
 
+    /** @param early a planted bug (negative control): ask for promotion without waiting to catch up */
     JoinProcess(RaftConfiguration configuration, long incarnation, RosterClient client, Supplier<Roster> roster,
-                Map<Integer, RaftPartition> partitions, IntSupplier partitionCount, IRaftRuntime runtime) {
+                Map<Integer, RaftPartition> partitions, IntSupplier partitionCount, IRaftRuntime runtime,
+                boolean early) {
         this.self = configuration.endpoint();
         this.nodeId = configuration.nodeId();
         this.incarnation = incarnation;
@@ -59,6 +63,7 @@ final class JoinProcess {
         this.partitions = partitions;
         this.partitionCount = partitionCount;
         this.runtime = runtime;
+        this.early = early;
     }
 
     /** Starts joining; completes once this node is a voter in the roster, or fails with why it could not join. */
@@ -123,6 +128,9 @@ final class JoinProcess {
         // Every live partition open (ids need not be 1..count: partitions are created and removed online), and 0.
         if (known == null || !known.contains(self) || count == 0 || partitions.size() < count + 1) {
             return false;
+        }
+        if (early) {
+            return true;
         }
         for (RaftPartition partition : partitions.values()) {
             ReplicaView view = partition.view();

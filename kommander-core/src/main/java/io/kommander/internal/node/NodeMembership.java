@@ -75,6 +75,8 @@ final class NodeMembership {
     private volatile boolean closed;
     private volatile JoinProcess join;
     private volatile IntSupplier partitionCount = () -> 0;
+    /** A planted bug (a negative control): ask for promotion without waiting to catch up ({@link JoinProcess}). */
+    private volatile boolean earlyPromotion;
     /** The membership version at which this node learned it was removed; 0 while it is a member. */
     private volatile long removedAt;
     /** Whether this node has applied a roster that holds it (so a later one without it means it was removed). */
@@ -145,8 +147,13 @@ final class NodeMembership {
             return CompletableFuture.completedFuture(null);
         }
         join = new JoinProcess(configuration, incarnation, client, coordinator::roster, partitions, partitionCount,
-                runtime);
+                runtime, earlyPromotion);
         return join.start();
+    }
+
+    /** Plants "promotion asked before caught up" (a negative control of the simulator's promotion check). */
+    void plantEarlyPromotion() {
+        earlyPromotion = true;
     }
 
     /** Fails every open roster call and stops the timer and a join's waits (the node closes). */
@@ -398,7 +405,7 @@ final class NodeMembership {
             return;
         }
         JoinProcess rebuild = new JoinProcess(configuration, incarnation, client, coordinator::roster, partitions,
-                partitionCount, runtime);
+                partitionCount, runtime, earlyPromotion);
         join = rebuild;
         rebuild.promoteWhenRebuilt().whenComplete((voter, error) -> {
             if (error == null) {

@@ -516,4 +516,9 @@ public final class RaftNode implements IRaft {
     private NodeMembership membership() {
         return membership;
     }
+
+    /** The node's membership, for the test seams ({@code NodeSeams}) only. */
+    NodeMembership membershipForTests() {
+        return membership;
+    }
 }

@@ -39,6 +39,11 @@ enum PlantedBug {
     ACCEPT_CORRUPT_SNAPSHOT,
     /** Promote a learner to voter without checking that it holds everything committed. */
     PROMOTE_BEFORE_CAUGHT_UP,
+    /**
+     * Node level (partitions ignore it): a joining or rebuilt node asks the roster to make it a voter as soon as it
+     * is a learner, before it caught up on every partition ({@code JoinProcess}).
+     */
+    ROSTER_PROMOTES_EARLY,
     /** Take writes on a partition the applied partition map says is draining (the fence lets them through). */
     DRAINING_TAKES_WRITES,
     /** Let a quiesced follower sleep on when node-level liveness says its leader's node is dead. */

@@ -15,9 +15,15 @@ public final class NodeSeams {
     private NodeSeams() {
     }
 
-    /** Plants {@code bugs} in every partition the node opens; call before {@link RaftNode#joinCluster()}. */
+    /**
+     * Plants {@code bugs} in every partition the node opens, and the node-level ones in the node; call before
+     * {@link RaftNode#joinCluster()}.
+     */
     public static void plant(RaftNode node, Set<PartitionSeams.Bug> bugs) {
         node.beforePartitionStarts(partition -> bugs.forEach(bug -> PartitionSeams.plant(partition, bug)));
+        if (bugs.contains(PartitionSeams.Bug.ROSTER_PROMOTES_EARLY)) {
+            node.membershipForTests().plantEarlyPromotion();
+        }
     }
 
     /** Plants "several membership changes at once" in the node's roster rules (a negative control). */

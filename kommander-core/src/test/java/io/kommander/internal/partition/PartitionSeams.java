@@ -42,6 +42,8 @@ public final class PartitionSeams {
         ACCEPT_CORRUPT_SNAPSHOT,
         /** See PlantedBug#PROMOTE_BEFORE_CAUGHT_UP. */
         PROMOTE_BEFORE_CAUGHT_UP,
+        /** See PlantedBug#ROSTER_PROMOTES_EARLY (planted in the node, {@code NodeSeams#plant}). */
+        ROSTER_PROMOTES_EARLY,
         /** See PlantedBug#DRAINING_TAKES_WRITES. */
         DRAINING_TAKES_WRITES,
         /** See PlantedBug#QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER. */
