@@ -55,18 +55,21 @@ final class MembershipReconciler {
     private final Map<Integer, Refusal> refusals = new ConcurrentHashMap<>();
     private final LongSupplier clock;
     private final long refusalBound;
+    private final long refusalGap;
     private final Consumer<String> reportRefusal;
 
-    private record Refusal(String member, long since) {
+    /** A run of refusals to take {@code member} out: the first at {@code since}, the latest at {@code last}. */
+    private record Refusal(String member, long since, long last) {
     }
 
     /**
      * @param clock         the node's monotonic clock, in milliseconds
      * @param refusalBound  how long a partition's refusal to take a leaving member out must last to be reported
+     * @param refusalGap    the longest time between two refusals of one run (longer: a new run starts)
      * @param reportRefusal tells partition 0's leader that a partition refuses to take the member out
      */
     MembershipReconciler(String self, Supplier<Roster> roster, Supplier<Collection<RaftPartition>> partitions,
-                         RosterService service, LongSupplier clock, long refusalBound,
+                         RosterService service, LongSupplier clock, long refusalBound, long refusalGap,
                          Consumer<String> reportRefusal) {
         this.self = self;
         this.roster = roster;
@@ -74,6 +77,7 @@ final class MembershipReconciler {
         this.service = service;
         this.clock = clock;
         this.refusalBound = refusalBound;
+        this.refusalGap = refusalGap;
         this.reportRefusal = reportRefusal;
     }
 
@@ -137,8 +141,8 @@ final class MembershipReconciler {
         }
         long now = clock.getAsLong();
         Refusal refusal = refusals.compute(partition, (p, previous) ->
-                previous != null && previous.member().equals(change.member()) ? previous
-                        : new Refusal(change.member(), now));
+                previous != null && previous.member().equals(change.member()) && now - previous.last() <= refusalGap
+                        ? new Refusal(change.member(), previous.since(), now) : new Refusal(change.member(), now, now));
         if (now - refusal.since() >= refusalBound) {
             reportRefusal.accept(change.member());
         }

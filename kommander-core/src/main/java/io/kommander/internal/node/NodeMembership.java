@@ -105,11 +105,12 @@ final class NodeMembership {
         // A refusal is reported once it lasted a check-quorum period (a voter behind that long is not current), and
         // again at every pass while it lasts: a report counts until two passes have gone without one.
         long refusalBound = configuration.checkLeaderIntervalMillis();
+        long refusalFresh = Math.max(refusalBound, 2 * configuration.membershipReconcileIntervalMillis());
         this.service = new RosterService(coordinator, this::systemLeaderHint,
                 member -> reconciler().stillConfigured(member), this::currentMembers, runtime::monotonicMillis,
-                Math.max(refusalBound, 2 * configuration.membershipReconcileIntervalMillis()));
+                refusalFresh);
         this.reconciler = new MembershipReconciler(self, coordinator::roster, partitions::values, service,
-                runtime::monotonicMillis, refusalBound, this::reportRefusal);
+                runtime::monotonicMillis, refusalBound, refusalFresh, this::reportRefusal);
         this.client = new RosterClient(self, runtime, service, this::systemLeaderHint, this::candidates,
                 dispatcher::send, configuration.membershipRetryMillis(), configuration.membershipBackoffMillis());
         coordinator.onRosterChanged(this::rosterChanged);
