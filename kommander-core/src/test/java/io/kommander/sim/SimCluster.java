@@ -506,6 +506,27 @@ public final class SimCluster {
         network.partition(side, other);
     }
 
+    /** Records every snapshot chunk sent from now on ({@link #snapshotChunks}). */
+    public void recordSnapshotChunks() {
+        network.recordChunks();
+    }
+
+    /** A snapshot chunk sent: by node {@code from} to node {@code to}, of the snapshot up to {@code index}. */
+    public record SnapshotChunk(int from, int to, long index, long offset) {
+    }
+
+    /** Each snapshot chunk sent since {@link #recordSnapshotChunks}, in order. */
+    public List<SnapshotChunk> snapshotChunks() {
+        return network.chunks().stream().map(c -> new SnapshotChunk(c.from(), c.to(), c.index(), c.offset()))
+                .toList();
+    }
+
+    /** The snapshot of a partition that node i's disk holds (its encoding, as the library stores it), or null. */
+    public byte[] storedSnapshot(int node, int partition) {
+        return nodes.get(node).disk().metadata(io.kommander.internal.partition.SnapshotImage.metadataKey(partition))
+                .orElse(null);
+    }
+
     /** Loses every message of one partition to and from node i; its other partitions are not affected. */
     public void mute(int node, int partition) {
         network.mute(node, partition);

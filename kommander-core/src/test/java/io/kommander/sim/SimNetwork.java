@@ -45,6 +45,12 @@ final class SimNetwork {
     private final List<String> endpoints;
     private final Map<Integer, SimTransport> handlers = new HashMap<>();
     private final Set<Long> cut = new HashSet<>();
+    /** A snapshot chunk sent: by whom, to whom, of which snapshot (boundary index), from which offset. */
+    record Chunk(int from, int to, long index, long offset) {
+    }
+
+    /** Every snapshot chunk sent, while recording ({@link #recordChunks}); null otherwise. */
+    private List<Chunk> chunks;
     /** Per node: the partitions whose messages to and from it are lost (a replica cut off, its node not). */
     private final Map<Integer, Set<Integer>> muted = new HashMap<>();
     private Conditions conditions = Conditions.RELIABLE;
@@ -110,6 +116,16 @@ final class SimNetwork {
         trace.record(SimScheduler.NO_NODE, "mute", node, partition, "partition " + partition + " on node " + node);
     }
 
+    /** Records every snapshot chunk sent from now on (a scenario counts them). */
+    void recordChunks() {
+        chunks = new ArrayList<>();
+    }
+
+    /** The snapshot chunks sent since {@link #recordChunks}. */
+    List<Chunk> chunks() {
+        return chunks == null ? List.of() : List.copyOf(chunks);
+    }
+
     /** Restores every link. */
     void heal() {
         cut.clear();
@@ -130,6 +146,13 @@ final class SimNetwork {
     void send(int from, String toEndpoint, MessageBatch batch) {
         int to = endpoints.indexOf(toEndpoint);
         monitor.onSend(from, to, batch);
+        if (chunks != null) {
+            for (RaftMessage m : batch.messages()) {
+                if (m instanceof RaftMessage.InstallSnapshot c) {
+                    chunks.add(new Chunk(from, to, c.index(), c.offset()));
+                }
+            }
+        }
         if (!muted.isEmpty()) {
             batch = withoutMuted(from, to, batch);
             if (batch == null) {
