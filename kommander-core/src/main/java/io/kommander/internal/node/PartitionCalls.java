@@ -55,6 +55,7 @@ final class PartitionCalls {
         if (data == null || requestId == null) {
             throw new IllegalArgumentException("data and requestId must not be null");
         }
+        requireOwnType(type);
         return withPartition(partitionId, p -> p.replicate(autoCommit ? EntryKind.DATA : EntryKind.PROPOSED,
                 type, data, requestId, fence(partitionId, 0)));
     }
@@ -68,6 +69,7 @@ final class PartitionCalls {
         if (data == null || data.isEmpty() || data.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("data must hold at least one non-null payload");
         }
+        requireOwnType(type);
         if (!ProposalSize.fits(configuration, type, data)) {
             return CompletableFuture.completedFuture(RaftReplicationResult.failure(
                     RaftOperationStatus.EntryTooLarge, null));
@@ -76,9 +78,32 @@ final class PartitionCalls {
                 type, data, fence(partitionId, expectedGeneration)));
     }
 
-    /** The applied map's verdict on a write, read on the partition's executor when it would be proposed. */
+    /** Types starting with {@value #RESERVED_TYPE_PREFIX} are the library's own entries (splits, seeds). */
+    private static void requireOwnType(String type) {
+        if (type != null && type.startsWith(RESERVED_TYPE_PREFIX)) {
+            throw new IllegalArgumentException("type strings starting with " + RESERVED_TYPE_PREFIX
+                    + " are reserved: " + type);
+        }
+    }
+
+    private static final String RESERVED_TYPE_PREFIX = "kommander.";
+
+    /**
+     * The verdict on a write, read on the partition's executor when it would be proposed: the applied map's, then
+     * the partition's own log's (a split entry refuses the generations before the split's from its index on, even
+     * on a node whose map has not applied the split yet).
+     */
     private WriteFence fence(int partitionId, long expectedGeneration) {
-        return () -> coordinator.fence(partitionId, expectedGeneration);
+        return () -> {
+            RaftReplicationResult refused = coordinator.fence(partitionId, expectedGeneration);
+            if (refused != null || expectedGeneration == 0) {
+                return refused;
+            }
+            RaftPartition partition = partitions.get(partitionId);
+            io.kommander.internal.partition.PartitionMoves moves = partition == null ? null : partition.moves();
+            return moves != null && expectedGeneration < moves.fenceGeneration() ? RaftReplicationResult.moved(null)
+                    : null;
+        };
     }
 
     /** See {@link io.kommander.IRaft#commitLogs}. */

@@ -135,6 +135,14 @@ public final class RaftPartition {
         return leaderQuick;
     }
 
+    /**
+     * The split and seed entries of this replica's log, or null before the restore. Executor only: read it from a
+     * {@link WriteFence}, which runs there.
+     */
+    public PartitionMoves moves() {
+        return machine == null ? null : machine.moves();
+    }
+
     /** The replica's state as its executor last left it (no waiting). */
     public ReplicaView view() {
         return view;
