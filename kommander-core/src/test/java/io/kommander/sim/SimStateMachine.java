@@ -42,6 +42,7 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
 
     private final IntPredicate transferred;
     private final InstallListener listener;
+    private final java.util.function.IntConsumer splitListener;
     private final Map<Integer, List<RaftLog>> applied = new HashMap<>();
     /** Entries absorbed from another partition's seed, by partition. */
     private final Map<Integer, List<RaftLog>> absorbed = new HashMap<>();
@@ -52,8 +53,14 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
     }
 
     SimStateMachine(IntPredicate transferred, InstallListener listener) {
+        this(transferred, listener, p -> { });
+    }
+
+    /** @param splitListener told of each split of a partition, once the moved keys left it */
+    SimStateMachine(IntPredicate transferred, InstallListener listener, java.util.function.IntConsumer splitListener) {
         this.transferred = transferred;
         this.listener = listener;
+        this.splitListener = splitListener;
     }
 
     @Override
@@ -119,6 +126,7 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
                 .filter(log -> keyOf(log) != null && range.contains(io.kommander.PartitionMap.hash(keyOf(log))))
                 .toList();
         splits.computeIfAbsent(partition, p -> new ArrayList<>()).add(new Split(index, range));
+        splitListener.accept(partition);
         return CompletableFuture.completedFuture(encode(leaving));
     }
 

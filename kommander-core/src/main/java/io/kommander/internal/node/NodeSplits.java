@@ -58,6 +58,8 @@ final class NodeSplits {
     private final Set<Integer> splitApplied = ConcurrentHashMap.newKeySet();
     /** New halves whose seed was applied here (in this process). */
     private final Set<Integer> seeded = ConcurrentHashMap.newKeySet();
+    /** Leadership handovers of each new half by this node (a different voter each time). */
+    private final Map<Integer, Integer> handovers = new ConcurrentHashMap<>();
     /** Steps with an attempt under way, by step and partition, so that one runs at a time. */
     private final Set<String> underWay = ConcurrentHashMap.newKeySet();
 
@@ -174,7 +176,40 @@ final class NodeSplits {
         } else if (seed != null) {
             attempt("seed", target.id(), target.id(), () -> targetReplica.replicate(EntryKind.SYSTEM, SeedEntry.TYPE,
                     List.of(seed.encode()), holds(targetReplica, PartitionMoves::holdsSeed)));
+        } else {
+            handOverLater(targetReplica, target.id());
         }
+    }
+
+    /**
+     * This node leads a new half but holds no seed for it: its source replica has not applied the split entry yet,
+     * or never will in this process (it restarted after its log was compacted past the entry, or installed a
+     * snapshot beyond it). If it still holds none a retry period later, it hands the leadership to another voter,
+     * a different one each time, so that a node that holds the seed comes to lead.
+     */
+    private void handOverLater(RaftPartition replica, int target) {
+        String key = "handover/" + target;
+        if (!underWay.add(key)) {
+            return;
+        }
+        runtime.schedule(retryMillis, () -> {
+            underWay.remove(key);
+            PartitionMap map = coordinator.map();
+            if (map == null || map.splitSource(target).isEmpty() || !replica.isLeaderQuick()
+                    || seeded.contains(target) || seeds.containsKey(target)) {
+                drive(target);
+                return;
+            }
+            List<String> others = replica.view().configuration().votersOtherThan(replica.leaderQuick());
+            if (!others.isEmpty()) {
+                try {
+                    replica.transferLeadership(others.get(Math.floorMod(handovers.merge(target, 1, Integer::sum),
+                            others.size())));
+                } catch (IllegalArgumentException e) {
+                    // The configuration changed meanwhile: the next drive decides again.
+                }
+            }
+        });
     }
 
     /** A fence that refuses a library entry its log holds already (read on the partition's executor). */

@@ -100,8 +100,7 @@ final class PartitionCalls {
                 return refused;
             }
             RaftPartition partition = partitions.get(partitionId);
-            io.kommander.internal.partition.PartitionMoves moves = partition == null ? null : partition.moves();
-            return moves != null && expectedGeneration < moves.fenceGeneration() ? RaftReplicationResult.moved(null)
+            return partition != null && partition.fencedBySplit(expectedGeneration) ? RaftReplicationResult.moved(null)
                     : null;
         };
     }
