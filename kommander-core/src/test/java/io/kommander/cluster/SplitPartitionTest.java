@@ -76,8 +76,9 @@ class SplitPartitionTest {
     void splitUnderWritesKeepsEveryAcknowledgedWriteOnceOnTheSideThatOwnsItsKey() {
         SimCluster cluster = SimCluster.builder(3, 2).snapshots().start();
         PartitionDescriptor before = cluster.node(0).getPartitionMap().partition(SOURCE).orElseThrow();
-        long boundary = middle(before.range());
-        Writer writer = new Writer(cluster, keysOf(before.range(), 24));
+        List<String> keys = keysOf(before.range(), 24);
+        long boundary = median(keys);
+        Writer writer = new Writer(cluster, keys);
         for (int i = 0; i < 20; i++) {
             writer.writeOne(0);
         }
@@ -100,7 +101,8 @@ class SplitPartitionTest {
                 PartitionState.ACTIVE, List.of(), List.of()));
         assertThat(map.partition(target).orElseThrow()).isEqualTo(new PartitionDescriptor(target,
                 new PartitionRange(boundary, before.range().last()), 2, PartitionState.ACTIVE, List.of(), List.of()));
-        assertThat(writer.acknowledged).extracting(Ack::partition).contains(SOURCE, target);
+        assertThat(writer.acknowledged.subList(writer.acknowledged.size() - 10, writer.acknowledged.size()))
+                .as("writes after the split, on both sides").extracting(Ack::partition).contains(SOURCE, target);
         assertEveryAcknowledgedWriteOnceOnItsSide(cluster, writer, map, target);
 
         // A writer still routing with the map before the split is refused by the source, and nothing is appended.
@@ -115,15 +117,15 @@ class SplitPartitionTest {
     void crashOfTheSourceLeaderMidSplitConverges() {
         SimCluster cluster = SimCluster.builder(3, 2).snapshots().start();
         PartitionDescriptor before = cluster.node(0).getPartitionMap().partition(SOURCE).orElseThrow();
-        Writer writer = new Writer(cluster, keysOf(before.range(), 24));
+        List<String> keys = keysOf(before.range(), 24);
+        Writer writer = new Writer(cluster, keys);
         for (int i = 0; i < 20; i++) {
             writer.writeOne(0);
         }
         int sourceLeader = cluster.awaitLeader(SOURCE);
         int caller = cluster.others(sourceLeader).get(0);
 
-        CompletableFuture<PartitionChangeResult> split = cluster.node(caller).splitPartition(SOURCE,
-                middle(before.range()));
+        CompletableFuture<PartitionChangeResult> split = cluster.node(caller).splitPartition(SOURCE, median(keys));
         cluster.runUntil("the source's leader applied the split's start", () -> cluster.node(sourceLeader)
                 .getPartitionMap().partition(SOURCE).orElseThrow().state() == PartitionState.SPLITTING);
         cluster.crash(sourceLeader);
@@ -207,6 +209,11 @@ class SplitPartitionTest {
 
     private static long middle(PartitionRange range) {
         return range.first() + (range.last() - range.first()) / 2 + 1;
+    }
+
+    /** The median of the keys' hashes (unsigned): a boundary that moves half of them. */
+    private static long median(List<String> keys) {
+        return keys.stream().map(PartitionMap::hash).sorted(Long::compareUnsigned).toList().get(keys.size() / 2);
     }
 
     /** {@code count} keys whose hashes fall in {@code range}, spread over both of its halves. */
