@@ -1,6 +1,7 @@
 package io.kommander.internal.node;
 
 import io.kommander.IRaftStateMachineTransfer;
+import io.kommander.PartitionChangeResult;
 import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
 import io.kommander.RaftLog;
@@ -23,6 +24,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * This node's part in the splits under way (see {@code docs/partitions.md}). Each step is taken again, from the
@@ -213,7 +216,7 @@ final class NodeSplits {
     }
 
     /** A fence that refuses a library entry its log holds already (read on the partition's executor). */
-    private static WriteFence holds(RaftPartition replica, java.util.function.Predicate<PartitionMoves> held) {
+    private static WriteFence holds(RaftPartition replica, Predicate<PartitionMoves> held) {
         return () -> {
             PartitionMoves moves = replica.moves();
             return moves != null && held.test(moves)
@@ -226,7 +229,7 @@ final class NodeSplits {
      * timeout) is driven again after {@link #retryMillis}. A refusal because the log holds the entry already needs
      * no retry: applying that entry drives the next step.
      */
-    private void attempt(String step, int partition, int driven, java.util.function.Supplier<CompletableFuture<?>> call) {
+    private void attempt(String step, int partition, int driven, Supplier<CompletableFuture<?>> call) {
         String key = step + "/" + partition;
         if (!underWay.add(key)) {
             return;
@@ -235,7 +238,7 @@ final class NodeSplits {
             underWay.remove(key);
             boolean held = result instanceof RaftReplicationResult r && r.status() == RaftOperationStatus.ActiveProposal;
             boolean succeeded = error == null && (result instanceof RaftReplicationResult r ? r.success()
-                    : result instanceof io.kommander.PartitionChangeResult c && c.success());
+                    : result instanceof PartitionChangeResult c && c.success());
             if (!succeeded && !held) {
                 runtime.schedule(retryMillis, () -> drive(driven));
             }

@@ -27,6 +27,9 @@ import java.util.function.Function;
  */
 final class PartitionCalls {
 
+    /** Type strings the library keeps for its own entries in user partitions (splits, seeds). */
+    private static final String RESERVED_TYPE_PREFIX = "kommander.";
+
     private final RaftConfiguration configuration;
     private final Map<Integer, RaftPartition> partitions;
     private final RaftSystemCoordinator coordinator;
@@ -85,8 +88,6 @@ final class PartitionCalls {
                     + " are reserved: " + type);
         }
     }
-
-    private static final String RESERVED_TYPE_PREFIX = "kommander.";
 
     /**
      * The verdict on a write, read on the partition's executor when it would be proposed: the applied map's, then

@@ -4,13 +4,18 @@ import io.kommander.PartitionChangeResult;
 import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
 import io.kommander.PartitionRange;
+import io.kommander.PartitionState;
 import io.kommander.RaftOperationStatus;
 
 import io.kommander.runtime.IRaftRuntime;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -34,9 +39,9 @@ public final class PartitionMapService {
 
     private boolean pending; // guarded by this
     /** Calls waiting for the applied map to reach a state, with what they answer then. Guarded by this. */
-    private final java.util.List<MapWait> waits = new java.util.ArrayList<>();
+    private final List<MapWait> waits = new ArrayList<>();
 
-    private record MapWait(java.util.function.Predicate<PartitionMap> reached,
+    private record MapWait(Predicate<PartitionMap> reached,
                            CompletableFuture<PartitionChangeResult> answer, int partition) {
     }
     /** The calls this leader took, by caller and call, oldest first. Guarded by this. */
@@ -120,8 +125,8 @@ public final class PartitionMapService {
 
     /** Completes once the applied map shows {@code target} serving: its split finished. */
     private CompletableFuture<PartitionChangeResult> finished(int target) {
-        java.util.function.Predicate<PartitionMap> reached = m -> m.partition(target)
-                .map(p -> p.state() != io.kommander.PartitionState.SPLITTING).orElse(false);
+        Predicate<PartitionMap> reached = m -> m.partition(target)
+                .map(p -> p.state() != PartitionState.SPLITTING).orElse(false);
         CompletableFuture<PartitionChangeResult> answer = new CompletableFuture<>();
         synchronized (this) {
             waits.add(new MapWait(reached, answer, target));
@@ -135,7 +140,7 @@ public final class PartitionMapService {
 
     /** The map applied on this node changed: answers the calls that waited for it. Called in commit order. */
     public void mapApplied(PartitionMap map) {
-        java.util.List<MapWait> reached = new java.util.ArrayList<>();
+        List<MapWait> reached = new ArrayList<>();
         synchronized (this) {
             waits.removeIf(w -> w.reached().test(map) && reached.add(w));
         }
@@ -171,7 +176,7 @@ public final class PartitionMapService {
         return graced;
     }
 
-    private CompletableFuture<PartitionChangeResult> submit(java.util.function.Function<PartitionMap, MapCommand>
+    private CompletableFuture<PartitionChangeResult> submit(Function<PartitionMap, MapCommand>
                                                                     commandFor) {
         PartitionMap map = coordinator.map();
         if (!coordinator.isReadyLeader() || map == null) {
