@@ -297,6 +297,22 @@ public interface IRaft extends AutoCloseable {
      */
     CompletableFuture<PartitionChangeResult> removePartition(int partitionId);
 
+    /**
+     * Splits a routed user partition online: a new partition (the next unused id) takes the keys whose hash is from
+     * {@code boundary} to the end of the partition's range. The split is an entry of the partition's log: from it on
+     * the partition refuses every write addressed with an older generation ({@link RaftOperationStatus#PartitionMoved}),
+     * and the new partition starts from the application's state of the moved keys as of that entry
+     * ({@link IRaftStateMachineTransfer#produceRangeSnapshot}, {@link IRaftStateMachineTransfer#absorbSnapshot}),
+     * serving them once the split finishes in the map. May be called on any node; see {@code docs/partitions.md}.
+     *
+     * @param partitionId the partition to split (not 0)
+     * @param boundary    the first hash (unsigned) that moves; strictly inside the partition's range
+     * @return once the split finished, the new partition; {@link RaftOperationStatus#SplitUnsupported} (nothing
+     *         changed) when the application cannot split partitions
+     * @throws IllegalArgumentException if {@code partitionId} is below 1
+     */
+    CompletableFuture<PartitionChangeResult> splitPartition(int partitionId, long boundary);
+
     /** This node's endpoint ({@code host:port}). */
     String localEndpoint();
 

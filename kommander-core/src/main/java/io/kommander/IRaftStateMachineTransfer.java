@@ -68,4 +68,45 @@ public interface IRaftStateMachineTransfer {
      * @return completes once the state is replaced; fails if it could not be (the previous state stays)
      */
     CompletableFuture<Void> installSnapshot(int partition, long index, byte[] snapshot);
+
+    /**
+     * Whether this application can split partitions ({@link #produceRangeSnapshot}, {@link #absorbSnapshot});
+     * default false, and {@link IRaft#splitPartition} is then refused with
+     * {@link RaftOperationStatus#SplitUnsupported}. The answer must not change while the node runs, and must be the
+     * same on every node.
+     */
+    default boolean splitsPartitions() {
+        return false;
+    }
+
+    /**
+     * The split of {@code partition} at {@code index}: called on every replica, on the partition's executor, right
+     * after the entry before {@code index} was delivered (or restored). From now on the partition holds only the keys
+     * outside {@code range}: the application drops its state of the keys whose hash ({@link PartitionMap#hash}) is in
+     * {@code range}, and returns that state, which the new partition starts from ({@link #absorbSnapshot}). Every
+     * replica must return the same bytes (they are produced from the same state); the library uses one of them.
+     *
+     * @param partition the partition being split
+     * @param index     the index of the split entry in its log
+     * @param range     the key-hash range that moves to the new partition
+     * @return the moved keys' state; the default fails: splits unsupported
+     */
+    default CompletableFuture<byte[]> produceRangeSnapshot(int partition, long index, PartitionRange range) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("range snapshots"));
+    }
+
+    /**
+     * Adds state produced by {@link #produceRangeSnapshot} of {@code fromPartition} to {@code partition}'s: called on
+     * every replica of {@code partition}, on its executor, when the entry carrying it (at {@code index}) is delivered
+     * or restored, before anything after it. A new half of a split absorbs its seed this way before it takes writes.
+     *
+     * @param partition     the partition that takes the state
+     * @param index         the index of the entry that carries it in {@code partition}'s log
+     * @param fromPartition the partition it was produced from
+     * @param snapshot      the bytes {@link #produceRangeSnapshot} returned
+     * @return completes once absorbed; the default fails: splits unsupported
+     */
+    default CompletableFuture<Void> absorbSnapshot(int partition, long index, int fromPartition, byte[] snapshot) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("range snapshots"));
+    }
 }

@@ -36,12 +36,15 @@ public final class PartitionMap {
     public PartitionMap(long version, Collection<PartitionDescriptor> partitions) {
         this.version = version;
         TreeMap<Integer, PartitionDescriptor> ids = new TreeMap<>();
-        List<PartitionDescriptor> live = new ArrayList<>();
         for (PartitionDescriptor partition : partitions) {
             if (ids.put(partition.id(), partition) != null) {
                 throw new IllegalArgumentException("partition " + partition.id() + " appears twice");
             }
-            if (partition.routed() && partition.state() != PartitionState.REMOVED) {
+        }
+        List<PartitionDescriptor> live = new ArrayList<>();
+        for (PartitionDescriptor partition : ids.values()) {
+            if (partition.routed() && partition.state() != PartitionState.REMOVED
+                    && splitSourceOf(ids.values(), partition) == null) {
                 live.add(partition);
             }
         }
@@ -70,6 +73,36 @@ public final class PartitionMap {
     /** The partition with this id, removed or not, if the map ever held it. */
     public Optional<PartitionDescriptor> partition(int id) {
         return Optional.ofNullable(byId.get(id));
+    }
+
+    /**
+     * The partition being split into {@code target}, if {@code target} is the new upper half of a split under way:
+     * both are {@link PartitionState#SPLITTING}, and the source's range still holds the target's, which ends where
+     * the source's ends. A split's new half is not routed until the split finishes.
+     */
+    public Optional<PartitionDescriptor> splitSource(int target) {
+        PartitionDescriptor partition = byId.get(target);
+        return partition == null ? Optional.empty() : Optional.ofNullable(splitSourceOf(byId.values(), partition));
+    }
+
+    /** The new upper half {@code source} is being split into, if a split of {@code source} is under way. */
+    public Optional<PartitionDescriptor> splitTarget(int source) {
+        return byId.values().stream().filter(p -> p.id() != source && splitSource(p.id())
+                .map(s -> s.id() == source).orElse(false)).findFirst();
+    }
+
+    private static PartitionDescriptor splitSourceOf(Collection<PartitionDescriptor> all, PartitionDescriptor target) {
+        if (target.state() != PartitionState.SPLITTING || !target.routed()) {
+            return null;
+        }
+        for (PartitionDescriptor source : all) {
+            if (source.id() != target.id() && source.state() == PartitionState.SPLITTING && source.routed()
+                    && source.range().last() == target.range().last()
+                    && Long.compareUnsigned(source.range().first(), target.range().first()) < 0) {
+                return source;
+            }
+        }
+        return null;
     }
 
     /** The highest id the map ever held (0 if none): a new partition gets a higher one. */

@@ -6,7 +6,11 @@ package io.kommander;
 public enum PartitionState {
     /** Serving: takes writes and reads. */
     ACTIVE,
-    /** Being split (not built yet: no partition enters this state today). */
+    /**
+     * Being split ({@link IRaft#splitPartition}): both the source and its new upper half are in this state until the
+     * split finishes. The source takes writes until its split entry, and from that entry on refuses every write that
+     * names a generation older than the one it gets when the split finishes; the new half takes no write until then.
+     */
     SPLITTING,
     /**
      * Being removed: new writes are refused with {@link RaftOperationStatus#PartitionDraining}; writes already

@@ -176,6 +176,11 @@ public final class RaftManager implements IRaft {
     }
 
     @Override
+    public CompletableFuture<PartitionChangeResult> splitPartition(int partitionId, long boundary) {
+        return node.splitPartition(partitionId, boundary);
+    }
+
+    @Override
     public PartitionMap getPartitionMap() {
         return node.getPartitionMap();
     }

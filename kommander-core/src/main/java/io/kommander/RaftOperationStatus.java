@@ -125,7 +125,18 @@ public enum RaftOperationStatus {
      * {@link IRaft#createPartition}: another partition owns part of the range asked for (or a concurrent create took
      * the id). Nothing changed.
      */
-    PartitionRangeTaken(WriteOutcome.NOT_APPENDED);
+    PartitionRangeTaken(WriteOutcome.NOT_APPENDED),
+    /**
+     * {@link IRaft#splitPartition}: a split of the partition is already under way (with another boundary). Nothing
+     * changed; try again once it has finished.
+     */
+    PartitionBusy(WriteOutcome.NOT_APPENDED),
+    /**
+     * {@link IRaft#splitPartition}: the application cannot hand over part of a partition's state (it gave no
+     * {@link IRaftStateMachineTransfer}, or one whose {@link IRaftStateMachineTransfer#splitsPartitions()} is false).
+     * Nothing changed.
+     */
+    SplitUnsupported(WriteOutcome.NOT_APPENDED);
 
     private final WriteOutcome writeOutcome;
 

@@ -217,11 +217,13 @@ public sealed interface RaftMessage {
      * not about one replica's log), by whichever node the application called.
      *
      * @param requestId   the sender's id of the request, echoed in the {@link PartitionMapResponse}
-     * @param kind        1 create a partition, 2 remove one (drain, then remove)
-     * @param partitionId the partition to remove; 0 for a create
-     * @param routed      for a create, whether the new partition takes the range {@code [first, last]}
-     * @param first       the range's first hash (unsigned), when routed; else 0
-     * @param last        the range's last hash (unsigned), when routed; else 0
+     * @param kind        1 create a partition, 2 remove one (drain, then remove), 3 split one, 4 finish a split
+     * @param partitionId the partition to remove, split or finish splitting; 0 for a create
+     * @param routed      for a create, whether the new partition takes the range {@code [first, last]}; true for a
+     *                    split
+     * @param first       the range's first hash (unsigned), when routed; for a split, its boundary; else 0
+     * @param last        the range's last hash (unsigned), when routed (for a split, {@code 0xffffffffffffffff}:
+     *                    to the end of the source's range); else 0
      */
     record PartitionMapRequest(int partition, long term, long requestId, int kind, int partitionId, boolean routed,
                                long first, long last) implements RaftMessage {
@@ -230,6 +232,10 @@ public sealed interface RaftMessage {
         public static final int CREATE = 1;
         /** The kind number of a removal. */
         public static final int REMOVE = 2;
+        /** The kind number of a split: the partition's keys from {@code first} on move to a new partition. */
+        public static final int SPLIT = 3;
+        /** The kind number of a split's finish, asked by the new half's leader once it holds its seed. */
+        public static final int FINISH_SPLIT = 4;
 
         @Override
         public int sizeEstimate() {

@@ -28,7 +28,8 @@ package io.kommander.sim;
  *                   no checkpoints, so only the snapshot partition compacts and a fresh node is rebuilt there by
  *                   snapshot, elsewhere from the log
  * @param partitionMaps partitions created and removed online ({@link PartitionChurn}), besides the register
- *                   partitions, with writes to them and the drain check
+ *                   partitions, with writes to them and the drain check; the snapshot partition's range split
+ *                   online under keyed writes ({@link SplitChurn})
  * @param quiescence lulls: every client holds off together for a few hundred milliseconds, so that partitions
  *                   quiesce, and the nemesis then crashes or cuts off a node leading sleeping partitions and keeps
  *                   it out for a second or two (every mix runs with quiescence on; this one makes it the point)

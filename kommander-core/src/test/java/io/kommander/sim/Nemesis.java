@@ -64,7 +64,14 @@ final class Nemesis {
         this.monitor = monitor;
         this.partitions = partitions;
         this.faultMillis = faultMillis;
-        this.partitionChurn = mix.partitionMaps() ? new PartitionChurn(nodes, monitor, partitions) : null;
+        // The last initial partition's range is split (it is the snapshot partition: its state is the application's).
+        this.partitionChurn = mix.partitionMaps() ? new PartitionChurn(nodes, monitor, partitions,
+                io.kommander.internal.system.PartitionRanges.split(partitions).range(partitions)) : null;
+    }
+
+    /** The partition map changes of the membership mix, or null in other mixes. */
+    PartitionChurn partitionChurn() {
+        return partitionChurn;
     }
 
     /** The nodes in the cluster: every slot, or with node-level changes the members and the nodes joining. */

@@ -14,8 +14,9 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * The nemesis's partition map changes ({@link FaultMix#partitionMaps()}): partitions besides the register ones are
- * created and removed online through a random live node, written to while they live, and checked:
+ * The nemesis's partition map changes ({@link FaultMix#partitionMaps()}): unrouted partitions besides the register
+ * ones are created and removed online through a random live node, written to while they live, the snapshot
+ * partition's range is split ({@link SplitChurn}, with keyed writes), and checked:
  * <ul>
  *   <li><b>a draining partition takes no write</b>: the moment a node applies the drain of a partition, a write is
  *       submitted to that partition on that node; it must be refused as not appended ({@code PartitionDraining}, or
@@ -40,11 +41,21 @@ final class PartitionChurn {
     private final Set<String> probed = new HashSet<>();
     private long writes;
 
-    PartitionChurn(List<SimNode> nodes, SafetyMonitor monitor, int initialPartitions) {
+    private final SplitChurn splits;
+
+    /** @param splitRange the range whose owners are split ({@link SplitChurn}) */
+    PartitionChurn(List<SimNode> nodes, SafetyMonitor monitor, int initialPartitions,
+                   io.kommander.PartitionRange splitRange) {
         this.nodes = nodes;
         this.monitor = monitor;
         this.initialPartitions = initialPartitions;
+        this.splits = new SplitChurn(nodes, monitor, splitRange);
         nodes.forEach(node -> node.onMapChanged(this::applied));
+    }
+
+    /** The splits and keyed writes of this run. */
+    SplitChurn splits() {
+        return splits;
     }
 
     /** One step: create a partition, remove one, or write to one, through a random live node. */
@@ -55,9 +66,13 @@ final class PartitionChurn {
         }
         RaftNode node = up.get(random.nextInt(up.size())).manager();
         List<PartitionDescriptor> live = node.getPartitionMap().partitions().stream()
-                .filter(p -> p.id() > initialPartitions && p.state() == PartitionState.ACTIVE).toList();
-        int choice = random.nextInt(3);
-        if (choice == 0 && live.size() < MAX_LIVE) {
+                .filter(p -> p.id() > initialPartitions && p.state() == PartitionState.ACTIVE && !p.routed()).toList();
+        int choice = random.nextInt(6);
+        if (choice == 3) {
+            splits.split(node, random);
+        } else if (choice >= 4) {
+            splits.write(node, up, random);
+        } else if (choice == 0 && live.size() < MAX_LIVE) {
             node.createPartition(null);
         } else if (choice == 1 && !live.isEmpty()) {
             node.removePartition(live.get(random.nextInt(live.size())).id());

@@ -50,7 +50,8 @@ final class SeedSweep {
             return String.format("%d seeds in %.1f s: %d failed, %d events (%.0f events/s), %.0f s of virtual "
                             + "cluster time (%.0fx real time), %d client operations, %d inconclusive linearizability "
                             + "checks, %d snapshot installs, %d node-level membership changes (%d second changes "
-                            + "refused as in progress), %d quiesces, %d wakes, digest %016x", results.size(), seconds,
+                            + "refused as in progress), %d quiesces, %d wakes, %d splits asked (%d finished), "
+                            + "digest %016x", results.size(), seconds,
                     failures().size(),
                     events(), events() / seconds, virtualMillis() / 1000.0, virtualMillis() / 1000.0 / seconds,
                     results.stream().mapToInt(SimResult::operations).sum(), inconclusive(),
@@ -58,7 +59,9 @@ final class SeedSweep {
                     results.stream().mapToInt(SimResult::nodeChanges).sum(),
                     results.stream().mapToInt(SimResult::refusedSecond).sum(),
                     results.stream().mapToLong(SimResult::quiesces).sum(),
-                    results.stream().mapToLong(SimResult::wakes).sum(), digest());
+                    results.stream().mapToLong(SimResult::wakes).sum(),
+                    results.stream().mapToInt(SimResult::splits).sum(),
+                    results.stream().mapToInt(SimResult::splitsFinished).sum(), digest());
         }
     }
 

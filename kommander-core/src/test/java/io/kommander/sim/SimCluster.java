@@ -617,6 +617,14 @@ public final class SimCluster {
         return nodes.get(node).stateMachine().state(partition).stream().map(SimCluster::text).toList();
     }
 
+    /**
+     * With {@link Builder#snapshots()}: the entries of a partition node i's application holds by key now (those a
+     * split moved away left, those a split's seed brought came), as text.
+     */
+    public List<String> keyed(int node, int partition) {
+        return nodes.get(node).stateMachine().keyed(partition).stream().map(SimCluster::text).toList();
+    }
+
     /** The indexes of the snapshots node i installed from a leader for a partition, over all its lifetimes. */
     public List<Long> installedSnapshots(int node, int partition) {
         return installs.get(node).stream().filter(i -> i[0] == partition).map(i -> i[1]).toList();

@@ -56,6 +56,7 @@ final class SimNode {
     private RaftNode manager;
     /** Told of each partition map change this node applies, with the node (the partition churn's drain check). */
     private java.util.function.BiConsumer<SimNode, io.kommander.PartitionMap> mapChanged = (node, map) -> { };
+    private java.util.function.BiConsumer<SimNode, Integer> splitApplied = (node, partition) -> { };
     /** Start again as soon as the leave in progress ends (the run is healing). */
     private boolean restartWhenLeft;
     /** The discovery list, if not every other endpoint (a cluster with nodes that join later). */
@@ -111,6 +112,11 @@ final class SimNode {
         this.mapChanged = listener;
     }
 
+    /** Sets what is told when this node's application splits a partition (at its split entry), from the next start on. */
+    void onSplitApplied(java.util.function.BiConsumer<SimNode, Integer> listener) {
+        this.splitApplied = listener;
+    }
+
     /** The current incarnation's manager, or null while down. */
     RaftNode manager() {
         return state == State.DOWN ? null : manager;
@@ -145,7 +151,8 @@ final class SimNode {
         List<String> peers = discovery != null ? discovery
                 : endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
         stateMachine = transferred == null ? null : new SimStateMachine(transferred,
-                (p, at, installed) -> monitor.onSnapshotInstalled(index, p, at, installed));
+                (p, at, installed) -> monitor.onSnapshotInstalled(index, p, at, installed),
+                p -> splitApplied.accept(this, p));
         manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime, null,
                 stateMachine);
         NodeSeams.plant(manager, bugs);

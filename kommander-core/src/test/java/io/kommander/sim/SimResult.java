@@ -20,10 +20,12 @@ import java.util.List;
  * @param refusedSecond  second changes asked at once that were refused with MembershipChangeInProgress
  * @param quiesces       times a replica quiesced, over every node and lifetime
  * @param wakes          times a quiesced replica woke
+ * @param splits         splits asked (membership mix)
+ * @param splitsFinished splits finished by the end of the run
  */
 record SimResult(long seed, FaultMix mix, int nodes, String violation, long digest, long events, long virtualMillis,
                  int operations, int inconclusive, List<String> lastEvents, int installs,
-                 int nodeChanges, int refusedSecond, long quiesces, long wakes) {
+                 int nodeChanges, int refusedSecond, long quiesces, long wakes, int splits, int splitsFinished) {
 
     boolean failed() {
         return violation != null;

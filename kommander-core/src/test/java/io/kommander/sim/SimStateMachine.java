@@ -1,6 +1,7 @@
 package io.kommander.sim;
 
 import io.kommander.IRaftStateMachineTransfer;
+import io.kommander.PartitionRange;
 import io.kommander.RaftLog;
 import io.kommander.RaftLogType;
 import io.kommander.time.HLCTimestamp;
@@ -24,6 +25,12 @@ import java.util.function.IntPredicate;
  * rebuilds it from the stored snapshot and the log). The snapshot is captured on the call (a copy of the list) and
  * serialized at once; the simulator is one thread.
  *
+ * <p>It splits partitions too. An entry whose payload is {@code key#rest} belongs to {@code key} ({@link #keyOf}); a
+ * split at index <i>i</i> moves the keys of its range: the entries handed before <i>i</i> (and those absorbed) with
+ * such a key leave the partition's {@link #keyed} state and become the new half's seed, which the new half absorbs.
+ * The handed list itself never changes (the monitors compare it with the log); the splits and the absorbed entries
+ * are kept beside it, and travel in snapshots with it.
+ *
  * <p>Not thread-safe: the simulation thread only.
  */
 final class SimStateMachine implements IRaftStateMachineTransfer {
@@ -35,11 +42,25 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
 
     private final IntPredicate transferred;
     private final InstallListener listener;
+    private final java.util.function.IntConsumer splitListener;
     private final Map<Integer, List<RaftLog>> applied = new HashMap<>();
+    /** Entries absorbed from another partition's seed, by partition. */
+    private final Map<Integer, List<RaftLog>> absorbed = new HashMap<>();
+    /** The splits of each partition: the index of the split entry and the range that left. */
+    private final Map<Integer, List<Split>> splits = new HashMap<>();
+
+    private record Split(long index, PartitionRange range) {
+    }
 
     SimStateMachine(IntPredicate transferred, InstallListener listener) {
+        this(transferred, listener, p -> { });
+    }
+
+    /** @param splitListener told of each split of a partition, once the moved keys left it */
+    SimStateMachine(IntPredicate transferred, InstallListener listener, java.util.function.IntConsumer splitListener) {
         this.transferred = transferred;
         this.listener = listener;
+        this.splitListener = splitListener;
     }
 
     @Override
@@ -57,6 +78,66 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
     /** A partition's restore started: its state is rebuilt from the stored snapshot (if any) and the log. */
     void reset(int partition) {
         applied.remove(partition);
+        absorbed.remove(partition);
+        splits.remove(partition);
+    }
+
+    /** The key of an entry written as {@code key#rest}, or null. */
+    static String keyOf(RaftLog log) {
+        String text = new String(log.data(), java.nio.charset.StandardCharsets.UTF_8);
+        int hash = text.indexOf('#');
+        return hash < 0 ? null : text.substring(0, hash);
+    }
+
+    /**
+     * The entries that belong to a partition now: those absorbed, then those handed, less those whose key a split
+     * has moved away (a split moves what was absorbed or handed before its index).
+     */
+    List<RaftLog> keyed(int partition) {
+        List<RaftLog> held = new ArrayList<>();
+        List<Split> gone = splits.getOrDefault(partition, List.of());
+        for (RaftLog log : absorbed.getOrDefault(partition, List.of())) {
+            if (!moved(log, 0, gone)) {
+                held.add(log);
+            }
+        }
+        for (RaftLog log : applied.getOrDefault(partition, List.of())) {
+            if (!moved(log, log.index(), gone)) {
+                held.add(log);
+            }
+        }
+        return held;
+    }
+
+    private static boolean moved(RaftLog log, long index, List<Split> gone) {
+        String key = keyOf(log);
+        return key != null && gone.stream().anyMatch(s -> index <= s.index()
+                && s.range().contains(io.kommander.PartitionMap.hash(key)));
+    }
+
+    @Override
+    public boolean splitsPartitions() {
+        return true;
+    }
+
+    @Override
+    public CompletableFuture<byte[]> produceRangeSnapshot(int partition, long index, PartitionRange range) {
+        List<RaftLog> leaving = keyed(partition).stream()
+                .filter(log -> keyOf(log) != null && range.contains(io.kommander.PartitionMap.hash(keyOf(log))))
+                .toList();
+        splits.computeIfAbsent(partition, p -> new ArrayList<>()).add(new Split(index, range));
+        splitListener.accept(partition);
+        return CompletableFuture.completedFuture(encode(leaving));
+    }
+
+    @Override
+    public CompletableFuture<Void> absorbSnapshot(int partition, long index, int fromPartition, byte[] snapshot) {
+        try {
+            absorbed.computeIfAbsent(partition, p -> new ArrayList<>()).addAll(decode(snapshot));
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** What the application holds of a partition. */
@@ -72,20 +153,44 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
             return CompletableFuture.failedFuture(new IllegalStateException("asked for a snapshot at " + index
                     + " but the last entry handed over is " + state.get(state.size() - 1).index()));
         }
-        return CompletableFuture.completedFuture(encode(state));
+        return CompletableFuture.completedFuture(encodeWhole(state, absorbed.getOrDefault(partition, List.of()),
+                splits.getOrDefault(partition, List.of())));
     }
 
     @Override
     public CompletableFuture<Void> installSnapshot(int partition, long index, byte[] snapshot) {
         List<RaftLog> state;
         try {
-            state = decode(snapshot);
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(snapshot);
+            state = decode(section(in));
+            List<RaftLog> seeds = decode(section(in));
+            List<Split> gone = new ArrayList<>();
+            for (int count = in.getInt(); count > 0; count--) {
+                gone.add(new Split(in.getLong(), new PartitionRange(in.getLong(), in.getLong())));
+            }
+            absorbed.put(partition, new ArrayList<>(seeds));
+            splits.put(partition, gone);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
         applied.put(partition, new ArrayList<>(state));
         listener.installed(partition, index, state);
         return CompletableFuture.completedFuture(null);
+    }
+
+    private static byte[] encodeWhole(List<RaftLog> handed, List<RaftLog> seeds, List<Split> gone) {
+        byte[] first = encode(handed);
+        byte[] second = encode(seeds);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(8 + first.length + second.length + 4 + 24 * gone.size());
+        out.putInt(first.length).put(first).putInt(second.length).put(second).putInt(gone.size());
+        gone.forEach(g -> out.putLong(g.index()).putLong(g.range().first()).putLong(g.range().last()));
+        return out.array();
+    }
+
+    private static byte[] section(java.nio.ByteBuffer in) {
+        byte[] bytes = new byte[in.getInt()];
+        in.get(bytes);
+        return bytes;
     }
 
     static byte[] encode(List<RaftLog> state) {

@@ -127,7 +127,9 @@ final class Simulation {
             long skew = mix.clocks() ? random.nextLong(-500, 501) : 0;
             double rate = mix.clocks() ? 0.9 + random.nextDouble() * 0.2 : 1.0;
             nodes.add(new SimNode(i, endpoints, tuning.apply(configuration(i, endpoints.get(i))), scheduler, network, trace,
-                    monitor, bugs, skew, rate, seed * 1_000_003L + i, storage, p -> p == SNAPSHOT_PARTITION));
+                    monitor, bugs, skew, rate, seed * 1_000_003L + i, storage, mix.partitionMaps()
+                    // Partitions split off the snapshot partition (and those created) are transferred by snapshot too.
+                    ? p -> p >= SNAPSHOT_PARTITION : p -> p == SNAPSHOT_PARTITION));
             if (slots > initial) {
                 nodes.get(i).discovery(endpoints.subList(0, initial));
             }
@@ -187,7 +189,15 @@ final class Simulation {
                 monitor.failed() ? trace.last(80) : List.of(), monitor.installs(),
                 nemesis.nodeChanges() == null ? 0 : nemesis.nodeChanges().changes(),
                 nemesis.nodeChanges() == null ? 0 : nemesis.nodeChanges().refusedInProgress(), quiescence.quiesces(),
-                quiescence.wakes());
+                quiescence.wakes(), nemesis.partitionChurn() == null ? 0 : nemesis.partitionChurn().splits().asked(),
+                splitsFinished());
+    }
+
+    /** Splits finished in the run, as the first live node's map has them. */
+    private int splitsFinished() {
+        PartitionChurn churn = nemesis.partitionChurn();
+        return churn == null ? 0 : nodes.stream().filter(n -> n.state() == SimNode.State.UP && n.manager() != null)
+                .findFirst().map(n -> churn.splits().finished(n.manager())).orElse(0);
     }
 
     private boolean start() {
@@ -268,6 +278,15 @@ final class Simulation {
         if (!runUntil(this::converged, LIVENESS_MILLIS)) {
             monitor.fail("convergence: live nodes did not deliver the same entries: " + appliedSummary());
             return false;
+        }
+        PartitionChurn churn = nemesis.partitionChurn();
+        if (churn != null) {
+            if (!runUntil(() -> churn.splits().settled(nemesis.members()), LIVENESS_MILLIS)) {
+                monitor.fail("split: a split did not finish, or a member does not hold every acknowledged keyed"
+                        + " write, " + LIVENESS_MILLIS + " ms after the final writes");
+                return false;
+            }
+            churn.splits().check(nemesis.members());
         }
         if (!runUntil(this::compactedToLastCheckpoint, LIVENESS_MILLIS)) {
             monitor.fail("compaction: a node did not compact to its partition's last checkpoint:"

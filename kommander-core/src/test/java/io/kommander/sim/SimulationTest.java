@@ -145,6 +145,19 @@ class SimulationTest {
         assertThat(caught.violation()).startsWith("draining partition took a write");
     }
 
+    @Test
+    void splitSourceTakingOldWritesIsCaughtByTheMembershipMix() {
+        // Splits happen in the membership mix only; a keyed write routed before a split must reach the source after
+        // its split entry (while the writer's map still shows the split under way) for the bug to show.
+        SimResult caught = SeedSweep.firstCaught(Bug.SPLIT_SOURCE_TAKES_OLD_WRITES, 1, MEMBERSHIP_CONTROL_SEEDS,
+                FaultMix.MEMBERSHIP);
+        System.out.println("[simulation] planted SPLIT_SOURCE_TAKES_OLD_WRITES (membership mix): " + (caught == null
+                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
+        assertThat(caught).as("SPLIT_SOURCE_TAKES_OLD_WRITES caught within %d seeds of the membership mix",
+                MEMBERSHIP_CONTROL_SEEDS).isNotNull();
+        assertThat(caught.violation()).startsWith("split:");
+    }
+
     private static FaultMix mixNamed(String name) {
         if (name == null || name.isEmpty()) {
             return null;

@@ -21,7 +21,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A test application with snapshots: its state of each partition is the payload, as text, of every entry it was
  * handed (restored or delivered), in order; a snapshot is that list. Attach it to its node before the node joins
- * ({@link #attach}) so it sees every entry.
+ * ({@link #attach}) so it sees every entry. It splits partitions: a payload {@code key#rest} belongs to {@code key},
+ * and a split moves the payloads whose key's hash is in the moved range, in order, to the new partition.
  *
  * <p>Thread-safe: partitions' executors call it; tests read it from their own thread.
  */
@@ -74,6 +75,32 @@ public final class PayloadStateMachine implements IRaftStateMachineTransfer {
                 payloads.put(partition, new ArrayList<>(state));
             }
         });
+    }
+
+    @Override
+    public boolean splitsPartitions() {
+        return true;
+    }
+
+    @Override
+    public synchronized CompletableFuture<byte[]> produceRangeSnapshot(int partition, long index,
+                                                                       io.kommander.PartitionRange range) {
+        List<String> held = payloads.getOrDefault(partition, new ArrayList<>());
+        List<String> moved = held.stream().filter(p -> movesWith(p, range)).toList();
+        held.removeIf(p -> movesWith(p, range));
+        return CompletableFuture.completedFuture(encode(moved));
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> absorbSnapshot(int partition, long index, int fromPartition,
+                                                               byte[] snapshot) {
+        payloads.computeIfAbsent(partition, p -> new ArrayList<>()).addAll(decode(snapshot));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private static boolean movesWith(String payload, io.kommander.PartitionRange range) {
+        int hash = payload.indexOf('#');
+        return hash >= 0 && range.contains(io.kommander.PartitionMap.hash(payload.substring(0, hash)));
     }
 
     private static byte[] encode(List<String> state) {

@@ -61,6 +61,21 @@ final class NodePartitionMap {
         return client.remove(partition, MAP_CHANGE_TIMEOUT_MILLIS);
     }
 
+    /** Splits a partition at {@code boundary}. */
+    CompletableFuture<PartitionChangeResult> split(int source, long boundary) {
+        return client.split(source, boundary, MAP_CHANGE_TIMEOUT_MILLIS);
+    }
+
+    /** Finishes the split of {@code source} (its new half holds its seed). */
+    CompletableFuture<PartitionChangeResult> finishSplit(int source) {
+        return client.finishSplit(source, MAP_CHANGE_TIMEOUT_MILLIS);
+    }
+
+    /** The applied map changed (in commit order): answers the calls this node's service holds for it. */
+    void mapApplied(io.kommander.PartitionMap map) {
+        service.mapApplied(map);
+    }
+
     /** Completes every open call (the node closes). */
     void close() {
         client.closeAll();
@@ -81,10 +96,13 @@ final class NodePartitionMap {
             refusedMessages.incrementAndGet();
             return;
         }
-        CompletableFuture<PartitionChangeResult> answer = request.kind() == PartitionMapRequest.CREATE
-                ? service.create(PartitionMapMessageSanity.range(request), from,
-                        PartitionMapClient.callIdOf(request.requestId()))
-                : service.remove(request.partitionId(), from, PartitionMapClient.callIdOf(request.requestId()));
+        long callId = PartitionMapClient.callIdOf(request.requestId());
+        CompletableFuture<PartitionChangeResult> answer = switch (request.kind()) {
+            case PartitionMapRequest.CREATE -> service.create(PartitionMapMessageSanity.range(request), from, callId);
+            case PartitionMapRequest.SPLIT -> service.split(request.partitionId(), request.first(), from, callId);
+            case PartitionMapRequest.FINISH_SPLIT -> service.finishSplit(request.partitionId(), from, callId);
+            default -> service.remove(request.partitionId(), from, callId);
+        };
         answer.thenAccept(result -> dispatcher.send(from, new PartitionMapResponse(0, 0, request.requestId(),
                 result.status().name(), coordinator.map() == null ? 0 : coordinator.map().version(),
                 result.partitionId(), result.leaderHint() == null ? "" : result.leaderHint())));

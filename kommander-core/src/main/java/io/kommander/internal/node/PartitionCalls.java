@@ -27,6 +27,9 @@ import java.util.function.Function;
  */
 final class PartitionCalls {
 
+    /** Type strings the library keeps for its own entries in user partitions (splits, seeds). */
+    private static final String RESERVED_TYPE_PREFIX = "kommander.";
+
     private final RaftConfiguration configuration;
     private final Map<Integer, RaftPartition> partitions;
     private final RaftSystemCoordinator coordinator;
@@ -55,6 +58,7 @@ final class PartitionCalls {
         if (data == null || requestId == null) {
             throw new IllegalArgumentException("data and requestId must not be null");
         }
+        requireOwnType(type);
         return withPartition(partitionId, p -> p.replicate(autoCommit ? EntryKind.DATA : EntryKind.PROPOSED,
                 type, data, requestId, fence(partitionId, 0)));
     }
@@ -68,6 +72,7 @@ final class PartitionCalls {
         if (data == null || data.isEmpty() || data.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("data must hold at least one non-null payload");
         }
+        requireOwnType(type);
         if (!ProposalSize.fits(configuration, type, data)) {
             return CompletableFuture.completedFuture(RaftReplicationResult.failure(
                     RaftOperationStatus.EntryTooLarge, null));
@@ -76,9 +81,29 @@ final class PartitionCalls {
                 type, data, fence(partitionId, expectedGeneration)));
     }
 
-    /** The applied map's verdict on a write, read on the partition's executor when it would be proposed. */
+    /** Types starting with {@value #RESERVED_TYPE_PREFIX} are the library's own entries (splits, seeds). */
+    private static void requireOwnType(String type) {
+        if (type != null && type.startsWith(RESERVED_TYPE_PREFIX)) {
+            throw new IllegalArgumentException("type strings starting with " + RESERVED_TYPE_PREFIX
+                    + " are reserved: " + type);
+        }
+    }
+
+    /**
+     * The verdict on a write, read on the partition's executor when it would be proposed: the applied map's, then
+     * the partition's own log's (a split entry refuses the generations before the split's from its index on, even
+     * on a node whose map has not applied the split yet).
+     */
     private WriteFence fence(int partitionId, long expectedGeneration) {
-        return () -> coordinator.fence(partitionId, expectedGeneration);
+        return () -> {
+            RaftReplicationResult refused = coordinator.fence(partitionId, expectedGeneration);
+            if (refused != null || expectedGeneration == 0) {
+                return refused;
+            }
+            RaftPartition partition = partitions.get(partitionId);
+            return partition != null && partition.fencedBySplit(expectedGeneration) ? RaftReplicationResult.moved(null)
+                    : null;
+        };
     }
 
     /** See {@link io.kommander.IRaft#commitLogs}. */

@@ -22,13 +22,15 @@ final class PartitionMapCalls {
     private final NodePartitionMap partitionMap;
     private final CallerFutures futures;
     private final BooleanSupplier closed;
+    private final BooleanSupplier splitsSupported;
 
     PartitionMapCalls(RaftSystemCoordinator coordinator, NodePartitionMap partitionMap, CallerFutures futures,
-                      BooleanSupplier closed) {
+                      BooleanSupplier closed, BooleanSupplier splitsSupported) {
         this.coordinator = coordinator;
         this.partitionMap = partitionMap;
         this.futures = futures;
         this.closed = closed;
+        this.splitsSupported = splitsSupported;
     }
 
     /** See {@link io.kommander.IRaft#getPartitionKey}. */
@@ -74,6 +76,22 @@ final class PartitionMapCalls {
             return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, 0, null, null));
         }
         return futures.relay(partitionMap.remove(partitionId));
+    }
+
+    /** See {@link io.kommander.IRaft#splitPartition}. */
+    CompletableFuture<PartitionChangeResult> splitPartition(int partitionId, long boundary) {
+        if (partitionId < 1) {
+            throw new IllegalArgumentException(partitionId == RaftSystemCoordinator.SYSTEM_PARTITION
+                    ? "the system partition cannot be split" : "no partition has id " + partitionId);
+        }
+        if (closed.getAsBoolean()) {
+            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, 0, null, null));
+        }
+        if (!splitsSupported.getAsBoolean()) {
+            return futures.completed(new PartitionChangeResult(RaftOperationStatus.SplitUnsupported, partitionId,
+                    null, null));
+        }
+        return futures.relay(partitionMap.split(partitionId, boundary));
     }
 
     /** See {@link io.kommander.IRaft#getPartitionMap}. */

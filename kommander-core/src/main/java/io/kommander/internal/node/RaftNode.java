@@ -166,7 +166,6 @@ public final class RaftNode implements IRaft {
         this.futures = new CallerFutures(callbackExecutor != null ? callbackExecutor : runtime.callbackExecutor());
         this.leaderWaiters = new LeaderWaiters(runtime);
         this.lifecycle = new NodeLifecycle(self, futures, leaderWaiters);
-        this.callbacks = new UserPartitionEvents(events, leaderWaiters);
         List<String> peers = discovery.peers().stream().filter(p -> !p.equals(self)).toList();
         this.members = Set.copyOf(peers);
         Set<String> initialMembers = new HashSet<>(peers);
@@ -189,7 +188,6 @@ public final class RaftNode implements IRaft {
                     }
                 },
                 () -> membership().firstRoster());
-        coordinator.onMapChanged(events::partitionMapChanged);
 
         this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
                 dispatcher, events, unknownSenderMessages, writes);
@@ -197,6 +195,14 @@ public final class RaftNode implements IRaft {
         this.partitionMap = new NodePartitionMap(self, runtime, coordinator, membership, dispatcher,
                 configuration.electionTimeoutMaxMillis(), configuration.membershipRetryMillis(),
                 configuration.membershipBackoffMillis(), unknownSenderMessages);
+        NodeSplits splits = new NodeSplits(partitions, coordinator, transfer, runtime, partitionMap::finishSplit,
+                configuration.membershipRetryMillis());
+        this.callbacks = new UserPartitionEvents(events, leaderWaiters, splits);
+        coordinator.onMapChanged(map -> {
+            events.partitionMapChanged(map);
+            partitionMap.mapApplied(map);
+            splits.mapChanged(map);
+        });
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()), catchUp,
                 new NodeSnapshots(transfer, new SnapshotThrottle(this.configuration.snapshotBytesPerSecond(),
@@ -214,7 +220,8 @@ public final class RaftNode implements IRaft {
         this.calls = new PartitionCalls(this.configuration, partitions, coordinator, membership, leaderWaiters,
                 futures, lifecycle::closed);
         this.memberCalls = new MemberCalls(self, lifecycle, membership, futures, this::closeAsync);
-        this.mapCalls = new PartitionMapCalls(coordinator, partitionMap, futures, lifecycle::closed);
+        this.mapCalls = new PartitionMapCalls(coordinator, partitionMap, futures, lifecycle::closed,
+                splits::supported);
         this.startup = new NodeStartup(new NodeStartup.Parts(this.configuration, wal, transport, runtime, members,
                 catchUp, membership, coordinator, context, timers, partitions, callbacks), inbound::onBatch,
                 inbound::onRefused, lifecycle::closed, this::partitionCount);
@@ -398,6 +405,11 @@ public final class RaftNode implements IRaft {
     @Override
     public CompletableFuture<PartitionChangeResult> removePartition(int partitionId) {
         return mapCalls.removePartition(partitionId);
+    }
+
+    @Override
+    public CompletableFuture<PartitionChangeResult> splitPartition(int partitionId, long boundary) {
+        return mapCalls.splitPartition(partitionId, boundary);
     }
 
     @Override

@@ -4,7 +4,8 @@ import io.kommander.RaftLog;
 import io.kommander.internal.partition.PartitionCallbacks;
 
 /**
- * The owner of the user partitions' events: the application's listeners and the leader waiters.
+ * The owner of the user partitions' events: the application's listeners, the leader waiters, and the library's
+ * own entries of user partitions (splits and seeds, handed to {@link NodeSplits} instead of the application).
  *
  * <p>Thread-safe as its parts are: each partition calls it from its own executor.
  */
@@ -12,20 +13,35 @@ final class UserPartitionEvents implements PartitionCallbacks {
 
     private final RaftEvents events;
     private final LeaderWaiters leaderWaiters;
+    private final NodeSplits splits;
 
-    UserPartitionEvents(RaftEvents events, LeaderWaiters leaderWaiters) {
+    UserPartitionEvents(RaftEvents events, LeaderWaiters leaderWaiters, NodeSplits splits) {
         this.events = events;
         this.leaderWaiters = leaderWaiters;
+        this.splits = splits;
     }
 
     @Override
     public void delivered(int partition, RaftLog log) {
-        events.deliver(partition, log);
+        if (NodeSplits.isOwn(log)) {
+            splits.applied(partition, log);
+        } else {
+            events.deliver(partition, log);
+        }
     }
 
     @Override
     public void restored(int partition, RaftLog log) {
-        events.logRestored(partition, log);
+        if (NodeSplits.isOwn(log)) {
+            splits.applied(partition, log);
+        } else {
+            events.logRestored(partition, log);
+        }
+    }
+
+    @Override
+    public void leaderReady(int partition) {
+        splits.leaderReady(partition);
     }
 
     @Override

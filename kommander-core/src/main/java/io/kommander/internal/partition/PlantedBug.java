@@ -46,6 +46,8 @@ enum PlantedBug {
     ROSTER_PROMOTES_EARLY,
     /** Take writes on a partition the applied partition map says is draining (the fence lets them through). */
     DRAINING_TAKES_WRITES,
+    /** Take writes addressed with a generation older than a split entry of the partition's log fences below. */
+    SPLIT_SOURCE_TAKES_OLD_WRITES,
     /** Let a quiesced follower sleep on when node-level liveness says its leader's node is dead. */
     QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER
 }

@@ -135,6 +135,23 @@ public final class RaftPartition {
         return leaderQuick;
     }
 
+    /**
+     * The split and seed entries of this replica's log, or null before the restore. Executor only: read it from a
+     * {@link WriteFence}, which runs there.
+     */
+    public PartitionMoves moves() {
+        return machine == null ? null : machine.moves();
+    }
+
+    /**
+     * Whether a split entry of this replica's log refuses a write addressed with {@code expectedGeneration} (0: no
+     * check): one below the generation the entry fences. Executor only: read it from a {@link WriteFence}.
+     */
+    public boolean fencedBySplit(long expectedGeneration) {
+        return machine != null && expectedGeneration != 0 && expectedGeneration < machine.moves().fenceGeneration()
+                && !plantedBugs.contains(PlantedBug.SPLIT_SOURCE_TAKES_OLD_WRITES);
+    }
+
     /** The replica's state as its executor last left it (no waiting). */
     public ReplicaView view() {
         return view;

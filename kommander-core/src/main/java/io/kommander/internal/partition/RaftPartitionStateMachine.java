@@ -412,6 +412,11 @@ public final class RaftPartitionStateMachine {
         return replicaLog.configuration();
     }
 
+    /** The split and seed entries of this replica's log (see {@link PartitionMoves}). */
+    public PartitionMoves moves() {
+        return replicaLog.moves();
+    }
+
     /** How many configuration changes are appended and not committed: one at most, changes going one at a time. */
     public int configurationChangesInFlight() {
         return replicaLog.configurationChangesInFlight();

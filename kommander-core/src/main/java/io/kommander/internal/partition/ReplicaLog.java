@@ -36,6 +36,7 @@ final class ReplicaLog {
     /** The configuration of a fresh log: every node of the cluster votes. */
     private final Configuration initialConfiguration;
     private final ConfigurationHistory configurations = new ConfigurationHistory();
+    private final PartitionMoves moves = new PartitionMoves();
     private long commitIndex;
     /** Planted bug RESTORE_SKIPS_FIRST only: the restore has yet to drop its first entry. */
     private boolean skipFirstRestored;
@@ -104,6 +105,11 @@ final class ReplicaLog {
     /** The configuration in effect at {@code index}. */
     Configuration configurationAt(long index) {
         return configurations.at(index);
+    }
+
+    /** The split and seed entries of this log. */
+    PartitionMoves moves() {
+        return moves;
     }
 
     /** Whether a configuration change is appended but not committed. */
@@ -195,6 +201,7 @@ final class ReplicaLog {
             proposals.onAppended(entry);
             sessions.appended(entry);
             configurations.appended(entry);
+            moves.appended(entry);
             if (committed) {
                 if (entry.kind() == EntryKind.CHECKPOINT && entry.index() > applier.lastCheckpointIndex()) {
                     // Applied earlier in this process, but the write that recorded it failed: record it again.
@@ -238,6 +245,7 @@ final class ReplicaLog {
         entries.forEach(proposals::onAppended);
         entries.forEach(sessions::appended);
         entries.forEach(configurations::appended);
+        entries.forEach(moves::appended);
     }
 
     /**
@@ -265,6 +273,7 @@ final class ReplicaLog {
         proposals.onTruncated(index);
         sessions.truncatedAfter(index);
         configurations.truncatedAfter(index);
+        moves.truncatedAfter(index);
         applier.truncated(index);
         // The next persist step taken carries the truncation.
         durable.truncated(nextSeq, index);
@@ -432,6 +441,7 @@ final class ReplicaLog {
             // one is open below it), so every ticket this log knew of is settled in the snapshot or gone.
             proposals.onTruncated(0);
             sessions.truncatedAfter(0);
+            moves.truncatedAfter(index);
             applier.truncated(index);
             durable.reset(index);
             log.resetTo(boundary);

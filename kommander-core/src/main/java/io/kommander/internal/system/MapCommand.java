@@ -11,8 +11,11 @@ import java.util.Objects;
  * format byte, the kind, the partition id, a flag byte (1 if a range follows) and the range's two ends, big-endian.
  *
  * @param kind      what changes
- * @param partition the partition concerned: for {@link Kind#CREATE}, the id the new partition gets
- * @param range     for {@link Kind#CREATE}, the range it takes, or null for an unrouted partition; else null
+ * @param partition the partition concerned: for {@link Kind#CREATE}, the id the new partition gets; for
+ *                  {@link Kind#SPLIT} and {@link Kind#FINISH_SPLIT}, the source
+ * @param range     for {@link Kind#CREATE}, the range it takes, or null for an unrouted partition; for
+ *                  {@link Kind#SPLIT}, the upper part of the source's range that moves to the new partition; else
+ *                  null
  */
 public record MapCommand(Kind kind, int partition, PartitionRange range) {
 
@@ -28,7 +31,14 @@ public record MapCommand(Kind kind, int partition, PartitionRange range) {
         /** An ACTIVE partition starts its removal: it takes no new writes. */
         DRAIN,
         /** A DRAINING partition is gone: every node closes it and deletes its data. */
-        REMOVE
+        REMOVE,
+        /**
+         * An ACTIVE routed partition starts to split: it and a new partition (the next unused id, owning the upper
+         * part of its range, opened on every member) become SPLITTING.
+         */
+        SPLIT,
+        /** A split whose new half holds its seed ends: both halves ACTIVE, ranges divided, generations bumped. */
+        FINISH_SPLIT
     }
 
     /** Canonical constructor. */

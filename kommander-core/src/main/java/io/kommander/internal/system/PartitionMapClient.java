@@ -17,7 +17,7 @@ import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
- * Hands a partition map change (create, remove) to the system partition's leader, wherever the call is made: to
+ * Hands a partition map change (create, remove, split) to the system partition's leader, wherever the call is made: to
  * this node's own {@link PartitionMapService} when it leads, else in a {@link PartitionMapRequest}; the routing,
  * retries and bounds are {@link SystemRequests}'. An answer from another node names the partition and the map
  * version after the change; the caller's node fills in the partition's descriptor from its own map (see
@@ -72,6 +72,20 @@ public final class PartitionMapClient {
     public CompletableFuture<PartitionChangeResult> remove(int id, long timeoutMillis) {
         return requests.request(ask(callId -> local.remove(id, self, callId), wireId -> new PartitionMapRequest(0, 0, wireId,
                 PartitionMapRequest.REMOVE, id, false, 0, 0)), timeoutMillis);
+    }
+
+    /** Asks the leader to split partition {@code source} at {@code boundary}. */
+    public CompletableFuture<PartitionChangeResult> split(int source, long boundary, long timeoutMillis) {
+        return requests.request(ask(callId -> local.split(source, boundary, self, callId), wireId ->
+                new PartitionMapRequest(0, 0, wireId, PartitionMapRequest.SPLIT, source, true, boundary, -1L)),
+                timeoutMillis);
+    }
+
+    /** Asks the leader to finish the split of partition {@code source}. */
+    public CompletableFuture<PartitionChangeResult> finishSplit(int source, long timeoutMillis) {
+        return requests.request(ask(callId -> local.finishSplit(source, self, callId), wireId ->
+                new PartitionMapRequest(0, 0, wireId, PartitionMapRequest.FINISH_SPLIT, source, false, 0, 0)),
+                timeoutMillis);
     }
 
     /** An answer from another node; ignored unless it answers the current attempt of a call. */

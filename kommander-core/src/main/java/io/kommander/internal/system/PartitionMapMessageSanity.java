@@ -25,7 +25,9 @@ public final class PartitionMapMessageSanity {
             case PartitionMapRequest.CREATE -> request.partitionId() == 0
                     && (request.routed() ? Long.compareUnsigned(request.first(), request.last()) <= 0
                     : request.first() == 0 && request.last() == 0);
-            case PartitionMapRequest.REMOVE -> request.partitionId() > 0 && !request.routed();
+            case PartitionMapRequest.REMOVE, PartitionMapRequest.FINISH_SPLIT -> request.partitionId() > 0
+                    && !request.routed() && request.first() == 0 && request.last() == 0;
+            case PartitionMapRequest.SPLIT -> request.partitionId() > 0 && request.routed() && request.last() == -1L;
             default -> false;
         };
     }

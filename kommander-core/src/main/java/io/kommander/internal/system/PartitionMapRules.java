@@ -2,6 +2,7 @@ package io.kommander.internal.system;
 
 import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
+import io.kommander.PartitionRange;
 import io.kommander.PartitionState;
 import io.kommander.RaftOperationStatus;
 
@@ -50,7 +51,56 @@ public final class PartitionMapRules {
                     : current.state() == PartitionState.REMOVED ? same(map, RaftOperationStatus.Success)
                     : current.state() != PartitionState.DRAINING ? same(map, RaftOperationStatus.PartitionNotDrained)
                     : changed(map, current.withState(PartitionState.REMOVED));
+            case SPLIT -> split(map, command, current);
+            case FINISH_SPLIT -> finishSplit(map, current);
         };
+    }
+
+    private static Decision split(PartitionMap map, MapCommand command, PartitionDescriptor source) {
+        if (source == null || command.partition() < 1 || command.range() == null) {
+            return same(map, RaftOperationStatus.UnknownPartition);
+        }
+        PartitionDescriptor target = map.splitTarget(source.id()).orElse(null);
+        if (target != null) {
+            // A retry of the same split is accepted and changes nothing; another split of it must wait.
+            return same(map, target.range().equals(command.range()) ? RaftOperationStatus.Success
+                    : RaftOperationStatus.PartitionBusy);
+        }
+        if (source.state() != PartitionState.ACTIVE) {
+            return same(map, source.state() == PartitionState.SPLITTING ? RaftOperationStatus.PartitionBusy
+                    : RaftOperationStatus.UnknownPartition);
+        }
+        PartitionRange range = source.range();
+        PartitionRange moved = command.range();
+        if (range == null || moved.last() != range.last()
+                || Long.compareUnsigned(moved.first(), range.first()) <= 0) {
+            return same(map, RaftOperationStatus.PartitionRangeTaken);
+        }
+        List<PartitionDescriptor> next = new ArrayList<>(map.partitions());
+        next.removeIf(p -> p.id() == source.id());
+        next.add(source.withState(PartitionState.SPLITTING));
+        next.add(new PartitionDescriptor(map.highestId() + 1, moved, 1, PartitionState.SPLITTING, List.of(),
+                List.of()));
+        return new Decision(RaftOperationStatus.Success, new PartitionMap(map.version() + 1, next));
+    }
+
+    private static Decision finishSplit(PartitionMap map, PartitionDescriptor source) {
+        if (source == null) {
+            return same(map, RaftOperationStatus.UnknownPartition);
+        }
+        PartitionDescriptor target = map.splitTarget(source.id()).orElse(null);
+        if (target == null) {
+            // Finished already (a retry), or no split of it was ever begun.
+            return same(map, source.state() == PartitionState.ACTIVE ? RaftOperationStatus.Success
+                    : RaftOperationStatus.UnknownPartition);
+        }
+        List<PartitionDescriptor> next = new ArrayList<>(map.partitions());
+        next.removeIf(p -> p.id() == source.id() || p.id() == target.id());
+        PartitionRange lower = new PartitionRange(source.range().first(), target.range().first() - 1);
+        next.add(new PartitionDescriptor(source.id(), lower, source.generation() + 1, PartitionState.ACTIVE,
+                source.replicas(), source.leaderPreference()));
+        next.add(target.withState(PartitionState.ACTIVE));
+        return new Decision(RaftOperationStatus.Success, new PartitionMap(map.version() + 1, next));
     }
 
     private static Decision create(PartitionMap map, MapCommand command, PartitionDescriptor current) {

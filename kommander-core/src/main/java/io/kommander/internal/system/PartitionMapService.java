@@ -4,13 +4,18 @@ import io.kommander.PartitionChangeResult;
 import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
 import io.kommander.PartitionRange;
+import io.kommander.PartitionState;
 import io.kommander.RaftOperationStatus;
 
 import io.kommander.runtime.IRaftRuntime;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +38,12 @@ public final class PartitionMapService {
     private static final int REMEMBERED_CALLS = 256;
 
     private boolean pending; // guarded by this
+    /** Calls waiting for the applied map to reach a state, with what they answer then. Guarded by this. */
+    private final List<MapWait> waits = new ArrayList<>();
+
+    private record MapWait(Predicate<PartitionMap> reached,
+                           CompletableFuture<PartitionChangeResult> answer, int partition) {
+    }
     /** The calls this leader took, by caller and call, oldest first. Guarded by this. */
     private final Map<String, CompletableFuture<PartitionChangeResult>> calls = new LinkedHashMap<>() {
         @Override
@@ -77,6 +88,66 @@ public final class PartitionMapService {
     }
 
     /**
+     * Splits partition {@code source} at {@code boundary}: a new partition takes the source's keys from
+     * {@code boundary} to the end of its range. Answers once the split has finished (both halves ACTIVE in the map
+     * applied here), naming the new partition; a split refused when decided answers at once. The steps between its
+     * start and its finish are driven by the halves' leaders ({@code NodeSplits}), which ask for
+     * {@link #finishSplit} when the new half holds its seed.
+     */
+    public CompletableFuture<PartitionChangeResult> split(int source, long boundary, String requester, long callId) {
+        return once(requester, callId, () -> submit(map -> splitCommand(map, source, boundary))
+                .thenCompose(begun -> {
+                    PartitionMap map = coordinator.map();
+                    PartitionDescriptor target = !begun.success() || map == null ? null
+                            : map.splitTarget(source).orElse(null);
+                    if (target == null) {
+                        return done(begun.success() ? answer(RaftOperationStatus.PartitionBusy, source) : begun);
+                    }
+                    return finished(target.id());
+                }));
+    }
+
+    /** Finishes the split of {@code source} (asked by its new half's leader once that holds its seed). */
+    public CompletableFuture<PartitionChangeResult> finishSplit(int source, String requester, long callId) {
+        return once(requester, callId, () -> submit(map -> new MapCommand(MapCommand.Kind.FINISH_SPLIT, source, null)));
+    }
+
+    /** The command a split asks for: the part of the source's range from {@code boundary} on moves. */
+    private static MapCommand splitCommand(PartitionMap map, int source, long boundary) {
+        PartitionDescriptor current = map.partition(source).orElse(null);
+        PartitionRange range = current == null ? null : current.range();
+        PartitionRange moved = range == null ? null : Long.compareUnsigned(boundary, range.last()) > 0
+                ? range // not inside: refused by the rules (PartitionRangeTaken), as is a boundary at the start
+                : new PartitionRange(Long.compareUnsigned(boundary, range.first()) < 0 ? range.first() : boundary,
+                range.last());
+        return new MapCommand(MapCommand.Kind.SPLIT, source, moved);
+    }
+
+    /** Completes once the applied map shows {@code target} serving: its split finished. */
+    private CompletableFuture<PartitionChangeResult> finished(int target) {
+        Predicate<PartitionMap> reached = m -> m.partition(target)
+                .map(p -> p.state() != PartitionState.SPLITTING).orElse(false);
+        CompletableFuture<PartitionChangeResult> answer = new CompletableFuture<>();
+        synchronized (this) {
+            waits.add(new MapWait(reached, answer, target));
+        }
+        PartitionMap now = coordinator.map();
+        if (now != null) {
+            mapApplied(now);
+        }
+        return answer;
+    }
+
+    /** The map applied on this node changed: answers the calls that waited for it. Called in commit order. */
+    public void mapApplied(PartitionMap map) {
+        List<MapWait> reached = new ArrayList<>();
+        synchronized (this) {
+            waits.removeIf(w -> w.reached().test(map) && reached.add(w));
+        }
+        reached.forEach(w -> w.answer().complete(answer(RaftOperationStatus.Success, w.partition())));
+    }
+
+    /**
      * Runs a call once per ({@code requester}, {@code callId}): this leader remembers the last
      * {@value #REMEMBERED_CALLS} calls it took and hands a retry the first attempt's future. A call refused before
      * anything was proposed is not remembered, so its retry is decided afresh.
@@ -105,7 +176,7 @@ public final class PartitionMapService {
         return graced;
     }
 
-    private CompletableFuture<PartitionChangeResult> submit(java.util.function.Function<PartitionMap, MapCommand>
+    private CompletableFuture<PartitionChangeResult> submit(Function<PartitionMap, MapCommand>
                                                                     commandFor) {
         PartitionMap map = coordinator.map();
         if (!coordinator.isReadyLeader() || map == null) {

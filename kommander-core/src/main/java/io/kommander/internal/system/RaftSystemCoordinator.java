@@ -28,9 +28,9 @@ import java.util.function.Supplier;
  *       {@code initialPartitions}; applying that entry (or restoring it) gives the first {@link PartitionMap}
  *       ({@link PartitionMapRules#first}), and every node creates its user partitions then. The first ranges entry
  *       in the log wins; later ones are ignored;</li>
- *   <li>the partition map's changes ({@link MapCommand}: create, drain, remove a partition), which come through
- *       {@link #proposeMapChange}; every node opens a created partition and closes and deletes a removed one when it
- *       applies the change, so a restart replays them and converges;</li>
+ *   <li>the partition map's changes ({@link MapCommand}: create, drain, remove, split a partition), which come
+ *       through {@link #proposeMapChange}; every node opens a created partition (or a split's new half) and closes
+ *       and deletes a removed one when it applies the change, so a restart replays them and converges;</li>
  *   <li>the {@link Roster}: the same ready leader proposes the first roster (the configured members, all voters)
  *       right after the ranges, or alone on a cluster an older version started; later {@link RosterCommand}s come
  *       through {@link RosterService}. Each is decided again when applied, so a command that became invalid
@@ -137,6 +137,9 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         }
         if (current.state() == PartitionState.DRAINING) {
             return RaftReplicationResult.failure(RaftOperationStatus.PartitionDraining, null);
+        }
+        if (known.splitSource(partition).isPresent()) {
+            return RaftReplicationResult.moved(null); // a split's new half takes no write before the split finishes
         }
         if (expectedGeneration != 0 && expectedGeneration < current.generation()) {
             return RaftReplicationResult.moved(
@@ -317,7 +320,10 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
             switch (command.kind()) {
                 case CREATE -> hosting.open(command.partition());
                 case REMOVE -> hosting.remove(command.partition());
-                case DRAIN -> { } // the fence reads the map: the partition refuses new writes from now on
+                case SPLIT -> decision.map().splitTarget(command.partition()).ifPresent(t -> hosting.open(t.id()));
+                // The fence reads the map: a drained partition refuses new writes from now on, and the halves of a
+                // finished split take writes by their new generations.
+                case DRAIN, FINISH_SPLIT -> { }
             }
         }
         mapChanged.accept(decision.map());

@@ -46,6 +46,8 @@ public final class PartitionSeams {
         ROSTER_PROMOTES_EARLY,
         /** See PlantedBug#DRAINING_TAKES_WRITES. */
         DRAINING_TAKES_WRITES,
+        /** See PlantedBug#SPLIT_SOURCE_TAKES_OLD_WRITES. */
+        SPLIT_SOURCE_TAKES_OLD_WRITES,
         /** See PlantedBug#QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER. */
         QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER;
 

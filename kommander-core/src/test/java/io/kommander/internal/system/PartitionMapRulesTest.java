@@ -15,6 +15,10 @@ class PartitionMapRulesTest {
 
     private final PartitionMap two = PartitionMapRules.first(PartitionRanges.split(2));
 
+    private static MapCommand split(int source, PartitionRange moved) {
+        return new MapCommand(MapCommand.Kind.SPLIT, source, moved);
+    }
+
     @Test
     void createTakesTheNextIdAsAnActivePartitionOfGenerationOne() {
         PartitionMapRules.Decision decision = PartitionMapRules.decide(two, create(3, null));
@@ -39,6 +43,50 @@ class PartitionMapRulesTest {
     void createWithAnIdOtherThanTheNextIsRefused() {
         assertThat(PartitionMapRules.decide(two, create(5, null)).status())
                 .isEqualTo(RaftOperationStatus.PartitionRangeTaken);
+    }
+
+    @Test
+    void splitBeginsWithBothHalvesSplittingAndTheNewHalfNotRoutedThenFinishDividesTheRange() {
+        PartitionRange range = two.partition(1).orElseThrow().range();
+        long boundary = range.first() + 1000;
+        PartitionRange moved = new PartitionRange(boundary, range.last());
+
+        PartitionMap begun = PartitionMapRules.decide(two, split(1, moved)).map();
+        assertThat(begun.partition(1).orElseThrow().state()).isEqualTo(PartitionState.SPLITTING);
+        assertThat(begun.partition(1).orElseThrow().generation()).isEqualTo(2);
+        assertThat(begun.partition(3).orElseThrow()).isEqualTo(new PartitionDescriptor(3, moved, 1,
+                PartitionState.SPLITTING, java.util.List.of(), java.util.List.of()));
+        assertThat(begun.splitTarget(1).orElseThrow().id()).isEqualTo(3);
+        assertThat(begun.splitSource(3).orElseThrow().id()).isEqualTo(1);
+        assertThat(begun.ownerOf(boundary).orElseThrow().id()).as("the source serves until the finish").isEqualTo(1);
+        assertThat(PartitionMapRules.decide(begun, split(1, moved)).map()).as("a retry").isSameAs(begun);
+        assertThat(PartitionMapRules.decide(begun, split(1, new PartitionRange(boundary + 1, range.last())))
+                .status()).isEqualTo(RaftOperationStatus.PartitionBusy);
+
+        PartitionMap finished = PartitionMapRules.decide(begun, command(MapCommand.Kind.FINISH_SPLIT, 1)).map();
+        assertThat(finished.partition(1).orElseThrow()).isEqualTo(new PartitionDescriptor(1,
+                new PartitionRange(range.first(), boundary - 1), 3, PartitionState.ACTIVE, java.util.List.of(),
+                java.util.List.of()));
+        assertThat(finished.partition(3).orElseThrow().state()).isEqualTo(PartitionState.ACTIVE);
+        assertThat(finished.partition(3).orElseThrow().generation()).isEqualTo(2);
+        assertThat(finished.ownerOf(boundary).orElseThrow().id()).isEqualTo(3);
+        assertThat(finished.ownerOf(boundary - 1).orElseThrow().id()).isEqualTo(1);
+        PartitionMapRules.Decision again = PartitionMapRules.decide(finished, command(MapCommand.Kind.FINISH_SPLIT, 1));
+        assertThat(again.accepted()).isTrue();
+        assertThat(again.map()).as("a retried finish").isSameAs(finished);
+    }
+
+    @Test
+    void splitAtOrBeforeTheRangeStartOrOfAnUnknownPartitionIsRefused() {
+        PartitionRange range = two.partition(1).orElseThrow().range();
+
+        assertThat(PartitionMapRules.decide(two, split(1, range)).status())
+                .isEqualTo(RaftOperationStatus.PartitionRangeTaken);
+        assertThat(PartitionMapRules.decide(two, split(1, new PartitionRange(5, -1L))).status())
+                .as("a moved range that does not end where the source's does")
+                .isEqualTo(RaftOperationStatus.PartitionRangeTaken);
+        assertThat(PartitionMapRules.decide(two, split(9, range)).status())
+                .isEqualTo(RaftOperationStatus.UnknownPartition);
     }
 
     @Test

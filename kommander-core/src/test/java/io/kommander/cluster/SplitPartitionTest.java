@@ -1,0 +1,224 @@
+package io.kommander.cluster;
+
+import io.kommander.IRaft;
+import io.kommander.PartitionChangeResult;
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionRange;
+import io.kommander.PartitionState;
+import io.kommander.RaftOperationStatus;
+import io.kommander.RaftReplicationResult;
+import io.kommander.sim.SimCluster;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Splits on the deterministic simulator, under continuous writes routed by each writer's map with the generation it
+ * saw: every acknowledged write ends up exactly once, on the side that owns its key; a write routed with the map
+ * before the split is refused once the source has its split entry; a crash of the source's leader mid-split
+ * converges; an application that cannot split gets a clear refusal and nothing changes.
+ */
+class SplitPartitionTest {
+
+    private static final int SOURCE = 1;
+
+    /** One acknowledged write: its payload ({@code key#n}) and the partition that took it. */
+    private record Ack(String payload, String key, int partition) {
+    }
+
+    /** Writes round-robin over keys, routing each by the writer's current map, until told to stop. */
+    private static final class Writer {
+        private final SimCluster cluster;
+        private final List<String> keys;
+        final List<Ack> acknowledged = new ArrayList<>();
+        final List<String> attempted = new ArrayList<>();
+        int moved;
+        private int next;
+
+        Writer(SimCluster cluster, List<String> keys) {
+            this.cluster = cluster;
+            this.keys = keys;
+        }
+
+        void writeOne(int through) {
+            String key = keys.get(next % keys.size());
+            String payload = key + "#" + next++;
+            PartitionMap map = cluster.node(through).getPartitionMap();
+            PartitionDescriptor owner = map.ownerOfKey(key).orElseThrow();
+            int node = cluster.awaitLeader(owner.id());
+            attempted.add(payload);
+            RaftReplicationResult result = cluster.await(cluster.node(node).replicateLogs(owner.id(), "test",
+                    List.of(payload.getBytes(StandardCharsets.UTF_8)), true, owner.generation()));
+            if (result.success()) {
+                acknowledged.add(new Ack(payload, key, owner.id()));
+            } else if (result.status() == RaftOperationStatus.PartitionMoved) {
+                moved++;
+            }
+            cluster.runFor(Duration.ofMillis(3));
+        }
+
+        void writeUntil(CompletableFuture<?> done, int through) {
+            while (!done.isDone()) {
+                writeOne(through);
+            }
+        }
+    }
+
+    @Test
+    void splitUnderWritesKeepsEveryAcknowledgedWriteOnceOnTheSideThatOwnsItsKey() {
+        SimCluster cluster = SimCluster.builder(3, 2).snapshots().start();
+        PartitionDescriptor before = cluster.node(0).getPartitionMap().partition(SOURCE).orElseThrow();
+        List<String> keys = keysOf(before.range(), 24);
+        long boundary = median(keys);
+        Writer writer = new Writer(cluster, keys);
+        for (int i = 0; i < 20; i++) {
+            writer.writeOne(0);
+        }
+        int caller = cluster.others(cluster.awaitSystemLeader()).get(0);
+
+        CompletableFuture<PartitionChangeResult> split = cluster.node(caller).splitPartition(SOURCE, boundary);
+        writer.writeUntil(split, 0);
+        PartitionChangeResult result = cluster.await(split);
+        for (int i = 0; i < 30; i++) {
+            writer.writeOne(0);
+        }
+
+        assertThat(result.status()).isEqualTo(RaftOperationStatus.Success);
+        int target = result.partitionId();
+        assertThat(target).isEqualTo(3);
+        awaitMaps(cluster, target);
+        PartitionMap map = cluster.node(0).getPartitionMap();
+        assertThat(map.partition(SOURCE).orElseThrow()).isEqualTo(new PartitionDescriptor(SOURCE,
+                new PartitionRange(before.range().first(), boundary - 1), before.generation() + 2,
+                PartitionState.ACTIVE, List.of(), List.of()));
+        assertThat(map.partition(target).orElseThrow()).isEqualTo(new PartitionDescriptor(target,
+                new PartitionRange(boundary, before.range().last()), 2, PartitionState.ACTIVE, List.of(), List.of()));
+        assertThat(writer.acknowledged.subList(writer.acknowledged.size() - 10, writer.acknowledged.size()))
+                .as("writes after the split, on both sides").extracting(Ack::partition).contains(SOURCE, target);
+        assertEveryAcknowledgedWriteOnceOnItsSide(cluster, writer, map, target);
+
+        // A writer still routing with the map before the split is refused by the source, and nothing is appended.
+        for (int n = 0; n < 3; n++) {
+            RaftReplicationResult stale = cluster.await(cluster.node(cluster.leaderOf(SOURCE)).replicateLogs(SOURCE,
+                    "test", List.of("stale".getBytes(StandardCharsets.UTF_8)), true, before.generation()));
+            assertThat(stale.status()).isEqualTo(RaftOperationStatus.PartitionMoved);
+        }
+    }
+
+    @Test
+    void crashOfTheSourceLeaderMidSplitConverges() {
+        SimCluster cluster = SimCluster.builder(3, 2).snapshots().start();
+        PartitionDescriptor before = cluster.node(0).getPartitionMap().partition(SOURCE).orElseThrow();
+        List<String> keys = keysOf(before.range(), 24);
+        Writer writer = new Writer(cluster, keys);
+        for (int i = 0; i < 20; i++) {
+            writer.writeOne(0);
+        }
+        int sourceLeader = cluster.awaitLeader(SOURCE);
+        int caller = cluster.others(sourceLeader).get(0);
+
+        CompletableFuture<PartitionChangeResult> split = cluster.node(caller).splitPartition(SOURCE, median(keys));
+        cluster.runUntil("the source's leader applied the split's start", () -> cluster.node(sourceLeader)
+                .getPartitionMap().partition(SOURCE).orElseThrow().state() == PartitionState.SPLITTING);
+        cluster.crash(sourceLeader);
+        for (int i = 0; i < 20; i++) {
+            writer.writeOne(caller);
+        }
+        cluster.restart(sourceLeader);
+        writer.writeUntil(split, caller);
+
+        PartitionChangeResult result = cluster.await(split);
+        assertThat(result.status()).isEqualTo(RaftOperationStatus.Success);
+        awaitMaps(cluster, result.partitionId());
+        for (int i = 0; i < 20; i++) {
+            writer.writeOne(caller);
+        }
+        assertEveryAcknowledgedWriteOnceOnItsSide(cluster, writer, cluster.node(caller).getPartitionMap(),
+                result.partitionId());
+    }
+
+    @Test
+    void anApplicationThatCannotSplitGetsAClearRefusalAndNothingChanges() {
+        SimCluster cluster = SimCluster.builder(3, 2).start(); // no IRaftStateMachineTransfer
+        PartitionMap before = cluster.node(1).getPartitionMap();
+
+        PartitionChangeResult refused = cluster.await(cluster.node(1).splitPartition(SOURCE,
+                middle(before.partition(SOURCE).orElseThrow().range())));
+
+        assertThat(refused.status()).isEqualTo(RaftOperationStatus.SplitUnsupported);
+        cluster.runFor(Duration.ofSeconds(1));
+        for (int n = 0; n < 3; n++) {
+            assertThat(cluster.node(n).getPartitionMap()).isEqualTo(before);
+        }
+        cluster.writeSequentially(SOURCE, "still-", 3);
+    }
+
+    @Test
+    void aBoundaryOutsideTheRangeIsRefusedAndChangesNothing() {
+        SimCluster cluster = SimCluster.builder(3, 2).snapshots().start();
+        PartitionMap before = cluster.node(0).getPartitionMap();
+        PartitionRange range = before.partition(SOURCE).orElseThrow().range();
+
+        for (long boundary : new long[] {range.first(), range.last() + 1}) {
+            assertThat(cluster.await(cluster.node(0).splitPartition(SOURCE, boundary)).status())
+                    .isEqualTo(RaftOperationStatus.PartitionRangeTaken);
+        }
+        assertThat(cluster.node(0).getPartitionMap()).isEqualTo(before);
+    }
+
+    /** Every node's application holds each acknowledged write once, on the side of the split that owns its key. */
+    private static void assertEveryAcknowledgedWriteOnceOnItsSide(SimCluster cluster, Writer writer, PartitionMap map,
+                                                                  int target) {
+        for (int n = 0; n < 3; n++) {
+            int node = n;
+            cluster.runUntil("node " + n + " holds every acknowledged write", () -> {
+                List<String> held = new ArrayList<>(cluster.keyed(node, SOURCE));
+                held.addAll(cluster.keyed(node, target));
+                return writer.acknowledged.stream().allMatch(a -> held.contains(a.payload()));
+            });
+            for (int side : new int[] {SOURCE, target}) {
+                List<String> held = cluster.keyed(n, side).stream().filter(t -> t.contains("#")).toList();
+                assertThat(held).as("node %d, partition %d", n, side).doesNotHaveDuplicates();
+                for (String payload : held) {
+                    String key = payload.substring(0, payload.indexOf('#'));
+                    assertThat(map.ownerOfKey(key).orElseThrow().id()).as("owner of %s on node %d", payload, n)
+                            .isEqualTo(side);
+                }
+            }
+            List<String> both = new ArrayList<>(cluster.keyed(n, SOURCE));
+            both.addAll(cluster.keyed(n, target));
+            for (Ack ack : writer.acknowledged) {
+                assertThat(both.stream().filter(ack.payload()::equals)).as("%s on node %d", ack, n).hasSize(1);
+            }
+        }
+    }
+
+    private static void awaitMaps(SimCluster cluster, int target) {
+        cluster.runUntil("every node applied the split's finish", () -> IntStream.range(0, 3).allMatch(n ->
+                cluster.node(n).getPartitionMap().partition(target).map(p -> p.state() == PartitionState.ACTIVE)
+                        .orElse(false)));
+    }
+
+    private static long middle(PartitionRange range) {
+        return range.first() + (range.last() - range.first()) / 2 + 1;
+    }
+
+    /** The median of the keys' hashes (unsigned): a boundary that moves half of them. */
+    private static long median(List<String> keys) {
+        return keys.stream().map(PartitionMap::hash).sorted(Long::compareUnsigned).toList().get(keys.size() / 2);
+    }
+
+    /** {@code count} keys whose hashes fall in {@code range}, spread over both of its halves. */
+    private static List<String> keysOf(PartitionRange range, int count) {
+        return IntStream.range(0, 100_000).mapToObj(i -> "key" + i).filter(k -> range.contains(PartitionMap.hash(k)))
+                .limit(count).toList();
+    }
+}

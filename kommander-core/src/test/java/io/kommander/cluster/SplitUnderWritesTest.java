@@ -1,0 +1,102 @@
+package io.kommander.cluster;
+
+import io.kommander.PartitionChangeResult;
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionRange;
+import io.kommander.RaftManager;
+import io.kommander.RaftOperationStatus;
+import io.kommander.RaftReplicationResult;
+import io.kommander.testing.PayloadStateMachine;
+import io.kommander.testing.TestCluster;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A split on real threads (in-memory WAL and transport) while a writer thread keeps writing keyed payloads routed by
+ * its node's map with the generation it saw: every acknowledged write ends up exactly once on every node, in the
+ * partition that owns its key.
+ */
+class SplitUnderWritesTest {
+
+    private static final int SOURCE = 1;
+
+    @Test
+    void splitUnderWritesKeepsEveryAcknowledgedWriteOnceOnItsSide() throws Exception {
+        PayloadStateMachine[] applications = new PayloadStateMachine[3];
+        try (TestCluster cluster = TestCluster.builder(3, 2)
+                .snapshots(i -> applications[i] = new PayloadStateMachine()).build().start()) {
+            PartitionDescriptor source = cluster.node(0).getPartitionMap().partition(SOURCE).orElseThrow();
+            PartitionRange range = source.range();
+            List<String> keys = IntStream.range(0, 100_000).mapToObj(i -> "key" + i)
+                    .filter(k -> range.contains(PartitionMap.hash(k))).limit(32).toList();
+            // The median key's hash: half the keys move.
+            long boundary = keys.stream().map(PartitionMap::hash).sorted(Long::compareUnsigned).toList().get(16);
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            AtomicBoolean writing = new AtomicBoolean(true);
+            Thread writer = new Thread(() -> {
+                for (int n = 0; writing.get(); n++) {
+                    String key = keys.get(n % keys.size());
+                    String payload = key + "#" + n;
+                    PartitionDescriptor owner = cluster.node(0).getPartitionMap().ownerOfKey(key).orElseThrow();
+                    RaftManager leader = cluster.node(Math.max(cluster.leaderOf(owner.id()), 0));
+                    RaftReplicationResult result = leader.replicateLogs(owner.id(), "test",
+                            List.of(payload.getBytes(StandardCharsets.UTF_8)), true, owner.generation()).join();
+                    if (result.success()) {
+                        acknowledged.add(payload);
+                    }
+                }
+            }, "split-writer");
+            writer.start();
+            await().atMost(TestCluster.WAIT).until(() -> acknowledged.size() >= 50);
+
+            PartitionChangeResult split = cluster.node(1).splitPartition(SOURCE, boundary)
+                    .get(TestCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            int before = acknowledged.size();
+            await().atMost(TestCluster.WAIT).until(() -> acknowledged.size() >= before + 50);
+            writing.set(false);
+            writer.join(TestCluster.WAIT.toMillis());
+
+            assertThat(split.status()).isEqualTo(RaftOperationStatus.Success);
+            int target = split.partitionId();
+            for (int n = 0; n < 3; n++) {
+                PayloadStateMachine application = applications[n];
+                RaftManager node = cluster.node(n);
+                await().atMost(TestCluster.WAIT).until(() -> node.getPartitionMap().partition(target)
+                        .map(p -> p.state() == io.kommander.PartitionState.ACTIVE).orElse(false)
+                        && held(application, target).containsAll(acknowledged));
+                PartitionMap map = node.getPartitionMap();
+                List<String> all = held(application, target);
+                assertThat(all).as("node %d", n).doesNotHaveDuplicates();
+                for (int side : new int[] {SOURCE, target}) {
+                    for (String payload : application.state(side)) {
+                        String key = payload.substring(0, payload.indexOf('#'));
+                        assertThat(map.ownerOfKey(key).orElseThrow().id()).as("%s on node %d", payload, n)
+                                .isEqualTo(side);
+                    }
+                }
+            }
+            assertThat(acknowledged.stream().map(p -> cluster.node(0).getPartitionMap()
+                    .ownerOfKey(p.substring(0, p.indexOf('#'))).orElseThrow().id()).distinct())
+                    .as("writes acknowledged on both sides").containsExactlyInAnyOrder(SOURCE, target);
+        }
+    }
+
+    private static List<String> held(PayloadStateMachine application, int target) {
+        List<String> all = new ArrayList<>(application.state(SOURCE));
+        all.addAll(application.state(target));
+        return all;
+    }
+}
