@@ -22,6 +22,11 @@ public final class CpuMeter {
         wallStart = System.nanoTime();
     }
 
+    /** CPU time used since {@link #start()}, in nanoseconds. */
+    public long nanosSinceStart() {
+        return cpuNanos() - cpuStart;
+    }
+
     /** CPU used since {@link #start()}, in percent of all cores. */
     public double percentSinceStart() {
         long wall = System.nanoTime() - wallStart;

@@ -69,6 +69,8 @@ public final class LoadGenerator {
         errorsInPhase.reset();
         CpuMeter cpu = new CpuMeter();
         cpu.start();
+        WriteCost cost = new WriteCost();
+        cost.start();
         long measureEnd = measureStart + workload.duration().toNanos();
         liveUntil(start, measureEnd, true);
         Histogram latencies = measured.getIntervalHistogram();
@@ -76,6 +78,7 @@ public final class LoadGenerator {
         long errors = errorsInPhase.sum();
         double seconds = (System.nanoTime() - measureStart) / 1e9;
         double cpuPercent = cpu.percentSinceStart();
+        System.out.println(workload.partitions() + " partitions, " + cost.perWrite(acks));
         stopping = true;
         for (Thread thread : clients) {
             thread.join(TimeUnit.SECONDS.toMillis(DRAIN_TIMEOUT_SECONDS + 5));

@@ -69,7 +69,7 @@ final class PartitionCalls {
         if (expectedGeneration < 0) {
             throw new IllegalArgumentException("expectedGeneration must be 0 (no check) or a generation");
         }
-        if (data == null || data.isEmpty() || data.stream().anyMatch(java.util.Objects::isNull)) {
+        if (data == null || data.isEmpty() || holdsNull(data)) {
             throw new IllegalArgumentException("data must hold at least one non-null payload");
         }
         requireOwnType(type);
@@ -209,5 +209,15 @@ final class PartitionCalls {
 
     private RaftPartition userPartition(int partitionId) {
         return partitionId == RaftSystemCoordinator.SYSTEM_PARTITION ? null : partitions.get(partitionId);
+    }
+
+    /** Whether a payload is null: a loop, not a stream, as it runs on every write. */
+    private static boolean holdsNull(List<byte[]> data) {
+        for (byte[] payload : data) {
+            if (payload == null) {
+                return true;
+            }
+        }
+        return false;
     }
 }

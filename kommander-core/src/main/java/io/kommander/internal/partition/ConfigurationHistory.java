@@ -81,7 +81,9 @@ final class ConfigurationHistory {
 
     /** How many configuration entries are after {@code commitIndex}: at most one, changes going one at a time. */
     int changesAbove(long commitIndex) {
-        return byIndex.tailMap(commitIndex, false).size();
+        // Read after every drain (ReplicaView): a tail map's size() walks it, so answer the usual case, no change
+        // in flight, from the last key alone.
+        return byIndex.lastKey() <= commitIndex ? 0 : byIndex.tailMap(commitIndex, false).size();
     }
 
     /** The WAL metadata key under which the configuration at a compaction point is stored. */

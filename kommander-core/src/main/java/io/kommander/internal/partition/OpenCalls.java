@@ -2,9 +2,12 @@ package io.kommander.internal.partition;
 
 import io.kommander.RaftOperationStatus;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -20,7 +23,8 @@ import java.util.function.Consumer;
  */
 final class OpenCalls {
 
-    private final Map<Long, Consumer<RaftOperationStatus>> open = new ConcurrentSkipListMap<>();
+    /** By call number. A hash map, not a sorted one: every write opens and closes a call, a stop is rare. */
+    private final Map<Long, Consumer<RaftOperationStatus>> open = new ConcurrentHashMap<>();
     private final AtomicLong opened = new AtomicLong();
     private final AtomicReference<RaftOperationStatus> stoppedWith = new AtomicReference<>();
 
@@ -49,7 +53,14 @@ final class OpenCalls {
     void stop(RaftOperationStatus status) {
         stoppedWith.compareAndSet(null, status);
         RaftOperationStatus first = stoppedWith.get();
-        open.values().forEach(refuse -> refuse.accept(first));
+        List<Long> calls = new ArrayList<>(open.keySet());
+        Collections.sort(calls);
+        for (Long call : calls) {
+            Consumer<RaftOperationStatus> refuse = open.get(call);
+            if (refuse != null) {
+                refuse.accept(first);
+            }
+        }
     }
 
     /** The status the partition stopped with, or null while it runs. */

@@ -499,12 +499,20 @@ public final class RaftPartitionStateMachine {
 
     // ------------------------------------------------------------------ output
 
-    /** Returns what the host must do now and starts a new, empty {@link Ready}. */
+    /**
+     * Returns what the host must do now and starts a new, empty {@link Ready}; an empty one is returned as is and
+     * stays current (the host must not keep it).
+     */
     public Ready takeReady() {
         if (elections.role() == RaftRole.LEADER) {
             leadership.flush(ready);
         }
-        ready.persist = replicaLog.takePersistStep(hardState());
+        // The hard state is built only for a step (every drain ends with a takeReady that finds none).
+        ready.persist = replicaLog.hasPersistStep() ? replicaLog.takePersistStep(hardState()) : null;
+        if (ready.isEmpty()) {
+            // The host asks until it gets an empty one (every drain ends so): keep it, and allocate nothing.
+            return ready;
+        }
         Ready out = ready;
         ready = new Ready();
         return out;

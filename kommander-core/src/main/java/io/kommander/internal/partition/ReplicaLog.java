@@ -348,6 +348,11 @@ final class ReplicaLog {
         return verdict.delivered();
     }
 
+    /** Whether {@link #takePersistStep} has a step to give. */
+    boolean hasPersistStep() {
+        return !writes.isEmpty();
+    }
+
     /** Takes what the inputs so far ask to persist, as the next numbered step; null if nothing. */
     Ready.PersistStep takePersistStep(HardState hardState) {
         return writes.isEmpty() ? null : writes.take(nextSeq++, hardState, log.lastIndex());

@@ -16,8 +16,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * The production runtime: {@link System#nanoTime()} for timers, the wall clock for tickets only, a scheduled timer
- * thread, fixed pools of daemon threads for partition executors, WAL writes and WAL reads, and one callback thread.
- * Thread counts are fixed at creation; partitions never get threads of their own.
+ * thread, fixed pools of daemon threads for partition executors, WAL writes and WAL reads, and one callback
+ * thread that takes its tasks in bursts ({@link SerialBatches}). Thread counts are fixed at creation; partitions
+ * never get threads of their own.
  */
 public final class DefaultRaftRuntime implements IRaftRuntime {
 
@@ -26,6 +27,8 @@ public final class DefaultRaftRuntime implements IRaftRuntime {
     private final ExecutorService walWritePool;
     private final ExecutorService walReadPool;
     private final ExecutorService callbackPool;
+    /** The callback thread as callers see it: answers queued in bursts (see {@link SerialBatches}). */
+    private final Executor callbacks;
     /** Threads of every pool, so that {@link #close()} called from one never waits for its own pool. */
     private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
     private final long seed;
@@ -46,6 +49,7 @@ public final class DefaultRaftRuntime implements IRaftRuntime {
         this.walWritePool = Executors.newFixedThreadPool(walWriteThreads, threads(name + "-wal-write"));
         this.walReadPool = Executors.newFixedThreadPool(walReadThreads, threads(name + "-wal-read"));
         this.callbackPool = Executors.newSingleThreadExecutor(threads(name + "-callback"));
+        this.callbacks = new SerialBatches(callbackPool);
         this.seed = seed;
     }
 
@@ -102,7 +106,7 @@ public final class DefaultRaftRuntime implements IRaftRuntime {
 
     @Override
     public Executor callbackExecutor() {
-        return callbackPool;
+        return callbacks;
     }
 
     @Override

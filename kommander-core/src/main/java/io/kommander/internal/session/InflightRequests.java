@@ -38,6 +38,10 @@ final class InflightRequests {
 
     /** Forgets the entry at {@code index} (applied: the window answers for it from now on). */
     void applied(long index) {
+        if (byIndex.isEmpty()) {
+            // Every applied entry passes here, most without a request id: skip boxing the index for nothing.
+            return;
+        }
         RequestId id = byIndex.remove(index);
         if (id != null) {
             forget(index, id);

@@ -67,17 +67,22 @@ final class WireReader {
      * fewest bytes each counted item takes (1 for a byte length).
      */
     int length(int minBytesEach, String what) {
+        return length(minBytesEach, what, "");
+    }
+
+    /** As {@link #length(int, String)}; the error names {@code what + suffix}, joined only if it is raised. */
+    private int length(int minBytesEach, String what, String suffix) {
         int length = varInt();
         int max = remaining() / minBytesEach;
         if (length < 0 || length > max) {
-            throw malformed(what + " " + Integer.toUnsignedString(length) + " exceeds the " + max
+            throw malformed(what + suffix + " " + Integer.toUnsignedString(length) + " exceeds the " + max
                     + " the frame can hold");
         }
         return length;
     }
 
     String string(String what) {
-        int length = length(1, what + " length");
+        int length = length(1, what, " length");
         String value = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
         in.skipBytes(length);
         return value;
@@ -85,7 +90,7 @@ final class WireReader {
 
     /** A length-prefixed byte array: the one copy of a payload that decoding makes. */
     byte[] bytes(String what) {
-        byte[] value = new byte[length(1, what + " length")];
+        byte[] value = new byte[length(1, what, " length")];
         in.readBytes(value);
         return value;
     }

@@ -9,8 +9,10 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -28,8 +30,11 @@ final class BatchStager {
     private final ValueLog valueLog;
     private final ValueLog.Appender values;
     private final Map<Integer, PartitionState> staged = new LinkedHashMap<>();
-    /** Terms of entries appended earlier in this batch, which a later truncation may fall on. */
-    private final Map<Integer, Map<Long, Long>> stagedTerms = new HashMap<>();
+    /**
+     * Entries appended earlier in this batch, per partition, oldest write first, which a later truncation may fall
+     * on. Whole writes are kept, not a term per entry: truncations inside one batch are rare, appends are not.
+     */
+    private final Map<Integer, List<List<LogEntry>>> stagedEntries = new HashMap<>();
 
     private BatchStager(Store store, Function<Integer, PartitionState> committed, ValueLog valueLog,
                         ValueLog.Appender values) {
@@ -93,21 +98,26 @@ final class BatchStager {
         if (write.truncateAfter() != PartitionWrite.NO_TRUNCATE) {
             state = truncate(partition, state, write.truncateAfter(), log, out);
         }
-        for (LogEntry entry : write.entries()) {
+        List<LogEntry> entries = write.entries();
+        if (!entries.isEmpty()) {
             long expected = state.last().index() + 1;
-            if (entry.index() != expected) {
-                throw new WalException("partition " + partition + ": entry index " + entry.index()
-                        + " is not contiguous with the log, expected " + expected);
+            for (LogEntry entry : entries) {
+                if (entry.index() != expected) {
+                    throw new WalException("partition " + partition + ": entry index " + entry.index()
+                            + " is not contiguous with the log, expected " + expected);
+                }
+                byte[] key = KeyCodec.entryKey(partition, entry.index());
+                if (valueLog.accepts(entry.data().length)) {
+                    ValuePointer pointer = values.add(partition, entry.index(), key, entry.data());
+                    out.put(log, key, EntryCodec.encodePointer(key, entry, pointer));
+                } else {
+                    out.put(log, key, EntryCodec.encode(key, entry));
+                }
+                expected++;
             }
-            byte[] key = KeyCodec.entryKey(partition, entry.index());
-            if (valueLog.accepts(entry.data().length)) {
-                ValuePointer pointer = values.add(partition, entry.index(), key, entry.data());
-                out.put(log, key, EntryCodec.encodePointer(key, entry, pointer));
-            } else {
-                out.put(log, key, EntryCodec.encode(partition, entry));
-            }
-            stagedTerms.computeIfAbsent(partition, p -> new HashMap<>()).put(entry.index(), entry.term());
-            state = state.withLast(new LogPosition(entry.index(), entry.term()));
+            stagedEntries.computeIfAbsent(partition, p -> new ArrayList<>()).add(entries);
+            LogEntry last = entries.get(entries.size() - 1);
+            state = state.withLast(new LogPosition(last.index(), last.term()));
         }
         if (write.hardState() != null) {
             byte[] key = KeyCodec.partitionKey(partition, KeyCodec.RecordKind.HARD_STATE);
@@ -134,19 +144,23 @@ final class BatchStager {
             return state;
         }
         out.deleteRange(log, KeyCodec.entryKey(partition, after + 1), KeyCodec.entryKey(partition, last + 1));
-        Map<Long, Long> terms = stagedTerms.get(partition);
-        if (terms != null) {
-            terms.keySet().removeIf(index -> index > after);
-        }
         LogPosition newLast = after == compacted ? state.compacted() : new LogPosition(after, termAt(partition, after));
         return state.withLast(newLast);
     }
 
-    /** The term of a retained entry: appended earlier in this batch, or durable. */
+    /**
+     * The term of a retained entry: appended earlier in this batch, or durable. The newest write that appended
+     * {@code index} holds it: an older one's entry there was truncated and replaced (it is retained now, so no
+     * truncation after the newest removed it).
+     */
     private long termAt(int partition, long index) throws RocksDBException {
-        Map<Long, Long> terms = stagedTerms.get(partition);
-        if (terms != null && terms.containsKey(index)) {
-            return terms.get(index);
+        List<List<LogEntry>> writes = stagedEntries.getOrDefault(partition, List.of());
+        for (int i = writes.size() - 1; i >= 0; i--) {
+            List<LogEntry> entries = writes.get(i);
+            long first = entries.get(0).index();
+            if (index >= first && index < first + entries.size()) {
+                return entries.get((int) (index - first)).term();
+            }
         }
         byte[] key = KeyCodec.entryKey(partition, index);
         byte[] value = store.db.get(store.logOf(partition), store.options.read, key);

@@ -74,10 +74,15 @@ final class EntryCodec {
     }
 
     static byte[] encode(int partition, LogEntry entry) {
+        return encode(KeyCodec.entryKey(partition, entry.index()), entry);
+    }
+
+    /** The record of {@code entry}, stored under {@code key} (its {@link KeyCodec#entryKey entry key}). */
+    static byte[] encode(byte[] key, LogEntry entry) {
         byte[] logType = entry.logType().getBytes(StandardCharsets.UTF_8);
         byte[] value = new byte[OVERHEAD + logType.length + entry.data().length];
         header(ByteBuffer.wrap(value), RECORD_VERSION, entry, logType).put(entry.data());
-        return Checksum.seal(KeyCodec.entryKey(partition, entry.index()), value);
+        return Checksum.seal(key, value);
     }
 
     /** A pointer record of {@code entry}, whose data was placed in the value log at {@code pointer}. */
