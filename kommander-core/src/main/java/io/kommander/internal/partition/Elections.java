@@ -231,6 +231,7 @@ final class Elections {
             writes.hardStateChanged();
         }
         role = RaftRole.FOLLOWER;
+        votes.forget();
         setLeader(newLeader);
         if (wasLeader) {
             leadership.stop(ready.get());
@@ -240,6 +241,7 @@ final class Elections {
 
     private void becomeLeader() {
         role = RaftRole.LEADER;
+        votes.forget();
         ready.get().electionWon = true;
         setLeader(self);
         leadership.start(term, now.getAsLong(), ready.get());

@@ -89,6 +89,11 @@ final class Leadership {
         maybeCommit(ready);
     }
 
+    /** The partition fell asleep: gives back memory that only a working leader uses. */
+    void releaseWhileAsleep() {
+        replicator.releaseWindows();
+    }
+
     /** Stops leading: forgets followers, fails writes and reads in flight. A transfer waits for the next leader. */
     void stop(Ready ready) {
         replicator.stop();
