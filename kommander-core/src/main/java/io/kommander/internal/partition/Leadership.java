@@ -92,6 +92,7 @@ final class Leadership {
     /** The partition fell asleep: gives back memory that only a working leader uses. */
     void releaseWhileAsleep() {
         replicator.releaseWindows();
+        reads.release();
     }
 
     /** Stops leading: forgets followers, fails writes and reads in flight. A transfer waits for the next leader. */

@@ -300,6 +300,7 @@ public final class RaftPartitionStateMachine {
     public void releaseWhileAsleep() {
         if (quiescence.quiesced()) {
             replicaLog.releaseCache();
+            writes.releaseBuffers();
             leadership.releaseWhileAsleep();
         }
     }

@@ -15,7 +15,7 @@ final class ReadIndexTracker {
     record ConfirmedRead(long readIndex, List<Long> requests) {
     }
 
-    private final List<Long> waiting = new ArrayList<>();
+    private final ArrayList<Long> waiting = new ArrayList<>();
     private long roundCounter;
     private long roundInFlight;
     private long roundReadIndex;
@@ -100,5 +100,10 @@ final class ReadIndexTracker {
         roundInFlight = 0;
         confirmed.clear();
         return all;
+    }
+
+    /** The leader fell asleep with no read waiting: the queue gives its storage back until it wakes. */
+    void release() {
+        waiting.trimToSize();
     }
 }
