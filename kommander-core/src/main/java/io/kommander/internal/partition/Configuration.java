@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -29,8 +28,8 @@ public record Configuration(SortedSet<String> voters, SortedSet<String> learners
      * @throws IllegalArgumentException if a member is both voter and learner, or a member name is empty
      */
     public Configuration {
-        voters = Collections.unmodifiableSortedSet(new TreeSet<>(voters));
-        learners = Collections.unmodifiableSortedSet(new TreeSet<>(learners));
+        voters = MemberSets.of(voters);
+        learners = MemberSets.of(learners);
         for (String member : voters) {
             if (member.isEmpty() || learners.contains(member)) {
                 throw new IllegalArgumentException("invalid configuration: voters " + voters + ", learners "

@@ -17,7 +17,7 @@ final class DurableBound {
     private record Truncation(long seq, long after) {
     }
 
-    private final ArrayDeque<Truncation> pending = new ArrayDeque<>();
+    private final ArrayDeque<Truncation> pending = new ArrayDeque<>(1);
     private long index;
 
     /** The highest index durable in its current form. */

@@ -61,6 +61,13 @@ final class LeaderReplicator {
         progress.keySet().retainAll(members);
     }
 
+    /** The partition fell asleep: its followers' in-flight windows give their memory back until it wakes. */
+    void releaseWindows() {
+        for (FollowerProgress pr : progress.values()) {
+            pr.inflights.release();
+        }
+    }
+
     /** Forgets every follower (leadership lost). */
     void stop() {
         progress.clear();

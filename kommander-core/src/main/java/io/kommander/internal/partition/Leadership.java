@@ -89,6 +89,12 @@ final class Leadership {
         maybeCommit(ready);
     }
 
+    /** The partition fell asleep: gives back memory that only a working leader uses. */
+    void releaseWhileAsleep() {
+        replicator.releaseWindows();
+        reads.release();
+    }
+
     /** Stops leading: forgets followers, fails writes and reads in flight. A transfer waits for the next leader. */
     void stop(Ready ready) {
         replicator.stop();
@@ -422,6 +428,11 @@ final class Leadership {
     }
 
     /** Sends what followers are owed since the last flush. */
+    /** Whether entries were appended since the last {@link #flush}: only then has the flush anything to send. */
+    boolean hasAppendPending() {
+        return appendPending;
+    }
+
     void flush(Ready ready) {
         if (appendPending) {
             replicator.broadcast(stamp(), ready, false);

@@ -17,8 +17,11 @@ final class LogBytes {
     static final int STEP = 64;
 
     /** marks[i]: (index, bytes of every entry up to and including it); ascending. */
-    private long[] indices = new long[8];
-    private long[] totals = new long[8];
+    private static final long[] NONE = new long[0];
+
+    /** Empty until the first mark: a log of fewer than {@link #STEP} entries (every idle one) needs none. */
+    private long[] indices = NONE;
+    private long[] totals = NONE;
     private int first;
     private int size;
     private long total;
@@ -93,8 +96,8 @@ final class LogBytes {
                 first = 0;
             }
             if (size == indices.length) {
-                indices = Arrays.copyOf(indices, size * 2);
-                totals = Arrays.copyOf(totals, size * 2);
+                indices = Arrays.copyOf(indices, Math.max(4, size * 2));
+                totals = Arrays.copyOf(totals, Math.max(4, size * 2));
             }
         }
         indices[first + size] = index;

@@ -37,20 +37,29 @@ final class MessageRefusals {
         QUIESCED_ECHO
     }
 
-    private final long[] counts = new long[Reason.values().length];
+    private static final int REASONS = Reason.values().length;
+
+    /** Null until the first refusal: most replicas of a busy node never refuse anything. */
+    private long[] counts;
 
     void record(Reason reason) {
+        if (counts == null) {
+            counts = new long[REASONS];
+        }
         counts[reason.ordinal()]++;
     }
 
     /** Messages refused for {@code reason} so far. */
     long count(Reason reason) {
-        return counts[reason.ordinal()];
+        return counts == null ? 0 : counts[reason.ordinal()];
     }
 
     /** Messages refused so far, for any reason. */
     long total() {
         long total = 0;
+        if (counts == null) {
+            return 0;
+        }
         for (long count : counts) {
             total += count;
         }

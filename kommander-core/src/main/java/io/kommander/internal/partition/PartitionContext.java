@@ -28,11 +28,23 @@ import java.util.List;
  *                      the application has none)
  * @param metrics       where the partitions report to the node's meters ({@link NodeMetrics#NONE} for none)
  * @param quiescence    which partitions are awake (ticked) and which sleep, and under which leader's node
+ * @param settings      what the partitions' state machines read of {@code configuration}: one instance that every
+ *                      replica of the node shares
  */
 public record PartitionContext(RaftConfiguration configuration, String self, List<String> peers,
                                IRaftRuntime runtime, IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
                                RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp,
-                               NodeSnapshots snapshots, NodeMetrics metrics, QuiescedPartitions quiescence) {
+                               NodeSnapshots snapshots, NodeMetrics metrics, QuiescedPartitions quiescence,
+                               PartitionSettings settings) {
+
+    /** The services of a node, with the partition settings of its configuration. */
+    public PartitionContext(RaftConfiguration configuration, String self, List<String> peers, IRaftRuntime runtime,
+                            IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
+                            RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp,
+                            NodeSnapshots snapshots, NodeMetrics metrics, QuiescedPartitions quiescence) {
+        this(configuration, self, peers, runtime, wal, writes, reads, dispatcher, clock, catchUp, snapshots, metrics,
+                quiescence, PartitionSettings.of(configuration));
+    }
 
     /** The services of a node that keeps no metrics and whose partitions' quiescence no one else watches. */
     public PartitionContext(RaftConfiguration configuration, String self, List<String> peers, IRaftRuntime runtime,

@@ -187,6 +187,14 @@ final class PartitionLog {
         cacheStart += drop;
     }
 
+    /** Evicts the cached entries at or below {@code appliedIndex} and, if none is left, the cache's storage too. */
+    void releaseCache(long appliedIndex) {
+        evictThrough(appliedIndex);
+        if (cache.isEmpty()) {
+            cache.trimToSize();
+        }
+    }
+
     /**
      * Keeps in the cache every entry after {@code appliedIndex} (not yet delivered) and, beyond those, the newest
      * {@code cacheEntries}, which serve followers without WAL reads; evicts the rest.

@@ -5,6 +5,7 @@ import io.kommander.RaftReplicationResult;
 import io.kommander.internal.metrics.NodeMetrics;
 import io.kommander.time.HLCTimestamp;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,9 @@ final class PendingRequests {
 
     private final NodeMetrics metrics;
     private long nextRequestId = 1;
-    private final Map<Long, WriteRequest> writes = new HashMap<>();
-    private final Map<Long, CompletableFuture<RaftOperationStatus>> statuses = new HashMap<>();
+    // Shared empty maps until the first request: most replicas of a node are never asked anything.
+    private Map<Long, WriteRequest> writes = Collections.emptyMap();
+    private Map<Long, CompletableFuture<RaftOperationStatus>> statuses = Collections.emptyMap();
 
     /** Pending requests whose answers are reported to {@code metrics}. */
     PendingRequests(NodeMetrics metrics) {
@@ -42,6 +44,9 @@ final class PendingRequests {
      */
     long addWrite(CompletableFuture<RaftReplicationResult> future, HLCTimestamp ticket, long startTime) {
         long request = nextRequestId++;
+        if (!(writes instanceof HashMap)) {
+            writes = new HashMap<>();
+        }
         writes.put(request, new WriteRequest(future, ticket, startTime));
         return request;
     }
@@ -49,6 +54,9 @@ final class PendingRequests {
     /** Registers a status request; returns its request id. */
     long addStatus(CompletableFuture<RaftOperationStatus> future) {
         long request = nextRequestId++;
+        if (!(statuses instanceof HashMap)) {
+            statuses = new HashMap<>();
+        }
         statuses.put(request, future);
         return request;
     }

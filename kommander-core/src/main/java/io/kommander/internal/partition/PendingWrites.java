@@ -15,10 +15,10 @@ final class PendingWrites {
 
     private final int partition;
     private long truncateAfter = PartitionWrite.NO_TRUNCATE;
-    private final List<LogEntry> entries = new ArrayList<>();
+    private final ArrayList<LogEntry> entries = new ArrayList<>();
     private boolean hardStateDirty;
     private long checkpoint = PartitionWrite.NO_CHECKPOINT;
-    private final List<Ready.Outbound> after = new ArrayList<>();
+    private final ArrayList<Ready.Outbound> after = new ArrayList<>();
 
     PendingWrites(int partition) {
         this.partition = partition;
@@ -66,5 +66,11 @@ final class PendingWrites {
         checkpoint = PartitionWrite.NO_CHECKPOINT;
         after.clear();
         return step;
+    }
+
+    /** The replica fell asleep with nothing pending: the buffers give their storage back until it wakes. */
+    void releaseBuffers() {
+        entries.trimToSize();
+        after.trimToSize();
     }
 }

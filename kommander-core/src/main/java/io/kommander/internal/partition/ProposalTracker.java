@@ -6,10 +6,12 @@ import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
@@ -53,18 +55,36 @@ final class ProposalTracker {
         }
     }
 
-    private final TreeMap<Long, List<Pending>> pending = new TreeMap<>();
-    private final Map<HLCTimestamp, Ticket> tickets = new HashMap<>();
+    // Each table is a shared empty map until the first write or ticket needs it ({@link #writeTables},
+    // {@link #ticketTables}): most replicas of a node with thousands of partitions never lead a write or see a ticket.
+    private NavigableMap<Long, List<Pending>> pending = Collections.emptyNavigableMap();
+    private Map<HLCTimestamp, Ticket> tickets = Collections.emptyMap();
     /** The open tickets, by the index of their first entry. */
-    private final TreeMap<Long, HLCTimestamp> open = new TreeMap<>();
+    private NavigableMap<Long, HLCTimestamp> open = Collections.emptyNavigableMap();
     /** The settled tickets, by the index of their settlement. */
-    private final TreeMap<Long, HLCTimestamp> settled = new TreeMap<>();
+    private NavigableMap<Long, HLCTimestamp> settled = Collections.emptyNavigableMap();
     /** Answers decided when the entry at an index applied, for the writes waiting on that index. */
-    private final Map<Long, RaftReplicationResult> outcomes = new HashMap<>();
+    private Map<Long, RaftReplicationResult> outcomes = Collections.emptyMap();
+
+    private void writeTables() {
+        if (!(pending instanceof TreeMap)) {
+            pending = new TreeMap<>();
+            outcomes = new HashMap<>();
+        }
+    }
+
+    private void ticketTables() {
+        if (!(tickets instanceof HashMap)) {
+            tickets = new HashMap<>();
+            open = new TreeMap<>();
+            settled = new TreeMap<>();
+        }
+    }
 
     // ------------------------------------------------------------------ writes waiting on this leader
 
     void track(Pending write) {
+        writeTables();
         pending.computeIfAbsent(write.lastIndex(), k -> new ArrayList<>(1)).add(write);
     }
 
@@ -117,8 +137,8 @@ final class ProposalTracker {
     List<Pending> takeAll() {
         List<Pending> all = new ArrayList<>();
         pending.values().forEach(all::addAll);
-        pending.clear();
-        outcomes.clear();
+        pending = Collections.emptyNavigableMap();
+        outcomes = Collections.emptyMap();
         return all;
     }
 
@@ -129,12 +149,14 @@ final class ProposalTracker {
         HLCTimestamp time = entry.time();
         switch (entry.kind()) {
             case PROPOSED -> {
+                ticketTables();
                 if (!tickets.containsKey(time)) {
                     tickets.put(time, new Ticket(entry.index(), entry.logType()));
                     open.put(entry.index(), time);
                 }
             }
             case COMMIT, ROLLBACK -> {
+                ticketTables();
                 Ticket ticket = tickets.computeIfAbsent(time, t -> new Ticket(0, entry.logType()));
                 if (ticket.settlement == null) {
                     ticket.settlement = new Settlement(entry.index(), entry.kind() == EntryKind.COMMIT);

@@ -512,9 +512,9 @@ public final class RaftPartition {
         // learner, and its log's configuration entries say when it votes.
         machine = context.configuration().joinExisting()
                 ? RaftPartitionStateMachine.joining(id, context.self(), context.peers(),
-                        PartitionSettings.of(context.configuration()), random)
+                        context.settings(), random)
                 : new RaftPartitionStateMachine(id, context.self(), context.peers(),
-                        PartitionSettings.of(context.configuration()), random);
+                        context.settings(), random);
         plantedBugs.forEach(machine::plant);
         machine.nodeLiveness(context.quiescence()::alive);
         if (snapshotFiles.enabled()) {
@@ -609,6 +609,9 @@ public final class RaftPartition {
         String under = quiesced && machine.role() != RaftRole.LEADER ? machine.leader() : null;
         if (quiesced != publishedQuiesced || !Objects.equals(under, publishedSleepLeader)) {
             context.quiescence().changed(this, quiesced, publishedSleepLeader, under);
+            if (quiesced && !publishedQuiesced) {
+                machine.releaseWhileAsleep();
+            }
             publishedQuiesced = quiesced;
             publishedSleepLeader = under;
         }

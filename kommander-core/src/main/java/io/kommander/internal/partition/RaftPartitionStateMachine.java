@@ -76,7 +76,8 @@ public final class RaftPartitionStateMachine {
     private final MessageRefusals refusals = new MessageRefusals();
     private final Quiescence quiescence;
     private final QuiescenceWaking waking;
-    private Ready ready = new Ready();
+    /** What the host must do, gathered since the last {@link #takeReady}; null until there is something. */
+    private Ready ready;
 
     /** The host's time in milliseconds, as of the last input that carried it. */
     private long now;
@@ -121,13 +122,13 @@ public final class RaftPartitionStateMachine {
         this.leadership = new Leadership(partition, self, settings, replicaLog, proposals, plantedBugs, held,
                 quiescence);
         Elections.Replica replica = new Elections.Replica(writes, replicaLog, leadership, verification, refusals);
-        this.elections = new Elections(partition, self, settings, random, plantedBugs, replica, () -> ready,
+        this.elections = new Elections(partition, self, settings, random, plantedBugs, replica, this::ready,
                 () -> now);
-        this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, elections::term, () -> ready);
-        this.follower = new FollowerReplication(partition, plantedBugs, replica, elections, snapshots, () -> ready,
+        this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, elections::term, this::ready);
+        this.follower = new FollowerReplication(partition, plantedBugs, replica, elections, snapshots, this::ready,
                 quiescence);
         this.waking = new QuiescenceWaking(partition, quiescence, elections, leadership, replicaLog, refusals,
-                plantedBugs, () -> ready, () -> now);
+                plantedBugs, this::ready, () -> now);
     }
 
     /**
@@ -198,9 +199,9 @@ public final class RaftPartitionStateMachine {
         if (!restored || quiescence.quiesced()) {
             return;
         }
-        leadership.expireTransfer(now, elections.role() == RaftRole.LEADER, ready);
+        leadership.expireTransfer(now, elections.role() == RaftRole.LEADER, ready());
         if (elections.role() == RaftRole.LEADER) {
-            if (!leadership.tick(now, ready) || leadership.removedFromVoters()) {
+            if (!leadership.tick(now, ready()) || leadership.removedFromVoters()) {
                 elections.becomeFollower(elections.term(), null);
             }
         } else if (elections.electionDue()) {
@@ -251,7 +252,7 @@ public final class RaftPartitionStateMachine {
         } else if (message.term() < elections.term() && !(message instanceof RequestVote vote && vote.preVote())) {
             if (message instanceof AppendLogs || message instanceof Quiesce) {
                 // Tell a stale leader about the newer term so it steps down (and wakes, if it was quiescing).
-                ready.messages.add(new Ready.Outbound(from,
+                ready().messages.add(new Ready.Outbound(from,
                         new AppendLogsResponse(partition, elections.term(), false, log.lastIndex(), 0)));
             } else {
                 refusals.record(Reason.STALE_TERM);
@@ -292,6 +293,18 @@ public final class RaftPartitionStateMachine {
         return quiescence.quiesced();
     }
 
+    /**
+     * The replica fell asleep: gives back memory an idle replica does not need (the cached entries, all applied and
+     * held by every member; the leader's in-flight windows). A node holds thousands of sleeping replicas.
+     */
+    public void releaseWhileAsleep() {
+        if (quiescence.quiesced()) {
+            replicaLog.releaseCache();
+            writes.releaseBuffers();
+            leadership.releaseWhileAsleep();
+        }
+    }
+
     /** Tells the replica how to ask whether a node was heard from within an election timeout. */
     public void nodeLiveness(Predicate<String> alive) {
         waking.nodeLiveness(alive);
@@ -304,10 +317,10 @@ public final class RaftPartitionStateMachine {
 
     private void stepLeader(String from, RaftMessage message) {
         if (message instanceof AppendLogsResponse response) {
-            leadership.onAppendResponse(from, response, now, ready);
+            leadership.onAppendResponse(from, response, now, ready());
             stepDownIfRemoved();
         } else if (message instanceof InstallSnapshotResponse response) {
-            leadership.onSnapshotResponse(from, response, now, ready);
+            leadership.onSnapshotResponse(from, response, now, ready());
         } else if (message instanceof RequestVote vote) {
             elections.onRequestVote(from, vote);
         } else {
@@ -371,7 +384,7 @@ public final class RaftPartitionStateMachine {
                         RequestId clientRequest, long nowMillis) {
         wakeLeader(nowMillis);
         if (acceptsWrite(requestId, ticket)) {
-            leadership.propose(requestId, kind, logType, payloads, ticket, clientRequest, now, ready);
+            leadership.propose(requestId, kind, logType, payloads, ticket, clientRequest, now, ready());
         }
     }
 
@@ -379,18 +392,18 @@ public final class RaftPartitionStateMachine {
     public void settle(long requestId, HLCTimestamp ticket, boolean commit, long nowMillis) {
         wakeLeader(nowMillis);
         if (acceptsWrite(requestId, ticket)) {
-            leadership.settle(requestId, ticket, commit, now, ready);
+            leadership.settle(requestId, ticket, commit, now, ready());
         }
     }
 
     /** Whether this replica may take a write now; if not, fails the request (naming the leader if known). */
     private boolean acceptsWrite(long requestId, HLCTimestamp ticket) {
         if (!restored) {
-            ready.failWrite(requestId, RaftOperationStatus.RestoreInProgress, null, ticket);
+            ready().failWrite(requestId, RaftOperationStatus.RestoreInProgress, null, ticket);
             return false;
         }
         if (elections.role() != RaftRole.LEADER) {
-            ready.failWrite(requestId, RaftOperationStatus.NodeIsNotLeader, elections.leader(), ticket);
+            ready().failWrite(requestId, RaftOperationStatus.NodeIsNotLeader, elections.leader(), ticket);
             return false;
         }
         return true;
@@ -403,7 +416,7 @@ public final class RaftPartitionStateMachine {
     public void changeConfiguration(long requestId, ConfigurationChange change, long nowMillis) {
         wakeLeader(nowMillis);
         if (acceptsWrite(requestId, HLCTimestamp.ZERO)) {
-            leadership.changeConfiguration(requestId, change, now, ready);
+            leadership.changeConfiguration(requestId, change, now, ready());
         }
     }
 
@@ -434,30 +447,30 @@ public final class RaftPartitionStateMachine {
     public void readIndex(long requestId, long nowMillis) {
         wakeLeader(nowMillis);
         if (elections.role() != RaftRole.LEADER) {
-            ready.completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
+            ready().completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
             return;
         }
-        leadership.readIndex(requestId, ready);
+        leadership.readIndex(requestId, ready());
     }
 
     /** Hands leadership to {@code target}: stops taking writes, catches it up, then tells it to campaign. */
     public void transferLeadership(long requestId, String target, long nowMillis) {
         wakeLeader(nowMillis);
         if (elections.role() != RaftRole.LEADER) {
-            ready.completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
+            ready().completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
             return;
         }
-        leadership.transferTo(target, requestId, now, ready);
+        leadership.transferTo(target, requestId, now, ready());
     }
 
     /** A persist step (and every earlier one) is durable. */
     public void persisted(long seq, long lastIndexAfter) {
-        boolean applied = replicaLog.persisted(seq, lastIndexAfter, ready);
+        boolean applied = replicaLog.persisted(seq, lastIndexAfter, ready());
         if (elections.role() == RaftRole.LEADER) {
             if (applied) {
-                leadership.onApplied(ready);
+                leadership.onApplied(ready());
             }
-            leadership.maybeCommit(ready);
+            leadership.maybeCommit(ready());
             stepDownIfRemoved();
         }
     }
@@ -475,7 +488,7 @@ public final class RaftPartitionStateMachine {
     /** Entries read from the WAL for a lagging follower. */
     public void entriesRead(String peer, long readTerm, List<LogEntry> entries) {
         if (elections.role() == RaftRole.LEADER && readTerm == elections.term()) {
-            leadership.entriesRead(peer, entries, ready);
+            leadership.entriesRead(peer, entries, ready());
         }
     }
 
@@ -483,7 +496,7 @@ public final class RaftPartitionStateMachine {
     public void snapshotRead(byte[] encoded) {
         if (snapshots.read(encoded)) {
             if (elections.role() == RaftRole.LEADER) {
-                leadership.snapshotLoaded(ready);
+                leadership.snapshotLoaded(ready());
             } else {
                 snapshots.release();
             }
@@ -499,23 +512,29 @@ public final class RaftPartitionStateMachine {
 
     // ------------------------------------------------------------------ output
 
+    private Ready ready() {
+        if (ready == null) {
+            ready = new Ready();
+        }
+        return ready;
+    }
+
     /**
-     * Returns what the host must do now and starts a new, empty {@link Ready}; an empty one is returned as is and
-     * stays current (the host must not keep it).
+     * Returns what the host must do now. An empty answer is the shared {@link Ready#NONE}, which the host only tests
+     * with {@link Ready#isEmpty()}: the host asks until it gets one (every drain ends so), and that allocates nothing.
      */
     public Ready takeReady() {
-        if (elections.role() == RaftRole.LEADER) {
-            leadership.flush(ready);
+        if (elections.role() == RaftRole.LEADER && leadership.hasAppendPending()) {
+            leadership.flush(ready());
         }
         // The hard state is built only for a step (every drain ends with a takeReady that finds none).
-        ready.persist = replicaLog.hasPersistStep() ? replicaLog.takePersistStep(hardState()) : null;
-        if (ready.isEmpty()) {
-            // The host asks until it gets an empty one (every drain ends so): keep it, and allocate nothing.
-            return ready;
+        if (replicaLog.hasPersistStep()) {
+            ready().persist = replicaLog.takePersistStep(hardState());
         }
         Ready out = ready;
-        ready = new Ready();
-        return out;
+        // A node's thousands of idle replicas hold no Ready between inputs: the next one that has output makes it.
+        ready = null;
+        return out == null || out.isEmpty() ? Ready.NONE : out;
     }
 
     // ------------------------------------------------------------------ queries

@@ -2,9 +2,7 @@ package io.kommander.internal.partition;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Linearizable reads by ReadIndex (Raft dissertation §6.4): a leader records its commit index, proves it still
@@ -17,13 +15,14 @@ final class ReadIndexTracker {
     record ConfirmedRead(long readIndex, List<Long> requests) {
     }
 
-    private final List<Long> waiting = new ArrayList<>();
+    private final ArrayList<Long> waiting = new ArrayList<>();
     private long roundCounter;
     private long roundInFlight;
     private long roundReadIndex;
     private List<Long> roundRequests = List.of();
-    private final Set<String> roundAcks = new HashSet<>();
-    private final ArrayDeque<ConfirmedRead> confirmed = new ArrayDeque<>();
+    /** The members that acknowledged the round in flight; empty between rounds (nearly always, on an idle leader). */
+    private List<String> roundAcks = List.of();
+    private final ArrayDeque<ConfirmedRead> confirmed = new ArrayDeque<>(1);
 
     void request(long requestId) {
         waiting.add(requestId);
@@ -62,10 +61,7 @@ final class ReadIndexTracker {
         roundReadIndex = readIndex;
         roundRequests = List.copyOf(waiting);
         waiting.clear();
-        roundAcks.clear();
-        if (self != null) {
-            roundAcks.add(self);
-        }
+        roundAcks = self == null ? List.of() : List.of(self);
         return roundInFlight;
     }
 
@@ -74,10 +70,11 @@ final class ReadIndexTracker {
         if (roundInFlight == 0 || round < roundInFlight) {
             return false;
         }
-        roundAcks.add(peer);
+        roundAcks = MemberSets.with(roundAcks, peer);
         if (roundAcks.size() >= quorum) {
             confirmed.add(new ConfirmedRead(roundReadIndex, roundRequests));
             roundInFlight = 0;
+            roundAcks = List.of();
             roundRequests = List.of();
             return true;
         }
@@ -103,5 +100,10 @@ final class ReadIndexTracker {
         roundInFlight = 0;
         confirmed.clear();
         return all;
+    }
+
+    /** The leader fell asleep with no read waiting: the queue gives its storage back until it wakes. */
+    void release() {
+        waiting.trimToSize();
     }
 }

@@ -44,6 +44,12 @@ final class Ready {
     record PersistStep(long seq, PartitionWrite write, List<Outbound> after, long lastIndexAfter) {
     }
 
+    /**
+     * The empty answer of {@code takeReady}, shared by every replica: the host only tests it with {@link #isEmpty()}
+     * and nothing ever adds to it, so an empty drain allocates nothing.
+     */
+    static final Ready NONE = new Ready();
+
     final List<Outbound> messages = new ArrayList<>();
     /** Committed entries this replica may have delivered before a restart: for onLogRestored, before deliveries. */
     final List<RaftLog> restoredDeliveries = new ArrayList<>();

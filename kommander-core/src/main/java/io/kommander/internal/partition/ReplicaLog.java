@@ -236,6 +236,11 @@ final class ReplicaLog {
         log.trimCache(applier.appliedIndex(), settings.logCacheEntries());
     }
 
+    /** Evicts every applied entry from the cache (the replica sleeps: no follower needs them soon). */
+    void releaseCache() {
+        log.releaseCache(applier.appliedIndex());
+    }
+
     // ------------------------------------------------------------------ appending
 
     /** Appends entries after the last index, queues them for the next persist step, and follows their tickets. */

@@ -9,8 +9,9 @@ import java.util.Arrays;
  */
 final class TermRuns {
 
-    private long[] starts = new long[8];
-    private long[] terms = new long[8];
+    /** Two runs to start with: a replica's log usually holds the run of its first leader's term and the current one. */
+    private long[] starts = new long[2];
+    private long[] terms = new long[2];
     private int size;
 
     /** Records that {@code index} has {@code term}; indices must be appended in ascending order. */

@@ -3,6 +3,7 @@ package io.kommander.internal.session;
 import io.kommander.RequestId;
 import io.kommander.wal.LogEntry;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -18,11 +19,16 @@ import java.util.TreeMap;
  */
 final class InflightRequests {
 
-    private final Map<RequestId, LogEntry> byRequest = new HashMap<>();
-    private final TreeMap<Long, RequestId> byIndex = new TreeMap<>();
+    // Shared empty maps until the first entry with a request id: most replicas of a node never see one.
+    private Map<RequestId, LogEntry> byRequest = Collections.emptyMap();
+    private NavigableMap<Long, RequestId> byIndex = Collections.emptyNavigableMap();
 
     void appended(LogEntry entry) {
         if (entry.hasRequestId()) {
+            if (!(byIndex instanceof TreeMap)) {
+                byRequest = new HashMap<>();
+                byIndex = new TreeMap<>();
+            }
             RequestId id = new RequestId(entry.clientId(), entry.sequence());
             byIndex.put(entry.index(), id);
             byRequest.putIfAbsent(id, entry);
@@ -31,6 +37,9 @@ final class InflightRequests {
 
     /** Forgets the entries after {@code index} (truncated). */
     void truncatedAfter(long index) {
+        if (byIndex.isEmpty()) {
+            return;
+        }
         NavigableMap<Long, RequestId> removed = byIndex.tailMap(index, false);
         removed.forEach(this::forget);
         removed.clear();

@@ -4,9 +4,11 @@ import io.kommander.time.HLCTimestamp;
 import io.kommander.wal.LogEntry;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 
@@ -29,8 +31,10 @@ public final class SessionWindow {
 
     private final SessionLimits limits;
     /** From the least to the most recently active. */
-    private final LinkedHashMap<Long, ClientSession> sessions = new LinkedHashMap<>();
-    private final TreeSet<Long> refused = new TreeSet<>();
+    // Shared empty collections until the first session or refusal: most partitions of a node never see a client
+    // session, and a node may hold thousands.
+    private Map<Long, ClientSession> sessions = Collections.emptyMap();
+    private NavigableSet<Long> refused = Collections.emptyNavigableSet();
     private HLCTimestamp logTime = HLCTimestamp.ZERO;
     private long appliedIndex;
 
@@ -58,6 +62,9 @@ public final class SessionWindow {
         }
         Verdict verdict = decide(entry);
         if (!verdict.delivered()) {
+            if (!(refused instanceof TreeSet)) {
+                refused = new TreeSet<>();
+            }
             refused.add(entry.index());
         }
         return verdict;
@@ -96,7 +103,9 @@ public final class SessionWindow {
 
     /** Forgets the refused entries at or below {@code index}: compacted, they are never restored again. */
     public void compacted(long index) {
-        refused.headSet(index, true).clear();
+        if (!refused.isEmpty()) {
+            refused.headSet(index, true).clear();
+        }
     }
 
     /**
@@ -133,7 +142,7 @@ public final class SessionWindow {
             session = new ClientSession(entry.clientId(), logTime);
         }
         // Re-inserted last: the most recently active, whatever the verdict.
-        sessions.put(entry.clientId(), session);
+        writableSessions().put(entry.clientId(), session);
         session.touch(logTime);
         Verdict known = lookup(entry.clientId(), entry.sequence());
         if (known != null) {
@@ -142,6 +151,14 @@ public final class SessionWindow {
         session.record(new ClientSession.AppliedRequest(entry.sequence(), entry.index(), entry.time()),
                 limits.resultsPerSession());
         return new Verdict(Verdict.Outcome.APPLIED, entry.index(), entry.time());
+    }
+
+    /** The sessions, as a map that takes new ones (kept from the least to the most recently active). */
+    private Map<Long, ClientSession> writableSessions() {
+        if (!(sessions instanceof LinkedHashMap)) {
+            sessions = new LinkedHashMap<>();
+        }
+        return sessions;
     }
 
     private void expire() {
@@ -175,16 +192,15 @@ public final class SessionWindow {
                  List<Long> refusedIndices) {
         appliedIndex = restoredIndex;
         logTime = restoredLogTime;
-        sessions.clear();
+        sessions = Collections.emptyMap();
         for (ClientSession session : oldestFirst) {
             session.trim(limits.resultsPerSession());
-            sessions.put(session.clientId(), session);
+            writableSessions().put(session.clientId(), session);
         }
         while (sessions.size() > limits.maxSessions()) {
             evictOldest();
         }
-        refused.clear();
-        refused.addAll(refusedIndices);
+        refused = refusedIndices.isEmpty() ? Collections.emptyNavigableSet() : new TreeSet<>(refusedIndices);
     }
 
     SessionLimits limits() {

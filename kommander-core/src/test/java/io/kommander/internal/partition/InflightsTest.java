@@ -73,4 +73,53 @@ class InflightsTest {
         inflights.freeThrough(8);
         assertThat(inflights.count()).isEqualTo(1);
     }
+
+    @Test
+    void windowGrowingWhileWrappedKeepsTheMessagesInOrder() {
+        Inflights inflights = new Inflights(64);
+        for (long i = 1; i <= 4; i++) {
+            inflights.add(i);
+        }
+        inflights.freeThrough(2);
+        inflights.add(5);
+        inflights.add(6);
+
+        inflights.add(7);
+
+        assertThat(inflights.count()).isEqualTo(5);
+        inflights.freeThrough(4);
+        assertThat(inflights.count()).isEqualTo(3);
+        inflights.freeThrough(6);
+        assertThat(inflights.count()).isEqualTo(1);
+    }
+
+    @Test
+    void releaseKeepsWhatIsStillInFlight() {
+        Inflights inflights = new Inflights(5);
+        inflights.add(1);
+        inflights.add(2);
+
+        inflights.release();
+
+        assertThat(inflights.count()).isEqualTo(2);
+        inflights.freeThrough(1);
+        assertThat(inflights.count()).isEqualTo(1);
+    }
+
+    @Test
+    void releasedWindowFillsAgainToItsCapacity() {
+        Inflights inflights = new Inflights(5);
+        inflights.add(1);
+        inflights.add(2);
+        inflights.freeThrough(2);
+
+        inflights.release();
+
+        for (long i = 3; i <= 7; i++) {
+            inflights.add(i);
+        }
+        assertThat(inflights.full()).isTrue();
+        inflights.freeThrough(6);
+        assertThat(inflights.count()).isEqualTo(1);
+    }
 }

@@ -39,4 +39,18 @@ class VoteTallyTest {
         tally.start("a");
         assertThat(tally.result(new Quorum(3))).isEqualTo(VoteResult.PENDING);
     }
+
+    @Test
+    void forgottenRoundCountsNoAnswer() {
+        VoteTally tally = new VoteTally();
+        tally.start("a");
+        tally.record("b", true);
+
+        tally.forget();
+
+        assertThat(tally.result(new Quorum(3))).isEqualTo(VoteResult.PENDING);
+        tally.record("b", false);
+        tally.record("c", false);
+        assertThat(tally.result(new Quorum(3))).isEqualTo(VoteResult.LOST);
+    }
 }
