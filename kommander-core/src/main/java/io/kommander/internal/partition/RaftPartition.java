@@ -49,6 +49,7 @@ public final class RaftPartition {
     private final ReadyCarrier carrier;
     private final PartitionCompaction compaction;
     private final RequestSubmission submission;
+    private final PartitionQueries queries;
 
     // Executor-confined state.
     /** Null from a WAL failure until the next restore begins: the failed machine may be ahead of the disk. */
@@ -105,6 +106,7 @@ public final class RaftPartition {
         this.carrier = new ReadyCarrier(id, context, callbacks, writeAhead, retry, snapshotFiles, requests, host);
         this.compaction = new PartitionCompaction(id, writeAhead, snapshotFiles, carrier, host);
         this.submission = new RequestSubmission(context, executor, calls, requests, host);
+        this.queries = new PartitionQueries(id, context, executor, calls, host);
     }
 
     /** The partition id. */
@@ -280,11 +282,7 @@ public final class RaftPartition {
 
     /** Whether this node leads the partition, asked on the executor; false once the partition stopped. */
     public CompletableFuture<Boolean> isLeader() {
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
-        calls.track(result, stopped -> result.complete(false));
-        executor.post(RaftPartitionExecutor.Priority.CONTROL,
-                () -> result.complete(machine != null && machine.role() == RaftRole.LEADER));
-        return result;
+        return queries.isLeader();
     }
 
     /**
@@ -293,11 +291,7 @@ public final class RaftPartition {
      * (it started leading less than {@code withinMillis} ago).
      */
     public CompletableFuture<Set<String>> currentMembers(long withinMillis) {
-        CompletableFuture<Set<String>> result = new CompletableFuture<>();
-        calls.track(result, stopped -> result.complete(null));
-        executor.post(RaftPartitionExecutor.Priority.CONTROL,
-                () -> result.complete(machine == null ? null : machine.currentMembers(now(), withinMillis)));
-        return result;
+        return queries.currentMembers(withinMillis);
     }
 
     /**
@@ -305,37 +299,12 @@ public final class RaftPartition {
      * is closed; a partition stopped after an impossible state answers with its {@code FAILED} status.
      */
     public CompletableFuture<PartitionStatus> status() {
-        CompletableFuture<PartitionStatus> result = new CompletableFuture<>();
-        calls.track(result, stopped -> {
-            if (stopped == RaftOperationStatus.PartitionFailed) {
-                result.complete(failedStatus);
-            } else {
-                result.completeExceptionally(new RaftClosedException("partition " + id + " is closed"));
-            }
-        });
-        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> result.complete(
-                failedStatus != null ? failedStatus : PartitionStatusView.of(id, machine)));
-        return result;
+        return queries.status();
     }
 
     /** Runs a read-only query against the state machine on the executor; tests reach it through PartitionSeams. */
     <T> CompletableFuture<T> inspect(java.util.function.Function<RaftPartitionStateMachine, T> query) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        calls.track(result, stopped -> result.completeExceptionally(
-                new IllegalStateException("partition " + id + " stopped: " + stopped)));
-        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
-            if (machine == null) {
-                result.completeExceptionally(new IllegalStateException("partition " + id + " has no state: its WAL"
-                        + " failed and it has not restored again"));
-                return;
-            }
-            try {
-                result.complete(query.apply(machine));
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
+        return queries.inspect(query);
     }
 
     /**
@@ -538,7 +507,7 @@ public final class RaftPartition {
 
     /** What this partition's helpers ({@link PartitionSnapshots}, {@link PartitionRestore} and the rest) need of it. */
     private final class Host implements PartitionSnapshots.Host, PartitionRestore.Host, ReadyCarrier.Host,
-            PartitionCompaction.Host, RequestSubmission.Host {
+            PartitionCompaction.Host, RequestSubmission.Host, PartitionQueries.Host {
         @Override
         public RaftPartitionStateMachine machine() {
             return machine;
