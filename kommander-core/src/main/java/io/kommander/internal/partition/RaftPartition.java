@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * One partition on one node: turns API calls and inbound messages into operations on its
@@ -49,6 +48,8 @@ public final class RaftPartition {
     private final CatchUpMarks catchUp;
     private final ReadyCarrier carrier;
     private final PartitionCompaction compaction;
+    private final RequestSubmission submission;
+    private final PartitionQueries queries;
 
     // Executor-confined state.
     /** Null from a WAL failure until the next restore begins: the failed machine may be ahead of the disk. */
@@ -104,6 +105,8 @@ public final class RaftPartition {
         this.restore = new PartitionRestore(writeAhead, snapshotFiles, catchUp, host);
         this.carrier = new ReadyCarrier(id, context, callbacks, writeAhead, retry, snapshotFiles, requests, host);
         this.compaction = new PartitionCompaction(id, writeAhead, snapshotFiles, carrier, host);
+        this.submission = new RequestSubmission(context, executor, calls, requests, host);
+        this.queries = new PartitionQueries(id, context, executor, calls, host);
     }
 
     /** The partition id. */
@@ -237,8 +240,7 @@ public final class RaftPartition {
     /** As {@link #replicate(EntryKind, String, List)}, refused instead when {@code fence} says so at proposal time. */
     public CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, List<byte[]> payloads,
                                                               WriteFence fence) {
-        return submitWrite(() -> context.clock().now(), fence, (machine, request, ticket) ->
-                machine.propose(request, kind, logType, payloads, ticket, now()));
+        return submission.replicate(kind, logType, payloads, fence);
     }
 
     /**
@@ -247,8 +249,7 @@ public final class RaftPartition {
      */
     public CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, byte[] payload,
                                                               RequestId clientRequest, WriteFence fence) {
-        return submitWrite(() -> context.clock().now(), fence, (machine, request, ticket) ->
-                machine.propose(request, kind, logType, List.of(payload), ticket, clientRequest, now()));
+        return submission.replicate(kind, logType, payload, clientRequest, fence);
     }
 
     /**
@@ -256,18 +257,17 @@ public final class RaftPartition {
      * with the reason it was refused (see {@link RaftPartitionStateMachine#changeConfiguration}).
      */
     public CompletableFuture<RaftReplicationResult> changeConfiguration(ConfigurationChange change) {
-        return submitWrite(() -> HLCTimestamp.ZERO, WriteFence.OPEN, (machine, request, ticket) ->
-                machine.changeConfiguration(request, change, now()));
+        return submission.changeConfiguration(change);
     }
 
     /** Appends the commit or rollback entry of a manual proposal. */
     public CompletableFuture<RaftReplicationResult> settle(HLCTimestamp ticket, boolean commit) {
-        return submitWrite(() -> ticket, WriteFence.OPEN, (machine, request, t) -> machine.settle(request, t, commit, now()));
+        return submission.settle(ticket, commit);
     }
 
     /** Confirms leadership by ReadIndex and waits until applied; completes with the outcome. */
     public CompletableFuture<RaftOperationStatus> confirmLeadership() {
-        return submitStatus((machine, request) -> machine.readIndex(request, now()));
+        return submission.confirmLeadership();
     }
 
     /**
@@ -277,29 +277,12 @@ public final class RaftPartition {
      * @throws IllegalArgumentException if {@code target} is null, this node, or not a member
      */
     public CompletableFuture<RaftOperationStatus> transferLeadership(String target) {
-        if (target == null) {
-            throw new IllegalArgumentException("the transfer target must not be null");
-        }
-        if (target.equals(context.self())) {
-            throw new IllegalArgumentException("the transfer target " + target + " is this node itself: leadership"
-                    + " can only move to another member");
-        }
-        // A configured member, or one that joined since: whether it may lead now is the state machine's answer.
-        Configuration members = view.configuration();
-        if (!context.peers().contains(target) && (members == null || !members.contains(target))) {
-            throw new IllegalArgumentException("the transfer target " + target + " is not a member; members: "
-                    + (members != null ? members : context.peers()));
-        }
-        return submitStatus((machine, request) -> machine.transferLeadership(request, target, now()));
+        return submission.transferLeadership(target);
     }
 
     /** Whether this node leads the partition, asked on the executor; false once the partition stopped. */
     public CompletableFuture<Boolean> isLeader() {
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
-        calls.track(result, stopped -> result.complete(false));
-        executor.post(RaftPartitionExecutor.Priority.CONTROL,
-                () -> result.complete(machine != null && machine.role() == RaftRole.LEADER));
-        return result;
+        return queries.isLeader();
     }
 
     /**
@@ -308,11 +291,7 @@ public final class RaftPartition {
      * (it started leading less than {@code withinMillis} ago).
      */
     public CompletableFuture<Set<String>> currentMembers(long withinMillis) {
-        CompletableFuture<Set<String>> result = new CompletableFuture<>();
-        calls.track(result, stopped -> result.complete(null));
-        executor.post(RaftPartitionExecutor.Priority.CONTROL,
-                () -> result.complete(machine == null ? null : machine.currentMembers(now(), withinMillis)));
-        return result;
+        return queries.currentMembers(withinMillis);
     }
 
     /**
@@ -320,37 +299,12 @@ public final class RaftPartition {
      * is closed; a partition stopped after an impossible state answers with its {@code FAILED} status.
      */
     public CompletableFuture<PartitionStatus> status() {
-        CompletableFuture<PartitionStatus> result = new CompletableFuture<>();
-        calls.track(result, stopped -> {
-            if (stopped == RaftOperationStatus.PartitionFailed) {
-                result.complete(failedStatus);
-            } else {
-                result.completeExceptionally(new RaftClosedException("partition " + id + " is closed"));
-            }
-        });
-        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> result.complete(
-                failedStatus != null ? failedStatus : PartitionStatusView.of(id, machine)));
-        return result;
+        return queries.status();
     }
 
     /** Runs a read-only query against the state machine on the executor; tests reach it through PartitionSeams. */
     <T> CompletableFuture<T> inspect(java.util.function.Function<RaftPartitionStateMachine, T> query) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        calls.track(result, stopped -> result.completeExceptionally(
-                new IllegalStateException("partition " + id + " stopped: " + stopped)));
-        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
-            if (machine == null) {
-                result.completeExceptionally(new IllegalStateException("partition " + id + " has no state: its WAL"
-                        + " failed and it has not restored again"));
-                return;
-            }
-            try {
-                result.complete(query.apply(machine));
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
+        return queries.inspect(query);
     }
 
     /**
@@ -381,100 +335,6 @@ public final class RaftPartition {
         calls.stop(RaftOperationStatus.NodeClosed);
         restoredFuture.completeExceptionally(new RaftClosedException("node closed"));
         return stopped;
-    }
-
-    // ------------------------------------------------------------------ requests
-
-    private interface MachineCall {
-        void call(RaftPartitionStateMachine machine, long requestId);
-    }
-
-    private interface WriteCall {
-        void call(RaftPartitionStateMachine machine, long requestId, HLCTimestamp ticket);
-    }
-
-    private CompletableFuture<RaftReplicationResult> submitWrite(Supplier<HLCTimestamp> stamp, WriteFence fence,
-                                                                 WriteCall call) {
-        CompletableFuture<RaftReplicationResult> future = new CompletableFuture<>();
-        calls.track(future, stopped -> future.complete(RaftReplicationResult.failure(stopped, null)));
-        RaftOperationStatus early = earlyRefusal();
-        if (early != null) {
-            refuse(future, early, leaderQuickEndpoint);
-            return future;
-        }
-        long started = context.metrics().startTime();
-        boolean queued = executor.post(RaftPartitionExecutor.Priority.CLIENT, () -> {
-            RaftOperationStatus unready = unreadyStatus();
-            if (unready != null) {
-                refuse(future, unready, null);
-                return;
-            }
-            RaftReplicationResult refused = fence.refusal();
-            if (refused != null && !(refused.status() == RaftOperationStatus.PartitionDraining
-                    && plantedBugs.contains(PlantedBug.DRAINING_TAKES_WRITES))) {
-                future.complete(refused);
-                return;
-            }
-            HLCTimestamp ticket = stamp.get();
-            call.call(machine, requests.addWrite(future, ticket, started), ticket);
-        });
-        if (!queued) {
-            refuse(future, closed ? RaftOperationStatus.NodeClosed : RaftOperationStatus.ProposalQueueFull,
-                    leaderQuickEndpoint);
-        }
-        return future;
-    }
-
-    /** Answers a write the state machine never saw, counting it with the node's proposals. */
-    private void refuse(CompletableFuture<RaftReplicationResult> future, RaftOperationStatus status, String hint) {
-        context.metrics().writeAnswered(status, 0);
-        future.complete(RaftReplicationResult.failure(status, hint));
-    }
-
-    private CompletableFuture<RaftOperationStatus> submitStatus(MachineCall call) {
-        CompletableFuture<RaftOperationStatus> future = new CompletableFuture<>();
-        calls.track(future, future::complete);
-        RaftOperationStatus early = earlyRefusal();
-        if (early != null) {
-            future.complete(early);
-            return future;
-        }
-        boolean queued = executor.post(RaftPartitionExecutor.Priority.CLIENT, () -> {
-            RaftOperationStatus unready = unreadyStatus();
-            if (unready != null) {
-                future.complete(unready);
-                return;
-            }
-            call.call(machine, requests.addStatus(future));
-        });
-        if (!queued) {
-            future.complete(closed ? RaftOperationStatus.NodeClosed : RaftOperationStatus.ProposalQueueFull);
-        }
-        return future;
-    }
-
-    private RaftOperationStatus earlyRefusal() {
-        if (closed) {
-            return RaftOperationStatus.NodeClosed;
-        }
-        if (failedStatus != null) {
-            return RaftOperationStatus.PartitionFailed;
-        }
-        if (unavailable) {
-            return RaftOperationStatus.PartitionUnavailable;
-        }
-        if (!restored) {
-            return RaftOperationStatus.RestoreInProgress;
-        }
-        return null;
-    }
-
-    /** On the executor: why the machine cannot take a request now, or null if it can. */
-    private RaftOperationStatus unreadyStatus() {
-        if (unavailable) {
-            return RaftOperationStatus.PartitionUnavailable;
-        }
-        return machine == null || !machine.restored() ? RaftOperationStatus.RestoreInProgress : null;
     }
 
     /**
@@ -647,7 +507,7 @@ public final class RaftPartition {
 
     /** What this partition's helpers ({@link PartitionSnapshots}, {@link PartitionRestore} and the rest) need of it. */
     private final class Host implements PartitionSnapshots.Host, PartitionRestore.Host, ReadyCarrier.Host,
-            PartitionCompaction.Host {
+            PartitionCompaction.Host, RequestSubmission.Host, PartitionQueries.Host {
         @Override
         public RaftPartitionStateMachine machine() {
             return machine;
@@ -664,8 +524,38 @@ public final class RaftPartition {
         }
 
         @Override
+        public PartitionStatus failedStatus() {
+            return failedStatus;
+        }
+
+        @Override
+        public boolean unavailable() {
+            return unavailable;
+        }
+
+        @Override
+        public boolean restored() {
+            return restored;
+        }
+
+        @Override
         public void leaderSeen(String leader) {
             leaderQuickEndpoint = leader;
+        }
+
+        @Override
+        public String leaderHint() {
+            return leaderQuickEndpoint;
+        }
+
+        @Override
+        public ReplicaView view() {
+            return view;
+        }
+
+        @Override
+        public boolean planted(PlantedBug bug) {
+            return plantedBugs.contains(bug);
         }
 
         @Override

@@ -6,14 +6,6 @@ import io.kommander.RaftOperationStatus;
 import io.kommander.RequestId;
 import io.kommander.internal.partition.MessageRefusals.Reason;
 import io.kommander.transport.RaftMessage;
-import io.kommander.transport.RaftMessage.AppendLogs;
-import io.kommander.transport.RaftMessage.AppendLogsResponse;
-import io.kommander.transport.RaftMessage.InstallSnapshot;
-import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
-import io.kommander.transport.RaftMessage.Quiesce;
-import io.kommander.transport.RaftMessage.RequestVote;
-import io.kommander.transport.RaftMessage.TimeoutNow;
-import io.kommander.transport.RaftMessage.VoteResponse;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.HardState;
 import io.kommander.wal.LogEntry;
@@ -34,11 +26,11 @@ import java.util.random.RandomGenerator;
  * that the host takes and carries out. It has no threads, clock, I/O or randomness of its own (the random source
  * is injected), so the same inputs always give the same outputs.
  *
- * <p>Shape (etcd raft's): every message passes one term gate ({@link #step}), then the handler of this replica's
- * role: {@link #stepLeader}, {@link #stepCandidate} or {@link #stepFollower}. A message that a role has no use for
- * is counted in {@link MessageRefusals}, never dropped silently. {@link Elections} holds the term, the vote, the
- * role and the elections; {@link Leadership} does what only a leader does (writes, commitment, reads, transfer),
- * {@link ReplicaLog} carries entries from appended to durable, committed and delivered.
+ * <p>Shape (etcd raft's): every message passes one term gate, then the handler of this replica's role (both in
+ * {@link MessageRouting}). A message that a role has no use for is counted in {@link MessageRefusals}, never dropped
+ * silently. {@link Elections} holds the term, the vote, the role and the elections; {@link Leadership} does what
+ * only a leader does (writes, commitment, reads, transfer), {@link ReplicaLog} carries entries from appended to
+ * durable, committed and delivered.
  *
  * <p>Safety choices (Ongaro's dissertation): an append-only log anchored by (prevLogIndex, prevLogTerm);
  * commitment counts replicas only for entries of the current term; conflicting suffixes are truncated only on
@@ -57,7 +49,6 @@ public final class RaftPartitionStateMachine {
      */
     public static final long MAX_TERM_LEAD = 1L << 20;
 
-    private final int partition;
     private final String self;
     private final EnumSet<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
 
@@ -71,11 +62,11 @@ public final class RaftPartitionStateMachine {
     private final SnapshotControl snapshots;
     /** The term, vote and role (the commit index, the rest of the hard state, lives in the replica log). */
     private final Elections elections;
-    private final FollowerReplication follower;
     private final ReplicaVerification verification = new ReplicaVerification(plantedBugs);
     private final MessageRefusals refusals = new MessageRefusals();
     private final Quiescence quiescence;
     private final QuiescenceWaking waking;
+    private final MessageRouting routing;
     /** What the host must do, gathered since the last {@link #takeReady}; null until there is something. */
     private Ready ready;
 
@@ -111,7 +102,6 @@ public final class RaftPartitionStateMachine {
 
     private RaftPartitionStateMachine(int partition, String self, Configuration initial, PartitionSettings settings,
                                       RandomGenerator random) {
-        this.partition = partition;
         this.self = self;
         this.writes = new PendingWrites(partition);
         ProposalTracker proposals = new ProposalTracker();
@@ -125,10 +115,12 @@ public final class RaftPartitionStateMachine {
         this.elections = new Elections(partition, self, settings, random, plantedBugs, replica, this::ready,
                 () -> now);
         this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, elections::term, this::ready);
-        this.follower = new FollowerReplication(partition, plantedBugs, replica, elections, snapshots, this::ready,
-                quiescence);
+        FollowerReplication follower = new FollowerReplication(partition, plantedBugs, replica, elections, snapshots,
+                this::ready, quiescence);
         this.waking = new QuiescenceWaking(partition, quiescence, elections, leadership, replicaLog, refusals,
                 plantedBugs, this::ready, () -> now);
+        this.routing = new MessageRouting(partition, plantedBugs, replica, elections, follower, waking,
+                this::stepDownIfRemoved, this::ready, () -> now);
     }
 
     /**
@@ -219,47 +211,9 @@ public final class RaftPartitionStateMachine {
         now = nowMillis;
         if (!restored) {
             refusals.record(Reason.NOT_RESTORED);
-        } else if (!(message instanceof AppendLogs || message instanceof RequestVote
-                || message instanceof InstallSnapshot) && !replicaLog.configuration().contains(from)) {
-            refusals.record(Reason.UNKNOWN_SENDER);
-        } else if (!MessageSanity.plausible(message, elections.term(), log.lastIndex(),
-                plantedBugs.contains(PlantedBug.ADOPT_IMPLAUSIBLE_TERM))) {
-            refusals.record(Reason.IMPLAUSIBLE);
-        } else if (waking.wakeFor(from, message) && passesTermGate(from, message)) {
-            switch (elections.role()) {
-                case LEADER -> stepLeader(from, message);
-                case PRE_CANDIDATE, CANDIDATE -> stepCandidate(from, message);
-                case FOLLOWER -> stepFollower(from, message);
-            }
+        } else {
+            routing.step(from, message);
         }
-    }
-
-    /**
-     * The term rules, once for every role: a newer term makes this replica a follower of it (unless the message is
-     * a pre-vote, which changes no state, or a vote request that a live leader's lease protects against); an older
-     * term is refused, except that a stale leader is told the newer term and pre-votes are always answered.
-     * Returns whether the message goes on to the role's handler.
-     */
-    private boolean passesTermGate(String from, RaftMessage message) {
-        if (message.term() > elections.term() && !isPreVoteTraffic(message)) {
-            if (message instanceof RequestVote vote && !vote.transfer() && elections.inLease()) {
-                refusals.record(Reason.LEADER_LEASE);
-                return false;
-            }
-            boolean fromLeader = message instanceof AppendLogs || message instanceof TimeoutNow
-                    || message instanceof InstallSnapshot || message instanceof Quiesce;
-            elections.becomeFollower(message.term(), fromLeader ? from : null);
-        } else if (message.term() < elections.term() && !(message instanceof RequestVote vote && vote.preVote())) {
-            if (message instanceof AppendLogs || message instanceof Quiesce) {
-                // Tell a stale leader about the newer term so it steps down (and wakes, if it was quiescing).
-                ready().messages.add(new Ready.Outbound(from,
-                        new AppendLogsResponse(partition, elections.term(), false, log.lastIndex(), 0)));
-            } else {
-                refusals.record(Reason.STALE_TERM);
-            }
-            return false;
-        }
-        return true;
     }
 
     // ------------------------------------------------------------------ quiescence
@@ -308,66 +262,6 @@ public final class RaftPartitionStateMachine {
     /** Tells the replica how to ask whether a node was heard from within an election timeout. */
     public void nodeLiveness(Predicate<String> alive) {
         waking.nodeLiveness(alive);
-    }
-
-    private static boolean isPreVoteTraffic(RaftMessage message) {
-        return (message instanceof RequestVote rv && rv.preVote())
-                || (message instanceof VoteResponse vr && vr.preVote() && vr.granted());
-    }
-
-    private void stepLeader(String from, RaftMessage message) {
-        if (message instanceof AppendLogsResponse response) {
-            leadership.onAppendResponse(from, response, now, ready());
-            stepDownIfRemoved();
-        } else if (message instanceof InstallSnapshotResponse response) {
-            leadership.onSnapshotResponse(from, response, now, ready());
-        } else if (message instanceof RequestVote vote) {
-            elections.onRequestVote(from, vote);
-        } else {
-            // Votes arriving after the election was won; AppendLogs or TimeoutNow of this leader's own term, which
-            // only a second leader of the term could send (election safety says there is none).
-            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
-        }
-    }
-
-    private void stepCandidate(String from, RaftMessage message) {
-        if (message instanceof VoteResponse response) {
-            elections.onVoteResponse(from, response);
-        } else if (message instanceof RequestVote vote) {
-            elections.onRequestVote(from, vote);
-        } else if (message instanceof AppendLogs append) {
-            // Someone won this term: follow it.
-            elections.becomeFollower(elections.term(), from);
-            follower.onAppendLogs(from, append);
-        } else if (message instanceof InstallSnapshot chunk) {
-            elections.becomeFollower(elections.term(), from);
-            follower.onInstallSnapshot(from, chunk);
-        } else if (message instanceof Quiesce quiesce) {
-            elections.becomeFollower(elections.term(), from);
-            follower.onQuiesce(from, quiesce);
-        } else if (message instanceof TimeoutNow timeoutNow) {
-            elections.onTimeoutNow(timeoutNow);
-        } else {
-            // AppendLogsResponse: a candidate has sent no appends in this term.
-            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
-        }
-    }
-
-    private void stepFollower(String from, RaftMessage message) {
-        if (message instanceof AppendLogs append) {
-            follower.onAppendLogs(from, append);
-        } else if (message instanceof InstallSnapshot chunk) {
-            follower.onInstallSnapshot(from, chunk);
-        } else if (message instanceof Quiesce quiesce) {
-            follower.onQuiesce(from, quiesce);
-        } else if (message instanceof RequestVote vote) {
-            elections.onRequestVote(from, vote);
-        } else if (message instanceof TimeoutNow timeoutNow) {
-            elections.onTimeoutNow(timeoutNow);
-        } else {
-            // AppendLogsResponse or VoteResponse: a follower has asked nothing in this term.
-            refusals.record(Reason.UNEXPECTED_FOR_ROLE);
-        }
     }
 
     /** Appends a client write: one entry per payload, one ticket, completing when the last entry commits. */
