@@ -7,6 +7,7 @@ import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
 import io.kommander.RequestId;
 import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.partition.ReservedTypes;
 import io.kommander.internal.partition.WriteFence;
 import io.kommander.internal.system.RaftSystemCoordinator;
 import io.kommander.time.HLCTimestamp;
@@ -26,9 +27,6 @@ import java.util.function.Function;
  * <p>Thread-safe. Returned futures complete on the callback executor ({@link CallerFutures}).
  */
 final class PartitionCalls {
-
-    /** Type strings the library keeps for its own entries in user partitions (splits, seeds). */
-    private static final String RESERVED_TYPE_PREFIX = "kommander.";
 
     private final RaftConfiguration configuration;
     private final Map<Integer, RaftPartition> partitions;
@@ -81,10 +79,10 @@ final class PartitionCalls {
                 type, data, fence(partitionId, expectedGeneration)));
     }
 
-    /** Types starting with {@value #RESERVED_TYPE_PREFIX} are the library's own entries (splits, seeds). */
+    /** Types starting with {@value ReservedTypes#PREFIX} are the library's own entries (splits, seeds). */
     private static void requireOwnType(String type) {
-        if (type != null && type.startsWith(RESERVED_TYPE_PREFIX)) {
-            throw new IllegalArgumentException("type strings starting with " + RESERVED_TYPE_PREFIX
+        if (ReservedTypes.isReserved(type)) {
+            throw new IllegalArgumentException("type strings starting with " + ReservedTypes.PREFIX
                     + " are reserved: " + type);
         }
     }

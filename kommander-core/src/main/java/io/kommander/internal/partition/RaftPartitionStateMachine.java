@@ -49,7 +49,6 @@ public final class RaftPartitionStateMachine {
      */
     public static final long MAX_TERM_LEAD = 1L << 20;
 
-    private final String self;
     private final EnumSet<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
 
     private boolean restored;
@@ -102,7 +101,6 @@ public final class RaftPartitionStateMachine {
 
     private RaftPartitionStateMachine(int partition, String self, Configuration initial, PartitionSettings settings,
                                       RandomGenerator random) {
-        this.self = self;
         this.writes = new PendingWrites(partition);
         ProposalTracker proposals = new ProposalTracker();
         Snapshots held = new Snapshots(partition, plantedBugs);

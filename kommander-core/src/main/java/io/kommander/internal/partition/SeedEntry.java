@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
 public record SeedEntry(int source, long sourceIndex, byte[] state) {
 
     /** The entry's type string; the {@code kommander.} prefix is the library's own. */
-    public static final String TYPE = "kommander.partition.seed";
+    public static final String TYPE = ReservedTypes.PREFIX + "partition.seed";
 
     private static final byte FORMAT = 1;
 

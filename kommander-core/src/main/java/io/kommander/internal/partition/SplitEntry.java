@@ -18,7 +18,7 @@ import java.nio.ByteBuffer;
 public record SplitEntry(int target, PartitionRange range, long fenceGeneration) {
 
     /** The entry's type string; the {@code kommander.} prefix is the library's own. */
-    public static final String TYPE = "kommander.partition.split";
+    public static final String TYPE = ReservedTypes.PREFIX + "partition.split";
 
     private static final byte FORMAT = 1;
 

@@ -1,6 +1,7 @@
 package io.kommander.internal.system;
 
 import io.kommander.PartitionRange;
+import io.kommander.internal.partition.ReservedTypes;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -20,7 +21,7 @@ import java.util.Objects;
 public record MapCommand(Kind kind, int partition, PartitionRange range) {
 
     /** The type string of partition map entries on the system partition. */
-    public static final String TYPE = "kommander.system.pmap";
+    public static final String TYPE = ReservedTypes.PREFIX + "system.pmap";
 
     private static final byte FORMAT = 1;
 

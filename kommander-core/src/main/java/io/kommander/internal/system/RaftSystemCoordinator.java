@@ -6,6 +6,7 @@ import io.kommander.PartitionState;
 import io.kommander.RaftLog;
 import io.kommander.RaftReplicationResult;
 import io.kommander.internal.partition.PartitionCallbacks;
+import io.kommander.internal.partition.ReservedTypes;
 import io.kommander.wal.EntryKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     /** The partition that carries system commands. */
     public static final int SYSTEM_PARTITION = 0;
     /** The type string of the ranges-initialization entry. */
-    public static final String RANGES_TYPE = "kommander.system.ranges";
+    public static final String RANGES_TYPE = ReservedTypes.PREFIX + "system.ranges";
 
     private static final Logger LOG = LoggerFactory.getLogger(RaftSystemCoordinator.class);
 

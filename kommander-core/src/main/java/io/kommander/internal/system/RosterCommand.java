@@ -1,6 +1,7 @@
 package io.kommander.internal.system;
 
 import io.kommander.Member;
+import io.kommander.internal.partition.ReservedTypes;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -23,7 +24,7 @@ import java.util.Objects;
 public record RosterCommand(Kind kind, String endpoint, int nodeId, long incarnation, List<Member> members) {
 
     /** The type string of roster entries on the system partition. */
-    public static final String TYPE = "kommander.system.roster";
+    public static final String TYPE = ReservedTypes.PREFIX + "system.roster";
 
     private static final byte FORMAT = 1;
     private static final int MAX_ENDPOINT_BYTES = 1024;
