@@ -23,7 +23,6 @@ import io.kommander.RequestId;
 import io.kommander.Subscription;
 import io.kommander.internal.clock.HybridLogicalClock;
 import io.kommander.internal.metrics.NodeMetrics;
-import io.kommander.internal.runtime.DrainPasses;
 
 import io.kommander.time.HLCTimestamp;
 import io.kommander.discovery.IDiscovery;
@@ -172,8 +171,8 @@ public final class RaftNode implements IRaft {
         Set<String> initialMembers = new HashSet<>(peers);
         initialMembers.add(self);
         this.catchUp = new NodeCatchUp(self, initialMembers, this::firstStart);
-        DrainPasses drains = new DrainPasses(runtime.partitionPool(), configuration.executorPoolSize());
-        this.dispatcher = new RaftTransportDispatcher(self, transport, drains, MAX_MESSAGES_PER_BATCH, metrics);
+        this.dispatcher = new RaftTransportDispatcher(self, transport, runtime.partitionPool(), MAX_MESSAGES_PER_BATCH,
+                metrics);
         FairWalScheduler writes = new FairWalScheduler(wal, runtime.walWritePool(), configuration.walWriteWorkers(),
                 configuration.maxPartitionsPerWalWrite(), metrics);
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());
@@ -208,7 +207,7 @@ public final class RaftNode implements IRaft {
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()), catchUp,
                 new NodeSnapshots(transfer, new SnapshotThrottle(this.configuration.snapshotBytesPerSecond(),
-                        runtime::monotonicMillis)), metrics, quiescence, drains);
+                        runtime::monotonicMillis)), metrics, quiescence);
         metrics.watch(new NodeGauges(partitions, writes, quiescence));
         this.shutdown = new NodeShutdown(self, runtime, ownsRuntime, dispatcher, transport, wal);
         this.liveness = new NodeLiveness(runtime, dispatcher, membership::candidates, quiescence,

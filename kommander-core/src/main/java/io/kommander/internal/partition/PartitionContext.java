@@ -2,7 +2,6 @@ package io.kommander.internal.partition;
 
 import io.kommander.internal.clock.HybridLogicalClock;
 import io.kommander.internal.metrics.NodeMetrics;
-import io.kommander.internal.runtime.DrainPasses;
 import io.kommander.RaftConfiguration;
 import io.kommander.runtime.IRaftRuntime;
 import io.kommander.internal.transport.RaftTransportDispatcher;
@@ -11,7 +10,6 @@ import io.kommander.internal.wal.FairWalScheduler;
 import io.kommander.wal.IWAL;
 
 import java.util.List;
-import java.util.concurrent.Executor;
 
 /**
  * The node-level services every partition of a node shares.
@@ -32,35 +30,20 @@ import java.util.concurrent.Executor;
  * @param quiescence    which partitions are awake (ticked) and which sleep, and under which leader's node
  * @param settings      what the partitions' state machines read of {@code configuration}: one instance that every
  *                      replica of the node shares
- * @param drains        where the partition executors' drains run: the node's {@link DrainPasses} over the runtime's
- *                      partition pool, or the pool itself
  */
 public record PartitionContext(RaftConfiguration configuration, String self, List<String> peers,
                                IRaftRuntime runtime, IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
                                RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp,
                                NodeSnapshots snapshots, NodeMetrics metrics, QuiescedPartitions quiescence,
-                               PartitionSettings settings, Executor drains) {
+                               PartitionSettings settings) {
 
-    /**
-     * The services of a node, with the partition settings of its configuration, whose partitions drain in
-     * {@code drains}' passes.
-     */
-    public PartitionContext(RaftConfiguration configuration, String self, List<String> peers, IRaftRuntime runtime,
-                            IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
-                            RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp,
-                            NodeSnapshots snapshots, NodeMetrics metrics, QuiescedPartitions quiescence,
-                            DrainPasses drains) {
-        this(configuration, self, peers, runtime, wal, writes, reads, dispatcher, clock, catchUp, snapshots, metrics,
-                quiescence, PartitionSettings.of(configuration), drains);
-    }
-
-    /** The services of a node, with the partition settings of its configuration, draining on the runtime's pool. */
+    /** The services of a node, with the partition settings of its configuration. */
     public PartitionContext(RaftConfiguration configuration, String self, List<String> peers, IRaftRuntime runtime,
                             IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
                             RaftTransportDispatcher dispatcher, HybridLogicalClock clock, ReplicaCatchUp catchUp,
                             NodeSnapshots snapshots, NodeMetrics metrics, QuiescedPartitions quiescence) {
         this(configuration, self, peers, runtime, wal, writes, reads, dispatcher, clock, catchUp, snapshots, metrics,
-                quiescence, PartitionSettings.of(configuration), runtime.partitionPool());
+                quiescence, PartitionSettings.of(configuration));
     }
 
     /** The services of a node that keeps no metrics and whose partitions' quiescence no one else watches. */

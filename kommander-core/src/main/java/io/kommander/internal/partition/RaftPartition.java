@@ -93,7 +93,7 @@ public final class RaftPartition {
         this.id = id;
         this.context = context;
         this.callbacks = callbacks;
-        this.executor = new RaftPartitionExecutor("partition-" + id, context.drains(),
+        this.executor = new RaftPartitionExecutor("partition-" + id, context.runtime().partitionPool(),
                 context.configuration().maxClientQueue(), this::afterDrain, this::stopOnFailure);
         this.requests = new PendingRequests(context.metrics());
         this.writeAhead = new RaftWriteAhead(id, context.wal(), context.writes(), context.reads(), executor);

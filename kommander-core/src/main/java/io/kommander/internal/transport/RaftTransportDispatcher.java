@@ -1,7 +1,6 @@
 package io.kommander.internal.transport;
 
 import io.kommander.internal.metrics.NodeMetrics;
-import io.kommander.internal.runtime.DrainPasses;
 import io.kommander.transport.IRaftTransport;
 import io.kommander.transport.MessageBatch;
 import io.kommander.transport.RaftMessage;
@@ -15,9 +14,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Sends outbound messages without touching partition state: one queue per peer, flushed at the end of the drain
- * pass that queued into it ({@link DrainPasses}), or on the shared pool when queued outside a pass, so the messages
- * many partitions queue for one peer leave as one {@link MessageBatch} (one transport write).
+ * Sends outbound messages without touching partition state: one queue per peer, flushed on the shared pool, so
+ * the messages many partitions queue for one peer leave as one {@link MessageBatch} (one transport write).
  *
  * <p>Thread-safe.
  */
@@ -36,17 +34,15 @@ public final class RaftTransportDispatcher {
         final String peer;
         final ConcurrentLinkedQueue<RaftMessage> messages = new ConcurrentLinkedQueue<>();
         final AtomicBoolean scheduled = new AtomicBoolean();
-        final Runnable flush = this::flush;
 
         PeerQueue(String peer) {
             this.peer = peer;
         }
 
-        /** Flushes at the end of the current drain pass, so one batch carries every partition's messages of it. */
         void schedule() {
-            if (scheduled.compareAndSet(false, true) && !DrainPasses.atPassEnd(flush)) {
+            if (scheduled.compareAndSet(false, true)) {
                 try {
-                    pool.execute(flush);
+                    pool.execute(this::flush);
                 } catch (RejectedExecutionException shuttingDown) {
                     scheduled.set(false);
                 }

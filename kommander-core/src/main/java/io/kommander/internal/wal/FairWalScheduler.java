@@ -6,7 +6,6 @@ import io.kommander.wal.PartitionWrite;
 import io.kommander.wal.WalBatch;
 import io.kommander.wal.WalException;
 import io.kommander.internal.metrics.NodeMetrics;
-import io.kommander.internal.runtime.DrainPasses;
 import io.kommander.internal.runtime.FairQueue;
 import io.kommander.internal.runtime.WorkerGate;
 import org.slf4j.Logger;
@@ -26,8 +25,7 @@ import java.util.function.Consumer;
  * Runs every partition's WAL writes and compactions on a few workers. Each partition's work runs in submission
  * order with one batch in flight; partitions are served round-robin so a hot one cannot starve the rest; and one
  * {@link IWAL#write} (one sync) carries the queued writes of up to {@code maxPartitionsPerWrite} partitions:
- * group commit across partitions. Work queued during a drain pass wakes a worker only at the pass's end
- * ({@link DrainPasses}), so the writes of every partition of the pass go in one group.
+ * group commit across partitions.
  *
  * <p>A compaction changes the WAL too, so it queues with its partition's writes: it runs after every write
  * submitted before it (once the group write carrying them has completed) and before every write submitted after
@@ -70,8 +68,6 @@ public final class FairWalScheduler {
     /** Partitions whose write failed and that have not restored yet; also the lock of failing and queueing. */
     private final Set<Integer> failed = new HashSet<>();
     private final WorkerGate gate;
-    /** Wakes a worker: once at the end of a drain pass that queued writes, so one group write takes them all. */
-    private final Runnable signal;
     private final NodeMetrics metrics;
 
     /**
@@ -98,7 +94,6 @@ public final class FairWalScheduler {
         this.metrics = metrics;
         this.maxPartitionsPerWrite = maxPartitionsPerWrite;
         this.gate = new WorkerGate(pool, workers, this::work, queue::hasReady);
-        this.signal = gate::signal;
     }
 
     /**
@@ -182,9 +177,7 @@ public final class FairWalScheduler {
             item.done().accept(new WalException("partition " + partition + ": an earlier write failed; restore first"));
             return;
         }
-        if (!DrainPasses.atPassEnd(signal)) {
-            signal.run();
-        }
+        gate.signal();
     }
 
     private void work() {

@@ -1,6 +1,5 @@
 package io.kommander.internal.wal;
 
-import io.kommander.internal.runtime.DrainPasses;
 import io.kommander.testing.ManualExecutor;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.HLCTimestampFixture;
@@ -48,24 +47,6 @@ class FairWalSchedulerTest {
         assertThat(wal.events).containsExactly("write[1@1, 2@1, 3@1, 4@1]");
         assertThat(done).containsOnlyKeys("1@1", "2@1", "3@1", "4@1").allSatisfy((write, outcome) ->
                 assertThat(outcome).isEqualTo("ok"));
-    }
-
-    @Test
-    void writesQueuedInOneDrainPassWakeOneWorkerOnceTheyAreAllQueued() {
-        FairWalScheduler scheduler = new FairWalScheduler(wal, pool, 2, 8);
-        ManualExecutor partitionPool = new ManualExecutor();
-        DrainPasses passes = new DrainPasses(partitionPool, 1);
-        for (int partition = 1; partition <= 3; partition++) {
-            int p = partition;
-            passes.execute(() -> submit(scheduler, p, 1));
-        }
-
-        partitionPool.runAll(10);
-        // Two idle workers, yet one was woken: at the end of the pass, with every write queued.
-        assertThat(pool.queued()).isEqualTo(1);
-        pool.runAll(10);
-
-        assertThat(wal.events).containsExactly("write[1@1, 2@1, 3@1]");
     }
 
     @Test
