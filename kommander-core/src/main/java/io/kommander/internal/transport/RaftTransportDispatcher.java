@@ -78,6 +78,8 @@ public final class RaftTransportDispatcher {
     }
 
     /**
+     * A dispatcher that counts nothing.
+     *
      * @param self      this node's endpoint, stamped on every batch
      * @param transport the transport
      * @param pool      where flushes run
