@@ -83,6 +83,9 @@ class MetricsTest {
                 assertThat(summary(registries[n], "kommander.wal.batch.size").totalAmount()).isPositive();
                 assertThat(timer(registries[n], "kommander.wal.sync").count()).isPositive();
                 assertThat(counter(registries[n], "kommander.leader.changes")).isPositive();
+                // Every replica drains for each write it takes; every node sends (heartbeats, appends, answers).
+                assertThat(counter(registries[n], "kommander.partition.drains")).isPositive();
+                assertThat(counter(registries[n], "kommander.messages", "direction", "sent")).isPositive();
                 assertThat(gauge(registries[n], "kommander.partitions")).isEqualTo(PARTITIONS + 1);
                 assertThat(gauge(registries[n], "kommander.executor.queue.depth")).isNotNegative();
                 assertThat(gauge(registries[n], "kommander.wal.queue.depth")).isNotNegative();

@@ -71,6 +71,7 @@ public final class LoadGenerator {
         cpu.start();
         WriteCost cost = new WriteCost();
         cost.start();
+        WriteEvents events = new WriteEvents();
         long measureEnd = measureStart + workload.duration().toNanos();
         liveUntil(start, measureEnd, true);
         Histogram latencies = measured.getIntervalHistogram();
@@ -79,6 +80,10 @@ public final class LoadGenerator {
         double seconds = (System.nanoTime() - measureStart) / 1e9;
         double cpuPercent = cpu.percentSinceStart();
         System.out.println(workload.partitions() + " partitions, " + cost.perWrite(acks));
+        String counted = events.perWrite(acks);
+        if (counted != null) {
+            System.out.println(workload.partitions() + " partitions, " + counted);
+        }
         stopping = true;
         for (Thread thread : clients) {
             thread.join(TimeUnit.SECONDS.toMillis(DRAIN_TIMEOUT_SECONDS + 5));

@@ -47,6 +47,8 @@ public final class MicrometerMetrics implements NodeMetrics {
     private final Counter leaderChanges;
     private final Counter snapshotsSent;
     private final Counter snapshotsReceived;
+    private final Counter drains;
+    private final Counter messagesSent;
     private final TransportMetricsSink transport;
 
     private MicrometerMetrics(MeterRegistry registry, String node) {
@@ -75,6 +77,10 @@ public final class MicrometerMetrics implements NodeMetrics {
                 "Snapshots installed: sent = by a follower from this leader, received = on this node"));
         this.snapshotsReceived = keep(counter("kommander.snapshot.installs", Tags.of("direction", "received"),
                 "Snapshots installed: sent = by a follower from this leader, received = on this node"));
+        this.drains = keep(counter("kommander.partition.drains", Tags.empty(),
+                "Drains of this node's partition executors: a batch of operations, then its Ready"));
+        this.messagesSent = keep(counter("kommander.messages", Tags.of("direction", "sent"),
+                "Raft messages this node queued to peers (many travel in one frame)"));
         this.transport = new Transport();
     }
 
@@ -127,6 +133,16 @@ public final class MicrometerMetrics implements NodeMetrics {
         walEntries.record(entries);
         walPartitions.record(partitions);
         walBytes.record(bytes);
+    }
+
+    @Override
+    public void drained() {
+        drains.increment();
+    }
+
+    @Override
+    public void messagesSent(int count) {
+        messagesSent.increment(count);
     }
 
     @Override

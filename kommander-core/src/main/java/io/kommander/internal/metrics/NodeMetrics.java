@@ -56,6 +56,17 @@ public interface NodeMetrics {
     default void walWrite(int entries, int partitions, long bytes, long startTime) {
     }
 
+    /**
+     * A partition executor of this node ran one drain (a batch of operations, then its {@code Ready}): how many
+     * drains a write costs is what grouping work across partitions saves.
+     */
+    default void drained() {
+    }
+
+    /** The node queued {@code count} messages to one peer as one batch (one transport write). */
+    default void messagesSent(int count) {
+    }
+
     /** Replicas of this node stood for election {@code count} times (pre-votes are not elections). */
     default void electionsStarted(int count) {
     }

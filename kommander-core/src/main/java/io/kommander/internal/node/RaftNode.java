@@ -171,7 +171,8 @@ public final class RaftNode implements IRaft {
         Set<String> initialMembers = new HashSet<>(peers);
         initialMembers.add(self);
         this.catchUp = new NodeCatchUp(self, initialMembers, this::firstStart);
-        this.dispatcher = new RaftTransportDispatcher(self, transport, runtime.partitionPool(), MAX_MESSAGES_PER_BATCH);
+        this.dispatcher = new RaftTransportDispatcher(self, transport, runtime.partitionPool(), MAX_MESSAGES_PER_BATCH,
+                metrics);
         FairWalScheduler writes = new FairWalScheduler(wal, runtime.walWritePool(), configuration.walWriteWorkers(),
                 configuration.maxPartitionsPerWalWrite(), metrics);
         FairReadScheduler reads = new FairReadScheduler(runtime.walReadPool(), configuration.walReadWorkers());

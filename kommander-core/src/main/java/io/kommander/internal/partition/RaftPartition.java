@@ -437,6 +437,7 @@ public final class RaftPartition {
     // ------------------------------------------------------------------ carrying out Ready
 
     private void afterDrain() {
+        context.metrics().drained();
         publishQuiescence();
         if (machine == null) {
             return;

@@ -1,5 +1,6 @@
 package io.kommander.internal.transport;
 
+import io.kommander.internal.metrics.NodeMetrics;
 import io.kommander.transport.IRaftTransport;
 import io.kommander.transport.MessageBatch;
 import io.kommander.transport.RaftMessage;
@@ -25,6 +26,7 @@ public final class RaftTransportDispatcher {
     private final Executor pool;
     private final int maxBatch;
     private final long maxBatchBytes;
+    private final NodeMetrics metrics;
     private final Map<String, PeerQueue> queues = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -63,6 +65,7 @@ public final class RaftTransportDispatcher {
                     if (batch.isEmpty()) {
                         break;
                     }
+                    metrics.messagesSent(batch.size());
                     transport.send(peer, new MessageBatch(self, batch));
                 }
             } finally {
@@ -75,13 +78,28 @@ public final class RaftTransportDispatcher {
     }
 
     /**
+     * A dispatcher that counts nothing.
+     *
      * @param self      this node's endpoint, stamped on every batch
      * @param transport the transport
      * @param pool      where flushes run
      * @param maxBatch  messages per batch at most (bytes are bounded by {@link IRaftTransport#maxBatchBytes()})
      */
     public RaftTransportDispatcher(String self, IRaftTransport transport, Executor pool, int maxBatch) {
+        this(self, transport, pool, maxBatch, NodeMetrics.NONE);
+    }
+
+    /**
+     * @param self      this node's endpoint, stamped on every batch
+     * @param transport the transport
+     * @param pool      where flushes run
+     * @param maxBatch  messages per batch at most (bytes are bounded by {@link IRaftTransport#maxBatchBytes()})
+     * @param metrics   where the messages sent are counted
+     */
+    public RaftTransportDispatcher(String self, IRaftTransport transport, Executor pool, int maxBatch,
+                                   NodeMetrics metrics) {
         this.self = self;
+        this.metrics = metrics;
         this.transport = transport;
         this.pool = pool;
         this.maxBatch = maxBatch;

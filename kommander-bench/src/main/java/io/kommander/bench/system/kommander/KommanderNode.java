@@ -5,6 +5,7 @@ import io.kommander.RaftLog;
 import io.kommander.RaftLogType;
 import io.kommander.RaftManager;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
@@ -44,11 +45,22 @@ public final class KommanderNode implements BenchNode {
 
     /**
      * Starts node {@code spec.index()} (reopening its WAL if the folder has one), counting no leader changes; with
-     * {@code -Dkommander.bench.metrics=true}, with meters in a {@link SimpleMeterRegistry} of its own (to measure
-     * what the metrics cost, docs/benchmarks.md).
+     * {@code -Dkommander.bench.metrics=true}, with meters in Micrometer's global registry (to measure what the
+     * metrics cost, and to count events per write: docs/benchmarks.md).
      */
     public KommanderNode(NodeSpec spec) {
-        this(spec, new LeaderChanges(), Boolean.getBoolean(METRICS_PROPERTY) ? new SimpleMeterRegistry() : null);
+        this(spec, new LeaderChanges(), Boolean.getBoolean(METRICS_PROPERTY) ? benchRegistry() : null);
+    }
+
+    /**
+     * Micrometer's global registry, given a simple registry to keep the meters: the nodes of a run share it (their
+     * meters are tagged by node) and {@code WriteEvents} reads the events per write from it.
+     */
+    private static synchronized MeterRegistry benchRegistry() {
+        if (Metrics.globalRegistry.getRegistries().isEmpty()) {
+            Metrics.globalRegistry.add(new SimpleMeterRegistry());
+        }
+        return Metrics.globalRegistry;
     }
 
     /**
