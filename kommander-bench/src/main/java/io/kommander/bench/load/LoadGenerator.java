@@ -37,6 +37,8 @@ public final class LoadGenerator {
     private final LongAdder errorsTotal = new LongAdder();
     private final LongAdder acknowledgedInPhase = new LongAdder();
     private final LongAdder errorsInPhase = new LongAdder();
+    /** Null unless {@link TailAttribution#PROPERTY} asks for it. */
+    private final TailAttribution tail = TailAttribution.fromSystemProperty();
     private volatile boolean stopping;
 
     /**
@@ -67,6 +69,9 @@ public final class LoadGenerator {
         measured.getIntervalHistogram();
         acknowledgedInPhase.reset();
         errorsInPhase.reset();
+        if (tail != null) {
+            tail.reset();
+        }
         CpuMeter cpu = new CpuMeter();
         cpu.start();
         WriteCost cost = new WriteCost();
@@ -79,6 +84,10 @@ public final class LoadGenerator {
         double seconds = (System.nanoTime() - measureStart) / 1e9;
         double cpuPercent = cpu.percentSinceStart();
         System.out.println(workload.partitions() + " partitions, " + cost.perWrite(acks));
+        if (tail != null) {
+            System.out.println(tail.summary());
+            tail.close();
+        }
         stopping = true;
         for (Thread thread : clients) {
             thread.join(TimeUnit.SECONDS.toMillis(DRAIN_TIMEOUT_SECONDS + 5));
@@ -170,6 +179,9 @@ public final class LoadGenerator {
                 acknowledged.partition(partition).record(id);
                 measured.recordValue(latency);
                 interval.recordValue(latency);
+                if (tail != null) {
+                    tail.completed(latency);
+                }
                 acknowledgedTotal.increment();
                 acknowledgedInPhase.increment();
             } else {
