@@ -85,7 +85,7 @@ public final class LoadGenerator {
         double cpuPercent = cpu.percentSinceStart();
         System.out.println(workload.partitions() + " partitions, " + cost.perWrite(acks));
         if (tail != null) {
-            System.out.println(tail.summary());
+            System.out.println(tail.summary(latencies.getValueAtPercentile(99) / 1_000_000));
             tail.close();
         }
         stopping = true;

@@ -72,8 +72,11 @@ public final class TailAttribution implements AutoCloseable {
         }
     }
 
-    /** One line: the slow writes, how many a pause overlapped, and the pauses since {@link #reset()}. */
-    public String summary() {
+    /**
+     * One line: the slow writes, how many a pause overlapped, the same for the writes at or above the run's p99
+     * ({@code p99Millis}), and the pauses since {@link #reset()}.
+     */
+    public String summary(long p99Millis) {
         List<long[]> writes;
         List<long[]> gcs;
         synchronized (slow) {
@@ -82,12 +85,17 @@ public final class TailAttribution implements AutoCloseable {
         synchronized (pauses) {
             gcs = new ArrayList<>(pauses);
         }
-        long overlapped = writes.stream().filter(w -> gcs.stream().anyMatch(p -> p[0] < w[1] && p[1] > w[0])).count();
+        List<long[]> overlapping = writes.stream()
+                .filter(w -> gcs.stream().anyMatch(p -> p[0] < w[1] && p[1] > w[0])).toList();
+        long tail = writes.stream().filter(w -> w[1] - w[0] >= p99Millis).count();
+        long tailOverlapping = overlapping.stream().filter(w -> w[1] - w[0] >= p99Millis).count();
         long total = gcs.stream().mapToLong(p -> p[1] - p[0]).sum();
         long longest = gcs.stream().mapToLong(p -> p[1] - p[0]).max().orElse(0);
-        return String.format("tail: %,d writes of %d ms or more, %,d (%.0f %%) overlapping a GC pause; "
-                        + "GC pauses: %d, %,d ms in all, longest %,d ms", writes.size(), thresholdMillis, overlapped,
-                100.0 * overlapped / Math.max(1, writes.size()), gcs.size(), total, longest);
+        return String.format("tail: %,d writes of %d ms or more, %,d (%.0f %%) overlapping a GC pause; of the %,d at or "
+                        + "above the p99 (%d ms), %,d (%.0f %%); GC pauses: %d, %,d ms in all, longest %,d ms",
+                writes.size(), thresholdMillis, overlapping.size(), 100.0 * overlapping.size() / Math.max(1,
+                        writes.size()), tail, p99Millis, tailOverlapping, 100.0 * tailOverlapping / Math.max(1, tail),
+                gcs.size(), total, longest);
     }
 
     private void onGc(Notification notification, Object handback) {
