@@ -59,6 +59,7 @@ final class ConfigurationRules {
         }
         atLeast("maxPartitionsPerWalWrite", c.maxPartitionsPerWalWrite(), 1);
         atLeast("logCacheEntries", c.logCacheEntries(), 0);
+        atLeast("logCacheBytes", c.logCacheBytes(), 0);
         atLeast("proposalTimeoutMillis", c.proposalTimeoutMillis(), 1);
         atLeast("proposalTimeToLiveMillis", c.proposalTimeToLiveMillis(), 1);
         atLeast("compactionIntervalMillis", c.compactionIntervalMillis(), 1);

@@ -35,6 +35,10 @@ import io.kommander.discovery.Endpoints;
  * @param maxPartitionsPerWalWrite  partitions grouped into one WAL write (one sync)
  * @param logCacheEntries           committed entries kept in memory per partition to serve followers without
  *                                  reading the WAL
+ * @param logCacheBytes             the most bytes ({@link io.kommander.wal.LogEntry#sizeEstimate}) of those
+ *                                  committed entries per partition: large entries held for seconds would be copied
+ *                                  by every young garbage collection they survive, and those pauses are the tail of
+ *                                  large writes
  * @param proposalTimeoutMillis     how long a write may wait for commitment before ProposalTimeout
  * @param proposalTimeToLiveMillis  how long a manual proposal may stay open (neither committed nor rolled back)
  *                                  before its leader rolls it back
@@ -97,6 +101,7 @@ public record RaftConfiguration(
         int maxProposalBytes,
         int maxPartitionsPerWalWrite,
         int logCacheEntries,
+        long logCacheBytes,
         long proposalTimeoutMillis,
         long proposalTimeToLiveMillis,
         boolean compactionEnabled,
@@ -151,6 +156,7 @@ public record RaftConfiguration(
         b.maxProposalBytes = maxProposalBytes;
         b.maxPartitionsPerWalWrite = maxPartitionsPerWalWrite;
         b.logCacheEntries = logCacheEntries;
+        b.logCacheBytes = logCacheBytes;
         b.proposalTimeoutMillis = proposalTimeoutMillis;
         b.proposalTimeToLiveMillis = proposalTimeToLiveMillis;
         b.compactionEnabled = compactionEnabled;
@@ -210,6 +216,7 @@ public record RaftConfiguration(
         private int maxProposalBytes = 16 << 20;
         private int maxPartitionsPerWalWrite = 256;
         private int logCacheEntries = 4096;
+        private long logCacheBytes = 256 << 10;
         private long proposalTimeoutMillis = 10_000;
         private long proposalTimeToLiveMillis = 60_000;
         private boolean compactionEnabled = true;
@@ -368,6 +375,16 @@ public record RaftConfiguration(
         /** Committed entries kept in memory per partition for followers (default 4096). */
         public Builder logCacheEntries(int entries) {
             this.logCacheEntries = entries;
+            return this;
+        }
+
+        /**
+         * The most bytes of applied entries kept in memory per partition for followers (default 256 KiB: 16 entries
+         * of 16 KiB, about 750 of 256 B); whichever of this and {@link #logCacheEntries} is reached first bounds
+         * the cache. Entries not yet applied are kept whatever their size.
+         */
+        public Builder logCacheBytes(long bytes) {
+            this.logCacheBytes = bytes;
             return this;
         }
 
@@ -541,7 +558,8 @@ public record RaftConfiguration(
                     checkLeaderIntervalMillis != null ? checkLeaderIntervalMillis : electionTimeoutMaxMillis,
                     walReadWorkers, walWriteWorkers, executorPoolSize, maxClientQueue, maxInflightAppends,
                     maxEntriesPerAppend, maxBytesPerAppend, maxEntryBytes, maxProposalBytes,
-                    maxPartitionsPerWalWrite, logCacheEntries, proposalTimeoutMillis, proposalTimeToLiveMillis,
+                    maxPartitionsPerWalWrite, logCacheEntries, logCacheBytes, proposalTimeoutMillis,
+                    proposalTimeToLiveMillis,
                     compactionEnabled, compactionIntervalMillis, maxClientSessions, sessionResults, sessionTtlMillis,
                     snapshotRetentionEntries, snapshotChunkBytes, snapshotBytesPerSecond, snapshotRetentionBytes,
                     promotionLagEntries, membershipTimeoutMillis, membershipRetryMillis, membershipBackoffMillis,

@@ -123,6 +123,13 @@ class BadInputTest {
     }
 
     @Test
+    void aNegativeLogCacheByteBoundIsRefused() {
+        assertThatThrownBy(() -> RaftConfiguration.builder().logCacheBytes(-1).build())
+                .isInstanceOf(RaftConfigurationException.class)
+                .extracting(e -> ((RaftConfigurationException) e).field()).isEqualTo("logCacheBytes");
+    }
+
+    @Test
     void invalidConfigurationNamesTheFieldAndRule() {
         assertThatThrownBy(() -> RaftConfiguration.builder().port(0).build())
                 .isInstanceOf(RaftConfigurationException.class).hasMessageContaining("port")

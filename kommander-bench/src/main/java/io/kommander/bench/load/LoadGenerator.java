@@ -37,6 +37,8 @@ public final class LoadGenerator {
     private final LongAdder errorsTotal = new LongAdder();
     private final LongAdder acknowledgedInPhase = new LongAdder();
     private final LongAdder errorsInPhase = new LongAdder();
+    /** Null unless {@link TailAttribution#PROPERTY} asks for it. */
+    private final TailAttribution tail = TailAttribution.fromSystemProperty();
     private volatile boolean stopping;
 
     /**
@@ -67,6 +69,9 @@ public final class LoadGenerator {
         measured.getIntervalHistogram();
         acknowledgedInPhase.reset();
         errorsInPhase.reset();
+        if (tail != null) {
+            tail.reset();
+        }
         CpuMeter cpu = new CpuMeter();
         cpu.start();
         WriteCost cost = new WriteCost();
@@ -83,6 +88,10 @@ public final class LoadGenerator {
         String counted = events.perWrite(acks);
         if (counted != null) {
             System.out.println(workload.partitions() + " partitions, " + counted);
+        }
+        if (tail != null) {
+            System.out.println(tail.summary(latencies.getValueAtPercentile(99) / 1_000_000));
+            tail.close();
         }
         stopping = true;
         for (Thread thread : clients) {
@@ -175,6 +184,9 @@ public final class LoadGenerator {
                 acknowledged.partition(partition).record(id);
                 measured.recordValue(latency);
                 interval.recordValue(latency);
+                if (tail != null) {
+                    tail.completed(latency);
+                }
                 acknowledgedTotal.increment();
                 acknowledgedInPhase.increment();
             } else {

@@ -23,14 +23,15 @@ final class PartitionLog {
     /** cache.get(i) has index cacheStart + i; the cache always ends at lastIndex. */
     private final ArrayList<LogEntry> cache = new ArrayList<>();
     private long cacheStart = 1;
+    /** The cached entries' size estimates, summed. */
+    private long cacheBytes;
 
     /** Sets the compaction point of an empty log (restore). */
     void resetTo(LogPosition position) {
         compacted = position;
         lastIndex = position.index();
         lastTerm = position.term();
-        cache.clear();
-        cacheStart = lastIndex + 1;
+        clearCache(lastIndex + 1);
         terms.truncateAfter(-1);
         bytes.clear();
     }
@@ -105,6 +106,7 @@ final class PartitionLog {
             terms.append(entry.index(), entry.term());
             bytes.append(entry.index(), entry.sizeEstimate());
             cache.add(entry);
+            cacheBytes += entry.sizeEstimate();
             lastIndex = entry.index();
             lastTerm = entry.term();
         }
@@ -121,9 +123,9 @@ final class PartitionLog {
         lastTerm = entry.term();
         if (keep) {
             cache.add(entry);
+            cacheBytes += entry.sizeEstimate();
         } else {
-            cache.clear();
-            cacheStart = lastIndex + 1;
+            clearCache(lastIndex + 1);
         }
     }
 
@@ -135,11 +137,9 @@ final class PartitionLog {
         terms.truncateAfter(index);
         bytes.truncateAfter(index);
         if (index < cacheStart) {
-            cache.clear();
-            cacheStart = index + 1;
+            clearCache(index + 1);
         } else {
-            int keep = (int) (index - cacheStart + 1);
-            cache.subList(keep, cache.size()).clear();
+            dropCached(cache.subList((int) (index - cacheStart + 1), cache.size()));
         }
         lastIndex = index;
         lastTerm = termAt(index);
@@ -183,8 +183,26 @@ final class PartitionLog {
             return;
         }
         int drop = (int) Math.min(cache.size(), index - cacheStart + 1);
-        cache.subList(0, drop).clear();
+        dropCached(cache.subList(0, drop));
         cacheStart += drop;
+    }
+
+    private void dropCached(List<LogEntry> dropped) {
+        for (LogEntry entry : dropped) {
+            cacheBytes -= entry.sizeEstimate();
+        }
+        dropped.clear();
+    }
+
+    private void clearCache(long start) {
+        cache.clear();
+        cacheBytes = 0;
+        cacheStart = start;
+    }
+
+    /** The cached entries' size estimates, summed. */
+    long cacheBytes() {
+        return cacheBytes;
     }
 
     /** Evicts the cached entries at or below {@code appliedIndex} and, if none is left, the cache's storage too. */
@@ -197,11 +215,19 @@ final class PartitionLog {
 
     /**
      * Keeps in the cache every entry after {@code appliedIndex} (not yet delivered) and, beyond those, the newest
-     * {@code cacheEntries}, which serve followers without WAL reads; evicts the rest.
+     * applied entries, which serve followers without WAL reads: at most {@code cacheEntries} of them, and no more
+     * than keep the whole cache within {@code maxBytes}; evicts the rest.
      */
-    void trimCache(long appliedIndex, int cacheEntries) {
+    void trimCache(long appliedIndex, int cacheEntries, long maxBytes) {
         long keepFrom = Math.min(appliedIndex + 1, lastIndex - cacheEntries + 1);
         evictThrough(keepFrom - 1);
+        int drop = 0;
+        long bytes = cacheBytes;
+        while (bytes > maxBytes && drop < cache.size() && cacheStart + drop <= appliedIndex) {
+            bytes -= cache.get(drop).sizeEstimate();
+            drop++;
+        }
+        evictThrough(cacheStart + drop - 1);
     }
 
     /**

@@ -19,6 +19,7 @@ public final class PartitionSettings {
     private final int maxEntriesPerAppend;
     private final int maxBytesPerAppend;
     private final int logCacheEntries;
+    private final long logCacheBytes;
     private final long proposalTimeoutMillis;
     private final long proposalTimeToLiveMillis;
     private final SessionLimits sessionLimits;
@@ -33,6 +34,7 @@ public final class PartitionSettings {
         this.maxEntriesPerAppend = b.maxEntriesPerAppend;
         this.maxBytesPerAppend = b.maxBytesPerAppend;
         this.logCacheEntries = b.logCacheEntries;
+        this.logCacheBytes = b.logCacheBytes;
         this.proposalTimeoutMillis = b.proposalTimeoutMillis;
         this.proposalTimeToLiveMillis = b.proposalTimeToLiveMillis;
         this.sessionLimits = b.sessionLimits;
@@ -50,6 +52,7 @@ public final class PartitionSettings {
                 .maxEntriesPerAppend(c.maxEntriesPerAppend())
                 .maxBytesPerAppend(c.maxBytesPerAppend())
                 .logCacheEntries(c.logCacheEntries())
+                .logCacheBytes(c.logCacheBytes())
                 .proposalTimeoutMillis(c.proposalTimeoutMillis())
                 .proposalTimeToLiveMillis(c.proposalTimeToLiveMillis())
                 .sessionLimits(new SessionLimits(c.maxClientSessions(), c.sessionResults(), c.sessionTtlMillis()))
@@ -73,6 +76,7 @@ public final class PartitionSettings {
                 .maxEntriesPerAppend(maxEntriesPerAppend)
                 .maxBytesPerAppend(maxBytesPerAppend)
                 .logCacheEntries(logCacheEntries)
+                .logCacheBytes(logCacheBytes)
                 .proposalTimeoutMillis(proposalTimeoutMillis)
                 .proposalTimeToLiveMillis(proposalTimeToLiveMillis)
                 .sessionLimits(sessionLimits)
@@ -119,6 +123,11 @@ public final class PartitionSettings {
         return logCacheEntries;
     }
 
+    /** The most bytes of applied entries kept in the cache (size estimates). */
+    public long logCacheBytes() {
+        return logCacheBytes;
+    }
+
     /** Time a write may wait for commitment. */
     public long proposalTimeoutMillis() {
         return proposalTimeoutMillis;
@@ -145,6 +154,7 @@ public final class PartitionSettings {
                 + ", electionMaxMillis=" + electionMaxMillis + ", checkQuorumMillis=" + checkQuorumMillis
                 + ", maxInflight=" + maxInflight + ", maxEntriesPerAppend=" + maxEntriesPerAppend
                 + ", maxBytesPerAppend=" + maxBytesPerAppend + ", logCacheEntries=" + logCacheEntries
+                + ", logCacheBytes=" + logCacheBytes
                 + ", proposalTimeoutMillis=" + proposalTimeoutMillis
                 + ", proposalTimeToLiveMillis=" + proposalTimeToLiveMillis + ", sessionLimits=" + sessionLimits
                 + ", quiesceAfterTicks=" + quiesceAfterTicks + "]";
@@ -168,6 +178,8 @@ public final class PartitionSettings {
         private int maxEntriesPerAppend;
         private int maxBytesPerAppend;
         private int logCacheEntries;
+        /** Unbounded unless set: the entry count alone bounds the cache of settings built by hand (tests). */
+        private long logCacheBytes = Long.MAX_VALUE;
         private long proposalTimeoutMillis;
         private long proposalTimeToLiveMillis;
         private SessionLimits sessionLimits;
@@ -224,6 +236,12 @@ public final class PartitionSettings {
             return this;
         }
 
+        /** See {@link PartitionSettings#logCacheBytes()}. */
+        public Builder logCacheBytes(long bytes) {
+            this.logCacheBytes = bytes;
+            return this;
+        }
+
         /** Time a write may wait for commitment before it fails with ProposalTimeout. */
         public Builder proposalTimeoutMillis(long millis) {
             this.proposalTimeoutMillis = millis;
@@ -262,6 +280,7 @@ public final class PartitionSettings {
             atLeast("maxEntriesPerAppend", maxEntriesPerAppend, 1);
             atLeast("maxBytesPerAppend", maxBytesPerAppend, 1);
             atLeast("logCacheEntries", logCacheEntries, 0);
+            atLeast("logCacheBytes", logCacheBytes, 0);
             atLeast("proposalTimeoutMillis", proposalTimeoutMillis, 1);
             atLeast("proposalTimeToLiveMillis", proposalTimeToLiveMillis, 1);
             atLeast("quiesceAfterTicks", quiesceAfterTicks, 0);

@@ -233,7 +233,7 @@ final class ReplicaLog {
         }
         durable.reset(log.lastIndex());
         applier.restoreEnd();
-        log.trimCache(applier.appliedIndex(), settings.logCacheEntries());
+        log.trimCache(applier.appliedIndex(), settings.logCacheEntries(), settings.logCacheBytes());
     }
 
     /** Evicts every applied entry from the cache (the replica sleeps: no follower needs them soon). */
@@ -326,7 +326,7 @@ final class ReplicaLog {
         if (!applier.applyThrough(upTo, ready, this::onApplied)) {
             return false;
         }
-        log.trimCache(applier.appliedIndex(), settings.logCacheEntries());
+        log.trimCache(applier.appliedIndex(), settings.logCacheEntries(), settings.logCacheBytes());
         return true;
     }
 

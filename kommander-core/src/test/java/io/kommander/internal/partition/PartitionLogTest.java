@@ -167,13 +167,42 @@ class PartitionLogTest {
     @Test
     void trimCacheKeepsUndeliveredEntriesAndTheNewestOnes() {
         PartitionLog log = twoTerms();
-        log.trimCache(2, 1);
+        log.trimCache(2, 1, Long.MAX_VALUE);
         assertThat(log.cacheStart()).isEqualTo(3);
-        log.trimCache(6, 2);
+        log.trimCache(6, 2, Long.MAX_VALUE);
         assertThat(log.cacheStart()).isEqualTo(5);
-        log.trimCache(6, 0);
+        log.trimCache(6, 0, Long.MAX_VALUE);
         assertThat(log.cacheStart()).isEqualTo(7);
         assertThat(log.entry(6)).isNull();
+    }
+
+    @Test
+    void trimCacheKeepsNoMoreAppliedEntriesThanTheByteBoundAllows() {
+        PartitionLog log = twoTerms();
+        long one = entry(1, 1).sizeEstimate();
+        log.trimCache(6, 10, 2 * one);
+        assertThat(log.cacheStart()).isEqualTo(5);
+        assertThat(log.cacheBytes()).isEqualTo(2 * one);
+    }
+
+    @Test
+    void trimCacheNeverEvictsUndeliveredEntriesToMeetTheByteBound() {
+        PartitionLog log = twoTerms();
+        long one = entry(1, 1).sizeEstimate();
+        log.trimCache(3, 10, one);
+        assertThat(log.cacheStart()).isEqualTo(4);
+        assertThat(log.cacheBytes()).isEqualTo(3 * one);
+    }
+
+    @Test
+    void cachedBytesFollowTruncationsAndEvictions() {
+        PartitionLog log = twoTerms();
+        long one = entry(1, 1).sizeEstimate();
+        log.truncateAfter(4);
+        log.evictThrough(1);
+        assertThat(log.cacheBytes()).isEqualTo(3 * one);
+        log.truncateAfter(0);
+        assertThat(log.cacheBytes()).isZero();
     }
 
     @Test

@@ -38,6 +38,11 @@ public final class KommanderNode implements BenchNode {
     private final NodeSpec spec;
     /** The system property that gives each node of {@code run}, {@code compare} and {@code sweep} a registry. */
     public static final String METRICS_PROPERTY = "kommander.bench.metrics";
+    /**
+     * The system property that sets each node's {@code logCacheBytes} (docs/benchmarks.md: the large-entry tail); the
+     * configuration's default without it.
+     */
+    public static final String LOG_CACHE_BYTES_PROPERTY = "kommander.bench.logCacheBytes";
 
     private final RaftManager manager;
     private final NodeLedger ledger;
@@ -96,12 +101,16 @@ public final class KommanderNode implements BenchNode {
     }
 
     private static RaftConfiguration configuration(NodeSpec spec) {
-        return RaftConfiguration.builder()
+        RaftConfiguration.Builder builder = RaftConfiguration.builder()
                 .nodeId(spec.index() + 1)
                 .host("127.0.0.1")
                 .port(spec.port())
-                .initialPartitions(spec.partitions())
-                .build();
+                .initialPartitions(spec.partitions());
+        Long logCacheBytes = Long.getLong(LOG_CACHE_BYTES_PROPERTY);
+        if (logCacheBytes != null) {
+            builder.logCacheBytes(logCacheBytes);
+        }
+        return builder.build();
     }
 
     private void deliver(int partition, RaftLog log) {
