@@ -5,6 +5,8 @@ import io.kommander.RaftConfiguration;
 import io.kommander.RaftManager;
 import io.kommander.bench.system.kommander.KommanderWiring;
 import io.kommander.discovery.StaticDiscovery;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ final class ScaleCluster implements AutoCloseable {
     private final Path dataDir;
     private final KommanderWiring wiring = new KommanderWiring();
     private final RaftManager[] nodes;
+    private final MeterRegistry[] meters;
 
     /**
      * @param quiesceAfter {@code quiesceAfterHeartbeats} of every node; null for the library's default
@@ -36,6 +39,7 @@ final class ScaleCluster implements AutoCloseable {
         this.ports = ports.clone();
         this.dataDir = dataDir;
         this.nodes = new RaftManager[nodes];
+        this.meters = new MeterRegistry[nodes];
     }
 
     int size() {
@@ -72,8 +76,10 @@ final class ScaleCluster implements AutoCloseable {
         if (quiesceAfter >= 0) {
             configuration.quiesceAfterHeartbeats(quiesceAfter);
         }
+        meters[i] = new SimpleMeterRegistry();
         nodes[i] = RaftManager.builder()
                 .configuration(configuration.build())
+                .meterRegistry(meters[i])
                 .wal(wiring.openWal(dataDir.resolve("node-" + i)))
                 .transport(wiring.transport(ports[i]))
                 .discovery(StaticDiscovery.of(peers))
@@ -85,6 +91,17 @@ final class ScaleCluster implements AutoCloseable {
     void stop(int i) {
         nodes[i].close();
         nodes[i] = null;
+    }
+
+    /** What the running nodes counted so far, summed (a restarted node counts from its restart). */
+    ScaleCounts counts() {
+        ScaleCounts sum = ScaleCounts.ZERO;
+        for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] != null) {
+                sum = sum.plus(ScaleCounts.of(meters[i]));
+            }
+        }
+        return sum;
     }
 
     /** How many user partitions some running node leads. */
