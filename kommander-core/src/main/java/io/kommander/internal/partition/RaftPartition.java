@@ -73,6 +73,10 @@ public final class RaftPartition {
     /** The WAL failed too often in a row: the partition gave up until the node restarts. */
     private volatile boolean unavailable;
     private volatile boolean leaderQuick;
+    /** {@link RaftPartitionStateMachine#tickDueAt} as of the last batch of work; until then, every tick. */
+    private volatile long tickDueAt = Long.MIN_VALUE;
+    /** Whether the replica stood for election (pre-vote or vote) at the end of its last batch of work. */
+    private volatile boolean campaigning;
     /** As {@link RaftPartitionStateMachine#followerLag()} at the last drain; kept only when the node has meters. */
     private volatile long followerLag;
     private volatile String leaderQuickEndpoint;
@@ -192,6 +196,19 @@ public final class RaftPartition {
                 machine.step(from, message, now());
             }
         });
+    }
+
+    /**
+     * When its last batch of work said a tick could next change anything ({@link RaftPartitionStateMachine#tickDueAt},
+     * on the runtime's monotonic clock): a tick before it would be an operation that does nothing.
+     */
+    public long tickDueAt() {
+        return tickDueAt;
+    }
+
+    /** Whether the replica was standing for election (pre-vote or vote) at the end of its last batch of work. */
+    public boolean campaigning() {
+        return campaigning;
     }
 
     /** Advances the partition's timers. */
@@ -443,6 +460,8 @@ public final class RaftPartition {
         }
         carrier.carryOutReady();
         leaderQuick = machine.role() == RaftRole.LEADER;
+        tickDueAt = machine.tickDueAt();
+        campaigning = machine.role() == RaftRole.PRE_CANDIDATE || machine.role() == RaftRole.CANDIDATE;
         if (context.metrics().enabled()) {
             followerLag = machine.followerLag();
         }

@@ -202,6 +202,24 @@ public final class RaftPartitionStateMachine {
     }
 
     /**
+     * The earliest time at which {@link #tick} can change anything: at every tick for a leader (heartbeats,
+     * check-quorum) or while a leadership transfer may time out, at its election deadline for any other replica, never
+     * before the restore ends or while it sleeps. The host skips the ticks before it: at 10,000 partitions a node's
+     * followers, ticked for nothing ten times a second while elections are on, would otherwise keep the executors busy
+     * enough to delay the elections' own messages past their time-outs. Read after every batch of work, so a new
+     * deadline is seen within one tick.
+     */
+    public long tickDueAt() {
+        if (!restored || quiescence.quiesced()) {
+            return Long.MAX_VALUE;
+        }
+        if (elections.role() == RaftRole.LEADER || leadership.transferring()) {
+            return Long.MIN_VALUE;
+        }
+        return elections.electionDeadline();
+    }
+
+    /**
      * Handles one message from {@code from}: the term gate, then the handler of this replica's role. AppendLogs and
      * RequestVote are taken from any sender (Ongaro's thesis, 4.1): a replica that lags behind a configuration change
      * does not know the members it added, and a leader among them could otherwise never catch it up. Who may send at
