@@ -124,17 +124,6 @@ final class ScaleCluster implements AutoCloseable {
         return quiesced;
     }
 
-    /** How many user partitions node {@code i} leads. */
-    int ledBy(int i) {
-        int led = 0;
-        for (int p = 1; p <= partitions; p++) {
-            if (nodes[i] != null && nodes[i].amILeaderQuick(p)) {
-                led++;
-            }
-        }
-        return led;
-    }
-
     private int leaderOf(int partition) {
         for (int i = 0; i < nodes.length; i++) {
             if (nodes[i] != null && nodes[i].amILeaderQuick(partition)) {
@@ -144,17 +133,26 @@ final class ScaleCluster implements AutoCloseable {
         return -1;
     }
 
-    /** The sum of the user partitions' terms on node {@code i}: its rise counts elections. */
-    long termSum(int i) throws Exception {
+    /** Whether node {@code i} leads each user partition (index 0 is partition 1). */
+    boolean[] ledByEach(int i) {
+        boolean[] led = new boolean[partitions];
+        for (int p = 1; p <= partitions; p++) {
+            led[p - 1] = nodes[i] != null && nodes[i].amILeaderQuick(p);
+        }
+        return led;
+    }
+
+    /** Each user partition's term on node {@code i} (index 0 is partition 1): its rise counts elections. */
+    long[] terms(int i) throws Exception {
         List<CompletableFuture<PartitionStatus>> statuses = new ArrayList<>(partitions);
         for (int p = 1; p <= partitions; p++) {
             statuses.add(nodes[i].partitionStatus(p));
         }
-        long sum = 0;
-        for (CompletableFuture<PartitionStatus> status : statuses) {
-            sum += status.get(60, TimeUnit.SECONDS).term();
+        long[] terms = new long[partitions];
+        for (int p = 0; p < partitions; p++) {
+            terms[p] = statuses.get(p).get(60, TimeUnit.SECONDS).term();
         }
-        return sum;
+        return terms;
     }
 
     @Override

@@ -91,8 +91,8 @@ public final class ScaleRun {
             double heapPerReplica = (heapAfterGc() - baseline) / (double) (NODES * partitions);
             progress.printf("[scale] heap per replica %.0f bytes%n", heapPerReplica);
 
-            int led = cluster.ledBy(RESTARTED);
-            long termsBefore = cluster.termSum(0);
+            boolean[] ledBefore = cluster.ledByEach(RESTARTED);
+            long[] termsBefore = cluster.terms(0);
             long stop = System.nanoTime();
             long leaderless;
             long settled;
@@ -107,9 +107,10 @@ public final class ScaleRun {
                         () -> cluster.ledPartitions() == partitions);
                 settled = millisSince(restart);
             }
-            long elections = cluster.termSum(0) - termsBefore;
-            progress.printf("[scale] restart: node led %d, %d elections, leaderless %d ms, settled %d ms%n", led,
-                    elections, leaderless, settled);
+            RestartElections elections = RestartElections.of(ledBefore, termsBefore, cluster.terms(0));
+            int led = elections.led();
+            progress.printf("[scale] restart: node led %d, %d elections (%s), leaderless %d ms, settled %d ms%n",
+                    led, elections.total(), elections.toJson(), leaderless, settled);
             return new ScaleResult(partitions, NODES, quiesceAfter == null ? -1 : quiesceAfter, elected, coldStart,
                     TimeUnit.NANOSECONDS.toMillis(window), perNode, process, heapPerReplica, quiesced, led,
                     elections, leaderless, settled, load).toJson();
