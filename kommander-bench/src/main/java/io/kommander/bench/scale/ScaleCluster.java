@@ -29,6 +29,8 @@ final class ScaleCluster implements AutoCloseable {
     private final KommanderWiring wiring = new KommanderWiring();
     private final RaftManager[] nodes;
     private final MeterRegistry[] meters;
+    /** What nodes counted before they were stopped: a restarted node counts afresh in a new registry. */
+    private ScaleCounts retired = ScaleCounts.ZERO;
 
     /**
      * @param quiesceAfter {@code quiesceAfterHeartbeats} of every node; null for the library's default
@@ -89,13 +91,16 @@ final class ScaleCluster implements AutoCloseable {
 
     /** Closes node {@code i} (an orderly stop; its data stays). */
     void stop(int i) {
+        ScaleCounts last = ScaleCounts.of(meters[i]);
+        retired = retired.plus(new ScaleCounts(last.electionsStarted(), last.electionsWon(), last.walWrites(),
+                last.framesSent(), 0, 0));
         nodes[i].close();
         nodes[i] = null;
     }
 
-    /** What the running nodes counted so far, summed (a restarted node counts from its restart). */
+    /** What every node counted so far, summed, stopped ones' counters included (their gauges are gone). */
     ScaleCounts counts() {
-        ScaleCounts sum = ScaleCounts.ZERO;
+        ScaleCounts sum = retired;
         for (int i = 0; i < nodes.length; i++) {
             if (nodes[i] != null) {
                 sum = sum.plus(ScaleCounts.of(meters[i]));

@@ -36,6 +36,8 @@ public final class RaftPartition {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPartition.class);
 
     private final int id;
+    /** The id boxed once, the key of this partition in the node's maps: each map boxing it anew costs 16 B a replica. */
+    private final Integer key;
     private final PartitionContext context;
     private final PartitionCallbacks callbacks;
     private final RaftPartitionExecutor executor;
@@ -63,7 +65,8 @@ public final class RaftPartition {
     private boolean readyLeader; // as of the last drain, so the owner hears of each leadership once
     /** The highest leader commit index seen in an AppendLogs: how far a learner is behind, for its view. */
     private long leaderCommitSeen;
-    private final Set<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
+    /** Bugs tests planted here (executor only); a shared empty set until the first, so a replica pays nothing. */
+    private Set<PlantedBug> plantedBugs = Set.of();
     /** Whether the machine was quiesced, and under which leader, as last told to the node's {@link QuiescedPartitions}. */
     private boolean publishedQuiesced;
     private String publishedSleepLeader;
@@ -95,9 +98,10 @@ public final class RaftPartition {
      */
     public RaftPartition(int id, PartitionContext context, PartitionCallbacks callbacks) {
         this.id = id;
+        this.key = id;
         this.context = context;
         this.callbacks = callbacks;
-        this.executor = new RaftPartitionExecutor("partition-" + id, context.runtime().partitionPool(),
+        this.executor = new RaftPartitionExecutor(this, context.runtime().partitionPool(),
                 context.configuration().maxClientQueue(), this::afterDrain, this::stopOnFailure);
         this.requests = new PendingRequests(context.metrics());
         this.writeAhead = new RaftWriteAhead(id, context.wal(), context.writes(), context.reads(), executor);
@@ -116,6 +120,11 @@ public final class RaftPartition {
     /** The partition id. */
     public int id() {
         return id;
+    }
+
+    /** The id as the one boxed instance the node's maps share as their key. */
+    public Integer key() {
+        return key;
     }
 
     /**
@@ -331,6 +340,9 @@ public final class RaftPartition {
      */
     void plant(PlantedBug bug) {
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+            if (plantedBugs.isEmpty()) {
+                plantedBugs = EnumSet.noneOf(PlantedBug.class);
+            }
             plantedBugs.add(bug);
             if (machine != null) {
                 machine.plant(bug);
@@ -393,7 +405,7 @@ public final class RaftPartition {
                 : new RaftPartitionStateMachine(id, context.self(), context.peers(),
                         context.settings(), random);
         plantedBugs.forEach(machine::plant);
-        machine.nodeLiveness(context.quiescence()::alive);
+        machine.nodeLiveness(context.quiescence().liveness());
         if (snapshotFiles.enabled()) {
             RaftConfiguration c = context.configuration();
             machine.snapshots().enable(context.snapshots().throttle(), c.snapshotChunkBytes(),
@@ -525,6 +537,12 @@ public final class RaftPartition {
     }
 
     /** What this partition's helpers ({@link PartitionSnapshots}, {@link PartitionRestore} and the rest) need of it. */
+    /** "partition-" and its id, for logs. */
+    @Override
+    public String toString() {
+        return "partition-" + id;
+    }
+
     private final class Host implements PartitionSnapshots.Host, PartitionRestore.Host, ReadyCarrier.Host,
             PartitionCompaction.Host, RequestSubmission.Host, PartitionQueries.Host {
         @Override
