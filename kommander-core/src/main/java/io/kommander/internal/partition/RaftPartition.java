@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * One partition on one node: turns API calls and inbound messages into operations on its
@@ -101,14 +102,15 @@ public final class RaftPartition {
         this.key = id;
         this.context = context;
         this.callbacks = callbacks;
+        Host host = new Host();
+        // The host stands for both hooks: two method references would cost 32 B a replica.
         this.executor = new RaftPartitionExecutor(this, context.runtime().partitionPool(),
-                context.configuration().maxClientQueue(), this::afterDrain, this::stopOnFailure);
+                context.configuration().maxClientQueue(), host, host);
         this.requests = new PendingRequests(context.metrics());
         this.writeAhead = new RaftWriteAhead(id, context.wal(), context.writes(), context.reads(), executor);
         this.catchUp = new CatchUpMarks(id, context.catchUp(), writeAhead);
         // A replica out for an election timeout has lost its leadership anyway: retrying sooner buys nothing.
         this.retry = new RestoreRetry(context.configuration().electionTimeoutMinMillis());
-        Host host = new Host();
         this.snapshotFiles = new PartitionSnapshots(id, context.snapshots(), executor, writeAhead, host);
         this.restore = new PartitionRestore(writeAhead, snapshotFiles, catchUp, host);
         this.carrier = new ReadyCarrier(id, context, callbacks, writeAhead, retry, snapshotFiles, requests, host);
@@ -544,7 +546,19 @@ public final class RaftPartition {
     }
 
     private final class Host implements PartitionSnapshots.Host, PartitionRestore.Host, ReadyCarrier.Host,
-            PartitionCompaction.Host, RequestSubmission.Host, PartitionQueries.Host {
+            PartitionCompaction.Host, RequestSubmission.Host, PartitionQueries.Host, Runnable, Consumer<Throwable> {
+        /** The executor's after-drain hook. */
+        @Override
+        public void run() {
+            afterDrain();
+        }
+
+        /** The executor's failure hook. */
+        @Override
+        public void accept(Throwable cause) {
+            stopOnFailure(cause);
+        }
+
         @Override
         public RaftPartitionStateMachine machine() {
             return machine;
