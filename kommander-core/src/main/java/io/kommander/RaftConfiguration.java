@@ -32,7 +32,8 @@ import io.kommander.discovery.Endpoints;
  *                                  ({@link io.kommander.wal.LogEntry#contentBytes}); must fit, with its headers, in
  *                                  one batch of the node's transport
  * @param maxProposalBytes          the largest sum of entry sizes one {@code replicateLogs} call accepts
- * @param maxPartitionsPerWalWrite  partitions grouped into one WAL write (one sync)
+ * @param maxPartitionsPerWalWrite  partitions grouped into one WAL write (one sync); also the node's replicas that
+ *                                  may stand for election at once (each campaign syncs its term and vote)
  * @param logCacheEntries           committed entries kept in memory per partition to serve followers without
  *                                  reading the WAL
  * @param logCacheBytes             the most bytes ({@link io.kommander.wal.LogEntry#sizeEstimate}) of those
@@ -366,7 +367,10 @@ public record RaftConfiguration(
             return this;
         }
 
-        /** Partitions per group-committed WAL write (default 256). */
+        /**
+         * Partitions per group-committed WAL write (default 256); also how many of the node's replicas may stand for
+         * election at once.
+         */
         public Builder maxPartitionsPerWalWrite(int max) {
             this.maxPartitionsPerWalWrite = max;
             return this;

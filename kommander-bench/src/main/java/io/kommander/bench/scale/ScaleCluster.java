@@ -5,6 +5,8 @@ import io.kommander.RaftConfiguration;
 import io.kommander.RaftManager;
 import io.kommander.bench.system.kommander.KommanderWiring;
 import io.kommander.discovery.StaticDiscovery;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +28,9 @@ final class ScaleCluster implements AutoCloseable {
     private final Path dataDir;
     private final KommanderWiring wiring = new KommanderWiring();
     private final RaftManager[] nodes;
+    private final MeterRegistry[] meters;
+    /** What nodes counted before they were stopped: a restarted node counts afresh in a new registry. */
+    private ScaleCounts retired = ScaleCounts.ZERO;
 
     /**
      * @param quiesceAfter {@code quiesceAfterHeartbeats} of every node; null for the library's default
@@ -36,6 +41,7 @@ final class ScaleCluster implements AutoCloseable {
         this.ports = ports.clone();
         this.dataDir = dataDir;
         this.nodes = new RaftManager[nodes];
+        this.meters = new MeterRegistry[nodes];
     }
 
     int size() {
@@ -72,8 +78,10 @@ final class ScaleCluster implements AutoCloseable {
         if (quiesceAfter >= 0) {
             configuration.quiesceAfterHeartbeats(quiesceAfter);
         }
+        meters[i] = new SimpleMeterRegistry();
         nodes[i] = RaftManager.builder()
                 .configuration(configuration.build())
+                .meterRegistry(meters[i])
                 .wal(wiring.openWal(dataDir.resolve("node-" + i)))
                 .transport(wiring.transport(ports[i]))
                 .discovery(StaticDiscovery.of(peers))
@@ -83,8 +91,22 @@ final class ScaleCluster implements AutoCloseable {
 
     /** Closes node {@code i} (an orderly stop; its data stays). */
     void stop(int i) {
+        ScaleCounts last = ScaleCounts.of(meters[i]);
+        retired = retired.plus(new ScaleCounts(last.electionsStarted(), last.electionsWon(), last.walWrites(),
+                last.framesSent(), 0, 0));
         nodes[i].close();
         nodes[i] = null;
+    }
+
+    /** What every node counted so far, summed, stopped ones' counters included (their gauges are gone). */
+    ScaleCounts counts() {
+        ScaleCounts sum = retired;
+        for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] != null) {
+                sum = sum.plus(ScaleCounts.of(meters[i]));
+            }
+        }
+        return sum;
     }
 
     /** How many user partitions some running node leads. */
@@ -107,17 +129,6 @@ final class ScaleCluster implements AutoCloseable {
         return quiesced;
     }
 
-    /** How many user partitions node {@code i} leads. */
-    int ledBy(int i) {
-        int led = 0;
-        for (int p = 1; p <= partitions; p++) {
-            if (nodes[i] != null && nodes[i].amILeaderQuick(p)) {
-                led++;
-            }
-        }
-        return led;
-    }
-
     private int leaderOf(int partition) {
         for (int i = 0; i < nodes.length; i++) {
             if (nodes[i] != null && nodes[i].amILeaderQuick(partition)) {
@@ -127,17 +138,26 @@ final class ScaleCluster implements AutoCloseable {
         return -1;
     }
 
-    /** The sum of the user partitions' terms on node {@code i}: its rise counts elections. */
-    long termSum(int i) throws Exception {
+    /** Whether node {@code i} leads each user partition (index 0 is partition 1). */
+    boolean[] ledByEach(int i) {
+        boolean[] led = new boolean[partitions];
+        for (int p = 1; p <= partitions; p++) {
+            led[p - 1] = nodes[i] != null && nodes[i].amILeaderQuick(p);
+        }
+        return led;
+    }
+
+    /** Each user partition's term on node {@code i} (index 0 is partition 1): its rise counts elections. */
+    long[] terms(int i) throws Exception {
         List<CompletableFuture<PartitionStatus>> statuses = new ArrayList<>(partitions);
         for (int p = 1; p <= partitions; p++) {
             statuses.add(nodes[i].partitionStatus(p));
         }
-        long sum = 0;
-        for (CompletableFuture<PartitionStatus> status : statuses) {
-            sum += status.get(60, TimeUnit.SECONDS).term();
+        long[] terms = new long[partitions];
+        for (int p = 0; p < partitions; p++) {
+            terms[p] = statuses.get(p).get(60, TimeUnit.SECONDS).term();
         }
-        return sum;
+        return terms;
     }
 
     @Override

@@ -25,6 +25,9 @@ public final class ScaleRun {
     /** The node stopped and restarted: any will do; the last one is never the first to have started. */
     private static final int RESTARTED = NODES - 1;
 
+    /** How often a wait looks again: the times measured are this coarse. */
+    private static final long POLL_MILLIS = 200;
+
     private final int partitions;
     private final Integer quiesceAfter;
     private final long idleMillis;
@@ -55,10 +58,18 @@ public final class ScaleRun {
         long baseline = heapAfterGc();
         try (ScaleCluster cluster = new ScaleCluster(NODES, partitions, quiesceAfter, ports, dir)) {
             long start = System.nanoTime();
-            cluster.startAll(timeoutMillis);
-            await("every partition has a leader", () -> cluster.ledPartitions() == partitions);
-            long elected = millisSince(start);
-            progress.printf("[scale] %d partitions: all leaders elected in %d ms%n", partitions, elected);
+            long elected;
+            ScaleCounts coldStart;
+            try (ScaleTimeline timeline = new ScaleTimeline("cold start", cluster, progress)) {
+                cluster.startAll(timeoutMillis);
+                progress.printf("[scale] %d partitions: every node joined after %d ms%n", partitions,
+                        millisSince(start));
+                await("every partition has a leader", () -> cluster.ledPartitions() == partitions);
+                elected = millisSince(start);
+                coldStart = cluster.counts();
+            }
+            progress.printf("[scale] %d partitions: all leaders elected in %d ms, %s%n", partitions, elected,
+                    coldStart.toJson());
 
             Thread.sleep(settleMillis);
             NodeCpu cpu = new NodeCpu(prefixes(ports));
@@ -80,21 +91,27 @@ public final class ScaleRun {
             double heapPerReplica = (heapAfterGc() - baseline) / (double) (NODES * partitions);
             progress.printf("[scale] heap per replica %.0f bytes%n", heapPerReplica);
 
-            int led = cluster.ledBy(RESTARTED);
-            long termsBefore = cluster.termSum(0);
+            boolean[] ledBefore = cluster.ledByEach(RESTARTED);
+            long[] termsBefore = cluster.terms(0);
             long stop = System.nanoTime();
-            cluster.stop(RESTARTED);
-            await("every partition has a leader again", () -> cluster.ledPartitions() == partitions);
-            long leaderless = millisSince(stop);
-            long restart = System.nanoTime();
-            CompletableFuture<Void> joined = cluster.start(RESTARTED);
-            joined.get(timeoutMillis, TimeUnit.MILLISECONDS);
-            await("every partition has a leader after the restart", () -> cluster.ledPartitions() == partitions);
-            long settled = millisSince(restart);
-            long elections = cluster.termSum(0) - termsBefore;
-            progress.printf("[scale] restart: node led %d, %d elections, leaderless %d ms, settled %d ms%n", led,
-                    elections, leaderless, settled);
-            return new ScaleResult(partitions, NODES, quiesceAfter == null ? -1 : quiesceAfter, elected,
+            long leaderless;
+            long settled;
+            try (ScaleTimeline timeline = new ScaleTimeline("restart", cluster, progress)) {
+                cluster.stop(RESTARTED);
+                await("every partition has a leader again", () -> cluster.ledPartitions() == partitions);
+                leaderless = millisSince(stop);
+                long restart = System.nanoTime();
+                CompletableFuture<Void> joined = cluster.start(RESTARTED);
+                joined.get(timeoutMillis, TimeUnit.MILLISECONDS);
+                await("every partition has a leader after the restart",
+                        () -> cluster.ledPartitions() == partitions);
+                settled = millisSince(restart);
+            }
+            RestartElections elections = RestartElections.of(ledBefore, termsBefore, cluster.terms(0));
+            int led = elections.led();
+            progress.printf("[scale] restart: node led %d, %d elections (%s), leaderless %d ms, settled %d ms%n",
+                    led, elections.total(), elections.toJson(), leaderless, settled);
+            return new ScaleResult(partitions, NODES, quiesceAfter == null ? -1 : quiesceAfter, elected, coldStart,
                     TimeUnit.NANOSECONDS.toMillis(window), perNode, process, heapPerReplica, quiesced, led,
                     elections, leaderless, settled, load).toJson();
         } finally {
@@ -116,7 +133,8 @@ public final class ScaleRun {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(what + ": not within " + timeoutMillis + " ms");
             }
-            Thread.sleep(20);
+            // Not faster: each look asks every node about every partition, which loads the nodes measured.
+            Thread.sleep(POLL_MILLIS);
         }
     }
 

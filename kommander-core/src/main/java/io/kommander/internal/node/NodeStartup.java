@@ -185,7 +185,7 @@ final class NodeStartup {
 
     private void startPartition(RaftPartition partition) {
         beforeStart.accept(partition);
-        parts.partitions().put(partition.id(), partition);
+        parts.partitions().put(partition.key(), partition);
         partition.start();
     }
 }

@@ -214,7 +214,8 @@ public final class RaftNode implements IRaft {
                 configuration.electionTimeoutMinMillis(),
                 runtime.random(runtime.wallClockMillis() ^ (runtime.monotonicMillis() << 24)).nextLong());
         this.timers = new RaftTimerService(runtime, configuration.heartbeatIntervalMillis(),
-                configuration.compactionIntervalMillis(), configuration.compactionEnabled(), this::takingPart,
+                configuration.compactionIntervalMillis(), configuration.compactionEnabled(),
+                configuration.maxPartitionsPerWalWrite(), this::takingPart,
                 quiescence, liveness::tick, () -> !membership.removed());
         this.inbound = new InboundRouter(self, members, partitions, membership, partitionMap, liveness,
                 unknownSenderMessages, lifecycle.joined(), lifecycle::closed);

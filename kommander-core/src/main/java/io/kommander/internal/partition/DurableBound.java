@@ -17,7 +17,8 @@ final class DurableBound {
     private record Truncation(long seq, long after) {
     }
 
-    private final ArrayDeque<Truncation> pending = new ArrayDeque<>(1);
+    /** Truncations whose steps are not durable yet, oldest first; null while there are none (nearly always). */
+    private ArrayDeque<Truncation> pending;
     private long index;
 
     /** The highest index durable in its current form. */
@@ -28,12 +29,15 @@ final class DurableBound {
     /** Starts from a log read back from the WAL: all of it is durable. */
     void reset(long lastIndex) {
         index = lastIndex;
-        pending.clear();
+        pending = null;
     }
 
     /** The log was truncated after {@code after}; persist step {@code seq} carries the truncation. */
     void truncated(long seq, long after) {
         index = Math.min(index, after);
+        if (pending == null) {
+            pending = new ArrayDeque<>(1);
+        }
         pending.add(new Truncation(seq, after));
     }
 
@@ -44,12 +48,17 @@ final class DurableBound {
      * @param logLastIndex   the log's last index now (later truncations may have lowered it)
      */
     void persisted(long seq, long lastIndexAfter, long logLastIndex) {
-        while (!pending.isEmpty() && pending.peek().seq() <= seq) {
-            pending.poll();
-        }
         long bound = lastIndexAfter;
-        for (Truncation truncation : pending) {
-            bound = Math.min(bound, truncation.after());
+        if (pending != null) {
+            while (!pending.isEmpty() && pending.peek().seq() <= seq) {
+                pending.poll();
+            }
+            for (Truncation truncation : pending) {
+                bound = Math.min(bound, truncation.after());
+            }
+            if (pending.isEmpty()) {
+                pending = null;
+            }
         }
         index = Math.min(bound, logLastIndex);
     }

@@ -98,6 +98,11 @@ final class Elections {
         resetElectionDeadline();
     }
 
+    /** When the election timeout runs out (on the runtime's monotonic clock). */
+    long electionDeadline() {
+        return electionDeadline;
+    }
+
     /** Whether the election timeout has passed. */
     boolean electionDue() {
         return now.getAsLong() >= electionDeadline;

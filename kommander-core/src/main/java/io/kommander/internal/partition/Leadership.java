@@ -236,6 +236,11 @@ final class Leadership {
         lastHeartbeatSent = now - settings.heartbeatMillis();
     }
 
+    /** Whether a leadership transfer is under way: its time-out needs the clock, whatever the role. */
+    boolean transferring() {
+        return transfer.inProgress();
+    }
+
     /**
      * Ends a transfer (on any role) whose deadline passed. A replica that still leads appends a barrier entry of its
      * term: the target of a TimeoutNow still in flight then holds an entry past the TimeoutNow's index once it hears

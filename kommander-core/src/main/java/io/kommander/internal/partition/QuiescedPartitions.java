@@ -27,6 +27,8 @@ public final class QuiescedPartitions {
     private final LongAdder quiesces = new LongAdder();
     private final LongAdder wakes = new LongAdder();
     private volatile Predicate<String> nodeAlive = endpoint -> false;
+    /** {@link #alive}, one instance for every partition's state machine. */
+    private final Predicate<String> liveness = this::alive;
 
     /** The partitions to tick: those not quiesced. */
     public Collection<RaftPartition> awake() {
@@ -65,6 +67,11 @@ public final class QuiescedPartitions {
         this.nodeAlive = alive;
     }
 
+    /** {@link #alive} as a predicate, the same instance every time. */
+    public Predicate<String> liveness() {
+        return liveness;
+    }
+
     /** Whether {@code endpoint}'s node was heard from within an election timeout (false until liveness is set). */
     public boolean alive(String endpoint) {
         return nodeAlive.test(endpoint);
@@ -97,7 +104,7 @@ public final class QuiescedPartitions {
 
     /** A partition starts: it is awake until it quiesces. */
     void started(RaftPartition partition) {
-        awake.put(partition.id(), partition);
+        awake.put(partition.key(), partition);
     }
 
     /**
@@ -113,16 +120,16 @@ public final class QuiescedPartitions {
                 }
             }
             if (nowLeader != null) {
-                sleepersByLeader.computeIfAbsent(nowLeader, leader -> new TreeMap<>()).put(partition.id(), partition);
+                sleepersByLeader.computeIfAbsent(nowLeader, leader -> new TreeMap<>()).put(partition.key(), partition);
             }
         }
         if (nowQuiesced) {
-            if (quiesced.put(partition.id(), partition) == null) {
+            if (quiesced.put(partition.key(), partition) == null) {
                 quiesces.increment();
             }
             awake.remove(partition.id());
         } else {
-            awake.put(partition.id(), partition);
+            awake.put(partition.key(), partition);
             if (quiesced.remove(partition.id()) != null) {
                 wakes.increment();
             }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * One partition on one node: turns API calls and inbound messages into operations on its
@@ -36,6 +37,8 @@ public final class RaftPartition {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPartition.class);
 
     private final int id;
+    /** The id boxed once, the key of this partition in the node's maps: each map boxing it anew costs 16 B a replica. */
+    private final Integer key;
     private final PartitionContext context;
     private final PartitionCallbacks callbacks;
     private final RaftPartitionExecutor executor;
@@ -63,7 +66,8 @@ public final class RaftPartition {
     private boolean readyLeader; // as of the last drain, so the owner hears of each leadership once
     /** The highest leader commit index seen in an AppendLogs: how far a learner is behind, for its view. */
     private long leaderCommitSeen;
-    private final Set<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
+    /** Bugs tests planted here (executor only); a shared empty set until the first, so a replica pays nothing. */
+    private Set<PlantedBug> plantedBugs = Set.of();
     /** Whether the machine was quiesced, and under which leader, as last told to the node's {@link QuiescedPartitions}. */
     private boolean publishedQuiesced;
     private String publishedSleepLeader;
@@ -73,6 +77,10 @@ public final class RaftPartition {
     /** The WAL failed too often in a row: the partition gave up until the node restarts. */
     private volatile boolean unavailable;
     private volatile boolean leaderQuick;
+    /** {@link RaftPartitionStateMachine#tickDueAt} as of the last batch of work; until then, every tick. */
+    private volatile long tickDueAt = Long.MIN_VALUE;
+    /** Whether the replica stood for election (pre-vote or vote) at the end of its last batch of work. */
+    private volatile boolean campaigning;
     /** As {@link RaftPartitionStateMachine#followerLag()} at the last drain; kept only when the node has meters. */
     private volatile long followerLag;
     private volatile String leaderQuickEndpoint;
@@ -91,16 +99,18 @@ public final class RaftPartition {
      */
     public RaftPartition(int id, PartitionContext context, PartitionCallbacks callbacks) {
         this.id = id;
+        this.key = id;
         this.context = context;
         this.callbacks = callbacks;
-        this.executor = new RaftPartitionExecutor("partition-" + id, context.runtime().partitionPool(),
-                context.configuration().maxClientQueue(), this::afterDrain, this::stopOnFailure);
+        Host host = new Host();
+        // The host stands for both hooks: two method references would cost 32 B a replica.
+        this.executor = new RaftPartitionExecutor(this, context.runtime().partitionPool(),
+                context.configuration().maxClientQueue(), host, host);
         this.requests = new PendingRequests(context.metrics());
         this.writeAhead = new RaftWriteAhead(id, context.wal(), context.writes(), context.reads(), executor);
         this.catchUp = new CatchUpMarks(id, context.catchUp(), writeAhead);
         // A replica out for an election timeout has lost its leadership anyway: retrying sooner buys nothing.
         this.retry = new RestoreRetry(context.configuration().electionTimeoutMinMillis());
-        Host host = new Host();
         this.snapshotFiles = new PartitionSnapshots(id, context.snapshots(), executor, writeAhead, host);
         this.restore = new PartitionRestore(writeAhead, snapshotFiles, catchUp, host);
         this.carrier = new ReadyCarrier(id, context, callbacks, writeAhead, retry, snapshotFiles, requests, host);
@@ -112,6 +122,11 @@ public final class RaftPartition {
     /** The partition id. */
     public int id() {
         return id;
+    }
+
+    /** The id as the one boxed instance the node's maps share as their key. */
+    public Integer key() {
+        return key;
     }
 
     /**
@@ -192,6 +207,19 @@ public final class RaftPartition {
                 machine.step(from, message, now());
             }
         });
+    }
+
+    /**
+     * When its last batch of work said a tick could next change anything ({@link RaftPartitionStateMachine#tickDueAt},
+     * on the runtime's monotonic clock): a tick before it would be an operation that does nothing.
+     */
+    public long tickDueAt() {
+        return tickDueAt;
+    }
+
+    /** Whether the replica was standing for election (pre-vote or vote) at the end of its last batch of work. */
+    public boolean campaigning() {
+        return campaigning;
     }
 
     /** Advances the partition's timers. */
@@ -314,6 +342,9 @@ public final class RaftPartition {
      */
     void plant(PlantedBug bug) {
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+            if (plantedBugs.isEmpty()) {
+                plantedBugs = EnumSet.noneOf(PlantedBug.class);
+            }
             plantedBugs.add(bug);
             if (machine != null) {
                 machine.plant(bug);
@@ -376,7 +407,7 @@ public final class RaftPartition {
                 : new RaftPartitionStateMachine(id, context.self(), context.peers(),
                         context.settings(), random);
         plantedBugs.forEach(machine::plant);
-        machine.nodeLiveness(context.quiescence()::alive);
+        machine.nodeLiveness(context.quiescence().liveness());
         if (snapshotFiles.enabled()) {
             RaftConfiguration c = context.configuration();
             machine.snapshots().enable(context.snapshots().throttle(), c.snapshotChunkBytes(),
@@ -444,6 +475,8 @@ public final class RaftPartition {
         }
         carrier.carryOutReady();
         leaderQuick = machine.role() == RaftRole.LEADER;
+        tickDueAt = machine.tickDueAt();
+        campaigning = machine.role() == RaftRole.PRE_CANDIDATE || machine.role() == RaftRole.CANDIDATE;
         if (context.metrics().enabled()) {
             followerLag = machine.followerLag();
         }
@@ -507,8 +540,26 @@ public final class RaftPartition {
     }
 
     /** What this partition's helpers ({@link PartitionSnapshots}, {@link PartitionRestore} and the rest) need of it. */
+    /** "partition-" and its id, for logs. */
+    @Override
+    public String toString() {
+        return "partition-" + id;
+    }
+
     private final class Host implements PartitionSnapshots.Host, PartitionRestore.Host, ReadyCarrier.Host,
-            PartitionCompaction.Host, RequestSubmission.Host, PartitionQueries.Host {
+            PartitionCompaction.Host, RequestSubmission.Host, PartitionQueries.Host, Runnable, Consumer<Throwable> {
+        /** The executor's after-drain hook. */
+        @Override
+        public void run() {
+            afterDrain();
+        }
+
+        /** The executor's failure hook. */
+        @Override
+        public void accept(Throwable cause) {
+            stopOnFailure(cause);
+        }
+
         @Override
         public RaftPartitionStateMachine machine() {
             return machine;

@@ -57,7 +57,7 @@ public final class RaftPartitionExecutor {
         }
     }
 
-    private final String name;
+    private final Object name;
     private final Executor pool;
     private final int maxClientQueue;
     private final Runnable afterDrain;
@@ -70,14 +70,15 @@ public final class RaftPartitionExecutor {
     private volatile boolean closed;
 
     /**
-     * @param name           for logs
+     * @param name           for logs, by its {@code toString()} (an object rather than a string, so that 10,000
+     *                       partitions keep no 10,000 names)
      * @param pool           the shared pool
      * @param maxClientQueue client operations queued at most
      * @param afterDrain     runs on the executor after every drain
      * @param onFailure      runs on the executor with whatever an operation or {@code afterDrain} threw
      */
     @SuppressWarnings("unchecked")
-    public RaftPartitionExecutor(String name, Executor pool, int maxClientQueue, Runnable afterDrain,
+    public RaftPartitionExecutor(Object name, Executor pool, int maxClientQueue, Runnable afterDrain,
                                  Consumer<Throwable> onFailure) {
         this.name = name;
         this.pool = pool;

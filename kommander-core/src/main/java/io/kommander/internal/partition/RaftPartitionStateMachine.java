@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -110,15 +112,17 @@ public final class RaftPartitionStateMachine {
         this.leadership = new Leadership(partition, self, settings, replicaLog, proposals, plantedBugs, held,
                 quiescence);
         Elections.Replica replica = new Elections.Replica(writes, replicaLog, leadership, verification, refusals);
-        this.elections = new Elections(partition, self, settings, random, plantedBugs, replica, this::ready,
-                () -> now);
-        this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, elections::term, this::ready);
+        // One instance of each, shared by every part: a replica's heap is counted in tens of bytes (docs/scale.md).
+        Supplier<Ready> ready = this::ready;
+        LongSupplier clock = () -> now;
+        this.elections = new Elections(partition, self, settings, random, plantedBugs, replica, ready, clock);
+        this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, elections::term, ready);
         FollowerReplication follower = new FollowerReplication(partition, plantedBugs, replica, elections, snapshots,
-                this::ready, quiescence);
+                ready, quiescence);
         this.waking = new QuiescenceWaking(partition, quiescence, elections, leadership, replicaLog, refusals,
-                plantedBugs, this::ready, () -> now);
+                plantedBugs, ready, clock);
         this.routing = new MessageRouting(partition, plantedBugs, replica, elections, follower, waking,
-                this::stepDownIfRemoved, this::ready, () -> now);
+                this::stepDownIfRemoved, ready, clock);
     }
 
     /**
@@ -197,6 +201,24 @@ public final class RaftPartitionStateMachine {
         } else if (elections.electionDue()) {
             elections.electionTimedOut();
         }
+    }
+
+    /**
+     * The earliest time at which {@link #tick} can change anything: at every tick for a leader (heartbeats,
+     * check-quorum) or while a leadership transfer may time out, at its election deadline for any other replica, never
+     * before the restore ends or while it sleeps. The host skips the ticks before it: at 10,000 partitions a node's
+     * followers, ticked for nothing ten times a second while elections are on, would otherwise keep the executors busy
+     * enough to delay the elections' own messages past their time-outs. Read after every batch of work, so a new
+     * deadline is seen within one tick.
+     */
+    public long tickDueAt() {
+        if (!restored || quiescence.quiesced()) {
+            return Long.MAX_VALUE;
+        }
+        if (elections.role() == RaftRole.LEADER || leadership.transferring()) {
+            return Long.MIN_VALUE;
+        }
+        return elections.electionDeadline();
     }
 
     /**

@@ -2,14 +2,18 @@ package io.kommander.internal.partition;
 
 import io.kommander.runtime.IRaftRuntime;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * Injects time into partitions as operations: a tick every heartbeat interval (elections, heartbeats,
  * check-quorum, time-outs) to every awake partition ({@link QuiescedPartitions#awake()}: a quiesced one costs
- * nothing), then the node's own tick (its heartbeat to each peer, its liveness checks); and, when enabled, a
+ * nothing) whose tick is due ({@link RaftPartition#tickDueAt}: a follower only once its election timeout ran out,
+ * and only so many campaigns at once), then the node's own tick (its heartbeat to each peer, its liveness checks); and, when enabled, a
  * compaction pass every compaction interval. Time and scheduling come from the runtime, so the simulator drives it
  * with virtual time.
  *
@@ -20,6 +24,7 @@ public final class RaftTimerService implements AutoCloseable {
     private final IRaftRuntime runtime;
     private final long tickMillis;
     private final long compactionMillis;
+    private final int campaignLimit;
     private final boolean compaction;
     private final Supplier<Collection<RaftPartition>> partitions;
     private final QuiescedPartitions quiescence;
@@ -34,6 +39,8 @@ public final class RaftTimerService implements AutoCloseable {
      * @param tickMillis       tick period
      * @param compactionMillis compaction period
      * @param compaction       whether compaction runs
+     * @param campaignLimit    replicas of this node standing for election at once, at most (see
+     *                         {@link #tickPartitions})
      * @param partitions       every partition, read at each compaction pass
      * @param quiescence       the awake partitions, read at each tick
      * @param nodeTick         the node's own work at each tick, after the partitions'
@@ -41,7 +48,7 @@ public final class RaftTimerService implements AutoCloseable {
      *                         ticks nothing (no campaigns toward former peers)
      */
     public RaftTimerService(IRaftRuntime runtime, long tickMillis, long compactionMillis, boolean compaction,
-                            Supplier<Collection<RaftPartition>> partitions, QuiescedPartitions quiescence,
+                            int campaignLimit, Supplier<Collection<RaftPartition>> partitions, QuiescedPartitions quiescence,
                             Runnable nodeTick, BooleanSupplier takingPart) {
         this.runtime = runtime;
         this.takingPart = takingPart;
@@ -50,6 +57,7 @@ public final class RaftTimerService implements AutoCloseable {
         this.tickMillis = tickMillis;
         this.compactionMillis = compactionMillis;
         this.compaction = compaction;
+        this.campaignLimit = campaignLimit;
         this.partitions = partitions;
     }
 
@@ -65,12 +73,52 @@ public final class RaftTimerService implements AutoCloseable {
         if (!closed) {
             nextTick = runtime.schedule(tickMillis, () -> {
                 if (takingPart.getAsBoolean()) {
-                    quiescence.awake().forEach(RaftPartition::tick);
+                    tickPartitions(runtime.monotonicMillis());
                     nodeTick.run();
                 }
                 scheduleTick();
             });
         }
+    }
+
+    /**
+     * Ticks every awake partition whose tick is due, but lets at most {@code campaignLimit} replicas stand for election
+     * at once: a follower whose election timeout ran out starts campaigning only while fewer are, the longest overdue
+     * first; the others stay due and are asked again at the next tick. A cold start or a node's death makes thousands
+     * of timeouts run out together, and each campaign costs hard-state syncs on both sides: with all of them at once,
+     * the syncs queue for longer than an election timeout, every candidate times out before its votes come back, and
+     * the retries (in new terms) only lengthen the queue. Only when a replica campaigns changes, never what it may do.
+     */
+    private void tickPartitions(long now) {
+        int campaigning = 0;
+        List<Due> wouldCampaign = new ArrayList<>();
+        for (RaftPartition partition : quiescence.awake()) {
+            boolean standing = partition.campaigning();
+            if (standing) {
+                campaigning++;
+            }
+            long due = partition.tickDueAt();
+            if (now < due) {
+                continue;
+            }
+            if (standing || due == Long.MIN_VALUE) {
+                partition.tick();
+            } else {
+                wouldCampaign.add(new Due(due, partition));
+            }
+        }
+        int admitted = campaignLimit - campaigning;
+        if (admitted <= 0 || wouldCampaign.isEmpty()) {
+            return;
+        }
+        wouldCampaign.sort(Comparator.comparingLong(Due::at));
+        for (int i = 0; i < Math.min(admitted, wouldCampaign.size()); i++) {
+            wouldCampaign.get(i).partition().tick();
+        }
+    }
+
+    /** A follower whose election timeout ran out {@code at}. */
+    private record Due(long at, RaftPartition partition) {
     }
 
     private void scheduleCompaction() {

@@ -22,7 +22,8 @@ final class ReadIndexTracker {
     private List<Long> roundRequests = List.of();
     /** The members that acknowledged the round in flight; empty between rounds (nearly always, on an idle leader). */
     private List<String> roundAcks = List.of();
-    private final ArrayDeque<ConfirmedRead> confirmed = new ArrayDeque<>(1);
+    /** Null while no confirmed read waits (nearly always): an idle replica holds no queue. */
+    private ArrayDeque<ConfirmedRead> confirmed;
 
     void request(long requestId) {
         waiting.add(requestId);
@@ -35,7 +36,7 @@ final class ReadIndexTracker {
 
     /** Whether no read waits, in a round or for the applied index. */
     boolean idle() {
-        return waiting.isEmpty() && roundInFlight == 0 && confirmed.isEmpty();
+        return waiting.isEmpty() && roundInFlight == 0 && confirmed == null;
     }
 
     /**
@@ -72,6 +73,9 @@ final class ReadIndexTracker {
         }
         roundAcks = MemberSets.with(roundAcks, peer);
         if (roundAcks.size() >= quorum) {
+            if (confirmed == null) {
+                confirmed = new ArrayDeque<>(1);
+            }
             confirmed.add(new ConfirmedRead(roundReadIndex, roundRequests));
             roundInFlight = 0;
             roundAcks = List.of();
@@ -84,8 +88,14 @@ final class ReadIndexTracker {
     /** Removes and returns the requests whose read index is at or below {@code applied}. */
     List<Long> takeApplied(long applied) {
         List<Long> done = new ArrayList<>();
+        if (confirmed == null) {
+            return done;
+        }
         while (!confirmed.isEmpty() && confirmed.peek().readIndex() <= applied) {
             done.addAll(confirmed.poll().requests());
+        }
+        if (confirmed.isEmpty()) {
+            confirmed = null;
         }
         return done;
     }
@@ -94,11 +104,13 @@ final class ReadIndexTracker {
     List<Long> takeAll() {
         List<Long> all = new ArrayList<>(waiting);
         all.addAll(roundRequests);
-        confirmed.forEach(c -> all.addAll(c.requests()));
+        if (confirmed != null) {
+            confirmed.forEach(c -> all.addAll(c.requests()));
+        }
         waiting.clear();
         roundRequests = List.of();
         roundInFlight = 0;
-        confirmed.clear();
+        confirmed = null;
         return all;
     }
 

@@ -52,7 +52,7 @@ final class SnapshotControl {
 
     /** Whether a snapshot is being installed: the log must not change meanwhile. */
     boolean installing() {
-        return snapshots.receiver().installing();
+        return snapshots.installing();
     }
 
     // ------------------------------------------------------------------ follower

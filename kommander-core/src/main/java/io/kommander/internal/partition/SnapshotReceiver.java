@@ -28,7 +28,9 @@ final class SnapshotReceiver {
     private long indexTerm;
     private long totalBytes;
     private long wholeCrc;
-    private byte[] buffer = new byte[0];
+    private static final byte[] EMPTY = new byte[0];
+
+    private byte[] buffer = EMPTY;
     private int held;
     private boolean installing;
 
@@ -111,7 +113,7 @@ final class SnapshotReceiver {
     void forget() {
         if (!installing) {
             index = -1;
-            buffer = new byte[0];
+            buffer = EMPTY;
             held = 0;
         }
     }

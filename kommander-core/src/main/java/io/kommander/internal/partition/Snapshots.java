@@ -31,7 +31,10 @@ final class Snapshots {
         }
     }
 
-    private final SnapshotReceiver receiver;
+    private final int partition;
+    private final Set<PlantedBug> plantedBugs;
+    /** Made by the first snapshot chunk received: most replicas never receive one. */
+    private SnapshotReceiver receiver;
     private boolean enabled;
     private SnapshotThrottle throttle;
     private int chunkBytes = 1;
@@ -46,7 +49,8 @@ final class Snapshots {
     private boolean producing;
 
     Snapshots(int partition, Set<PlantedBug> plantedBugs) {
-        this.receiver = new SnapshotReceiver(partition, plantedBugs);
+        this.partition = partition;
+        this.plantedBugs = plantedBugs;
     }
 
     /** Turns snapshots on for this partition (before the restore). */
@@ -141,6 +145,14 @@ final class Snapshots {
     }
 
     SnapshotReceiver receiver() {
+        if (receiver == null) {
+            receiver = new SnapshotReceiver(partition, plantedBugs);
+        }
         return receiver;
+    }
+
+    /** Whether a snapshot is being installed here (false before any chunk came). */
+    boolean installing() {
+        return receiver != null && receiver.installing();
     }
 }
