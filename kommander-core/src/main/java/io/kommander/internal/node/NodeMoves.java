@@ -5,6 +5,7 @@ import io.kommander.PartitionChangeResult;
 import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
 import io.kommander.PartitionRange;
+import io.kommander.PartitionState;
 import io.kommander.RaftLog;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
@@ -211,17 +212,33 @@ final class NodeMoves {
     private void drive(int partition) {
         PartitionMap map = coordinator.map();
         if (map != null) {
-            movesOf(map).stream().filter(m -> m.from() == partition || m.to() == partition).forEach(this::step);
+            movesOf(map, partition).forEach(this::step);
         }
     }
 
-    /** The splits and merges under way in a map. */
+    /** The splits and merges under way in a map (each partition's look-ups are cheap unless it is moving). */
     private static List<Move> movesOf(PartitionMap map) {
         List<Move> moves = new ArrayList<>();
         for (PartitionDescriptor partition : map.partitions()) {
             map.splitSource(partition.id()).ifPresent(source -> moves.add(Move.split(source, partition)));
             map.mergeAdjacent(partition.id()).ifPresent(adjacent -> moves.add(Move.merge(adjacent, partition)));
         }
+        return moves;
+    }
+
+    /** The moves under way that {@code partition} takes part in, found without walking every partition's moves. */
+    private static List<Move> movesOf(PartitionMap map, int partition) {
+        PartitionDescriptor self = map.partition(partition).orElse(null);
+        if (self == null) {
+            return List.of();
+        }
+        List<Move> moves = new ArrayList<>();
+        if (self.state() == PartitionState.SPLITTING) {
+            map.splitSource(partition).ifPresent(source -> moves.add(Move.split(source, self)));
+            map.splitTarget(partition).ifPresent(target -> moves.add(Move.split(self, target)));
+        }
+        map.mergeAdjacent(partition).ifPresent(adjacent -> moves.add(Move.merge(adjacent, self)));
+        map.mergeSurvivor(partition).ifPresent(survivor -> moves.add(Move.merge(self, survivor)));
         return moves;
     }
 
@@ -262,7 +279,7 @@ final class NodeMoves {
         runtime.schedule(retryMillis, () -> {
             underWay.remove("handover/" + key);
             PartitionMap map = coordinator.map();
-            if (map == null || !movesOf(map).contains(move) || !replica.isLeaderQuick() || seeded.contains(key)
+            if (map == null || !movesOf(map, move.to()).contains(move) || !replica.isLeaderQuick() || seeded.contains(key)
                     || seeds.containsKey(key)) {
                 drive(move.to());
                 return;
