@@ -313,6 +313,26 @@ public interface IRaft extends AutoCloseable {
      */
     CompletableFuture<PartitionChangeResult> splitPartition(int partitionId, long boundary);
 
+    /**
+     * Merges partition {@code adjacent} into its neighbour {@code survivor} (their ranges must abut): the adjacent
+     * partition stops taking writes at a merge entry of its log ({@link RaftOperationStatus#PartitionMoved} toward
+     * the survivor from it on), its state as of that entry moves into the survivor
+     * ({@link IRaftStateMachineTransfer#produceRangeSnapshot} over its whole range, then
+     * {@link IRaftStateMachineTransfer#absorbSnapshot} at an entry of the survivor's log), the survivor takes both
+     * ranges (one generation on) and the adjacent partition is removed (its data deleted from every WAL). May be
+     * called on any node; see {@code docs/partitions.md}.
+     *
+     * @param survivor the partition that stays (not 0)
+     * @param adjacent the partition that goes (not 0, not {@code survivor})
+     * @return once the merge finished, the survivor; {@link RaftOperationStatus#PartitionsNotAdjacent} when the
+     *         ranges do not abut (or one is unrouted), {@link RaftOperationStatus#PartitionBusy} when either (or a
+     *         neighbour of either) is being split, merged or removed, {@link RaftOperationStatus#UnknownPartition}
+     *         when either is not a live partition, {@link RaftOperationStatus#SplitUnsupported} (nothing changed)
+     *         when the application cannot split and merge partitions
+     * @throws IllegalArgumentException if either id is below 1, or they are the same
+     */
+    CompletableFuture<PartitionChangeResult> mergePartitions(int survivor, int adjacent);
+
     /** This node's endpoint ({@code host:port}). */
     String localEndpoint();
 

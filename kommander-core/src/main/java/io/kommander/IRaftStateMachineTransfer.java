@@ -70,8 +70,9 @@ public interface IRaftStateMachineTransfer {
     CompletableFuture<Void> installSnapshot(int partition, long index, byte[] snapshot);
 
     /**
-     * Whether this application can split partitions ({@link #produceRangeSnapshot}, {@link #absorbSnapshot});
-     * default false, and {@link IRaft#splitPartition} is then refused with
+     * Whether this application can split and merge partitions ({@link #produceRangeSnapshot},
+     * {@link #absorbSnapshot}); default false, and {@link IRaft#splitPartition} and {@link IRaft#mergePartitions}
+     * are then refused with
      * {@link RaftOperationStatus#SplitUnsupported}. The answer must not change while the node runs, and must be the
      * same on every node.
      */
@@ -98,7 +99,9 @@ public interface IRaftStateMachineTransfer {
     /**
      * Adds state produced by {@link #produceRangeSnapshot} of {@code fromPartition} to {@code partition}'s: called on
      * every replica of {@code partition}, on its executor, when the entry carrying it (at {@code index}) is delivered
-     * or restored, before anything after it. A new half of a split absorbs its seed this way before it takes writes.
+     * or restored, before anything after it. A new half of a split absorbs its seed this way before it takes writes;
+     * a merge's survivor absorbs the whole state of the partition merged into it (produced over that partition's
+     * whole range) while it serves its own keys, so {@code partition}'s state need not be empty then.
      *
      * @param partition     the partition that takes the state
      * @param index         the index of the entry that carries it in {@code partition}'s log

@@ -105,6 +105,35 @@ public final class PartitionMap {
         return null;
     }
 
+    /**
+     * The partition being merged into {@code survivor}, if {@code survivor} is the survivor of a merge under way: it
+     * is {@link PartitionState#MERGING} and its one {@link PartitionState#DRAINING} neighbour (whose range abuts its
+     * own) is merging into it. The map's rules keep a merging partition's neighbours from draining otherwise.
+     */
+    public Optional<PartitionDescriptor> mergeAdjacent(int survivor) {
+        PartitionDescriptor partition = byId.get(survivor);
+        if (partition == null || partition.state() != PartitionState.MERGING || !partition.routed()) {
+            return Optional.empty();
+        }
+        return byId.values().stream().filter(p -> p.state() == PartitionState.DRAINING && p.routed()
+                && abut(p.range(), partition.range())).findFirst();
+    }
+
+    /** The survivor {@code adjacent} is being merged into, if a merge of it is under way. */
+    public Optional<PartitionDescriptor> mergeSurvivor(int adjacent) {
+        PartitionDescriptor partition = byId.get(adjacent);
+        if (partition == null || partition.state() != PartitionState.DRAINING || !partition.routed()) {
+            return Optional.empty();
+        }
+        return byId.values().stream().filter(p -> p.state() == PartitionState.MERGING && p.routed()
+                && abut(p.range(), partition.range())).findFirst();
+    }
+
+    /** Whether two ranges are neighbours: one ends right before the other starts. */
+    public static boolean abut(PartitionRange a, PartitionRange b) {
+        return a.last() != -1L && a.last() + 1 == b.first() || b.last() != -1L && b.last() + 1 == a.first();
+    }
+
     /** The highest id the map ever held (0 if none): a new partition gets a higher one. */
     public int highestId() {
         return highestId;

@@ -13,7 +13,12 @@ public enum PartitionState {
      */
     SPLITTING,
     /**
-     * Being removed: new writes are refused with {@link RaftOperationStatus#PartitionDraining}; writes already
+     * The survivor of a merge under way ({@link IRaft#mergePartitions}): it keeps serving its own range, and takes
+     * the adjacent partition's (which is {@link #DRAINING} meanwhile) when the merge finishes.
+     */
+    MERGING,
+    /**
+     * Being removed, or merged into a {@link #MERGING} neighbour: new writes are refused with {@link RaftOperationStatus#PartitionDraining}; writes already
      * appended still commit and are delivered, and manual proposals may still be settled.
      */
     DRAINING,

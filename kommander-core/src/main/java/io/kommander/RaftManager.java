@@ -181,6 +181,11 @@ public final class RaftManager implements IRaft {
     }
 
     @Override
+    public CompletableFuture<PartitionChangeResult> mergePartitions(int survivor, int adjacent) {
+        return node.mergePartitions(survivor, adjacent);
+    }
+
+    @Override
     public PartitionMap getPartitionMap() {
         return node.getPartitionMap();
     }

@@ -127,12 +127,17 @@ public enum RaftOperationStatus {
      */
     PartitionRangeTaken(WriteOutcome.NOT_APPENDED),
     /**
-     * {@link IRaft#splitPartition}: a split of the partition is already under way (with another boundary). Nothing
-     * changed; try again once it has finished.
+     * {@link IRaft#splitPartition}, {@link IRaft#mergePartitions}: a split or merge of the partition (or, for a merge
+     * or a removal, of a neighbour it abuts) is already under way. Nothing changed; try again once it has finished.
      */
     PartitionBusy(WriteOutcome.NOT_APPENDED),
     /**
-     * {@link IRaft#splitPartition}: the application cannot hand over part of a partition's state (it gave no
+     * {@link IRaft#mergePartitions}: the two partitions' ranges do not abut (or one of them is unrouted). Nothing
+     * changed.
+     */
+    PartitionsNotAdjacent(WriteOutcome.NOT_APPENDED),
+    /**
+     * {@link IRaft#splitPartition}, {@link IRaft#mergePartitions}: the application cannot hand over part of a partition's state (it gave no
      * {@link IRaftStateMachineTransfer}, or one whose {@link IRaftStateMachineTransfer#splitsPartitions()} is false).
      * Nothing changed.
      */

@@ -236,6 +236,10 @@ public sealed interface RaftMessage {
         public static final int SPLIT = 3;
         /** The kind number of a split's finish, asked by the new half's leader once it holds its seed. */
         public static final int FINISH_SPLIT = 4;
+        /** The kind number of a merge: partition {@code first} merges into {@code partitionId}. */
+        public static final int MERGE = 5;
+        /** The kind number of a merge's finish, asked by the survivor's leader once it holds the adjacent's state. */
+        public static final int FINISH_MERGE = 6;
 
         @Override
         public int sizeEstimate() {

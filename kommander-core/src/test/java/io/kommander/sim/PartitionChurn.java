@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
 /**
  * The nemesis's partition map changes ({@link FaultMix#partitionMaps()}): unrouted partitions besides the register
  * ones are created and removed online through a random live node, written to while they live, the snapshot
- * partition's range is split ({@link SplitChurn}, with keyed writes), and checked:
+ * partition's range is split and merged ({@link SplitChurn}, with keyed writes), and checked:
  * <ul>
  *   <li><b>a draining partition takes no write</b>: the moment a node applies the drain of a partition, a write is
  *       submitted to that partition on that node; it must be refused as not appended ({@code PartitionDraining}, or
@@ -69,7 +69,10 @@ final class PartitionChurn {
                 .filter(p -> p.id() > initialPartitions && p.state() == PartitionState.ACTIVE && !p.routed()).toList();
         int choice = random.nextInt(6);
         if (choice == 3) {
-            splits.split(node, random);
+            // Merge whenever two partitions of the family abut (after a split finished), else split.
+            if (!splits.merge(node, random)) {
+                splits.split(node, random);
+            }
         } else if (choice >= 4) {
             splits.write(node, up, random);
         } else if (choice == 0 && live.size() < MAX_LIVE) {

@@ -51,7 +51,7 @@ final class SeedSweep {
                             + "cluster time (%.0fx real time), %d client operations, %d inconclusive linearizability "
                             + "checks, %d snapshot installs, %d node-level membership changes (%d second changes "
                             + "refused as in progress), %d quiesces, %d wakes, %d splits asked (%d finished), "
-                            + "digest %016x", results.size(), seconds,
+                            + "%d merges asked (%d finished), digest %016x", results.size(), seconds,
                     failures().size(),
                     events(), events() / seconds, virtualMillis() / 1000.0, virtualMillis() / 1000.0 / seconds,
                     results.stream().mapToInt(SimResult::operations).sum(), inconclusive(),
@@ -61,7 +61,9 @@ final class SeedSweep {
                     results.stream().mapToLong(SimResult::quiesces).sum(),
                     results.stream().mapToLong(SimResult::wakes).sum(),
                     results.stream().mapToInt(SimResult::splits).sum(),
-                    results.stream().mapToInt(SimResult::splitsFinished).sum(), digest());
+                    results.stream().mapToInt(SimResult::splitsFinished).sum(),
+                    results.stream().mapToInt(SimResult::merges).sum(),
+                    results.stream().mapToInt(SimResult::mergesFinished).sum(), digest());
         }
     }
 

@@ -22,10 +22,13 @@ import java.util.List;
  * @param wakes          times a quiesced replica woke
  * @param splits         splits asked (membership mix)
  * @param splitsFinished splits finished by the end of the run
+ * @param merges         merges asked (membership mix)
+ * @param mergesFinished merges finished by the end of the run
  */
 record SimResult(long seed, FaultMix mix, int nodes, String violation, long digest, long events, long virtualMillis,
                  int operations, int inconclusive, List<String> lastEvents, int installs,
-                 int nodeChanges, int refusedSecond, long quiesces, long wakes, int splits, int splitsFinished) {
+                 int nodeChanges, int refusedSecond, long quiesces, long wakes, int splits, int splitsFinished,
+                 int merges, int mergesFinished) {
 
     boolean failed() {
         return violation != null;

@@ -25,9 +25,10 @@ import java.util.function.IntPredicate;
  * rebuilds it from the stored snapshot and the log). The snapshot is captured on the call (a copy of the list) and
  * serialized at once; the simulator is one thread.
  *
- * <p>It splits partitions too. An entry whose payload is {@code key#rest} belongs to {@code key} ({@link #keyOf}); a
- * split at index <i>i</i> moves the keys of its range: the entries handed before <i>i</i> (and those absorbed) with
- * such a key leave the partition's {@link #keyed} state and become the new half's seed, which the new half absorbs.
+ * <p>It splits and merges partitions too. An entry whose payload is {@code key#rest} belongs to {@code key}
+ * ({@link #keyOf}); a split at index <i>i</i> moves the keys of its range: the entries handed (or absorbed) before
+ * <i>i</i> with such a key leave the partition's {@link #keyed} state and become the new half's seed, which the new
+ * half absorbs (a merge's survivor absorbs its adjacent partition's state the same way).
  * The handed list itself never changes (the monitors compare it with the log); the splits and the absorbed entries
  * are kept beside it, and travel in snapshots with it.
  *
@@ -97,7 +98,7 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
         List<RaftLog> held = new ArrayList<>();
         List<Split> gone = splits.getOrDefault(partition, List.of());
         for (RaftLog log : absorbed.getOrDefault(partition, List.of())) {
-            if (!moved(log, 0, gone)) {
+            if (!moved(log, log.index(), gone)) {
                 held.add(log);
             }
         }
@@ -133,7 +134,11 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
     @Override
     public CompletableFuture<Void> absorbSnapshot(int partition, long index, int fromPartition, byte[] snapshot) {
         try {
-            absorbed.computeIfAbsent(partition, p -> new ArrayList<>()).addAll(decode(snapshot));
+            // Each absorbed entry is stamped with the index it was absorbed at, so that a later split of this
+            // partition (a merge's survivor may have been split before) moves it only if it came before the split.
+            List<RaftLog> entries = decode(snapshot).stream().map(log -> new RaftLog(index, log.term(), log.kind(),
+                    log.time(), log.applicationType(), log.data())).toList();
+            absorbed.computeIfAbsent(partition, p -> new ArrayList<>()).addAll(entries);
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

@@ -190,14 +190,16 @@ final class Simulation {
                 nemesis.nodeChanges() == null ? 0 : nemesis.nodeChanges().changes(),
                 nemesis.nodeChanges() == null ? 0 : nemesis.nodeChanges().refusedInProgress(), quiescence.quiesces(),
                 quiescence.wakes(), nemesis.partitionChurn() == null ? 0 : nemesis.partitionChurn().splits().asked(),
-                splitsFinished());
+                finished(SplitChurn::finished),
+                nemesis.partitionChurn() == null ? 0 : nemesis.partitionChurn().splits().mergesAsked(),
+                finished(SplitChurn::mergesFinished));
     }
 
-    /** Splits finished in the run, as the first live node's map has them. */
-    private int splitsFinished() {
+    /** Splits or merges finished in the run, as the first live node's map has them. */
+    private int finished(java.util.function.ToIntBiFunction<SplitChurn, io.kommander.internal.node.RaftNode> count) {
         PartitionChurn churn = nemesis.partitionChurn();
         return churn == null ? 0 : nodes.stream().filter(n -> n.state() == SimNode.State.UP && n.manager() != null)
-                .findFirst().map(n -> churn.splits().finished(n.manager())).orElse(0);
+                .findFirst().map(n -> count.applyAsInt(churn.splits(), n.manager())).orElse(0);
     }
 
     private boolean start() {

@@ -158,6 +158,20 @@ class SimulationTest {
         assertThat(caught.violation()).startsWith("split:");
     }
 
+    @Test
+    void mergeAdjacentTakingWritesIsCaughtByTheMembershipMix() {
+        // Merges happen in the membership mix only; a write must reach the adjacent partition after its fence for the
+        // bug to show. The drain probe (a write submitted to a partition the moment a node applies its drain: a
+        // merge's begin drains the adjacent) is the first to see it.
+        SimResult caught = SeedSweep.firstCaught(Bug.MERGE_ADJACENT_TAKES_WRITES, 1, MEMBERSHIP_CONTROL_SEEDS,
+                FaultMix.MEMBERSHIP);
+        System.out.println("[simulation] planted MERGE_ADJACENT_TAKES_WRITES (membership mix): " + (caught == null
+                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
+        assertThat(caught).as("MERGE_ADJACENT_TAKES_WRITES caught within %d seeds of the membership mix",
+                MEMBERSHIP_CONTROL_SEEDS).isNotNull();
+        assertThat(caught.violation()).startsWith("draining partition took a write");
+    }
+
     private static FaultMix mixNamed(String name) {
         if (name == null || name.isEmpty()) {
             return null;

@@ -18,15 +18,16 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * The nemesis's splits ({@link PartitionChurn}, membership mix): the snapshot partition and the partitions split off
- * it are split online at random boundaries, through a random live node, while keyed writes ({@code key#n}) go to
+ * The nemesis's splits and merges ({@link PartitionChurn}, membership mix): the snapshot partition and the partitions
+ * split off it are split online at random boundaries, and two of them whose ranges abut merged, through a random live
+ * node, while keyed writes ({@code key#n}) go to
  * the partition that owns their key in the writing node's map, addressed with the generation that map gives it. The
  * invariant: <b>for every key, at every instant, at most one partition accepts writes for it, and no acknowledged
  * write is lost</b>. Checked on the applications' state ({@link SimStateMachine#keyed}) once the run has settled:
  * on every member, every keyed entry a partition holds belongs to a key that partition owns, no entry is held twice
  * (by one partition or by both halves of a split), and every acknowledged keyed write is held. A source that took a
  * write routed before its split after its split entry would hold a key it no longer owns, and the new half would lack
- * the write.
+ * the write; a merge's adjacent partition that took a write after its merge entry would keep it from the survivor.
  *
  * <p>Not thread-safe: the simulation thread only.
  */
@@ -36,6 +37,8 @@ final class SplitChurn {
     static final String KEYED_TYPE = "keyed";
     /** At most this many splits asked per run. */
     private static final int MAX_SPLITS = 3;
+    /** At most this many merges asked per run. */
+    private static final int MAX_MERGES = 2;
     private static final int KEYS = 24;
 
     private final List<SimNode> nodes;
@@ -46,6 +49,7 @@ final class SplitChurn {
     /** The snapshot partition's first range: it and the partitions split off it own it between them. */
     private final PartitionRange range;
     private int asked;
+    private int mergesAsked;
     private long writes;
 
     SplitChurn(List<SimNode> nodes, SafetyMonitor monitor, PartitionRange range) {
@@ -84,10 +88,53 @@ final class SplitChurn {
         return asked;
     }
 
-    /** Splits that finished, as the given node's map has them. */
+    /** Merges asked so far. */
+    int mergesAsked() {
+        return mergesAsked;
+    }
+
+    /** Splits that finished, as the given node's map has them: the partitions split off that serve or served. */
     int finished(RaftNode node) {
-        return (int) family(node.getPartitionMap()).stream().filter(p -> p.state() == PartitionState.ACTIVE).count()
+        return (int) everOwners(node.getPartitionMap()).filter(p -> p.state() != PartitionState.SPLITTING).count()
                 - 1;
+    }
+
+    /** Merges that finished, as the given node's map has them: the partitions merged away. */
+    int mergesFinished(RaftNode node) {
+        return (int) everOwners(node.getPartitionMap()).filter(p -> p.state() == PartitionState.REMOVED).count();
+    }
+
+    /** Every partition that ever owned part of the range, removed ones included. */
+    private java.util.stream.Stream<PartitionDescriptor> everOwners(PartitionMap map) {
+        return map.partitions().stream().filter(p -> p.routed() && range.contains(p.range().first())
+                && range.contains(p.range().last()));
+    }
+
+    /**
+     * Merges two ACTIVE partitions of the family whose ranges abut, the survivor chosen at random; false if there are
+     * none (or enough merges were asked).
+     */
+    boolean merge(RaftNode node, SplittableRandom random) {
+        if (mergesAsked >= MAX_MERGES) {
+            return false;
+        }
+        List<PartitionDescriptor> active = family(node.getPartitionMap()).stream()
+                .filter(p -> p.state() == PartitionState.ACTIVE).toList();
+        List<PartitionDescriptor[]> pairs = new ArrayList<>();
+        for (PartitionDescriptor a : active) {
+            for (PartitionDescriptor b : active) {
+                if (a.id() != b.id() && PartitionMap.abut(a.range(), b.range())) {
+                    pairs.add(new PartitionDescriptor[] {a, b});
+                }
+            }
+        }
+        if (pairs.isEmpty()) {
+            return false;
+        }
+        PartitionDescriptor[] pair = pairs.get(random.nextInt(pairs.size()));
+        mergesAsked++;
+        node.mergePartitions(pair[0].id(), pair[1].id());
+        return true;
     }
 
     /** Splits an ACTIVE partition of the family at a random boundary inside its range. */
@@ -135,14 +182,14 @@ final class SplitChurn {
         }
     }
 
-    /** Whether every member's map shows no split under way and holds every acknowledged keyed write. */
+    /** Whether every member's map shows no split or merge under way and holds every acknowledged keyed write. */
     boolean settled(List<SimNode> members) {
         for (SimNode node : members) {
             if (node.state() != SimNode.State.UP || node.manager() == null) {
                 continue;
             }
             List<PartitionDescriptor> family = family(node.manager().getPartitionMap());
-            if (family.stream().anyMatch(p -> p.state() == PartitionState.SPLITTING)) {
+            if (family.stream().anyMatch(p -> p.state() != PartitionState.ACTIVE)) {
                 return false;
             }
             Set<String> held = new HashSet<>();

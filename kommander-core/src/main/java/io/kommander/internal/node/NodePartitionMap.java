@@ -71,6 +71,16 @@ final class NodePartitionMap {
         return client.finishSplit(source, MAP_CHANGE_TIMEOUT_MILLIS);
     }
 
+    /** Merges partition {@code adjacent} into {@code survivor}. */
+    CompletableFuture<PartitionChangeResult> merge(int survivor, int adjacent) {
+        return client.merge(survivor, adjacent, MAP_CHANGE_TIMEOUT_MILLIS);
+    }
+
+    /** Finishes the merge into {@code survivor} (it holds the adjacent's state). */
+    CompletableFuture<PartitionChangeResult> finishMerge(int survivor) {
+        return client.finishMerge(survivor, MAP_CHANGE_TIMEOUT_MILLIS);
+    }
+
     /** The applied map changed (in commit order): answers the calls this node's service holds for it. */
     void mapApplied(io.kommander.PartitionMap map) {
         service.mapApplied(map);
@@ -101,6 +111,8 @@ final class NodePartitionMap {
             case PartitionMapRequest.CREATE -> service.create(PartitionMapMessageSanity.range(request), from, callId);
             case PartitionMapRequest.SPLIT -> service.split(request.partitionId(), request.first(), from, callId);
             case PartitionMapRequest.FINISH_SPLIT -> service.finishSplit(request.partitionId(), from, callId);
+            case PartitionMapRequest.MERGE -> service.merge(request.partitionId(), (int) request.first(), from, callId);
+            case PartitionMapRequest.FINISH_MERGE -> service.finishMerge(request.partitionId(), from, callId);
             default -> service.remove(request.partitionId(), from, callId);
         };
         answer.thenAccept(result -> dispatcher.send(from, new PartitionMapResponse(0, 0, request.requestId(),

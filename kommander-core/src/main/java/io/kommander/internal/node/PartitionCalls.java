@@ -79,7 +79,7 @@ final class PartitionCalls {
                 type, data, fence(partitionId, expectedGeneration)));
     }
 
-    /** Types starting with {@value ReservedTypes#PREFIX} are the library's own entries (splits, seeds). */
+    /** Types starting with {@value ReservedTypes#PREFIX} are the library's own entries (splits, merges, seeds). */
     private static void requireOwnType(String type) {
         if (ReservedTypes.isReserved(type)) {
             throw new IllegalArgumentException("type strings starting with " + ReservedTypes.PREFIX
@@ -89,16 +89,21 @@ final class PartitionCalls {
 
     /**
      * The verdict on a write, read on the partition's executor when it would be proposed: the applied map's, then
-     * the partition's own log's (a split entry refuses the generations before the split's from its index on, even
-     * on a node whose map has not applied the split yet).
+     * the partition's own log's (a merge entry refuses every write from its index on, a split entry the generations
+     * before the split's, even on a node whose map has not applied the merge or split yet).
      */
     private WriteFence fence(int partitionId, long expectedGeneration) {
         return () -> {
-            RaftReplicationResult refused = coordinator.fence(partitionId, expectedGeneration);
-            if (refused != null || expectedGeneration == 0) {
-                return refused;
-            }
             RaftPartition partition = partitions.get(partitionId);
+            RaftReplicationResult merged = partition == null ? null : partition.fencedByMerge();
+            if (partition != null && partition.leaksMergedWrites() && (merged != null || coordinator.map() != null
+                    && coordinator.map().mergeSurvivor(partitionId).isPresent())) {
+                return null;
+            }
+            RaftReplicationResult refused = coordinator.fence(partitionId, expectedGeneration);
+            if (refused != null || merged != null || expectedGeneration == 0) {
+                return refused != null ? refused : merged;
+            }
             return partition != null && partition.fencedBySplit(expectedGeneration) ? RaftReplicationResult.moved(null)
                     : null;
         };

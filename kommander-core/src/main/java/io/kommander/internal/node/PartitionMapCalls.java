@@ -94,6 +94,22 @@ final class PartitionMapCalls {
         return futures.relay(partitionMap.split(partitionId, boundary));
     }
 
+    /** See {@link io.kommander.IRaft#mergePartitions}. */
+    CompletableFuture<PartitionChangeResult> mergePartitions(int survivor, int adjacent) {
+        if (survivor < 1 || adjacent < 1 || survivor == adjacent) {
+            throw new IllegalArgumentException(survivor == adjacent ? "a partition cannot merge with itself: "
+                    + survivor : "the system partition cannot be merged, and user partitions' ids are at least 1");
+        }
+        if (closed.getAsBoolean()) {
+            return futures.completed(new PartitionChangeResult(RaftOperationStatus.NodeClosed, 0, null, null));
+        }
+        if (!splitsSupported.getAsBoolean()) {
+            return futures.completed(new PartitionChangeResult(RaftOperationStatus.SplitUnsupported, survivor, null,
+                    null));
+        }
+        return futures.relay(partitionMap.merge(survivor, adjacent));
+    }
+
     /** See {@link io.kommander.IRaft#getPartitionMap}. */
     PartitionMap getPartitionMap() {
         PartitionMap map = coordinator.map();

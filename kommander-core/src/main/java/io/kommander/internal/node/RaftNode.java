@@ -196,8 +196,8 @@ public final class RaftNode implements IRaft {
         this.partitionMap = new NodePartitionMap(self, runtime, coordinator, membership, dispatcher,
                 configuration.electionTimeoutMaxMillis(), configuration.membershipRetryMillis(),
                 configuration.membershipBackoffMillis(), unknownSenderMessages);
-        NodeSplits splits = new NodeSplits(partitions, coordinator, transfer, runtime, partitionMap::finishSplit,
-                configuration.membershipRetryMillis());
+        NodeMoves splits = new NodeMoves(partitions, coordinator, transfer, runtime, partitionMap::finishSplit,
+                partitionMap::finishMerge, configuration.membershipRetryMillis());
         this.callbacks = new UserPartitionEvents(events, leaderWaiters, splits);
         coordinator.onMapChanged(map -> {
             events.partitionMapChanged(map);
@@ -412,6 +412,11 @@ public final class RaftNode implements IRaft {
     @Override
     public CompletableFuture<PartitionChangeResult> splitPartition(int partitionId, long boundary) {
         return mapCalls.splitPartition(partitionId, boundary);
+    }
+
+    @Override
+    public CompletableFuture<PartitionChangeResult> mergePartitions(int survivor, int adjacent) {
+        return mapCalls.mergePartitions(survivor, adjacent);
     }
 
     @Override

@@ -5,7 +5,7 @@ import io.kommander.internal.partition.PartitionCallbacks;
 
 /**
  * The owner of the user partitions' events: the application's listeners, the leader waiters, and the library's
- * own entries of user partitions (splits and seeds, handed to {@link NodeSplits} instead of the application).
+ * own entries of user partitions (splits, merges and seeds, handed to {@link NodeMoves} instead of the application).
  *
  * <p>Thread-safe as its parts are: each partition calls it from its own executor.
  */
@@ -13,9 +13,9 @@ final class UserPartitionEvents implements PartitionCallbacks {
 
     private final RaftEvents events;
     private final LeaderWaiters leaderWaiters;
-    private final NodeSplits splits;
+    private final NodeMoves splits;
 
-    UserPartitionEvents(RaftEvents events, LeaderWaiters leaderWaiters, NodeSplits splits) {
+    UserPartitionEvents(RaftEvents events, LeaderWaiters leaderWaiters, NodeMoves splits) {
         this.events = events;
         this.leaderWaiters = leaderWaiters;
         this.splits = splits;
@@ -23,7 +23,7 @@ final class UserPartitionEvents implements PartitionCallbacks {
 
     @Override
     public void delivered(int partition, RaftLog log) {
-        if (NodeSplits.isOwn(log)) {
+        if (NodeMoves.isOwn(log)) {
             splits.applied(partition, log);
         } else {
             events.deliver(partition, log);
@@ -32,7 +32,7 @@ final class UserPartitionEvents implements PartitionCallbacks {
 
     @Override
     public void restored(int partition, RaftLog log) {
-        if (NodeSplits.isOwn(log)) {
+        if (NodeMoves.isOwn(log)) {
             splits.applied(partition, log);
         } else {
             events.logRestored(partition, log);

@@ -6,28 +6,35 @@ import io.kommander.wal.LogEntry;
 import java.util.TreeMap;
 
 /**
- * The split and seed entries of one replica's log, appended or not, committed or not. Like a configuration, a split
- * entry takes effect the moment it is appended (its fence holds for every write proposed after it in this log) and
- * truncating it undoes it; compaction keeps what it knew (a compacted entry was committed). A restart learns only the
- * entries the WAL still holds after its compaction point.
+ * The move entries (splits, merges) and seeds of one replica's log, appended or not, committed or not. Like a
+ * configuration, a move entry takes effect the moment it is appended (its fence holds for every write proposed after
+ * it in this log) and truncating it undoes it; compaction keeps what it knew (a compacted entry was committed). A
+ * restart learns only the entries the WAL still holds after its compaction point.
  *
  * <p>Not thread-safe: owned by the partition's executor.
  */
 public final class PartitionMoves {
 
-    /** Split (a {@link SplitEntry}) and seed (a {@link SeedEntry}) entries by index. */
-    private final TreeMap<Long, Object> byIndex = new TreeMap<>();
+    /** One library entry of the log: its type, and the move entry or the seed it carries. */
+    private record Held(String type, MoveEntry move, SeedEntry seed) {
+    }
+
+    private final TreeMap<Long, Held> byIndex = new TreeMap<>();
 
     /** Follows an appended entry. */
     void appended(LogEntry entry) {
         if (entry.kind() != EntryKind.SYSTEM) {
             return;
         }
+        String type = entry.logType();
         try {
-            if (SplitEntry.TYPE.equals(entry.logType())) {
-                byIndex.put(entry.index(), SplitEntry.decode(entry.data()));
-            } else if (SeedEntry.TYPE.equals(entry.logType())) {
-                byIndex.put(entry.index(), Boolean.TRUE);
+            if (MoveEntry.SPLIT_TYPE.equals(type) || MoveEntry.MERGE_TYPE.equals(type)) {
+                byIndex.put(entry.index(), new Held(type, MoveEntry.decode(entry.data()), null));
+            } else if (SeedEntry.TYPE.equals(type) || SeedEntry.MERGE_TYPE.equals(type)) {
+                SeedEntry seed = SeedEntry.decode(entry.data());
+                // The state itself is the application's business once applied: keep who it came from only.
+                byIndex.put(entry.index(), new Held(type, null, new SeedEntry(seed.source(), seed.sourceIndex(),
+                        new byte[0])));
             }
         } catch (IllegalArgumentException e) {
             // A format this version does not know: it fences nothing here.
@@ -42,9 +49,9 @@ public final class PartitionMoves {
     /** The highest generation a split entry of this log fences below, or 0 if it holds none. */
     public long fenceGeneration() {
         long fence = 0;
-        for (Object entry : byIndex.values()) {
-            if (entry instanceof SplitEntry split) {
-                fence = Math.max(fence, split.fenceGeneration());
+        for (Held held : byIndex.values()) {
+            if (MoveEntry.SPLIT_TYPE.equals(held.type())) {
+                fence = Math.max(fence, held.move().fenceGeneration());
             }
         }
         return fence;
@@ -52,11 +59,27 @@ public final class PartitionMoves {
 
     /** Whether this log holds a split entry toward {@code target}. */
     public boolean holdsSplitTo(int target) {
-        return byIndex.values().stream().anyMatch(e -> e instanceof SplitEntry split && split.target() == target);
+        return byIndex.values().stream().anyMatch(h -> MoveEntry.SPLIT_TYPE.equals(h.type())
+                && h.move().target() == target);
     }
 
-    /** Whether this log holds a seed entry. */
+    /**
+     * The merge entry of this log (this partition is a merge's adjacent one: it refuses every write from that
+     * entry on), or null if it holds none.
+     */
+    public MoveEntry mergedInto() {
+        return byIndex.values().stream().filter(h -> MoveEntry.MERGE_TYPE.equals(h.type())).map(Held::move)
+                .findFirst().orElse(null);
+    }
+
+    /** Whether this log holds a split's seed (a partition is a split's new half once, at its start). */
     public boolean holdsSeed() {
-        return byIndex.containsValue(Boolean.TRUE);
+        return byIndex.values().stream().anyMatch(h -> SeedEntry.TYPE.equals(h.type()));
+    }
+
+    /** Whether this log holds a merge's seed from the adjacent partition {@code source}. */
+    public boolean holdsMergeSeedFrom(int source) {
+        return byIndex.values().stream().anyMatch(h -> SeedEntry.MERGE_TYPE.equals(h.type())
+                && h.seed().source() == source);
     }
 }

@@ -48,6 +48,8 @@ enum PlantedBug {
     DRAINING_TAKES_WRITES,
     /** Take writes addressed with a generation older than a split entry of the partition's log fences below. */
     SPLIT_SOURCE_TAKES_OLD_WRITES,
+    /** Take writes on a merge's adjacent partition after its fences (the map's and its merge entry's). */
+    MERGE_ADJACENT_TAKES_WRITES,
     /** Let a quiesced follower sleep on when node-level liveness says its leader's node is dead. */
     QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER
 }

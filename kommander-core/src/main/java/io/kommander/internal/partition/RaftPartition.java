@@ -154,7 +154,7 @@ public final class RaftPartition {
     }
 
     /**
-     * The split and seed entries of this replica's log, or null before the restore. Executor only: read it from a
+     * The move and seed entries of this replica's log, or null before the restore. Executor only: read it from a
      * {@link WriteFence}, which runs there.
      */
     public PartitionMoves moves() {
@@ -168,6 +168,22 @@ public final class RaftPartition {
     public boolean fencedBySplit(long expectedGeneration) {
         return machine != null && expectedGeneration != 0 && expectedGeneration < machine.moves().fenceGeneration()
                 && !plantedBugs.contains(PlantedBug.SPLIT_SOURCE_TAKES_OLD_WRITES);
+    }
+
+    /**
+     * The refusal of every write once this replica's log holds a merge entry (it is a merge's adjacent partition):
+     * {@code PartitionMoved} toward the survivor, at the generation it has once the merge finishes; or null. Executor
+     * only: read it from a {@link WriteFence}.
+     */
+    public RaftReplicationResult fencedByMerge() {
+        MoveEntry merge = machine == null ? null : machine.moves().mergedInto();
+        return merge == null ? null : RaftReplicationResult.moved(
+                new RaftReplicationResult.PartitionOwner(merge.target(), merge.fenceGeneration()));
+    }
+
+    /** Whether the planted bug that lets a merge's adjacent partition take writes after its fences is on. */
+    public boolean leaksMergedWrites() {
+        return plantedBugs.contains(PlantedBug.MERGE_ADJACENT_TAKES_WRITES);
     }
 
     /** The replica's state as its executor last left it (no waiting). */

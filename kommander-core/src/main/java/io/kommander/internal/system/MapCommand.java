@@ -13,10 +13,11 @@ import java.util.Objects;
  *
  * @param kind      what changes
  * @param partition the partition concerned: for {@link Kind#CREATE}, the id the new partition gets; for
- *                  {@link Kind#SPLIT} and {@link Kind#FINISH_SPLIT}, the source
+ *                  {@link Kind#SPLIT} and {@link Kind#FINISH_SPLIT}, the source; for {@link Kind#MERGE} and
+ *                  {@link Kind#FINISH_MERGE}, the survivor
  * @param range     for {@link Kind#CREATE}, the range it takes, or null for an unrouted partition; for
- *                  {@link Kind#SPLIT}, the upper part of the source's range that moves to the new partition; else
- *                  null
+ *                  {@link Kind#SPLIT}, the upper part of the source's range that moves to the new partition; for
+ *                  {@link Kind#MERGE}, the adjacent partition's whole range (which names it); else null
  */
 public record MapCommand(Kind kind, int partition, PartitionRange range) {
 
@@ -39,7 +40,17 @@ public record MapCommand(Kind kind, int partition, PartitionRange range) {
          */
         SPLIT,
         /** A split whose new half holds its seed ends: both halves ACTIVE, ranges divided, generations bumped. */
-        FINISH_SPLIT
+        FINISH_SPLIT,
+        /**
+         * Two ACTIVE neighbours start to merge: the survivor becomes MERGING and the adjacent partition (the one
+         * owning exactly the command's range) DRAINING, each one generation on.
+         */
+        MERGE,
+        /**
+         * A merge whose survivor holds the adjacent's state ends: the survivor ACTIVE with both ranges, the adjacent
+         * REMOVED, each one generation on.
+         */
+        FINISH_MERGE
     }
 
     /** Canonical constructor. */

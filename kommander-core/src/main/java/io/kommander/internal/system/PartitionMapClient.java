@@ -17,7 +17,7 @@ import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
- * Hands a partition map change (create, remove, split) to the system partition's leader, wherever the call is made: to
+ * Hands a partition map change (create, remove, split, merge) to the system partition's leader, wherever the call is made: to
  * this node's own {@link PartitionMapService} when it leads, else in a {@link PartitionMapRequest}; the routing,
  * retries and bounds are {@link SystemRequests}'. An answer from another node names the partition and the map
  * version after the change; the caller's node fills in the partition's descriptor from its own map (see
@@ -85,6 +85,20 @@ public final class PartitionMapClient {
     public CompletableFuture<PartitionChangeResult> finishSplit(int source, long timeoutMillis) {
         return requests.request(ask(callId -> local.finishSplit(source, self, callId), wireId ->
                 new PartitionMapRequest(0, 0, wireId, PartitionMapRequest.FINISH_SPLIT, source, false, 0, 0)),
+                timeoutMillis);
+    }
+
+    /** Asks the leader to merge partition {@code adjacent} into its neighbour {@code survivor}. */
+    public CompletableFuture<PartitionChangeResult> merge(int survivor, int adjacent, long timeoutMillis) {
+        return requests.request(ask(callId -> local.merge(survivor, adjacent, self, callId), wireId ->
+                new PartitionMapRequest(0, 0, wireId, PartitionMapRequest.MERGE, survivor, true, adjacent, -1L)),
+                timeoutMillis);
+    }
+
+    /** Asks the leader to finish the merge into partition {@code survivor}. */
+    public CompletableFuture<PartitionChangeResult> finishMerge(int survivor, long timeoutMillis) {
+        return requests.request(ask(callId -> local.finishMerge(survivor, self, callId), wireId ->
+                new PartitionMapRequest(0, 0, wireId, PartitionMapRequest.FINISH_MERGE, survivor, false, 0, 0)),
                 timeoutMillis);
     }
 

@@ -6,8 +6,8 @@ import io.kommander.transport.RaftMessage.PartitionMapResponse;
 
 /**
  * Which partition map messages a node takes, checked before any field is used: only members may ask for map
- * changes, a request's kind must be known, a removal must name a user partition and a create's range must be
- * ordered. Stateless.
+ * changes, a request's kind must be known, a removal must name a user partition, a merge two different ones, and a
+ * create's range must be ordered. Stateless.
  */
 public final class PartitionMapMessageSanity {
 
@@ -25,9 +25,13 @@ public final class PartitionMapMessageSanity {
             case PartitionMapRequest.CREATE -> request.partitionId() == 0
                     && (request.routed() ? Long.compareUnsigned(request.first(), request.last()) <= 0
                     : request.first() == 0 && request.last() == 0);
-            case PartitionMapRequest.REMOVE, PartitionMapRequest.FINISH_SPLIT -> request.partitionId() > 0
+            case PartitionMapRequest.REMOVE, PartitionMapRequest.FINISH_SPLIT, PartitionMapRequest.FINISH_MERGE ->
+                    request.partitionId() > 0
                     && !request.routed() && request.first() == 0 && request.last() == 0;
             case PartitionMapRequest.SPLIT -> request.partitionId() > 0 && request.routed() && request.last() == -1L;
+            case PartitionMapRequest.MERGE -> request.partitionId() > 0 && request.routed() && request.first() > 0
+                    && request.first() <= Integer.MAX_VALUE && request.first() != request.partitionId()
+                    && request.last() == -1L;
             default -> false;
         };
     }

@@ -44,16 +44,89 @@ public final class PartitionMapRules {
         return switch (command.kind()) {
             case CREATE -> create(map, command, current);
             case DRAIN -> current == null || command.partition() < 1 ? same(map, RaftOperationStatus.UnknownPartition)
+                    : mergeBusy(map, current) ? same(map, RaftOperationStatus.PartitionBusy)
                     : current.state() == PartitionState.DRAINING ? same(map, RaftOperationStatus.Success)
                     : current.state() != PartitionState.ACTIVE ? same(map, RaftOperationStatus.UnknownPartition)
                     : changed(map, current.withState(PartitionState.DRAINING));
             case REMOVE -> current == null ? same(map, RaftOperationStatus.UnknownPartition)
                     : current.state() == PartitionState.REMOVED ? same(map, RaftOperationStatus.Success)
+                    : map.mergeSurvivor(current.id()).isPresent() ? same(map, RaftOperationStatus.PartitionBusy)
                     : current.state() != PartitionState.DRAINING ? same(map, RaftOperationStatus.PartitionNotDrained)
                     : changed(map, current.withState(PartitionState.REMOVED));
             case SPLIT -> split(map, command, current);
             case FINISH_SPLIT -> finishSplit(map, current);
+            case MERGE -> merge(map, command, current);
+            case FINISH_MERGE -> finishMerge(map, current);
         };
+    }
+
+    /**
+     * Whether a removal must wait for a merge: the partition is a merge's adjacent one, or abuts a merging survivor
+     * (whose one draining neighbour must stay the partition merging into it).
+     */
+    private static boolean mergeBusy(PartitionMap map, PartitionDescriptor partition) {
+        return map.mergeSurvivor(partition.id()).isPresent() || partition.routed() && map.partitions().stream()
+                .anyMatch(p -> p.state() == PartitionState.MERGING && PartitionMap.abut(p.range(), partition.range()));
+    }
+
+    private static Decision merge(PartitionMap map, MapCommand command, PartitionDescriptor survivor) {
+        PartitionDescriptor adjacent = command.range() == null ? null : map.partitions().stream()
+                .filter(p -> p.state() != PartitionState.REMOVED && command.range().equals(p.range()))
+                .findFirst().orElse(null);
+        if (survivor == null || command.partition() < 1 || adjacent == null) {
+            return same(map, RaftOperationStatus.UnknownPartition);
+        }
+        if (map.mergeAdjacent(survivor.id()).map(a -> a.id() == adjacent.id()).orElse(false)) {
+            return same(map, RaftOperationStatus.Success); // a retry of a merge under way
+        }
+        if (adjacent.id() == survivor.id() || !survivor.routed()) {
+            return same(map, RaftOperationStatus.PartitionsNotAdjacent);
+        }
+        for (PartitionDescriptor p : List.of(survivor, adjacent)) {
+            if (p.state() == PartitionState.SPLITTING || p.state() == PartitionState.MERGING) {
+                return same(map, RaftOperationStatus.PartitionBusy);
+            }
+            if (p.state() != PartitionState.ACTIVE) {
+                return same(map, RaftOperationStatus.UnknownPartition);
+            }
+        }
+        if (!PartitionMap.abut(survivor.range(), adjacent.range())) {
+            return same(map, RaftOperationStatus.PartitionsNotAdjacent);
+        }
+        // Each merge's survivor has exactly one draining neighbour: the partition merging into it.
+        boolean neighbourBusy = map.partitions().stream().anyMatch(p -> p.id() != survivor.id()
+                && p.id() != adjacent.id() && p.routed() && (p.state() == PartitionState.MERGING
+                || p.state() == PartitionState.DRAINING) && (PartitionMap.abut(p.range(), survivor.range())
+                || PartitionMap.abut(p.range(), adjacent.range())));
+        if (neighbourBusy) {
+            return same(map, RaftOperationStatus.PartitionBusy);
+        }
+        List<PartitionDescriptor> next = new ArrayList<>(map.partitions());
+        next.removeIf(p -> p.id() == survivor.id() || p.id() == adjacent.id());
+        next.add(survivor.withState(PartitionState.MERGING));
+        next.add(adjacent.withState(PartitionState.DRAINING));
+        return new Decision(RaftOperationStatus.Success, new PartitionMap(map.version() + 1, next));
+    }
+
+    private static Decision finishMerge(PartitionMap map, PartitionDescriptor survivor) {
+        if (survivor == null) {
+            return same(map, RaftOperationStatus.UnknownPartition);
+        }
+        PartitionDescriptor adjacent = map.mergeAdjacent(survivor.id()).orElse(null);
+        if (adjacent == null) {
+            // Finished already (a retry), or no merge into it was ever begun.
+            return same(map, survivor.state() == PartitionState.ACTIVE ? RaftOperationStatus.Success
+                    : RaftOperationStatus.UnknownPartition);
+        }
+        PartitionRange union = Long.compareUnsigned(survivor.range().first(), adjacent.range().first()) < 0
+                ? new PartitionRange(survivor.range().first(), adjacent.range().last())
+                : new PartitionRange(adjacent.range().first(), survivor.range().last());
+        List<PartitionDescriptor> next = new ArrayList<>(map.partitions());
+        next.removeIf(p -> p.id() == survivor.id() || p.id() == adjacent.id());
+        next.add(new PartitionDescriptor(survivor.id(), union, survivor.generation() + 1, PartitionState.ACTIVE,
+                survivor.replicas(), survivor.leaderPreference()));
+        next.add(adjacent.withState(PartitionState.REMOVED));
+        return new Decision(RaftOperationStatus.Success, new PartitionMap(map.version() + 1, next));
     }
 
     private static Decision split(PartitionMap map, MapCommand command, PartitionDescriptor source) {
@@ -67,7 +140,8 @@ public final class PartitionMapRules {
                     : RaftOperationStatus.PartitionBusy);
         }
         if (source.state() != PartitionState.ACTIVE) {
-            return same(map, source.state() == PartitionState.SPLITTING ? RaftOperationStatus.PartitionBusy
+            return same(map, source.state() == PartitionState.SPLITTING || source.state() == PartitionState.MERGING
+                    ? RaftOperationStatus.PartitionBusy
                     : RaftOperationStatus.UnknownPartition);
         }
         PartitionRange range = source.range();

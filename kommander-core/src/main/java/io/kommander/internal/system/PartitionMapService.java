@@ -112,6 +112,30 @@ public final class PartitionMapService {
         return once(requester, callId, () -> submit(map -> new MapCommand(MapCommand.Kind.FINISH_SPLIT, source, null)));
     }
 
+    /**
+     * Merges partition {@code adjacent} into its neighbour {@code survivor}. Answers once the merge has finished (the
+     * adjacent REMOVED in the map applied here), naming the survivor; a merge refused when decided answers at once.
+     * The steps between its start and its finish are driven by the partitions' leaders ({@code NodeMoves}), which ask
+     * for {@link #finishMerge} when the survivor holds the adjacent's state.
+     */
+    public CompletableFuture<PartitionChangeResult> merge(int survivor, int adjacent, String requester, long callId) {
+        PartitionMap known = coordinator.map();
+        PartitionDescriptor other = known == null ? null : known.partition(adjacent).orElse(null);
+        if (other != null && other.state() != PartitionState.REMOVED && !other.routed()) {
+            return done(answer(RaftOperationStatus.PartitionsNotAdjacent, survivor));
+        }
+        return once(requester, callId, () -> submit(map -> new MapCommand(MapCommand.Kind.MERGE, survivor,
+                map.partition(adjacent).map(PartitionDescriptor::range).orElse(null)))
+                .thenCompose(begun -> !begun.success() ? done(begun) : reached(m -> m.partition(adjacent)
+                        .map(p -> p.state() == PartitionState.REMOVED).orElse(false), survivor)));
+    }
+
+    /** Finishes the merge into {@code survivor} (asked by its leader once that holds the adjacent's state). */
+    public CompletableFuture<PartitionChangeResult> finishMerge(int survivor, String requester, long callId) {
+        return once(requester, callId, () -> submit(map -> new MapCommand(MapCommand.Kind.FINISH_MERGE, survivor,
+                null)));
+    }
+
     /** The command a split asks for: the part of the source's range from {@code boundary} on moves. */
     private static MapCommand splitCommand(PartitionMap map, int source, long boundary) {
         PartitionDescriptor current = map.partition(source).orElse(null);
@@ -125,11 +149,15 @@ public final class PartitionMapService {
 
     /** Completes once the applied map shows {@code target} serving: its split finished. */
     private CompletableFuture<PartitionChangeResult> finished(int target) {
-        Predicate<PartitionMap> reached = m -> m.partition(target)
-                .map(p -> p.state() != PartitionState.SPLITTING).orElse(false);
+        return reached(m -> m.partition(target).map(p -> p.state() != PartitionState.SPLITTING).orElse(false),
+                target);
+    }
+
+    /** Completes, naming {@code partition}, once the applied map has {@code reached} a state. */
+    private CompletableFuture<PartitionChangeResult> reached(Predicate<PartitionMap> reached, int partition) {
         CompletableFuture<PartitionChangeResult> answer = new CompletableFuture<>();
         synchronized (this) {
-            waits.add(new MapWait(reached, answer, target));
+            waits.add(new MapWait(reached, answer, partition));
         }
         PartitionMap now = coordinator.map();
         if (now != null) {

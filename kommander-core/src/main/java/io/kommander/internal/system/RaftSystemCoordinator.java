@@ -137,7 +137,9 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
                     : RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null);
         }
         if (current.state() == PartitionState.DRAINING) {
-            return RaftReplicationResult.failure(RaftOperationStatus.PartitionDraining, null);
+            PartitionDescriptor survivor = known.mergeSurvivor(partition).orElse(null);
+            return survivor != null ? RaftReplicationResult.moved(mergedOwner(survivor))
+                    : RaftReplicationResult.failure(RaftOperationStatus.PartitionDraining, null);
         }
         if (known.splitSource(partition).isPresent()) {
             return RaftReplicationResult.moved(null); // a split's new half takes no write before the split finishes
@@ -147,6 +149,14 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
                     new RaftReplicationResult.PartitionOwner(current.id(), current.generation()));
         }
         return null;
+    }
+
+    /**
+     * Where a merge's adjacent partition sends its writes: the survivor, at the generation it will have once the
+     * merge finishes (route there once the map shows it).
+     */
+    public static RaftReplicationResult.PartitionOwner mergedOwner(PartitionDescriptor survivor) {
+        return new RaftReplicationResult.PartitionOwner(survivor.id(), survivor.generation() + 1);
     }
 
     /** Proposes a map change on partition 0; refused unless this node leads it. */
@@ -322,9 +332,11 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
                 case CREATE -> hosting.open(command.partition());
                 case REMOVE -> hosting.remove(command.partition());
                 case SPLIT -> decision.map().splitTarget(command.partition()).ifPresent(t -> hosting.open(t.id()));
+                // A merged partition is gone as a removed one is: its data is deleted from every WAL.
+                case FINISH_MERGE -> before.mergeAdjacent(command.partition()).ifPresent(a -> hosting.remove(a.id()));
                 // The fence reads the map: a drained partition refuses new writes from now on, and the halves of a
-                // finished split take writes by their new generations.
-                case DRAIN, FINISH_SPLIT -> { }
+                // finished split or merge take writes by their new generations.
+                case DRAIN, FINISH_SPLIT, MERGE -> { }
             }
         }
         mapChanged.accept(decision.map());

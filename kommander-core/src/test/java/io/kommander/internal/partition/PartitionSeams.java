@@ -48,6 +48,8 @@ public final class PartitionSeams {
         DRAINING_TAKES_WRITES,
         /** See PlantedBug#SPLIT_SOURCE_TAKES_OLD_WRITES. */
         SPLIT_SOURCE_TAKES_OLD_WRITES,
+        /** See PlantedBug#MERGE_ADJACENT_TAKES_WRITES. */
+        MERGE_ADJACENT_TAKES_WRITES,
         /** See PlantedBug#QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER. */
         QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER;
 

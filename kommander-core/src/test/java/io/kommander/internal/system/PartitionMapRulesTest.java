@@ -149,4 +149,52 @@ class PartitionMapRulesTest {
     private static MapCommand command(MapCommand.Kind kind, int id) {
         return new MapCommand(kind, id, null);
     }
+
+    private static MapCommand merge(PartitionMap map, int survivor, int adjacent) {
+        return new MapCommand(MapCommand.Kind.MERGE, survivor, map.partition(adjacent).orElseThrow().range());
+    }
+
+    @Test
+    void mergeBeginsWithTheSurvivorMergingAndTheAdjacentDrainingThenFinishJoinsTheRanges() {
+        PartitionMap begun = PartitionMapRules.decide(two, merge(two, 2, 1)).map();
+        assertThat(begun.partition(2).orElseThrow().state()).isEqualTo(PartitionState.MERGING);
+        assertThat(begun.partition(2).orElseThrow().generation()).isEqualTo(2);
+        assertThat(begun.partition(1).orElseThrow().state()).isEqualTo(PartitionState.DRAINING);
+        assertThat(begun.partition(1).orElseThrow().generation()).isEqualTo(2);
+        assertThat(begun.mergeAdjacent(2).orElseThrow().id()).isEqualTo(1);
+        assertThat(begun.mergeSurvivor(1).orElseThrow().id()).isEqualTo(2);
+        assertThat(PartitionMapRules.decide(begun, merge(two, 2, 1)).map()).as("a retry").isSameAs(begun);
+
+        PartitionMap finished = PartitionMapRules.decide(begun, new MapCommand(MapCommand.Kind.FINISH_MERGE, 2, null))
+                .map();
+        assertThat(finished.partition(2).orElseThrow()).isEqualTo(new PartitionDescriptor(2, PartitionRange.ALL, 3,
+                PartitionState.ACTIVE, java.util.List.of(), java.util.List.of()));
+        assertThat(finished.partition(1).orElseThrow().state()).isEqualTo(PartitionState.REMOVED);
+        assertThat(PartitionMapRules.decide(finished, new MapCommand(MapCommand.Kind.FINISH_MERGE, 2, null)).map())
+                .as("a retried finish").isSameAs(finished);
+    }
+
+    @Test
+    void aMergesAdjacentCannotBeRemovedNorItsSurvivorSplitWhileItRuns() {
+        PartitionMap begun = PartitionMapRules.decide(two, merge(two, 1, 2)).map();
+
+        assertThat(PartitionMapRules.decide(begun, new MapCommand(MapCommand.Kind.DRAIN, 2, null)).status())
+                .isEqualTo(RaftOperationStatus.PartitionBusy);
+        assertThat(PartitionMapRules.decide(begun, new MapCommand(MapCommand.Kind.REMOVE, 2, null)).status())
+                .isEqualTo(RaftOperationStatus.PartitionBusy);
+        PartitionRange range = begun.partition(1).orElseThrow().range();
+        assertThat(PartitionMapRules.decide(begun, split(1, new PartitionRange(range.first() + 10, range.last())))
+                .status()).isEqualTo(RaftOperationStatus.PartitionBusy);
+    }
+
+    @Test
+    void aMergeNextToADrainingNeighbourIsBusyAndOfDistantPartitionsNotAdjacent() {
+        PartitionMap three = PartitionMapRules.first(PartitionRanges.split(3));
+        assertThat(PartitionMapRules.decide(three, merge(three, 1, 3)).status())
+                .isEqualTo(RaftOperationStatus.PartitionsNotAdjacent);
+
+        PartitionMap draining = PartitionMapRules.decide(three, new MapCommand(MapCommand.Kind.DRAIN, 3, null)).map();
+        assertThat(PartitionMapRules.decide(draining, merge(draining, 1, 2)).status())
+                .isEqualTo(RaftOperationStatus.PartitionBusy);
+    }
 }

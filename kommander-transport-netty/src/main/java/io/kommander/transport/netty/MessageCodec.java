@@ -312,7 +312,7 @@ public final class MessageCodec {
         long term = in.varLong();
         long requestId = in.varLong();
         int kind = in.u8();
-        if (kind < PartitionMapRequest.CREATE || kind > PartitionMapRequest.FINISH_SPLIT) {
+        if (kind < PartitionMapRequest.CREATE || kind > PartitionMapRequest.FINISH_MERGE) {
             throw WireReader.malformed("unknown partition map request kind " + kind);
         }
         int partitionId = in.varInt();

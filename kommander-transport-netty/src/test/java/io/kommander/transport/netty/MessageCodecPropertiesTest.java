@@ -126,7 +126,7 @@ class MessageCodecPropertiesTest {
     }
 
     private static Arbitrary<RaftMessage> mapRequests() {
-        return Combinators.combine(Arbitraries.longs().greaterOrEqual(0), Arbitraries.integers().between(1, 4),
+        return Combinators.combine(Arbitraries.longs().greaterOrEqual(0), Arbitraries.integers().between(1, 6),
                 Arbitraries.integers().greaterOrEqual(0), Arbitraries.of(true, false), Arbitraries.longs(),
                 Arbitraries.longs())
                 .as((id, kind, partition, routed, first, last) -> new RaftMessage.PartitionMapRequest(0, 0, id, kind,

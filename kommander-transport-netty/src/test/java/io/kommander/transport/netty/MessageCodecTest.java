@@ -113,6 +113,9 @@ class MessageCodecTest {
                         0x4000_0000_0000_0000L, -1L),
                 new RaftMessage.PartitionMapRequest(0, 0, 5, RaftMessage.PartitionMapRequest.FINISH_SPLIT, 7, false,
                         0, 0),
+                new RaftMessage.PartitionMapRequest(0, 0, 6, RaftMessage.PartitionMapRequest.MERGE, 7, true, 8, -1L),
+                new RaftMessage.PartitionMapRequest(0, 0, 7, RaftMessage.PartitionMapRequest.FINISH_MERGE, 7, false,
+                        0, 0),
                 new RaftMessage.PartitionMapResponse(0, 0, 7L << 16 | 1, "Success", 12, 9, "10.0.0.1:7001"),
                 new RaftMessage.PartitionMapResponse(0, 0, 0, "NodeIsNotLeader", 0, 0, ""));
         MessageBatch batch = new MessageBatch(PEER, messages);
@@ -125,7 +128,7 @@ class MessageCodecTest {
     void partitionMapRequestOfAnUnknownKindIsRefused() {
         MessageBatch batch = new MessageBatch(PEER, List.of(new RaftMessage.PartitionMapRequest(0, 0, 1,
                 RaftMessage.PartitionMapRequest.REMOVE, 1, false, 0, 0)));
-        for (int kind : new int[] {0, 5, 255}) {
+        for (int kind : new int[] {0, 7, 255}) {
             ByteBuf buf = Unpooled.buffer();
             try {
                 MessageCodec.encode(batch, buf);

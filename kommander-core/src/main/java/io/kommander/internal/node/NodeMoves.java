@@ -1,0 +1,328 @@
+package io.kommander.internal.node;
+
+import io.kommander.IRaftStateMachineTransfer;
+import io.kommander.PartitionChangeResult;
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionRange;
+import io.kommander.PartitionState;
+import io.kommander.RaftLog;
+import io.kommander.RaftOperationStatus;
+import io.kommander.RaftReplicationResult;
+import io.kommander.internal.partition.MoveEntry;
+import io.kommander.internal.partition.PartitionMoves;
+import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.partition.SeedEntry;
+import io.kommander.internal.partition.WriteFence;
+import io.kommander.internal.system.RaftSystemCoordinator;
+import io.kommander.runtime.IRaftRuntime;
+import io.kommander.wal.EntryKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * This node's part in the moves of keys under way between partitions: splits and merges (see
+ * {@code docs/partitions.md}). Both take the same steps, from the partition the keys leave (a split's source, a
+ * merge's adjacent partition) to the one that takes them (a split's new half, a merge's survivor). Each step is taken
+ * again, from the applied map and the partitions' logs, whenever something it waits on happens (a map change, a
+ * partition's leader becoming ready, an entry applied, a failed attempt's retry), so a crash anywhere converges:
+ * <ol>
+ *   <li>the leader of the partition the keys leave appends the {@link MoveEntry} (unless its log holds it already):
+ *       the fence;</li>
+ *   <li>every replica of that partition, when the move entry is applied, has the application produce the moved keys'
+ *       state ({@link IRaftStateMachineTransfer#produceRangeSnapshot}) and keeps it: the seed;</li>
+ *   <li>the taking partition's leader, if it holds the seed, appends it as a {@link SeedEntry} (unless its log holds
+ *       it), which every replica of the taking partition absorbs ({@link IRaftStateMachineTransfer#absorbSnapshot});
+ *   </li>
+ *   <li>the taking partition's leader, once it has applied the seed, asks partition 0's leader to finish the move.
+ *   </li>
+ * </ol>
+ * Move and seed entries are the library's own: they never reach the application's listeners.
+ *
+ * <p>Thread-safe: called from partitions' executors and from partition 0's.
+ */
+final class NodeMoves {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMoves.class);
+
+    /**
+     * One move under way, as the applied map shows it.
+     *
+     * @param merge whether it is a merge (else a split)
+     * @param from  the partition the keys leave
+     * @param to    the partition that takes them
+     * @param fence the move entry {@code from}'s leader appends
+     */
+    private record Move(boolean merge, int from, int to, MoveEntry fence) {
+
+        static Move split(PartitionDescriptor source, PartitionDescriptor target) {
+            return new Move(false, source.id(), target.id(), new MoveEntry(target.id(), target.range(),
+                    source.generation() + 1));
+        }
+
+        static Move merge(PartitionDescriptor adjacent, PartitionDescriptor survivor) {
+            return new Move(true, adjacent.id(), survivor.id(), new MoveEntry(survivor.id(), adjacent.range(),
+                    RaftSystemCoordinator.mergedOwner(survivor).generation()));
+        }
+
+        /** Names the move in this process's bookkeeping: the same partitions may meet in a split, then a merge. */
+        static String key(boolean merge, int from, int to) {
+            return (merge ? "merge/" : "split/") + from + "/" + to;
+        }
+
+        String key() {
+            return key(merge, from, to);
+        }
+
+        String fenceType() {
+            return merge ? MoveEntry.MERGE_TYPE : MoveEntry.SPLIT_TYPE;
+        }
+
+        String seedType() {
+            return merge ? SeedEntry.MERGE_TYPE : SeedEntry.TYPE;
+        }
+
+        /** Whether {@code from}'s log holds this move's entry. */
+        boolean fenceHeld(PartitionMoves moves) {
+            return merge ? moves.mergedInto() != null : moves.holdsSplitTo(to);
+        }
+
+        /** Whether {@code to}'s log holds this move's seed. */
+        boolean seedHeld(PartitionMoves moves) {
+            return merge ? moves.holdsMergeSeedFrom(from) : moves.holdsSeed();
+        }
+    }
+
+    private final Map<Integer, RaftPartition> partitions;
+    private final RaftSystemCoordinator coordinator;
+    private final IRaftStateMachineTransfer transfer;
+    private final IRaftRuntime runtime;
+    private final IntFunction<CompletableFuture<?>> finishSplit;
+    private final IntFunction<CompletableFuture<?>> finishMerge;
+    private final long retryMillis;
+    /** Seeds this node's replicas produced, by move; dropped once the taking partition applied its seed. */
+    private final Map<String, SeedEntry> seeds = new ConcurrentHashMap<>();
+    /** Moves whose move entry was applied here (in this process). */
+    private final Set<String> fenced = ConcurrentHashMap.newKeySet();
+    /** Moves whose seed was applied here (in this process). */
+    private final Set<String> seeded = ConcurrentHashMap.newKeySet();
+    /** Leadership handovers of each taking partition by this node (a different voter each time). */
+    private final Map<String, Integer> handovers = new ConcurrentHashMap<>();
+    /** Steps with an attempt under way, by step and move, so that one runs at a time. */
+    private final Set<String> underWay = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param finishSplit asks partition 0's leader to finish the split of a source (retried by itself until its bound)
+     * @param finishMerge asks partition 0's leader to finish the merge into a survivor (likewise)
+     * @param retryMillis how long after a failed attempt a step is tried again
+     */
+    NodeMoves(Map<Integer, RaftPartition> partitions, RaftSystemCoordinator coordinator,
+              IRaftStateMachineTransfer transfer, IRaftRuntime runtime, IntFunction<CompletableFuture<?>> finishSplit,
+              IntFunction<CompletableFuture<?>> finishMerge, long retryMillis) {
+        this.partitions = partitions;
+        this.coordinator = coordinator;
+        this.transfer = transfer;
+        this.runtime = runtime;
+        this.finishSplit = finishSplit;
+        this.finishMerge = finishMerge;
+        this.retryMillis = retryMillis;
+    }
+
+    /** Whether the application can split and merge partitions. */
+    boolean supported() {
+        return transfer != null && transfer.splitsPartitions();
+    }
+
+    /** Whether an entry is the library's own (a move or a seed): it is handled here and never delivered. */
+    static boolean isOwn(RaftLog log) {
+        String type = log.applicationType();
+        return MoveEntry.SPLIT_TYPE.equals(type) || MoveEntry.MERGE_TYPE.equals(type) || SeedEntry.TYPE.equals(type)
+                || SeedEntry.MERGE_TYPE.equals(type);
+    }
+
+    /** A move or seed entry applied (delivered or restored) on this node's replica of {@code partition}. */
+    void applied(int partition, RaftLog log) {
+        String type = log.applicationType();
+        try {
+            if (MoveEntry.SPLIT_TYPE.equals(type) || MoveEntry.MERGE_TYPE.equals(type)) {
+                fenceApplied(MoveEntry.MERGE_TYPE.equals(type), partition, log.index(), MoveEntry.decode(log.data()));
+            } else {
+                seedApplied(SeedEntry.MERGE_TYPE.equals(type), partition, log.index(), SeedEntry.decode(log.data()));
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("partition {}: skipping an unreadable {} entry at {}", partition, type, log.index());
+        }
+    }
+
+    private void fenceApplied(boolean merge, int from, long index, MoveEntry move) {
+        String key = Move.key(merge, from, move.target());
+        if (!fenced.add(key) || transfer == null) {
+            return; // a repeated move entry: the first one moved the state
+        }
+        PartitionRange range = move.range();
+        transfer.produceRangeSnapshot(from, index, range).whenComplete((state, error) -> {
+            if (error != null || state == null) {
+                LOG.error("partition {}: the application produced no state of range {} at {}", from, range, index,
+                        error);
+                return;
+            }
+            if (!seeded.contains(key)) {
+                seeds.put(key, new SeedEntry(from, index, state));
+                drive(move.target());
+            }
+        });
+    }
+
+    private void seedApplied(boolean merge, int to, long index, SeedEntry seed) {
+        String key = Move.key(merge, seed.source(), to);
+        if (!seeded.add(key) || transfer == null) {
+            return;
+        }
+        seeds.remove(key);
+        transfer.absorbSnapshot(to, index, seed.source(), seed.state()).whenComplete((done, error) -> {
+            if (error != null) {
+                LOG.error("partition {}: the application could not absorb the state of partition {}", to,
+                        seed.source(), error);
+            }
+        });
+        drive(to);
+    }
+
+    /** This node's replica of {@code partition} became its ready leader. */
+    void leaderReady(int partition) {
+        drive(partition);
+    }
+
+    /** The applied map changed: every move under way may have a step for this node. */
+    void mapChanged(PartitionMap map) {
+        movesOf(map).forEach(this::step);
+    }
+
+    /** Takes whatever step this node can take in the moves {@code partition} is part of. */
+    private void drive(int partition) {
+        PartitionMap map = coordinator.map();
+        if (map != null) {
+            movesOf(map, partition).forEach(this::step);
+        }
+    }
+
+    /** The splits and merges under way in a map (each partition's look-ups are cheap unless it is moving). */
+    private static List<Move> movesOf(PartitionMap map) {
+        List<Move> moves = new ArrayList<>();
+        for (PartitionDescriptor partition : map.partitions()) {
+            map.splitSource(partition.id()).ifPresent(source -> moves.add(Move.split(source, partition)));
+            map.mergeAdjacent(partition.id()).ifPresent(adjacent -> moves.add(Move.merge(adjacent, partition)));
+        }
+        return moves;
+    }
+
+    /** The moves under way that {@code partition} takes part in, found without walking every partition's moves. */
+    private static List<Move> movesOf(PartitionMap map, int partition) {
+        PartitionDescriptor self = map.partition(partition).orElse(null);
+        if (self == null) {
+            return List.of();
+        }
+        List<Move> moves = new ArrayList<>();
+        if (self.state() == PartitionState.SPLITTING) {
+            map.splitSource(partition).ifPresent(source -> moves.add(Move.split(source, self)));
+            map.splitTarget(partition).ifPresent(target -> moves.add(Move.split(self, target)));
+        }
+        map.mergeAdjacent(partition).ifPresent(adjacent -> moves.add(Move.merge(adjacent, self)));
+        map.mergeSurvivor(partition).ifPresent(survivor -> moves.add(Move.merge(self, survivor)));
+        return moves;
+    }
+
+    private void step(Move move) {
+        String key = move.key();
+        RaftPartition fromReplica = partitions.get(move.from());
+        if (fromReplica != null && fromReplica.isLeaderQuick() && !fenced.contains(key)) {
+            attempt("fence", key, move.to(), () -> fromReplica.replicate(EntryKind.SYSTEM, move.fenceType(),
+                    List.of(move.fence().encode()), holds(fromReplica, move::fenceHeld)));
+        }
+        RaftPartition toReplica = partitions.get(move.to());
+        if (toReplica == null || !toReplica.isLeaderQuick()) {
+            return;
+        }
+        SeedEntry seed = seeds.get(key);
+        if (seeded.contains(key)) {
+            attempt("finish", key, move.to(), () -> move.merge() ? finishMerge.apply(move.to())
+                    : finishSplit.apply(move.from()));
+        } else if (seed != null) {
+            attempt("seed", key, move.to(), () -> toReplica.replicate(EntryKind.SYSTEM, move.seedType(),
+                    List.of(seed.encode()), holds(toReplica, move::seedHeld)));
+        } else {
+            handOverLater(toReplica, move);
+        }
+    }
+
+    /**
+     * This node leads a taking partition but holds no seed for it: its replica of the partition the keys leave has
+     * not applied the move entry yet, or never will in this process (it restarted after its log was compacted past
+     * the entry, or installed a snapshot beyond it). If it still holds none a retry period later, it hands the
+     * leadership to another voter, a different one each time, so that a node that holds the seed comes to lead.
+     */
+    private void handOverLater(RaftPartition replica, Move move) {
+        String key = move.key();
+        if (!underWay.add("handover/" + key)) {
+            return;
+        }
+        runtime.schedule(retryMillis, () -> {
+            underWay.remove("handover/" + key);
+            PartitionMap map = coordinator.map();
+            if (map == null || !movesOf(map, move.to()).contains(move) || !replica.isLeaderQuick() || seeded.contains(key)
+                    || seeds.containsKey(key)) {
+                drive(move.to());
+                return;
+            }
+            List<String> others = replica.view().configuration().votersOtherThan(replica.leaderQuick());
+            if (!others.isEmpty()) {
+                try {
+                    replica.transferLeadership(others.get(Math.floorMod(handovers.merge(key, 1, Integer::sum),
+                            others.size())));
+                } catch (IllegalArgumentException e) {
+                    // The configuration changed meanwhile: the next drive decides again.
+                }
+            }
+        });
+    }
+
+    /** A fence that refuses a library entry its log holds already (read on the partition's executor). */
+    private static WriteFence holds(RaftPartition replica, Predicate<PartitionMoves> held) {
+        return () -> {
+            PartitionMoves moves = replica.moves();
+            return moves != null && held.test(moves)
+                    ? RaftReplicationResult.failure(RaftOperationStatus.ActiveProposal, null) : null;
+        };
+    }
+
+    /**
+     * Runs one attempt of a step unless one is under way; a failed attempt (this node was not the ready leader, a
+     * timeout) is driven again after {@link #retryMillis}. A refusal because the log holds the entry already needs
+     * no retry: applying that entry drives the next step.
+     */
+    private void attempt(String step, String move, int driven, Supplier<CompletableFuture<?>> call) {
+        String key = step + "/" + move;
+        if (!underWay.add(key)) {
+            return;
+        }
+        call.get().whenComplete((result, error) -> {
+            underWay.remove(key);
+            boolean held = result instanceof RaftReplicationResult r && r.status() == RaftOperationStatus.ActiveProposal;
+            boolean succeeded = error == null && (result instanceof RaftReplicationResult r ? r.success()
+                    : result instanceof PartitionChangeResult c && c.success());
+            if (!succeeded && !held) {
+                runtime.schedule(retryMillis, () -> drive(driven));
+            }
+        });
+    }
+}
