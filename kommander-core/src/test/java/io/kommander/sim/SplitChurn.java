@@ -112,18 +112,21 @@ final class SplitChurn {
 
     /**
      * Merges two ACTIVE partitions of the family whose ranges abut, the survivor chosen at random; false if there are
-     * none (or enough merges were asked).
+     * none (or enough merges were asked). The snapshot partition itself (the family's lowest id: split halves get
+     * new, higher ids) is never the one merged away: the run's other checks (a leader on every initial partition,
+     * compaction to its checkpoints) expect it to live to the end.
      */
     boolean merge(RaftNode node, SplittableRandom random) {
         if (mergesAsked >= MAX_MERGES) {
             return false;
         }
-        List<PartitionDescriptor> active = family(node.getPartitionMap()).stream()
-                .filter(p -> p.state() == PartitionState.ACTIVE).toList();
+        List<PartitionDescriptor> family = family(node.getPartitionMap());
+        int snapshotPartition = family.stream().mapToInt(PartitionDescriptor::id).min().orElse(-1);
+        List<PartitionDescriptor> active = family.stream().filter(p -> p.state() == PartitionState.ACTIVE).toList();
         List<PartitionDescriptor[]> pairs = new ArrayList<>();
         for (PartitionDescriptor a : active) {
             for (PartitionDescriptor b : active) {
-                if (a.id() != b.id() && PartitionMap.abut(a.range(), b.range())) {
+                if (a.id() != b.id() && b.id() != snapshotPartition && PartitionMap.abut(a.range(), b.range())) {
                     pairs.add(new PartitionDescriptor[] {a, b});
                 }
             }
