@@ -162,6 +162,9 @@ final class Simulation {
                 .host(endpoint.substring(0, endpoint.indexOf(':')))
                 .port(7000 + node)
                 .initialPartitions(PARTITIONS)
+                // Every member hosts every partition: the seeds' monitors assume it (replica placement, with R below
+                // the node count, is checked on SimCluster by ReplicaPlacementClusterTest, not by the seeds yet).
+                .replicationFactor(255)
                 .heartbeatIntervalMillis(20)
                 .electionTimeoutMillis(100, 200)
                 .electionSeed(node)
