@@ -160,6 +160,25 @@ class ReplicaPlacementClusterTest {
         assertHistories(cluster, map, written);
     }
 
+    @Test
+    void aRestartedNodeHostsTheSamePartitionsAsBefore() {
+        SimCluster cluster = placed(5, PARTITIONS).start();
+        awaitSettled(cluster, 5);
+        PartitionMap map = cluster.node(0).getPartitionMap();
+        int restarted = indexOf(cluster, map.partition(1).orElseThrow().replicas().get(0));
+        List<String> before = cluster.writeSequentially(1, "a-", 5);
+
+        cluster.crash(restarted);
+        cluster.restart(restarted);
+        awaitSettled(cluster, 5);
+        List<String> after = cluster.writeSequentially(1, "b-", 5);
+
+        assertThat(cluster.node(restarted).getPartitionMap()).isEqualTo(map);
+        List<String> all = new ArrayList<>(before);
+        all.addAll(after);
+        assertThat(cluster.awaitHistory(restarted, 1, all.size())).containsExactlyElementsOf(all);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** A simulated cluster with the library's default replication factor, 3 (SimCluster's default hosts all). */

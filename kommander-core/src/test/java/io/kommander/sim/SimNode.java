@@ -242,11 +242,15 @@ final class SimNode {
         trace.record(index, "crash", incarnation, 0, "crashed (incarnation " + incarnation + ")");
     }
 
-    /** The partitions this incarnation's map says are removed (their data is gone, or going, from the disk). */
+    /**
+     * The partitions this incarnation's map says are removed, or placed elsewhere with nothing of them left on this
+     * node's disk (their data is gone, or going, from the disk).
+     */
     private Set<Integer> removedPartitions() {
         return manager == null ? Set.of() : manager.getPartitionMap().partitions().stream()
-                .filter(p -> p.state() == io.kommander.PartitionState.REMOVED).map(p -> p.id())
-                .collect(java.util.stream.Collectors.toSet());
+                .filter(p -> p.state() == io.kommander.PartitionState.REMOVED
+                        || (!p.hostedBy(endpoint()) && disk.lastPosition(p.id()).index() == 0))
+                .map(p -> p.id()).collect(java.util.stream.Collectors.toSet());
     }
 
     /** What this lifetime delivered is within the durable log, for every partition not removed from the cluster. */
