@@ -157,6 +157,11 @@ final class SimNode {
                 stateMachine);
         NodeSeams.plant(manager, bugs);
         manager.onRestoreStarted(p -> {
+            if (!disk.partitions().contains(p)) {
+                // Nothing of it on the disk (a replica placed here again after its data was deleted, or a first
+                // start): the application starts it from nothing and is handed every entry again.
+                monitor.onFreshReplica(index, p);
+            }
             monitor.onRestoreStarted(index, p, restoreStart(p));
             registers.remove(p);
             if (stateMachine != null) {
@@ -200,11 +205,32 @@ final class SimNode {
      * before it), since the partition then takes the compaction as done.
      */
     private long restoreStart(int p) {
+        if (!disk.partitions().contains(p)) {
+            return 0; // nothing of it here: what the WAL's metadata holds under its id is an earlier replica's
+        }
         long compacted = disk.compactedUpTo(p).index();
         return disk.metadata(ClientSessions.metadataKey(p))
                 .map(snapshot -> new ClientSessions(new SessionLimits(1, 1, 1)).restore(snapshot).index())
                 .map(point -> Math.max(point, compacted))
                 .orElse(compacted);
+    }
+
+    /**
+     * The replicas this node's applied map names for user partition {@code p}: empty when every member hosts it (or
+     * for partition 0, or while the node is down or knows no map).
+     */
+    Set<String> replicasOf(int p) {
+        if (manager == null || state != State.UP || p == 0) {
+            return Set.of();
+        }
+        return manager.getPartitionMap().partition(p).map(d -> (Set<String>) new java.util.TreeSet<>(d.replicas()))
+                .orElse(Set.of());
+    }
+
+    /** Whether this node's applied map places user partition {@code p} on it (every member, or named). */
+    boolean hosts(int p) {
+        Set<String> replicas = replicasOf(p);
+        return replicas.isEmpty() || replicas.contains(endpoint());
     }
 
     /** The application state of the partitions transferred by snapshot (this incarnation's), or null if none. */

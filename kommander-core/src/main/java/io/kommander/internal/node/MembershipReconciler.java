@@ -62,6 +62,8 @@ final class MembershipReconciler {
     private final long refusalBound;
     private final long refusalGap;
     private final Consumer<String> reportRefusal;
+    /** A planted bug (a negative control): a placed partition's moved replica goes before its replacement comes. */
+    private volatile boolean removalFirst;
 
     /** A run of refusals to take {@code member} out: the first at {@code since}, the latest at {@code last}. */
     private record Refusal(String member, long since, long last) {
@@ -112,6 +114,11 @@ final class MembershipReconciler {
                 : known.partition(partition).orElse(null);
     }
 
+    /** Plants "take a moved replica out before its replacement is a voter" (a negative control). */
+    void plantRemovalFirst() {
+        removalFirst = true;
+    }
+
     /** Whether {@code member} is still in some partition's configuration, or a change is in flight, as seen here. */
     boolean stillConfigured(String member) {
         for (RaftPartition partition : partitions.get()) {
@@ -126,7 +133,10 @@ final class MembershipReconciler {
 
     private void step(RaftPartition partition, Configuration configuration, Set<String> voters,
                       Set<String> learners, PartitionDescriptor descriptor) {
-        ConfigurationAlignment.Step step = ConfigurationAlignment.next(configuration, voters, learners, self);
+        ConfigurationAlignment.Step planted = removalFirst && descriptor != null && !descriptor.replicas().isEmpty()
+                ? removalFirst(configuration, voters, learners) : null;
+        ConfigurationAlignment.Step step = planted != null ? planted
+                : ConfigurationAlignment.next(configuration, voters, learners, self);
         if (step == null) {
             transferToPreferred(partition, configuration, voters, descriptor);
             return;
@@ -149,6 +159,16 @@ final class MembershipReconciler {
                     noteOutcome(partition.id(), step.change(), result == null ? null : result.status()));
         }
         done.whenComplete((result, error) -> busy.remove(partition.id()));
+    }
+
+    /** The planted bug's step: another member the target no longer has, taken out first; null if none. */
+    private ConfigurationAlignment.Step removalFirst(Configuration configuration, Set<String> voters,
+                                                     Set<String> learners) {
+        return configuration.othersThan(self).stream()
+                .filter(member -> !voters.contains(member) && !learners.contains(member)).findFirst()
+                .map(member -> new ConfigurationAlignment.Step(
+                        new ConfigurationChange(ConfigurationChange.Kind.REMOVE, member), false))
+                .orElse(null);
     }
 
     /**

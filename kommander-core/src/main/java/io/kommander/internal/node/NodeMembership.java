@@ -165,6 +165,11 @@ final class NodeMembership {
         earlyPromotion = true;
     }
 
+    /** Plants "a moved replica taken out before its replacement votes" (a negative control of the placement check). */
+    void plantRemovalFirst() {
+        reconciler.plantRemovalFirst();
+    }
+
     /** Fails every open roster call and stops the timer and a join's waits (the node closes). */
     void close() {
         closed = true;

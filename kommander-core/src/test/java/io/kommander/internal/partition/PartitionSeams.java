@@ -49,7 +49,9 @@ public final class PartitionSeams {
         /** See PlantedBug#SPLIT_SOURCE_TAKES_OLD_WRITES. */
         SPLIT_SOURCE_TAKES_OLD_WRITES,
         /** See PlantedBug#QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER. */
-        QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER;
+        QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER,
+        /** See PlantedBug#REBALANCE_REMOVES_BEFORE_CATCH_UP (planted in the node, {@code NodeSeams#plant}). */
+        REBALANCE_REMOVES_BEFORE_CATCH_UP;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
