@@ -90,8 +90,7 @@ final class Simulation {
     Simulation(long seed, Set<Bug> bugs, TestCluster.WalFactory storage) {
         this.seed = seed;
         this.mix = FaultMix.forSeed(seed);
-        // Chosen by the seed's turn in the rotation, not by a draw, so that the other seeds run as they did.
-        this.placement = mix.nodes() && Math.floorMod(seed / FaultMix.ALL.length, 3) == 0;
+        this.placement = placesReplicas(seed);
         this.scheduler = new SimScheduler(new SplittableRandom(seed));
         this.trace = new SimTrace(scheduler);
         this.monitor = new SafetyMonitor(trace);
@@ -165,6 +164,14 @@ final class Simulation {
                 placements.check();
             }
         });
+    }
+
+    /**
+     * Whether seed {@code seed}'s run places each partition on {@value #PLACED_REPLICAS} nodes: every third seed of
+     * the nodes mix, chosen by its turn in the rotation, not by a draw, so that the other seeds run as they did.
+     */
+    static boolean placesReplicas(long seed) {
+        return FaultMix.forSeed(seed).nodes() && Math.floorMod(seed / FaultMix.ALL.length, 3) == 0;
     }
 
     private static RaftConfiguration.Builder configuration(int node, String endpoint) {
