@@ -157,7 +157,7 @@ final class SimNode {
                 stateMachine);
         NodeSeams.plant(manager, bugs);
         manager.onRestoreStarted(p -> {
-            if (!disk.partitions().contains(p)) {
+            if (holdsNothingOf(p)) {
                 // Nothing of it on the disk (a replica placed here again after its data was deleted, or a first
                 // start): the application starts it from nothing and is handed every entry again.
                 monitor.onFreshReplica(index, p);
@@ -205,14 +205,21 @@ final class SimNode {
      * before it), since the partition then takes the compaction as done.
      */
     private long restoreStart(int p) {
-        if (!disk.partitions().contains(p)) {
-            return 0; // nothing of it here: what the WAL's metadata holds under its id is an earlier replica's
+        if (holdsNothingOf(p)) {
+            return 0; // what the WAL's metadata holds under its id is an earlier replica's, which the restore ignores
         }
         long compacted = disk.compactedUpTo(p).index();
         return disk.metadata(ClientSessions.metadataKey(p))
                 .map(snapshot -> new ClientSessions(new SessionLimits(1, 1, 1)).restore(snapshot).index())
                 .map(point -> Math.max(point, compacted))
                 .orElse(compacted);
+    }
+
+    /** Whether the disk reads partition {@code p} as never written (as a restore tells, {@code RaftWriteAhead}). */
+    private boolean holdsNothingOf(int p) {
+        return disk.hardState(p).equals(io.kommander.wal.HardState.EMPTY)
+                && disk.compactedUpTo(p).equals(io.kommander.wal.LogPosition.ZERO)
+                && disk.lastPosition(p).equals(io.kommander.wal.LogPosition.ZERO);
     }
 
     /**
