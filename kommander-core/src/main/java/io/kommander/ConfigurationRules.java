@@ -79,6 +79,10 @@ final class ConfigurationRules {
                     "must be >= membershipRetryMillis (" + c.membershipRetryMillis() + "), was "
                             + c.membershipTimeoutMillis());
         }
+        if (c.replicationFactor() < 1 || c.replicationFactor() > 255) {
+            throw new RaftConfigurationException("replicationFactor",
+                    "must be between 1 and 255 (was " + c.replicationFactor() + ")");
+        }
         if (c.quiesceAfterHeartbeats() != 0 && c.quiesceAfterHeartbeats() < 2) {
             // One idle heartbeat proves nothing: the followers' acknowledgements of the whole log come a tick later.
             throw new RaftConfigurationException("quiesceAfterHeartbeats",

@@ -357,7 +357,10 @@ public interface IRaft extends AutoCloseable {
      * {@link #onReplicationReceived}, which never delivers an entry twice, even across restarts. A partition
      * restores (and announces it through {@link #onRestoreStarted} and {@link #onRestoreFinished}) once per process
      * lifetime; when it restores again after a WAL failure ({@link #onPartitionUnavailable}), delivery resumes after the
-     * last entry the application received, and nothing is replayed.
+     * last entry the application received, and nothing is replayed. The exception is a partition the map moves off
+     * this node and later places on it again (replica placement, {@code docs/partitions.md}): its data was deleted
+     * meanwhile, so it restores again from nothing; {@link #onRestoreStarted} says so, and the application starts that
+     * partition's state afresh.
      */
     Subscription onLogRestored(LogRestoredListener listener);
 

@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param generation       grows with every change to its range, replicas or state; a write addressed with an older
  *                         one is refused with {@link RaftOperationStatus#PartitionMoved}
  * @param state            where it is in its life
- * @param replicas         the endpoints that host it; empty means every member of the roster (replica placement is
- *                         not built yet, so today it is always empty)
+ * @param replicas         the endpoints that host it; empty means every member of the roster (a cluster of no more
+ *                         voters than its replication factor)
  * @param leaderPreference the endpoints it would rather be led by, best first; may be empty
  */
 public record PartitionDescriptor(int id, PartitionRange range, long generation, PartitionState state,
@@ -43,6 +43,16 @@ public record PartitionDescriptor(int id, PartitionRange range, long generation,
     /** Whether keys route to it ({@code range != null}) rather than addressing it by id only. */
     public boolean routed() {
         return range != null;
+    }
+
+    /** The same partition on other replicas (empty: every member), one generation on. */
+    public PartitionDescriptor withPlacement(List<String> nextReplicas, List<String> nextLeaderPreference) {
+        return new PartitionDescriptor(id, range, generation + 1, state, nextReplicas, nextLeaderPreference);
+    }
+
+    /** Whether {@code endpoint} hosts it: it is among its replicas, or the replicas are every member. */
+    public boolean hostedBy(String endpoint) {
+        return replicas.isEmpty() || replicas.contains(endpoint);
     }
 
     /** The same partition in another state, one generation on. */

@@ -78,6 +78,10 @@ import io.kommander.discovery.Endpoints;
  *                                  follower holding the whole log and commit) before it quiesces: no ticks, no
  *                                  per-partition heartbeats, followers' election timers stopped; 0 turns quiescence
  *                                  off (see {@code docs/scale.md})
+ * @param replicationFactor         how many members host each user partition (R; each partition gets
+ *                                  {@code min(R, N)} of the N voters); cluster-wide: the value the cluster's first
+ *                                  leader of partition 0 writes there counts, a later node's own is ignored (see
+ *                                  {@code docs/partitions.md})
  */
 public record RaftConfiguration(
         int nodeId,
@@ -120,7 +124,8 @@ public record RaftConfiguration(
         long membershipBackoffMillis,
         long membershipReconcileIntervalMillis,
         boolean joinExisting,
-        int quiesceAfterHeartbeats) {
+        int quiesceAfterHeartbeats,
+        int replicationFactor) {
 
     /** A builder with every default set. */
     public static Builder builder() {
@@ -176,6 +181,7 @@ public record RaftConfiguration(
         b.membershipReconcileIntervalMillis = membershipReconcileIntervalMillis;
         b.joinExisting = joinExisting;
         b.quiesceAfterHeartbeats = quiesceAfterHeartbeats;
+        b.replicationFactor = replicationFactor;
         return b;
     }
 
@@ -236,6 +242,7 @@ public record RaftConfiguration(
         private Long membershipReconcileIntervalMillis;
         private boolean joinExisting;
         private int quiesceAfterHeartbeats = 10;
+        private int replicationFactor = 3;
 
         private Builder() {
         }
@@ -549,6 +556,18 @@ public record RaftConfiguration(
         }
 
         /**
+         * How many members host each user partition (default 3, at least 1, at most 255): with N voters each partition
+         * lives on {@code min(R, N)} of them, placed evenly by partition 0's leader. Cluster-wide: the first leader of
+         * partition 0 writes its own value into partition 0's log when the cluster first starts (or when an older
+         * cluster first runs this version), and every node uses that one; the setting of a node that starts later is
+         * ignored (see {@code docs/partitions.md}).
+         */
+        public Builder replicationFactor(int replicas) {
+            this.replicationFactor = replicas;
+            return this;
+        }
+
+        /**
          * Builds and validates the configuration.
          *
          * @throws RaftConfigurationException naming the field that breaks a rule
@@ -569,7 +588,7 @@ public record RaftConfiguration(
                     promotionLagEntries, membershipTimeoutMillis, membershipRetryMillis, membershipBackoffMillis,
                     membershipReconcileIntervalMillis != null ? membershipReconcileIntervalMillis
                             : electionTimeoutMinMillis,
-                    joinExisting, quiesceAfterHeartbeats);
+                    joinExisting, quiesceAfterHeartbeats, replicationFactor);
             configuration.validate();
             return configuration;
         }

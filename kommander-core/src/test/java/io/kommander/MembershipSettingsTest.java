@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The membership and retention settings: their defaults, and a clear refusal of each nonsense value. */
+/** The membership, placement and retention settings: their defaults, and a clear refusal of each nonsense value. */
 class MembershipSettingsTest {
 
     @Test
@@ -23,17 +23,19 @@ class MembershipSettingsTest {
         assertThat(c.membershipBackoffMillis()).isEqualTo(100);
         assertThat(c.membershipReconcileIntervalMillis()).isEqualTo(700);
         assertThat(c.snapshotRetentionBytes()).isEqualTo(256L << 20);
+        assertThat(c.replicationFactor()).isEqualTo(3);
     }
 
     @Test
     void settingsSurviveToBuilder() {
         RaftConfiguration c = RaftConfiguration.builder().promotionLagEntries(7).membershipTimeoutMillis(9_000)
                 .membershipRetryMillis(300).membershipBackoffMillis(30).membershipReconcileIntervalMillis(250)
-                .snapshotRetentionBytes(4_096).build();
+                .snapshotRetentionBytes(4_096).replicationFactor(5).build();
         assertThat(c.toBuilder().build()).isEqualTo(c);
         assertThat(c.promotionLagEntries()).isEqualTo(7);
         assertThat(c.membershipReconcileIntervalMillis()).isEqualTo(250);
         assertThat(c.snapshotRetentionBytes()).isEqualTo(4_096);
+        assertThat(c.replicationFactor()).isEqualTo(5);
     }
 
     @Test
@@ -56,7 +58,11 @@ class MembershipSettingsTest {
                 Arguments.of("membershipTimeoutMillis", (UnaryOperator<RaftConfiguration.Builder>)
                         b -> b.membershipTimeoutMillis(400)),
                 Arguments.of("snapshotRetentionBytes", (UnaryOperator<RaftConfiguration.Builder>)
-                        b -> b.snapshotRetentionBytes(-1)));
+                        b -> b.snapshotRetentionBytes(-1)),
+                Arguments.of("replicationFactor", (UnaryOperator<RaftConfiguration.Builder>)
+                        b -> b.replicationFactor(0)),
+                Arguments.of("replicationFactor", (UnaryOperator<RaftConfiguration.Builder>)
+                        b -> b.replicationFactor(256)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -131,8 +131,9 @@ public interface IWAL extends AutoCloseable {
      * Deletes everything stored for a partition that was removed from the cluster: its entries (and any payload
      * storage only they use), hard state, last checkpoint and compaction point. Afterwards the partition reads as one
      * never written ({@link LogPosition#ZERO}, {@link HardState#EMPTY}, checkpoint 0) and is not in
-     * {@link #partitions()}; node-level metadata is kept. Kommander calls it once the partition is closed on this node,
-     * and never writes to that partition id again.
+     * {@link #partitions()}; node-level metadata is kept. Kommander calls it once the partition is closed on this node
+     * (removed from the cluster, or its replica moved to other nodes); it writes to that partition id again only if a
+     * replica is placed back on this node, and then ignores what metadata its id left.
      *
      * <p>Durable as {@link #write(WalBatch)} is: when it returns, the removal survives a crash; after a crash either
      * everything of the partition or nothing of it is visible. Idempotent: removing a partition never written (or

@@ -374,6 +374,15 @@ final class SafetyMonitor {
     }
 
     /**
+     * A node starts a replica of a partition with nothing of it on its disk (a replica the map placed back on it
+     * after its data was deleted): its application starts the partition from nothing, so it is handed every entry
+     * again; what the node delivered of it before is forgotten, as after a wipe.
+     */
+    void onFreshReplica(int node, int partition) {
+        lastDelivered.remove(new NodePartition(node, partition));
+    }
+
+    /**
      * A node crashed; {@code durableLast} is the last log index its disk holds for the partition. Everything it
      * delivered must be at or below it, or the restarted node would miss or re-deliver entries.
      */

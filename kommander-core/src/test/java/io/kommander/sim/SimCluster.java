@@ -94,7 +94,9 @@ public final class SimCluster {
         this.mergedRosterChanges = builder.mergedRosterChanges;
         List<String> initial = endpoints.subList(0, initialSize);
         for (int i = 0; i < builder.size; i++) {
-            RaftConfiguration.Builder configuration = builder.tuning.apply(configuration(i, builder.partitions))
+            // Every node hosts every partition unless a test tunes it lower (ReplicaPlacementClusterTest).
+            RaftConfiguration.Builder configuration = builder.tuning.apply(configuration(i, builder.partitions)
+                            .replicationFactor(builder.size))
                     .joinExisting(i >= initialSize);
             SimNode node = new SimNode(i, endpoints, configuration, scheduler, network, trace, monitor, Set.of(), 0,
                     1.0, seed * 1_000_003L + i, TestCluster.WalFactory.inMemory(), builder.snapshots ? p -> true : null);

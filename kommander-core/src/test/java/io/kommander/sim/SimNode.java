@@ -157,6 +157,11 @@ final class SimNode {
                 stateMachine);
         NodeSeams.plant(manager, bugs);
         manager.onRestoreStarted(p -> {
+            if (holdsNothingOf(p)) {
+                // Nothing of it on the disk (a replica placed here again after its data was deleted, or a first
+                // start): the application starts it from nothing and is handed every entry again.
+                monitor.onFreshReplica(index, p);
+            }
             monitor.onRestoreStarted(index, p, restoreStart(p));
             registers.remove(p);
             if (stateMachine != null) {
@@ -200,11 +205,39 @@ final class SimNode {
      * before it), since the partition then takes the compaction as done.
      */
     private long restoreStart(int p) {
+        if (holdsNothingOf(p)) {
+            return 0; // what the WAL's metadata holds under its id is an earlier replica's, which the restore ignores
+        }
         long compacted = disk.compactedUpTo(p).index();
         return disk.metadata(ClientSessions.metadataKey(p))
                 .map(snapshot -> new ClientSessions(new SessionLimits(1, 1, 1)).restore(snapshot).index())
                 .map(point -> Math.max(point, compacted))
                 .orElse(compacted);
+    }
+
+    /** Whether the disk reads partition {@code p} as never written (as a restore tells, {@code RaftWriteAhead}). */
+    private boolean holdsNothingOf(int p) {
+        return disk.hardState(p).equals(io.kommander.wal.HardState.EMPTY)
+                && disk.compactedUpTo(p).equals(io.kommander.wal.LogPosition.ZERO)
+                && disk.lastPosition(p).equals(io.kommander.wal.LogPosition.ZERO);
+    }
+
+    /**
+     * The replicas this node's applied map names for user partition {@code p}: empty when every member hosts it (or
+     * for partition 0, or while the node is down or knows no map).
+     */
+    Set<String> replicasOf(int p) {
+        if (manager == null || state != State.UP || p == 0) {
+            return Set.of();
+        }
+        return manager.getPartitionMap().partition(p).map(d -> (Set<String>) new java.util.TreeSet<>(d.replicas()))
+                .orElse(Set.of());
+    }
+
+    /** Whether this node's applied map places user partition {@code p} on it (every member, or named). */
+    boolean hosts(int p) {
+        Set<String> replicas = replicasOf(p);
+        return replicas.isEmpty() || replicas.contains(endpoint());
     }
 
     /** The application state of the partitions transferred by snapshot (this incarnation's), or null if none. */
@@ -242,11 +275,15 @@ final class SimNode {
         trace.record(index, "crash", incarnation, 0, "crashed (incarnation " + incarnation + ")");
     }
 
-    /** The partitions this incarnation's map says are removed (their data is gone, or going, from the disk). */
+    /**
+     * The partitions this incarnation's map says are removed, or placed elsewhere with nothing of them left on this
+     * node's disk (their data is gone, or going, from the disk).
+     */
     private Set<Integer> removedPartitions() {
         return manager == null ? Set.of() : manager.getPartitionMap().partitions().stream()
-                .filter(p -> p.state() == io.kommander.PartitionState.REMOVED).map(p -> p.id())
-                .collect(java.util.stream.Collectors.toSet());
+                .filter(p -> p.state() == io.kommander.PartitionState.REMOVED
+                        || (!p.hostedBy(endpoint()) && disk.lastPosition(p.id()).index() == 0))
+                .map(p -> p.id()).collect(java.util.stream.Collectors.toSet());
     }
 
     /** What this lifetime delivered is within the durable log, for every partition not removed from the cluster. */

@@ -54,6 +54,8 @@ final class Simulation {
     private static final long PROPOSAL_TTL_MILLIS = 1_000;
     /** Node slots beyond the initial cluster in the nodes mix, for fresh nodes. */
     private static final int NODE_SPARES = 3;
+    /** The replication factor of the nodes mix's placement seeds (the others host every partition on every node). */
+    private static final int PLACED_REPLICAS = 3;
 
     private final long seed;
     private final FaultMix mix;
@@ -68,6 +70,8 @@ final class Simulation {
     /** How many nodes form the cluster at first (the others, in the nodes mix, are spare slots). */
     private final int initial;
     private final QuiescenceMonitor quiescence;
+    /** Whether the run places each partition on {@link #PLACED_REPLICAS} nodes (a third of the nodes mix's seeds). */
+    private final boolean placement;
     private int inconclusive;
 
     /**
@@ -86,6 +90,7 @@ final class Simulation {
     Simulation(long seed, Set<Bug> bugs, TestCluster.WalFactory storage) {
         this.seed = seed;
         this.mix = FaultMix.forSeed(seed);
+        this.placement = placesReplicas(seed);
         this.scheduler = new SimScheduler(new SplittableRandom(seed));
         this.trace = new SimTrace(scheduler);
         this.monitor = new SafetyMonitor(trace);
@@ -126,7 +131,8 @@ final class Simulation {
         for (int i = 0; i < slots; i++) {
             long skew = mix.clocks() ? random.nextLong(-500, 501) : 0;
             double rate = mix.clocks() ? 0.9 + random.nextDouble() * 0.2 : 1.0;
-            nodes.add(new SimNode(i, endpoints, tuning.apply(configuration(i, endpoints.get(i))), scheduler, network, trace,
+            nodes.add(new SimNode(i, endpoints, tuning.apply(configuration(i, endpoints.get(i))
+                            .replicationFactor(placement ? PLACED_REPLICAS : 255)), scheduler, network, trace,
                     monitor, bugs, skew, rate, seed * 1_000_003L + i, storage, mix.partitionMaps()
                     // Partitions split off the snapshot partition (and those created) are transferred by snapshot too.
                     ? p -> p >= SNAPSHOT_PARTITION : p -> p == SNAPSHOT_PARTITION));
@@ -146,6 +152,7 @@ final class Simulation {
         RosterMonitor rosters = new RosterMonitor(nodes, monitor, PARTITIONS,
                 RaftConfiguration.builder().build().promotionLagEntries());
         ConfigurationMonitor configurations = new ConfigurationMonitor(nodes, monitor, PARTITIONS);
+        PlacementMonitor placements = placement ? new PlacementMonitor(nodes, monitor, PARTITIONS) : null;
         this.quiescence = new QuiescenceMonitor(nodes, network, scheduler, monitor, PARTITIONS);
         scheduler.afterEachEvent(() -> {
             quorums.check();
@@ -153,7 +160,18 @@ final class Simulation {
             monitor.wipes().check(nodes);
             rosters.check();
             configurations.check();
+            if (placements != null) {
+                placements.check();
+            }
         });
+    }
+
+    /**
+     * Whether seed {@code seed}'s run places each partition on {@value #PLACED_REPLICAS} nodes: every third seed of
+     * the nodes mix, chosen by its turn in the rotation, not by a draw, so that the other seeds run as they did.
+     */
+    static boolean placesReplicas(long seed) {
+        return FaultMix.forSeed(seed).nodes() && Math.floorMod(seed / FaultMix.ALL.length, 3) == 0;
     }
 
     private static RaftConfiguration.Builder configuration(int node, String endpoint) {
@@ -344,6 +362,9 @@ final class Simulation {
                 return false;
             }
             for (SimNode node : nemesis.members()) {
+                if (!node.hosts(p)) {
+                    continue;
+                }
                 // Past the last delivered entry only by a snapshot whose boundary is an entry no application sees
                 // (a barrier or a configuration change): nothing is left to deliver there either.
                 if (monitor.lastApplied(node.index(), p) < last) {
@@ -365,7 +386,7 @@ final class Simulation {
             }
             long checkpoint = lastCheckpoint(p);
             for (SimNode node : nemesis.members()) {
-                if (node.disk().compactedUpTo(p).index() < checkpoint) {
+                if (node.hosts(p) && node.disk().compactedUpTo(p).index() < checkpoint) {
                     return false;
                 }
             }

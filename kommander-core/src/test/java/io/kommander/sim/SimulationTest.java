@@ -31,6 +31,8 @@ class SimulationTest {
     /** Seeds of the nodes mix the negative control of a promotion before catch-up searches. */
     private static final int MEMBERSHIP_CONTROL_SEEDS = 60;
     private static final int NODES_CONTROL_SEEDS = 30;
+    /** Placement seeds (a third of the nodes mix's) the negative control of a removal before catch-up searches. */
+    private static final int PLACEMENT_CONTROL_SEEDS = 10;
 
     @Test
     void everySeedKeepsRaftSafeAndClientHistoriesLinearizable() {
@@ -131,6 +133,27 @@ class SimulationTest {
         assertThat(caught).as("ROSTER_PROMOTES_EARLY caught within %d seeds of the nodes mix", NODES_CONTROL_SEEDS)
                 .isNotNull();
         assertThat(caught.violation()).startsWith("roster promotion:");
+    }
+
+    /**
+     * A placed partition's leader that takes the replica the map moved away out before its replacement is a voter:
+     * the placement seeds of the nodes mix (every third of its seeds), whose joins and leaves move replicas, catch it
+     * by themselves (the removal check of {@link PlacementMonitor}), within a few of those seeds.
+     */
+    @Test
+    void rebalanceRemovingBeforeCatchUpIsCaughtByThePlacementSeeds() {
+        SimResult caught = null;
+        for (long seed : SeedSweep.seeds(1, 3 * PLACEMENT_CONTROL_SEEDS, FaultMix.NODES)) {
+            if (Simulation.placesReplicas(seed) && caught == null) {
+                SimResult result = new Simulation(seed, Set.of(Bug.REBALANCE_REMOVES_BEFORE_CATCH_UP)).run();
+                caught = result.failed() ? result : null;
+            }
+        }
+        System.out.println("[simulation] planted REBALANCE_REMOVES_BEFORE_CATCH_UP (placement seeds): " + (caught == null
+                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
+        assertThat(caught).as("REBALANCE_REMOVES_BEFORE_CATCH_UP caught within %d placement seeds",
+                PLACEMENT_CONTROL_SEEDS).isNotNull();
+        assertThat(caught.violation()).startsWith("placement:");
     }
 
     @Test

@@ -263,6 +263,9 @@ public final class TestCluster implements AutoCloseable {
                 .walReadWorkers(1)
                 .walWriteWorkers(1)
                 .proposalTimeoutMillis(5_000)
+                // Every node hosts every partition unless a test tunes it lower (replica placement needs more voters
+                // than R): the scenarios here are about everything else.
+                .replicationFactor(size)
                 .joinExisting(node >= initialSize);
         wals[node] = walFactory.open(node, wals[node]);
         RaftManager.Builder builder = RaftManager.builder()

@@ -125,8 +125,9 @@ final class JoinProcess {
     private boolean caughtUp() {
         Roster known = roster.get();
         int count = partitionCount.getAsInt();
-        // Every live partition open (ids need not be 1..count: partitions are created and removed online), and 0.
-        if (known == null || !known.contains(self) || count == 0 || partitions.size() < count + 1) {
+        // Every live partition placed here open (ids need not be 1..count: partitions are created and removed online,
+        // and the map places partitions on some members only), and 0; the count is -1 until the map is known.
+        if (known == null || !known.contains(self) || count < 0 || partitions.size() < count + 1) {
             return false;
         }
         if (early) {

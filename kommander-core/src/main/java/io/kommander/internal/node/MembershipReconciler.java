@@ -1,6 +1,9 @@
 package io.kommander.internal.node;
 
 import io.kommander.Member;
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionState;
 import io.kommander.RaftOperationStatus;
 import io.kommander.internal.partition.Configuration;
 import io.kommander.internal.partition.ConfigurationAlignment;
@@ -21,14 +24,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
- * Moves the configuration of every partition this node leads (partition 0 included) toward the roster, one change
- * at a time per partition ({@link ConfigurationAlignment}): adds new members as learners, promotes the roster's
- * voters once the partition's own rule finds them caught up, takes out leaving members, and hands leadership away
- * first when this node is the one leaving. On partition 0's leader it also ends a leave: once no partition's
- * configuration (as this node's replicas see it) holds a leaving member, it asks the roster to remove it.
+ * Moves the configuration of every partition this node leads (partition 0 included) toward its target (the roster,
+ * or the partition's replicas once the map places it: {@link PartitionTarget}), one change at a time per partition
+ * ({@link ConfigurationAlignment}): adds new members as learners, promotes the target's voters once the partition's
+ * own rule finds them caught up, takes out members the target no longer has, and hands leadership away first when
+ * this node is the one to go. Once a placed partition's configuration matches its target, it hands leadership to the
+ * map's preferred leader. On partition 0's leader it also ends a leave: once no partition's configuration (as this
+ * node's replicas see it) and no placement holds a leaving member, it asks the roster to remove it.
  *
  * <p>A partition that refuses to take a leaving member out for want of current voters (a remaining voter lags there)
  * refuses again at every pass; once that has lasted {@code refusalBound} (a voter that lags this long is not current
@@ -44,6 +48,7 @@ final class MembershipReconciler {
 
     private final String self;
     private final Supplier<Roster> roster;
+    private final Supplier<PartitionMap> map;
     private final Supplier<Collection<RaftPartition>> partitions;
     private final RosterService service;
     /** Partitions with a change or transfer of ours in flight. */
@@ -57,6 +62,8 @@ final class MembershipReconciler {
     private final long refusalBound;
     private final long refusalGap;
     private final Consumer<String> reportRefusal;
+    /** A planted bug (a negative control): a placed partition's moved replica goes before its replacement comes. */
+    private volatile boolean removalFirst;
 
     /** A run of refusals to take {@code member} out: the first at {@code since}, the latest at {@code last}. */
     private record Refusal(String member, long since, long last) {
@@ -68,11 +75,12 @@ final class MembershipReconciler {
      * @param refusalGap    the longest time between two refusals of one run (longer: a new run starts)
      * @param reportRefusal tells partition 0's leader that a partition refuses to take the member out
      */
-    MembershipReconciler(String self, Supplier<Roster> roster, Supplier<Collection<RaftPartition>> partitions,
-                         RosterService service, LongSupplier clock, long refusalBound, long refusalGap,
-                         Consumer<String> reportRefusal) {
+    MembershipReconciler(String self, Supplier<Roster> roster, Supplier<PartitionMap> map,
+                         Supplier<Collection<RaftPartition>> partitions, RosterService service, LongSupplier clock,
+                         long refusalBound, long refusalGap, Consumer<String> reportRefusal) {
         this.self = self;
         this.roster = roster;
+        this.map = map;
         this.partitions = partitions;
         this.service = service;
         this.clock = clock;
@@ -87,15 +95,28 @@ final class MembershipReconciler {
         if (current == null) {
             return;
         }
-        Set<String> voters = withRole(current, Member.Role.VOTER);
-        Set<String> learners = withRole(current, Member.Role.LEARNER);
+        PartitionTarget everyMember = PartitionTarget.of(current, null);
+        PartitionMap known = map.get();
         for (RaftPartition partition : partitions.get()) {
             ReplicaView view = partition.view();
             if (view.leader() && view.configuration() != null && view.configurationChangesInFlight() == 0) {
-                step(partition, view.configuration(), voters, learners);
+                PartitionDescriptor descriptor = descriptor(known, partition.id());
+                PartitionTarget target = descriptor == null || descriptor.replicas().isEmpty() ? everyMember
+                        : PartitionTarget.of(current, descriptor);
+                step(partition, view.configuration(), target.voters(), target.learners(), descriptor);
             }
         }
-        finishLeaves(current);
+        finishLeaves(current, known);
+    }
+
+    private static PartitionDescriptor descriptor(PartitionMap known, int partition) {
+        return known == null || partition == RaftSystemCoordinator.SYSTEM_PARTITION ? null
+                : known.partition(partition).orElse(null);
+    }
+
+    /** Plants "take a moved replica out before its replacement is a voter" (a negative control). */
+    void plantRemovalFirst() {
+        removalFirst = true;
     }
 
     /** Whether {@code member} is still in some partition's configuration, or a change is in flight, as seen here. */
@@ -111,9 +132,16 @@ final class MembershipReconciler {
     }
 
     private void step(RaftPartition partition, Configuration configuration, Set<String> voters,
-                      Set<String> learners) {
-        ConfigurationAlignment.Step step = ConfigurationAlignment.next(configuration, voters, learners, self);
-        if (step == null || removedFromSystemTooSoon(partition, step) || !busy.add(partition.id())) {
+                      Set<String> learners, PartitionDescriptor descriptor) {
+        ConfigurationAlignment.Step planted = removalFirst && descriptor != null && !descriptor.replicas().isEmpty()
+                ? removalFirst(configuration, voters, learners) : null;
+        ConfigurationAlignment.Step step = planted != null ? planted
+                : ConfigurationAlignment.next(configuration, voters, learners, self);
+        if (step == null) {
+            transferToPreferred(partition, configuration, voters, descriptor);
+            return;
+        }
+        if (removedFromSystemTooSoon(partition, step) || !busy.add(partition.id())) {
             return;
         }
         CompletableFuture<?> done;
@@ -131,6 +159,35 @@ final class MembershipReconciler {
                     noteOutcome(partition.id(), step.change(), result == null ? null : result.status()));
         }
         done.whenComplete((result, error) -> busy.remove(partition.id()));
+    }
+
+    /** The planted bug's step: another member the target no longer has, taken out first; null if none. */
+    private ConfigurationAlignment.Step removalFirst(Configuration configuration, Set<String> voters,
+                                                     Set<String> learners) {
+        return configuration.othersThan(self).stream()
+                .filter(member -> !voters.contains(member) && !learners.contains(member)).findFirst()
+                .map(member -> new ConfigurationAlignment.Step(
+                        new ConfigurationChange(ConfigurationChange.Kind.REMOVE, member), false))
+                .orElse(null);
+    }
+
+    /**
+     * A placed partition whose configuration is where the map wants it, led by another member than its preferred
+     * leader: hands leadership to that one (a voter caught up enough; if not, the transfer fails and the next pass
+     * tries again).
+     */
+    private void transferToPreferred(RaftPartition partition, Configuration configuration, Set<String> voters,
+                                     PartitionDescriptor descriptor) {
+        if (descriptor == null || descriptor.leaderPreference().isEmpty()
+                || descriptor.state() != PartitionState.ACTIVE) {
+            return;
+        }
+        String preferred = descriptor.leaderPreference().get(0);
+        if (preferred.equals(self) || !configuration.isVoter(preferred) || !voters.contains(preferred)
+                || !busy.add(partition.id())) {
+            return;
+        }
+        partition.transferLeadership(preferred).whenComplete((result, error) -> busy.remove(partition.id()));
     }
 
     /** Tracks how long a partition has refused to take a member out, and reports a refusal that lasts. */
@@ -169,9 +226,10 @@ final class MembershipReconciler {
     }
 
     /** On partition 0's leader: removes from the roster each leaving member no partition holds any more. */
-    private void finishLeaves(Roster current) {
+    private void finishLeaves(Roster current, PartitionMap known) {
         for (Member member : current.members().values()) {
             if (member.role() == Member.Role.LEAVING && !stillConfigured(member.endpoint())
+                    && !stillPlaced(known, member.endpoint())
                     && removing.putIfAbsent(member.endpoint(), Boolean.TRUE) == null) {
                 service.submit(RosterCommand.of(RosterCommand.Kind.REMOVE, member.endpoint(), 0, 0))
                         .whenComplete((answer, error) -> removing.remove(member.endpoint()));
@@ -179,8 +237,12 @@ final class MembershipReconciler {
         }
     }
 
-    private static Set<String> withRole(Roster roster, Member.Role role) {
-        return roster.members().values().stream().filter(m -> m.role() == role).map(Member::endpoint)
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
+    /**
+     * Whether the map still places a live partition on {@code member}: its replicas move elsewhere (and the
+     * partitions this node does not host take it out) before the roster removes it.
+     */
+    private static boolean stillPlaced(PartitionMap known, String member) {
+        return known != null && known.partitions().stream().anyMatch(p -> p.state() != PartitionState.REMOVED
+                && p.replicas().contains(member));
     }
 }

@@ -75,6 +75,8 @@ final class NodeMembership {
     private volatile boolean closed;
     private volatile JoinProcess join;
     private volatile IntSupplier partitionCount = () -> 0;
+    /** What else runs at every reconciler pass and roster change (the node's replica placement). */
+    private volatile Runnable eachPass = () -> { };
     /** A planted bug (a negative control): ask for promotion without waiting to catch up ({@link JoinProcess}). */
     private volatile boolean earlyPromotion;
     /** The membership version at which this node learned it was removed; 0 while it is a member. */
@@ -109,7 +111,8 @@ final class NodeMembership {
         this.service = new RosterService(coordinator, this::systemLeaderHint,
                 member -> reconciler().stillConfigured(member), this::currentMembers, runtime::monotonicMillis,
                 refusalFresh);
-        this.reconciler = new MembershipReconciler(self, coordinator::roster, partitions::values, service,
+        this.reconciler = new MembershipReconciler(self, coordinator::roster, coordinator::map, partitions::values,
+                service,
                 runtime::monotonicMillis, refusalBound, refusalFresh, this::reportRefusal);
         this.client = new RosterClient(self, runtime, service, this::systemLeaderHint, this::candidates,
                 dispatcher::send, configuration.membershipRetryMillis(), configuration.membershipBackoffMillis());
@@ -152,9 +155,19 @@ final class NodeMembership {
         return join.start();
     }
 
+    /** Runs {@code pass} at every reconciler pass and roster change, after the reconciler (set before start). */
+    void alsoOnEachPass(Runnable pass) {
+        this.eachPass = pass;
+    }
+
     /** Plants "promotion asked before caught up" (a negative control of the simulator's promotion check). */
     void plantEarlyPromotion() {
         earlyPromotion = true;
+    }
+
+    /** Plants "a moved replica taken out before its replacement votes" (a negative control of the placement check). */
+    void plantRemovalFirst() {
+        reconciler.plantRemovalFirst();
     }
 
     /** Fails every open roster call and stops the timer and a join's waits (the node closes). */
@@ -367,6 +380,7 @@ final class NodeMembership {
         }
         events.membershipChanged(roster.membership());
         reconciler.reconcile();
+        eachPass.run();
     }
 
     private void scheduleReconcile() {
@@ -386,6 +400,7 @@ final class NodeMembership {
         runtime.schedule(configuration.membershipReconcileIntervalMillis(), () -> {
             if (!closed && removedAt == 0) {
                 reconciler.reconcile();
+                eachPass.run();
                 identifyIfUnknown();
                 promoteIfRebuilt();
             }

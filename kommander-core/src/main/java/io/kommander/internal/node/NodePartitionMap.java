@@ -81,6 +81,11 @@ final class NodePartitionMap {
         return client.finishMerge(survivor, MAP_CHANGE_TIMEOUT_MILLIS);
     }
 
+    /** The service that takes map changes when this node leads partition 0 (the node's rebalancing uses it too). */
+    PartitionMapService service() {
+        return service;
+    }
+
     /** The applied map changed (in commit order): answers the calls this node's service holds for it. */
     void mapApplied(io.kommander.PartitionMap map) {
         service.mapApplied(map);

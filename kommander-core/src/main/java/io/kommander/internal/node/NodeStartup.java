@@ -39,7 +39,7 @@ final class NodeStartup {
     record Parts(RaftConfiguration configuration, IWAL wal, IRaftTransport transport, IRaftRuntime runtime,
                  Set<String> members, NodeCatchUp catchUp, NodeMembership membership,
                  RaftSystemCoordinator coordinator, PartitionContext context, RaftTimerService timers,
-                 Map<Integer, RaftPartition> partitions, PartitionCallbacks callbacks) {
+                 Map<Integer, RaftPartition> partitions, PartitionCallbacks callbacks, NodeReplicas replicas) {
     }
 
     private final Parts parts;
@@ -49,6 +49,8 @@ final class NodeStartup {
     private final BooleanSupplier closed;
     private final IntSupplier partitionCount;
     private volatile Consumer<RaftPartition> beforeStart = partition -> { };
+    /** Partitions whose data deletion is queued: not opened again until it is done (the next pass opens them). */
+    private final Set<Integer> deleting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     NodeStartup(Parts parts, InboundHandler onBatch, RefusalHandler onRefused,
                 BooleanSupplier closed, IntSupplier partitionCount) {
@@ -120,11 +122,39 @@ final class NodeStartup {
                 parts.configuration().heartbeatIntervalMillis(), closed);
     }
 
-    /** Runs on partition 0's executor, where the coordinator applies the map, so check-then-start cannot race. */
-    void openPartition(int id) {
-        if (!closed.getAsBoolean() && !parts.partitions().containsKey(id)) {
-            startPartition(new RaftPartition(id, parts.context(), parts.callbacks()));
+    /**
+     * Opens a user partition if this node hosts it ({@link NodeReplicas}) and it is neither open nor being deleted.
+     * Runs on partition 0's executor, where the coordinator applies the map, or on the reconciler's pass; serialized
+     * with {@link #removePartition}, so check-then-start cannot race.
+     */
+    synchronized void openPartition(int id) {
+        if (!closed.getAsBoolean() && !parts.partitions().containsKey(id) && !deleting.contains(id)
+                && parts.replicas().hosts(id) && live(id)) {
+            startPartition(new RaftPartition(id, parts.context(), parts.callbacks(), parts.replicas().joins(id)));
         }
+    }
+
+    /**
+     * At every reconciler pass: closes (and deletes) the replicas the map moved away once their configuration no
+     * longer holds this node, and opens the partitions placed here that are not open.
+     */
+    void followPlacement() {
+        parts.replicas().takenOut().forEach(this::removeTakenOut);
+        parts.replicas().missing().forEach(this::openPartition);
+    }
+
+    private synchronized void removeTakenOut(int id) {
+        if (parts.replicas().takenOut().contains(id)) {
+            LOG.info("[{}] partition {}: the map moved it elsewhere and its configuration no longer holds this node; "
+                    + "closing it and deleting its data", self, id);
+            removePartition(id);
+        }
+    }
+
+    private boolean live(int id) {
+        io.kommander.PartitionMap map = parts.coordinator().map();
+        return map == null || map.partition(id).map(p -> p.state() != io.kommander.PartitionState.REMOVED)
+                .orElse(true);
     }
 
     /**
@@ -133,15 +163,17 @@ final class NodeStartup {
      * every removed partition when partition 0's restore ends, so a node that stopped before the deletion was durable
      * deletes it then: every crash point converges.
      */
-    void removePartition(int id) {
+    synchronized void removePartition(int id) {
         RaftPartition partition = parts.partitions().remove(id);
         CompletableFuture<Void> down = partition == null ? CompletableFuture.completedFuture(null)
                 : partition.closeAsync();
+        deleting.add(id);
         down.whenComplete((closedDown, error) -> deleteData(id));
     }
 
     private void deleteData(int id) {
         parts.context().writes().removePartition(id, error -> {
+            deleting.remove(id);
             if (error != null) {
                 LOG.warn("[{}] partition {}: deleting its data failed; the node deletes it at its next start", self,
                         id, error);

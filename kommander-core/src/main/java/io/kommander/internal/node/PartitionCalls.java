@@ -137,7 +137,9 @@ final class PartitionCalls {
         if (partition == null) {
             RaftReplicationResult gone = partitionId == RaftSystemCoordinator.SYSTEM_PARTITION ? null
                     : coordinator.fence(partitionId, 0);
-            return futures.completed(gone != null ? gone
+            String elsewhere = gone == null ? hostedElsewhere(partitionId) : null;
+            return futures.completed(gone != null ? gone : elsewhere != null
+                    ? RaftReplicationResult.failure(RaftOperationStatus.NodeIsNotLeader, elsewhere)
                     : RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null));
         }
         return futures.relay(op.apply(partition));
@@ -208,6 +210,21 @@ final class PartitionCalls {
             return futures.failed(new IllegalArgumentException("unknown partition " + partitionId));
         }
         return futures.relay(partition.status());
+    }
+
+    /**
+     * A live partition the map places on other members only: the member to ask instead (its preferred leader, or its
+     * first replica), so that a caller that follows leader hints reaches it; null if this node should host it.
+     */
+    private String hostedElsewhere(int partitionId) {
+        io.kommander.PartitionMap map = coordinator.map();
+        io.kommander.PartitionDescriptor partition = map == null || partitionId == RaftSystemCoordinator.SYSTEM_PARTITION
+                ? null : map.partition(partitionId).orElse(null);
+        if (partition == null || partition.hostedBy(configuration.endpoint())) {
+            return null;
+        }
+        return partition.leaderPreference().isEmpty() ? partition.replicas().get(0)
+                : partition.leaderPreference().get(0);
     }
 
     private RaftPartition userPartition(int partitionId) {

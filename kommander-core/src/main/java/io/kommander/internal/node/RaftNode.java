@@ -38,6 +38,7 @@ import io.kommander.internal.partition.RaftTimerService;
 import io.kommander.internal.runtime.DefaultRaftRuntime;
 import io.kommander.runtime.IRaftRuntime;
 import io.kommander.internal.system.RaftSystemCoordinator;
+import io.kommander.internal.system.ReplicaBalancer;
 import io.kommander.transport.IRaftTransport;
 import io.kommander.internal.transport.FrameBudget;
 import io.kommander.internal.transport.RaftTransportDispatcher;
@@ -187,6 +188,11 @@ public final class RaftNode implements IRaft {
                     public void remove(int partition) {
                         startup.removePartition(partition);
                     }
+
+                    @Override
+                    public void placed(int partition) {
+                        startup.openPartition(partition);
+                    }
                 },
                 () -> membership().firstRoster());
 
@@ -224,9 +230,20 @@ public final class RaftNode implements IRaft {
         this.memberCalls = new MemberCalls(self, lifecycle, membership, futures, this::closeAsync);
         this.mapCalls = new PartitionMapCalls(coordinator, partitionMap, futures, lifecycle::closed,
                 splits::supported);
+        NodeReplicas replicas = new NodeReplicas(self, coordinator, wal, partitions);
         this.startup = new NodeStartup(new NodeStartup.Parts(this.configuration, wal, transport, runtime, members,
-                catchUp, membership, coordinator, context, timers, partitions, callbacks), inbound::onBatch,
-                inbound::onRefused, lifecycle::closed, this::partitionCount);
+                catchUp, membership, coordinator, context, timers, partitions, callbacks, replicas), inbound::onBatch,
+                inbound::onRefused, lifecycle::closed, replicas::hostedCount);
+        // A move the coordinator cannot watch (it does not host the partition) counts as under way for one attempt.
+        ReplicaBalancer balancer = new ReplicaBalancer(coordinator, partitionMap.service(),
+                configuration.replicationFactor(), id -> {
+                    RaftPartition partition = partitions.get(id);
+                    return partition == null ? null : partition.view().configuration();
+                }, runtime::monotonicMillis, configuration.membershipRetryMillis());
+        membership.alsoOnEachPass(() -> {
+            balancer.rebalance();
+            startup.followPlacement();
+        });
     }
 
     // ---------------------------------------------------------------- lifecycle

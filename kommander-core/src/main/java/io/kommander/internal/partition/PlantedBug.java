@@ -51,5 +51,10 @@ enum PlantedBug {
     /** Take writes on a merge's adjacent partition after its fences (the map's and its merge entry's). */
     MERGE_ADJACENT_TAKES_WRITES,
     /** Let a quiesced follower sleep on when node-level liveness says its leader's node is dead. */
-    QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER
+    QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER,
+    /**
+     * Node level (partitions ignore it): a placed partition's leader takes out the replica the map moved away before
+     * it adds and promotes its replacement ({@code MembershipReconciler}).
+     */
+    REBALANCE_REMOVES_BEFORE_CATCH_UP
 }

@@ -39,6 +39,8 @@ public final class RaftPartition {
     private final int id;
     /** The id boxed once, the key of this partition in the node's maps: each map boxing it anew costs 16 B a replica. */
     private final Integer key;
+    /** Whether this replica joins a partition placed on this node while it ran elsewhere. */
+    private final boolean joins;
     private final PartitionContext context;
     private final PartitionCallbacks callbacks;
     private final RaftPartitionExecutor executor;
@@ -98,6 +100,17 @@ public final class RaftPartition {
      *                  for partition 0
      */
     public RaftPartition(int id, PartitionContext context, PartitionCallbacks callbacks) {
+        this(id, context, callbacks, false);
+    }
+
+    /**
+     * Creates the partition; {@link #start()} begins its restore.
+     *
+     * @param joins whether this replica joins a partition that runs elsewhere (the map placed it here): its fresh log
+     *              does not count it a voter, so it never campaigns before its leader's configuration makes it one
+     */
+    public RaftPartition(int id, PartitionContext context, PartitionCallbacks callbacks, boolean joins) {
+        this.joins = joins;
         this.id = id;
         this.key = id;
         this.context = context;
@@ -417,7 +430,7 @@ public final class RaftPartition {
                 ^ ((long) epoch << 48) ^ context.configuration().electionSeed());
         // A node joining a running cluster must not count itself a voter of a fresh log: its leader adds it as a
         // learner, and its log's configuration entries say when it votes.
-        machine = context.configuration().joinExisting()
+        machine = context.configuration().joinExisting() || joins
                 ? RaftPartitionStateMachine.joining(id, context.self(), context.peers(),
                         context.settings(), random)
                 : new RaftPartitionStateMachine(id, context.self(), context.peers(),

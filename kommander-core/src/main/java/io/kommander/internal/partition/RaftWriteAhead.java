@@ -56,13 +56,22 @@ final class RaftWriteAhead {
         writes.reset(partition);
         inFlight = 0;
         generation++;
-        reads.submit(partition,
-                () -> new RestoreHead(wal.hardState(partition), wal.compactedUpTo(partition),
-                        wal.lastCheckpoint(partition), wal.lastPosition(partition),
-                        wal.metadata(ClientSessions.metadataKey(partition)).orElse(null),
-                        wal.metadata(ConfigurationHistory.metadataKey(partition)).orElse(null),
-                        wal.metadata(SnapshotImage.metadataKey(partition)).orElse(null),
-                        wal.metadata(ReplicaCatchUp.metadataKey(partition)).isPresent()),
+        reads.submit(partition, () -> {
+            // The WAL keeps metadata across removePartition: a partition that reads as never written (never written,
+            // or removed when its replica moved off this node) has none of its own, and a replica placed here again
+            // restores from nothing, not from an earlier replica's sessions, configuration or snapshot. (A catch-up
+            // mark is kept: it only makes the replica wait to catch up before it votes, as a fresh one does anyway.)
+            HardState hardState = wal.hardState(partition);
+            LogPosition compacted = wal.compactedUpTo(partition);
+            LogPosition last = wal.lastPosition(partition);
+            boolean held = !hardState.equals(HardState.EMPTY) || !compacted.equals(LogPosition.ZERO)
+                    || !last.equals(LogPosition.ZERO);
+            return new RestoreHead(hardState, compacted, wal.lastCheckpoint(partition), last,
+                    held ? wal.metadata(ClientSessions.metadataKey(partition)).orElse(null) : null,
+                    held ? wal.metadata(ConfigurationHistory.metadataKey(partition)).orElse(null) : null,
+                    held ? wal.metadata(SnapshotImage.metadataKey(partition)).orElse(null) : null,
+                    wal.metadata(ReplicaCatchUp.metadataKey(partition)).isPresent());
+        },
                 (head, error) -> post(RaftPartitionExecutor.Priority.CONTROL, () -> done.accept(head, error)));
     }
 

@@ -5,21 +5,30 @@ import io.kommander.internal.partition.ReservedTypes;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * One change of the partition map, as written in a system partition entry of type {@link #TYPE}. Its encoding: a
- * format byte, the kind, the partition id, a flag byte (1 if a range follows) and the range's two ends, big-endian.
+ * format byte, the kind, the partition id, a flag byte (1 if a range follows) and the range's two ends, big-endian;
+ * a {@link Kind#PLACE} then has its replicas and its leader preference, each a count (2 bytes) of endpoints (2-byte
+ * length, UTF-8).
  *
  * @param kind      what changes
  * @param partition the partition concerned: for {@link Kind#CREATE}, the id the new partition gets; for
  *                  {@link Kind#SPLIT} and {@link Kind#FINISH_SPLIT}, the source; for {@link Kind#MERGE} and
- *                  {@link Kind#FINISH_MERGE}, the survivor
+ *                  {@link Kind#FINISH_MERGE}, the survivor; for {@link Kind#REPLICATION}, the replication factor
  * @param range     for {@link Kind#CREATE}, the range it takes, or null for an unrouted partition; for
  *                  {@link Kind#SPLIT}, the upper part of the source's range that moves to the new partition; for
  *                  {@link Kind#MERGE}, the adjacent partition's whole range (which names it); else null
+ * @param replicas         for {@link Kind#PLACE}, the members that host the partition from now on (empty: every
+ *                         member); else empty
+ * @param leaderPreference for {@link Kind#PLACE}, the members it would rather be led by; else empty
  */
-public record MapCommand(Kind kind, int partition, PartitionRange range) {
+public record MapCommand(Kind kind, int partition, PartitionRange range, List<String> replicas,
+                         List<String> leaderPreference) {
 
     /** The type string of partition map entries on the system partition. */
     public static final String TYPE = ReservedTypes.PREFIX + "system.pmap";
@@ -50,20 +59,44 @@ public record MapCommand(Kind kind, int partition, PartitionRange range) {
          * A merge whose survivor holds the adjacent's state ends: the survivor ACTIVE with both ranges, the adjacent
          * REMOVED, each one generation on.
          */
-        FINISH_MERGE
+        FINISH_MERGE,
+        /** An ACTIVE partition's replicas and leader preference change (placement), its generation bumped. */
+        PLACE,
+        /**
+         * The cluster's replication factor (in {@code partition}): the first one in partition 0's log counts, later
+         * ones change nothing. Not part of the map itself.
+         */
+        REPLICATION
     }
 
-    /** Canonical constructor. */
+    /** Canonical constructor; copies the lists. */
     public MapCommand {
         Objects.requireNonNull(kind, "kind");
+        replicas = List.copyOf(replicas);
+        leaderPreference = List.copyOf(leaderPreference);
+    }
+
+    /** A command without placement lists (every kind but {@link Kind#PLACE}). */
+    public MapCommand(Kind kind, int partition, PartitionRange range) {
+        this(kind, partition, range, List.of(), List.of());
+    }
+
+    /** Places {@code partition} on {@code replicas}, preferring {@code leaderPreference} as its leaders. */
+    public static MapCommand place(int partition, List<String> replicas, List<String> leaderPreference) {
+        return new MapCommand(Kind.PLACE, partition, null, replicas, leaderPreference);
     }
 
     /** The entry's payload. */
     public byte[] encode() {
-        ByteBuffer out = ByteBuffer.allocate(1 + 1 + 4 + 1 + (range == null ? 0 : 16)).put(FORMAT)
+        int lists = kind == Kind.PLACE ? listBytes(replicas) + listBytes(leaderPreference) : 0;
+        ByteBuffer out = ByteBuffer.allocate(1 + 1 + 4 + 1 + (range == null ? 0 : 16) + lists).put(FORMAT)
                 .put((byte) kind.ordinal()).putInt(partition).put((byte) (range == null ? 0 : 1));
         if (range != null) {
             out.putLong(range.first()).putLong(range.last());
+        }
+        if (kind == Kind.PLACE) {
+            putList(out, replicas);
+            putList(out, leaderPreference);
         }
         return out.array();
     }
@@ -89,12 +122,42 @@ public record MapCommand(Kind kind, int partition, PartitionRange range) {
                 throw new IllegalArgumentException("bad range flag " + routed);
             }
             PartitionRange range = routed == 1 ? new PartitionRange(in.getLong(), in.getLong()) : null;
+            Kind known = Kind.values()[kind];
+            List<String> replicas = known == Kind.PLACE ? getList(in) : List.of();
+            List<String> preference = known == Kind.PLACE ? getList(in) : List.of();
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " trailing bytes after a partition map command");
             }
-            return new MapCommand(Kind.values()[kind], partition, range);
+            return new MapCommand(known, partition, range, replicas, preference);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated partition map command", e);
         }
+    }
+
+    private static int listBytes(List<String> endpoints) {
+        int bytes = 2;
+        for (String endpoint : endpoints) {
+            bytes += 2 + endpoint.getBytes(StandardCharsets.UTF_8).length;
+        }
+        return bytes;
+    }
+
+    private static void putList(ByteBuffer out, List<String> endpoints) {
+        out.putShort((short) endpoints.size());
+        for (String endpoint : endpoints) {
+            byte[] bytes = endpoint.getBytes(StandardCharsets.UTF_8);
+            out.putShort((short) bytes.length).put(bytes);
+        }
+    }
+
+    private static List<String> getList(ByteBuffer in) {
+        int count = Short.toUnsignedInt(in.getShort());
+        List<String> endpoints = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] bytes = new byte[Short.toUnsignedInt(in.getShort())];
+            in.get(bytes);
+            endpoints.add(new String(bytes, StandardCharsets.UTF_8));
+        }
+        return endpoints;
     }
 }

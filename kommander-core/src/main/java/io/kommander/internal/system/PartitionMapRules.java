@@ -57,6 +57,8 @@ public final class PartitionMapRules {
             case FINISH_SPLIT -> finishSplit(map, current);
             case MERGE -> merge(map, command, current);
             case FINISH_MERGE -> finishMerge(map, current);
+            case PLACE -> place(map, command, current);
+            case REPLICATION -> same(map, RaftOperationStatus.Success); // the coordinator keeps it, not the map
         };
     }
 
@@ -175,6 +177,18 @@ public final class PartitionMapRules {
                 source.replicas(), source.leaderPreference()));
         next.add(target.withState(PartitionState.ACTIVE));
         return new Decision(RaftOperationStatus.Success, new PartitionMap(map.version() + 1, next));
+    }
+
+    /** A placement: only of an ACTIVE partition (a split or a removal under way keeps its replicas). */
+    private static Decision place(PartitionMap map, MapCommand command, PartitionDescriptor current) {
+        if (current == null || current.state() != PartitionState.ACTIVE) {
+            return same(map, RaftOperationStatus.UnknownPartition);
+        }
+        if (current.replicas().equals(command.replicas())
+                && current.leaderPreference().equals(command.leaderPreference())) {
+            return same(map, RaftOperationStatus.Success);
+        }
+        return changed(map, current.withPlacement(command.replicas(), command.leaderPreference()));
     }
 
     private static Decision create(PartitionMap map, MapCommand command, PartitionDescriptor current) {

@@ -136,6 +136,14 @@ public final class PartitionMapService {
                 null)));
     }
 
+    /**
+     * Proposes a command that needs no deduplication, as the node's own rebalancing does (its next pass decides
+     * afresh from the applied map): a placement, or the replication factor.
+     */
+    public CompletableFuture<PartitionChangeResult> propose(MapCommand command) {
+        return submit(map -> command);
+    }
+
     /** The command a split asks for: the part of the source's range from {@code boundary} on moves. */
     private static MapCommand splitCommand(PartitionMap map, int source, long boundary) {
         PartitionDescriptor current = map.partition(source).orElse(null);

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  *       {@code initialPartitions}; applying that entry (or restoring it) gives the first {@link PartitionMap}
  *       ({@link PartitionMapRules#first}), and every node creates its user partitions then. The first ranges entry
  *       in the log wins; later ones are ignored;</li>
- *   <li>the partition map's changes ({@link MapCommand}: create, drain, remove, split a partition), which come
+ *   <li>the partition map's changes ({@link MapCommand}: create, drain, remove, split, place a partition), and the
+ *       cluster's replication factor (the first one written counts), which come
  *       through {@link #proposeMapChange}; every node opens a created partition (or a split's new half) and closes
  *       and deletes a removed one when it applies the change, so a restart replays them and converges;</li>
  *   <li>the {@link Roster}: the same ready leader proposes the first roster (the configured members, all voters)
@@ -59,6 +60,8 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     private final AtomicLong ignoredEntries = new AtomicLong();
     private volatile PartitionRanges ranges;
     private volatile PartitionMap map;
+    /** The cluster's replication factor as partition 0's log holds it; 0 until it holds one. */
+    private volatile int replicationFactor;
     private volatile Consumer<PartitionMap> mapChanged = m -> { };
     private volatile Roster roster;
     private volatile boolean readyLeader;
@@ -96,6 +99,13 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
 
         /** Closes a removed user partition, if open, and deletes its data from this node's WAL. */
         void remove(int partition);
+
+        /**
+         * A partition's replicas changed: opens it if this node is now one of them (a replica it leaves is closed
+         * later, once the partition's configuration no longer holds it).
+         */
+        default void placed(int partition) {
+        }
     }
 
     /**
@@ -157,6 +167,14 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
      */
     public static RaftReplicationResult.PartitionOwner mergedOwner(PartitionDescriptor survivor) {
         return new RaftReplicationResult.PartitionOwner(survivor.id(), survivor.generation() + 1);
+    }
+
+    /**
+     * The cluster's replication factor: the first {@link MapCommand.Kind#REPLICATION} in partition 0's log, or 0 while
+     * there is none (every member hosts every partition).
+     */
+    public int replicationFactor() {
+        return replicationFactor;
     }
 
     /** Proposes a map change on partition 0; refused unless this node leads it. */
@@ -316,6 +334,15 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
 
     private void applyMap(RaftLog log) {
         MapCommand command = MapCommand.decode(log.data());
+        if (command.kind() == MapCommand.Kind.REPLICATION) {
+            if (replicationFactor == 0 && command.partition() >= 1) {
+                replicationFactor = command.partition();
+            }
+            synchronized (outcomes) {
+                outcomes.put(log.index(), RaftOperationStatus.Success);
+            }
+            return;
+        }
         PartitionMap before = map;
         PartitionMapRules.Decision decision = before == null
                 ? new PartitionMapRules.Decision(RaftOperationStatus.UnknownPartition, null)
@@ -334,9 +361,10 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
                 case SPLIT -> decision.map().splitTarget(command.partition()).ifPresent(t -> hosting.open(t.id()));
                 // A merged partition is gone as a removed one is: its data is deleted from every WAL.
                 case FINISH_MERGE -> before.mergeAdjacent(command.partition()).ifPresent(a -> hosting.remove(a.id()));
+                case PLACE -> hosting.placed(command.partition());
                 // The fence reads the map: a drained partition refuses new writes from now on, and the halves of a
                 // finished split or merge take writes by their new generations.
-                case DRAIN, FINISH_SPLIT, MERGE -> { }
+                case DRAIN, FINISH_SPLIT, MERGE, REPLICATION -> { }
             }
         }
         mapChanged.accept(decision.map());

@@ -24,6 +24,9 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.ROSTER_PROMOTES_EARLY)) {
             node.membershipForTests().plantEarlyPromotion();
         }
+        if (bugs.contains(PartitionSeams.Bug.REBALANCE_REMOVES_BEFORE_CATCH_UP)) {
+            node.membershipForTests().plantRemovalFirst();
+        }
     }
 
     /** Plants "several membership changes at once" in the node's roster rules (a negative control). */

@@ -51,7 +51,9 @@ public final class PartitionSeams {
         /** See PlantedBug#MERGE_ADJACENT_TAKES_WRITES. */
         MERGE_ADJACENT_TAKES_WRITES,
         /** See PlantedBug#QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER. */
-        QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER;
+        QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER,
+        /** See PlantedBug#REBALANCE_REMOVES_BEFORE_CATCH_UP (planted in the node, {@code NodeSeams#plant}). */
+        REBALANCE_REMOVES_BEFORE_CATCH_UP;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

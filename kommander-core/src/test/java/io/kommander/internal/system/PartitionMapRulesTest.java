@@ -7,6 +7,8 @@ import io.kommander.PartitionState;
 import io.kommander.RaftOperationStatus;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -140,6 +142,46 @@ class PartitionMapRulesTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MapCommand.decode(new byte[] {1, 0, 0}))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPlacementSetsReplicasAndPreferenceAndBumpsTheGeneration() {
+        MapCommand place = MapCommand.place(1, List.of("b:1", "a:1", "c:1"), List.of("a:1"));
+
+        PartitionMapRules.Decision decision = PartitionMapRules.decide(two, place);
+        PartitionDescriptor placed = decision.map().partition(1).orElseThrow();
+
+        assertThat(decision.accepted()).isTrue();
+        assertThat(decision.map().version()).isEqualTo(2);
+        assertThat(placed.replicas()).containsExactly("b:1", "a:1", "c:1");
+        assertThat(placed.leaderPreference()).containsExactly("a:1");
+        assertThat(placed.generation()).isEqualTo(2);
+        assertThat(placed.hostedBy("a:1")).isTrue();
+        assertThat(placed.hostedBy("d:1")).isFalse();
+        assertThat(PartitionMapRules.decide(decision.map(), place).map()).as("a repeat changes nothing")
+                .isSameAs(decision.map());
+    }
+
+    @Test
+    void aPlacementOfAPartitionThatIsNotActiveIsRefused() {
+        PartitionMap drained = PartitionMapRules.decide(two, command(MapCommand.Kind.DRAIN, 2)).map();
+
+        PartitionMapRules.Decision decision = PartitionMapRules.decide(drained,
+                MapCommand.place(2, List.of("a:1"), List.of("a:1")));
+
+        assertThat(decision.status()).isEqualTo(RaftOperationStatus.UnknownPartition);
+        assertThat(decision.map()).isSameAs(drained);
+    }
+
+    @Test
+    void theReplicationFactorIsNoMapChangeAndPlacementsRoundTrip() {
+        MapCommand factor = new MapCommand(MapCommand.Kind.REPLICATION, 3, null);
+        MapCommand place = MapCommand.place(4, List.of("höst:1", "b:2"), List.of("b:2"));
+
+        assertThat(PartitionMapRules.decide(two, factor).map()).isSameAs(two);
+        assertThat(MapCommand.decode(factor.encode())).isEqualTo(factor);
+        assertThat(MapCommand.decode(place.encode())).isEqualTo(place);
+        assertThat(MapCommand.decode(MapCommand.place(4, List.of(), List.of()).encode()).replicas()).isEmpty();
     }
 
     private static MapCommand create(int id, PartitionRange range) {

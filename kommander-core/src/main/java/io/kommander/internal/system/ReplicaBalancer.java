@@ -1,0 +1,182 @@
+package io.kommander.internal.system;
+
+import io.kommander.Member;
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionState;
+import io.kommander.internal.partition.Configuration;
+import io.kommander.internal.system.ReplicaPlacement.Assignment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
+
+/**
+ * On partition 0's ready leader: moves the map toward {@link ReplicaPlacement}'s placement of the roster's voters,
+ * one {@link MapCommand.Kind#PLACE} at a time. Each step changes a partition's replicas by at most one member in and
+ * one out, so its leader (the node's reconciler) adds the new one as a learner, catches it up, promotes it, and only
+ * then takes the old one out: a partition never has more than R + 1 members during a move. At most
+ * {@link #MOVES_IN_FLIGHT} steps that add a member are under way at once; steps that only take members out or move
+ * a leader preference cost no catch-up and are not counted.
+ *
+ * <p>A step is under way until this node's own replica of the partition shows a configuration whose voters are
+ * exactly the new replicas, or, for a partition this node does not host (so cannot watch), for {@code settleMillis}
+ * after it was proposed.
+ *
+ * <p>The replication factor is the first one partition 0's log holds: while it holds none, the leader writes its own
+ * configured one, once the roster has more voters than that (so a cluster of up to R members writes nothing).
+ *
+ * <p>Runs on the node's reconciler timer; thread-safe.
+ */
+public final class ReplicaBalancer {
+
+    /** How many moves that add a replica may be under way at once, cluster-wide. */
+    public static final int MOVES_IN_FLIGHT = 2;
+
+    private final RaftSystemCoordinator coordinator;
+    private final PartitionMapService service;
+    private final int configuredFactor;
+    private final IntFunction<Configuration> hostedConfiguration;
+    private final LongSupplier clock;
+    private final long settleMillis;
+    /** Partitions with a step that adds a member under way, and since when. */
+    private final Map<Integer, Long> inFlight = new ConcurrentHashMap<>();
+    private final AtomicBoolean proposing = new AtomicBoolean();
+
+    /**
+     * @param configuredFactor    this node's configured replication factor (written if the log holds none)
+     * @param hostedConfiguration this node's replica's configuration of a partition, or null if it does not host it
+     * @param clock               the node's monotonic clock, in milliseconds
+     * @param settleMillis        how long a step this node cannot watch counts as under way
+     */
+    public ReplicaBalancer(RaftSystemCoordinator coordinator, PartitionMapService service, int configuredFactor,
+                           IntFunction<Configuration> hostedConfiguration, LongSupplier clock, long settleMillis) {
+        this.coordinator = coordinator;
+        this.service = service;
+        this.configuredFactor = configuredFactor;
+        this.hostedConfiguration = hostedConfiguration;
+        this.clock = clock;
+        this.settleMillis = settleMillis;
+    }
+
+    /** One pass: proposes the next step, if this node leads partition 0 and one is due. */
+    public void rebalance() {
+        PartitionMap map = coordinator.map();
+        Roster roster = coordinator.roster();
+        if (!coordinator.isReadyLeader() || map == null || roster == null) {
+            inFlight.clear();
+            return;
+        }
+        SortedSet<String> voters = withRole(roster, Member.Role.VOTER);
+        int factor = coordinator.replicationFactor();
+        if (factor == 0) {
+            if (voters.size() > configuredFactor && proposing.compareAndSet(false, true)) {
+                coordinator.proposeMapChange(new MapCommand(MapCommand.Kind.REPLICATION, configuredFactor, null))
+                        .whenComplete((result, error) -> proposing.set(false));
+            }
+            return;
+        }
+        settle(map);
+        if (proposing.get() || voters.isEmpty()) {
+            return;
+        }
+        SortedMap<Integer, Assignment> target = ReplicaPlacement.place(map, voters, factor);
+        for (PartitionDescriptor partition : map.partitions()) {
+            Assignment wanted = target.get(partition.id());
+            if (partition.state() != PartitionState.ACTIVE || wanted == null || inFlight.containsKey(partition.id())
+                    || (wanted.replicas().equals(partition.replicas())
+                    && wanted.leaderPreference().equals(partition.leaderPreference()))) {
+                continue;
+            }
+            Set<String> holders = partition.replicas().isEmpty() ? roster.members().keySet()
+                    : Set.copyOf(partition.replicas());
+            MapCommand step = step(partition, holders, wanted, factor, roster);
+            boolean adds = step.replicas().stream().anyMatch(m -> !holders.contains(m));
+            if (adds && inFlight.size() >= MOVES_IN_FLIGHT) {
+                continue;
+            }
+            if (proposing.compareAndSet(false, true)) {
+                if (adds) {
+                    inFlight.put(partition.id(), clock.getAsLong());
+                }
+                service.propose(step).whenComplete((result, error) -> {
+                    proposing.set(false);
+                    if (adds && (error != null || !result.success())) {
+                        inFlight.remove(partition.id());
+                    }
+                });
+            }
+            return;
+        }
+    }
+
+    /** How many steps that add a member are under way, as this node counts them. */
+    public int movesInFlight() {
+        return inFlight.size();
+    }
+
+    /**
+     * The next step from where a partition is toward {@code wanted}: everything at once when no member comes in (or
+     * the wanted placement is every member); otherwise the members that stay, one that comes in, and as many of those
+     * that go (those not leaving first) as keep it at R.
+     */
+    static MapCommand step(PartitionDescriptor partition, Set<String> holders, Assignment wanted, int factor,
+                           Roster roster) {
+        List<String> in = wanted.replicas().stream().filter(m -> !holders.contains(m)).toList();
+        if (wanted.replicas().isEmpty() || in.size() <= 1) {
+            return MapCommand.place(partition.id(), wanted.replicas(), wanted.leaderPreference());
+        }
+        LinkedHashSet<String> next = new LinkedHashSet<>();
+        wanted.replicas().stream().filter(holders::contains).forEach(next::add);
+        next.add(in.get(0));
+        List<String> out = new ArrayList<>(new TreeSet<>(holders));
+        out.removeAll(wanted.replicas());
+        out.sort((a, b) -> Boolean.compare(leaving(roster, a), leaving(roster, b)));
+        for (int i = 0; next.size() < factor && i < out.size(); i++) {
+            next.add(out.get(i));
+        }
+        String preferred = wanted.leaderPreference().isEmpty() ? null : wanted.leaderPreference().get(0);
+        if (preferred == null || !next.contains(preferred)) {
+            preferred = partition.leaderPreference().isEmpty() || !next.contains(partition.leaderPreference().get(0))
+                    ? next.iterator().next() : partition.leaderPreference().get(0);
+        }
+        return MapCommand.place(partition.id(), List.copyOf(next), List.of(preferred));
+    }
+
+    /** Ends the steps that are done (or that this node cannot watch and that had their time). */
+    private void settle(PartitionMap map) {
+        long now = clock.getAsLong();
+        inFlight.entrySet().removeIf(step -> {
+            PartitionDescriptor partition = map.partition(step.getKey()).orElse(null);
+            if (partition == null || partition.state() != PartitionState.ACTIVE) {
+                return true;
+            }
+            Configuration configuration = hostedConfiguration.apply(step.getKey());
+            if (configuration != null) {
+                return configuration.learners().isEmpty()
+                        && configuration.voters().equals(new TreeSet<>(partition.replicas()));
+            }
+            return now - step.getValue() >= settleMillis;
+        });
+    }
+
+    private static boolean leaving(Roster roster, String member) {
+        Member known = roster.member(member);
+        return known != null && known.role() == Member.Role.LEAVING;
+    }
+
+    private static SortedSet<String> withRole(Roster roster, Member.Role role) {
+        SortedSet<String> members = new TreeSet<>();
+        roster.members().values().stream().filter(m -> m.role() == role).forEach(m -> members.add(m.endpoint()));
+        return members;
+    }
+}
