@@ -1,0 +1,117 @@
+package io.kommander.bench.moves;
+
+import io.kommander.PartitionDescriptor;
+import io.kommander.RaftOperationStatus;
+import io.kommander.RaftReplicationResult;
+import io.kommander.WriteOutcome;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The {@code moves} run's clients: each thread writes fresh keys one at a time (key {@code c<client>-<n>}, the
+ * payload is the key), routed by the partition map with the generation it saw, to the partition's leader. A
+ * {@code PartitionMoved} refusal is counted and the write retried with a fresh map; a try that was not appended
+ * (no leader yet, not the leader) is retried; a write whose outcome is unknown is counted as an error and left out of
+ * the acknowledged set. Latency is from the first try to the acknowledgement.
+ *
+ * <p>Thread-safe: the clients' threads record, the measuring thread cuts phases with {@link #cut}.
+ */
+final class KeyedWriters implements AutoCloseable {
+
+    private static final long TRY_TIMEOUT_SECONDS = 30;
+    private static final long RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final MovesCluster cluster;
+    private final Recorder latencyMicros = new Recorder(3);
+    private final AtomicLong refusals = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    KeyedWriters(MovesCluster cluster, int clients) {
+        this.cluster = cluster;
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            threads.add(new Thread(() -> write(client), "moves-client-" + c));
+        }
+    }
+
+    void start() {
+        threads.forEach(Thread::start);
+    }
+
+    /** Every key whose write was acknowledged so far. */
+    Set<String> acknowledged() {
+        return Set.copyOf(acknowledged);
+    }
+
+    /** What was recorded since the previous cut, as the phase {@code name} of {@code millis}. */
+    PhaseResult cut(String name, long millis) {
+        Histogram interval = latencyMicros.getIntervalHistogram();
+        return PhaseResult.of(name, millis, interval, refusals.getAndSet(0), errors.getAndSet(0));
+    }
+
+    private void write(int client) {
+        for (long n = 0; running; n++) {
+            String key = "c" + client + "-" + n;
+            long start = System.nanoTime();
+            if (writeOnce(key)) {
+                acknowledged.add(key);
+                latencyMicros.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+            }
+        }
+    }
+
+    /** Writes {@code key} until acknowledged, refused for good or unknown; true once acknowledged. */
+    private boolean writeOnce(String key) {
+        byte[] payload = key.getBytes(StandardCharsets.UTF_8);
+        while (running) {
+            Optional<PartitionDescriptor> owner = cluster.map().ownerOfKey(key);
+            int leader = owner.map(o -> cluster.leaderOf(o.id())).orElse(-1);
+            if (leader < 0) {
+                LockSupport.parkNanos(RETRY_PAUSE_NANOS);
+                continue;
+            }
+            RaftReplicationResult result;
+            try {
+                result = cluster.node(leader).replicateLogs(owner.get().id(), "moves", List.of(payload), true,
+                        owner.get().generation()).get(TRY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                errors.incrementAndGet();
+                return false;
+            }
+            if (result.success()) {
+                return true;
+            }
+            if (result.status() == RaftOperationStatus.PartitionMoved) {
+                refusals.incrementAndGet();
+            } else if (result.outcome() == WriteOutcome.NOT_APPENDED) {
+                LockSupport.parkNanos(RETRY_PAUSE_NANOS);
+            } else {
+                errors.incrementAndGet();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Stops the clients and waits for their last write. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        for (Thread thread : threads) {
+            thread.join();
+        }
+    }
+}
