@@ -1,6 +1,7 @@
 package io.kommander.bench.moves;
 
 import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
 import io.kommander.WriteOutcome;
@@ -10,8 +11,10 @@ import org.HdrHistogram.Recorder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The {@code moves} run's clients: each thread writes fresh keys one at a time (key {@code c<client>-<n>}, the
  * payload is the key), routed by the partition map with the generation it saw, to the partition's leader. A
- * {@code PartitionMoved} refusal is counted and the write retried with a fresh map; a try that was not appended
+ * {@code PartitionMoved} refusal is counted and the write retried with a fresh map (after a millisecond's pause when
+ * the map has not changed yet); a try that was not appended
  * (no leader yet, not the leader) is retried; a write whose outcome is unknown is counted as an error and left out of
  * the acknowledged set. Latency is from the first try to the acknowledgement.
  *
@@ -35,6 +39,7 @@ final class KeyedWriters implements AutoCloseable {
     private final Recorder latencyMicros = new Recorder(3);
     private final AtomicLong refusals = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    private final Map<String, AtomicLong> errorsByStatus = new ConcurrentHashMap<>();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
@@ -77,7 +82,8 @@ final class KeyedWriters implements AutoCloseable {
     private boolean writeOnce(String key) {
         byte[] payload = key.getBytes(StandardCharsets.UTF_8);
         while (running) {
-            Optional<PartitionDescriptor> owner = cluster.map().ownerOfKey(key);
+            PartitionMap map = cluster.map();
+            Optional<PartitionDescriptor> owner = map.ownerOfKey(key);
             int leader = owner.map(o -> cluster.leaderOf(o.id())).orElse(-1);
             if (leader < 0) {
                 LockSupport.parkNanos(RETRY_PAUSE_NANOS);
@@ -88,7 +94,7 @@ final class KeyedWriters implements AutoCloseable {
                 result = cluster.node(leader).replicateLogs(owner.get().id(), "moves", List.of(payload), true,
                         owner.get().generation()).get(TRY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (Exception e) {
-                errors.incrementAndGet();
+                countError(e.getClass().getSimpleName());
                 return false;
             }
             if (result.success()) {
@@ -96,14 +102,30 @@ final class KeyedWriters implements AutoCloseable {
             }
             if (result.status() == RaftOperationStatus.PartitionMoved) {
                 refusals.incrementAndGet();
+                if (cluster.map().version() == map.version()) {
+                    // The refusal came before node 0's map learnt the change: wait for it rather than spin.
+                    LockSupport.parkNanos(RETRY_PAUSE_NANOS);
+                }
             } else if (result.outcome() == WriteOutcome.NOT_APPENDED) {
                 LockSupport.parkNanos(RETRY_PAUSE_NANOS);
             } else {
-                errors.incrementAndGet();
+                countError(result.status().name());
                 return false;
             }
         }
         return false;
+    }
+
+    /** The errors of the whole run by status (or exception), to tell what made writes' outcomes unknown. */
+    Map<String, Long> errorsByStatus() {
+        Map<String, Long> counts = new TreeMap<>();
+        errorsByStatus.forEach((status, count) -> counts.put(status, count.get()));
+        return counts;
+    }
+
+    private void countError(String status) {
+        errors.incrementAndGet();
+        errorsByStatus.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
     }
 
     /** Stops the clients and waits for their last write. */

@@ -108,8 +108,9 @@ public final class MovesRun {
             ExactlyOnce check = ExactlyOnce.check(cluster, writers.acknowledged(), timeoutMillis);
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             MovesResult result = new MovesResult(NODES, partitions, clients, phases, splitMillis, mergeMillis,
-                    check, load);
+                    writers.errorsByStatus(), check, load);
             phases.forEach(p -> progress.println(p.toLine()));
+            progress.println("writes with an unknown outcome, by status: " + writers.errorsByStatus());
             progress.println(check.describe());
             return result;
         } finally {
