@@ -40,6 +40,7 @@ final class KeyedWriters implements AutoCloseable {
     private final AtomicLong refusals = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final Map<String, AtomicLong> errorsByStatus = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> retriesByStatus = new ConcurrentHashMap<>();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
@@ -107,6 +108,7 @@ final class KeyedWriters implements AutoCloseable {
                     LockSupport.parkNanos(RETRY_PAUSE_NANOS);
                 }
             } else if (result.outcome() == WriteOutcome.NOT_APPENDED) {
+                retriesByStatus.computeIfAbsent(result.status().name(), s -> new AtomicLong()).incrementAndGet();
                 LockSupport.parkNanos(RETRY_PAUSE_NANOS);
             } else {
                 countError(result.status().name());
@@ -118,8 +120,17 @@ final class KeyedWriters implements AutoCloseable {
 
     /** The errors of the whole run by status (or exception), to tell what made writes' outcomes unknown. */
     Map<String, Long> errorsByStatus() {
+        return snapshot(errorsByStatus);
+    }
+
+    /** The tries of the whole run refused without being appended (PartitionMoved aside) by status: retried. */
+    Map<String, Long> retriesByStatus() {
+        return snapshot(retriesByStatus);
+    }
+
+    private static Map<String, Long> snapshot(Map<String, AtomicLong> counters) {
         Map<String, Long> counts = new TreeMap<>();
-        errorsByStatus.forEach((status, count) -> counts.put(status, count.get()));
+        counters.forEach((status, count) -> counts.put(status, count.get()));
         return counts;
     }
 
