@@ -33,6 +33,8 @@ import java.util.concurrent.locks.LockSupport;
 final class KeyedWriters implements AutoCloseable {
 
     private static final long TRY_TIMEOUT_SECONDS = 30;
+    /** Counted among the retries when no node believes it leads the key's partition (no try is made then). */
+    private static final String NO_LEADER = "noLeaderKnown";
     private static final long RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final MovesCluster cluster;
@@ -87,6 +89,7 @@ final class KeyedWriters implements AutoCloseable {
             Optional<PartitionDescriptor> owner = map.ownerOfKey(key);
             int leader = owner.map(o -> cluster.leaderOf(o.id())).orElse(-1);
             if (leader < 0) {
+                retriesByStatus.computeIfAbsent(NO_LEADER, s -> new AtomicLong()).incrementAndGet();
                 LockSupport.parkNanos(RETRY_PAUSE_NANOS);
                 continue;
             }
@@ -123,7 +126,10 @@ final class KeyedWriters implements AutoCloseable {
         return snapshot(errorsByStatus);
     }
 
-    /** The tries of the whole run refused without being appended (PartitionMoved aside) by status: retried. */
+    /**
+     * The tries of the whole run refused without being appended (PartitionMoved aside) by status, and the pauses
+     * for want of a leader: all retried.
+     */
     Map<String, Long> retriesByStatus() {
         return snapshot(retriesByStatus);
     }

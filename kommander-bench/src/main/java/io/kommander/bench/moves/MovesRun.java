@@ -111,7 +111,7 @@ public final class MovesRun {
                     writers.errorsByStatus(), check, load);
             phases.forEach(p -> progress.println(p.toLine()));
             progress.println("writes with an unknown outcome, by status: " + writers.errorsByStatus());
-            progress.println("tries refused unappended and retried, by status: " + writers.retriesByStatus());
+            progress.println("tries refused unappended (or waits for a leader) and retried, by status: " + writers.retriesByStatus());
             progress.println(check.describe());
             return result;
         } finally {
