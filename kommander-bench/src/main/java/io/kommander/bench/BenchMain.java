@@ -3,6 +3,7 @@ package io.kommander.bench;
 import io.kommander.bench.cli.CompareCommand;
 import io.kommander.bench.cli.DemoCommand;
 import io.kommander.bench.cli.JmhCommand;
+import io.kommander.bench.cli.MovesCommand;
 import io.kommander.bench.cli.RunCommand;
 import io.kommander.bench.cli.ScaleCommand;
 import io.kommander.bench.cli.SweepCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 /** The entry point of {@code kommander-bench.jar}: the demo, the load harness, the comparison and JMH. */
 @Command(name = "kommander-bench", mixinStandardHelpOptions = true,
         subcommands = {DemoCommand.class, RunCommand.class, CompareCommand.class, SweepCommand.class,
-            JmhCommand.class, ScaleCommand.class},
+            JmhCommand.class, ScaleCommand.class, MovesCommand.class},
         description = "Kommander's demo, load harness, comparison with SOFAJRaft and Ratis, and microbenchmarks.")
 public final class BenchMain {
 
