@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -32,49 +31,13 @@ class MergePartitionsTest {
     private static final int SURVIVOR = 1;
     private static final int ADJACENT = 2;
 
-    /** One acknowledged write: its payload ({@code key#n}) and the partition that took it. */
-    private record Ack(String payload, int partition) {
-    }
-
-    /** Writes round-robin over keys, routing each by the writer's current map, until told to stop. */
-    private static final class Writer {
-        private final SimCluster cluster;
-        private final List<String> keys;
-        final List<Ack> acknowledged = new ArrayList<>();
-        private int next;
-
-        Writer(SimCluster cluster, List<String> keys) {
-            this.cluster = cluster;
-            this.keys = keys;
-        }
-
-        void writeOne(int through) {
-            String key = keys.get(next % keys.size());
-            String payload = key + "#" + next++;
-            PartitionDescriptor owner = cluster.node(through).getPartitionMap().ownerOfKey(key).orElseThrow();
-            int node = cluster.awaitLeader(owner.id());
-            RaftReplicationResult result = cluster.await(cluster.node(node).replicateLogs(owner.id(), "test",
-                    List.of(payload.getBytes(StandardCharsets.UTF_8)), true, owner.generation()));
-            if (result.success()) {
-                acknowledged.add(new Ack(payload, owner.id()));
-            }
-            cluster.runFor(Duration.ofMillis(3));
-        }
-
-        void writeUntil(CompletableFuture<?> done, int through) {
-            while (!done.isDone()) {
-                writeOne(through);
-            }
-        }
-    }
-
     @Test
     void mergeUnderWritesKeepsEveryAcknowledgedWriteOnceInTheSurvivor() {
         SimCluster cluster = SimCluster.builder(3, 2).snapshots().start();
         PartitionMap before = cluster.node(0).getPartitionMap();
         PartitionDescriptor survivor = before.partition(SURVIVOR).orElseThrow();
         PartitionDescriptor adjacent = before.partition(ADJACENT).orElseThrow();
-        Writer writer = new Writer(cluster, keysOfBoth(before));
+        SimKeyedWriter writer = new SimKeyedWriter(cluster, keysOfBoth(before));
         for (int i = 0; i < 24; i++) {
             writer.writeOne(0);
         }
@@ -97,8 +60,8 @@ class MergePartitionsTest {
                 PartitionState.ACTIVE, List.of(), List.of()));
         assertThat(map.partition(ADJACENT).orElseThrow().state()).isEqualTo(PartitionState.REMOVED);
         assertThat(writer.acknowledged.subList(acknowledgedBeforeTheEnd, writer.acknowledged.size()))
-                .as("writes after the merge").hasSize(24).extracting(Ack::partition).containsOnly(SURVIVOR);
-        assertThat(writer.acknowledged).extracting(Ack::partition).as("writes before the merge")
+                .as("writes after the merge").hasSize(24).extracting(SimKeyedWriter.Ack::partition).containsOnly(SURVIVOR);
+        assertThat(writer.acknowledged).extracting(SimKeyedWriter.Ack::partition).as("writes before the merge")
                 .contains(SURVIVOR, ADJACENT);
         assertEveryAcknowledgedWriteOnceInTheSurvivor(cluster, writer, true);
         cluster.runUntil("every node deleted the adjacent partition's data", () -> IntStream.range(0, 3)
@@ -118,7 +81,7 @@ class MergePartitionsTest {
     @Test
     void crashOfTheAdjacentLeaderMidMergeConverges() {
         SimCluster cluster = SimCluster.builder(3, 2).snapshots().start();
-        Writer writer = new Writer(cluster, keysOfBoth(cluster.node(0).getPartitionMap()));
+        SimKeyedWriter writer = new SimKeyedWriter(cluster, keysOfBoth(cluster.node(0).getPartitionMap()));
         for (int i = 0; i < 20; i++) {
             writer.writeOne(0);
         }
@@ -225,7 +188,7 @@ class MergePartitionsTest {
      * handed its adjacent partition's keys over (a node that was down may see the merge finish before its replica of
      * the adjacent caught up to the merge entry: that replica is closed with the state it had, see partitions.md).
      */
-    private static void assertEveryAcknowledgedWriteOnceInTheSurvivor(SimCluster cluster, Writer writer,
+    private static void assertEveryAcknowledgedWriteOnceInTheSurvivor(SimCluster cluster, SimKeyedWriter writer,
                                                                       boolean adjacentEmptied) {
         for (int n = 0; n < 3; n++) {
             int node = n;
@@ -248,13 +211,8 @@ class MergePartitionsTest {
 
     /** Twelve keys of each partition, alternating. */
     private static List<String> keysOfBoth(PartitionMap map) {
-        List<String> lower = keysOf(map.partition(SURVIVOR).orElseThrow().range());
-        List<String> upper = keysOf(map.partition(ADJACENT).orElseThrow().range());
+        List<String> lower = KeyedWriter.keysIn(map.partition(SURVIVOR).orElseThrow().range(), 12);
+        List<String> upper = KeyedWriter.keysIn(map.partition(ADJACENT).orElseThrow().range(), 12);
         return IntStream.range(0, 12).boxed().flatMap(i -> Stream.of(lower.get(i), upper.get(i))).toList();
-    }
-
-    private static List<String> keysOf(PartitionRange range) {
-        return IntStream.range(0, 100_000).mapToObj(i -> "key" + i).filter(k -> range.contains(PartitionMap.hash(k)))
-                .limit(12).toList();
     }
 }

@@ -1,23 +1,18 @@
 package io.kommander.cluster;
 
 import io.kommander.PartitionChangeResult;
-import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
 import io.kommander.PartitionRange;
 import io.kommander.PartitionState;
 import io.kommander.RaftManager;
 import io.kommander.RaftOperationStatus;
-import io.kommander.RaftReplicationResult;
 import io.kommander.testing.PayloadStateMachine;
 import io.kommander.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -40,36 +35,21 @@ class MergeUnderWritesTest {
         try (TestCluster cluster = TestCluster.builder(3, 2)
                 .snapshots(i -> applications[i] = new PayloadStateMachine()).build().start()) {
             PartitionMap before = cluster.node(0).getPartitionMap();
-            List<String> lower = keysOf(before.partition(SURVIVOR).orElseThrow().range());
-            List<String> upper = keysOf(before.partition(ADJACENT).orElseThrow().range());
+            List<String> lower = KeyedWriter.keysIn(before.partition(SURVIVOR).orElseThrow().range(), 16);
+            List<String> upper = KeyedWriter.keysIn(before.partition(ADJACENT).orElseThrow().range(), 16);
             List<String> keys = IntStream.range(0, 16).boxed().flatMap(i -> Stream.of(lower.get(i), upper.get(i)))
                     .toList();
-            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            Set<Integer> takers = ConcurrentHashMap.newKeySet();
-            AtomicBoolean writing = new AtomicBoolean(true);
-            Thread writer = new Thread(() -> {
-                for (int n = 0; writing.get(); n++) {
-                    String key = keys.get(n % keys.size());
-                    String payload = key + "#" + n;
-                    PartitionDescriptor owner = cluster.node(0).getPartitionMap().ownerOfKey(key).orElseThrow();
-                    RaftManager leader = cluster.node(Math.max(cluster.leaderOf(owner.id()), 0));
-                    RaftReplicationResult result = leader.replicateLogs(owner.id(), "test",
-                            List.of(payload.getBytes(StandardCharsets.UTF_8)), true, owner.generation()).join();
-                    if (result.success()) {
-                        acknowledged.add(payload);
-                        takers.add(owner.id());
-                    }
-                }
-            }, "merge-writer");
-            writer.start();
-            await().atMost(TestCluster.WAIT).until(() -> acknowledged.size() >= 50);
-
-            PartitionChangeResult merge = cluster.node(1).mergePartitions(SURVIVOR, ADJACENT)
-                    .get(TestCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            int atTheEnd = acknowledged.size();
-            await().atMost(TestCluster.WAIT).until(() -> acknowledged.size() >= atTheEnd + 50);
-            writing.set(false);
-            writer.join(TestCluster.WAIT.toMillis());
+            PartitionChangeResult merge;
+            Set<String> acknowledged;
+            Set<Integer> takers;
+            try (KeyedWriter writer = new KeyedWriter(cluster, keys, "merge-writer")) {
+                acknowledged = writer.acknowledged();
+                takers = writer.takers();
+                writer.awaitMore(50);
+                merge = cluster.node(1).mergePartitions(SURVIVOR, ADJACENT)
+                        .get(TestCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                writer.awaitMore(50);
+            }
 
             assertThat(merge.status()).isEqualTo(RaftOperationStatus.Success);
             assertThat(takers).as("writes taken by both partitions before the merge").contains(SURVIVOR, ADJACENT);
@@ -85,10 +65,5 @@ class MergeUnderWritesTest {
                                 before.partition(ADJACENT).orElseThrow().range().last()));
             }
         }
-    }
-
-    private static List<String> keysOf(PartitionRange range) {
-        return IntStream.range(0, 100_000).mapToObj(i -> "key" + i).filter(k -> range.contains(PartitionMap.hash(k)))
-                .limit(16).toList();
     }
 }

@@ -1,6 +1,5 @@
 package io.kommander.cluster;
 
-import io.kommander.IRaft;
 import io.kommander.PartitionChangeResult;
 import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
@@ -30,55 +29,13 @@ class SplitPartitionTest {
 
     private static final int SOURCE = 1;
 
-    /** One acknowledged write: its payload ({@code key#n}) and the partition that took it. */
-    private record Ack(String payload, String key, int partition) {
-    }
-
-    /** Writes round-robin over keys, routing each by the writer's current map, until told to stop. */
-    private static final class Writer {
-        private final SimCluster cluster;
-        private final List<String> keys;
-        final List<Ack> acknowledged = new ArrayList<>();
-        final List<String> attempted = new ArrayList<>();
-        int moved;
-        private int next;
-
-        Writer(SimCluster cluster, List<String> keys) {
-            this.cluster = cluster;
-            this.keys = keys;
-        }
-
-        void writeOne(int through) {
-            String key = keys.get(next % keys.size());
-            String payload = key + "#" + next++;
-            PartitionMap map = cluster.node(through).getPartitionMap();
-            PartitionDescriptor owner = map.ownerOfKey(key).orElseThrow();
-            int node = cluster.awaitLeader(owner.id());
-            attempted.add(payload);
-            RaftReplicationResult result = cluster.await(cluster.node(node).replicateLogs(owner.id(), "test",
-                    List.of(payload.getBytes(StandardCharsets.UTF_8)), true, owner.generation()));
-            if (result.success()) {
-                acknowledged.add(new Ack(payload, key, owner.id()));
-            } else if (result.status() == RaftOperationStatus.PartitionMoved) {
-                moved++;
-            }
-            cluster.runFor(Duration.ofMillis(3));
-        }
-
-        void writeUntil(CompletableFuture<?> done, int through) {
-            while (!done.isDone()) {
-                writeOne(through);
-            }
-        }
-    }
-
     @Test
     void splitUnderWritesKeepsEveryAcknowledgedWriteOnceOnTheSideThatOwnsItsKey() {
         SimCluster cluster = SimCluster.builder(3, 2).snapshots().start();
         PartitionDescriptor before = cluster.node(0).getPartitionMap().partition(SOURCE).orElseThrow();
-        List<String> keys = keysOf(before.range(), 24);
+        List<String> keys = KeyedWriter.keysIn(before.range(), 24);
         long boundary = median(keys);
-        Writer writer = new Writer(cluster, keys);
+        SimKeyedWriter writer = new SimKeyedWriter(cluster, keys);
         for (int i = 0; i < 20; i++) {
             writer.writeOne(0);
         }
@@ -104,7 +61,7 @@ class SplitPartitionTest {
         assertThat(map.partition(target).orElseThrow()).isEqualTo(new PartitionDescriptor(target,
                 new PartitionRange(boundary, before.range().last()), 2, PartitionState.ACTIVE, List.of(), List.of()));
         assertThat(writer.acknowledged.subList(acknowledgedBeforeTheEnd, writer.acknowledged.size()))
-                .as("writes after the split, on both sides").extracting(Ack::partition).contains(SOURCE, target);
+                .as("writes after the split, on both sides").extracting(SimKeyedWriter.Ack::partition).contains(SOURCE, target);
         assertEveryAcknowledgedWriteOnceOnItsSide(cluster, writer, map, target);
 
         // A writer still routing with the map before the split is refused by the source, and nothing is appended.
@@ -119,8 +76,8 @@ class SplitPartitionTest {
     void crashOfTheSourceLeaderMidSplitConverges() {
         SimCluster cluster = SimCluster.builder(3, 2).snapshots().start();
         PartitionDescriptor before = cluster.node(0).getPartitionMap().partition(SOURCE).orElseThrow();
-        List<String> keys = keysOf(before.range(), 24);
-        Writer writer = new Writer(cluster, keys);
+        List<String> keys = KeyedWriter.keysIn(before.range(), 24);
+        SimKeyedWriter writer = new SimKeyedWriter(cluster, keys);
         for (int i = 0; i < 20; i++) {
             writer.writeOne(0);
         }
@@ -177,7 +134,7 @@ class SplitPartitionTest {
     }
 
     /** Every node's application holds each acknowledged write once, on the side of the split that owns its key. */
-    private static void assertEveryAcknowledgedWriteOnceOnItsSide(SimCluster cluster, Writer writer, PartitionMap map,
+    private static void assertEveryAcknowledgedWriteOnceOnItsSide(SimCluster cluster, SimKeyedWriter writer, PartitionMap map,
                                                                   int target) {
         for (int n = 0; n < 3; n++) {
             int node = n;
@@ -197,7 +154,7 @@ class SplitPartitionTest {
             }
             List<String> both = new ArrayList<>(cluster.keyed(n, SOURCE));
             both.addAll(cluster.keyed(n, target));
-            for (Ack ack : writer.acknowledged) {
+            for (SimKeyedWriter.Ack ack : writer.acknowledged) {
                 assertThat(both.stream().filter(ack.payload()::equals)).as("%s on node %d", ack, n).hasSize(1);
             }
         }
@@ -216,11 +173,5 @@ class SplitPartitionTest {
     /** The median of the keys' hashes (unsigned): a boundary that moves half of them. */
     private static long median(List<String> keys) {
         return keys.stream().map(PartitionMap::hash).sorted(Long::compareUnsigned).toList().get(keys.size() / 2);
-    }
-
-    /** {@code count} keys whose hashes fall in {@code range}, spread over both of its halves. */
-    private static List<String> keysOf(PartitionRange range, int count) {
-        return IntStream.range(0, 100_000).mapToObj(i -> "key" + i).filter(k -> range.contains(PartitionMap.hash(k)))
-                .limit(count).toList();
     }
 }

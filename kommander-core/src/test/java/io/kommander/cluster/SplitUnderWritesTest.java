@@ -6,20 +6,14 @@ import io.kommander.PartitionMap;
 import io.kommander.PartitionRange;
 import io.kommander.RaftManager;
 import io.kommander.RaftOperationStatus;
-import io.kommander.RaftReplicationResult;
 import io.kommander.testing.PayloadStateMachine;
 import io.kommander.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,34 +34,18 @@ class SplitUnderWritesTest {
                 .snapshots(i -> applications[i] = new PayloadStateMachine()).build().start()) {
             PartitionDescriptor source = cluster.node(0).getPartitionMap().partition(SOURCE).orElseThrow();
             PartitionRange range = source.range();
-            List<String> keys = IntStream.range(0, 100_000).mapToObj(i -> "key" + i)
-                    .filter(k -> range.contains(PartitionMap.hash(k))).limit(32).toList();
+            List<String> keys = KeyedWriter.keysIn(range, 32);
             // The median key's hash: half the keys move.
             long boundary = keys.stream().map(PartitionMap::hash).sorted(Long::compareUnsigned).toList().get(16);
-            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            AtomicBoolean writing = new AtomicBoolean(true);
-            Thread writer = new Thread(() -> {
-                for (int n = 0; writing.get(); n++) {
-                    String key = keys.get(n % keys.size());
-                    String payload = key + "#" + n;
-                    PartitionDescriptor owner = cluster.node(0).getPartitionMap().ownerOfKey(key).orElseThrow();
-                    RaftManager leader = cluster.node(Math.max(cluster.leaderOf(owner.id()), 0));
-                    RaftReplicationResult result = leader.replicateLogs(owner.id(), "test",
-                            List.of(payload.getBytes(StandardCharsets.UTF_8)), true, owner.generation()).join();
-                    if (result.success()) {
-                        acknowledged.add(payload);
-                    }
-                }
-            }, "split-writer");
-            writer.start();
-            await().atMost(TestCluster.WAIT).until(() -> acknowledged.size() >= 50);
-
-            PartitionChangeResult split = cluster.node(1).splitPartition(SOURCE, boundary)
-                    .get(TestCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            int before = acknowledged.size();
-            await().atMost(TestCluster.WAIT).until(() -> acknowledged.size() >= before + 50);
-            writing.set(false);
-            writer.join(TestCluster.WAIT.toMillis());
+            PartitionChangeResult split;
+            Set<String> acknowledged;
+            try (KeyedWriter writer = new KeyedWriter(cluster, keys, "split-writer")) {
+                acknowledged = writer.acknowledged();
+                writer.awaitMore(50);
+                split = cluster.node(1).splitPartition(SOURCE, boundary)
+                        .get(TestCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                writer.awaitMore(50);
+            }
 
             assertThat(split.status()).isEqualTo(RaftOperationStatus.Success);
             int target = split.partitionId();
@@ -82,14 +60,14 @@ class SplitUnderWritesTest {
                 assertThat(all).as("node %d", n).doesNotHaveDuplicates();
                 for (int side : new int[] {SOURCE, target}) {
                     for (String payload : application.state(side)) {
-                        String key = payload.substring(0, payload.indexOf('#'));
+                        String key = KeyedWriter.keyOf(payload);
                         assertThat(map.ownerOfKey(key).orElseThrow().id()).as("%s on node %d", payload, n)
                                 .isEqualTo(side);
                     }
                 }
             }
             assertThat(acknowledged.stream().map(p -> cluster.node(0).getPartitionMap()
-                    .ownerOfKey(p.substring(0, p.indexOf('#'))).orElseThrow().id()).distinct())
+                    .ownerOfKey(KeyedWriter.keyOf(p)).orElseThrow().id()).distinct())
                     .as("writes acknowledged on both sides").containsExactlyInAnyOrder(SOURCE, target);
         }
     }
