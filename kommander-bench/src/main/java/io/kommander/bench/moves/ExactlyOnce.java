@@ -1,6 +1,7 @@
 package io.kommander.bench.moves;
 
 import io.kommander.PartitionMap;
+import io.kommander.bench.system.BoundedWait;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The end check of a {@code moves} run: on every node, every acknowledged key is applied exactly once, in exactly one
@@ -46,10 +46,8 @@ public record ExactlyOnce(int acknowledged, int violations, List<String> example
         List<String> examples = new ArrayList<>();
         for (int n = 0; n < cluster.size(); n++) {
             KeyedStore store = cluster.store(n);
-            while (System.nanoTime() < deadline
-                    && !acknowledged.stream().allMatch(k -> !store.appliedCounts(k).isEmpty())) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-            }
+            BoundedWait.until(() -> acknowledged.stream().allMatch(k -> !store.appliedCounts(k).isEmpty()),
+                    Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), 10);
             PartitionMap map = cluster.node(n).getPartitionMap();
             for (String key : acknowledged) {
                 Map<Integer, Integer> counts = store.appliedCounts(key);

@@ -5,6 +5,7 @@ import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
 import io.kommander.PartitionRange;
 import io.kommander.PartitionState;
+import io.kommander.bench.system.BoundedWait;
 import io.kommander.bench.system.DataDirs;
 import io.kommander.bench.system.FreePorts;
 
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,7 +31,7 @@ public final class MovesRun {
 
     private static final int NODES = 3;
     private static final int SOURCE = 1;
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long POLL_MILLIS = 1;
 
     private final int partitions;
     private final int clients;
@@ -129,12 +129,8 @@ public final class MovesRun {
     }
 
     private void await(String what, BooleanSupplier condition) throws TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("not within " + timeoutMillis + " ms: " + what);
-            }
-            LockSupport.parkNanos(POLL_NANOS);
+        if (!BoundedWait.until(condition, timeoutMillis, POLL_MILLIS)) {
+            throw new TimeoutException("not within " + timeoutMillis + " ms: " + what);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.kommander.bench.scale;
 
+import io.kommander.bench.system.BoundedWait;
 import io.kommander.bench.system.DataDirs;
 import io.kommander.bench.system.FreePorts;
 
@@ -127,14 +128,10 @@ public final class ScaleRun {
         return prefixes;
     }
 
-    private void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + ": not within " + timeoutMillis + " ms");
-            }
-            // Not faster: each look asks every node about every partition, which loads the nodes measured.
-            Thread.sleep(POLL_MILLIS);
+    private void await(String what, BooleanSupplier condition) {
+        // Not faster: each look asks every node about every partition, which loads the nodes measured.
+        if (!BoundedWait.until(condition, timeoutMillis, POLL_MILLIS)) {
+            throw new IllegalStateException(what + ": not within " + timeoutMillis + " ms");
         }
     }
 
