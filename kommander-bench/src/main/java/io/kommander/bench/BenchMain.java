@@ -1,5 +1,6 @@
 package io.kommander.bench;
 
+import io.kommander.bench.cli.CapacityCommand;
 import io.kommander.bench.cli.CompareCommand;
 import io.kommander.bench.cli.DemoCommand;
 import io.kommander.bench.cli.JmhCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 /** The entry point of {@code kommander-bench.jar}: the demo, the load harness, the comparison and JMH. */
 @Command(name = "kommander-bench", mixinStandardHelpOptions = true,
         subcommands = {DemoCommand.class, RunCommand.class, CompareCommand.class, SweepCommand.class,
-            JmhCommand.class, ScaleCommand.class, MovesCommand.class},
+            JmhCommand.class, ScaleCommand.class, MovesCommand.class, CapacityCommand.class},
         description = "Kommander's demo, load harness, comparison with SOFAJRaft and Ratis, and microbenchmarks.")
 public final class BenchMain {
 

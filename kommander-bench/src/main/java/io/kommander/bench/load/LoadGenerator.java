@@ -29,6 +29,8 @@ public final class LoadGenerator {
     private final BenchSystem system;
     private final Workload workload;
     private final Consumer<LiveSample> live;
+    private final Runnable atMeasureStart;
+    private final Runnable atMeasureEnd;
     private final AtomicLong ids = new AtomicLong();
     private final NodeLedger acknowledged;
     private final Recorder measured = new Recorder(3);
@@ -47,9 +49,21 @@ public final class LoadGenerator {
      * @param live told about every second of the run (on the caller's thread); may ignore it
      */
     public LoadGenerator(BenchSystem system, Workload workload, Consumer<LiveSample> live) {
+        this(system, workload, live, () -> { }, () -> { });
+    }
+
+    /**
+     * A generator for one run that also tells the caller where the measured phase starts and ends (on the caller's
+     * thread), so that it can read counters of its own over exactly that phase: {@code atMeasureStart} runs just
+     * before the phase's counts are reset, {@code atMeasureEnd} just after its acknowledged writes are read.
+     */
+    public LoadGenerator(BenchSystem system, Workload workload, Consumer<LiveSample> live, Runnable atMeasureStart,
+                         Runnable atMeasureEnd) {
         this.system = system;
         this.workload = workload;
         this.live = live;
+        this.atMeasureStart = atMeasureStart;
+        this.atMeasureEnd = atMeasureEnd;
         this.acknowledged = new NodeLedger(workload.partitions());
     }
 
@@ -66,6 +80,7 @@ public final class LoadGenerator {
         }
         long measureStart = start + workload.warmup().toNanos();
         liveUntil(start, measureStart, false);
+        atMeasureStart.run();
         measured.getIntervalHistogram();
         acknowledgedInPhase.reset();
         errorsInPhase.reset();
@@ -84,6 +99,7 @@ public final class LoadGenerator {
         long errors = errorsInPhase.sum();
         double seconds = (System.nanoTime() - measureStart) / 1e9;
         double cpuPercent = cpu.percentSinceStart();
+        atMeasureEnd.run();
         System.out.println(workload.partitions() + " partitions, " + cost.perWrite(acks));
         String counted = events.perWrite(acks);
         if (counted != null) {

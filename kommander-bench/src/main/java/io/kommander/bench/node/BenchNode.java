@@ -28,6 +28,16 @@ public interface BenchNode extends AutoCloseable {
     /** What this node delivered so far (a live view in this JVM, a snapshot for a node in another process). */
     NodeLedger ledger();
 
+    /**
+     * The node's counters and placement now (see {@link NodeStats}).
+     *
+     * @throws UnsupportedOperationException if the system does not report them (only Kommander does, with a meter
+     *                                       registry)
+     */
+    default NodeStats stats() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reports no stats");
+    }
+
     /** The settings that matter for a fair comparison (storage, sync, transport), one per line. */
     String configuration();
 

@@ -4,6 +4,7 @@ import io.kommander.bench.node.BenchNode;
 import io.kommander.bench.node.JvmMode;
 import io.kommander.bench.node.NodeLauncher;
 import io.kommander.bench.node.NodeSpec;
+import io.kommander.bench.node.NodeStats;
 import io.kommander.bench.node.WriteOutcome;
 import io.kommander.bench.system.ratis.RatisTransport;
 
@@ -29,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * without answering (it was closed, its process died). A {@link WriteOutcome.Failed} answer fails the write at
  * once.
  *
- * <p>Thread-safe for writes and {@link #ledgers()}; {@link #start}, {@link #stopNode}, {@link #restartNode} and
+ * <p>Thread-safe for writes, {@link #ledgers()} and {@link #stats()}; {@link #start}, {@link #stopNode}, {@link #restartNode} and
  * {@link #close} are called from one thread.
  */
 public final class BenchCluster implements BenchSystem {
@@ -227,6 +228,25 @@ public final class BenchCluster implements BenchSystem {
             ledgers.add(node == null ? new NodeLedger(leaderHint.length()) : node.ledger());
         }
         return ledgers;
+    }
+
+    /**
+     * Every node's {@link NodeStats} now, in node order (the {@code capacity} run reads them at both ends of its
+     * window, and waits on the placement they show).
+     *
+     * @throws IllegalStateException if a node is stopped
+     * @throws UnsupportedOperationException if the system does not report stats
+     */
+    public List<NodeStats> stats() {
+        List<NodeStats> stats = new ArrayList<>();
+        BenchNode[] current = nodes;
+        for (int i = 0; i < current.length; i++) {
+            if (current[i] == null) {
+                throw new IllegalStateException("node " + i + " is stopped");
+            }
+            stats.add(current[i].stats());
+        }
+        return stats;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.kommander.bench.node.process;
 
+import io.kommander.bench.node.NodeStats;
 import io.kommander.bench.node.WriteOutcome;
 import io.kommander.bench.system.NodeLedger;
 import io.kommander.bench.system.PartitionLedger;
@@ -19,8 +20,8 @@ import java.util.List;
 /**
  * The node protocol's wire format. A frame is a 4-byte length, then that many bytes: the 8-byte request id, a
  * 1-byte tag naming the request or reply, and the tag's fields (big-endian integers; byte arrays and strings as a
- * 4-byte length and the bytes, strings in UTF-8; a ledger as, per partition, count, digest and the id set's
- * 64-bit words). Anything else is a {@link MalformedFrameException}. Stateless and thread-safe.
+ * 4-byte length and the bytes, strings in UTF-8; a set of ids as a 4-byte count and its 64-bit words; a ledger as,
+ * per partition, count, digest and the id set; stats as five counters, three partition sets and a flag). Anything else is a {@link MalformedFrameException}. Stateless and thread-safe.
  */
 public final class NodeCodec {
 
@@ -32,11 +33,13 @@ public final class NodeCodec {
     private static final byte LEDGER = 3;
     private static final byte CONFIGURATION = 4;
     private static final byte CLOSE = 5;
+    private static final byte STATS = 6;
     private static final byte WRITTEN = 11;
     private static final byte FLAG = 12;
     private static final byte LEDGER_COPY = 13;
     private static final byte TEXT = 14;
     private static final byte ERROR = 15;
+    private static final byte STATS_COPY = 16;
     private static final byte ACKNOWLEDGED = 0;
     private static final byte NOT_LEADER = 1;
     private static final byte FAILED = 2;
@@ -91,6 +94,8 @@ public final class NodeCodec {
                 out.writeByte(LEDGER);
             } else if (request instanceof NodeRequest.Configuration) {
                 out.writeByte(CONFIGURATION);
+            } else if (request instanceof NodeRequest.Stats) {
+                out.writeByte(STATS);
             } else {
                 out.writeByte(CLOSE);
             }
@@ -108,6 +113,7 @@ public final class NodeCodec {
             case IS_LEADER -> new NodeRequest.IsLeader(in.readInt());
             case LEDGER -> new NodeRequest.Ledger();
             case CONFIGURATION -> new NodeRequest.Configuration();
+            case STATS -> new NodeRequest.Stats();
             case CLOSE -> new NodeRequest.Close();
             default -> throw new MalformedFrameException("unknown request tag " + tag);
         });
@@ -125,6 +131,9 @@ public final class NodeCodec {
             } else if (reply instanceof NodeReply.Ledger ledger) {
                 out.writeByte(LEDGER_COPY);
                 writeLedger(out, ledger.ledger());
+            } else if (reply instanceof NodeReply.Stats stats) {
+                out.writeByte(STATS_COPY);
+                writeStats(out, stats.stats());
             } else if (reply instanceof NodeReply.Text text) {
                 out.writeByte(TEXT);
                 writeString(out, text.text());
@@ -145,6 +154,7 @@ public final class NodeCodec {
             case WRITTEN -> new NodeReply.Written(readOutcome(in));
             case FLAG -> new NodeReply.Flag(in.readBoolean());
             case LEDGER_COPY -> new NodeReply.Ledger(readLedger(in));
+            case STATS_COPY -> new NodeReply.Stats(readStats(in));
             case TEXT -> new NodeReply.Text(readString(in));
             case ERROR -> new NodeReply.Error(readString(in));
             default -> throw new MalformedFrameException("unknown reply tag " + tag);
@@ -214,11 +224,7 @@ public final class NodeCodec {
             PartitionLedger copy = ledger.partition(p).copy();
             out.writeLong(copy.count());
             out.writeLong(copy.digest());
-            long[] words = copy.ids().toLongArray();
-            out.writeInt(words.length);
-            for (long word : words) {
-                out.writeLong(word);
-            }
+            writeBits(out, copy.ids());
         }
     }
 
@@ -228,13 +234,42 @@ public final class NodeCodec {
         for (int p = 0; p < partitions; p++) {
             long count = in.readLong();
             long digest = in.readLong();
-            long[] words = new long[readLength(in, Long.BYTES)];
-            for (int w = 0; w < words.length; w++) {
-                words[w] = in.readLong();
-            }
-            ledgers.add(new PartitionLedger(BitSet.valueOf(words), count, digest));
+            ledgers.add(new PartitionLedger(readBits(in), count, digest));
         }
         return new NodeLedger(ledgers);
+    }
+
+    private static void writeStats(DataOutputStream out, NodeStats stats) throws IOException {
+        out.writeLong(stats.cpuNanos());
+        out.writeLong(stats.syncedBytes());
+        out.writeLong(stats.walWrites());
+        out.writeLong(stats.messagesSent());
+        out.writeLong(stats.transportBytesSent());
+        writeBits(out, stats.hosted());
+        writeBits(out, stats.led());
+        writeBits(out, stats.settled());
+        out.writeBoolean(stats.leadsSystem());
+    }
+
+    private static NodeStats readStats(DataInputStream in) throws IOException {
+        return new NodeStats(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                readBits(in), readBits(in), readBits(in), in.readBoolean());
+    }
+
+    private static void writeBits(DataOutputStream out, BitSet bits) throws IOException {
+        long[] words = bits.toLongArray();
+        out.writeInt(words.length);
+        for (long word : words) {
+            out.writeLong(word);
+        }
+    }
+
+    private static BitSet readBits(DataInputStream in) throws IOException {
+        long[] words = new long[readLength(in, Long.BYTES)];
+        for (int w = 0; w < words.length; w++) {
+            words[w] = in.readLong();
+        }
+        return BitSet.valueOf(words);
     }
 
     private static void writeString(DataOutputStream out, String text) throws IOException {

@@ -15,18 +15,39 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Starts each node in a child JVM ({@link NodeProcessMain}, on this JVM's own java and class path) and returns a
  * {@link RemoteNode} connected to it. The child's standard output and error go to
  * {@code <cluster data folder>/logs/<system>-node-<i>.log}, never to the harness's terminal; a child that fails
- * to start is reported with the end of that log. Stateless.
+ * to start is reported with the end of that log. The child gets this JVM's {@code kommander.bench.*} system
+ * properties (the node settings {@code run} takes that way), plus any given to the constructor. Immutable.
  */
 public final class NodeProcessLauncher implements NodeLauncher {
+
+    /** The prefix of the system properties handed on to every child. */
+    static final String FORWARDED_PREFIX = "kommander.bench.";
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(120);
     private static final int ACCEPT_POLL_MILLIS = 200;
     private static final int LOG_TAIL_LINES = 20;
+
+    private final Map<String, String> properties;
+
+    /** A launcher that hands on this JVM's {@code kommander.bench.*} properties only. */
+    public NodeProcessLauncher() {
+        this(Map.of());
+    }
+
+    /**
+     * A launcher that also sets {@code properties} in every child (they win over this JVM's), e.g.
+     * {@code kommander.bench.metrics=true} for nodes that must report their counters.
+     */
+    public NodeProcessLauncher(Map<String, String> properties) {
+        this.properties = Map.copyOf(properties);
+    }
 
     @Override
     public BenchNode launch(NodeSpec spec) throws IOException, InterruptedException {
@@ -59,13 +80,18 @@ public final class NodeProcessLauncher implements NodeLauncher {
         }
     }
 
-    private static List<String> command(NodeSpec spec, int harnessPort) {
+    private List<String> command(NodeSpec spec, int harnessPort) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // The child's temporary folder is the run folder, which the harness removes: RocksDB extracts its 17 MB
         // native library there, and a killed child would leave it behind in the system's temporary folder.
-        List<String> command = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + spec.dataDir(), "-cp",
-                System.getProperty("java.class.path"), NodeProcessMain.class.getName()));
+        List<String> command = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + spec.dataDir()));
+        Map<String, String> given = new TreeMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(FORWARDED_PREFIX))
+                .forEach(name -> given.put(name, System.getProperty(name)));
+        given.putAll(properties);
+        given.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), NodeProcessMain.class.getName()));
         command.addAll(NodeProcessMain.arguments(spec, harnessPort));
         return command;
     }

@@ -1,5 +1,6 @@
 package io.kommander.bench.node.process;
 
+import io.kommander.bench.node.NodeStats;
 import io.kommander.bench.node.WriteOutcome;
 import io.kommander.bench.system.NodeLedger;
 
@@ -16,6 +17,10 @@ public sealed interface NodeReply {
 
     /** A copy of the node's ledger. */
     record Ledger(NodeLedger ledger) implements NodeReply {
+    }
+
+    /** The node's counters and placement. */
+    record Stats(NodeStats stats) implements NodeReply {
     }
 
     /** A text answer (the configuration, or the acknowledgement of close). */

@@ -19,6 +19,10 @@ public sealed interface NodeRequest {
     record Configuration() implements NodeRequest {
     }
 
+    /** {@code stats()}; answered with {@link NodeReply.Stats}. */
+    record Stats() implements NodeRequest {
+    }
+
     /** {@code close()}: the node stops and the process exits; answered with {@link NodeReply.Text}. */
     record Close() implements NodeRequest {
     }

@@ -46,6 +46,8 @@ final class NodeServer implements FrameChannel.Handler {
                 reply(id, new NodeReply.Ledger(node.ledger()));
             } else if (request instanceof NodeRequest.Configuration) {
                 reply(id, new NodeReply.Text(node.configuration()));
+            } else if (request instanceof NodeRequest.Stats) {
+                reply(id, new NodeReply.Stats(node.stats()));
             } else {
                 reply(id, new NodeReply.Text("closing")); // the process closes the node once the connection ends
                 channel.close();

@@ -2,6 +2,7 @@ package io.kommander.bench.node.process;
 
 import io.kommander.bench.node.BenchNode;
 import io.kommander.bench.node.NodeSpec;
+import io.kommander.bench.node.NodeStats;
 import io.kommander.bench.node.WriteOutcome;
 import io.kommander.bench.system.NodeLedger;
 
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A {@link BenchNode} running in a child JVM, reached over a loopback socket: each call is a request with a fresh
  * id, many in flight at once; replies complete them by id, on this proxy's reader thread. Blocking calls
- * ({@link #isLeader}, {@link #ledger}, {@link #configuration}) wait at most {@link #CALL_TIMEOUT}. If the process
+ * ({@link #isLeader}, {@link #ledger}, {@link #stats}, {@link #configuration}) wait at most {@link #CALL_TIMEOUT}. If the process
  * dies, every pending and later call fails, naming its log. Thread-safe.
  */
 final class RemoteNode implements BenchNode, FrameChannel.Handler {
@@ -58,6 +59,11 @@ final class RemoteNode implements BenchNode, FrameChannel.Handler {
     @Override
     public NodeLedger ledger() {
         return expect(await(new NodeRequest.Ledger()), NodeReply.Ledger.class).ledger();
+    }
+
+    @Override
+    public NodeStats stats() {
+        return expect(await(new NodeRequest.Stats()), NodeReply.Stats.class).stats();
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
 import io.kommander.bench.node.BenchNode;
 import io.kommander.bench.node.NodeSpec;
+import io.kommander.bench.node.NodeStats;
 import io.kommander.bench.node.WriteOutcome;
 import io.kommander.bench.system.NodeLedger;
 import io.kommander.discovery.StaticDiscovery;
@@ -45,6 +46,7 @@ public final class KommanderNode implements BenchNode {
     public static final String LOG_CACHE_BYTES_PROPERTY = "kommander.bench.logCacheBytes";
 
     private final RaftManager manager;
+    private final MeterRegistry registry;
     private final NodeLedger ledger;
     private final CompletableFuture<Void> joined;
 
@@ -76,6 +78,7 @@ public final class KommanderNode implements BenchNode {
      */
     public KommanderNode(NodeSpec spec, LeaderChanges leaderChanges, MeterRegistry registry) {
         this.spec = spec;
+        this.registry = registry;
         this.ledger = new NodeLedger(spec.partitions());
         List<String> peers = new ArrayList<>();
         for (int j = 0; j < spec.nodes(); j++) {
@@ -142,6 +145,15 @@ public final class KommanderNode implements BenchNode {
     @Override
     public NodeLedger ledger() {
         return ledger;
+    }
+
+    /**
+     * {@inheritDoc} The CPU time is this JVM's (the node's own in the one-JVM-per-node mode); the counters read 0
+     * unless the node was started with {@code -Dkommander.bench.metrics=true}.
+     */
+    @Override
+    public NodeStats stats() {
+        return KommanderStats.of(manager, registry, spec);
     }
 
     @Override

@@ -1,0 +1,48 @@
+package io.kommander.bench.node;
+
+import java.util.BitSet;
+
+/**
+ * What one node has done since it started, and which partitions it holds now: the counters the {@code capacity}
+ * run reads at the start and the end of its window (their difference is the window's work), and the placement it
+ * waits on. Partitions are 0-based user partitions, as everywhere in the harness. Immutable (the sets are copied).
+ *
+ * @param cpuNanos           CPU time of the node's process (all its threads, native ones included)
+ * @param syncedBytes        bytes of entries the node's WAL made durable ({@code kommander.wal.batch.size} total)
+ * @param walWrites          {@code IWAL.write} calls, one sync each ({@code kommander.wal.sync} count)
+ * @param messagesSent       Raft messages queued to peers ({@code kommander.messages{direction=sent}})
+ * @param transportBytesSent bytes of frames written to peers ({@code kommander.transport.bytes{direction=sent}})
+ * @param hosted             partitions this node holds a replica of
+ * @param led                partitions this node leads
+ * @param settled            partitions this node leads whose voters are exactly what the partition map places them
+ *                           on, with no learners, and whose preferred leader (if any) is this node
+ * @param leadsSystem        whether this node leads partition 0 (the control plane)
+ */
+public record NodeStats(long cpuNanos, long syncedBytes, long walWrites, long messagesSent, long transportBytesSent,
+                        BitSet hosted, BitSet led, BitSet settled, boolean leadsSystem) {
+
+    /** Copies the sets. */
+    public NodeStats {
+        hosted = (BitSet) hosted.clone();
+        led = (BitSet) led.clone();
+        settled = (BitSet) settled.clone();
+    }
+
+    /** A copy of the hosted partitions. */
+    @Override
+    public BitSet hosted() {
+        return (BitSet) hosted.clone();
+    }
+
+    /** A copy of the led partitions. */
+    @Override
+    public BitSet led() {
+        return (BitSet) led.clone();
+    }
+
+    /** A copy of the settled partitions. */
+    @Override
+    public BitSet settled() {
+        return (BitSet) settled.clone();
+    }
+}
