@@ -64,13 +64,14 @@ public record CapacityComparison(ClusterRun small, ClusterRun large, double tole
             for (Measure measure : Measure.values()) {
                 out.append(String.format(Locale.ROOT, " %15s", measure.label()));
             }
-            out.append(String.format(Locale.ROOT, " %8s%n", "leads p0"));
+            out.append(String.format(Locale.ROOT, " %8s %6s%n", "leads p0", "stale"));
             for (NodeWindow window : run.windows()) {
                 out.append(String.format(Locale.ROOT, "  %-6d", window.node()));
                 for (Measure measure : Measure.values()) {
                     out.append(String.format(Locale.ROOT, " %15.2f", run.share(measure, window)));
                 }
-                out.append(String.format(Locale.ROOT, " %8s%n", window.leadsSystem() ? "yes" : ""));
+                out.append(String.format(Locale.ROOT, " %8s %6d%n", window.leadsSystem() ? "yes" : "",
+                        window.staleReplicas()));
             }
             out.append(String.format(Locale.ROOT, "  %-6s", "mean"));
             for (Measure measure : Measure.values()) {
@@ -108,9 +109,9 @@ public record CapacityComparison(ClusterRun small, ClusterRun large, double tole
     }
 
     private static String nodeJson(ClusterRun run, NodeWindow window) {
-        return String.format(Locale.ROOT, "{\"node\": %d, \"leads_partition_0\": %b, \"partitions_hosted\": %d, "
+        return String.format(Locale.ROOT, "{\"node\": %d, \"leads_partition_0\": %b, \"partitions_hosted\": %d, \"stale_replicas\": %d, "
                         + "\"cpu_ns\": %d, \"synced_bytes\": %d, \"wal_writes\": %d, \"messages_sent\": %d, "
-                        + "\"sent_bytes\": %d, %s}", window.node(), window.leadsSystem(), window.partitionsHosted(),
+                        + "\"sent_bytes\": %d, %s}", window.node(), window.leadsSystem(), window.partitionsHosted(), window.staleReplicas(),
                 window.cpuNanos(), window.syncedBytes(), window.walWrites(), window.messagesSent(),
                 window.transportBytesSent(), shares(m -> run.share(m, window)));
     }

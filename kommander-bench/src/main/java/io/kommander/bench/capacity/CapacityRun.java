@@ -85,15 +85,16 @@ public final class CapacityRun {
             LoadOutcome outcome = new LoadGenerator(cluster, plan.workload(), sample -> live(nodes, sample),
                     () -> before.set(cluster.stats()), () -> after.set(cluster.stats())).run();
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-            List<BitSet> hosted = after.get().stream().map(NodeStats::hosted).toList();
+            // A stale replica (moved away, not closed yet) stopped receiving writes: only placed ones are judged.
+            List<BitSet> placed = after.get().stream().map(NodeStats::placed).toList();
             Verification verification = new Verifier(plan.timeout()).verify(outcome.acknowledged(),
-                    cluster::ledgers, hosted);
+                    cluster::ledgers, placed);
             progress.printf(Locale.ROOT, "[capacity] %d nodes: %s%n", nodes, verification);
             List<NodeWindow> windows = new ArrayList<>();
             boolean stable = true;
             for (int i = 0; i < nodes; i++) {
                 windows.add(NodeWindow.between(i, before.get().get(i), after.get().get(i)));
-                stable &= before.get().get(i).hosted().equals(after.get().get(i).hosted());
+                stable &= before.get().get(i).placed().equals(after.get().get(i).placed());
             }
             return new ClusterRun(nodes, plan.partitions(), outcome.acknowledgedInMeasure(), outcome.seconds(),
                     outcome.errors(), outcome.percentileMillis(99), verification.verified(), stable, settleMillis,
@@ -127,6 +128,12 @@ public final class CapacityRun {
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         progress.printf(Locale.ROOT, "[capacity] %d nodes: placement settled in %d ms%n", nodes, millis);
+        List<NodeStats> stats = cluster.stats();
+        for (int i = 0; i < stats.size(); i++) {
+            progress.printf(Locale.ROOT, "[capacity]   node %d: hosts %s, placed %s, leads %s%s%n", i,
+                    stats.get(i).hosted(), stats.get(i).placed(), stats.get(i).led(),
+                    stats.get(i).leadsSystem() ? " and partition 0" : "");
+        }
         return millis;
     }
 }

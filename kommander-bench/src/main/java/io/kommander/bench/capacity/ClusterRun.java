@@ -11,9 +11,9 @@ import java.util.List;
  * @param seconds         the window's length
  * @param errors          writes that failed in the window
  * @param p99Millis       the window's p99 latency
- * @param verified        every acknowledged write was delivered, in the same order, by every replica hosting its
- *                        partition
- * @param placementStable no node's hosted partitions changed over the window
+ * @param verified        every acknowledged write was delivered, in the same order, by every replica the map places
+ *                        its partition on
+ * @param placementStable no node's placed partitions changed over the window
  * @param settleMillis    from every partition having a leader until the placement had settled
  * @param loadAverage     the machine's one-minute load average at the window's end
  * @param windows         per node, what it did in the window

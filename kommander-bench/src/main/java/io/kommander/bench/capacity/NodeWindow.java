@@ -14,16 +14,18 @@ import io.kommander.bench.node.NodeStats;
  * @param transportBytesSent bytes of frames it wrote to peers
  * @param partitionsLed      user partitions it led at the end
  * @param partitionsHosted   user partitions it hosted at the end
+ * @param staleReplicas      of those, replicas the map no longer places on it (moved away, not closed yet)
  * @param leadsSystem        whether it led partition 0 at the end
  */
 public record NodeWindow(int node, long cpuNanos, long syncedBytes, long walWrites, long messagesSent,
-                         long transportBytesSent, int partitionsLed, int partitionsHosted, boolean leadsSystem) {
+                         long transportBytesSent, int partitionsLed, int partitionsHosted, int staleReplicas,
+                         boolean leadsSystem) {
 
     /** Node {@code node}'s window from its stats at the start and at the end. */
     public static NodeWindow between(int node, NodeStats start, NodeStats end) {
         return new NodeWindow(node, end.cpuNanos() - start.cpuNanos(), end.syncedBytes() - start.syncedBytes(),
                 end.walWrites() - start.walWrites(), end.messagesSent() - start.messagesSent(),
                 end.transportBytesSent() - start.transportBytesSent(), end.led().cardinality(),
-                end.hosted().cardinality(), end.leadsSystem());
+                end.hosted().cardinality(), Placement.staleReplicas(end), end.leadsSystem());
     }
 }

@@ -2,6 +2,8 @@ package io.kommander.bench.capacity;
 
 import io.kommander.bench.node.NodeStats;
 
+import java.util.BitSet;
+
 import java.util.List;
 
 /** Whether a cluster's placement has settled, judged from its nodes' {@link NodeStats}. Stateless. */
@@ -11,8 +13,10 @@ final class Placement {
     }
 
     /**
-     * What keeps the placement from being settled, or null if it is: every partition must be hosted by exactly
-     * {@code replicas} nodes and led by exactly one, whose configuration matches the map (its settled set).
+     * What keeps the placement from being settled, or null if it is: the map must place every partition on exactly
+     * {@code replicas} nodes, and exactly one node must lead it, with a configuration that matches the map (its
+     * settled set). A node may still host a replica the map moved away ({@link #staleReplicas}): it takes no part
+     * in the partition's writes, so the wait does not hold on it.
      *
      * @param stats      every node's stats, in node order
      * @param partitions user partitions
@@ -20,19 +24,26 @@ final class Placement {
      */
     static String unsettled(List<NodeStats> stats, int partitions, int replicas) {
         for (int p = 0; p < partitions; p++) {
-            int hosts = 0;
+            int placed = 0;
             int leaders = 0;
             int settled = 0;
             for (NodeStats node : stats) {
-                hosts += node.hosted().get(p) ? 1 : 0;
+                placed += node.placed().get(p) ? 1 : 0;
                 leaders += node.led().get(p) ? 1 : 0;
                 settled += node.settled().get(p) ? 1 : 0;
             }
-            if (hosts != replicas || leaders != 1 || settled != 1) {
-                return "partition " + p + " (0-based) has " + hosts + " replicas (want " + replicas + "), "
+            if (placed != replicas || leaders != 1 || settled != 1) {
+                return "partition " + p + " (0-based) is placed on " + placed + " nodes (want " + replicas + "), has "
                         + leaders + " leaders and " + settled + " settled leaders (want 1 each)";
             }
         }
         return null;
+    }
+
+    /** Replicas the node hosts that the map no longer places on it. */
+    static int staleReplicas(NodeStats stats) {
+        BitSet stale = stats.hosted();
+        stale.andNot(stats.placed());
+        return stale.cardinality();
     }
 }

@@ -13,17 +13,20 @@ import java.util.BitSet;
  * @param messagesSent       Raft messages queued to peers ({@code kommander.messages{direction=sent}})
  * @param transportBytesSent bytes of frames written to peers ({@code kommander.transport.bytes{direction=sent}})
  * @param hosted             partitions this node holds a replica of
+ * @param placed             partitions the partition map, as this node knows it, places on this node (a replica
+ *                           moved away stays hosted until the node learns it was taken out of the configuration)
  * @param led                partitions this node leads
  * @param settled            partitions this node leads whose voters are exactly what the partition map places them
  *                           on, with no learners, and whose preferred leader (if any) is this node
- * @param leadsSystem        whether this node leads partition 0 (the control plane)
+ * @param leadsSystem        whether this node leads partition 0 (the control plane); false when it cannot tell
  */
 public record NodeStats(long cpuNanos, long syncedBytes, long walWrites, long messagesSent, long transportBytesSent,
-                        BitSet hosted, BitSet led, BitSet settled, boolean leadsSystem) {
+                        BitSet hosted, BitSet placed, BitSet led, BitSet settled, boolean leadsSystem) {
 
     /** Copies the sets. */
     public NodeStats {
         hosted = (BitSet) hosted.clone();
+        placed = (BitSet) placed.clone();
         led = (BitSet) led.clone();
         settled = (BitSet) settled.clone();
     }
@@ -32,6 +35,12 @@ public record NodeStats(long cpuNanos, long syncedBytes, long walWrites, long me
     @Override
     public BitSet hosted() {
         return (BitSet) hosted.clone();
+    }
+
+    /** A copy of the placed partitions. */
+    @Override
+    public BitSet placed() {
+        return (BitSet) placed.clone();
     }
 
     /** A copy of the led partitions. */

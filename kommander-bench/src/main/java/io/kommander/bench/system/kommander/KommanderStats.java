@@ -8,6 +8,7 @@ import io.kommander.bench.node.NodeSpec;
 import io.kommander.bench.node.NodeStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Reads a Kommander node's {@link NodeStats}: its counters from the meter registry it was built with (its meters
  * carry the tag {@code node=node-<id>}, so nodes sharing a registry keep apart), the process's CPU time, and its
- * placement from {@code partitionStatus} and the partition map. Stateless.
+ * placement from {@code partitionStatus} and the partition map. Whether it leads partition 0 is read from its gauge
+ * of partitions led (which counts partition 0, unlike the API), so it is known only with a registry. Stateless.
  */
 final class KommanderStats {
 
@@ -57,6 +59,8 @@ final class KommanderStats {
             bytes = sent(registry, "kommander.transport.bytes", node);
         }
         BitSet hosted = new BitSet();
+        BitSet placed = new BitSet();
+        String me = spec.endpoint(spec.index());
         BitSet led = new BitSet();
         BitSet settled = new BitSet();
         PartitionMap map = manager.getPartitionMap();
@@ -65,6 +69,9 @@ final class KommanderStats {
             statuses.add(manager.partitionStatus(p + 1));
         }
         for (int p = 0; p < spec.partitions(); p++) {
+            if (map.partition(p + 1).map(d -> d.hostedBy(me)).orElse(false)) {
+                placed.set(p);
+            }
             Optional<PartitionStatus> status = status(statuses.get(p));
             if (status.isEmpty()) {
                 continue; // not hosted here: partitionStatus fails for a partition this node does not hold
@@ -77,8 +84,11 @@ final class KommanderStats {
                 }
             }
         }
-        return new NodeStats(OS.getProcessCpuTime(), synced, walWrites, messages, bytes, hosted, led, settled,
-                manager.amILeaderQuick(0));
+        // The API answers for user partitions only; the node's gauge of partitions led counts partition 0 too.
+        boolean leadsSystem = registry != null && registry.find("kommander.partitions.led").tag("node", node)
+                .gauges().stream().mapToDouble(Gauge::value).sum() > led.cardinality();
+        return new NodeStats(OS.getProcessCpuTime(), synced, walWrites, messages, bytes, hosted, placed, led, settled,
+                leadsSystem);
     }
 
     private static long sent(MeterRegistry registry, String name, String node) {
