@@ -69,4 +69,48 @@ class VerifierTest {
         assertThat(ledger.total()).isEqualTo(1);
         assertThat(ledger.partition(0).ids().get(7)).isTrue();
     }
+
+    @Test
+    void withPlacementEachPartitionIsJudgedOnTheNodesThatHostItOnly() {
+        NodeLedger host = new NodeLedger(2);
+        host.deliver(0, Payloads.create(0, 32));
+        host.deliver(1, Payloads.create(1, 32));
+        NodeLedger hostOfPartition1 = new NodeLedger(2);
+        hostOfPartition1.deliver(1, Payloads.create(1, 32));
+        BitSet zero = new BitSet();
+        zero.set(0);
+        BitSet one = new BitSet();
+        one.set(1);
+        List<BitSet> acknowledged = List.of(zero, one);
+
+        Verification placed = VERIFIER.verify(acknowledged, () -> List.of(host, hostOfPartition1),
+                List.of(bits(0, 1), bits(1)));
+        Verification everywhere = VERIFIER.verify(acknowledged, () -> List.of(host, hostOfPartition1));
+
+        assertThat(placed.verified()).isTrue();
+        assertThat(placed.missingPerNode()).containsExactly(0L, 0L);
+        assertThat(everywhere.verified()).isFalse();
+        assertThat(everywhere.missingPerNode()).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void withPlacementAHostMissingAnAcknowledgedEntryStillFails() {
+        NodeLedger complete = new NodeLedger(1);
+        complete.deliver(0, Payloads.create(0, 32));
+        NodeLedger lagging = new NodeLedger(1);
+
+        Verification result = VERIFIER.verify(acknowledged(0), () -> List.of(complete, lagging),
+                List.of(bits(0), bits(0)));
+
+        assertThat(result.allDelivered()).isFalse();
+        assertThat(result.missingPerNode()).containsExactly(0L, 1L);
+    }
+
+    private static BitSet bits(int... partitions) {
+        BitSet set = new BitSet();
+        for (int p : partitions) {
+            set.set(p);
+        }
+        return set;
+    }
 }

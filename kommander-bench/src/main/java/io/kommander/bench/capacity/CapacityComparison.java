@@ -62,20 +62,20 @@ public record CapacityComparison(ClusterRun small, ClusterRun large, double tole
                     run.verified(), run.placementStable(), run.settleMillis(), run.loadAverage()));
             out.append(String.format(Locale.ROOT, "  %-6s", "node"));
             for (Measure measure : Measure.values()) {
-                out.append(String.format(Locale.ROOT, " %15s", measure.label()));
+                out.append(String.format(Locale.ROOT, " %14s", measure.label()));
             }
             out.append(String.format(Locale.ROOT, " %8s %6s%n", "leads p0", "stale"));
             for (NodeWindow window : run.windows()) {
                 out.append(String.format(Locale.ROOT, "  %-6d", window.node()));
                 for (Measure measure : Measure.values()) {
-                    out.append(String.format(Locale.ROOT, " %15.2f", run.share(measure, window)));
+                    out.append(String.format(Locale.ROOT, " %14.2f", run.share(measure, window)));
                 }
                 out.append(String.format(Locale.ROOT, " %8s %6d%n", window.leadsSystem() ? "yes" : "",
                         window.staleReplicas()));
             }
             out.append(String.format(Locale.ROOT, "  %-6s", "mean"));
             for (Measure measure : Measure.values()) {
-                out.append(String.format(Locale.ROOT, " %15.2f", run.meanShare(measure)));
+                out.append(String.format(Locale.ROOT, " %14.2f", run.meanShare(measure)));
             }
             out.append(System.lineSeparator());
         }
@@ -111,9 +111,9 @@ public record CapacityComparison(ClusterRun small, ClusterRun large, double tole
     private static String nodeJson(ClusterRun run, NodeWindow window) {
         return String.format(Locale.ROOT, "{\"node\": %d, \"leads_partition_0\": %b, \"partitions_hosted\": %d, \"stale_replicas\": %d, "
                         + "\"cpu_ns\": %d, \"synced_bytes\": %d, \"wal_writes\": %d, \"messages_sent\": %d, "
-                        + "\"sent_bytes\": %d, %s}", window.node(), window.leadsSystem(), window.partitionsHosted(), window.staleReplicas(),
+                        + "\"frames_sent\": %d, \"sent_bytes\": %d, %s}", window.node(), window.leadsSystem(), window.partitionsHosted(), window.staleReplicas(),
                 window.cpuNanos(), window.syncedBytes(), window.walWrites(), window.messagesSent(),
-                window.transportBytesSent(), shares(m -> run.share(m, window)));
+                window.framesSent(), window.transportBytesSent(), shares(m -> run.share(m, window)));
     }
 
     private static String shares(ToDoubleFunction<Measure> share) {

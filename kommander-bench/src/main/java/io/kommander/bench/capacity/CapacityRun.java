@@ -130,9 +130,9 @@ public final class CapacityRun {
         progress.printf(Locale.ROOT, "[capacity] %d nodes: placement settled in %d ms%n", nodes, millis);
         List<NodeStats> stats = cluster.stats();
         for (int i = 0; i < stats.size(); i++) {
-            progress.printf(Locale.ROOT, "[capacity]   node %d: hosts %s, placed %s, leads %s%s%n", i,
-                    stats.get(i).hosted(), stats.get(i).placed(), stats.get(i).led(),
-                    stats.get(i).leadsSystem() ? " and partition 0" : "");
+            progress.printf(Locale.ROOT, "[capacity]   node %d: hosts %d partitions (%d stale), leads %d%s%n", i,
+                    stats.get(i).hosted().cardinality(), Placement.staleReplicas(stats.get(i)),
+                    stats.get(i).led().cardinality(), stats.get(i).leadsSystem() ? " and partition 0" : "");
         }
         return millis;
     }

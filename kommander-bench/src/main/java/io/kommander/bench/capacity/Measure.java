@@ -14,6 +14,8 @@ public enum Measure {
     SYNCED_BYTES("synced_bytes_per_write", "synced B/write", true, true, NodeWindow::syncedBytes),
     /** Raft messages the node sent per write. */
     MESSAGES("messages_per_write", "messages/write", true, true, NodeWindow::messagesSent),
+    /** Frames (batches of messages to one peer) the node wrote per write. */
+    FRAMES("frames_per_write", "frames/write", true, false, NodeWindow::framesSent),
     /** Bytes the node wrote to its peers per write. */
     TRANSPORT_BYTES("sent_bytes_per_write", "sent B/write", true, false, NodeWindow::transportBytesSent),
     /** Syncs (group commits) of the node's WAL per write. */

@@ -11,6 +11,7 @@ import io.kommander.bench.node.NodeStats;
  * @param syncedBytes        bytes of entries its WAL made durable
  * @param walWrites          its {@code IWAL.write} calls (one sync each)
  * @param messagesSent       Raft messages it sent
+ * @param framesSent         frames it wrote to peers (each a batch of messages to one peer)
  * @param transportBytesSent bytes of frames it wrote to peers
  * @param partitionsLed      user partitions it led at the end
  * @param partitionsHosted   user partitions it hosted at the end
@@ -18,14 +19,15 @@ import io.kommander.bench.node.NodeStats;
  * @param leadsSystem        whether it led partition 0 at the end
  */
 public record NodeWindow(int node, long cpuNanos, long syncedBytes, long walWrites, long messagesSent,
-                         long transportBytesSent, int partitionsLed, int partitionsHosted, int staleReplicas,
-                         boolean leadsSystem) {
+                         long framesSent, long transportBytesSent, int partitionsLed, int partitionsHosted,
+                         int staleReplicas, boolean leadsSystem) {
 
     /** Node {@code node}'s window from its stats at the start and at the end. */
     public static NodeWindow between(int node, NodeStats start, NodeStats end) {
         return new NodeWindow(node, end.cpuNanos() - start.cpuNanos(), end.syncedBytes() - start.syncedBytes(),
                 end.walWrites() - start.walWrites(), end.messagesSent() - start.messagesSent(),
-                end.transportBytesSent() - start.transportBytesSent(), end.led().cardinality(),
+                end.framesSent() - start.framesSent(), end.transportBytesSent() - start.transportBytesSent(),
+                end.led().cardinality(),
                 end.hosted().cardinality(), Placement.staleReplicas(end), end.leadsSystem());
     }
 }

@@ -29,7 +29,7 @@ public final class CapacityCommand implements Callable<Integer> {
     @Option(names = "--payload", defaultValue = "256", description = "Bytes per entry (default: ${DEFAULT-VALUE}).")
     int payload;
 
-    @Option(names = "--rate", defaultValue = "1000", description = "Total writes/s on a fixed schedule, the same for "
+    @Option(names = "--rate", defaultValue = "500", description = "Total writes/s on a fixed schedule, the same for "
             + "both clusters (default: ${DEFAULT-VALUE}).")
     long rate;
 

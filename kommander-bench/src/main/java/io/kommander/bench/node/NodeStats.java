@@ -11,6 +11,8 @@ import java.util.BitSet;
  * @param syncedBytes        bytes of entries the node's WAL made durable ({@code kommander.wal.batch.size} total)
  * @param walWrites          {@code IWAL.write} calls, one sync each ({@code kommander.wal.sync} count)
  * @param messagesSent       Raft messages queued to peers ({@code kommander.messages{direction=sent}})
+ * @param framesSent         frames written to peers, each a batch of messages to one peer
+ *                           ({@code kommander.transport.frames{direction=sent}})
  * @param transportBytesSent bytes of frames written to peers ({@code kommander.transport.bytes{direction=sent}})
  * @param hosted             partitions this node holds a replica of
  * @param placed             partitions the partition map, as this node knows it, places on this node (a replica
@@ -20,8 +22,8 @@ import java.util.BitSet;
  *                           on, with no learners, and whose preferred leader (if any) is this node
  * @param leadsSystem        whether this node leads partition 0 (the control plane); false when it cannot tell
  */
-public record NodeStats(long cpuNanos, long syncedBytes, long walWrites, long messagesSent, long transportBytesSent,
-                        BitSet hosted, BitSet placed, BitSet led, BitSet settled, boolean leadsSystem) {
+public record NodeStats(long cpuNanos, long syncedBytes, long walWrites, long messagesSent, long framesSent,
+                        long transportBytesSent, BitSet hosted, BitSet placed, BitSet led, BitSet settled, boolean leadsSystem) {
 
     /** Copies the sets. */
     public NodeStats {

@@ -49,6 +49,7 @@ final class KommanderStats {
         long synced = 0;
         long walWrites = 0;
         long messages = 0;
+        long frames = 0;
         long bytes = 0;
         if (registry != null) {
             synced = (long) registry.find("kommander.wal.batch.size").tag("node", node).summaries().stream()
@@ -56,6 +57,7 @@ final class KommanderStats {
             walWrites = registry.find("kommander.wal.sync").tag("node", node).timers().stream()
                     .mapToLong(Timer::count).sum();
             messages = sent(registry, "kommander.messages", node);
+            frames = sent(registry, "kommander.transport.frames", node);
             bytes = sent(registry, "kommander.transport.bytes", node);
         }
         BitSet hosted = new BitSet();
@@ -87,7 +89,7 @@ final class KommanderStats {
         // The API answers for user partitions only; the node's gauge of partitions led counts partition 0 too.
         boolean leadsSystem = registry != null && registry.find("kommander.partitions.led").tag("node", node)
                 .gauges().stream().mapToDouble(Gauge::value).sum() > led.cardinality();
-        return new NodeStats(OS.getProcessCpuTime(), synced, walWrites, messages, bytes, hosted, placed, led, settled,
+        return new NodeStats(OS.getProcessCpuTime(), synced, walWrites, messages, frames, bytes, hosted, placed, led, settled,
                 leadsSystem);
     }
 

@@ -1,5 +1,6 @@
 package io.kommander.bench.node.process;
 
+import io.kommander.bench.node.NodeStats;
 import io.kommander.bench.node.WriteOutcome;
 import io.kommander.bench.system.NodeLedger;
 import io.kommander.bench.system.Payloads;
@@ -13,6 +14,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +24,7 @@ class NodeCodecTest {
 
     static Stream<NodeRequest> requests() {
         return Stream.of(new NodeRequest.IsLeader(7), new NodeRequest.Ledger(), new NodeRequest.Configuration(),
-                new NodeRequest.Close());
+                new NodeRequest.Stats(), new NodeRequest.Close());
     }
 
     static Stream<NodeReply> replies() {
@@ -30,7 +32,10 @@ class NodeCodecTest {
                 new NodeReply.Written(new WriteOutcome.NotLeader(2, "NodeIsNotLeader")),
                 new NodeReply.Written(new WriteOutcome.NotLeader(-1, "no leader")),
                 new NodeReply.Written(new WriteOutcome.Failed("disk full: é")), new NodeReply.Flag(true),
-                new NodeReply.Text("kommander: config\n  jvms: per-node"), new NodeReply.Error("boom"));
+                new NodeReply.Text("kommander: config\n  jvms: per-node"), new NodeReply.Error("boom"),
+                new NodeReply.Stats(new NodeStats(1_500_000_000L, 4096, 12, 300, 40, 65_536, BitSet.valueOf(new long[] {0b1011}),
+                        BitSet.valueOf(new long[] {0b11}), BitSet.valueOf(new long[] {0b1, 1L << 63}),
+                        BitSet.valueOf(new long[] {0b1}), true)));
     }
 
     @ParameterizedTest
