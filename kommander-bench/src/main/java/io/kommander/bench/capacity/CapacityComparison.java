@@ -57,9 +57,10 @@ public record CapacityComparison(ClusterRun small, ClusterRun large, double tole
         StringBuilder out = new StringBuilder();
         for (ClusterRun run : List.of(small, large)) {
             out.append(String.format(Locale.ROOT, "%d nodes: %d writes acknowledged in %.1f s (%.0f/s, p99 %.1f ms, "
-                            + "%d errors), verified %b, placement stable %b, settled in %d ms, load %.2f%n",
+                            + "%d errors, %d attempts retried in the whole run), verified %b, placement stable %b, "
+                            + "settled in %d ms, load %.2f%n",
                     run.nodes(), run.acknowledged(), run.seconds(), run.throughput(), run.p99Millis(), run.errors(),
-                    run.verified(), run.placementStable(), run.settleMillis(), run.loadAverage()));
+                    run.retried(), run.verified(), run.placementStable(), run.settleMillis(), run.loadAverage()));
             out.append(String.format(Locale.ROOT, "  %-6s", "node"));
             for (Measure measure : Measure.values()) {
                 out.append(String.format(Locale.ROOT, " %14s", measure.label()));
@@ -99,19 +100,22 @@ public record CapacityComparison(ClusterRun small, ClusterRun large, double tole
 
     private static String runJson(ClusterRun run) {
         return String.format(Locale.ROOT, "{\"nodes\": %d, \"partitions\": %d, \"acknowledged\": %d, "
-                        + "\"seconds\": %.3f, \"throughput\": %.1f, \"errors\": %d, \"p99_ms\": %.3f, "
+                        + "\"seconds\": %.3f, \"throughput\": %.1f, \"errors\": %d, \"retried\": %d, \"p99_ms\": %.3f, "
                         + "\"verified\": %b, \"placement_stable\": %b, \"settle_ms\": %d, \"load_average\": %.2f, "
                         + "\"per_node\": [%s], \"mean\": {%s}}",
                 run.nodes(), run.partitions(), run.acknowledged(), run.seconds(), run.throughput(), run.errors(),
-                run.p99Millis(), run.verified(), run.placementStable(), run.settleMillis(), run.loadAverage(),
+                run.retried(), run.p99Millis(), run.verified(), run.placementStable(), run.settleMillis(),
+                run.loadAverage(),
                 run.windows().stream().map(w -> nodeJson(run, w)).collect(Collectors.joining(", ")),
                 shares(m -> run.meanShare(m)));
     }
 
     private static String nodeJson(ClusterRun run, NodeWindow window) {
-        return String.format(Locale.ROOT, "{\"node\": %d, \"leads_partition_0\": %b, \"partitions_hosted\": %d, \"stale_replicas\": %d, "
+        return String.format(Locale.ROOT, "{\"node\": %d, \"leads_partition_0\": %b, \"partitions_hosted\": %d, "
+                        + "\"stale_replicas\": %d, "
                         + "\"cpu_ns\": %d, \"synced_bytes\": %d, \"wal_writes\": %d, \"messages_sent\": %d, "
-                        + "\"frames_sent\": %d, \"sent_bytes\": %d, %s}", window.node(), window.leadsSystem(), window.partitionsHosted(), window.staleReplicas(),
+                        + "\"frames_sent\": %d, \"sent_bytes\": %d, %s}", window.node(), window.leadsSystem(),
+                window.partitionsHosted(), window.staleReplicas(),
                 window.cpuNanos(), window.syncedBytes(), window.walWrites(), window.messagesSent(),
                 window.framesSent(), window.transportBytesSent(), shares(m -> run.share(m, window)));
     }

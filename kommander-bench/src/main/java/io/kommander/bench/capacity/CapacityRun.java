@@ -97,7 +97,8 @@ public final class CapacityRun {
                 stable &= before.get().get(i).placed().equals(after.get().get(i).placed());
             }
             return new ClusterRun(nodes, plan.partitions(), outcome.acknowledgedInMeasure(), outcome.seconds(),
-                    outcome.errors(), outcome.percentileMillis(99), verification.verified(), stable, settleMillis,
+                    outcome.errors(), cluster.retriedAttempts(), outcome.percentileMillis(99), verification.verified(),
+                    stable, settleMillis,
                     load, windows);
         } finally {
             DataDirs.delete(dir);

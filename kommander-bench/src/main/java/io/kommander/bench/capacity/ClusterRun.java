@@ -10,6 +10,8 @@ import java.util.List;
  * @param acknowledged    writes acknowledged in the window
  * @param seconds         the window's length
  * @param errors          writes that failed in the window
+ * @param retried         write attempts the harness made again after a refusal (a node not leading or not hosting
+ *                        the partition), over the whole run: what routing cost
  * @param p99Millis       the window's p99 latency
  * @param verified        every acknowledged write was delivered, in the same order, by every replica the map places
  *                        its partition on
@@ -18,7 +20,8 @@ import java.util.List;
  * @param loadAverage     the machine's one-minute load average at the window's end
  * @param windows         per node, what it did in the window
  */
-public record ClusterRun(int nodes, int partitions, long acknowledged, double seconds, long errors, double p99Millis,
+public record ClusterRun(int nodes, int partitions, long acknowledged, double seconds, long errors, long retried,
+                         double p99Millis,
                          boolean verified, boolean placementStable, long settleMillis, double loadAverage,
                          List<NodeWindow> windows) {
 

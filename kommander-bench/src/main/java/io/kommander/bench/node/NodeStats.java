@@ -23,7 +23,8 @@ import java.util.BitSet;
  * @param leadsSystem        whether this node leads partition 0 (the control plane); false when it cannot tell
  */
 public record NodeStats(long cpuNanos, long syncedBytes, long walWrites, long messagesSent, long framesSent,
-                        long transportBytesSent, BitSet hosted, BitSet placed, BitSet led, BitSet settled, boolean leadsSystem) {
+                        long transportBytesSent, BitSet hosted, BitSet placed, BitSet led, BitSet settled,
+                        boolean leadsSystem) {
 
     /** Copies the sets. */
     public NodeStats {

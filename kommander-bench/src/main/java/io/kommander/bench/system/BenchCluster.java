@@ -30,8 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  * without answering (it was closed, its process died). A {@link WriteOutcome.Failed} answer fails the write at
  * once.
  *
- * <p>Thread-safe for writes, {@link #ledgers()} and {@link #stats()}; {@link #start}, {@link #stopNode}, {@link #restartNode} and
- * {@link #close} are called from one thread.
+ * <p>Thread-safe for writes, {@link #ledgers()} and {@link #stats()}; {@link #start}, {@link #stopNode},
+ * {@link #restartNode} and {@link #close} are called from one thread.
  */
 public final class BenchCluster implements BenchSystem {
 

@@ -11,11 +11,12 @@ class CapacityComparisonTest {
 
     /** A node of a run with 1,000 acknowledged writes. */
     private static NodeWindow node(int index, long cpuMicros, long synced, long messages, int led) {
-        return new NodeWindow(index, cpuMicros * 1000, synced, 10, messages, messages / 4, messages * 40, led, 3, 0, index == 0);
+        return new NodeWindow(index, cpuMicros * 1000, synced, 10, messages, messages / 4, messages * 40, led, 3, 0,
+                index == 0);
     }
 
     private static ClusterRun run(List<NodeWindow> nodes) {
-        return new ClusterRun(nodes.size(), 6, 1000, 10, 0, 5, true, true, 100, 1.5, nodes);
+        return new ClusterRun(nodes.size(), 6, 1000, 10, 0, 7, 5, true, true, 100, 1.5, nodes);
     }
 
     private static final ClusterRun THREE = run(List.of(node(0, 300_000, 300_000, 3000, 2),
@@ -46,7 +47,8 @@ class CapacityComparisonTest {
         assertThat(cpu.passed()).isTrue();
         assertThat(comparison.passed()).isTrue();
         assertThat(comparison.text()).contains("PASS    CPU us/write").contains("ratio 0.533")
-                .contains("6 nodes: 1000 writes acknowledged");
+                .contains("6 nodes: 1000 writes acknowledged")
+                .contains("7 attempts retried");
     }
 
     @Test
@@ -65,7 +67,7 @@ class CapacityComparisonTest {
 
     @Test
     void anUnverifiedRunFailsTheComparisonWhateverTheShares() {
-        ClusterRun unverified = new ClusterRun(3, 6, 1000, 10, 0, 5, false, true, 100, 1.5, THREE.windows());
+        ClusterRun unverified = new ClusterRun(3, 6, 1000, 10, 0, 7, 5, false, true, 100, 1.5, THREE.windows());
 
         assertThat(new CapacityComparison(unverified, THREE, 1.0).passed()).isFalse();
     }

@@ -21,7 +21,8 @@ import java.util.List;
  * The node protocol's wire format. A frame is a 4-byte length, then that many bytes: the 8-byte request id, a
  * 1-byte tag naming the request or reply, and the tag's fields (big-endian integers; byte arrays and strings as a
  * 4-byte length and the bytes, strings in UTF-8; a set of ids as a 4-byte count and its 64-bit words; a ledger as,
- * per partition, count, digest and the id set; stats as six counters, four partition sets and a flag). Anything else is a {@link MalformedFrameException}. Stateless and thread-safe.
+ * per partition, count, digest and the id set; stats as six counters, four partition sets and a flag). Anything
+ * else is a {@link MalformedFrameException}. Stateless and thread-safe.
  */
 public final class NodeCodec {
 

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A {@link BenchNode} running in a child JVM, reached over a loopback socket: each call is a request with a fresh
  * id, many in flight at once; replies complete them by id, on this proxy's reader thread. Blocking calls
- * ({@link #isLeader}, {@link #ledger}, {@link #stats}, {@link #configuration}) wait at most {@link #CALL_TIMEOUT}. If the process
- * dies, every pending and later call fails, naming its log. Thread-safe.
+ * ({@link #isLeader}, {@link #ledger}, {@link #stats}, {@link #configuration}) wait at most {@link #CALL_TIMEOUT}. If
+ * the process dies, every pending and later call fails, naming its log. Thread-safe.
  */
 final class RemoteNode implements BenchNode, FrameChannel.Handler {
 

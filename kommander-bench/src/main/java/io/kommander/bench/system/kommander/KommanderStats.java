@@ -89,8 +89,8 @@ final class KommanderStats {
         // The API answers for user partitions only; the node's gauge of partitions led counts partition 0 too.
         boolean leadsSystem = registry != null && registry.find("kommander.partitions.led").tag("node", node)
                 .gauges().stream().mapToDouble(Gauge::value).sum() > led.cardinality();
-        return new NodeStats(OS.getProcessCpuTime(), synced, walWrites, messages, frames, bytes, hosted, placed, led, settled,
-                leadsSystem);
+        return new NodeStats(OS.getProcessCpuTime(), synced, walWrites, messages, frames, bytes, hosted, placed, led,
+                settled, leadsSystem);
     }
 
     private static long sent(MeterRegistry registry, String name, String node) {
