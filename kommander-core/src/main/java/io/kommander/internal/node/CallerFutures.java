@@ -1,5 +1,6 @@
 package io.kommander.internal.node;
 
+import io.kommander.internal.partition.PartitionCall;
 import io.kommander.internal.runtime.LibraryThreads;
 
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,10 @@ final class CallerFutures {
      */
     <T> CompletableFuture<T> relay(CompletableFuture<T> source) {
         CallerFuture<T> target = new CallerFuture<>(callbacks);
+        // A partition's own call hands its answer over directly: no stage, no task object per write.
+        if (source instanceof PartitionCall<T> call && call.relayTo(target)) {
+            return target;
+        }
         boolean done = source.isDone();
         source.whenComplete((value, error) -> {
             if (done) {
@@ -80,13 +85,23 @@ final class CallerFutures {
 
     /**
      * A future whose waits refuse library threads, whose dependent futures are alike, and whose async stages
-     * default to the callback executor.
+     * default to the callback executor. Relaying a partition's call, it takes the answer and completes itself on the
+     * callback executor.
      */
-    private static final class CallerFuture<T> extends CompletableFuture<T> {
+    private static final class CallerFuture<T> extends CompletableFuture<T> implements PartitionCall.Relay<T> {
         private final Executor callbacks;
 
         CallerFuture(Executor callbacks) {
             this.callbacks = callbacks;
+        }
+
+        @Override
+        public void settle(T value, Throwable error) {
+            try {
+                callbacks.execute(() -> CallerFutures.settle(this, value, error));
+            } catch (RejectedExecutionException closed) {
+                CallerFutures.settle(this, value, error);
+            }
         }
 
         @Override

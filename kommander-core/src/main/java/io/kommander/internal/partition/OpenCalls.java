@@ -3,14 +3,13 @@ package io.kommander.internal.partition;
 import io.kommander.RaftOperationStatus;
 
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * The calls a partition has accepted and not yet answered, each with how to answer it should the partition stop
@@ -23,27 +22,32 @@ import java.util.function.Consumer;
  */
 final class OpenCalls {
 
-    /** By call number. A hash map, not a sorted one: every write opens and closes a call, a stop is rare. */
-    private final Map<Long, Consumer<RaftOperationStatus>> open = new ConcurrentHashMap<>();
+    /** A hash set, not a sorted map: every write opens and closes a call, a stop is rare (and sorts them). */
+    private final Set<PartitionCall<?>> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong opened = new AtomicLong();
     private final AtomicReference<RaftOperationStatus> stoppedWith = new AtomicReference<>();
 
     /**
-     * Tracks {@code future} until it completes.
+     * Opens a call, tracked until its future completes.
      *
-     * @param refuse answers the call with the partition's final status if it stops first
-     * @return {@code future}, already answered if the partition has stopped
+     * @param refusal answers the call with the partition's final status if it stops first (a lambda that captures
+     *                nothing costs nothing per call)
+     * @return the call's future, already answered if the partition has stopped
      */
-    <T> CompletableFuture<T> track(CompletableFuture<T> future, Consumer<RaftOperationStatus> refuse) {
-        long call = opened.incrementAndGet();
-        open.put(call, refuse);
-        future.whenComplete((value, error) -> open.remove(call));
-        // Read after the put: a stop that this read misses comes later and finds the call in the map.
+    <T> PartitionCall<T> open(BiConsumer<PartitionCall<T>, RaftOperationStatus> refusal) {
+        PartitionCall<T> call = new PartitionCall<>(this, opened.incrementAndGet(), refusal);
+        open.add(call);
+        // Read after the add: a stop that this read misses comes later and finds the call in the set.
         RaftOperationStatus stopped = stoppedWith.get();
         if (stopped != null) {
-            refuse.accept(stopped);
+            call.refuse(stopped);
         }
-        return future;
+        return call;
+    }
+
+    /** {@code call} was answered. */
+    void closed(PartitionCall<?> call) {
+        open.remove(call);
     }
 
     /**
@@ -53,13 +57,10 @@ final class OpenCalls {
     void stop(RaftOperationStatus status) {
         stoppedWith.compareAndSet(null, status);
         RaftOperationStatus first = stoppedWith.get();
-        List<Long> calls = new ArrayList<>(open.keySet());
-        Collections.sort(calls);
-        for (Long call : calls) {
-            Consumer<RaftOperationStatus> refuse = open.get(call);
-            if (refuse != null) {
-                refuse.accept(first);
-            }
+        List<PartitionCall<?>> calls = new ArrayList<>(open);
+        calls.sort(Comparator.comparingLong(PartitionCall::number));
+        for (PartitionCall<?> call : calls) {
+            call.refuse(first);
         }
     }
 

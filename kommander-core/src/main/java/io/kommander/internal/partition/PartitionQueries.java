@@ -41,8 +41,7 @@ final class PartitionQueries {
 
     /** Whether this node leads the partition; false once the partition stopped. */
     CompletableFuture<Boolean> isLeader() {
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
-        calls.track(result, stopped -> result.complete(false));
+        CompletableFuture<Boolean> result = calls.open((call, stopped) -> call.complete(false));
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             RaftPartitionStateMachine machine = host.machine();
             result.complete(machine != null && machine.role() == RaftRole.LEADER);
@@ -52,8 +51,7 @@ final class PartitionQueries {
 
     /** If this replica leads, the members that hold everything committed and answered it within the window. */
     CompletableFuture<Set<String>> currentMembers(long withinMillis) {
-        CompletableFuture<Set<String>> result = new CompletableFuture<>();
-        calls.track(result, stopped -> result.complete(null));
+        CompletableFuture<Set<String>> result = calls.open((call, stopped) -> call.complete(null));
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             RaftPartitionStateMachine machine = host.machine();
             result.complete(machine == null ? null : machine.currentMembers(now(), withinMillis));
@@ -63,12 +61,11 @@ final class PartitionQueries {
 
     /** Where the partition stands; fails with {@link RaftClosedException} once the partition is closed. */
     CompletableFuture<PartitionStatus> status() {
-        CompletableFuture<PartitionStatus> result = new CompletableFuture<>();
-        calls.track(result, stopped -> {
+        CompletableFuture<PartitionStatus> result = calls.open((call, stopped) -> {
             if (stopped == RaftOperationStatus.PartitionFailed) {
-                result.complete(host.failedStatus());
+                call.complete(host.failedStatus());
             } else {
-                result.completeExceptionally(new RaftClosedException("partition " + id + " is closed"));
+                call.completeExceptionally(new RaftClosedException("partition " + id + " is closed"));
             }
         });
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
@@ -80,8 +77,7 @@ final class PartitionQueries {
 
     /** Runs a read-only query against the state machine. */
     <T> CompletableFuture<T> inspect(Function<RaftPartitionStateMachine, T> query) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        calls.track(result, stopped -> result.completeExceptionally(
+        CompletableFuture<T> result = calls.open((call, stopped) -> call.completeExceptionally(
                 new IllegalStateException("partition " + id + " stopped: " + stopped)));
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             RaftPartitionStateMachine machine = host.machine();

@@ -64,6 +64,8 @@ public final class RaftPartition {
     private int epoch;
     /** What the application received from this partition in this process, kept across restores. */
     private DeliveredSoFar delivered = DeliveredSoFar.NONE;
+    /** The last index handed to the application; kept apart from {@link #delivered}, not a record per delivery. */
+    private long handed;
     private boolean restoreAnnounced;
     private boolean readyLeader; // as of the last drain, so the owner hears of each leadership once
     /** The highest leader commit index seen in an AppendLogs: how far a learner is behind, for its view. */
@@ -463,7 +465,7 @@ public final class RaftPartition {
         leaderQuick = false;
         view = ReplicaView.NONE;
         if (machine != null && machine.restored()) {
-            delivered = new DeliveredSoFar(delivered.index(), machine.restoredThrough());
+            delivered = new DeliveredSoFar(delivered().index(), machine.restoredThrough());
         }
         machine = null;
         requests.failAll(RaftOperationStatus.ReplicationFailed);
@@ -489,9 +491,14 @@ public final class RaftPartition {
         }
     }
 
+    /** What the application received so far: {@link #delivered} with {@link #handed}'s index. */
+    private DeliveredSoFar delivered() {
+        return delivered.handed(handed);
+    }
+
     private void handRestored(RaftLog log) {
         callbacks.restored(id, log);
-        delivered = delivered.handed(log.index());
+        handed = Math.max(handed, log.index());
     }
 
     // ------------------------------------------------------------------ carrying out Ready
@@ -641,7 +648,7 @@ public final class RaftPartition {
 
         @Override
         public DeliveredSoFar delivered() {
-            return delivered;
+            return RaftPartition.this.delivered();
         }
 
         @Override
@@ -671,7 +678,7 @@ public final class RaftPartition {
 
         @Override
         public void applicationAt(long index) {
-            delivered = delivered.handed(index);
+            handed = Math.max(handed, index);
         }
 
         @Override

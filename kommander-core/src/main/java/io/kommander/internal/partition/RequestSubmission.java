@@ -61,6 +61,8 @@ final class RequestSubmission {
     private final OpenCalls calls;
     private final PendingRequests requests;
     private final Host host;
+    /** A write's ticket: the clock's time when the machine takes it (one supplier for all writes, not one each). */
+    private final Supplier<HLCTimestamp> clockStamp;
 
     RequestSubmission(PartitionContext context, RaftPartitionExecutor executor, OpenCalls calls,
                       PendingRequests requests, Host host) {
@@ -69,19 +71,20 @@ final class RequestSubmission {
         this.calls = calls;
         this.requests = requests;
         this.host = host;
+        this.clockStamp = () -> context.clock().now();
     }
 
     /** Proposes entries (one per payload) under one ticket, refused instead when {@code fence} says so. */
     CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, List<byte[]> payloads,
                                                        WriteFence fence) {
-        return submitWrite(() -> context.clock().now(), fence, (machine, request, ticket) ->
+        return submitWrite(clockStamp, fence, (machine, request, ticket) ->
                 machine.propose(request, kind, logType, payloads, ticket, now()));
     }
 
     /** Proposes one entry carrying the client's request id, refused instead when {@code fence} says so. */
     CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, byte[] payload,
                                                        RequestId clientRequest, WriteFence fence) {
-        return submitWrite(() -> context.clock().now(), fence, (machine, request, ticket) ->
+        return submitWrite(clockStamp, fence, (machine, request, ticket) ->
                 machine.propose(request, kind, logType, List.of(payload), ticket, clientRequest, now()));
     }
 
@@ -126,8 +129,8 @@ final class RequestSubmission {
 
     private CompletableFuture<RaftReplicationResult> submitWrite(Supplier<HLCTimestamp> stamp, WriteFence fence,
                                                                  WriteCall call) {
-        CompletableFuture<RaftReplicationResult> future = new CompletableFuture<>();
-        calls.track(future, stopped -> future.complete(RaftReplicationResult.failure(stopped, null)));
+        PartitionCall<RaftReplicationResult> future = calls.open(
+                (open, stopped) -> open.complete(RaftReplicationResult.failure(stopped, null)));
         RaftOperationStatus early = earlyRefusal();
         if (early != null) {
             refuse(future, early, host.leaderHint());
@@ -163,8 +166,7 @@ final class RequestSubmission {
     }
 
     private CompletableFuture<RaftOperationStatus> submitStatus(MachineCall call) {
-        CompletableFuture<RaftOperationStatus> future = new CompletableFuture<>();
-        calls.track(future, future::complete);
+        PartitionCall<RaftOperationStatus> future = calls.open(PartitionCall::complete);
         RaftOperationStatus early = earlyRefusal();
         if (early != null) {
             future.complete(early);

@@ -353,6 +353,7 @@ public final class MessageCodec {
         long previousPhysical = 0;
         long previousClient = 0;
         long previousSequence = 0;
+        String previousType = null;
         for (int i = 0; i < count; i++) {
             long index = expectedIndex + in.zigzag();
             long entryTerm = previousTerm + in.zigzag();
@@ -375,7 +376,8 @@ public final class MessageCodec {
                 previousClient = clientId;
                 previousSequence = sequence;
             }
-            String logType = in.string("log type");
+            String logType = in.string("log type", previousType);
+            previousType = logType;
             byte[] data = in.bytes("entry data");
             entries.add(entry(index, entryTerm, kind, new HLCTimestamp(physical, counter, (int) node), logType, data,
                     clientId, sequence));

@@ -82,10 +82,36 @@ final class WireReader {
     }
 
     String string(String what) {
+        return string(what, null);
+    }
+
+    /**
+     * A length-prefixed string; {@code previous} itself when it has the same bytes (entries of one batch mostly
+     * share their type, so a follower decodes it once per batch, not once per entry).
+     *
+     * @param previous the string read before at this place, or null
+     */
+    String string(String what, String previous) {
         int length = length(1, what, " length");
-        String value = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
+        String value = previous != null && equalsAhead(previous, length) ? previous
+                : in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
         in.skipBytes(length);
         return value;
+    }
+
+    /** Whether the next {@code length} bytes are {@code text} (ASCII only: any other text is simply decoded). */
+    private boolean equalsAhead(String text, int length) {
+        if (text.length() != length) {
+            return false;
+        }
+        int start = in.readerIndex();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80 || in.getByte(start + i) != (byte) c) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A length-prefixed byte array: the one copy of a payload that decoding makes. */

@@ -60,6 +60,21 @@ class MessageCodecTest {
     }
 
     @Test
+    void entriesKeepTheirOwnTypeWhetherOrNotTheyRepeatThePreviousOne() {
+        List<String> types = List.of("orders", "orders", "order", "orders", "", "", "zählen", "zählen", "ordersX");
+        List<LogEntry> entries = new ArrayList<>();
+        for (int i = 0; i < types.size(); i++) {
+            entries.add(new LogEntry(i + 1, 1, EntryKind.DATA, new HLCTimestamp(i, 0, 1), types.get(i), new byte[]{1}));
+        }
+        AppendLogs append = new AppendLogs(4, 1, 0, 0, entries, 0, 0, 0);
+
+        AppendLogs decoded = (AppendLogs) roundTrip(new MessageBatch(PEER, List.of(append))).messages().get(0);
+
+        assertThat(decoded.entries()).extracting(LogEntry::logType).containsExactlyElementsOf(types);
+        assertThat(decoded).isEqualTo(append);
+    }
+
+    @Test
     void extremeValuesRoundTrip() {
         List<RaftMessage> messages = List.of(
                 new TimeoutNow(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE),

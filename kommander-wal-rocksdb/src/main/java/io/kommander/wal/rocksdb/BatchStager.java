@@ -29,6 +29,7 @@ final class BatchStager {
     private final Function<Integer, PartitionState> committed;
     private final ValueLog valueLog;
     private final ValueLog.Appender values;
+    private final RecordEncoder records;
     private final Map<Integer, PartitionState> staged = new LinkedHashMap<>();
     /**
      * Entries appended earlier in this batch, per partition, oldest write first, which a later truncation may fall
@@ -37,11 +38,12 @@ final class BatchStager {
     private final Map<Integer, List<List<LogEntry>>> stagedEntries = new HashMap<>();
 
     private BatchStager(Store store, Function<Integer, PartitionState> committed, ValueLog valueLog,
-                        ValueLog.Appender values) {
+                        ValueLog.Appender values, RecordEncoder records) {
         this.store = store;
         this.committed = committed;
         this.valueLog = valueLog;
         this.values = values;
+        this.records = records;
     }
 
     /**
@@ -52,13 +54,15 @@ final class BatchStager {
      * with each partition's reference to the segment; {@code values} must be written before {@code out}.
      *
      * @param committed the durable state of a partition, or null if it has none
+     * @param records   encodes the entries that are not pointer records into {@code out}
      * @throws WalException if a write is inconsistent with the log; {@code out} and {@code values} must then be
      *                      discarded
      */
     static Map<Integer, PartitionState> stage(WalBatch batch, Store store,
                                               Function<Integer, PartitionState> committed, WriteBatch out,
-                                              ValueLog valueLog, ValueLog.Appender values) {
-        BatchStager stager = new BatchStager(store, committed, valueLog, values);
+                                              ValueLog valueLog, ValueLog.Appender values,
+                                              RecordEncoder records) {
+        BatchStager stager = new BatchStager(store, committed, valueLog, values, records);
         try {
             for (PartitionWrite write : batch.writes()) {
                 stager.stageWrite(write, out);
@@ -106,12 +110,12 @@ final class BatchStager {
                     throw new WalException("partition " + partition + ": entry index " + entry.index()
                             + " is not contiguous with the log, expected " + expected);
                 }
-                byte[] key = KeyCodec.entryKey(partition, entry.index());
                 if (valueLog.accepts(entry.data().length)) {
+                    byte[] key = KeyCodec.entryKey(partition, entry.index());
                     ValuePointer pointer = values.add(partition, entry.index(), key, entry.data());
                     out.put(log, key, EntryCodec.encodePointer(key, entry, pointer));
                 } else {
-                    out.put(log, key, EntryCodec.encode(key, entry));
+                    records.put(out, log, partition, entry);
                 }
                 expected++;
             }

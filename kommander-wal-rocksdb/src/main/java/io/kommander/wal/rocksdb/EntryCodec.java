@@ -7,6 +7,7 @@ import io.kommander.wal.WalException;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
 
 /**
  * The stored form of one log entry (the value under its {@link KeyCodec#entryKey entry key}). The index is not
@@ -80,9 +81,32 @@ final class EntryCodec {
     /** The record of {@code entry}, stored under {@code key} (its {@link KeyCodec#entryKey entry key}). */
     static byte[] encode(byte[] key, LogEntry entry) {
         byte[] logType = entry.logType().getBytes(StandardCharsets.UTF_8);
-        byte[] value = new byte[OVERHEAD + logType.length + entry.data().length];
-        header(ByteBuffer.wrap(value), RECORD_VERSION, entry, logType).put(entry.data());
-        return Checksum.seal(key, value);
+        byte[] value = new byte[length(entry, logType)];
+        encode(ByteBuffer.wrap(key), entry, logType, ByteBuffer.wrap(value), new CRC32C());
+        return value;
+    }
+
+    /** The length of {@code entry}'s record, whose logType is {@code logType} in UTF-8. */
+    static int length(LogEntry entry, byte[] logType) {
+        return OVERHEAD + logType.length + entry.data().length;
+    }
+
+    /**
+     * Writes the record of {@code entry}, stored under the remaining bytes of {@code key}, into {@code out} from its
+     * position on, sealed; {@code out} then holds the record between its position and limit, ready to be read.
+     *
+     * @param logType the entry's logType in UTF-8 (an encoder may keep it from one entry to the next)
+     * @param out     {@link #length} bytes or more remaining; heap or direct
+     * @param crc     reset and used for the trailer
+     */
+    static void encode(ByteBuffer key, LogEntry entry, byte[] logType, ByteBuffer out, CRC32C crc) {
+        int start = out.position();
+        header(out, RECORD_VERSION, entry, logType).put(entry.data());
+        int bodyEnd = out.position();
+        out.limit(bodyEnd).position(start);
+        int trailer = Checksum.compute(crc, key, out);
+        out.limit(bodyEnd + Checksum.TRAILER_LENGTH);
+        out.putInt(bodyEnd, trailer);
     }
 
     /** A pointer record of {@code entry}, whose data was placed in the value log at {@code pointer}. */

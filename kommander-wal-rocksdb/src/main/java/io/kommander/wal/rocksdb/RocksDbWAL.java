@@ -4,6 +4,7 @@ import io.kommander.wal.HardState;
 import io.kommander.wal.IWAL;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
+import io.kommander.wal.PartitionWrite;
 import io.kommander.wal.WalBatch;
 import io.kommander.wal.WalException;
 import org.rocksdb.ColumnFamilyHandle;
@@ -64,6 +65,8 @@ public final class RocksDbWAL implements IWAL {
     private long nextValueLogSequence;
     /** Set when a write through the value log failed half-way; guarded by {@link #writer}. */
     private boolean writeFailed;
+    /** Encodes the batches' entry records; guarded by {@link #writer}. */
+    private final RecordEncoder records = new RecordEncoder();
 
     private RocksDbWAL(Store store, ValueLog valueLog, long nextValueLogSequence, Map<Integer, PartitionState> states,
                        BackgroundCompactor compactor) {
@@ -127,7 +130,7 @@ public final class RocksDbWAL implements IWAL {
      */
     @Override
     public void write(WalBatch batch) {
-        if (batch.writes().stream().allMatch(io.kommander.wal.PartitionWrite::isEmpty) && batch.metadata().isEmpty()) {
+        if (isEmpty(batch)) {
             ensureOpen();
             return;
         }
@@ -137,7 +140,7 @@ public final class RocksDbWAL implements IWAL {
             checkWritable();
             ValueLog.Appender values = valueLog.appender();
             Map<Integer, PartitionState> next = BatchStager.stage(batch, store, states::get, writeBatch, valueLog,
-                    values);
+                    values, records);
             try {
                 if (values.isEmpty()) {
                     store.db.write(store.options.synced, writeBatch);
@@ -154,6 +157,19 @@ public final class RocksDbWAL implements IWAL {
             writer.unlock();
             open.unlock();
         }
+    }
+
+    /** Whether {@code batch} changes nothing: a loop, not a stream, as it runs on every group commit. */
+    private static boolean isEmpty(WalBatch batch) {
+        if (!batch.metadata().isEmpty()) {
+            return false;
+        }
+        for (PartitionWrite write : batch.writes()) {
+            if (!write.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -8,6 +8,7 @@ import io.kommander.wal.LogPosition;
 import io.kommander.wal.WalException;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -47,6 +48,27 @@ class CodecTest {
                         + "0000000000000000" + "0000000000000000" + "00000002" + "6162" + "07");
         assertThat(value).hasSize(EntryCodec.OVERHEAD + 2 + 1);
         assertThat(EntryCodec.decode(KeyCodec.entryKey(5, 9), value)).isEqualTo(entry);
+    }
+
+    @Test
+    void directBufferRecordsAreByteForByteTheArrayRecords() {
+        RecordEncoder encoder = new RecordEncoder();
+        byte[] large = new byte[5000];
+        Arrays.fill(large, (byte) 3);
+        List<LogEntry> entries = List.of(
+                new LogEntry(1, 1, EntryKind.DATA, new HLCTimestamp(3, 4, 5), "orders", new byte[]{1, 2}),
+                new LogEntry(2, 1, EntryKind.DATA, new HLCTimestamp(3, 5, 5), "orders", new byte[0]),
+                new LogEntry(3, 2, EntryKind.PROPOSED, new HLCTimestamp(4, 0, 1), "payments", large, 11, 12),
+                new LogEntry(4, 2, EntryKind.COMMIT, new HLCTimestamp(4, 1, 1), "", new byte[]{9}));
+
+        for (LogEntry entry : entries) {
+            ByteBuffer record = encoder.record(7, entry);
+            byte[] bytes = new byte[record.remaining()];
+            record.get(bytes);
+
+            assertThat(bytes).isEqualTo(EntryCodec.encode(7, entry));
+            assertThat(EntryCodec.decode(KeyCodec.entryKey(7, entry.index()), bytes)).isEqualTo(entry);
+        }
     }
 
     @Test
