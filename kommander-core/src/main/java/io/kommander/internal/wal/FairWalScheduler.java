@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -69,6 +70,8 @@ public final class FairWalScheduler {
     private final Set<Integer> failed = new HashSet<>();
     private final WorkerGate gate;
     private final NodeMetrics metrics;
+    /** Held while a worker takes a group and writes it: one group write at a time, taken as late as possible. */
+    private final ReentrantLock writeTurn = new ReentrantLock();
 
     /**
      * A scheduler that reports no metrics.
@@ -181,10 +184,23 @@ public final class FairWalScheduler {
     }
 
     private void work() {
-        List<FairQueue.Batch<Item>> batches;
-        while (!(batches = queue.take(maxPartitionsPerWrite, MAX_WRITES_PER_PARTITION, Item::isCompaction))
-                .isEmpty()) {
-            List<Throwable> errors = write(batches);
+        while (true) {
+            List<FairQueue.Batch<Item>> batches;
+            List<Throwable> errors;
+            // The group is taken once the previous group write has returned, not while it runs: the WALs write one
+            // batch at a time anyway, and a group taken early would wait for the writer and leave out every
+            // partition that became ready meanwhile (two half groups, two syncs). The other worker still runs its
+            // completions while this one writes.
+            writeTurn.lock();
+            try {
+                batches = queue.take(maxPartitionsPerWrite, MAX_WRITES_PER_PARTITION, Item::isCompaction);
+                if (batches.isEmpty()) {
+                    return;
+                }
+                errors = write(batches);
+            } finally {
+                writeTurn.unlock();
+            }
             List<FairQueue.Batch<Item>> compacting = new ArrayList<>();
             for (int i = 0; i < batches.size(); i++) {
                 FairQueue.Batch<Item> batch = batches.get(i);
