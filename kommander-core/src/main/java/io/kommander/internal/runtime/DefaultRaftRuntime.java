@@ -16,8 +16,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * The production runtime: {@link System#nanoTime()} for timers, the wall clock for tickets only, a scheduled timer
- * thread, fixed pools of daemon threads for partition executors (a {@link WakeOnDemandPool}: drains are many and
- * short), WAL writes and WAL reads, and one callback thread that takes its tasks in bursts ({@link SerialBatches}). Thread counts are fixed at creation; partitions
+ * thread, fixed pools of daemon threads for partition executors, WAL writes and WAL reads, and one callback
+ * thread that takes its tasks in bursts ({@link SerialBatches}). Thread counts are fixed at creation; partitions
  * never get threads of their own.
  */
 public final class DefaultRaftRuntime implements IRaftRuntime {
@@ -45,7 +45,7 @@ public final class DefaultRaftRuntime implements IRaftRuntime {
      */
     public DefaultRaftRuntime(String name, int partitionThreads, int walWriteThreads, int walReadThreads, long seed) {
         this.timer = Executors.newSingleThreadScheduledExecutor(threads(name + "-timer"));
-        this.partitionPool = new WakeOnDemandPool(partitionThreads, threads(name + "-partition"));
+        this.partitionPool = Executors.newFixedThreadPool(partitionThreads, threads(name + "-partition"));
         this.walWritePool = Executors.newFixedThreadPool(walWriteThreads, threads(name + "-wal-write"));
         this.walReadPool = Executors.newFixedThreadPool(walReadThreads, threads(name + "-wal-read"));
         this.callbackPool = Executors.newSingleThreadExecutor(threads(name + "-callback"));
