@@ -26,7 +26,9 @@ import java.util.function.Consumer;
  * Runs every partition's WAL writes and compactions on a few workers. Each partition's work runs in submission
  * order with one batch in flight; partitions are served round-robin so a hot one cannot starve the rest; and one
  * {@link IWAL#write} (one sync) carries the queued writes of up to {@code maxPartitionsPerWrite} partitions:
- * group commit across partitions.
+ * group commit across partitions. Workers take turns writing: a group is taken only once the previous group write
+ * has returned, so it holds every partition that became ready meanwhile, while the other workers run completions
+ * and compactions.
  *
  * <p>A compaction changes the WAL too, so it queues with its partition's writes: it runs after every write
  * submitted before it (once the group write carrying them has completed) and before every write submitted after
