@@ -19,13 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * Runs every partition's WAL writes and compactions on a few workers. Each partition's work runs in submission
  * order with one batch in flight; partitions are served round-robin so a hot one cannot starve the rest; and one
  * {@link IWAL#write} (one sync) carries the queued writes of up to {@code maxPartitionsPerWrite} partitions:
- * group commit across partitions.
+ * group commit across partitions. Workers take turns writing: a group is taken only once the previous group write
+ * has returned, so it holds every partition that became ready meanwhile, while the other workers run completions
+ * and compactions.
  *
  * <p>A compaction changes the WAL too, so it queues with its partition's writes: it runs after every write
  * submitted before it (once the group write carrying them has completed) and before every write submitted after
@@ -69,6 +72,8 @@ public final class FairWalScheduler {
     private final Set<Integer> failed = new HashSet<>();
     private final WorkerGate gate;
     private final NodeMetrics metrics;
+    /** Held while a worker takes a group and writes it: one group write at a time, taken as late as possible. */
+    private final ReentrantLock writeTurn = new ReentrantLock();
 
     /**
      * A scheduler that reports no metrics.
@@ -181,10 +186,23 @@ public final class FairWalScheduler {
     }
 
     private void work() {
-        List<FairQueue.Batch<Item>> batches;
-        while (!(batches = queue.take(maxPartitionsPerWrite, MAX_WRITES_PER_PARTITION, Item::isCompaction))
-                .isEmpty()) {
-            List<Throwable> errors = write(batches);
+        while (true) {
+            List<FairQueue.Batch<Item>> batches;
+            List<Throwable> errors;
+            // The group is taken once the previous group write has returned, not while it runs: the WALs write one
+            // batch at a time anyway, and a group taken early would wait for the writer and leave out every
+            // partition that became ready meanwhile (two half groups, two syncs). The other worker still runs its
+            // completions while this one writes.
+            writeTurn.lock();
+            try {
+                batches = queue.take(maxPartitionsPerWrite, MAX_WRITES_PER_PARTITION, Item::isCompaction);
+                if (batches.isEmpty()) {
+                    return;
+                }
+                errors = write(batches);
+            } finally {
+                writeTurn.unlock();
+            }
             List<FairQueue.Batch<Item>> compacting = new ArrayList<>();
             for (int i = 0; i < batches.size(); i++) {
                 FairQueue.Batch<Item> batch = batches.get(i);

@@ -12,6 +12,7 @@ import io.kommander.wal.WalBatch;
 import io.kommander.wal.WalException;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,14 +20,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@link FairWalScheduler} against a scripted WAL on a hand-driven pool: every interleaving below is chosen by the
- * test, none by threads. A write is named {@code partition@index} after the one entry it appends.
+ * test, none by threads (but for one test of two workers, which needs real ones). A write is named {@code partition@index} after the one entry it appends.
  */
 class FairWalSchedulerTest {
 
@@ -88,7 +95,8 @@ class FairWalSchedulerTest {
         FairWalScheduler scheduler = new FairWalScheduler(wal, pool, 2, 8);
         submit(scheduler, 1, 1);
         wal.duringNextWrite(() -> {
-            // While 1@1 is being written: 1@2 and 2@1 arrive, and the second worker runs meanwhile.
+            // While 1@1 is being written: 1@2 and 2@1 arrive, and the second worker runs meanwhile (on this one
+            // thread it re-enters the write turn; what is shown is that partition 1 keeps one write in flight).
             submit(scheduler, 1, 2);
             submit(scheduler, 2, 1);
             assertThat(pool.runNext()).isTrue();
@@ -99,6 +107,39 @@ class FairWalSchedulerTest {
 
         assertThat(wal.events).containsExactly("write[1@1]", "write[2@1]", "write[1@2]");
         assertThat(done.keySet()).containsExactly("2@1", "1@1", "1@2");
+    }
+
+    @Test
+    void aSecondWorkerTakesItsGroupOnlyOnceTheWriteInFlightReturnedSoTheGroupHoldsEveryPartitionQueuedMeanwhile()
+            throws InterruptedException {
+        // Real threads: the second worker must wait for the first one's write, which a hand-driven pool cannot show.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            FairWalScheduler scheduler = new FairWalScheduler(wal, threads, 2, 8);
+            CountDownLatch writing = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            wal.duringNextWrite(() -> {
+                writing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Map<String, String> completed = new ConcurrentHashMap<>();
+            submitRecording(scheduler, 1, completed);
+            assertThat(writing.await(20, TimeUnit.SECONDS)).isTrue();
+            // The second worker starts now, while 1@1 is being written.
+            for (int partition = 2; partition <= 4; partition++) {
+                submitRecording(scheduler, partition, completed);
+            }
+            release.countDown();
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> completed.size() == 4);
+            assertThat(wal.events).containsExactly("write[1@1]", "write[2@1, 3@1, 4@1]");
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
@@ -202,6 +243,13 @@ class FairWalSchedulerTest {
         LogEntry entry = new LogEntry(index, 1, EntryKind.DATA, HLCTimestampFixture.at(index), "t", new byte[0]);
         scheduler.submit(partition, PartitionWrite.append(partition, List.of(entry)),
                 recordAs(partition + "@" + index));
+    }
+
+    /** Submits {@code partition@1}, recorded in a map the test may read from another thread. */
+    private static void submitRecording(FairWalScheduler scheduler, int partition, Map<String, String> completed) {
+        LogEntry entry = new LogEntry(1, 1, EntryKind.DATA, HLCTimestampFixture.at(1), "t", new byte[0]);
+        scheduler.submit(partition, PartitionWrite.append(partition, List.of(entry)),
+                error -> completed.put(partition + "@1", error == null ? "ok" : error.getMessage()));
     }
 
     private void compact(FairWalScheduler scheduler, int partition, long index) {
