@@ -105,6 +105,10 @@ class PlacedSplitMergeTest {
     private static void mergeUnderWrites(SimCluster cluster, int nodes, int survivor) {
         int adjacent = survivor + 1;
         PartitionMap before = cluster.node(0).getPartitionMap();
+        List<PartitionMap> merging = new ArrayList<>();
+        for (int n = 0; n < nodes; n++) {
+            cluster.node(n).onPartitionMapChanged(map -> map.mergeAdjacent(survivor).ifPresent(a -> merging.add(map)));
+        }
         SimKeyedWriter writer = new SimKeyedWriter(cluster, keysOfBoth(before, survivor, adjacent));
         for (int i = 0; i < 24; i++) {
             writer.writeOne(0);
@@ -127,6 +131,9 @@ class PlacedSplitMergeTest {
         }
 
         assertThat(result.status()).isEqualTo(RaftOperationStatus.Success);
+        assertThat(merging).as("maps with the merge under way, on every node").isNotEmpty().allSatisfy(map ->
+                assertThat(Set.copyOf(replicas(map, adjacent))).as("the adjacent's replicas while merging")
+                        .isEqualTo(Set.copyOf(replicas(map, survivor))));
         assertThat(writer.acknowledged.subList(acknowledgedWhenPlaced, writer.acknowledged.size()))
                 .as("writes while the adjacent partition's replicas moved").extracting(SimKeyedWriter.Ack::partition)
                 .contains(adjacent);

@@ -9,6 +9,7 @@ import io.kommander.PartitionState;
 import io.kommander.RaftLog;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
+import io.kommander.internal.partition.Configuration;
 import io.kommander.internal.partition.MoveEntry;
 import io.kommander.internal.partition.PartitionMoves;
 import io.kommander.internal.partition.RaftPartition;
@@ -230,7 +231,7 @@ final class NodeMoves {
 
     /**
      * A pending merge (its adjacent partition being placed on the survivor's replicas): if this node leads the
-     * adjacent and its configuration's voters are those replicas, asks partition 0's leader to begin the merge; if
+     * adjacent and its configuration's voters are the survivor's, asks partition 0's leader to begin the merge; if
      * they are not yet, looks again a retry period later (a configuration change drives nothing here).
      */
     private void colocated(int survivor, int adjacent) {
@@ -247,9 +248,11 @@ final class NodeMoves {
     }
 
     /**
-     * Whether a merge's adjacent replica's configuration (as its leader last left it) has exactly the survivor's
-     * replicas as voters, so that every voter of the survivor holds the seed once the move entry applies. Partitions
-     * on every member have no replicas to compare: they are co-located by construction.
+     * Whether a merge's adjacent partition has the survivor's voters, as this node's replicas of both show their
+     * configurations, so that every voter of the survivor holds the adjacent's state once the move entry applies.
+     * Compared with the survivor's configuration rather than its map replicas, so that a member the roster dropped
+     * meanwhile (the balancer does not move a merging partition) does not hold the merge up. Partitions on every
+     * member have no replicas to compare: they are co-located by construction.
      */
     private boolean onSurvivorsReplicas(RaftPartition adjacent, int survivor) {
         PartitionMap map = coordinator.map();
@@ -257,34 +260,10 @@ final class NodeMoves {
         if (kept == null || kept.replicas().isEmpty()) {
             return true;
         }
-        var configuration = adjacent.view().configuration();
-        return configuration != null && configuration.voters().equals(new java.util.TreeSet<>(kept.replicas()));
-    }
-
-    /** The splits and merges under way in a map (each partition's look-ups are cheap unless it is moving). */
-    private static List<Move> movesOf(PartitionMap map) {
-        List<Move> moves = new ArrayList<>();
-        for (PartitionDescriptor partition : map.partitions()) {
-            map.splitSource(partition.id()).ifPresent(source -> moves.add(Move.split(source, partition)));
-            map.mergeAdjacent(partition.id()).ifPresent(adjacent -> moves.add(Move.merge(adjacent, partition)));
-        }
-        return moves;
-    }
-
-    /** The moves under way that {@code partition} takes part in, found without walking every partition's moves. */
-    private static List<Move> movesOf(PartitionMap map, int partition) {
-        PartitionDescriptor self = map.partition(partition).orElse(null);
-        if (self == null) {
-            return List.of();
-        }
-        List<Move> moves = new ArrayList<>();
-        if (self.state() == PartitionState.SPLITTING) {
-            map.splitSource(partition).ifPresent(source -> moves.add(Move.split(source, self)));
-            map.splitTarget(partition).ifPresent(target -> moves.add(Move.split(self, target)));
-        }
-        map.mergeAdjacent(partition).ifPresent(adjacent -> moves.add(Move.merge(adjacent, self)));
-        map.mergeSurvivor(partition).ifPresent(survivor -> moves.add(Move.merge(self, survivor)));
-        return moves;
+        RaftPartition survivorReplica = partitions.get(survivor);
+        Configuration merged = adjacent.view().configuration();
+        Configuration keeping = survivorReplica == null ? null : survivorReplica.view().configuration();
+        return merged != null && keeping != null && merged.voters().equals(keeping.voters());
     }
 
     private void step(Move move) {

@@ -13,10 +13,12 @@ import org.slf4j.LoggerFactory;
 
 import io.kommander.RaftOperationStatus;
 
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -66,9 +68,10 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     private volatile Consumer<PartitionMap> mapChanged = m -> { };
     /**
      * Merges asked of partitions on different members, by survivor: the adjacent partition's id. Applied from
-     * partition 0's log like the map (so every node, and a restart, has the same), but not part of the map.
+     * partition 0's log like the map (so every node, and a restart, has the same), but not part of the map. Sorted,
+     * so that every node walks it in the same order.
      */
-    private volatile Map<Integer, Integer> pendingMerges = Map.of();
+    private volatile SortedMap<Integer, Integer> pendingMerges = Collections.emptySortedMap();
     private volatile Roster roster;
     private volatile boolean readyLeader;
     private volatile Consumer<Roster> rosterChanged = r -> { };
@@ -179,13 +182,13 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
      * The merges asked whose adjacent partition is being placed on the survivor's replicas first ({@link
      * MapCommand.Kind#COLOCATE}) and that have not begun: survivor to adjacent.
      */
-    public Map<Integer, Integer> pendingMerges() {
+    public SortedMap<Integer, Integer> pendingMerges() {
         return pendingMerges;
     }
 
     /** Whether {@code partition} is the survivor or the adjacent partition of a pending merge. */
     public boolean pendingMerge(int partition) {
-        Map<Integer, Integer> pending = pendingMerges;
+        SortedMap<Integer, Integer> pending = pendingMerges;
         return !pending.isEmpty() && (pending.containsKey(partition) || pending.containsValue(partition));
     }
 
@@ -373,9 +376,9 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         if (command.kind() == MapCommand.Kind.COLOCATE && decision.accepted()) {
             PartitionDescriptor adjacent = decision.map().owners(command.range()).stream().findFirst().orElse(null);
             if (adjacent != null) {
-                Map<Integer, Integer> pending = new HashMap<>(pendingMerges);
+                SortedMap<Integer, Integer> pending = new TreeMap<>(pendingMerges);
                 pending.put(command.partition(), adjacent.id());
-                pendingMerges = Map.copyOf(pending);
+                pendingMerges = Collections.unmodifiableSortedMap(pending);
             }
         }
         if (decision.map() == null || decision.map() == before) {
@@ -402,17 +405,17 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
 
     /** Forgets the pending merges that began, or whose partitions left ACTIVE (split, drained or removed meanwhile). */
     private void dropSettledMerges(PartitionMap known) {
-        Map<Integer, Integer> pending = pendingMerges;
+        SortedMap<Integer, Integer> pending = pendingMerges;
         if (pending.isEmpty()) {
             return;
         }
-        Map<Integer, Integer> left = new HashMap<>();
+        SortedMap<Integer, Integer> left = new TreeMap<>();
         pending.forEach((survivor, adjacent) -> {
             if (active(known, survivor) && active(known, adjacent)) {
                 left.put(survivor, adjacent);
             }
         });
-        pendingMerges = Map.copyOf(left);
+        pendingMerges = Collections.unmodifiableSortedMap(left);
     }
 
     private static boolean active(PartitionMap known, int partition) {
