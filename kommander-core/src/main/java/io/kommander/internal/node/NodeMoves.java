@@ -266,6 +266,32 @@ final class NodeMoves {
         return merged != null && keeping != null && merged.voters().equals(keeping.voters());
     }
 
+    /** The splits and merges under way in a map (each partition's look-ups are cheap unless it is moving). */
+    private static List<Move> movesOf(PartitionMap map) {
+        List<Move> moves = new ArrayList<>();
+        for (PartitionDescriptor partition : map.partitions()) {
+            map.splitSource(partition.id()).ifPresent(source -> moves.add(Move.split(source, partition)));
+            map.mergeAdjacent(partition.id()).ifPresent(adjacent -> moves.add(Move.merge(adjacent, partition)));
+        }
+        return moves;
+    }
+
+    /** The moves under way that {@code partition} takes part in, found without walking every partition's moves. */
+    private static List<Move> movesOf(PartitionMap map, int partition) {
+        PartitionDescriptor self = map.partition(partition).orElse(null);
+        if (self == null) {
+            return List.of();
+        }
+        List<Move> moves = new ArrayList<>();
+        if (self.state() == PartitionState.SPLITTING) {
+            map.splitSource(partition).ifPresent(source -> moves.add(Move.split(source, self)));
+            map.splitTarget(partition).ifPresent(target -> moves.add(Move.split(self, target)));
+        }
+        map.mergeAdjacent(partition).ifPresent(adjacent -> moves.add(Move.merge(adjacent, self)));
+        map.mergeSurvivor(partition).ifPresent(survivor -> moves.add(Move.merge(self, survivor)));
+        return moves;
+    }
+
     private void step(Move move) {
         String key = move.key();
         RaftPartition fromReplica = partitions.get(move.from());
