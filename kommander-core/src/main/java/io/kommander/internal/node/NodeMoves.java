@@ -9,6 +9,7 @@ import io.kommander.PartitionState;
 import io.kommander.RaftLog;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
+import io.kommander.internal.partition.Configuration;
 import io.kommander.internal.partition.MoveEntry;
 import io.kommander.internal.partition.PartitionMoves;
 import io.kommander.internal.partition.RaftPartition;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -109,6 +111,7 @@ final class NodeMoves {
     private final IRaftRuntime runtime;
     private final IntFunction<CompletableFuture<?>> finishSplit;
     private final IntFunction<CompletableFuture<?>> finishMerge;
+    private final BiFunction<Integer, Integer, CompletableFuture<?>> beginMerge;
     private final long retryMillis;
     /** Seeds this node's replicas produced, by move; dropped once the taking partition applied its seed. */
     private final Map<String, SeedEntry> seeds = new ConcurrentHashMap<>();
@@ -124,17 +127,21 @@ final class NodeMoves {
     /**
      * @param finishSplit asks partition 0's leader to finish the split of a source (retried by itself until its bound)
      * @param finishMerge asks partition 0's leader to finish the merge into a survivor (likewise)
+     * @param beginMerge  asks partition 0's leader to merge an adjacent partition (second) into a survivor (first):
+     *                    the merge call itself, made by a pending merge's adjacent leader once co-located
      * @param retryMillis how long after a failed attempt a step is tried again
      */
     NodeMoves(Map<Integer, RaftPartition> partitions, RaftSystemCoordinator coordinator,
               IRaftStateMachineTransfer transfer, IRaftRuntime runtime, IntFunction<CompletableFuture<?>> finishSplit,
-              IntFunction<CompletableFuture<?>> finishMerge, long retryMillis) {
+              IntFunction<CompletableFuture<?>> finishMerge, BiFunction<Integer, Integer, CompletableFuture<?>> beginMerge,
+              long retryMillis) {
         this.partitions = partitions;
         this.coordinator = coordinator;
         this.transfer = transfer;
         this.runtime = runtime;
         this.finishSplit = finishSplit;
         this.finishMerge = finishMerge;
+        this.beginMerge = beginMerge;
         this.retryMillis = retryMillis;
     }
 
@@ -206,6 +213,7 @@ final class NodeMoves {
     /** The applied map changed: every move under way may have a step for this node. */
     void mapChanged(PartitionMap map) {
         movesOf(map).forEach(this::step);
+        coordinator.pendingMerges().forEach(this::colocated);
     }
 
     /** Takes whatever step this node can take in the moves {@code partition} is part of. */
@@ -213,7 +221,49 @@ final class NodeMoves {
         PartitionMap map = coordinator.map();
         if (map != null) {
             movesOf(map, partition).forEach(this::step);
+            coordinator.pendingMerges().forEach((survivor, adjacent) -> {
+                if (adjacent == partition) {
+                    colocated(survivor, adjacent);
+                }
+            });
         }
+    }
+
+    /**
+     * A pending merge (its adjacent partition being placed on the survivor's replicas): if this node leads the
+     * adjacent and its configuration's voters are the survivor's, asks partition 0's leader to begin the merge; if
+     * they are not yet, looks again a retry period later (a configuration change drives nothing here).
+     */
+    private void colocated(int survivor, int adjacent) {
+        RaftPartition replica = partitions.get(adjacent);
+        if (replica == null || !replica.isLeaderQuick()) {
+            return;
+        }
+        String key = Move.key(true, adjacent, survivor);
+        if (onSurvivorsReplicas(replica, survivor)) {
+            attempt("begin", key, adjacent, () -> beginMerge.apply(survivor, adjacent));
+        } else {
+            colocationLater(key, adjacent);
+        }
+    }
+
+    /**
+     * Whether a merge's adjacent partition has the survivor's voters, as this node's replicas of both show their
+     * configurations, so that every voter of the survivor holds the adjacent's state once the move entry applies.
+     * Compared with the survivor's configuration rather than its map replicas, so that a member the roster dropped
+     * meanwhile (the balancer does not move a merging partition) does not hold the merge up. Partitions on every
+     * member have no replicas to compare: they are co-located by construction.
+     */
+    private boolean onSurvivorsReplicas(RaftPartition adjacent, int survivor) {
+        PartitionMap map = coordinator.map();
+        PartitionDescriptor kept = map == null ? null : map.partition(survivor).orElse(null);
+        if (kept == null || kept.replicas().isEmpty()) {
+            return true;
+        }
+        RaftPartition survivorReplica = partitions.get(survivor);
+        Configuration merged = adjacent.view().configuration();
+        Configuration keeping = survivorReplica == null ? null : survivorReplica.view().configuration();
+        return merged != null && keeping != null && merged.voters().equals(keeping.voters());
     }
 
     /** The splits and merges under way in a map (each partition's look-ups are cheap unless it is moving). */
@@ -245,7 +295,11 @@ final class NodeMoves {
     private void step(Move move) {
         String key = move.key();
         RaftPartition fromReplica = partitions.get(move.from());
-        if (fromReplica != null && fromReplica.isLeaderQuick() && !fenced.contains(key)) {
+        if (fromReplica != null && fromReplica.isLeaderQuick() && !fenced.contains(key) && move.merge()
+                && !onSurvivorsReplicas(fromReplica, move.to())) {
+            // A merge begun before the adjacent's replicas settled on the survivor's: the fence waits for them.
+            colocationLater(key, move.from());
+        } else if (fromReplica != null && fromReplica.isLeaderQuick() && !fenced.contains(key)) {
             attempt("fence", key, move.to(), () -> fromReplica.replicate(EntryKind.SYSTEM, move.fenceType(),
                     List.of(move.fence().encode()), holds(fromReplica, move::fenceHeld)));
         }
@@ -294,6 +348,16 @@ final class NodeMoves {
                 }
             }
         });
+    }
+
+    /** Drives a merge's adjacent partition again a retry period later, while its replicas are still moving. */
+    private void colocationLater(String move, int adjacent) {
+        if (underWay.add("colocate/" + move)) {
+            runtime.schedule(retryMillis, () -> {
+                underWay.remove("colocate/" + move);
+                drive(adjacent);
+            });
+        }
     }
 
     /** A fence that refuses a library entry its log holds already (read on the partition's executor). */

@@ -88,24 +88,15 @@ final class PartitionCalls {
     }
 
     /**
-     * The verdict on a write, read on the partition's executor when it would be proposed: the applied map's, then
-     * the partition's own log's (a merge entry refuses every write from its index on, a split entry the generations
-     * before the split's, even on a node whose map has not applied the merge or split yet).
+     * The verdict on a write, read on the partition's executor when it would be proposed: the applied map's
+     * ({@link RaftSystemCoordinator#fence}), then the partition's own log's ({@link RaftPartition#moveRefusal}).
      */
     private WriteFence fence(int partitionId, long expectedGeneration) {
         return () -> {
+            RaftReplicationResult byMap = coordinator.fence(partitionId, expectedGeneration);
             RaftPartition partition = partitions.get(partitionId);
-            RaftReplicationResult merged = partition == null ? null : partition.fencedByMerge();
-            if (partition != null && partition.leaksMergedWrites() && (merged != null || coordinator.map() != null
-                    && coordinator.map().mergeSurvivor(partitionId).isPresent())) {
-                return null;
-            }
-            RaftReplicationResult refused = coordinator.fence(partitionId, expectedGeneration);
-            if (refused != null || merged != null || expectedGeneration == 0) {
-                return refused != null ? refused : merged;
-            }
-            return partition != null && partition.fencedBySplit(expectedGeneration) ? RaftReplicationResult.moved(null)
-                    : null;
+            return partition == null ? byMap : partition.moveRefusal(expectedGeneration, byMap,
+                    () -> coordinator.map() != null && coordinator.map().mergeSurvivor(partitionId).isPresent());
         };
     }
 

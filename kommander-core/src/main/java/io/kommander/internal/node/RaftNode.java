@@ -203,7 +203,7 @@ public final class RaftNode implements IRaft {
                 configuration.electionTimeoutMaxMillis(), configuration.membershipRetryMillis(),
                 configuration.membershipBackoffMillis(), unknownSenderMessages);
         NodeMoves splits = new NodeMoves(partitions, coordinator, transfer, runtime, partitionMap::finishSplit,
-                partitionMap::finishMerge, configuration.membershipRetryMillis());
+                partitionMap::finishMerge, partitionMap::merge, configuration.membershipRetryMillis());
         this.callbacks = new UserPartitionEvents(events, leaderWaiters, splits);
         coordinator.onMapChanged(map -> {
             events.partitionMapChanged(map);

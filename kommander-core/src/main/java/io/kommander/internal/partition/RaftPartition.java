@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -177,28 +178,34 @@ public final class RaftPartition {
     }
 
     /**
-     * Whether a split entry of this replica's log refuses a write addressed with {@code expectedGeneration} (0: no
-     * check): one below the generation the entry fences. Executor only: read it from a {@link WriteFence}.
+     * Why this replica refuses a write at the moment it would be proposed, or null to take it: the applied map's
+     * refusal ({@code byMap}) first, then this replica's own log, which refuses even on a node whose map has not
+     * applied the move yet: a merge entry refuses every write from its index on ({@code PartitionMoved} toward the
+     * survivor, at the generation it has once the merge finishes), a split entry the writes addressed with a
+     * generation before the split's ({@code expectedGeneration} 0: no check). Executor only: read it from a
+     * {@link WriteFence}.
+     *
+     * @param mapMerging whether the applied map shows this partition merging into another; read only when the
+     *                   planted bug that lets a merge's adjacent partition take writes is on
      */
-    public boolean fencedBySplit(long expectedGeneration) {
-        return machine != null && expectedGeneration != 0 && expectedGeneration < machine.moves().fenceGeneration()
-                && !plantedBugs.contains(PlantedBug.SPLIT_SOURCE_TAKES_OLD_WRITES);
-    }
-
-    /**
-     * The refusal of every write once this replica's log holds a merge entry (it is a merge's adjacent partition):
-     * {@code PartitionMoved} toward the survivor, at the generation it has once the merge finishes; or null. Executor
-     * only: read it from a {@link WriteFence}.
-     */
-    public RaftReplicationResult fencedByMerge() {
+    public RaftReplicationResult moveRefusal(long expectedGeneration, RaftReplicationResult byMap,
+                                             BooleanSupplier mapMerging) {
         MoveEntry merge = machine == null ? null : machine.moves().mergedInto();
-        return merge == null ? null : RaftReplicationResult.moved(
-                new RaftReplicationResult.PartitionOwner(merge.target(), merge.fenceGeneration()));
-    }
-
-    /** Whether the planted bug that lets a merge's adjacent partition take writes after its fences is on. */
-    public boolean leaksMergedWrites() {
-        return plantedBugs.contains(PlantedBug.MERGE_ADJACENT_TAKES_WRITES);
+        if (merge != null && plantedBugs.contains(PlantedBug.MERGE_ADJACENT_TAKES_WRITES)
+                || plantedBugs.contains(PlantedBug.MERGE_ADJACENT_TAKES_WRITES) && mapMerging.getAsBoolean()) {
+            return null;
+        }
+        if (byMap != null) {
+            return byMap;
+        }
+        if (merge != null) {
+            return RaftReplicationResult.moved(
+                    new RaftReplicationResult.PartitionOwner(merge.target(), merge.fenceGeneration()));
+        }
+        boolean splitFenced = machine != null && expectedGeneration != 0
+                && expectedGeneration < machine.moves().fenceGeneration()
+                && !plantedBugs.contains(PlantedBug.SPLIT_SOURCE_TAKES_OLD_WRITES);
+        return splitFenced ? RaftReplicationResult.moved(null) : null;
     }
 
     /** The replica's state as its executor last left it (no waiting). */

@@ -19,10 +19,11 @@ import java.util.Objects;
  * @param kind      what changes
  * @param partition the partition concerned: for {@link Kind#CREATE}, the id the new partition gets; for
  *                  {@link Kind#SPLIT} and {@link Kind#FINISH_SPLIT}, the source; for {@link Kind#MERGE} and
- *                  {@link Kind#FINISH_MERGE}, the survivor; for {@link Kind#REPLICATION}, the replication factor
+ *                  {@link Kind#FINISH_MERGE} and {@link Kind#COLOCATE}, the survivor; for {@link Kind#REPLICATION}, the replication factor
  * @param range     for {@link Kind#CREATE}, the range it takes, or null for an unrouted partition; for
  *                  {@link Kind#SPLIT}, the upper part of the source's range that moves to the new partition; for
- *                  {@link Kind#MERGE}, the adjacent partition's whole range (which names it); else null
+ *                  {@link Kind#MERGE} and {@link Kind#COLOCATE}, the adjacent partition's whole range (which names
+ *                  it); else null
  * @param replicas         for {@link Kind#PLACE}, the members that host the partition from now on (empty: every
  *                         member); else empty
  * @param leaderPreference for {@link Kind#PLACE}, the members it would rather be led by; else empty
@@ -66,7 +67,14 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
          * The cluster's replication factor (in {@code partition}): the first one in partition 0's log counts, later
          * ones change nothing. Not part of the map itself.
          */
-        REPLICATION
+        REPLICATION,
+        /**
+         * A merge's first step when its two partitions live on different members: the adjacent partition (named by
+         * the command's range) is placed on the survivor's replicas, its generation bumped, and stays ACTIVE. The
+         * coordinator remembers the merge as pending until it begins ({@link #MERGE}) or either partition leaves
+         * ACTIVE; the adjacent's leader asks for the MERGE once its configuration's voters are those replicas.
+         */
+        COLOCATE
     }
 
     /** Canonical constructor; copies the lists. */

@@ -9,6 +9,7 @@ import io.kommander.RaftOperationStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The one rule book of partition map changes, a pure function of the map and a command: used by partition 0's
@@ -58,6 +59,7 @@ public final class PartitionMapRules {
             case MERGE -> merge(map, command, current);
             case FINISH_MERGE -> finishMerge(map, current);
             case PLACE -> place(map, command, current);
+            case COLOCATE -> colocate(map, command, current);
             case REPLICATION -> same(map, RaftOperationStatus.Success); // the coordinator keeps it, not the map
         };
     }
@@ -72,14 +74,59 @@ public final class PartitionMapRules {
     }
 
     private static Decision merge(PartitionMap map, MapCommand command, PartitionDescriptor survivor) {
-        PartitionDescriptor adjacent = command.range() == null ? null : map.partitions().stream()
+        PartitionDescriptor adjacent = adjacentNamed(map, command);
+        if (survivor != null && adjacent != null && map.mergeAdjacent(survivor.id())
+                .map(a -> a.id() == adjacent.id()).orElse(false)) {
+            return same(map, RaftOperationStatus.Success); // a retry of a merge under way
+        }
+        Decision refused = mergeRefusal(map, survivor, adjacent);
+        if (refused != null) {
+            return refused;
+        }
+        if (!colocated(survivor, adjacent)) {
+            // The survivor's leader must hold the adjacent's state: first COLOCATE, then MERGE.
+            return same(map, RaftOperationStatus.PartitionBusy);
+        }
+        List<PartitionDescriptor> next = new ArrayList<>(map.partitions());
+        next.removeIf(p -> p.id() == survivor.id() || p.id() == adjacent.id());
+        next.add(survivor.withState(PartitionState.MERGING));
+        next.add(adjacent.withState(PartitionState.DRAINING));
+        return new Decision(RaftOperationStatus.Success, new PartitionMap(map.version() + 1, next));
+    }
+
+    /**
+     * A merge's first step when the two partitions live on different members: the adjacent partition is placed on
+     * the survivor's replicas (with its leader preference), and stays ACTIVE while its replicas move. Accepted
+     * (a no-op) when they share their replicas already.
+     */
+    private static Decision colocate(PartitionMap map, MapCommand command, PartitionDescriptor survivor) {
+        PartitionDescriptor adjacent = adjacentNamed(map, command);
+        Decision refused = mergeRefusal(map, survivor, adjacent);
+        if (refused != null) {
+            return refused;
+        }
+        if (colocated(survivor, adjacent)) {
+            return same(map, RaftOperationStatus.Success);
+        }
+        return changed(map, adjacent.withPlacement(survivor.replicas(), survivor.leaderPreference()));
+    }
+
+    /** Whether two partitions live on the same members (both on every member, or on the same replicas). */
+    public static boolean colocated(PartitionDescriptor survivor, PartitionDescriptor adjacent) {
+        return Set.copyOf(survivor.replicas()).equals(Set.copyOf(adjacent.replicas()));
+    }
+
+    /** The live partition owning exactly a merge command's range, or null. */
+    private static PartitionDescriptor adjacentNamed(PartitionMap map, MapCommand command) {
+        return command.range() == null ? null : map.partitions().stream()
                 .filter(p -> p.state() != PartitionState.REMOVED && command.range().equals(p.range()))
                 .findFirst().orElse(null);
-        if (survivor == null || command.partition() < 1 || adjacent == null) {
+    }
+
+    /** Why two partitions cannot start to merge now (whatever their replicas), or null if they can. */
+    private static Decision mergeRefusal(PartitionMap map, PartitionDescriptor survivor, PartitionDescriptor adjacent) {
+        if (survivor == null || survivor.id() < 1 || adjacent == null) {
             return same(map, RaftOperationStatus.UnknownPartition);
-        }
-        if (map.mergeAdjacent(survivor.id()).map(a -> a.id() == adjacent.id()).orElse(false)) {
-            return same(map, RaftOperationStatus.Success); // a retry of a merge under way
         }
         if (adjacent.id() == survivor.id() || !survivor.routed()) {
             return same(map, RaftOperationStatus.PartitionsNotAdjacent);
@@ -100,14 +147,7 @@ public final class PartitionMapRules {
                 && p.id() != adjacent.id() && p.routed() && (p.state() == PartitionState.MERGING
                 || p.state() == PartitionState.DRAINING) && (PartitionMap.abut(p.range(), survivor.range())
                 || PartitionMap.abut(p.range(), adjacent.range())));
-        if (neighbourBusy) {
-            return same(map, RaftOperationStatus.PartitionBusy);
-        }
-        List<PartitionDescriptor> next = new ArrayList<>(map.partitions());
-        next.removeIf(p -> p.id() == survivor.id() || p.id() == adjacent.id());
-        next.add(survivor.withState(PartitionState.MERGING));
-        next.add(adjacent.withState(PartitionState.DRAINING));
-        return new Decision(RaftOperationStatus.Success, new PartitionMap(map.version() + 1, next));
+        return neighbourBusy ? same(map, RaftOperationStatus.PartitionBusy) : null;
     }
 
     private static Decision finishMerge(PartitionMap map, PartitionDescriptor survivor) {
@@ -175,7 +215,9 @@ public final class PartitionMapRules {
         PartitionRange lower = new PartitionRange(source.range().first(), target.range().first() - 1);
         next.add(new PartitionDescriptor(source.id(), lower, source.generation() + 1, PartitionState.ACTIVE,
                 source.replicas(), source.leaderPreference()));
-        next.add(target.withState(PartitionState.ACTIVE));
+        // The new half stays on the source's members (it was opened on every member while the split ran).
+        next.add(new PartitionDescriptor(target.id(), target.range(), target.generation() + 1, PartitionState.ACTIVE,
+                source.replicas(), source.leaderPreference()));
         return new Decision(RaftOperationStatus.Success, new PartitionMap(map.version() + 1, next));
     }
 

@@ -115,6 +115,9 @@ public final class PartitionMapService {
     /**
      * Merges partition {@code adjacent} into its neighbour {@code survivor}. Answers once the merge has finished (the
      * adjacent REMOVED in the map applied here), naming the survivor; a merge refused when decided answers at once.
+     * If the two live on different members, the adjacent is first placed on the survivor's replicas
+     * ({@link MapCommand.Kind#COLOCATE}): it keeps serving while its replicas move, and its leader asks for the merge
+     * (this same call) once its configuration's voters are the survivor's replicas.
      * The steps between its start and its finish are driven by the partitions' leaders ({@code NodeMoves}), which ask
      * for {@link #finishMerge} when the survivor holds the adjacent's state.
      */
@@ -124,10 +127,22 @@ public final class PartitionMapService {
         if (other != null && other.state() != PartitionState.REMOVED && !other.routed()) {
             return done(answer(RaftOperationStatus.PartitionsNotAdjacent, survivor));
         }
-        return once(requester, callId, () -> submit(map -> new MapCommand(MapCommand.Kind.MERGE, survivor,
-                map.partition(adjacent).map(PartitionDescriptor::range).orElse(null)))
+        return once(requester, callId, () -> submit(map -> mergeCommand(map, survivor, adjacent))
                 .thenCompose(begun -> !begun.success() ? done(begun) : reached(m -> m.partition(adjacent)
                         .map(p -> p.state() == PartitionState.REMOVED).orElse(false), survivor)));
+    }
+
+    /**
+     * The command a merge asks for: MERGE if the two partitions live on the same members, else COLOCATE (the adjacent
+     * moves to the survivor's replicas first; its leader asks for the MERGE once it is there).
+     */
+    private static MapCommand mergeCommand(PartitionMap map, int survivor, int adjacent) {
+        PartitionDescriptor kept = map.partition(survivor).orElse(null);
+        PartitionDescriptor merged = map.partition(adjacent).orElse(null);
+        boolean apart = kept != null && merged != null && !PartitionMapRules.colocated(kept, merged)
+                && map.mergeAdjacent(survivor).isEmpty();
+        return new MapCommand(apart ? MapCommand.Kind.COLOCATE : MapCommand.Kind.MERGE, survivor,
+                merged == null ? null : merged.range());
     }
 
     /** Finishes the merge into {@code survivor} (asked by its leader once that holds the adjacent's state). */

@@ -13,9 +13,12 @@ import org.slf4j.LoggerFactory;
 
 import io.kommander.RaftOperationStatus;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -63,6 +66,12 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     /** The cluster's replication factor as partition 0's log holds it; 0 until it holds one. */
     private volatile int replicationFactor;
     private volatile Consumer<PartitionMap> mapChanged = m -> { };
+    /**
+     * Merges asked of partitions on different members, by survivor: the adjacent partition's id. Applied from
+     * partition 0's log like the map (so every node, and a restart, has the same), but not part of the map. Sorted,
+     * so that every node walks it in the same order.
+     */
+    private volatile SortedMap<Integer, Integer> pendingMerges = Collections.emptySortedMap();
     private volatile Roster roster;
     private volatile boolean readyLeader;
     private volatile Consumer<Roster> rosterChanged = r -> { };
@@ -167,6 +176,20 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
      */
     public static RaftReplicationResult.PartitionOwner mergedOwner(PartitionDescriptor survivor) {
         return new RaftReplicationResult.PartitionOwner(survivor.id(), survivor.generation() + 1);
+    }
+
+    /**
+     * The merges asked whose adjacent partition is being placed on the survivor's replicas first ({@link
+     * MapCommand.Kind#COLOCATE}) and that have not begun: survivor to adjacent.
+     */
+    public SortedMap<Integer, Integer> pendingMerges() {
+        return pendingMerges;
+    }
+
+    /** Whether {@code partition} is the survivor or the adjacent partition of a pending merge. */
+    public boolean pendingMerge(int partition) {
+        SortedMap<Integer, Integer> pending = pendingMerges;
+        return !pending.isEmpty() && (pending.containsKey(partition) || pending.containsValue(partition));
     }
 
     /**
@@ -350,10 +373,19 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         synchronized (outcomes) {
             outcomes.put(log.index(), decision.status());
         }
+        if (command.kind() == MapCommand.Kind.COLOCATE && decision.accepted()) {
+            PartitionDescriptor adjacent = decision.map().owners(command.range()).stream().findFirst().orElse(null);
+            if (adjacent != null) {
+                SortedMap<Integer, Integer> pending = new TreeMap<>(pendingMerges);
+                pending.put(command.partition(), adjacent.id());
+                pendingMerges = Collections.unmodifiableSortedMap(pending);
+            }
+        }
         if (decision.map() == null || decision.map() == before) {
             return;
         }
         map = decision.map();
+        dropSettledMerges(decision.map());
         if (!restoring) {
             switch (command.kind()) {
                 case CREATE -> hosting.open(command.partition());
@@ -362,12 +394,32 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
                 // A merged partition is gone as a removed one is: its data is deleted from every WAL.
                 case FINISH_MERGE -> before.mergeAdjacent(command.partition()).ifPresent(a -> hosting.remove(a.id()));
                 case PLACE -> hosting.placed(command.partition());
+                case COLOCATE -> decision.map().owners(command.range()).forEach(a -> hosting.placed(a.id()));
                 // The fence reads the map: a drained partition refuses new writes from now on, and the halves of a
                 // finished split or merge take writes by their new generations.
                 case DRAIN, FINISH_SPLIT, MERGE, REPLICATION -> { }
             }
         }
         mapChanged.accept(decision.map());
+    }
+
+    /** Forgets the pending merges that began, or whose partitions left ACTIVE (split, drained or removed meanwhile). */
+    private void dropSettledMerges(PartitionMap known) {
+        SortedMap<Integer, Integer> pending = pendingMerges;
+        if (pending.isEmpty()) {
+            return;
+        }
+        SortedMap<Integer, Integer> left = new TreeMap<>();
+        pending.forEach((survivor, adjacent) -> {
+            if (active(known, survivor) && active(known, adjacent)) {
+                left.put(survivor, adjacent);
+            }
+        });
+        pendingMerges = Collections.unmodifiableSortedMap(left);
+    }
+
+    private static boolean active(PartitionMap known, int partition) {
+        return known.partition(partition).map(p -> p.state() == PartitionState.ACTIVE).orElse(false);
     }
 
     /** The one live partition that owns a removed partition's range now, if there is one. */

@@ -26,7 +26,9 @@ import java.util.function.LongSupplier;
  * one out, so its leader (the node's reconciler) adds the new one as a learner, catches it up, promotes it, and only
  * then takes the old one out: a partition never has more than R + 1 members during a move. At most
  * {@link #MOVES_IN_FLIGHT} steps that add a member are under way at once; steps that only take members out or move
- * a leader preference cost no catch-up and are not counted.
+ * a leader preference cost no catch-up and are not counted. Only ACTIVE partitions move, and neither partition of a
+ * pending merge ({@link RaftSystemCoordinator#pendingMerges}): its adjacent partition is being placed on the
+ * survivor's replicas.
  *
  * <p>A step is under way until this node's own replica of the partition shows a configuration whose voters are
  * exactly the new replicas, or, for a partition this node does not host (so cannot watch), for {@code settleMillis}
@@ -92,7 +94,9 @@ public final class ReplicaBalancer {
         SortedMap<Integer, Assignment> target = ReplicaPlacement.place(map, voters, factor);
         for (PartitionDescriptor partition : map.partitions()) {
             Assignment wanted = target.get(partition.id());
+            // A pending merge's partitions are being placed together: moving one without the other would undo it.
             if (partition.state() != PartitionState.ACTIVE || wanted == null || inFlight.containsKey(partition.id())
+                    || coordinator.pendingMerge(partition.id())
                     || (wanted.replicas().equals(partition.replicas())
                     && wanted.leaderPreference().equals(partition.leaderPreference()))) {
                 continue;

@@ -138,7 +138,7 @@ class PartitionMapRulesTest {
         assertThat(MapCommand.decode(routed.encode())).isEqualTo(routed);
         assertThat(MapCommand.decode(command(MapCommand.Kind.REMOVE, 3).encode()))
                 .isEqualTo(command(MapCommand.Kind.REMOVE, 3));
-        assertThatThrownBy(() -> MapCommand.decode(new byte[] {1, 9, 0, 0, 0, 1, 0}))
+        assertThatThrownBy(() -> MapCommand.decode(new byte[] {1, 10, 0, 0, 0, 1, 0}))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MapCommand.decode(new byte[] {1, 0, 0}))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -238,5 +238,57 @@ class PartitionMapRulesTest {
         PartitionMap draining = PartitionMapRules.decide(three, new MapCommand(MapCommand.Kind.DRAIN, 3, null)).map();
         assertThat(PartitionMapRules.decide(draining, merge(draining, 1, 2)).status())
                 .isEqualTo(RaftOperationStatus.PartitionBusy);
+    }
+
+    @Test
+    void aSplitsNewHalfFinishesOnTheSourcesReplicasAndPreference() {
+        PartitionMap placed = PartitionMapRules.decide(two, MapCommand.place(1, List.of("b:1", "a:1", "c:1"),
+                List.of("a:1"))).map();
+        PartitionRange range = placed.partition(1).orElseThrow().range();
+        PartitionMap begun = PartitionMapRules.decide(placed, split(1, new PartitionRange(range.first() + 1000,
+                range.last()))).map();
+
+        PartitionMap finished = PartitionMapRules.decide(begun, command(MapCommand.Kind.FINISH_SPLIT, 1)).map();
+
+        assertThat(finished.partition(3).orElseThrow().replicas()).containsExactly("b:1", "a:1", "c:1");
+        assertThat(finished.partition(3).orElseThrow().leaderPreference()).containsExactly("a:1");
+        assertThat(finished.partition(1).orElseThrow().replicas()).containsExactly("b:1", "a:1", "c:1");
+    }
+
+    @Test
+    void partitionsOnDifferentReplicasMergeOnlyAfterTheAdjacentIsPlacedOnTheSurvivors() {
+        PartitionMap apart = PartitionMapRules.decide(PartitionMapRules.decide(two, MapCommand.place(1,
+                List.of("a:1", "b:1", "c:1"), List.of("a:1"))).map(), MapCommand.place(2,
+                List.of("c:1", "d:1", "e:1"), List.of("d:1"))).map();
+        MapCommand colocate = new MapCommand(MapCommand.Kind.COLOCATE, 1, apart.partition(2).orElseThrow().range());
+
+        PartitionMapRules.Decision refused = PartitionMapRules.decide(apart, merge(apart, 1, 2));
+        PartitionMapRules.Decision placed = PartitionMapRules.decide(apart, colocate);
+
+        assertThat(refused.status()).isEqualTo(RaftOperationStatus.PartitionBusy);
+        assertThat(refused.map()).isSameAs(apart);
+        assertThat(placed.accepted()).isTrue();
+        PartitionDescriptor adjacent = placed.map().partition(2).orElseThrow();
+        assertThat(adjacent.replicas()).containsExactly("a:1", "b:1", "c:1");
+        assertThat(adjacent.leaderPreference()).containsExactly("a:1");
+        assertThat(adjacent.state()).as("it keeps serving while its replicas move").isEqualTo(PartitionState.ACTIVE);
+        assertThat(adjacent.generation()).isEqualTo(apart.partition(2).orElseThrow().generation() + 1);
+        assertThat(PartitionMapRules.decide(placed.map(), colocate).map()).as("a repeat").isSameAs(placed.map());
+        assertThat(MapCommand.decode(colocate.encode())).isEqualTo(colocate);
+        PartitionMap begun = PartitionMapRules.decide(placed.map(), merge(placed.map(), 1, 2)).map();
+        assertThat(begun.mergeAdjacent(1).orElseThrow().id()).isEqualTo(2);
+    }
+
+    @Test
+    void aColocationIsRefusedAsTheMergeItPreparesWouldBe() {
+        PartitionMap three = PartitionMapRules.first(PartitionRanges.split(3));
+        MapCommand distant = new MapCommand(MapCommand.Kind.COLOCATE, 1, three.partition(3).orElseThrow().range());
+        PartitionMap splitting = PartitionMapRules.decide(three, split(2, new PartitionRange(
+                three.partition(2).orElseThrow().range().first() + 10, three.partition(2).orElseThrow().range().last())))
+                .map();
+        MapCommand busy = new MapCommand(MapCommand.Kind.COLOCATE, 1, splitting.partition(2).orElseThrow().range());
+
+        assertThat(PartitionMapRules.decide(three, distant).status()).isEqualTo(RaftOperationStatus.PartitionsNotAdjacent);
+        assertThat(PartitionMapRules.decide(splitting, busy).status()).isEqualTo(RaftOperationStatus.PartitionBusy);
     }
 }
