@@ -86,6 +86,16 @@ final class NodeMoves {
             return key(merge, from, to);
         }
 
+        /** The partition the keys leave, in a {@link #key}. */
+        static int fromOf(String key) {
+            return Integer.parseInt(key.split("/")[1]);
+        }
+
+        /** The partition that takes the keys, in a {@link #key}. */
+        static int toOf(String key) {
+            return Integer.parseInt(key.split("/")[2]);
+        }
+
         String fenceType() {
             return merge ? MoveEntry.MERGE_TYPE : MoveEntry.SPLIT_TYPE;
         }
@@ -169,6 +179,18 @@ final class NodeMoves {
         } catch (IllegalArgumentException e) {
             LOG.warn("partition {}: skipping an unreadable {} entry at {}", partition, type, log.index());
         }
+    }
+
+    /**
+     * This node's replica of {@code partition} was closed and its data deleted (the map moved it away, or removed it).
+     * What this process remembers of that replica's move and seed entries goes with it: if the map places the
+     * partition here again, the fresh replica replays its log from nothing, and the application (which starts that
+     * partition afresh, see {@code onRestoreStarted}) must again drop the keys a split moved away and absorb the
+     * seeds it took in. Kept, they would make the replay skip both (keys held twice, or lost, on this node).
+     */
+    void forget(int partition) {
+        fenced.removeIf(key -> Move.fromOf(key) == partition);
+        seeded.removeIf(key -> Move.toOf(key) == partition);
     }
 
     private void fenceApplied(boolean merge, int from, long index, MoveEntry move) {

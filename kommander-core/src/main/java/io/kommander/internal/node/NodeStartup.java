@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
 
 /**
@@ -48,18 +49,21 @@ final class NodeStartup {
     private final RefusalHandler onRefused;
     private final BooleanSupplier closed;
     private final IntSupplier partitionCount;
+    /** Told of each replica closed for deletion, so that what the node remembers of it goes too. */
+    private final IntConsumer replicaClosed;
     private volatile Consumer<RaftPartition> beforeStart = partition -> { };
     /** Partitions whose data deletion is queued: not opened again until it is done (the next pass opens them). */
     private final Set<Integer> deleting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     NodeStartup(Parts parts, InboundHandler onBatch, RefusalHandler onRefused,
-                BooleanSupplier closed, IntSupplier partitionCount) {
+                BooleanSupplier closed, IntSupplier partitionCount, IntConsumer replicaClosed) {
         this.parts = parts;
         this.self = parts.configuration().endpoint();
         this.onBatch = onBatch;
         this.onRefused = onRefused;
         this.closed = closed;
         this.partitionCount = partitionCount;
+        this.replicaClosed = replicaClosed;
     }
 
     /**
@@ -168,7 +172,10 @@ final class NodeStartup {
         CompletableFuture<Void> down = partition == null ? CompletableFuture.completedFuture(null)
                 : partition.closeAsync();
         deleting.add(id);
-        down.whenComplete((closedDown, error) -> deleteData(id));
+        down.whenComplete((closedDown, error) -> {
+            replicaClosed.accept(id);
+            deleteData(id);
+        });
     }
 
     private void deleteData(int id) {

@@ -233,7 +233,7 @@ public final class RaftNode implements IRaft {
         NodeReplicas replicas = new NodeReplicas(self, coordinator, wal, partitions);
         this.startup = new NodeStartup(new NodeStartup.Parts(this.configuration, wal, transport, runtime, members,
                 catchUp, membership, coordinator, context, timers, partitions, callbacks, replicas), inbound::onBatch,
-                inbound::onRefused, lifecycle::closed, replicas::hostedCount);
+                inbound::onRefused, lifecycle::closed, replicas::hostedCount, splits::forget);
         // A move the coordinator cannot watch (it does not host the partition) counts as under way for one attempt.
         ReplicaBalancer balancer = new ReplicaBalancer(coordinator, partitionMap.service(),
                 configuration.replicationFactor(), id -> {
