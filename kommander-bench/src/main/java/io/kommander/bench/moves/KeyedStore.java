@@ -4,6 +4,7 @@ import io.kommander.IRaft;
 import io.kommander.IRaftStateMachineTransfer;
 import io.kommander.PartitionMap;
 import io.kommander.PartitionRange;
+import io.kommander.PartitionState;
 import io.kommander.RaftLog;
 
 import java.io.ByteArrayInputStream;
@@ -31,6 +32,10 @@ final class KeyedStore implements IRaftStateMachineTransfer {
     /** Feeds the node's restored and delivered entries to this store; call before the node joins. */
     void attach(IRaft node) {
         node.onRestoreStarted(this::reset);
+        // A replica that was behind when its partition merged away is closed without handing its keys over: the
+        // library's contract is to drop a partition's state once the map shows it REMOVED.
+        node.onPartitionMapChanged(map -> map.partitions().stream()
+                .filter(p -> p.state() == PartitionState.REMOVED).forEach(p -> reset(p.id())));
         node.onLogRestored(this::apply);
         node.onReplicationReceived((p, log) -> {
             apply(p, log);
