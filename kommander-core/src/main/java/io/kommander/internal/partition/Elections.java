@@ -47,6 +47,8 @@ final class Elections {
     private String favoured;
     private long favouredTerm;
     private long favouredAt;
+    /** When this replica's pre-vote rounds began (it stands again at every timeout until one has a result). */
+    private long standingSince;
 
     /** The parts of its replica that elections and a follower's replication read and drive. */
     record Replica(PendingWrites writes, ReplicaLog replicaLog, Leadership leadership,
@@ -175,6 +177,9 @@ final class Elections {
     }
 
     private void preCampaign() {
+        if (role != RaftRole.PRE_CANDIDATE) {
+            standingSince = now.getAsLong();
+        }
         role = RaftRole.PRE_CANDIDATE;
         setLeader(null);
         votes.start(selfIfVoter());
@@ -258,7 +263,8 @@ final class Elections {
     /**
      * Whether this replica already favours, for the pre-vote of {@code nextTerm}, a replica that comes before
      * {@code from} in the {@link CampaignOrder}: itself while it asks for that term's pre-votes, or a peer whose
-     * pre-vote for that term it granted within the minimum election timeout. Two replicas that lost their leader
+     * pre-vote for that term it granted, each for the minimum election timeout only. A pre-candidate whose rounds get
+     * no answer (a voter down or not verified) stands again at every timeout, and must not refuse the others for ever. Two replicas that lost their leader
      * together would otherwise both pass the pre-vote (each granting the other before standing) and split the real
      * vote; this way at most the better placed one passes, and the other stands only if that one fails to win within
      * a timeout. Refusing a pre-vote is always safe; the favour lapses after a timeout, so elections stay live when the
@@ -270,6 +276,7 @@ final class Elections {
         }
         Configuration configuration = replicaLog.configuration();
         if (role == RaftRole.PRE_CANDIDATE && nextTerm == term + 1
+                && now.getAsLong() - standingSince < settings.electionMinMillis()
                 && CampaignOrder.before(partition, configuration, self, from)) {
             return true;
         }
@@ -280,8 +287,8 @@ final class Elections {
 
     /**
      * Granted {@code to}'s pre-vote for {@code nextTerm}: it is favoured for that term from now on, and a
-     * pre-candidate of that term (which {@code to} comes before, or the grant would have been refused) steps back, so
-     * that it cannot pass the pre-vote too.
+     * pre-candidate of that term steps back, so that it cannot pass the pre-vote too ({@code to} comes before it, or
+     * its own rounds went unanswered for a timeout).
      */
     private void favour(String to, long nextTerm) {
         favoured = to;

@@ -76,6 +76,19 @@ class CampaignOrderElectionTest {
     }
 
     @Test
+    void preCandidateWhoseRoundsGetNoAnswerGrantsAWorsePlacedAskerAfterATimeout() {
+        RaftPartitionStateMachine c = replica("c");
+        long now = timeOut(c);
+        now += MachineNet.SETTINGS.electionMaxMillis() + 1;
+        c.tick(now);
+        c.takeReady();
+        assertThat(c.role()).as("standing again: its first round had no answer").isEqualTo(RaftRole.PRE_CANDIDATE);
+        c.step("a", preVote(1), now);
+        assertThat(granted(c)).isTrue();
+        assertThat(c.role()).isEqualTo(RaftRole.FOLLOWER);
+    }
+
+    @Test
     void followerFavoursTheBetterPlacedAskerForATimeoutThenGrantsAgain() {
         RaftPartitionStateMachine a = replica("a");
         a.step("b", preVote(1), 1);
