@@ -23,8 +23,8 @@ import java.util.function.Supplier;
  * logs); a member that lost its data is made a learner by the roster when it reports its new incarnation. Either way
  * it then waits until it has caught up on every partition (within {@code promotionLagEntries} of the commit index its
  * leader announced, holding the configuration that holds it, and, if its node lost its data, voting again), then
- * asks to be promoted to voter. Completes once the roster it has applied names it a voter; each partition then promotes it as
- * soon as it holds everything committed there.
+ * asks to be promoted to voter. Completes once the roster it has applied names it a voter; each partition then
+ * promotes it as soon as it holds everything committed there.
  *
  * <p>Each request is retried until {@code membershipTimeoutMillis} (another change in progress waits its turn); the
  * catch-up itself has no time limit, since it follows progress. Idempotent, so a restart of a node that joined runs it
