@@ -392,6 +392,9 @@ final class NodeChanges {
             for (int p = 0; p <= partitions; p++) {
                 RaftPartition replica = node.partition(p);
                 line.append(" | p").append(p).append(' ').append(replica == null ? "down" : replica.view());
+                if (p > 0 && node.state() == SimNode.State.UP) {
+                    line.append(" placed on ").append(node.replicasOf(p));
+                }
             }
             lines.add(line.toString());
         }

@@ -1,6 +1,7 @@
 package io.kommander.sim;
 
 import io.kommander.Member;
+import io.kommander.PartitionMap;
 import io.kommander.internal.node.NodeSeams;
 import io.kommander.internal.node.RaftNode;
 import io.kommander.internal.partition.RaftPartition;
@@ -21,7 +22,9 @@ import java.util.Map;
  * first names a former learner a voter, that node, if it runs, is caught up on every partition it has open: its
  * replica's configuration holds it, and its commit index is within the promotion lag of the leader's commit index
  * it last heard of. The node checked that before it asked; it may have fallen behind since by what was written while
- * the request went round, so the check allows twice the lag. Negative control: the planted bug
+ * the request went round, so the check allows twice the lag. A replica the newest partition map no longer places on
+ * the node is left out: the map may move it away while the request goes round, and its leader then takes the node out
+ * of its configuration. Negative control: the planted bug
  * {@code ROSTER_PROMOTES_EARLY}.
  *
  * <p>Not thread-safe: the simulation thread only.
@@ -86,16 +89,41 @@ final class RosterMonitor {
         }
     }
 
+    /** The partition map of the highest version any running node has applied; null if none has one. */
+    private PartitionMap newestMap() {
+        PartitionMap newestMap = null;
+        for (SimNode node : nodes) {
+            PartitionMap map = node.manager() == null ? null : node.manager().getPartitionMap();
+            if (map != null && (newestMap == null || map.version() > newestMap.version())) {
+                newestMap = map;
+            }
+        }
+        return newestMap;
+    }
+
+    /**
+     * Whether {@code map} places user partition {@code p} on other nodes only: the replica {@code endpoint} still has
+     * open is being retired (its leader takes it out of the configuration), so the promotion rule, which is about the
+     * partitions the node serves, does not apply to it.
+     */
+    private static boolean movedAway(PartitionMap map, int p, String endpoint) {
+        if (map == null || p == 0) {
+            return false;
+        }
+        return map.partition(p).map(d -> !d.replicas().isEmpty() && !d.replicas().contains(endpoint)).orElse(false);
+    }
+
     private void checkCaughtUp(String endpoint, long version) {
         SimNode node = nodes.stream().filter(n -> n.endpoint().equals(endpoint)).findFirst().orElse(null);
         RaftNode manager = node == null ? null : node.manager();
         if (manager == null) {
             return;
         }
+        PartitionMap map = newestMap();
         for (int p = 0; p <= partitions; p++) {
             RaftPartition replica = NodeSeams.partition(manager, p);
             ReplicaView view = replica == null ? null : replica.view();
-            if (view == null || view.configuration() == null) {
+            if (view == null || view.configuration() == null || movedAway(map, p, endpoint)) {
                 continue;
             }
             long lag = view.leaderCommit() - view.commitIndex();

@@ -240,6 +240,11 @@ final class SafetyMonitor {
         frozenTerms = new HashMap<>(highestTerms);
     }
 
+    /** Elections are expected again (a quiet run's last act crashes a leader): the frozen leaders thaw. */
+    void thawLeaders() {
+        frozenTerms = null;
+    }
+
     // ---------------------------------------------------------------- what nodes deliver
 
     /**

@@ -21,7 +21,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * One seed's run of a whole cluster of real {@link RaftNode}s on the simulator: start and join, a fault phase
- * with concurrent clients, heal, a quiet period, a final acknowledged write per partition, then the end checks.
+ * with concurrent clients, heal, a quiet period, a final acknowledged write per partition, then the end checks; a
+ * quiet run ends with its busiest leader's crash ({@link SuccessionCheck}).
  * Safety is checked throughout by the {@link SafetyMonitor}; the run stops at the first violation.
  *
  * <p>Partitions 1 and 2 hold registers (write, read, compare-and-set); the others are append-only logs with
@@ -194,6 +195,9 @@ final class Simulation {
             if (start() && faults() && settle()) {
                 inconclusive = new FinalChecks(scheduler, monitor, history, nodes, PARTITIONS, REGISTER_PARTITIONS,
                         new LinearizabilityChecker(MAX_CONFIGURATIONS), PROPOSAL_TTL_MILLIS, mix.quiet()).run();
+                if (mix.quiet() && !monitor.failed()) {
+                    new SuccessionCheck(monitor, nodes, PARTITIONS, this::runUntil).run();
+                }
             }
         } catch (RuntimeException | StackOverflowError e) {
             StringWriter stack = new StringWriter();

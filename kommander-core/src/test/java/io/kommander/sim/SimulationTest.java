@@ -33,6 +33,8 @@ class SimulationTest {
     private static final int NODES_CONTROL_SEEDS = 30;
     /** Placement seeds (a third of the nodes mix's) the negative control of a removal before catch-up searches. */
     private static final int PLACEMENT_CONTROL_SEEDS = 10;
+    /** Seeds of the reliable mix the negative control of the campaign order searches. */
+    private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
     @Test
     void everySeedKeepsRaftSafeAndClientHistoriesLinearizable() {
@@ -193,6 +195,21 @@ class SimulationTest {
         assertThat(caught).as("MERGE_ADJACENT_TAKES_WRITES caught within %d seeds of the membership mix",
                 MEMBERSHIP_CONTROL_SEEDS).isNotNull();
         assertThat(caught.violation()).startsWith("draining partition took a write");
+    }
+
+    /**
+     * Replicas that ignore the campaign order split votes again when their leader's node dies: the succession check
+     * that ends every quiet run catches it within a few seeds of the reliable mix.
+     */
+    @Test
+    void campaignOrderIgnoredIsCaughtByTheSuccessionCheck() {
+        SimResult caught = SeedSweep.firstCaught(Bug.CAMPAIGNS_IGNORE_ORDER, 1, SUCCESSION_CONTROL_SEEDS,
+                FaultMix.RELIABLE);
+        System.out.println("[simulation] planted CAMPAIGNS_IGNORE_ORDER (reliable mix): " + (caught == null
+                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
+        assertThat(caught).as("CAMPAIGNS_IGNORE_ORDER caught within %d seeds of the reliable mix",
+                SUCCESSION_CONTROL_SEEDS).isNotNull();
+        assertThat(caught.violation()).startsWith("succession:");
     }
 
     private static FaultMix mixNamed(String name) {

@@ -94,6 +94,9 @@ public final class ScaleRun {
 
             boolean[] ledBefore = cluster.ledByEach(RESTARTED);
             long[] termsBefore = cluster.terms(0);
+            long[] termsLeaderAgain;
+            RestartElections.Campaigns campaignsWhileDown;
+            ScaleCounts atStop = cluster.counts();
             long stop = System.nanoTime();
             long leaderless;
             long settled;
@@ -101,6 +104,8 @@ public final class ScaleRun {
                 cluster.stop(RESTARTED);
                 await("every partition has a leader again", () -> cluster.ledPartitions() == partitions);
                 leaderless = millisSince(stop);
+                campaignsWhileDown = RestartElections.Campaigns.between(atStop, cluster.counts());
+                termsLeaderAgain = cluster.terms(0);
                 long restart = System.nanoTime();
                 CompletableFuture<Void> joined = cluster.start(RESTARTED);
                 joined.get(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -108,7 +113,8 @@ public final class ScaleRun {
                         () -> cluster.ledPartitions() == partitions);
                 settled = millisSince(restart);
             }
-            RestartElections elections = RestartElections.of(ledBefore, termsBefore, cluster.terms(0));
+            RestartElections elections = RestartElections.of(ledBefore, termsBefore, termsLeaderAgain,
+                    cluster.terms(0), campaignsWhileDown);
             int led = elections.led();
             progress.printf("[scale] restart: node led %d, %d elections (%s), leaderless %d ms, settled %d ms%n",
                     led, elections.total(), elections.toJson(), leaderless, settled);

@@ -22,9 +22,9 @@ import java.util.function.Supplier;
  * the roster to add it as a learner (the partitions' leaders then add it to their configurations and send it their
  * logs); a member that lost its data is made a learner by the roster when it reports its new incarnation. Either way
  * it then waits until it has caught up on every partition (within {@code promotionLagEntries} of the commit index its
- * leader announced, holding the configuration that holds it, and, once rebuilt, voting again), then asks to be
- * promoted to voter. Completes once the roster it has applied names it a voter; each partition then promotes it as
- * soon as it holds everything committed there.
+ * leader announced, holding the configuration that holds it, and, if its node lost its data, voting again), then
+ * asks to be promoted to voter. Completes once the roster it has applied names it a voter; each partition then
+ * promotes it as soon as it holds everything committed there.
  *
  * <p>Each request is retried until {@code membershipTimeoutMillis} (another change in progress waits its turn); the
  * catch-up itself has no time limit, since it follows progress. Idempotent, so a restart of a node that joined runs it
@@ -45,8 +45,6 @@ final class JoinProcess {
     private final IntSupplier partitionCount;
     private final IRaftRuntime runtime;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
-    /** Whether every replica must vote again (the node lost its data) before it asks to be promoted. */
-    private volatile boolean rebuilt;
     /** A planted bug: ask for promotion as soon as the roster holds this node, caught up or not. */
     private final boolean early;
 
@@ -82,7 +80,6 @@ final class JoinProcess {
      * again, then asks to be promoted; completes as {@link #start()} does.
      */
     CompletableFuture<Void> promoteWhenRebuilt() {
-        rebuilt = true;
         awaitCaughtUp();
         return done;
     }
@@ -121,7 +118,12 @@ final class JoinProcess {
         }
     }
 
-    /** Whether every partition (0 included) has this node in its configuration and it lags by little. */
+    /**
+     * Whether every partition (0 included) has this node in its configuration, lags by little and is verified. A
+     * replica of a node that lost its data starts from the initial configuration, which may still name it although
+     * the cluster removed it since: only once it has held a leader's log up to that leader's commit index (verified)
+     * is its configuration known to be one the leader wrote after adding it again.
+     */
     private boolean caughtUp() {
         Roster known = roster.get();
         int count = partitionCount.getAsInt();
@@ -137,7 +139,7 @@ final class JoinProcess {
             ReplicaView view = partition.view();
             if (view == null || view.configuration() == null || !view.configuration().contains(self)
                     || view.leaderCommit() - view.commitIndex() > configuration.promotionLagEntries()
-                    || (rebuilt && !view.verified())) {
+                    || !view.verified()) {
                 return false;
             }
         }

@@ -119,9 +119,28 @@ final class MembershipReconciler {
         removalFirst = true;
     }
 
-    /** Whether {@code member} is still in some partition's configuration, or a change is in flight, as seen here. */
-    boolean stillConfigured(String member) {
+    /**
+     * Whether some partition still holds {@code member}: the map places a live partition on it, or a configuration
+     * seen here holds it ({@link #stillConfigured}). The roster removes a leaving member only once neither is so.
+     */
+    boolean stillHeld(String member) {
+        return stillHeld(member, map.get());
+    }
+
+    private boolean stillHeld(String member, PartitionMap known) {
+        return stillConfigured(member) || stillPlaced(known, member);
+    }
+
+    /**
+     * Whether {@code member} is still in some partition's configuration, or a change is in flight, as seen here. A
+     * replica the map moved away from this node does not count (see {@link #strandedHere}).
+     */
+    private boolean stillConfigured(String member) {
+        PartitionMap known = map.get();
         for (RaftPartition partition : partitions.get()) {
+            if (strandedHere(known, partition)) {
+                continue;
+            }
             ReplicaView view = partition.view();
             if (view.configuration() == null || view.configuration().contains(member)
                     || view.configurationChangesInFlight() > 0) {
@@ -215,9 +234,11 @@ final class MembershipReconciler {
                 || step.change().kind() != ConfigurationChange.Kind.REMOVE) {
             return false;
         }
+        PartitionMap known = map.get();
         for (RaftPartition other : partitions.get()) {
             Configuration configuration = other.view().configuration();
             if (other.id() != RaftSystemCoordinator.SYSTEM_PARTITION && configuration != null
+                    && !strandedHere(known, other)
                     && configuration.contains(step.change().member())) {
                 return true;
             }
@@ -225,11 +246,23 @@ final class MembershipReconciler {
         return false;
     }
 
+    /**
+     * Whether {@code partition} is a follower replica the map moved away from this node. Its configuration need not
+     * be the partition's: a replica taken out while it heard from no leader (the leader that took it out lost office
+     * first, or the entry was lost) never learns it and keeps the configuration it last held, for ever. So, like a
+     * partition this node does not host, it says nothing of who the partition still holds; the map's placement does
+     * ({@link #stillPlaced}), and the partition's own leader takes the leaving member out. A leader's configuration
+     * is the partition's, so a replica that leads still counts.
+     */
+    private boolean strandedHere(PartitionMap known, RaftPartition partition) {
+        PartitionDescriptor descriptor = descriptor(known, partition.id());
+        return descriptor != null && !descriptor.hostedBy(self) && !partition.view().leader();
+    }
+
     /** On partition 0's leader: removes from the roster each leaving member no partition holds any more. */
     private void finishLeaves(Roster current, PartitionMap known) {
         for (Member member : current.members().values()) {
-            if (member.role() == Member.Role.LEAVING && !stillConfigured(member.endpoint())
-                    && !stillPlaced(known, member.endpoint())
+            if (member.role() == Member.Role.LEAVING && !stillHeld(member.endpoint(), known)
                     && removing.putIfAbsent(member.endpoint(), Boolean.TRUE) == null) {
                 service.submit(RosterCommand.of(RosterCommand.Kind.REMOVE, member.endpoint(), 0, 0))
                         .whenComplete((answer, error) -> removing.remove(member.endpoint()));

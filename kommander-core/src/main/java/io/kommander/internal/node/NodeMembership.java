@@ -109,7 +109,7 @@ final class NodeMembership {
         long refusalBound = configuration.checkLeaderIntervalMillis();
         long refusalFresh = Math.max(refusalBound, 2 * configuration.membershipReconcileIntervalMillis());
         this.service = new RosterService(coordinator, this::systemLeaderHint,
-                member -> reconciler().stillConfigured(member), this::currentMembers, runtime::monotonicMillis,
+                member -> reconciler().stillHeld(member), this::currentMembers, runtime::monotonicMillis,
                 refusalFresh);
         this.reconciler = new MembershipReconciler(self, coordinator::roster, coordinator::map, partitions::values,
                 service,

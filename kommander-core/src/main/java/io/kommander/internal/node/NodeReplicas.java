@@ -40,6 +40,15 @@ final class NodeReplicas {
         return partition == null || partition.hostedBy(self) || holdsData(id);
     }
 
+    /**
+     * Whether the map places {@code id} on other members only: a replica of it open here is being retired, or was
+     * taken out while it heard from no leader and never learnt it (then its configuration is stale for ever).
+     */
+    boolean movedAway(int id) {
+        PartitionDescriptor partition = descriptor(id);
+        return partition != null && !partition.hostedBy(self);
+    }
+
     /** Whether {@code id} opens as a joining replica: placed here explicitly, with nothing of it in the WAL. */
     boolean joins(int id) {
         PartitionDescriptor partition = descriptor(id);

@@ -235,10 +235,12 @@ public final class RaftNode implements IRaft {
                 catchUp, membership, coordinator, context, timers, partitions, callbacks, replicas), inbound::onBatch,
                 inbound::onRefused, lifecycle::closed, replicas::hostedCount, splits::forget);
         // A move the coordinator cannot watch (it does not host the partition) counts as under way for one attempt.
+        // A replica the map moved away from this node is not watched either: one taken out while cut off keeps its
+        // last configuration for ever, and would hold its partition's step under way for ever (seed 894).
         ReplicaBalancer balancer = new ReplicaBalancer(coordinator, partitionMap.service(),
                 configuration.replicationFactor(), id -> {
                     RaftPartition partition = partitions.get(id);
-                    return partition == null ? null : partition.view().configuration();
+                    return partition == null || replicas.movedAway(id) ? null : partition.view().configuration();
                 }, runtime::monotonicMillis, configuration.membershipRetryMillis());
         membership.alsoOnEachPass(() -> {
             balancer.rebalance();

@@ -43,6 +43,12 @@ final class Elections {
     private String leader;
     private long electionDeadline;
     private long lastLeaderContact = Long.MIN_VALUE / 2;
+    /** The replica whose pre-vote for {@link #favouredTerm} this one granted last, at {@link #favouredAt}. */
+    private String favoured;
+    private long favouredTerm;
+    private long favouredAt;
+    /** When this replica's pre-vote rounds began (it stands again at every timeout until one has a result). */
+    private long standingSince;
 
     /** The parts of its replica that elections and a follower's replication read and drive. */
     record Replica(PendingWrites writes, ReplicaLog replicaLog, Leadership leadership,
@@ -122,35 +128,46 @@ final class Elections {
     }
 
     /**
-     * Draws the next election timeout in the slot of this replica's {@link #campaignRank}: the span between the
-     * minimum and maximum timeouts is cut into one slot per voter, and the timeout is random within the slot. Replicas
-     * of one partition that lost their leader together (a cold start, a node down) so time out one after another
-     * instead of splitting the vote, and a node holding thousands of partitions is first in a third of them (with
-     * three voters), not in all: leaders come out spread over the nodes. The timeout stays within the configured
-     * bounds, as Raft requires nothing more of it.
+     * Draws the next election timeout in the slot of this replica's turn in the {@link CampaignOrder}: the span
+     * between the minimum and maximum timeouts is cut into one slot per voter, and the timeout is random within the
+     * slot. Replicas of one partition that lost their leader together (a cold start, a node down) so time out one
+     * after another instead of splitting the vote, and leaders come out spread over the nodes. The timeout stays
+     * within the configured bounds, as Raft requires nothing more of it.
      */
     void resetElectionDeadline() {
         long span = settings.electionMaxMillis() - settings.electionMinMillis();
-        int voters = Math.max(1, replicaLog.configuration().voters().size());
+        if (ignoresOrder()) {
+            electionDeadline = now.getAsLong() + settings.electionMinMillis() + random.nextLong(span + 1);
+            return;
+        }
+        Configuration configuration = replicaLog.configuration();
+        int voters = Math.max(1, configuration.voters().size());
         long slot = span / voters;
-        electionDeadline = now.getAsLong() + settings.electionMinMillis() + campaignRank(voters) * slot
+        int turn = Math.min(voters - 1, CampaignOrder.rank(partition, configuration, self));
+        electionDeadline = now.getAsLong() + settings.electionMinMillis() + turn * slot
                 + (slot > 0 ? random.nextLong(slot + 1) : 0);
     }
 
     /**
-     * This replica's turn among the partition's {@code voters} voters to time out: its position in the sorted voters,
-     * rotated by the partition id (so turns go round the nodes from one partition to the next); the last turn if it
-     * does not vote.
+     * {@code lostLeader}'s node is suspected dead (node-level liveness): if this replica comes first in the campaign
+     * order among the other voters, its election timeout runs out now, so the partition is not leaderless for another
+     * timeout; the others keep theirs, and stand only if it does not. When it campaigns is still the timer's call.
      */
-    private int campaignRank(int voters) {
-        int position = 0;
-        for (String voter : replicaLog.configuration().voters()) {
-            if (voter.equals(self)) {
-                return Math.floorMod(position - partition, voters);
-            }
-            position++;
+    void leaderLost(String lostLeader) {
+        if (role == RaftRole.LEADER || ignoresOrder() || !mayCampaign()) {
+            return;
         }
-        return voters - 1;
+        Configuration configuration = replicaLog.configuration();
+        for (String voter : configuration.votersOtherThan(self)) {
+            if (!voter.equals(lostLeader) && CampaignOrder.before(partition, configuration, voter, self)) {
+                return;
+            }
+        }
+        electionDeadline = Math.min(electionDeadline, now.getAsLong());
+    }
+
+    private boolean ignoresOrder() {
+        return plantedBugs.contains(PlantedBug.CAMPAIGNS_IGNORE_ORDER);
     }
 
     /** Whether a leader other than this replica was heard from within the minimum election timeout. */
@@ -160,6 +177,9 @@ final class Elections {
     }
 
     private void preCampaign() {
+        if (role != RaftRole.PRE_CANDIDATE) {
+            standingSince = now.getAsLong();
+        }
         role = RaftRole.PRE_CANDIDATE;
         setLeader(null);
         votes.start(selfIfVoter());
@@ -199,9 +219,12 @@ final class Elections {
                 || (vote.lastLogTerm() == log.lastTerm() && vote.lastLogIndex() >= log.lastIndex()));
         if (vote.preVote()) {
             boolean grant = vote.term() > term && logOk && (vote.transfer() || !inLease())
-                    && role != RaftRole.LEADER;
+                    && role != RaftRole.LEADER && !favoursOtherThan(from, vote.term());
             writes.sendAfter(new Ready.Outbound(from,
                     new VoteResponse(partition, grant ? vote.term() : term, grant, true)));
+            if (grant) {
+                favour(from, vote.term());
+            }
             return;
         }
         boolean grant = vote.term() == term && logOk && (votedFor.isEmpty() || votedFor.equals(from));
@@ -234,6 +257,45 @@ final class Elections {
             case LOST -> becomeFollower(term, null);
             case PENDING -> {
             }
+        }
+    }
+
+    /**
+     * Whether this replica already favours, for the pre-vote of {@code nextTerm}, a replica that comes before
+     * {@code from} in the {@link CampaignOrder}: itself while it asks for that term's pre-votes, or a peer whose
+     * pre-vote for that term it granted, each for the minimum election timeout only. A pre-candidate whose rounds get
+     * no answer (a voter down or not verified) stands again at every timeout, and must not refuse the others for ever. Two replicas that lost their leader
+     * together would otherwise both pass the pre-vote (each granting the other before standing) and split the real
+     * vote; this way at most the better placed one passes, and the other stands only if that one fails to win within
+     * a timeout. Refusing a pre-vote is always safe; the favour lapses after a timeout, so elections stay live when the
+     * favoured replica goes down.
+     */
+    private boolean favoursOtherThan(String from, long nextTerm) {
+        if (ignoresOrder()) {
+            return false;
+        }
+        Configuration configuration = replicaLog.configuration();
+        if (role == RaftRole.PRE_CANDIDATE && nextTerm == term + 1
+                && now.getAsLong() - standingSince < settings.electionMinMillis()
+                && CampaignOrder.before(partition, configuration, self, from)) {
+            return true;
+        }
+        return favoured != null && favouredTerm == nextTerm
+                && now.getAsLong() - favouredAt < settings.electionMinMillis()
+                && CampaignOrder.before(partition, configuration, favoured, from);
+    }
+
+    /**
+     * Granted {@code to}'s pre-vote for {@code nextTerm}: it is favoured for that term from now on, and a
+     * pre-candidate of that term steps back, so that it cannot pass the pre-vote too ({@code to} comes before it, or
+     * its own rounds went unanswered for a timeout).
+     */
+    private void favour(String to, long nextTerm) {
+        favoured = to;
+        favouredTerm = nextTerm;
+        favouredAt = now.getAsLong();
+        if (role == RaftRole.PRE_CANDIDATE && nextTerm == term + 1 && !ignoresOrder()) {
+            becomeFollower(term, null);
         }
     }
 

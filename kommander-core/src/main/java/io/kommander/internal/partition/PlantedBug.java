@@ -56,5 +56,11 @@ enum PlantedBug {
      * Node level (partitions ignore it): a placed partition's leader takes out the replica the map moved away before
      * it adds and promotes its replacement ({@code MembershipReconciler}).
      */
-    REBALANCE_REMOVES_BEFORE_CATCH_UP
+    REBALANCE_REMOVES_BEFORE_CATCH_UP,
+    /**
+     * Ignore the campaign order ({@code CampaignOrder}): election timeouts drawn from the whole range, pre-votes granted
+     * whoever else stands, no successor hurried when its leader's node dies. Safe, but two replicas that lost their
+     * leader together split the vote again: the one liveness control among these safety ones.
+     */
+    CAMPAIGNS_IGNORE_ORDER
 }

@@ -124,12 +124,14 @@ final class QuiescenceWaking {
 
     /**
      * Node-level liveness suspects {@code endpoint}'s node dead (silent for an election timeout, or restarted): a
-     * quiesced follower of it wakes, and elects once its election timer runs out.
+     * quiesced follower of it wakes, and elects once its election timer runs out, at once if it is the leader's
+     * successor in the campaign order ({@link Elections#leaderLost}).
      */
     void leaderNodeDown(String endpoint) {
         if (quiescence.quiesced() && elections.role() != RaftRole.LEADER && endpoint.equals(elections.leader())
                 && !plantedBugs.contains(PlantedBug.QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER)) {
             wake();
+            elections.leaderLost(endpoint);
         }
     }
 

@@ -17,9 +17,11 @@ import java.util.function.Supplier;
  * compaction pass every compaction interval. Time and scheduling come from the runtime, so the simulator drives it
  * with virtual time.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe: ticks run one at a time (each schedules the next), so the tick's own lists need no lock.
  */
 public final class RaftTimerService implements AutoCloseable {
+
+    private static final Comparator<Due> LONGEST_OVERDUE_FIRST = Comparator.comparingLong(due -> due.at);
 
     private final IRaftRuntime runtime;
     private final long tickMillis;
@@ -30,6 +32,10 @@ public final class RaftTimerService implements AutoCloseable {
     private final QuiescedPartitions quiescence;
     private final Runnable nodeTick;
     private final BooleanSupplier takingPart;
+    /** Every holder ever needed, reused from tick to tick (ticks never overlap: each schedules the next). */
+    private final List<Due> pool = new ArrayList<>();
+    /** This tick's overdue followers, the first {@code pool.size()} holders at most. */
+    private final List<Due> overdue = new ArrayList<>();
     private volatile boolean closed;
     private volatile IRaftRuntime.Cancellable nextTick;
     private volatile IRaftRuntime.Cancellable nextCompaction;
@@ -91,7 +97,7 @@ public final class RaftTimerService implements AutoCloseable {
      */
     private void tickPartitions(long now) {
         int campaigning = 0;
-        List<Due> wouldCampaign = new ArrayList<>();
+        overdue.clear();
         for (RaftPartition partition : quiescence.awake()) {
             boolean standing = partition.campaigning();
             if (standing) {
@@ -104,21 +110,40 @@ public final class RaftTimerService implements AutoCloseable {
             if (standing || due == Long.MIN_VALUE) {
                 partition.tick();
             } else {
-                wouldCampaign.add(new Due(due, partition));
+                overdue(due, partition);
             }
         }
-        int admitted = campaignLimit - campaigning;
-        if (admitted <= 0 || wouldCampaign.isEmpty()) {
-            return;
+        int admitted = Math.min(campaignLimit - campaigning, overdue.size());
+        if (admitted > 0) {
+            overdue.sort(LONGEST_OVERDUE_FIRST);
+            for (int i = 0; i < admitted; i++) {
+                overdue.get(i).partition.tick();
+            }
         }
-        wouldCampaign.sort(Comparator.comparingLong(Due::at));
-        for (int i = 0; i < Math.min(admitted, wouldCampaign.size()); i++) {
-            wouldCampaign.get(i).partition().tick();
+        // Holders keep no partition past the tick: a removed partition is not kept alive by the pool.
+        for (Due due : overdue) {
+            due.partition = null;
         }
     }
 
-    /** A follower whose election timeout ran out {@code at}. */
-    private record Due(long at, RaftPartition partition) {
+    /** Notes an overdue follower in the next free holder of the pool (allocated only when the pool is outgrown). */
+    private void overdue(long at, RaftPartition partition) {
+        if (overdue.size() == pool.size()) {
+            pool.add(new Due());
+        }
+        Due due = pool.get(overdue.size());
+        due.at = at;
+        due.partition = partition;
+        overdue.add(due);
+    }
+
+    /**
+     * A follower whose election timeout ran out {@code at}: mutable and pooled, since after a node's death thousands
+     * are noted at every tick until each campaigns.
+     */
+    private static final class Due {
+        private long at;
+        private RaftPartition partition;
     }
 
     private void scheduleCompaction() {

@@ -52,8 +52,9 @@ public final class RosterService {
     /**
      * @param coordinator     the system partition's owner on this node
      * @param leaderHint      the system partition's leader as last known here
-     * @param stillConfigured whether a member is still in some partition's configuration (as this node's replicas
-     *                        see it): a leaving member is removed from the roster only once it is in none
+     * @param stillConfigured whether a partition still holds a member: the map places one on it, or a configuration
+     *                        this node's replicas see holds it; a leaving member is removed from the roster only
+     *                        once none does
      * @param currentMembers  on partition 0's leader, the members that hold everything committed there and answer
      *                        (see {@link Roster#survivesWithout}); completes with null when not known (yet)
      * @param clock              the node's monotonic clock, in milliseconds

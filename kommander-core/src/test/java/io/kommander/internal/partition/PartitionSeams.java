@@ -53,7 +53,9 @@ public final class PartitionSeams {
         /** See PlantedBug#QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER. */
         QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER,
         /** See PlantedBug#REBALANCE_REMOVES_BEFORE_CATCH_UP (planted in the node, {@code NodeSeams#plant}). */
-        REBALANCE_REMOVES_BEFORE_CATCH_UP;
+        REBALANCE_REMOVES_BEFORE_CATCH_UP,
+        /** See PlantedBug#CAMPAIGNS_IGNORE_ORDER. */
+        CAMPAIGNS_IGNORE_ORDER;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
