@@ -2,12 +2,9 @@ package io.kommander.internal.partition;
 
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.VoteResponse;
-import io.kommander.wal.HardState;
-import io.kommander.wal.LogPosition;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,19 +19,12 @@ class CampaignOrderElectionTest {
 
     /** A restored replica {@code self} of partition 1 of {a, b, c}, a follower at term 0 with no leader. */
     private static RaftPartitionStateMachine replica(String self) {
-        List<String> peers = List.of("a", "b", "c").stream().filter(p -> !p.equals(self)).toList();
-        RaftPartitionStateMachine machine = new RaftPartitionStateMachine(MachineNet.PARTITION, self, peers,
-                MachineNet.SETTINGS, new SplittableRandom(1));
-        machine.restoreBegin(HardState.EMPTY, LogPosition.ZERO, 0, null);
-        machine.restoreEnd(0);
-        return machine;
+        return MachineNet.restoredReplica(self, List.of("a", "b", "c").stream().filter(p -> !p.equals(self)).toList());
     }
 
     /** Lets {@code machine}'s election timeout pass: it asks for pre-votes for term 1. */
     private static long timeOut(RaftPartitionStateMachine machine) {
-        long now = MachineNet.SETTINGS.electionMaxMillis() + 1;
-        machine.tick(now);
-        machine.takeReady();
+        long now = MachineNet.timeOut(machine);
         assertThat(machine.role()).isEqualTo(RaftRole.PRE_CANDIDATE);
         return now;
     }

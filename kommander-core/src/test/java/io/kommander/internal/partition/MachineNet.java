@@ -4,6 +4,7 @@ import io.kommander.RaftLog;
 import io.kommander.time.HLCTimestamp;
 import io.kommander.transport.RaftMessage;
 import io.kommander.wal.EntryKind;
+import io.kommander.wal.HardState;
 import io.kommander.wal.InMemoryWAL;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
@@ -44,6 +45,27 @@ public final class MachineNet {
             .maxEntriesPerAppend(64)
             .logCacheEntries(1000)
             .build();
+
+    /** A replica {@code self} of {@link #PARTITION} among {@code peers}, not yet restored. */
+    static RaftPartitionStateMachine replica(String self, List<String> peers) {
+        return new RaftPartitionStateMachine(PARTITION, self, peers, SETTINGS, new SplittableRandom(1));
+    }
+
+    /** As {@link #replica}, restored from an empty disk: a follower at term 0 that knows no leader. */
+    static RaftPartitionStateMachine restoredReplica(String self, List<String> peers) {
+        RaftPartitionStateMachine machine = replica(self, peers);
+        machine.restoreBegin(HardState.EMPTY, LogPosition.ZERO, 0, null);
+        machine.restoreEnd(0);
+        return machine;
+    }
+
+    /** Lets a replica's first election timeout pass (from time 0); returns the time it was ticked at. */
+    static long timeOut(RaftPartitionStateMachine machine) {
+        long now = SETTINGS.electionMaxMillis() + 1;
+        machine.tick(now);
+        machine.takeReady();
+        return now;
+    }
 
     record Envelope(String from, String to, RaftMessage message) {
     }

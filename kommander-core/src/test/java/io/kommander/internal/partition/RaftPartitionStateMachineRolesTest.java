@@ -6,8 +6,6 @@ import io.kommander.transport.RaftMessage.AppendLogsResponse;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.transport.RaftMessage.VoteResponse;
-import io.kommander.wal.HardState;
-import io.kommander.wal.LogPosition;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -20,19 +18,12 @@ class RaftPartitionStateMachineRolesTest {
 
     /** A restored replica "a" of a group with {@code peers}, as a follower at term 0. */
     private static RaftPartitionStateMachine replica(String... peers) {
-        RaftPartitionStateMachine machine = new RaftPartitionStateMachine(1, "a", List.of(peers), MachineNet.SETTINGS,
-                new SplittableRandom(1));
-        machine.restoreBegin(HardState.EMPTY, LogPosition.ZERO, 0, null);
-        machine.restoreEnd(0);
-        return machine;
+        return MachineNet.restoredReplica("a", List.of(peers));
     }
 
     /** Lets {@code machine}'s election timeout pass: it becomes a pre-candidate. */
     private static long timeOut(RaftPartitionStateMachine machine) {
-        long now = MachineNet.SETTINGS.electionMaxMillis() + 1;
-        machine.tick(now);
-        machine.takeReady();
-        return now;
+        return MachineNet.timeOut(machine);
     }
 
     private static AppendLogs heartbeat(long term) {

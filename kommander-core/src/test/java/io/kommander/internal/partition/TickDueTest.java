@@ -1,11 +1,8 @@
 package io.kommander.internal.partition;
 
-import io.kommander.wal.HardState;
-import io.kommander.wal.LogPosition;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,14 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TickDueTest {
 
     private static RaftPartitionStateMachine replica(String... peers) {
-        return new RaftPartitionStateMachine(1, "a", List.of(peers), MachineNet.SETTINGS, new SplittableRandom(1));
+        return MachineNet.replica("a", List.of(peers));
     }
 
     private static RaftPartitionStateMachine restored(String... peers) {
-        RaftPartitionStateMachine machine = replica(peers);
-        machine.restoreBegin(HardState.EMPTY, LogPosition.ZERO, 0, null);
-        machine.restoreEnd(0);
-        return machine;
+        return MachineNet.restoredReplica("a", List.of(peers));
     }
 
     @Test
