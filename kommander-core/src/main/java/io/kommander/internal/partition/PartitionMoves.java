@@ -68,6 +68,9 @@ public final class PartitionMoves {
      * entry on), or null if it holds none.
      */
     public MoveEntry mergedInto() {
+        if (byIndex.isEmpty()) {
+            return null; // the common case, asked on every write: no stream for it
+        }
         return byIndex.values().stream().filter(h -> MoveEntry.MERGE_TYPE.equals(h.type())).map(Held::move)
                 .findFirst().orElse(null);
     }
