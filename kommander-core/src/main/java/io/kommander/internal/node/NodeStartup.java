@@ -134,7 +134,8 @@ final class NodeStartup {
     synchronized void openPartition(int id) {
         if (!closed.getAsBoolean() && !parts.partitions().containsKey(id) && !deleting.contains(id)
                 && parts.replicas().hosts(id) && live(id)) {
-            startPartition(new RaftPartition(id, parts.context(), parts.callbacks(), parts.replicas().joins(id)));
+            startPartition(new RaftPartition(id, parts.context(), parts.callbacks(), parts.replicas().joins(id),
+                    parts.replicas().firstVoters(id)));
         }
     }
 

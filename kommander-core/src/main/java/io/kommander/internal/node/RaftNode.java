@@ -94,6 +94,7 @@ public final class RaftNode implements IRaft {
     private final PartitionCallbacks callbacks;
     private final NodeCatchUp catchUp;
     private final NodeStartup startup;
+    private final NodeReplicas replicas;
     private final LeaderWaiters leaderWaiters;
     private final CallerFutures futures;
     private final NodeMetrics metrics;
@@ -230,7 +231,7 @@ public final class RaftNode implements IRaft {
         this.memberCalls = new MemberCalls(self, lifecycle, membership, futures, this::closeAsync);
         this.mapCalls = new PartitionMapCalls(coordinator, partitionMap, futures, lifecycle::closed,
                 splits::supported);
-        NodeReplicas replicas = new NodeReplicas(self, coordinator, wal, partitions);
+        this.replicas = new NodeReplicas(self, coordinator, wal, partitions);
         this.startup = new NodeStartup(new NodeStartup.Parts(this.configuration, wal, transport, runtime, members,
                 catchUp, membership, coordinator, context, timers, partitions, callbacks, replicas), inbound::onBatch,
                 inbound::onRefused, lifecycle::closed, replicas::hostedCount, splits::forget);
@@ -553,6 +554,11 @@ public final class RaftNode implements IRaft {
 
     private NodeMembership membership() {
         return membership;
+    }
+
+    /** Which partitions the node hosts and how they open, for the test seams ({@code NodeSeams}) only. */
+    NodeReplicas replicasForTests() {
+        return replicas;
     }
 
     /** The node's membership, for the test seams ({@code NodeSeams}) only. */

@@ -58,6 +58,12 @@ enum PlantedBug {
      */
     REBALANCE_REMOVES_BEFORE_CATCH_UP,
     /**
+     * Node level (partitions ignore it): a partition created online opens from this node's configured members, not
+     * from its first voters as partition 0's log records them ({@code NodeReplicas}), so two nodes may start it from
+     * different configurations.
+     */
+    CREATED_FROM_OWN_PEERS,
+    /**
      * Ignore the campaign order ({@code CampaignOrder}): election timeouts drawn from the whole range, pre-votes granted
      * whoever else stands, no successor hurried when its leader's node dies. Safe, but two replicas that lost their
      * leader together split the vote again: the one liveness control among these safety ones.

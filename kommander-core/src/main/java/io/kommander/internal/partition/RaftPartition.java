@@ -42,6 +42,8 @@ public final class RaftPartition {
     private final Integer key;
     /** Whether this replica joins a partition placed on this node while it ran elsewhere. */
     private final boolean joins;
+    /** A created partition's first voters, alike on every replica; null: this node's configured members. */
+    private final Set<String> firstVoters;
     private final PartitionContext context;
     private final PartitionCallbacks callbacks;
     private final RaftPartitionExecutor executor;
@@ -113,7 +115,20 @@ public final class RaftPartition {
      *              does not count it a voter, so it never campaigns before its leader's configuration makes it one
      */
     public RaftPartition(int id, PartitionContext context, PartitionCallbacks callbacks, boolean joins) {
+        this(id, context, callbacks, joins, null);
+    }
+
+    /**
+     * Creates the partition; {@link #start()} begins its restore.
+     *
+     * @param joins       whether this replica must not count itself a voter of its fresh log (see above)
+     * @param firstVoters the voters of a fresh log's configuration on every replica, for a partition created online
+     *                    (the roster's voters when partition 0's log created it); null: this node's configured members
+     */
+    public RaftPartition(int id, PartitionContext context, PartitionCallbacks callbacks, boolean joins,
+                         Set<String> firstVoters) {
         this.joins = joins;
+        this.firstVoters = firstVoters;
         this.id = id;
         this.key = id;
         this.context = context;
@@ -439,7 +454,11 @@ public final class RaftPartition {
                 ^ ((long) epoch << 48) ^ context.configuration().electionSeed());
         // A node joining a running cluster must not count itself a voter of a fresh log: its leader adds it as a
         // learner, and its log's configuration entries say when it votes.
-        machine = context.configuration().joinExisting() || joins
+        // A partition created online starts from its first voters, the same on every node, whoever joined the cluster
+        // when: only whether this replica may have voted before decides whether it joins.
+        machine = firstVoters != null
+                ? RaftPartitionStateMachine.created(id, context.self(), firstVoters, joins, context.settings(), random)
+                : context.configuration().joinExisting() || joins
                 ? RaftPartitionStateMachine.joining(id, context.self(), context.peers(),
                         context.settings(), random)
                 : new RaftPartitionStateMachine(id, context.self(), context.peers(),

@@ -12,6 +12,7 @@ import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,6 +100,28 @@ public final class RaftPartitionStateMachine {
             throw new IllegalArgumentException(self + " joins a configuration it is already a voter of: " + voters);
         }
         return new RaftPartitionStateMachine(partition, self, Configuration.ofVoters(voters), settings, random);
+    }
+
+    /**
+     * Creates the state machine of a replica of a partition created online, whose fresh log's configuration is
+     * {@code firstVoters} on every replica (the roster's voters at the entry of partition 0's log that created it). A
+     * replica that {@code joins} (not one of them, or one whose earlier replica may have been deleted with its vote)
+     * starts as {@link #joining} from the same voters without itself, so it counts what the others count.
+     *
+     * @throws IllegalArgumentException if it does not join and is not one of {@code firstVoters}
+     */
+    public static RaftPartitionStateMachine created(int partition, String self, Collection<String> firstVoters,
+                                                    boolean joins, PartitionSettings settings,
+                                                    RandomGenerator random) {
+        if (joins) {
+            return joining(partition, self, firstVoters.stream().filter(v -> !v.equals(self)).toList(), settings,
+                    random);
+        }
+        if (!firstVoters.contains(self)) {
+            throw new IllegalArgumentException(self + " is not a first voter of partition " + partition + ": "
+                    + firstVoters);
+        }
+        return new RaftPartitionStateMachine(partition, self, Configuration.ofVoters(firstVoters), settings, random);
     }
 
     private RaftPartitionStateMachine(int partition, String self, Configuration initial, PartitionSettings settings,

@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +36,9 @@ import java.util.function.Supplier;
  *   <li>the partition map's changes ({@link MapCommand}: create, drain, remove, split, place a partition), and the
  *       cluster's replication factor (the first one written counts), which come
  *       through {@link #proposeMapChange}; every node opens a created partition (or a split's new half) and closes
- *       and deletes a removed one when it applies the change, so a restart replays them and converges;</li>
+ *       and deletes a removed one when it applies the change, so a restart replays them and converges. A created
+ *       partition's first configuration is the roster's voters at that entry ({@link CreatedPartitions}), so every
+ *       node opens it alike whenever it does;</li>
  *   <li>the {@link Roster}: the same ready leader proposes the first roster (the configured members, all voters)
  *       right after the ranges, or alone on a cluster an older version started; later {@link RosterCommand}s come
  *       through {@link RosterService}. Each is decided again when applied, so a command that became invalid
@@ -72,6 +75,8 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
      * so that every node walks it in the same order.
      */
     private volatile SortedMap<Integer, Integer> pendingMerges = Collections.emptySortedMap();
+    /** The first configurations of the partitions created online, applied from partition 0's log like the map. */
+    private final CreatedPartitions created = new CreatedPartitions();
     private volatile Roster roster;
     private volatile boolean readyLeader;
     private volatile Consumer<Roster> rosterChanged = r -> { };
@@ -190,6 +195,23 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     public boolean pendingMerge(int partition) {
         SortedMap<Integer, Integer> pending = pendingMerges;
         return !pending.isEmpty() && (pending.containsKey(partition) || pending.containsValue(partition));
+    }
+
+    /**
+     * The voters of {@code partition}'s first configuration if it was created online (a CREATE, or a SPLIT's new
+     * half): the roster's voters at the index of that entry, the same on every node; null for the initial partitions
+     * (the bootstrapping members') and for one this node has not applied the creation of.
+     */
+    public Set<String> firstVoters(int partition) {
+        return created.voters(partition);
+    }
+
+    /**
+     * Whether the map ever placed {@code partition}, created online, away from its first voter {@code endpoint}: its
+     * replica there may have been deleted with its term and vote, so a fresh one must not count itself a voter.
+     */
+    public boolean placedAway(int partition, String endpoint) {
+        return created.placedAway(partition, endpoint);
     }
 
     /**
@@ -384,6 +406,13 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         if (decision.map() == null || decision.map() == before) {
             return;
         }
+        switch (command.kind()) {
+            case CREATE -> created.created(command.partition(), roster);
+            case SPLIT -> decision.map().splitTarget(command.partition())
+                    .ifPresent(t -> created.created(t.id(), roster));
+            default -> { }
+        }
+        created.mapApplied(decision.map());
         map = decision.map();
         dropSettledMerges(decision.map());
         if (!restoring) {

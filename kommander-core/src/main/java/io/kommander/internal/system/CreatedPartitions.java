@@ -1,0 +1,98 @@
+package io.kommander.internal.system;
+
+import io.kommander.Member;
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionState;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The first configuration of every partition created online (a CREATE, or a SPLIT's new half): the roster's voters
+ * at the index of the entry that created it, and which of those the map has placed away from it since. Both are
+ * derived from partition 0's log, which is never compacted, so every node, a restart's replay and a node that joins
+ * later hold the same: a replica opened on any node, at any time, starts from the configuration the others count.
+ * A node's own list of members would not do, nor the roster of the moment a replica opens: each changes as members
+ * come and go, and two replicas with different first configurations could elect two leaders.
+ *
+ * <p>A first voter that was placed away may have had its replica's data (its term and vote among them) deleted: if
+ * the map places the partition on it again it must not count itself a voter of its fresh log, or it could vote twice
+ * in a term. The initial partitions (the ranges entry) are not here: their first configuration is the bootstrapping
+ * members'. Written on partition 0's executor only, in commit order; read from any thread (copy on write).
+ */
+final class CreatedPartitions {
+
+    /** A created partition's first voters, and those of them the map placed away since (both sorted). */
+    private record First(SortedSet<String> voters, SortedSet<String> away) {
+    }
+
+    private volatile Map<Integer, First> firsts = Map.of();
+
+    /** Partition {@code partition} was created by the entry being applied, under {@code roster} (null: unknown). */
+    void created(int partition, Roster roster) {
+        if (roster == null) {
+            return; // no roster yet: the partition opens as the initial ones do, from the configured members
+        }
+        SortedSet<String> voters = new TreeSet<>();
+        roster.members().values().stream().filter(m -> m.role() == Member.Role.VOTER)
+                .forEach(m -> voters.add(m.endpoint()));
+        Map<Integer, First> next = new HashMap<>(firsts);
+        next.put(partition, new First(Collections.unmodifiableSortedSet(voters),
+                Collections.emptySortedSet()));
+        firsts = Collections.unmodifiableMap(next);
+    }
+
+    /**
+     * The map changed: notes the first voters a placement leaves out, and forgets the partitions removed (a removed
+     * partition is never opened again).
+     */
+    void mapApplied(PartitionMap map) {
+        Map<Integer, First> known = firsts;
+        if (known.isEmpty()) {
+            return;
+        }
+        Map<Integer, First> next = new HashMap<>(known.size());
+        boolean changed = false;
+        for (Map.Entry<Integer, First> entry : known.entrySet()) {
+            PartitionDescriptor partition = map.partition(entry.getKey()).orElse(null);
+            First first = entry.getValue();
+            if (partition == null || partition.state() == PartitionState.REMOVED) {
+                changed = true;
+                continue;
+            }
+            First after = placed(first, partition);
+            changed |= after != first;
+            next.put(entry.getKey(), after);
+        }
+        if (changed) {
+            firsts = Collections.unmodifiableMap(next);
+        }
+    }
+
+    /** The first voters of {@code partition}, or null if it was not created online (or is removed). */
+    Set<String> voters(int partition) {
+        First first = firsts.get(partition);
+        return first == null ? null : first.voters();
+    }
+
+    /** Whether the map ever placed {@code partition} away from its first voter {@code endpoint}. */
+    boolean placedAway(int partition, String endpoint) {
+        First first = firsts.get(partition);
+        return first != null && first.away().contains(endpoint);
+    }
+
+    private static First placed(First first, PartitionDescriptor partition) {
+        if (partition.replicas().isEmpty()) {
+            return first; // on every member
+        }
+        SortedSet<String> away = new TreeSet<>(first.away());
+        first.voters().stream().filter(v -> !partition.replicas().contains(v)).forEach(away::add);
+        return away.size() == first.away().size() ? first
+                : new First(first.voters(), Collections.unmodifiableSortedSet(away));
+    }
+}
