@@ -486,6 +486,22 @@ public final class SimCluster {
         return node(node).joinCluster();
     }
 
+    /**
+     * Down node i comes back as a fresh machine that joins the running cluster: its disk wiped, configured with
+     * {@code joinExisting} and the nodes that are up as its seeds (as a removed member whose folder was deleted comes
+     * back); returns its {@code joinCluster()} future. Time does not move here.
+     */
+    public CompletableFuture<Void> joinFresh(int node) {
+        if (nodes.get(node).manager() != null) {
+            throw new IllegalStateException("node " + node + " is up: crash it first");
+        }
+        List<String> seeds = IntStream.range(0, nodes.size()).filter(n -> n != node && node(n) != null)
+                .mapToObj(this::endpoint).toList();
+        nodes.get(node).makeFresh(partitions, seeds);
+        launch(node);
+        return node(node).joinCluster();
+    }
+
     /** Node i's partitions' quiescence (which sleep, how often they quiesced and woke), or null while it is down. */
     public QuiescedPartitions quiescence(int node) {
         RaftNode raft = nodes.get(node).manager();

@@ -314,10 +314,15 @@ final class SimNode {
      * in {@code seeds} as where to look for the cluster. Its {@code joinCluster()} future says when it is a voter.
      */
     void startFresh(int partitions, List<String> seeds) {
+        makeFresh(partitions, seeds);
+        start();
+    }
+
+    /** As {@link #startFresh}, without starting it: the caller starts it (and may listen to it first). */
+    void makeFresh(int partitions, List<String> seeds) {
         wipe(partitions);
         configuration.joinExisting(true);
         discovery(seeds);
-        start();
     }
 
     /**
