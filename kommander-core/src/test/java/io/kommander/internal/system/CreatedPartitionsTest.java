@@ -1,0 +1,74 @@
+package io.kommander.internal.system;
+
+import io.kommander.Member;
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionState;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CreatedPartitionsTest {
+
+    private final CreatedPartitions created = new CreatedPartitions();
+
+    @Test
+    void firstVotersAreTheRosterVotersAtTheCreationNotItsLearnersNorLaterRosters() {
+        created.created(5, roster(Map.of("a:1", Member.Role.VOTER, "b:1", Member.Role.VOTER,
+                "c:1", Member.Role.LEARNER, "d:1", Member.Role.LEAVING)));
+        created.mapApplied(map(partition(5, List.of(), PartitionState.ACTIVE)));
+
+        assertThat(created.voters(5)).containsExactly("a:1", "b:1");
+        assertThat(created.voters(1)).as("not created online").isNull();
+    }
+
+    @Test
+    void aFirstVoterPlacedAwayStaysPlacedAwayWhenPlacedBack() {
+        created.created(5, roster(Map.of("a:1", Member.Role.VOTER, "b:1", Member.Role.VOTER,
+                "c:1", Member.Role.VOTER, "d:1", Member.Role.VOTER)));
+        created.mapApplied(map(partition(5, List.of("a:1", "b:1", "c:1"), PartitionState.ACTIVE)));
+        created.mapApplied(map(partition(5, List.of("a:1", "b:1", "d:1"), PartitionState.ACTIVE)));
+        created.mapApplied(map(partition(5, List.of("a:1", "b:1", "c:1", "d:1"), PartitionState.ACTIVE)));
+
+        assertThat(created.placedAway(5, "a:1")).isFalse();
+        assertThat(created.placedAway(5, "c:1")).isTrue();
+        assertThat(created.placedAway(5, "d:1")).isTrue();
+        assertThat(created.voters(5)).containsExactly("a:1", "b:1", "c:1", "d:1");
+    }
+
+    @Test
+    void aRemovedPartitionIsForgotten() {
+        created.created(5, roster(Map.of("a:1", Member.Role.VOTER)));
+        created.mapApplied(map(partition(5, List.of(), PartitionState.REMOVED)));
+
+        assertThat(created.voters(5)).isNull();
+    }
+
+    @Test
+    void withoutARosterNothingIsRecorded() {
+        created.created(5, null);
+
+        assertThat(created.voters(5)).isNull();
+    }
+
+    private static Roster roster(Map<String, Member.Role> roles) {
+        TreeMap<String, Member> members = new TreeMap<>();
+        int id = 1;
+        for (Map.Entry<String, Member.Role> member : new TreeMap<>(roles).entrySet()) {
+            members.put(member.getKey(), new Member(id++, member.getKey(), member.getValue(), 1, 0));
+        }
+        return new Roster(1, members);
+    }
+
+    private static PartitionDescriptor partition(int id, List<String> replicas, PartitionState state) {
+        return new PartitionDescriptor(id, null, 1, state, replicas, List.of());
+    }
+
+    private static PartitionMap map(PartitionDescriptor partition) {
+        return new PartitionMap(1, List.of(partition));
+    }
+}
