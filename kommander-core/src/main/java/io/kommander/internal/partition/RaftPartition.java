@@ -105,23 +105,15 @@ public final class RaftPartition {
      *                  for partition 0
      */
     public RaftPartition(int id, PartitionContext context, PartitionCallbacks callbacks) {
-        this(id, context, callbacks, false);
+        this(id, context, callbacks, false, null);
     }
 
     /**
      * Creates the partition; {@link #start()} begins its restore.
      *
-     * @param joins whether this replica joins a partition that runs elsewhere (the map placed it here): its fresh log
-     *              does not count it a voter, so it never campaigns before its leader's configuration makes it one
-     */
-    public RaftPartition(int id, PartitionContext context, PartitionCallbacks callbacks, boolean joins) {
-        this(id, context, callbacks, joins, null);
-    }
-
-    /**
-     * Creates the partition; {@link #start()} begins its restore.
-     *
-     * @param joins       whether this replica must not count itself a voter of its fresh log (see above)
+     * @param joins       whether this replica joins a partition that runs elsewhere (the map placed it here, or it may
+     *                    have voted in a replica since deleted): its fresh log does not count it a voter, so it never
+     *                    campaigns before its leader's configuration makes it one
      * @param firstVoters the voters of a fresh log's configuration on every replica, for a partition created online
      *                    (the roster's voters when partition 0's log created it); null: this node's configured members
      */
