@@ -58,6 +58,13 @@ enum PlantedBug {
      */
     REBALANCE_REMOVES_BEFORE_CATCH_UP,
     /**
+     * Node level (partitions ignore it): a member answers every stranded replica's membership query with a removal
+     * notice, whatever its committed configuration holds, and a stranded replica takes any notice as proof that it
+     * was taken out, whatever configuration it holds ({@code ReplicaRemovals}): a replica the map moves away deletes
+     * its data before its leader took it out.
+     */
+    REMOVAL_NOTICE_UNCHECKED,
+    /**
      * Ignore the campaign order ({@code CampaignOrder}): election timeouts drawn from the whole range, pre-votes granted
      * whoever else stands, no successor hurried when its leader's node dies. Safe, but two replicas that lost their
      * leader together split the vote again: the one liveness control among these safety ones.

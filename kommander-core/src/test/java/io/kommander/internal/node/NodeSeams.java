@@ -27,6 +27,9 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.REBALANCE_REMOVES_BEFORE_CATCH_UP)) {
             node.membershipForTests().plantRemovalFirst();
         }
+        if (bugs.contains(PartitionSeams.Bug.REMOVAL_NOTICE_UNCHECKED)) {
+            node.removalsForTests().plantAnswerAll();
+        }
     }
 
     /** Plants "several membership changes at once" in the node's roster rules (a negative control). */

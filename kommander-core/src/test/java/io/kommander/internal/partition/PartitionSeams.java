@@ -54,6 +54,8 @@ public final class PartitionSeams {
         QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER,
         /** See PlantedBug#REBALANCE_REMOVES_BEFORE_CATCH_UP (planted in the node, {@code NodeSeams#plant}). */
         REBALANCE_REMOVES_BEFORE_CATCH_UP,
+        /** See PlantedBug#REMOVAL_NOTICE_UNCHECKED (planted in the node, {@code NodeSeams#plant}). */
+        REMOVAL_NOTICE_UNCHECKED,
         /** See PlantedBug#CAMPAIGNS_IGNORE_ORDER. */
         CAMPAIGNS_IGNORE_ORDER;
 
