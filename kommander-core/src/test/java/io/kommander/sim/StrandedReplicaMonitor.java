@@ -31,6 +31,7 @@ final class StrandedReplicaMonitor {
     private record Committed(long index, Configuration configuration) {
     }
 
+    static final java.util.concurrent.atomic.AtomicInteger DEBUG_LEARNT = new java.util.concurrent.atomic.AtomicInteger();
     private final List<SimNode> nodes;
     private final SafetyMonitor monitor;
     private final int partitions;
@@ -85,6 +86,7 @@ final class StrandedReplicaMonitor {
         ReplicaView view = views.remove(new Replica(node.index(), p));
         if (view != null && view.configuration() != null && view.configuration().contains(node.endpoint())) {
             learntDeletions++;
+            DEBUG_LEARNT.incrementAndGet();
         }
     }
 

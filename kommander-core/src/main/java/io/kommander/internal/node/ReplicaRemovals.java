@@ -46,6 +46,8 @@ final class ReplicaRemovals {
     private final Map<Integer, Long> lastAsked = new ConcurrentHashMap<>();
     /** A planted bug (a negative control): answer every query, whatever the committed configuration holds. */
     private volatile boolean answerAll;
+    /** A planted bug (a negative control): stranded replicas never ask. */
+    private volatile boolean neverAsk;
 
     /**
      * @param byId           the node's open partitions by id
@@ -67,6 +69,9 @@ final class ReplicaRemovals {
 
     /** At every reconciler pass: asks about each stranded replica not asked about within the interval. */
     void ask() {
+        if (neverAsk) {
+            return;
+        }
         long now = clock.getAsLong();
         lastAsked.keySet().removeIf(id -> !byId.containsKey(id));
         for (RaftPartition partition : byId.values()) {
@@ -116,6 +121,11 @@ final class ReplicaRemovals {
         if (partition != null && replicas.stranded(partition)) {
             replicas.toldRemoved(notice.partition(), notice.configurationIndex());
         }
+    }
+
+    /** Plants "stranded replicas never ask" (a liveness control of the simulator's stranded-replica check). */
+    void plantNeverAsk() {
+        neverAsk = true;
     }
 
     /** Plants "every query answered, every notice believed" (a negative control of the simulator's deletion check). */

@@ -65,6 +65,12 @@ enum PlantedBug {
      */
     REMOVAL_NOTICE_UNCHECKED,
     /**
+     * Node level (partitions ignore it): a replica the map moved away never asks whether it was taken out
+     * ({@code ReplicaRemovals}), as before such queries existed: one taken out while it was cut off stays open, with
+     * its data, for ever. A liveness control.
+     */
+    STRANDED_REPLICA_NEVER_ASKS,
+    /**
      * Ignore the campaign order ({@code CampaignOrder}): election timeouts drawn from the whole range, pre-votes granted
      * whoever else stands, no successor hurried when its leader's node dies. Safe, but two replicas that lost their
      * leader together split the vote again: the one liveness control among these safety ones.
