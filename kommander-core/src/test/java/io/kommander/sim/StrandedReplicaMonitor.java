@@ -3,7 +3,6 @@ package io.kommander.sim;
 import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionState;
 import io.kommander.internal.partition.Configuration;
-import io.kommander.internal.partition.ReplicaView;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,20 +30,11 @@ final class StrandedReplicaMonitor {
     private record Committed(long index, Configuration configuration) {
     }
 
-    static final java.util.concurrent.atomic.AtomicInteger DEBUG_LEARNT = new java.util.concurrent.atomic.AtomicInteger();
     private final List<SimNode> nodes;
     private final SafetyMonitor monitor;
     private final int partitions;
-    /** A node's replica of a partition. */
-    private record Replica(int node, int partition) {
-    }
-
-    /** Each replica's view at the latest check (a deleted replica's is its last). */
-    private final Map<Replica, ReplicaView> views = new HashMap<>();
     /** Per partition: the newest committed configuration seen. */
     private final Map<Integer, Committed> newest = new HashMap<>();
-    /** How many replicas were deleted while the configuration they held still counted their node (taken out unseen). */
-    private int learntDeletions;
 
     StrandedReplicaMonitor(List<SimNode> nodes, SafetyMonitor monitor, int partitions) {
         this.nodes = nodes;
@@ -58,7 +48,6 @@ final class StrandedReplicaMonitor {
     /** After every event: follows each partition's newest committed configuration. */
     void check() {
         RunningReplicas.forEach(nodes, partitions, (node, p, view) -> {
-            views.put(new Replica(node.index(), p), view);
             if (p != 0 && view.configurationChangesInFlight() == 0 && view.configurationIndex() > 0) {
                 Committed known = newest.get(p);
                 if (known == null || view.configurationIndex() > known.index()) {
@@ -66,11 +55,6 @@ final class StrandedReplicaMonitor {
                 }
             }
         });
-    }
-
-    /** How many replicas learnt from a member (not from their own log) that they were taken out, and were deleted. */
-    int learntDeletions() {
-        return learntDeletions;
     }
 
     private void deleted(SimNode node, int p) {
@@ -82,11 +66,6 @@ final class StrandedReplicaMonitor {
             monitor.fail("replica deletion: n" + node.index() + " deleted its data of p" + p + " while p" + p
                     + "'s committed configuration at index " + known.index() + " counts it as a voter: "
                     + known.configuration());
-        }
-        ReplicaView view = views.remove(new Replica(node.index(), p));
-        if (view != null && view.configuration() != null && view.configuration().contains(node.endpoint())) {
-            learntDeletions++;
-            DEBUG_LEARNT.incrementAndGet();
         }
     }
 
