@@ -110,7 +110,7 @@ final class NodeReplicas {
         }
     }
 
-    /** Forgets what this node was told of {@code partition}: its replica closed, or is placed here again. */
+    /** Forgets what this node was told of {@code partition}: its replica was closed for deletion. */
     void forget(int partition) {
         toldRemoved.remove(partition);
     }

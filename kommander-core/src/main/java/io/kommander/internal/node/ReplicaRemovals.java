@@ -5,6 +5,7 @@ import io.kommander.PartitionMap;
 import io.kommander.internal.partition.Configuration;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.ReplicaView;
+import io.kommander.internal.system.RaftSystemCoordinator;
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.MembershipQuery;
 import io.kommander.transport.RaftMessage.ReplicaRemoved;
@@ -19,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * How a replica taken out of its partition while it was cut off learns it. Its leader took it out with a
- * configuration entry it never received, and no longer sends to it; its pre-votes are refused. So each stranded
+ * configuration entry it never received (or whose commit it never heard of), and no longer sends to it; its
+ * pre-votes are refused. So each stranded
  * replica ({@link NodeReplicas#stranded}) asks the partition's members, the map's replicas and those of the
  * configuration it holds, with a {@link MembershipQuery}, at most once per {@code intervalMillis}. A member whose
  * committed configuration (no change in flight after it) does not hold the asker answers with a
@@ -28,7 +30,7 @@ import java.util.function.Supplier;
  * configuration it holds then is no newer ({@link NodeReplicas#takenOut}).
  *
  * <p>Any member may answer, the leader or a follower: a commit index is never beyond what a quorum committed, so
- * whichever replica shows a committed configuration shows the partition's. Only a configuration an entry holds counts
+ * whichever replica shows a configuration committed shows one the partition committed. Only a configuration an entry holds counts
  * (index 1 or more): a fresh log's first configuration is each node's own guess, not committed data.
  *
  * <p>Thread-safe: reads only the partitions' lock-free views and the applied map.
@@ -102,7 +104,9 @@ final class ReplicaRemovals {
 
     /** A member's query about a replica of a partition open here: answered if its committed configuration excludes it. */
     void onQuery(String from, MembershipQuery query) {
-        RaftPartition partition = byId.get(query.partition());
+        // Partition 0 is never stranded: it stays on every voter of the roster.
+        RaftPartition partition = query.partition() == RaftSystemCoordinator.SYSTEM_PARTITION ? null
+                : byId.get(query.partition());
         ReplicaView view = partition == null ? null : partition.view();
         if (view == null || view.configuration() == null) {
             return;
