@@ -288,4 +288,28 @@ public sealed interface RaftMessage {
      */
     record NodeHeartbeat(int partition, long term, long bootId) implements RaftMessage {
     }
+
+    /**
+     * A replica's question to another member of its partition: does your committed configuration still hold me? Sent
+     * by a replica whose node's partition map places the partition elsewhere and that has not learnt it was taken out
+     * (it was cut off when its leader took it out, and its leader no longer sends to it). Answered only with a
+     * {@link ReplicaRemoved}, by a replica whose committed configuration does not hold the sender; otherwise not at
+     * all. Handled by the node, never by the partition's Raft state.
+     *
+     * @param configurationIndex the index of the configuration the asking replica holds (the latest in its log;
+     *                           0 for a fresh log's)
+     */
+    record MembershipQuery(int partition, long term, long configurationIndex) implements RaftMessage {
+    }
+
+    /**
+     * The answer to a {@link MembershipQuery}: the sender's committed configuration, whose entry is at
+     * {@code configurationIndex}, does not hold the receiver. The receiver takes it as proof that it was taken out only
+     * if the configuration it holds is at or below that index (a committed configuration at least as new as its own
+     * excludes it); then it closes its replica and deletes its data.
+     *
+     * @param configurationIndex the index of the sender's committed configuration's entry (at least 1)
+     */
+    record ReplicaRemoved(int partition, long term, long configurationIndex) implements RaftMessage {
+    }
 }

@@ -53,6 +53,9 @@ final class SimDisk implements IWAL {
     /** Set by a tear until the next incarnation starts: the dead one's writes reach no disk. */
     private boolean poweredOff;
 
+    /** Told of each partition's removal that reached the disk. */
+    private java.util.function.IntConsumer onRemoval = partition -> { };
+
     /** A disk on in-memory storage. */
     SimDisk(SplittableRandom random) {
         this(random, 0, TestCluster.WalFactory.inMemory());
@@ -184,6 +187,12 @@ final class SimDisk implements IWAL {
         unsyncedCompactions.remove(partition);
         synced.removePartition(partition);
         writes++;
+        onRemoval.accept(partition);
+    }
+
+    /** Tells {@code listener} of each partition's removal once it reached the disk (a monitor checks it). */
+    void onRemoval(java.util.function.IntConsumer listener) {
+        onRemoval = listener;
     }
 
     /**

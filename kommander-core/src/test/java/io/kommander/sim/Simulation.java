@@ -71,6 +71,8 @@ final class Simulation {
     /** How many nodes form the cluster at first (the others, in the nodes mix, are spare slots). */
     private final int initial;
     private final QuiescenceMonitor quiescence;
+    /** What becomes of replicas the map moves away, in placement seeds (null in the others). */
+    private final StrandedReplicaMonitor strandings;
     /** Whether the run places each partition on {@link #PLACED_REPLICAS} nodes (a third of the nodes mix's seeds). */
     private final boolean placement;
     private int inconclusive;
@@ -154,6 +156,7 @@ final class Simulation {
                 RaftConfiguration.builder().build().promotionLagEntries());
         ConfigurationMonitor configurations = new ConfigurationMonitor(nodes, monitor, PARTITIONS);
         PlacementMonitor placements = placement ? new PlacementMonitor(nodes, monitor, PARTITIONS) : null;
+        this.strandings = placement ? new StrandedReplicaMonitor(nodes, monitor, PARTITIONS) : null;
         this.quiescence = new QuiescenceMonitor(nodes, network, scheduler, monitor, PARTITIONS);
         scheduler.afterEachEvent(() -> {
             quorums.check();
@@ -163,6 +166,7 @@ final class Simulation {
             configurations.check();
             if (placements != null) {
                 placements.check();
+                strandings.check();
             }
         });
     }
@@ -305,6 +309,12 @@ final class Simulation {
         if (nodeChanges != null && !runUntil(nodeChanges::settled, LIVENESS_MILLIS)) {
             monitor.fail("membership: the roster and the partitions' configurations did not settle "
                     + LIVENESS_MILLIS + " ms after the final writes:\n   " + nodeChanges.unsettled());
+            return false;
+        }
+        if (strandings != null && !runUntil(strandings::settled, LIVENESS_MILLIS)) {
+            monitor.fail("stranded replica: a node keeps a replica the map moved away from it, which the partition's"
+                    + " committed configuration no longer holds, " + LIVENESS_MILLIS + " ms after the final writes: "
+                    + strandings.unsettled());
             return false;
         }
         if (!runUntil(this::converged, LIVENESS_MILLIS)) {

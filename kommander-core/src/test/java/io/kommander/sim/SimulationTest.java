@@ -144,18 +144,49 @@ class SimulationTest {
      */
     @Test
     void rebalanceRemovingBeforeCatchUpIsCaughtByThePlacementSeeds() {
+        SimResult caught = firstCaughtByPlacementSeeds(Bug.REBALANCE_REMOVES_BEFORE_CATCH_UP);
+        assertThat(caught.violation()).startsWith("placement:");
+    }
+
+    /**
+     * A member that answers every stranded replica's membership query with a removal notice, and a replica that takes
+     * any notice as proof: a replica the map moves away deletes its data while the partition's committed
+     * configuration still counts it as a voter. The placement seeds catch it (the deletion check of
+     * {@link StrandedReplicaMonitor}).
+     */
+    @Test
+    void removalNoticeTakenUncheckedIsCaughtByThePlacementSeeds() {
+        SimResult caught = firstCaughtByPlacementSeeds(Bug.REMOVAL_NOTICE_UNCHECKED);
+        assertThat(caught.violation()).startsWith("replica deletion:");
+    }
+
+    /**
+     * Stranded replicas that never ask whether they were taken out: one taken out while it was cut off (or that missed
+     * the commit of its removal) stays open with its data. The placement seeds catch it (the settle check of
+     * {@link StrandedReplicaMonitor}): a liveness control.
+     */
+    @Test
+    void strandedReplicaNeverAskingIsCaughtByThePlacementSeeds() {
+        SimResult caught = firstCaughtByPlacementSeeds(Bug.STRANDED_REPLICA_NEVER_ASKS);
+        assertThat(caught.violation()).startsWith("stranded replica:");
+    }
+
+    /**
+     * The first placement seed (every third of the nodes mix's, {@link Simulation#placesReplicas}) that catches
+     * {@code bug}, among the first {@value #PLACEMENT_CONTROL_SEEDS}; fails the test if none does.
+     */
+    private static SimResult firstCaughtByPlacementSeeds(Bug bug) {
         SimResult caught = null;
         for (long seed : SeedSweep.seeds(1, 3 * PLACEMENT_CONTROL_SEEDS, FaultMix.NODES)) {
             if (Simulation.placesReplicas(seed) && caught == null) {
-                SimResult result = new Simulation(seed, Set.of(Bug.REBALANCE_REMOVES_BEFORE_CATCH_UP)).run();
+                SimResult result = new Simulation(seed, Set.of(bug)).run();
                 caught = result.failed() ? result : null;
             }
         }
-        System.out.println("[simulation] planted REBALANCE_REMOVES_BEFORE_CATCH_UP (placement seeds): " + (caught == null
+        System.out.println("[simulation] planted " + bug + " (placement seeds): " + (caught == null
                 ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
-        assertThat(caught).as("REBALANCE_REMOVES_BEFORE_CATCH_UP caught within %d placement seeds",
-                PLACEMENT_CONTROL_SEEDS).isNotNull();
-        assertThat(caught.violation()).startsWith("placement:");
+        assertThat(caught).as("%s caught within %d placement seeds", bug, PLACEMENT_CONTROL_SEEDS).isNotNull();
+        return caught;
     }
 
     /**

@@ -32,6 +32,7 @@ final class InboundRouter {
     private final NodeMembership membership;
     private final NodePartitionMap partitionMap;
     private final NodeLiveness liveness;
+    private final ReplicaRemovals removals;
     private final AtomicLong unknownSenderMessages;
     private final AtomicLong unknownPartitionMessages = new AtomicLong();
     private final CompletableFuture<Void> joined;
@@ -46,13 +47,14 @@ final class InboundRouter {
      */
     InboundRouter(String self, Set<String> members, Map<Integer, RaftPartition> partitions,
                   NodeMembership membership, NodePartitionMap partitionMap, NodeLiveness liveness,
-                  AtomicLong unknownSenderMessages, CompletableFuture<Void> joined, BooleanSupplier closed) {
+                  ReplicaRemovals removals, AtomicLong unknownSenderMessages, CompletableFuture<Void> joined, BooleanSupplier closed) {
         this.self = self;
         this.members = members;
         this.partitions = partitions;
         this.membership = membership;
         this.partitionMap = partitionMap;
         this.liveness = liveness;
+        this.removals = removals;
         this.unknownSenderMessages = unknownSenderMessages;
         this.joined = joined;
         this.closed = closed;
@@ -85,6 +87,14 @@ final class InboundRouter {
             if (message instanceof RaftMessage.PartitionMapRequest
                     || message instanceof RaftMessage.PartitionMapResponse) {
                 partitionMap.onMessage(batch.from(), message, member);
+                continue;
+            }
+            if (member && message instanceof RaftMessage.MembershipQuery query) {
+                removals.onQuery(batch.from(), query);
+                continue;
+            }
+            if (member && message instanceof RaftMessage.ReplicaRemoved notice) {
+                removals.onRemoved(notice);
                 continue;
             }
             if (!member && !membership.admits(batch.from(), message)) {

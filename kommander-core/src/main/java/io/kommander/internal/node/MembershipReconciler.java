@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +51,8 @@ final class MembershipReconciler {
     private final Supplier<Roster> roster;
     private final Supplier<PartitionMap> map;
     private final Supplier<Collection<RaftPartition>> partitions;
+    /** Whether a replica is one the map moved away from this node ({@link NodeReplicas#stranded}). */
+    private final Predicate<RaftPartition> stranded;
     private final RosterService service;
     /** Partitions with a change or transfer of ours in flight. */
     private final Set<Integer> busy = ConcurrentHashMap.newKeySet();
@@ -76,12 +79,14 @@ final class MembershipReconciler {
      * @param reportRefusal tells partition 0's leader that a partition refuses to take the member out
      */
     MembershipReconciler(String self, Supplier<Roster> roster, Supplier<PartitionMap> map,
-                         Supplier<Collection<RaftPartition>> partitions, RosterService service, LongSupplier clock,
-                         long refusalBound, long refusalGap, Consumer<String> reportRefusal) {
+                         Supplier<Collection<RaftPartition>> partitions, Predicate<RaftPartition> stranded,
+                         RosterService service, LongSupplier clock, long refusalBound, long refusalGap,
+                         Consumer<String> reportRefusal) {
         this.self = self;
         this.roster = roster;
         this.map = map;
         this.partitions = partitions;
+        this.stranded = stranded;
         this.service = service;
         this.clock = clock;
         this.refusalBound = refusalBound;
@@ -133,12 +138,13 @@ final class MembershipReconciler {
 
     /**
      * Whether {@code member} is still in some partition's configuration, or a change is in flight, as seen here. A
-     * replica the map moved away from this node does not count (see {@link #strandedHere}).
+     * replica the map moved away from this node does not count: its configuration need not be the partition's
+     * ({@link NodeReplicas#stranded}); the map's placement says who the partition still holds ({@link #stillPlaced}),
+     * and the partition's own leader takes the leaving member out.
      */
     private boolean stillConfigured(String member) {
-        PartitionMap known = map.get();
         for (RaftPartition partition : partitions.get()) {
-            if (strandedHere(known, partition)) {
+            if (stranded.test(partition)) {
                 continue;
             }
             ReplicaView view = partition.view();
@@ -234,29 +240,15 @@ final class MembershipReconciler {
                 || step.change().kind() != ConfigurationChange.Kind.REMOVE) {
             return false;
         }
-        PartitionMap known = map.get();
         for (RaftPartition other : partitions.get()) {
             Configuration configuration = other.view().configuration();
             if (other.id() != RaftSystemCoordinator.SYSTEM_PARTITION && configuration != null
-                    && !strandedHere(known, other)
+                    && !stranded.test(other)
                     && configuration.contains(step.change().member())) {
                 return true;
             }
         }
         return false;
-    }
-
-    /**
-     * Whether {@code partition} is a follower replica the map moved away from this node. Its configuration need not
-     * be the partition's: a replica taken out while it heard from no leader (the leader that took it out lost office
-     * first, or the entry was lost) never learns it and keeps the configuration it last held, for ever. So, like a
-     * partition this node does not host, it says nothing of who the partition still holds; the map's placement does
-     * ({@link #stillPlaced}), and the partition's own leader takes the leaving member out. A leader's configuration
-     * is the partition's, so a replica that leads still counts.
-     */
-    private boolean strandedHere(PartitionMap known, RaftPartition partition) {
-        PartitionDescriptor descriptor = descriptor(known, partition.id());
-        return descriptor != null && !descriptor.hostedBy(self) && !partition.view().leader();
     }
 
     /** On partition 0's leader: removes from the roster each leaving member no partition holds any more. */

@@ -5,22 +5,27 @@ import io.kommander.PartitionMap;
 import io.kommander.PartitionState;
 import io.kommander.internal.partition.Configuration;
 import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.partition.ReplicaView;
 import io.kommander.internal.system.RaftSystemCoordinator;
 import io.kommander.wal.IWAL;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which user partitions this node hosts, as the map places them: one whose replicas are every member or name this
  * node, and one it still holds data of (it is still in the partition's configuration, as far as it knows). A replica
- * the map moved away stays open until its own log's configuration no longer holds this node (its leader took it
- * out, after its replacement caught up); then {@link #closeTakenOut} closes it and deletes its data. A partition the
- * map places here while it ran elsewhere opens as a joining replica (never a voter of its fresh log); one created
- * online opens from its first configuration, which partition 0's log gives every node alike.
+ * the map moved away ({@link #stranded}) stays open until a committed configuration at least as new as its own no
+ * longer holds this node: its own log's, or one a member of the partition told it of ({@link #toldRemoved}, the
+ * answer to a {@link ReplicaRemovals} query, for a replica taken out while it was cut off); then {@link #takenOut}
+ * lists it, and {@link NodeStartup} closes it and deletes its data. A partition the map places here while it ran
+ * elsewhere opens as a joining replica (never a voter of its fresh log); one created online opens from its
+ * first configuration, which partition 0's log gives every node alike.
  *
- * <p>Thread-safe: the decisions read the applied map and the WAL; opening and closing go through {@link NodeStartup},
- * which serializes them.
+ * <p>Thread-safe: the decisions read the applied map, the replicas' views and the WAL; opening and closing go through
+ * {@link NodeStartup}, which serializes them.
  */
 final class NodeReplicas {
 
@@ -30,6 +35,10 @@ final class NodeReplicas {
     private final Map<Integer, RaftPartition> partitions;
     /** Planted bug (tests only): created partitions open from this node's configured members, as before. */
     private volatile boolean ownPeers;
+    /** Per stranded replica: the highest index of a committed configuration without this node it was told of. */
+    private final Map<Integer, Long> toldRemoved = new ConcurrentHashMap<>();
+    /** A planted bug (a negative control): any notice is proof, whatever configuration the replica holds. */
+    private volatile boolean anyNotice;
 
     NodeReplicas(String self, RaftSystemCoordinator coordinator, IWAL wal, Map<Integer, RaftPartition> partitions) {
         this.self = self;
@@ -45,12 +54,15 @@ final class NodeReplicas {
     }
 
     /**
-     * Whether the map places {@code id} on other members only: a replica of it open here is being retired, or was
-     * taken out while it heard from no leader and never learnt it (then its configuration is stale for ever).
+     * Whether {@code partition} is a replica the map moved away from this node that does not lead: one being retired,
+     * or one taken out while it heard from no leader, which never learns it and keeps the configuration it last held
+     * (so that configuration says nothing of who the partition still holds). A leader's configuration is the
+     * partition's, so a replica that leads is not stranded: its reconciler hands leadership away and takes it out.
      */
-    boolean movedAway(int id) {
-        PartitionDescriptor partition = descriptor(id);
-        return partition != null && !partition.hostedBy(self);
+    boolean stranded(RaftPartition partition) {
+        PartitionDescriptor descriptor = partition.id() == RaftSystemCoordinator.SYSTEM_PARTITION ? null
+                : descriptor(partition.id());
+        return descriptor != null && !descriptor.hostedBy(self) && !partition.view().leader();
     }
 
     /**
@@ -95,17 +107,49 @@ final class NodeReplicas {
     }
 
     /**
-     * The open replicas of partitions the map moved away whose own configuration no longer holds this node: their
-     * leader took it out, so nothing of theirs is needed here any more.
+     * The stranded replicas ({@link #stranded}) that a committed configuration at least as new as the one they hold
+     * excludes: their own (no change in flight, and it does not hold this node), or one a member told of. Nothing of
+     * theirs is needed here any more: every entry up to that configuration's commit is on a majority of it, and a
+     * configuration that counts this node again can only come after it, so its leader would have sent this replica
+     * that configuration's entry (this replica would hold a newer configuration) before counting it as a voter.
      */
-    java.util.List<Integer> takenOut() {
-        return partitions.values().stream().filter(p -> p.id() != RaftSystemCoordinator.SYSTEM_PARTITION)
-                .filter(p -> {
-                    PartitionDescriptor partition = descriptor(p.id());
-                    Configuration configuration = p.view().configuration();
-                    return partition != null && !partition.hostedBy(self) && configuration != null
-                            && !configuration.contains(self);
-                }).map(RaftPartition::id).toList();
+    List<Integer> takenOut() {
+        return partitions.values().stream().filter(this::stranded).filter(this::excluded)
+                .map(RaftPartition::id).toList();
+    }
+
+    private boolean excluded(RaftPartition partition) {
+        ReplicaView view = partition.view();
+        Configuration configuration = view.configuration();
+        if (configuration == null) {
+            return false;
+        }
+        if (!configuration.contains(self) && view.configurationChangesInFlight() == 0) {
+            return true;
+        }
+        Long told = toldRemoved.get(partition.id());
+        return told != null && (anyNotice || told >= view.configurationIndex());
+    }
+
+    /**
+     * A member of {@code partition} says its committed configuration at {@code configurationIndex} does not hold this
+     * node. Kept while the replica is stranded; {@link #takenOut} compares it with the configuration the replica holds
+     * then, not now (it may have learnt a newer one meanwhile).
+     */
+    void toldRemoved(int partition, long configurationIndex) {
+        if (configurationIndex > 0 || anyNotice) {
+            toldRemoved.merge(partition, configurationIndex, Math::max);
+        }
+    }
+
+    /** Forgets what this node was told of {@code partition}: its replica was closed for deletion. */
+    void forget(int partition) {
+        toldRemoved.remove(partition);
+    }
+
+    /** Plants "any removal notice is proof" (a negative control of the simulator's deletion check). */
+    void plantAnyNotice() {
+        anyNotice = true;
     }
 
     /** The live partitions the map places here that are not open (a placement applied while one was closing). */

@@ -140,8 +140,9 @@ final class NodeStartup {
     }
 
     /**
-     * At every reconciler pass: closes (and deletes) the replicas the map moved away once their configuration no
-     * longer holds this node, and opens the partitions placed here that are not open.
+     * At every reconciler pass: closes (and deletes) the replicas the map moved away once a committed configuration
+     * no longer holds this node ({@link NodeReplicas#takenOut}), and opens the partitions placed here that are not
+     * open.
      */
     void followPlacement() {
         parts.replicas().takenOut().forEach(this::removeTakenOut);
@@ -150,8 +151,8 @@ final class NodeStartup {
 
     private synchronized void removeTakenOut(int id) {
         if (parts.replicas().takenOut().contains(id)) {
-            LOG.info("[{}] partition {}: the map moved it elsewhere and its configuration no longer holds this node; "
-                    + "closing it and deleting its data", self, id);
+            LOG.info("[{}] partition {}: the map moved it elsewhere and a committed configuration no longer holds "
+                    + "this node; closing it and deleting its data", self, id);
             removePartition(id);
         }
     }

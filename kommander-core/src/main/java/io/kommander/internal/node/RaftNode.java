@@ -100,6 +100,7 @@ public final class RaftNode implements IRaft {
     private final NodeMetrics metrics;
     private final AtomicLong unknownSenderMessages = new AtomicLong();
     private final InboundRouter inbound;
+    private final ReplicaRemovals removals;
     private final PartitionCalls calls;
     private final MemberCalls memberCalls;
     private final PartitionMapCalls mapCalls;
@@ -197,8 +198,9 @@ public final class RaftNode implements IRaft {
                 },
                 () -> membership().firstRoster());
 
+        this.replicas = new NodeReplicas(self, coordinator, wal, partitions);
         this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
-                dispatcher, events, unknownSenderMessages, writes);
+                dispatcher, events, unknownSenderMessages, writes, replicas::stranded);
         // A drain's grace: one election timeout, time for a leader's in-flight writes to commit (or for it to go).
         this.partitionMap = new NodePartitionMap(self, runtime, coordinator, membership, dispatcher,
                 configuration.electionTimeoutMaxMillis(), configuration.membershipRetryMillis(),
@@ -224,27 +226,33 @@ public final class RaftNode implements IRaft {
                 configuration.compactionIntervalMillis(), configuration.compactionEnabled(),
                 configuration.maxPartitionsPerWalWrite(), this::takingPart,
                 quiescence, liveness::tick, () -> !membership.removed());
-        this.inbound = new InboundRouter(self, members, partitions, membership, partitionMap, liveness,
+        this.removals = new ReplicaRemovals(self, coordinator::map, partitions, replicas, dispatcher::send,
+                runtime::monotonicMillis, configuration.membershipRetryMillis());
+        this.inbound = new InboundRouter(self, members, partitions, membership, partitionMap, liveness, removals,
                 unknownSenderMessages, lifecycle.joined(), lifecycle::closed);
         this.calls = new PartitionCalls(this.configuration, partitions, coordinator, membership, leaderWaiters,
                 futures, lifecycle::closed);
         this.memberCalls = new MemberCalls(self, lifecycle, membership, futures, this::closeAsync);
         this.mapCalls = new PartitionMapCalls(coordinator, partitionMap, futures, lifecycle::closed,
                 splits::supported);
-        this.replicas = new NodeReplicas(self, coordinator, wal, partitions);
         this.startup = new NodeStartup(new NodeStartup.Parts(this.configuration, wal, transport, runtime, members,
                 catchUp, membership, coordinator, context, timers, partitions, callbacks, replicas), inbound::onBatch,
-                inbound::onRefused, lifecycle::closed, replicas::hostedCount, splits::forget);
+                inbound::onRefused, lifecycle::closed, replicas::hostedCount, id -> {
+                    splits.forget(id);
+                    replicas.forget(id);
+                });
         // A move the coordinator cannot watch (it does not host the partition) counts as under way for one attempt.
         // A replica the map moved away from this node is not watched either: one taken out while cut off keeps its
-        // last configuration for ever, and would hold its partition's step under way for ever (seed 894).
+        // last configuration until it learns it (seed 894), and would hold its partition's step under way meanwhile.
         ReplicaBalancer balancer = new ReplicaBalancer(coordinator, partitionMap.service(),
                 configuration.replicationFactor(), id -> {
                     RaftPartition partition = partitions.get(id);
-                    return partition == null || replicas.movedAway(id) ? null : partition.view().configuration();
+                    return partition == null || replicas.stranded(partition) ? null
+                            : partition.view().configuration();
                 }, runtime::monotonicMillis, configuration.membershipRetryMillis());
         membership.alsoOnEachPass(() -> {
             balancer.rebalance();
+            removals.ask();
             startup.followPlacement();
         });
     }
@@ -564,5 +572,10 @@ public final class RaftNode implements IRaft {
     /** The node's membership, for the test seams ({@code NodeSeams}) only. */
     NodeMembership membershipForTests() {
         return membership;
+    }
+
+    /** How the node's stranded replicas learn they were taken out, for the test seams ({@code NodeSeams}) only. */
+    ReplicaRemovals removalsForTests() {
+        return removals;
     }
 }

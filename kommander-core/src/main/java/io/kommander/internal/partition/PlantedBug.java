@@ -63,6 +63,18 @@ enum PlantedBug {
      * different configurations.
      */
     CREATED_FROM_OWN_PEERS,
+     * Node level (partitions ignore it): a member answers every stranded replica's membership query with a removal
+     * notice, whatever its committed configuration holds, and a stranded replica takes any notice as proof that it
+     * was taken out, whatever configuration it holds ({@code ReplicaRemovals}): a replica the map moves away deletes
+     * its data before its leader took it out.
+     */
+    REMOVAL_NOTICE_UNCHECKED,
+    /**
+     * Node level (partitions ignore it): a replica the map moved away never asks whether it was taken out
+     * ({@code ReplicaRemovals}), as before such queries existed: one taken out while it was cut off stays open, with
+     * its data, for ever. A liveness control.
+     */
+    STRANDED_REPLICA_NEVER_ASKS,
     /**
      * Ignore the campaign order ({@code CampaignOrder}): election timeouts drawn from the whole range, pre-votes granted
      * whoever else stands, no successor hurried when its leader's node dies. Safe, but two replicas that lost their

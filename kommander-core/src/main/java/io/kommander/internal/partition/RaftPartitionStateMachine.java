@@ -367,6 +367,11 @@ public final class RaftPartitionStateMachine {
         return replicaLog.moves();
     }
 
+    /** The index of the entry of {@link #configuration()} (0 for a fresh log's, which no entry holds). */
+    public long configurationIndex() {
+        return replicaLog.configurationIndex();
+    }
+
     /** How many configuration changes are appended and not committed: one at most, changes going one at a time. */
     public int configurationChangesInFlight() {
         return replicaLog.configurationChangesInFlight();

@@ -8,6 +8,9 @@ package io.kommander.internal.partition;
  * @param term                         its term
  * @param commitIndex                  its commit index
  * @param configuration                the configuration in effect (the latest in its log)
+ * @param configurationIndex           the index of that configuration's entry (0: a fresh log's, which no entry
+ *                                     holds); with {@code configurationChangesInFlight} 0, the configuration is
+ *                                     committed at that index
  * @param configurationChangesInFlight configuration entries after the commit index
  * @param verified                     whether it may vote and campaign: its node lost no data, or it caught up since
  *                                     ({@link ReplicaVerification})
@@ -15,10 +18,11 @@ package io.kommander.internal.partition;
  *                                     that never followed): with {@code commitIndex}, how far a learner lags
  */
 public record ReplicaView(boolean leader, long term, long commitIndex, Configuration configuration,
-                          int configurationChangesInFlight, boolean verified, long leaderCommit) {
+                          long configurationIndex, int configurationChangesInFlight, boolean verified,
+                          long leaderCommit) {
 
     /** The view of a replica that has not restored yet, or stopped. */
-    static final ReplicaView NONE = new ReplicaView(false, 0, 0, null, 0, false, 0);
+    static final ReplicaView NONE = new ReplicaView(false, 0, 0, null, 0, 0, false, 0);
 
     /**
      * Whether this view still describes {@code machine}: checked after every drain, so that a new view is built only
@@ -27,6 +31,7 @@ public record ReplicaView(boolean leader, long term, long commitIndex, Configura
     boolean describes(RaftPartitionStateMachine machine, long leaderCommitSeen) {
         return leader == (machine.role() == RaftRole.LEADER) && term == machine.term()
                 && commitIndex == machine.commitIndex() && configuration == machine.configuration()
+                && configurationIndex == machine.configurationIndex()
                 && configurationChangesInFlight == machine.configurationChangesInFlight()
                 && verified == machine.verification().verified()
                 && leaderCommit == leaderCommitSeen;
@@ -35,7 +40,8 @@ public record ReplicaView(boolean leader, long term, long commitIndex, Configura
     /** The view of {@code machine} now. */
     static ReplicaView of(RaftPartitionStateMachine machine, long leaderCommitSeen) {
         return new ReplicaView(machine.role() == RaftRole.LEADER, machine.term(), machine.commitIndex(),
-                machine.configuration(), machine.configurationChangesInFlight(), machine.verification().verified(),
+                machine.configuration(), machine.configurationIndex(), machine.configurationChangesInFlight(),
+                machine.verification().verified(),
                 leaderCommitSeen);
     }
 }

@@ -30,6 +30,12 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.CREATED_FROM_OWN_PEERS)) {
             node.replicasForTests().plantOwnPeers();
         }
+        if (bugs.contains(PartitionSeams.Bug.REMOVAL_NOTICE_UNCHECKED)) {
+            node.removalsForTests().plantAnswerAll();
+        }
+        if (bugs.contains(PartitionSeams.Bug.STRANDED_REPLICA_NEVER_ASKS)) {
+            node.removalsForTests().plantNeverAsk();
+        }
     }
 
     /** Plants "several membership changes at once" in the node's roster rules (a negative control). */

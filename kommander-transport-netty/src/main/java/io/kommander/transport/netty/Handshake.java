@@ -31,9 +31,10 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
      * InstallSnapshotResponse messages (types 6 and 7) and the roster messages (types 8 and 9), and lets a node
      * whose members come from the roster present a member count of 0 with the digest {@code "roster"}; 5 added the
      * partition map messages (types 12 and 13)
-     * and the Quiesce and NodeHeartbeat messages (types 10 and 11).
+     * and the Quiesce and NodeHeartbeat messages (types 10 and 11); 6 added MembershipQuery and ReplicaRemoved
+     * (types 14 and 15), with which a replica taken out of its partition while it was cut off learns it.
      */
-    static final int CURRENT_VERSION = 5;
+    static final int CURRENT_VERSION = 6;
 
     /** Length of a nonce: 256 bits. */
     static final int NONCE_BYTES = 32;

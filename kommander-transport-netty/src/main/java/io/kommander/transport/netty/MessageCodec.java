@@ -7,8 +7,10 @@ import io.kommander.transport.RaftMessage.AppendLogs;
 import io.kommander.transport.RaftMessage.AppendLogsResponse;
 import io.kommander.transport.RaftMessage.InstallSnapshot;
 import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
+import io.kommander.transport.RaftMessage.MembershipQuery;
 import io.kommander.transport.RaftMessage.NodeHeartbeat;
 import io.kommander.transport.RaftMessage.Quiesce;
+import io.kommander.transport.RaftMessage.ReplicaRemoved;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.PartitionMapRequest;
 import io.kommander.transport.RaftMessage.PartitionMapResponse;
@@ -46,6 +48,8 @@ public final class MessageCodec {
     static final int NODE_HEARTBEAT = 11;
     static final int PARTITION_MAP_REQUEST = 12;
     static final int PARTITION_MAP_RESPONSE = 13;
+    static final int MEMBERSHIP_QUERY = 14;
+    static final int REPLICA_REMOVED = 15;
 
     /** A lower bound of every message's size (type, partition and term take a byte each), to bound a message count. */
     private static final int MIN_MESSAGE_BYTES = 3;
@@ -200,6 +204,16 @@ public final class MessageCodec {
             out.varInt(m.partition());
             out.varLong(m.term());
             out.varLong(m.bootId());
+        } else if (message instanceof MembershipQuery m) {
+            out.u8(MEMBERSHIP_QUERY);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.configurationIndex());
+        } else if (message instanceof ReplicaRemoved m) {
+            out.u8(REPLICA_REMOVED);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.varLong(m.configurationIndex());
         } else {
             throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
         }
@@ -302,6 +316,10 @@ public final class MessageCodec {
                 return new Quiesce(in.varInt(), in.varLong(), in.varLong(), in.varLong());
             case NODE_HEARTBEAT:
                 return new NodeHeartbeat(in.varInt(), in.varLong(), in.varLong());
+            case MEMBERSHIP_QUERY:
+                return new MembershipQuery(in.varInt(), in.varLong(), in.varLong());
+            case REPLICA_REMOVED:
+                return new ReplicaRemoved(in.varInt(), in.varLong(), in.varLong());
             default:
                 throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "unknown message type " + type);
         }

@@ -64,7 +64,7 @@ class MessageCodecPropertiesTest {
     Arbitrary<List<RaftMessage>> batches() {
         return Arbitraries.oneOf(requestVotes(), voteResponses(), appendLogs(Arbitraries.strings().ofMaxLength(12)),
                 appendResponses(), timeouts(), rosterRequests(), rosterResponses(), mapRequests(), mapResponses(),
-                quiesces(), nodeHeartbeats())
+                quiesces(), nodeHeartbeats(), membershipQueries(), replicaRemovals())
                 .list().ofMaxSize(20);
     }
 
@@ -105,6 +105,14 @@ class MessageCodecPropertiesTest {
 
     private static Arbitrary<RaftMessage> quiesces() {
         return Combinators.combine(partitions(), positions(), positions(), positions()).as(RaftMessage.Quiesce::new);
+    }
+
+    private static Arbitrary<RaftMessage> membershipQueries() {
+        return Combinators.combine(partitions(), positions(), positions()).as(RaftMessage.MembershipQuery::new);
+    }
+
+    private static Arbitrary<RaftMessage> replicaRemovals() {
+        return Combinators.combine(partitions(), positions(), positions()).as(RaftMessage.ReplicaRemoved::new);
     }
 
     private static Arbitrary<RaftMessage> nodeHeartbeats() {

@@ -101,6 +101,20 @@ class MessageCodecTest {
         assertThat(MessageCodec.encodedSize(batch)).isLessThanOrEqualTo(estimates + 5);
     }
 
+    /** A stranded replica's query and its answer (protocol 6), at their widest, round-trip within their estimates. */
+    @Test
+    void membershipQueryAndReplicaRemovedRoundTrip() {
+        List<RaftMessage> messages = List.of(
+                new RaftMessage.MembershipQuery(7, 3, 0),
+                new RaftMessage.MembershipQuery(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE),
+                new RaftMessage.ReplicaRemoved(7, 3, 1_234),
+                new RaftMessage.ReplicaRemoved(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE));
+        MessageBatch batch = new MessageBatch(PEER, messages);
+        assertThat(roundTrip(batch).messages()).containsExactlyElementsOf(messages);
+        long estimates = messages.stream().mapToLong(RaftMessage::sizeEstimate).sum();
+        assertThat(MessageCodec.encodedSize(batch)).isLessThanOrEqualTo(estimates + 5);
+    }
+
     /** Quiescence's messages (protocol 5), down to their widest values, round-trip within their estimates. */
     @Test
     void quiesceAndNodeHeartbeatRoundTrip() {
