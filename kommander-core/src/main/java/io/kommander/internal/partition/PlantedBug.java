@@ -63,6 +63,7 @@ enum PlantedBug {
      * different configurations.
      */
     CREATED_FROM_OWN_PEERS,
+    /**
      * Node level (partitions ignore it): a member answers every stranded replica's membership query with a removal
      * notice, whatever its committed configuration holds, and a stranded replica takes any notice as proof that it
      * was taken out, whatever configuration it holds ({@code ReplicaRemovals}): a replica the map moves away deletes
