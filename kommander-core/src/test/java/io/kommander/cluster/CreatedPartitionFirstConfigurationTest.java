@@ -3,6 +3,7 @@ package io.kommander.cluster;
 import io.kommander.PartitionChangeResult;
 import io.kommander.PartitionDescriptor;
 import io.kommander.RaftOperationStatus;
+import io.kommander.internal.partition.PartitionSeams;
 import io.kommander.internal.partition.ReplicaView;
 import io.kommander.sim.SimCluster;
 import org.junit.jupiter.api.Test;
@@ -27,22 +28,16 @@ class CreatedPartitionFirstConfigurationTest {
     @Test
     void aRemovedMemberThatComesBackWipedBecomesAVoterOfAPartitionCreatedWhileItWasOut() {
         SimCluster cluster = SimCluster.builder(4, 4).tuning(b -> b.replicationFactor(3)).start();
-        awaitSettled(cluster, 4);
-        cluster.crash(3);
-        assertThat(cluster.await(cluster.node(0).removeMember(cluster.endpoint(3))))
-                .isEqualTo(RaftOperationStatus.Success);
-        // Created while node 3 is out, though still in the others' configured members: it must not count as a voter.
-        PartitionChangeResult created = cluster.await(cluster.node(0).createPartition(null));
-        assertThat(created.status()).isEqualTo(RaftOperationStatus.Success);
-        List<String> written = cluster.writeSequentially(created.partitionId(), "c-", 3);
-        Set<String> three = endpoints(cluster, List.of(0, 1, 2));
-        assertThat(cluster.view(0, created.partitionId()).configuration().voters()).isEqualTo(three);
+        int created = createWhileAMemberIsOut(cluster);
+        assertThat(cluster.view(0, created).configuration().voters())
+                .isEqualTo(endpoints(cluster, List.of(0, 1, 2)));
+
+        List<String> written = cluster.writeSequentially(created, "c-", 3);
 
         cluster.await(cluster.joinFresh(3));
         awaitSettled(cluster, 4);
 
-        PartitionDescriptor partition = cluster.node(0).getPartitionMap().partition(created.partitionId())
-                .orElseThrow();
+        PartitionDescriptor partition = cluster.node(0).getPartitionMap().partition(created).orElseThrow();
         for (String replica : partition.replicas()) {
             assertThat(cluster.awaitHistory(indexOf(cluster, replica), partition.id(), written.size()))
                     .containsExactlyElementsOf(written);
@@ -81,6 +76,33 @@ class CreatedPartitionFirstConfigurationTest {
             assertThat(cluster.awaitHistory(n, id, written.size())).as("node %d", n)
                     .containsExactlyElementsOf(written);
         }
+    }
+
+    /**
+     * The negative control of the test above: with created partitions opening from each node's configured members
+     * (the planted {@code CREATED_FROM_OWN_PEERS}), the members that stayed count the removed node 3 a voter of a
+     * partition created while it was out, which is what left a rejoined node's join waiting for ever (sim seed 12).
+     */
+    @Test
+    void openingFromEachNodesOwnMembersCountsTheRemovedMemberAVoter() {
+        SimCluster cluster = SimCluster.builder(4, 4).tuning(b -> b.replicationFactor(3))
+                .plant(PartitionSeams.Bug.CREATED_FROM_OWN_PEERS).start();
+        int created = createWhileAMemberIsOut(cluster);
+        assertThat(cluster.view(0, created).configuration().voters())
+                .isEqualTo(endpoints(cluster, List.of(0, 1, 2, 3)));
+    }
+
+    /** Settles 4 nodes of R = 3, crashes and removes node 3, then creates a partition; returns its id. */
+    private static int createWhileAMemberIsOut(SimCluster cluster) {
+        awaitSettled(cluster, 4);
+        cluster.crash(3);
+        assertThat(cluster.await(cluster.node(0).removeMember(cluster.endpoint(3))))
+                .isEqualTo(RaftOperationStatus.Success);
+        // Created while node 3 is out, though still in the others' configured members: it must not count as a voter.
+        PartitionChangeResult created = cluster.await(cluster.node(0).createPartition(null));
+        assertThat(created.status()).isEqualTo(RaftOperationStatus.Success);
+        cluster.awaitLeader(created.partitionId());
+        return created.partitionId();
     }
 
     private static Set<String> voters(SimCluster cluster, int node, int partition) {

@@ -98,7 +98,7 @@ public final class SimCluster {
             RaftConfiguration.Builder configuration = builder.tuning.apply(configuration(i, builder.partitions)
                             .replicationFactor(builder.size))
                     .joinExisting(i >= initialSize);
-            SimNode node = new SimNode(i, endpoints, configuration, scheduler, network, trace, monitor, Set.of(), 0,
+            SimNode node = new SimNode(i, endpoints, configuration, scheduler, network, trace, monitor, builder.bugs, 0,
                     1.0, seed * 1_000_003L + i, TestCluster.WalFactory.inMemory(), builder.snapshots ? p -> true : null);
             if (builder.spares > 0) {
                 node.discovery(initial);
@@ -124,6 +124,7 @@ public final class SimCluster {
         private boolean snapshots;
         private int spares;
         private boolean mergedRosterChanges;
+        private Set<io.kommander.internal.partition.PartitionSeams.Bug> bugs = Set.of();
 
         private Builder(int size, int partitions) {
             this.size = size;
@@ -154,6 +155,12 @@ public final class SimCluster {
          */
         public Builder plantMergedRosterChanges() {
             this.mergedRosterChanges = true;
+            return this;
+        }
+
+        /** Plants {@code bug} in every node, as the simulator's seeds do (a negative control of a scenario's checks). */
+        public Builder plant(io.kommander.internal.partition.PartitionSeams.Bug bug) {
+            this.bugs = Set.of(bug);
             return this;
         }
 
