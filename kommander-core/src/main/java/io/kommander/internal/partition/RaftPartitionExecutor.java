@@ -110,25 +110,6 @@ public final class RaftPartitionExecutor {
     }
 
     /**
-     * Queues an operation that does not start a drain by itself: it runs, in its class's order, with the next drain
-     * something else starts (a message, a tick, a client call), or with the one running. For work nobody waits for
-     * at once, so that it costs no drain of its own.
-     *
-     * @return false if the executor is closed
-     * @throws IllegalArgumentException for a client operation, which is admission-limited: {@link #post} it
-     */
-    public boolean postQuietly(Priority priority, Runnable operation) {
-        if (priority == Priority.CLIENT) {
-            throw new IllegalArgumentException("client operations are admission-limited: post them");
-        }
-        if (closed) {
-            return false;
-        }
-        queues[priority.ordinal()].add(operation);
-        return true;
-    }
-
-    /**
      * Stops running operations: later posts are refused and queued operations are dropped (their owner answers
      * whatever callers they held). Never waits, so an operation of this executor may call it.
      *

@@ -16,8 +16,7 @@ import java.util.function.Consumer;
 /**
  * One partition's facade over the WAL: recovery and catch-up reads (on the read scheduler), persisting the state
  * machine's writes and compaction (on the write scheduler, in one FIFO per partition). Every completion is posted
- * back to the partition's executor, so callbacks run where the partition's state lives; only a persist step's
- * messages that wait for durability may leave from the WAL's thread (they touch no state).
+ * back to the partition's executor, so callbacks run where the partition's state lives.
  *
  * <p>Used only from the partition's executor.
  */
@@ -42,12 +41,6 @@ final class RaftWriteAhead {
     private int inFlight;
     /** Bumped by every restore: completions of writes submitted before it must not touch {@link #inFlight}. */
     private int generation;
-    /**
-     * The generation in which a write failed, set on the WAL's thread: a later write of that generation may succeed
-     * while an earlier one's entries are lost, so nothing is announced durable from the WAL's thread until the next
-     * restore. Volatile: the WAL's workers set and read it (in the partition's write order).
-     */
-    private volatile int failedGeneration = -1;
 
     RaftWriteAhead(int partition, IWAL wal, FairWalScheduler writes, FairReadScheduler reads,
                    RaftPartitionExecutor executor) {
@@ -93,44 +86,18 @@ final class RaftWriteAhead {
      * write and nothing in flight completes at once, on the caller's stack.
      */
     void persist(Ready.PersistStep step, Consumer<Throwable> done) {
-        persist(step, null, false, done);
-    }
-
-    /**
-     * As {@link #persist(Ready.PersistStep, Consumer)}, and once the step and every write submitted before it are
-     * durable, runs {@code durable} at once on the WAL's completing thread (not the executor: it must touch no
-     * partition state), unless a write of this partition failed since the last restore. With {@code quietly} the
-     * completion runs with the executor's next drain instead of starting one ({@link RaftPartitionExecutor#postQuietly}).
-     * A step completing at once on the caller's stack runs {@code durable} there, before {@code done}.
-     */
-    void persist(Ready.PersistStep step, Runnable durable, boolean quietly, Consumer<Throwable> done) {
         if (step.write().isEmpty() && inFlight == 0) {
-            if (durable != null) {
-                durable.run();
-            }
             done.accept(null);
             return;
         }
         inFlight++;
         int at = generation;
-        writes.submit(partition, step.write(), error -> {
-            noteFailure(at, error);
-            if (error == null && durable != null && failedGeneration != at) {
-                // Writes of a partition complete in submission order: no earlier one failed, so all are durable.
-                durable.run();
+        writes.submit(partition, step.write(), error -> post(RaftPartitionExecutor.Priority.REPLICATION, () -> {
+            if (at == generation) {
+                inFlight--;
             }
-            Runnable operation = () -> {
-                if (at == generation) {
-                    inFlight--;
-                }
-                done.accept(error);
-            };
-            if (quietly && error == null) {
-                executor.postQuietly(RaftPartitionExecutor.Priority.REPLICATION, operation);
-            } else {
-                post(RaftPartitionExecutor.Priority.REPLICATION, operation);
-            }
-        });
+            done.accept(error);
+        }));
     }
 
     /** Reads entries a lagging follower needs. */
@@ -153,13 +120,9 @@ final class RaftWriteAhead {
      * write before it, so the compaction never removes entries that a restore would need to rebuild them.
      */
     void compact(LogPosition position, byte[] sessions, byte[] configuration, Consumer<Throwable> done) {
-        int at = generation;
         writes.compact(partition, position, Map.of(ClientSessions.metadataKey(partition), sessions,
                         ConfigurationHistory.metadataKey(partition), configuration),
-                error -> {
-                    noteFailure(at, error);
-                    post(RaftPartitionExecutor.Priority.MAINTENANCE, () -> done.accept(error));
-                });
+                error -> post(RaftPartitionExecutor.Priority.MAINTENANCE, () -> done.accept(error)));
     }
 
     /**
@@ -181,11 +144,8 @@ final class RaftWriteAhead {
         Map<String, byte[]> metadata = Map.of(SnapshotImage.metadataKey(partition), encoded,
                 ClientSessions.metadataKey(partition), image.sessions(),
                 ConfigurationHistory.metadataKey(partition), image.configuration());
-        int at = generation;
-        Consumer<Throwable> posted = error -> {
-            noteFailure(at, error);
-            post(RaftPartitionExecutor.Priority.REPLICATION, () -> done.accept(error));
-        };
+        Consumer<Throwable> posted = error -> post(RaftPartitionExecutor.Priority.REPLICATION,
+                () -> done.accept(error));
         if (reset) {
             writes.installSnapshotBoundary(partition, compactTo, metadata, posted);
         } else {
@@ -195,12 +155,5 @@ final class RaftWriteAhead {
 
     private void post(RaftPartitionExecutor.Priority priority, Runnable operation) {
         executor.post(priority, operation);
-    }
-
-    /** On the WAL's thread: a write of generation {@code at} ended with {@code error} (null: it succeeded). */
-    private void noteFailure(int at, Throwable error) {
-        if (error != null) {
-            failedGeneration = at;
-        }
     }
 }

@@ -1,11 +1,8 @@
 package io.kommander.internal.partition;
 
 import io.kommander.RaftLog;
-import io.kommander.transport.RaftMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
 
 /**
  * Carries out what a partition's state machine asks in a {@link Ready}, in the Ready's order: sends its messages,
@@ -128,22 +125,9 @@ final class ReadyCarrier {
         }
     }
 
-    /**
-     * Persists a step. What waits on it leaves from the WAL's thread as soon as it is durable, not after a drain of
-     * this partition. A step whose waiting messages are all acknowledgements (a follower's) completes quietly, with
-     * the partition's next drain: nobody waits for it here (its leader learns from the acknowledgement; delivery of
-     * what it makes durable goes with the next append or heartbeat, which carries the commit anyway), so it costs no
-     * drain of its own: about two drains per write at 64 partitions, on three nodes.
-     */
     private void persist(Ready.PersistStep step) {
         int at = host.epoch();
-        List<Ready.Outbound> after = step.after();
-        Runnable durable = after.isEmpty() ? null : () -> {
-            for (Ready.Outbound out : after) {
-                context.dispatcher().send(out.to(), out.message());
-            }
-        };
-        writeAhead.persist(step, durable, onlyAcknowledgements(after), error -> {
+        writeAhead.persist(step, error -> {
             if (at != host.epoch()) {
                 return;
             }
@@ -152,19 +136,10 @@ final class ReadyCarrier {
                 return;
             }
             retry.writeSucceeded();
+            for (Ready.Outbound out : step.after()) {
+                context.dispatcher().send(out.to(), out.message());
+            }
             host.machine().persisted(step.seq(), step.lastIndexAfter());
         });
-    }
-
-    private static boolean onlyAcknowledgements(List<Ready.Outbound> after) {
-        if (after.isEmpty()) {
-            return false;
-        }
-        for (Ready.Outbound out : after) {
-            if (!(out.message() instanceof RaftMessage.AppendLogsResponse)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -43,28 +43,6 @@ class RaftPartitionExecutorTest {
     }
 
     @Test
-    void quietOperationStartsNoDrainAndRunsInOrderWithTheNextOne() {
-        executor.postQuietly(Priority.REPLICATION, () -> ran.append('q'));
-        assertThat(pool.queued()).as("no drain scheduled").isZero();
-        assertThat(executor.queued()).isEqualTo(1);
-
-        post(Priority.REPLICATION);
-        pool.runAll(10);
-
-        assertThat(ran.toString()).isEqualTo("qR");
-        assertThat(drains).hasValue(1);
-    }
-
-    @Test
-    void quietOperationPostedDuringADrainRunsWithIt() {
-        executor.post(Priority.REPLICATION, () -> executor.postQuietly(Priority.REPLICATION, () -> ran.append('q')));
-        pool.runAll(10);
-
-        assertThat(ran.toString()).isEqualTo("q");
-        assertThat(drains).hasValue(1);
-    }
-
-    @Test
     void queuedCountsWhatWaitsInEveryClassUntilItRuns() {
         post(Priority.CONTROL);
         post(Priority.REPLICATION);
