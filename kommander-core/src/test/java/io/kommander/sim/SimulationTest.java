@@ -243,6 +243,22 @@ class SimulationTest {
         assertThat(caught.violation()).startsWith("succession:");
     }
 
+    /**
+     * A leader that skips a follower's heartbeats for good once it sent it entries (where it may skip only the next
+     * round's): a follower of a partition that falls idle hears nothing, campaigns and replaces a leader that never
+     * failed, which the stable-leaders check of the quiet mixes catches within a few seeds of the reliable mix.
+     */
+    @Test
+    void heartbeatsSkippedForGoodAreCaughtByTheStableLeadersCheck() {
+        SimResult caught = SeedSweep.firstCaught(Bug.HEARTBEATS_SKIPPED_FOR_GOOD, 1, SUCCESSION_CONTROL_SEEDS,
+                FaultMix.RELIABLE);
+        System.out.println("[simulation] planted HEARTBEATS_SKIPPED_FOR_GOOD (reliable mix): " + (caught == null
+                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
+        assertThat(caught).as("HEARTBEATS_SKIPPED_FOR_GOOD caught within %d seeds of the reliable mix",
+                SUCCESSION_CONTROL_SEEDS).isNotNull();
+        assertThat(caught.violation()).startsWith("stable leaders:");
+    }
+
     private static FaultMix mixNamed(String name) {
         if (name == null || name.isEmpty()) {
             return null;

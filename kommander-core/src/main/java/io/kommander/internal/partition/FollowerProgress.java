@@ -33,6 +33,11 @@ final class FollowerProgress {
     boolean chunkSent;
     /** Heartbeats since the last chunk went out, to send it again if it was lost. */
     int chunkHeartbeats;
+    /**
+     * An AppendLogs carrying entries (so this leader's term and commit) went out since the last heartbeat round
+     * began: the follower heard from the leader within a heartbeat interval, so the next round skips its heartbeat.
+     */
+    boolean contactedThisRound;
 
     FollowerProgress(String peer, long nextIndex, int window, long now) {
         this.peer = peer;

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -23,6 +24,9 @@ import java.util.function.Predicate;
  */
 final class LeaderReplicator {
 
+    /** Heartbeat intervals an election timeout must span at least for a round to skip a follower sent entries. */
+    static final int SKIP_MARGIN = 4;
+
     /** What every AppendLogs of the current leader carries besides its entries. */
     record Stamp(long term, long commitIndex, long round, long safeCompactIndex) {
     }
@@ -31,15 +35,18 @@ final class LeaderReplicator {
     private final PartitionLog log;
     private final PartitionSettings settings;
     private final Snapshots snapshots;
+    private final Set<PlantedBug> plantedBugs;
     private final Map<String, FollowerProgress> progress = new LinkedHashMap<>();
     /** Sends refused because the follower needs compacted entries and there is no snapshot to send instead. */
     private long compactedGaps;
 
-    LeaderReplicator(int partition, PartitionLog log, PartitionSettings settings, Snapshots snapshots) {
+    LeaderReplicator(int partition, PartitionLog log, PartitionSettings settings, Snapshots snapshots,
+                     Set<PlantedBug> plantedBugs) {
         this.partition = partition;
         this.log = log;
         this.settings = settings;
         this.snapshots = snapshots;
+        this.plantedBugs = plantedBugs;
     }
 
     /** Starts tracking every follower from the end of the leader's log. */
@@ -86,7 +93,15 @@ final class LeaderReplicator {
         return compactedGaps;
     }
 
-    /** A heartbeat period passed: re-probe silent probes and stalled pipelines, then send to everyone. */
+    /**
+     * A heartbeat period passed: re-probe silent probes and stalled pipelines, then send everyone what they are
+     * owed, and a heartbeat to each follower that was sent no entries since the previous round. Appends carry the
+     * term and commit a heartbeat would, so a follower kept busy gets no heartbeats, and one whose last append went
+     * out just after a round hears from this leader again within two heartbeat intervals (an election timeout is ten
+     * by default): its election timer never fires while appends reach it, and it learns a commit at most one
+     * interval later than with every heartbeat sent. With an election timeout below {@value #SKIP_MARGIN} heartbeat
+     * intervals nothing is skipped: two intervals of silence would come too close to it.
+     */
     void heartbeat(Stamp stamp, Ready ready, long now) {
         releaseSnapshotIfUnused();
         for (FollowerProgress pr : progress.values()) {
@@ -102,25 +117,36 @@ final class LeaderReplicator {
                 pr.becomeProbe();
             }
         }
-        broadcast(stamp, ready, true);
+        boolean skipForGood = plantedBugs.contains(PlantedBug.HEARTBEATS_SKIPPED_FOR_GOOD);
+        boolean maySkip = settings.electionMinMillis() >= SKIP_MARGIN * settings.heartbeatMillis();
+        for (FollowerProgress pr : progress.values()) {
+            boolean contacted = pr.contactedThisRound && maySkip;
+            pr.contactedThisRound = skipForGood && contacted;
+            send(pr, stamp, ready, !contacted);
+        }
     }
 
     /** Sends pending entries to every follower within its window; with {@code heartbeat}, at least a heartbeat. */
     void broadcast(Stamp stamp, Ready ready, boolean heartbeat) {
         for (FollowerProgress pr : progress.values()) {
-            if (pr.state == FollowerProgress.State.SNAPSHOT) {
-                sendChunk(pr, stamp, ready);
+            send(pr, stamp, ready, heartbeat);
+        }
+    }
+
+    /** Sends one follower its pending entries within its window; with {@code heartbeat}, at least a heartbeat. */
+    private void send(FollowerProgress pr, Stamp stamp, Ready ready, boolean heartbeat) {
+        if (pr.state == FollowerProgress.State.SNAPSHOT) {
+            sendChunk(pr, stamp, ready);
+        }
+        boolean sent = false;
+        while (pr.canSendEntries() && pr.nextIndex <= log.lastIndex() && !pr.readPending) {
+            if (!sendAppend(pr, stamp, ready)) {
+                break;
             }
-            boolean sent = false;
-            while (pr.canSendEntries() && pr.nextIndex <= log.lastIndex() && !pr.readPending) {
-                if (!sendAppend(pr, stamp, ready)) {
-                    break;
-                }
-                sent = true;
-            }
-            if (heartbeat && !sent) {
-                sendHeartbeat(pr, stamp, ready);
-            }
+            sent = true;
+        }
+        if (heartbeat && !sent) {
+            sendHeartbeat(pr, stamp, ready);
         }
     }
 
@@ -351,6 +377,7 @@ final class LeaderReplicator {
         long last = entries.get(entries.size() - 1).index();
         ready.messages.add(new Ready.Outbound(pr.peer, new AppendLogs(partition, stamp.term(), prev,
                 log.termAt(prev), entries, stamp.commitIndex(), stamp.round(), stamp.safeCompactIndex())));
+        pr.contactedThisRound = true;
         if (pr.state == FollowerProgress.State.REPLICATE) {
             pr.inflights.add(last);
             pr.nextIndex = last + 1;

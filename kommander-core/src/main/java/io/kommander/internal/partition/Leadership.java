@@ -66,7 +66,7 @@ final class Leadership {
         this.log = replicaLog.log();
         this.proposals = proposals;
         this.plantedBugs = plantedBugs;
-        this.replicator = new LeaderReplicator(partition, log, settings, snapshots);
+        this.replicator = new LeaderReplicator(partition, log, settings, snapshots, plantedBugs);
         this.quiescence = quiescence;
         this.writes = new LeaderWrites(self, settings, replicaLog, proposals, plantedBugs, replicator, transfer,
                 new Leader());

@@ -81,5 +81,11 @@ enum PlantedBug {
      * whoever else stands, no successor hurried when its leader's node dies. Safe, but two replicas that lost their
      * leader together split the vote again: the one liveness control among these safety ones.
      */
-    CAMPAIGNS_IGNORE_ORDER
+    CAMPAIGNS_IGNORE_ORDER,
+    /**
+     * Skip a follower's heartbeats for good once it was sent one AppendLogs with entries, where the leader skips only
+     * the next round's: a follower of a partition that falls idle (and has not quiesced) hears nothing, its election
+     * timer fires and a leader that never failed is replaced.
+     */
+    HEARTBEATS_SKIPPED_FOR_GOOD
 }

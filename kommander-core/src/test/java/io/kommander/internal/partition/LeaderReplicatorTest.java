@@ -7,6 +7,7 @@ import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 import org.junit.jupiter.api.Test;
 
+import java.util.EnumSet;
 import java.util.List;
 
 import static io.kommander.internal.partition.TestEntries.run;
@@ -20,7 +21,8 @@ class LeaderReplicatorTest {
     private static final Stamp STAMP = new Stamp(3, 0, 0, 0);
 
     private final PartitionLog log = new PartitionLog();
-    private final LeaderReplicator replicator = new LeaderReplicator(1, log, SETTINGS, new Snapshots(1, java.util.EnumSet.noneOf(PlantedBug.class)));
+    private final LeaderReplicator replicator = new LeaderReplicator(1, log, SETTINGS,
+            new Snapshots(1, EnumSet.noneOf(PlantedBug.class)), EnumSet.noneOf(PlantedBug.class));
     private Ready ready = new Ready();
 
     /** A leader of term 3 whose log holds 1..3 (term 1), tracking b and c. */
@@ -136,6 +138,53 @@ class LeaderReplicatorTest {
         replicator.broadcast(STAMP, ready, true);
         assertThat(sentTo("b")).singleElement().satisfies(append -> assertThat(append.entries()).isEmpty());
         assertThat(sentTo("c")).hasSize(1);
+    }
+
+    @Test
+    void heartbeatRoundSkipsAFollowerSentEntriesSinceThePreviousRound() {
+        FollowerProgress b = replicatingFrom6();
+        replicator.heartbeat(STAMP, ready, 0);
+        ready = new Ready();
+        log.append(run(6, 7, 3));
+        replicator.broadcast(STAMP, ready, false);
+        answer("b", true, 7, 1);
+        ready = new Ready();
+        replicator.heartbeat(STAMP, ready, 10);
+        assertThat(sentTo("b")).as("b was sent 6..7 in this interval").isEmpty();
+        assertThat(sentTo("c")).as("c, still probing, gets its probe").hasSize(1);
+        ready = new Ready();
+        replicator.heartbeat(STAMP, ready, 20);
+        assertThat(sentTo("b")).as("nothing sent to b since the last round").singleElement()
+                .satisfies(heartbeat -> assertThat(heartbeat.entries()).isEmpty());
+        assertThat(b.state).isEqualTo(FollowerProgress.State.REPLICATE);
+    }
+
+    @Test
+    void shortElectionTimeoutsKeepEveryHeartbeat() {
+        PartitionSettings tight = SETTINGS.toBuilder().electionMinMillis(3 * SETTINGS.heartbeatMillis()).build();
+        LeaderReplicator leader = new LeaderReplicator(1, log, tight, new Snapshots(1, EnumSet.noneOf(PlantedBug.class)),
+                EnumSet.noneOf(PlantedBug.class));
+        log.append(run(1, 5, 3));
+        leader.start(List.of("b"), 0);
+        leader.heartbeat(STAMP, ready, 10);
+        assertThat(sentTo("b")).as("nothing to send yet: a heartbeat").hasSize(1);
+        leader.onResponse(leader.follower("b"), new AppendLogsResponse(1, 3, true, 5, 0), 11);
+        log.append(run(6, 6, 3));
+        leader.broadcast(STAMP, ready, false);
+        ready = new Ready();
+        leader.heartbeat(STAMP, ready, 20);
+        assertThat(sentTo("b")).as("an election timeout of 3 intervals: no skip").singleElement()
+                .satisfies(heartbeat -> assertThat(heartbeat.entries()).isEmpty());
+    }
+
+    @Test
+    void readAndQuiescenceRoundsAreNeverSkipped() {
+        replicatingFrom6();
+        log.append(run(6, 7, 3));
+        replicator.broadcast(STAMP, ready, false);
+        ready = new Ready();
+        replicator.heartbeatAll(new Stamp(3, 7, 5, 0), ready);
+        assertThat(sentTo("b")).singleElement().satisfies(heartbeat -> assertThat(heartbeat.round()).isEqualTo(5));
     }
 
     @Test

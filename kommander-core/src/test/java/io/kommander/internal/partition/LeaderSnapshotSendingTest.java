@@ -28,7 +28,8 @@ class LeaderSnapshotSendingTest {
 
     private final PartitionLog log = new PartitionLog();
     private final Snapshots snapshots = new Snapshots(1, EnumSet.noneOf(PlantedBug.class));
-    private final LeaderReplicator replicator = new LeaderReplicator(1, log, MachineNet.SETTINGS, snapshots);
+    private final LeaderReplicator replicator = new LeaderReplicator(1, log, MachineNet.SETTINGS, snapshots,
+            EnumSet.noneOf(PlantedBug.class));
     private long clock;
     private Ready ready = new Ready();
 

@@ -61,7 +61,9 @@ public final class PartitionSeams {
         /** See PlantedBug#STRANDED_REPLICA_NEVER_ASKS (planted in the node, {@code NodeSeams#plant}). */
         STRANDED_REPLICA_NEVER_ASKS,
         /** See PlantedBug#CAMPAIGNS_IGNORE_ORDER. */
-        CAMPAIGNS_IGNORE_ORDER;
+        CAMPAIGNS_IGNORE_ORDER,
+        /** See PlantedBug#HEARTBEATS_SKIPPED_FOR_GOOD. */
+        HEARTBEATS_SKIPPED_FOR_GOOD;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
