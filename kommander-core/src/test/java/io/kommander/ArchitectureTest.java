@@ -51,7 +51,7 @@ class ArchitectureTest {
      */
     private static final String STATE_MACHINE_PARTS = "io\\.kommander\\.internal\\.partition\\.(Leadership"
             + "|ReplicaLog|LeaderReplicator|PartitionLog|TermRuns|Applier|DurableBound|LeadershipTransfer|Quorum"
-            + "|VoteTally|MessageRefusals|FollowerProgress|Inflights|ProposalTracker|ReadIndexTracker|PendingWrites"
+            + "|VoteTally|MessageRefusals|FollowerProgress|Inflights|ProposalTracker|CommitWaiters|ReadIndexTracker|PendingWrites"
             + "|Ready|DeliveredSoFar)(\\$.*)?";
 
     @Test

@@ -5,10 +5,7 @@ import io.kommander.RaftReplicationResult;
 import io.kommander.internal.metrics.NodeMetrics;
 import io.kommander.time.HLCTimestamp;
 
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,9 +26,9 @@ final class PendingRequests {
 
     private final NodeMetrics metrics;
     private long nextRequestId = 1;
-    // Shared empty maps until the first request: most replicas of a node are never asked anything.
-    private Map<Long, WriteRequest> writes = Collections.emptyMap();
-    private Map<Long, CompletableFuture<RaftOperationStatus>> statuses = Collections.emptyMap();
+    // Null until the first request: most replicas of a node are never asked anything.
+    private RequestTable<WriteRequest> writes;
+    private RequestTable<CompletableFuture<RaftOperationStatus>> statuses;
 
     /** Pending requests whose answers are reported to {@code metrics}. */
     PendingRequests(NodeMetrics metrics) {
@@ -44,8 +41,8 @@ final class PendingRequests {
      */
     long addWrite(CompletableFuture<RaftReplicationResult> future, HLCTimestamp ticket, long startTime) {
         long request = nextRequestId++;
-        if (!(writes instanceof HashMap)) {
-            writes = new HashMap<>();
+        if (writes == null) {
+            writes = new RequestTable<>();
         }
         writes.put(request, new WriteRequest(future, ticket, startTime));
         return request;
@@ -54,8 +51,8 @@ final class PendingRequests {
     /** Registers a status request; returns its request id. */
     long addStatus(CompletableFuture<RaftOperationStatus> future) {
         long request = nextRequestId++;
-        if (!(statuses instanceof HashMap)) {
-            statuses = new HashMap<>();
+        if (statuses == null) {
+            statuses = new RequestTable<>();
         }
         statuses.put(request, future);
         return request;
@@ -64,34 +61,39 @@ final class PendingRequests {
     /** Completes the requests the machine answered; an answer for a forgotten request is dropped. */
     void answer(List<Ready.Completion> completions, List<Ready.StatusCompletion> statusCompletions) {
         for (Ready.Completion completion : completions) {
-            WriteRequest request = writes.remove(completion.requestId());
+            WriteRequest request = writes == null ? null : writes.remove(completion.requestId());
             if (request != null) {
                 metrics.writeAnswered(completion.result().status(), request.startTime());
                 request.future().complete(completion.result());
             }
         }
         for (Ready.StatusCompletion completion : statusCompletions) {
-            CompletableFuture<RaftOperationStatus> future = statuses.remove(completion.requestId());
+            CompletableFuture<RaftOperationStatus> future = statuses == null ? null
+                    : statuses.remove(completion.requestId());
             if (future != null) {
                 future.complete(completion.status());
             }
         }
     }
 
-    /** Fails every pending request with {@code status}, a write with its ticket. */
+    /** Fails every pending request with {@code status}, a write with its ticket, in the order they were made. */
     void failAll(RaftOperationStatus status) {
-        writes.values().forEach(w -> {
-            metrics.writeAnswered(status, w.startTime());
-            w.future().complete(RaftReplicationResult.failure(status, null, w.ticket()));
-        });
-        writes.clear();
-        statuses.values().forEach(f -> f.complete(status));
-        statuses.clear();
+        if (writes != null) {
+            for (WriteRequest w : writes.takeAll()) {
+                metrics.writeAnswered(status, w.startTime());
+                w.future().complete(RaftReplicationResult.failure(status, null, w.ticket()));
+            }
+        }
+        if (statuses != null) {
+            for (CompletableFuture<RaftOperationStatus> f : statuses.takeAll()) {
+                f.complete(status);
+            }
+        }
     }
 
     /** Forgets every pending request (they are answered elsewhere). */
     void clear() {
-        writes.clear();
-        statuses.clear();
+        writes = null;
+        statuses = null;
     }
 }

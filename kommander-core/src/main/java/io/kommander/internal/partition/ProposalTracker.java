@@ -55,9 +55,9 @@ final class ProposalTracker {
         }
     }
 
-    // Each table is a shared empty map until the first write or ticket needs it ({@link #writeTables},
+    // Each table is a shared empty one until the first write or ticket needs it ({@link #track},
     // {@link #ticketTables}): most replicas of a node with thousands of partitions never lead a write or see a ticket.
-    private NavigableMap<Long, List<Pending>> pending = Collections.emptyNavigableMap();
+    private CommitWaiters pending = CommitWaiters.EMPTY;
     private Map<HLCTimestamp, Ticket> tickets = Collections.emptyMap();
     /** The open tickets, by the index of their first entry. */
     private NavigableMap<Long, HLCTimestamp> open = Collections.emptyNavigableMap();
@@ -65,13 +65,6 @@ final class ProposalTracker {
     private NavigableMap<Long, HLCTimestamp> settled = Collections.emptyNavigableMap();
     /** Answers decided when the entry at an index applied, for the writes waiting on that index. */
     private Map<Long, RaftReplicationResult> outcomes = Collections.emptyMap();
-
-    private void writeTables() {
-        if (!(pending instanceof TreeMap)) {
-            pending = new TreeMap<>();
-            outcomes = new HashMap<>();
-        }
-    }
 
     private void ticketTables() {
         if (!(tickets instanceof HashMap)) {
@@ -84,62 +77,46 @@ final class ProposalTracker {
     // ------------------------------------------------------------------ writes waiting on this leader
 
     void track(Pending write) {
-        writeTables();
-        pending.computeIfAbsent(write.lastIndex(), k -> new ArrayList<>(1)).add(write);
+        if (pending == CommitWaiters.EMPTY) {
+            pending = new CommitWaiters();
+        }
+        pending.add(write);
     }
 
     /** The entry at {@code index} applied with this answer for the writes waiting on it (if any wait). */
     void recordOutcome(long index, RaftReplicationResult result) {
-        if (pending.containsKey(index)) {
+        if (pending.waitsOn(index)) {
+            if (!(outcomes instanceof HashMap)) {
+                outcomes = new HashMap<>();
+            }
             outcomes.put(index, result);
         }
     }
 
     /** The answer recorded for writes waiting on {@code index} ({@link #recordOutcome}), or null. */
     RaftReplicationResult outcome(long index) {
-        return outcomes.get(index);
+        // Most writes have no recorded answer: asking an empty map would still box the index.
+        return outcomes.isEmpty() ? null : outcomes.get(index);
     }
 
     /** Removes and returns the writes whose last index is at or below {@code commitIndex}. */
     List<Pending> takeCommitted(long commitIndex) {
-        // Outcomes of writes taken by an earlier call: those taken now are read by the caller after this returns.
-        outcomes.keySet().removeIf(index -> index <= commitIndex && !pending.containsKey(index));
-        List<Pending> done = new ArrayList<>();
-        Iterator<Map.Entry<Long, List<Pending>>> it = pending.headMap(commitIndex, true).entrySet().iterator();
-        while (it.hasNext()) {
-            done.addAll(it.next().getValue());
-            it.remove();
+        if (!outcomes.isEmpty()) {
+            // Outcomes of writes taken by an earlier call: those taken now are read by the caller after this returns.
+            outcomes.keySet().removeIf(index -> index <= commitIndex && !pending.waitsOn(index));
         }
-        return done;
+        return pending.takeThrough(commitIndex);
     }
 
     /** Removes and returns the writes whose deadline has passed. */
     List<Pending> takeExpired(long now) {
-        List<Pending> expired = new ArrayList<>();
-        Iterator<Map.Entry<Long, List<Pending>>> it = pending.entrySet().iterator();
-        while (it.hasNext()) {
-            List<Pending> list = it.next().getValue();
-            list.removeIf(p -> {
-                if (p.deadline() <= now) {
-                    expired.add(p);
-                    return true;
-                }
-                return false;
-            });
-            if (list.isEmpty()) {
-                it.remove();
-            }
-        }
-        return expired;
+        return pending.takeExpired(now);
     }
 
     /** Removes and returns every pending write (on losing leadership). */
     List<Pending> takeAll() {
-        List<Pending> all = new ArrayList<>();
-        pending.values().forEach(all::addAll);
-        pending = Collections.emptyNavigableMap();
         outcomes = Collections.emptyMap();
-        return all;
+        return pending.takeAll();
     }
 
     // ------------------------------------------------------------------ the ticket table, kept from the log
