@@ -62,5 +62,11 @@ enum PlantedBug {
      * whoever else stands, no successor hurried when its leader's node dies. Safe, but two replicas that lost their
      * leader together split the vote again: the one liveness control among these safety ones.
      */
-    CAMPAIGNS_IGNORE_ORDER
+    CAMPAIGNS_IGNORE_ORDER,
+    /**
+     * At a cluster's first start (or a partition's creation) every fresh replica stands at once, not only the first in
+     * the campaign order, and skips the pre-vote (no leader exists to disrupt, one might think): the fresh replicas of
+     * a partition split the vote, and the first leader needs a second election. A liveness control, like the one above.
+     */
+    FRESH_REPLICAS_STAND_TOGETHER
 }

@@ -55,7 +55,9 @@ public final class PartitionSeams {
         /** See PlantedBug#REBALANCE_REMOVES_BEFORE_CATCH_UP (planted in the node, {@code NodeSeams#plant}). */
         REBALANCE_REMOVES_BEFORE_CATCH_UP,
         /** See PlantedBug#CAMPAIGNS_IGNORE_ORDER. */
-        CAMPAIGNS_IGNORE_ORDER;
+        CAMPAIGNS_IGNORE_ORDER,
+        /** See PlantedBug#FRESH_REPLICAS_STAND_TOGETHER. */
+        FRESH_REPLICAS_STAND_TOGETHER;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
