@@ -64,12 +64,12 @@ public final class ScaleRun {
         try (ScaleCluster cluster = new ScaleCluster(NODES, partitions, quiesceAfter, ports, dir)) {
             long start = System.nanoTime();
             long elected;
-            long joined;
+            long joinedMillis;
             ScaleCounts coldStart;
             try (ScaleTimeline timeline = new ScaleTimeline("cold start", cluster, progress)) {
                 cluster.startAll(timeoutMillis);
-                joined = millisSince(start);
-                progress.printf("[scale] %d partitions: every node joined after %d ms%n", partitions, joined);
+                joinedMillis = millisSince(start);
+                progress.printf("[scale] %d partitions: every node joined after %d ms%n", partitions, joinedMillis);
                 await("every partition has a leader", () -> cluster.ledPartitions() == partitions);
                 elected = millisSince(start);
                 coldStart = cluster.counts();
@@ -79,7 +79,7 @@ public final class ScaleRun {
             if (coldStartOnly) {
                 return String.format(java.util.Locale.ROOT, "{\"partitions\": %d, \"nodes\": %d, "
                                 + "\"joinedMillis\": %d, \"allLeadersElectedMillis\": %d, \"coldStart\": {%s}, "
-                                + "\"loadAverage\": %.2f}", partitions, NODES, joined, elected, coldStart.toJson(),
+                                + "\"loadAverage\": %.2f}", partitions, NODES, joinedMillis, elected, coldStart.toJson(),
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
 
