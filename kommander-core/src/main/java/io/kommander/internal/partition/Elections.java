@@ -189,7 +189,7 @@ final class Elections {
         electionDeadline = Math.min(electionDeadline, now.getAsLong());
     }
 
-    /** The planted bug {@link PlantedBug#FRESH_REPLICAS_STAND_TOGETHER}: a fresh replica campaigns without a pre-vote. */
+    /** The planted bug {@link PlantedBug#FRESH_REPLICAS_STAND_TOGETHER}: a fresh replica skips the pre-vote. */
     private boolean skipsPreVoteWhenFresh() {
         return plantedBugs.contains(PlantedBug.FRESH_REPLICAS_STAND_TOGETHER) && term == 0 && log.lastIndex() == 0;
     }
