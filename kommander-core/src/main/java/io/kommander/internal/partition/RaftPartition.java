@@ -260,16 +260,6 @@ public final class RaftPartition {
         return campaigning;
     }
 
-    /**
-     * Ticks a follower the timer admitted to stand for election: it counts as {@link #campaigning} from now, not from
-     * the end of the batch that runs the tick, so that the timer's next pass does not admit past its limit meanwhile.
-     * That batch publishes the truth (a follower that heard from a leader in between does not stand).
-     */
-    public void admitToCampaign() {
-        campaigning = true;
-        tick();
-    }
-
     /** Advances the partition's timers. */
     public void tick() {
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
@@ -524,8 +514,6 @@ public final class RaftPartition {
         context.metrics().drained();
         publishQuiescence();
         if (machine == null) {
-            // A partition stopped or restoring again stands for nothing: it holds no campaign slot of the timer's.
-            campaigning = false;
             return;
         }
         carrier.carryOutReady();

@@ -13,20 +13,15 @@ import java.util.function.Supplier;
  * Injects time into partitions as operations: a tick every heartbeat interval (elections, heartbeats,
  * check-quorum, time-outs) to every awake partition ({@link QuiescedPartitions#awake()}: a quiesced one costs
  * nothing) whose tick is due ({@link RaftPartition#tickDueAt}: a follower only once its election timeout ran out,
- * and only so many campaigns at once, with admission passes between ticks while some wait), then the node's own tick (its heartbeat to each peer, its liveness checks); and, when enabled, a
+ * and only so many campaigns at once), then the node's own tick (its heartbeat to each peer, its liveness checks); and, when enabled, a
  * compaction pass every compaction interval. Time and scheduling come from the runtime, so the simulator drives it
  * with virtual time.
  *
- * <p>Thread-safe: ticks and admission passes run one at a time (synchronized), so their own lists need no more.
+ * <p>Thread-safe: ticks run one at a time (each schedules the next), so the tick's own lists need no lock.
  */
 public final class RaftTimerService implements AutoCloseable {
 
     private static final Comparator<Due> LONGEST_OVERDUE_FIRST = Comparator.comparingLong(due -> due.at);
-    /**
-     * Admission passes per tick while followers wait to campaign: a campaign (a pre-vote round, two syncs and a vote
-     * round) takes a fraction of a tick, so admitting only at ticks left slots idle for most of each tick.
-     */
-    private static final int ADMISSION_PASSES_PER_TICK = 4;
 
     private final IRaftRuntime runtime;
     private final long tickMillis;
@@ -44,7 +39,6 @@ public final class RaftTimerService implements AutoCloseable {
     private volatile boolean closed;
     private volatile IRaftRuntime.Cancellable nextTick;
     private volatile IRaftRuntime.Cancellable nextCompaction;
-    private volatile IRaftRuntime.Cancellable nextAdmission;
 
     /**
      * @param runtime          clock and timers
@@ -52,7 +46,7 @@ public final class RaftTimerService implements AutoCloseable {
      * @param compactionMillis compaction period
      * @param compaction       whether compaction runs
      * @param campaignLimit    replicas of this node standing for election at once, at most (see
-     *                         {@link #pass})
+     *                         {@link #tickPartitions})
      * @param partitions       every partition, read at each compaction pass
      * @param quiescence       the awake partitions, read at each tick
      * @param nodeTick         the node's own work at each tick, after the partitions'
@@ -85,11 +79,8 @@ public final class RaftTimerService implements AutoCloseable {
         if (!closed) {
             nextTick = runtime.schedule(tickMillis, () -> {
                 if (takingPart.getAsBoolean()) {
-                    boolean waiting = pass(runtime.monotonicMillis(), true);
+                    tickPartitions(runtime.monotonicMillis());
                     nodeTick.run();
-                    if (waiting) {
-                        scheduleAdmission(1);
-                    }
                 }
                 scheduleTick();
             });
@@ -97,34 +88,14 @@ public final class RaftTimerService implements AutoCloseable {
     }
 
     /**
-     * While followers wait for a campaign slot, admits more between ticks, {@code pass} of
-     * {@link #ADMISSION_PASSES_PER_TICK} after the tick: a slot freed early in a tick is taken a quarter of a tick
-     * later rather than at the next tick. Only when some wait, so an idle node schedules nothing more.
+     * Ticks every awake partition whose tick is due, but lets at most {@code campaignLimit} replicas stand for election
+     * at once: a follower whose election timeout ran out starts campaigning only while fewer are, the longest overdue
+     * first; the others stay due and are asked again at the next tick. A cold start or a node's death makes thousands
+     * of timeouts run out together, and each campaign costs hard-state syncs on both sides: with all of them at once,
+     * the syncs queue for longer than an election timeout, every candidate times out before its votes come back, and
+     * the retries (in new terms) only lengthen the queue. Only when a replica campaigns changes, never what it may do.
      */
-    private void scheduleAdmission(int pass) {
-        long every = tickMillis / ADMISSION_PASSES_PER_TICK;
-        if (!closed && pass < ADMISSION_PASSES_PER_TICK && every > 0) {
-            nextAdmission = runtime.schedule(every, () -> {
-                if (takingPart.getAsBoolean() && pass(runtime.monotonicMillis(), false)) {
-                    scheduleAdmission(pass + 1);
-                }
-            });
-        }
-    }
-
-    /**
-     * Ticks every awake partition whose tick is due ({@code tick}; an admission pass between ticks ticks none), but
-     * lets at most {@code campaignLimit} replicas stand for election at once: a follower whose election timeout ran
-     * out starts campaigning only while fewer are, the longest overdue first; the others stay due and are asked again
-     * at the next pass. A cold start or a node's death makes thousands of timeouts run out together, and each campaign
-     * costs hard-state syncs on both sides: with all of them at once, the syncs queue for longer than an election
-     * timeout, every candidate times out before its votes come back, and the retries (in new terms) only lengthen the
-     * queue. Only when a replica campaigns changes, never what it may do. Passes never overlap (one timer thread, and
-     * each is synchronized), so the pass's own lists need no more.
-     *
-     * @return whether overdue followers still wait for a slot
-     */
-    private synchronized boolean pass(long now, boolean tick) {
+    private void tickPartitions(long now) {
         int campaigning = 0;
         overdue.clear();
         for (RaftPartition partition : quiescence.awake()) {
@@ -137,26 +108,22 @@ public final class RaftTimerService implements AutoCloseable {
                 continue;
             }
             if (standing || due == Long.MIN_VALUE) {
-                if (tick) {
-                    partition.tick();
-                }
+                partition.tick();
             } else {
                 overdue(due, partition);
             }
         }
-        int admitted = Math.max(0, Math.min(campaignLimit - campaigning, overdue.size()));
+        int admitted = Math.min(campaignLimit - campaigning, overdue.size());
         if (admitted > 0) {
             overdue.sort(LONGEST_OVERDUE_FIRST);
             for (int i = 0; i < admitted; i++) {
-                overdue.get(i).partition.admitToCampaign();
+                overdue.get(i).partition.tick();
             }
         }
-        boolean waiting = overdue.size() > admitted;
-        // Holders keep no partition past the pass: a removed partition is not kept alive by the pool.
+        // Holders keep no partition past the tick: a removed partition is not kept alive by the pool.
         for (Due due : overdue) {
             due.partition = null;
         }
-        return waiting;
     }
 
     /** Notes an overdue follower in the next free holder of the pool (allocated only when the pool is outgrown). */
@@ -195,10 +162,6 @@ public final class RaftTimerService implements AutoCloseable {
         IRaftRuntime.Cancellable tick = nextTick;
         if (tick != null) {
             tick.cancel();
-        }
-        IRaftRuntime.Cancellable admission = nextAdmission;
-        if (admission != null) {
-            admission.cancel();
         }
         IRaftRuntime.Cancellable compact = nextCompaction;
         if (compact != null) {
