@@ -22,7 +22,8 @@ import java.util.function.UnaryOperator;
 /**
  * One seed's run of a whole cluster of real {@link RaftNode}s on the simulator: start and join, a fault phase
  * with concurrent clients, heal, a quiet period, a final acknowledged write per partition, then the end checks; a
- * quiet run ends with its busiest leader's crash ({@link SuccessionCheck}).
+ * quiet run begins with a check of its cold start ({@link ColdStartCheck}) and ends with its busiest leader's crash
+ * ({@link SuccessionCheck}).
  * Safety is checked throughout by the {@link SafetyMonitor}; the run stops at the first violation.
  *
  * <p>Partitions 1 and 2 hold registers (write, read, compare-and-set); the others are append-only logs with
@@ -245,6 +246,7 @@ final class Simulation {
                 return false;
             }
             runUntil(() -> false, LEADERS_SETTLE_MILLIS);
+            new ColdStartCheck(monitor, PARTITIONS).run();
             monitor.freezeLeaders();
         }
         clients.forEach(SimClient::start);

@@ -259,6 +259,21 @@ class SimulationTest {
         assertThat(caught.violation()).startsWith("stable leaders:");
     }
 
+    /**
+     * Fresh replicas that all stand at once at the cluster's first start, without a pre-vote, split the first vote:
+     * the cold-start check that begins every quiet run catches it in the reliable mix's first seed.
+     */
+    @Test
+    void freshReplicasStandingTogetherAreCaughtByTheColdStartCheck() {
+        SimResult caught = SeedSweep.firstCaught(Bug.FRESH_REPLICAS_STAND_TOGETHER, 1, SUCCESSION_CONTROL_SEEDS,
+                FaultMix.RELIABLE);
+        System.out.println("[simulation] planted FRESH_REPLICAS_STAND_TOGETHER (reliable mix): " + (caught == null
+                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
+        assertThat(caught).as("FRESH_REPLICAS_STAND_TOGETHER caught within %d seeds of the reliable mix",
+                SUCCESSION_CONTROL_SEEDS).isNotNull();
+        assertThat(caught.violation()).startsWith("cold start:");
+    }
+
     private static FaultMix mixNamed(String name) {
         if (name == null || name.isEmpty()) {
             return null;

@@ -38,12 +38,16 @@ public final class ScaleCommand implements Callable<Integer> {
             description = "Bound of every wait (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    @Option(names = "--cold-start-only",
+            description = "Stop after every partition has a leader: no idle window, heap or restart (paired runs).")
+    boolean coldStartOnly;
+
     @Override
     public Integer call() throws Exception {
         List<String> results = new ArrayList<>();
         for (int count : partitions) {
             results.add(new ScaleRun(count, quiesceAfter, settleSeconds * 1000, idleSeconds * 1000,
-                    timeoutSeconds * 1000, System.err).run());
+                    timeoutSeconds * 1000, coldStartOnly, System.err).run());
         }
         System.out.println("[" + String.join(",\n ", results) + "]");
         return 0;

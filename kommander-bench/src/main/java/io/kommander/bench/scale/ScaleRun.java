@@ -16,7 +16,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One {@code scale} measurement: a cold start of N partitions on three nodes (time until every partition has a
  * leader), an idle window (CPU per node, replicas quiesced), the heap per replica after a full GC against the
- * baseline taken before any node started, then one node stopped and restarted (elections, time until settled).
+ * baseline taken before any node started, then one node stopped and restarted (elections, time until settled); or
+ * the cold start alone.
  *
  * <p>Not thread-safe: one run at a time.
  */
@@ -34,16 +35,19 @@ public final class ScaleRun {
     private final long idleMillis;
     private final long settleMillis;
     private final long timeoutMillis;
+    private final boolean coldStartOnly;
     private final PrintStream progress;
 
     /**
      * @param quiesceAfter {@code quiesceAfterHeartbeats}, or null for the library's default
      * @param settleMillis idle time before the CPU window (partitions quiesce in it)
      * @param idleMillis   the CPU window
+     * @param coldStartOnly stop after the cold start (no idle window, heap or restart): a quicker paired measure
      * @param progress     where progress lines go (stderr, so that stdout stays JSON)
      */
     public ScaleRun(int partitions, Integer quiesceAfter, long settleMillis, long idleMillis, long timeoutMillis,
-                    PrintStream progress) {
+                    boolean coldStartOnly, PrintStream progress) {
+        this.coldStartOnly = coldStartOnly;
         this.partitions = partitions;
         this.quiesceAfter = quiesceAfter;
         this.settleMillis = settleMillis;
@@ -60,17 +64,24 @@ public final class ScaleRun {
         try (ScaleCluster cluster = new ScaleCluster(NODES, partitions, quiesceAfter, ports, dir)) {
             long start = System.nanoTime();
             long elected;
+            long joinedMillis;
             ScaleCounts coldStart;
             try (ScaleTimeline timeline = new ScaleTimeline("cold start", cluster, progress)) {
                 cluster.startAll(timeoutMillis);
-                progress.printf("[scale] %d partitions: every node joined after %d ms%n", partitions,
-                        millisSince(start));
+                joinedMillis = millisSince(start);
+                progress.printf("[scale] %d partitions: every node joined after %d ms%n", partitions, joinedMillis);
                 await("every partition has a leader", () -> cluster.ledPartitions() == partitions);
                 elected = millisSince(start);
                 coldStart = cluster.counts();
             }
             progress.printf("[scale] %d partitions: all leaders elected in %d ms, %s%n", partitions, elected,
                     coldStart.toJson());
+            if (coldStartOnly) {
+                return String.format(java.util.Locale.ROOT, "{\"partitions\": %d, \"nodes\": %d, "
+                                + "\"joinedMillis\": %d, \"allLeadersElectedMillis\": %d, \"coldStart\": {%s}, "
+                                + "\"loadAverage\": %.2f}", partitions, NODES, joinedMillis, elected, coldStart.toJson(),
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            }
 
             Thread.sleep(settleMillis);
             NodeCpu cpu = new NodeCpu(prefixes(ports));

@@ -50,7 +50,7 @@ final class CatchUpMarks {
 
     /** The node decided this is the cluster's first start (its own mark says so; this replica needs none). */
     void firstStart(RaftPartitionStateMachine machine) {
-        machine.verification().verify();
+        machine.verifiedAtFirstStart();
         catchingUp = false;
     }
 }

@@ -87,5 +87,11 @@ enum PlantedBug {
      * the next round's: a follower of a partition that falls idle (and has not quiesced) hears nothing, its election
      * timer fires and a leader that never failed is replaced.
      */
-    HEARTBEATS_SKIPPED_FOR_GOOD
+    HEARTBEATS_SKIPPED_FOR_GOOD,
+    /**
+     * At a cluster's first start (or a partition's creation) every fresh replica stands at once, not only the first in
+     * the campaign order, and skips the pre-vote (no leader exists to disrupt, one might think): the fresh replicas of
+     * a partition split the vote, and the first leader needs a second election. A liveness control, like the one above.
+     */
+    FRESH_REPLICAS_STAND_TOGETHER
 }

@@ -562,6 +562,17 @@ public final class RaftPartitionStateMachine {
         return verification;
     }
 
+    /**
+     * The node decided this is the cluster's first start: the replica may vote, and, if it is restored, fresh and first
+     * in the campaign order, stands at once ({@link Elections#standFirstIfFresh}).
+     */
+    void verifiedAtFirstStart() {
+        verification.verify();
+        if (restored) {
+            elections.standFirstIfFresh();
+        }
+    }
+
     /** Whether the restore has finished. */
     public boolean restored() {
         return restored;

@@ -63,7 +63,9 @@ public final class PartitionSeams {
         /** See PlantedBug#CAMPAIGNS_IGNORE_ORDER. */
         CAMPAIGNS_IGNORE_ORDER,
         /** See PlantedBug#HEARTBEATS_SKIPPED_FOR_GOOD. */
-        HEARTBEATS_SKIPPED_FOR_GOOD;
+        HEARTBEATS_SKIPPED_FOR_GOOD,
+        /** See PlantedBug#FRESH_REPLICAS_STAND_TOGETHER. */
+        FRESH_REPLICAS_STAND_TOGETHER;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

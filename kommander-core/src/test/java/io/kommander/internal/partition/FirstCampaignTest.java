@@ -1,0 +1,74 @@
+package io.kommander.internal.partition;
+
+import io.kommander.wal.HardState;
+import io.kommander.wal.LogPosition;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A fresh partition's first campaign ({@link Elections#standFirstIfFresh}): the replica first in the campaign order
+ * stands at once, the others wait their slots of the timeout span. In partition 1 of {a, b, c} the order is b, c, a.
+ */
+class FirstCampaignTest {
+
+    private static final long MIN = MachineNet.SETTINGS.electionMinMillis();
+
+    private static RaftPartitionStateMachine replica(String self) {
+        return MachineNet.replica(self, List.of("a", "b", "c").stream().filter(p -> !p.equals(self)).toList());
+    }
+
+    private static RaftPartitionStateMachine restored(String self, HardState hardState) {
+        RaftPartitionStateMachine machine = replica(self);
+        machine.restoreBegin(hardState, LogPosition.ZERO, 0, null);
+        machine.restoreEnd(0);
+        return machine;
+    }
+
+    @Test
+    void freshReplicaFirstInTheOrderStandsAtOnce() {
+        RaftPartitionStateMachine b = restored("b", HardState.EMPTY);
+        assertThat(b.tickDueAt()).isLessThanOrEqualTo(0);
+        b.tick(0);
+        assertThat(b.role()).isEqualTo(RaftRole.PRE_CANDIDATE);
+        assertThat(b.term()).as("a pre-vote round: the term waits for its result").isZero();
+    }
+
+    @Test
+    void theOthersWaitTheirSlots() {
+        assertThat(restored("c", HardState.EMPTY).tickDueAt()).isGreaterThanOrEqualTo(MIN);
+        assertThat(restored("a", HardState.EMPTY).tickDueAt()).isGreaterThanOrEqualTo(MIN);
+    }
+
+    @Test
+    void aReplicaThatTookPartInAnElectionWaitsItsTimeout() {
+        assertThat(restored("b", new HardState(1, "c", 0)).tickDueAt()).isGreaterThanOrEqualTo(MIN);
+        assertThat(restored("b", new HardState(1, "", 0)).tickDueAt()).isGreaterThanOrEqualTo(MIN);
+    }
+
+    @Test
+    void anUnverifiedReplicaStandsOnlyOnceTheFirstStartVerifiesIt() {
+        RaftPartitionStateMachine b = replica("b");
+        b.restoreBegin(HardState.EMPTY, LogPosition.ZERO, 0, null);
+        b.verification().startUnverified();
+        b.restoreEnd(0);
+        assertThat(b.tickDueAt()).isGreaterThanOrEqualTo(MIN);
+
+        b.tick(50);
+        b.verifiedAtFirstStart();
+        assertThat(b.tickDueAt()).isLessThanOrEqualTo(50);
+        b.tick(60);
+        assertThat(b.role()).isEqualTo(RaftRole.PRE_CANDIDATE);
+    }
+
+    @Test
+    void theWholeGroupElectsTheFirstInOneTermWithoutWaitingATimeout() {
+        MachineNet net = new MachineNet("a", "b", "c");
+        net.m("b").tick(0);
+        net.deliverAll();
+        assertThat(net.m("b").role()).isEqualTo(RaftRole.LEADER);
+        assertThat(net.m("b").term()).isEqualTo(1);
+    }
+}
