@@ -115,12 +115,7 @@ class SimulationTest {
      */
     @Test
     void promotionBeforeCatchUpIsCaughtByTheNodesMix() {
-        SimResult caught = SeedSweep.firstCaught(Bug.PROMOTE_BEFORE_CAUGHT_UP, 1, NODES_CONTROL_SEEDS, FaultMix.NODES);
-        System.out.println("[simulation] planted PROMOTE_BEFORE_CAUGHT_UP (nodes mix): " + (caught == null
-                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
-        assertThat(caught).as("PROMOTE_BEFORE_CAUGHT_UP caught within %d seeds of the nodes mix", NODES_CONTROL_SEEDS)
-                .isNotNull();
-        assertThat(caught.violation()).startsWith("promotion:");
+        assertCaughtByMix(Bug.PROMOTE_BEFORE_CAUGHT_UP, FaultMix.NODES, NODES_CONTROL_SEEDS, "promotion:");
     }
 
     /**
@@ -129,12 +124,7 @@ class SimulationTest {
      */
     @Test
     void rosterPromotionBeforeCatchUpIsCaughtByTheNodesMix() {
-        SimResult caught = SeedSweep.firstCaught(Bug.ROSTER_PROMOTES_EARLY, 1, NODES_CONTROL_SEEDS, FaultMix.NODES);
-        System.out.println("[simulation] planted ROSTER_PROMOTES_EARLY (nodes mix): " + (caught == null
-                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
-        assertThat(caught).as("ROSTER_PROMOTES_EARLY caught within %d seeds of the nodes mix", NODES_CONTROL_SEEDS)
-                .isNotNull();
-        assertThat(caught.violation()).startsWith("roster promotion:");
+        assertCaughtByMix(Bug.ROSTER_PROMOTES_EARLY, FaultMix.NODES, NODES_CONTROL_SEEDS, "roster promotion:");
     }
 
     /**
@@ -192,26 +182,15 @@ class SimulationTest {
     @Test
     void drainingPartitionTakingWritesIsCaughtByTheMembershipMix() {
         // Partitions are created and removed in the membership mix only, one seed in fourteen of the rotation.
-        SimResult caught = SeedSweep.firstCaught(Bug.DRAINING_TAKES_WRITES, 1, MEMBERSHIP_CONTROL_SEEDS,
-                FaultMix.MEMBERSHIP);
-        System.out.println("[simulation] planted DRAINING_TAKES_WRITES (membership mix): " + (caught == null
-                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
-        assertThat(caught).as("DRAINING_TAKES_WRITES caught within %d seeds of the membership mix",
-                MEMBERSHIP_CONTROL_SEEDS).isNotNull();
-        assertThat(caught.violation()).startsWith("draining partition took a write");
+        assertCaughtByMix(Bug.DRAINING_TAKES_WRITES, FaultMix.MEMBERSHIP, MEMBERSHIP_CONTROL_SEEDS,
+                "draining partition took a write");
     }
 
     @Test
     void splitSourceTakingOldWritesIsCaughtByTheMembershipMix() {
         // Splits happen in the membership mix only; a keyed write routed before a split must reach the source after
         // its split entry (while the writer's map still shows the split under way) for the bug to show.
-        SimResult caught = SeedSweep.firstCaught(Bug.SPLIT_SOURCE_TAKES_OLD_WRITES, 1, MEMBERSHIP_CONTROL_SEEDS,
-                FaultMix.MEMBERSHIP);
-        System.out.println("[simulation] planted SPLIT_SOURCE_TAKES_OLD_WRITES (membership mix): " + (caught == null
-                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
-        assertThat(caught).as("SPLIT_SOURCE_TAKES_OLD_WRITES caught within %d seeds of the membership mix",
-                MEMBERSHIP_CONTROL_SEEDS).isNotNull();
-        assertThat(caught.violation()).startsWith("split:");
+        assertCaughtByMix(Bug.SPLIT_SOURCE_TAKES_OLD_WRITES, FaultMix.MEMBERSHIP, MEMBERSHIP_CONTROL_SEEDS, "split:");
     }
 
     @Test
@@ -219,13 +198,8 @@ class SimulationTest {
         // Merges happen in the membership mix only; a write must reach the adjacent partition after its fence for the
         // bug to show. The drain probe (a write submitted to a partition the moment a node applies its drain: a
         // merge's begin drains the adjacent) is the first to see it.
-        SimResult caught = SeedSweep.firstCaught(Bug.MERGE_ADJACENT_TAKES_WRITES, 1, MEMBERSHIP_CONTROL_SEEDS,
-                FaultMix.MEMBERSHIP);
-        System.out.println("[simulation] planted MERGE_ADJACENT_TAKES_WRITES (membership mix): " + (caught == null
-                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
-        assertThat(caught).as("MERGE_ADJACENT_TAKES_WRITES caught within %d seeds of the membership mix",
-                MEMBERSHIP_CONTROL_SEEDS).isNotNull();
-        assertThat(caught.violation()).startsWith("draining partition took a write");
+        assertCaughtByMix(Bug.MERGE_ADJACENT_TAKES_WRITES, FaultMix.MEMBERSHIP, MEMBERSHIP_CONTROL_SEEDS,
+                "draining partition took a write");
     }
 
     /**
@@ -234,13 +208,7 @@ class SimulationTest {
      */
     @Test
     void campaignOrderIgnoredIsCaughtByTheSuccessionCheck() {
-        SimResult caught = SeedSweep.firstCaught(Bug.CAMPAIGNS_IGNORE_ORDER, 1, SUCCESSION_CONTROL_SEEDS,
-                FaultMix.RELIABLE);
-        System.out.println("[simulation] planted CAMPAIGNS_IGNORE_ORDER (reliable mix): " + (caught == null
-                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
-        assertThat(caught).as("CAMPAIGNS_IGNORE_ORDER caught within %d seeds of the reliable mix",
-                SUCCESSION_CONTROL_SEEDS).isNotNull();
-        assertThat(caught.violation()).startsWith("succession:");
+        assertCaughtByMix(Bug.CAMPAIGNS_IGNORE_ORDER, FaultMix.RELIABLE, SUCCESSION_CONTROL_SEEDS, "succession:");
     }
 
     /**
@@ -250,13 +218,8 @@ class SimulationTest {
      */
     @Test
     void heartbeatsSkippedForGoodAreCaughtByTheStableLeadersCheck() {
-        SimResult caught = SeedSweep.firstCaught(Bug.HEARTBEATS_SKIPPED_FOR_GOOD, 1, SUCCESSION_CONTROL_SEEDS,
-                FaultMix.RELIABLE);
-        System.out.println("[simulation] planted HEARTBEATS_SKIPPED_FOR_GOOD (reliable mix): " + (caught == null
-                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
-        assertThat(caught).as("HEARTBEATS_SKIPPED_FOR_GOOD caught within %d seeds of the reliable mix",
-                SUCCESSION_CONTROL_SEEDS).isNotNull();
-        assertThat(caught.violation()).startsWith("stable leaders:");
+        assertCaughtByMix(Bug.HEARTBEATS_SKIPPED_FOR_GOOD, FaultMix.RELIABLE, SUCCESSION_CONTROL_SEEDS,
+                "stable leaders:");
     }
 
     /**
@@ -265,13 +228,8 @@ class SimulationTest {
      */
     @Test
     void freshReplicasStandingTogetherAreCaughtByTheColdStartCheck() {
-        SimResult caught = SeedSweep.firstCaught(Bug.FRESH_REPLICAS_STAND_TOGETHER, 1, SUCCESSION_CONTROL_SEEDS,
-                FaultMix.RELIABLE);
-        System.out.println("[simulation] planted FRESH_REPLICAS_STAND_TOGETHER (reliable mix): " + (caught == null
-                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
-        assertThat(caught).as("FRESH_REPLICAS_STAND_TOGETHER caught within %d seeds of the reliable mix",
-                SUCCESSION_CONTROL_SEEDS).isNotNull();
-        assertThat(caught.violation()).startsWith("cold start:");
+        assertCaughtByMix(Bug.FRESH_REPLICAS_STAND_TOGETHER, FaultMix.RELIABLE, SUCCESSION_CONTROL_SEEDS,
+                "cold start:");
     }
 
     private static FaultMix mixNamed(String name) {
@@ -293,5 +251,17 @@ class SimulationTest {
             }
         }
         throw new IllegalArgumentException(mix.toString());
+    }
+
+    /**
+     * Requires {@code mix} alone to catch the planted {@code bug} within {@code seeds} of its own seeds, with a
+     * violation starting with {@code violation} (the check meant to catch it), and prints the catch for the docs.
+     */
+    private static void assertCaughtByMix(Bug bug, FaultMix mix, int seeds, String violation) {
+        SimResult caught = SeedSweep.firstCaught(bug, 1, seeds, mix);
+        System.out.println("[simulation] planted " + bug + " (" + mix.name() + " mix): " + (caught == null
+                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
+        assertThat(caught).as("%s caught within %d seeds of the %s mix", bug, seeds, mix.name()).isNotNull();
+        assertThat(caught.violation()).startsWith(violation);
     }
 }
