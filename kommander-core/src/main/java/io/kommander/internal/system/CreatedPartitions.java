@@ -38,9 +38,7 @@ final class CreatedPartitions {
         if (roster == null) {
             return; // no roster yet: the partition opens as the initial ones do, from the configured members
         }
-        SortedSet<String> voters = new TreeSet<>();
-        roster.members().values().stream().filter(m -> m.role() == Member.Role.VOTER)
-                .forEach(m -> voters.add(m.endpoint()));
+        SortedSet<String> voters = roster.endpoints(Member.Role.VOTER);
         Map<Integer, First> next = new HashMap<>(firsts);
         next.put(partition, new First(Collections.unmodifiableSortedSet(voters),
                 Collections.emptySortedSet()));

@@ -78,7 +78,7 @@ public final class ReplicaBalancer {
             inFlight.clear();
             return;
         }
-        SortedSet<String> voters = withRole(roster, Member.Role.VOTER);
+        SortedSet<String> voters = roster.endpoints(Member.Role.VOTER);
         int factor = coordinator.replicationFactor();
         if (factor == 0) {
             if (voters.size() > configuredFactor && proposing.compareAndSet(false, true)) {
@@ -176,11 +176,5 @@ public final class ReplicaBalancer {
     private static boolean leaving(Roster roster, String member) {
         Member known = roster.member(member);
         return known != null && known.role() == Member.Role.LEAVING;
-    }
-
-    private static SortedSet<String> withRole(Roster roster, Member.Role role) {
-        SortedSet<String> members = new TreeSet<>();
-        roster.members().values().stream().filter(m -> m.role() == role).forEach(m -> members.add(m.endpoint()));
-        return members;
     }
 }

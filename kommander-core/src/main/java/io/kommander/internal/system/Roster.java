@@ -7,8 +7,10 @@ import io.kommander.RaftOperationStatus;
 
 import java.util.List;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The cluster's roster, a pure function of the system partition's log: every member with its role, and a version
@@ -56,6 +58,13 @@ public record Roster(long version, SortedMap<String, Member> members) {
     /** Whether {@code endpoint} is in the roster, whatever its role. */
     public boolean contains(String endpoint) {
         return members.containsKey(endpoint);
+    }
+
+    /** The endpoints of the members in {@code role}, sorted (every node walks them in the same order). */
+    public SortedSet<String> endpoints(Role role) {
+        SortedSet<String> endpoints = new TreeSet<>();
+        members.values().stream().filter(m -> m.role() == role).forEach(m -> endpoints.add(m.endpoint()));
+        return endpoints;
     }
 
     /** The member whose change is in flight (a learner or a leaving member), or null. */
