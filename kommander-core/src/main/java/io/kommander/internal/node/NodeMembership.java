@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -88,11 +89,12 @@ final class NodeMembership {
      * @param members               the configured members other than this node (its discovery list)
      * @param partitions            the node's partitions by id (partition 0 included, once started)
      * @param unknownSenderMessages where dropped messages are counted
+     * @param alive                 whether a member's node was heard from lately (node liveness)
      */
     NodeMembership(RaftConfiguration configuration, Set<String> members, IRaftRuntime runtime,
                    RaftSystemCoordinator coordinator, Map<Integer, RaftPartition> partitions,
                    RaftTransportDispatcher dispatcher, RaftEvents events, AtomicLong unknownSenderMessages,
-                   FairWalScheduler writes) {
+                   FairWalScheduler writes, Predicate<String> alive) {
         this.configuration = configuration;
         this.self = configuration.endpoint();
         this.members = members;
@@ -113,7 +115,8 @@ final class NodeMembership {
                 refusalFresh);
         this.reconciler = new MembershipReconciler(self, coordinator::roster, coordinator::map, partitions::values,
                 service,
-                runtime::monotonicMillis, refusalBound, refusalFresh, this::reportRefusal);
+                runtime::monotonicMillis, refusalBound, refusalFresh, this::reportRefusal,
+                new PreferredLeaderHandOvers(alive));
         this.client = new RosterClient(self, runtime, service, this::systemLeaderHint, this::candidates,
                 dispatcher::send, configuration.membershipRetryMillis(), configuration.membershipBackoffMillis());
         coordinator.onRosterChanged(this::rosterChanged);

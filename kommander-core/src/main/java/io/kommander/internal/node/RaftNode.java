@@ -197,7 +197,7 @@ public final class RaftNode implements IRaft {
                 () -> membership().firstRoster());
 
         this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
-                dispatcher, events, unknownSenderMessages, writes);
+                dispatcher, events, unknownSenderMessages, writes, quiescence::alive);
         // A drain's grace: one election timeout, time for a leader's in-flight writes to commit (or for it to go).
         this.partitionMap = new NodePartitionMap(self, runtime, coordinator, membership, dispatcher,
                 configuration.electionTimeoutMaxMillis(), configuration.membershipRetryMillis(),

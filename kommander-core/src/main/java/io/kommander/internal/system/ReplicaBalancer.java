@@ -35,7 +35,9 @@ import java.util.function.LongSupplier;
  * after it was proposed.
  *
  * <p>The replication factor is the first one partition 0's log holds: while it holds none, the leader writes its own
- * configured one, once the roster has more voters than that (so a cluster of up to R members writes nothing).
+ * configured one, once the roster has more voters than that. Until then (a cluster of up to R members) every member
+ * hosts every partition and the balancer places leader preferences only, from the configured factor: each such step
+ * changes no replicas, so it costs no catch-up and is not counted.
  *
  * <p>Runs on the node's reconciler timer; thread-safe.
  */
@@ -80,12 +82,15 @@ public final class ReplicaBalancer {
         }
         SortedSet<String> voters = withRole(roster, Member.Role.VOTER);
         int factor = coordinator.replicationFactor();
-        if (factor == 0) {
-            if (voters.size() > configuredFactor && proposing.compareAndSet(false, true)) {
+        if (factor == 0 && voters.size() > configuredFactor) {
+            if (proposing.compareAndSet(false, true)) {
                 coordinator.proposeMapChange(new MapCommand(MapCommand.Kind.REPLICATION, configuredFactor, null))
                         .whenComplete((result, error) -> proposing.set(false));
             }
             return;
+        }
+        if (factor == 0) {
+            factor = configuredFactor; // at least the voters: every member hosts every partition
         }
         settle(map);
         if (proposing.get() || voters.isEmpty()) {
