@@ -197,7 +197,8 @@ final class MembershipReconciler {
     /**
      * A partition whose configuration is where the map wants it, led by another member than its preferred leader:
      * hands leadership to that one (a voter caught up enough; if not, the transfer fails and the next pass tries
-     * again), if {@link PreferredLeaderHandOvers} admits it (the preferred leader is up, few hand-overs under way).
+     * again), if {@link PreferredLeaderHandOvers} admits it (the preferred leader is up and holds every committed
+     * entry, few hand-overs are under way).
      */
     private void transferToPreferred(RaftPartition partition, Configuration configuration, Set<String> voters,
                                      PartitionDescriptor descriptor) {
@@ -214,10 +215,12 @@ final class MembershipReconciler {
             busy.remove(partition.id());
             return;
         }
-        partition.transferLeadership(preferred).whenComplete((result, error) -> {
-            handOvers.end();
-            busy.remove(partition.id());
-        });
+        partition.status().thenCompose(status -> PreferredLeaderHandOvers.caughtUp(status, preferred)
+                        ? partition.transferLeadership(preferred) : CompletableFuture.completedFuture(null))
+                .whenComplete((result, error) -> {
+                    handOvers.end();
+                    busy.remove(partition.id());
+                });
     }
 
     /** Tracks how long a partition has refused to take a member out, and reports a refusal that lasts. */

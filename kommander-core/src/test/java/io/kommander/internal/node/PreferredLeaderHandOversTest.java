@@ -1,13 +1,15 @@
 package io.kommander.internal.node;
 
+import io.kommander.PartitionStatus;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Hand-overs to preferred leaders: only to a member that is up, and a bounded number at once. */
+/** Hand-overs to preferred leaders: only to a member that is up and caught up, and a bounded number at once. */
 class PreferredLeaderHandOversTest {
 
     @Test
@@ -29,5 +31,16 @@ class PreferredLeaderHandOversTest {
         assertThat(handOvers.begin("late")).isFalse();
         handOvers.end();
         assertThat(handOvers.begin("late")).isTrue();
+    }
+
+    @Test
+    void onlyAReplicaHoldingEveryCommittedEntryIsCaughtUp() {
+        PartitionStatus status = new PartitionStatus(1, PartitionStatus.State.LEADER, 6, "a", 200, 200, 200,
+                List.of(new PartitionStatus.FollowerStatus("b", 200, 0),
+                        new PartitionStatus.FollowerStatus("c", 55, 145)), null, List.of("a", "b", "c"), List.of());
+
+        assertThat(PreferredLeaderHandOvers.caughtUp(status, "b")).isTrue();
+        assertThat(PreferredLeaderHandOvers.caughtUp(status, "c")).isFalse();
+        assertThat(PreferredLeaderHandOvers.caughtUp(status, "z")).isFalse();
     }
 }
