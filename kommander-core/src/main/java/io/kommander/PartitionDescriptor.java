@@ -8,8 +8,9 @@ import java.util.Objects;
  *
  * @param id               the partition's id; never reused, even after the partition is removed
  * @param range            the key-hash range it owns, or null if it is unrouted (addressed by id only)
- * @param generation       grows with every change to its range, replicas or state; a write addressed with an older
- *                         one is refused with {@link RaftOperationStatus#PartitionMoved}
+ * @param generation       grows with every change to its range, replicas or state (not with a change of its leader
+ *                         preference alone); a write addressed with an older one is refused with
+ *                         {@link RaftOperationStatus#PartitionMoved}
  * @param state            where it is in its life
  * @param replicas         the endpoints that host it; empty means every member of the roster (a cluster of no more
  *                         voters than its replication factor)
@@ -45,9 +46,14 @@ public record PartitionDescriptor(int id, PartitionRange range, long generation,
         return range != null;
     }
 
-    /** The same partition on other replicas (empty: every member), one generation on. */
+    /**
+     * The same partition on other replicas (empty: every member) and leader preference: one generation on if its
+     * replicas change, the same generation if only its leader preference does (a preference moves no data, so writes
+     * addressed with the current generation stay valid).
+     */
     public PartitionDescriptor withPlacement(List<String> nextReplicas, List<String> nextLeaderPreference) {
-        return new PartitionDescriptor(id, range, generation + 1, state, nextReplicas, nextLeaderPreference);
+        long next = List.copyOf(nextReplicas).equals(replicas) ? generation : generation + 1;
+        return new PartitionDescriptor(id, range, next, state, nextReplicas, nextLeaderPreference);
     }
 
     /** Whether {@code endpoint} hosts it: it is among its replicas, or the replicas are every member. */

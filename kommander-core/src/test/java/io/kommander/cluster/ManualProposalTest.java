@@ -1,5 +1,7 @@
 package io.kommander.cluster;
 
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
 import io.kommander.RaftLog;
 import io.kommander.RaftLogType;
 import io.kommander.RaftManager;
@@ -13,6 +15,7 @@ import io.kommander.wal.InMemoryWAL;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,11 +38,26 @@ class ManualProposalTest {
         }
     }
 
+    /**
+     * Partition 1's leader once it is its preferred leader (placed soon after start): before that, a hand-over to it
+     * may move leadership at any step of a test.
+     */
+    private static int settledLeader(TestCluster cluster) {
+        await().atMost(TestCluster.WAIT).until(() -> {
+            PartitionMap map = cluster.node(0).getPartitionMap();
+            List<String> preference = map == null ? List.of()
+                    : map.partition(1).map(PartitionDescriptor::leaderPreference).orElse(List.of());
+            int leader = cluster.leaderOf(1);
+            return !preference.isEmpty() && leader >= 0 && cluster.endpoint(leader).equals(preference.get(0));
+        });
+        return cluster.leaderOf(1);
+    }
+
     @Test
     void aNewLeaderWhoseClockIsBehindNeverReissuesAnOpenTicket() {
         SteeredClocks clocks = new SteeredClocks();
         try (TestCluster cluster = TestCluster.builder(3, 1).runtime(clocks::runtime).build().start()) {
-            int first = cluster.awaitLeader(1);
+            int first = settledLeader(cluster);
             int second = (first + 1) % 3;
             // Frozen clocks: no election or heartbeat from now on but those the test causes.
             long now = System.currentTimeMillis();

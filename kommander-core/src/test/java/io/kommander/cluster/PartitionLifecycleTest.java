@@ -36,9 +36,11 @@ class PartitionLifecycleTest {
     void everyNodeAppliesTheSameFirstMapAndRoutesByIt() {
         SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
 
-        PartitionMap map = cluster.node(0).getPartitionMap();
-        assertThat(map.version()).isEqualTo(1);
+        PartitionMap map = cluster.awaitLeaderPreferences();
+        assertThat(map.version()).as("the first map, then one leader preference per partition")
+                .isEqualTo(1 + PARTITIONS);
         assertThat(map.partitions()).extracting(PartitionDescriptor::id).containsExactly(1, 2);
+        assertThat(map.partitions()).extracting(PartitionDescriptor::generation).containsOnly(1L);
         for (int n = 1; n < 3; n++) {
             assertThat(cluster.node(n).getPartitionMap()).isEqualTo(map);
         }
@@ -54,6 +56,7 @@ class PartitionLifecycleTest {
         SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
         int system = cluster.awaitSystemLeader();
         int other = cluster.others(system).get(0);
+        long version = cluster.awaitLeaderPreferences().version();
         List<List<PartitionMap>> seen = subscribeToMaps(cluster);
 
         PartitionChangeResult created = cluster.await(cluster.node(other).createPartition(null));
@@ -63,13 +66,15 @@ class PartitionLifecycleTest {
         cluster.runUntil("every node applied the create", () -> IntStream.range(0, 3)
                 .allMatch(n -> cluster.node(n).getPartitionMap().partition(3).isPresent()));
         List<String> written = cluster.writeSequentially(3, "new-", 20);
+        PartitionDescriptor placed = cluster.awaitLeaderPreferences().partition(3).orElseThrow();
         for (int n = 0; n < 3; n++) {
             assertThat(cluster.awaitHistory(n, 3, written.size())).containsExactlyElementsOf(written);
-            assertThat(seen.get(n)).as("node %d's map changes", n).extracting(PartitionMap::version)
-                    .containsExactly(2L);
+            assertThat(seen.get(n)).as("node %d's map changes: the create, then its leader preference", n)
+                    .extracting(PartitionMap::version).containsExactly(version + 1, version + 2);
         }
-        assertThat(cluster.node(0).getPartitionMap().partition(3).orElseThrow())
-                .isEqualTo(PartitionDescriptor.active(3, null));
+        assertThat(placed.leaderPreference()).hasSize(1);
+        assertThat(placed).isEqualTo(new PartitionDescriptor(3, null, 1, PartitionState.ACTIVE, List.of(),
+                placed.leaderPreference()));
     }
 
     @Test
@@ -195,12 +200,13 @@ class PartitionLifecycleTest {
     void refusedChangesSayWhyAndChangeNothing() {
         SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();
         IRaft raft = cluster.node(0);
+        PartitionMap before = cluster.awaitLeaderPreferences();
 
         assertThat(cluster.await(raft.createPartition(new PartitionRange(5, 6))).status())
                 .isEqualTo(RaftOperationStatus.PartitionRangeTaken);
         assertThat(cluster.await(raft.removePartition(99)).status()).isEqualTo(RaftOperationStatus.UnknownPartition);
         assertThatThrownBy(() -> raft.removePartition(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(raft.getPartitionMap().version()).isEqualTo(1);
+        assertThat(raft.getPartitionMap()).isEqualTo(before);
     }
 
     @Test

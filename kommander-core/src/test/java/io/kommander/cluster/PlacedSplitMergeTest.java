@@ -160,12 +160,12 @@ class PlacedSplitMergeTest {
         return cluster.others(cluster.awaitSystemLeader()).get(0);
     }
 
-    private static List<String> replicas(PartitionMap map, int partition) {
+    static List<String> replicas(PartitionMap map, int partition) {
         return map.partition(partition).orElseThrow().replicas();
     }
 
     /** Only the partition's replicas have it open or hold its data. */
-    private static void assertHostedOnlyByItsReplicas(SimCluster cluster, int nodes, PartitionDescriptor partition) {
+    static void assertHostedOnlyByItsReplicas(SimCluster cluster, int nodes, PartitionDescriptor partition) {
         for (int n = 0; n < nodes; n++) {
             int node = n;
             boolean replica = partition.replicas().contains(cluster.endpoint(n));
@@ -179,8 +179,8 @@ class PlacedSplitMergeTest {
      * On every replica of the partitions that own the writer's keys now, each acknowledged write is held exactly once,
      * in the partition that owns its key, and nothing is held by a partition that does not own its key.
      */
-    private static void assertEveryAcknowledgedWriteOnceWhereItsKeyIsOwned(SimCluster cluster, SimKeyedWriter writer,
-                                                                         PartitionMap map) {
+    static void assertEveryAcknowledgedWriteOnceWhereItsKeyIsOwned(SimCluster cluster, SimKeyedWriter writer,
+                                                                   PartitionMap map) {
         List<PartitionDescriptor> owners = writer.acknowledged.stream()
                 .map(a -> map.ownerOfKey(a.key()).orElseThrow()).distinct().toList();
         for (PartitionDescriptor owner : owners) {
@@ -203,7 +203,7 @@ class PlacedSplitMergeTest {
     }
 
     /** Twelve keys of each partition, alternating. */
-    private static List<String> keysOfBoth(PartitionMap map, int survivor, int adjacent) {
+    static List<String> keysOfBoth(PartitionMap map, int survivor, int adjacent) {
         List<String> lower = KeyedWriter.keysIn(map.partition(survivor).orElseThrow().range(), 12);
         List<String> upper = KeyedWriter.keysIn(map.partition(adjacent).orElseThrow().range(), 12);
         return IntStream.range(0, 12).boxed().flatMap(i -> Stream.of(lower.get(i), upper.get(i))).toList();

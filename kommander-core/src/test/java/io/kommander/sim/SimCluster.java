@@ -1,6 +1,8 @@
 package io.kommander.sim;
 
 import io.kommander.IRaft;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionState;
 import io.kommander.RaftConfiguration;
 import io.kommander.RaftLog;
 import io.kommander.RaftReplicationResult;
@@ -23,6 +25,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -332,6 +335,37 @@ public final class SimCluster {
         };
         runUntil("partition 0 has a leader", () -> IntStream.range(0, nodes.size()).anyMatch(leads));
         return IntStream.range(0, nodes.size()).filter(leads).findFirst().orElseThrow();
+    }
+
+    /**
+     * Runs virtual time until every live node's map gives every ACTIVE partition a leader preference: partition 0's
+     * leader places them soon after start (also when every member hosts every partition), each a map change, so a
+     * scenario that compares maps or versions waits for them first.
+     */
+    public PartitionMap awaitLeaderPreferences() {
+        runUntil("every ACTIVE partition has a leader preference on every live node", () -> nodes.stream()
+                .map(SimNode::manager).filter(Objects::nonNull).allMatch(raft -> {
+                    PartitionMap map = raft.getPartitionMap();
+                    return map != null && map.partitions().stream()
+                            .filter(p -> p.state() == PartitionState.ACTIVE)
+                            .noneMatch(p -> p.leaderPreference().isEmpty());
+                }));
+        return nodes.stream().map(SimNode::manager).filter(Objects::nonNull).findFirst().orElseThrow()
+                .getPartitionMap();
+    }
+
+    /**
+     * Runs virtual time until the partition is led by its preferred leader (once preferences are placed, see
+     * {@link #awaitLeaderPreferences}), and returns it: the leader a scenario may count on, since its replicas hand
+     * leadership to that one whenever it is up and caught up.
+     */
+    public int awaitPreferredLeader(int partition) {
+        String preferred = awaitLeaderPreferences().partition(partition).orElseThrow().leaderPreference().get(0);
+        int node = IntStream.range(0, nodes.size()).filter(n -> endpoint(n).equals(preferred)).findFirst()
+                .orElseThrow();
+        runUntil("partition " + partition + " is led by its preferred leader " + preferred,
+                () -> leaderOf(partition) == node);
+        return node;
     }
 
     /** Runs virtual time until some live node leads the partition, and returns it. */

@@ -19,7 +19,7 @@ import java.util.BitSet;
  *                           moved away stays hosted until the node learns it was taken out of the configuration)
  * @param led                partitions this node leads
  * @param settled            partitions this node leads whose voters are exactly what the partition map places them
- *                           on, with no learners, and whose preferred leader (if any) is this node
+ *                           on, with no learners, and whose preferred leader is this node
  * @param leadsSystem        whether this node leads partition 0 (the control plane); false when it cannot tell
  */
 public record NodeStats(long cpuNanos, long syncedBytes, long walWrites, long messagesSent, long framesSent,

@@ -65,6 +65,7 @@ final class MembershipReconciler {
     private final long refusalBound;
     private final long refusalGap;
     private final Consumer<String> reportRefusal;
+    private final PreferredLeaderHandOvers handOvers;
     /** A planted bug (a negative control): a placed partition's moved replica goes before its replacement comes. */
     private volatile boolean removalFirst;
 
@@ -77,11 +78,12 @@ final class MembershipReconciler {
      * @param refusalBound  how long a partition's refusal to take a leaving member out must last to be reported
      * @param refusalGap    the longest time between two refusals of one run (longer: a new run starts)
      * @param reportRefusal tells partition 0's leader that a partition refuses to take the member out
+     * @param handOvers     admits hand-overs to preferred leaders
      */
     MembershipReconciler(String self, Supplier<Roster> roster, Supplier<PartitionMap> map,
                          Supplier<Collection<RaftPartition>> partitions, Predicate<RaftPartition> stranded,
                          RosterService service, LongSupplier clock, long refusalBound, long refusalGap,
-                         Consumer<String> reportRefusal) {
+                         Consumer<String> reportRefusal, PreferredLeaderHandOvers handOvers) {
         this.self = self;
         this.roster = roster;
         this.map = map;
@@ -92,6 +94,7 @@ final class MembershipReconciler {
         this.refusalBound = refusalBound;
         this.refusalGap = refusalGap;
         this.reportRefusal = reportRefusal;
+        this.handOvers = handOvers;
     }
 
     /** One pass over every partition this node leads. */
@@ -197,9 +200,10 @@ final class MembershipReconciler {
     }
 
     /**
-     * A placed partition whose configuration is where the map wants it, led by another member than its preferred
-     * leader: hands leadership to that one (a voter caught up enough; if not, the transfer fails and the next pass
-     * tries again).
+     * A partition whose configuration is where the map wants it, led by another member than its preferred leader:
+     * hands leadership to that one (a voter caught up enough; if not, the transfer fails and the next pass tries
+     * again), if {@link PreferredLeaderHandOvers} admits it (the preferred leader is up and holds every committed
+     * entry, few hand-overs are under way).
      */
     private void transferToPreferred(RaftPartition partition, Configuration configuration, Set<String> voters,
                                      PartitionDescriptor descriptor) {
@@ -212,7 +216,16 @@ final class MembershipReconciler {
                 || !busy.add(partition.id())) {
             return;
         }
-        partition.transferLeadership(preferred).whenComplete((result, error) -> busy.remove(partition.id()));
+        if (!handOvers.begin(preferred)) {
+            busy.remove(partition.id());
+            return;
+        }
+        partition.status().thenCompose(status -> PreferredLeaderHandOvers.caughtUp(status, preferred)
+                        ? partition.transferLeadership(preferred) : CompletableFuture.completedFuture(null))
+                .whenComplete((result, error) -> {
+                    handOvers.end();
+                    busy.remove(partition.id());
+                });
     }
 
     /** Tracks how long a partition has refused to take a member out, and reports a refusal that lasts. */

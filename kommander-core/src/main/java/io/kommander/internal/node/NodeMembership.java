@@ -91,11 +91,13 @@ final class NodeMembership {
      * @param unknownSenderMessages where dropped messages are counted
      * @param stranded              whether a replica is one the map moved away from this node ({@link
      *                              NodeReplicas#stranded}): its configuration says nothing of who the partition holds
+     * @param alive                 whether a member's node was heard from lately (node liveness)
      */
     NodeMembership(RaftConfiguration configuration, Set<String> members, IRaftRuntime runtime,
                    RaftSystemCoordinator coordinator, Map<Integer, RaftPartition> partitions,
                    RaftTransportDispatcher dispatcher, RaftEvents events, AtomicLong unknownSenderMessages,
-                   FairWalScheduler writes, Predicate<RaftPartition> stranded) {
+                   FairWalScheduler writes, Predicate<RaftPartition> stranded,
+                   Predicate<String> alive) {
         this.configuration = configuration;
         this.self = configuration.endpoint();
         this.members = members;
@@ -115,7 +117,8 @@ final class NodeMembership {
                 member -> reconciler().stillHeld(member), this::currentMembers, runtime::monotonicMillis,
                 refusalFresh);
         this.reconciler = new MembershipReconciler(self, coordinator::roster, coordinator::map, partitions::values,
-                stranded, service, runtime::monotonicMillis, refusalBound, refusalFresh, this::reportRefusal);
+                stranded, service, runtime::monotonicMillis, refusalBound, refusalFresh, this::reportRefusal,
+                new PreferredLeaderHandOvers(alive));
         this.client = new RosterClient(self, runtime, service, this::systemLeaderHint, this::candidates,
                 dispatcher::send, configuration.membershipRetryMillis(), configuration.membershipBackoffMillis());
         coordinator.onRosterChanged(this::rosterChanged);

@@ -200,7 +200,8 @@ public final class RaftNode implements IRaft {
 
         this.replicas = new NodeReplicas(self, coordinator, wal, partitions);
         this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
-                dispatcher, events, unknownSenderMessages, writes, replicas::stranded);
+                dispatcher, events, unknownSenderMessages, writes, replicas::stranded,
+                quiescence::alive);
         // A drain's grace: one election timeout, time for a leader's in-flight writes to commit (or for it to go).
         this.partitionMap = new NodePartitionMap(self, runtime, coordinator, membership, dispatcher,
                 configuration.electionTimeoutMaxMillis(), configuration.membershipRetryMillis(),

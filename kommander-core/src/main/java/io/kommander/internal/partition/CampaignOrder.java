@@ -1,5 +1,7 @@
 package io.kommander.internal.partition;
 
+import java.util.SortedSet;
+
 /**
  * The order in which a partition's voters stand for election: the sorted voters, rotated by the partition id, so
  * that turns go round the nodes from one partition to the next and a node holding thousands of partitions is first
@@ -7,9 +9,12 @@ package io.kommander.internal.partition;
  * order, which is what lets two replicas that lost their leader together agree, without a word, on which of them
  * stands ({@link Elections}).
  *
+ * <p>The placement ({@code internal.system.ReplicaPlacement}) breaks ties between preferred leaders by this order, so
+ * a partition's preferred leader is, where evenness allows, the voter that stands first anyway.
+ *
  * <p>Pure and immutable.
  */
-final class CampaignOrder {
+public final class CampaignOrder {
 
     private CampaignOrder() {
     }
@@ -19,15 +24,20 @@ final class CampaignOrder {
      * if it does not vote.
      */
     static int rank(int partition, Configuration configuration, String endpoint) {
-        int voters = configuration.voters().size();
+        return rank(partition, configuration.voters(), endpoint);
+    }
+
+    /** {@code endpoint}'s turn among {@code voters}, from 0; {@code voters.size()} if it is not one of them. */
+    public static int rank(int partition, SortedSet<String> voters, String endpoint) {
+        int count = voters.size();
         int position = 0;
-        for (String voter : configuration.voters()) {
+        for (String voter : voters) {
             if (voter.equals(endpoint)) {
-                return Math.floorMod(position - partition, voters);
+                return Math.floorMod(position - partition, count);
             }
             position++;
         }
-        return voters;
+        return count;
     }
 
     /** Whether {@code a} comes before {@code b} in the order (a non-voter comes after every voter). */

@@ -61,7 +61,10 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
          * REMOVED, each one generation on.
          */
         FINISH_MERGE,
-        /** An ACTIVE partition's replicas and leader preference change (placement), its generation bumped. */
+        /**
+         * An ACTIVE partition's replicas and leader preference change (placement): its generation bumped if its
+         * replicas change, kept if only its leader preference does.
+         */
         PLACE,
         /**
          * The cluster's replication factor (in {@code partition}): the first one in partition 0's log counts, later

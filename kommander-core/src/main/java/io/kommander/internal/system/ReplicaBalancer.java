@@ -16,13 +16,15 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 /**
- * On partition 0's ready leader: moves the map toward {@link ReplicaPlacement}'s placement of the roster's voters,
- * one {@link MapCommand.Kind#PLACE} at a time. Each step changes a partition's replicas by at most one member in and
+ * On partition 0's ready leader: moves the map toward {@link ReplicaPlacement}'s placement of the roster's voters
+ * with {@link MapCommand.Kind#PLACE} steps: at most one that changes replicas per pass, plus up to
+ * {@link #PREFERENCES_PER_PASS} that change a leader preference only. A pass proposes nothing while the previous
+ * pass's steps are unanswered. Each step changes a partition's replicas by at most one member in and
  * one out, so its leader (the node's reconciler) adds the new one as a learner, catches it up, promotes it, and only
  * then takes the old one out: a partition never has more than R + 1 members during a move. At most
  * {@link #MOVES_IN_FLIGHT} steps that add a member are under way at once; steps that only take members out or move
@@ -35,7 +37,9 @@ import java.util.function.LongSupplier;
  * after it was proposed.
  *
  * <p>The replication factor is the first one partition 0's log holds: while it holds none, the leader writes its own
- * configured one, once the roster has more voters than that (so a cluster of up to R members writes nothing).
+ * configured one, once the roster has more voters than that. Until then (a cluster of up to R members) every member
+ * hosts every partition and the balancer places leader preferences only, from the configured factor: each such step
+ * changes no replicas, so it costs no catch-up and is not counted.
  *
  * <p>Runs on the node's reconciler timer; thread-safe.
  */
@@ -43,6 +47,12 @@ public final class ReplicaBalancer {
 
     /** How many moves that add a replica may be under way at once, cluster-wide. */
     public static final int MOVES_IN_FLIGHT = 2;
+
+    /**
+     * How many leader-preference-only steps one pass may propose: they move no replicas, so they are bounded only to
+     * keep one pass's burst of map changes (and of hand-overs) modest.
+     */
+    public static final int PREFERENCES_PER_PASS = 256;
 
     private final RaftSystemCoordinator coordinator;
     private final PartitionMapService service;
@@ -52,7 +62,8 @@ public final class ReplicaBalancer {
     private final long settleMillis;
     /** Partitions with a step that adds a member under way, and since when. */
     private final Map<Integer, Long> inFlight = new ConcurrentHashMap<>();
-    private final AtomicBoolean proposing = new AtomicBoolean();
+    /** Map changes proposed and not yet answered; a pass proposes only when none is. */
+    private final AtomicInteger proposing = new AtomicInteger();
 
     /**
      * @param configuredFactor    this node's configured replication factor (written if the log holds none)
@@ -80,18 +91,24 @@ public final class ReplicaBalancer {
         }
         SortedSet<String> voters = roster.endpoints(Member.Role.VOTER);
         int factor = coordinator.replicationFactor();
-        if (factor == 0) {
-            if (voters.size() > configuredFactor && proposing.compareAndSet(false, true)) {
+        if (factor == 0 && voters.size() > configuredFactor) {
+            if (proposing.compareAndSet(0, 1)) {
                 coordinator.proposeMapChange(new MapCommand(MapCommand.Kind.REPLICATION, configuredFactor, null))
-                        .whenComplete((result, error) -> proposing.set(false));
+                        .whenComplete((result, error) -> proposing.decrementAndGet());
             }
             return;
         }
+        if (factor == 0) {
+            factor = configuredFactor; // at least the voters: every member hosts every partition
+        }
         settle(map);
-        if (proposing.get() || voters.isEmpty()) {
+        if (proposing.get() > 0 || voters.isEmpty()) {
             return;
         }
         SortedMap<Integer, Assignment> target = ReplicaPlacement.place(map, voters, factor);
+        List<MapCommand> steps = new ArrayList<>();
+        MapCommand move = null;
+        boolean moveAdds = false;
         for (PartitionDescriptor partition : map.partitions()) {
             Assignment wanted = target.get(partition.id());
             // A pending merge's partitions are being placed together: moving one without the other would undo it.
@@ -104,22 +121,41 @@ public final class ReplicaBalancer {
             Set<String> holders = partition.replicas().isEmpty() ? roster.members().keySet()
                     : Set.copyOf(partition.replicas());
             MapCommand step = step(partition, holders, wanted, factor, roster);
-            boolean adds = step.replicas().stream().anyMatch(m -> !holders.contains(m));
-            if (adds && inFlight.size() >= MOVES_IN_FLIGHT) {
+            if (step.replicas().equals(partition.replicas())) {
+                // A preference alone moves no data: many go in one pass, so a large map gets its leaders at once.
+                steps.add(step);
+                if (steps.size() >= PREFERENCES_PER_PASS) {
+                    break;
+                }
                 continue;
             }
-            if (proposing.compareAndSet(false, true)) {
-                if (adds) {
-                    inFlight.put(partition.id(), clock.getAsLong());
-                }
-                service.propose(step).whenComplete((result, error) -> {
-                    proposing.set(false);
-                    if (adds && (error != null || !result.success())) {
-                        inFlight.remove(partition.id());
-                    }
-                });
+            boolean adds = step.replicas().stream().anyMatch(m -> !holders.contains(m));
+            if (move != null || (adds && inFlight.size() >= MOVES_IN_FLIGHT)) {
+                continue;
             }
+            move = step;
+            moveAdds = adds;
+        }
+        if (move != null) {
+            steps.add(move);
+        }
+        if (steps.isEmpty()) {
             return;
+        }
+        if (!proposing.compareAndSet(0, steps.size())) {
+            return;
+        }
+        if (moveAdds) {
+            inFlight.put(move.partition(), clock.getAsLong());
+        }
+        for (MapCommand step : steps) {
+            boolean tracked = moveAdds && step == move;
+            service.propose(step).whenComplete((result, error) -> {
+                if (tracked && (error != null || !result.success())) {
+                    inFlight.remove(step.partition());
+                }
+                proposing.decrementAndGet();
+            });
         }
     }
 

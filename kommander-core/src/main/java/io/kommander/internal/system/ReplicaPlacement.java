@@ -3,6 +3,7 @@ package io.kommander.internal.system;
 import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
 import io.kommander.PartitionState;
+import io.kommander.internal.partition.CampaignOrder;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Where each user partition's replicas and preferred leader should be, a pure function of where they are now, the
@@ -24,10 +26,13 @@ import java.util.TreeMap;
  * from where they are (a member that stays keeps its replicas unless evening out needs one of them). Leaders are
  * evened out the same way among each partition's replicas.
  *
- * <p>When there are no more members than R, every member hosts every partition: the placement is the empty list
- * ("every member of the roster", as before placement existed), so a cluster of up to R nodes never changes its map
- * for placement. Deterministic (ties go to the member first by name, partitions are visited by id) so every
- * coordinator computes the same placement from the same map. Stateless.
+ * <p>When there are no more members than R, every member hosts every partition: the replicas stay the empty list
+ * ("every member of the roster", as before placement existed), so a member that joins or leaves such a cluster
+ * changes no partition's replicas, and only leader preferences are placed (evenly, as above). Otherwise the first
+ * node up would lead nearly everything for ever. Between members that lead equally many, a partition prefers the one
+ * that comes first in its {@link CampaignOrder}, the one that stands first at a cold start anyway, so that leadership
+ * needs no hand-over there. Deterministic (further ties go to the member first by name, partitions are visited by
+ * id) so every coordinator computes the same placement from the same map. Stateless.
  */
 public final class ReplicaPlacement {
 
@@ -44,7 +49,7 @@ public final class ReplicaPlacement {
             leaderPreference = List.copyOf(leaderPreference);
         }
 
-        /** Every member hosts it, no preference: what a cluster of at most R members has. */
+        /** Every member hosts it, no preference: a partition not placed yet. */
         public static final Assignment EVERYWHERE = new Assignment(List.of(), List.of());
     }
 
@@ -76,8 +81,15 @@ public final class ReplicaPlacement {
             throw new IllegalArgumentException("the replication factor is at least 1: " + replicationFactor);
         }
         SortedMap<Integer, Assignment> placed = new TreeMap<>();
-        if (members.size() <= replicationFactor) {
+        if (members.isEmpty()) {
             current.keySet().forEach(id -> placed.put(id, Assignment.EVERYWHERE));
+            return placed;
+        }
+        if (members.size() <= replicationFactor) {
+            Map<Integer, LinkedHashSet<String>> everyMember = new TreeMap<>();
+            current.keySet().forEach(id -> everyMember.put(id, new LinkedHashSet<>(members)));
+            Map<Integer, String> leaders = leaders(everyMember, current, members);
+            everyMember.keySet().forEach(id -> placed.put(id, new Assignment(List.of(), List.of(leaders.get(id)))));
             return placed;
         }
         Map<Integer, LinkedHashSet<String>> holders = new TreeMap<>();
@@ -150,7 +162,8 @@ public final class ReplicaPlacement {
 
     /**
      * A preferred leader per partition among its replicas: the current preference stays while its member leads no
-     * more than its share; otherwise the replica that leads fewest. Then shifts preferences along chains of shared
+     * more than its share; otherwise the replica that leads fewest, the first in the partition's campaign order
+     * among those that lead equally few. Then shifts preferences along chains of shared
      * replicas until no member leads two more than one a chain reaches.
      */
     private static Map<Integer, String> leaders(Map<Integer, LinkedHashSet<String>> holders,
@@ -162,7 +175,7 @@ public final class ReplicaPlacement {
             List<String> preferred = current.get(id).leaderPreference();
             String keep = preferred.isEmpty() ? null : preferred.get(0);
             String leader = keep != null && held.contains(keep) && led.get(keep) < share ? keep
-                    : extreme(held, led, false);
+                    : firstToStand(id, held, led);
             leaders.put(id, leader);
             led.merge(leader, 1, Integer::sum);
         });
@@ -211,6 +224,20 @@ public final class ReplicaPlacement {
             }
         }
         return false;
+    }
+
+    /** Of the replicas that lead fewest, the one first in the partition's {@link CampaignOrder}. */
+    private static String firstToStand(int partition, Set<String> held, Map<String, Integer> led) {
+        SortedSet<String> voters = new TreeSet<>(held);
+        int fewest = led.get(extreme(held, led, false));
+        String first = null;
+        for (String replica : voters) {
+            if (led.get(replica) == fewest && (first == null
+                    || CampaignOrder.rank(partition, voters, replica) < CampaignOrder.rank(partition, voters, first))) {
+                first = replica;
+            }
+        }
+        return first;
     }
 
     /** Replaces {@code out} with {@code in}, keeping the others' order. */

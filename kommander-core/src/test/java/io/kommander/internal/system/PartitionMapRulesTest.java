@@ -163,6 +163,28 @@ class PartitionMapRulesTest {
     }
 
     @Test
+    void aLeaderPreferenceAloneMovesTheMapButKeepsTheGeneration() {
+        PartitionMap placed = PartitionMapRules.decide(two,
+                MapCommand.place(1, List.of("b:1", "a:1", "c:1"), List.of("a:1"))).map();
+
+        PartitionMapRules.Decision preferred = PartitionMapRules.decide(placed,
+                MapCommand.place(1, List.of("b:1", "a:1", "c:1"), List.of("c:1")));
+        PartitionMapRules.Decision everyMember = PartitionMapRules.decide(two,
+                MapCommand.place(2, List.of(), List.of("b:1")));
+
+        assertThat(preferred.accepted()).isTrue();
+        assertThat(preferred.map().version()).isEqualTo(placed.version() + 1);
+        assertThat(preferred.map().partition(1).orElseThrow().leaderPreference()).containsExactly("c:1");
+        assertThat(preferred.map().partition(1).orElseThrow().generation()).as("writes routed at 2 stay valid")
+                .isEqualTo(2);
+        assertThat(everyMember.map().version()).isEqualTo(2);
+        assertThat(everyMember.map().partition(2).orElseThrow().leaderPreference()).containsExactly("b:1");
+        assertThat(everyMember.map().partition(2).orElseThrow().generation()).isEqualTo(1);
+        assertThat(everyMember.map().partition(2).orElseThrow().range())
+                .isEqualTo(two.partition(2).orElseThrow().range());
+    }
+
+    @Test
     void aPlacementOfAPartitionThatIsNotActiveIsRefused() {
         PartitionMap drained = PartitionMapRules.decide(two, command(MapCommand.Kind.DRAIN, 2)).map();
 

@@ -31,11 +31,39 @@ class ReplicaPlacementTest {
         placed.values().forEach(a -> assertThat(hosts(a, members)).hasSize(Math.min(r, nodes))
                 .isSubsetOf(members));
         assertEven(replicaCounts(placed, members));
-        if (nodes > r) {
-            placed.values().forEach(a -> assertThat(a.leaderPreference()).hasSize(1)
-                    .allMatch(a.replicas()::contains));
-            assertEven(leaderCounts(placed, members));
-        }
+        placed.values().forEach(a -> assertThat(a.leaderPreference()).hasSize(1)
+                .allMatch(hosts(a, members)::contains));
+        assertEven(leaderCounts(placed, members));
+    }
+
+    @Property(tries = 300)
+    void upToRMembersHostEverythingAndEachPartitionPrefersTheFirstInItsCampaignOrder(
+            @ForAll @IntRange(min = 1, max = 5) int nodes, @ForAll @IntRange(min = 1, max = 40) int partitions,
+            @ForAll @IntRange(min = 5, max = 7) int r) {
+        SortedSet<String> members = members(nodes);
+        List<String> sorted = List.copyOf(members);
+
+        SortedMap<Integer, Assignment> placed = ReplicaPlacement.place(everywhere(partitions), members, r);
+
+        // CampaignOrder: the sorted voters rotated by the partition id, so voter (id mod N) stands first.
+        placed.forEach((id, a) -> assertThat(a).isEqualTo(
+                new Assignment(List.of(), List.of(sorted.get(id % nodes)))));
+    }
+
+    @Property(tries = 300)
+    void aMemberJoiningUpToRMembersTakesOnlyItsShareOfLeaders(@ForAll @IntRange(min = 1, max = 4) int nodes,
+                                                               @ForAll @IntRange(min = 1, max = 40) int partitions) {
+        SortedSet<String> before = members(nodes);
+        SortedMap<Integer, Assignment> placed = ReplicaPlacement.place(everywhere(partitions), before, 5);
+        SortedSet<String> after = members(nodes + 1);
+        String joined = after.last();
+
+        SortedMap<Integer, Assignment> next = ReplicaPlacement.place(placed, after, 5);
+
+        assertEven(leaderCounts(next, after));
+        long moved = next.keySet().stream()
+                .filter(id -> !next.get(id).leaderPreference().equals(placed.get(id).leaderPreference())).count();
+        assertThat(moved).isEqualTo((long) leaderCounts(next, after).get(joined));
     }
 
     @Property(tries = 300)

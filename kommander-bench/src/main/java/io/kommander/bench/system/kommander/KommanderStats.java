@@ -111,7 +111,8 @@ final class KommanderStats {
 
     /**
      * Whether a led partition's configuration is where the map places it: the voters are its replicas (every node
-     * when the map names none), no learner is left, and this node is its preferred leader when it has one.
+     * when the map names none), no learner is left, and this node is its preferred leader (every partition gets one,
+     * on a cluster of up to R nodes too, so a partition without one is not placed yet).
      */
     private static boolean placed(PartitionStatus status, Optional<PartitionDescriptor> descriptor, NodeSpec spec) {
         if (descriptor.isEmpty() || !status.learners().isEmpty()) {
@@ -125,6 +126,6 @@ final class KommanderStats {
         }
         List<String> preference = descriptor.get().leaderPreference();
         return expected.equals(new HashSet<>(status.voters()))
-                && (preference.isEmpty() || preference.get(0).equals(spec.endpoint(spec.index())));
+                && !preference.isEmpty() && preference.get(0).equals(spec.endpoint(spec.index()));
     }
 }
