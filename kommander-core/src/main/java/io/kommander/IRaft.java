@@ -208,7 +208,10 @@ public interface IRaft extends AutoCloseable {
     CompletableFuture<Boolean> confirmLeadership(int partitionId);
 
     /**
-     * Hands leadership of a partition this node leads to another member.
+     * Hands leadership of a partition this node leads to another member. With leader balancing on (the default,
+     * {@code RaftConfiguration.Builder#leaderBalancing}), a target that is not the partition's preferred leader hands
+     * leadership back to it once the preferred leader is up and caught up: a transfer moves leadership off a node,
+     * it does not place it for good.
      *
      * @param target another member's endpoint ({@code host:port})
      * @return the outcome: Success once the target leads

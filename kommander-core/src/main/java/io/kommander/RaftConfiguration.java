@@ -82,6 +82,10 @@ import io.kommander.discovery.Endpoints;
  *                                  {@code min(R, N)} of the N voters); cluster-wide: the value the cluster's first
  *                                  leader of partition 0 writes there counts, a later node's own is ignored (see
  *                                  {@code docs/partitions.md})
+ * @param leaderBalancing           whether this node hands the leadership of each partition it leads to the
+ *                                  partition's preferred leader (the map's leader preference, placed evenly) once
+ *                                  that member is up and caught up; off, leadership stays wherever an election or a
+ *                                  {@code transferLeadership} put it
  */
 public record RaftConfiguration(
         int nodeId,
@@ -125,7 +129,8 @@ public record RaftConfiguration(
         long membershipReconcileIntervalMillis,
         boolean joinExisting,
         int quiesceAfterHeartbeats,
-        int replicationFactor) {
+        int replicationFactor,
+        boolean leaderBalancing) {
 
     /** A builder with every default set. */
     public static Builder builder() {
@@ -182,6 +187,7 @@ public record RaftConfiguration(
         b.joinExisting = joinExisting;
         b.quiesceAfterHeartbeats = quiesceAfterHeartbeats;
         b.replicationFactor = replicationFactor;
+        b.leaderBalancing = leaderBalancing;
         return b;
     }
 
@@ -243,6 +249,7 @@ public record RaftConfiguration(
         private boolean joinExisting;
         private int quiesceAfterHeartbeats = 10;
         private int replicationFactor = 3;
+        private boolean leaderBalancing = true;
 
         private Builder() {
         }
@@ -568,6 +575,18 @@ public record RaftConfiguration(
         }
 
         /**
+         * Whether this node hands each partition it leads to the partition's preferred leader (default true). The
+         * partition map places leader preferences evenly over the members, so with it on, leaders even out after a
+         * cold start, a restart or a member's arrival, and a {@code transferLeadership} to another member is handed
+         * back once the preferred leader is up and caught up. Off, leadership stays where elections and transfers
+         * put it. Set it alike on every node (see {@code docs/partitions.md}).
+         */
+        public Builder leaderBalancing(boolean enabled) {
+            this.leaderBalancing = enabled;
+            return this;
+        }
+
+        /**
          * Builds and validates the configuration.
          *
          * @throws RaftConfigurationException naming the field that breaks a rule
@@ -588,7 +607,7 @@ public record RaftConfiguration(
                     promotionLagEntries, membershipTimeoutMillis, membershipRetryMillis, membershipBackoffMillis,
                     membershipReconcileIntervalMillis != null ? membershipReconcileIntervalMillis
                             : electionTimeoutMinMillis,
-                    joinExisting, quiesceAfterHeartbeats, replicationFactor);
+                    joinExisting, quiesceAfterHeartbeats, replicationFactor, leaderBalancing);
             configuration.validate();
             return configuration;
         }

@@ -2,6 +2,7 @@ package io.kommander.cluster;
 
 import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
+import io.kommander.RaftOperationStatus;
 import io.kommander.internal.partition.ReplicaView;
 import io.kommander.sim.SimCluster;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,40 @@ class LeaderSpreadTest {
         PartitionMap map = cluster.node(1).getPartitionMap();
         assertThat(map.partitions()).allMatch(p -> p.replicas().isEmpty());
         assertThat(preferredCounts(cluster, map)).containsExactly(3, 3);
+    }
+
+    @Test
+    void aTransferAwayFromThePreferredLeaderIsHandedBack() {
+        SimCluster cluster = SimCluster.builder(3, 3).start();
+        awaitPreferences(cluster);
+        awaitLeaders(cluster, 1, 1, 1);
+        int preferred = cluster.leaderOf(1);
+        int other = (preferred + 1) % 3;
+
+        assertThat(cluster.await(cluster.node(preferred).transferLeadership(1, cluster.endpoint(other)))).isEqualTo(RaftOperationStatus.Success);
+
+        cluster.runUntil("partition 1 back on its preferred leader", () -> cluster.leaderOf(1) == preferred);
+    }
+
+    @Test
+    void withLeaderBalancingOffATransferStaysAndLeadersStayWhereElectionsPutThem() {
+        SimCluster cluster = SimCluster.builder(3, 3).tuning(b -> b.leaderBalancing(false)).startNodes(0, 1);
+        IntStream.rangeClosed(1, 3).forEach(cluster::awaitLeader);
+        cluster.restart(2);
+        awaitPreferences(cluster);
+        int leader = cluster.leaderOf(1);
+        int other = IntStream.range(0, 3).filter(n -> n != leader).max().orElseThrow();
+
+        assertThat(cluster.await(cluster.node(leader).transferLeadership(1, cluster.endpoint(other)))).isEqualTo(RaftOperationStatus.Success);
+        cluster.runUntil("partition 1 led by node " + other, () -> cluster.leaderOf(1) == other);
+        int[] led = ledCounts(cluster);
+        cluster.runFor(Duration.ofSeconds(10)); // many reconciler passes
+
+        // The map still places preferences evenly, but no node hands its partitions to them: the late node 2 leads
+        // only what the transfer gave it, and partition 1 stays where the transfer put it.
+        assertThat(preferredCounts(cluster, cluster.node(0).getPartitionMap())).containsExactly(1, 1, 1);
+        assertThat(cluster.leaderOf(1)).isEqualTo(other);
+        assertThat(ledCounts(cluster)).isEqualTo(led);
     }
 
     // ------------------------------------------------------------------ helpers

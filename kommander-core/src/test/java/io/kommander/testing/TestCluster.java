@@ -159,9 +159,10 @@ public final class TestCluster implements AutoCloseable {
             return this;
         }
 
-        /** Extra configuration applied to every node. */
+        /** Extra configuration applied to every node, after what earlier calls gave. */
         public Builder tuning(UnaryOperator<RaftConfiguration.Builder> tuning) {
-            this.tuning = tuning;
+            UnaryOperator<RaftConfiguration.Builder> earlier = this.tuning;
+            this.tuning = b -> tuning.apply(earlier.apply(b));
             return this;
         }
 

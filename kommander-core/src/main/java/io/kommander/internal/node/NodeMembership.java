@@ -118,7 +118,7 @@ final class NodeMembership {
                 refusalFresh);
         this.reconciler = new MembershipReconciler(self, coordinator::roster, coordinator::map, partitions::values,
                 stranded, service, runtime::monotonicMillis, refusalBound, refusalFresh, this::reportRefusal,
-                new PreferredLeaderHandOvers(alive));
+                new PreferredLeaderHandOvers(configuration.leaderBalancing(), alive));
         this.client = new RosterClient(self, runtime, service, this::systemLeaderHint, this::candidates,
                 dispatcher::send, configuration.membershipRetryMillis(), configuration.membershipBackoffMillis());
         coordinator.onRosterChanged(this::rosterChanged);

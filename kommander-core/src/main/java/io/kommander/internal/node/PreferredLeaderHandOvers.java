@@ -13,7 +13,8 @@ import java.util.function.Predicate;
  * transfers would stall the partition for good, and restart the snapshot that the lagging replica needs to catch up.
  * So a preferred leader that is down, or behind, leaves its partitions where they are until it is back and caught up.
  * And at most {@link #IN_FLIGHT} at once: a node that comes back takes its leaderships back a few at a time, not in
- * one burst of elections on thousands of partitions.
+ * one burst of elections on thousands of partitions. None at all when the node's configuration turns leader balancing
+ * off ({@link io.kommander.RaftConfiguration#leaderBalancing}).
  *
  * <p>Thread-safe.
  */
@@ -22,17 +23,22 @@ final class PreferredLeaderHandOvers {
     /** How many hand-overs to preferred leaders this node may have under way at once. */
     static final int IN_FLIGHT = 16;
 
+    private final boolean enabled;
     private final Predicate<String> alive;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    /** @param alive whether a member's node was heard from within an election timeout */
-    PreferredLeaderHandOvers(Predicate<String> alive) {
+    /**
+     * @param enabled whether this node hands leaderships to preferred leaders at all
+     * @param alive   whether a member's node was heard from within an election timeout
+     */
+    PreferredLeaderHandOvers(boolean enabled, Predicate<String> alive) {
+        this.enabled = enabled;
         this.alive = alive;
     }
 
     /** Whether a hand-over to {@code target} may start now; if so, it counts until {@link #end}. */
     boolean begin(String target) {
-        if (!alive.test(target)) {
+        if (!enabled || !alive.test(target)) {
             return false;
         }
         while (true) {

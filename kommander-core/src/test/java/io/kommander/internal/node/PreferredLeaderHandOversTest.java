@@ -14,7 +14,7 @@ class PreferredLeaderHandOversTest {
 
     @Test
     void aPreferredLeaderThatIsDownGetsNoHandOver() {
-        PreferredLeaderHandOvers handOvers = new PreferredLeaderHandOvers(Set.of("up")::contains);
+        PreferredLeaderHandOvers handOvers = new PreferredLeaderHandOvers(true, Set.of("up")::contains);
 
         assertThat(handOvers.begin("down")).isFalse();
         assertThat(handOvers.begin("up")).isTrue();
@@ -23,7 +23,7 @@ class PreferredLeaderHandOversTest {
 
     @Test
     void atMostTheBoundAreUnderWayAndOneThatEndsMakesRoom() {
-        PreferredLeaderHandOvers handOvers = new PreferredLeaderHandOvers(member -> true);
+        PreferredLeaderHandOvers handOvers = new PreferredLeaderHandOvers(true, member -> true);
         long admitted = IntStream.range(0, PreferredLeaderHandOvers.IN_FLIGHT + 5)
                 .filter(i -> handOvers.begin("m" + i)).count();
 
@@ -31,6 +31,14 @@ class PreferredLeaderHandOversTest {
         assertThat(handOvers.begin("late")).isFalse();
         handOvers.end();
         assertThat(handOvers.begin("late")).isTrue();
+    }
+
+    @Test
+    void withLeaderBalancingOffNoHandOverIsAdmitted() {
+        PreferredLeaderHandOvers handOvers = new PreferredLeaderHandOvers(false, member -> true);
+
+        assertThat(handOvers.begin("up")).isFalse();
+        assertThat(handOvers.inFlight()).isZero();
     }
 
     @Test
