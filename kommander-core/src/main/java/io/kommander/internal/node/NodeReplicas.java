@@ -67,20 +67,23 @@ final class NodeReplicas {
 
     /**
      * Whether {@code id} opens as a joining replica (one that does not count itself a voter of its fresh log), when
-     * nothing of it is in the WAL. For a partition created online, decided by partition 0's log alone: a replica
-     * joins unless this node is one of its first voters that the map never placed away. A first voter that restarts
+     * nothing of it is in the WAL. For a partition created online, decided by partition 0's log alone, data or not: a
+     * replica joins unless this node is one of its first voters that the map never placed away (or, placed away,
+     * still holds data, term and vote with it). A first voter that restarts
      * before its replica wrote anything must still vote (its leader's log may hold no configuration entry to tell it
      * so), while one placed away may have had its replica deleted, term and vote with it, and could vote twice in a
      * term. A node that lost its whole WAL votes only once caught up ({@code ReplicaVerification}), whatever this
      * says. For an initial partition: placed here explicitly.
      */
     boolean joins(int id) {
-        if (holdsData(id)) {
-            return false;
-        }
         Set<String> first = firstVoters(id);
         if (first != null) {
-            return !first.contains(self) || coordinator.placedAway(id, self);
+            // One that is no first voter joins even with data (its log's configuration entries say what it is): it
+            // may hold entries from before the entry that added it.
+            return !first.contains(self) || (!holdsData(id) && coordinator.placedAway(id, self));
+        }
+        if (holdsData(id)) {
+            return false;
         }
         PartitionDescriptor partition = descriptor(id);
         return partition != null && !partition.replicas().isEmpty();
