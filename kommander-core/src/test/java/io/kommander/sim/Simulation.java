@@ -72,7 +72,7 @@ final class Simulation {
     /** How many nodes form the cluster at first (the others, in the nodes mix, are spare slots). */
     private final int initial;
     private final QuiescenceMonitor quiescence;
-    /** What becomes of replicas the map moves away, in placement seeds (null in the others). */
+    /** What becomes of replicas the map moves away or a removed node holds, in the nodes mix (null in the others). */
     private final StrandedReplicaMonitor strandings;
     /** Whether the run places each partition on {@link #PLACED_REPLICAS} nodes (a third of the nodes mix's seeds). */
     private final boolean placement;
@@ -159,7 +159,8 @@ final class Simulation {
                 RaftConfiguration.builder().build().promotionLagEntries());
         ConfigurationMonitor configurations = new ConfigurationMonitor(nodes, monitor, PARTITIONS);
         PlacementMonitor placements = placement ? new PlacementMonitor(nodes, monitor, PARTITIONS) : null;
-        this.strandings = placement ? new StrandedReplicaMonitor(nodes, monitor, PARTITIONS) : null;
+        // In every nodes-mix seed: nodes the roster removed delete their replicas' data too.
+        this.strandings = mix.nodes() ? new StrandedReplicaMonitor(nodes, monitor, PARTITIONS) : null;
         this.quiescence = new QuiescenceMonitor(nodes, network, scheduler, monitor, PARTITIONS);
         scheduler.afterEachEvent(() -> {
             quorums.check();
@@ -169,6 +170,8 @@ final class Simulation {
             configurations.check();
             if (placements != null) {
                 placements.check();
+            }
+            if (strandings != null) {
                 strandings.check();
             }
         });

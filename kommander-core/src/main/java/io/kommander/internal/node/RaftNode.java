@@ -198,7 +198,7 @@ public final class RaftNode implements IRaft {
                 },
                 () -> membership().firstRoster());
 
-        this.replicas = new NodeReplicas(self, coordinator, wal, partitions);
+        this.replicas = new NodeReplicas(self, coordinator, wal, partitions, this::removedFromRoster);
         this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
                 dispatcher, events, unknownSenderMessages, writes, replicas::stranded);
         // A drain's grace: one election timeout, time for a leader's in-flight writes to commit (or for it to go).
@@ -254,12 +254,20 @@ public final class RaftNode implements IRaft {
             balancer.rebalance();
             removals.ask();
             startup.followPlacement();
+        }, () -> {
+            removals.ask();
+            startup.followPlacement();
         });
     }
 
     /** This node's incarnation as partition 0's log records it among {@code partition}'s first voters, or 0. */
     private long firstVoterIncarnation(int partition) {
         return coordinator.firstVoterIncarnation(partition, self);
+    }
+
+    /** Whether this node learned that the roster removed it. */
+    private boolean removedFromRoster() {
+        return membership.removed();
     }
 
     // ---------------------------------------------------------------- lifecycle
