@@ -51,9 +51,13 @@ final class Nemesis {
      * @param nodes   every node slot; with node-level changes, the first {@code initial} form the cluster and the
      *                others are spares for fresh nodes
      * @param initial how many slots form the cluster at first
+     * @param createsPartitions whether partitions are created and removed online (without splits) in a mix without
+     *                {@link FaultMix#partitionMaps()}: the nodes mix's seeds that do not place replicas, so that
+     *                partitions are created while members are removed and come back
      */
     Nemesis(FaultMix mix, List<SimNode> nodes, int initial, SimNetwork network, SimScheduler scheduler,
-            SimTrace trace, SafetyMonitor monitor, int partitions, int registerPartitions, long faultMillis) {
+            SimTrace trace, SafetyMonitor monitor, int partitions, int registerPartitions, long faultMillis,
+            boolean createsPartitions) {
         this.registerPartitions = registerPartitions;
         this.nodeChanges = mix.nodes()
                 ? new NodeChanges(nodes, initial, scheduler, trace, monitor, partitions, this::mayImpair) : null;
@@ -66,10 +70,14 @@ final class Nemesis {
         this.faultMillis = faultMillis;
         // The last initial partition's range is split (it is the snapshot partition: its state is the application's).
         this.partitionChurn = mix.partitionMaps() ? new PartitionChurn(nodes, monitor, partitions,
-                io.kommander.internal.system.PartitionRanges.split(partitions).range(partitions)) : null;
+                io.kommander.internal.system.PartitionRanges.split(partitions).range(partitions))
+                : createsPartitions ? new PartitionChurn(nodes, monitor, partitions, null) : null;
+        if (nodeChanges != null && partitionChurn != null) {
+            nodeChanges.betweenReplacement(partitionChurn::create);
+        }
     }
 
-    /** The partition map changes of the membership mix, or null in other mixes. */
+    /** The partition map changes of the membership mix and of the nodes mix's unplaced seeds, or null. */
     PartitionChurn partitionChurn() {
         return partitionChurn;
     }

@@ -1,6 +1,7 @@
 package io.kommander.sim;
 
 import io.kommander.Member;
+import io.kommander.PartitionState;
 import io.kommander.RaftClosedException;
 import io.kommander.RaftOperationStatus;
 import io.kommander.internal.node.NodeSeams;
@@ -73,6 +74,8 @@ final class NodeChanges {
     private Roster latest;
     private int changes;
     private int refusedInProgress;
+    /** What the nemesis does between a replacement's removal and the start of its fresh node. */
+    private java.util.function.Consumer<SplittableRandom> betweenReplacement = random -> { };
 
     NodeChanges(List<SimNode> nodes, int initial, SimScheduler scheduler, SimTrace trace, SafetyMonitor monitor,
                 int partitions, BooleanSupplier mayImpair) {
@@ -90,6 +93,15 @@ final class NodeChanges {
     /** The slots in the cluster (members, and fresh nodes joining), in order. */
     List<SimNode> active() {
         return active.stream().map(nodes::get).toList();
+    }
+
+    /**
+     * Sets what the nemesis does once a replacement's removal completed, before its fresh node starts (which may take
+     * the removed node's slot, and so its endpoint): in the seeds that create partitions, create one, whose first
+     * voters must then leave the removed node out on every node.
+     */
+    void betweenReplacement(java.util.function.Consumer<SplittableRandom> action) {
+        this.betweenReplacement = action;
     }
 
     /** Node-level changes asked so far (second attempts aside). */
@@ -158,6 +170,7 @@ final class NodeChanges {
                 remove(remover, target, "replace").thenAccept(status -> {
                     if (status == RaftOperationStatus.Success) {
                         replacing = true;
+                        betweenReplacement.accept(random);
                         scheduler.schedule(SimScheduler.NO_NODE, random.nextInt(300), () -> replaceWithFresh(random));
                     }
                 });
@@ -339,7 +352,7 @@ final class NodeChanges {
     /**
      * Whether every change has ended and everyone agrees: no member joining or leaving, every slot in the cluster
      * running and a voter of the newest roster, which every one of them holds, and every replica's configuration
-     * (every partition, 0 included) is the roster's members as voters, nothing in flight; for a partition the map
+     * (every partition, 0 and those created online included) is the roster's members as voters, nothing in flight; for a partition the map
      * places on some members only, every replica it names holds it with exactly those replicas as voters (so they
      * are live members of the newest roster).
      */
@@ -358,7 +371,7 @@ final class NodeChanges {
             if (node.state() != SimNode.State.UP || roster == null || roster.version() != latest.version()) {
                 return false;
             }
-            for (int p = 0; p <= partitions; p++) {
+            for (int p : partitionsOf(node)) {
                 // A placed partition settles on its replicas only; a node it moved away from is not asked to have
                 // closed it (one cut off as it was taken out cannot tell: docs/partitions.md, known gaps).
                 Set<String> replicas = node.replicasOf(p);
@@ -378,6 +391,23 @@ final class NodeChanges {
         return true;
     }
 
+    /**
+     * The partitions a settled node's replicas are checked on: the initial ones (0 included) and those created online
+     * that its map holds and has not removed.
+     */
+    private Set<Integer> partitionsOf(SimNode node) {
+        Set<Integer> ids = new TreeSet<>();
+        for (int p = 0; p <= partitions; p++) {
+            ids.add(p);
+        }
+        RaftNode manager = node.manager();
+        if (manager != null && node.state() == SimNode.State.UP) {
+            manager.getPartitionMap().partitions().stream().filter(d -> d.state() != PartitionState.REMOVED)
+                    .forEach(d -> ids.add(d.id()));
+        }
+        return ids;
+    }
+
     /** What is not settled yet, for a failure report. */
     String unsettled() {
         List<String> lines = new ArrayList<>();
@@ -389,7 +419,7 @@ final class NodeChanges {
             Roster roster = manager == null ? null : NodeSeams.roster(manager);
             StringBuilder line = new StringBuilder("n" + node.index() + " " + node.state() + " roster "
                     + (roster == null ? "none" : roster.version()));
-            for (int p = 0; p <= partitions; p++) {
+            for (int p : partitionsOf(node)) {
                 RaftPartition replica = node.partition(p);
                 line.append(" | p").append(p).append(' ').append(replica == null ? "down" : replica.view());
                 if (p > 0 && node.state() == SimNode.State.UP) {

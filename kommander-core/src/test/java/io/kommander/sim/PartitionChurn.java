@@ -14,9 +14,10 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * The nemesis's partition map changes ({@link FaultMix#partitionMaps()}): unrouted partitions besides the register
- * ones are created and removed online through a random live node, written to while they live, the snapshot
- * partition's range is split and merged ({@link SplitChurn}, with keyed writes), and checked:
+ * The nemesis's partition map changes ({@link FaultMix#partitionMaps()}, and the nodes mix's seeds that do not place
+ * replicas): unrouted partitions besides the register ones are created and removed online through a random live node,
+ * written to while they live, the snapshot partition's range is split and merged ({@link SplitChurn}, with keyed
+ * writes; not in the nodes mix), and checked:
  * <ul>
  *   <li><b>a draining partition takes no write</b>: the moment a node applies the drain of a partition, a write is
  *       submitted to that partition on that node; it must be refused as not appended ({@code PartitionDraining}, or
@@ -41,39 +42,45 @@ final class PartitionChurn {
     private final Set<String> probed = new HashSet<>();
     private long writes;
 
+    /** The splits and merges, or null: partitions are only created and removed. */
     private final SplitChurn splits;
 
-    /** @param splitRange the range whose owners are split ({@link SplitChurn}) */
+    /**
+     * @param splitRange the range whose owners are split ({@link SplitChurn}); null: no splits, merges or keyed
+     *                   writes
+     */
     PartitionChurn(List<SimNode> nodes, SafetyMonitor monitor, int initialPartitions,
                    io.kommander.PartitionRange splitRange) {
         this.nodes = nodes;
         this.monitor = monitor;
         this.initialPartitions = initialPartitions;
-        this.splits = new SplitChurn(nodes, monitor, splitRange);
+        this.splits = splitRange == null ? null : new SplitChurn(nodes, monitor, splitRange);
         nodes.forEach(node -> node.onMapChanged(this::applied));
     }
 
-    /** The splits and keyed writes of this run. */
+    /** The splits and keyed writes of this run, or null if it only creates and removes partitions. */
     SplitChurn splits() {
         return splits;
     }
 
-    /** One step: create a partition, remove one, or write to one, through a random live node. */
+    /**
+     * One step: create a partition, remove one, or write to one, through a random live node; with splits, half the
+     * steps split or merge, or make a keyed write, instead.
+     */
     void step(SplittableRandom random) {
-        List<SimNode> up = nodes.stream().filter(n -> n.state() == SimNode.State.UP && n.manager() != null).toList();
+        List<SimNode> up = up();
         if (up.isEmpty()) {
             return;
         }
         RaftNode node = up.get(random.nextInt(up.size())).manager();
-        List<PartitionDescriptor> live = node.getPartitionMap().partitions().stream()
-                .filter(p -> p.id() > initialPartitions && p.state() == PartitionState.ACTIVE && !p.routed()).toList();
+        List<PartitionDescriptor> live = live(node);
         int choice = random.nextInt(6);
-        if (choice == 3) {
+        if (splits != null && choice == 3) {
             // Merge whenever two partitions of the family abut (after a split finished), else split.
             if (!splits.merge(node, random)) {
                 splits.split(node, random);
             }
-        } else if (choice >= 4) {
+        } else if (splits != null && choice >= 4) {
             splits.write(node, up, random);
         } else if (choice == 0 && live.size() < MAX_LIVE) {
             node.createPartition(null);
@@ -87,6 +94,27 @@ final class PartitionChurn {
                 }
             }
         }
+    }
+
+    /** Creates a partition through a random live node, unless {@link #MAX_LIVE} created partitions live already. */
+    void create(SplittableRandom random) {
+        List<SimNode> up = up();
+        if (!up.isEmpty()) {
+            RaftNode node = up.get(random.nextInt(up.size())).manager();
+            if (live(node).size() < MAX_LIVE) {
+                node.createPartition(null);
+            }
+        }
+    }
+
+    private List<SimNode> up() {
+        return nodes.stream().filter(n -> n.state() == SimNode.State.UP && n.manager() != null).toList();
+    }
+
+    /** The created partitions {@code node}'s map shows live (unrouted and active). */
+    private List<PartitionDescriptor> live(RaftNode node) {
+        return node.getPartitionMap().partitions().stream()
+                .filter(p -> p.id() > initialPartitions && p.state() == PartitionState.ACTIVE && !p.routed()).toList();
     }
 
     /** A node applied a map change: probe each partition it now sees draining, once per node and partition. */

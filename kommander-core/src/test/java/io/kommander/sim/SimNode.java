@@ -276,13 +276,14 @@ final class SimNode {
     }
 
     /**
-     * The partitions this incarnation's map says are removed, or placed elsewhere with nothing of them left on this
-     * node's disk (their data is gone, or going, from the disk).
+     * The partitions this incarnation's map says are removed, or placed elsewhere (or anywhere, once the roster
+     * removed this node) with nothing of them left on this node's disk (their data is gone, or going, from the disk).
      */
     private Set<Integer> removedPartitions() {
+        boolean outOfRoster = manager != null && NodeSeams.removed(manager);
         return manager == null ? Set.of() : manager.getPartitionMap().partitions().stream()
                 .filter(p -> p.state() == io.kommander.PartitionState.REMOVED
-                        || (!p.hostedBy(endpoint()) && disk.lastPosition(p.id()).index() == 0))
+                        || ((outOfRoster || !p.hostedBy(endpoint())) && disk.lastPosition(p.id()).index() == 0))
                 .map(p -> p.id()).collect(java.util.stream.Collectors.toSet());
     }
 

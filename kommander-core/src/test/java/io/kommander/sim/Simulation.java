@@ -72,7 +72,7 @@ final class Simulation {
     /** How many nodes form the cluster at first (the others, in the nodes mix, are spare slots). */
     private final int initial;
     private final QuiescenceMonitor quiescence;
-    /** What becomes of replicas the map moves away, in placement seeds (null in the others). */
+    /** What becomes of replicas the map moves away or a removed node holds, in the nodes mix (null in the others). */
     private final StrandedReplicaMonitor strandings;
     /** Whether the run places each partition on {@link #PLACED_REPLICAS} nodes (a third of the nodes mix's seeds). */
     private final boolean placement;
@@ -150,14 +150,17 @@ final class Simulation {
                         nodes, scheduler, history));
             }
         }
+        // The nodes mix's other seeds create and remove partitions while members leave and come back (wiped), so
+        // that a created partition's first configuration meets a roster that is not the nodes' configured members.
         this.nemesis = new Nemesis(mix, nodes, initial, network, scheduler, trace, monitor, PARTITIONS,
-                REGISTER_PARTITIONS, FAULT_MILLIS);
+                REGISTER_PARTITIONS, FAULT_MILLIS, mix.nodes() && !placement);
         QuorumMonitor quorums = new QuorumMonitor(nodes, monitor, PARTITIONS);
         RosterMonitor rosters = new RosterMonitor(nodes, monitor, PARTITIONS,
                 RaftConfiguration.builder().build().promotionLagEntries());
         ConfigurationMonitor configurations = new ConfigurationMonitor(nodes, monitor, PARTITIONS);
         PlacementMonitor placements = placement ? new PlacementMonitor(nodes, monitor, PARTITIONS) : null;
-        this.strandings = placement ? new StrandedReplicaMonitor(nodes, monitor, PARTITIONS) : null;
+        // In every nodes-mix seed: nodes the roster removed delete their replicas' data too.
+        this.strandings = mix.nodes() ? new StrandedReplicaMonitor(nodes, monitor, PARTITIONS) : null;
         this.quiescence = new QuiescenceMonitor(nodes, network, scheduler, monitor, PARTITIONS);
         scheduler.afterEachEvent(() -> {
             quorums.check();
@@ -167,6 +170,8 @@ final class Simulation {
             configurations.check();
             if (placements != null) {
                 placements.check();
+            }
+            if (strandings != null) {
                 strandings.check();
             }
         });
@@ -216,17 +221,21 @@ final class Simulation {
                 monitor.failed() ? trace.last(80) : List.of(), monitor.installs(),
                 nemesis.nodeChanges() == null ? 0 : nemesis.nodeChanges().changes(),
                 nemesis.nodeChanges() == null ? 0 : nemesis.nodeChanges().refusedInProgress(), quiescence.quiesces(),
-                quiescence.wakes(), nemesis.partitionChurn() == null ? 0 : nemesis.partitionChurn().splits().asked(),
-                finished(SplitChurn::finished),
-                nemesis.partitionChurn() == null ? 0 : nemesis.partitionChurn().splits().mergesAsked(),
-                finished(SplitChurn::mergesFinished));
+                quiescence.wakes(), splits() == null ? 0 : splits().asked(), finished(SplitChurn::finished),
+                splits() == null ? 0 : splits().mergesAsked(), finished(SplitChurn::mergesFinished));
+    }
+
+    /** The run's splits and merges, or null if it makes none. */
+    private SplitChurn splits() {
+        PartitionChurn churn = nemesis.partitionChurn();
+        return churn == null ? null : churn.splits();
     }
 
     /** Splits or merges finished in the run, as the first live node's map has them. */
     private int finished(java.util.function.ToIntBiFunction<SplitChurn, io.kommander.internal.node.RaftNode> count) {
-        PartitionChurn churn = nemesis.partitionChurn();
-        return churn == null ? 0 : nodes.stream().filter(n -> n.state() == SimNode.State.UP && n.manager() != null)
-                .findFirst().map(n -> count.applyAsInt(churn.splits(), n.manager())).orElse(0);
+        SplitChurn splits = splits();
+        return splits == null ? 0 : nodes.stream().filter(n -> n.state() == SimNode.State.UP && n.manager() != null)
+                .findFirst().map(n -> count.applyAsInt(splits, n.manager())).orElse(0);
     }
 
     private boolean start() {
@@ -315,14 +324,14 @@ final class Simulation {
             monitor.fail("convergence: live nodes did not deliver the same entries: " + appliedSummary());
             return false;
         }
-        PartitionChurn churn = nemesis.partitionChurn();
-        if (churn != null) {
-            if (!runUntil(() -> churn.splits().settled(nemesis.members()), LIVENESS_MILLIS)) {
+        SplitChurn splits = splits();
+        if (splits != null) {
+            if (!runUntil(() -> splits.settled(nemesis.members()), LIVENESS_MILLIS)) {
                 monitor.fail("split: a split did not finish, or a member does not hold every acknowledged keyed"
                         + " write, " + LIVENESS_MILLIS + " ms after the final writes");
                 return false;
             }
-            churn.splits().check(nemesis.members());
+            splits.check(nemesis.members());
         }
         if (!runUntil(this::compactedToLastCheckpoint, LIVENESS_MILLIS)) {
             monitor.fail("compaction: a node did not compact to its partition's last checkpoint:"

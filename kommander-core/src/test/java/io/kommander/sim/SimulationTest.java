@@ -128,6 +128,17 @@ class SimulationTest {
     }
 
     /**
+     * Partitions created online that open from each node's configured members, not from the first voters partition 0's
+     * log records: the nodes mix's seeds that do not place replicas create a partition between a replacement's removal
+     * and its fresh node, which may come back at the removed node's endpoint. The others count it a voter of the
+     * created partition while its own fresh replica joins, so its join never ends (the final membership check).
+     */
+    @Test
+    void createdPartitionsOpeningFromOwnPeersAreCaughtByTheNodesMix() {
+        assertCaughtByMix(Bug.CREATED_FROM_OWN_PEERS, FaultMix.NODES, NODES_CONTROL_SEEDS, "membership:");
+    }
+
+    /**
      * A placed partition's leader that takes the replica the map moved away out before its replacement is a voter:
      * the placement seeds of the nodes mix (every third of its seeds), whose joins and leaves move replicas, catch it
      * by themselves (the removal check of {@link PlacementMonitor}), within a few of those seeds.

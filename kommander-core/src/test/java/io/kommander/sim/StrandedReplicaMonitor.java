@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks, in a run whose partitions are placed on some members only, what becomes of a replica the map moves away:
+ * Checks, in a run of the nodes mix, what becomes of a replica the map moves away (in a run whose partitions are
+ * placed on some members only) or that a node the roster removed holds:
  * <ul>
  *   <li>safety, at every deletion of a partition's data from a node's disk: the partition's newest committed
  *       configuration seen so far does not count the node as a voter (unless the map removed the partition). The

@@ -89,8 +89,13 @@ final class InboundRouter {
                 partitionMap.onMessage(batch.from(), message, member);
                 continue;
             }
-            if (member && message instanceof RaftMessage.MembershipQuery query) {
+            if (message instanceof RaftMessage.MembershipQuery query) {
+                // From a non-member too: a node the roster removed asks so that its replicas may go. The answer is
+                // a fact about this node's committed configuration; the query changes nothing here.
                 removals.onQuery(batch.from(), query);
+                if (!member) {
+                    membership.notMember(batch.from());
+                }
                 continue;
             }
             if (member && message instanceof RaftMessage.ReplicaRemoved notice) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntToLongFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -46,6 +47,8 @@ final class NodeCatchUp implements ReplicaCatchUp, PeerIdentityHandler {
     private final FirstStartDecision decision;
     /** Verifies every replica of the node and stores {@link #FIRST_START_DECIDED} (first start decided). */
     private final Runnable firstStart;
+    /** Per partition: this node's incarnation among its first voters, if it was created online; else 0. */
+    private final IntToLongFunction firstVoterIncarnation;
     private volatile long incarnation;
     private volatile boolean unverified;
     private volatile boolean holdsEntries;
@@ -54,11 +57,14 @@ final class NodeCatchUp implements ReplicaCatchUp, PeerIdentityHandler {
      * @param self       this node's endpoint
      * @param members    the initial members, this node included
      * @param firstStart run once if the node decides this is the cluster's first start
+     * @param firstVoterIncarnation per partition, the incarnation partition 0's log records for this node among the
+     *                   first voters of a partition created online; 0 if none
      */
-    NodeCatchUp(String self, Set<String> members, Runnable firstStart) {
+    NodeCatchUp(String self, Set<String> members, Runnable firstStart, IntToLongFunction firstVoterIncarnation) {
         this.self = self;
         this.decision = new FirstStartDecision(members);
         this.firstStart = firstStart;
+        this.firstVoterIncarnation = firstVoterIncarnation;
     }
 
     /**
@@ -128,8 +134,11 @@ final class NodeCatchUp implements ReplicaCatchUp, PeerIdentityHandler {
     }
 
     @Override
-    public boolean replicasStartUnverified() {
-        return unverified;
+    public boolean replicasStartUnverified(int partition) {
+        // A partition created online with this incarnation among its first voters has no earlier life on this node to
+        // have lost (an earlier incarnation at this endpoint is another node to the roster): waiting to catch up from
+        // a leader could wait for ever, if such replicas are half its first voters.
+        return unverified && !(incarnation != 0 && firstVoterIncarnation.applyAsLong(partition) == incarnation);
     }
 
     @Override

@@ -69,7 +69,7 @@ final class NodeMembership {
     private final AtomicBoolean reporting = new AtomicBoolean();
     /** Whether this node's report of its id and incarnation is on its way. */
     private final AtomicBoolean identifying = new AtomicBoolean();
-    /** Whether the reconciler's timer runs (it stops while this node is removed, and starts again if it rejoins). */
+    /** Whether the reconciler's timer runs (until the node closes; while it is removed, only its removed pass). */
     private final AtomicBoolean reconciling = new AtomicBoolean();
     private volatile long incarnation;
     private volatile boolean started;
@@ -78,6 +78,8 @@ final class NodeMembership {
     private volatile IntSupplier partitionCount = () -> 0;
     /** What else runs at every reconciler pass and roster change (the node's replica placement). */
     private volatile Runnable eachPass = () -> { };
+    /** What runs at every pass while this node is removed (its stranded replicas ask, and go once taken out). */
+    private volatile Runnable removedPass = () -> { };
     /** A planted bug (a negative control): ask for promotion without waiting to catch up ({@link JoinProcess}). */
     private volatile boolean earlyPromotion;
     /** The membership version at which this node learned it was removed; 0 while it is a member. */
@@ -147,6 +149,7 @@ final class NodeMembership {
         this.partitionCount = partitionCount;
         started = true;
         if (removedAt > 0 && !configuration.joinExisting()) {
+            scheduleReconcile(); // its stranded replicas still ask whether they may go
             return CompletableFuture.failedFuture(new IllegalStateException(self + " was removed from the cluster "
                     + "(membership version " + removedAt + "): NotAMember; start it with joinExisting(true) to "
                     + "join again as a new member"));
@@ -160,9 +163,13 @@ final class NodeMembership {
         return join.start();
     }
 
-    /** Runs {@code pass} at every reconciler pass and roster change, after the reconciler (set before start). */
-    void alsoOnEachPass(Runnable pass) {
+    /**
+     * Runs {@code pass} at every reconciler pass and roster change, after the reconciler, and {@code whileRemoved}
+     * instead at every pass while this node is removed (set both before start).
+     */
+    void alsoOnEachPass(Runnable pass, Runnable whileRemoved) {
         this.eachPass = pass;
+        this.removedPass = whileRemoved;
     }
 
     /** Plants "promotion asked before caught up" (a negative control of the simulator's promotion check). */
@@ -395,11 +402,8 @@ final class NodeMembership {
     }
 
     private void nextReconcile() {
-        if (closed || removedAt != 0) {
+        if (closed) {
             reconciling.set(false);
-            if (!closed && removedAt == 0) {
-                scheduleReconcile(); // it rejoined meanwhile
-            }
             return;
         }
         runtime.schedule(configuration.membershipReconcileIntervalMillis(), () -> {
@@ -408,6 +412,10 @@ final class NodeMembership {
                 eachPass.run();
                 identifyIfUnknown();
                 promoteIfRebuilt();
+            } else if (!closed) {
+                // Removed, it takes no part; its replicas' data goes once a member shows a committed
+                // configuration without it (members answer a removed node's queries too).
+                removedPass.run();
             }
             nextReconcile();
         });

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Which user partitions this node hosts, as the map places them: one whose replicas are every member or name this
@@ -22,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * answer to a {@link ReplicaRemovals} query, for a replica taken out while it was cut off); then {@link #takenOut}
  * lists it, and {@link NodeStartup} closes it and deletes its data. A partition the map places here while it ran
  * elsewhere opens as a joining replica (never a voter of its fresh log); one created online opens from its
- * first configuration, which partition 0's log gives every node alike.
+ * first configuration, which partition 0's log gives every node alike. A node the roster removed hosts nothing new,
+ * and every replica it still holds is stranded: the same rule deletes each once a member shows it was taken out.
  *
  * <p>Thread-safe: the decisions read the applied map, the replicas' views and the WAL; opening and closing go through
  * {@link NodeStartup}, which serializes them.
@@ -40,15 +42,27 @@ final class NodeReplicas {
     /** A planted bug (a negative control): any notice is proof, whatever configuration the replica holds. */
     private volatile boolean anyNotice;
 
-    NodeReplicas(String self, RaftSystemCoordinator coordinator, IWAL wal, Map<Integer, RaftPartition> partitions) {
+    /** Whether this node learned that the roster removed it (it hosts nothing new, and keeps nothing it need not). */
+    private final BooleanSupplier removed;
+
+    /** @param removed whether this node learned that the roster removed it ({@code NodeMembership#removed}) */
+    NodeReplicas(String self, RaftSystemCoordinator coordinator, IWAL wal, Map<Integer, RaftPartition> partitions,
+                 BooleanSupplier removed) {
         this.self = self;
         this.coordinator = coordinator;
         this.wal = wal;
         this.partitions = partitions;
+        this.removed = removed;
     }
 
-    /** Whether this node should have {@code id} open now (a partition the map does not know yet: yes). */
+    /**
+     * Whether this node should have {@code id} open now (a partition the map does not know yet: yes); a removed node
+     * keeps open only what it holds data of, until it learns it may delete it.
+     */
     boolean hosts(int id) {
+        if (removed.getAsBoolean()) {
+            return holdsData(id);
+        }
         PartitionDescriptor partition = descriptor(id);
         return partition == null || partition.hostedBy(self) || holdsData(id);
     }
@@ -58,29 +72,39 @@ final class NodeReplicas {
      * or one taken out while it heard from no leader, which never learns it and keeps the configuration it last held
      * (so that configuration says nothing of who the partition still holds). A leader's configuration is the
      * partition's, so a replica that leads is not stranded: its reconciler hands leadership away and takes it out.
+     * Every user replica of a node the roster removed is stranded (it led or not): every partition took the node out
+     * before the roster did, and a removed node runs no reconciler and no timers.
      */
     boolean stranded(RaftPartition partition) {
-        PartitionDescriptor descriptor = partition.id() == RaftSystemCoordinator.SYSTEM_PARTITION ? null
-                : descriptor(partition.id());
+        if (partition.id() == RaftSystemCoordinator.SYSTEM_PARTITION) {
+            return false;
+        }
+        if (removed.getAsBoolean()) {
+            return true; // out of the roster, so out of every partition; it takes no part, as leader or follower
+        }
+        PartitionDescriptor descriptor = descriptor(partition.id());
         return descriptor != null && !descriptor.hostedBy(self) && !partition.view().leader();
     }
 
     /**
      * Whether {@code id} opens as a joining replica (one that does not count itself a voter of its fresh log), when
-     * nothing of it is in the WAL. For a partition created online, decided by partition 0's log alone: a replica
-     * joins unless this node is one of its first voters that the map never placed away. A first voter that restarts
+     * nothing of it is in the WAL. For a partition created online, decided by partition 0's log alone, data or not: a
+     * replica joins unless this node is one of its first voters that the map never placed away (or, placed away,
+     * still holds data, term and vote with it). A first voter that restarts
      * before its replica wrote anything must still vote (its leader's log may hold no configuration entry to tell it
      * so), while one placed away may have had its replica deleted, term and vote with it, and could vote twice in a
      * term. A node that lost its whole WAL votes only once caught up ({@code ReplicaVerification}), whatever this
      * says. For an initial partition: placed here explicitly.
      */
     boolean joins(int id) {
-        if (holdsData(id)) {
-            return false;
-        }
         Set<String> first = firstVoters(id);
         if (first != null) {
-            return !first.contains(self) || coordinator.placedAway(id, self);
+            // One that is no first voter joins even with data (its log's configuration entries say what it is): it
+            // may hold entries from before the entry that added it.
+            return !first.contains(self) || (!holdsData(id) && coordinator.placedAway(id, self));
+        }
+        if (holdsData(id)) {
+            return false;
         }
         PartitionDescriptor partition = descriptor(id);
         return partition != null && !partition.replicas().isEmpty();
@@ -155,7 +179,8 @@ final class NodeReplicas {
     /** The live partitions the map places here that are not open (a placement applied while one was closing). */
     java.util.List<Integer> missing() {
         PartitionMap map = coordinator.map();
-        return map == null || !coordinator.rangesKnown().isDone() ? java.util.List.of() : map.partitions().stream()
+        return map == null || !coordinator.rangesKnown().isDone() || removed.getAsBoolean() ? java.util.List.of()
+                : map.partitions().stream()
                 .filter(p -> p.state() != PartitionState.REMOVED && p.hostedBy(self)
                         && !partitions.containsKey(p.id())).map(PartitionDescriptor::id).toList();
     }

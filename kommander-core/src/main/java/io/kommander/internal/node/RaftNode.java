@@ -173,7 +173,7 @@ public final class RaftNode implements IRaft {
         this.members = Set.copyOf(peers);
         Set<String> initialMembers = new HashSet<>(peers);
         initialMembers.add(self);
-        this.catchUp = new NodeCatchUp(self, initialMembers, this::firstStart);
+        this.catchUp = new NodeCatchUp(self, initialMembers, this::firstStart, this::firstVoterIncarnation);
         this.dispatcher = new RaftTransportDispatcher(self, transport, runtime.partitionPool(), MAX_MESSAGES_PER_BATCH,
                 metrics);
         FairWalScheduler writes = new FairWalScheduler(wal, runtime.walWritePool(), configuration.walWriteWorkers(),
@@ -198,7 +198,7 @@ public final class RaftNode implements IRaft {
                 },
                 () -> membership().firstRoster());
 
-        this.replicas = new NodeReplicas(self, coordinator, wal, partitions);
+        this.replicas = new NodeReplicas(self, coordinator, wal, partitions, this::removedFromRoster);
         this.membership = new NodeMembership(this.configuration, members, runtime, coordinator, partitions,
                 dispatcher, events, unknownSenderMessages, writes, replicas::stranded,
                 quiescence::alive);
@@ -255,7 +255,20 @@ public final class RaftNode implements IRaft {
             balancer.rebalance();
             removals.ask();
             startup.followPlacement();
+        }, () -> {
+            removals.ask();
+            startup.followPlacement();
         });
+    }
+
+    /** This node's incarnation as partition 0's log records it among {@code partition}'s first voters, or 0. */
+    private long firstVoterIncarnation(int partition) {
+        return coordinator.firstVoterIncarnation(partition, self);
+    }
+
+    /** Whether this node learned that the roster removed it. */
+    private boolean removedFromRoster() {
+        return membership.removed();
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -29,6 +29,9 @@ import java.util.function.Supplier;
  * NodeReplicas#toldRemoved}) and its node closes the replica and deletes its data at the next pass if the
  * configuration it holds then is no newer ({@link NodeReplicas#takenOut}).
  *
+ * <p>A node the roster removed asks too (every user replica it holds is stranded), and members answer it although it
+ * is no member: the answer states a fact about their committed configuration, and the query changes nothing.
+ *
  * <p>Any member may answer, the leader or a follower: a commit index is never beyond what a quorum committed, so
  * whichever replica shows a configuration committed shows one the partition committed. Only a configuration an entry holds counts
  * (index 1 or more): a fresh log's first configuration is each node's own guess, not committed data.

@@ -29,7 +29,7 @@ final class CatchUpMarks {
 
     /** A restore began: {@code markedVerified} is the replica's WAL mark. */
     void restoring(RaftPartitionStateMachine machine, boolean markedVerified) {
-        catchingUp = !markedVerified && node.replicasStartUnverified();
+        catchingUp = !markedVerified && node.replicasStartUnverified(partition);
         if (catchingUp) {
             machine.verification().startUnverified();
         }

@@ -11,7 +11,7 @@ public interface ReplicaCatchUp {
     /** A node that never lost data: replicas start verified. */
     ReplicaCatchUp NONE = new ReplicaCatchUp() {
         @Override
-        public boolean replicasStartUnverified() {
+        public boolean replicasStartUnverified(int partition) {
             return false;
         }
 
@@ -29,10 +29,11 @@ public interface ReplicaCatchUp {
     }
 
     /**
-     * Whether a replica restoring now starts unverified (unless its own mark says it caught up): the node started
-     * with an empty WAL and has not decided that this is the cluster's first start.
+     * Whether {@code partition}'s replica, restoring now, starts unverified (unless its own mark says it caught up):
+     * the node started with an empty WAL and has not decided that this is the cluster's first start, and the
+     * partition is not one created online with this very incarnation among its first voters.
      */
-    boolean replicasStartUnverified();
+    boolean replicasStartUnverified(int partition);
 
     /** A replica of this node holds at least one log entry. */
     void holdsEntries();

@@ -27,8 +27,11 @@ import java.util.TreeSet;
  */
 final class CreatedPartitions {
 
-    /** A created partition's first voters, and those of them the map placed away since (both sorted). */
-    private record First(SortedSet<String> voters, SortedSet<String> away) {
+    /**
+     * A created partition's first voters, and those of them the map placed away since (both sorted), and the
+     * incarnation the roster held for each voter at the creation (0: not reported yet).
+     */
+    private record First(SortedSet<String> voters, SortedSet<String> away, Map<String, Long> incarnations) {
     }
 
     private volatile Map<Integer, First> firsts = Map.of();
@@ -39,9 +42,11 @@ final class CreatedPartitions {
             return; // no roster yet: the partition opens as the initial ones do, from the configured members
         }
         SortedSet<String> voters = roster.endpoints(Member.Role.VOTER);
+        Map<String, Long> incarnations = new HashMap<>();
+        voters.forEach(v -> incarnations.put(v, roster.member(v).incarnation()));
         Map<Integer, First> next = new HashMap<>(firsts);
         next.put(partition, new First(Collections.unmodifiableSortedSet(voters),
-                Collections.emptySortedSet()));
+                Collections.emptySortedSet(), Map.copyOf(incarnations)));
         firsts = Collections.unmodifiableMap(next);
     }
 
@@ -78,6 +83,15 @@ final class CreatedPartitions {
         return first == null ? null : first.voters();
     }
 
+    /**
+     * The incarnation the roster held for {@code endpoint} when it created {@code partition}, if it was a first voter
+     * then; 0 otherwise (not created online, not a first voter, or its incarnation not reported yet).
+     */
+    long firstIncarnation(int partition, String endpoint) {
+        First first = firsts.get(partition);
+        return first == null ? 0 : first.incarnations().getOrDefault(endpoint, 0L);
+    }
+
     /** Whether the map ever placed {@code partition} away from its first voter {@code endpoint}. */
     boolean placedAway(int partition, String endpoint) {
         First first = firsts.get(partition);
@@ -91,6 +105,6 @@ final class CreatedPartitions {
         SortedSet<String> away = new TreeSet<>(first.away());
         first.voters().stream().filter(v -> !partition.replicas().contains(v)).forEach(away::add);
         return away.size() == first.away().size() ? first
-                : new First(first.voters(), Collections.unmodifiableSortedSet(away));
+                : new First(first.voters(), Collections.unmodifiableSortedSet(away), first.incarnations());
     }
 }

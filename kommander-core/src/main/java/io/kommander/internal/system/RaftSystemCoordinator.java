@@ -207,6 +207,15 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     }
 
     /**
+     * The incarnation the roster held for {@code endpoint} when it created {@code partition} online, if it was one of
+     * the first voters; 0 otherwise. A node that started without data whose current incarnation was a first voter
+     * cannot have held the partition in an earlier life: its fresh replica need not catch up before it votes.
+     */
+    public long firstVoterIncarnation(int partition, String endpoint) {
+        return created.firstIncarnation(partition, endpoint);
+    }
+
+    /**
      * Whether the map ever placed {@code partition}, created online, away from its first voter {@code endpoint}: its
      * replica there may have been deleted with its term and vote, so a fresh one must not count itself a voter.
      */

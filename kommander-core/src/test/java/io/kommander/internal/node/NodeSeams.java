@@ -43,6 +43,11 @@ public final class NodeSeams {
         io.kommander.internal.system.SystemSeams.plantMergedChanges(node.coordinator());
     }
 
+    /** Whether the node learned that the roster removed it (its replicas then go once taken out). */
+    public static boolean removed(RaftNode node) {
+        return node.membershipForTests().removed();
+    }
+
     /** The roster the node has applied, or null before it knows one. */
     public static io.kommander.internal.system.Roster roster(RaftNode node) {
         return node.coordinator().roster();

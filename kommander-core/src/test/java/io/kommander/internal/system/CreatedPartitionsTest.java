@@ -27,6 +27,21 @@ class CreatedPartitionsTest {
     }
 
     @Test
+    void eachFirstVotersIncarnationAtTheCreationIsRecorded() {
+        TreeMap<String, Member> members = new TreeMap<>();
+        members.put("a:1", new Member(1, "a:1", Member.Role.VOTER, 1, 7));
+        members.put("b:1", new Member(2, "b:1", Member.Role.VOTER, 1, 0));
+        members.put("c:1", new Member(3, "c:1", Member.Role.LEARNER, 2, 9));
+        created.created(5, new Roster(2, members));
+        created.mapApplied(map(partition(5, List.of("a:1"), PartitionState.ACTIVE)));
+
+        assertThat(created.firstIncarnation(5, "a:1")).isEqualTo(7);
+        assertThat(created.firstIncarnation(5, "b:1")).as("not reported yet").isZero();
+        assertThat(created.firstIncarnation(5, "c:1")).as("a learner is no first voter").isZero();
+        assertThat(created.firstIncarnation(1, "a:1")).as("not created online").isZero();
+    }
+
+    @Test
     void aFirstVoterPlacedAwayStaysPlacedAwayWhenPlacedBack() {
         created.created(5, roster(Map.of("a:1", Member.Role.VOTER, "b:1", Member.Role.VOTER,
                 "c:1", Member.Role.VOTER, "d:1", Member.Role.VOTER)));
