@@ -51,9 +51,11 @@ final class Nemesis {
      * @param nodes   every node slot; with node-level changes, the first {@code initial} form the cluster and the
      *                others are spares for fresh nodes
      * @param initial how many slots form the cluster at first
+     * @param partitionMaps whether partitions are created, removed, split and merged online ({@link PartitionChurn})
      */
-    Nemesis(FaultMix mix, List<SimNode> nodes, int initial, SimNetwork network, SimScheduler scheduler,
-            SimTrace trace, SafetyMonitor monitor, int partitions, int registerPartitions, long faultMillis) {
+    Nemesis(FaultMix mix, boolean partitionMaps, List<SimNode> nodes, int initial, SimNetwork network,
+            SimScheduler scheduler, SimTrace trace, SafetyMonitor monitor, int partitions, int registerPartitions,
+            long faultMillis) {
         this.registerPartitions = registerPartitions;
         this.nodeChanges = mix.nodes()
                 ? new NodeChanges(nodes, initial, scheduler, trace, monitor, partitions, this::mayImpair) : null;
@@ -65,11 +67,11 @@ final class Nemesis {
         this.partitions = partitions;
         this.faultMillis = faultMillis;
         // The last initial partition's range is split (it is the snapshot partition: its state is the application's).
-        this.partitionChurn = mix.partitionMaps() ? new PartitionChurn(nodes, monitor, partitions,
+        this.partitionChurn = partitionMaps ? new PartitionChurn(nodes, monitor, partitions,
                 io.kommander.internal.system.PartitionRanges.split(partitions).range(partitions)) : null;
     }
 
-    /** The partition map changes of the membership mix, or null in other mixes. */
+    /** The partition map changes of the membership mix and the placement seeds, or null in other runs. */
     PartitionChurn partitionChurn() {
         return partitionChurn;
     }

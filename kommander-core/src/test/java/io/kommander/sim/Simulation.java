@@ -137,7 +137,7 @@ final class Simulation {
             double rate = mix.clocks() ? 0.9 + random.nextDouble() * 0.2 : 1.0;
             nodes.add(new SimNode(i, endpoints, tuning.apply(configuration(i, endpoints.get(i))
                             .replicationFactor(placement ? PLACED_REPLICAS : 255)), scheduler, network, trace,
-                    monitor, bugs, skew, rate, seed * 1_000_003L + i, storage, mix.partitionMaps()
+                    monitor, bugs, skew, rate, seed * 1_000_003L + i, storage, partitionMaps()
                     // Partitions split off the snapshot partition (and those created) are transferred by snapshot too.
                     ? p -> p >= SNAPSHOT_PARTITION : p -> p == SNAPSHOT_PARTITION));
             if (slots > initial) {
@@ -150,8 +150,8 @@ final class Simulation {
                         nodes, scheduler, history));
             }
         }
-        this.nemesis = new Nemesis(mix, nodes, initial, network, scheduler, trace, monitor, PARTITIONS,
-                REGISTER_PARTITIONS, FAULT_MILLIS);
+        this.nemesis = new Nemesis(mix, partitionMaps(), nodes, initial, network, scheduler, trace, monitor,
+                PARTITIONS, REGISTER_PARTITIONS, FAULT_MILLIS);
         QuorumMonitor quorums = new QuorumMonitor(nodes, monitor, PARTITIONS);
         RosterMonitor rosters = new RosterMonitor(nodes, monitor, PARTITIONS,
                 RaftConfiguration.builder().build().promotionLagEntries());
@@ -178,6 +178,14 @@ final class Simulation {
      */
     static boolean placesReplicas(long seed) {
         return FaultMix.forSeed(seed).nodes() && Math.floorMod(seed / FaultMix.ALL.length, 3) == 0;
+    }
+
+    /**
+     * Whether the run changes the partition map online ({@link PartitionChurn}, with {@link SplitChurn}'s splits and
+     * merges): the membership mix, and the placement seeds, where splits and merges interleave with replica moves.
+     */
+    private boolean partitionMaps() {
+        return mix.partitionMaps() || placement;
     }
 
     private static RaftConfiguration.Builder configuration(int node, String endpoint) {
