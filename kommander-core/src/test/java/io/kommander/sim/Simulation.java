@@ -157,6 +157,7 @@ final class Simulation {
                 RaftConfiguration.builder().build().promotionLagEntries());
         ConfigurationMonitor configurations = new ConfigurationMonitor(nodes, monitor, PARTITIONS);
         PlacementMonitor placements = placement ? new PlacementMonitor(nodes, monitor, PARTITIONS) : null;
+        ColocationMonitor colocations = placement ? new ColocationMonitor(nodes, monitor) : null;
         this.strandings = placement ? new StrandedReplicaMonitor(nodes, monitor, PARTITIONS) : null;
         this.quiescence = new QuiescenceMonitor(nodes, network, scheduler, monitor, PARTITIONS);
         scheduler.afterEachEvent(() -> {
@@ -168,6 +169,7 @@ final class Simulation {
             if (placements != null) {
                 placements.check();
                 strandings.check();
+                colocations.check();
             }
         });
     }
