@@ -79,6 +79,32 @@ class CreatedPartitionFirstConfigurationTest {
     }
 
     /**
+     * Node 3 joins after the partition was created, so it is not one of its first voters: it opens the partition as
+     * a joining replica, is caught up and promoted. Restarted with its data, it must open it the same way again, from
+     * the first voters without itself, its log's configuration entries saying that it votes (sim seed 558 of the
+     * placement seeds: the node stopped the partition as an impossible state, "not a first voter").
+     */
+    @Test
+    void aReplicaAddedAfterTheCreationRestartsFromItsDataAsTheVoterItBecame() {
+        SimCluster cluster = SimCluster.builder(4, 1).spares(1).start();
+        PartitionChangeResult created = cluster.await(cluster.node(0).createPartition(null));
+        assertThat(created.status()).isEqualTo(RaftOperationStatus.Success);
+        int id = created.partitionId();
+        List<String> written = new ArrayList<>(cluster.writeSequentially(id, "before-", 3));
+        cluster.await(cluster.join(3));
+        Set<String> all = endpoints(cluster, List.of(0, 1, 2, 3));
+        cluster.runUntil("node 3 votes in partition " + id, () -> voters(cluster, 3, id).equals(all));
+        assertThat(cluster.awaitHistory(3, id, written.size())).containsExactlyElementsOf(written);
+
+        cluster.crashAfterSync(3);
+        cluster.restart(3);
+        written.addAll(cluster.writeSequentially(id, "after-", 3));
+
+        assertThat(cluster.awaitHistory(3, id, written.size())).containsExactlyElementsOf(written);
+        assertThat(voters(cluster, 3, id)).isEqualTo(all);
+    }
+
+    /**
      * The negative control of the test above: with created partitions opening from each node's configured members
      * (the planted {@code CREATED_FROM_OWN_PEERS}), the members that stayed count the removed node 3 a voter of a
      * partition created while it was out, which is what left a rejoined node's join waiting for ever (sim seed 12).

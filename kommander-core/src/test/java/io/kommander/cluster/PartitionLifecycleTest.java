@@ -119,6 +119,35 @@ class PartitionLifecycleTest {
                         .allMatch(p -> p.state() == PartitionState.REMOVED)));
     }
 
+    /**
+     * The removal's second step (REMOVE, an election timeout after its drain) finds another map change in flight on
+     * partition 0's leader and is refused ProposalQueueFull: the caller's retries of the same call must be decided
+     * afresh, not handed that refusal for ever, with the partition left draining (sim seed 390 with splits in the
+     * placement seeds, where the balancer's placements kept partition 0's leader busy).
+     */
+    @Test
+    void aRemovalWhoseRemoveFindsAnotherMapChangeInFlightFinishesOnARetry() {
+        SimCluster cluster = SimCluster.builder(3, PARTITIONS).tuning(b -> b.membershipRetryMillis(5)
+                .membershipBackoffMillis(1)).start();
+        int system = cluster.awaitSystemLeader();
+        int other = cluster.others(system).get(0);
+
+        CompletableFuture<PartitionChangeResult> removal = cluster.node(other).removePartition(1);
+        // Map changes back to back on partition 0's leader: one is in flight at almost every instant.
+        List<PartitionChangeResult> creates = new ArrayList<>();
+        cluster.runUntil("partition 1 draining", () -> cluster.node(system).getPartitionMap().partition(1)
+                .map(p -> p.state() == PartitionState.DRAINING).orElse(false));
+        long drained = cluster.now();
+        while (cluster.now() < drained + 1_000) {
+            creates.add(cluster.await(cluster.node(system).createPartition(null)));
+        }
+
+        assertThat(creates).extracting(PartitionChangeResult::status).containsOnly(RaftOperationStatus.Success);
+        assertThat(cluster.await(removal).status()).isEqualTo(RaftOperationStatus.Success);
+        cluster.runUntil("every node applied the removal", () -> IntStream.range(0, 3).allMatch(n ->
+                cluster.node(n).getPartitionMap().partition(1).orElseThrow().state() == PartitionState.REMOVED));
+    }
+
     @Test
     void removalUnderContinuousWritesKeepsEveryAcknowledgedWriteAndTakesNoneAfterTheDrain() {
         SimCluster cluster = SimCluster.builder(3, PARTITIONS).start();

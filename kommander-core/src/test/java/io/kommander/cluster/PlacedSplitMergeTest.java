@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Splits and merges on the deterministic simulator with more nodes than the replication factor (5 or 6 nodes, R = 3),
- * under keyed writes routed by a node's map: a split's new half ends on exactly its source's replicas, a merge of
+ * under keyed writes routed by a node's map: a split's new half opens and ends on exactly its source's replicas, a merge of
  * partitions on different replicas first places the adjacent partition on the survivor's (while it keeps serving),
  * and every acknowledged write ends exactly once in the partition that owns its key, on every replica of it.
  */
@@ -29,7 +29,7 @@ class PlacedSplitMergeTest {
     private static final int NODES = 5;
 
     @Test
-    void aSplitsNewHalfEndsOnExactlyItsSourcesReplicas() {
+    void aSplitsNewHalfOpensAndEndsOnExactlyItsSourcesReplicas() {
         // Five partitions on five nodes are three replicas each: after the split, the new half's three make 4,4,4,3,3,
         // which is even, so the balancer leaves it where the split put it.
         SimCluster cluster = placed(NODES, 5).start();
@@ -45,7 +45,16 @@ class PlacedSplitMergeTest {
 
         CompletableFuture<PartitionChangeResult> split = cluster.node(caller(cluster)).splitPartition(source,
                 boundary);
-        writer.writeUntil(split, 0);
+        // While the split runs, the new half is open where the source's state is, on the source's replicas only.
+        Set<String> openWhileSplitting = new java.util.TreeSet<>();
+        while (!split.isDone()) {
+            writer.writeOne(0);
+            cluster.node(0).getPartitionMap().splitTarget(source).ifPresent(half -> IntStream.range(0, NODES)
+                    .filter(n -> cluster.view(n, half.id()) != null)
+                    .forEach(n -> openWhileSplitting.add(cluster.endpoint(n))));
+        }
+        assertThat(openWhileSplitting).as("the nodes with the new half open while the split ran").isNotEmpty()
+                .isSubsetOf(before.replicas());
         PartitionChangeResult result = cluster.await(split);
         for (int i = 0; i < 30; i++) {
             writer.writeOne(0);

@@ -51,13 +51,14 @@ final class Nemesis {
      * @param nodes   every node slot; with node-level changes, the first {@code initial} form the cluster and the
      *                others are spares for fresh nodes
      * @param initial how many slots form the cluster at first
-     * @param createsPartitions whether partitions are created and removed online (without splits) in a mix without
-     *                {@link FaultMix#partitionMaps()}: the nodes mix's seeds that do not place replicas, so that
-     *                partitions are created while members are removed and come back
+     * @param partitionMaps whether partitions are created, removed, split and merged online ({@link PartitionChurn})
+     * @param createsPartitions whether, without {@code partitionMaps}, partitions are created and removed online
+     *                (without splits): the nodes mix's seeds that do not place replicas, so that partitions are
+     *                created while members are removed and come back
      */
-    Nemesis(FaultMix mix, List<SimNode> nodes, int initial, SimNetwork network, SimScheduler scheduler,
-            SimTrace trace, SafetyMonitor monitor, int partitions, int registerPartitions, long faultMillis,
-            boolean createsPartitions) {
+    Nemesis(FaultMix mix, boolean partitionMaps, List<SimNode> nodes, int initial, SimNetwork network,
+            SimScheduler scheduler, SimTrace trace, SafetyMonitor monitor, int partitions, int registerPartitions,
+            long faultMillis, boolean createsPartitions) {
         this.registerPartitions = registerPartitions;
         this.nodeChanges = mix.nodes()
                 ? new NodeChanges(nodes, initial, scheduler, trace, monitor, partitions, this::mayImpair) : null;
@@ -69,15 +70,15 @@ final class Nemesis {
         this.partitions = partitions;
         this.faultMillis = faultMillis;
         // The last initial partition's range is split (it is the snapshot partition: its state is the application's).
-        this.partitionChurn = mix.partitionMaps() ? new PartitionChurn(nodes, monitor, partitions,
+        this.partitionChurn = partitionMaps ? new PartitionChurn(nodes, monitor, partitions,
                 io.kommander.internal.system.PartitionRanges.split(partitions).range(partitions))
                 : createsPartitions ? new PartitionChurn(nodes, monitor, partitions, null) : null;
-        if (nodeChanges != null && partitionChurn != null) {
+        if (nodeChanges != null && createsPartitions) {
             nodeChanges.betweenReplacement(partitionChurn::create);
         }
     }
 
-    /** The partition map changes of the membership mix and of the nodes mix's unplaced seeds, or null. */
+    /** The partition map changes of the membership mix, the placement seeds and the nodes mix's other seeds, or null. */
     PartitionChurn partitionChurn() {
         return partitionChurn;
     }

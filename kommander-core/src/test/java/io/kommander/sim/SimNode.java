@@ -54,7 +54,7 @@ final class SimNode {
     private SimRuntime runtime;
     private SimTransport transport;
     private RaftNode manager;
-    /** Told of each partition map change this node applies, with the node (the partition churn's drain check). */
+    /** Told of each partition map change this node applies, with the node (drain check, co-location monitor). */
     private java.util.function.BiConsumer<SimNode, io.kommander.PartitionMap> mapChanged = (node, map) -> { };
     private java.util.function.BiConsumer<SimNode, Integer> splitApplied = (node, partition) -> { };
     /** Start again as soon as the leave in progress ends (the run is healing). */
@@ -107,9 +107,12 @@ final class SimNode {
         return disk;
     }
 
-    /** Sets what is told of each partition map change this node's incarnations apply, from the next start on. */
+    /**
+     * Adds what is told of each partition map change this node's incarnations apply (after those added before), from
+     * the next start on.
+     */
     void onMapChanged(java.util.function.BiConsumer<SimNode, io.kommander.PartitionMap> listener) {
-        this.mapChanged = listener;
+        this.mapChanged = mapChanged.andThen(listener);
     }
 
     /** Sets what is told when this node's application splits a partition (at its split entry), from the next start on. */

@@ -137,7 +137,7 @@ final class Simulation {
             double rate = mix.clocks() ? 0.9 + random.nextDouble() * 0.2 : 1.0;
             nodes.add(new SimNode(i, endpoints, tuning.apply(configuration(i, endpoints.get(i))
                             .replicationFactor(placement ? PLACED_REPLICAS : 255)), scheduler, network, trace,
-                    monitor, bugs, skew, rate, seed * 1_000_003L + i, storage, mix.partitionMaps()
+                    monitor, bugs, skew, rate, seed * 1_000_003L + i, storage, partitionMaps()
                     // Partitions split off the snapshot partition (and those created) are transferred by snapshot too.
                     ? p -> p >= SNAPSHOT_PARTITION : p -> p == SNAPSHOT_PARTITION));
             if (slots > initial) {
@@ -152,13 +152,14 @@ final class Simulation {
         }
         // The nodes mix's other seeds create and remove partitions while members leave and come back (wiped), so
         // that a created partition's first configuration meets a roster that is not the nodes' configured members.
-        this.nemesis = new Nemesis(mix, nodes, initial, network, scheduler, trace, monitor, PARTITIONS,
-                REGISTER_PARTITIONS, FAULT_MILLIS, mix.nodes() && !placement);
+        this.nemesis = new Nemesis(mix, partitionMaps(), nodes, initial, network, scheduler, trace, monitor,
+                PARTITIONS, REGISTER_PARTITIONS, FAULT_MILLIS, mix.nodes() && !placement);
         QuorumMonitor quorums = new QuorumMonitor(nodes, monitor, PARTITIONS);
         RosterMonitor rosters = new RosterMonitor(nodes, monitor, PARTITIONS,
                 RaftConfiguration.builder().build().promotionLagEntries());
         ConfigurationMonitor configurations = new ConfigurationMonitor(nodes, monitor, PARTITIONS);
         PlacementMonitor placements = placement ? new PlacementMonitor(nodes, monitor, PARTITIONS) : null;
+        ColocationMonitor colocations = placement ? new ColocationMonitor(nodes, monitor) : null;
         // In every nodes-mix seed: nodes the roster removed delete their replicas' data too.
         this.strandings = mix.nodes() ? new StrandedReplicaMonitor(nodes, monitor, PARTITIONS) : null;
         this.quiescence = new QuiescenceMonitor(nodes, network, scheduler, monitor, PARTITIONS);
@@ -170,6 +171,7 @@ final class Simulation {
             configurations.check();
             if (placements != null) {
                 placements.check();
+                colocations.check();
             }
             if (strandings != null) {
                 strandings.check();
@@ -183,6 +185,14 @@ final class Simulation {
      */
     static boolean placesReplicas(long seed) {
         return FaultMix.forSeed(seed).nodes() && Math.floorMod(seed / FaultMix.ALL.length, 3) == 0;
+    }
+
+    /**
+     * Whether the run changes the partition map online ({@link PartitionChurn}, with {@link SplitChurn}'s splits and
+     * merges): the membership mix, and the placement seeds, where splits and merges interleave with replica moves.
+     */
+    private boolean partitionMaps() {
+        return mix.partitionMaps() || placement;
     }
 
     private static RaftConfiguration.Builder configuration(int node, String endpoint) {

@@ -173,6 +173,18 @@ class SimulationTest {
     }
 
     /**
+     * A split's new half placed on every member while the split runs (as before it was placed on its source's
+     * replicas): members that host no replica of the source open it, though only the source's replicas produce the
+     * state it starts from. The placement seeds, which split and merge while nodes join, leave and are replaced, catch
+     * it (the co-location check of {@link ColocationMonitor}), within a few of those seeds.
+     */
+    @Test
+    void splitHalvesOnEveryMemberAreCaughtByThePlacementSeeds() {
+        SimResult caught = firstCaughtByPlacementSeeds(Bug.SPLIT_HALVES_ON_EVERY_MEMBER);
+        assertThat(caught.violation()).startsWith("co-location:");
+    }
+
+    /**
      * The first placement seed (every third of the nodes mix's, {@link Simulation#placesReplicas}) that catches
      * {@code bug}, among the first {@value #PLACEMENT_CONTROL_SEEDS}; fails the test if none does.
      */

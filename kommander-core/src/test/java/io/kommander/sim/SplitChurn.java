@@ -18,14 +18,15 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * The nemesis's splits and merges ({@link PartitionChurn}, membership mix): the snapshot partition and the partitions
- * split off it are split online at random boundaries, and two of them whose ranges abut merged, through a random live
- * node, while keyed writes ({@code key#n}) go to
+ * The nemesis's splits and merges ({@link PartitionChurn}, membership mix and placement seeds): the snapshot
+ * partition and the partitions split off it are split online at random boundaries, and two of them whose ranges abut
+ * merged, through a random live node, while keyed writes ({@code key#n}) go to
  * the partition that owns their key in the writing node's map, addressed with the generation that map gives it. The
  * invariant: <b>for every key, at every instant, at most one partition accepts writes for it, and no acknowledged
  * write is lost</b>. Checked on the applications' state ({@link SimStateMachine#keyed}) once the run has settled:
- * on every member, every keyed entry a partition holds belongs to a key that partition owns, no entry is held twice
- * (by one partition or by both halves of a split), and every acknowledged keyed write is held. A source that took a
+ * on every member, every keyed entry a partition it hosts holds belongs to a key that partition owns, no entry is held
+ * twice (by one partition or by both halves of a split), and every acknowledged keyed write is held by every member
+ * hosting the partition that owns its key (in the placement seeds, a partition lives on three members only). A source that took a
  * write routed before its split after its split entry would hold a key it no longer owns, and the new half would lack
  * the write; a merge's adjacent partition that took a write after its merge entry would keep it from the survivor.
  *
@@ -185,25 +186,39 @@ final class SplitChurn {
         }
     }
 
-    /** Whether every member's map shows no split or merge under way and holds every acknowledged keyed write. */
+    /**
+     * Whether every member's map shows no split or merge under way and every member holds every acknowledged keyed
+     * write whose key a partition it hosts owns.
+     */
     boolean settled(List<SimNode> members) {
         for (SimNode node : members) {
             if (node.state() != SimNode.State.UP || node.manager() == null) {
                 continue;
             }
-            List<PartitionDescriptor> family = family(node.manager().getPartitionMap());
-            if (family.stream().anyMatch(p -> p.state() != PartitionState.ACTIVE)) {
+            PartitionMap map = node.manager().getPartitionMap();
+            if (family(map).stream().anyMatch(p -> p.state() != PartitionState.ACTIVE)) {
                 return false;
             }
             Set<String> held = new HashSet<>();
-            for (PartitionDescriptor partition : family) {
+            for (PartitionDescriptor partition : hosted(node, map)) {
                 node.stateMachine().keyed(partition.id()).forEach(log -> held.add(SimCluster.text(log)));
             }
-            if (!held.containsAll(acknowledged.keySet())) {
+            if (!held.containsAll(owedBy(node, map))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The family's partitions that {@code node} hosts, as its map places them (all of them without placement). */
+    private List<PartitionDescriptor> hosted(SimNode node, PartitionMap map) {
+        return family(map).stream().filter(p -> p.hostedBy(node.endpoint())).toList();
+    }
+
+    /** The acknowledged keyed writes {@code node} must hold: those whose key a partition it hosts owns. */
+    private List<String> owedBy(SimNode node, PartitionMap map) {
+        return acknowledged.keySet().stream().filter(payload -> map.ownerOfKey(payload.substring(0,
+                payload.indexOf('#'))).map(p -> p.hostedBy(node.endpoint())).orElse(false)).toList();
     }
 
     /** The invariant, on every live member; the first violation fails the run. */
@@ -214,7 +229,7 @@ final class SplitChurn {
             }
             PartitionMap map = node.manager().getPartitionMap();
             Map<String, Integer> holder = new HashMap<>();
-            for (int id : family(map).stream().map(PartitionDescriptor::id).toList()) {
+            for (int id : hosted(node, map).stream().map(PartitionDescriptor::id).toList()) {
                 for (var log : node.stateMachine().keyed(id)) {
                     String payload = SimCluster.text(log);
                     String key = SimStateMachine.keyOf(log);
@@ -236,7 +251,7 @@ final class SplitChurn {
                     }
                 }
             }
-            List<String> lost = new ArrayList<>(acknowledged.keySet());
+            List<String> lost = new ArrayList<>(owedBy(node, map));
             lost.removeAll(holder.keySet());
             if (!lost.isEmpty()) {
                 monitor.fail("split: n" + node.index() + " lost acknowledged keyed writes " + lost);

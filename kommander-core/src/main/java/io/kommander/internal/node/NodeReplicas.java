@@ -87,24 +87,26 @@ final class NodeReplicas {
     }
 
     /**
-     * Whether {@code id} opens as a joining replica (one that does not count itself a voter of its fresh log), when
-     * nothing of it is in the WAL. For a partition created online, decided by partition 0's log alone, data or not: a
-     * replica joins unless this node is one of its first voters that the map never placed away (or, placed away,
-     * still holds data, term and vote with it). A first voter that restarts
-     * before its replica wrote anything must still vote (its leader's log may hold no configuration entry to tell it
-     * so), while one placed away may have had its replica deleted, term and vote with it, and could vote twice in a
-     * term. A node that lost its whole WAL votes only once caught up ({@code ReplicaVerification}), whatever this
-     * says. For an initial partition: placed here explicitly.
+     * Whether {@code id} opens as a joining replica (one that does not count itself a voter of its fresh log). For a
+     * partition created online, decided by partition 0's log alone: a replica joins unless this node is one of its
+     * first voters that the map never placed away. A node outside the first voters joins on every open, a restart
+     * with data included: its fresh log's configuration is the first voters without it, as when it first opened, and
+     * its log's configuration entries (or installed snapshot) say whether it became a voter since. A first voter
+     * that restarts before its replica wrote anything must still vote (its leader's log may hold no configuration
+     * entry to tell it so), while one placed away may have had its replica deleted, term and vote with it, and could
+     * vote twice in a term. A node that lost its whole WAL votes only once caught up ({@code ReplicaVerification}),
+     * whatever this says. For an initial partition: placed here explicitly, with nothing of it in the WAL.
      */
     boolean joins(int id) {
         Set<String> first = firstVoters(id);
-        if (first != null) {
-            // One that is no first voter joins even with data (its log's configuration entries say what it is): it
-            // may hold entries from before the entry that added it.
-            return !first.contains(self) || (!holdsData(id) && coordinator.placedAway(id, self));
+        if (first != null && !first.contains(self)) {
+            return true;
         }
         if (holdsData(id)) {
             return false;
+        }
+        if (first != null) {
+            return coordinator.placedAway(id, self);
         }
         PartitionDescriptor partition = descriptor(id);
         return partition != null && !partition.replicas().isEmpty();

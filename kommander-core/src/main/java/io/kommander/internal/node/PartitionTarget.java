@@ -4,6 +4,7 @@ import io.kommander.Member;
 import io.kommander.PartitionDescriptor;
 import io.kommander.internal.system.Roster;
 
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -20,19 +21,14 @@ record PartitionTarget(Set<String> voters, Set<String> learners) {
 
     /** The target of {@code partition} (null: partition 0, or one the map does not know yet) under {@code roster}. */
     static PartitionTarget of(Roster roster, PartitionDescriptor partition) {
-        Set<String> voters = new TreeSet<>();
+        List<String> replicas = partition == null ? List.of() : partition.replicas();
         Set<String> learners = new TreeSet<>();
-        boolean placed = partition != null && !partition.replicas().isEmpty();
         for (Member member : roster.members().values()) {
-            if (placed && !partition.replicas().contains(member.endpoint())) {
-                continue;
-            }
-            if (member.role() == Member.Role.VOTER || (placed && member.role() == Member.Role.LEAVING)) {
-                voters.add(member.endpoint());
-            } else if (member.role() == Member.Role.LEARNER) {
+            if (member.role() == Member.Role.LEARNER
+                    && (replicas.isEmpty() || replicas.contains(member.endpoint()))) {
                 learners.add(member.endpoint());
             }
         }
-        return new PartitionTarget(voters, learners);
+        return new PartitionTarget(roster.votersOf(replicas), learners);
     }
 }

@@ -64,6 +64,12 @@ enum PlantedBug {
      */
     CREATED_FROM_OWN_PEERS,
     /**
+     * Node level (partitions ignore it): a split's new half is placed on every member while the split runs, as before
+     * it was placed on its source's replicas ({@code PartitionMapRules}): with placement, members that host no replica
+     * of the source open it, though only the source's replicas produce the state it starts from.
+     */
+    SPLIT_HALVES_ON_EVERY_MEMBER,
+    /**
      * Node level (partitions ignore it): a member answers every stranded replica's membership query with a removal
      * notice, whatever its committed configuration holds, and a stranded replica takes any notice as proof that it
      * was taken out, whatever configuration it holds ({@code ReplicaRemovals}): a replica the map moves away deletes

@@ -1,20 +1,22 @@
 package io.kommander.internal.system;
 
-import io.kommander.Member;
 import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
 import io.kommander.PartitionState;
 
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * The first configuration of every partition created online (a CREATE, or a SPLIT's new half): the roster's voters
- * at the index of the entry that created it, and which of those the map has placed away from it since. Both are
+ * The first configuration of every partition created online (a CREATE, or a SPLIT's new half): the members that vote
+ * in it by the roster at the index of the entry that created it ({@link Roster#votersOf} its first replicas: the
+ * roster's voters for a partition on every member, a split's new half on its source's replicas the source's voting
+ * replicas), and which of those the map has placed away from it since. Both are
  * derived from partition 0's log, which is never compacted, so every node, a restart's replay and a node that joins
  * later hold the same: a replica opened on any node, at any time, starts from the configuration the others count.
  * A node's own list of members would not do, nor the roster of the moment a replica opens: each changes as members
@@ -36,12 +38,15 @@ final class CreatedPartitions {
 
     private volatile Map<Integer, First> firsts = Map.of();
 
-    /** Partition {@code partition} was created by the entry being applied, under {@code roster} (null: unknown). */
-    void created(int partition, Roster roster) {
+    /**
+     * Partition {@code partition} was created by the entry being applied, on {@code replicas} (empty: every member),
+     * under {@code roster} (null: unknown).
+     */
+    void created(int partition, List<String> replicas, Roster roster) {
         if (roster == null) {
             return; // no roster yet: the partition opens as the initial ones do, from the configured members
         }
-        SortedSet<String> voters = roster.endpoints(Member.Role.VOTER);
+        SortedSet<String> voters = roster.votersOf(replicas);
         Map<String, Long> incarnations = new HashMap<>();
         voters.forEach(v -> incarnations.put(v, roster.member(v).incarnation()));
         Map<Integer, First> next = new HashMap<>(firsts);

@@ -46,7 +46,7 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
         REMOVE,
         /**
          * An ACTIVE routed partition starts to split: it and a new partition (the next unused id, owning the upper
-         * part of its range, opened on every member) become SPLITTING.
+         * part of its range, placed on the source's replicas) become SPLITTING.
          */
         SPLIT,
         /** A split whose new half holds its seed ends: both halves ACTIVE, ranges divided, generations bumped. */

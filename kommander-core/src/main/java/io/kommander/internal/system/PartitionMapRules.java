@@ -41,6 +41,14 @@ public final class PartitionMapRules {
 
     /** Decides a command against a map. */
     public static Decision decide(PartitionMap map, MapCommand command) {
+        return decide(map, command, true);
+    }
+
+    /**
+     * Decides a command against a map; {@code halvesOnSourceReplicas} false is the planted bug "a split's new half
+     * is placed on every member while the split runs" (a negative control; tests only).
+     */
+    static Decision decide(PartitionMap map, MapCommand command, boolean halvesOnSourceReplicas) {
         PartitionDescriptor current = map.partition(command.partition()).orElse(null);
         return switch (command.kind()) {
             case CREATE -> create(map, command, current);
@@ -54,7 +62,7 @@ public final class PartitionMapRules {
                     : map.mergeSurvivor(current.id()).isPresent() ? same(map, RaftOperationStatus.PartitionBusy)
                     : current.state() != PartitionState.DRAINING ? same(map, RaftOperationStatus.PartitionNotDrained)
                     : changed(map, current.withState(PartitionState.REMOVED));
-            case SPLIT -> split(map, command, current);
+            case SPLIT -> split(map, command, current, halvesOnSourceReplicas);
             case FINISH_SPLIT -> finishSplit(map, current);
             case MERGE -> merge(map, command, current);
             case FINISH_MERGE -> finishMerge(map, current);
@@ -171,7 +179,8 @@ public final class PartitionMapRules {
         return new Decision(RaftOperationStatus.Success, new PartitionMap(map.version() + 1, next));
     }
 
-    private static Decision split(PartitionMap map, MapCommand command, PartitionDescriptor source) {
+    private static Decision split(PartitionMap map, MapCommand command, PartitionDescriptor source,
+                                  boolean onSourceReplicas) {
         if (source == null || command.partition() < 1 || command.range() == null) {
             return same(map, RaftOperationStatus.UnknownPartition);
         }
@@ -195,8 +204,13 @@ public final class PartitionMapRules {
         List<PartitionDescriptor> next = new ArrayList<>(map.partitions());
         next.removeIf(p -> p.id() == source.id());
         next.add(source.withState(PartitionState.SPLITTING));
-        next.add(new PartitionDescriptor(map.highestId() + 1, moved, 1, PartitionState.SPLITTING, List.of(),
-                List.of()));
+        // The new half starts from the source's state at the split entry, which only the source's replicas produce:
+        // it lives where the source does, with the source's leader preference (whose replica holds that state).
+        next.add(onSourceReplicas
+                ? new PartitionDescriptor(map.highestId() + 1, moved, 1, PartitionState.SPLITTING, source.replicas(),
+                        source.leaderPreference())
+                : new PartitionDescriptor(map.highestId() + 1, moved, 1, PartitionState.SPLITTING, List.of(),
+                        List.of()));
         return new Decision(RaftOperationStatus.Success, new PartitionMap(map.version() + 1, next));
     }
 
@@ -215,7 +229,7 @@ public final class PartitionMapRules {
         PartitionRange lower = new PartitionRange(source.range().first(), target.range().first() - 1);
         next.add(new PartitionDescriptor(source.id(), lower, source.generation() + 1, PartitionState.ACTIVE,
                 source.replicas(), source.leaderPreference()));
-        // The new half stays on the source's members (it was opened on every member while the split ran).
+        // The new half stays on the source's replicas (where the split placed it).
         next.add(new PartitionDescriptor(target.id(), target.range(), target.generation() + 1, PartitionState.ACTIVE,
                 source.replicas(), source.leaderPreference()));
         return new Decision(RaftOperationStatus.Success, new PartitionMap(map.version() + 1, next));

@@ -6,6 +6,7 @@ import io.kommander.PartitionMap;
 import io.kommander.PartitionRange;
 import io.kommander.PartitionState;
 import io.kommander.RaftOperationStatus;
+import io.kommander.WriteOutcome;
 
 import io.kommander.runtime.IRaftRuntime;
 
@@ -201,7 +202,10 @@ public final class PartitionMapService {
     /**
      * Runs a call once per ({@code requester}, {@code callId}): this leader remembers the last
      * {@value #REMEMBERED_CALLS} calls it took and hands a retry the first attempt's future. A call refused before
-     * anything was proposed is not remembered, so its retry is decided afresh.
+     * anything was proposed is not remembered, so its retry is decided afresh; nor, once answered, is one whose last
+     * step was refused without proposing anything (a removal's REMOVE that found another map change in flight,
+     * {@code ProposalQueueFull}): handed that refusal, every retry would get it again, for ever, and the partition
+     * would stay draining (sim seed 390 with splits in the placement seeds).
      */
     private CompletableFuture<PartitionChangeResult> once(String requester, long callId,
                                                           Supplier<CompletableFuture<PartitionChangeResult>> call) {
@@ -218,6 +222,13 @@ public final class PartitionMapService {
                 calls.put(key, answer);
             }
         }
+        answer.thenAccept(result -> {
+            if (result.status().writeOutcome() == WriteOutcome.NOT_APPENDED) {
+                synchronized (this) {
+                    calls.remove(key, answer);
+                }
+            }
+        });
         return answer;
     }
 

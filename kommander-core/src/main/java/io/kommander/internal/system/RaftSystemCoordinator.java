@@ -37,8 +37,9 @@ import java.util.function.Supplier;
  *       cluster's replication factor (the first one written counts), which come
  *       through {@link #proposeMapChange}; every node opens a created partition (or a split's new half) and closes
  *       and deletes a removed one when it applies the change, so a restart replays them and converges. A created
- *       partition's first configuration is the roster's voters at that entry ({@link CreatedPartitions}), so every
- *       node opens it alike whenever it does;</li>
+ *       partition's first configuration is the members that vote in it by the roster at that entry (a split's new
+ *       half, placed on its source's replicas: those of them that vote; {@link CreatedPartitions}), so every node
+ *       opens it alike whenever it does;</li>
  *   <li>the {@link Roster}: the same ready leader proposes the first roster (the configured members, all voters)
  *       right after the ranges, or alone on a cluster an older version started; later {@link RosterCommand}s come
  *       through {@link RosterService}. Each is decided again when applied, so a command that became invalid
@@ -82,6 +83,8 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     private volatile Consumer<Roster> rosterChanged = r -> { };
     /** Planted bug (tests only, through SystemSeams): roster changes are not taken one at a time. */
     private volatile boolean mergeChanges;
+    /** Planted bug (tests only): a split's new half is placed on every member while the split runs. */
+    private volatile boolean halvesEverywhere;
     /** Applied roster commands' outcomes by log index; guarded by itself. */
     private final Map<Long, RaftOperationStatus> outcomes = new LinkedHashMap<>() {
         @Override
@@ -264,6 +267,11 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         mergeChanges = true;
     }
 
+    /** Plants "a split's new half on every member while the split runs" (a negative control; tests only). */
+    void plantSplitHalvesEverywhere() {
+        halvesEverywhere = true;
+    }
+
     /** Decides a command against a roster by this node's rules (the planted bug included, if planted). */
     Roster.Decision decide(Roster roster, RosterCommand command) {
         return roster.decide(command, !mergeChanges);
@@ -400,7 +408,7 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         PartitionMap before = map;
         PartitionMapRules.Decision decision = before == null
                 ? new PartitionMapRules.Decision(RaftOperationStatus.UnknownPartition, null)
-                : PartitionMapRules.decide(before, command);
+                : PartitionMapRules.decide(before, command, !halvesEverywhere);
         synchronized (outcomes) {
             outcomes.put(log.index(), decision.status());
         }
@@ -416,9 +424,10 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
             return;
         }
         switch (command.kind()) {
-            case CREATE -> created.created(command.partition(), roster);
+            case CREATE -> decision.map().partition(command.partition())
+                    .ifPresent(p -> created.created(p.id(), p.replicas(), roster));
             case SPLIT -> decision.map().splitTarget(command.partition())
-                    .ifPresent(t -> created.created(t.id(), roster));
+                    .ifPresent(t -> created.created(t.id(), t.replicas(), roster));
             default -> { }
         }
         created.mapApplied(decision.map());

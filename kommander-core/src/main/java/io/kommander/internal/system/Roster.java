@@ -67,6 +67,26 @@ public record Roster(long version, SortedMap<String, Member> members) {
         return endpoints;
     }
 
+    /**
+     * The members that vote in a partition placed on {@code replicas}: the roster's voters for one on every member
+     * (empty replicas); for a placed one, its replicas that are voters or leaving members of the roster (a leaving
+     * replica votes while the map still places the partition on it, so that its replacement comes in before it goes).
+     * Sorted, so every node walks them in the same order.
+     */
+    public SortedSet<String> votersOf(List<String> replicas) {
+        if (replicas.isEmpty()) {
+            return endpoints(Role.VOTER);
+        }
+        SortedSet<String> voters = new TreeSet<>();
+        for (String replica : replicas) {
+            Member member = members.get(replica);
+            if (member != null && (member.role() == Role.VOTER || member.role() == Role.LEAVING)) {
+                voters.add(replica);
+            }
+        }
+        return voters;
+    }
+
     /** The member whose change is in flight (a learner or a leaving member), or null. */
     public Member changing() {
         return members.values().stream().filter(m -> m.role() != Role.VOTER).findFirst().orElse(null);

@@ -30,6 +30,9 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.CREATED_FROM_OWN_PEERS)) {
             node.replicasForTests().plantOwnPeers();
         }
+        if (bugs.contains(PartitionSeams.Bug.SPLIT_HALVES_ON_EVERY_MEMBER)) {
+            io.kommander.internal.system.SystemSeams.plantSplitHalvesEverywhere(node.coordinator());
+        }
         if (bugs.contains(PartitionSeams.Bug.REMOVAL_NOTICE_UNCHECKED)) {
             node.removalsForTests().plantAnswerAll();
         }

@@ -56,6 +56,8 @@ public final class PartitionSeams {
         REBALANCE_REMOVES_BEFORE_CATCH_UP,
         /** See PlantedBug#CREATED_FROM_OWN_PEERS (planted in the node, {@code NodeSeams#plant}). */
         CREATED_FROM_OWN_PEERS,
+        /** See PlantedBug#SPLIT_HALVES_ON_EVERY_MEMBER (planted in the node, {@code NodeSeams#plant}). */
+        SPLIT_HALVES_ON_EVERY_MEMBER,
         /** See PlantedBug#REMOVAL_NOTICE_UNCHECKED (planted in the node, {@code NodeSeams#plant}). */
         REMOVAL_NOTICE_UNCHECKED,
         /** See PlantedBug#STRANDED_REPLICA_NEVER_ASKS (planted in the node, {@code NodeSeams#plant}). */

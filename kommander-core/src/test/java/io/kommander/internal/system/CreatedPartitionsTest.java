@@ -18,7 +18,7 @@ class CreatedPartitionsTest {
 
     @Test
     void firstVotersAreTheRosterVotersAtTheCreationNotItsLearnersNorLaterRosters() {
-        created.created(5, roster(Map.of("a:1", Member.Role.VOTER, "b:1", Member.Role.VOTER,
+        created.created(5, List.of(), roster(Map.of("a:1", Member.Role.VOTER, "b:1", Member.Role.VOTER,
                 "c:1", Member.Role.LEARNER, "d:1", Member.Role.LEAVING)));
         created.mapApplied(map(partition(5, List.of(), PartitionState.ACTIVE)));
 
@@ -32,7 +32,7 @@ class CreatedPartitionsTest {
         members.put("a:1", new Member(1, "a:1", Member.Role.VOTER, 1, 7));
         members.put("b:1", new Member(2, "b:1", Member.Role.VOTER, 1, 0));
         members.put("c:1", new Member(3, "c:1", Member.Role.LEARNER, 2, 9));
-        created.created(5, new Roster(2, members));
+        created.created(5, List.of(), new Roster(2, members));
         created.mapApplied(map(partition(5, List.of("a:1"), PartitionState.ACTIVE)));
 
         assertThat(created.firstIncarnation(5, "a:1")).isEqualTo(7);
@@ -42,8 +42,19 @@ class CreatedPartitionsTest {
     }
 
     @Test
+    void aSplitsNewHalfHasItsSourcesVotingReplicasAsFirstVoters() {
+        created.created(5, List.of("a:1", "c:1", "d:1", "e:1"), roster(Map.of("a:1", Member.Role.VOTER,
+                "b:1", Member.Role.VOTER, "c:1", Member.Role.LEARNER, "d:1", Member.Role.LEAVING)));
+        created.mapApplied(map(partition(5, List.of("a:1", "c:1", "d:1", "e:1"), PartitionState.SPLITTING)));
+
+        assertThat(created.voters(5)).as("voters and leaving members among the replicas, not b:1 placed elsewhere,"
+                + " not the learner, not e:1 out of the roster").containsExactly("a:1", "d:1");
+        assertThat(created.placedAway(5, "a:1")).isFalse();
+    }
+
+    @Test
     void aFirstVoterPlacedAwayStaysPlacedAwayWhenPlacedBack() {
-        created.created(5, roster(Map.of("a:1", Member.Role.VOTER, "b:1", Member.Role.VOTER,
+        created.created(5, List.of(), roster(Map.of("a:1", Member.Role.VOTER, "b:1", Member.Role.VOTER,
                 "c:1", Member.Role.VOTER, "d:1", Member.Role.VOTER)));
         created.mapApplied(map(partition(5, List.of("a:1", "b:1", "c:1"), PartitionState.ACTIVE)));
         created.mapApplied(map(partition(5, List.of("a:1", "b:1", "d:1"), PartitionState.ACTIVE)));
@@ -57,7 +68,7 @@ class CreatedPartitionsTest {
 
     @Test
     void aRemovedPartitionIsForgotten() {
-        created.created(5, roster(Map.of("a:1", Member.Role.VOTER)));
+        created.created(5, List.of(), roster(Map.of("a:1", Member.Role.VOTER)));
         created.mapApplied(map(partition(5, List.of(), PartitionState.REMOVED)));
 
         assertThat(created.voters(5)).isNull();
@@ -65,7 +76,7 @@ class CreatedPartitionsTest {
 
     @Test
     void withoutARosterNothingIsRecorded() {
-        created.created(5, null);
+        created.created(5, List.of(), null);
 
         assertThat(created.voters(5)).isNull();
     }

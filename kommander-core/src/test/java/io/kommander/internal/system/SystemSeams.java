@@ -2,7 +2,7 @@ package io.kommander.internal.system;
 
 /**
  * The system package's test seams, public so that node-level tests reach what main keeps package-private: planting
- * the known-wrong roster rule. It ships only in the test-jar, so production code cannot call it.
+ * the known-wrong roster and map rules. It ships only in the test-jar, so production code cannot call it.
  */
 public final class SystemSeams {
 
@@ -12,5 +12,10 @@ public final class SystemSeams {
     /** Roster changes are no longer taken one at a time on this coordinator (a negative control). */
     public static void plantMergedChanges(RaftSystemCoordinator coordinator) {
         coordinator.plantMergedChanges();
+    }
+
+    /** A split's new half is placed on every member while the split runs, on this coordinator (a negative control). */
+    public static void plantSplitHalvesEverywhere(RaftSystemCoordinator coordinator) {
+        coordinator.plantSplitHalvesEverywhere();
     }
 }
