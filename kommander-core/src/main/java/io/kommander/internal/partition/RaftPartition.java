@@ -139,28 +139,12 @@ public final class RaftPartition {
      * generation before the split's ({@code expectedGeneration} 0: no check). Executor only: read it from a
      * {@link WriteFence}.
      *
-     * @param mapMerging whether the applied map shows this partition merging into another; read only when the
-     *                   planted bug that lets a merge's adjacent partition take writes is on
+     * @param mapMerging whether the applied map shows this partition merging into another; only a planted bug reads
+     *                   it (see {@link MoveRefusal})
      */
     public RaftReplicationResult moveRefusal(long expectedGeneration, RaftReplicationResult byMap,
                                              BooleanSupplier mapMerging) {
-        RaftPartitionStateMachine machine = host.machine();
-        MoveEntry merge = machine == null ? null : machine.moves().mergedInto();
-        if (merge != null && host.planted(PlantedBug.MERGE_ADJACENT_TAKES_WRITES)
-                || host.planted(PlantedBug.MERGE_ADJACENT_TAKES_WRITES) && mapMerging.getAsBoolean()) {
-            return null;
-        }
-        if (byMap != null) {
-            return byMap;
-        }
-        if (merge != null) {
-            return RaftReplicationResult.moved(
-                    new RaftReplicationResult.PartitionOwner(merge.target(), merge.fenceGeneration()));
-        }
-        boolean splitFenced = machine != null && expectedGeneration != 0
-                && expectedGeneration < machine.moves().fenceGeneration()
-                && !host.planted(PlantedBug.SPLIT_SOURCE_TAKES_OLD_WRITES);
-        return splitFenced ? RaftReplicationResult.moved(null) : null;
+        return host.moveRefusal().refusal(moves(), expectedGeneration, byMap, mapMerging);
     }
 
     /** The replica's state as its executor last left it (no waiting). */

@@ -41,6 +41,8 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
     private long leaderCommitSeen;
     /** Bugs tests planted here (executor only); a shared empty set until the first, so a replica pays nothing. */
     private Set<PlantedBug> plantedBugs = Set.of();
+    /** The move fences' rule: {@link MoveRefusal#ENFORCED} until a test plants a bug. */
+    private MoveRefusal moveRefusal = MoveRefusal.ENFORCED;
     /** Whether the machine was quiesced, and under which leader, as last told to the node's {@link QuiescedPartitions}. */
     private boolean publishedQuiesced;
     private String publishedSleepLeader;
@@ -164,6 +166,7 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
     void plant(PlantedBug bug) {
         if (plantedBugs.isEmpty()) {
             plantedBugs = EnumSet.noneOf(PlantedBug.class);
+            moveRefusal = MoveRefusal.planted(plantedBugs);
         }
         plantedBugs.add(bug);
         if (machine != null) {
@@ -237,6 +240,11 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
     @Override
     public int epoch() {
         return epoch;
+    }
+
+    /** The rule that refuses writes after a split or a merge (see {@link RaftPartition#moveRefusal}). */
+    MoveRefusal moveRefusal() {
+        return moveRefusal;
     }
 
     @Override
