@@ -124,7 +124,7 @@ public final class SimCluster {
         private boolean snapshots;
         private int spares;
         private boolean mergedRosterChanges;
-        private Set<io.kommander.internal.partition.PartitionSeams.Bug> bugs = Set.of();
+        private Set<io.kommander.internal.partition.PlantedBug> bugs = Set.of();
 
         private Builder(int size, int partitions) {
             this.size = size;
@@ -159,7 +159,7 @@ public final class SimCluster {
         }
 
         /** Plants {@code bug} in every node, as the simulator's seeds do (a negative control of a scenario's checks). */
-        public Builder plant(io.kommander.internal.partition.PartitionSeams.Bug bug) {
+        public Builder plant(io.kommander.internal.partition.PlantedBug bug) {
             this.bugs = Set.of(bug);
             return this;
         }
