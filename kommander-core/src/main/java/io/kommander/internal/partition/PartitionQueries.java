@@ -54,7 +54,7 @@ final class PartitionQueries {
         CompletableFuture<Set<String>> result = calls.open((call, stopped) -> call.complete(null));
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             RaftPartitionStateMachine machine = host.machine();
-            result.complete(machine == null ? null : machine.currentMembers(now(), withinMillis));
+            result.complete(machine == null ? null : machine.requests().currentMembers(now(), withinMillis));
         });
         return result;
     }

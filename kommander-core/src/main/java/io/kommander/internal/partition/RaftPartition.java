@@ -254,7 +254,7 @@ public final class RaftPartition {
 
     /**
      * Changes this partition's configuration by one member; completes with the change's index once it commits, or
-     * with the reason it was refused (see {@link RaftPartitionStateMachine#changeConfiguration}).
+     * with the reason it was refused (see {@link ReplicaRequests#changeConfiguration}).
      */
     public CompletableFuture<RaftReplicationResult> changeConfiguration(ConfigurationChange change) {
         return submission.changeConfiguration(change);

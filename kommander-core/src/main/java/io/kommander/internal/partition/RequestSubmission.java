@@ -78,31 +78,31 @@ final class RequestSubmission {
     CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, List<byte[]> payloads,
                                                        WriteFence fence) {
         return submitWrite(clockStamp, fence, (machine, request, ticket) ->
-                machine.propose(request, kind, logType, payloads, ticket, now()));
+                machine.requests().propose(request, kind, logType, payloads, ticket, now()));
     }
 
     /** Proposes one entry carrying the client's request id, refused instead when {@code fence} says so. */
     CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, byte[] payload,
                                                        RequestId clientRequest, WriteFence fence) {
         return submitWrite(clockStamp, fence, (machine, request, ticket) ->
-                machine.propose(request, kind, logType, List.of(payload), ticket, clientRequest, now()));
+                machine.requests().propose(request, kind, logType, List.of(payload), ticket, clientRequest, now()));
     }
 
     /** Changes the partition's configuration by one member. */
     CompletableFuture<RaftReplicationResult> changeConfiguration(ConfigurationChange change) {
         return submitWrite(() -> HLCTimestamp.ZERO, WriteFence.OPEN, (machine, request, ticket) ->
-                machine.changeConfiguration(request, change, now()));
+                machine.requests().changeConfiguration(request, change, now()));
     }
 
     /** Appends the commit or rollback entry of a manual proposal. */
     CompletableFuture<RaftReplicationResult> settle(HLCTimestamp ticket, boolean commit) {
         return submitWrite(() -> ticket, WriteFence.OPEN, (machine, request, t) ->
-                machine.settle(request, t, commit, now()));
+                machine.requests().settle(request, t, commit, now()));
     }
 
     /** Confirms leadership by ReadIndex and waits until applied. */
     CompletableFuture<RaftOperationStatus> confirmLeadership() {
-        return submitStatus((machine, request) -> machine.readIndex(request, now()));
+        return submitStatus((machine, request) -> machine.requests().readIndex(request, now()));
     }
 
     /**
@@ -124,7 +124,7 @@ final class RequestSubmission {
             throw new IllegalArgumentException("the transfer target " + target + " is not a member; members: "
                     + (members != null ? members : context.peers()));
         }
-        return submitStatus((machine, request) -> machine.transferLeadership(request, target, now()));
+        return submitStatus((machine, request) -> machine.requests().transferLeadership(request, target, now()));
     }
 
     private CompletableFuture<RaftReplicationResult> submitWrite(Supplier<HLCTimestamp> stamp, WriteFence fence,
