@@ -22,45 +22,34 @@ final class PartitionRecovery {
     // The partition's log category: what operators filter a partition's troubles by.
     private static final Logger LOG = LoggerFactory.getLogger(RaftPartition.class);
 
-    private final int id;
+    private final ReplicaHost host;
+    private final PartitionRestore restore;
     /** Whether this replica joins a partition placed on this node while it ran elsewhere. */
     private final boolean joins;
     /** A created partition's first voters, alike on every replica; null: this node's configured members. */
     private final Set<String> firstVoters;
-    private final PartitionContext context;
-    private final PartitionCallbacks callbacks;
-    private final RaftPartitionExecutor executor;
-    private final ReplicaHost host;
-    private final PartitionRestore restore;
-    private final RestoreRetry retry;
-    private final boolean snapshotsEnabled;
-    private final PendingRequests requests;
-    private final OpenCalls calls;
     private final CompletableFuture<Void> restoredFuture = new CompletableFuture<>();
 
     // Executor-confined.
     private boolean restoreAnnounced;
+    /** The current row of WAL failures; null while the WAL works, so a healthy replica holds none. */
+    private RestoreRetry retry;
     /** What the application received from this partition in this process, kept across restores. */
     private DeliveredSoFar delivered = DeliveredSoFar.NONE;
     /** The last index handed to the application; kept apart from {@link #delivered}, not a record per delivery. */
     private long handed;
 
-    PartitionRecovery(int id, boolean joins, Set<String> firstVoters, PartitionContext context,
-                      PartitionCallbacks callbacks, RaftPartitionExecutor executor, ReplicaHost host,
-                      PartitionRestore restore, RestoreRetry retry, boolean snapshotsEnabled,
-                      PendingRequests requests, OpenCalls calls) {
-        this.id = id;
-        this.joins = joins;
-        this.firstVoters = firstVoters;
-        this.context = context;
-        this.callbacks = callbacks;
-        this.executor = executor;
+    /**
+     * @param host        the partition's host, through which this reaches the partition's parts and state
+     * @param restore     reads the WAL back into a fresh state machine
+     * @param joins       whether this replica joins a partition that runs elsewhere
+     * @param firstVoters a created partition's first voters; null: this node's configured members
+     */
+    PartitionRecovery(ReplicaHost host, PartitionRestore restore, boolean joins, Set<String> firstVoters) {
         this.host = host;
         this.restore = restore;
-        this.retry = retry;
-        this.snapshotsEnabled = snapshotsEnabled;
-        this.requests = requests;
-        this.calls = calls;
+        this.joins = joins;
+        this.firstVoters = firstVoters;
     }
 
     /** Completes once the partition restored from the WAL; fails when it gives up, stops or closes first. */
@@ -70,6 +59,8 @@ final class PartitionRecovery {
 
     /** Builds a fresh state machine and reads the WAL back into it. */
     void beginRestore() {
+        int id = host.id();
+        PartitionContext context = host.context();
         int epoch = host.epoch();
         var random = context.runtime().random(((long) context.configuration().nodeId() << 32) ^ id
                 ^ ((long) epoch << 48) ^ context.configuration().electionSeed());
@@ -86,7 +77,7 @@ final class PartitionRecovery {
                         context.settings(), random);
         host.restoring(machine);
         machine.nodeLiveness(context.quiescence().liveness());
-        if (snapshotsEnabled) {
+        if (restore.snapshotsEnabled()) {
             RaftConfiguration c = context.configuration();
             machine.snapshots().enable(context.snapshots().throttle(), c.snapshotChunkBytes(),
                     c.snapshotRetentionEntries(), c.snapshotRetentionBytes());
@@ -94,7 +85,7 @@ final class PartitionRecovery {
         if (!restoreAnnounced) {
             // Once per process: a restore after a WAL failure replays nothing, so the application resets nothing.
             restoreAnnounced = true;
-            callbacks.restoreStarted(id);
+            host.callbacks().restoreStarted(id);
         }
         restore.read(epoch);
     }
@@ -104,7 +95,7 @@ final class PartitionRecovery {
         host.machine().restoreEnd(host.now());
         host.markRestored();
         if (!restoredFuture.isDone()) {
-            callbacks.restoreFinished(id);
+            host.callbacks().restoreFinished(host.id());
             restoredFuture.complete(null);
         }
     }
@@ -121,9 +112,14 @@ final class PartitionRecovery {
             delivered = new DeliveredSoFar(delivered().index(), machine.restoredThrough());
         }
         host.dropMachine();
-        requests.failAll(RaftOperationStatus.ReplicationFailed);
+        host.requests().failAll(RaftOperationStatus.ReplicationFailed);
+        if (retry == null) {
+            // A replica out for an election timeout has lost its leadership anyway: retrying sooner buys nothing.
+            retry = new RestoreRetry(host.context().configuration().electionTimeoutMinMillis());
+        }
         long delay = retry.failed();
-        callbacks.walFailed(id, error, delay);
+        int id = host.id();
+        host.callbacks().walFailed(id, error, delay);
         if (delay < 0) {
             LOG.error("partition {}: the WAL failed {} times in a row; the partition stays out of the cluster until "
                     + "the node restarts", id, RestoreRetry.MAX_RETRIES + 1, error);
@@ -136,11 +132,12 @@ final class PartitionRecovery {
         if (delay == 0) {
             beginRestore();
         } else {
-            context.runtime().schedule(delay, () -> executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
-                if (at == host.epoch()) {
-                    beginRestore();
-                }
-            }));
+            host.context().runtime().schedule(delay, () -> host.executor().post(
+                    RaftPartitionExecutor.Priority.CONTROL, () -> {
+                        if (at == host.epoch()) {
+                            beginRestore();
+                        }
+                    }));
         }
     }
 
@@ -151,6 +148,7 @@ final class PartitionRecovery {
      * answered with {@code PartitionFailed}, and the state machine is dropped so that nothing drives it again.
      */
     void stopOnFailure(Throwable cause) {
+        int id = host.id();
         if (host.closed() || host.failedStatus() != null) {
             LOG.warn("partition {}: an operation failed after the partition stopped", id, cause);
             return;
@@ -158,10 +156,10 @@ final class PartitionRecovery {
         host.markFailed(PartitionStatusView.failed(id, host.machine(), cause));
         LOG.error("partition {}: stopped after an impossible state; every call on it fails with PartitionFailed"
                 + " until the node restarts", id, cause);
-        requests.clear();
-        calls.stop(RaftOperationStatus.PartitionFailed);
+        host.requests().clear();
+        host.calls().stop(RaftOperationStatus.PartitionFailed);
         restoredFuture.completeExceptionally(new IllegalStateException("partition " + id + " failed", cause));
-        callbacks.partitionFailed(id, cause);
+        host.callbacks().partitionFailed(id, cause);
     }
 
     /** What the application received so far: {@link #delivered} with {@link #handed}'s index. */
@@ -169,9 +167,14 @@ final class PartitionRecovery {
         return delivered.handed(handed);
     }
 
+    /** A write became durable: the WAL works, so the next failure starts a new row. */
+    void writeSucceeded() {
+        retry = null;
+    }
+
     /** Hands a restored entry to the application. */
     void handRestored(RaftLog log) {
-        callbacks.restored(id, log);
+        host.callbacks().restored(host.id(), log);
         handed = Math.max(handed, log.index());
     }
 

@@ -67,25 +67,20 @@ public final class RaftPartition {
         this.id = id;
         this.key = id;
         this.context = context;
-        this.host = new ReplicaHost(this, context, callbacks);
+        this.host = new ReplicaHost(this, callbacks);
         // The host stands for both hooks: two method references would cost 32 B a replica.
         this.executor = new RaftPartitionExecutor(this, context.runtime().partitionPool(),
                 context.configuration().maxClientQueue(), host, host);
-        PendingRequests requests = new PendingRequests(context.metrics());
         RaftWriteAhead writeAhead = new RaftWriteAhead(id, context.wal(), context.writes(), context.reads(), executor);
         CatchUpMarks catchUp = new CatchUpMarks(id, context.catchUp(), writeAhead);
-        // A replica out for an election timeout has lost its leadership anyway: retrying sooner buys nothing.
-        RestoreRetry retry = new RestoreRetry(context.configuration().electionTimeoutMinMillis());
         PartitionSnapshots snapshotFiles = new PartitionSnapshots(id, context.snapshots(), executor, writeAhead, host);
         PartitionRestore restore = new PartitionRestore(writeAhead, snapshotFiles, catchUp, host);
-        ReadyCarrier carrier = new ReadyCarrier(id, context, callbacks, writeAhead, retry, snapshotFiles, requests,
-                host);
-        this.recovery = new PartitionRecovery(id, joins, firstVoters, context, callbacks, executor, host, restore,
-                retry, snapshotFiles.enabled(), requests, calls);
+        ReadyCarrier carrier = new ReadyCarrier(writeAhead, snapshotFiles, host);
+        this.recovery = new PartitionRecovery(host, restore, joins, firstVoters);
         host.wire(carrier, catchUp, recovery);
-        this.compaction = new PartitionCompaction(id, writeAhead, snapshotFiles, carrier, host);
-        this.submission = new RequestSubmission(context, executor, calls, requests, host);
-        this.queries = new PartitionQueries(id, context, executor, calls, host);
+        this.compaction = new PartitionCompaction(writeAhead, snapshotFiles, carrier, host);
+        this.submission = new RequestSubmission(host);
+        this.queries = new PartitionQueries(host);
     }
 
     /** The partition id. */
@@ -96,6 +91,21 @@ public final class RaftPartition {
     /** The id as the one boxed instance the node's maps share as their key. */
     public Integer key() {
         return key;
+    }
+
+    /** The node's services, which the partition's helpers reach through its host. */
+    PartitionContext context() {
+        return context;
+    }
+
+    /** The partition's executor, which its helpers reach through its host. */
+    RaftPartitionExecutor executor() {
+        return executor;
+    }
+
+    /** The callers' open calls, which its helpers reach through its host. */
+    OpenCalls calls() {
+        return calls;
     }
 
     /**

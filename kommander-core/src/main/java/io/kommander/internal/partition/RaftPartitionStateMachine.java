@@ -63,8 +63,6 @@ public final class RaftPartitionStateMachine {
     private final Quiescence quiescence;
     private final QuiescenceWaking waking;
     private final MessageRouting routing;
-    /** A caller's requests: writes, settlements, configuration changes, reads, transfers. */
-    private final ReplicaRequests requests;
     /** What the host must do, gathered since the last {@link #takeReady}; null until there is something. */
     private Ready ready;
 
@@ -133,7 +131,6 @@ public final class RaftPartitionStateMachine {
                 plantedBugs, ready, clock);
         this.routing = new MessageRouting(partition, plantedBugs, replica, elections, follower, waking,
                 this::stepDownIfRemoved, ready, clock);
-        this.requests = new ReplicaRequests(this, elections, leadership, ready, clock);
     }
 
     /**
@@ -289,9 +286,22 @@ public final class RaftPartitionStateMachine {
         waking.nodeLiveness(alive);
     }
 
-    /** Where a caller's requests enter: writes, settlements, configuration changes, reads, transfers. */
+    /**
+     * Where a caller's requests enter: writes, settlements, configuration changes, reads, transfers. Made for each
+     * request (it holds only this machine), so a replica that is never asked pays nothing for it.
+     */
     ReplicaRequests requests() {
-        return requests;
+        return new ReplicaRequests(this);
+    }
+
+    /** The leader side of this replica, for {@link ReplicaRequests}. */
+    Leadership leadership() {
+        return leadership;
+    }
+
+    /** The host's time in milliseconds as of the machine's last input that carried it. */
+    long now() {
+        return now;
     }
 
     /** The configuration in effect on this replica: the latest in its log, committed or not. */
@@ -363,7 +373,8 @@ public final class RaftPartitionStateMachine {
 
     // ------------------------------------------------------------------ output
 
-    private Ready ready() {
+    /** What the host must do, gathered since the last {@link #takeReady}: made on first use. */
+    Ready ready() {
         if (ready == null) {
             ready = new Ready();
         }

@@ -20,12 +20,13 @@ import java.util.function.Consumer;
  *
  * <p>Executor-confined, except the snapshot getters and {@link #close()}, which any thread may call.
  */
-final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Host, ReadyCarrier.Host,
-        PartitionCompaction.Host, RequestSubmission.Host, PartitionQueries.Host, Runnable, Consumer<Throwable> {
+final class ReplicaHost implements PartitionParts, PartitionSnapshots.Host, PartitionRestore.Host,
+        ReadyCarrier.Host, PartitionCompaction.Host, RequestSubmission.Host, PartitionQueries.Host, Runnable,
+        Consumer<Throwable> {
 
     private final RaftPartition partition;
-    private final PartitionContext context;
     private final PartitionCallbacks callbacks;
+    private final PendingRequests requests;
     // Set once by wire(): they are built on the executor, which is built on this host.
     private ReadyCarrier carrier;
     private CatchUpMarks catchUp;
@@ -41,8 +42,6 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
     private long leaderCommitSeen;
     /** Bugs tests planted here (executor only); a shared empty set until the first, so a replica pays nothing. */
     private Set<PlantedBug> plantedBugs = Set.of();
-    /** The move fences' rule: {@link MoveRefusal#ENFORCED} until a test plants a bug. */
-    private MoveRefusal moveRefusal = MoveRefusal.ENFORCED;
     /** Whether the machine was quiesced, and under which leader, as last told to the node's {@link QuiescedPartitions}. */
     private boolean publishedQuiesced;
     private String publishedSleepLeader;
@@ -64,10 +63,10 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
     /** Set once the partition stopped after an impossible state; its status from then on. */
     private volatile PartitionStatus failedStatus;
 
-    ReplicaHost(RaftPartition partition, PartitionContext context, PartitionCallbacks callbacks) {
+    ReplicaHost(RaftPartition partition, PartitionCallbacks callbacks) {
         this.partition = partition;
-        this.context = context;
         this.callbacks = callbacks;
+        this.requests = new PendingRequests(partition.context().metrics());
     }
 
     /** Completes the construction with the parts that are built on the executor, which is built on this host. */
@@ -92,7 +91,7 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
     }
 
     private void afterDrain() {
-        context.metrics().drained();
+        context().metrics().drained();
         publishQuiescence();
         if (machine == null) {
             return;
@@ -101,7 +100,7 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
         leaderQuick = machine.role() == RaftRole.LEADER;
         tickDueAt = machine.tickDueAt();
         campaigning = machine.role() == RaftRole.PRE_CANDIDATE || machine.role() == RaftRole.CANDIDATE;
-        if (context.metrics().enabled()) {
+        if (context().metrics().enabled()) {
             followerLag = machine.followerLag();
         }
         catchUp.drained(machine);
@@ -110,7 +109,7 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
         }
         boolean nowReadyLeader = machine.isReadyLeader();
         if (nowReadyLeader && !readyLeader) {
-            callbacks.leaderReady(partition.id());
+            callbacks.leaderReady(id());
         }
         readyLeader = nowReadyLeader;
     }
@@ -126,7 +125,7 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
         boolean quiesced = machine != null && machine.quiesced();
         String under = quiesced && machine.role() != RaftRole.LEADER ? machine.leader() : null;
         if (quiesced != publishedQuiesced || !Objects.equals(under, publishedSleepLeader)) {
-            context.quiescence().changed(partition, quiesced, publishedSleepLeader, under);
+            context().quiescence().changed(partition, quiesced, publishedSleepLeader, under);
             if (quiesced && !publishedQuiesced) {
                 machine.releaseWhileAsleep();
             }
@@ -166,7 +165,6 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
     void plant(PlantedBug bug) {
         if (plantedBugs.isEmpty()) {
             plantedBugs = EnumSet.noneOf(PlantedBug.class);
-            moveRefusal = MoveRefusal.planted(plantedBugs);
         }
         plantedBugs.add(bug);
         if (machine != null) {
@@ -221,13 +219,40 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
             }
         }
         if (!latest.isZero()) {
-            context.clock().receive(latest);
+            context().clock().receive(latest);
         }
     }
 
-    /** The state machine's time: monotonic, so a wall-clock step moves no timer (only tickets read the wall). */
-    long now() {
-        return context.runtime().monotonicMillis();
+    // ------------------------------------------------------------------ the partition's fixed parts
+
+    @Override
+    public int id() {
+        return partition.id();
+    }
+
+    @Override
+    public PartitionContext context() {
+        return partition.context();
+    }
+
+    @Override
+    public PartitionCallbacks callbacks() {
+        return callbacks;
+    }
+
+    @Override
+    public RaftPartitionExecutor executor() {
+        return partition.executor();
+    }
+
+    @Override
+    public OpenCalls calls() {
+        return partition.calls();
+    }
+
+    @Override
+    public PendingRequests requests() {
+        return requests;
     }
 
     // ------------------------------------------------------------------ what the helpers read and report
@@ -242,9 +267,12 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
         return epoch;
     }
 
-    /** The rule that refuses writes after a split or a merge (see {@link RaftPartition#moveRefusal}). */
+    /**
+     * The rule that refuses writes after a split or a merge (see {@link RaftPartition#moveRefusal}): made anew for
+     * each write only once a test planted a bug, so a replica holds no field for it.
+     */
     MoveRefusal moveRefusal() {
-        return moveRefusal;
+        return plantedBugs.isEmpty() ? MoveRefusal.ENFORCED : MoveRefusal.planted(plantedBugs);
     }
 
     @Override
@@ -260,6 +288,11 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
     @Override
     public void walFailed(Throwable error) {
         recovery.walFailed(error);
+    }
+
+    @Override
+    public void walWriteSucceeded() {
+        recovery.writeSucceeded();
     }
 
     @Override
@@ -279,8 +312,8 @@ final class ReplicaHost implements PartitionSnapshots.Host, PartitionRestore.Hos
 
     @Override
     public void installed(long index) {
-        context.metrics().snapshotReceived();
-        callbacks.snapshotInstalled(partition.id(), index);
+        context().metrics().snapshotReceived();
+        callbacks.snapshotInstalled(id(), index);
     }
 
     @Override

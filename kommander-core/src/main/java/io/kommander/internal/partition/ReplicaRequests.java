@@ -7,31 +7,22 @@ import io.kommander.wal.EntryKind;
 
 import java.util.List;
 import java.util.Set;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * A caller's requests to one replica's state machine: writes, settlements of manual proposals, configuration changes,
  * linearizable reads, leadership transfers and the leader's view of its current members. Each one wakes a quiesced
  * leader; a replica that has not restored or does not lead refuses it at once (naming the leader if it knows one).
  *
+ * <p>Holds nothing but the machine, whose parts it reaches through it: the machine makes one per request.
+ *
  * <p>Not thread-safe: owned by the partition's executor, like its {@link RaftPartitionStateMachine}.
  */
 final class ReplicaRequests {
 
     private final RaftPartitionStateMachine machine;
-    private final Elections elections;
-    private final Leadership leadership;
-    private final Supplier<Ready> ready;
-    private final LongSupplier clock;
 
-    ReplicaRequests(RaftPartitionStateMachine machine, Elections elections, Leadership leadership,
-                    Supplier<Ready> ready, LongSupplier clock) {
+    ReplicaRequests(RaftPartitionStateMachine machine) {
         this.machine = machine;
-        this.elections = elections;
-        this.leadership = leadership;
-        this.ready = ready;
-        this.clock = clock;
     }
 
     /** Appends a client write: one entry per payload, one ticket, completing when the last entry commits. */
@@ -48,7 +39,8 @@ final class ReplicaRequests {
                         RequestId clientRequest, long nowMillis) {
         machine.wakeLeader(nowMillis);
         if (acceptsWrite(requestId, ticket)) {
-            leadership.propose(requestId, kind, logType, payloads, ticket, clientRequest, nowMillis, ready.get());
+            machine.leadership().propose(requestId, kind, logType, payloads, ticket, clientRequest, nowMillis,
+                    machine.ready());
         }
     }
 
@@ -56,7 +48,7 @@ final class ReplicaRequests {
     void settle(long requestId, HLCTimestamp ticket, boolean commit, long nowMillis) {
         machine.wakeLeader(nowMillis);
         if (acceptsWrite(requestId, ticket)) {
-            leadership.settle(requestId, ticket, commit, nowMillis, ready.get());
+            machine.leadership().settle(requestId, ticket, commit, nowMillis, machine.ready());
         }
     }
 
@@ -67,18 +59,18 @@ final class ReplicaRequests {
     void changeConfiguration(long requestId, ConfigurationChange change, long nowMillis) {
         machine.wakeLeader(nowMillis);
         if (acceptsWrite(requestId, HLCTimestamp.ZERO)) {
-            leadership.changeConfiguration(requestId, change, nowMillis, ready.get());
+            machine.leadership().changeConfiguration(requestId, change, nowMillis, machine.ready());
         }
     }
 
     /** Whether this replica may take a write now; if not, fails the request (naming the leader if known). */
     private boolean acceptsWrite(long requestId, HLCTimestamp ticket) {
         if (!machine.restored()) {
-            ready.get().failWrite(requestId, RaftOperationStatus.RestoreInProgress, null, ticket);
+            machine.ready().failWrite(requestId, RaftOperationStatus.RestoreInProgress, null, ticket);
             return false;
         }
-        if (elections.role() != RaftRole.LEADER) {
-            ready.get().failWrite(requestId, RaftOperationStatus.NodeIsNotLeader, elections.leader(), ticket);
+        if (machine.role() != RaftRole.LEADER) {
+            machine.ready().failWrite(requestId, RaftOperationStatus.NodeIsNotLeader, machine.leader(), ticket);
             return false;
         }
         return true;
@@ -86,7 +78,7 @@ final class ReplicaRequests {
 
     /** Asks to confirm leadership for a linearizable read (ReadIndex), at the time of the machine's last input. */
     void readIndex(long requestId) {
-        readIndex(requestId, clock.getAsLong());
+        readIndex(requestId, machine.now());
     }
 
     /**
@@ -95,21 +87,21 @@ final class ReplicaRequests {
      */
     void readIndex(long requestId, long nowMillis) {
         machine.wakeLeader(nowMillis);
-        if (elections.role() != RaftRole.LEADER) {
-            ready.get().completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
+        if (machine.role() != RaftRole.LEADER) {
+            machine.ready().completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
             return;
         }
-        leadership.readIndex(requestId, ready.get());
+        machine.leadership().readIndex(requestId, machine.ready());
     }
 
     /** Hands leadership to {@code target}: stops taking writes, catches it up, then tells it to campaign. */
     void transferLeadership(long requestId, String target, long nowMillis) {
         machine.wakeLeader(nowMillis);
-        if (elections.role() != RaftRole.LEADER) {
-            ready.get().completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
+        if (machine.role() != RaftRole.LEADER) {
+            machine.ready().completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
             return;
         }
-        leadership.transferTo(target, requestId, nowMillis, ready.get());
+        machine.leadership().transferTo(target, requestId, nowMillis, machine.ready());
     }
 
     /**
@@ -118,13 +110,13 @@ final class ReplicaRequests {
      * followers' last answers are from before it slept, and its wake-up heartbeat round refreshes them.
      */
     Set<String> currentMembers(long nowMillis, long withinMillis) {
-        if (elections.role() != RaftRole.LEADER) {
+        if (machine.role() != RaftRole.LEADER) {
             return null;
         }
         if (machine.quiesced()) {
             machine.wakeLeader(nowMillis);
             return null;
         }
-        return leadership.currentMembers(nowMillis, withinMillis);
+        return machine.leadership().currentMembers(nowMillis, withinMillis);
     }
 }
