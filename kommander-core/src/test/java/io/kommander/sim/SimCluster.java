@@ -19,9 +19,7 @@ import io.kommander.testing.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -68,12 +66,7 @@ public final class SimCluster {
     private final SafetyMonitor monitor;
     private final SimNetwork network;
     private final List<SimNode> nodes = new ArrayList<>();
-    /** deliveries.get(node).get(partition): entries delivered through onReplicationReceived, this lifetime. */
-    private final List<Map<Integer, List<RaftLog>>> deliveries = new ArrayList<>();
-    /** restorations.get(node).get(partition): entries replayed through onLogRestored, this lifetime. */
-    private final List<Map<Integer, List<RaftLog>>> restorations = new ArrayList<>();
-    /** installs.get(node): (partition, index) of each snapshot installed from a leader, over all lifetimes. */
-    private final List<List<long[]>> installs = new ArrayList<>();
+    private final AppliedRecords applied;
     private final SimWriter writer = new SimWriter(this);
 
     SimCluster(SimClusterBuilder builder) {
@@ -85,6 +78,7 @@ public final class SimCluster {
         List<String> endpoints = IntStream.range(0, builder.size).mapToObj(i -> "sim" + i + ":" + (7000 + i))
                 .toList();
         this.network = new SimNetwork(scheduler, trace, monitor, endpoints);
+        this.applied = new AppliedRecords(builder.size);
         RosterMonitor rosters = new RosterMonitor(nodes, monitor, builder.partitions,
                 builder.tuning.apply(RaftConfiguration.builder()).build().promotionLagEntries());
         scheduler.afterEachEvent(rosters::check);
@@ -103,9 +97,6 @@ public final class SimCluster {
                 node.discovery(initial);
             }
             nodes.add(node);
-            deliveries.add(new HashMap<>());
-            restorations.add(new HashMap<>());
-            installs.add(new ArrayList<>());
         }
     }
 
@@ -417,17 +408,7 @@ public final class SimCluster {
             NodeSeams.plantMergedRosterChanges(simNode.manager());
         }
         // The node does nothing until virtual time runs, so these listeners see every restore and delivery.
-        Map<Integer, List<RaftLog>> delivered = deliveries.get(node);
-        Map<Integer, List<RaftLog>> restored = restorations.get(node);
-        delivered.clear();
-        restored.clear();
-        IRaft raft = simNode.manager();
-        raft.onReplicationReceived((p, log) -> {
-            delivered.computeIfAbsent(p, k -> new ArrayList<>()).add(log);
-            return true;
-        });
-        raft.onLogRestored((p, log) -> restored.computeIfAbsent(p, k -> new ArrayList<>()).add(log));
-        raft.onSnapshotInstalled((p, index) -> installs.get(node).add(new long[] {p, index}));
+        applied.listen(node, simNode.manager());
     }
 
     void awaitJoined(int node) {
@@ -440,12 +421,12 @@ public final class SimCluster {
 
     /** Entries node i delivered through onReplicationReceived for a partition in its current lifetime. */
     public List<RaftLog> delivered(int node, int partition) {
-        return List.copyOf(deliveries.get(node).getOrDefault(partition, List.of()));
+        return applied.delivered(node, partition);
     }
 
     /** Entries node i replayed through onLogRestored for a partition in its current lifetime. */
     public List<RaftLog> restored(int node, int partition) {
-        return List.copyOf(restorations.get(node).getOrDefault(partition, List.of()));
+        return applied.restored(node, partition);
     }
 
     /** Restored then delivered entries of node i: the whole committed history its application has seen. */
@@ -500,7 +481,7 @@ public final class SimCluster {
 
     /** The indexes of the snapshots node i installed from a leader for a partition, over all its lifetimes. */
     public List<Long> installedSnapshots(int node, int partition) {
-        return installs.get(node).stream().filter(i -> i[0] == partition).map(i -> i[1]).toList();
+        return applied.installedSnapshots(node, partition);
     }
 
     /** A payload as text. */
