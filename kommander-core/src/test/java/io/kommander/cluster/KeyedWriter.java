@@ -10,8 +10,12 @@ import io.kommander.testing.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -40,6 +44,38 @@ final class KeyedWriter implements AutoCloseable {
     static List<String> keysIn(PartitionRange range, int count) {
         return IntStream.range(0, 100_000).mapToObj(i -> "key" + i).filter(k -> range.contains(PartitionMap.hash(k)))
                 .limit(count).toList();
+    }
+
+    /** The first {@code count} keys of each range, alternating: the keys of both partitions of a merge. */
+    static List<String> keysAcross(PartitionRange lower, PartitionRange upper, int count) {
+        List<String> below = keysIn(lower, count);
+        List<String> above = keysIn(upper, count);
+        return IntStream.range(0, count).boxed().flatMap(i -> Stream.of(below.get(i), above.get(i))).toList();
+    }
+
+    /**
+     * What a change made under writes ended with.
+     *
+     * @param result       the change's result
+     * @param acknowledged every payload acknowledged while the writer ran
+     * @param takers       the partitions that acknowledged a write
+     */
+    record Outcome<T>(T result, Set<String> acknowledged, Set<Integer> takers) {
+    }
+
+    /**
+     * Makes {@code change} while a writer thread named {@code name} writes {@code keys}: 50 writes are acknowledged
+     * before the change starts and 50 more after it completes (each wait bounded), then the writer stops.
+     */
+    static <T> Outcome<T> around(TestCluster cluster, List<String> keys, String name,
+                                 Supplier<CompletableFuture<T>> change) throws Exception {
+        try (KeyedWriter writer = new KeyedWriter(cluster, keys, name)) {
+            writer.awaitMore(50);
+            T result = change.get().get(TestCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            writer.awaitMore(50);
+            writer.close();
+            return new Outcome<>(result, Set.copyOf(writer.acknowledged), Set.copyOf(writer.takers));
+        }
     }
 
     /** The key a payload was written for. */

@@ -12,9 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,24 +32,14 @@ class MergeUnderWritesTest {
         try (TestCluster cluster = TestCluster.builder(3, 2)
                 .snapshots(i -> applications[i] = new PayloadStateMachine()).build().start()) {
             PartitionMap before = cluster.node(0).getPartitionMap();
-            List<String> lower = KeyedWriter.keysIn(before.partition(SURVIVOR).orElseThrow().range(), 16);
-            List<String> upper = KeyedWriter.keysIn(before.partition(ADJACENT).orElseThrow().range(), 16);
-            List<String> keys = IntStream.range(0, 16).boxed().flatMap(i -> Stream.of(lower.get(i), upper.get(i)))
-                    .toList();
-            PartitionChangeResult merge;
-            Set<String> acknowledged;
-            Set<Integer> takers;
-            try (KeyedWriter writer = new KeyedWriter(cluster, keys, "merge-writer")) {
-                acknowledged = writer.acknowledged();
-                takers = writer.takers();
-                writer.awaitMore(50);
-                merge = cluster.node(1).mergePartitions(SURVIVOR, ADJACENT)
-                        .get(TestCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                writer.awaitMore(50);
-            }
+            List<String> keys = KeyedWriter.keysAcross(before.partition(SURVIVOR).orElseThrow().range(),
+                    before.partition(ADJACENT).orElseThrow().range(), 16);
+            KeyedWriter.Outcome<PartitionChangeResult> outcome = KeyedWriter.around(cluster, keys, "merge-writer",
+                    () -> cluster.node(1).mergePartitions(SURVIVOR, ADJACENT));
+            Set<String> acknowledged = outcome.acknowledged();
 
-            assertThat(merge.status()).isEqualTo(RaftOperationStatus.Success);
-            assertThat(takers).as("writes taken by both partitions before the merge").contains(SURVIVOR, ADJACENT);
+            assertThat(outcome.result().status()).isEqualTo(RaftOperationStatus.Success);
+            assertThat(outcome.takers()).as("writes taken by both partitions before the merge").contains(SURVIVOR, ADJACENT);
             for (int n = 0; n < 3; n++) {
                 PayloadStateMachine application = applications[n];
                 RaftManager node = cluster.node(n);

@@ -11,9 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,21 +36,13 @@ class PlacedMergeUnderWritesTest {
             int survivor = IntStream.rangeClosed(1, 3).filter(p -> !Set.copyOf(replicas(before, p))
                     .equals(Set.copyOf(replicas(before, p + 1)))).findFirst().orElseThrow();
             int adjacent = survivor + 1;
-            List<String> lower = KeyedWriter.keysIn(before.partition(survivor).orElseThrow().range(), 16);
-            List<String> upper = KeyedWriter.keysIn(before.partition(adjacent).orElseThrow().range(), 16);
-            List<String> keys = IntStream.range(0, 16).boxed().flatMap(i -> Stream.of(lower.get(i), upper.get(i)))
-                    .toList();
-            PartitionChangeResult merge;
-            Set<String> acknowledged;
-            try (KeyedWriter writer = new KeyedWriter(cluster, keys, "placed-merge-writer")) {
-                acknowledged = writer.acknowledged();
-                writer.awaitMore(50);
-                merge = cluster.node(1).mergePartitions(survivor, adjacent)
-                        .get(TestCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                writer.awaitMore(50);
-            }
+            List<String> keys = KeyedWriter.keysAcross(before.partition(survivor).orElseThrow().range(),
+                    before.partition(adjacent).orElseThrow().range(), 16);
+            KeyedWriter.Outcome<PartitionChangeResult> outcome = KeyedWriter.around(cluster, keys,
+                    "placed-merge-writer", () -> cluster.node(1).mergePartitions(survivor, adjacent));
+            Set<String> acknowledged = outcome.acknowledged();
 
-            assertThat(merge.status()).isEqualTo(RaftOperationStatus.Success);
+            assertThat(outcome.result().status()).isEqualTo(RaftOperationStatus.Success);
             await().atMost(TestCluster.WAIT).until(() -> IntStream.range(0, NODES).allMatch(n -> cluster.node(n)
                     .getPartitionMap().partition(adjacent).map(p -> p.state() == PartitionState.REMOVED)
                     .orElse(false)));

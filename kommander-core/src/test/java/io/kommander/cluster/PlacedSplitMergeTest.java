@@ -7,6 +7,7 @@ import io.kommander.PartitionRange;
 import io.kommander.PartitionState;
 import io.kommander.RaftOperationStatus;
 import io.kommander.sim.SimCluster;
+import io.kommander.sim.SimClusterBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ class PlacedSplitMergeTest {
 
     // ------------------------------------------------------------------ helpers
 
-    private static SimCluster.Builder placed(int nodes, int partitions) {
+    private static SimClusterBuilder placed(int nodes, int partitions) {
         return SimCluster.builder(nodes, partitions).snapshots().tuning(b -> b.replicationFactor(3));
     }
 

@@ -8,6 +8,7 @@ import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
 import io.kommander.internal.partition.ReplicaView;
 import io.kommander.sim.SimCluster;
+import io.kommander.sim.SimClusterBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -184,7 +185,7 @@ class ReplicaPlacementClusterTest {
     // ------------------------------------------------------------------ helpers
 
     /** A simulated cluster with the library's default replication factor, 3 (SimCluster's default hosts all). */
-    private static SimCluster.Builder placed(int size, int partitions) {
+    private static SimClusterBuilder placed(int size, int partitions) {
         return SimCluster.builder(size, partitions).tuning(b -> b.replicationFactor(3));
     }
 

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,15 +36,10 @@ class SplitUnderWritesTest {
             List<String> keys = KeyedWriter.keysIn(range, 32);
             // The median key's hash: half the keys move.
             long boundary = keys.stream().map(PartitionMap::hash).sorted(Long::compareUnsigned).toList().get(16);
-            PartitionChangeResult split;
-            Set<String> acknowledged;
-            try (KeyedWriter writer = new KeyedWriter(cluster, keys, "split-writer")) {
-                acknowledged = writer.acknowledged();
-                writer.awaitMore(50);
-                split = cluster.node(1).splitPartition(SOURCE, boundary)
-                        .get(TestCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                writer.awaitMore(50);
-            }
+            KeyedWriter.Outcome<PartitionChangeResult> outcome = KeyedWriter.around(cluster, keys, "split-writer",
+                    () -> cluster.node(1).splitPartition(SOURCE, boundary));
+            PartitionChangeResult split = outcome.result();
+            Set<String> acknowledged = outcome.acknowledged();
 
             assertThat(split.status()).isEqualTo(RaftOperationStatus.Success);
             int target = split.partitionId();

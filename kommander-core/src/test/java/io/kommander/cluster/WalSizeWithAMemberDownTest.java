@@ -3,6 +3,7 @@ package io.kommander.cluster;
 import io.kommander.IRaft;
 import io.kommander.RaftReplicationResult;
 import io.kommander.sim.SimCluster;
+import io.kommander.sim.SimClusterBuilder;
 import io.kommander.wal.LogEntry;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class WalSizeWithAMemberDownTest {
     }
 
     private static WalSize hourWithAMemberDown(boolean snapshots) {
-        SimCluster.Builder builder = SimCluster.builder(3, 1).tuning(b -> b.snapshotRetentionEntries(RETENTION)
+        SimClusterBuilder builder = SimCluster.builder(3, 1).tuning(b -> b.snapshotRetentionEntries(RETENTION)
                 .compactionIntervalMillis(30_000).heartbeatIntervalMillis(500).electionTimeoutMillis(5_000, 10_000));
         SimCluster cluster = (snapshots ? builder.snapshots() : builder).start();
         int leader = cluster.awaitLeader(1);

@@ -21,8 +21,6 @@ import io.kommander.testing.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,13 +52,12 @@ public final class SimCluster {
     public static final Duration WAIT = Duration.ofSeconds(30);
 
     /**
-     * The seed of clusters built without {@link Builder#seed}: {@code -Dkommander.scenario.seed=N} (default 1) reruns
+     * The seed of clusters built without {@link SimClusterBuilder#seed}: {@code -Dkommander.scenario.seed=N} (default 1) reruns
      * every scenario on other latencies and election timeouts.
      */
     public static final long DEFAULT_SEED = Long.getLong("kommander.scenario.seed", 1);
 
     private static final int LAST_EVENTS = 60;
-    private static final long RETRY_MILLIS = 10;
 
     private final long seed;
     private final int partitions;
@@ -73,14 +70,10 @@ public final class SimCluster {
     private final SafetyMonitor monitor;
     private final SimNetwork network;
     private final List<SimNode> nodes = new ArrayList<>();
-    /** deliveries.get(node).get(partition): entries delivered through onReplicationReceived, this lifetime. */
-    private final List<Map<Integer, List<RaftLog>>> deliveries = new ArrayList<>();
-    /** restorations.get(node).get(partition): entries replayed through onLogRestored, this lifetime. */
-    private final List<Map<Integer, List<RaftLog>>> restorations = new ArrayList<>();
-    /** installs.get(node): (partition, index) of each snapshot installed from a leader, over all lifetimes. */
-    private final List<List<long[]>> installs = new ArrayList<>();
+    private final AppliedRecords applied;
+    private final SimWriter writer = new SimWriter(this);
 
-    private SimCluster(Builder builder) {
+    SimCluster(SimClusterBuilder builder) {
         this.seed = builder.seed;
         this.partitions = builder.partitions;
         this.scheduler = new SimScheduler(new SplittableRandom(seed));
@@ -89,6 +82,7 @@ public final class SimCluster {
         List<String> endpoints = IntStream.range(0, builder.size).mapToObj(i -> "sim" + i + ":" + (7000 + i))
                 .toList();
         this.network = new SimNetwork(scheduler, trace, monitor, endpoints);
+        this.applied = new AppliedRecords(builder.size);
         RosterMonitor rosters = new RosterMonitor(nodes, monitor, builder.partitions,
                 builder.tuning.apply(RaftConfiguration.builder()).build().promotionLagEntries());
         scheduler.afterEachEvent(rosters::check);
@@ -107,101 +101,12 @@ public final class SimCluster {
                 node.discovery(initial);
             }
             nodes.add(node);
-            deliveries.add(new HashMap<>());
-            restorations.add(new HashMap<>());
-            installs.add(new ArrayList<>());
         }
     }
 
     /** A builder for a cluster of {@code size} nodes and {@code partitions} user partitions. */
-    public static Builder builder(int size, int partitions) {
-        return new Builder(size, partitions);
-    }
-
-    /** Configures a {@link SimCluster}; not thread-safe. */
-    public static final class Builder {
-        private final int size;
-        private final int partitions;
-        private long seed = DEFAULT_SEED;
-        private UnaryOperator<RaftConfiguration.Builder> tuning = UnaryOperator.identity();
-        private boolean snapshots;
-        private int spares;
-        private boolean mergedRosterChanges;
-        private Set<io.kommander.internal.partition.PartitionSeams.Bug> bugs = Set.of();
-
-        private Builder(int size, int partitions) {
-            this.size = size;
-            this.partitions = partitions;
-        }
-
-        /** The run's seed: it alone decides latencies, reorderings and election timeouts. */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * Of the {@code size} nodes, the last {@code spares} are not started: they are configured to join a running
-         * cluster ({@code joinExisting}, the others as seeds) when a test calls {@link SimCluster#join}.
-         */
-        public Builder spares(int spares) {
-            if (spares < 0 || spares >= size) {
-                throw new IllegalArgumentException("spares must be in 0.." + (size - 1));
-            }
-            this.spares = spares;
-            return this;
-        }
-
-        /**
-         * Plants the known-wrong roster rule "several membership changes at once" in every node (a negative control
-         * of the roster check every scenario runs).
-         */
-        public Builder plantMergedRosterChanges() {
-            this.mergedRosterChanges = true;
-            return this;
-        }
-
-        /** Plants {@code bug} in every node, as the simulator's seeds do (a negative control of a scenario's checks). */
-        public Builder plant(io.kommander.internal.partition.PartitionSeams.Bug bug) {
-            this.bugs = Set.of(bug);
-            return this;
-        }
-
-        /** Extra configuration applied to every node, over the fixture's fast timings. */
-        public Builder tuning(UnaryOperator<RaftConfiguration.Builder> tuning) {
-            this.tuning = tuning;
-            return this;
-        }
-
-        /**
-         * Gives every node an application with snapshots ({@code IRaftStateMachineTransfer}) of every partition: its
-         * state is every entry it was handed ({@link #state}), compaction passes a lagging member after the
-         * configured retention, and a member behind the compaction point is rebuilt by snapshot.
-         */
-        public Builder snapshots() {
-            this.snapshots = true;
-            return this;
-        }
-
-        /** Starts every node and runs virtual time until each has joined. */
-        public SimCluster start() {
-            return startNodes(IntStream.range(0, size - spares).toArray());
-        }
-
-        /**
-         * Starts only the given nodes (the others stay down until {@link #restart}) and runs virtual time until
-         * each has joined.
-         */
-        public SimCluster startNodes(int... started) {
-            SimCluster cluster = new SimCluster(this);
-            for (int i : started) {
-                cluster.launch(i);
-            }
-            for (int i : started) {
-                cluster.awaitJoined(i);
-            }
-            return cluster;
-        }
+    public static SimClusterBuilder builder(int size, int partitions) {
+        return new SimClusterBuilder(size, partitions);
     }
 
     private static RaftConfiguration.Builder configuration(int node, int partitions) {
@@ -309,7 +214,7 @@ public final class SimCluster {
         }
     }
 
-    private AssertionError failure(String what) {
+    AssertionError failure(String what) {
         return new AssertionError(what + " (seed " + seed + ", virtual time " + scheduler.now()
                 + " ms)\n  last events:\n    " + String.join("\n    ", trace.last(LAST_EVENTS)));
     }
@@ -375,89 +280,24 @@ public final class SimCluster {
     }
 
     /**
-     * Writes a payload through the current leader until it is committed exactly once, as a careful client would.
-     * A refusal that proves the entry was not appended (not leader, queue full, restoring) is retried. An ambiguous
-     * failure (leadership lost, or a time-out after appending) is resolved by asking a leader that has confirmed
-     * its leadership (so it has applied everything older terms will ever commit) whether the payload is in its
-     * history, and retried only if it is not. Payloads must be unique.
-     *
-     * @return the successful result, or that of the ambiguous attempt that turned out to be committed
-     * @throws AssertionError if the write is not committed within {@link #WAIT} of virtual time
+     * Writes a payload through the current leader until it is committed exactly once, as a careful client would
+     * (see {@link SimWriter#write}). Payloads must be unique.
      */
     public RaftReplicationResult write(int partition, String payload) {
-        long deadline = scheduler.now() + WAIT.toMillis();
-        while (true) {
-            int leader = awaitLeader(partition);
-            RaftReplicationResult result = await(node(leader).replicateLogs(partition, "test", bytes(payload)));
-            if (result.success() || (isAmbiguous(result) && committed(partition, payload, deadline))) {
-                return result;
-            }
-            checkDeadline(deadline, partition, payload, "last status " + result.status());
-            runFor(Duration.ofMillis(RETRY_MILLIS));
-        }
-    }
-
-    private void checkDeadline(long deadline, int partition, String payload, String detail) {
-        if (scheduler.now() >= deadline) {
-            throw failure("write " + payload + " to partition " + partition + " was not committed within "
-                    + WAIT.toMillis() + " ms; " + detail);
-        }
+        return writer.write(partition, payload);
     }
 
     /** Writes {@code prefix0..prefix(count-1)}, one after the other, each committed before the next; returns them. */
     public List<String> writeSequentially(int partition, String prefix, int count) {
-        List<String> written = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            write(partition, prefix + i);
-            written.add(prefix + i);
-        }
-        return written;
+        return writer.writeSequentially(partition, prefix, count);
     }
 
     /**
-     * Sends {@code prefix0..prefix(count-1)} to the partition's leader at one instant, without waiting in between,
-     * and requires every one to succeed.
-     *
-     * @return the payloads in the log order their results named
-     * @throws AssertionError if a write fails or the results do not all arrive within {@link #WAIT}
+     * Sends {@code prefix0..prefix(count-1)} to the partition's leader at one instant and requires every one to
+     * succeed (see {@link SimWriter#writeBurst}); returns the payloads in the log order their results named.
      */
     public List<String> writeBurst(int partition, String prefix, int count) {
-        IRaft leader = node(awaitLeader(partition));
-        List<CompletableFuture<RaftReplicationResult>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            futures.add(leader.replicateLogs(partition, "test", bytes(prefix + i)));
-        }
-        List<RaftReplicationResult> results = awaitAll(futures);
-        for (int i = 0; i < count; i++) {
-            if (!results.get(i).success()) {
-                throw failure("burst write " + prefix + i + " to partition " + partition + " failed: "
-                        + results.get(i).status());
-            }
-        }
-        return IntStream.range(0, count).boxed().sorted(Comparator.comparingLong(i -> results.get(i).logIndex()))
-                .map(i -> prefix + i).toList();
-    }
-
-    private static boolean isAmbiguous(RaftReplicationResult result) {
-        return switch (result.status()) {
-            case LeaderInOldTerm, ProposalTimeout, ReplicationFailed -> true;
-            default -> false;
-        };
-    }
-
-    private boolean committed(int partition, String payload, long deadline) {
-        while (true) {
-            int leader = awaitLeader(partition);
-            if (await(node(leader).confirmLeadership(partition))) {
-                return history(leader, partition).stream().anyMatch(log -> text(log).equals(payload));
-            }
-            checkDeadline(deadline, partition, payload, "no leader confirmed its leadership");
-            runFor(Duration.ofMillis(RETRY_MILLIS));
-        }
-    }
-
-    private static byte[] bytes(String payload) {
-        return payload.getBytes(StandardCharsets.UTF_8);
+        return writer.writeBurst(partition, prefix, count);
     }
 
     // ---------------------------------------------------------------- faults
@@ -596,27 +436,17 @@ public final class SimCluster {
         network.heal();
     }
 
-    private void launch(int node) {
+    void launch(int node) {
         SimNode simNode = nodes.get(node);
         simNode.start();
         if (mergedRosterChanges) {
             NodeSeams.plantMergedRosterChanges(simNode.manager());
         }
         // The node does nothing until virtual time runs, so these listeners see every restore and delivery.
-        Map<Integer, List<RaftLog>> delivered = deliveries.get(node);
-        Map<Integer, List<RaftLog>> restored = restorations.get(node);
-        delivered.clear();
-        restored.clear();
-        IRaft raft = simNode.manager();
-        raft.onReplicationReceived((p, log) -> {
-            delivered.computeIfAbsent(p, k -> new ArrayList<>()).add(log);
-            return true;
-        });
-        raft.onLogRestored((p, log) -> restored.computeIfAbsent(p, k -> new ArrayList<>()).add(log));
-        raft.onSnapshotInstalled((p, index) -> installs.get(node).add(new long[] {p, index}));
+        applied.listen(node, simNode.manager());
     }
 
-    private void awaitJoined(int node) {
+    void awaitJoined(int node) {
         CompletableFuture<Void> joined = node(node).joinCluster();
         runUntil("node " + node + " joined", joined::isDone);
         joined.join();
@@ -626,12 +456,12 @@ public final class SimCluster {
 
     /** Entries node i delivered through onReplicationReceived for a partition in its current lifetime. */
     public List<RaftLog> delivered(int node, int partition) {
-        return List.copyOf(deliveries.get(node).getOrDefault(partition, List.of()));
+        return applied.delivered(node, partition);
     }
 
     /** Entries node i replayed through onLogRestored for a partition in its current lifetime. */
     public List<RaftLog> restored(int node, int partition) {
-        return List.copyOf(restorations.get(node).getOrDefault(partition, List.of()));
+        return applied.restored(node, partition);
     }
 
     /** Restored then delivered entries of node i: the whole committed history its application has seen. */
@@ -669,7 +499,7 @@ public final class SimCluster {
     }
 
     /**
-     * With {@link Builder#snapshots()}: what node i's application holds of a partition in its current lifetime,
+     * With {@link SimClusterBuilder#snapshots()}: what node i's application holds of a partition in its current lifetime,
      * every entry it was handed, those a snapshot installed included, as text.
      */
     public List<String> state(int node, int partition) {
@@ -677,7 +507,7 @@ public final class SimCluster {
     }
 
     /**
-     * With {@link Builder#snapshots()}: the entries of a partition node i's application holds by key now (those a
+     * With {@link SimClusterBuilder#snapshots()}: the entries of a partition node i's application holds by key now (those a
      * split moved away left, those a split's seed brought came), as text.
      */
     public List<String> keyed(int node, int partition) {
@@ -686,7 +516,7 @@ public final class SimCluster {
 
     /** The indexes of the snapshots node i installed from a leader for a partition, over all its lifetimes. */
     public List<Long> installedSnapshots(int node, int partition) {
-        return installs.get(node).stream().filter(i -> i[0] == partition).map(i -> i[1]).toList();
+        return applied.installedSnapshots(node, partition);
     }
 
     /** A payload as text. */

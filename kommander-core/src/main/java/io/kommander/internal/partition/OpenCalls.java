@@ -7,8 +7,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.BiConsumer;
 
 /**
@@ -18,14 +18,28 @@ import java.util.function.BiConsumer;
  * So every future a partition hands out completes. A stop answers calls in the order they were opened, never in an
  * order that depends on identity hash codes, so the simulator replays it exactly.
  *
+ * <p>Every replica has one, most never see a call: the set is made on the first call, and the counter and the stop
+ * status are plain fields behind static updaters, not atomic objects of their own (docs/scale.md).
+ *
  * <p>Thread-safe: calls open on callers' threads and complete on the executor.
  */
 final class OpenCalls {
 
-    /** A hash set, not a sorted map: every write opens and closes a call, a stop is rare (and sorts them). */
-    private final Set<PartitionCall<?>> open = ConcurrentHashMap.newKeySet();
-    private final AtomicLong opened = new AtomicLong();
-    private final AtomicReference<RaftOperationStatus> stoppedWith = new AtomicReference<>();
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<OpenCalls, Set> OPEN =
+            AtomicReferenceFieldUpdater.newUpdater(OpenCalls.class, Set.class, "open");
+    private static final AtomicLongFieldUpdater<OpenCalls> OPENED =
+            AtomicLongFieldUpdater.newUpdater(OpenCalls.class, "opened");
+    private static final AtomicReferenceFieldUpdater<OpenCalls, RaftOperationStatus> STOPPED_WITH =
+            AtomicReferenceFieldUpdater.newUpdater(OpenCalls.class, RaftOperationStatus.class, "stoppedWith");
+
+    /**
+     * A hash set, not a sorted map: every write opens and closes a call, a stop is rare (and sorts them). Null until
+     * the first call.
+     */
+    private volatile Set<PartitionCall<?>> open;
+    private volatile long opened;
+    private volatile RaftOperationStatus stoppedWith;
 
     /**
      * Opens a call, tracked until its future completes.
@@ -35,10 +49,10 @@ final class OpenCalls {
      * @return the call's future, already answered if the partition has stopped
      */
     <T> PartitionCall<T> open(BiConsumer<PartitionCall<T>, RaftOperationStatus> refusal) {
-        PartitionCall<T> call = new PartitionCall<>(this, opened.incrementAndGet(), refusal);
-        open.add(call);
+        PartitionCall<T> call = new PartitionCall<>(this, OPENED.incrementAndGet(this), refusal);
+        openSet().add(call);
         // Read after the add: a stop that this read misses comes later and finds the call in the set.
-        RaftOperationStatus stopped = stoppedWith.get();
+        RaftOperationStatus stopped = stoppedWith;
         if (stopped != null) {
             call.refuse(stopped);
         }
@@ -47,7 +61,16 @@ final class OpenCalls {
 
     /** {@code call} was answered. */
     void closed(PartitionCall<?> call) {
-        open.remove(call);
+        open.remove(call); // made before the call opened
+    }
+
+    private Set<PartitionCall<?>> openSet() {
+        Set<PartitionCall<?>> set = open;
+        if (set == null) {
+            OPEN.compareAndSet(this, null, ConcurrentHashMap.newKeySet());
+            set = open;
+        }
+        return set;
     }
 
     /**
@@ -55,9 +78,13 @@ final class OpenCalls {
      * given, if stopped twice).
      */
     void stop(RaftOperationStatus status) {
-        stoppedWith.compareAndSet(null, status);
-        RaftOperationStatus first = stoppedWith.get();
-        List<PartitionCall<?>> calls = new ArrayList<>(open);
+        STOPPED_WITH.compareAndSet(this, null, status);
+        RaftOperationStatus first = stoppedWith;
+        Set<PartitionCall<?>> set = open;
+        if (set == null) {
+            return; // no call opened before the stop status was set: every later one reads it
+        }
+        List<PartitionCall<?>> calls = new ArrayList<>(set);
         calls.sort(Comparator.comparingLong(PartitionCall::number));
         for (PartitionCall<?> call : calls) {
             call.refuse(first);
@@ -66,6 +93,6 @@ final class OpenCalls {
 
     /** The status the partition stopped with, or null while it runs. */
     RaftOperationStatus stoppedWith() {
-        return stoppedWith.get();
+        return stoppedWith;
     }
 }

@@ -16,7 +16,7 @@ final class PartitionCompaction {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPartition.class);
 
     /** What compaction needs of its partition. */
-    interface Host {
+    interface Host extends PartitionParts {
         /** The current state machine, or null after a WAL failure until the next restore. */
         RaftPartitionStateMachine machine();
 
@@ -27,16 +27,14 @@ final class PartitionCompaction {
         boolean closed();
     }
 
-    private final int id;
     private final RaftWriteAhead writeAhead;
     private final PartitionSnapshots snapshotFiles;
     private final ReadyCarrier carrier;
     private final Host host;
     private boolean compacting;
 
-    PartitionCompaction(int id, RaftWriteAhead writeAhead, PartitionSnapshots snapshotFiles, ReadyCarrier carrier,
+    PartitionCompaction(RaftWriteAhead writeAhead, PartitionSnapshots snapshotFiles, ReadyCarrier carrier,
                         Host host) {
-        this.id = id;
         this.writeAhead = writeAhead;
         this.snapshotFiles = snapshotFiles;
         this.carrier = carrier;
@@ -77,7 +75,7 @@ final class PartitionCompaction {
                 return;
             }
             if (error != null) {
-                LOG.warn("partition {}: compaction to {} failed", id, target.index(), error);
+                LOG.warn("partition {}: compaction to {} failed", host.id(), target.index(), error);
             } else {
                 host.machine().snapshots().compacted(target);
             }

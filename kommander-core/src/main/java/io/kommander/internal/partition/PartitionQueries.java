@@ -17,7 +17,7 @@ import java.util.function.Function;
 final class PartitionQueries {
 
     /** What answering a question needs of its partition. */
-    interface Host {
+    interface Host extends PartitionParts {
         /** The current state machine, or null after a WAL failure until the next restore. Executor only. */
         RaftPartitionStateMachine machine();
 
@@ -25,24 +25,16 @@ final class PartitionQueries {
         PartitionStatus failedStatus();
     }
 
-    private final int id;
-    private final PartitionContext context;
-    private final RaftPartitionExecutor executor;
-    private final OpenCalls calls;
     private final Host host;
 
-    PartitionQueries(int id, PartitionContext context, RaftPartitionExecutor executor, OpenCalls calls, Host host) {
-        this.id = id;
-        this.context = context;
-        this.executor = executor;
-        this.calls = calls;
+    PartitionQueries(Host host) {
         this.host = host;
     }
 
     /** Whether this node leads the partition; false once the partition stopped. */
     CompletableFuture<Boolean> isLeader() {
-        CompletableFuture<Boolean> result = calls.open((call, stopped) -> call.complete(false));
-        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+        CompletableFuture<Boolean> result = host.calls().open((call, stopped) -> call.complete(false));
+        host.executor().post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             RaftPartitionStateMachine machine = host.machine();
             result.complete(machine != null && machine.role() == RaftRole.LEADER);
         });
@@ -51,39 +43,39 @@ final class PartitionQueries {
 
     /** If this replica leads, the members that hold everything committed and answered it within the window. */
     CompletableFuture<Set<String>> currentMembers(long withinMillis) {
-        CompletableFuture<Set<String>> result = calls.open((call, stopped) -> call.complete(null));
-        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+        CompletableFuture<Set<String>> result = host.calls().open((call, stopped) -> call.complete(null));
+        host.executor().post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             RaftPartitionStateMachine machine = host.machine();
-            result.complete(machine == null ? null : machine.currentMembers(now(), withinMillis));
+            result.complete(machine == null ? null : machine.requests().currentMembers(host.now(), withinMillis));
         });
         return result;
     }
 
     /** Where the partition stands; fails with {@link RaftClosedException} once the partition is closed. */
     CompletableFuture<PartitionStatus> status() {
-        CompletableFuture<PartitionStatus> result = calls.open((call, stopped) -> {
+        CompletableFuture<PartitionStatus> result = host.calls().open((call, stopped) -> {
             if (stopped == RaftOperationStatus.PartitionFailed) {
                 call.complete(host.failedStatus());
             } else {
-                call.completeExceptionally(new RaftClosedException("partition " + id + " is closed"));
+                call.completeExceptionally(new RaftClosedException("partition " + host.id() + " is closed"));
             }
         });
-        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+        host.executor().post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             PartitionStatus failed = host.failedStatus();
-            result.complete(failed != null ? failed : PartitionStatusView.of(id, host.machine()));
+            result.complete(failed != null ? failed : PartitionStatusView.of(host.id(), host.machine()));
         });
         return result;
     }
 
     /** Runs a read-only query against the state machine. */
     <T> CompletableFuture<T> inspect(Function<RaftPartitionStateMachine, T> query) {
-        CompletableFuture<T> result = calls.open((call, stopped) -> call.completeExceptionally(
-                new IllegalStateException("partition " + id + " stopped: " + stopped)));
-        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+        CompletableFuture<T> result = host.calls().open((call, stopped) -> call.completeExceptionally(
+                new IllegalStateException("partition " + host.id() + " stopped: " + stopped)));
+        host.executor().post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             RaftPartitionStateMachine machine = host.machine();
             if (machine == null) {
-                result.completeExceptionally(new IllegalStateException("partition " + id + " has no state: its WAL"
-                        + " failed and it has not restored again"));
+                result.completeExceptionally(new IllegalStateException("partition " + host.id()
+                        + " has no state: its WAL failed and it has not restored again"));
                 return;
             }
             try {
@@ -93,10 +85,5 @@ final class PartitionQueries {
             }
         });
         return result;
-    }
-
-    /** The state machine's time: monotonic, so a wall-clock step moves no timer (only tickets read the wall). */
-    private long now() {
-        return context.runtime().monotonicMillis();
     }
 }

@@ -51,6 +51,11 @@ final class PartitionRestore {
         this.host = host;
     }
 
+    /** Whether the partition has snapshots: then a fresh machine takes part in them. */
+    boolean snapshotsEnabled() {
+        return snapshotFiles.enabled();
+    }
+
     /** Reads the WAL back into the host's machine, as the restore of epoch {@code at}. */
     void read(int at) {
         writeAhead.readHead((stored, readError) -> {

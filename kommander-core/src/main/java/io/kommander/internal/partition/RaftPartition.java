@@ -1,31 +1,25 @@
 package io.kommander.internal.partition;
 
 import io.kommander.PartitionStatus;
-import io.kommander.RaftConfiguration;
 import io.kommander.RaftClosedException;
 import io.kommander.time.HLCTimestamp;
-import io.kommander.RaftLog;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
 import io.kommander.RequestId;
 import io.kommander.transport.RaftMessage;
 import io.kommander.wal.EntryKind;
-import io.kommander.wal.LogEntry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * One partition on one node: turns API calls and inbound messages into operations on its
- * {@link RaftPartitionExecutor}, and carries out what its {@link RaftPartitionStateMachine} asks (messages, WAL
- * writes, deliveries, completions). Everything that touches the state machine runs on the executor.
+ * {@link RaftPartitionExecutor}. Its {@link ReplicaHost} holds the state the executor owns and carries out what
+ * the {@link RaftPartitionStateMachine} asks (messages, WAL writes, deliveries, completions); its
+ * {@link PartitionRecovery} restores the machine from the WAL and handles failures. Everything that touches the
+ * state machine runs on the executor.
  *
  * <p>Every future it hands out completes, whatever happens: an open call is answered with {@code NodeClosed} when
  * the partition closes, and with {@code PartitionFailed} when it stops after an impossible state (anything the
@@ -35,66 +29,17 @@ import java.util.function.Consumer;
  */
 public final class RaftPartition {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RaftPartition.class);
-
     private final int id;
     /** The id boxed once, the key of this partition in the node's maps: each map boxing it anew costs 16 B a replica. */
     private final Integer key;
-    /** Whether this replica joins a partition placed on this node while it ran elsewhere. */
-    private final boolean joins;
-    /** A created partition's first voters, alike on every replica; null: this node's configured members. */
-    private final Set<String> firstVoters;
     private final PartitionContext context;
-    private final PartitionCallbacks callbacks;
     private final RaftPartitionExecutor executor;
-    private final RaftWriteAhead writeAhead;
-    private final RestoreRetry retry;
-    private final PartitionSnapshots snapshotFiles;
-    private final PartitionRestore restore;
-    private final CompletableFuture<Void> restoredFuture = new CompletableFuture<>();
+    private final ReplicaHost host;
+    private final PartitionRecovery recovery;
     private final OpenCalls calls = new OpenCalls();
-    private final CatchUpMarks catchUp;
-    private final ReadyCarrier carrier;
     private final PartitionCompaction compaction;
     private final RequestSubmission submission;
     private final PartitionQueries queries;
-
-    // Executor-confined state.
-    /** Null from a WAL failure until the next restore begins: the failed machine may be ahead of the disk. */
-    private RaftPartitionStateMachine machine;
-    private final PendingRequests requests;
-    /** Bumped by every WAL failure: completions of work submitted before it are ignored. */
-    private int epoch;
-    /** What the application received from this partition in this process, kept across restores. */
-    private DeliveredSoFar delivered = DeliveredSoFar.NONE;
-    /** The last index handed to the application; kept apart from {@link #delivered}, not a record per delivery. */
-    private long handed;
-    private boolean restoreAnnounced;
-    private boolean readyLeader; // as of the last drain, so the owner hears of each leadership once
-    /** The highest leader commit index seen in an AppendLogs: how far a learner is behind, for its view. */
-    private long leaderCommitSeen;
-    /** Bugs tests planted here (executor only); a shared empty set until the first, so a replica pays nothing. */
-    private Set<PlantedBug> plantedBugs = Set.of();
-    /** Whether the machine was quiesced, and under which leader, as last told to the node's {@link QuiescedPartitions}. */
-    private boolean publishedQuiesced;
-    private String publishedSleepLeader;
-
-    // Snapshots for lock-free queries from any thread.
-    private volatile boolean restored;
-    /** The WAL failed too often in a row: the partition gave up until the node restarts. */
-    private volatile boolean unavailable;
-    private volatile boolean leaderQuick;
-    /** {@link RaftPartitionStateMachine#tickDueAt} as of the last batch of work; until then, every tick. */
-    private volatile long tickDueAt = Long.MIN_VALUE;
-    /** Whether the replica stood for election (pre-vote or vote) at the end of its last batch of work. */
-    private volatile boolean campaigning;
-    /** As {@link RaftPartitionStateMachine#followerLag()} at the last drain; kept only when the node has meters. */
-    private volatile long followerLag;
-    private volatile String leaderQuickEndpoint;
-    private volatile ReplicaView view = ReplicaView.NONE;
-    private volatile boolean closed;
-    /** Set once the partition stopped after an impossible state; its status from then on. */
-    private volatile PartitionStatus failedStatus;
 
     /**
      * Creates the partition; {@link #start()} begins its restore.
@@ -119,27 +64,23 @@ public final class RaftPartition {
      */
     public RaftPartition(int id, PartitionContext context, PartitionCallbacks callbacks, boolean joins,
                          Set<String> firstVoters) {
-        this.joins = joins;
-        this.firstVoters = firstVoters;
         this.id = id;
         this.key = id;
         this.context = context;
-        this.callbacks = callbacks;
-        Host host = new Host();
+        this.host = new ReplicaHost(this, callbacks);
         // The host stands for both hooks: two method references would cost 32 B a replica.
         this.executor = new RaftPartitionExecutor(this, context.runtime().partitionPool(),
                 context.configuration().maxClientQueue(), host, host);
-        this.requests = new PendingRequests(context.metrics());
-        this.writeAhead = new RaftWriteAhead(id, context.wal(), context.writes(), context.reads(), executor);
-        this.catchUp = new CatchUpMarks(id, context.catchUp(), writeAhead);
-        // A replica out for an election timeout has lost its leadership anyway: retrying sooner buys nothing.
-        this.retry = new RestoreRetry(context.configuration().electionTimeoutMinMillis());
-        this.snapshotFiles = new PartitionSnapshots(id, context.snapshots(), executor, writeAhead, host);
-        this.restore = new PartitionRestore(writeAhead, snapshotFiles, catchUp, host);
-        this.carrier = new ReadyCarrier(id, context, callbacks, writeAhead, retry, snapshotFiles, requests, host);
-        this.compaction = new PartitionCompaction(id, writeAhead, snapshotFiles, carrier, host);
-        this.submission = new RequestSubmission(context, executor, calls, requests, host);
-        this.queries = new PartitionQueries(id, context, executor, calls, host);
+        RaftWriteAhead writeAhead = new RaftWriteAhead(id, context.wal(), context.writes(), context.reads(), executor);
+        CatchUpMarks catchUp = new CatchUpMarks(id, context.catchUp(), writeAhead);
+        PartitionSnapshots snapshotFiles = new PartitionSnapshots(id, context.snapshots(), executor, writeAhead, host);
+        PartitionRestore restore = new PartitionRestore(writeAhead, snapshotFiles, catchUp, host);
+        ReadyCarrier carrier = new ReadyCarrier(writeAhead, snapshotFiles, host);
+        this.recovery = new PartitionRecovery(host, restore, joins, firstVoters);
+        host.wire(carrier, catchUp, recovery);
+        this.compaction = new PartitionCompaction(writeAhead, snapshotFiles, carrier, host);
+        this.submission = new RequestSubmission(host);
+        this.queries = new PartitionQueries(host);
     }
 
     /** The partition id. */
@@ -152,28 +93,43 @@ public final class RaftPartition {
         return key;
     }
 
+    /** The node's services, which the partition's helpers reach through its host. */
+    PartitionContext context() {
+        return context;
+    }
+
+    /** The partition's executor, which its helpers reach through its host. */
+    RaftPartitionExecutor executor() {
+        return executor;
+    }
+
+    /** The callers' open calls, which its helpers reach through its host. */
+    OpenCalls calls() {
+        return calls;
+    }
+
     /**
      * Starts restoring from the WAL; {@link #restoredFuture()} completes when done, or fails if the partition gives
      * up (see {@link RestoreRetry}).
      */
     public void start() {
         context.quiescence().started(this);
-        executor.post(RaftPartitionExecutor.Priority.CONTROL, this::beginRestore);
+        executor.post(RaftPartitionExecutor.Priority.CONTROL, recovery::beginRestore);
     }
 
     /** Completes once the partition has restored from the WAL and takes part in the cluster. */
     public CompletableFuture<Void> restoredFuture() {
-        return restoredFuture;
+        return recovery.restoredFuture();
     }
 
     /** Whether the restore finished. */
     public boolean isRestored() {
-        return restored;
+        return host.restored();
     }
 
     /** Whether this node led the partition at the end of its last batch of work (no executor round-trip). */
     public boolean isLeaderQuick() {
-        return leaderQuick;
+        return host.leaderQuick();
     }
 
     /**
@@ -181,6 +137,7 @@ public final class RaftPartition {
      * {@link WriteFence}, which runs there.
      */
     public PartitionMoves moves() {
+        RaftPartitionStateMachine machine = host.machine();
         return machine == null ? null : machine.moves();
     }
 
@@ -192,32 +149,17 @@ public final class RaftPartition {
      * generation before the split's ({@code expectedGeneration} 0: no check). Executor only: read it from a
      * {@link WriteFence}.
      *
-     * @param mapMerging whether the applied map shows this partition merging into another; read only when the
-     *                   planted bug that lets a merge's adjacent partition take writes is on
+     * @param mapMerging whether the applied map shows this partition merging into another; only a planted bug reads
+     *                   it (see {@link MoveRefusal})
      */
     public RaftReplicationResult moveRefusal(long expectedGeneration, RaftReplicationResult byMap,
                                              BooleanSupplier mapMerging) {
-        MoveEntry merge = machine == null ? null : machine.moves().mergedInto();
-        if (merge != null && plantedBugs.contains(PlantedBug.MERGE_ADJACENT_TAKES_WRITES)
-                || plantedBugs.contains(PlantedBug.MERGE_ADJACENT_TAKES_WRITES) && mapMerging.getAsBoolean()) {
-            return null;
-        }
-        if (byMap != null) {
-            return byMap;
-        }
-        if (merge != null) {
-            return RaftReplicationResult.moved(
-                    new RaftReplicationResult.PartitionOwner(merge.target(), merge.fenceGeneration()));
-        }
-        boolean splitFenced = machine != null && expectedGeneration != 0
-                && expectedGeneration < machine.moves().fenceGeneration()
-                && !plantedBugs.contains(PlantedBug.SPLIT_SOURCE_TAKES_OLD_WRITES);
-        return splitFenced ? RaftReplicationResult.moved(null) : null;
+        return host.moveRefusal().refusal(moves(), expectedGeneration, byMap, mapMerging);
     }
 
     /** The replica's state as its executor last left it (no waiting). */
     public ReplicaView view() {
-        return view;
+        return host.view();
     }
 
     /** Operations queued on the partition's executor (walks its queues: for a gauge, not the hot path). */
@@ -227,12 +169,12 @@ public final class RaftPartition {
 
     /** As a leader at its last batch of work, its furthest-behind follower's lag in entries (metrics only). */
     public long followerLag() {
-        return followerLag;
+        return host.followerLag();
     }
 
     /** The leader's endpoint as last known here, or null (no waiting). */
     public String leaderQuick() {
-        return leaderQuickEndpoint;
+        return host.leaderHint();
     }
 
     /** Hands an inbound message to the partition. */
@@ -243,15 +185,7 @@ public final class RaftPartition {
                         || message instanceof RaftMessage.InstallSnapshotResponse
                         ? RaftPartitionExecutor.Priority.REPLICATION
                         : RaftPartitionExecutor.Priority.CONTROL;
-        executor.post(priority, () -> {
-            if (machine != null) {
-                if (message instanceof RaftMessage.AppendLogs append) {
-                    takeIn(append.entries());
-                    leaderCommitSeen = Math.max(leaderCommitSeen, append.leaderCommit());
-                }
-                machine.step(from, message, now());
-            }
-        });
+        executor.post(priority, () -> host.step(from, message));
     }
 
     /**
@@ -259,19 +193,20 @@ public final class RaftPartition {
      * on the runtime's monotonic clock): a tick before it would be an operation that does nothing.
      */
     public long tickDueAt() {
-        return tickDueAt;
+        return host.tickDueAt();
     }
 
     /** Whether the replica was standing for election (pre-vote or vote) at the end of its last batch of work. */
     public boolean campaigning() {
-        return campaigning;
+        return host.campaigning();
     }
 
     /** Advances the partition's timers. */
     public void tick() {
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+            RaftPartitionStateMachine machine = host.machine();
             if (machine != null) {
-                machine.tick(now());
+                machine.tick(host.now());
             }
         });
     }
@@ -282,8 +217,9 @@ public final class RaftPartition {
      */
     public void leaderNodeDown(String endpoint) {
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+            RaftPartitionStateMachine machine = host.machine();
             if (machine != null) {
-                machine.leaderNodeDown(endpoint, now());
+                machine.leaderNodeDown(endpoint, host.now());
             }
         });
     }
@@ -291,8 +227,9 @@ public final class RaftPartition {
     /** {@code endpoint}'s node restarted (see {@link RaftPartitionStateMachine#peerRestarted}). */
     public void peerRestarted(String endpoint) {
         executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+            RaftPartitionStateMachine machine = host.machine();
             if (machine != null) {
-                machine.peerRestarted(endpoint, now());
+                machine.peerRestarted(endpoint, host.now());
             }
         });
     }
@@ -327,7 +264,7 @@ public final class RaftPartition {
 
     /**
      * Changes this partition's configuration by one member; completes with the change's index once it commits, or
-     * with the reason it was refused (see {@link RaftPartitionStateMachine#changeConfiguration}).
+     * with the reason it was refused (see {@link ReplicaRequests#changeConfiguration}).
      */
     public CompletableFuture<RaftReplicationResult> changeConfiguration(ConfigurationChange change) {
         return submission.changeConfiguration(change);
@@ -386,15 +323,7 @@ public final class RaftPartition {
      * {@link #start()}.
      */
     void plant(PlantedBug bug) {
-        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
-            if (plantedBugs.isEmpty()) {
-                plantedBugs = EnumSet.noneOf(PlantedBug.class);
-            }
-            plantedBugs.add(bug);
-            if (machine != null) {
-                machine.plant(bug);
-            }
-        });
+        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> host.plant(bug));
     }
 
     /**
@@ -405,164 +334,12 @@ public final class RaftPartition {
      *         transport under it)
      */
     public CompletableFuture<Void> closeAsync() {
-        closed = true;
+        host.close();
         context.quiescence().closed(this);
         CompletableFuture<Void> stopped = executor.close();
         calls.stop(RaftOperationStatus.NodeClosed);
-        restoredFuture.completeExceptionally(new RaftClosedException("node closed"));
+        recovery.restoredFuture().completeExceptionally(new RaftClosedException("node closed"));
         return stopped;
-    }
-
-    /**
-     * Something threw on the executor: the state machine detected an impossible state (a leader's entry
-     * conflicting with a committed one, a gap in the log) or the host broke. Going on could spread a corrupt state,
-     * so the partition stops loudly: ERROR log, the owner's {@code partitionFailed}, every open and later call
-     * answered with {@code PartitionFailed}, and the state machine is dropped so that nothing drives it again.
-     */
-    private void stopOnFailure(Throwable cause) {
-        if (closed || failedStatus != null) {
-            LOG.warn("partition {}: an operation failed after the partition stopped", id, cause);
-            return;
-        }
-        failedStatus = PartitionStatusView.failed(id, machine, cause);
-        LOG.error("partition {}: stopped after an impossible state; every call on it fails with PartitionFailed"
-                + " until the node restarts", id, cause);
-        epoch++;
-        machine = null;
-        restored = false;
-        leaderQuick = false;
-        view = ReplicaView.NONE;
-        leaderQuickEndpoint = null;
-        requests.clear();
-        calls.stop(RaftOperationStatus.PartitionFailed);
-        restoredFuture.completeExceptionally(new IllegalStateException("partition " + id + " failed", cause));
-        callbacks.partitionFailed(id, cause);
-    }
-
-    // ------------------------------------------------------------------ restore
-
-    private void beginRestore() {
-        var random = context.runtime().random(((long) context.configuration().nodeId() << 32) ^ id
-                ^ ((long) epoch << 48) ^ context.configuration().electionSeed());
-        // A node joining a running cluster must not count itself a voter of a fresh log: its leader adds it as a
-        // learner, and its log's configuration entries say when it votes.
-        // A partition created online starts from its first voters, the same on every node, whoever joined the cluster
-        // when: only whether this replica may have voted before decides whether it joins.
-        machine = firstVoters != null
-                ? RaftPartitionStateMachine.created(id, context.self(), firstVoters, joins, context.settings(), random)
-                : context.configuration().joinExisting() || joins
-                ? RaftPartitionStateMachine.joining(id, context.self(), context.peers(),
-                        context.settings(), random)
-                : new RaftPartitionStateMachine(id, context.self(), context.peers(),
-                        context.settings(), random);
-        plantedBugs.forEach(machine::plant);
-        machine.nodeLiveness(context.quiescence().liveness());
-        if (snapshotFiles.enabled()) {
-            RaftConfiguration c = context.configuration();
-            machine.snapshots().enable(context.snapshots().throttle(), c.snapshotChunkBytes(),
-                    c.snapshotRetentionEntries(), c.snapshotRetentionBytes());
-        }
-        readyLeader = false;
-        if (!restoreAnnounced) {
-            // Once per process: a restore after a WAL failure replays nothing, so the application resets nothing.
-            restoreAnnounced = true;
-            callbacks.restoreStarted(id);
-        }
-        restore.read(epoch);
-    }
-
-    /**
-     * A WAL read or write failed: forget the in-memory state, which may be ahead of the disk, fail pending requests
-     * with {@code ReplicationFailed}, and restore from the WAL again after {@link RestoreRetry}'s back-off, keeping
-     * what the application already received ({@link DeliveredSoFar}). After too many failures in a row, give up:
-     * the partition answers {@code PartitionUnavailable} and takes no part in the cluster until the node restarts.
-     */
-    private void walFailed(Throwable error) {
-        epoch++;
-        restored = false;
-        leaderQuick = false;
-        view = ReplicaView.NONE;
-        if (machine != null && machine.restored()) {
-            delivered = new DeliveredSoFar(delivered().index(), machine.restoredThrough());
-        }
-        machine = null;
-        requests.failAll(RaftOperationStatus.ReplicationFailed);
-        long delay = retry.failed();
-        callbacks.walFailed(id, error, delay);
-        if (delay < 0) {
-            LOG.error("partition {}: the WAL failed {} times in a row; the partition stays out of the cluster until "
-                    + "the node restarts", id, RestoreRetry.MAX_RETRIES + 1, error);
-            unavailable = true;
-            restoredFuture.completeExceptionally(error);
-            return;
-        }
-        LOG.error("partition {}: the WAL failed; restoring from it in {} ms", id, delay, error);
-        int at = epoch;
-        if (delay == 0) {
-            beginRestore();
-        } else {
-            context.runtime().schedule(delay, () -> executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
-                if (at == epoch) {
-                    beginRestore();
-                }
-            }));
-        }
-    }
-
-    /** What the application received so far: {@link #delivered} with {@link #handed}'s index. */
-    private DeliveredSoFar delivered() {
-        return delivered.handed(handed);
-    }
-
-    private void handRestored(RaftLog log) {
-        callbacks.restored(id, log);
-        handed = Math.max(handed, log.index());
-    }
-
-    // ------------------------------------------------------------------ carrying out Ready
-
-    private void afterDrain() {
-        context.metrics().drained();
-        publishQuiescence();
-        if (machine == null) {
-            return;
-        }
-        carrier.carryOutReady();
-        leaderQuick = machine.role() == RaftRole.LEADER;
-        tickDueAt = machine.tickDueAt();
-        campaigning = machine.role() == RaftRole.PRE_CANDIDATE || machine.role() == RaftRole.CANDIDATE;
-        if (context.metrics().enabled()) {
-            followerLag = machine.followerLag();
-        }
-        catchUp.drained(machine);
-        if (!view.describes(machine, leaderCommitSeen)) {
-            view = ReplicaView.of(machine, leaderCommitSeen);
-        }
-        boolean nowReadyLeader = machine.isReadyLeader();
-        if (nowReadyLeader && !readyLeader) {
-            callbacks.leaderReady(id);
-        }
-        readyLeader = nowReadyLeader;
-    }
-
-    /**
-     * Tells the node's {@link QuiescedPartitions} when this replica falls asleep or wakes (a replica without a
-     * machine, after a WAL failure, is awake: it must be ticked to restore and elect).
-     */
-    private void publishQuiescence() {
-        if (closed) {
-            return;
-        }
-        boolean quiesced = machine != null && machine.quiesced();
-        String under = quiesced && machine.role() != RaftRole.LEADER ? machine.leader() : null;
-        if (quiesced != publishedQuiesced || !Objects.equals(under, publishedSleepLeader)) {
-            context.quiescence().changed(this, quiesced, publishedSleepLeader, under);
-            if (quiesced && !publishedQuiesced) {
-                machine.releaseWhileAsleep();
-            }
-            publishedQuiesced = quiesced;
-            publishedSleepLeader = under;
-        }
     }
 
     /**
@@ -570,144 +347,12 @@ public final class RaftPartition {
      * restore that began before the decision.
      */
     public void verify() {
-        executor.post(RaftPartitionExecutor.Priority.CONTROL, () -> {
-            if (machine != null) {
-                catchUp.firstStart(machine);
-            }
-        });
+        executor.post(RaftPartitionExecutor.Priority.CONTROL, host::firstStart);
     }
 
-    /**
-     * The node's clock takes in the time of entries this replica appends (from a leader) or restores, so that the
-     * tickets it issues if it leads later follow every ticket in its log, whatever its physical clock reads.
-     */
-    private void takeIn(List<LogEntry> entries) {
-        HLCTimestamp latest = HLCTimestamp.ZERO;
-        for (LogEntry entry : entries) {
-            if (entry.time().compareTo(latest) > 0) {
-                latest = entry.time();
-            }
-        }
-        if (!latest.isZero()) {
-            context.clock().receive(latest);
-        }
-    }
-
-    /** What this partition's helpers ({@link PartitionSnapshots}, {@link PartitionRestore} and the rest) need of it. */
     /** "partition-" and its id, for logs. */
     @Override
     public String toString() {
         return "partition-" + id;
-    }
-
-    private final class Host implements PartitionSnapshots.Host, PartitionRestore.Host, ReadyCarrier.Host,
-            PartitionCompaction.Host, RequestSubmission.Host, PartitionQueries.Host, Runnable, Consumer<Throwable> {
-        /** The executor's after-drain hook. */
-        @Override
-        public void run() {
-            afterDrain();
-        }
-
-        /** The executor's failure hook. */
-        @Override
-        public void accept(Throwable cause) {
-            stopOnFailure(cause);
-        }
-
-        @Override
-        public RaftPartitionStateMachine machine() {
-            return machine;
-        }
-
-        @Override
-        public int epoch() {
-            return epoch;
-        }
-
-        @Override
-        public boolean closed() {
-            return closed;
-        }
-
-        @Override
-        public PartitionStatus failedStatus() {
-            return failedStatus;
-        }
-
-        @Override
-        public boolean unavailable() {
-            return unavailable;
-        }
-
-        @Override
-        public boolean restored() {
-            return restored;
-        }
-
-        @Override
-        public void leaderSeen(String leader) {
-            leaderQuickEndpoint = leader;
-        }
-
-        @Override
-        public String leaderHint() {
-            return leaderQuickEndpoint;
-        }
-
-        @Override
-        public ReplicaView view() {
-            return view;
-        }
-
-        @Override
-        public boolean planted(PlantedBug bug) {
-            return plantedBugs.contains(bug);
-        }
-
-        @Override
-        public DeliveredSoFar delivered() {
-            return RaftPartition.this.delivered();
-        }
-
-        @Override
-        public void walFailed(Throwable error) {
-            RaftPartition.this.walFailed(error);
-        }
-
-        @Override
-        public void takeIn(List<LogEntry> entries) {
-            RaftPartition.this.takeIn(entries);
-        }
-
-        @Override
-        public void handRestored(RaftLog log) {
-            RaftPartition.this.handRestored(log);
-        }
-
-        @Override
-        public void restoreEnded() {
-            machine.restoreEnd(now());
-            restored = true;
-            if (!restoredFuture.isDone()) {
-                callbacks.restoreFinished(id);
-                restoredFuture.complete(null);
-            }
-        }
-
-        @Override
-        public void applicationAt(long index) {
-            handed = Math.max(handed, index);
-        }
-
-        @Override
-        public void installed(long index) {
-            context.metrics().snapshotReceived();
-            callbacks.snapshotInstalled(id, index);
-        }
-    }
-
-    /** The state machine's time: monotonic, so a wall-clock step moves no timer (only tickets read the wall). */
-    private long now() {
-        return context.runtime().monotonicMillis();
     }
 }

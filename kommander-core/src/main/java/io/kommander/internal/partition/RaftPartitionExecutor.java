@@ -8,8 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 
 /**
@@ -25,7 +26,11 @@ import java.util.function.Consumer;
  * ({@link LibraryThreads}), so that code they call can refuse to block.
  *
  * <p>Client operations are admission-limited: {@link #post} refuses them once {@code maxClientQueue} are queued.
- * Thread-safe.
+ *
+ * <p>A node has one per partition replica, so it holds no more than it uses (docs/scale.md): a class's queue is made
+ * on its first operation, and the client count and the scheduled flag are fields behind static updaters.
+ *
+ * <p>Thread-safe.
  */
 public final class RaftPartitionExecutor {
 
@@ -33,6 +38,12 @@ public final class RaftPartitionExecutor {
     /** Operations per drain before yielding the pool thread to other partitions. */
     private static final int DRAIN_BUDGET = 512;
     private static final Priority[] PRIORITIES = Priority.values();
+    /** The queues' slots, read and set (once, from null) as volatiles: a drain that goes idle must see a new queue. */
+    private static final VarHandle QUEUE = MethodHandles.arrayElementVarHandle(ConcurrentLinkedQueue[].class);
+    private static final AtomicIntegerFieldUpdater<RaftPartitionExecutor> CLIENT_QUEUED =
+            AtomicIntegerFieldUpdater.newUpdater(RaftPartitionExecutor.class, "clientQueued");
+    private static final AtomicIntegerFieldUpdater<RaftPartitionExecutor> SCHEDULED =
+            AtomicIntegerFieldUpdater.newUpdater(RaftPartitionExecutor.class, "scheduled");
 
     /** Priority classes, highest first, each with the operations it may run per round. */
     public enum Priority {
@@ -62,10 +73,11 @@ public final class RaftPartitionExecutor {
     private final int maxClientQueue;
     private final Runnable afterDrain;
     private final Consumer<Throwable> onFailure;
+    /** One queue per priority class, null until its first operation. */
     private final ConcurrentLinkedQueue<Runnable>[] queues;
-    private final AtomicInteger clientQueued = new AtomicInteger();
-    /** Set while a drain is queued on the pool or running. */
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile int clientQueued;
+    /** 1 while a drain is queued on the pool or running. */
+    private volatile int scheduled;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean closed;
 
@@ -86,9 +98,22 @@ public final class RaftPartitionExecutor {
         this.afterDrain = afterDrain;
         this.onFailure = onFailure;
         this.queues = new ConcurrentLinkedQueue[Priority.values().length];
-        for (int i = 0; i < queues.length; i++) {
-            queues[i] = new ConcurrentLinkedQueue<>();
+    }
+
+    /** The class's queue, or null if no operation of the class was ever posted. */
+    @SuppressWarnings("unchecked")
+    private ConcurrentLinkedQueue<Runnable> queue(int priority) {
+        return (ConcurrentLinkedQueue<Runnable>) QUEUE.getVolatile(queues, priority);
+    }
+
+    /** The class's queue, made on its first operation. */
+    private ConcurrentLinkedQueue<Runnable> queueToAdd(int priority) {
+        ConcurrentLinkedQueue<Runnable> queue = queue(priority);
+        if (queue == null) {
+            QUEUE.compareAndSet(queues, priority, null, new ConcurrentLinkedQueue<Runnable>());
+            queue = queue(priority);
         }
+        return queue;
     }
 
     /**
@@ -100,11 +125,11 @@ public final class RaftPartitionExecutor {
         if (closed) {
             return false;
         }
-        if (priority == Priority.CLIENT && clientQueued.incrementAndGet() > maxClientQueue) {
-            clientQueued.decrementAndGet();
+        if (priority == Priority.CLIENT && CLIENT_QUEUED.incrementAndGet(this) > maxClientQueue) {
+            CLIENT_QUEUED.decrementAndGet(this);
             return false;
         }
-        queues[priority.ordinal()].add(operation);
+        queueToAdd(priority.ordinal()).add(operation);
         schedule();
         return true;
     }
@@ -118,10 +143,13 @@ public final class RaftPartitionExecutor {
      */
     public CompletableFuture<Void> close() {
         closed = true;
-        for (ConcurrentLinkedQueue<Runnable> queue : queues) {
-            queue.clear();
+        for (int i = 0; i < queues.length; i++) {
+            ConcurrentLinkedQueue<Runnable> queue = queue(i);
+            if (queue != null) {
+                queue.clear();
+            }
         }
-        if (!scheduled.get()) {
+        if (scheduled == 0) {
             terminated.complete(null);
         }
         return terminated;
@@ -133,8 +161,9 @@ public final class RaftPartitionExecutor {
      */
     public int queued() {
         int queued = 0;
-        for (ConcurrentLinkedQueue<Runnable> queue : queues) {
-            queued += queue.size();
+        for (int i = 0; i < queues.length; i++) {
+            ConcurrentLinkedQueue<Runnable> queue = queue(i);
+            queued += queue == null ? 0 : queue.size();
         }
         return queued;
     }
@@ -145,7 +174,7 @@ public final class RaftPartitionExecutor {
     }
 
     private void schedule() {
-        if (scheduled.compareAndSet(false, true)) {
+        if (SCHEDULED.compareAndSet(this, 0, 1)) {
             try {
                 pool.execute(() -> LibraryThreads.run(this::drain));
             } catch (RejectedExecutionException shuttingDown) {
@@ -179,7 +208,7 @@ public final class RaftPartitionExecutor {
 
     /** No drain runs (or is queued) any more; a close that found one running completes here. */
     private void idle() {
-        scheduled.set(false);
+        scheduled = 0;
         if (closed) {
             terminated.complete(null);
         }
@@ -198,14 +227,14 @@ public final class RaftPartitionExecutor {
     private int runRound(int budget) {
         int ran = 0;
         for (Priority priority : PRIORITIES) {
-            ConcurrentLinkedQueue<Runnable> queue = queues[priority.ordinal()];
-            for (int i = 0; i < priority.quantum() && ran < budget && !closed; i++) {
+            ConcurrentLinkedQueue<Runnable> queue = queue(priority.ordinal());
+            for (int i = 0; queue != null && i < priority.quantum() && ran < budget && !closed; i++) {
                 Runnable operation = queue.poll();
                 if (operation == null) {
                     break;
                 }
                 if (priority == Priority.CLIENT) {
-                    clientQueued.decrementAndGet();
+                    CLIENT_QUEUED.decrementAndGet(this);
                 }
                 ran++;
                 try {
@@ -219,8 +248,9 @@ public final class RaftPartitionExecutor {
     }
 
     private boolean hasQueued() {
-        for (ConcurrentLinkedQueue<Runnable> queue : queues) {
-            if (!queue.isEmpty()) {
+        for (int i = 0; i < queues.length; i++) {
+            ConcurrentLinkedQueue<Runnable> queue = queue(i);
+            if (queue != null && !queue.isEmpty()) {
                 return true;
             }
         }

@@ -1,23 +1,17 @@
 package io.kommander.internal.partition;
 
-import io.kommander.time.HLCTimestamp;
 import io.kommander.RaftLog;
-import io.kommander.RaftOperationStatus;
-import io.kommander.RequestId;
 import io.kommander.internal.partition.MessageRefusals.Reason;
 import io.kommander.transport.RaftMessage;
-import io.kommander.wal.EntryKind;
 import io.kommander.wal.HardState;
 import io.kommander.wal.LogEntry;
 import io.kommander.wal.LogPosition;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -86,7 +80,7 @@ public final class RaftPartitionStateMachine {
      */
     public RaftPartitionStateMachine(int partition, String self, List<String> peers, PartitionSettings settings,
                                      RandomGenerator random) {
-        this(partition, self, withSelf(self, peers), settings, random);
+        this(partition, self, FirstConfiguration.of(self, peers), settings, random);
     }
 
     /**
@@ -96,10 +90,8 @@ public final class RaftPartitionStateMachine {
      */
     public static RaftPartitionStateMachine joining(int partition, String self, List<String> voters,
                                                     PartitionSettings settings, RandomGenerator random) {
-        if (voters.contains(self)) {
-            throw new IllegalArgumentException(self + " joins a configuration it is already a voter of: " + voters);
-        }
-        return new RaftPartitionStateMachine(partition, self, Configuration.ofVoters(voters), settings, random);
+        return new RaftPartitionStateMachine(partition, self, FirstConfiguration.joining(self, voters), settings,
+                random);
     }
 
     /**
@@ -113,15 +105,8 @@ public final class RaftPartitionStateMachine {
     public static RaftPartitionStateMachine created(int partition, String self, Collection<String> firstVoters,
                                                     boolean joins, PartitionSettings settings,
                                                     RandomGenerator random) {
-        if (joins) {
-            return joining(partition, self, firstVoters.stream().filter(v -> !v.equals(self)).toList(), settings,
-                    random);
-        }
-        if (!firstVoters.contains(self)) {
-            throw new IllegalArgumentException(self + " is not a first voter of partition " + partition + ": "
-                    + firstVoters);
-        }
-        return new RaftPartitionStateMachine(partition, self, Configuration.ofVoters(firstVoters), settings, random);
+        return new RaftPartitionStateMachine(partition, self,
+                FirstConfiguration.created(partition, self, firstVoters, joins), settings, random);
     }
 
     private RaftPartitionStateMachine(int partition, String self, Configuration initial, PartitionSettings settings,
@@ -154,12 +139,6 @@ public final class RaftPartitionStateMachine {
      */
     SnapshotControl snapshots() {
         return snapshots;
-    }
-
-    private static Configuration withSelf(String self, List<String> peers) {
-        List<String> voters = new ArrayList<>(peers);
-        voters.add(self);
-        return Configuration.ofVoters(voters);
     }
 
     /** Switches on a known-wrong behaviour (simulator negative controls only). */
@@ -262,7 +241,7 @@ public final class RaftPartitionStateMachine {
     // ------------------------------------------------------------------ quiescence
 
     /** A request wakes a quiesced leader; a follower refuses it (naming the leader) and sleeps on. */
-    private void wakeLeader(long nowMillis) {
+    void wakeLeader(long nowMillis) {
         now = nowMillis;
         waking.wakeLeader();
     }
@@ -307,54 +286,22 @@ public final class RaftPartitionStateMachine {
         waking.nodeLiveness(alive);
     }
 
-    /** Appends a client write: one entry per payload, one ticket, completing when the last entry commits. */
-    public void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
-                        long nowMillis) {
-        propose(requestId, kind, logType, payloads, ticket, null, nowMillis);
-    }
-
     /**
-     * Appends a client write carrying the client's request id (null for none; with one, a single payload): a
-     * request already applied answers its original result, one already in the log waits for that entry.
+     * Where a caller's requests enter: writes, settlements, configuration changes, reads, transfers. Made for each
+     * request (it holds only this machine), so a replica that is never asked pays nothing for it.
      */
-    public void propose(long requestId, EntryKind kind, String logType, List<byte[]> payloads, HLCTimestamp ticket,
-                        RequestId clientRequest, long nowMillis) {
-        wakeLeader(nowMillis);
-        if (acceptsWrite(requestId, ticket)) {
-            leadership.propose(requestId, kind, logType, payloads, ticket, clientRequest, now, ready());
-        }
+    ReplicaRequests requests() {
+        return new ReplicaRequests(this);
     }
 
-    /** Appends the commit (or rollback) entry of a manual proposal identified by its ticket. */
-    public void settle(long requestId, HLCTimestamp ticket, boolean commit, long nowMillis) {
-        wakeLeader(nowMillis);
-        if (acceptsWrite(requestId, ticket)) {
-            leadership.settle(requestId, ticket, commit, now, ready());
-        }
+    /** The leader side of this replica, for {@link ReplicaRequests}. */
+    Leadership leadership() {
+        return leadership;
     }
 
-    /** Whether this replica may take a write now; if not, fails the request (naming the leader if known). */
-    private boolean acceptsWrite(long requestId, HLCTimestamp ticket) {
-        if (!restored) {
-            ready().failWrite(requestId, RaftOperationStatus.RestoreInProgress, null, ticket);
-            return false;
-        }
-        if (elections.role() != RaftRole.LEADER) {
-            ready().failWrite(requestId, RaftOperationStatus.NodeIsNotLeader, elections.leader(), ticket);
-            return false;
-        }
-        return true;
-    }
-
-    /**
-     * Changes the partition's configuration by one member (see {@link Leadership#changeConfiguration}); completes
-     * when the change commits, or fails with the reason it was refused.
-     */
-    public void changeConfiguration(long requestId, ConfigurationChange change, long nowMillis) {
-        wakeLeader(nowMillis);
-        if (acceptsWrite(requestId, HLCTimestamp.ZERO)) {
-            leadership.changeConfiguration(requestId, change, now, ready());
-        }
+    /** The host's time in milliseconds as of the machine's last input that carried it. */
+    long now() {
+        return now;
     }
 
     /** The configuration in effect on this replica: the latest in its log, committed or not. */
@@ -375,34 +322,6 @@ public final class RaftPartitionStateMachine {
     /** How many configuration changes are appended and not committed: one at most, changes going one at a time. */
     public int configurationChangesInFlight() {
         return replicaLog.configurationChangesInFlight();
-    }
-
-    /** Asks to confirm leadership for a linearizable read (ReadIndex), at the time of the last input. */
-    public void readIndex(long requestId) {
-        readIndex(requestId, now);
-    }
-
-    /**
-     * Asks to confirm leadership for a linearizable read (ReadIndex). A quiesced leader wakes and confirms by a
-     * heartbeat round like any other: sleeping renews nothing.
-     */
-    public void readIndex(long requestId, long nowMillis) {
-        wakeLeader(nowMillis);
-        if (elections.role() != RaftRole.LEADER) {
-            ready().completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
-            return;
-        }
-        leadership.readIndex(requestId, ready());
-    }
-
-    /** Hands leadership to {@code target}: stops taking writes, catches it up, then tells it to campaign. */
-    public void transferLeadership(long requestId, String target, long nowMillis) {
-        wakeLeader(nowMillis);
-        if (elections.role() != RaftRole.LEADER) {
-            ready().completeStatus(requestId, RaftOperationStatus.NodeIsNotLeader);
-            return;
-        }
-        leadership.transferTo(target, requestId, now, ready());
     }
 
     /** A persist step (and every earlier one) is durable. */
@@ -454,7 +373,8 @@ public final class RaftPartitionStateMachine {
 
     // ------------------------------------------------------------------ output
 
-    private Ready ready() {
+    /** What the host must do, gathered since the last {@link #takeReady}: made on first use. */
+    Ready ready() {
         if (ready == null) {
             ready = new Ready();
         }
@@ -524,22 +444,6 @@ public final class RaftPartitionStateMachine {
     /** On the leader, each follower's match index (the highest index it is known to hold); empty otherwise. */
     public Map<String, Long> followerMatchIndices() {
         return elections.role() == RaftRole.LEADER ? leadership.followerMatchIndices() : new LinkedHashMap<>();
-    }
-
-    /**
-     * On the leader, the members that hold everything committed and answered within {@code withinMillis} (itself
-     * included); null on any other replica, and null (not known yet) on a quiesced leader, which this wakes: its
-     * followers' last answers are from before it slept, and its wake-up heartbeat round refreshes them.
-     */
-    public Set<String> currentMembers(long nowMillis, long withinMillis) {
-        if (elections.role() != RaftRole.LEADER) {
-            return null;
-        }
-        if (quiescence.quiesced()) {
-            wakeLeader(nowMillis);
-            return null;
-        }
-        return leadership.currentMembers(nowMillis, withinMillis);
     }
 
     /** On the leader, how far its furthest-behind follower is from the log's end, in entries; 0 otherwise. */

@@ -1,6 +1,7 @@
 package io.kommander.internal.partition;
 
 import io.kommander.RaftLog;
+import io.kommander.internal.transport.RaftTransportDispatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ final class ReadyCarrier {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPartition.class);
 
     /** What carrying out a Ready needs of its partition. */
-    interface Host {
+    interface Host extends PartitionParts {
         /** The current state machine, or null after a WAL failure until the next restore. */
         RaftPartitionStateMachine machine();
 
@@ -30,6 +31,9 @@ final class ReadyCarrier {
         /** A WAL write failed: restore from it. */
         void walFailed(Throwable error);
 
+        /** A WAL write became durable: the WAL works. */
+        void walWriteSucceeded();
+
         /** The machine knows a new leader (or none): the partition's lock-free view of it. */
         void leaderSeen(String leader);
 
@@ -40,24 +44,13 @@ final class ReadyCarrier {
         void applicationAt(long index);
     }
 
-    private final int id;
-    private final PartitionContext context;
-    private final PartitionCallbacks callbacks;
     private final RaftWriteAhead writeAhead;
-    private final RestoreRetry retry;
     private final PartitionSnapshots snapshotFiles;
-    private final PendingRequests requests;
     private final Host host;
 
-    ReadyCarrier(int id, PartitionContext context, PartitionCallbacks callbacks, RaftWriteAhead writeAhead,
-                 RestoreRetry retry, PartitionSnapshots snapshotFiles, PendingRequests requests, Host host) {
-        this.id = id;
-        this.context = context;
-        this.callbacks = callbacks;
+    ReadyCarrier(RaftWriteAhead writeAhead, PartitionSnapshots snapshotFiles, Host host) {
         this.writeAhead = writeAhead;
-        this.retry = retry;
         this.snapshotFiles = snapshotFiles;
-        this.requests = requests;
         this.host = host;
     }
 
@@ -71,6 +64,9 @@ final class ReadyCarrier {
     }
 
     private void carryOut(Ready ready) {
+        int id = host.id();
+        PartitionContext context = host.context();
+        PartitionCallbacks callbacks = host.callbacks();
         for (Ready.Outbound out : ready.messages) {
             context.dispatcher().send(out.to(), out.message());
         }
@@ -90,7 +86,7 @@ final class ReadyCarrier {
             callbacks.delivered(id, log);
             host.applicationAt(log.index());
         }
-        requests.answer(ready.completions, ready.statusCompletions);
+        host.requests().answer(ready.completions, ready.statusCompletions);
         if (ready.snapshotInstall != null) {
             // After this Ready's deliveries: the application's state is replaced once it has what came before.
             snapshotFiles.install(ready.snapshotInstall);
@@ -127,6 +123,7 @@ final class ReadyCarrier {
 
     private void persist(Ready.PersistStep step) {
         int at = host.epoch();
+        RaftTransportDispatcher dispatcher = host.context().dispatcher();
         writeAhead.persist(step, error -> {
             if (at != host.epoch()) {
                 return;
@@ -135,9 +132,9 @@ final class ReadyCarrier {
                 host.walFailed(error);
                 return;
             }
-            retry.writeSucceeded();
+            host.walWriteSucceeded();
             for (Ready.Outbound out : step.after()) {
-                context.dispatcher().send(out.to(), out.message());
+                dispatcher.send(out.to(), out.message());
             }
             host.machine().persisted(step.seq(), step.lastIndexAfter());
         });

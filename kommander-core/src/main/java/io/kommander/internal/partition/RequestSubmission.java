@@ -19,10 +19,10 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe: requests arrive on callers' threads; what reaches the machine runs on the executor.
  */
-final class RequestSubmission {
+final class RequestSubmission implements Supplier<HLCTimestamp> {
 
     /** What submitting a request needs of its partition. */
-    interface Host {
+    interface Host extends PartitionParts {
         /** The current state machine, or null after a WAL failure until the next restore. Executor only. */
         RaftPartitionStateMachine machine();
 
@@ -56,53 +56,50 @@ final class RequestSubmission {
         void call(RaftPartitionStateMachine machine, long requestId, HLCTimestamp ticket);
     }
 
-    private final PartitionContext context;
-    private final RaftPartitionExecutor executor;
-    private final OpenCalls calls;
-    private final PendingRequests requests;
     private final Host host;
-    /** A write's ticket: the clock's time when the machine takes it (one supplier for all writes, not one each). */
-    private final Supplier<HLCTimestamp> clockStamp;
 
-    RequestSubmission(PartitionContext context, RaftPartitionExecutor executor, OpenCalls calls,
-                      PendingRequests requests, Host host) {
-        this.context = context;
-        this.executor = executor;
-        this.calls = calls;
-        this.requests = requests;
+    RequestSubmission(Host host) {
         this.host = host;
-        this.clockStamp = () -> context.clock().now();
+    }
+
+    /**
+     * A write's ticket: the node's clock's time when the machine takes it. This object is the one supplier of its
+     * writes' tickets, so neither a write nor a replica pays for one of its own.
+     */
+    @Override
+    public HLCTimestamp get() {
+        return host.context().clock().now();
     }
 
     /** Proposes entries (one per payload) under one ticket, refused instead when {@code fence} says so. */
     CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, List<byte[]> payloads,
                                                        WriteFence fence) {
-        return submitWrite(clockStamp, fence, (machine, request, ticket) ->
-                machine.propose(request, kind, logType, payloads, ticket, now()));
+        return submitWrite(this, fence, (machine, request, ticket) ->
+                machine.requests().propose(request, kind, logType, payloads, ticket, host.now()));
     }
 
     /** Proposes one entry carrying the client's request id, refused instead when {@code fence} says so. */
     CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, byte[] payload,
                                                        RequestId clientRequest, WriteFence fence) {
-        return submitWrite(clockStamp, fence, (machine, request, ticket) ->
-                machine.propose(request, kind, logType, List.of(payload), ticket, clientRequest, now()));
+        return submitWrite(this, fence, (machine, request, ticket) ->
+                machine.requests().propose(request, kind, logType, List.of(payload), ticket, clientRequest, host.now()));
     }
 
     /** Changes the partition's configuration by one member. */
     CompletableFuture<RaftReplicationResult> changeConfiguration(ConfigurationChange change) {
         return submitWrite(() -> HLCTimestamp.ZERO, WriteFence.OPEN, (machine, request, ticket) ->
-                machine.changeConfiguration(request, change, now()));
+                machine.requests().changeConfiguration(request, change, host.now()));
     }
 
     /** Appends the commit or rollback entry of a manual proposal. */
     CompletableFuture<RaftReplicationResult> settle(HLCTimestamp ticket, boolean commit) {
         return submitWrite(() -> ticket, WriteFence.OPEN, (machine, request, t) ->
-                machine.settle(request, t, commit, now()));
+                machine.requests().settle(request, t, commit, host.now()));
     }
 
     /** Confirms leadership by ReadIndex and waits until applied. */
     CompletableFuture<RaftOperationStatus> confirmLeadership() {
-        return submitStatus((machine, request) -> machine.readIndex(request, now()));
+        return submitStatus((machine, request) -> machine.requests().readIndex(request, host.now()));
     }
 
     /**
@@ -114,30 +111,30 @@ final class RequestSubmission {
         if (target == null) {
             throw new IllegalArgumentException("the transfer target must not be null");
         }
-        if (target.equals(context.self())) {
+        if (target.equals(host.context().self())) {
             throw new IllegalArgumentException("the transfer target " + target + " is this node itself: leadership"
                     + " can only move to another member");
         }
         // A configured member, or one that joined since: whether it may lead now is the state machine's answer.
         Configuration members = host.view().configuration();
-        if (!context.peers().contains(target) && (members == null || !members.contains(target))) {
+        if (!host.context().peers().contains(target) && (members == null || !members.contains(target))) {
             throw new IllegalArgumentException("the transfer target " + target + " is not a member; members: "
-                    + (members != null ? members : context.peers()));
+                    + (members != null ? members : host.context().peers()));
         }
-        return submitStatus((machine, request) -> machine.transferLeadership(request, target, now()));
+        return submitStatus((machine, request) -> machine.requests().transferLeadership(request, target, host.now()));
     }
 
     private CompletableFuture<RaftReplicationResult> submitWrite(Supplier<HLCTimestamp> stamp, WriteFence fence,
                                                                  WriteCall call) {
-        PartitionCall<RaftReplicationResult> future = calls.open(
+        PartitionCall<RaftReplicationResult> future = host.calls().open(
                 (open, stopped) -> open.complete(RaftReplicationResult.failure(stopped, null)));
         RaftOperationStatus early = earlyRefusal();
         if (early != null) {
             refuse(future, early, host.leaderHint());
             return future;
         }
-        long started = context.metrics().startTime();
-        boolean queued = executor.post(RaftPartitionExecutor.Priority.CLIENT, () -> {
+        long started = host.context().metrics().startTime();
+        boolean queued = host.executor().post(RaftPartitionExecutor.Priority.CLIENT, () -> {
             RaftOperationStatus unready = unreadyStatus();
             if (unready != null) {
                 refuse(future, unready, null);
@@ -150,7 +147,7 @@ final class RequestSubmission {
                 return;
             }
             HLCTimestamp ticket = stamp.get();
-            call.call(host.machine(), requests.addWrite(future, ticket, started), ticket);
+            call.call(host.machine(), host.requests().addWrite(future, ticket, started), ticket);
         });
         if (!queued) {
             refuse(future, host.closed() ? RaftOperationStatus.NodeClosed : RaftOperationStatus.ProposalQueueFull,
@@ -161,24 +158,24 @@ final class RequestSubmission {
 
     /** Answers a write the state machine never saw, counting it with the node's proposals. */
     private void refuse(CompletableFuture<RaftReplicationResult> future, RaftOperationStatus status, String hint) {
-        context.metrics().writeAnswered(status, 0);
+        host.context().metrics().writeAnswered(status, 0);
         future.complete(RaftReplicationResult.failure(status, hint));
     }
 
     private CompletableFuture<RaftOperationStatus> submitStatus(MachineCall call) {
-        PartitionCall<RaftOperationStatus> future = calls.open(PartitionCall::complete);
+        PartitionCall<RaftOperationStatus> future = host.calls().open(PartitionCall::complete);
         RaftOperationStatus early = earlyRefusal();
         if (early != null) {
             future.complete(early);
             return future;
         }
-        boolean queued = executor.post(RaftPartitionExecutor.Priority.CLIENT, () -> {
+        boolean queued = host.executor().post(RaftPartitionExecutor.Priority.CLIENT, () -> {
             RaftOperationStatus unready = unreadyStatus();
             if (unready != null) {
                 future.complete(unready);
                 return;
             }
-            call.call(host.machine(), requests.addStatus(future));
+            call.call(host.machine(), host.requests().addStatus(future));
         });
         if (!queued) {
             future.complete(host.closed() ? RaftOperationStatus.NodeClosed : RaftOperationStatus.ProposalQueueFull);
@@ -210,10 +207,5 @@ final class RequestSubmission {
         }
         RaftPartitionStateMachine machine = host.machine();
         return machine == null || !machine.restored() ? RaftOperationStatus.RestoreInProgress : null;
-    }
-
-    /** The state machine's time: monotonic, so a wall-clock step moves no timer (only tickets read the wall). */
-    private long now() {
-        return context.runtime().monotonicMillis();
     }
 }

@@ -390,14 +390,14 @@ public final class MachineNet {
     /** Proposes one entry on {@code name}; returns the request id its result will carry. */
     public long propose(String name, String payload) {
         long request = nextRequest++;
-        m(name).propose(request, EntryKind.DATA, "t", List.of(payload.getBytes()), new HLCTimestamp(now, request, 1), now);
+        m(name).requests().propose(request, EntryKind.DATA, "t", List.of(payload.getBytes()), new HLCTimestamp(now, request, 1), now);
         return request;
     }
 
     /** Proposes one entry on {@code name} with a client's request id; returns the request id its result will carry. */
     long propose(String name, String payload, io.kommander.RequestId clientRequest) {
         long request = nextRequest++;
-        m(name).propose(request, EntryKind.DATA, "t", List.of(payload.getBytes()), new HLCTimestamp(now, request, 0),
+        m(name).requests().propose(request, EntryKind.DATA, "t", List.of(payload.getBytes()), new HLCTimestamp(now, request, 0),
                 clientRequest, now);
         return request;
     }
@@ -405,7 +405,7 @@ public final class MachineNet {
     /** Asks {@code name} to confirm its leadership for a read; returns the request id. */
     long readIndex(String name) {
         long request = nextRequest++;
-        m(name).readIndex(request);
+        m(name).requests().readIndex(request);
         return request;
     }
 
@@ -428,14 +428,14 @@ public final class MachineNet {
     /** Asks {@code name} to change the configuration; returns the request id its result will carry. */
     long changeConfiguration(String name, ConfigurationChange.Kind kind, String member) {
         long request = nextRequest++;
-        m(name).changeConfiguration(request, new ConfigurationChange(kind, member), now);
+        m(name).requests().changeConfiguration(request, new ConfigurationChange(kind, member), now);
         return request;
     }
 
     /** Asks {@code name} to hand its leadership to {@code target}; returns the request id. */
     long transferLeadership(String name, String target) {
         long request = nextRequest++;
-        m(name).transferLeadership(request, target, now);
+        m(name).requests().transferLeadership(request, target, now);
         return request;
     }
 
