@@ -32,9 +32,12 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
      * whose members come from the roster present a member count of 0 with the digest {@code "roster"}; 5 added the
      * partition map messages (types 12 and 13)
      * and the Quiesce and NodeHeartbeat messages (types 10 and 11); 6 added MembershipQuery and ReplicaRemoved
-     * (types 14 and 15), with which a replica taken out of its partition while it was cut off learns it.
+     * (types 14 and 15), with which a replica taken out of its partition while it was cut off learns it; 7 changed
+     * no layout but the rules every node applies to partition 0's log (a leader preference alone keeps a partition's
+     * generation, a split's new half is placed on its source's replicas, first voters' incarnations are recorded):
+     * nodes that derive different partition maps from one log must not form a cluster.
      */
-    static final int CURRENT_VERSION = 6;
+    static final int CURRENT_VERSION = 7;
 
     /** Length of a nonce: 256 bits. */
     static final int NONCE_BYTES = 32;
