@@ -11,7 +11,6 @@ import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import io.kommander.internal.metrics.MicrometerMetrics;
 import io.kommander.internal.node.RaftNode;
-import io.kommander.internal.partition.PlantedBug;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.RaftPartitionStateMachine;
 import org.junit.jupiter.api.Test;
@@ -191,15 +190,13 @@ class ArchitectureTest {
      * main keeps them package-private and the public bridges ({@code PartitionSeams}, {@code NodeSeams}) ship in the
      * test-jar. So no public type, and no public or protected member of one, may name a seam or mention a seam's
      * type; and outside the partition package none may hand out a {@link RaftPartition} or its mutable
-     * {@link RaftPartitionStateMachine} (the node routes to partitions, it does not lend them). The one public
-     * exception is the list of the bugs' names, {@link PlantedBug}, which the tests name instead of mirroring it:
-     * a name switches nothing on, and any other public member that mentions it still fails here.
+     * {@link RaftPartitionStateMachine} (the node routes to partitions, it does not lend them).
      */
     @Test
     void testSeamsAreNotPublicInMain() {
         List<String> seams = new ArrayList<>();
         for (JavaClass type : CORE) {
-            if (!isPublic(type) || type.isEquivalentTo(PlantedBug.class)) {
+            if (!isPublic(type)) {
                 continue;
             }
             if (TEST_SEAM.matcher(type.getSimpleName()).find()) {

@@ -3,7 +3,7 @@ package io.kommander.cluster;
 import io.kommander.PartitionChangeResult;
 import io.kommander.PartitionDescriptor;
 import io.kommander.RaftOperationStatus;
-import io.kommander.internal.partition.PlantedBug;
+import io.kommander.internal.partition.PartitionSeams;
 import io.kommander.internal.partition.ReplicaView;
 import io.kommander.sim.SimCluster;
 import org.junit.jupiter.api.Test;
@@ -112,7 +112,7 @@ class CreatedPartitionFirstConfigurationTest {
     @Test
     void openingFromEachNodesOwnMembersCountsTheRemovedMemberAVoter() {
         SimCluster cluster = SimCluster.builder(4, 4).tuning(b -> b.replicationFactor(3))
-                .plant(PlantedBug.CREATED_FROM_OWN_PEERS).start();
+                .plant(PartitionSeams.Bug.CREATED_FROM_OWN_PEERS).start();
         int created = createWhileAMemberIsOut(cluster);
         assertThat(cluster.view(0, created).configuration().voters())
                 .isEqualTo(endpoints(cluster, List.of(0, 1, 2, 3)));

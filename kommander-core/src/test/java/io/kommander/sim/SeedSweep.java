@@ -1,6 +1,6 @@
 package io.kommander.sim;
 
-import io.kommander.internal.partition.PlantedBug;
+import io.kommander.internal.partition.PartitionSeams;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +71,7 @@ final class SeedSweep {
     }
 
     /** Runs seeds {@code first .. first + count - 1} with the given bugs planted on {@code threads} threads. */
-    static Summary run(long first, int count, Set<PlantedBug> bugs, int threads) {
+    static Summary run(long first, int count, Set<PartitionSeams.Bug> bugs, int threads) {
         return run(first, count, bugs, threads, null);
     }
 
@@ -79,7 +79,7 @@ final class SeedSweep {
      * Runs {@code count} seeds from {@code first} on, with the given bugs planted, on {@code threads} threads; with a
      * {@code mix}, only the seeds of that mix (every {@code FaultMix.ALL.length}-th seed), {@code count} of them.
      */
-    static Summary run(long first, int count, Set<PlantedBug> bugs, int threads, FaultMix mix) {
+    static Summary run(long first, int count, Set<PartitionSeams.Bug> bugs, int threads, FaultMix mix) {
         long start = System.currentTimeMillis();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -114,7 +114,7 @@ final class SeedSweep {
     }
 
     /** The first run, from seed {@code first}, that catches the bug; null if none within {@code limit} seeds. */
-    static SimResult firstCaught(PlantedBug bug, long first, int limit) {
+    static SimResult firstCaught(PartitionSeams.Bug bug, long first, int limit) {
         return firstCaught(bug, first, limit, null);
     }
 
@@ -122,7 +122,7 @@ final class SeedSweep {
      * The first run, from seed {@code first} (of {@code mix} only, if not null), that catches the bug; null if none
      * within {@code limit} seeds (of that mix).
      */
-    static SimResult firstCaught(PlantedBug bug, long first, int limit, FaultMix mix) {
+    static SimResult firstCaught(PartitionSeams.Bug bug, long first, int limit, FaultMix mix) {
         for (long seed : seeds(first, limit, mix)) {
             SimResult result = new Simulation(seed, Set.of(bug)).run();
             if (result.failed()) {

@@ -1,7 +1,7 @@
 package io.kommander.sim;
 
 import io.kommander.RaftConfiguration;
-import io.kommander.internal.partition.PlantedBug;
+import io.kommander.internal.partition.PartitionSeams;
 
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -17,7 +17,7 @@ public final class SimClusterBuilder {
     boolean snapshots;
     int spares;
     boolean mergedRosterChanges;
-    Set<PlantedBug> bugs = Set.of();
+    Set<PartitionSeams.Bug> bugs = Set.of();
 
     SimClusterBuilder(int size, int partitions) {
         this.size = size;
@@ -52,7 +52,7 @@ public final class SimClusterBuilder {
     }
 
     /** Plants {@code bug} in every node, as the simulator's seeds do (a negative control of a scenario's checks). */
-    public SimClusterBuilder plant(PlantedBug bug) {
+    public SimClusterBuilder plant(PartitionSeams.Bug bug) {
         this.bugs = Set.of(bug);
         return this;
     }

@@ -6,7 +6,7 @@ import io.kommander.RaftOperationStatus;
 import io.kommander.internal.node.NodeSeams;
 import io.kommander.internal.node.RaftNode;
 import io.kommander.discovery.StaticDiscovery;
-import io.kommander.internal.partition.PlantedBug;
+import io.kommander.internal.partition.PartitionSeams;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.session.ClientSessions;
 import io.kommander.internal.session.SessionLimits;
@@ -39,7 +39,7 @@ final class SimNode {
     private final SimNetwork network;
     private final SimTrace trace;
     private final SafetyMonitor monitor;
-    private final Set<PlantedBug> bugs;
+    private final Set<PartitionSeams.Bug> bugs;
     private final SimDisk disk;
     private final SimClock clock;
     private final long seed;
@@ -63,14 +63,14 @@ final class SimNode {
     private List<String> discovery;
 
     SimNode(int index, List<String> endpoints, RaftConfiguration.Builder configuration, SimScheduler scheduler,
-            SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<PlantedBug> bugs, long skew, double rate,
+            SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<PartitionSeams.Bug> bugs, long skew, double rate,
             long seed, TestCluster.WalFactory storage) {
         this(index, endpoints, configuration, scheduler, network, trace, monitor, bugs, skew, rate, seed, storage,
                 null);
     }
 
     SimNode(int index, List<String> endpoints, RaftConfiguration.Builder configuration, SimScheduler scheduler,
-            SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<PlantedBug> bugs, long skew, double rate,
+            SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<PartitionSeams.Bug> bugs, long skew, double rate,
             long seed, TestCluster.WalFactory storage, IntPredicate transferred) {
         this.transferred = transferred;
         this.index = index;

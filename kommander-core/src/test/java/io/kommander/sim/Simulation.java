@@ -5,7 +5,7 @@ import io.kommander.RaftLog;
 import io.kommander.RaftLogType;
 import io.kommander.internal.node.RaftNode;
 import io.kommander.internal.partition.PartitionSeams;
-import io.kommander.internal.partition.PlantedBug;
+import io.kommander.internal.partition.PartitionSeams;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.testing.TestCluster;
 
@@ -82,7 +82,7 @@ final class Simulation {
      * @param seed the run's seed: it alone decides everything that happens
      * @param bugs known-wrong behaviours to plant in every node (negative controls), usually none
      */
-    Simulation(long seed, Set<PlantedBug> bugs) {
+    Simulation(long seed, Set<PartitionSeams.Bug> bugs) {
         this(seed, bugs, TestCluster.WalFactory.inMemory());
     }
 
@@ -91,7 +91,7 @@ final class Simulation {
      * @param bugs    known-wrong behaviours to plant in every node (negative controls), usually none
      * @param storage opens each node's WAL, under the simulated disk; again, on the same storage, after a crash
      */
-    Simulation(long seed, Set<PlantedBug> bugs, TestCluster.WalFactory storage) {
+    Simulation(long seed, Set<PartitionSeams.Bug> bugs, TestCluster.WalFactory storage) {
         this.seed = seed;
         this.mix = FaultMix.forSeed(seed);
         this.placement = placesReplicas(seed);

@@ -1,6 +1,6 @@
 package io.kommander.sim;
 
-import io.kommander.internal.partition.PlantedBug;
+import io.kommander.internal.partition.PartitionSeams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -96,12 +96,12 @@ class SimulationTest {
      * {@code interaction/figure-8-planted-bug.txt} drives that interleaving with the bug planted.
      */
     @ParameterizedTest
-    @EnumSource(value = PlantedBug.class, names = {"VOTE_WITHOUT_LOG_CHECK", "ACK_BEFORE_SYNC", "SKIP_ANCHOR_CHECK",
+    @EnumSource(value = PartitionSeams.Bug.class, names = {"VOTE_WITHOUT_LOG_CHECK", "ACK_BEFORE_SYNC", "SKIP_ANCHOR_CHECK",
             "DELIVER_BEFORE_DURABLE", "TRANSFER_SUCCESS_EARLY", "RESTORE_SKIPS_FIRST",
             "REPORT_APPENDED_AS_NOT_APPENDED", "IGNORE_REQUEST_IDS", "LEARNER_COUNTS_IN_QUORUM", "TWO_CHANGES_AT_ONCE",
             "ADOPT_IMPLAUSIBLE_TERM", "FRESH_REPLICA_VOTES", "ACCEPT_CORRUPT_SNAPSHOT", "PROMOTE_BEFORE_CAUGHT_UP",
             "QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER"})
-    void plantedBugIsCaught(PlantedBug bug) {
+    void plantedBugIsCaught(PartitionSeams.Bug bug) {
         SimResult caught = SeedSweep.firstCaught(bug, 1, NEGATIVE_CONTROL_SEEDS);
         System.out.println("[simulation] planted " + bug + ": " + (caught == null ? "not caught"
                 : "caught at seed " + caught.seed() + ": " + caught.violation()));
@@ -115,7 +115,7 @@ class SimulationTest {
      */
     @Test
     void promotionBeforeCatchUpIsCaughtByTheNodesMix() {
-        assertCaughtByMix(PlantedBug.PROMOTE_BEFORE_CAUGHT_UP, FaultMix.NODES, NODES_CONTROL_SEEDS, "promotion:");
+        assertCaughtByMix(PartitionSeams.Bug.PROMOTE_BEFORE_CAUGHT_UP, FaultMix.NODES, NODES_CONTROL_SEEDS, "promotion:");
     }
 
     /**
@@ -124,7 +124,7 @@ class SimulationTest {
      */
     @Test
     void rosterPromotionBeforeCatchUpIsCaughtByTheNodesMix() {
-        assertCaughtByMix(PlantedBug.ROSTER_PROMOTES_EARLY, FaultMix.NODES, NODES_CONTROL_SEEDS, "roster promotion:");
+        assertCaughtByMix(PartitionSeams.Bug.ROSTER_PROMOTES_EARLY, FaultMix.NODES, NODES_CONTROL_SEEDS, "roster promotion:");
     }
 
     /**
@@ -135,7 +135,7 @@ class SimulationTest {
      */
     @Test
     void createdPartitionsOpeningFromOwnPeersAreCaughtByTheNodesMix() {
-        assertCaughtByMix(PlantedBug.CREATED_FROM_OWN_PEERS, FaultMix.NODES, NODES_CONTROL_SEEDS, "membership:");
+        assertCaughtByMix(PartitionSeams.Bug.CREATED_FROM_OWN_PEERS, FaultMix.NODES, NODES_CONTROL_SEEDS, "membership:");
     }
 
     /**
@@ -145,7 +145,7 @@ class SimulationTest {
      */
     @Test
     void rebalanceRemovingBeforeCatchUpIsCaughtByThePlacementSeeds() {
-        SimResult caught = firstCaughtByPlacementSeeds(PlantedBug.REBALANCE_REMOVES_BEFORE_CATCH_UP);
+        SimResult caught = firstCaughtByPlacementSeeds(PartitionSeams.Bug.REBALANCE_REMOVES_BEFORE_CATCH_UP);
         assertThat(caught.violation()).startsWith("placement:");
     }
 
@@ -157,7 +157,7 @@ class SimulationTest {
      */
     @Test
     void removalNoticeTakenUncheckedIsCaughtByThePlacementSeeds() {
-        SimResult caught = firstCaughtByPlacementSeeds(PlantedBug.REMOVAL_NOTICE_UNCHECKED);
+        SimResult caught = firstCaughtByPlacementSeeds(PartitionSeams.Bug.REMOVAL_NOTICE_UNCHECKED);
         assertThat(caught.violation()).startsWith("replica deletion:");
     }
 
@@ -168,7 +168,7 @@ class SimulationTest {
      */
     @Test
     void strandedReplicaNeverAskingIsCaughtByThePlacementSeeds() {
-        SimResult caught = firstCaughtByPlacementSeeds(PlantedBug.STRANDED_REPLICA_NEVER_ASKS);
+        SimResult caught = firstCaughtByPlacementSeeds(PartitionSeams.Bug.STRANDED_REPLICA_NEVER_ASKS);
         assertThat(caught.violation()).startsWith("stranded replica:");
     }
 
@@ -180,7 +180,7 @@ class SimulationTest {
      */
     @Test
     void splitHalvesOnEveryMemberAreCaughtByThePlacementSeeds() {
-        SimResult caught = firstCaughtByPlacementSeeds(PlantedBug.SPLIT_HALVES_ON_EVERY_MEMBER);
+        SimResult caught = firstCaughtByPlacementSeeds(PartitionSeams.Bug.SPLIT_HALVES_ON_EVERY_MEMBER);
         assertThat(caught.violation()).startsWith("co-location:");
     }
 
@@ -188,7 +188,7 @@ class SimulationTest {
      * The first placement seed (every third of the nodes mix's, {@link Simulation#placesReplicas}) that catches
      * {@code bug}, among the first {@value #PLACEMENT_CONTROL_SEEDS}; fails the test if none does.
      */
-    private static SimResult firstCaughtByPlacementSeeds(PlantedBug bug) {
+    private static SimResult firstCaughtByPlacementSeeds(PartitionSeams.Bug bug) {
         SimResult caught = null;
         for (long seed : SeedSweep.seeds(1, 3 * PLACEMENT_CONTROL_SEEDS, FaultMix.NODES)) {
             if (Simulation.placesReplicas(seed) && caught == null) {
@@ -205,7 +205,7 @@ class SimulationTest {
     @Test
     void drainingPartitionTakingWritesIsCaughtByTheMembershipMix() {
         // Partitions are created and removed in the membership mix only, one seed in fourteen of the rotation.
-        assertCaughtByMix(PlantedBug.DRAINING_TAKES_WRITES, FaultMix.MEMBERSHIP, MEMBERSHIP_CONTROL_SEEDS,
+        assertCaughtByMix(PartitionSeams.Bug.DRAINING_TAKES_WRITES, FaultMix.MEMBERSHIP, MEMBERSHIP_CONTROL_SEEDS,
                 "draining partition took a write");
     }
 
@@ -213,7 +213,7 @@ class SimulationTest {
     void splitSourceTakingOldWritesIsCaughtByTheMembershipMix() {
         // Splits happen in the membership mix only; a keyed write routed before a split must reach the source after
         // its split entry (while the writer's map still shows the split under way) for the bug to show.
-        assertCaughtByMix(PlantedBug.SPLIT_SOURCE_TAKES_OLD_WRITES, FaultMix.MEMBERSHIP, MEMBERSHIP_CONTROL_SEEDS, "split:");
+        assertCaughtByMix(PartitionSeams.Bug.SPLIT_SOURCE_TAKES_OLD_WRITES, FaultMix.MEMBERSHIP, MEMBERSHIP_CONTROL_SEEDS, "split:");
     }
 
     @Test
@@ -221,7 +221,7 @@ class SimulationTest {
         // Merges happen in the membership mix only; a write must reach the adjacent partition after its fence for the
         // bug to show. The drain probe (a write submitted to a partition the moment a node applies its drain: a
         // merge's begin drains the adjacent) is the first to see it.
-        assertCaughtByMix(PlantedBug.MERGE_ADJACENT_TAKES_WRITES, FaultMix.MEMBERSHIP, MEMBERSHIP_CONTROL_SEEDS,
+        assertCaughtByMix(PartitionSeams.Bug.MERGE_ADJACENT_TAKES_WRITES, FaultMix.MEMBERSHIP, MEMBERSHIP_CONTROL_SEEDS,
                 "draining partition took a write");
     }
 
@@ -231,7 +231,7 @@ class SimulationTest {
      */
     @Test
     void campaignOrderIgnoredIsCaughtByTheSuccessionCheck() {
-        assertCaughtByMix(PlantedBug.CAMPAIGNS_IGNORE_ORDER, FaultMix.RELIABLE, SUCCESSION_CONTROL_SEEDS, "succession:");
+        assertCaughtByMix(PartitionSeams.Bug.CAMPAIGNS_IGNORE_ORDER, FaultMix.RELIABLE, SUCCESSION_CONTROL_SEEDS, "succession:");
     }
 
     /**
@@ -241,7 +241,7 @@ class SimulationTest {
      */
     @Test
     void heartbeatsSkippedForGoodAreCaughtByTheStableLeadersCheck() {
-        assertCaughtByMix(PlantedBug.HEARTBEATS_SKIPPED_FOR_GOOD, FaultMix.RELIABLE, SUCCESSION_CONTROL_SEEDS,
+        assertCaughtByMix(PartitionSeams.Bug.HEARTBEATS_SKIPPED_FOR_GOOD, FaultMix.RELIABLE, SUCCESSION_CONTROL_SEEDS,
                 "stable leaders:");
     }
 
@@ -251,7 +251,7 @@ class SimulationTest {
      */
     @Test
     void freshReplicasStandingTogetherAreCaughtByTheColdStartCheck() {
-        assertCaughtByMix(PlantedBug.FRESH_REPLICAS_STAND_TOGETHER, FaultMix.RELIABLE, SUCCESSION_CONTROL_SEEDS,
+        assertCaughtByMix(PartitionSeams.Bug.FRESH_REPLICAS_STAND_TOGETHER, FaultMix.RELIABLE, SUCCESSION_CONTROL_SEEDS,
                 "cold start:");
     }
 
@@ -280,7 +280,7 @@ class SimulationTest {
      * Requires {@code mix} alone to catch the planted {@code bug} within {@code seeds} of its own seeds, with a
      * violation starting with {@code violation} (the check meant to catch it), and prints the catch for the docs.
      */
-    private static void assertCaughtByMix(PlantedBug bug, FaultMix mix, int seeds, String violation) {
+    private static void assertCaughtByMix(PartitionSeams.Bug bug, FaultMix mix, int seeds, String violation) {
         SimResult caught = SeedSweep.firstCaught(bug, 1, seeds, mix);
         System.out.println("[simulation] planted " + bug + " (" + mix.name() + " mix): " + (caught == null
                 ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));

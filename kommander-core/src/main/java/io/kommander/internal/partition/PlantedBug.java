@@ -2,12 +2,10 @@ package io.kommander.internal.partition;
 
 /**
  * Known-wrong behaviours that the deterministic simulator's negative controls switch on, one at a time, to prove
- * that its checkers catch real safety bugs. Each one breaks Raft on purpose. The list is public so that it has one
- * home, named by main's checks and by the tests alike; switching a bug on is not: the methods that plant one are
- * package-private, and only test sources reach them, through {@code PartitionSeams} and {@code NodeSeams} (in the
- * test-jar).
+ * that its checkers catch real safety bugs. Each one breaks Raft on purpose, so it stays package-private: only test
+ * sources reach it, through {@code PartitionSeams} and {@code NodeSeams} (in the test-jar).
  */
-public enum PlantedBug {
+enum PlantedBug {
     /** Grant votes without checking that the candidate's log is at least as up to date. */
     VOTE_WITHOUT_LOG_CHECK,
     /** Commit an entry of an older term by counting its replicas (Raft paper figure 8). */

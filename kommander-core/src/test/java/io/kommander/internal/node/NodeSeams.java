@@ -1,7 +1,7 @@
 package io.kommander.internal.node;
 
 import io.kommander.internal.partition.PartitionSeams;
-import io.kommander.internal.partition.PlantedBug;
+import io.kommander.internal.partition.PartitionSeams;
 import io.kommander.internal.partition.RaftPartition;
 
 import java.util.Set;
@@ -20,24 +20,24 @@ public final class NodeSeams {
      * Plants {@code bugs} in every partition the node opens, and the node-level ones in the node; call before
      * {@link RaftNode#joinCluster()}.
      */
-    public static void plant(RaftNode node, Set<PlantedBug> bugs) {
+    public static void plant(RaftNode node, Set<PartitionSeams.Bug> bugs) {
         node.beforePartitionStarts(partition -> bugs.forEach(bug -> PartitionSeams.plant(partition, bug)));
-        if (bugs.contains(PlantedBug.ROSTER_PROMOTES_EARLY)) {
+        if (bugs.contains(PartitionSeams.Bug.ROSTER_PROMOTES_EARLY)) {
             node.membershipForTests().plantEarlyPromotion();
         }
-        if (bugs.contains(PlantedBug.REBALANCE_REMOVES_BEFORE_CATCH_UP)) {
+        if (bugs.contains(PartitionSeams.Bug.REBALANCE_REMOVES_BEFORE_CATCH_UP)) {
             node.membershipForTests().plantRemovalFirst();
         }
-        if (bugs.contains(PlantedBug.CREATED_FROM_OWN_PEERS)) {
+        if (bugs.contains(PartitionSeams.Bug.CREATED_FROM_OWN_PEERS)) {
             node.replicasForTests().plantOwnPeers();
         }
-        if (bugs.contains(PlantedBug.SPLIT_HALVES_ON_EVERY_MEMBER)) {
+        if (bugs.contains(PartitionSeams.Bug.SPLIT_HALVES_ON_EVERY_MEMBER)) {
             io.kommander.internal.system.SystemSeams.plantSplitHalvesEverywhere(node.coordinator());
         }
-        if (bugs.contains(PlantedBug.REMOVAL_NOTICE_UNCHECKED)) {
+        if (bugs.contains(PartitionSeams.Bug.REMOVAL_NOTICE_UNCHECKED)) {
             node.removalsForTests().plantAnswerAll();
         }
-        if (bugs.contains(PlantedBug.STRANDED_REPLICA_NEVER_ASKS)) {
+        if (bugs.contains(PartitionSeams.Bug.STRANDED_REPLICA_NEVER_ASKS)) {
             node.removalsForTests().plantNeverAsk();
         }
     }

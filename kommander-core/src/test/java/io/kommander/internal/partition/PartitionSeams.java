@@ -5,17 +5,81 @@ import java.util.function.Function;
 
 /**
  * The partition package's test seams, public so that tests in other packages (the simulator) reach what main keeps
- * package-private: planting known bugs (named by {@link PlantedBug}) and reading a partition's state machine. It ships
+ * package-private: planting known bugs (named by {@link Bug}) and reading a partition's state machine. It ships
  * only in the test-jar, so production code cannot call it.
  */
 public final class PartitionSeams {
+
+    /** The known-wrong behaviours a negative control can plant: one per (package-private) PlantedBug, same name. */
+    public enum Bug {
+        /** See PlantedBug#VOTE_WITHOUT_LOG_CHECK. */
+        VOTE_WITHOUT_LOG_CHECK,
+        /** See PlantedBug#COMMIT_OLD_TERM_BY_COUNTING. */
+        COMMIT_OLD_TERM_BY_COUNTING,
+        /** See PlantedBug#LEARNER_COUNTS_IN_QUORUM. */
+        LEARNER_COUNTS_IN_QUORUM,
+        /** See PlantedBug#TWO_CHANGES_AT_ONCE. */
+        TWO_CHANGES_AT_ONCE,
+        /** See PlantedBug#ADOPT_IMPLAUSIBLE_TERM. */
+        ADOPT_IMPLAUSIBLE_TERM,
+        /** See PlantedBug#ACK_BEFORE_SYNC. */
+        ACK_BEFORE_SYNC,
+        /** See PlantedBug#SKIP_ANCHOR_CHECK. */
+        SKIP_ANCHOR_CHECK,
+        /** See PlantedBug#DELIVER_BEFORE_DURABLE. */
+        DELIVER_BEFORE_DURABLE,
+        /** See PlantedBug#TRANSFER_SUCCESS_EARLY. */
+        TRANSFER_SUCCESS_EARLY,
+        /** See PlantedBug#RESTORE_SKIPS_FIRST. */
+        RESTORE_SKIPS_FIRST,
+        /** See PlantedBug#REPORT_APPENDED_AS_NOT_APPENDED. */
+        REPORT_APPENDED_AS_NOT_APPENDED,
+        /** See PlantedBug#IGNORE_REQUEST_IDS. */
+        IGNORE_REQUEST_IDS,
+        /** See PlantedBug#FRESH_REPLICA_VOTES. */
+        FRESH_REPLICA_VOTES,
+        /** See PlantedBug#ACCEPT_CORRUPT_SNAPSHOT. */
+        ACCEPT_CORRUPT_SNAPSHOT,
+        /** See PlantedBug#PROMOTE_BEFORE_CAUGHT_UP. */
+        PROMOTE_BEFORE_CAUGHT_UP,
+        /** See PlantedBug#ROSTER_PROMOTES_EARLY. */
+        ROSTER_PROMOTES_EARLY,
+        /** See PlantedBug#DRAINING_TAKES_WRITES. */
+        DRAINING_TAKES_WRITES,
+        /** See PlantedBug#SPLIT_SOURCE_TAKES_OLD_WRITES. */
+        SPLIT_SOURCE_TAKES_OLD_WRITES,
+        /** See PlantedBug#MERGE_ADJACENT_TAKES_WRITES. */
+        MERGE_ADJACENT_TAKES_WRITES,
+        /** See PlantedBug#QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER. */
+        QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER,
+        /** See PlantedBug#REBALANCE_REMOVES_BEFORE_CATCH_UP. */
+        REBALANCE_REMOVES_BEFORE_CATCH_UP,
+        /** See PlantedBug#CREATED_FROM_OWN_PEERS. */
+        CREATED_FROM_OWN_PEERS,
+        /** See PlantedBug#SPLIT_HALVES_ON_EVERY_MEMBER. */
+        SPLIT_HALVES_ON_EVERY_MEMBER,
+        /** See PlantedBug#REMOVAL_NOTICE_UNCHECKED. */
+        REMOVAL_NOTICE_UNCHECKED,
+        /** See PlantedBug#STRANDED_REPLICA_NEVER_ASKS. */
+        STRANDED_REPLICA_NEVER_ASKS,
+        /** See PlantedBug#CAMPAIGNS_IGNORE_ORDER. */
+        CAMPAIGNS_IGNORE_ORDER,
+        /** See PlantedBug#HEARTBEATS_SKIPPED_FOR_GOOD. */
+        HEARTBEATS_SKIPPED_FOR_GOOD,
+        /** See PlantedBug#FRESH_REPLICAS_STAND_TOGETHER. */
+        FRESH_REPLICAS_STAND_TOGETHER;
+
+        PlantedBug planted() {
+            return PlantedBug.valueOf(name());
+        }
+    }
 
     private PartitionSeams() {
     }
 
     /** Switches {@code bug} on in the partition's state machine, now and after every restore. */
-    public static void plant(RaftPartition partition, PlantedBug bug) {
-        partition.plant(bug);
+    public static void plant(RaftPartition partition, Bug bug) {
+        partition.plant(bug.planted());
     }
 
     /** Runs a read-only query against the partition's state machine on its executor. */
