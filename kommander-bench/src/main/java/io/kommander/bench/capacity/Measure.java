@@ -10,6 +10,10 @@ import java.util.function.ToDoubleFunction;
 public enum Measure {
     /** CPU time of the node's process per write, in microseconds. */
     CPU("cpu_us_per_write", "CPU us/write", true, true, w -> w.cpuNanos() / 1e3),
+    /** Time the node's JIT compilers spent per write, in microseconds: CPU a warm process no longer spends. */
+    JIT("jit_us_per_write", "JIT us/write", true, false, w -> w.jitMillis() * 1e3),
+    /** Time the node's garbage collectors spent per write, in microseconds. */
+    GC("gc_us_per_write", "GC us/write", true, false, w -> w.gcMillis() * 1e3),
     /** Bytes the node's WAL made durable per write. */
     SYNCED_BYTES("synced_bytes_per_write", "synced B/write", true, true, NodeWindow::syncedBytes),
     /** Raft messages the node sent per write. */

@@ -8,6 +8,10 @@ import java.util.BitSet;
  * waits on. Partitions are 0-based user partitions, as everywhere in the harness. Immutable (the sets are copied).
  *
  * @param cpuNanos           CPU time of the node's process (all its threads, native ones included)
+ * @param jitMillis          time the process's JIT compilers spent compiling (the JVM's total compilation time; -1
+ *                           when the JVM does not measure it): part of {@code cpuNanos} that a warm process no
+ *                           longer spends
+ * @param gcMillis           time the process's garbage collectors spent collecting (their summed collection times)
  * @param syncedBytes        bytes of entries the node's WAL made durable ({@code kommander.wal.batch.size} total)
  * @param walWrites          {@code IWAL.write} calls, one sync each ({@code kommander.wal.sync} count)
  * @param messagesSent       Raft messages queued to peers ({@code kommander.messages{direction=sent}})
@@ -22,7 +26,7 @@ import java.util.BitSet;
  *                           on, with no learners, and whose preferred leader is this node
  * @param leadsSystem        whether this node leads partition 0 (the control plane); false when it cannot tell
  */
-public record NodeStats(long cpuNanos, long syncedBytes, long walWrites, long messagesSent, long framesSent,
+public record NodeStats(long cpuNanos, long jitMillis, long gcMillis, long syncedBytes, long walWrites, long messagesSent, long framesSent,
                         long transportBytesSent, BitSet hosted, BitSet placed, BitSet led, BitSet settled,
                         boolean leadsSystem) {
 

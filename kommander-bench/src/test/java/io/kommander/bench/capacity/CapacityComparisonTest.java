@@ -11,7 +11,7 @@ class CapacityComparisonTest {
 
     /** A node of a run with 1,000 acknowledged writes. */
     private static NodeWindow node(int index, long cpuMicros, long synced, long messages, int led) {
-        return new NodeWindow(index, cpuMicros * 1000, synced, 10, messages, messages / 4, messages * 40, led, 3, 0,
+        return new NodeWindow(index, cpuMicros * 1000, 2, 1, synced, 10, messages, messages / 4, messages * 40, led, 3, 0,
                 index == 0);
     }
 
@@ -30,6 +30,10 @@ class CapacityComparisonTest {
         assertThat(THREE.share(Measure.SYNCED_BYTES, window)).isEqualTo(300.0);
         assertThat(THREE.share(Measure.MESSAGES, window)).isEqualTo(3.0);
         assertThat(THREE.share(Measure.PARTITIONS_LED, window)).isEqualTo(2.0);
+        assertThat(THREE.share(Measure.JIT, window)).isEqualTo(2.0); // 2 ms over 1,000 writes
+        assertThat(THREE.share(Measure.GC, window)).isEqualTo(1.0);
+        assertThat(Measure.JIT.judged()).isFalse();
+        assertThat(Measure.GC.judged()).isFalse();
     }
 
     @Test

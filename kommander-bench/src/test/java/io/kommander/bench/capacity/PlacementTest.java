@@ -19,7 +19,7 @@ class PlacementTest {
     }
 
     private static NodeStats node(BitSet hosted, BitSet placed, BitSet led, BitSet settled) {
-        return new NodeStats(0, 0, 0, 0, 0, 0, hosted, placed, led, settled, false);
+        return new NodeStats(0, 0, 0, 0, 0, 0, 0, 0, hosted, placed, led, settled, false);
     }
 
     @Test

@@ -242,6 +242,8 @@ public final class NodeCodec {
 
     private static void writeStats(DataOutputStream out, NodeStats stats) throws IOException {
         out.writeLong(stats.cpuNanos());
+        out.writeLong(stats.jitMillis());
+        out.writeLong(stats.gcMillis());
         out.writeLong(stats.syncedBytes());
         out.writeLong(stats.walWrites());
         out.writeLong(stats.messagesSent());
@@ -256,6 +258,7 @@ public final class NodeCodec {
 
     private static NodeStats readStats(DataInputStream in) throws IOException {
         return new NodeStats(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                in.readLong(), in.readLong(),
                 readBits(in), readBits(in), readBits(in), readBits(in), in.readBoolean());
     }
 

@@ -89,7 +89,7 @@ final class KommanderStats {
         // The API answers for user partitions only; the node's gauge of partitions led counts partition 0 too.
         boolean leadsSystem = registry != null && registry.find("kommander.partitions.led").tag("node", node)
                 .gauges().stream().mapToDouble(Gauge::value).sum() > led.cardinality();
-        return new NodeStats(OS.getProcessCpuTime(), synced, walWrites, messages, frames, bytes, hosted, placed, led,
+        return new NodeStats(OS.getProcessCpuTime(), ProcessWork.jitMillis(), ProcessWork.gcMillis(), synced, walWrites, messages, frames, bytes, hosted, placed, led,
                 settled, leadsSystem);
     }
 

@@ -33,7 +33,7 @@ class NodeCodecTest {
                 new NodeReply.Written(new WriteOutcome.NotLeader(-1, "no leader")),
                 new NodeReply.Written(new WriteOutcome.Failed("disk full: é")), new NodeReply.Flag(true),
                 new NodeReply.Text("kommander: config\n  jvms: per-node"), new NodeReply.Error("boom"),
-                new NodeReply.Stats(new NodeStats(1_500_000_000L, 4096, 12, 300, 40, 65_536,
+                new NodeReply.Stats(new NodeStats(1_500_000_000L, 2_345, 67, 4096, 12, 300, 40, 65_536,
                         BitSet.valueOf(new long[] {0b1011}),
                         BitSet.valueOf(new long[] {0b11}), BitSet.valueOf(new long[] {0b1, 1L << 63}),
                         BitSet.valueOf(new long[] {0b1}), true)));
