@@ -37,6 +37,29 @@ class LeaderSpreadTest {
         assertThat(preferredCounts(cluster, map)).containsExactly(4, 4, 4);
     }
 
+    /**
+     * A pass places many preferences at once: the balancer's preference-only steps are not held to the map service's
+     * one change at a time (which let one through per pass, so 64 partitions took 64 passes: 9.6 s here, a minute
+     * with the default timings).
+     */
+    @Test
+    void sixtyFourPartitionsGetTheirPreferencesAndPreferredLeadersWithinAFewPasses() {
+        SimCluster cluster = SimCluster.builder(3, 64).start();
+        cluster.awaitSystemLeader();
+        long passMillis = 150; // the reconciler's interval: the election timeout's lower bound in SimCluster
+
+        cluster.runUntil("every partition has a preferred leader", () -> cluster.node(0).getPartitionMap()
+                .partitions().stream().noneMatch(p -> p.leaderPreference().isEmpty()), Duration.ofMillis(
+                4 * passMillis));
+        cluster.runUntil("every partition is led by its preferred leader", () -> IntStream.rangeClosed(1, 64)
+                .allMatch(p -> cluster.leaderOf(p) >= 0 && cluster.endpoint(cluster.leaderOf(p)).equals(
+                        cluster.node(0).getPartitionMap().partition(p).orElseThrow().leaderPreference().get(0))),
+                Duration.ofMillis(20 * passMillis));
+
+        assertThat(preferredCounts(cluster, cluster.node(0).getPartitionMap())).containsExactlyInAnyOrder(21, 21,
+                22);
+    }
+
     @Test
     void aRestartedNodeTakesItsLeadersBackAndNothingMovesWhileItIsDown() {
         SimCluster cluster = SimCluster.builder(3, 12).start();

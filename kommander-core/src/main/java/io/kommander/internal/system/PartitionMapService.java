@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * Takes partition map changes on the node that leads the system partition, as {@link RosterService} takes roster
  * commands: decides each against the applied map (so the caller learns at once why a change is refused), proposes
  * accepted ones one at a time, and answers once the entry has been applied here, with the outcome it had when
- * applied. A removal is two changes, each its own entry: DRAIN (the partition takes no new writes from then on),
+ * applied. The node's own rebalancing ({@link #propose}) is not held to one at a time: every entry is decided again
+ * when applied, and the balancer bounds its own steps. A removal is two changes, each its own entry: DRAIN (the partition takes no new writes from then on),
  * then, a grace period later, REMOVE (every node closes it). The grace lets writes that the partition's leader
  * appended before it applied the drain commit and be delivered before the partition closes; safety does not rest
  * on it (a write still in flight at the close completes with {@code NodeClosed}).
@@ -157,7 +158,10 @@ public final class PartitionMapService {
      * afresh from the applied map): a placement, or the replication factor.
      */
     public CompletableFuture<PartitionChangeResult> propose(MapCommand command) {
-        return submit(map -> command);
+        // Not one at a time: a pass's leader preferences (up to ReplicaBalancer.PREFERENCES_PER_PASS) go together,
+        // where the gate let one through per pass and refused the rest (a 64-partition map took a minute to get its
+        // preferences). A step decided here against a map the other steps then change is decided again when applied.
+        return submit(map -> command, false);
     }
 
     /** The command a split asks for: the part of the source's range from {@code boundary} on moves. */
@@ -238,15 +242,26 @@ public final class PartitionMapService {
         return graced;
     }
 
-    private CompletableFuture<PartitionChangeResult> submit(Function<PartitionMap, MapCommand>
-                                                                    commandFor) {
+    private CompletableFuture<PartitionChangeResult> submit(Function<PartitionMap, MapCommand> commandFor) {
+        return submit(commandFor, true);
+    }
+
+    /**
+     * Decides the command against the applied map and proposes it if accepted.
+     *
+     * @param oneAtATime whether it waits its turn behind the change this leader has in flight (refused with
+     *                   {@code ProposalQueueFull} meanwhile): a call's command is decided against the map as the
+     *                   change before it left it (a create picks the next free id)
+     */
+    private CompletableFuture<PartitionChangeResult> submit(Function<PartitionMap, MapCommand> commandFor,
+                                                            boolean oneAtATime) {
         PartitionMap map = coordinator.map();
         if (!coordinator.isReadyLeader() || map == null) {
             return done(answer(RaftOperationStatus.NodeIsNotLeader, null));
         }
         MapCommand command;
         synchronized (this) {
-            if (pending) {
+            if (oneAtATime && pending) {
                 return done(answer(RaftOperationStatus.ProposalQueueFull, null));
             }
             command = commandFor.apply(map);
@@ -256,11 +271,13 @@ public final class PartitionMapService {
                 return done(answer(decision.status(), decision.accepted() || command.kind() != MapCommand.Kind.CREATE
                         ? command.partition() : null));
             }
-            pending = true;
+            pending |= oneAtATime;
         }
         return coordinator.proposeMapChange(command).handle((result, error) -> {
-            synchronized (this) {
-                pending = false;
+            if (oneAtATime) {
+                synchronized (this) {
+                    pending = false;
+                }
             }
             if (error != null) {
                 return answer(RaftOperationStatus.Errored, null);
