@@ -32,7 +32,7 @@ class SimulationTest {
     private static final int MEMBERSHIP_CONTROL_SEEDS = 60;
     private static final int NODES_CONTROL_SEEDS = 30;
     /** Placement seeds (a third of the nodes mix's) the negative control of a removal before catch-up searches. */
-    private static final int PLACEMENT_CONTROL_SEEDS = 10;
+    private static final int PLACEMENT_CONTROL_SEEDS = 20;
     /** Seeds of the reliable mix the negative control of the campaign order searches. */
     private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
