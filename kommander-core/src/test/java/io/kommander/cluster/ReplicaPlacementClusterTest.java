@@ -12,6 +12,7 @@ import io.kommander.sim.SimClusterBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -100,6 +101,25 @@ class ReplicaPlacementClusterTest {
             assertThat(cluster.awaitHistory(indexOf(cluster, replica), placed.id(), written.size()))
                     .containsExactlyElementsOf(written);
         }
+    }
+
+    /**
+     * Steps that bring no replica in go many per pass: four nodes of R = 3 that start with every partition on every
+     * member shrink 64 partitions to three replicas each within a few reconciler passes (one at a time, it took 64
+     * passes), and the partitions' leaders take the fourth member out of each configuration.
+     */
+    @Test
+    void fourNodesShrinkSixtyFourPartitionsToThreeReplicasWithinAFewPasses() {
+        int partitions = 64;
+        SimCluster cluster = placed(4, partitions).start();
+        cluster.awaitSystemLeader();
+        long passMillis = 150; // the reconciler's interval: the election timeout's lower bound in SimCluster
+
+        cluster.runUntil("every partition placed on three members", () -> cluster.node(0).getPartitionMap()
+                .partitions().stream().allMatch(p -> p.replicas().size() == 3), Duration.ofMillis(10 * passMillis));
+        awaitSettled(cluster, 4);
+
+        assertThat(cluster.node(0).getPartitionMap().partitions()).hasSize(partitions);
     }
 
     @Test

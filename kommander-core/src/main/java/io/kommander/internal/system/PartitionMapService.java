@@ -158,7 +158,7 @@ public final class PartitionMapService {
      * afresh from the applied map): a placement, or the replication factor.
      */
     public CompletableFuture<PartitionChangeResult> propose(MapCommand command) {
-        // Not one at a time: a pass's leader preferences (up to ReplicaBalancer.PREFERENCES_PER_PASS) go together,
+        // Not one at a time: a pass's leader preferences (up to ReplicaBalancer.LIGHT_STEPS_PER_PASS) go together,
         // where the gate let one through per pass and refused the rest (a 64-partition map took a minute to get its
         // preferences). A step decided here against a map the other steps then change is decided again when applied.
         return submit(map -> command, false);

@@ -22,8 +22,8 @@ import java.util.function.LongSupplier;
 
 /**
  * On partition 0's ready leader: moves the map toward {@link ReplicaPlacement}'s placement of the roster's voters
- * with {@link MapCommand.Kind#PLACE} steps: at most one that changes replicas per pass, plus up to
- * {@link #PREFERENCES_PER_PASS} that change a leader preference only. A pass proposes nothing while the previous
+ * with {@link MapCommand.Kind#PLACE} steps: at most one that brings a replica in per pass, plus up to
+ * {@link #LIGHT_STEPS_PER_PASS} that bring none in (a leader preference only, or replicas taken out). A pass proposes nothing while the previous
  * pass's steps are unanswered. Each step changes a partition's replicas by at most one member in and
  * one out, so its leader (the node's reconciler) adds the new one as a learner, catches it up, promotes it, and only
  * then takes the old one out: a partition never has more than R + 1 members during a move. At most
@@ -49,10 +49,12 @@ public final class ReplicaBalancer {
     public static final int MOVES_IN_FLIGHT = 2;
 
     /**
-     * How many leader-preference-only steps one pass may propose: they move no replicas, so they are bounded only to
-     * keep one pass's burst of map changes (and of hand-overs) modest.
+     * How many steps that bring no replica in (a leader preference only, or replicas taken out) one pass may propose:
+     * they copy no data, so they are bounded only to keep one pass's burst of map changes (and of hand-overs and
+     * configuration changes) modest. One at a time, a cluster of 10,000 partitions that grows past R members took
+     * 10,000 passes to shrink them to R.
      */
-    public static final int PREFERENCES_PER_PASS = 256;
+    public static final int LIGHT_STEPS_PER_PASS = 256;
 
     private final RaftSystemCoordinator coordinator;
     private final PartitionMapService service;
@@ -107,8 +109,7 @@ public final class ReplicaBalancer {
         }
         SortedMap<Integer, Assignment> target = ReplicaPlacement.place(map, voters, factor);
         List<MapCommand> steps = new ArrayList<>();
-        MapCommand move = null;
-        boolean moveAdds = false;
+        MapCommand move = null; // the pass's one step that brings a replica in
         for (PartitionDescriptor partition : map.partitions()) {
             Assignment wanted = target.get(partition.id());
             // A pending merge's partitions are being placed together: moving one without the other would undo it.
@@ -121,20 +122,22 @@ public final class ReplicaBalancer {
             Set<String> holders = partition.replicas().isEmpty() ? roster.members().keySet()
                     : Set.copyOf(partition.replicas());
             MapCommand step = step(partition, holders, wanted, factor, roster);
-            if (step.replicas().equals(partition.replicas())) {
-                // A preference alone moves no data: many go in one pass, so a large map gets its leaders at once.
+            // Empty replicas mean every member: a cluster shrinking to R brings a partition to members it was not on.
+            boolean adds = (step.replicas().isEmpty() ? roster.members().keySet() : step.replicas()).stream()
+                    .anyMatch(m -> !holders.contains(m));
+            if (!adds) {
+                // A preference alone, or replicas taken out, copies no data: many go in one pass, so a large map gets
+                // its leaders, or shrinks to R when the cluster grows past R, in a few passes.
                 steps.add(step);
-                if (steps.size() >= PREFERENCES_PER_PASS) {
+                if (steps.size() >= LIGHT_STEPS_PER_PASS) {
                     break;
                 }
                 continue;
             }
-            boolean adds = step.replicas().stream().anyMatch(m -> !holders.contains(m));
-            if (move != null || (adds && inFlight.size() >= MOVES_IN_FLIGHT)) {
+            if (move != null || inFlight.size() >= MOVES_IN_FLIGHT) {
                 continue;
             }
             move = step;
-            moveAdds = adds;
         }
         if (move != null) {
             steps.add(move);
@@ -145,11 +148,11 @@ public final class ReplicaBalancer {
         if (!proposing.compareAndSet(0, steps.size())) {
             return;
         }
-        if (moveAdds) {
+        if (move != null) {
             inFlight.put(move.partition(), clock.getAsLong());
         }
         for (MapCommand step : steps) {
-            boolean tracked = moveAdds && step == move;
+            boolean tracked = step == move;
             service.propose(step).whenComplete((result, error) -> {
                 if (tracked && (error != null || !result.success())) {
                     inFlight.remove(step.partition());

@@ -29,6 +29,11 @@ public final class NodeProcessLauncher implements NodeLauncher {
 
     /** The prefix of the system properties handed on to every child. */
     static final String FORWARDED_PREFIX = "kommander.bench.";
+    /**
+     * A system property of the harness: JVM options (separated by spaces) given to every child, e.g.
+     * {@code -XX:ActiveProcessorCount=1} to size each node's pools for one core of a machine its peers share.
+     */
+    public static final String CHILD_JVM_OPTIONS_PROPERTY = "kommander.bench.childJvmOptions";
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(120);
     private static final int ACCEPT_POLL_MILLIS = 200;
@@ -91,9 +96,16 @@ public final class NodeProcessLauncher implements NodeLauncher {
                 .forEach(name -> given.put(name, System.getProperty(name)));
         given.putAll(properties);
         given.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        command.addAll(jvmOptions(System.getProperty(CHILD_JVM_OPTIONS_PROPERTY, "")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), NodeProcessMain.class.getName()));
         command.addAll(NodeProcessMain.arguments(spec, harnessPort));
         return command;
+    }
+
+    /** The JVM options in {@code options} (separated by spaces; none if blank). */
+    static List<String> jvmOptions(String options) {
+        String trimmed = options.strip();
+        return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("\\s+"));
     }
 
     private static String tail(Path log) throws IOException {
