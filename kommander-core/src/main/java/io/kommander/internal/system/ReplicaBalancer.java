@@ -109,7 +109,8 @@ public final class ReplicaBalancer {
         }
         SortedMap<Integer, Assignment> target = ReplicaPlacement.place(map, voters, factor);
         List<MapCommand> steps = new ArrayList<>();
-        MapCommand move = null; // the pass's one step that brings a replica in
+        MapCommand move = null; // the pass's one step that brings a replica in, or back to every member
+        boolean moveAdds = false;
         for (PartitionDescriptor partition : map.partitions()) {
             Assignment wanted = target.get(partition.id());
             // A pending merge's partitions are being placed together: moving one without the other would undo it.
@@ -122,10 +123,11 @@ public final class ReplicaBalancer {
             Set<String> holders = partition.replicas().isEmpty() ? roster.members().keySet()
                     : Set.copyOf(partition.replicas());
             MapCommand step = step(partition, holders, wanted, factor, roster);
-            // Empty replicas mean every member: a cluster shrinking to R brings a partition to members it was not on.
-            boolean adds = (step.replicas().isEmpty() ? roster.members().keySet() : step.replicas()).stream()
-                    .anyMatch(m -> !holders.contains(m));
-            if (!adds) {
+            // Back to every member (the cluster shrank to R or fewer voters): it may bring the partition to members it was
+            // not on, one per pass as before; it is not tracked as under way (no configuration equals empty replicas).
+            boolean toEveryMember = step.replicas().isEmpty() && !partition.replicas().isEmpty();
+            boolean adds = step.replicas().stream().anyMatch(m -> !holders.contains(m));
+            if (!adds && !toEveryMember) {
                 // A preference alone, or replicas taken out, copies no data: many go in one pass, so a large map gets
                 // its leaders, or shrinks to R when the cluster grows past R, in a few passes.
                 steps.add(step);
@@ -134,10 +136,11 @@ public final class ReplicaBalancer {
                 }
                 continue;
             }
-            if (move != null || inFlight.size() >= MOVES_IN_FLIGHT) {
+            if (move != null || (adds && inFlight.size() >= MOVES_IN_FLIGHT)) {
                 continue;
             }
             move = step;
+            moveAdds = adds;
         }
         if (move != null) {
             steps.add(move);
@@ -148,11 +151,11 @@ public final class ReplicaBalancer {
         if (!proposing.compareAndSet(0, steps.size())) {
             return;
         }
-        if (move != null) {
+        if (moveAdds) {
             inFlight.put(move.partition(), clock.getAsLong());
         }
         for (MapCommand step : steps) {
-            boolean tracked = step == move;
+            boolean tracked = moveAdds && step == move;
             service.propose(step).whenComplete((result, error) -> {
                 if (tracked && (error != null || !result.success())) {
                     inFlight.remove(step.partition());
