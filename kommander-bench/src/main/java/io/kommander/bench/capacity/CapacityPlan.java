@@ -16,16 +16,21 @@ import java.time.Duration;
  * @param inflight     writes in flight per client at most
  * @param warmup       discarded load before the window
  * @param window       the measured window
+ * @param jitWait      how much longer than {@code warmup} the load may go on unmeasured while a node's JIT is still
+ *                     compiling (zero: never longer)
  * @param timeout      bound of the placement wait and of the delivery check
  * @param dataRoot     under which each cluster makes (and removes) its data folder
  */
 public record CapacityPlan(int partitions, int payloadBytes, long rate, int clients, int inflight, Duration warmup,
-                           Duration window, Duration timeout, Path dataRoot) {
+                           Duration jitWait, Duration window, Duration timeout, Path dataRoot) {
 
     /** Validates the plan. */
     public CapacityPlan {
         if (rate < 1) {
             throw new IllegalArgumentException("the capacity run needs a fixed rate (writes/s), not " + rate);
+        }
+        if (jitWait.isNegative()) {
+            throw new IllegalArgumentException("the JIT wait must not be negative: " + jitWait);
         }
         workload(partitions, payloadBytes, rate, clients, inflight, warmup, window); // validates the rest
     }

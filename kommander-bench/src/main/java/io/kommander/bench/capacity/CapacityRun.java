@@ -21,6 +21,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -43,6 +44,11 @@ public final class CapacityRun {
     static final int REPLICATION_FACTOR = 3;
     private static final long POLL_MILLIS = 200;
     private static final long LIVE_EVERY_MILLIS = 5000;
+    /**
+     * After the plan's warm-up, the load goes on unmeasured until every node's JIT has settled ({@link JitSettled},
+     * read this often), for at most the plan's {@code jitWait} more.
+     */
+    private static final Duration JIT_CHECK = Duration.ofSeconds(5);
 
     private final CapacityPlan plan;
     private final NodeLauncher launcher;
@@ -82,8 +88,11 @@ public final class CapacityRun {
             long settleMillis = awaitPlacement(cluster, nodes);
             AtomicReference<List<NodeStats>> before = new AtomicReference<>();
             AtomicReference<List<NodeStats>> after = new AtomicReference<>();
-            LoadOutcome outcome = new LoadGenerator(cluster, plan.workload(), sample -> live(nodes, sample),
-                    () -> before.set(cluster.stats()), () -> after.set(cluster.stats())).run();
+            LoadGenerator generator = new LoadGenerator(cluster, plan.workload(), sample -> live(nodes, sample),
+                    () -> before.set(cluster.stats()), () -> after.set(cluster.stats()))
+                    .extendWarmUp(new JitSettled(cluster::stats, System::nanoTime), JIT_CHECK, plan.jitWait());
+            LoadOutcome outcome = generator.run();
+            progress.printf(Locale.ROOT, "[capacity] %d nodes: warmed up for %.0f s%n", nodes, generator.warmUpSeconds());
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             // A stale replica (moved away, not closed yet) stopped receiving writes: only placed ones are judged.
             List<BitSet> placed = after.get().stream().map(NodeStats::placed).toList();

@@ -56,6 +56,11 @@ public final class CapacityCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
+    @Option(names = "--jit-wait", defaultValue = "120", description = "After the warm-up, how many more seconds the "
+            + "load may go on unmeasured until no node's JIT spends over 1 % of the time compiling (default: "
+            + "${DEFAULT-VALUE}; 0: measure right after the warm-up).")
+    int jitWaitSeconds;
+
     @Option(names = "--duration", defaultValue = "30", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
     int durationSeconds;
 
@@ -78,7 +83,7 @@ public final class CapacityCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = dataDir != null ? dataDir : Path.of(System.getProperty("java.io.tmpdir"), "kommander-bench");
         CapacityPlan plan = new CapacityPlan(partitions, payload, rate, clients, inflight,
-                Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds),
+                Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(jitWaitSeconds), Duration.ofSeconds(durationSeconds),
                 Duration.ofSeconds(timeoutSeconds), root);
         CapacityComparison result = new CapacityRun(plan, System.err).compare(small, large, tolerance);
         System.out.println();

@@ -6,6 +6,7 @@ import io.kommander.bench.system.Payloads;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -42,6 +44,10 @@ public final class LoadGenerator {
     /** Null unless {@link TailAttribution#PROPERTY} asks for it. */
     private final TailAttribution tail = TailAttribution.fromSystemProperty();
     private volatile boolean stopping;
+    private BooleanSupplier warm = () -> true;
+    private long warmUpExtensionNanos;
+    private long warmCheckNanos = 1;
+    private volatile double warmUpSeconds;
 
     /**
      * A generator for one run.
@@ -67,6 +73,20 @@ public final class LoadGenerator {
         this.acknowledged = new NodeLedger(workload.partitions());
     }
 
+    /**
+     * Extends the warm-up past the workload's until {@code condition} holds (asked every {@code checkEvery} on the
+     * caller's thread, first at the end of the workload's warm-up), by at most {@code upTo}; the measured phase then
+     * starts and lasts the workload's duration. For a measure that must not see the nodes still warming (their JIT).
+     *
+     * @return this generator
+     */
+    public LoadGenerator extendWarmUp(BooleanSupplier condition, Duration checkEvery, Duration upTo) {
+        this.warm = condition;
+        this.warmCheckNanos = checkEvery.toNanos();
+        this.warmUpExtensionNanos = upTo.toNanos();
+        return this;
+    }
+
     /** Runs the warm-up and the measured phase, then waits for outstanding writes. */
     public LoadOutcome run() throws InterruptedException {
         List<Thread> clients = new ArrayList<>();
@@ -78,8 +98,14 @@ public final class LoadGenerator {
             clients.add(thread);
             thread.start();
         }
-        long measureStart = start + workload.warmup().toNanos();
-        liveUntil(start, measureStart, false);
+        long warmedUp = start + workload.warmup().toNanos();
+        liveUntil(start, warmedUp, false);
+        long extendedUntil = warmedUp + warmUpExtensionNanos;
+        while (!warm.getAsBoolean() && System.nanoTime() < extendedUntil) {
+            liveUntil(start, Math.min(extendedUntil, System.nanoTime() + warmCheckNanos), false);
+        }
+        long measureStart = System.nanoTime();
+        warmUpSeconds = (measureStart - start) / 1e9;
         atMeasureStart.run();
         measured.getIntervalHistogram();
         acknowledgedInPhase.reset();
@@ -118,6 +144,11 @@ public final class LoadGenerator {
             acked.add(acknowledged.partition(p).ids());
         }
         return new LoadOutcome(acks, seconds, latencies, errors, cpuPercent, acked);
+    }
+
+    /** How long the warm-up lasted, in seconds (the workload's, plus any extension); 0 before the run measured. */
+    public double warmUpSeconds() {
+        return warmUpSeconds;
     }
 
     private void liveUntil(long start, long end, boolean measuring) {

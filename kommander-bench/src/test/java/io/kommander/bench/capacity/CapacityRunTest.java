@@ -27,7 +27,7 @@ class CapacityRunTest {
     void threeThenFourNodesReportEachNodesWorkPerWriteOverAVerifiedWindow(@TempDir Path dir) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         CapacityPlan plan = new CapacityPlan(PARTITIONS, PAYLOAD, 200, 2, 32, Duration.ofSeconds(1),
-                Duration.ofSeconds(2), Duration.ofSeconds(60), dir);
+                Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(60), dir);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         CapacityRun run = new CapacityRun(plan, spec -> new KommanderNode(spec, new LeaderChanges(), registry),
                 new PrintStream(progress, true, StandardCharsets.UTF_8));
