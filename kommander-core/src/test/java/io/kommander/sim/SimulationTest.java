@@ -173,6 +173,28 @@ class SimulationTest {
     }
 
     /**
+     * The same bug seen on a node the roster removed: its replicas never ask, so none learns it was taken out and the
+     * node keeps them, open and with their data, for ever. The nodes mix's seeds that keep a removed node running to
+     * the end ({@link Simulation#keepsARemovedNode}) and place no replicas (every member hosts every partition, so
+     * only the removed node strands anything) catch it (the settle check of {@link StrandedReplicaMonitor}).
+     */
+    @Test
+    void removedNodeNeverAskingIsCaughtByTheSeedsKeepingOneRunning() {
+        PartitionSeams.Bug bug = PartitionSeams.Bug.STRANDED_REPLICA_NEVER_ASKS;
+        SimResult caught = null;
+        for (long seed : SeedSweep.seeds(1, 3 * PLACEMENT_CONTROL_SEEDS, FaultMix.NODES)) {
+            if (caught == null && Simulation.keepsARemovedNode(seed) && !Simulation.placesReplicas(seed)) {
+                SimResult result = new Simulation(seed, Set.of(bug)).run();
+                caught = result.failed() ? result : null;
+            }
+        }
+        System.out.println("[simulation] planted " + bug + " (seeds keeping a removed node): " + (caught == null
+                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
+        assertThat(caught).as("%s caught on a removed node", bug).isNotNull();
+        assertThat(caught.violation()).startsWith("stranded replica:").contains(", out of the roster, keeps p");
+    }
+
+    /**
      * A split's new half placed on every member while the split runs (as before it was placed on its source's
      * replicas): members that host no replica of the source open it, though only the source's replicas produce the
      * state it starts from. The placement seeds, which split and merge while nodes join, leave and are replaced, catch
