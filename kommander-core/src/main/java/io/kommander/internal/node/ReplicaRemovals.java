@@ -2,6 +2,7 @@ package io.kommander.internal.node;
 
 import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
+import io.kommander.PartitionState;
 import io.kommander.internal.partition.Configuration;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.ReplicaView;
@@ -32,6 +33,9 @@ import java.util.function.Supplier;
  * <p>A node the roster removed asks too (every user replica it holds is stranded), and members answer it although it
  * is no member: the answer states a fact about their committed configuration, and the query changes nothing.
  *
+ * <p>A member whose map removed the partition (itself, or merged into a neighbour) answers with {@link #GONE}: it has
+ * no replica left to show a configuration, and the partition's data is needed nowhere.
+ *
  * <p>Any member may answer, the leader or a follower: a commit index is never beyond what a quorum committed, so
  * whichever replica shows a configuration committed shows one the partition committed. Only a configuration an entry holds counts
  * (index 1 or more): a fresh log's first configuration is each node's own guess, not committed data.
@@ -47,6 +51,12 @@ final class ReplicaRemovals {
     private final BiConsumer<String, RaftMessage> send;
     private final LongSupplier clock;
     private final long intervalMillis;
+    /**
+     * The configuration index a {@link ReplicaRemoved} names for a partition the map removed: above any index, so the
+     * asker deletes its replica whatever configuration it holds.
+     */
+    static final long GONE = Long.MAX_VALUE;
+
     /** Per stranded replica: when this node last asked about it. */
     private final Map<Integer, Long> lastAsked = new ConcurrentHashMap<>();
     /** A planted bug (a negative control): answer every query, whatever the committed configuration holds. */
@@ -105,11 +115,23 @@ final class ReplicaRemovals {
         return members;
     }
 
-    /** A member's query about a replica of a partition open here: answered if its committed configuration excludes it. */
+    /**
+     * A query about a replica of a user partition: answered if the replica open here shows a committed configuration
+     * that excludes the asker, or, with {@link #GONE}, if this node's map removed the partition.
+     */
     void onQuery(String from, MembershipQuery query) {
         // Partition 0 is never stranded: it stays on every voter of the roster.
-        RaftPartition partition = query.partition() == RaftSystemCoordinator.SYSTEM_PARTITION ? null
-                : byId.get(query.partition());
+        if (query.partition() == RaftSystemCoordinator.SYSTEM_PARTITION) {
+            return;
+        }
+        RaftPartition partition = byId.get(query.partition());
+        if (partition == null && removedByMap(query.partition())) {
+            // Every node closed it and deleted its data when it applied the removal, so no replica is left to answer;
+            // a node the roster removed applies no map any more, and without this answer would keep its replica and
+            // data for ever (the simulator's nodes mix, seed 1986). The partition is gone: its data is needed nowhere.
+            send.accept(from, new ReplicaRemoved(query.partition(), query.term(), GONE));
+            return;
+        }
         ReplicaView view = partition == null ? null : partition.view();
         if (view == null || view.configuration() == null) {
             return;
@@ -122,7 +144,13 @@ final class ReplicaRemovals {
         }
     }
 
-    /** A member says its committed configuration no longer holds this node's replica. */
+    /** Whether this node's applied map shows partition {@code id} {@code REMOVED} (removed, or merged away). */
+    private boolean removedByMap(int id) {
+        PartitionMap known = map.get();
+        return known != null && known.partition(id).map(d -> d.state() == PartitionState.REMOVED).orElse(false);
+    }
+
+    /** A member says its committed configuration no longer holds this node's replica (or the map removed it). */
     void onRemoved(ReplicaRemoved notice) {
         RaftPartition partition = byId.get(notice.partition());
         if (partition != null && replicas.stranded(partition)) {
