@@ -63,6 +63,8 @@ final class ReplicaRemovals {
     private volatile boolean answerAll;
     /** A planted bug (a negative control): stranded replicas never ask. */
     private volatile boolean neverAsk;
+    /** A planted bug (a negative control): a query about a partition the map removed goes unanswered. */
+    private volatile boolean removedUnanswered;
 
     /**
      * @param byId           the node's open partitions by id
@@ -125,7 +127,7 @@ final class ReplicaRemovals {
             return;
         }
         RaftPartition partition = byId.get(query.partition());
-        if (partition == null && removedByMap(query.partition())) {
+        if (partition == null && !removedUnanswered && removedByMap(query.partition())) {
             // Every node closed it and deleted its data when it applied the removal, so no replica is left to answer;
             // a node the roster removed applies no map any more, and without this answer would keep its replica and
             // data for ever (the simulator's nodes mix, seed 1986). The partition is gone: its data is needed nowhere.
@@ -161,6 +163,11 @@ final class ReplicaRemovals {
     /** Plants "stranded replicas never ask" (a liveness control of the simulator's stranded-replica check). */
     void plantNeverAsk() {
         neverAsk = true;
+    }
+
+    /** Plants "a query about a removed partition goes unanswered" (a liveness control of the same check). */
+    void plantRemovedPartitionsUnanswered() {
+        removedUnanswered = true;
     }
 
     /** Plants "every query answered, every notice believed" (a negative control of the simulator's deletion check). */
