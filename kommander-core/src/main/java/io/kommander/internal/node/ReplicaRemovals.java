@@ -44,6 +44,12 @@ import java.util.function.Supplier;
  */
 final class ReplicaRemovals {
 
+    /**
+     * The configuration index a {@link ReplicaRemoved} names for a partition the map removed: above any index, so the
+     * asker deletes its replica whatever configuration it holds.
+     */
+    static final long GONE = Long.MAX_VALUE;
+
     private final String self;
     private final Supplier<PartitionMap> map;
     private final Map<Integer, RaftPartition> byId;
@@ -51,12 +57,6 @@ final class ReplicaRemovals {
     private final BiConsumer<String, RaftMessage> send;
     private final LongSupplier clock;
     private final long intervalMillis;
-    /**
-     * The configuration index a {@link ReplicaRemoved} names for a partition the map removed: above any index, so the
-     * asker deletes its replica whatever configuration it holds.
-     */
-    static final long GONE = Long.MAX_VALUE;
-
     /** Per stranded replica: when this node last asked about it. */
     private final Map<Integer, Long> lastAsked = new ConcurrentHashMap<>();
     /** A planted bug (a negative control): answer every query, whatever the committed configuration holds. */
