@@ -34,7 +34,9 @@ import java.util.stream.Collectors;
  * while there is room, and one change at a time (the deliberate second removal aside). The nodes are slots: the
  * first few form the cluster, the others are spares; a member whose removal the roster has committed is retired
  * (if it still runs, it goes on for a few hundred milliseconds, removed, then is stopped), and its slot, wiped, may
- * come back as a fresh node at the same endpoint.
+ * come back as a fresh node at the same endpoint. In the runs that ask it ({@link #keepOneRemoved}), the first member
+ * removed while it runs is not stopped: it runs on, removed, to the end of the run (restarted on its folder if a
+ * fault stops it), so that what a removed node does with its replicas is seen once the run settles.
  *
  * <p>Not thread-safe: the simulation thread only.
  */
@@ -64,6 +66,10 @@ final class NodeChanges {
     private final Set<Integer> arriving = new TreeSet<>();
     /** Removed slots still running, to be stopped. */
     private final Set<Integer> retiring = new TreeSet<>();
+    /** Removed slots that run on to the end of the run (at most one, {@link #keepOneRemoved}). */
+    private final Set<Integer> kept = new TreeSet<>();
+    /** Whether the first member removed while it runs is kept running to the end. */
+    private boolean keepsOneRemoved;
     /** The last change asked, and the incarnation that was asked: busy while it runs and has no answer. */
     private CompletableFuture<?> pending;
     private SimNode pendingNode;
@@ -102,6 +108,26 @@ final class NodeChanges {
      */
     void betweenReplacement(java.util.function.Consumer<SplittableRandom> action) {
         this.betweenReplacement = action;
+    }
+
+    /**
+     * From now on, the first member the roster removes while it runs is not stopped but runs on, removed, to the end
+     * of the run; its slot never takes a fresh node.
+     */
+    void keepOneRemoved() {
+        this.keepsOneRemoved = true;
+    }
+
+    /** The nodes out of the newest roster that still run: those retiring, and the one kept running, if up. */
+    java.util.Collection<SimNode> removedRunning() {
+        List<SimNode> running = new ArrayList<>();
+        for (int i : retiring) {
+            running.add(nodes.get(i));
+        }
+        for (int i : kept) {
+            running.add(nodes.get(i));
+        }
+        return running.stream().filter(n -> n.state() != SimNode.State.DOWN).toList();
     }
 
     /** Node-level changes asked so far (second attempts aside). */
@@ -251,7 +277,7 @@ final class NodeChanges {
     /** Starts a fresh node in a free slot (never used, or retired and stopped); false if there is none. */
     private boolean addFresh(SplittableRandom random) {
         List<SimNode> free = nodes.stream().filter(n -> !active.contains(n.index()) && !retiring.contains(n.index())
-                && n.state() == SimNode.State.DOWN).toList();
+                && !kept.contains(n.index()) && n.state() == SimNode.State.DOWN).toList();
         if (free.isEmpty()) {
             return false;
         }
@@ -316,6 +342,7 @@ final class NodeChanges {
                 // Back: a removed node restarted while its removal ended asked to join again (joinExisting).
                 active.add(node.index());
                 retiring.remove(node.index());
+                kept.remove(node.index());
                 trace.record(node.index(), "nodes", 7, latest.version(), "n" + node.index()
                         + " is in the roster again (version " + latest.version() + ")");
             }
@@ -328,7 +355,10 @@ final class NodeChanges {
             active.remove(i);
             trace.record(i, "nodes", 6, latest.version(), "n" + i + " is out of the roster (version "
                     + latest.version() + ")");
-            if (node.state() != SimNode.State.DOWN) {
+            if (keepsOneRemoved && kept.isEmpty() && node.state() == SimNode.State.UP) {
+                kept.add(i);
+                trace.record(i, "nodes", 8, latest.version(), "n" + i + " runs on, removed, to the end of the run");
+            } else if (node.state() != SimNode.State.DOWN) {
                 retiring.add(i);
                 scheduler.schedule(SimScheduler.NO_NODE, scheduler.random().nextInt(400), () -> {
                     if (retiring.remove(i)) {
@@ -341,11 +371,20 @@ final class NodeChanges {
 
     /**
      * In the heal phase, from now on to the end of the run: notes roster changes, retires removed members and
-     * restarts members that are down (a change still in the log when the run looked settled may end later).
+     * restarts members that are down, and the removed node kept running if a fault stopped it (a change still in the
+     * log when the run looked settled may end later).
      */
     void settle() {
         observe();
         active().forEach(Nemesis::recover);
+        for (int i : kept) {
+            // A fault may have stopped it: restarted on its folder, as removed, like an operator's restart.
+            SimNode node = nodes.get(i);
+            if (node.partitionGaveUp()) {
+                node.crash(partitions);
+            }
+            Nemesis.recover(node);
+        }
         scheduler.schedule(SimScheduler.NO_NODE, 50, this::settle);
     }
 

@@ -22,16 +22,33 @@ final class RunningReplicas {
     /** Visits every running replica of partitions 0..{@code partitions}, node by node. */
     static void forEach(List<SimNode> nodes, int partitions, Visitor visitor) {
         for (SimNode node : nodes) {
-            if (node.state() == SimNode.State.DOWN) {
-                continue;
-            }
-            for (int p = 0; p <= partitions; p++) {
-                RaftPartition partition = node.partition(p);
-                ReplicaView view = partition == null ? null : partition.view();
-                if (view != null && view.configuration() != null) {
-                    visitor.visit(node, p, view);
+            if (node.state() != SimNode.State.DOWN) {
+                for (int p = 0; p <= partitions; p++) {
+                    visit(node, p, visitor);
                 }
             }
+        }
+    }
+
+    /**
+     * Visits every running replica of the partitions {@code ids} (those created online or split off included), node
+     * by node, in the order {@code ids} gives.
+     */
+    static void forEach(List<SimNode> nodes, Iterable<Integer> ids, Visitor visitor) {
+        for (SimNode node : nodes) {
+            if (node.state() != SimNode.State.DOWN) {
+                for (int p : ids) {
+                    visit(node, p, visitor);
+                }
+            }
+        }
+    }
+
+    private static void visit(SimNode node, int p, Visitor visitor) {
+        RaftPartition partition = node.partition(p);
+        ReplicaView view = partition == null ? null : partition.view();
+        if (view != null && view.configuration() != null) {
+            visitor.visit(node, p, view);
         }
     }
 }

@@ -160,8 +160,13 @@ final class Simulation {
         ConfigurationMonitor configurations = new ConfigurationMonitor(nodes, monitor, PARTITIONS);
         PlacementMonitor placements = placement ? new PlacementMonitor(nodes, monitor, PARTITIONS) : null;
         ColocationMonitor colocations = placement ? new ColocationMonitor(nodes, monitor) : null;
-        // In every nodes-mix seed: nodes the roster removed delete their replicas' data too.
-        this.strandings = mix.nodes() ? new StrandedReplicaMonitor(nodes, monitor, PARTITIONS) : null;
+        // In every nodes-mix seed: nodes the roster removed delete their replicas' data too; in half of them, one runs
+        // on, removed, to the end, so that the settle check sees it.
+        if (keepsARemovedNode(seed)) {
+            nemesis.nodeChanges().keepOneRemoved();
+        }
+        this.strandings = mix.nodes() ? new StrandedReplicaMonitor(nodes, monitor, PARTITIONS,
+                nemesis.nodeChanges()::removedRunning) : null;
         this.quiescence = new QuiescenceMonitor(nodes, network, scheduler, monitor, PARTITIONS);
         scheduler.afterEachEvent(() -> {
             quorums.check();
@@ -185,6 +190,15 @@ final class Simulation {
      */
     static boolean placesReplicas(long seed) {
         return FaultMix.forSeed(seed).nodes() && Math.floorMod(seed / FaultMix.ALL.length, 3) == 0;
+    }
+
+    /**
+     * Whether seed {@code seed}'s run keeps the first member the roster removes while it runs running to the end
+     * ({@link NodeChanges#keepOneRemoved}): half of the nodes mix's seeds, three in a row of its rotation out of six,
+     * so that placement seeds and the others both do.
+     */
+    static boolean keepsARemovedNode(long seed) {
+        return FaultMix.forSeed(seed).nodes() && Math.floorMod(seed / FaultMix.ALL.length / 3, 2) == 1;
     }
 
     /**
@@ -325,8 +339,9 @@ final class Simulation {
             return false;
         }
         if (strandings != null && !runUntil(strandings::settled, LIVENESS_MILLIS)) {
-            monitor.fail("stranded replica: a node keeps a replica the map moved away from it, which the partition's"
-                    + " committed configuration no longer holds, " + LIVENESS_MILLIS + " ms after the final writes: "
+            monitor.fail("stranded replica: a node keeps a replica the map moved away from it (or, removed from the"
+                    + " roster, any user replica), which the partition's committed configuration no longer holds, "
+                    + LIVENESS_MILLIS + " ms after the final writes: "
                     + strandings.unsettled());
             return false;
         }

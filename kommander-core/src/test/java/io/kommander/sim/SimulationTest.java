@@ -33,6 +33,11 @@ class SimulationTest {
     private static final int NODES_CONTROL_SEEDS = 30;
     /** Placement seeds (a third of the nodes mix's) the negative control of a removal before catch-up searches. */
     private static final int PLACEMENT_CONTROL_SEEDS = 20;
+    /**
+     * Seeds of the nodes mix that keep a removed node running and place no replicas (a third of the mix's) that the
+     * first negative control on a removed node searches; the second searches twice as many that keep one.
+     */
+    private static final int KEPT_REMOVED_CONTROL_SEEDS = 30;
     /** Seeds of the reliable mix the negative control of the campaign order searches. */
     private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
@@ -170,6 +175,54 @@ class SimulationTest {
     void strandedReplicaNeverAskingIsCaughtByThePlacementSeeds() {
         SimResult caught = firstCaughtByPlacementSeeds(PartitionSeams.Bug.STRANDED_REPLICA_NEVER_ASKS);
         assertThat(caught.violation()).startsWith("stranded replica:");
+    }
+
+    /**
+     * The same bug seen on a node the roster removed: its replicas never ask, so none learns it was taken out and the
+     * node keeps them, open and with their data, for ever. The nodes mix's seeds that keep a removed node running to
+     * the end and place no replicas (every member hosts every partition, so only the removed node strands anything)
+     * catch it (the settle check of {@link StrandedReplicaMonitor}).
+     */
+    @Test
+    void removedNodeNeverAskingIsCaughtByTheSeedsKeepingOneRunning() {
+        SimResult caught = firstCaughtBySeedsKeepingARemovedNode(PartitionSeams.Bug.STRANDED_REPLICA_NEVER_ASKS, 1,
+                KEPT_REMOVED_CONTROL_SEEDS, true);
+        assertThat(caught.violation()).startsWith("stranded replica:").contains(", out of the roster, keeps p");
+    }
+
+    /**
+     * Members whose map removed a partition leave a removed node's query about it unanswered: the removed node, which
+     * applies no map any more, keeps its replica of a partition removed after its removal for ever. Rare: it takes a
+     * removed node kept running whose partition the map removes later (a placement seed's); the first such seed is
+     * beyond CI's sweep, so the search starts there (the settle check of {@link StrandedReplicaMonitor}).
+     */
+    @Test
+    void removedPartitionQueryUnansweredIsCaughtByTheSeedsKeepingOneRunning() {
+        SimResult caught = firstCaughtBySeedsKeepingARemovedNode(
+                PartitionSeams.Bug.REMOVED_PARTITION_QUERY_UNANSWERED, 1_001, 2 * KEPT_REMOVED_CONTROL_SEEDS, false);
+        assertThat(caught.violation()).startsWith("stranded replica:").contains("(the map removed it;");
+    }
+
+    /**
+     * The first seed from {@code first} on, among {@code limit} of the nodes mix's seeds that keep a removed node
+     * running ({@link Simulation#keepsARemovedNode}) (with {@code unplacedOnly}, of those that place no replicas),
+     * that catches {@code bug}; fails the test if none does.
+     */
+    private static SimResult firstCaughtBySeedsKeepingARemovedNode(PartitionSeams.Bug bug, long first, int limit,
+                                                                   boolean unplacedOnly) {
+        SimResult caught = null;
+        int searched = 0;
+        for (long seed = first; caught == null && searched < limit; seed++) {
+            if (Simulation.keepsARemovedNode(seed) && !(unplacedOnly && Simulation.placesReplicas(seed))) {
+                searched++;
+                SimResult result = new Simulation(seed, Set.of(bug)).run();
+                caught = result.failed() ? result : null;
+            }
+        }
+        System.out.println("[simulation] planted " + bug + " (seeds keeping a removed node): " + (caught == null
+                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
+        assertThat(caught).as("%s caught within %d seeds keeping a removed node", bug, limit).isNotNull();
+        return caught;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.kommander.internal.node;
 
 import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
+import io.kommander.PartitionState;
 import io.kommander.internal.partition.Configuration;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.ReplicaView;
@@ -32,6 +33,9 @@ import java.util.function.Supplier;
  * <p>A node the roster removed asks too (every user replica it holds is stranded), and members answer it although it
  * is no member: the answer states a fact about their committed configuration, and the query changes nothing.
  *
+ * <p>A member whose map removed the partition (itself, or merged into a neighbour) answers with {@link #GONE}: it has
+ * no replica left to show a configuration, and the partition's data is needed nowhere.
+ *
  * <p>Any member may answer, the leader or a follower: a commit index is never beyond what a quorum committed, so
  * whichever replica shows a configuration committed shows one the partition committed. Only a configuration an entry holds counts
  * (index 1 or more): a fresh log's first configuration is each node's own guess, not committed data.
@@ -39,6 +43,12 @@ import java.util.function.Supplier;
  * <p>Thread-safe: reads only the partitions' lock-free views and the applied map.
  */
 final class ReplicaRemovals {
+
+    /**
+     * The configuration index a {@link ReplicaRemoved} names for a partition the map removed: above any index, so the
+     * asker deletes its replica whatever configuration it holds.
+     */
+    static final long GONE = Long.MAX_VALUE;
 
     private final String self;
     private final Supplier<PartitionMap> map;
@@ -53,6 +63,8 @@ final class ReplicaRemovals {
     private volatile boolean answerAll;
     /** A planted bug (a negative control): stranded replicas never ask. */
     private volatile boolean neverAsk;
+    /** A planted bug (a negative control): a query about a partition the map removed goes unanswered. */
+    private volatile boolean removedUnanswered;
 
     /**
      * @param byId           the node's open partitions by id
@@ -105,11 +117,23 @@ final class ReplicaRemovals {
         return members;
     }
 
-    /** A member's query about a replica of a partition open here: answered if its committed configuration excludes it. */
+    /**
+     * A query about a replica of a user partition: answered if the replica open here shows a committed configuration
+     * that excludes the asker, or, with {@link #GONE}, if this node's map removed the partition.
+     */
     void onQuery(String from, MembershipQuery query) {
         // Partition 0 is never stranded: it stays on every voter of the roster.
-        RaftPartition partition = query.partition() == RaftSystemCoordinator.SYSTEM_PARTITION ? null
-                : byId.get(query.partition());
+        if (query.partition() == RaftSystemCoordinator.SYSTEM_PARTITION) {
+            return;
+        }
+        RaftPartition partition = byId.get(query.partition());
+        if (partition == null && !removedUnanswered && removedByMap(query.partition())) {
+            // Every node closed it and deleted its data when it applied the removal, so no replica is left to answer;
+            // a node the roster removed applies no map any more, and without this answer would keep its replica and
+            // data for ever (the simulator's nodes mix, seed 1986). The partition is gone: its data is needed nowhere.
+            send.accept(from, new ReplicaRemoved(query.partition(), query.term(), GONE));
+            return;
+        }
         ReplicaView view = partition == null ? null : partition.view();
         if (view == null || view.configuration() == null) {
             return;
@@ -122,7 +146,13 @@ final class ReplicaRemovals {
         }
     }
 
-    /** A member says its committed configuration no longer holds this node's replica. */
+    /** Whether this node's applied map shows partition {@code id} {@code REMOVED} (removed, or merged away). */
+    private boolean removedByMap(int id) {
+        PartitionMap known = map.get();
+        return known != null && known.partition(id).map(d -> d.state() == PartitionState.REMOVED).orElse(false);
+    }
+
+    /** A member says its committed configuration no longer holds this node's replica (or the map removed it). */
     void onRemoved(ReplicaRemoved notice) {
         RaftPartition partition = byId.get(notice.partition());
         if (partition != null && replicas.stranded(partition)) {
@@ -133,6 +163,11 @@ final class ReplicaRemovals {
     /** Plants "stranded replicas never ask" (a liveness control of the simulator's stranded-replica check). */
     void plantNeverAsk() {
         neverAsk = true;
+    }
+
+    /** Plants "a query about a removed partition goes unanswered" (a liveness control of the same check). */
+    void plantRemovedPartitionsUnanswered() {
+        removedUnanswered = true;
     }
 
     /** Plants "every query answered, every notice believed" (a negative control of the simulator's deletion check). */

@@ -99,5 +99,11 @@ enum PlantedBug {
      * the campaign order, and skips the pre-vote (no leader exists to disrupt, one might think): the fresh replicas of
      * a partition split the vote, and the first leader needs a second election. A liveness control, like the one above.
      */
-    FRESH_REPLICAS_STAND_TOGETHER
+    FRESH_REPLICAS_STAND_TOGETHER,
+    /**
+     * Node level (partitions ignore it): a member whose map removed a partition leaves a query about it unanswered
+     * ({@code ReplicaRemovals}), as before such answers existed: a node the roster removed, which applies no map any
+     * more, keeps its replica of a partition removed after its removal, with its data, for ever. A liveness control.
+     */
+    REMOVED_PARTITION_QUERY_UNANSWERED
 }

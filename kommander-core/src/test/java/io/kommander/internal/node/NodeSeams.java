@@ -40,6 +40,9 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.STRANDED_REPLICA_NEVER_ASKS)) {
             node.removalsForTests().plantNeverAsk();
         }
+        if (bugs.contains(PartitionSeams.Bug.REMOVED_PARTITION_QUERY_UNANSWERED)) {
+            node.removalsForTests().plantRemovedPartitionsUnanswered();
+        }
     }
 
     /** Plants "several membership changes at once" in the node's roster rules (a negative control). */

@@ -67,7 +67,9 @@ public final class PartitionSeams {
         /** See PlantedBug#HEARTBEATS_SKIPPED_FOR_GOOD. */
         HEARTBEATS_SKIPPED_FOR_GOOD,
         /** See PlantedBug#FRESH_REPLICAS_STAND_TOGETHER. */
-        FRESH_REPLICAS_STAND_TOGETHER;
+        FRESH_REPLICAS_STAND_TOGETHER,
+        /** See PlantedBug#REMOVED_PARTITION_QUERY_UNANSWERED. */
+        REMOVED_PARTITION_QUERY_UNANSWERED;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
