@@ -56,6 +56,16 @@ public final class ReplicaBalancer {
      */
     public static final int LIGHT_STEPS_PER_PASS = 256;
 
+    /**
+     * How many partition descriptors one pass's light steps may make every node rebuild: each map change is a new
+     * map, built from all its partitions, on every node, and so are its listeners' passes over it. A map of up to 39
+     * partitions gets the full {@link #LIGHT_STEPS_PER_PASS}, 1,000 partitions 10 per pass, 10,000 one (as before
+     * light steps were batched). At 256 per pass a 10,000-partition cold start kept every node at a third of a core
+     * for a minute and at 5 still cost 1.5 KiB of heap per replica and 183 extra elections in a restart (the
+     * {@code scale} bench); one map change carrying many steps is what would lift this bound.
+     */
+    public static final int REBUILT_DESCRIPTORS_PER_PASS = 10_000;
+
     private final RaftSystemCoordinator coordinator;
     private final PartitionMapService service;
     private final int configuredFactor;
@@ -109,6 +119,7 @@ public final class ReplicaBalancer {
         }
         SortedMap<Integer, Assignment> target = ReplicaPlacement.place(map, voters, factor);
         List<MapCommand> steps = new ArrayList<>();
+        int lightSteps = lightStepsPerPass(map.partitions().size());
         MapCommand move = null; // the pass's one step that brings a replica in, or back to every member
         boolean moveAdds = false;
         for (PartitionDescriptor partition : map.partitions()) {
@@ -131,7 +142,7 @@ public final class ReplicaBalancer {
                 // A preference alone, or replicas taken out, copies no data: many go in one pass, so a large map gets
                 // its leaders, or shrinks to R when the cluster grows past R, in a few passes.
                 steps.add(step);
-                if (steps.size() >= LIGHT_STEPS_PER_PASS) {
+                if (steps.size() >= lightSteps) {
                     break;
                 }
                 continue;
@@ -163,6 +174,11 @@ public final class ReplicaBalancer {
                 proposing.decrementAndGet();
             });
         }
+    }
+
+    /** How many light steps a pass over a map of {@code partitions} partitions may propose (at least one). */
+    static int lightStepsPerPass(int partitions) {
+        return Math.max(1, Math.min(LIGHT_STEPS_PER_PASS, REBUILT_DESCRIPTORS_PER_PASS / Math.max(1, partitions)));
     }
 
     /** How many steps that add a member are under way, as this node counts them. */

@@ -57,4 +57,14 @@ class ReplicaBalancerStepTest {
     private static Member member(String endpoint) {
         return new Member(0, endpoint, Member.Role.VOTER, 1, 0);
     }
+
+    @Test
+    void lightStepsPerPassShrinkAsTheMapGrowsSoEachPassRebuildsABoundedNumberOfDescriptors() {
+        assertThat(ReplicaBalancer.lightStepsPerPass(39)).isEqualTo(ReplicaBalancer.LIGHT_STEPS_PER_PASS);
+        assertThat(ReplicaBalancer.lightStepsPerPass(64)).isEqualTo(156); // every preference of 64 in one pass
+        assertThat(ReplicaBalancer.lightStepsPerPass(1_000)).isEqualTo(10);
+        assertThat(ReplicaBalancer.lightStepsPerPass(10_000)).isEqualTo(1);
+        assertThat(ReplicaBalancer.lightStepsPerPass(1_000_000)).isEqualTo(1);
+        assertThat(ReplicaBalancer.lightStepsPerPass(0)).isEqualTo(ReplicaBalancer.LIGHT_STEPS_PER_PASS);
+    }
 }
