@@ -70,16 +70,14 @@ final class PlacementMonitor {
 
     private final java.util.List<SimNode> nodes;
     private final SafetyMonitor monitor;
-    private final int partitions;
     /** Each replica's view at the previous check. */
     private final Map<Replica, ReplicaView> previous = new HashMap<>();
     /** Each replica's placement window ({@link Placements}). */
     private final Map<Replica, Placements> placements = new HashMap<>();
 
-    PlacementMonitor(java.util.List<SimNode> nodes, SafetyMonitor monitor, int partitions) {
+    PlacementMonitor(java.util.List<SimNode> nodes, SafetyMonitor monitor) {
         this.nodes = nodes;
         this.monitor = monitor;
-        this.partitions = partitions;
     }
 
     /**
@@ -87,7 +85,7 @@ final class PlacementMonitor {
      * whose configuration changed since the last check.
      */
     void check() {
-        RunningReplicas.forEach(nodes, partitions, (node, p, view) -> {
+        RunningReplicas.forEachMapped(nodes, (node, p, view) -> {
             if (p == 0) {
                 return;
             }

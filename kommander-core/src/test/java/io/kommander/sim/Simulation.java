@@ -158,7 +158,7 @@ final class Simulation {
         RosterMonitor rosters = new RosterMonitor(nodes, monitor, PARTITIONS,
                 RaftConfiguration.builder().build().promotionLagEntries());
         ConfigurationMonitor configurations = new ConfigurationMonitor(nodes, monitor, PARTITIONS);
-        PlacementMonitor placements = placement ? new PlacementMonitor(nodes, monitor, PARTITIONS) : null;
+        PlacementMonitor placements = placement ? new PlacementMonitor(nodes, monitor) : null;
         ColocationMonitor colocations = placement ? new ColocationMonitor(nodes, monitor) : null;
         // In every nodes-mix seed: nodes the roster removed delete their replicas' data too.
         this.strandings = mix.nodes() ? new StrandedReplicaMonitor(nodes, monitor, PARTITIONS) : null;
