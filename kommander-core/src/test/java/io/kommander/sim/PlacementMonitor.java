@@ -102,7 +102,9 @@ final class PlacementMonitor {
                 checkRemovals(node, p, before, view);
                 checkAddition(node, p, before, view, placed);
             }
-            placed.restart(p);
+            if (!before.configuration().equals(view.configuration())) {
+                placed.restart(p); // a view republishing the same members is no new decision point
+            }
         });
     }
 
