@@ -1,5 +1,6 @@
 package io.kommander.sim;
 
+import io.kommander.PartitionDescriptor;
 import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.ReplicaView;
 
@@ -17,6 +18,25 @@ final class RunningReplicas {
     }
 
     private RunningReplicas() {
+    }
+
+    /**
+     * Visits every running replica of a user partition the node's applied map names (split halves and partitions
+     * created online included), node by node.
+     */
+    static void forEachMapped(List<SimNode> nodes, Visitor visitor) {
+        for (SimNode node : nodes) {
+            if (node.state() == SimNode.State.DOWN || node.manager() == null) {
+                continue;
+            }
+            for (PartitionDescriptor descriptor : node.manager().getPartitionMap().partitions()) {
+                RaftPartition partition = node.partition(descriptor.id());
+                ReplicaView view = partition == null ? null : partition.view();
+                if (view != null && view.configuration() != null) {
+                    visitor.visit(node, descriptor.id(), view);
+                }
+            }
+        }
     }
 
     /** Visits every running replica of partitions 0..{@code partitions}, node by node. */

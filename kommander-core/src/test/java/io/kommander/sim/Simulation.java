@@ -158,7 +158,7 @@ final class Simulation {
         RosterMonitor rosters = new RosterMonitor(nodes, monitor, PARTITIONS,
                 RaftConfiguration.builder().build().promotionLagEntries());
         ConfigurationMonitor configurations = new ConfigurationMonitor(nodes, monitor, PARTITIONS);
-        PlacementMonitor placements = placement ? new PlacementMonitor(nodes, monitor, PARTITIONS) : null;
+        PlacementMonitor placements = placement ? new PlacementMonitor(nodes, monitor) : null;
         ColocationMonitor colocations = placement ? new ColocationMonitor(nodes, monitor) : null;
         // In every nodes-mix seed: nodes the roster removed delete their replicas' data too; in half of them, one runs
         // on, removed, to the end, so that the settle check sees it.

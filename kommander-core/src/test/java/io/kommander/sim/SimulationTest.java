@@ -38,6 +38,11 @@ class SimulationTest {
      * first negative control on a removed node searches; the second searches twice as many that keep one.
      */
     private static final int KEPT_REMOVED_CONTROL_SEEDS = 30;
+    /**
+     * Placement seeds the negative control of an addition before making room searches: an overlap of two moves of one
+     * partition (or a co-location of several replicas) is rarer than a move, so it needs more of them.
+     */
+    private static final int MOVE_OVERLAP_CONTROL_SEEDS = 25;
     /** Seeds of the reliable mix the negative control of the campaign order searches. */
     private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
@@ -155,6 +160,20 @@ class SimulationTest {
     }
 
     /**
+     * A placed partition's leader that adds a missing replica at once, however many members its configuration holds
+     * (as before the alignment made room first): a partition moved again before its first move ended, or co-located
+     * for a merge, holds R + 2 members or more. The placement seeds, whose joins and leaves move partitions and whose
+     * merges co-locate them, catch it by themselves (the addition check of {@link PlacementMonitor}), within
+     * {@value #MOVE_OVERLAP_CONTROL_SEEDS} of those seeds.
+     */
+    @Test
+    void moveOverlapAddingFirstIsCaughtByThePlacementSeeds() {
+        SimResult caught = firstCaughtByPlacementSeeds(PartitionSeams.Bug.MOVE_OVERLAPS_ADD_FIRST,
+                MOVE_OVERLAP_CONTROL_SEEDS);
+        assertThat(caught.violation()).startsWith("placement:").contains("added a member");
+    }
+
+    /**
      * A member that answers every stranded replica's membership query with a removal notice, and a replica that takes
      * any notice as proof: a replica the map moves away deletes its data while the partition's committed
      * configuration still counts it as a voter. The placement seeds catch it (the deletion check of
@@ -242,8 +261,13 @@ class SimulationTest {
      * {@code bug}, among the first {@value #PLACEMENT_CONTROL_SEEDS}; fails the test if none does.
      */
     private static SimResult firstCaughtByPlacementSeeds(PartitionSeams.Bug bug) {
+        return firstCaughtByPlacementSeeds(bug, PLACEMENT_CONTROL_SEEDS);
+    }
+
+    /** The first of the first {@code budget} placement seeds that catches {@code bug}; fails the test if none does. */
+    private static SimResult firstCaughtByPlacementSeeds(PartitionSeams.Bug bug, int budget) {
         SimResult caught = null;
-        for (long seed : SeedSweep.seeds(1, 3 * PLACEMENT_CONTROL_SEEDS, FaultMix.NODES)) {
+        for (long seed : SeedSweep.seeds(1, 3 * budget, FaultMix.NODES)) {
             if (Simulation.placesReplicas(seed) && caught == null) {
                 SimResult result = new Simulation(seed, Set.of(bug)).run();
                 caught = result.failed() ? result : null;
@@ -251,7 +275,7 @@ class SimulationTest {
         }
         System.out.println("[simulation] planted " + bug + " (placement seeds): " + (caught == null
                 ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
-        assertThat(caught).as("%s caught within %d placement seeds", bug, PLACEMENT_CONTROL_SEEDS).isNotNull();
+        assertThat(caught).as("%s caught within %d placement seeds", bug, budget).isNotNull();
         return caught;
     }
 

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
 /**
  * Moves the configuration of every partition this node leads (partition 0 included) toward its target (the roster,
  * or the partition's replicas once the map places it: {@link PartitionTarget}), one change at a time per partition
- * ({@link ConfigurationAlignment}): adds new members as learners, promotes the target's voters once the partition's
+ * ({@link ConfigurationAlignment}): adds new members as learners (never beyond the target + 1 members: a full
+ * configuration takes out a member the target no longer has first), promotes the target's voters once the partition's
  * own rule finds them caught up, takes out members the target no longer has, and hands leadership away first when
  * this node is the one to go. Once a placed partition's configuration matches its target, it hands leadership to the
  * map's preferred leader. On partition 0's leader it also ends a leave: once no partition's configuration (as this
@@ -68,6 +69,8 @@ final class MembershipReconciler {
     private final PreferredLeaderHandOvers handOvers;
     /** A planted bug (a negative control): a placed partition's moved replica goes before its replacement comes. */
     private volatile boolean removalFirst;
+    /** A planted bug (a negative control): a placed partition adds a missing member however many it holds. */
+    private volatile boolean addFirst;
 
     /** A run of refusals to take {@code member} out: the first at {@code since}, the latest at {@code last}. */
     private record Refusal(String member, long since, long last) {
@@ -127,6 +130,11 @@ final class MembershipReconciler {
         removalFirst = true;
     }
 
+    /** Plants "add a missing member first, however many the configuration holds" (a negative control). */
+    void plantAddFirst() {
+        addFirst = true;
+    }
+
     /**
      * Whether some partition still holds {@code member}: the map places a live partition on it, or a configuration
      * seen here holds it ({@link #stillConfigured}). The roster removes a leaving member only once neither is so.
@@ -161,8 +169,10 @@ final class MembershipReconciler {
 
     private void step(RaftPartition partition, Configuration configuration, Set<String> voters,
                       Set<String> learners, PartitionDescriptor descriptor) {
-        ConfigurationAlignment.Step planted = removalFirst && descriptor != null && !descriptor.replicas().isEmpty()
-                ? removalFirst(configuration, voters, learners) : null;
+        boolean placed = descriptor != null && !descriptor.replicas().isEmpty();
+        ConfigurationAlignment.Step planted = !placed ? null
+                : removalFirst ? removalFirst(configuration, voters, learners)
+                : addFirst ? addFirst(configuration, voters, learners) : null;
         ConfigurationAlignment.Step step = planted != null ? planted
                 : ConfigurationAlignment.next(configuration, voters, learners, self);
         if (step == null) {
@@ -197,6 +207,17 @@ final class MembershipReconciler {
                 .map(member -> new ConfigurationAlignment.Step(
                         new ConfigurationChange(ConfigurationChange.Kind.REMOVE, member), false))
                 .orElse(null);
+    }
+
+    /**
+     * The other planted bug's step: the missing member added at once, as before the alignment made room first, so a
+     * second move of a partition (or a co-location) brings R + 2 members or more; null if none is missing.
+     */
+    private static ConfigurationAlignment.Step addFirst(Configuration configuration, Set<String> voters,
+                                                        Set<String> learners) {
+        String missing = ConfigurationAlignment.missing(configuration, voters, learners);
+        return missing == null ? null : new ConfigurationAlignment.Step(
+                new ConfigurationChange(ConfigurationChange.Kind.ADD_LEARNER, missing), false);
     }
 
     /**

@@ -182,6 +182,11 @@ final class NodeMembership {
         reconciler.plantRemovalFirst();
     }
 
+    /** Plants "a missing member added however many the configuration holds" (a negative control of the R + 1 bound). */
+    void plantAddFirst() {
+        reconciler.plantAddFirst();
+    }
+
     /** Fails every open roster call and stops the timer and a join's waits (the node closes). */
     void close() {
         closed = true;

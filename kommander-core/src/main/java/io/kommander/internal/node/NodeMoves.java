@@ -336,6 +336,11 @@ final class NodeMoves {
         } else if (seed != null) {
             attempt("seed", key, move.to(), () -> toReplica.replicate(EntryKind.SYSTEM, move.seedType(),
                     List.of(seed.encode()), holds(toReplica, move::seedHeld)));
+        } else if (move.merge() && fromReplica != null && !onSurvivorsReplicas(fromReplica, move.to())) {
+            // No voter can hold the seed yet: the merge entry waits for the co-location to end, and handing the
+            // survivor's leadership round meanwhile would restart, at every hand-over, the snapshot that brings the
+            // survivor's last newcomer in (seed 936), so the co-location would never end.
+            colocationLater(key, move.from());
         } else {
             handOverLater(toReplica, move);
         }

@@ -58,6 +58,13 @@ enum PlantedBug {
      */
     REBALANCE_REMOVES_BEFORE_CATCH_UP,
     /**
+     * Node level (partitions ignore it): a placed partition's leader adds a missing replica as a learner at once,
+     * however many members its configuration holds, as before {@code ConfigurationAlignment} made room first
+     * ({@code MembershipReconciler}): a partition moved again before its first move ended, or co-located for a merge,
+     * holds R + 2 members or more.
+     */
+    MOVE_OVERLAPS_ADD_FIRST,
+    /**
      * Node level (partitions ignore it): a partition created online opens from this node's configured members, not
      * from its first voters as partition 0's log records them ({@code NodeReplicas}), so two nodes may start it from
      * different configurations.

@@ -28,6 +28,9 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.REBALANCE_REMOVES_BEFORE_CATCH_UP)) {
             node.membershipForTests().plantRemovalFirst();
         }
+        if (bugs.contains(PartitionSeams.Bug.MOVE_OVERLAPS_ADD_FIRST)) {
+            node.membershipForTests().plantAddFirst();
+        }
         if (bugs.contains(PartitionSeams.Bug.CREATED_FROM_OWN_PEERS)) {
             node.replicasForTests().plantOwnPeers();
         }

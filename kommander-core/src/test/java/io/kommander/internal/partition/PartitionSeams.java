@@ -54,6 +54,8 @@ public final class PartitionSeams {
         QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER,
         /** See PlantedBug#REBALANCE_REMOVES_BEFORE_CATCH_UP. */
         REBALANCE_REMOVES_BEFORE_CATCH_UP,
+        /** See PlantedBug#MOVE_OVERLAPS_ADD_FIRST. */
+        MOVE_OVERLAPS_ADD_FIRST,
         /** See PlantedBug#CREATED_FROM_OWN_PEERS. */
         CREATED_FROM_OWN_PEERS,
         /** See PlantedBug#SPLIT_HALVES_ON_EVERY_MEMBER. */
