@@ -5,6 +5,7 @@ import io.kommander.internal.partition.RaftPartition;
 import io.kommander.internal.partition.ReplicaView;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The replicas the monitors look at after every event: those of every node that is not down, with a published
@@ -30,24 +31,14 @@ final class RunningReplicas {
                 continue;
             }
             for (PartitionDescriptor descriptor : node.manager().getPartitionMap().partitions()) {
-                RaftPartition partition = node.partition(descriptor.id());
-                ReplicaView view = partition == null ? null : partition.view();
-                if (view != null && view.configuration() != null) {
-                    visitor.visit(node, descriptor.id(), view);
-                }
+                visit(node, descriptor.id(), visitor);
             }
         }
     }
 
     /** Visits every running replica of partitions 0..{@code partitions}, node by node. */
     static void forEach(List<SimNode> nodes, int partitions, Visitor visitor) {
-        for (SimNode node : nodes) {
-            if (node.state() != SimNode.State.DOWN) {
-                for (int p = 0; p <= partitions; p++) {
-                    visit(node, p, visitor);
-                }
-            }
-        }
+        forEach(nodes, () -> IntStream.rangeClosed(0, partitions).iterator(), visitor);
     }
 
     /**
