@@ -226,6 +226,10 @@ final class Nemesis {
         SplittableRandom random = scheduler.random();
         if (nodeChanges != null) {
             nodeChanges.observe(); // a member removed meanwhile is no longer one to recover
+            if (keptMuted != null && !members().contains(nodes.get(keptMuted[0]))
+                    && !nodeChanges.isKept(nodes.get(keptMuted[0]))) {
+                unmuteKeptPartition(); // removed but not kept (it was down): its slot may take a fresh node
+            }
         }
         List<SimNode> impaired = members().stream().filter(n -> n.state() != SimNode.State.UP && n != heldDown
                         && n != sleepingLeaderOut).toList();

@@ -165,6 +165,11 @@ final class NodeChanges {
         return running.stream().filter(n -> n.state() != SimNode.State.DOWN).toList();
     }
 
+    /** Whether {@code node} is the removed node kept running to the end. */
+    boolean isKept(SimNode node) {
+        return kept.contains(node.index());
+    }
+
     /** Node-level changes asked so far (second attempts aside). */
     int changes() {
         return changes;
