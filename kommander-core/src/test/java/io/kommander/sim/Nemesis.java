@@ -40,6 +40,10 @@ final class Nemesis {
     private boolean running;
     /** The node of the long outage: no recovery restarts it until the heal phase is under way. */
     private SimNode heldDown;
+    /** The longest a created partition stays cut off on the removed node kept running once it is removed. */
+    private static final long KEPT_PARTITION_BOUND_MILLIS = 2_000;
+    /** The node to be kept and its created partition cut off ({@link #muteKeptPartition}), or null. */
+    private int[] keptMuted;
     /** The node-level membership changes (the nodes mix), or null. */
     private final NodeChanges nodeChanges;
     /** Partitions created and removed online, with their check; null unless the mix has them. */
@@ -75,6 +79,69 @@ final class Nemesis {
                 : createsPartitions ? new PartitionChurn(nodes, monitor, partitions, null) : null;
         if (nodeChanges != null && createsPartitions) {
             nodeChanges.betweenReplacement(partitionChurn::create);
+            // In the seeds keeping a removed node: the node kept hosts a created partition, cut off on it as its
+            // removal is asked, which the map removes once it is kept (so its replica was never told it was taken out).
+            nodeChanges.beforeKeptRemoval(partitionChurn::oneLives);
+            nodeChanges.whenKept(this::muteKeptPartition, this::removeKeptPartition);
+        }
+    }
+
+    /**
+     * As a removal that may keep its target is asked: cuts off ({@link SimNetwork#mute}) the target's replica of a
+     * created partition it hosts, so that it hears neither that it was taken out of it nor any answer about it; lets
+     * it go if the removal is not done.
+     */
+    private void muteKeptPartition(SimNode target, java.util.concurrent.CompletableFuture<RaftOperationStatus> call) {
+        unmuteKeptPartition();
+        int partition = partitionChurn.hostedBy(target, members(), scheduler.random());
+        if (partition < 0) {
+            return;
+        }
+        network.mute(target.index(), partition);
+        keptMuted = new int[] {target.index(), partition};
+        int[] muted = keptMuted;
+        call.thenAccept(status -> {
+            if (status != RaftOperationStatus.Success && keptMuted == muted) {
+                unmuteKeptPartition();
+            }
+        });
+    }
+
+    /**
+     * The node kept running, removed: removes the created partition cut off on it through a live member, and lets it
+     * go once every live member applied the removal (or after {@value #KEPT_PARTITION_BOUND_MILLIS} ms), so that no
+     * member holds a replica left to answer the node's queries about it from a configuration.
+     */
+    private void removeKeptPartition(SimNode kept) {
+        if (keptMuted == null || keptMuted[0] != kept.index()) {
+            unmuteKeptPartition();
+            return;
+        }
+        int partition = keptMuted[1];
+        int[] muted = keptMuted;
+        partitionChurn.remove(partition, members(), scheduler.random());
+        awaitThen(() -> members().stream().filter(n -> n.state() == SimNode.State.UP && n.manager() != null)
+                .allMatch(n -> n.manager().getPartitionMap().partition(partition)
+                        .map(d -> d.state() == io.kommander.PartitionState.REMOVED).orElse(false)), () -> {
+            if (keptMuted == muted) {
+                unmuteKeptPartition();
+            }
+        }, scheduler.now() + KEPT_PARTITION_BOUND_MILLIS);
+    }
+
+    private void unmuteKeptPartition() {
+        if (keptMuted != null) {
+            network.unmute(keptMuted[0], keptMuted[1]);
+            keptMuted = null;
+        }
+    }
+
+    /** Runs {@code then} once {@code condition} holds, checked every 20 ms, or at {@code deadline}. */
+    private void awaitThen(java.util.function.BooleanSupplier condition, Runnable then, long deadline) {
+        if (condition.getAsBoolean() || scheduler.now() >= deadline) {
+            then.run();
+        } else {
+            scheduler.schedule(SimScheduler.NO_NODE, 20, () -> awaitThen(condition, then, deadline));
         }
     }
 
@@ -159,6 +226,10 @@ final class Nemesis {
         SplittableRandom random = scheduler.random();
         if (nodeChanges != null) {
             nodeChanges.observe(); // a member removed meanwhile is no longer one to recover
+            if (keptMuted != null && !members().contains(nodes.get(keptMuted[0]))
+                    && !nodeChanges.isKept(nodes.get(keptMuted[0]))) {
+                unmuteKeptPartition(); // removed but not kept (it was down): its slot may take a fresh node
+            }
         }
         List<SimNode> impaired = members().stream().filter(n -> n.state() != SimNode.State.UP && n != heldDown
                         && n != sleepingLeaderOut).toList();

@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
  * (if it still runs, it goes on for a few hundred milliseconds, removed, then is stopped), and its slot, wiped, may
  * come back as a fresh node at the same endpoint. In the runs that ask it ({@link #keepOneRemoved}), the first member
  * removed while it runs is not stopped: it runs on, removed, to the end of the run (restarted on its folder if a
- * fault stops it), so that what a removed node does with its replicas is seen once the run settles.
+ * fault stops it), so that what a removed node does with its replicas is seen once the run settles; the nemesis may
+ * act before that removal and on the kept node ({@link #beforeKeptRemoval}, {@link #whenKept}).
  *
  * <p>Not thread-safe: the simulation thread only.
  */
@@ -82,6 +83,12 @@ final class NodeChanges {
     private int refusedInProgress;
     /** What the nemesis does between a replacement's removal and the start of its fresh node. */
     private java.util.function.Consumer<SplittableRandom> betweenReplacement = random -> { };
+    /** What must hold before a change while no removed node is kept yet ({@link #beforeKeptRemoval}). */
+    private java.util.function.Predicate<SplittableRandom> beforeKeptRemoval = random -> true;
+    /** What the nemesis does as it asks a removal that may keep its target ({@link #whenKept}). */
+    private java.util.function.BiConsumer<SimNode, CompletableFuture<RaftOperationStatus>> keepable = (n, call) -> { };
+    /** What the nemesis does to the node kept running, removed, the moment the roster drops it ({@link #whenKept}). */
+    private java.util.function.Consumer<SimNode> whenKept = node -> { };
 
     NodeChanges(List<SimNode> nodes, int initial, SimScheduler scheduler, SimTrace trace, SafetyMonitor monitor,
                 int partitions, BooleanSupplier mayImpair) {
@@ -111,6 +118,34 @@ final class NodeChanges {
     }
 
     /**
+     * Sets what must hold before a change while the run keeps a removed node and has not kept one yet (so before
+     * the removal that may be kept): false, and that strike asks no change (it is retried at the next). In the seeds
+     * that create partitions: a created partition lives, so that the node to be kept hosts one ({@link #whenKept}).
+     */
+    void beforeKeptRemoval(java.util.function.Predicate<SplittableRandom> condition) {
+        this.beforeKeptRemoval = condition;
+    }
+
+    /**
+     * Sets what the nemesis does around the removal that may keep its target: {@code asked} as it is asked (with the
+     * target, up, and the call), {@code kept} the moment the roster is seen to drop the node kept. In the seeds that
+     * create partitions: a created partition the target hosts is cut off on it as its removal is asked, and removed
+     * once it is kept, so that only an answer from the map's removal can tell it to delete that replica.
+     */
+    void whenKept(java.util.function.BiConsumer<SimNode, CompletableFuture<RaftOperationStatus>> asked,
+                  java.util.function.Consumer<SimNode> kept) {
+        this.keepable = asked;
+        this.whenKept = kept;
+    }
+
+    /** Tells the nemesis that a removal of {@code target}, up, that may keep it was asked ({@link #whenKept}). */
+    private void keepable(SimNode target, CompletableFuture<RaftOperationStatus> call) {
+        if (keepsOneRemoved && kept.isEmpty() && target.state() == SimNode.State.UP) {
+            keepable.accept(target, call);
+        }
+    }
+
+    /**
      * From now on, the first member the roster removes while it runs is not stopped but runs on, removed, to the end
      * of the run; its slot never takes a fresh node.
      */
@@ -128,6 +163,11 @@ final class NodeChanges {
             running.add(nodes.get(i));
         }
         return running.stream().filter(n -> n.state() != SimNode.State.DOWN).toList();
+    }
+
+    /** Whether {@code node} is the removed node kept running to the end. */
+    boolean isKept(SimNode node) {
+        return kept.contains(node.index());
     }
 
     /** Node-level changes asked so far (second attempts aside). */
@@ -148,6 +188,9 @@ final class NodeChanges {
     boolean strike(SplittableRandom random) {
         observe();
         if (busy() || latest == null) {
+            return false;
+        }
+        if (keepsOneRemoved && kept.isEmpty() && !beforeKeptRemoval.test(random)) {
             return false;
         }
         long voters = latest.members().values().stream().filter(m -> m.role() == Member.Role.VOTER).count();
@@ -173,14 +216,14 @@ final class NodeChanges {
                 if (voters <= MIN_VOTERS) {
                     return false;
                 }
-                remove(caller, target, "removeMember");
+                keepable(target, remove(caller, target, "removeMember"));
                 removes = true;
             }
             case 2 -> {
                 if (voters <= MIN_VOTERS || target.state() != SimNode.State.UP) {
                     return false;
                 }
-                track(target, answered(target, target.leaveCluster(partitions), "leaveCluster"));
+                keepable(target, track(target, answered(target, target.leaveCluster(partitions), "leaveCluster")));
                 trace.record(target.index(), "nodes", 2, 0, "n" + target.index() + " leaves the cluster");
                 removes = true;
             }
@@ -189,11 +232,15 @@ final class NodeChanges {
                 if (voters <= MIN_VOTERS || others.isEmpty()) {
                     return false;
                 }
-                if (target.state() == SimNode.State.UP && mayImpair.getAsBoolean()) {
+                // While a removed node is still to be kept, the target runs on, so that its removal keeps it.
+                if (target.state() == SimNode.State.UP && mayImpair.getAsBoolean()
+                        && !(keepsOneRemoved && kept.isEmpty())) {
                     target.crash(partitions);
                 }
                 SimNode remover = others.get(random.nextInt(others.size()));
-                remove(remover, target, "replace").thenAccept(status -> {
+                CompletableFuture<RaftOperationStatus> replace = remove(remover, target, "replace");
+                keepable(target, replace);
+                replace.thenAccept(status -> {
                     if (status == RaftOperationStatus.Success) {
                         replacing = true;
                         betweenReplacement.accept(random);
@@ -358,6 +405,7 @@ final class NodeChanges {
             if (keepsOneRemoved && kept.isEmpty() && node.state() == SimNode.State.UP) {
                 kept.add(i);
                 trace.record(i, "nodes", 8, latest.version(), "n" + i + " runs on, removed, to the end of the run");
+                whenKept.accept(node);
             } else if (node.state() != SimNode.State.DOWN) {
                 retiring.add(i);
                 scheduler.schedule(SimScheduler.NO_NODE, scheduler.random().nextInt(400), () -> {

@@ -107,8 +107,54 @@ final class PartitionChurn {
         }
     }
 
-    private List<SimNode> up() {
+    /**
+     * Whether a created partition lives, as a random live node's map shows it; if none does, asks that node to create
+     * one (and answers false).
+     */
+    boolean oneLives(SplittableRandom random) {
+        List<SimNode> up = up();
+        if (up.isEmpty()) {
+            return false;
+        }
+        RaftNode node = up.get(random.nextInt(up.size())).manager();
+        if (!live(node).isEmpty()) {
+            return true;
+        }
+        node.createPartition(null);
+        return false;
+    }
+
+    /**
+     * A created partition, live in a random live member's map, that {@code host} holds a replica of; -1 if there is
+     * none (or no live member).
+     */
+    int hostedBy(SimNode host, List<SimNode> members, SplittableRandom random) {
+        List<SimNode> up = up(members);
+        if (up.isEmpty()) {
+            return -1;
+        }
+        List<Integer> hosted = live(up.get(random.nextInt(up.size())).manager()).stream().map(PartitionDescriptor::id)
+                .filter(id -> host.partition(id) != null).toList();
+        return hosted.isEmpty() ? -1 : hosted.get(random.nextInt(hosted.size()));
+    }
+
+    /** Asks a random live node of {@code members} to remove created partition {@code id}, if its map shows it live. */
+    void remove(int id, List<SimNode> members, SplittableRandom random) {
+        List<SimNode> up = up(members);
+        if (!up.isEmpty()) {
+            RaftNode node = up.get(random.nextInt(up.size())).manager();
+            if (live(node).stream().anyMatch(d -> d.id() == id)) {
+                node.removePartition(id);
+            }
+        }
+    }
+
+    private static List<SimNode> up(List<SimNode> nodes) {
         return nodes.stream().filter(n -> n.state() == SimNode.State.UP && n.manager() != null).toList();
+    }
+
+    private List<SimNode> up() {
+        return up(nodes);
     }
 
     /** The created partitions {@code node}'s map shows live (unrouted and active). */

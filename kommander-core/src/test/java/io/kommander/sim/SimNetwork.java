@@ -116,6 +116,14 @@ final class SimNetwork {
         trace.record(SimScheduler.NO_NODE, "mute", node, partition, "partition " + partition + " on node " + node);
     }
 
+    /** Ends {@link #mute}: messages of {@code partition} to and from {@code node} flow again. */
+    void unmute(int node, int partition) {
+        Set<Integer> partitions = muted.get(node);
+        if (partitions != null && partitions.remove(partition)) {
+            trace.record(SimScheduler.NO_NODE, "unmute", node, partition, "partition " + partition + " on node " + node);
+        }
+    }
+
     /** Records every snapshot chunk sent from now on (a scenario counts them). */
     void recordChunks() {
         chunks = new ArrayList<>();
