@@ -6,8 +6,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -230,18 +232,25 @@ class SimulationTest {
      */
     private static SimResult firstCaughtBySeedsKeepingARemovedNode(PartitionSeams.Bug bug, long first, int limit,
                                                                    boolean unplacedOnly) {
+        Iterator<Long> seeds = LongStream.iterate(first, seed -> seed + 1)
+                .filter(seed -> Simulation.keepsARemovedNode(seed)
+                        && !(unplacedOnly && Simulation.placesReplicas(seed))).limit(limit).iterator();
+        return firstCaughtAmong(bug, seeds, limit, "seeds keeping a removed node");
+    }
+
+    /**
+     * The first of {@code seeds} whose run, with {@code bug} planted, fails; fails the test if none does. {@code kind}
+     * names the seeds in the log line and the assertion, and {@code limit} is how many there are.
+     */
+    private static SimResult firstCaughtAmong(PartitionSeams.Bug bug, Iterator<Long> seeds, int limit, String kind) {
         SimResult caught = null;
-        int searched = 0;
-        for (long seed = first; caught == null && searched < limit; seed++) {
-            if (Simulation.keepsARemovedNode(seed) && !(unplacedOnly && Simulation.placesReplicas(seed))) {
-                searched++;
-                SimResult result = new Simulation(seed, Set.of(bug)).run();
-                caught = result.failed() ? result : null;
-            }
+        while (caught == null && seeds.hasNext()) {
+            SimResult result = new Simulation(seeds.next(), Set.of(bug)).run();
+            caught = result.failed() ? result : null;
         }
-        System.out.println("[simulation] planted " + bug + " (seeds keeping a removed node): " + (caught == null
+        System.out.println("[simulation] planted " + bug + " (" + kind + "): " + (caught == null
                 ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
-        assertThat(caught).as("%s caught within %d seeds keeping a removed node", bug, limit).isNotNull();
+        assertThat(caught).as("%s caught within %d %s", bug, limit, kind).isNotNull();
         return caught;
     }
 
@@ -267,17 +276,9 @@ class SimulationTest {
 
     /** The first of the first {@code budget} placement seeds that catches {@code bug}; fails the test if none does. */
     private static SimResult firstCaughtByPlacementSeeds(PartitionSeams.Bug bug, int budget) {
-        SimResult caught = null;
-        for (long seed : SeedSweep.seeds(1, 3 * budget, FaultMix.NODES)) {
-            if (Simulation.placesReplicas(seed) && caught == null) {
-                SimResult result = new Simulation(seed, Set.of(bug)).run();
-                caught = result.failed() ? result : null;
-            }
-        }
-        System.out.println("[simulation] planted " + bug + " (placement seeds): " + (caught == null
-                ? "not caught" : "caught at seed " + caught.seed() + ": " + caught.violation()));
-        assertThat(caught).as("%s caught within %d placement seeds", bug, budget).isNotNull();
-        return caught;
+        Iterator<Long> seeds = SeedSweep.seeds(1, 3 * budget, FaultMix.NODES).stream()
+                .filter(Simulation::placesReplicas).iterator();
+        return firstCaughtAmong(bug, seeds, budget, "placement seeds");
     }
 
     @Test
