@@ -92,7 +92,8 @@ public final class CapacityRun {
                     () -> before.set(cluster.stats()), () -> after.set(cluster.stats()))
                     .extendWarmUp(new JitSettled(cluster::stats, System::nanoTime), JIT_CHECK, plan.jitWait());
             LoadOutcome outcome = generator.run();
-            progress.printf(Locale.ROOT, "[capacity] %d nodes: warmed up for %.0f s%n", nodes, generator.warmUpSeconds());
+            progress.printf(Locale.ROOT, "[capacity] %d nodes: warmed up for %.0f s%n", nodes,
+                    generator.warmUpSeconds());
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             // A stale replica (moved away, not closed yet) stopped receiving writes: only placed ones are judged.
             List<BitSet> placed = after.get().stream().map(NodeStats::placed).toList();

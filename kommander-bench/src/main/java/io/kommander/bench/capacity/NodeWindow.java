@@ -20,14 +20,16 @@ import io.kommander.bench.node.NodeStats;
  * @param staleReplicas      of those, replicas the map no longer places on it (moved away, not closed yet)
  * @param leadsSystem        whether it led partition 0 at the end
  */
-public record NodeWindow(int node, long cpuNanos, long jitMillis, long gcMillis, long syncedBytes, long walWrites, long messagesSent,
+public record NodeWindow(int node, long cpuNanos, long jitMillis, long gcMillis, long syncedBytes, long walWrites,
+                         long messagesSent,
                          long framesSent, long transportBytesSent, int partitionsLed, int partitionsHosted,
                          int staleReplicas, boolean leadsSystem) {
 
     /** Node {@code node}'s window from its stats at the start and at the end. */
     public static NodeWindow between(int node, NodeStats start, NodeStats end) {
         return new NodeWindow(node, end.cpuNanos() - start.cpuNanos(),
-                Math.max(0, end.jitMillis() - start.jitMillis()), end.gcMillis() - start.gcMillis(), end.syncedBytes() - start.syncedBytes(),
+                Math.max(0, end.jitMillis() - start.jitMillis()), end.gcMillis() - start.gcMillis(),
+                end.syncedBytes() - start.syncedBytes(),
                 end.walWrites() - start.walWrites(), end.messagesSent() - start.messagesSent(),
                 end.framesSent() - start.framesSent(), end.transportBytesSent() - start.transportBytesSent(),
                 end.led().cardinality(),

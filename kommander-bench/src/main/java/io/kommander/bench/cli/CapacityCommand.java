@@ -83,7 +83,8 @@ public final class CapacityCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = dataDir != null ? dataDir : Path.of(System.getProperty("java.io.tmpdir"), "kommander-bench");
         CapacityPlan plan = new CapacityPlan(partitions, payload, rate, clients, inflight,
-                Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(jitWaitSeconds), Duration.ofSeconds(durationSeconds),
+                Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(jitWaitSeconds),
+                Duration.ofSeconds(durationSeconds),
                 Duration.ofSeconds(timeoutSeconds), root);
         CapacityComparison result = new CapacityRun(plan, System.err).compare(small, large, tolerance);
         System.out.println();

@@ -24,10 +24,11 @@ import java.util.function.Supplier;
  * commands: decides each against the applied map (so the caller learns at once why a change is refused), proposes
  * accepted ones one at a time, and answers once the entry has been applied here, with the outcome it had when
  * applied. The node's own rebalancing ({@link #propose}) is not held to one at a time: every entry is decided again
- * when applied, and the balancer bounds its own steps. A removal is two changes, each its own entry: DRAIN (the partition takes no new writes from then on),
- * then, a grace period later, REMOVE (every node closes it). The grace lets writes that the partition's leader
- * appended before it applied the drain commit and be delivered before the partition closes; safety does not rest
- * on it (a write still in flight at the close completes with {@code NodeClosed}).
+ * when applied, and the balancer bounds its own steps. A removal is two changes, each its own entry: DRAIN (the
+ * partition takes no new writes from then on), then, a grace period later, REMOVE (every node closes it). The grace
+ * lets writes that the partition's leader appended before it applied the drain commit and be delivered before the
+ * partition closes; safety does not rest on it (a write still in flight at the close completes with
+ * {@code NodeClosed}).
  *
  * <p>Thread-safe; answers complete on partition 0's executor (callers relay them).
  */

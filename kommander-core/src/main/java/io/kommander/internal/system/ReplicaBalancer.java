@@ -23,10 +23,11 @@ import java.util.function.LongSupplier;
 /**
  * On partition 0's ready leader: moves the map toward {@link ReplicaPlacement}'s placement of the roster's voters
  * with {@link MapCommand.Kind#PLACE} steps: at most one that brings a replica in per pass, plus up to
- * {@link #LIGHT_STEPS_PER_PASS} that bring none in (a leader preference only, or replicas taken out). A pass proposes nothing while the previous
- * pass's steps are unanswered. Each step changes a partition's replicas by at most one member in and
- * one out, so its leader (the node's reconciler) adds the new one as a learner, catches it up, promotes it, and only
- * then takes the old one out: a partition never has more than R + 1 members during a move. At most
+ * {@link #lightStepsPerPass} that bring none in (a leader preference only, or replicas taken out). A pass proposes
+ * nothing while the previous pass's steps are unanswered. Each step changes a partition's replicas by at most one
+ * member in and one out, so its leader (the node's reconciler) adds the new one as a learner, catches it up,
+ * promotes it, and only then takes the old one out: a partition never has more than R + 1 members during a move
+ * ({@code ConfigurationAlignment} makes room first when a second move overlaps the first). At most
  * {@link #MOVES_IN_FLIGHT} steps that add a member are under way at once; steps that only take members out or move
  * a leader preference cost no catch-up and are not counted. Only ACTIVE partitions move, and neither partition of a
  * pending merge ({@link RaftSystemCoordinator#pendingMerges}): its adjacent partition is being placed on the
@@ -50,9 +51,8 @@ public final class ReplicaBalancer {
 
     /**
      * How many steps that bring no replica in (a leader preference only, or replicas taken out) one pass may propose:
-     * they copy no data, so they are bounded only to keep one pass's burst of map changes (and of hand-overs and
-     * configuration changes) modest. One at a time, a cluster of 10,000 partitions that grows past R members took
-     * 10,000 passes to shrink them to R.
+     * they copy no data, so they are bounded to keep one pass's burst of map changes (and of hand-overs and
+     * configuration changes) modest, and by {@link #REBUILT_DESCRIPTORS_PER_PASS}.
      */
     public static final int LIGHT_STEPS_PER_PASS = 256;
 
@@ -119,10 +119,11 @@ public final class ReplicaBalancer {
         }
         SortedMap<Integer, Assignment> target = ReplicaPlacement.place(map, voters, factor);
         List<MapCommand> steps = new ArrayList<>();
-        int lightSteps = lightStepsPerPass(map.partitions().size());
+        List<PartitionDescriptor> partitions = map.partitions(); // a copy: taken once per pass
+        int lightSteps = lightStepsPerPass(partitions.size());
         MapCommand move = null; // the pass's one step that brings a replica in, or back to every member
         boolean moveAdds = false;
-        for (PartitionDescriptor partition : map.partitions()) {
+        for (PartitionDescriptor partition : partitions) {
             Assignment wanted = target.get(partition.id());
             // A pending merge's partitions are being placed together: moving one without the other would undo it.
             if (partition.state() != PartitionState.ACTIVE || wanted == null || inFlight.containsKey(partition.id())
@@ -134,8 +135,8 @@ public final class ReplicaBalancer {
             Set<String> holders = partition.replicas().isEmpty() ? roster.members().keySet()
                     : Set.copyOf(partition.replicas());
             MapCommand step = step(partition, holders, wanted, factor, roster);
-            // Back to every member (the cluster shrank to R or fewer voters): it may bring the partition to members it was
-            // not on, one per pass as before; it is not tracked as under way (no configuration equals empty replicas).
+            // Back to every member (the cluster shrank to R or fewer voters): it may bring the partition to members it
+            // was not on, one per pass as before; not tracked as under way (no configuration equals empty replicas).
             boolean toEveryMember = step.replicas().isEmpty() && !partition.replicas().isEmpty();
             boolean adds = step.replicas().stream().anyMatch(m -> !holders.contains(m));
             if (!adds && !toEveryMember) {
