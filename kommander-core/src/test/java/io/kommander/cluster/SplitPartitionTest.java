@@ -7,7 +7,9 @@ import io.kommander.PartitionRange;
 import io.kommander.PartitionState;
 import io.kommander.RaftOperationStatus;
 import io.kommander.RaftReplicationResult;
+import io.kommander.internal.partition.MoveEntry;
 import io.kommander.sim.SimCluster;
+import io.kommander.wal.LogEntry;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -107,6 +109,61 @@ class SplitPartitionTest {
         }
         assertEveryAcknowledgedWriteOnceOnItsSide(cluster, writer, cluster.node(caller).getPartitionMap(),
                 result.partitionId());
+    }
+
+    /**
+     * While the split runs, no replica of the source snapshots or compacts past its split entry, so that a restart of
+     * every node still produces the moved keys' state (the seed is held only in memory) and the split finishes; once
+     * it has, compaction goes on. Partition 0 is cut off everywhere meanwhile, so the split cannot finish early.
+     */
+    @Test
+    void theSourceKeepsItsSplitEntryThroughARestartOfEveryNodeUntilTheSplitFinishes() {
+        SimCluster cluster = SimCluster.builder(3, 2).snapshots().tuning(b -> b.snapshotRetentionEntries(4)
+                .compactionIntervalMillis(200)).start();
+        PartitionDescriptor before = cluster.node(0).getPartitionMap().partition(SOURCE).orElseThrow();
+        List<String> keys = KeyedWriter.keysIn(before.range(), 24);
+        SimKeyedWriter writer = new SimKeyedWriter(cluster, keys);
+        for (int i = 0; i < 20; i++) {
+            writer.writeOne(0);
+        }
+
+        cluster.node(0).splitPartition(SOURCE, median(keys));
+        cluster.runUntil("every node applied the split's start", () -> IntStream.range(0, 3).allMatch(n -> cluster
+                .node(n).getPartitionMap().partition(SOURCE).orElseThrow().state() == PartitionState.SPLITTING));
+        int target = cluster.node(0).getPartitionMap().splitTarget(SOURCE).orElseThrow().id();
+        IntStream.range(0, 3).forEach(n -> cluster.mute(n, 0));
+        cluster.runUntil("every source replica holds the split entry durably",
+                () -> IntStream.range(0, 3).allMatch(n -> splitEntryIndex(cluster, n) > 0));
+        long splitEntry = splitEntryIndex(cluster, 0);
+        for (int i = 0; i < 40; i++) {
+            writer.writeOne(0);
+        }
+        cluster.runFor(Duration.ofSeconds(5));
+        for (int n = 0; n < 3; n++) {
+            assertThat(cluster.compactedUpTo(n, SOURCE).index()).as("node %d's compaction point", n)
+                    .isLessThan(splitEntry);
+            assertThat(splitEntryIndex(cluster, n)).as("node %d's split entry", n).isEqualTo(splitEntry);
+        }
+
+        IntStream.range(0, 3).forEach(cluster::crash);
+        cluster.heal();
+        IntStream.range(0, 3).forEach(cluster::restart);
+        awaitMaps(cluster, target);
+        for (int i = 0; i < 40; i++) {
+            writer.writeOne(0);
+        }
+        assertEveryAcknowledgedWriteOnceOnItsSide(cluster, writer, cluster.node(0).getPartitionMap(), target);
+        for (int n = 0; n < 3; n++) {
+            int node = n;
+            cluster.runUntil("node " + n + " compacted the source past its split entry once the split finished",
+                    () -> cluster.compactedUpTo(node, SOURCE).index() > splitEntry);
+        }
+    }
+
+    /** The index of the split entry node {@code n}'s disk holds durably for the source, or 0 if it holds none. */
+    private static long splitEntryIndex(SimCluster cluster, int n) {
+        return cluster.durableLog(n, SOURCE).stream().filter(e -> MoveEntry.SPLIT_TYPE.equals(e.logType()))
+                .mapToLong(LogEntry::index).findFirst().orElse(0);
     }
 
     @Test

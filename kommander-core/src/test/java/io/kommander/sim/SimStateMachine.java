@@ -47,6 +47,8 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
     private final Map<Integer, List<RaftLog>> applied = new HashMap<>();
     /** Entries absorbed from another partition's seed, by partition. */
     private final Map<Integer, List<RaftLog>> absorbed = new HashMap<>();
+    /** The highest index each partition was asked for a snapshot at, in this incarnation. */
+    private final Map<Integer, Long> snapshotsAsked = new HashMap<>();
     /** The splits of each partition: the index of the split entry and the range that left. */
     private final Map<Integer, List<Split>> splits = new HashMap<>();
 
@@ -150,8 +152,14 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
         return List.copyOf(applied.getOrDefault(partition, List.of()));
     }
 
+    /** The highest index {@code partition} was asked for a snapshot at since this node started, or 0. */
+    long snapshotAskedUpTo(int partition) {
+        return snapshotsAsked.getOrDefault(partition, 0L);
+    }
+
     @Override
     public CompletableFuture<byte[]> produceSnapshot(int partition, long index) {
+        snapshotsAsked.merge(partition, index, Math::max);
         List<RaftLog> state = state(partition);
         if (!state.isEmpty() && state.get(state.size() - 1).index() > index) {
             // Entries the application never sees (barriers, configurations) may follow the last one it was handed.

@@ -168,6 +168,7 @@ final class Simulation {
         this.strandings = mix.nodes() ? new StrandedReplicaMonitor(nodes, monitor, PARTITIONS,
                 nemesis.nodeChanges()::removedRunning) : null;
         this.quiescence = new QuiescenceMonitor(nodes, network, scheduler, monitor, PARTITIONS);
+        MoveLogMonitor moveLogs = partitionMaps() ? new MoveLogMonitor(nodes, monitor) : null;
         scheduler.afterEachEvent(() -> {
             quorums.check();
             quiescence.check();
@@ -180,6 +181,9 @@ final class Simulation {
             }
             if (strandings != null) {
                 strandings.check();
+            }
+            if (moveLogs != null) {
+                moveLogs.check();
             }
         });
     }

@@ -226,6 +226,18 @@ class SimulationTest {
     }
 
     /**
+     * Replicas that snapshot and compact through a split or merge under way (as before the hold existed): a restart
+     * past the move entry forgets the moved keys' state, and once every replica of the source has, the move never
+     * finishes (sim seed 1844, with its source rebuilt from snapshots). The membership mix's splits and merges, on a
+     * partition that compacts every few entries, catch it (the check of {@link MoveLogMonitor}).
+     */
+    @Test
+    void compactingThroughMovesIsCaughtByTheMembershipMix() {
+        assertCaughtByMix(PartitionSeams.Bug.COMPACTS_THROUGH_MOVES, FaultMix.MEMBERSHIP, MEMBERSHIP_CONTROL_SEEDS,
+                "move log:");
+    }
+
+    /**
      * The first seed from {@code first} on, among {@code limit} of the nodes mix's seeds that keep a removed node
      * running ({@link Simulation#keepsARemovedNode}) (with {@code unplacedOnly}, of those that place no replicas),
      * that catches {@code bug}; fails the test if none does.

@@ -101,6 +101,7 @@ public final class RaftNode implements IRaft {
     private final AtomicLong unknownSenderMessages = new AtomicLong();
     private final InboundRouter inbound;
     private final ReplicaRemovals removals;
+    private final MoveCompactionHold compactionHold;
     private final PartitionCalls calls;
     private final MemberCalls memberCalls;
     private final PartitionMapCalls mapCalls;
@@ -206,6 +207,7 @@ public final class RaftNode implements IRaft {
         this.partitionMap = new NodePartitionMap(self, runtime, coordinator, membership, dispatcher,
                 configuration.electionTimeoutMaxMillis(), configuration.membershipRetryMillis(),
                 configuration.membershipBackoffMillis(), unknownSenderMessages);
+        this.compactionHold = new MoveCompactionHold(coordinator::map);
         NodeMoves splits = new NodeMoves(partitions, coordinator, transfer, runtime, partitionMap::finishSplit,
                 partitionMap::finishMerge, partitionMap::merge, configuration.membershipRetryMillis());
         this.callbacks = new UserPartitionEvents(events, leaderWaiters, splits);
@@ -217,7 +219,7 @@ public final class RaftNode implements IRaft {
         this.context = new PartitionContext(this.configuration, self, peers, runtime, wal, writes, reads, dispatcher,
                 new HybridLogicalClock(runtime::wallClockMillis, configuration.nodeId()), catchUp,
                 new NodeSnapshots(transfer, new SnapshotThrottle(this.configuration.snapshotBytesPerSecond(),
-                        runtime::monotonicMillis)), metrics, quiescence);
+                        runtime::monotonicMillis), compactionHold), metrics, quiescence);
         metrics.watch(new NodeGauges(partitions, writes, quiescence));
         this.shutdown = new NodeShutdown(self, runtime, ownsRuntime, dispatcher, transport, wal);
         this.liveness = new NodeLiveness(runtime, dispatcher, membership::candidates, quiescence,
@@ -591,5 +593,10 @@ public final class RaftNode implements IRaft {
     /** How the node's stranded replicas learn they were taken out, for the test seams ({@code NodeSeams}) only. */
     ReplicaRemovals removalsForTests() {
         return removals;
+    }
+
+    /** Whether replicas keep their logs through moves under way, for the test seams ({@code NodeSeams}) only. */
+    MoveCompactionHold compactionHoldForTests() {
+        return compactionHold;
     }
 }

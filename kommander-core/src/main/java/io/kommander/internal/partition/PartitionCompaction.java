@@ -6,7 +6,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Compacts a partition's WAL up to the last checkpoint every member holds, one compaction at a time; with snapshots,
- * first takes a snapshot at the applied index if compaction would move (see {@link PartitionSnapshots}).
+ * first takes a snapshot at the applied index if compaction would move (see {@link PartitionSnapshots}). Neither
+ * happens while the node's {@link CompactionHold} holds the replica (a split or merge it takes part in is under way).
  *
  * <p>Not thread-safe: runs on the partition's executor.
  */
@@ -43,7 +44,8 @@ final class PartitionCompaction {
 
     /** Starts a snapshot or a compaction if one is due and none runs. */
     void compact() {
-        if (host.machine() == null || compacting) {
+        if (host.machine() == null || compacting
+                || host.context().snapshots().hold().holds(host.id(), host.machine().moves())) {
             return;
         }
         if (snapshotFiles.enabled()) {

@@ -3,6 +3,7 @@ package io.kommander.internal.partition;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
 
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -55,6 +56,23 @@ public final class PartitionMoves {
             }
         }
         return fence;
+    }
+
+    /** Whether this log holds no move entry and no seed. */
+    public boolean isEmpty() {
+        return byIndex.isEmpty();
+    }
+
+    /** The partitions this log's split entries move keys to. */
+    public List<Integer> splitTargets() {
+        return byIndex.values().stream().filter(h -> MoveEntry.SPLIT_TYPE.equals(h.type()))
+                .map(h -> h.move().target()).toList();
+    }
+
+    /** The index of this log's split or merge entry toward {@code target}, or 0 if it holds none. */
+    public long moveIndex(int target) {
+        return byIndex.entrySet().stream().filter(e -> e.getValue().move() != null
+                && e.getValue().move().target() == target).mapToLong(java.util.Map.Entry::getKey).findFirst().orElse(0);
     }
 
     /** Whether this log holds a split entry toward {@code target}. */

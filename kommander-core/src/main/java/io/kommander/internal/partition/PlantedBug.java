@@ -112,5 +112,12 @@ enum PlantedBug {
      * ({@code ReplicaRemovals}), as before such answers existed: a node the roster removed, which applies no map any
      * more, keeps its replica of a partition removed after its removal, with its data, for ever. A liveness control.
      */
-    REMOVED_PARTITION_QUERY_UNANSWERED
+    REMOVED_PARTITION_QUERY_UNANSWERED,
+    /**
+     * Node level (partitions ignore it): replicas snapshot and compact through a split or merge under way
+     * ({@code MoveCompactionHold} holds nothing), as before the hold existed: once every replica of the source has
+     * restarted from a snapshot past the move entry, no node holds the seed and the move never finishes. A liveness
+     * control.
+     */
+    COMPACTS_THROUGH_MOVES
 }

@@ -1,7 +1,6 @@
 package io.kommander.internal.node;
 
 import io.kommander.internal.partition.PartitionSeams;
-import io.kommander.internal.partition.PartitionSeams;
 import io.kommander.internal.partition.RaftPartition;
 
 import java.util.Set;
@@ -45,6 +44,9 @@ public final class NodeSeams {
         }
         if (bugs.contains(PartitionSeams.Bug.REMOVED_PARTITION_QUERY_UNANSWERED)) {
             node.removalsForTests().plantRemovedPartitionsUnanswered();
+        }
+        if (bugs.contains(PartitionSeams.Bug.COMPACTS_THROUGH_MOVES)) {
+            node.compactionHoldForTests().plantIgnored();
         }
     }
 

@@ -71,7 +71,9 @@ public final class PartitionSeams {
         /** See PlantedBug#FRESH_REPLICAS_STAND_TOGETHER. */
         FRESH_REPLICAS_STAND_TOGETHER,
         /** See PlantedBug#REMOVED_PARTITION_QUERY_UNANSWERED. */
-        REMOVED_PARTITION_QUERY_UNANSWERED;
+        REMOVED_PARTITION_QUERY_UNANSWERED,
+        /** See PlantedBug#COMPACTS_THROUGH_MOVES. */
+        COMPACTS_THROUGH_MOVES;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

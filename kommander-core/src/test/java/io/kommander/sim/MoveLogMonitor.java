@@ -1,0 +1,67 @@
+package io.kommander.sim;
+
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.internal.node.NodeSeams;
+import io.kommander.internal.partition.PartitionMoves;
+import io.kommander.internal.partition.RaftPartition;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checks, after every event of a run that splits and merges, that a replica of a partition the keys leave keeps its
+ * move entry durably while the move is under way: while a node's applied map shows a split or merge of partition P
+ * under way and its replica's log holds that move's entry at index i, the node has neither compacted P's WAL to i
+ * nor asked the application for a snapshot of P at i or beyond. The seed (the moved keys' state) is produced when
+ * the entry is applied and held only in memory; a replica restarted from a snapshot or compaction point past the
+ * entry never produces it again, and once every replica has, the move cannot finish.
+ *
+ * <p>Not thread-safe: the simulation thread only.
+ */
+final class MoveLogMonitor {
+
+    private final List<SimNode> nodes;
+    private final SafetyMonitor monitor;
+
+    MoveLogMonitor(List<SimNode> nodes, SafetyMonitor monitor) {
+        this.nodes = nodes;
+        this.monitor = monitor;
+    }
+
+    /** Looks at every replica, on every node that is up, of a partition its map shows keys leaving. */
+    void check() {
+        for (SimNode node : nodes) {
+            if (node.state() == SimNode.State.DOWN || node.manager() == null) {
+                continue;
+            }
+            PartitionMap map = node.manager().getPartitionMap();
+            for (PartitionDescriptor partition : map == null ? List.<PartitionDescriptor>of() : map.partitions()) {
+                Optional<PartitionDescriptor> taker = map.splitTarget(partition.id())
+                        .or(() -> map.mergeSurvivor(partition.id()));
+                if (taker.isPresent() && !check(node, partition.id(), taker.get().id())) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Whether node's replica of {@code from} still holds durably its move entry toward {@code to}; fails if not. */
+    private boolean check(SimNode node, int from, int to) {
+        RaftPartition replica = NodeSeams.partition(node.manager(), from);
+        PartitionMoves moves = replica == null ? null : replica.moves();
+        long entry = moves == null ? 0 : moves.moveIndex(to);
+        if (entry == 0) {
+            return true;
+        }
+        long compacted = node.disk().compactedUpTo(from).index();
+        long snapshot = node.stateMachine() == null ? 0 : node.stateMachine().snapshotAskedUpTo(from);
+        if (compacted >= entry || snapshot >= entry) {
+            monitor.fail("move log: n" + node.index() + " compacted p" + from + " to " + compacted
+                    + " and asked for its snapshot at " + snapshot + ", past its move entry toward p" + to + " at "
+                    + entry + ", while the move is under way: a restart would forget the moved keys' state");
+            return false;
+        }
+        return true;
+    }
+}
