@@ -83,6 +83,15 @@ public final class PartitionSeams {
     private PartitionSeams() {
     }
 
+    /** The move entries and seeds of a log holding {@code entries}, as a replica follows them when appended. */
+    public static PartitionMoves moves(io.kommander.wal.LogEntry... entries) {
+        PartitionMoves moves = new PartitionMoves();
+        for (io.kommander.wal.LogEntry entry : entries) {
+            moves.appended(entry);
+        }
+        return moves;
+    }
+
     /** Switches {@code bug} on in the partition's state machine, now and after every restore. */
     public static void plant(RaftPartition partition, Bug bug) {
         partition.plant(bug.planted());
