@@ -45,6 +45,8 @@ class SimulationTest {
      * partition (or a co-location of several replicas) is rarer than a move, so it needs more of them.
      */
     private static final int MOVE_OVERLAP_CONTROL_SEEDS = 25;
+    /** Seeds past CI's sweep that once failed ({@link #regressionSeedsKeepRaftSafeAndSettle}). */
+    private static final long[] REGRESSION_SEEDS = {1844, 5052};
     /** Seeds of the reliable mix the negative control of the campaign order searches. */
     private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
@@ -223,6 +225,36 @@ class SimulationTest {
         SimResult caught = firstCaughtBySeedsKeepingARemovedNode(
                 PartitionSeams.Bug.REMOVED_PARTITION_QUERY_UNANSWERED, 1, KEPT_REMOVED_CONTROL_SEEDS, true);
         assertThat(caught.violation()).startsWith("stranded replica:").contains("(the map removed it;");
+    }
+
+    /**
+     * Seeds past CI's sweep that once failed, run in every build with no bug planted: 1844 (a split whose source
+     * replicas were all rebuilt from snapshots past the split entry never finished, before replicas kept their logs
+     * through moves) and 5052 (a leaving node that led a placed partition on a stale map never handed it over).
+     */
+    @Test
+    void regressionSeedsKeepRaftSafeAndSettle() {
+        for (long seed : REGRESSION_SEEDS) {
+            SimResult result = new Simulation(seed, Set.of()).run();
+            assertThat(result.failed()).as("seed %d: %s", seed, result.violation()).isFalse();
+        }
+    }
+
+    /**
+     * A leaving node that keeps leading the placed partitions its own map still puts on it (as before it handed them
+     * over): in seed 5052 partition 0 took the leaving node out before it applied the map change that moved its
+     * replica of a created partition to partition 0's leader, whose fresh replica then held the leave up for good
+     * (the membership settle check). Only chance produces this (a targeted cut of a leaving node's partition 0 did
+     * not: partition 0 keeps a member its leader still sees in a partition's configuration), so the regression seed
+     * is the control.
+     */
+    @Test
+    void leaderStayingWhileLeavingIsCaughtByItsRegressionSeed() {
+        SimResult caught = new Simulation(5052, Set.of(PartitionSeams.Bug.LEADER_STAYS_WHILE_LEAVING)).run();
+        System.out.println("[simulation] planted LEADER_STAYS_WHILE_LEAVING (seed 5052): " + (caught.failed()
+                ? "caught: " + caught.violation() : "not caught"));
+        assertThat(caught.failed()).as("caught at seed 5052").isTrue();
+        assertThat(caught.violation()).startsWith("membership:");
     }
 
     /**

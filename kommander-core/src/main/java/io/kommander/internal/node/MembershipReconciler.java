@@ -71,6 +71,8 @@ final class MembershipReconciler {
     private volatile boolean removalFirst;
     /** A planted bug (a negative control): a placed partition adds a missing member however many it holds. */
     private volatile boolean addFirst;
+    /** A planted bug (a negative control): a leaving node keeps leading the placed partitions its map puts on it. */
+    private volatile boolean leaderStaysWhileLeaving;
 
     /** A run of refusals to take {@code member} out: the first at {@code since}, the latest at {@code last}. */
     private record Refusal(String member, long since, long last) {
@@ -108,16 +110,28 @@ final class MembershipReconciler {
         }
         PartitionTarget everyMember = PartitionTarget.of(current, null);
         PartitionMap known = map.get();
+        Member me = current.members().get(self);
+        boolean leaving = me != null && me.role() == Member.Role.LEAVING;
         for (RaftPartition partition : partitions.get()) {
             ReplicaView view = partition.view();
             if (view.leader() && view.configuration() != null && view.configurationChangesInFlight() == 0) {
                 PartitionDescriptor descriptor = descriptor(known, partition.id());
                 PartitionTarget target = descriptor == null || descriptor.replicas().isEmpty() ? everyMember
                         : PartitionTarget.of(current, descriptor);
-                step(partition, view.configuration(), target.voters(), target.learners(), descriptor);
+                // A leaving node hands over every partition it leads, placed ones too: partition 0 may take it out
+                // before it applies the map change that moves a replica off it, and its map then stays stale for
+                // good, so only another member's leader can make the move (sim seed 5052).
+                Set<String> voters = leaving && !leaderStaysWhileLeaving ? withoutSelf(target.voters()) : target.voters();
+                step(partition, view.configuration(), voters, target.learners(), descriptor);
             }
         }
         finishLeaves(current, known);
+    }
+
+    private Set<String> withoutSelf(Set<String> voters) {
+        Set<String> others = new java.util.TreeSet<>(voters);
+        others.remove(self);
+        return others;
     }
 
     private static PartitionDescriptor descriptor(PartitionMap known, int partition) {
@@ -128,6 +142,11 @@ final class MembershipReconciler {
     /** Plants "take a moved replica out before its replacement is a voter" (a negative control). */
     void plantRemovalFirst() {
         removalFirst = true;
+    }
+
+    /** Plants "a leaving node keeps leading the placed partitions its map puts on it" (a negative control). */
+    void plantLeaderStaysWhileLeaving() {
+        leaderStaysWhileLeaving = true;
     }
 
     /** Plants "add a missing member first, however many the configuration holds" (a negative control). */

@@ -187,6 +187,11 @@ final class NodeMembership {
         reconciler.plantAddFirst();
     }
 
+    /** Plants "a leaving node keeps leading the placed partitions its map puts on it" (a negative control). */
+    void plantLeaderStaysWhileLeaving() {
+        reconciler.plantLeaderStaysWhileLeaving();
+    }
+
     /** Fails every open roster call and stops the timer and a join's waits (the node closes). */
     void close() {
         closed = true;

@@ -119,5 +119,11 @@ enum PlantedBug {
      * restarted from a snapshot past the move entry, no node holds the seed and the move never finishes. A liveness
      * control.
      */
-    COMPACTS_THROUGH_MOVES
+    COMPACTS_THROUGH_MOVES,
+    /**
+     * Node level (partitions ignore it): a leaving node keeps leading the placed partitions its own map still puts on
+     * it ({@code MembershipReconciler}), as before it handed them over: once partition 0 has taken it out, its map
+     * never learns that their replicas moved off it, and no one else can make those moves. A liveness control.
+     */
+    LEADER_STAYS_WHILE_LEAVING
 }

@@ -73,7 +73,9 @@ public final class PartitionSeams {
         /** See PlantedBug#REMOVED_PARTITION_QUERY_UNANSWERED. */
         REMOVED_PARTITION_QUERY_UNANSWERED,
         /** See PlantedBug#COMPACTS_THROUGH_MOVES. */
-        COMPACTS_THROUGH_MOVES;
+        COMPACTS_THROUGH_MOVES,
+        /** See PlantedBug#LEADER_STAYS_WHILE_LEAVING. */
+        LEADER_STAYS_WHILE_LEAVING;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
