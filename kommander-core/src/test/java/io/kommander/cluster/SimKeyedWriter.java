@@ -42,7 +42,17 @@ final class SimKeyedWriter {
         String key = keys.get(next % keys.size());
         String payload = key + "#" + next++;
         PartitionDescriptor owner = cluster.node(through).getPartitionMap().ownerOfKey(key).orElseThrow();
-        int node = cluster.awaitLeader(owner.id());
+        int node = cluster.leaderOf(owner.id());
+        while (node < 0) {
+            // The owner may be between leaders, or going (a merge's adjacent partition): wait for a leader, or route
+            // again once the map gives the key another owner.
+            PartitionDescriptor routed = owner;
+            cluster.runUntil("partition " + owner.id() + " has a leader, or the key another owner",
+                    () -> cluster.leaderOf(routed.id()) >= 0
+                            || !cluster.node(through).getPartitionMap().ownerOfKey(key).orElseThrow().equals(routed));
+            owner = cluster.node(through).getPartitionMap().ownerOfKey(key).orElseThrow();
+            node = cluster.leaderOf(owner.id());
+        }
         attempted.add(payload);
         RaftReplicationResult result = cluster.await(cluster.node(node).replicateLogs(owner.id(), "test",
                 List.of(payload.getBytes(StandardCharsets.UTF_8)), true, owner.generation()));
