@@ -44,10 +44,10 @@ final class SimTrace {
         record(node, category, a, b, detail, true);
     }
 
-    /** As {@link #record(int, String, long, long, Object)}; {@code show}: whether it goes into the printed trace. */
     /** {@code -Dkommander.sim.debug=a,b}: trace categories printed as they happen (replaying a seed). */
     private static final String DEBUG = System.getProperty("kommander.sim.debug");
 
+    /** As {@link #record(int, String, long, long, Object)}; {@code show}: whether it goes into the printed trace. */
     void record(int node, String category, long a, long b, Object detail, boolean show) {
         long time = scheduler.now();
         mix(time);
