@@ -1,13 +1,10 @@
 package io.kommander.sim;
 
-import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
-import io.kommander.internal.node.NodeSeams;
 import io.kommander.internal.partition.PartitionMoves;
 import io.kommander.internal.partition.RaftPartition;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Checks, after every event of a run that splits and merges, that a replica of a partition the keys leave keeps its
@@ -29,30 +26,22 @@ final class MoveLogMonitor {
         this.monitor = monitor;
     }
 
-    /** Looks at every replica, on every node that is up, of a partition its map shows keys leaving. */
+    /** Looks at every running replica of a partition its node's map shows keys leaving. */
     void check() {
-        for (SimNode node : nodes) {
-            if (node.state() == SimNode.State.DOWN || node.manager() == null) {
-                continue;
-            }
+        RunningReplicas.forEachMapped(nodes, (node, partition, view) -> {
             PartitionMap map = node.manager().getPartitionMap();
-            for (PartitionDescriptor partition : map == null ? List.<PartitionDescriptor>of() : map.partitions()) {
-                Optional<PartitionDescriptor> taker = map.splitTarget(partition.id())
-                        .or(() -> map.mergeSurvivor(partition.id()));
-                if (taker.isPresent() && !check(node, partition.id(), taker.get().id())) {
-                    return;
-                }
-            }
-        }
+            map.splitTarget(partition).or(() -> map.mergeSurvivor(partition))
+                    .ifPresent(taker -> check(node, partition, taker.id()));
+        });
     }
 
-    /** Whether node's replica of {@code from} still holds durably its move entry toward {@code to}; fails if not. */
-    private boolean check(SimNode node, int from, int to) {
-        RaftPartition replica = NodeSeams.partition(node.manager(), from);
+    /** Fails the run unless node's replica of {@code from} still holds durably its move entry toward {@code to}. */
+    private void check(SimNode node, int from, int to) {
+        RaftPartition replica = node.partition(from);
         PartitionMoves moves = replica == null ? null : replica.moves();
         long entry = moves == null ? 0 : moves.moveIndex(to);
         if (entry == 0) {
-            return true;
+            return;
         }
         long compacted = node.disk().compactedUpTo(from).index();
         long snapshot = node.stateMachine() == null ? 0 : node.stateMachine().snapshotAskedUpTo(from);
@@ -60,8 +49,6 @@ final class MoveLogMonitor {
             monitor.fail("move log: n" + node.index() + " compacted p" + from + " to " + compacted
                     + " and asked for its snapshot at " + snapshot + ", past its move entry toward p" + to + " at "
                     + entry + ", while the move is under way: a restart would forget the moved keys' state");
-            return false;
         }
-        return true;
     }
 }
