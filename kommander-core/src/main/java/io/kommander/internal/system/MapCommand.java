@@ -145,7 +145,7 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
         }
     }
 
-    private static int listBytes(List<String> endpoints) {
+    static int listBytes(List<String> endpoints) {
         int bytes = 2;
         for (String endpoint : endpoints) {
             bytes += 2 + endpoint.getBytes(StandardCharsets.UTF_8).length;
@@ -153,7 +153,7 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
         return bytes;
     }
 
-    private static void putList(ByteBuffer out, List<String> endpoints) {
+    static void putList(ByteBuffer out, List<String> endpoints) {
         out.putShort((short) endpoints.size());
         for (String endpoint : endpoints) {
             byte[] bytes = endpoint.getBytes(StandardCharsets.UTF_8);
@@ -161,7 +161,7 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
         }
     }
 
-    private static List<String> getList(ByteBuffer in) {
+    static List<String> getList(ByteBuffer in) {
         int count = Short.toUnsignedInt(in.getShort());
         List<String> endpoints = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

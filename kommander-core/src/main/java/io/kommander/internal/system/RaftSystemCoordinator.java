@@ -239,6 +239,11 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         return systemLog.replicate(EntryKind.SYSTEM, MapCommand.TYPE, List.of(command.encode()));
     }
 
+    /** Proposes many placements as one map change on partition 0; refused unless this node leads it. */
+    CompletableFuture<RaftReplicationResult> proposePlacements(PlacementBatch batch) {
+        return systemLog.replicate(EntryKind.SYSTEM, MapCommand.TYPE, List.of(batch.encode()));
+    }
+
 
     /** Where each applied roster change goes (the node); called on partition 0's executor, in commit order. */
     public void onRosterChanged(Consumer<Roster> listener) {
@@ -361,7 +366,11 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
             return;
         }
         if (MapCommand.TYPE.equals(log.applicationType())) {
-            applyMap(log);
+            if (PlacementBatch.isBatch(log.data())) {
+                applyPlacements(log);
+            } else {
+                applyMap(log);
+            }
             return;
         }
         if (!RANGES_TYPE.equals(log.applicationType())) {
@@ -446,6 +455,30 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
                 // finished split or merge take writes by their new generations.
                 case DRAIN, FINISH_SPLIT, MERGE, REPLICATION -> { }
             }
+        }
+        mapChanged.accept(decision.map());
+    }
+
+    /**
+     * Applies a batch of placements as one map change: each decided in order, one new map, one call of the listener.
+     * A placement changes no state, so no pending merge ends here (the balancer places neither partition of one).
+     */
+    private void applyPlacements(RaftLog log) {
+        PlacementBatch batch = PlacementBatch.decode(log.data());
+        PartitionMap before = map;
+        PartitionMapRules.BatchDecision decision = before == null
+                ? new PartitionMapRules.BatchDecision(RaftOperationStatus.UnknownPartition, null, List.of())
+                : PartitionMapRules.decide(before, batch);
+        synchronized (outcomes) {
+            outcomes.put(log.index(), decision.status());
+        }
+        if (decision.map() == null || decision.map() == before) {
+            return;
+        }
+        created.mapApplied(decision.map());
+        map = decision.map();
+        if (!restoring) {
+            decision.placed().forEach(hosting::placed);
         }
         mapChanged.accept(decision.map());
     }
