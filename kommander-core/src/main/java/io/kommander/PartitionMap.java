@@ -114,8 +114,15 @@ public final class PartitionMap {
         return new PartitionMap(version + 1, next.values());
     }
 
-    /** Where the partition of this id is in an array by ascending id, or a negative number. */
+    /**
+     * Where the partition of this id is in an array by ascending id, or a negative number. Ids are given out in turn
+     * from 1 and never reused, so a map derived from partition 0's log holds id {@code i} at {@code i - 1}: looked up
+     * there first (a listener that walks the map looks every partition up), by binary search otherwise.
+     */
     private static int indexOf(PartitionDescriptor[] byId, int id) {
+        if (id >= 1 && id <= byId.length && byId[id - 1].id() == id) {
+            return id - 1;
+        }
         int lo = 0;
         int hi = byId.length - 1;
         while (lo <= hi) {
