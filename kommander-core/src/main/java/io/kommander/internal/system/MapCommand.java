@@ -12,8 +12,9 @@ import java.util.Objects;
 
 /**
  * One change of the partition map, as written in a system partition entry of type {@link #TYPE}. Its encoding: a
- * format byte, the kind, the partition id, a flag byte (1 if a range follows) and the range's two ends, big-endian;
- * a {@link Kind#PLACE} then has its replicas and its leader preference, each a count (2 bytes) of endpoints (2-byte
+ * format byte ({@code 1}; an entry of this type whose first byte is {@code 2} is a {@link PlacementBatch}), the kind,
+ * the partition id, a flag byte (1 if a range follows) and the range's two ends, big-endian; a {@link Kind#PLACE}
+ * then has its replicas and its leader preference, each a count (2 bytes) of endpoints (2-byte
  * length, UTF-8).
  *
  * @param kind      what changes
@@ -145,6 +146,7 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
         }
     }
 
+    /** The bytes of an endpoint list as {@link #putList} writes it (shared with {@link PlacementBatch}). */
     static int listBytes(List<String> endpoints) {
         int bytes = 2;
         for (String endpoint : endpoints) {
@@ -153,6 +155,7 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
         return bytes;
     }
 
+    /** Writes an endpoint list: a count (2 bytes) of endpoints (2-byte length, UTF-8). */
     static void putList(ByteBuffer out, List<String> endpoints) {
         out.putShort((short) endpoints.size());
         for (String endpoint : endpoints) {
@@ -161,6 +164,7 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
         }
     }
 
+    /** Reads what {@link #putList} wrote. */
     static List<String> getList(ByteBuffer in) {
         int count = Short.toUnsignedInt(in.getShort());
         List<String> endpoints = new ArrayList<>(count);

@@ -22,17 +22,17 @@ import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 
 /**
- * On partition 0's ready leader: moves the map toward {@link ReplicaPlacement}'s placement of the roster's voters
- * with {@link MapCommand.Kind#PLACE} steps: at most one that brings a replica in per pass, plus up to
- * {@link #LIGHT_STEPS_PER_PASS} that bring none in (a leader preference only, or replicas taken out), proposed together
- * as one map change ({@link PlacementBatch}). A pass proposes nothing while the previous pass's steps are unanswered. Each step changes a partition's replicas by at most one
- * member in and one out, so its leader (the node's reconciler) adds the new one as a learner, catches it up,
- * promotes it, and only then takes the old one out: a partition never has more than R + 1 members during a move
- * ({@code ConfigurationAlignment} makes room first when a second move overlaps the first). At most
- * {@link #MOVES_IN_FLIGHT} steps that add a member are under way at once; steps that only take members out or move
- * a leader preference cost no catch-up and are not counted. Only ACTIVE partitions move, and neither partition of a
- * pending merge ({@link RaftSystemCoordinator#pendingMerges}): its adjacent partition is being placed on the
- * survivor's replicas.
+ * On partition 0's ready leader: moves the map toward {@link ReplicaPlacement}'s placement of the roster's voters with
+ * {@link MapCommand.Kind#PLACE} steps: at most one that brings a replica in per pass, plus up to {@link
+ * #LIGHT_STEPS_PER_PASS} that bring none in (a leader preference only, or replicas taken out), proposed together as one
+ * map change ({@link PlacementBatch}). A pass proposes nothing while the previous pass's steps are unanswered. Each
+ * step changes a partition's replicas by at most one member in and one out, so its leader (the node's reconciler) adds
+ * the new one as a learner, catches it up, promotes it, and only then takes the old one out: a partition never has more
+ * than R + 1 members during a move ({@code ConfigurationAlignment} makes room first when a second move overlaps the
+ * first). At most {@link #MOVES_IN_FLIGHT} steps that add a member are under way at once; steps that only take members
+ * out or move a leader preference cost no catch-up and are not counted. Only ACTIVE partitions move, and neither
+ * partition of a pending merge ({@link RaftSystemCoordinator#pendingMerges}): its adjacent partition is being placed on
+ * the survivor's replicas.
  *
  * <p>A step is under way until this node's own replica of the partition shows a configuration whose voters are
  * exactly the new replicas, or, for a partition this node does not host (so cannot watch), for {@code settleMillis}

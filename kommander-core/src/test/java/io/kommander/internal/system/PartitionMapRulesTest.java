@@ -231,8 +231,8 @@ class PartitionMapRulesTest {
 
     @Test
     void aBatchRoundTripsAndIsToldFromASingleCommandAndBadOnesAreRefused() {
-        PlacementBatch batch = new PlacementBatch(List.of(MapCommand.place(1, List.of("höst:1", "b:2"), List.of("b:2")),
-                MapCommand.place(7, List.of(), List.of())));
+        PlacementBatch batch = new PlacementBatch(List.of(
+                MapCommand.place(1, List.of("höst:1", "b:2"), List.of("b:2")), MapCommand.place(7, List.of(), List.of())));
         MapCommand single = MapCommand.place(1, List.of("a:1"), List.of("a:1"));
 
         assertThat(PlacementBatch.decode(batch.encode())).isEqualTo(batch);
