@@ -33,9 +33,9 @@ import java.util.function.Supplier;
  *       {@code initialPartitions}; applying that entry (or restoring it) gives the first {@link PartitionMap}
  *       ({@link PartitionMapRules#first}), and every node creates its user partitions then. The first ranges entry
  *       in the log wins; later ones are ignored;</li>
- *   <li>the partition map's changes ({@link MapCommand}: create, drain, remove, split, place a partition), and the
- *       cluster's replication factor (the first one written counts), which come
- *       through {@link #proposeMapChange}; every node opens a created partition (or a split's new half) and closes
+ *   <li>the partition map's changes ({@link MapCommand}: create, drain, remove, split, place a partition; a
+ *       {@link PlacementBatch}: many placements as one change), and the cluster's replication factor (the first one
+ *       written counts), which come through {@link #proposeMapChange} and {@link #proposePlacements}; every node opens a created partition (or a split's new half) and closes
  *       and deletes a removed one when it applies the change, so a restart replays them and converges. A created
  *       partition's first configuration is the members that vote in it by the roster at that entry (a split's new
  *       half, placed on its source's replicas: those of them that vote; {@link CreatedPartitions}), so every node
