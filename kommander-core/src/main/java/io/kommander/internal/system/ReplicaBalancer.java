@@ -160,8 +160,9 @@ public final class ReplicaBalancer {
     /**
      * The steps of one pass from {@code map} toward {@code target} (a pure function): every ACTIVE partition not
      * {@code held} (a step under way, a pending merge's) that is not where the target wants it gets its next step; up
-     * to {@link #LIGHT_STEPS_PER_PASS} light ones, within {@code batchBytes} as a batch, and the first heavy one, if
-     * it brings no replica in or {@code movesFull} is false (fewer than {@link #MOVES_IN_FLIGHT} under way).
+     * to {@link #LIGHT_STEPS_PER_PASS} light ones, within {@code batchBytes} as a batch (at least one), and the first
+     * heavy one, if it brings no replica in or {@code movesFull} is false (fewer than {@link #MOVES_IN_FLIGHT} under
+     * way).
      */
     static Pass plan(PartitionMap map, SortedMap<Integer, Assignment> target, Roster roster, int factor,
                      IntPredicate held, boolean movesFull, int batchBytes) {
@@ -187,8 +188,9 @@ public final class ReplicaBalancer {
             if (!adds && !toEveryMember) {
                 // A preference alone, or replicas taken out, copies no data: many go in one pass, as one map change,
                 // so a large map gets its leaders, or shrinks to R when the cluster grows past R, in a few passes.
+                // At least one, whatever the bound: a single placement was always proposed, as its own entry.
                 int bytes = PlacementBatch.bytesOf(step);
-                if (light.size() < LIGHT_STEPS_PER_PASS && lightBytes + bytes <= batchBytes) {
+                if (light.isEmpty() || light.size() < LIGHT_STEPS_PER_PASS && lightBytes + bytes <= batchBytes) {
                     light.add(step);
                     lightBytes += bytes;
                 }

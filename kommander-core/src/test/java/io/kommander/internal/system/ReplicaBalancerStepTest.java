@@ -97,6 +97,8 @@ class ReplicaBalancerStepTest {
         int tenSteps = PlacementBatch.HEADER_BYTES + 10 * PlacementBatch.bytesOf(first);
 
         assertThat(ReplicaBalancer.plan(map, target, three, 3, id -> false, false, tenSteps).light()).hasSize(10);
+        assertThat(ReplicaBalancer.plan(map, target, three, 3, id -> false, false, 1).light())
+                .as("one at least, however small the node's largest entry").hasSize(1);
         assertThat(ReplicaBalancer.plan(map, target, three, 3, id -> false, false, Integer.MAX_VALUE).light())
                 .hasSize(ReplicaBalancer.LIGHT_STEPS_PER_PASS)
                 .allSatisfy(step -> assertThat(step.kind()).isEqualTo(MapCommand.Kind.PLACE));
