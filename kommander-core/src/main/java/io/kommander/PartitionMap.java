@@ -2,12 +2,15 @@ package io.kommander;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The cluster's user partitions as the system partition (partition 0) has committed them: each partition's key
@@ -22,7 +25,10 @@ public final class PartitionMap {
     private static final long PRIME = 0x100000001b3L;
 
     private final long version;
-    private final Map<Integer, PartitionDescriptor> byId;
+    /** Every partition by ascending id, for look-up by binary search; never written after construction. */
+    private final PartitionDescriptor[] byId;
+    /** The same, as the list {@link #partitions()} hands out (a view: no copy per call). */
+    private final List<PartitionDescriptor> all;
     /** The routed partitions that are not removed, by range start (unsigned), for routing by binary search. */
     private final PartitionDescriptor[] routed;
     private final int highestId;
@@ -34,17 +40,18 @@ public final class PartitionMap {
      *                                  overlapping ranges
      */
     public PartitionMap(long version, Collection<PartitionDescriptor> partitions) {
-        this.version = version;
-        TreeMap<Integer, PartitionDescriptor> ids = new TreeMap<>();
-        for (PartitionDescriptor partition : partitions) {
-            if (ids.put(partition.id(), partition) != null) {
-                throw new IllegalArgumentException("partition " + partition.id() + " appears twice");
+        PartitionDescriptor[] ids = partitions.toArray(PartitionDescriptor[]::new);
+        Arrays.sort(ids, Comparator.comparingInt(PartitionDescriptor::id));
+        for (int i = 1; i < ids.length; i++) {
+            if (ids[i - 1].id() == ids[i].id()) {
+                throw new IllegalArgumentException("partition " + ids[i].id() + " appears twice");
             }
         }
+        List<PartitionDescriptor> sorted = Collections.unmodifiableList(Arrays.asList(ids));
         List<PartitionDescriptor> live = new ArrayList<>();
-        for (PartitionDescriptor partition : ids.values()) {
+        for (PartitionDescriptor partition : ids) {
             if (partition.routed() && partition.state() != PartitionState.REMOVED
-                    && splitSourceOf(ids.values(), partition) == null) {
+                    && splitSourceOf(sorted, partition) == null) {
                 live.add(partition);
             }
         }
@@ -55,9 +62,99 @@ public final class PartitionMap {
                         + " own overlapping ranges");
             }
         }
-        this.byId = java.util.Collections.unmodifiableMap(ids);
+        this.version = version;
+        this.byId = ids;
+        this.all = sorted;
         this.routed = live.toArray(PartitionDescriptor[]::new);
-        this.highestId = ids.isEmpty() ? 0 : ids.lastKey();
+        this.highestId = ids.length == 0 ? 0 : ids[ids.length - 1].id();
+    }
+
+    private PartitionMap(long version, PartitionDescriptor[] byId, PartitionDescriptor[] routed, int highestId) {
+        this.version = version;
+        this.byId = byId;
+        this.all = Collections.unmodifiableList(Arrays.asList(byId));
+        this.routed = routed;
+        this.highestId = highestId;
+    }
+
+    /**
+     * The map one version on, with {@code changed} in place of the partitions of the same ids (a partition of a new id
+     * is added; of two with one id, the later counts). When no change moves a range or a state (placements: replicas
+     * and leader preferences), the routing is unchanged and the next map costs two array copies and a binary search
+     * per change, not a rebuild; otherwise it is built as the constructor builds it.
+     *
+     * @throws IllegalArgumentException as the constructor does, if the next map would be invalid
+     */
+    public PartitionMap next(Collection<PartitionDescriptor> changed) {
+        PartitionDescriptor[] ids = byId.clone();
+        PartitionDescriptor[] routes = routed.clone();
+        for (PartitionDescriptor partition : changed) {
+            int at = indexOf(byId, partition.id());
+            if (at < 0 || !Objects.equals(ids[at].range(), partition.range()) || ids[at].state() != partition.state()) {
+                return rebuilt(changed);
+            }
+            ids[at] = partition;
+            int route = partition.routed() ? routeOf(routes, partition.range().first()) : -1;
+            if (route >= 0 && routes[route].id() == partition.id()) {
+                routes[route] = partition;
+            }
+        }
+        return new PartitionMap(version + 1, ids, routes, highestId);
+    }
+
+    /** {@link #next} when the routing changes: the whole map built again. */
+    private PartitionMap rebuilt(Collection<PartitionDescriptor> changed) {
+        Map<Integer, PartitionDescriptor> next = new LinkedHashMap<>();
+        for (PartitionDescriptor partition : byId) {
+            next.put(partition.id(), partition);
+        }
+        for (PartitionDescriptor partition : changed) {
+            next.put(partition.id(), partition);
+        }
+        return new PartitionMap(version + 1, next.values());
+    }
+
+    /**
+     * Where the partition of this id is in an array by ascending id, or a negative number. Ids are given out in turn
+     * from 1 and never reused, so a map derived from partition 0's log holds id {@code i} at {@code i - 1}: looked up
+     * there first (a listener that walks the map looks every partition up), by binary search otherwise.
+     */
+    private static int indexOf(PartitionDescriptor[] byId, int id) {
+        if (id >= 1 && id <= byId.length && byId[id - 1].id() == id) {
+            return id - 1;
+        }
+        int lo = 0;
+        int hi = byId.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int at = byId[mid].id();
+            if (at < id) {
+                lo = mid + 1;
+            } else if (at > id) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
+    /** Where the routed partition whose range starts at {@code first} is, or a negative number. */
+    private static int routeOf(PartitionDescriptor[] routes, long first) {
+        int lo = 0;
+        int hi = routes.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int order = Long.compareUnsigned(routes[mid].range().first(), first);
+            if (order < 0) {
+                lo = mid + 1;
+            } else if (order > 0) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
     }
 
     /** The map's version: 1 for the first map, one more with every change. */
@@ -67,12 +164,13 @@ public final class PartitionMap {
 
     /** Every partition, removed ones included, by ascending id. */
     public List<PartitionDescriptor> partitions() {
-        return List.copyOf(byId.values());
+        return all;
     }
 
     /** The partition with this id, removed or not, if the map ever held it. */
     public Optional<PartitionDescriptor> partition(int id) {
-        return Optional.ofNullable(byId.get(id));
+        int at = indexOf(byId, id);
+        return at < 0 ? Optional.empty() : Optional.of(byId[at]);
     }
 
     /**
@@ -81,13 +179,13 @@ public final class PartitionMap {
      * the source's ends. A split's new half is not routed until the split finishes.
      */
     public Optional<PartitionDescriptor> splitSource(int target) {
-        PartitionDescriptor partition = byId.get(target);
-        return partition == null ? Optional.empty() : Optional.ofNullable(splitSourceOf(byId.values(), partition));
+        PartitionDescriptor partition = partition(target).orElse(null);
+        return partition == null ? Optional.empty() : Optional.ofNullable(splitSourceOf(all, partition));
     }
 
     /** The new upper half {@code source} is being split into, if a split of {@code source} is under way. */
     public Optional<PartitionDescriptor> splitTarget(int source) {
-        return byId.values().stream().filter(p -> p.id() != source && splitSource(p.id())
+        return all.stream().filter(p -> p.id() != source && splitSource(p.id())
                 .map(s -> s.id() == source).orElse(false)).findFirst();
     }
 
@@ -111,21 +209,21 @@ public final class PartitionMap {
      * own) is merging into it. The map's rules keep a merging partition's neighbours from draining otherwise.
      */
     public Optional<PartitionDescriptor> mergeAdjacent(int survivor) {
-        PartitionDescriptor partition = byId.get(survivor);
+        PartitionDescriptor partition = partition(survivor).orElse(null);
         if (partition == null || partition.state() != PartitionState.MERGING || !partition.routed()) {
             return Optional.empty();
         }
-        return byId.values().stream().filter(p -> p.state() == PartitionState.DRAINING && p.routed()
+        return all.stream().filter(p -> p.state() == PartitionState.DRAINING && p.routed()
                 && abut(p.range(), partition.range())).findFirst();
     }
 
     /** The survivor {@code adjacent} is being merged into, if a merge of it is under way. */
     public Optional<PartitionDescriptor> mergeSurvivor(int adjacent) {
-        PartitionDescriptor partition = byId.get(adjacent);
+        PartitionDescriptor partition = partition(adjacent).orElse(null);
         if (partition == null || partition.state() != PartitionState.DRAINING || !partition.routed()) {
             return Optional.empty();
         }
-        return byId.values().stream().filter(p -> p.state() == PartitionState.MERGING && p.routed()
+        return all.stream().filter(p -> p.state() == PartitionState.MERGING && p.routed()
                 && abut(p.range(), partition.range())).findFirst();
     }
 
@@ -189,16 +287,16 @@ public final class PartitionMap {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PartitionMap other && version == other.version && byId.equals(other.byId);
+        return o instanceof PartitionMap other && version == other.version && all.equals(other.all);
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(version) * 31 + byId.hashCode();
+        return Long.hashCode(version) * 31 + all.hashCode();
     }
 
     @Override
     public String toString() {
-        return "PartitionMap{version=" + version + ", partitions=" + byId.values() + "}";
+        return "PartitionMap{version=" + version + ", partitions=" + all + "}";
     }
 }

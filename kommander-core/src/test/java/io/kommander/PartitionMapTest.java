@@ -56,4 +56,45 @@ class PartitionMapTest {
         assertThat(new PartitionRange(-2L, -1L).contains(0)).isFalse();
         assertThatThrownBy(() -> new PartitionRange(-1L, 0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theNextMapOfPlacementsRoutesToTheNewDescriptorsAndEqualsTheMapBuiltWhole() {
+        PartitionDescriptor placed = MAP.partition(2).orElseThrow().withPlacement(List.of("a:1", "b:1"),
+                List.of("b:1"));
+        PartitionDescriptor unrouted = MAP.partition(3).orElseThrow().withPlacement(List.of("c:1"), List.of());
+
+        PartitionMap next = MAP.next(List.of(placed, unrouted));
+
+        assertThat(next.version()).isEqualTo(4);
+        assertThat(next.ownerOf(-1L)).contains(placed);
+        assertThat(next.partition(3)).contains(unrouted);
+        assertThat(next).isEqualTo(new PartitionMap(4, List.of(MAP.partition(1).orElseThrow(), placed, unrouted)));
+        assertThat(MAP.partition(2)).contains(PartitionDescriptor.active(2, new PartitionRange(0x8000000000000000L,
+                -1L))); // the map it came from is unchanged
+    }
+
+    @Test
+    void theNextMapOfARangeOrStateChangeOrANewPartitionIsBuiltWholeAndChecked() {
+        PartitionDescriptor drained = MAP.partition(1).orElseThrow().withState(PartitionState.REMOVED);
+        PartitionDescriptor created = PartitionDescriptor.active(4, new PartitionRange(0, 10));
+
+        PartitionMap next = MAP.next(List.of(drained, created));
+
+        assertThat(next.ownerOf(5L)).contains(created);
+        assertThat(next.ownerOf(11L)).isEmpty();
+        assertThat(next.highestId()).isEqualTo(4);
+        assertThat(next.partitions()).extracting(PartitionDescriptor::id).containsExactly(1, 2, 3, 4);
+        assertThatThrownBy(() -> MAP.next(List.of(created))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void partitionsIsAnUnmodifiableListByAscendingId() {
+        PartitionMap map = new PartitionMap(1, List.of(PartitionDescriptor.active(3, null),
+                PartitionDescriptor.active(1, null)));
+
+        assertThat(map.partitions()).extracting(PartitionDescriptor::id).containsExactly(1, 3);
+        assertThatThrownBy(() -> map.partitions().set(0, PartitionDescriptor.active(2, null)))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(map.partition(2)).isEmpty();
+    }
 }

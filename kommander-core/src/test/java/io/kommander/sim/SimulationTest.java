@@ -42,9 +42,10 @@ class SimulationTest {
     private static final int KEPT_REMOVED_CONTROL_SEEDS = 30;
     /**
      * Placement seeds the negative control of an addition before making room searches: an overlap of two moves of one
-     * partition (or a co-location of several replicas) is rarer than a move, so it needs more of them.
+     * partition (or a co-location of several replicas) is rarer than a move, so it needs more of them (caught at the
+     * 31st, seed 1272, since a pass's light steps are one map change; at the 25th, seed 810, before).
      */
-    private static final int MOVE_OVERLAP_CONTROL_SEEDS = 25;
+    private static final int MOVE_OVERLAP_CONTROL_SEEDS = 40;
     /** Seeds past CI's sweep that once failed ({@link #regressionSeedsKeepRaftSafeAndSettle}). */
     private static final long[] REGRESSION_SEEDS = {1844, 5052};
     /** Seeds of the reliable mix the negative control of the campaign order searches. */

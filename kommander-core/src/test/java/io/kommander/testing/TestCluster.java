@@ -362,6 +362,23 @@ public final class TestCluster implements AutoCloseable {
         return found[0];
     }
 
+    /**
+     * Waits until the partition is led by its preferred leader (the first of its map's leader preference, as a running
+     * node applied the map) and returns that node: the leader a scenario may count on, since the partition's replicas
+     * hand leadership to it whenever it is up and caught up.
+     */
+    public int awaitPreferredLeader(int partition) {
+        int[] found = {-1};
+        await().atMost(WAIT).until(() -> {
+            int leader = leaderOf(partition);
+            found[0] = leader;
+            return leader >= 0 && nodes[leader].getPartitionMap().partition(partition)
+                    .map(p -> !p.leaderPreference().isEmpty() && p.leaderPreference().get(0).equals(endpoint(leader)))
+                    .orElse(false);
+        });
+        return found[0];
+    }
+
     /** The running node that believes it leads the partition with a ready barrier, or -1. */
     public int leaderOf(int partition) {
         for (int i = 0; i < size; i++) {

@@ -1,5 +1,7 @@
 package io.kommander.bench.scale;
 
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
 import io.kommander.PartitionStatus;
 import io.kommander.RaftConfiguration;
 import io.kommander.RaftManager;
@@ -118,6 +120,28 @@ final class ScaleCluster implements AutoCloseable {
             }
         }
         return led;
+    }
+
+    /**
+     * How many user partitions are led by their preferred leader (the first of their map's leader preference, as the
+     * first running node applied the map): the balancer's hand-overs still under way are the partitions led
+     * otherwise that have a preference.
+     */
+    int ledByPreferred() {
+        PartitionMap map = null;
+        for (RaftManager node : nodes) {
+            if (node != null) {
+                map = node.getPartitionMap();
+                break;
+            }
+        }
+        int preferred = 0;
+        for (int p = 1; map != null && p <= partitions; p++) {
+            int leader = leaderOf(p);
+            List<String> preference = map.partition(p).map(PartitionDescriptor::leaderPreference).orElse(List.of());
+            preferred += leader >= 0 && !preference.isEmpty() && preference.get(0).equals(endpoint(leader)) ? 1 : 0;
+        }
+        return preferred;
     }
 
     /** Replicas quiesced now, over every running node (system partitions included). */

@@ -97,8 +97,9 @@ public final class ScaleRun {
             double process = (after[NODES] - before[NODES]) / (double) window;
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             int quiesced = cluster.quiescedReplicas();
-            progress.printf("[scale] idle CPU per node %s cores, process %.3f cores, %d replicas quiesced, load %.1f%n",
-                    java.util.Arrays.toString(perNode), process, quiesced, load);
+            progress.printf("[scale] idle CPU per node %s cores, process %.3f cores, %d replicas quiesced, load %.1f, "
+                    + "%d partitions led by their preferred leader%n", java.util.Arrays.toString(perNode), process,
+                    quiesced, load, cluster.ledByPreferred());
 
             double heapPerReplica = (heapAfterGc() - baseline) / (double) (NODES * partitions);
             progress.printf("[scale] heap per replica %.0f bytes%n", heapPerReplica);

@@ -26,8 +26,9 @@ final class ScaleTimeline implements AutoCloseable {
         long began = System.nanoTime();
         timer.scheduleAtFixedRate(() -> {
             ScaleCounts now = cluster.counts().since(start);
-            out.printf("[scale] %s +%.0fs: led %d, quiesced %d, %s%n", phase,
-                    (System.nanoTime() - began) / 1e9, now.led(), now.quiesced(), now.toJson());
+            out.printf("[scale] %s +%.0fs: led %d (%d by their preferred leader), quiesced %d, %s%n", phase,
+                    (System.nanoTime() - began) / 1e9, now.led(), cluster.ledByPreferred(), now.quiesced(),
+                    now.toJson());
         }, 1, 1, TimeUnit.SECONDS);
     }
 

@@ -252,7 +252,7 @@ public final class RaftNode implements IRaft {
                     RaftPartition partition = partitions.get(id);
                     return partition == null || replicas.stranded(partition) ? null
                             : partition.view().configuration();
-                }, runtime::monotonicMillis, configuration.membershipRetryMillis());
+                }, runtime::monotonicMillis, configuration.membershipRetryMillis(), configuration.maxEntryBytes());
         membership.alsoOnEachPass(() -> {
             balancer.rebalance();
             removals.ask();

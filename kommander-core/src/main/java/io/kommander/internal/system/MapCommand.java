@@ -12,8 +12,9 @@ import java.util.Objects;
 
 /**
  * One change of the partition map, as written in a system partition entry of type {@link #TYPE}. Its encoding: a
- * format byte, the kind, the partition id, a flag byte (1 if a range follows) and the range's two ends, big-endian;
- * a {@link Kind#PLACE} then has its replicas and its leader preference, each a count (2 bytes) of endpoints (2-byte
+ * format byte ({@code 1}; an entry of this type whose first byte is {@code 2} is a {@link PlacementBatch}), the kind,
+ * the partition id, a flag byte (1 if a range follows) and the range's two ends, big-endian; a {@link Kind#PLACE}
+ * then has its replicas and its leader preference, each a count (2 bytes) of endpoints (2-byte
  * length, UTF-8).
  *
  * @param kind      what changes
@@ -145,7 +146,8 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
         }
     }
 
-    private static int listBytes(List<String> endpoints) {
+    /** The bytes of an endpoint list as {@link #putList} writes it (shared with {@link PlacementBatch}). */
+    static int listBytes(List<String> endpoints) {
         int bytes = 2;
         for (String endpoint : endpoints) {
             bytes += 2 + endpoint.getBytes(StandardCharsets.UTF_8).length;
@@ -153,7 +155,8 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
         return bytes;
     }
 
-    private static void putList(ByteBuffer out, List<String> endpoints) {
+    /** Writes an endpoint list: a count (2 bytes) of endpoints (2-byte length, UTF-8). */
+    static void putList(ByteBuffer out, List<String> endpoints) {
         out.putShort((short) endpoints.size());
         for (String endpoint : endpoints) {
             byte[] bytes = endpoint.getBytes(StandardCharsets.UTF_8);
@@ -161,7 +164,8 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
         }
     }
 
-    private static List<String> getList(ByteBuffer in) {
+    /** Reads what {@link #putList} wrote. */
+    static List<String> getList(ByteBuffer in) {
         int count = Short.toUnsignedInt(in.getShort());
         List<String> endpoints = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

@@ -7,7 +7,9 @@ import io.kommander.PartitionState;
 import io.kommander.RaftOperationStatus;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -237,14 +239,60 @@ public final class PartitionMapRules {
 
     /** A placement: only of an ACTIVE partition (a split or a removal under way keeps its replicas). */
     private static Decision place(PartitionMap map, MapCommand command, PartitionDescriptor current) {
-        if (current == null || current.state() != PartitionState.ACTIVE) {
-            return same(map, RaftOperationStatus.UnknownPartition);
-        }
-        if (current.replicas().equals(command.replicas())
+        RaftOperationStatus status = placement(command, current);
+        PartitionDescriptor placed = placed(command, current, status);
+        return placed == null ? same(map, status) : changed(map, placed);
+    }
+
+    /** Whether a placement of {@code current} is accepted (an ACTIVE partition), or why not. */
+    private static RaftOperationStatus placement(MapCommand command, PartitionDescriptor current) {
+        return current == null || current.state() != PartitionState.ACTIVE || command.kind() != MapCommand.Kind.PLACE
+                ? RaftOperationStatus.UnknownPartition : RaftOperationStatus.Success;
+    }
+
+    /** The partition an accepted placement leaves, or null if it changes nothing (refused, or already so). */
+    private static PartitionDescriptor placed(MapCommand command, PartitionDescriptor current,
+                                              RaftOperationStatus status) {
+        if (status != RaftOperationStatus.Success || current.replicas().equals(command.replicas())
                 && current.leaderPreference().equals(command.leaderPreference())) {
-            return same(map, RaftOperationStatus.Success);
+            return null;
         }
-        return changed(map, current.withPlacement(command.replicas(), command.leaderPreference()));
+        return current.withPlacement(command.replicas(), command.leaderPreference());
+    }
+
+    /**
+     * Decides a batch of placements ({@link PlacementBatch}), each as {@link #decide} decides a {@link
+     * MapCommand.Kind#PLACE}, in order, against the map the ones before it left, and makes them one change: the
+     * map one version on (the same map if none changes anything), built once. The status is the first refused
+     * placement's, or {@code Success}.
+     */
+    public static BatchDecision decide(PartitionMap map, PlacementBatch batch) {
+        Map<Integer, PartitionDescriptor> changed = new LinkedHashMap<>();
+        RaftOperationStatus status = RaftOperationStatus.Success;
+        for (MapCommand command : batch.placements()) {
+            PartitionDescriptor current = changed.containsKey(command.partition()) ? changed.get(command.partition())
+                    : map.partition(command.partition()).orElse(null);
+            RaftOperationStatus outcome = placement(command, current);
+            if (status == RaftOperationStatus.Success) {
+                status = outcome;
+            }
+            PartitionDescriptor placed = placed(command, current, outcome);
+            if (placed != null) {
+                changed.put(placed.id(), placed);
+            }
+        }
+        return new BatchDecision(status, changed.isEmpty() ? map : map.next(changed.values()),
+                List.copyOf(changed.keySet()));
+    }
+
+    /**
+     * The outcome of a batch of placements.
+     *
+     * @param status the first refused placement's status, or {@code Success}
+     * @param map    the map after the batch (the same map if no placement changed anything)
+     * @param placed the partitions whose placement changed, in the batch's order
+     */
+    public record BatchDecision(RaftOperationStatus status, PartitionMap map, List<Integer> placed) {
     }
 
     private static Decision create(PartitionMap map, MapCommand command, PartitionDescriptor current) {
@@ -268,9 +316,6 @@ public final class PartitionMapRules {
     }
 
     private static Decision changed(PartitionMap map, PartitionDescriptor partition) {
-        List<PartitionDescriptor> next = new ArrayList<>(map.partitions());
-        next.removeIf(p -> p.id() == partition.id());
-        next.add(partition);
-        return new Decision(RaftOperationStatus.Success, new PartitionMap(map.version() + 1, next));
+        return new Decision(RaftOperationStatus.Success, map.next(List.of(partition)));
     }
 }

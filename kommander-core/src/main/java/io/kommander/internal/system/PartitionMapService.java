@@ -6,6 +6,7 @@ import io.kommander.PartitionMap;
 import io.kommander.PartitionRange;
 import io.kommander.PartitionState;
 import io.kommander.RaftOperationStatus;
+import io.kommander.RaftReplicationResult;
 import io.kommander.WriteOutcome;
 
 import io.kommander.runtime.IRaftRuntime;
@@ -159,10 +160,27 @@ public final class PartitionMapService {
      * afresh from the applied map): a placement, or the replication factor.
      */
     public CompletableFuture<PartitionChangeResult> propose(MapCommand command) {
-        // Not one at a time: a pass's leader preferences (up to ReplicaBalancer.LIGHT_STEPS_PER_PASS) go together,
-        // where the gate let one through per pass and refused the rest (a 64-partition map took a minute to get its
-        // preferences). A step decided here against a map the other steps then change is decided again when applied.
+        // Not one at a time: a pass's move goes with its batch of light steps (place), where the gate would let one
+        // through per pass and refuse the other. A step decided here against a map the batch then changes is decided
+        // again when applied.
         return submit(map -> command, false);
+    }
+
+    /**
+     * Proposes many placements as one map change, as the node's own rebalancing does with a pass's light steps (its
+     * next pass decides afresh from the applied map); proposes nothing if none would change the map now. Answers with
+     * the first refused placement's status, or {@code Success}; it names no partition.
+     */
+    public CompletableFuture<PartitionChangeResult> place(PlacementBatch batch) {
+        PartitionMap map = coordinator.map();
+        if (!coordinator.isReadyLeader() || map == null) {
+            return done(answer(RaftOperationStatus.NodeIsNotLeader, null));
+        }
+        PartitionMapRules.BatchDecision decision = PartitionMapRules.decide(map, batch);
+        if (decision.map() == map) {
+            return done(answer(decision.status(), null));
+        }
+        return coordinator.proposePlacements(batch).handle((result, error) -> applied(result, error, null));
     }
 
     /** The command a split asks for: the part of the source's range from {@code boundary} on moves. */
@@ -280,15 +298,20 @@ public final class PartitionMapService {
                     pending = false;
                 }
             }
-            if (error != null) {
-                return answer(RaftOperationStatus.Errored, null);
-            }
-            if (!result.success()) {
-                return answer(result.status(), null);
-            }
-            RaftOperationStatus applied = coordinator.outcomeAt(result.logIndex());
-            return answer(applied != null ? applied : RaftOperationStatus.Success, command.partition());
+            return applied(result, error, command.partition());
         });
+    }
+
+    /** The answer to a proposed map change: how it was decided when applied here, naming {@code partition}. */
+    private PartitionChangeResult applied(RaftReplicationResult result, Throwable error, Integer partition) {
+        if (error != null) {
+            return answer(RaftOperationStatus.Errored, null);
+        }
+        if (!result.success()) {
+            return answer(result.status(), null);
+        }
+        RaftOperationStatus applied = coordinator.outcomeAt(result.logIndex());
+        return answer(applied != null ? applied : RaftOperationStatus.Success, partition);
     }
 
     private static CompletableFuture<PartitionChangeResult> done(PartitionChangeResult result) {

@@ -33,9 +33,9 @@ import java.util.function.Supplier;
  *       {@code initialPartitions}; applying that entry (or restoring it) gives the first {@link PartitionMap}
  *       ({@link PartitionMapRules#first}), and every node creates its user partitions then. The first ranges entry
  *       in the log wins; later ones are ignored;</li>
- *   <li>the partition map's changes ({@link MapCommand}: create, drain, remove, split, place a partition), and the
- *       cluster's replication factor (the first one written counts), which come
- *       through {@link #proposeMapChange}; every node opens a created partition (or a split's new half) and closes
+ *   <li>the partition map's changes ({@link MapCommand}: create, drain, remove, split, place a partition; a
+ *       {@link PlacementBatch}: many placements as one change), and the cluster's replication factor (the first one
+ *       written counts), which come through {@link #proposeMapChange} and {@link #proposePlacements}; every node opens a created partition (or a split's new half) and closes
  *       and deletes a removed one when it applies the change, so a restart replays them and converges. A created
  *       partition's first configuration is the members that vote in it by the roster at that entry (a split's new
  *       half, placed on its source's replicas: those of them that vote; {@link CreatedPartitions}), so every node
@@ -239,6 +239,11 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         return systemLog.replicate(EntryKind.SYSTEM, MapCommand.TYPE, List.of(command.encode()));
     }
 
+    /** Proposes many placements as one map change on partition 0; refused unless this node leads it. */
+    CompletableFuture<RaftReplicationResult> proposePlacements(PlacementBatch batch) {
+        return systemLog.replicate(EntryKind.SYSTEM, MapCommand.TYPE, List.of(batch.encode()));
+    }
+
 
     /** Where each applied roster change goes (the node); called on partition 0's executor, in commit order. */
     public void onRosterChanged(Consumer<Roster> listener) {
@@ -361,7 +366,11 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
             return;
         }
         if (MapCommand.TYPE.equals(log.applicationType())) {
-            applyMap(log);
+            if (PlacementBatch.isBatch(log.data())) {
+                applyPlacements(log);
+            } else {
+                applyMap(log);
+            }
             return;
         }
         if (!RANGES_TYPE.equals(log.applicationType())) {
@@ -446,6 +455,30 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
                 // finished split or merge take writes by their new generations.
                 case DRAIN, FINISH_SPLIT, MERGE, REPLICATION -> { }
             }
+        }
+        mapChanged.accept(decision.map());
+    }
+
+    /**
+     * Applies a batch of placements as one map change: each decided in order, one new map, one call of the listener.
+     * A placement changes no state, so no pending merge ends here (the balancer places neither partition of one).
+     */
+    private void applyPlacements(RaftLog log) {
+        PlacementBatch batch = PlacementBatch.decode(log.data());
+        PartitionMap before = map;
+        PartitionMapRules.BatchDecision decision = before == null
+                ? new PartitionMapRules.BatchDecision(RaftOperationStatus.UnknownPartition, null, List.of())
+                : PartitionMapRules.decide(before, batch);
+        synchronized (outcomes) {
+            outcomes.put(log.index(), decision.status());
+        }
+        if (decision.map() == null || decision.map() == before) {
+            return;
+        }
+        created.mapApplied(decision.map());
+        map = decision.map();
+        if (!restoring) {
+            decision.placed().forEach(hosting::placed);
         }
         mapChanged.accept(decision.map());
     }

@@ -18,20 +18,21 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 
 /**
- * On partition 0's ready leader: moves the map toward {@link ReplicaPlacement}'s placement of the roster's voters
- * with {@link MapCommand.Kind#PLACE} steps: at most one that brings a replica in per pass, plus up to
- * {@link #lightStepsPerPass} that bring none in (a leader preference only, or replicas taken out). A pass proposes
- * nothing while the previous pass's steps are unanswered. Each step changes a partition's replicas by at most one
- * member in and one out, so its leader (the node's reconciler) adds the new one as a learner, catches it up,
- * promotes it, and only then takes the old one out: a partition never has more than R + 1 members during a move
- * ({@code ConfigurationAlignment} makes room first when a second move overlaps the first). At most
- * {@link #MOVES_IN_FLIGHT} steps that add a member are under way at once; steps that only take members out or move
- * a leader preference cost no catch-up and are not counted. Only ACTIVE partitions move, and neither partition of a
- * pending merge ({@link RaftSystemCoordinator#pendingMerges}): its adjacent partition is being placed on the
- * survivor's replicas.
+ * On partition 0's ready leader: moves the map toward {@link ReplicaPlacement}'s placement of the roster's voters with
+ * {@link MapCommand.Kind#PLACE} steps: at most one that brings a replica in per pass, plus up to {@link
+ * #LIGHT_STEPS_PER_PASS} that bring none in (a leader preference only, or replicas taken out), proposed together as one
+ * map change ({@link PlacementBatch}). A pass proposes nothing while the previous pass's steps are unanswered. Each
+ * step changes a partition's replicas by at most one member in and one out, so its leader (the node's reconciler) adds
+ * the new one as a learner, catches it up, promotes it, and only then takes the old one out: a partition never has more
+ * than R + 1 members during a move ({@code ConfigurationAlignment} makes room first when a second move overlaps the
+ * first). At most {@link #MOVES_IN_FLIGHT} steps that add a member are under way at once; steps that only take members
+ * out or move a leader preference cost no catch-up and are not counted. Only ACTIVE partitions move, and neither
+ * partition of a pending merge ({@link RaftSystemCoordinator#pendingMerges}): its adjacent partition is being placed on
+ * the survivor's replicas.
  *
  * <p>A step is under way until this node's own replica of the partition shows a configuration whose voters are
  * exactly the new replicas, or, for a partition this node does not host (so cannot watch), for {@code settleMillis}
@@ -50,21 +51,16 @@ public final class ReplicaBalancer {
     public static final int MOVES_IN_FLIGHT = 2;
 
     /**
-     * How many steps that bring no replica in (a leader preference only, or replicas taken out) one pass may propose:
-     * they copy no data, so they are bounded to keep one pass's burst of map changes (and of hand-overs and
-     * configuration changes) modest, and by {@link #REBUILT_DESCRIPTORS_PER_PASS}.
+     * How many steps that bring no replica in (a leader preference only, or replicas taken out) one pass may propose,
+     * all in one map change ({@link PlacementBatch}): they copy no data, and one map change costs every node one new
+     * map and one run of its listeners whatever it carries, so a map of 10,000 partitions gets its preferences in 10
+     * passes. Bounded to keep a pass's entry (about 100 bytes a step) and its burst of hand-overs and configuration
+     * changes modest.
      */
-    public static final int LIGHT_STEPS_PER_PASS = 256;
+    public static final int LIGHT_STEPS_PER_PASS = 1_024;
 
-    /**
-     * How many partition descriptors one pass's light steps may make every node rebuild: each map change is a new
-     * map, built from all its partitions, on every node, and so are its listeners' passes over it. A map of up to 39
-     * partitions gets the full {@link #LIGHT_STEPS_PER_PASS}, 1,000 partitions 10 per pass, 10,000 one (as before
-     * light steps were batched). At 256 per pass a 10,000-partition cold start kept every node at a third of a core
-     * for a minute and at 5 still cost 1.5 KiB of heap per replica and 183 extra elections in a restart (the
-     * {@code scale} bench); one map change carrying many steps is what would lift this bound.
-     */
-    public static final int REBUILT_DESCRIPTORS_PER_PASS = 10_000;
+    /** The most bytes a pass's batch of light steps may take, if the node's {@code maxEntryBytes} allows as many. */
+    public static final int LIGHT_STEP_BYTES_PER_PASS = 128 << 10;
 
     private final RaftSystemCoordinator coordinator;
     private final PartitionMapService service;
@@ -72,6 +68,8 @@ public final class ReplicaBalancer {
     private final IntFunction<Configuration> hostedConfiguration;
     private final LongSupplier clock;
     private final long settleMillis;
+    /** The most bytes a pass's batch of light steps takes: within the node's largest entry. */
+    private final int batchBytes;
     /** Partitions with a step that adds a member under way, and since when. */
     private final Map<Integer, Long> inFlight = new ConcurrentHashMap<>();
     /** Map changes proposed and not yet answered; a pass proposes only when none is. */
@@ -82,15 +80,20 @@ public final class ReplicaBalancer {
      * @param hostedConfiguration this node's replica's configuration of a partition, or null if it does not host it
      * @param clock               the node's monotonic clock, in milliseconds
      * @param settleMillis        how long a step this node cannot watch counts as under way
+     * @param maxEntryBytes       the node's largest entry ({@code RaftConfiguration.maxEntryBytes}): a batch of light
+     *                            steps, type included, stays within it (and within {@link #LIGHT_STEP_BYTES_PER_PASS})
      */
     public ReplicaBalancer(RaftSystemCoordinator coordinator, PartitionMapService service, int configuredFactor,
-                           IntFunction<Configuration> hostedConfiguration, LongSupplier clock, long settleMillis) {
+                           IntFunction<Configuration> hostedConfiguration, LongSupplier clock, long settleMillis,
+                           int maxEntryBytes) {
         this.coordinator = coordinator;
         this.service = service;
         this.configuredFactor = configuredFactor;
         this.hostedConfiguration = hostedConfiguration;
         this.clock = clock;
         this.settleMillis = settleMillis;
+        this.batchBytes = Math.min(LIGHT_STEP_BYTES_PER_PASS,
+                maxEntryBytes - MapCommand.TYPE.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
     }
 
     /** One pass: proposes the next step, if this node leads partition 0 and one is due. */
@@ -117,17 +120,60 @@ public final class ReplicaBalancer {
         if (proposing.get() > 0 || voters.isEmpty()) {
             return;
         }
-        SortedMap<Integer, Assignment> target = ReplicaPlacement.place(map, voters, factor);
-        List<MapCommand> steps = new ArrayList<>();
-        List<PartitionDescriptor> partitions = map.partitions(); // a copy: taken once per pass
-        int lightSteps = lightStepsPerPass(partitions.size());
+        Pass pass = plan(map, ReplicaPlacement.place(map, voters, factor), roster, factor,
+                partition -> inFlight.containsKey(partition) || coordinator.pendingMerge(partition),
+                inFlight.size() >= MOVES_IN_FLIGHT, batchBytes);
+        if (pass.light().isEmpty() && pass.move() == null) {
+            return;
+        }
+        if (!proposing.compareAndSet(0, (pass.light().isEmpty() ? 0 : 1) + (pass.move() == null ? 0 : 1))) {
+            return;
+        }
+        if (!pass.light().isEmpty()) {
+            service.place(new PlacementBatch(pass.light()))
+                    .whenComplete((result, error) -> proposing.decrementAndGet());
+        }
+        MapCommand move = pass.move();
+        if (move != null) {
+            if (pass.moveAdds()) {
+                inFlight.put(move.partition(), clock.getAsLong());
+            }
+            service.propose(move).whenComplete((result, error) -> {
+                if (pass.moveAdds() && (error != null || !result.success())) {
+                    inFlight.remove(move.partition());
+                }
+                proposing.decrementAndGet();
+            });
+        }
+    }
+
+    /**
+     * What one pass proposes.
+     *
+     * @param light    the steps that bring no replica in, in partition id order: one {@link PlacementBatch}
+     * @param move     the one step that brings a replica in (or back to every member), or null
+     * @param moveAdds whether {@code move} brings a replica in (it is then under way until it settles)
+     */
+    record Pass(List<MapCommand> light, MapCommand move, boolean moveAdds) {
+    }
+
+    /**
+     * The steps of one pass from {@code map} toward {@code target} (a pure function): every ACTIVE partition not
+     * {@code held} (a step under way, a pending merge's) that is not where the target wants it gets its next step; up
+     * to {@link #LIGHT_STEPS_PER_PASS} light ones, within {@code batchBytes} as a batch (at least one), and the first
+     * heavy one, if it brings no replica in or {@code movesFull} is false (fewer than {@link #MOVES_IN_FLIGHT} under
+     * way).
+     */
+    static Pass plan(PartitionMap map, SortedMap<Integer, Assignment> target, Roster roster, int factor,
+                     IntPredicate held, boolean movesFull, int batchBytes) {
+        List<MapCommand> light = new ArrayList<>();
+        int lightBytes = PlacementBatch.HEADER_BYTES;
         MapCommand move = null; // the pass's one step that brings a replica in, or back to every member
         boolean moveAdds = false;
-        for (PartitionDescriptor partition : partitions) {
+        for (PartitionDescriptor partition : map.partitions()) {
             Assignment wanted = target.get(partition.id());
             // A pending merge's partitions are being placed together: moving one without the other would undo it.
-            if (partition.state() != PartitionState.ACTIVE || wanted == null || inFlight.containsKey(partition.id())
-                    || coordinator.pendingMerge(partition.id())
+            if (partition.state() != PartitionState.ACTIVE || wanted == null || held.test(partition.id())
                     || (wanted.replicas().equals(partition.replicas())
                     && wanted.leaderPreference().equals(partition.leaderPreference()))) {
                 continue;
@@ -140,46 +186,23 @@ public final class ReplicaBalancer {
             boolean toEveryMember = step.replicas().isEmpty() && !partition.replicas().isEmpty();
             boolean adds = step.replicas().stream().anyMatch(m -> !holders.contains(m));
             if (!adds && !toEveryMember) {
-                // A preference alone, or replicas taken out, copies no data: many go in one pass, so a large map gets
-                // its leaders, or shrinks to R when the cluster grows past R, in a few passes.
-                steps.add(step);
-                if (steps.size() >= lightSteps) {
-                    break;
+                // A preference alone, or replicas taken out, copies no data: many go in one pass, as one map change,
+                // so a large map gets its leaders, or shrinks to R when the cluster grows past R, in a few passes.
+                // At least one, whatever the bound: a single placement was always proposed, as its own entry.
+                int bytes = PlacementBatch.bytesOf(step);
+                if (light.isEmpty() || light.size() < LIGHT_STEPS_PER_PASS && lightBytes + bytes <= batchBytes) {
+                    light.add(step);
+                    lightBytes += bytes;
                 }
                 continue;
             }
-            if (move != null || (adds && inFlight.size() >= MOVES_IN_FLIGHT)) {
+            if (move != null || (adds && movesFull)) {
                 continue;
             }
             move = step;
             moveAdds = adds;
         }
-        if (move != null) {
-            steps.add(move);
-        }
-        if (steps.isEmpty()) {
-            return;
-        }
-        if (!proposing.compareAndSet(0, steps.size())) {
-            return;
-        }
-        if (moveAdds) {
-            inFlight.put(move.partition(), clock.getAsLong());
-        }
-        for (MapCommand step : steps) {
-            boolean tracked = moveAdds && step == move;
-            service.propose(step).whenComplete((result, error) -> {
-                if (tracked && (error != null || !result.success())) {
-                    inFlight.remove(step.partition());
-                }
-                proposing.decrementAndGet();
-            });
-        }
-    }
-
-    /** How many light steps a pass over a map of {@code partitions} partitions may propose (at least one). */
-    static int lightStepsPerPass(int partitions) {
-        return Math.max(1, Math.min(LIGHT_STEPS_PER_PASS, REBUILT_DESCRIPTORS_PER_PASS / Math.max(1, partitions)));
+        return new Pass(light, move, moveAdds);
     }
 
     /** How many steps that add a member are under way, as this node counts them. */

@@ -206,6 +206,52 @@ class PartitionMapRulesTest {
         assertThat(MapCommand.decode(MapCommand.place(4, List.of(), List.of()).encode()).replicas()).isEmpty();
     }
 
+    @Test
+    void aBatchOfPlacementsIsDecidedInOrderAsOneChangeAndSkipsThoseRefused() {
+        PartitionMap three = PartitionMapRules.first(PartitionRanges.split(3));
+        PartitionMap drained = PartitionMapRules.decide(three, command(MapCommand.Kind.DRAIN, 2)).map();
+        PlacementBatch batch = new PlacementBatch(List.of(MapCommand.place(1, List.of(), List.of("a:1")),
+                MapCommand.place(2, List.of(), List.of("b:1")), MapCommand.place(3, List.of("a:1", "c:1"),
+                        List.of("c:1"))));
+
+        PartitionMapRules.BatchDecision decision = PartitionMapRules.decide(drained, batch);
+
+        assertThat(decision.status()).isEqualTo(RaftOperationStatus.UnknownPartition); // partition 2 drains
+        assertThat(decision.placed()).containsExactly(1, 3);
+        assertThat(decision.map().version()).isEqualTo(drained.version() + 1);
+        assertThat(decision.map().partition(1).orElseThrow().leaderPreference()).containsExactly("a:1");
+        assertThat(decision.map().partition(2)).isEqualTo(drained.partition(2));
+        assertThat(decision.map().partition(3).orElseThrow().generation()).isEqualTo(2);
+        assertThat(decision.map()).as("the same as the placements one by one, but one version")
+                .isEqualTo(new PartitionMap(drained.version() + 1, PartitionMapRules.decide(PartitionMapRules.decide(
+                        drained, batch.placements().get(0)).map(), batch.placements().get(2)).map().partitions()));
+        assertThat(PartitionMapRules.decide(decision.map(), batch).map()).as("a repeat changes nothing")
+                .isSameAs(decision.map());
+    }
+
+    @Test
+    void aBatchRoundTripsAndIsToldFromASingleCommandAndBadOnesAreRefused() {
+        PlacementBatch batch = new PlacementBatch(List.of(
+                MapCommand.place(1, List.of("höst:1", "b:2"), List.of("b:2")), MapCommand.place(7, List.of(), List.of())));
+        MapCommand single = MapCommand.place(1, List.of("a:1"), List.of("a:1"));
+
+        assertThat(PlacementBatch.decode(batch.encode())).isEqualTo(batch);
+        assertThat(PlacementBatch.isBatch(batch.encode())).isTrue();
+        assertThat(PlacementBatch.isBatch(single.encode())).isFalse();
+        assertThat(MapCommand.decode(single.encode())).isEqualTo(single); // entries written before batches
+        assertThatThrownBy(() -> MapCommand.decode(batch.encode())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PlacementBatch(List.of(single, single)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PlacementBatch(List.of(command(MapCommand.Kind.DRAIN, 1))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PlacementBatch(List.of())).isInstanceOf(IllegalArgumentException.class);
+        byte[] encoded = batch.encode();
+        assertThatThrownBy(() -> PlacementBatch.decode(java.util.Arrays.copyOf(encoded, encoded.length - 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PlacementBatch.decode(java.util.Arrays.copyOf(encoded, encoded.length + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static MapCommand create(int id, PartitionRange range) {
         return new MapCommand(MapCommand.Kind.CREATE, id, range);
     }

@@ -31,6 +31,7 @@ class RaftSystemCoordinatorTest {
 
     private final List<Integer> created = new ArrayList<>();
     private final List<Integer> removed = new ArrayList<>();
+    private final List<Integer> placed = new ArrayList<>();
     private final List<PartitionMap> maps = new ArrayList<>();
     private final List<Proposal> proposals = new ArrayList<>();
     private final List<Roster> rosters = new ArrayList<>();
@@ -44,6 +45,11 @@ class RaftSystemCoordinatorTest {
                 @Override
                 public void remove(int partition) {
                     removed.add(partition);
+                }
+
+                @Override
+                public void placed(int partition) {
+                    placed.add(partition);
                 }
             }, () -> FIRST_ROSTER);
 
@@ -198,6 +204,23 @@ class RaftSystemCoordinatorTest {
         assertThat(maps).extracting(PartitionMap::version).containsExactly(1L, 2L, 3L, 4L);
         assertThat(coordinator.map().partition(3).orElseThrow().state()).isEqualTo(PartitionState.REMOVED);
         assertThat(coordinator.outcomeAt(4)).isEqualTo(RaftOperationStatus.Success);
+    }
+
+    @Test
+    void aBatchOfPlacementsIsOneMapChangeBesideSingleCommandsAndEachPlacementIsDecidedWhenApplied() {
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, INITIAL_PARTITIONS));
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(2, new MapCommand(MapCommand.Kind.DRAIN, 2, null)));
+        PlacementBatch batch = new PlacementBatch(List.of(MapCommand.place(1, List.of(), List.of("a:1")),
+                MapCommand.place(2, List.of(), List.of("b:1")), MapCommand.place(3, List.of(), List.of("b:1"))));
+        coordinator.delivered(SYSTEM_PARTITION, entry(3, MapCommand.TYPE, batch.encode()));
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(4, MapCommand.place(4, List.of(), List.of("a:1"))));
+
+        assertThat(maps).extracting(PartitionMap::version).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(placed).as("the drained partition is not placed").containsExactly(1, 3, 4);
+        assertThat(coordinator.outcomeAt(3)).isEqualTo(RaftOperationStatus.UnknownPartition);
+        assertThat(coordinator.map().partitions()).extracting(p -> p.leaderPreference())
+                .containsExactly(List.of("a:1"), List.of(), List.of("b:1"), List.of("a:1"));
+        assertThat(coordinator.ignoredEntries()).isZero();
     }
 
     @Test

@@ -35,9 +35,11 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
      * (types 14 and 15), with which a replica taken out of its partition while it was cut off learns it; 7 changed
      * no layout but the rules every node applies to partition 0's log (a leader preference alone keeps a partition's
      * generation, a split's new half is placed on its source's replicas, first voters' incarnations are recorded):
-     * nodes that derive different partition maps from one log must not form a cluster.
+     * nodes that derive different partition maps from one log must not form a cluster; 8 added the batch of
+     * placements to partition 0's map entries (format 2: many placements as one map change), which a node of 7
+     * cannot read.
      */
-    static final int CURRENT_VERSION = 7;
+    static final int CURRENT_VERSION = 8;
 
     /** Length of a nonce: 256 bits. */
     static final int NONCE_BYTES = 32;
