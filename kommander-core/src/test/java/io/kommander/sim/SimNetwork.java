@@ -109,7 +109,8 @@ final class SimNetwork {
 
     /**
      * Loses every message of {@code partition} to and from {@code node}, and nothing else: that replica falls behind
-     * while the node stays current on every other partition.
+     * while the node stays current on every other partition. Node-level liveness ({@code NodeHeartbeat}, sent as
+     * partition 0's) still flows: it is the node's, not the partition's, so the node does not look dead.
      */
     void mute(int node, int partition) {
         muted.computeIfAbsent(node, n -> new HashSet<>()).add(partition);
@@ -229,7 +230,8 @@ final class SimNetwork {
         if (lost.isEmpty()) {
             return batch;
         }
-        List<RaftMessage> kept = batch.messages().stream().filter(m -> !lost.contains(m.partition())).toList();
+        List<RaftMessage> kept = batch.messages().stream()
+                .filter(m -> !lost.contains(m.partition()) || m instanceof RaftMessage.NodeHeartbeat).toList();
         if (kept.isEmpty()) {
             dropped++;
             return null;
