@@ -84,6 +84,13 @@ public final class ScaleRun {
             }
 
             Thread.sleep(settleMillis);
+            // The idle window and the restart start from a settled cluster: each partition led by its preferred
+            // leader, as the balancer places and hands them over (bounded: the figures below say how many are).
+            long preferredStart = System.nanoTime();
+            boolean preferred = BoundedWait.until(() -> cluster.ledByPreferred() == partitions, timeoutMillis,
+                    POLL_MILLIS);
+            progress.printf("[scale] %s led by their preferred leader %d ms after the settle pause%n",
+                    preferred ? "every partition" : "not every partition", millisSince(preferredStart));
             NodeCpu cpu = new NodeCpu(prefixes(ports));
             long[] before = cpu.sample();
             long windowStart = System.nanoTime();
