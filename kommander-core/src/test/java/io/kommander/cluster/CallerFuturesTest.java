@@ -35,6 +35,33 @@ class CallerFuturesTest {
     }
 
     @Test
+    void blockingOnAFutureInsideAStageOfAnAnsweredWriteFailsFastInsteadOfDeadlocking() {
+        try (TestCluster cluster = TestCluster.inMemory(3, 1).start()) {
+            int leader = cluster.awaitLeader(1);
+            RaftManager node = cluster.node(leader);
+            // Cut the leader off so that the stage below is attached before the answer, and runs where it arrives.
+            cluster.network().isolate(cluster.endpoint(leader));
+            CompletableFuture<RaftReplicationResult> write = node.replicateLogs(1, "test",
+                    "held".getBytes(StandardCharsets.UTF_8));
+            CompletableFuture<Throwable> refusal = write.handle((result, error) -> {
+                try {
+                    // Its answer would queue behind this very stage on the callback executor.
+                    node.amILeader(1).join();
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+
+            cluster.network().heal();
+
+            assertThat(refusal.orTimeout(30, TimeUnit.SECONDS).join())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("callback executor");
+        }
+    }
+
+    @Test
     void blockingOnAFutureInsideAListenerFailsFastInsteadOfDeadlocking() {
         try (TestCluster cluster = TestCluster.inMemory(1, 1).start()) {
             RaftManager node = cluster.node(0);

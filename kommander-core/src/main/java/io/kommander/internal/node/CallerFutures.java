@@ -22,11 +22,11 @@ import java.util.concurrent.TimeoutException;
  */
 final class CallerFutures {
 
-    private final Executor callbacks;
+    private final Callbacks callbacks;
 
     /** @param callbacks where callers' futures complete (marked as library work by this class) */
     CallerFutures(Executor callbacks) {
-        this.callbacks = LibraryThreads.marking(callbacks);
+        this.callbacks = new Callbacks(callbacks, LibraryThreads.marking(callbacks));
     }
 
     /**
@@ -44,12 +44,8 @@ final class CallerFutures {
         source.whenComplete((value, error) -> {
             if (done) {
                 settle(target, value, error);
-                return;
-            }
-            try {
-                callbacks.execute(() -> settle(target, value, error));
-            } catch (RejectedExecutionException closed) {
-                settle(target, value, error);
+            } else {
+                target.settle(value, error);
             }
         });
         return target;
@@ -84,21 +80,50 @@ final class CallerFutures {
     }
 
     /**
+     * The callback executor as given ({@code plain}: an {@link Answer} marks itself) and wrapped to mark every task
+     * ({@code marking}: callers' async stages). One object, so a caller's future carries one field for both.
+     */
+    private record Callbacks(Executor plain, Executor marking) {
+    }
+
+    /**
+     * One answer on its way to a caller's future: the only object the hand-off to the callback executor costs per
+     * write (a lambda and {@link LibraryThreads#marking}'s wrapper around it cost two).
+     */
+    private static final class Answer<T> extends LibraryThreads.MarkedTask {
+        private final CompletableFuture<T> target;
+        private final T value;
+        private final Throwable error;
+
+        Answer(CompletableFuture<T> target, T value, Throwable error) {
+            this.target = target;
+            this.value = value;
+            this.error = error;
+        }
+
+        @Override
+        protected void runMarked() {
+            settle(target, value, error);
+        }
+    }
+
+    /**
      * A future whose waits refuse library threads, whose dependent futures are alike, and whose async stages
      * default to the callback executor. Relaying a partition's call, it takes the answer and completes itself on the
      * callback executor.
      */
     private static final class CallerFuture<T> extends CompletableFuture<T> implements PartitionCall.Relay<T> {
-        private final Executor callbacks;
+        private final Callbacks callbacks;
 
-        CallerFuture(Executor callbacks) {
+        CallerFuture(Callbacks callbacks) {
             this.callbacks = callbacks;
         }
 
+        /** Completes this future on the callback executor (or here, if it no longer takes tasks: the node closed). */
         @Override
         public void settle(T value, Throwable error) {
             try {
-                callbacks.execute(() -> CallerFutures.settle(this, value, error));
+                callbacks.plain().execute(new Answer<>(this, value, error));
             } catch (RejectedExecutionException closed) {
                 CallerFutures.settle(this, value, error);
             }
@@ -130,7 +155,7 @@ final class CallerFutures {
 
         @Override
         public Executor defaultExecutor() {
-            return callbacks;
+            return callbacks.marking();
         }
 
         private static void refuseLibraryThread() {

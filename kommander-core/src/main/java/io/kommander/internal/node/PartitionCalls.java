@@ -57,8 +57,10 @@ final class PartitionCalls {
             throw new IllegalArgumentException("data and requestId must not be null");
         }
         requireOwnType(type);
-        return withPartition(partitionId, p -> p.replicate(autoCommit ? EntryKind.DATA : EntryKind.PROPOSED,
-                type, data, requestId, fence(partitionId, 0)));
+        RaftPartition partition = userPartition(partitionId);
+        RaftReplicationResult refused = refusal(partitionId, partition);
+        return refused != null ? futures.completed(refused) : futures.relay(partition.replicate(
+                autoCommit ? EntryKind.DATA : EntryKind.PROPOSED, type, data, requestId, fence(partitionId, 0)));
     }
 
     /** See {@link io.kommander.IRaft#replicateLogs(int, String, List, boolean, long)}. */
@@ -75,8 +77,11 @@ final class PartitionCalls {
             return CompletableFuture.completedFuture(RaftReplicationResult.failure(
                     RaftOperationStatus.EntryTooLarge, null));
         }
-        return withPartition(partitionId, p -> p.replicate(autoCommit ? EntryKind.DATA : EntryKind.PROPOSED,
-                type, data, fence(partitionId, expectedGeneration)));
+        // Not through withPartition: a write would pay a lambda capturing its arguments.
+        RaftPartition partition = userPartition(partitionId);
+        RaftReplicationResult refused = refusal(partitionId, partition);
+        return refused != null ? futures.completed(refused) : futures.relay(partition.replicate(
+                autoCommit ? EntryKind.DATA : EntryKind.PROPOSED, type, data, fence(partitionId, expectedGeneration)));
     }
 
     /** Types starting with {@value ReservedTypes#PREFIX} are the library's own entries (splits, merges, seeds). */
@@ -118,22 +123,31 @@ final class PartitionCalls {
 
     private CompletableFuture<RaftReplicationResult> withPartition(
             int partitionId, Function<RaftPartition, CompletableFuture<RaftReplicationResult>> op) {
+        RaftPartition partition = userPartition(partitionId);
+        RaftReplicationResult refused = refusal(partitionId, partition);
+        return refused != null ? futures.completed(refused) : futures.relay(op.apply(partition));
+    }
+
+    /**
+     * The answer to a call on {@code partitionId} when this node cannot take it (closed, removed, or not hosting
+     * {@code partition}: moved, placed elsewhere or unknown), or null if the partition answers.
+     */
+    private RaftReplicationResult refusal(int partitionId, RaftPartition partition) {
         if (closed.getAsBoolean()) {
-            return futures.completed(RaftReplicationResult.failure(RaftOperationStatus.NodeClosed, null));
+            return RaftReplicationResult.failure(RaftOperationStatus.NodeClosed, null);
         }
         if (membership.removed()) {
-            return futures.completed(RaftReplicationResult.failure(RaftOperationStatus.NotAMember, null));
+            return RaftReplicationResult.failure(RaftOperationStatus.NotAMember, null);
         }
-        RaftPartition partition = userPartition(partitionId);
-        if (partition == null) {
-            RaftReplicationResult gone = partitionId == RaftSystemCoordinator.SYSTEM_PARTITION ? null
-                    : coordinator.fence(partitionId, 0);
-            String elsewhere = gone == null ? hostedElsewhere(partitionId) : null;
-            return futures.completed(gone != null ? gone : elsewhere != null
-                    ? RaftReplicationResult.failure(RaftOperationStatus.NodeIsNotLeader, elsewhere)
-                    : RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null));
+        if (partition != null) {
+            return null;
         }
-        return futures.relay(op.apply(partition));
+        RaftReplicationResult gone = partitionId == RaftSystemCoordinator.SYSTEM_PARTITION ? null
+                : coordinator.fence(partitionId, 0);
+        String elsewhere = gone == null ? hostedElsewhere(partitionId) : null;
+        return gone != null ? gone : elsewhere != null
+                ? RaftReplicationResult.failure(RaftOperationStatus.NodeIsNotLeader, elsewhere)
+                : RaftReplicationResult.failure(RaftOperationStatus.UnknownPartition, null);
     }
 
     // ---------------------------------------------------------------- leadership and status

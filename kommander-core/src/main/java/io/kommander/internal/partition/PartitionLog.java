@@ -99,14 +99,17 @@ final class PartitionLog {
 
     /** Appends entries that follow the last index. */
     void append(List<LogEntry> entries) {
-        for (LogEntry entry : entries) {
+        // By index, not an iterator: every append of every replica runs this, and the iterator was not elided.
+        for (int i = 0, n = entries.size(); i < n; i++) {
+            LogEntry entry = entries.get(i);
             if (entry.index() != lastIndex + 1) {
                 throw new IllegalStateException("non-contiguous append: " + entry.index() + " after " + lastIndex);
             }
+            int size = entry.sizeEstimate();
             terms.append(entry.index(), entry.term());
-            bytes.append(entry.index(), entry.sizeEstimate());
+            bytes.append(entry.index(), size);
             cache.add(entry);
-            cacheBytes += entry.sizeEstimate();
+            cacheBytes += size;
             lastIndex = entry.index();
             lastTerm = entry.term();
         }

@@ -9,7 +9,7 @@ import io.kommander.wal.EntryKind;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import java.util.function.BiConsumer;
 
 /**
  * Submits a caller's request (a write, a settlement, a configuration change, a read or a leadership transfer) to its
@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe: requests arrive on callers' threads; what reaches the machine runs on the executor.
  */
-final class RequestSubmission implements Supplier<HLCTimestamp> {
+final class RequestSubmission {
 
     /** What submitting a request needs of its partition. */
     interface Host extends PartitionParts {
@@ -52,9 +52,9 @@ final class RequestSubmission implements Supplier<HLCTimestamp> {
         void call(RaftPartitionStateMachine machine, long requestId);
     }
 
-    private interface WriteCall {
-        void call(RaftPartitionStateMachine machine, long requestId, HLCTimestamp ticket);
-    }
+    /** Answers a write with the partition's final status should the partition stop first. */
+    private static final BiConsumer<PartitionCall<RaftReplicationResult>, RaftOperationStatus> WRITE_REFUSAL =
+            (open, stopped) -> open.complete(RaftReplicationResult.failure(stopped, null));
 
     private final Host host;
 
@@ -62,39 +62,41 @@ final class RequestSubmission implements Supplier<HLCTimestamp> {
         this.host = host;
     }
 
-    /**
-     * A write's ticket: the node's clock's time when the machine takes it. This object is the one supplier of its
-     * writes' tickets, so neither a write nor a replica pays for one of its own.
-     */
-    @Override
-    public HLCTimestamp get() {
-        return host.context().clock().now();
-    }
-
     /** Proposes entries (one per payload) under one ticket, refused instead when {@code fence} says so. */
     CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, List<byte[]> payloads,
                                                        WriteFence fence) {
-        return submitWrite(this, fence, (machine, request, ticket) ->
-                machine.requests().propose(request, kind, logType, payloads, ticket, host.now()));
+        return submitWrite(new Proposal(kind, logType, payloads, null, fence));
     }
 
     /** Proposes one entry carrying the client's request id, refused instead when {@code fence} says so. */
     CompletableFuture<RaftReplicationResult> replicate(EntryKind kind, String logType, byte[] payload,
                                                        RequestId clientRequest, WriteFence fence) {
-        return submitWrite(this, fence, (machine, request, ticket) ->
-                machine.requests().propose(request, kind, logType, List.of(payload), ticket, clientRequest, host.now()));
+        return submitWrite(new Proposal(kind, logType, List.of(payload), clientRequest, fence));
     }
 
     /** Changes the partition's configuration by one member. */
     CompletableFuture<RaftReplicationResult> changeConfiguration(ConfigurationChange change) {
-        return submitWrite(() -> HLCTimestamp.ZERO, WriteFence.OPEN, (machine, request, ticket) ->
-                machine.requests().changeConfiguration(request, change, host.now()));
+        return submitWrite(new Write(WriteFence.OPEN) {
+            @Override
+            void call(RaftPartitionStateMachine machine, long request, HLCTimestamp ticket) {
+                machine.requests().changeConfiguration(request, change, host.now());
+            }
+        });
     }
 
     /** Appends the commit or rollback entry of a manual proposal. */
     CompletableFuture<RaftReplicationResult> settle(HLCTimestamp ticket, boolean commit) {
-        return submitWrite(() -> ticket, WriteFence.OPEN, (machine, request, t) ->
-                machine.requests().settle(request, t, commit, host.now()));
+        return submitWrite(new Write(WriteFence.OPEN) {
+            @Override
+            HLCTimestamp ticket() {
+                return ticket;
+            }
+
+            @Override
+            void call(RaftPartitionStateMachine machine, long request, HLCTimestamp settled) {
+                machine.requests().settle(request, settled, commit, host.now());
+            }
+        });
     }
 
     /** Confirms leadership by ReadIndex and waits until applied. */
@@ -124,17 +126,47 @@ final class RequestSubmission implements Supplier<HLCTimestamp> {
         return submitStatus((machine, request) -> machine.requests().transferLeadership(request, target, host.now()));
     }
 
-    private CompletableFuture<RaftReplicationResult> submitWrite(Supplier<HLCTimestamp> stamp, WriteFence fence,
-                                                                 WriteCall call) {
-        PartitionCall<RaftReplicationResult> future = host.calls().open(
-                (open, stopped) -> open.complete(RaftReplicationResult.failure(stopped, null)));
+    private CompletableFuture<RaftReplicationResult> submitWrite(Write write) {
+        PartitionCall<RaftReplicationResult> future = write.future;
         RaftOperationStatus early = earlyRefusal();
         if (early != null) {
             refuse(future, early, host.leaderHint());
             return future;
         }
-        long started = host.context().metrics().startTime();
-        boolean queued = host.executor().post(RaftPartitionExecutor.Priority.CLIENT, () -> {
+        write.started = host.context().metrics().startTime();
+        if (!host.executor().post(RaftPartitionExecutor.Priority.CLIENT, write)) {
+            refuse(future, host.closed() ? RaftOperationStatus.NodeClosed : RaftOperationStatus.ProposalQueueFull,
+                    host.leaderHint());
+        }
+        return future;
+    }
+
+    /**
+     * A write on its way to the machine, and the executor's task that hands it over: one object per write (a
+     * posted lambda and the lambda of what it proposes cost two).
+     */
+    private abstract class Write implements Runnable {
+        /** Opened with the write: tracked by {@link OpenCalls} until answered. */
+        final PartitionCall<RaftReplicationResult> future = host.calls().open(WRITE_REFUSAL);
+        private final WriteFence fence;
+        /** When the write was submitted, for the metrics; set before it is posted. */
+        long started;
+
+        Write(WriteFence fence) {
+            this.fence = fence;
+        }
+
+        /** The write's ticket, read on the executor when the machine takes it; none by default. */
+        HLCTimestamp ticket() {
+            return HLCTimestamp.ZERO;
+        }
+
+        /** Hands the write to the machine as request {@code request}, under {@link #ticket()}'s answer. */
+        abstract void call(RaftPartitionStateMachine machine, long request, HLCTimestamp ticket);
+
+        /** On the executor: refused if the machine is not ready or the fence says so, else proposed. */
+        @Override
+        public final void run() {
             RaftOperationStatus unready = unreadyStatus();
             if (unready != null) {
                 refuse(future, unready, null);
@@ -146,14 +178,36 @@ final class RequestSubmission implements Supplier<HLCTimestamp> {
                 future.complete(refused);
                 return;
             }
-            HLCTimestamp ticket = stamp.get();
-            call.call(host.machine(), host.requests().addWrite(future, ticket, started), ticket);
-        });
-        if (!queued) {
-            refuse(future, host.closed() ? RaftOperationStatus.NodeClosed : RaftOperationStatus.ProposalQueueFull,
-                    host.leaderHint());
+            HLCTimestamp ticket = ticket();
+            call(host.machine(), host.requests().addWrite(future, ticket, started), ticket);
         }
-        return future;
+    }
+
+    /** A client's write: entries under one ticket, the node's clock's time when the machine takes it. */
+    private final class Proposal extends Write {
+        private final EntryKind kind;
+        private final String logType;
+        private final List<byte[]> payloads;
+        private final RequestId clientRequest;
+
+        /** @param clientRequest the client's request id, or null for a write without one */
+        Proposal(EntryKind kind, String logType, List<byte[]> payloads, RequestId clientRequest, WriteFence fence) {
+            super(fence);
+            this.kind = kind;
+            this.logType = logType;
+            this.payloads = payloads;
+            this.clientRequest = clientRequest;
+        }
+
+        @Override
+        HLCTimestamp ticket() {
+            return host.context().clock().now();
+        }
+
+        @Override
+        void call(RaftPartitionStateMachine machine, long request, HLCTimestamp ticket) {
+            machine.requests().propose(request, kind, logType, payloads, ticket, clientRequest, host.now());
+        }
     }
 
     /** Answers a write the state machine never saw, counting it with the node's proposals. */

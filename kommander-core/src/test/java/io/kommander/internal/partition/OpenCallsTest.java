@@ -45,6 +45,37 @@ class OpenCallsTest {
     }
 
     @Test
+    void aStopAmongManyCallsRefusesExactlyTheUnansweredOnes() {
+        List<PartitionCall<String>> opened = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            opened.add(open("call" + i));
+        }
+        for (int i = 0; i < opened.size(); i += 3) {
+            opened.get(i).complete("done");
+        }
+
+        calls.stop(RaftOperationStatus.NodeClosed);
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < opened.size(); i++) {
+            if (i % 3 != 0) {
+                expected.add("call" + i);
+            }
+        }
+        assertThat(refused).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void callsOfTwoPartitionsWithTheSameNumberAreDistinct() {
+        PartitionCall<String> mine = open("mine");
+        PartitionCall<String> theirs = new OpenCalls().open((call, stopped) -> call.complete("theirs"));
+
+        assertThat(mine.number()).isEqualTo(theirs.number());
+        assertThat(mine).isNotEqualTo(theirs);
+        assertThat(mine).isEqualTo(mine);
+    }
+
+    @Test
     void aRelayTakesTheAnswerOnceOnTheAnsweringThread() {
         PartitionCall<String> call = open("call");
         List<String> relayed = new ArrayList<>();
