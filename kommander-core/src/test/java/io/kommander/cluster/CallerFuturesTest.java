@@ -20,12 +20,7 @@ class CallerFuturesTest {
     @Test
     void stagesOfAReturnedFutureRunOffThePartitionExecutors() {
         try (TestCluster cluster = TestCluster.inMemory(3, 1).start()) {
-            int leader = cluster.awaitLeader(1);
-            RaftManager node = cluster.node(leader);
-            // Cut the leader off so that the write cannot complete before the stage below is attached.
-            cluster.network().isolate(cluster.endpoint(leader));
-            CompletableFuture<RaftReplicationResult> write = node.replicateLogs(1, "test",
-                    "held".getBytes(StandardCharsets.UTF_8));
+            CompletableFuture<RaftReplicationResult> write = heldWrite(cluster);
             CompletableFuture<String> stageThread = write.thenApply(result -> Thread.currentThread().getName());
 
             cluster.network().heal();
@@ -37,12 +32,8 @@ class CallerFuturesTest {
     @Test
     void blockingOnAFutureInsideAStageOfAnAnsweredWriteFailsFastInsteadOfDeadlocking() {
         try (TestCluster cluster = TestCluster.inMemory(3, 1).start()) {
-            int leader = cluster.awaitLeader(1);
-            RaftManager node = cluster.node(leader);
-            // Cut the leader off so that the stage below is attached before the answer, and runs where it arrives.
-            cluster.network().isolate(cluster.endpoint(leader));
-            CompletableFuture<RaftReplicationResult> write = node.replicateLogs(1, "test",
-                    "held".getBytes(StandardCharsets.UTF_8));
+            RaftManager node = cluster.node(cluster.awaitLeader(1));
+            CompletableFuture<RaftReplicationResult> write = heldWrite(cluster);
             CompletableFuture<Throwable> refusal = write.handle((result, error) -> {
                 try {
                     // Its answer would queue behind this very stage on the callback executor.
@@ -87,5 +78,15 @@ class CallerFuturesTest {
                     .hasMessageContaining("partition executor");
             assertThat(cluster.write(1, "still-served").success()).isTrue();
         }
+    }
+
+    /**
+     * A write to partition 1's leader, cut off first so that it cannot be answered before the caller attaches its
+     * stages (and they run where the answer arrives); the caller heals the network.
+     */
+    private static CompletableFuture<RaftReplicationResult> heldWrite(TestCluster cluster) {
+        int leader = cluster.awaitLeader(1);
+        cluster.network().isolate(cluster.endpoint(leader));
+        return cluster.node(leader).replicateLogs(1, "test", "held".getBytes(StandardCharsets.UTF_8));
     }
 }
