@@ -118,20 +118,10 @@ final class MembershipReconciler {
                 PartitionDescriptor descriptor = descriptor(known, partition.id());
                 PartitionTarget target = descriptor == null || descriptor.replicas().isEmpty() ? everyMember
                         : PartitionTarget.of(current, descriptor);
-                // A leaving node hands over every partition it leads, placed ones too: partition 0 may take it out
-                // before it applies the map change that moves a replica off it, and its map then stays stale for
-                // good, so only another member's leader can make the move (sim seed 5052).
-                Set<String> voters = leaving && !leaderStaysWhileLeaving ? withoutSelf(target.voters()) : target.voters();
-                step(partition, view.configuration(), voters, target.learners(), descriptor);
+                step(partition, view.configuration(), target.voters(), target.learners(), descriptor, leaving);
             }
         }
         finishLeaves(current, known);
-    }
-
-    private Set<String> withoutSelf(Set<String> voters) {
-        Set<String> others = new java.util.TreeSet<>(voters);
-        others.remove(self);
-        return others;
     }
 
     private static PartitionDescriptor descriptor(PartitionMap known, int partition) {
@@ -186,13 +176,22 @@ final class MembershipReconciler {
         return false;
     }
 
+    /**
+     * Takes this node's next step in a partition it leads. A leaving node hands a placed partition over before
+     * anything else, whatever its own map says of it: partition 0 may take the node out before it applies the map
+     * change that moves its replica away, its map then stays stale for good, and only another member's leader can
+     * make that move (sim seed 5052). Its target is not thinned for it (that would let the partition fall below its
+     * placed voters: sim seed 3498); unplaced partitions and partition 0 leave it out of their target already.
+     */
     private void step(RaftPartition partition, Configuration configuration, Set<String> voters,
-                      Set<String> learners, PartitionDescriptor descriptor) {
+                      Set<String> learners, PartitionDescriptor descriptor, boolean leaving) {
         boolean placed = descriptor != null && !descriptor.replicas().isEmpty();
         ConfigurationAlignment.Step planted = !placed ? null
                 : removalFirst ? removalFirst(configuration, voters, learners)
                 : addFirst ? addFirst(configuration, voters, learners) : null;
-        ConfigurationAlignment.Step step = planted != null ? planted
+        ConfigurationAlignment.Step handOver = placed && leaving && !leaderStaysWhileLeaving
+                && configuration.isVoter(self) ? new ConfigurationAlignment.Step(null, true) : null;
+        ConfigurationAlignment.Step step = planted != null ? planted : handOver != null ? handOver
                 : ConfigurationAlignment.next(configuration, voters, learners, self);
         if (step == null) {
             transferToPreferred(partition, configuration, voters, descriptor);
