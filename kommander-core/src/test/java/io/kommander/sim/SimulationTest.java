@@ -47,7 +47,7 @@ class SimulationTest {
      */
     private static final int MOVE_OVERLAP_CONTROL_SEEDS = 40;
     /** Seeds past CI's sweep that once failed ({@link #regressionSeedsKeepRaftSafeAndSettle}). */
-    private static final long[] REGRESSION_SEEDS = {1844, 3498, 5052};
+    private static final long[] REGRESSION_SEEDS = {1844, 3498, 3582, 5052};
     /** Seeds of the reliable mix the negative control of the campaign order searches. */
     private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
@@ -231,8 +231,10 @@ class SimulationTest {
     /**
      * Seeds past CI's sweep that once failed, run in every build with no bug planted: 1844 (a split whose source
      * replicas were all rebuilt from snapshots past the split entry never finished, before replicas kept their logs
-     * through moves), 3498 (a leaving leader's first hand-over let a placed partition fall below its voters) and 5052
-     * (a leaving node that led a placed partition on a stale map never handed it over).
+     * through moves), 3498 (a leaving leader's first hand-over let a placed partition fall below its voters), 3582 (a
+     * replaced node, down but still a voter of a partition, took its leader's whole snapshot budget, so a joining node
+     * never caught up there) and 5052 (a leaving node that led a placed partition on a stale map never handed it
+     * over).
      */
     @Test
     void regressionSeedsKeepRaftSafeAndSettle() {

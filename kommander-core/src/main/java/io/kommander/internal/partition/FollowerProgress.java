@@ -9,6 +9,9 @@ final class FollowerProgress {
 
     enum State { PROBE, REPLICATE, SNAPSHOT }
 
+    static final int FIRST_CHUNK_PATIENCE = 2;
+    static final int MAX_CHUNK_PATIENCE = 32;
+
     final String peer;
     final Inflights inflights;
     State state = State.PROBE;
@@ -34,6 +37,12 @@ final class FollowerProgress {
     /** Heartbeats since the last chunk went out, to send it again if it was lost. */
     int chunkHeartbeats;
     /**
+     * Heartbeats to wait for a chunk's answer before sending it again: {@link #FIRST_CHUNK_PATIENCE}, doubled at each
+     * resend that goes unanswered (up to {@link #MAX_CHUNK_PATIENCE}), back to the first once the follower answers
+     * anything. A follower that is down then takes a sliver of the node's snapshot budget, not all of it.
+     */
+    int chunkPatience = FIRST_CHUNK_PATIENCE;
+    /**
      * An AppendLogs carrying entries (so this leader's term and commit) went out since the last heartbeat round
      * began: the follower heard from the leader within a heartbeat interval, so the next round skips its heartbeat.
      */
@@ -44,6 +53,29 @@ final class FollowerProgress {
         this.nextIndex = nextIndex;
         this.inflights = new Inflights(window);
         this.lastProgressAt = now;
+    }
+
+    /** The follower answered something at {@code now}: it is up, so a lost chunk is worth sending again soon. */
+    void heardFrom(long now) {
+        recentActive = true;
+        lastHeardAt = now;
+        chunkPatience = FIRST_CHUNK_PATIENCE;
+    }
+
+    /**
+     * A heartbeat round in SNAPSHOT state: whether the chunk out has gone unanswered for this follower's patience
+     * (the chunk or its answer was lost, or the follower is down), so it is to be sent again; each such resend
+     * doubles the patience, unless {@code backOff} is false.
+     */
+    boolean chunkUnanswered(boolean backOff) {
+        if (!chunkSent || ++chunkHeartbeats < chunkPatience) {
+            return false;
+        }
+        chunkSent = false;
+        if (backOff) {
+            chunkPatience = Math.min(chunkPatience * 2, MAX_CHUNK_PATIENCE);
+        }
+        return true;
     }
 
     void becomeProbe() {

@@ -108,10 +108,7 @@ final class LeaderReplicator {
             if (pr.state == FollowerProgress.State.PROBE) {
                 pr.probeSent = false;
             } else if (pr.state == FollowerProgress.State.SNAPSHOT) {
-                if (pr.chunkSent && ++pr.chunkHeartbeats >= 2) {
-                    // Unanswered for two heartbeats: the chunk or its answer was lost; send it again.
-                    pr.chunkSent = false;
-                }
+                pr.chunkUnanswered(!plantedBugs.contains(PlantedBug.SNAPSHOT_RESENT_WITHOUT_BACKOFF));
             } else if (pr.inflights.count() > 0 && now - pr.lastProgressAt >= 2 * settings.heartbeatMillis()) {
                 // No progress for two heartbeats: assume losses and probe from the last known match.
                 pr.becomeProbe();
@@ -198,8 +195,7 @@ final class LeaderReplicator {
 
     /** Applies a follower's acknowledgement or rejection to its progress. */
     void onResponse(FollowerProgress pr, AppendLogsResponse response, long now) {
-        pr.recentActive = true;
-        pr.lastHeardAt = now;
+        pr.heardFrom(now);
         if (pr.state == FollowerProgress.State.SNAPSHOT) {
             // Answers to heartbeats while the snapshot goes: the follower's log is behind them, nothing to learn.
             return;
@@ -241,8 +237,7 @@ final class LeaderReplicator {
      * moved to the boundary, and it is probed from there).
      */
     boolean onSnapshotResponse(FollowerProgress pr, InstallSnapshotResponse response, long now) {
-        pr.recentActive = true;
-        pr.lastHeardAt = now;
+        pr.heardFrom(now);
         if (pr.state != FollowerProgress.State.SNAPSHOT || response.index() != pr.snapshotIndex
                 || response.wholeCrc() != pr.snapshotCrc) {
             return false;

@@ -102,6 +102,13 @@ enum PlantedBug {
      */
     HEARTBEATS_SKIPPED_FOR_GOOD,
     /**
+     * Send an unanswered snapshot chunk again every two heartbeats however long the follower stays silent: a follower
+     * that is down (still in a partition's configuration) takes the node's whole snapshot budget when the budget is
+     * small, and a live learner waiting for the same partition's snapshot never gets a chunk, so it never catches up
+     * and is never promoted. A liveness control.
+     */
+    SNAPSHOT_RESENT_WITHOUT_BACKOFF,
+    /**
      * At a cluster's first start (or a partition's creation) every fresh replica stands at once, not only the first in
      * the campaign order, and skips the pre-vote (no leader exists to disrupt, one might think): the fresh replicas of
      * a partition split the vote, and the first leader needs a second election. A liveness control, like the one above.
