@@ -312,4 +312,34 @@ public sealed interface RaftMessage {
      */
     record ReplicaRemoved(int partition, long term, long configurationIndex) implements RaftMessage {
     }
+
+    /**
+     * Partition 0's leader's question, while {@code member} leaves the cluster, about a partition it does not host:
+     * does your committed configuration of {@code partition} still hold {@code member}? Answered only with a
+     * {@link MemberReleased}, by the partition's leader whose committed configuration does not hold it; otherwise not
+     * at all. Handled by the node, never by the partition's Raft state.
+     *
+     * @param member the leaving member's endpoint
+     */
+    record ReleaseQuery(int partition, long term, String member) implements RaftMessage {
+
+        @Override
+        public int sizeEstimate() {
+            return 1 + 5 + 10 + 5 + 3 * member.length();
+        }
+    }
+
+    /**
+     * The answer to a {@link ReleaseQuery}: the sender leads {@code partition}, and its committed configuration does
+     * not hold {@code member}. A leaving member is never added back, so the answer stays true.
+     *
+     * @param member the leaving member's endpoint
+     */
+    record MemberReleased(int partition, long term, String member) implements RaftMessage {
+
+        @Override
+        public int sizeEstimate() {
+            return 1 + 5 + 10 + 5 + 3 * member.length();
+        }
+    }
 }

@@ -1,7 +1,9 @@
 package io.kommander.sim;
 
 import io.kommander.Member;
+import io.kommander.PartitionDescriptor;
 import io.kommander.PartitionMap;
+import io.kommander.PartitionState;
 import io.kommander.internal.node.NodeSeams;
 import io.kommander.internal.node.RaftNode;
 import io.kommander.internal.partition.RaftPartition;
@@ -26,6 +28,10 @@ import java.util.Map;
  * the node is left out: the map may move it away while the request goes round, and its leader then takes the node out
  * of its configuration. Negative control: the planted bug
  * {@code ROSTER_PROMOTES_EARLY}.
+ *
+ * <p>And its removal rule (docs/membership.md, "Removing a node"): when the newest roster first drops a member, the
+ * newest configuration of every live user partition that a running replica holds no longer has it a voter. Negative
+ * control: the planted bug {@code LEAVE_TRUSTS_THE_MAP}.
  *
  * <p>Not thread-safe: the simulation thread only.
  */
@@ -79,12 +85,58 @@ final class RosterMonitor {
         }
     }
 
-    /** Every member a learner in {@code before} and a voter in {@code after} is caught up on every partition. */
+    /**
+     * Every member a learner in {@code before} and a voter in {@code after} is caught up on every partition; and every
+     * member {@code after} removed is held by no partition's newest configuration.
+     */
     private void checkPromotions(Roster before, Roster after) {
         for (Member member : after.members().values()) {
             Member was = before.member(member.endpoint());
             if (member.role() == Member.Role.VOTER && was != null && was.role() == Member.Role.LEARNER) {
                 checkCaughtUp(member.endpoint(), after.version());
+            }
+        }
+        for (Member was : before.members().values()) {
+            if (after.member(was.endpoint()) == null) {
+                checkLetGo(was.endpoint(), after.version());
+            }
+        }
+    }
+
+    /**
+     * The roster's removal rule (docs/membership.md, "Removing a node"): when the newest roster first drops a member,
+     * no user partition still holds it. For each partition, the newest configuration any running replica holds (the
+     * highest configuration index) stands for the partition's: a configuration is appended on a majority before a
+     * leader counts it committed, so whenever the removal was committed some running replica holds it, unless a
+     * majority of the partition's members is down at that instant.
+     */
+    private void checkLetGo(String endpoint, long version) {
+        PartitionMap map = newestMap();
+        if (map == null) {
+            return;
+        }
+        for (PartitionDescriptor partition : map.partitions()) {
+            if (partition.id() == 0 || partition.state() == PartitionState.REMOVED) {
+                continue;
+            }
+            ReplicaView newest = null;
+            int holder = -1;
+            for (SimNode node : nodes) {
+                RaftPartition replica = node.manager() == null ? null : NodeSeams.partition(node.manager(),
+                        partition.id());
+                ReplicaView view = replica == null ? null : replica.view();
+                if (view != null && view.configuration() != null && view.configurationIndex() >= 1
+                        && (newest == null || view.configurationIndex() > newest.configurationIndex())) {
+                    newest = view;
+                    holder = node.index();
+                }
+            }
+            if (newest != null && newest.configuration().voters().contains(endpoint)) {
+                monitor.fail("roster removal: " + endpoint + " is out of the roster at version " + version
+                        + " while the newest configuration of p" + partition.id() + " (index "
+                        + newest.configurationIndex() + ", on n" + holder + ") still has it a voter: "
+                        + newest.configuration() + " (the roster removes a member once no partition holds it)");
+                return;
             }
         }
     }

@@ -357,7 +357,8 @@ final class Simulation {
         if (splits != null) {
             if (!runUntil(() -> splits.settled(nemesis.members()), LIVENESS_MILLIS)) {
                 monitor.fail("split: a split did not finish, or a member does not hold every acknowledged keyed"
-                        + " write, " + LIVENESS_MILLIS + " ms after the final writes");
+                        + " write, " + LIVENESS_MILLIS + " ms after the final writes:"
+                        + splits.unsettled(nemesis.members()));
                 return false;
             }
             splits.check(nemesis.members());

@@ -210,6 +210,33 @@ final class SplitChurn {
         return true;
     }
 
+    /** What {@link #settled} waits for on each live member, for the failure report. */
+    String unsettled(List<SimNode> members) {
+        StringBuilder out = new StringBuilder();
+        for (SimNode node : members) {
+            if (node.state() != SimNode.State.UP || node.manager() == null) {
+                continue;
+            }
+            PartitionMap map = node.manager().getPartitionMap();
+            family(map).stream().filter(p -> p.state() != PartitionState.ACTIVE).forEach(p -> out.append("\n   n")
+                    .append(node.index()).append(" map ").append(map.version()).append(": p").append(p.id())
+                    .append(' ').append(p.state()).append(" on ").append(p.replicas()));
+            Set<String> held = new HashSet<>();
+            for (PartitionDescriptor partition : hosted(node, map)) {
+                node.stateMachine().keyed(partition.id()).forEach(log -> held.add(SimCluster.text(log)));
+            }
+            List<String> missing = owedBy(node, map).stream().filter(w -> !held.contains(w)).toList();
+            if (!missing.isEmpty()) {
+                out.append("\n   n").append(node.index()).append(" misses ").append(missing.size())
+                        .append(" acknowledged keyed writes, e.g. ").append(missing.get(0)).append(" (owner p")
+                        .append(map.ownerOfKey(missing.get(0).substring(0, missing.get(0).indexOf('#')))
+                                .map(PartitionDescriptor::id).orElse(-1)).append(", taken by p")
+                        .append(acknowledged.get(missing.get(0))).append(')');
+            }
+        }
+        return out.toString();
+    }
+
     /** The family's partitions that {@code node} hosts, as its map places them (all of them without placement). */
     private List<PartitionDescriptor> hosted(SimNode node, PartitionMap map) {
         return family(map).stream().filter(p -> p.hostedBy(node.endpoint())).toList();

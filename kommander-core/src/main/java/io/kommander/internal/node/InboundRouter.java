@@ -102,6 +102,14 @@ final class InboundRouter {
                 removals.onRemoved(notice);
                 continue;
             }
+            if (member && message instanceof RaftMessage.ReleaseQuery query) {
+                membership.releases().onQuery(batch.from(), query);
+                continue;
+            }
+            if (member && message instanceof RaftMessage.MemberReleased answer) {
+                membership.releases().onReleased(answer);
+                continue;
+            }
             if (!member && !membership.admits(batch.from(), message)) {
                 unknownSenderMessages.incrementAndGet();
                 membership.notMember(batch.from());

@@ -58,6 +58,8 @@ final class MembershipReconciler {
     /** Partitions with a change or transfer of ours in flight. */
     private final Set<Integer> busy = ConcurrentHashMap.newKeySet();
     private final Map<String, Boolean> removing = new ConcurrentHashMap<>();
+    /** What the partitions this node cannot watch answered about leaving members. */
+    private final LeaveReleases releases;
     /** Per partition: how many times this node asked to hand it over as it leaves. */
     private final Map<Integer, Integer> transfers = new ConcurrentHashMap<>();
     /** Per partition: since when it refuses, at every pass, to take a leaving member out for want of voters. */
@@ -88,8 +90,10 @@ final class MembershipReconciler {
     MembershipReconciler(String self, Supplier<Roster> roster, Supplier<PartitionMap> map,
                          Supplier<Collection<RaftPartition>> partitions, Predicate<RaftPartition> stranded,
                          RosterService service, LongSupplier clock, long refusalBound, long refusalGap,
-                         Consumer<String> reportRefusal, PreferredLeaderHandOvers handOvers) {
+                         Consumer<String> reportRefusal, PreferredLeaderHandOvers handOvers,
+                         LeaveReleases releases) {
         this.self = self;
+        this.releases = releases;
         this.roster = roster;
         this.map = map;
         this.partitions = partitions;
@@ -149,7 +153,8 @@ final class MembershipReconciler {
      * seen here holds it ({@link #stillConfigured}). The roster removes a leaving member only once neither is so.
      */
     boolean stillHeld(String member) {
-        return stillHeld(member, map.get());
+        PartitionMap known = map.get();
+        return stillHeld(member, known) || !releases.released(member, known);
     }
 
     private boolean stillHeld(String member, PartitionMap known) {
@@ -303,15 +308,40 @@ final class MembershipReconciler {
         return false;
     }
 
-    /** On partition 0's leader: removes from the roster each leaving member no partition holds any more. */
+    /**
+     * On partition 0's leader: removes from the roster each leaving member no partition holds any more, as its own
+     * replicas see them and as the partitions it cannot watch answer ({@link LeaveReleases}).
+     */
     private void finishLeaves(Roster current, PartitionMap known) {
+        releases.forgetUnless(endpoint -> leaving(current, endpoint));
+        if (!leadsSystemPartition()) {
+            return;
+        }
         for (Member member : current.members().values()) {
-            if (member.role() == Member.Role.LEAVING && !stillHeld(member.endpoint(), known)
-                    && removing.putIfAbsent(member.endpoint(), Boolean.TRUE) == null) {
+            if (member.role() != Member.Role.LEAVING || stillHeld(member.endpoint(), known)) {
+                continue;
+            }
+            if (!releases.released(member.endpoint(), known)) {
+                releases.ask(member.endpoint(), known, current);
+            } else if (removing.putIfAbsent(member.endpoint(), Boolean.TRUE) == null) {
                 service.submit(RosterCommand.of(RosterCommand.Kind.REMOVE, member.endpoint(), 0, 0))
                         .whenComplete((answer, error) -> removing.remove(member.endpoint()));
             }
         }
+    }
+
+    private boolean leadsSystemPartition() {
+        for (RaftPartition partition : partitions.get()) {
+            if (partition.id() == RaftSystemCoordinator.SYSTEM_PARTITION) {
+                return partition.view().leader();
+            }
+        }
+        return false;
+    }
+
+    private static boolean leaving(Roster roster, String endpoint) {
+        Member member = roster.members().get(endpoint);
+        return member != null && member.role() == Member.Role.LEAVING;
     }
 
     /**

@@ -63,6 +63,7 @@ final class NodeMembership {
     private final RosterService service;
     private final RosterClient client;
     private final MembershipReconciler reconciler;
+    private final LeaveReleases releases;
     private final RemovalNotices notices;
     private final FairWalScheduler writes;
     /** Whether a report that a partition refuses a removal is on its way. */
@@ -118,9 +119,10 @@ final class NodeMembership {
         this.service = new RosterService(coordinator, this::systemLeaderHint,
                 member -> reconciler().stillHeld(member), this::currentMembers, runtime::monotonicMillis,
                 refusalFresh);
+        this.releases = new LeaveReleases(self, partitions, stranded, dispatcher::send);
         this.reconciler = new MembershipReconciler(self, coordinator::roster, coordinator::map, partitions::values,
                 stranded, service, runtime::monotonicMillis, refusalBound, refusalFresh, this::reportRefusal,
-                new PreferredLeaderHandOvers(configuration.leaderBalancing(), alive));
+                new PreferredLeaderHandOvers(configuration.leaderBalancing(), alive), releases);
         this.client = new RosterClient(self, runtime, service, this::systemLeaderHint, this::candidates,
                 dispatcher::send, configuration.membershipRetryMillis(), configuration.membershipBackoffMillis());
         coordinator.onRosterChanged(this::rosterChanged);
@@ -185,6 +187,16 @@ final class NodeMembership {
     /** Plants "a missing member added however many the configuration holds" (a negative control of the R + 1 bound). */
     void plantAddFirst() {
         reconciler.plantAddFirst();
+    }
+
+    /** Plants "a partition this node cannot watch counts as having let a leaving member go" (a negative control). */
+    void plantLeaveTrustsTheMap() {
+        releases.plantTrustsTheMap();
+    }
+
+    /** What the partitions this node cannot watch answer about leaving members ({@link InboundRouter} routes). */
+    LeaveReleases releases() {
+        return releases;
     }
 
     /** Plants "a leaving node keeps leading the placed partitions its map puts on it" (a negative control). */

@@ -102,13 +102,6 @@ enum PlantedBug {
      */
     HEARTBEATS_SKIPPED_FOR_GOOD,
     /**
-     * Send an unanswered snapshot chunk again every two heartbeats however long the follower stays silent: a follower
-     * that is down (still in a partition's configuration) takes the node's whole snapshot budget when the budget is
-     * small, and a live learner waiting for the same partition's snapshot never gets a chunk, so it never catches up
-     * and is never promoted. A liveness control.
-     */
-    SNAPSHOT_RESENT_WITHOUT_BACKOFF,
-    /**
      * At a cluster's first start (or a partition's creation) every fresh replica stands at once, not only the first in
      * the campaign order, and skips the pre-vote (no leader exists to disrupt, one might think): the fresh replicas of
      * a partition split the vote, and the first leader needs a second election. A liveness control, like the one above.
@@ -132,5 +125,20 @@ enum PlantedBug {
      * it ({@code MembershipReconciler}), as before it handed them over: once partition 0 has taken it out, its map
      * never learns that their replicas moved off it, and no one else can make those moves. A liveness control.
      */
-    LEADER_STAYS_WHILE_LEAVING
+    LEADER_STAYS_WHILE_LEAVING,
+    /**
+     * Send an unanswered snapshot chunk again every two heartbeats however long the follower stays silent: a follower
+     * that is down (still in a partition's configuration) takes the node's whole snapshot budget when the budget is
+     * small, and a live learner waiting for the same partition's snapshot never gets a chunk, so it never catches up
+     * and is never promoted. A liveness control.
+     */
+    SNAPSHOT_RESENT_WITHOUT_BACKOFF,
+    /**
+     * Node level (partitions ignore it): partition 0's leader ends a leave without asking the partitions it does not
+     * host ({@code LeaveReleases}), trusting the map, as before it asked: a move takes the member out of a partition's
+     * placement at once while the partition's leader keeps it a voter until its replacement caught up, so the roster
+     * may remove a member that partition still needs (sim seed 810: two members removed so, and the partition never
+     * had a leader again).
+     */
+    LEAVE_TRUSTS_THE_MAP
 }

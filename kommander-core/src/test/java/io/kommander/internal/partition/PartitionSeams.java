@@ -77,7 +77,9 @@ public final class PartitionSeams {
         /** See PlantedBug#LEADER_STAYS_WHILE_LEAVING. */
         LEADER_STAYS_WHILE_LEAVING,
         /** See PlantedBug#SNAPSHOT_RESENT_WITHOUT_BACKOFF. */
-        SNAPSHOT_RESENT_WITHOUT_BACKOFF;
+        SNAPSHOT_RESENT_WITHOUT_BACKOFF,
+        /** See PlantedBug#LEAVE_TRUSTS_THE_MAP. */
+        LEAVE_TRUSTS_THE_MAP;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

@@ -37,9 +37,10 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
      * generation, a split's new half is placed on its source's replicas, first voters' incarnations are recorded):
      * nodes that derive different partition maps from one log must not form a cluster; 8 added the batch of
      * placements to partition 0's map entries (format 2: many placements as one map change), which a node of 7
-     * cannot read.
+     * cannot read; 9 added ReleaseQuery and MemberReleased (types 16 and 17), with which partition 0's leader learns
+     * that a partition it does not host let a leaving member go.
      */
-    static final int CURRENT_VERSION = 8;
+    static final int CURRENT_VERSION = 9;
 
     /** Length of a nonce: 256 bits. */
     static final int NONCE_BYTES = 32;

@@ -11,6 +11,8 @@ import io.kommander.transport.RaftMessage.MembershipQuery;
 import io.kommander.transport.RaftMessage.NodeHeartbeat;
 import io.kommander.transport.RaftMessage.Quiesce;
 import io.kommander.transport.RaftMessage.ReplicaRemoved;
+import io.kommander.transport.RaftMessage.ReleaseQuery;
+import io.kommander.transport.RaftMessage.MemberReleased;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.PartitionMapRequest;
 import io.kommander.transport.RaftMessage.PartitionMapResponse;
@@ -50,6 +52,8 @@ public final class MessageCodec {
     static final int PARTITION_MAP_RESPONSE = 13;
     static final int MEMBERSHIP_QUERY = 14;
     static final int REPLICA_REMOVED = 15;
+    static final int RELEASE_QUERY = 16;
+    static final int MEMBER_RELEASED = 17;
 
     /** A lower bound of every message's size (type, partition and term take a byte each), to bound a message count. */
     private static final int MIN_MESSAGE_BYTES = 3;
@@ -214,6 +218,16 @@ public final class MessageCodec {
             out.varInt(m.partition());
             out.varLong(m.term());
             out.varLong(m.configurationIndex());
+        } else if (message instanceof ReleaseQuery m) {
+            out.u8(RELEASE_QUERY);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.string(m.member());
+        } else if (message instanceof MemberReleased m) {
+            out.u8(MEMBER_RELEASED);
+            out.varInt(m.partition());
+            out.varLong(m.term());
+            out.string(m.member());
         } else {
             throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
         }
@@ -320,6 +334,10 @@ public final class MessageCodec {
                 return new MembershipQuery(in.varInt(), in.varLong(), in.varLong());
             case REPLICA_REMOVED:
                 return new ReplicaRemoved(in.varInt(), in.varLong(), in.varLong());
+            case RELEASE_QUERY:
+                return new ReleaseQuery(in.varInt(), in.varLong(), in.string("member"));
+            case MEMBER_RELEASED:
+                return new MemberReleased(in.varInt(), in.varLong(), in.string("member"));
             default:
                 throw new ProtocolException(CloseReason.UNKNOWN_TYPE, "unknown message type " + type);
         }

@@ -64,7 +64,8 @@ class MessageCodecPropertiesTest {
     Arbitrary<List<RaftMessage>> batches() {
         return Arbitraries.oneOf(requestVotes(), voteResponses(), appendLogs(Arbitraries.strings().ofMaxLength(12)),
                 appendResponses(), timeouts(), rosterRequests(), rosterResponses(), mapRequests(), mapResponses(),
-                quiesces(), nodeHeartbeats(), membershipQueries(), replicaRemovals())
+                quiesces(), nodeHeartbeats(), membershipQueries(), replicaRemovals(), releaseQueries(),
+                releaseAnswers())
                 .list().ofMaxSize(20);
     }
 
@@ -113,6 +114,16 @@ class MessageCodecPropertiesTest {
 
     private static Arbitrary<RaftMessage> replicaRemovals() {
         return Combinators.combine(partitions(), positions(), positions()).as(RaftMessage.ReplicaRemoved::new);
+    }
+
+    private static Arbitrary<RaftMessage> releaseQueries() {
+        return Combinators.combine(partitions(), positions(), Arbitraries.strings().ofMaxLength(40))
+                .as(RaftMessage.ReleaseQuery::new);
+    }
+
+    private static Arbitrary<RaftMessage> releaseAnswers() {
+        return Combinators.combine(partitions(), positions(), Arbitraries.strings().ofMaxLength(40))
+                .as(RaftMessage.MemberReleased::new);
     }
 
     private static Arbitrary<RaftMessage> nodeHeartbeats() {

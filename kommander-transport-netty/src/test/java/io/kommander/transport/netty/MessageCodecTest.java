@@ -115,6 +115,20 @@ class MessageCodecTest {
         assertThat(MessageCodec.encodedSize(batch)).isLessThanOrEqualTo(estimates + 5);
     }
 
+    /** Partition 0's leader's question about a leaving member and its answer (protocol 9) round-trip within estimates. */
+    @Test
+    void releaseQueryAndMemberReleasedRoundTrip() {
+        List<RaftMessage> messages = List.of(
+                new RaftMessage.ReleaseQuery(7, 0, "10.0.0.3:7001"),
+                new RaftMessage.ReleaseQuery(Integer.MAX_VALUE, Long.MAX_VALUE, "h\u00f6st-\u4e2d:65535"),
+                new RaftMessage.MemberReleased(7, 0, "10.0.0.3:7001"),
+                new RaftMessage.MemberReleased(Integer.MAX_VALUE, Long.MAX_VALUE, ""));
+        MessageBatch batch = new MessageBatch(PEER, messages);
+        assertThat(roundTrip(batch).messages()).containsExactlyElementsOf(messages);
+        long estimates = messages.stream().mapToLong(RaftMessage::sizeEstimate).sum();
+        assertThat(MessageCodec.encodedSize(batch)).isLessThanOrEqualTo(estimates + 5);
+    }
+
     /** Quiescence's messages (protocol 5), down to their widest values, round-trip within their estimates. */
     @Test
     void quiesceAndNodeHeartbeatRoundTrip() {

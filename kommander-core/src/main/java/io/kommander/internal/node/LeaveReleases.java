@@ -1,0 +1,127 @@
+package io.kommander.internal.node;
+
+import io.kommander.PartitionDescriptor;
+import io.kommander.PartitionMap;
+import io.kommander.PartitionState;
+import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.partition.ReplicaView;
+import io.kommander.internal.system.Roster;
+import io.kommander.internal.system.RaftSystemCoordinator;
+import io.kommander.transport.RaftMessage;
+import io.kommander.transport.RaftMessage.MemberReleased;
+import io.kommander.transport.RaftMessage.ReleaseQuery;
+
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Which partitions partition 0's leader cannot watch have let a leaving member go. The roster removes a leaving member
+ * only once no partition's configuration holds it; partition 0's leader sees the configurations of its own replicas,
+ * but not those of partitions placed elsewhere, and the map is no proof for them: a move takes the member out of a
+ * partition's placement at once, while its leader keeps it a voter until the newcomer caught up and was promoted (sim
+ * seed 810: a member removed that way, and then a second one, left a partition with one voter of three that could
+ * vote, and it never had a leader again). So partition 0's leader asks ({@link ReleaseQuery}) the placed replicas of
+ * each such partition, and the leaving member, until one answers that its committed configuration does not hold the
+ * member ({@link MemberReleased}); a leaving member is never added back, so an answer holds until the leave ends.
+ *
+ * <p>Any replica may answer, the leader or a follower: a configuration committed on one replica is one the partition
+ * committed. Only a configuration an entry holds counts (index 1 or more): a fresh log's first configuration is each
+ * node's own guess. Thread-safe: reads only the partitions' lock-free views.
+ */
+final class LeaveReleases {
+
+    private final String self;
+    private final Map<Integer, RaftPartition> partitions;
+    /** Whether a replica is one the map moved away from this node ({@link NodeReplicas#stranded}). */
+    private final Predicate<RaftPartition> stranded;
+    private final BiConsumer<String, RaftMessage> send;
+    /** Per leaving member, the partitions known to have let it go. */
+    private final Map<String, Set<Integer>> released = new ConcurrentHashMap<>();
+    /** The negative control {@code LEAVE_TRUSTS_THE_MAP} (tests only): every partition counts as released. */
+    private volatile boolean trustsTheMap;
+
+    LeaveReleases(String self, Map<Integer, RaftPartition> partitions, Predicate<RaftPartition> stranded,
+                  BiConsumer<String, RaftMessage> send) {
+        this.self = self;
+        this.partitions = partitions;
+        this.stranded = stranded;
+        this.send = send;
+    }
+
+    /** Whether every live partition of {@code known} that this node cannot watch has let {@code member} go. */
+    boolean released(String member, PartitionMap known) {
+        if (trustsTheMap) {
+            return true;
+        }
+        return known != null && unanswered(member, known).findAny().isEmpty();
+    }
+
+    /** Asks about every partition that has not said it let {@code member} go (the reconciler's pass paces it). */
+    void ask(String member, PartitionMap known, Roster roster) {
+        if (known == null || trustsTheMap) {
+            return;
+        }
+        unanswered(member, known).forEach(partition -> {
+            for (String to : askable(partition, member, roster)) {
+                send.accept(to, new ReleaseQuery(partition.id(), 0, member));
+            }
+        });
+    }
+
+    private Stream<PartitionDescriptor> unanswered(String member, PartitionMap known) {
+        Set<Integer> answered = released.computeIfAbsent(member, m -> ConcurrentHashMap.newKeySet());
+        return known.partitions().stream().filter(p -> p.state() != PartitionState.REMOVED
+                && !answered.contains(p.id()) && !watched(p));
+    }
+
+    /** Whether {@code member} is not leaving any more: what was learnt of it is dropped. */
+    void forgetUnless(Predicate<String> leaving) {
+        released.keySet().removeIf(member -> !leaving.test(member));
+    }
+
+    /** On any member: answers a query if this node's replica shows a committed configuration without the member. */
+    void onQuery(String from, ReleaseQuery query) {
+        RaftPartition replica = partitions.get(query.partition());
+        ReplicaView view = replica == null ? null : replica.view();
+        if (view != null && view.configuration() != null && view.configurationIndex() >= 1
+                && view.configurationChangesInFlight() == 0 && !view.configuration().contains(query.member())) {
+            send.accept(from, new MemberReleased(query.partition(), 0, query.member()));
+        }
+    }
+
+    /** On partition 0's leader: a partition let a leaving member go. */
+    void onReleased(MemberReleased answer) {
+        Set<Integer> answered = released.get(answer.member());
+        if (answered != null) {
+            answered.add(answer.partition());
+        }
+    }
+
+    /** Plants "a partition this node cannot watch counts as released" (a negative control). */
+    void plantTrustsTheMap() {
+        trustsTheMap = true;
+    }
+
+    /** Whether this node sees the partition's configuration itself: it hosts a replica the map has not moved away. */
+    private boolean watched(PartitionDescriptor partition) {
+        if (partition.id() == RaftSystemCoordinator.SYSTEM_PARTITION) {
+            return true;
+        }
+        RaftPartition replica = partitions.get(partition.id());
+        return replica != null && !stranded.test(replica);
+    }
+
+    /** Who may hold the partition: its placed replicas (every member when unplaced) and the leaving member. */
+    private Set<String> askable(PartitionDescriptor partition, String member, Roster roster) {
+        Set<String> to = new LinkedHashSet<>(partition.replicas().isEmpty() ? roster.members().keySet()
+                : partition.replicas());
+        to.add(member);
+        to.remove(self);
+        return to;
+    }
+}
