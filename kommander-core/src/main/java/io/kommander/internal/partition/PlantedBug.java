@@ -125,5 +125,11 @@ enum PlantedBug {
      * it ({@code MembershipReconciler}), as before it handed them over: once partition 0 has taken it out, its map
      * never learns that their replicas moved off it, and no one else can make those moves. A liveness control.
      */
-    LEADER_STAYS_WHILE_LEAVING
+    LEADER_STAYS_WHILE_LEAVING,
+    /**
+     * Node level (partitions ignore it): a taking replica absorbs a split's or merge's seed when its first chunk
+     * applies, as if that chunk were the whole state ({@code NodeMoves}), instead of when the last chunk of the
+     * sequence does: a seed larger than {@code maxEntryBytes} loses every moved key past its first chunk.
+     */
+    SEED_ABSORBED_AT_FIRST_CHUNK
 }

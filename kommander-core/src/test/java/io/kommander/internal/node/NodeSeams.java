@@ -48,6 +48,9 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.COMPACTS_THROUGH_MOVES)) {
             node.compactionHoldForTests().plantIgnored();
         }
+        if (bugs.contains(PartitionSeams.Bug.SEED_ABSORBED_AT_FIRST_CHUNK)) {
+            node.movesForTests().plantAbsorbFirstChunk();
+        }
         if (bugs.contains(PartitionSeams.Bug.LEADER_STAYS_WHILE_LEAVING)) {
             node.membershipForTests().plantLeaderStaysWhileLeaving();
         }

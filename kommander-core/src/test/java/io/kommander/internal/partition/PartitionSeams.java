@@ -75,7 +75,9 @@ public final class PartitionSeams {
         /** See PlantedBug#COMPACTS_THROUGH_MOVES. */
         COMPACTS_THROUGH_MOVES,
         /** See PlantedBug#LEADER_STAYS_WHILE_LEAVING. */
-        LEADER_STAYS_WHILE_LEAVING;
+        LEADER_STAYS_WHILE_LEAVING,
+        /** See PlantedBug#SEED_ABSORBED_AT_FIRST_CHUNK. */
+        SEED_ABSORBED_AT_FIRST_CHUNK;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

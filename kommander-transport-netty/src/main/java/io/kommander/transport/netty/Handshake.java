@@ -37,9 +37,10 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
      * generation, a split's new half is placed on its source's replicas, first voters' incarnations are recorded):
      * nodes that derive different partition maps from one log must not form a cluster; 8 added the batch of
      * placements to partition 0's map entries (format 2: many placements as one map change), which a node of 7
-     * cannot read.
+     * cannot read; 9 added the chunked layout of split and merge seeds (format 2 of their seed entries: a seed in
+     * several entries, each within {@code maxEntryBytes}), which a node of 8 cannot read.
      */
-    static final int CURRENT_VERSION = 8;
+    static final int CURRENT_VERSION = 9;
 
     /** Length of a nonce: 256 bits. */
     static final int NONCE_BYTES = 32;
