@@ -191,8 +191,8 @@ class MergePartitionsTest {
      * handed its adjacent partition's keys over (a node that was down may see the merge finish before its replica of
      * the adjacent caught up to the merge entry: that replica is closed with the state it had, see partitions.md).
      */
-    private static void assertEveryAcknowledgedWriteOnceInTheSurvivor(SimCluster cluster, SimKeyedWriter writer,
-                                                                      boolean adjacentEmptied) {
+    static void assertEveryAcknowledgedWriteOnceInTheSurvivor(SimCluster cluster, SimKeyedWriter writer,
+                                                              boolean adjacentEmptied) {
         for (int n = 0; n < 3; n++) {
             int node = n;
             cluster.runUntil("node " + n + " holds every acknowledged write", () -> writer.acknowledged.stream()
@@ -206,14 +206,14 @@ class MergePartitionsTest {
         }
     }
 
-    private static void awaitMaps(SimCluster cluster) {
+    static void awaitMaps(SimCluster cluster) {
         cluster.runUntil("every node applied the merge's finish", () -> IntStream.range(0, 3).allMatch(n ->
                 cluster.node(n).getPartitionMap().partition(ADJACENT).map(p -> p.state() == PartitionState.REMOVED)
                         .orElse(false)));
     }
 
     /** Twelve keys of each partition, alternating. */
-    private static List<String> keysOfBoth(PartitionMap map) {
+    static List<String> keysOfBoth(PartitionMap map) {
         List<String> lower = KeyedWriter.keysIn(map.partition(SURVIVOR).orElseThrow().range(), 12);
         List<String> upper = KeyedWriter.keysIn(map.partition(ADJACENT).orElseThrow().range(), 12);
         return IntStream.range(0, 12).boxed().flatMap(i -> Stream.of(lower.get(i), upper.get(i))).toList();

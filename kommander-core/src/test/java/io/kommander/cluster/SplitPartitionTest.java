@@ -196,8 +196,8 @@ class SplitPartitionTest {
     }
 
     /** Every node's application holds each acknowledged write once, on the side of the split that owns its key. */
-    private static void assertEveryAcknowledgedWriteOnceOnItsSide(SimCluster cluster, SimKeyedWriter writer, PartitionMap map,
-                                                                  int target) {
+    static void assertEveryAcknowledgedWriteOnceOnItsSide(SimCluster cluster, SimKeyedWriter writer, PartitionMap map,
+                                                          int target) {
         for (int n = 0; n < 3; n++) {
             int node = n;
             cluster.runUntil("node " + n + " holds every acknowledged write", () -> {
@@ -222,7 +222,7 @@ class SplitPartitionTest {
         }
     }
 
-    private static void awaitMaps(SimCluster cluster, int target) {
+    static void awaitMaps(SimCluster cluster, int target) {
         cluster.runUntil("every node applied the split's finish", () -> IntStream.range(0, 3).allMatch(n ->
                 cluster.node(n).getPartitionMap().partition(target).map(p -> p.state() == PartitionState.ACTIVE)
                         .orElse(false)));
@@ -233,7 +233,7 @@ class SplitPartitionTest {
     }
 
     /** The median of the keys' hashes (unsigned): a boundary that moves half of them. */
-    private static long median(List<String> keys) {
+    static long median(List<String> keys) {
         return keys.stream().map(PartitionMap::hash).sorted(Long::compareUnsigned).toList().get(keys.size() / 2);
     }
 }

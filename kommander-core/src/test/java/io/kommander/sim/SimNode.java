@@ -61,6 +61,8 @@ final class SimNode {
     private boolean restartWhenLeft;
     /** The discovery list, if not every other endpoint (a cluster with nodes that join later). */
     private List<String> discovery;
+    /** Bytes of padding each seed of the application starts with ({@link SimStateMachine}). */
+    private int seedPadding;
 
     SimNode(int index, List<String> endpoints, RaftConfiguration.Builder configuration, SimScheduler scheduler,
             SimNetwork network, SimTrace trace, SafetyMonitor monitor, Set<PartitionSeams.Bug> bugs, long skew, double rate,
@@ -93,6 +95,11 @@ final class SimNode {
     /** Lists only {@code seeds} in the node's discovery, instead of every other endpoint. */
     void discovery(List<String> seeds) {
         this.discovery = seeds.stream().filter(e -> !e.equals(endpoint())).toList();
+    }
+
+    /** Pads every seed this node's application produces with {@code bytes} (from the next start on). */
+    void seedPadding(int bytes) {
+        this.seedPadding = bytes;
     }
 
     String endpoint() {
@@ -155,7 +162,7 @@ final class SimNode {
                 : endpoints.stream().filter(e -> !e.equals(endpoint())).toList();
         stateMachine = transferred == null ? null : new SimStateMachine(transferred,
                 (p, at, installed) -> monitor.onSnapshotInstalled(index, p, at, installed),
-                p -> splitApplied.accept(this, p));
+                p -> splitApplied.accept(this, p), seedPadding);
         manager = new RaftNode(configuration.build(), disk, transport, StaticDiscovery.of(peers), runtime, null,
                 stateMachine);
         NodeSeams.plant(manager, bugs);

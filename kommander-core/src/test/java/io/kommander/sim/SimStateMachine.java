@@ -28,7 +28,9 @@ import java.util.function.IntPredicate;
  * <p>It splits and merges partitions too. An entry whose payload is {@code key#rest} belongs to {@code key}
  * ({@link #keyOf}); a split at index <i>i</i> moves the keys of its range: the entries handed (or absorbed) before
  * <i>i</i> with such a key leave the partition's {@link #keyed} state and become the new half's seed, which the new
- * half absorbs (a merge's survivor absorbs its adjacent partition's state the same way).
+ * half absorbs (a merge's survivor absorbs its adjacent partition's state the same way). With a seed padding, a seed
+ * starts with that many bytes of a fixed pattern, which the absorbing side checks and drops: a moved state larger than
+ * a small {@code maxEntryBytes}, so that it travels in several chunks.
  * The handed list itself never changes (the monitors compare it with the log); the splits and the absorbed entries
  * are kept beside it, and travel in snapshots with it.
  *
@@ -44,6 +46,7 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
     private final IntPredicate transferred;
     private final InstallListener listener;
     private final java.util.function.IntConsumer splitListener;
+    private final int seedPadding;
     private final Map<Integer, List<RaftLog>> applied = new HashMap<>();
     /** Entries absorbed from another partition's seed, by partition. */
     private final Map<Integer, List<RaftLog>> absorbed = new HashMap<>();
@@ -56,14 +59,19 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
     }
 
     SimStateMachine(IntPredicate transferred, InstallListener listener) {
-        this(transferred, listener, p -> { });
+        this(transferred, listener, p -> { }, 0);
     }
 
-    /** @param splitListener told of each split of a partition, once the moved keys left it */
-    SimStateMachine(IntPredicate transferred, InstallListener listener, java.util.function.IntConsumer splitListener) {
+    /**
+     * @param splitListener told of each split of a partition, once the moved keys left it
+     * @param seedPadding   bytes of padding each seed (a moved range's state) starts with
+     */
+    SimStateMachine(IntPredicate transferred, InstallListener listener, java.util.function.IntConsumer splitListener,
+                    int seedPadding) {
         this.transferred = transferred;
         this.listener = listener;
         this.splitListener = splitListener;
+        this.seedPadding = seedPadding;
     }
 
     @Override
@@ -130,7 +138,21 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
                 .toList();
         splits.computeIfAbsent(partition, p -> new ArrayList<>()).add(new Split(index, range));
         splitListener.accept(partition);
-        return CompletableFuture.completedFuture(encode(leaving));
+        byte[] state = encode(leaving);
+        if (seedPadding == 0) {
+            return CompletableFuture.completedFuture(state);
+        }
+        return CompletableFuture.completedFuture(java.nio.ByteBuffer.allocate(seedPadding + state.length)
+                .put(padding(seedPadding)).put(state).array());
+    }
+
+    /** The padding a seed starts with: a fixed pattern, so that a seed cut or mixed does not pass for one. */
+    private static byte[] padding(int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (i * 31 + 7);
+        }
+        return bytes;
     }
 
     @Override
@@ -138,7 +160,12 @@ final class SimStateMachine implements IRaftStateMachineTransfer {
         try {
             // Each absorbed entry is stamped with the index it was absorbed at, so that a later split of this
             // partition (a merge's survivor may have been split before) moves it only if it came before the split.
-            List<RaftLog> entries = decode(snapshot).stream().map(log -> new RaftLog(index, log.term(), log.kind(),
+            if (snapshot.length < seedPadding || !java.util.Arrays.equals(snapshot, 0, seedPadding,
+                    padding(seedPadding), 0, seedPadding)) {
+                throw new IllegalArgumentException("a seed without its " + seedPadding + " bytes of padding");
+            }
+            byte[] state = java.util.Arrays.copyOfRange(snapshot, seedPadding, snapshot.length);
+            List<RaftLog> entries = decode(state).stream().map(log -> new RaftLog(index, log.term(), log.kind(),
                     log.time(), log.applicationType(), log.data())).toList();
             absorbed.computeIfAbsent(partition, p -> new ArrayList<>()).addAll(entries);
             return CompletableFuture.completedFuture(null);

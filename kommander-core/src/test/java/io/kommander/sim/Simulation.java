@@ -58,6 +58,16 @@ final class Simulation {
     private static final int NODE_SPARES = 3;
     /** The replication factor of the nodes mix's placement seeds (the others host every partition on every node). */
     private static final int PLACED_REPLICAS = 3;
+    /**
+     * The largest entry in the seeds that move keys in chunks ({@link #chunksSeeds}): smaller than the moved state of
+     * every split and merge (its seed is padded, {@link #CHUNKED_SEED_PADDING}), larger than any other write of the run.
+     */
+    private static final int CHUNKED_ENTRY_BYTES = 256;
+    /**
+     * The padding every seed starts with in those seeds: the moved state of a split or merge of a few keyed writes
+     * is a few hundred bytes, so this makes each seed travel in several chunks.
+     */
+    private static final int CHUNKED_SEED_PADDING = 1_024;
 
     private final long seed;
     private final FaultMix mix;
@@ -126,7 +136,8 @@ final class Simulation {
                 .maxInflightAppends(inflight).logCacheEntries(cache).maxClientSessions(sessions)
                 .walWriteWorkers(workers).walReadWorkers(workers).executorPoolSize(workers)
                 .snapshotRetentionEntries(retention).snapshotChunkBytes(chunk).snapshotBytesPerSecond(snapshotRate)
-                .quiesceAfterHeartbeats(quiesceAfter);
+                .quiesceAfterHeartbeats(quiesceAfter).maxEntryBytes(chunksSeeds(seed) ? CHUNKED_ENTRY_BYTES
+                        : RaftConfiguration.builder().build().maxEntryBytes());
         List<String> endpoints = new ArrayList<>();
         for (int i = 0; i < slots; i++) {
             endpoints.add("sim" + i + ":" + (7000 + i));
@@ -142,6 +153,9 @@ final class Simulation {
                     ? p -> p >= SNAPSHOT_PARTITION : p -> p == SNAPSHOT_PARTITION));
             if (slots > initial) {
                 nodes.get(i).discovery(endpoints.subList(0, initial));
+            }
+            if (chunksSeeds(seed)) {
+                nodes.get(i).seedPadding(CHUNKED_SEED_PADDING);
             }
         }
         for (int p = 1; p <= PARTITIONS; p++) {
@@ -194,6 +208,18 @@ final class Simulation {
      */
     static boolean placesReplicas(long seed) {
         return FaultMix.forSeed(seed).nodes() && Math.floorMod(seed / FaultMix.ALL.length, 3) == 0;
+    }
+
+    /**
+     * Whether seed {@code seed}'s run moves keys with a seed larger than {@code maxEntryBytes}: every other turn of the
+     * rotation among the runs that change the partition map ({@link #partitionMaps}), chosen by turn, not by a draw,
+     * so that the other seeds run as they did. Its nodes' {@code maxEntryBytes} is {@value #CHUNKED_ENTRY_BYTES} and
+     * their applications pad every seed with {@value #CHUNKED_SEED_PADDING} bytes, so each split's or merge's seed
+     * travels as a sequence of chunks, under the mix's faults.
+     */
+    static boolean chunksSeeds(long seed) {
+        return (FaultMix.forSeed(seed).partitionMaps() || placesReplicas(seed))
+                && Math.floorMod(seed / FaultMix.ALL.length, 2) == 1;
     }
 
     /**

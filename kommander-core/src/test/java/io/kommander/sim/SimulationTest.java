@@ -351,6 +351,15 @@ class SimulationTest {
     }
 
     @Test
+    void seedAbsorbedAtItsFirstChunkIsCaughtByTheMembershipMix() {
+        // Half of the membership mix's seeds give their nodes a maxEntryBytes below the moved state of a split or a
+        // merge (Simulation#chunksSeeds): a replica that absorbs the first chunk as the whole seed loses the keys of
+        // the others, which the split churn's check of acknowledged keyed writes sees.
+        assertCaughtByMix(PartitionSeams.Bug.SEED_ABSORBED_AT_FIRST_CHUNK, FaultMix.MEMBERSHIP, MEMBERSHIP_CONTROL_SEEDS,
+                "split:");
+    }
+
+    @Test
     void mergeAdjacentTakingWritesIsCaughtByTheMembershipMix() {
         // Merges happen in the membership mix only; a write must reach the adjacent partition after its fence for the
         // bug to show. The drain probe (a write submitted to a partition the moment a node applies its drain: a

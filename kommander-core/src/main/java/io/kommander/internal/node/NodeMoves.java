@@ -13,6 +13,7 @@ import io.kommander.internal.partition.Configuration;
 import io.kommander.internal.partition.MoveEntry;
 import io.kommander.internal.partition.PartitionMoves;
 import io.kommander.internal.partition.RaftPartition;
+import io.kommander.internal.partition.SeedAssembly;
 import io.kommander.internal.partition.SeedEntry;
 import io.kommander.internal.partition.WriteFence;
 import io.kommander.internal.system.RaftSystemCoordinator;
@@ -43,9 +44,11 @@ import java.util.function.Supplier;
  *       the fence;</li>
  *   <li>every replica of that partition, when the move entry is applied, has the application produce the moved keys'
  *       state ({@link IRaftStateMachineTransfer#produceRangeSnapshot}) and keeps it: the seed;</li>
- *   <li>the taking partition's leader, if it holds the seed, appends it as a {@link SeedEntry} (unless its log holds
- *       it), which every replica of the taking partition absorbs ({@link IRaftStateMachineTransfer#absorbSnapshot});
- *   </li>
+ *   <li>the taking partition's leader, if it holds the seed, appends it as a new sequence of {@link SeedEntry}
+ *       chunks, each within {@code maxEntryBytes} (unless its log holds a complete sequence already), which every
+ *       replica of the taking partition absorbs ({@link IRaftStateMachineTransfer#absorbSnapshot}) once, when the
+ *       sequence's last chunk applies ({@link SeedAssembly}: a sequence cut short by a change of leader is superseded
+ *       by the next leader's, never continued or mixed);</li>
  *   <li>the taking partition's leader, once it has applied the seed, asks partition 0's leader to finish the move.
  *   </li>
  * </ol>
@@ -109,7 +112,7 @@ final class NodeMoves {
             return merge ? moves.mergedInto() != null : moves.holdsSplitTo(to);
         }
 
-        /** Whether {@code to}'s log holds this move's seed. */
+        /** Whether {@code to}'s log holds this move's whole seed (a complete sequence of its chunks). */
         boolean seedHeld(PartitionMoves moves) {
             return merge ? moves.holdsMergeSeedFrom(from) : moves.holdsSeed();
         }
@@ -123,8 +126,14 @@ final class NodeMoves {
     private final IntFunction<CompletableFuture<?>> finishMerge;
     private final BiFunction<Integer, Integer, CompletableFuture<?>> beginMerge;
     private final long retryMillis;
+    private final SeedProposals proposals;
     /** Seeds this node's replicas produced, by move; dropped once the taking partition applied its seed. */
-    private final Map<String, SeedEntry> seeds = new ConcurrentHashMap<>();
+    private final Map<String, Seed> seeds = new ConcurrentHashMap<>();
+    /**
+     * The seeds this node's taking replicas are putting together from the chunks applied so far, by move; each
+     * touched by its taking partition's executor only. Gone once absorbed, or when the replica starts over.
+     */
+    private final Map<String, SeedAssembly> assemblies = new ConcurrentHashMap<>();
     /** Moves whose move entry was applied here (in this process). */
     private final Set<String> fenced = ConcurrentHashMap.newKeySet();
     /** Moves whose seed was applied here (in this process). */
@@ -133,6 +142,12 @@ final class NodeMoves {
     private final Map<String, Integer> handovers = new ConcurrentHashMap<>();
     /** Steps with an attempt under way, by step and move, so that one runs at a time. */
     private final Set<String> underWay = ConcurrentHashMap.newKeySet();
+    /** A planted bug (a negative control): absorb a seed's first chunk as if it were the whole state. */
+    private volatile boolean absorbFirstChunk;
+
+    /** A seed this node's replica of the partition the keys leave produced at its move entry. */
+    private record Seed(int source, long sourceIndex, byte[] state) {
+    }
 
     /**
      * @param finishSplit asks partition 0's leader to finish the split of a source (retried by itself until its bound)
@@ -140,11 +155,12 @@ final class NodeMoves {
      * @param beginMerge  asks partition 0's leader to merge an adjacent partition (second) into a survivor (first):
      *                    the merge call itself, made by a pending merge's adjacent leader once co-located
      * @param retryMillis how long after a failed attempt a step is tried again
+     * @param proposals   cuts a seed into the chunks and proposals that append it
      */
     NodeMoves(Map<Integer, RaftPartition> partitions, RaftSystemCoordinator coordinator,
               IRaftStateMachineTransfer transfer, IRaftRuntime runtime, IntFunction<CompletableFuture<?>> finishSplit,
               IntFunction<CompletableFuture<?>> finishMerge, BiFunction<Integer, Integer, CompletableFuture<?>> beginMerge,
-              long retryMillis) {
+              long retryMillis, SeedProposals proposals) {
         this.partitions = partitions;
         this.coordinator = coordinator;
         this.transfer = transfer;
@@ -153,6 +169,7 @@ final class NodeMoves {
         this.finishMerge = finishMerge;
         this.beginMerge = beginMerge;
         this.retryMillis = retryMillis;
+        this.proposals = proposals;
     }
 
     /** Whether the application can split and merge partitions. */
@@ -174,11 +191,35 @@ final class NodeMoves {
             if (MoveEntry.SPLIT_TYPE.equals(type) || MoveEntry.MERGE_TYPE.equals(type)) {
                 fenceApplied(MoveEntry.MERGE_TYPE.equals(type), partition, log.index(), MoveEntry.decode(log.data()));
             } else {
-                seedApplied(SeedEntry.MERGE_TYPE.equals(type), partition, log.index(), SeedEntry.decode(log.data()));
+                chunkApplied(SeedEntry.MERGE_TYPE.equals(type), partition, log.index(), SeedEntry.decode(log.data()));
             }
         } catch (IllegalArgumentException e) {
-            LOG.warn("partition {}: skipping an unreadable {} entry at {}", partition, type, log.index());
+            LOG.warn("partition {}: skipping an unreadable {} entry at {}: {}", partition, type, log.index(),
+                    e.getMessage());
         }
+    }
+
+    /**
+     * Whether this node's replica of {@code partition} has applied part of a seed it has not absorbed yet: it keeps
+     * its log meanwhile (see {@link MoveCompactionHold}), since a restart from a snapshot between two chunks of a
+     * sequence would never put that sequence together again.
+     */
+    boolean assembling(int partition) {
+        return assemblies.entrySet().stream().anyMatch(e -> Move.toOf(e.getKey()) == partition
+                && e.getValue().underWay());
+    }
+
+    /**
+     * This node's replica of {@code partition} starts its applied state over (a restore, or a snapshot installed from
+     * its leader): the chunks it applied so far count for nothing; its log, replayed, or the snapshot, says the rest.
+     */
+    void startedOver(int partition) {
+        assemblies.keySet().removeIf(key -> Move.toOf(key) == partition);
+    }
+
+    /** Plants the bug of absorbing a seed's first chunk as the whole state (a negative control). */
+    void plantAbsorbFirstChunk() {
+        absorbFirstChunk = true;
     }
 
     /**
@@ -191,6 +232,7 @@ final class NodeMoves {
     void forget(int partition) {
         fenced.removeIf(key -> Move.fromOf(key) == partition);
         seeded.removeIf(key -> Move.toOf(key) == partition);
+        startedOver(partition);
     }
 
     private void fenceApplied(boolean merge, int from, long index, MoveEntry move) {
@@ -206,22 +248,48 @@ final class NodeMoves {
                 return;
             }
             if (!seeded.contains(key)) {
-                seeds.put(key, new SeedEntry(from, index, state));
+                seeds.put(key, new Seed(from, index, state));
                 drive(move.target());
             }
         });
     }
 
-    private void seedApplied(boolean merge, int to, long index, SeedEntry seed) {
-        String key = Move.key(merge, seed.source(), to);
+    /**
+     * A seed chunk applied on this node's replica of {@code to}: the seed is absorbed when a sequence completes. A
+     * chunk that continues no sequence under way is refused (logged, nothing absorbed); chunks of a move already
+     * absorbed here are not even put together (a second complete sequence must not absorb twice).
+     */
+    private void chunkApplied(boolean merge, int to, long index, SeedEntry chunk) {
+        String key = Move.key(merge, chunk.source(), to);
+        if (seeded.contains(key)) {
+            return;
+        }
+        if (absorbFirstChunk && chunk.number() == 0) {
+            seedApplied(key, to, index, chunk.source(), chunk.bytes());
+            return;
+        }
+        byte[] state;
+        try {
+            state = assemblies.computeIfAbsent(key, k -> new SeedAssembly(true)).accept(chunk);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("partition {}: skipping the seed chunk at {}: {}", to, index, e.getMessage());
+            return;
+        }
+        if (state != null) {
+            assemblies.remove(key);
+            seedApplied(key, to, index, chunk.source(), state);
+        }
+    }
+
+    private void seedApplied(String key, int to, long index, int source, byte[] state) {
         if (!seeded.add(key) || transfer == null) {
             return;
         }
         seeds.remove(key);
-        transfer.absorbSnapshot(to, index, seed.source(), seed.state()).whenComplete((done, error) -> {
+        transfer.absorbSnapshot(to, index, source, state).whenComplete((done, error) -> {
             if (error != null) {
-                LOG.error("partition {}: the application could not absorb the state of partition {}", to,
-                        seed.source(), error);
+                LOG.error("partition {}: the application could not absorb the state of partition {}", to, source,
+                        error);
             }
         });
         drive(to);
@@ -329,13 +397,14 @@ final class NodeMoves {
         if (toReplica == null || !toReplica.isLeaderQuick()) {
             return;
         }
-        SeedEntry seed = seeds.get(key);
+        Seed seed = seeds.get(key);
         if (seeded.contains(key)) {
             attempt("finish", key, move.to(), () -> move.merge() ? finishMerge.apply(move.to())
                     : finishSplit.apply(move.from()));
         } else if (seed != null) {
-            attempt("seed", key, move.to(), () -> toReplica.replicate(EntryKind.SYSTEM, move.seedType(),
-                    List.of(seed.encode()), holds(toReplica, move::seedHeld)));
+            attempt("seed", key, move.to(), () -> appendInTurn(toReplica, move.seedType(), proposals.of(
+                    move.seedType(), seed.source(), seed.sourceIndex(), seed.state()), 0,
+                    holds(toReplica, move::seedHeld)));
         } else if (move.merge() && fromReplica != null && !onSurvivorsReplicas(fromReplica, move.to())) {
             // No voter can hold the seed yet: the merge entry waits for the co-location to end, and handing the
             // survivor's leadership round meanwhile would restart, at every hand-over, the snapshot that brings the
@@ -385,6 +454,19 @@ final class NodeMoves {
                 drive(adjacent);
             });
         }
+    }
+
+    /**
+     * Appends a seed's proposals from {@code next} on, each once the one before succeeded: the first that fails ends
+     * the attempt with its result (a retry starts a new sequence, which supersedes the one cut short).
+     */
+    private static CompletableFuture<RaftReplicationResult> appendInTurn(RaftPartition replica, String type,
+                                                                         List<List<byte[]>> proposals, int next,
+                                                                         WriteFence fence) {
+        return replica.replicate(EntryKind.SYSTEM, type, proposals.get(next), fence).thenCompose(result ->
+                result.success() && next + 1 < proposals.size()
+                        ? appendInTurn(replica, type, proposals, next + 1, fence)
+                        : CompletableFuture.completedFuture(result));
     }
 
     /** A fence that refuses a library entry its log holds already (read on the partition's executor). */

@@ -102,6 +102,7 @@ public final class RaftNode implements IRaft {
     private final InboundRouter inbound;
     private final ReplicaRemovals removals;
     private final MoveCompactionHold compactionHold;
+    private final NodeMoves moves;
     private final PartitionCalls calls;
     private final MemberCalls memberCalls;
     private final PartitionMapCalls mapCalls;
@@ -207,9 +208,12 @@ public final class RaftNode implements IRaft {
         this.partitionMap = new NodePartitionMap(self, runtime, coordinator, membership, dispatcher,
                 configuration.electionTimeoutMaxMillis(), configuration.membershipRetryMillis(),
                 configuration.membershipBackoffMillis(), unknownSenderMessages);
-        this.compactionHold = new MoveCompactionHold(coordinator::map);
         NodeMoves splits = new NodeMoves(partitions, coordinator, transfer, runtime, partitionMap::finishSplit,
-                partitionMap::finishMerge, partitionMap::merge, configuration.membershipRetryMillis());
+                partitionMap::finishMerge, partitionMap::merge, configuration.membershipRetryMillis(),
+                new SeedProposals(configuration.maxEntryBytes(), configuration.maxProposalBytes(),
+                        runtime.random(((long) configuration.nodeId() << 32) ^ runtime.wallClockMillis())));
+        this.moves = splits;
+        this.compactionHold = new MoveCompactionHold(coordinator::map, splits::assembling);
         this.callbacks = new UserPartitionEvents(events, leaderWaiters, splits);
         coordinator.onMapChanged(map -> {
             events.partitionMapChanged(map);
@@ -598,5 +602,9 @@ public final class RaftNode implements IRaft {
     /** Whether replicas keep their logs through moves under way, for the test seams ({@code NodeSeams}) only. */
     MoveCompactionHold compactionHoldForTests() {
         return compactionHold;
+    }
+
+    NodeMoves movesForTests() {
+        return moves;
     }
 }

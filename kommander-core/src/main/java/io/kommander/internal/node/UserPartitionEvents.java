@@ -60,6 +60,7 @@ final class UserPartitionEvents implements PartitionCallbacks {
 
     @Override
     public void restoreStarted(int partition) {
+        splits.startedOver(partition);
         events.restoreStarted(partition);
     }
 
@@ -75,6 +76,7 @@ final class UserPartitionEvents implements PartitionCallbacks {
 
     @Override
     public void snapshotInstalled(int partition, long index) {
+        splits.startedOver(partition);
         events.snapshotInstalled(partition, index);
     }
 }

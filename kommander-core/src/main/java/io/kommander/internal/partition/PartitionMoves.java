@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * The move entries (splits, merges) and seeds of one replica's log, appended or not, committed or not. Like a
+ * The move entries (splits, merges) and seed chunks of one replica's log, appended or not, committed or not. Like a
  * configuration, a move entry takes effect the moment it is appended (its fence holds for every write proposed after
  * it in this log) and truncating it undoes it; compaction keeps what it knew (a compacted entry was committed). A
  * restart learns only the entries the WAL still holds after its compaction point.
@@ -16,7 +16,7 @@ import java.util.TreeMap;
  */
 public final class PartitionMoves {
 
-    /** One library entry of the log: its type, and the move entry or the seed it carries. */
+    /** One library entry of the log: its type, and the move entry or the seed chunk (without its bytes) it carries. */
     private record Held(String type, MoveEntry move, SeedEntry seed) {
     }
 
@@ -32,10 +32,8 @@ public final class PartitionMoves {
             if (MoveEntry.SPLIT_TYPE.equals(type) || MoveEntry.MERGE_TYPE.equals(type)) {
                 byIndex.put(entry.index(), new Held(type, MoveEntry.decode(entry.data()), null));
             } else if (SeedEntry.TYPE.equals(type) || SeedEntry.MERGE_TYPE.equals(type)) {
-                SeedEntry seed = SeedEntry.decode(entry.data());
-                // The state itself is the application's business once applied: keep who it came from only.
-                byIndex.put(entry.index(), new Held(type, null, new SeedEntry(seed.source(), seed.sourceIndex(),
-                        new byte[0])));
+                // The state itself is the application's business once applied: keep the chunk's place only.
+                byIndex.put(entry.index(), new Held(type, null, SeedEntry.decode(entry.data()).header()));
             }
         } catch (IllegalArgumentException e) {
             // A format this version does not know: it fences nothing here.
@@ -93,14 +91,33 @@ public final class PartitionMoves {
                 .findFirst().orElse(null);
     }
 
-    /** Whether this log holds a split's seed (a partition is a split's new half once, at its start). */
+    /**
+     * Whether this log holds a split's whole seed: one complete sequence of its chunks (a partition is a split's new
+     * half once, at its start). A sequence cut short (its leader lost the leadership half-way) is not held.
+     */
     public boolean holdsSeed() {
-        return byIndex.values().stream().anyMatch(h -> SeedEntry.TYPE.equals(h.type()));
+        return holdsCompleteSeed(SeedEntry.TYPE, -1);
     }
 
-    /** Whether this log holds a merge's seed from the adjacent partition {@code source}. */
+    /** Whether this log holds a merge's whole seed from the adjacent partition {@code source} (as above). */
     public boolean holdsMergeSeedFrom(int source) {
-        return byIndex.values().stream().anyMatch(h -> SeedEntry.MERGE_TYPE.equals(h.type())
-                && h.seed().source() == source);
+        return holdsCompleteSeed(SeedEntry.MERGE_TYPE, source);
+    }
+
+    /** Runs the log's chunks of {@code type} (from {@code source}, or any if -1) through {@link SeedAssembly}. */
+    private boolean holdsCompleteSeed(String type, int source) {
+        SeedAssembly assembly = new SeedAssembly(false);
+        for (Held held : byIndex.values()) {
+            if (type.equals(held.type()) && (source < 0 || held.seed().source() == source)) {
+                try {
+                    if (assembly.accept(held.seed()) != null) {
+                        return true;
+                    }
+                } catch (IllegalArgumentException e) {
+                    // A chunk that continues no sequence: the replicas' assembly refuses it as well.
+                }
+            }
+        }
+        return false;
     }
 }

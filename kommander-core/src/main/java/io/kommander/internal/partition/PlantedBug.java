@@ -140,5 +140,11 @@ enum PlantedBug {
      * may remove a member that partition still needs (sim seed 810: two members removed so, and the partition never
      * had a leader again).
      */
-    LEAVE_TRUSTS_THE_MAP
+    LEAVE_TRUSTS_THE_MAP,
+    /**
+     * Node level (partitions ignore it): a taking replica absorbs a split's or merge's seed when its first chunk
+     * applies, as if that chunk were the whole state ({@code NodeMoves}), instead of when the last chunk of the
+     * sequence does: a seed larger than {@code maxEntryBytes} loses every moved key past its first chunk.
+     */
+    SEED_ABSORBED_AT_FIRST_CHUNK
 }

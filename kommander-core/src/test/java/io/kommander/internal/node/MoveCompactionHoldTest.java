@@ -60,8 +60,15 @@ class MoveCompactionHoldTest {
         assertThat(hold(map).holds(1, splitTo(2))).as("a split toward a partition the map does not name yet")
                 .isTrue();
         assertThat(hold(map).holds(1, mergeInto(3))).as("a merge entry while the map shows it active").isTrue();
-        assertThat(new MoveCompactionHold(() -> null).holds(1, splitTo(2))).as("no map yet").isTrue();
-        assertThat(new MoveCompactionHold(() -> null).holds(1, NONE)).isFalse();
+        assertThat(new MoveCompactionHold(() -> null, p -> false).holds(1, splitTo(2))).as("no map yet").isTrue();
+        assertThat(new MoveCompactionHold(() -> null, p -> false).holds(1, NONE)).isFalse();
+    }
+
+    @Test
+    void aReplicaThatAppliedPartOfASeedKeepsItsLogEvenOnceTheMapShowsTheMoveFinished() {
+        PartitionMap map = map(partition(2, UPPER, PartitionState.ACTIVE));
+        assertThat(new MoveCompactionHold(() -> map, p -> p == 2).holds(2, NONE)).isTrue();
+        assertThat(new MoveCompactionHold(() -> map, p -> p == 2).holds(3, NONE)).isFalse();
     }
 
     @Test
@@ -74,7 +81,7 @@ class MoveCompactionHoldTest {
     }
 
     private static MoveCompactionHold hold(PartitionMap map) {
-        return new MoveCompactionHold(() -> map);
+        return new MoveCompactionHold(() -> map, p -> false);
     }
 
     private static PartitionMap map(PartitionDescriptor... partitions) {

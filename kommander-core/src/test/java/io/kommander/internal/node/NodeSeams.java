@@ -51,6 +51,9 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.LEAVE_TRUSTS_THE_MAP)) {
             node.membershipForTests().plantLeaveTrustsTheMap();
         }
+        if (bugs.contains(PartitionSeams.Bug.SEED_ABSORBED_AT_FIRST_CHUNK)) {
+            node.movesForTests().plantAbsorbFirstChunk();
+        }
         if (bugs.contains(PartitionSeams.Bug.LEADER_STAYS_WHILE_LEAVING)) {
             node.membershipForTests().plantLeaderStaysWhileLeaving();
         }

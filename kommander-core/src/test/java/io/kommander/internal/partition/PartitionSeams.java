@@ -79,7 +79,9 @@ public final class PartitionSeams {
         /** See PlantedBug#SNAPSHOT_RESENT_WITHOUT_BACKOFF. */
         SNAPSHOT_RESENT_WITHOUT_BACKOFF,
         /** See PlantedBug#LEAVE_TRUSTS_THE_MAP. */
-        LEAVE_TRUSTS_THE_MAP;
+        LEAVE_TRUSTS_THE_MAP,
+        /** See PlantedBug#SEED_ABSORBED_AT_FIRST_CHUNK. */
+        SEED_ABSORBED_AT_FIRST_CHUNK;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

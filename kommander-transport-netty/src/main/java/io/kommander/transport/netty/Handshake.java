@@ -38,7 +38,9 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
      * nodes that derive different partition maps from one log must not form a cluster; 8 added the batch of
      * placements to partition 0's map entries (format 2: many placements as one map change), which a node of 7
      * cannot read; 9 added ReleaseQuery and MemberReleased (types 16 and 17), with which partition 0's leader learns
-     * that a partition it does not host let a leaving member go.
+     * that a partition it does not host let a leaving member go, and the chunked layout of split and merge seeds
+     * (format 2 of their seed entries: a seed in several entries, each within {@code maxEntryBytes}), which a node of 8
+     * cannot read.
      */
     static final int CURRENT_VERSION = 9;
 
