@@ -33,16 +33,9 @@ class LargeSeedTest {
     void aSplitWhoseMovedStateIsSeveralTimesMaxEntryBytesKeepsEveryAcknowledgedWriteOnceOnTheSideThatOwnsIt() {
         SimCluster cluster = SimCluster.builder(3, 2).snapshots().tuning(b -> b.maxEntryBytes(MAX_ENTRY_BYTES))
                 .start();
-        PartitionDescriptor before = cluster.node(0).getPartitionMap().partition(SOURCE).orElseThrow();
-        List<String> keys = KeyedWriter.keysIn(before.range(), 24);
-        SimKeyedWriter writer = new SimKeyedWriter(cluster, keys);
-        for (int i = 0; i < 72; i++) {
-            writer.writeOne(0);
-        }
-        int caller = cluster.others(cluster.awaitSystemLeader()).get(0);
-
-        CompletableFuture<PartitionChangeResult> split = cluster.node(caller).splitPartition(SOURCE,
-                SplitPartitionTest.median(keys));
+        Split started = splitUnderWrites(cluster);
+        SimKeyedWriter writer = started.writer();
+        CompletableFuture<PartitionChangeResult> split = started.split();
         writer.writeUntil(split, 0);
         PartitionChangeResult result = cluster.await(split);
         for (int i = 0; i < 30; i++) {
@@ -80,6 +73,21 @@ class LargeSeedTest {
         MergePartitionsTest.assertEveryAcknowledgedWriteOnceInTheSurvivor(cluster, writer, true);
     }
 
+    private record Split(SimKeyedWriter writer, CompletableFuture<PartitionChangeResult> split) {
+    }
+
+    /** Writes 72 keys of the source's range, then asks (from a node that does not lead partition 0) to split it. */
+    private static Split splitUnderWrites(SimCluster cluster) {
+        PartitionDescriptor before = cluster.node(0).getPartitionMap().partition(SOURCE).orElseThrow();
+        List<String> keys = KeyedWriter.keysIn(before.range(), 24);
+        SimKeyedWriter writer = new SimKeyedWriter(cluster, keys);
+        for (int i = 0; i < 72; i++) {
+            writer.writeOne(0);
+        }
+        int caller = cluster.others(cluster.awaitSystemLeader()).get(0);
+        return new Split(writer, cluster.node(caller).splitPartition(SOURCE, SplitPartitionTest.median(keys)));
+    }
+
     /**
      * The new half's leader crashes once it has appended a chunk past the first (so the first is committed, and the
      * next leader holds it) and before the last: the next leader appends a sequence of its own, and every replica
@@ -89,16 +97,9 @@ class LargeSeedTest {
     void aCrashOfTheTakingLeaderBetweenTwoChunksAbsorbsTheNextLeadersWholeSequenceOnce() {
         SimCluster cluster = SimCluster.builder(3, 2).snapshots().tuning(b -> b.maxEntryBytes(MAX_ENTRY_BYTES)
                 .maxProposalBytes(MAX_ENTRY_BYTES)).start();
-        PartitionDescriptor before = cluster.node(0).getPartitionMap().partition(SOURCE).orElseThrow();
-        List<String> keys = KeyedWriter.keysIn(before.range(), 24);
-        SimKeyedWriter writer = new SimKeyedWriter(cluster, keys);
-        for (int i = 0; i < 72; i++) {
-            writer.writeOne(0);
-        }
-        int caller = cluster.others(cluster.awaitSystemLeader()).get(0);
-
-        CompletableFuture<PartitionChangeResult> split = cluster.node(caller).splitPartition(SOURCE,
-                SplitPartitionTest.median(keys));
+        Split started = splitUnderWrites(cluster);
+        SimKeyedWriter writer = started.writer();
+        CompletableFuture<PartitionChangeResult> split = started.split();
         cluster.runUntil("every node applied the split's start", () -> IntStream.range(0, 3).allMatch(n -> cluster
                 .node(n).getPartitionMap().partition(SOURCE).orElseThrow().state() == PartitionState.SPLITTING));
         int target = cluster.node(0).getPartitionMap().splitTarget(SOURCE).orElseThrow().id();
