@@ -53,6 +53,27 @@ class OpeningTest {
     }
 
     @Test
+    void logShardsKeepAMemtableInsertHintPerPartition() throws Exception {
+        Path folder = temp.resolve("wal");
+        try (RocksDbWAL wal = RocksDbWAL.builder(folder).shards(2).open()) {
+            appendOne(wal, 1);
+        }
+
+        // RocksDB records the options a database runs with in its OPTIONS file, one section per column family.
+        Path options;
+        try (var files = Files.list(folder)) {
+            options = files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).max(Path::compareTo)
+                    .orElseThrow();
+        }
+        String text = Files.readString(options);
+        for (String family : List.of(Store.logFamily(0), Store.logFamily(1))) {
+            String section = text.substring(text.indexOf("[CFOptions \"" + family + "\"]"));
+            section = section.substring(0, section.indexOf("[TableOptions"));
+            assertThat(section).contains("memtable_insert_with_hint_prefix_extractor=rocksdb.FixedPrefix.4");
+        }
+    }
+
+    @Test
     void thousandsOfPartitionsShareOneDatabaseAndAFixedSetOfColumnFamilies() {
         Path folder = temp.resolve("wal");
         try (RocksDbWAL wal = RocksDbWAL.builder(folder).shards(4).open()) {
