@@ -81,7 +81,8 @@ final class StoreOptions implements AutoCloseable {
                 .setPinL0FilterAndIndexBlocksInCache(true)
                 .setBlockSize(16L << 10);
 
-        log = own(logShardOptions())
+        // Entry keys start with the partition (KeyCodec.entryKey).
+        log = own(withInsertHint(Integer.BYTES))
                 .setCompactionStyle(CompactionStyle.LEVEL)
                 .setLevelCompactionDynamicLevelBytes(true)
                 .setWriteBufferSize(settings.memtableBytes())
@@ -98,7 +99,8 @@ final class StoreOptions implements AutoCloseable {
                     .setEnableBlobGarbageCollection(true);
         }
 
-        small = own(new ColumnFamilyOptions())
+        // A partition's state keys start with a tag and the partition (KeyCodec.partitionKey).
+        small = own(withInsertHint(1 + Integer.BYTES))
                 .setWriteBufferSize(Math.min(settings.memtableBytes(), 4L << 20))
                 .setMaxWriteBufferNumber(2)
                 .setCompressionType(CompressionType.NO_COMPRESSION)
@@ -110,20 +112,21 @@ final class StoreOptions implements AutoCloseable {
     }
 
     /**
-     * A log shard's options before our settings: RocksDB's defaults plus an insert hint per partition. A shard's
-     * memtable is one skip list for all of its partitions, and a group write interleaves them (one entry each at 64
-     * partitions), so without a hint every insert searches the list from the top (a third of a WAL worker's CPU at 64
-     * partitions, docs/benchmarks.md). With the partition (the key's first 4 bytes) as the hint's prefix, RocksDB keeps
-     * one insert position per partition, and each partition's appends, which are in key order, insert next to the
-     * last one, as a single partition's do. RocksJava has no setter for it; RocksDB takes it by name.
+     * RocksDB's default column family options plus an insert hint per key prefix of {@code prefixBytes}. A memtable
+     * is one skip list, and a group write interleaves many partitions' keys (one entry and one hard state each at 64
+     * partitions), so without a hint every insert searches the list from the top: a third of a WAL worker's CPU at 64
+     * partitions (docs/benchmarks.md). With a partition's key prefix as the hint's, RocksDB keeps one insert position
+     * per partition, and a partition's next key, which follows its last one (an entry) or replaces it (its hard
+     * state), is inserted next to it, as a single partition's are. RocksJava has no setter for it; RocksDB takes it
+     * by name.
      */
-    private static ColumnFamilyOptions logShardOptions() {
+    private static ColumnFamilyOptions withInsertHint(int prefixBytes) {
         Properties hint = new Properties();
-        hint.setProperty("memtable_insert_with_hint_prefix_extractor", "rocksdb.FixedPrefix." + Integer.BYTES);
+        hint.setProperty("memtable_insert_with_hint_prefix_extractor", "rocksdb.FixedPrefix." + prefixBytes);
         try (ConfigOptions config = new ConfigOptions()) {
             ColumnFamilyOptions options = ColumnFamilyOptions.getColumnFamilyOptionsFromProps(config, hint);
             if (options == null) {
-                throw new WalException("RocksDB refused the log shards' memtable insert hint option");
+                throw new WalException("RocksDB refused the memtable insert hint option");
             }
             return options;
         }

@@ -53,7 +53,7 @@ class OpeningTest {
     }
 
     @Test
-    void logShardsKeepAMemtableInsertHintPerPartition() throws Exception {
+    void memtablesKeepAnInsertHintPerPartition() throws Exception {
         Path folder = temp.resolve("wal");
         try (RocksDbWAL wal = RocksDbWAL.builder(folder).shards(2).open()) {
             appendOne(wal, 1);
@@ -66,11 +66,18 @@ class OpeningTest {
                     .orElseThrow();
         }
         String text = Files.readString(options);
-        for (String family : List.of(Store.logFamily(0), Store.logFamily(1))) {
-            String section = text.substring(text.indexOf("[CFOptions \"" + family + "\"]"));
-            section = section.substring(0, section.indexOf("[TableOptions"));
-            assertThat(section).contains("memtable_insert_with_hint_prefix_extractor=rocksdb.FixedPrefix.4");
-        }
+        assertThat(familyOptions(text, Store.logFamily(0)))
+                .contains("memtable_insert_with_hint_prefix_extractor=rocksdb.FixedPrefix.4");
+        assertThat(familyOptions(text, Store.logFamily(1)))
+                .contains("memtable_insert_with_hint_prefix_extractor=rocksdb.FixedPrefix.4");
+        assertThat(familyOptions(text, Store.STATE_FAMILY))
+                .contains("memtable_insert_with_hint_prefix_extractor=rocksdb.FixedPrefix.5");
+    }
+
+    /** The options section of one column family in an OPTIONS file. */
+    private static String familyOptions(String optionsFile, String family) {
+        String section = optionsFile.substring(optionsFile.indexOf("[CFOptions \"" + family + "\"]"));
+        return section.substring(0, section.indexOf("[TableOptions"));
     }
 
     @Test
