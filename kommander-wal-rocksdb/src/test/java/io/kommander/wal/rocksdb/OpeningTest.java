@@ -53,6 +53,34 @@ class OpeningTest {
     }
 
     @Test
+    void memtablesKeepAnInsertHintPerPartition() throws Exception {
+        Path folder = temp.resolve("wal");
+        try (RocksDbWAL wal = RocksDbWAL.builder(folder).shards(2).open()) {
+            appendOne(wal, 1);
+        }
+
+        // RocksDB records the options a database runs with in its OPTIONS file, one section per column family.
+        Path options;
+        try (var files = Files.list(folder)) {
+            options = files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).max(Path::compareTo)
+                    .orElseThrow();
+        }
+        String text = Files.readString(options);
+        assertThat(familyOptions(text, Store.logFamily(0)))
+                .contains("memtable_insert_with_hint_prefix_extractor=rocksdb.FixedPrefix.4");
+        assertThat(familyOptions(text, Store.logFamily(1)))
+                .contains("memtable_insert_with_hint_prefix_extractor=rocksdb.FixedPrefix.4");
+        assertThat(familyOptions(text, Store.STATE_FAMILY))
+                .contains("memtable_insert_with_hint_prefix_extractor=rocksdb.FixedPrefix.5");
+    }
+
+    /** The options section of one column family in an OPTIONS file. */
+    private static String familyOptions(String optionsFile, String family) {
+        String section = optionsFile.substring(optionsFile.indexOf("[CFOptions \"" + family + "\"]"));
+        return section.substring(0, section.indexOf("[TableOptions"));
+    }
+
+    @Test
     void thousandsOfPartitionsShareOneDatabaseAndAFixedSetOfColumnFamilies() {
         Path folder = temp.resolve("wal");
         try (RocksDbWAL wal = RocksDbWAL.builder(folder).shards(4).open()) {
