@@ -43,12 +43,12 @@ class SimulationTest {
     /**
      * Placement seeds the negative control of an addition before making room searches: an overlap of two moves of one
      * partition (or a co-location of several replicas) is rarer than a move, so it needs more of them (caught at the
-     * 43rd, seed 1776, since seed 1272, the 31st, fails without the bug too; at the 25th, seed 810, before a pass's
-     * light steps were one map change).
+     * 43rd, seed 1776; at the 31st, seed 1272, before session 13's changes moved that seed's run; at the 25th, seed
+     * 810, before a pass's light steps were one map change).
      */
     private static final int MOVE_OVERLAP_CONTROL_SEEDS = 80;
     /** Seeds past CI's sweep that once failed ({@link #regressionSeedsKeepRaftSafeAndSettle}). */
-    private static final long[] REGRESSION_SEEDS = {1844, 3498, 3582, 5052};
+    private static final long[] REGRESSION_SEEDS = {1272, 1844, 3498, 3582, 5052};
     /** Seeds of the reliable mix the negative control of the campaign order searches. */
     private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
@@ -255,6 +255,20 @@ class SimulationTest {
             SimResult result = new Simulation(seed, Set.of()).run();
             assertThat(result.failed()).as("seed %d: %s", seed, result.violation()).isFalse();
         }
+    }
+
+    /**
+     * Replicas rebuilt from a compaction point or a snapshot that forget the moves their log held before it (as before
+     * move histories were stored): a split entry appended again, long after the split and a merge back finished, by
+     * a leader whose map is stale, is a new split to them, and they drop the range's keys. Regression seed 1272 shows
+     * it (the keyed-write check of the split monitor); it passes without the bug ({@link
+     * #regressionSeedsKeepRaftSafeAndSettle}).
+     */
+    @Test
+    void forgettingMoveHistoriesIsCaughtBySeed1272() {
+        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.MOVE_HISTORY_FORGOTTEN, List.of(1272L).iterator(), 1,
+                "regression seeds");
+        assertThat(caught.violation()).startsWith("split:").contains("acknowledged keyed writes");
     }
 
     /**

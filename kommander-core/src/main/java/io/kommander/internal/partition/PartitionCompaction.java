@@ -70,7 +70,7 @@ final class PartitionCompaction {
         int at = host.epoch();
         SnapshotControl compaction = machine.snapshots();
         writeAhead.compact(target, compaction.sessionSnapshot(target), compaction.configurationSnapshot(target),
-                error -> {
+                compaction.moveHistory(target), error -> {
             compacting = false;
             if (at != host.epoch()) {
                 // A write failed since (and was logged): the restored machine read the compaction point anew.

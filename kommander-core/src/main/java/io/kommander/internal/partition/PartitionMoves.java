@@ -3,14 +3,23 @@ package io.kommander.internal.partition;
 import io.kommander.wal.EntryKind;
 import io.kommander.wal.LogEntry;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The move entries (splits, merges) and seed chunks of one replica's log, appended or not, committed or not. Like a
  * configuration, a move entry takes effect the moment it is appended (its fence holds for every write proposed after
- * it in this log) and truncating it undoes it; compaction keeps what it knew (a compacted entry was committed). A
- * restart learns only the entries the WAL still holds after its compaction point.
+ * it in this log) and truncating it undoes it; compaction keeps what it knew (a compacted entry was committed). What
+ * compaction removes is kept durably as a {@link MoveHistory}, stored with each compaction and snapshot and restored
+ * with them, so a replica rebuilt from either knows the moves its log held before it.
+ *
+ * <p>A move entry or a seed the log already held is a repeat ({@link #repeats}): a leader whose partition map is stale
+ * can append one again long after the move finished. The rule is the log's own (an earlier entry of the same move, an
+ * earlier complete sequence of the same seed), so every replica judges each entry alike, however it was rebuilt.
  *
  * <p>Not thread-safe: owned by the partition's executor.
  */
@@ -20,7 +29,17 @@ public final class PartitionMoves {
     private record Held(String type, MoveEntry move, SeedEntry seed) {
     }
 
+    /** A seed, as the log's chunks name it: a split's or a merge's, from a source partition. */
+    private record SeedKey(boolean merge, int source) {
+
+        static SeedKey of(Held chunk) {
+            return new SeedKey(SeedEntry.MERGE_TYPE.equals(chunk.type()), chunk.seed().source());
+        }
+    }
+
     private final TreeMap<Long, Held> byIndex = new TreeMap<>();
+    /** Seeds complete before the compaction point this replica was rebuilt from, from its {@link MoveHistory}. */
+    private final Map<SeedKey, Long> completedBefore = new HashMap<>();
 
     /** Follows an appended entry. */
     void appended(LogEntry entry) {
@@ -56,9 +75,9 @@ public final class PartitionMoves {
         return fence;
     }
 
-    /** Whether this log holds no move entry and no seed. */
+    /** Whether this log, and the history it was rebuilt from, hold no move entry and no seed. */
     public boolean isEmpty() {
-        return byIndex.isEmpty();
+        return byIndex.isEmpty() && completedBefore.isEmpty();
     }
 
     /** The partitions this log's split entries move keys to. */
@@ -106,18 +125,90 @@ public final class PartitionMoves {
 
     /** Runs the log's chunks of {@code type} (from {@code source}, or any if -1) through {@link SeedAssembly}. */
     private boolean holdsCompleteSeed(String type, int source) {
+        boolean merge = SeedEntry.MERGE_TYPE.equals(type);
+        if (completedBefore.keySet().stream().anyMatch(k -> k.merge() == merge && (source < 0 || k.source() == source))) {
+            return true;
+        }
         SeedAssembly assembly = new SeedAssembly(false);
         for (Held held : byIndex.values()) {
-            if (type.equals(held.type()) && (source < 0 || held.seed().source() == source)) {
-                try {
-                    if (assembly.accept(held.seed()) != null) {
-                        return true;
-                    }
-                } catch (IllegalArgumentException e) {
-                    // A chunk that continues no sequence: the replicas' assembly refuses it as well.
-                }
+            if (type.equals(held.type()) && (source < 0 || held.seed().source() == source)
+                    && completes(assembly, held)) {
+                return true;
             }
         }
         return false;
+    }
+
+    /** Whether {@code chunk} completes the sequence under way in {@code assembly}. */
+    private static boolean completes(SeedAssembly assembly, Held chunk) {
+        try {
+            return assembly.accept(chunk.seed()) != null;
+        } catch (IllegalArgumentException e) {
+            return false; // a chunk that continues no sequence: the replicas' assembly refuses it as well
+        }
+    }
+
+    /**
+     * Whether the applied entry {@code entry} repeats a move this log held before it: a split or merge entry toward
+     * the same partition as an earlier one, or a seed chunk after a complete sequence of the same seed. A repeat is
+     * not delivered: the move it names happened once, at its first entry.
+     */
+    public boolean repeats(LogEntry entry) {
+        Held held = entry.kind() == EntryKind.SYSTEM ? byIndex.get(entry.index()) : null;
+        if (held == null) {
+            return false;
+        }
+        Map<Long, Held> earlier = byIndex.headMap(entry.index(), false);
+        if (held.move() != null) {
+            return earlier.values().stream().anyMatch(h -> h.type().equals(held.type()) && h.move() != null
+                    && h.move().target() == held.move().target());
+        }
+        SeedKey key = SeedKey.of(held);
+        Long completed = completedBefore.get(key);
+        if (completed != null && completed < entry.index()) {
+            return true;
+        }
+        SeedAssembly assembly = new SeedAssembly(false);
+        return earlier.values().stream().anyMatch(h -> h.seed() != null && SeedKey.of(h).equals(key)
+                && completes(assembly, h));
+    }
+
+    /**
+     * The history of this log up to {@code index} (at or below its applied index): what a compaction or a snapshot
+     * there stores, for a replica rebuilt from it.
+     */
+    public MoveHistory history(long index) {
+        List<MoveHistory.LoggedMove> moves = new ArrayList<>();
+        Map<SeedKey, Long> seeds = new LinkedHashMap<>();
+        completedBefore.forEach((key, at) -> {
+            if (at <= index) {
+                seeds.put(key, at);
+            }
+        });
+        Map<SeedKey, SeedAssembly> assemblies = new HashMap<>();
+        byIndex.headMap(index, true).forEach((at, held) -> {
+            if (held.move() != null) {
+                moves.add(new MoveHistory.LoggedMove(at, MoveEntry.MERGE_TYPE.equals(held.type()), held.move()));
+            } else if (held.seed() != null && !seeds.containsKey(SeedKey.of(held))
+                    && completes(assemblies.computeIfAbsent(SeedKey.of(held), k -> new SeedAssembly(false)), held)) {
+                seeds.put(SeedKey.of(held), at);
+            }
+        });
+        return new MoveHistory(moves, seeds.entrySet().stream().map(e -> new MoveHistory.CompletedSeed(e.getValue(),
+                e.getKey().merge(), e.getKey().source())).toList());
+    }
+
+    /**
+     * Learns what a history says the log held before this replica's log starts (a restore from a compaction point or
+     * a snapshot, or an installed snapshot); what this replica already knows stays.
+     */
+    public void restore(MoveHistory history) {
+        for (MoveHistory.LoggedMove logged : history.moves()) {
+            byIndex.putIfAbsent(logged.index(), new Held(logged.merge() ? MoveEntry.MERGE_TYPE : MoveEntry.SPLIT_TYPE,
+                    logged.move(), null));
+        }
+        for (MoveHistory.CompletedSeed seed : history.seeds()) {
+            completedBefore.merge(new SeedKey(seed.merge(), seed.source()), seed.index(), Math::min);
+        }
     }
 }

@@ -95,7 +95,7 @@ final class PartitionRestore {
         RaftPartitionStateMachine machine = host.machine();
         try {
             machine.restoreBegin(head.hardState(), head.compacted(), head.lastCheckpoint(), head.sessions(),
-                    head.configuration(), host.delivered());
+                    head.configuration(), head.moves(), host.delivered());
         } catch (IllegalStateException e) {
             host.walFailed(e);
             return;

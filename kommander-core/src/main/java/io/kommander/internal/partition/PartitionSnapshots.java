@@ -83,8 +83,7 @@ final class PartitionSnapshots {
                         finished.run();
                         return;
                     }
-                    SnapshotImage image = new SnapshotImage(header.boundary(), header.configuration(),
-                            header.sessions(), state);
+                    SnapshotImage image = header.withState(state);
                     byte[] encoded = image.encode();
                     current.snapshots().produced(image, encoded);
                     LogPosition target = current.snapshots().compactionTarget();
@@ -213,7 +212,8 @@ final class PartitionSnapshots {
         Runnable proceed = () -> {
             host.machine().snapshots().restored(held, heldEncoded);
             next.accept(new RaftWriteAhead.RestoreHead(head.hardState(), head.compacted(), head.lastCheckpoint(),
-                    head.last(), held.sessions(), held.configuration(), heldEncoded, head.verified()), null);
+                    head.last(), held.sessions(), held.configuration(), held.moves(), heldEncoded, head.verified()),
+                    null);
         };
         if (applicationAt >= boundary.index()) {
             proceed.run();

@@ -146,5 +146,12 @@ enum PlantedBug {
      * applies, as if that chunk were the whole state ({@code NodeMoves}), instead of when the last chunk of the
      * sequence does: a seed larger than {@code maxEntryBytes} loses every moved key past its first chunk.
      */
-    SEED_ABSORBED_AT_FIRST_CHUNK
+    SEED_ABSORBED_AT_FIRST_CHUNK,
+    /**
+     * A replica rebuilt from a compaction point or a snapshot forgets the moves its log held before it
+     * ({@link MoveHistory} not restored), as before histories were kept: a move entry appended again by a leader whose
+     * map is stale is a new move to a rebuilt replica and a repeat to the others (sim seed 1272: a split's keys
+     * dropped again on two replicas after the split and a merge back had finished).
+     */
+    MOVE_HISTORY_FORGOTTEN
 }

@@ -156,19 +156,19 @@ public final class RaftPartitionStateMachine {
      */
     public void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint,
                              byte[] sessionSnapshot) {
-        restoreBegin(hardState, compacted, lastCheckpoint, sessionSnapshot, null, DeliveredSoFar.NONE);
+        restoreBegin(hardState, compacted, lastCheckpoint, sessionSnapshot, null, null, DeliveredSoFar.NONE);
     }
 
     /**
-     * Starts restoring, as above, also from the stored configuration at the compaction point (null if none);
-     * {@code delivered} is what the application received from this partition earlier in this process (before a WAL
+     * Starts restoring, as above, also from the stored configuration and move history at the compaction point (each
+     * null if none); {@code delivered} is what the application received from this partition earlier in this process (before a WAL
      * failure), which is not handed over again.
      */
     void restoreBegin(HardState hardState, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot,
-                      byte[] configurationSnapshot, DeliveredSoFar delivered) {
+                      byte[] configurationSnapshot, byte[] moveHistory, DeliveredSoFar delivered) {
         elections.restore(hardState);
         replicaLog.restoreBegin(hardState.commitIndex(), compacted, lastCheckpoint, sessionSnapshot,
-                configurationSnapshot, delivered);
+                configurationSnapshot, moveHistory, delivered);
     }
 
     /**

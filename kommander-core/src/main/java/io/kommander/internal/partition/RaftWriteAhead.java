@@ -23,12 +23,12 @@ import java.util.function.Consumer;
 final class RaftWriteAhead {
 
     /**
-     * What recovery needs first: the stored hard state, log bounds, the client sessions and configuration stored
-     * with the last compaction and the latest snapshot (each null if none), and whether the replica is marked as
+     * What recovery needs first: the stored hard state, log bounds, the client sessions, configuration and move
+     * history stored with the last compaction and the latest snapshot (each null if none), and whether the replica is marked as
      * caught up after its node lost its data ({@link ReplicaCatchUp#metadataKey}).
      */
     record RestoreHead(HardState hardState, LogPosition compacted, long lastCheckpoint, LogPosition last,
-                       byte[] sessions, byte[] configuration, byte[] snapshot, boolean verified) {
+                       byte[] sessions, byte[] configuration, byte[] moves, byte[] snapshot, boolean verified) {
     }
 
     private static final long RESTORE_CHUNK_BYTES = 4L << 20;
@@ -69,6 +69,7 @@ final class RaftWriteAhead {
             return new RestoreHead(hardState, compacted, wal.lastCheckpoint(partition), last,
                     held ? wal.metadata(ClientSessions.metadataKey(partition)).orElse(null) : null,
                     held ? wal.metadata(ConfigurationHistory.metadataKey(partition)).orElse(null) : null,
+                    held ? wal.metadata(MoveHistory.metadataKey(partition)).orElse(null) : null,
                     held ? wal.metadata(SnapshotImage.metadataKey(partition)).orElse(null) : null,
                     wal.metadata(ReplicaCatchUp.metadataKey(partition)).isPresent());
         },
@@ -114,14 +115,17 @@ final class RaftWriteAhead {
     }
 
     /**
-     * Stores the client sessions and the configuration at {@code position} durably, then compacts the WAL up to
+     * Stores the client sessions, the configuration and the move history at {@code position} durably, then compacts
+     * the WAL up to
      * {@code position}, then runs {@code done} on the executor with null or the error. A compaction changes the
      * WAL, so it queues on the write side, after every write persisted before it; the snapshots go with the group
      * write before it, so the compaction never removes entries that a restore would need to rebuild them.
      */
-    void compact(LogPosition position, byte[] sessions, byte[] configuration, Consumer<Throwable> done) {
+    void compact(LogPosition position, byte[] sessions, byte[] configuration, byte[] moves,
+                 Consumer<Throwable> done) {
         writes.compact(partition, position, Map.of(ClientSessions.metadataKey(partition), sessions,
-                        ConfigurationHistory.metadataKey(partition), configuration),
+                        ConfigurationHistory.metadataKey(partition), configuration,
+                        MoveHistory.metadataKey(partition), moves),
                 error -> post(RaftPartitionExecutor.Priority.MAINTENANCE, () -> done.accept(error)));
     }
 
@@ -134,7 +138,8 @@ final class RaftWriteAhead {
     }
 
     /**
-     * Stores a snapshot (its encoding, and the client sessions and configuration at its boundary) durably, then
+     * Stores a snapshot (its encoding, and the client sessions, configuration and move history at its boundary)
+     * durably, then
      * compacts the WAL up to its boundary, or with {@code reset} resets the WAL's log to it
      * ({@link IWAL#installSnapshotBoundary}); then runs {@code done} on the executor with null or the error. Queued
      * behind every write persisted before it, and completed at the priority of writes, so it is seen in order.
@@ -143,7 +148,8 @@ final class RaftWriteAhead {
                        Consumer<Throwable> done) {
         Map<String, byte[]> metadata = Map.of(SnapshotImage.metadataKey(partition), encoded,
                 ClientSessions.metadataKey(partition), image.sessions(),
-                ConfigurationHistory.metadataKey(partition), image.configuration());
+                ConfigurationHistory.metadataKey(partition), image.configuration(),
+                MoveHistory.metadataKey(partition), image.moves());
         Consumer<Throwable> posted = error -> post(RaftPartitionExecutor.Priority.REPLICATION,
                 () -> done.accept(error));
         if (reset) {

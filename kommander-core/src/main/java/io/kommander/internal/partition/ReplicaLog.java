@@ -136,22 +136,22 @@ final class ReplicaLog {
 
     /** Starts a restore from the WAL's stored commit index, compaction point and last checkpoint. */
     void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint) {
-        restoreBegin(storedCommit, compacted, lastCheckpoint, null, null, DeliveredSoFar.NONE);
+        restoreBegin(storedCommit, compacted, lastCheckpoint, null, null, null, DeliveredSoFar.NONE);
     }
 
     /** Starts a restore with a stored snapshot of the client sessions (null if none), nothing delivered yet. */
     void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot) {
-        restoreBegin(storedCommit, compacted, lastCheckpoint, sessionSnapshot, null, DeliveredSoFar.NONE);
+        restoreBegin(storedCommit, compacted, lastCheckpoint, sessionSnapshot, null, null, DeliveredSoFar.NONE);
     }
 
     /** Starts a restore without a session snapshot, after a WAL failure that left {@code delivered} handed over. */
     void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, DeliveredSoFar delivered) {
-        restoreBegin(storedCommit, compacted, lastCheckpoint, null, null, delivered);
+        restoreBegin(storedCommit, compacted, lastCheckpoint, null, null, null, delivered);
     }
 
     /**
-     * Starts a restore, also from the stored snapshots of the client sessions and of the configuration at the
-     * compaction point (each null if none; without one, the configuration starts as the initial one). The log starts after
+     * Starts a restore, also from the stored snapshots of the client sessions, of the configuration and of the move
+     * history at the compaction point (each null if none; without one, the configuration starts as the initial one). The log starts after
      * the snapshot's compaction point if the WAL has not kept its compaction (a compaction need not sync), and
      * everything the sessions had applied counts as committed. What the application received earlier in this
      * process ({@code delivered}) is committed, and durable (delivery waits for durability, and a failed write leaves
@@ -160,7 +160,8 @@ final class ReplicaLog {
      * @throws IllegalStateException if a snapshot is corrupt, or older than the WAL's compaction point
      */
     void restoreBegin(long storedCommit, LogPosition compacted, long lastCheckpoint, byte[] sessionSnapshot,
-                      byte[] configurationSnapshot, DeliveredSoFar delivered) {
+                      byte[] configurationSnapshot, byte[] moveHistory, DeliveredSoFar delivered) {
+        restoreMoves(moveHistory, "stored");
         if (configurationSnapshot == null) {
             configurations.reset(0, initialConfiguration);
         } else {
@@ -350,7 +351,25 @@ final class ReplicaLog {
         if (entry.hasRequestId() && verdict.outcome() != Verdict.Outcome.REFUSED_BEFORE_RESTORE) {
             proposals.recordOutcome(entry.index(), verdict.result());
         }
-        return verdict.delivered();
+        // A move entry or seed the log held before (appended again by a leader with a stale map) changes nothing.
+        return verdict.delivered() && !moves.repeats(entry);
+    }
+
+    /**
+     * Learns the moves a rebuilt log held before its start (null: none stored).
+     *
+     * @throws IllegalStateException if the history is corrupt
+     */
+    private void restoreMoves(byte[] history, String where) {
+        if (plantedBugs.contains(PlantedBug.MOVE_HISTORY_FORGOTTEN)) {
+            return;
+        }
+        try {
+            moves.restore(MoveHistory.decode(history));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("partition " + partition + ": the " + where + " move history is corrupt",
+                    e);
+        }
     }
 
     /** Whether {@link #takePersistStep} has a step to give. */
@@ -392,6 +411,11 @@ final class ReplicaLog {
         return sessions.snapshot(target);
     }
 
+    /** The move history to store before compacting to {@code target}, with the client sessions. */
+    byte[] moveHistory(LogPosition target) {
+        return moves.history(target.index()).encode();
+    }
+
     /**
      * With snapshots, the highest index compaction may reach for the members' sake: what every member holds, or
      * failing that the retention behind the commit index, in entries or in bytes, whichever keeps less (a member
@@ -420,12 +444,13 @@ final class ReplicaLog {
     }
 
     /**
-     * The library's part of a snapshot at {@code index} (the applied index, now): the configuration and client
-     * sessions there, with no application state yet.
+     * The library's part of a snapshot at {@code index} (the applied index, now): the configuration, client sessions
+     * and move history there, with no application state yet.
      */
     SnapshotImage snapshotHeader(long index) {
         LogPosition at = new LogPosition(index, log.termAt(index));
-        return new SnapshotImage(at, configurations.snapshotAt(index), sessions.snapshot(at), new byte[0]);
+        return new SnapshotImage(at, configurations.snapshotAt(index), sessions.snapshot(at), new byte[0],
+                moves.history(index).encode());
     }
 
     /** Whether this log holds a snapshot's boundary entry: installing it keeps the entries after it. */
@@ -463,6 +488,7 @@ final class ReplicaLog {
             }
         }
         sessions.restore(image.sessions());
+        restoreMoves(image.moves(), "snapshot's");
         proposals.onCompacted(index);
         sessions.compacted(index);
         commitIndex = Math.max(commitIndex, index);

@@ -128,6 +128,11 @@ final class SnapshotControl {
         return replicaLog.sessionSnapshot(target);
     }
 
+    /** The move history to store in the WAL before compacting to {@code target}. */
+    byte[] moveHistory(LogPosition target) {
+        return replicaLog.moveHistory(target);
+    }
+
     // ------------------------------------------------------------------ producing and restoring
 
     /** The index to take a snapshot at now (the applied index), or -1. */

@@ -81,7 +81,9 @@ public final class PartitionSeams {
         /** See PlantedBug#LEAVE_TRUSTS_THE_MAP. */
         LEAVE_TRUSTS_THE_MAP,
         /** See PlantedBug#SEED_ABSORBED_AT_FIRST_CHUNK. */
-        SEED_ABSORBED_AT_FIRST_CHUNK;
+        SEED_ABSORBED_AT_FIRST_CHUNK,
+        /** See PlantedBug#MOVE_HISTORY_FORGOTTEN. */
+        MOVE_HISTORY_FORGOTTEN;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

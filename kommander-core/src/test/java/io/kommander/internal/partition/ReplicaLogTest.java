@@ -219,4 +219,40 @@ class ReplicaLogTest {
         replicaLog.commitTo(2, ready);
         assertThat(delivered(ready.deliveries)).containsExactly("1@1", "2@1");
     }
+
+    @Test
+    void aMoveEntryAppendedAgainAfterCompactionIsNotDeliveredByAReplicaRestoredFromTheHistory() {
+        restored().append(List.of(split(1), entry(2, 1), entry(3, 1, EntryKind.CHECKPOINT)));
+        persist(take());
+        replicaLog.commitTo(3, ready);
+        assertThat(delivered(ready.deliveries)).containsExactly("1@1", "2@1", "3@1");
+        byte[] history = replicaLog.moveHistory(new LogPosition(3, 1));
+
+        ReplicaLog rebuilt = new ReplicaLog(1, SETTINGS, new PendingWrites(1), new ProposalTracker(), bugs,
+                Configuration.ofVoters(List.of("a")));
+        rebuilt.restoreBegin(5, new LogPosition(3, 1), 3, null, null, history, DeliveredSoFar.NONE);
+        assertThat(delivered(rebuilt.restoreEntries(List.of(entry(4, 1), split(5)))))
+                .as("the split entry at 5 repeats the one at 1, which compaction removed").containsExactly("4@1");
+    }
+
+    @Test
+    void withTheHistoryForgottenTheRepeatIsDeliveredAsANewMove() {
+        bugs.add(PlantedBug.MOVE_HISTORY_FORGOTTEN);
+        byte[] history = PartitionSeams.moves(split(1)).history(1).encode();
+        replicaLog.restoreBegin(5, new LogPosition(3, 1), 3, null, null, history, DeliveredSoFar.NONE);
+        assertThat(delivered(replicaLog.restoreEntries(List.of(entry(4, 1), split(5))))).containsExactly("4@1", "5@1");
+    }
+
+    @Test
+    void aCorruptStoredHistoryFailsTheRestoreWithAClearError() {
+        assertThatThrownBy(() -> replicaLog.restoreBegin(5, new LogPosition(3, 1), 3, null, null, new byte[] {7},
+                DeliveredSoFar.NONE)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("partition 1: the stored move history is corrupt");
+    }
+
+    /** A split entry toward partition 9 at {@code index}, in term 1. */
+    private static io.kommander.wal.LogEntry split(long index) {
+        return new io.kommander.wal.LogEntry(index, 1, EntryKind.SYSTEM, io.kommander.time.HLCTimestamp.ZERO,
+                MoveEntry.SPLIT_TYPE, new MoveEntry(9, new io.kommander.PartitionRange(100, 199), 2).encode());
+    }
 }

@@ -16,7 +16,10 @@ class SnapshotReceiverTest {
 
     private static final int CHUNK = 16;
     private static final SnapshotImage IMAGE = new SnapshotImage(new LogPosition(40, 3), new byte[] {1, 2, 3},
-            new byte[] {4, 5}, "the application's state of the partition".getBytes());
+            new byte[] {4, 5}, "the application's state of the partition".getBytes(), new MoveHistory(
+                    java.util.List.of(new MoveHistory.LoggedMove(30, false, new MoveEntry(5,
+                            new io.kommander.PartitionRange(100, 199), 3))),
+                    java.util.List.of(new MoveHistory.CompletedSeed(35, true, 9))).encode());
     private static final byte[] ENCODED = IMAGE.encode();
     private static final long CRC = SnapshotImage.crc(ENCODED, 0, ENCODED.length);
 
@@ -160,10 +163,17 @@ class SnapshotReceiverTest {
         assertThat(decoded.configuration()).isEqualTo(IMAGE.configuration());
         assertThat(decoded.sessions()).isEqualTo(IMAGE.sessions());
         assertThat(decoded.state()).isEqualTo(IMAGE.state());
+        assertThat(decoded.moves()).isEqualTo(IMAGE.moves());
+        // Cut right after the state, it is a snapshot stored before move histories existed: it decodes with none.
+        int withoutHistory = ENCODED.length - 4 - IMAGE.moves().length;
         for (int cut = 0; cut < ENCODED.length; cut++) {
             byte[] prefix = Arrays.copyOf(ENCODED, cut);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> SnapshotImage.decode(prefix))
-                    .isInstanceOf(IllegalArgumentException.class);
+            if (cut == withoutHistory) {
+                assertThat(SnapshotImage.decode(prefix).moves()).isEmpty();
+            } else {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> SnapshotImage.decode(prefix))
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
         }
     }
 }

@@ -40,9 +40,10 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
      * cannot read; 9 added ReleaseQuery and MemberReleased (types 16 and 17), with which partition 0's leader learns
      * that a partition it does not host let a leaving member go, and the chunked layout of split and merge seeds
      * (format 2 of their seed entries: a seed in several entries, each within {@code maxEntryBytes}), which a node of 8
-     * cannot read.
+     * cannot read; 10 added the partition's move history to the snapshots InstallSnapshot carries, which a node of 9
+     * refuses.
      */
-    static final int CURRENT_VERSION = 9;
+    static final int CURRENT_VERSION = 10;
 
     /** Length of a nonce: 256 bits. */
     static final int NONCE_BYTES = 32;
