@@ -81,6 +81,22 @@ final class LeaderReplicator {
         snapshots.release();
     }
 
+    /**
+     * Whether a follower that answers is being sent a snapshot: the leader then takes no newer one, which would send
+     * it again from its start (a follower that stops answering holds nothing back once its patience has grown).
+     */
+    boolean sendingSnapshot() {
+        if (plantedBugs.contains(PlantedBug.SNAPSHOT_REPLACED_MID_TRANSFER)) {
+            return false;
+        }
+        for (FollowerProgress pr : progress.values()) {
+            if (pr.state == FollowerProgress.State.SNAPSHOT && pr.chunkPatience == FollowerProgress.FIRST_CHUNK_PATIENCE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     FollowerProgress follower(String peer) {
         return progress.get(peer);
     }

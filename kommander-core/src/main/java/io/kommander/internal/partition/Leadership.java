@@ -510,4 +510,9 @@ final class Leadership {
             Leadership.this.maybeCommit(ready);
         }
     }
+
+    /** Whether this leader is sending a snapshot to a follower that answers ({@link LeaderReplicator#sendingSnapshot}). */
+    boolean sendingSnapshot() {
+        return replicator.sendingSnapshot();
+    }
 }

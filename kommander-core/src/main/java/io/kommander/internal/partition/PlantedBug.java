@@ -153,5 +153,11 @@ enum PlantedBug {
      * map is stale is a new move to a rebuilt replica and a repeat to the others (sim seed 1272: a split's keys
      * dropped again on two replicas after the split and a merge back had finished).
      */
-    MOVE_HISTORY_FORGOTTEN
+    MOVE_HISTORY_FORGOTTEN,
+    /**
+     * A leader takes newer snapshots while it sends one to a follower that answers, and sends each newer one from its
+     * start: a follower that needs longer to receive a snapshot than the leader takes between two never catches up.
+     * A liveness control.
+     */
+    SNAPSHOT_REPLACED_MID_TRANSFER
 }

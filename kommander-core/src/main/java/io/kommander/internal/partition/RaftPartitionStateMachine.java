@@ -124,7 +124,8 @@ public final class RaftPartitionStateMachine {
         Supplier<Ready> ready = this::ready;
         LongSupplier clock = () -> now;
         this.elections = new Elections(partition, self, settings, random, plantedBugs, replica, ready, clock);
-        this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, elections::term, ready);
+        this.snapshots = new SnapshotControl(held, replicaLog, writes, refusals, elections::term, ready,
+                () -> elections.role() == RaftRole.LEADER && leadership.sendingSnapshot());
         FollowerReplication follower = new FollowerReplication(partition, plantedBugs, replica, elections, snapshots,
                 ready, quiescence);
         this.waking = new QuiescenceWaking(partition, quiescence, elections, leadership, replicaLog, refusals,

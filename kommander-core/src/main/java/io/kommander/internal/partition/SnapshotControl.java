@@ -4,6 +4,7 @@ import io.kommander.transport.RaftMessage.InstallSnapshot;
 import io.kommander.transport.RaftMessage.InstallSnapshotResponse;
 import io.kommander.wal.LogPosition;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -27,17 +28,20 @@ final class SnapshotControl {
     private final MessageRefusals refusals;
     private final LongSupplier term;
     private final Supplier<Ready> ready;
+    /** Whether this replica leads and is sending a snapshot to a follower that answers. */
+    private final BooleanSupplier sending;
     /** The leader whose complete snapshot is being installed. */
     private String installingFrom;
 
     SnapshotControl(Snapshots snapshots, ReplicaLog replicaLog, PendingWrites writes, MessageRefusals refusals,
-                    LongSupplier term, Supplier<Ready> ready) {
+                    LongSupplier term, Supplier<Ready> ready, BooleanSupplier sending) {
         this.snapshots = snapshots;
         this.replicaLog = replicaLog;
         this.writes = writes;
         this.refusals = refusals;
         this.term = term;
         this.ready = ready;
+        this.sending = sending;
     }
 
     /** Turns snapshots on for this partition (before the restore). */
@@ -135,9 +139,14 @@ final class SnapshotControl {
 
     // ------------------------------------------------------------------ producing and restoring
 
-    /** The index to take a snapshot at now (the applied index), or -1. */
+    /**
+     * The index to take a snapshot at now (the applied index), or -1. None while this leader sends one to a follower
+     * that answers: a newer snapshot would restart that transfer from its start, and a follower that needs longer to
+     * receive one than the leader takes between two would never catch up. The log is kept from the snapshot's boundary
+     * on meanwhile (compaction stops at the latest snapshot).
+     */
     long wanted() {
-        return replicaLog.snapshotWanted();
+        return sending.getAsBoolean() ? -1 : replicaLog.snapshotWanted();
     }
 
     /** Marks a snapshot at {@code index} as being produced and returns its library part. */

@@ -83,7 +83,9 @@ public final class PartitionSeams {
         /** See PlantedBug#SEED_ABSORBED_AT_FIRST_CHUNK. */
         SEED_ABSORBED_AT_FIRST_CHUNK,
         /** See PlantedBug#MOVE_HISTORY_FORGOTTEN. */
-        MOVE_HISTORY_FORGOTTEN;
+        MOVE_HISTORY_FORGOTTEN,
+        /** See PlantedBug#SNAPSHOT_REPLACED_MID_TRANSFER. */
+        SNAPSHOT_REPLACED_MID_TRANSFER;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
