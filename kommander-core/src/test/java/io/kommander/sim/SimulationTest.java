@@ -48,7 +48,7 @@ class SimulationTest {
      */
     private static final int MOVE_OVERLAP_CONTROL_SEEDS = 80;
     /** Seeds past CI's sweep that once failed ({@link #regressionSeedsKeepRaftSafeAndSettle}). */
-    private static final long[] REGRESSION_SEEDS = {1272, 1844, 3498, 3582, 5052};
+    private static final long[] REGRESSION_SEEDS = {1272, 1844, 2196, 3498, 3582, 5052, 6354};
     /** Seeds of the reliable mix the negative control of the campaign order searches. */
     private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
@@ -244,10 +244,11 @@ class SimulationTest {
     /**
      * Seeds past CI's sweep that once failed, run in every build with no bug planted: 1844 (a split whose source
      * replicas were all rebuilt from snapshots past the split entry never finished, before replicas kept their logs
-     * through moves), 3498 (a leaving leader's first hand-over let a placed partition fall below its voters), 3582 (a
-     * replaced node, down but still a voter of a partition, took its leader's whole snapshot budget, so a joining node
-     * never caught up there) and 5052 (a leaving node that led a placed partition on a stale map never handed it
-     * over).
+     * through moves), 2196 and 6354 (a leave never ended: a partition that never changed its configuration had no
+     * replica that would answer that it let the leaving member go), 3498 (a leaving leader's first hand-over let a
+     * placed partition fall below its voters), 3582 (a replaced node, down but still a voter of a partition, took its
+     * leader's whole snapshot budget, so a joining node never caught up there) and 5052 (a leaving node that led a
+     * placed partition on a stale map never handed it over).
      */
     @Test
     void regressionSeedsKeepRaftSafeAndSettle() {
@@ -269,6 +270,19 @@ class SimulationTest {
         SimResult caught = firstCaughtAmong(PartitionSeams.Bug.MOVE_HISTORY_FORGOTTEN, List.of(1272L).iterator(), 1,
                 "regression seeds");
         assertThat(caught.violation()).startsWith("split:").contains("acknowledged keyed writes");
+    }
+
+    /**
+     * A partition's leader that does not answer a release query from a first configuration no entry holds (as before
+     * seed 2196): a partition created, or split off, on members that all stayed never changes its configuration, so no
+     * replica of it may say that it let a leaving member go, and the leave never ends. Regression seed 2196 shows it
+     * (the membership settle check); it passes without the bug ({@link #regressionSeedsKeepRaftSafeAndSettle}).
+     */
+    @Test
+    void firstConfigurationsNeverReleasingAreCaughtBySeed2196() {
+        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.FIRST_CONFIGURATION_NEVER_RELEASES,
+                List.of(2196L).iterator(), 1, "regression seeds");
+        assertThat(caught.violation()).startsWith("membership:").contains("did not settle");
     }
 
     /**

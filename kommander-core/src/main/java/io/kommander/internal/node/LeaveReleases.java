@@ -30,8 +30,12 @@ import java.util.stream.Stream;
  * member ({@link MemberReleased}); a leaving member is never added back, so an answer holds until the leave ends.
  *
  * <p>Any replica may answer, the leader or a follower: a configuration committed on one replica is one the partition
- * committed. Only a configuration an entry holds counts (index 1 or more): a fresh log's first configuration is each
- * node's own guess. Thread-safe: reads only the partitions' lock-free views.
+ * committed. A configuration an entry holds counts (index 1 or more); a first configuration no entry holds (index 0)
+ * counts on the partition's leader only, once it committed an entry: a fresh log's first configuration is each
+ * node's own guess, but the leader's is the one a majority elected it in and commits by. Without that, a partition
+ * that never changed its configuration (one created, or split off, on members that stayed) has no replica that may
+ * answer, and the leave never ends (sim seeds 2196, 6354 and 7068). Thread-safe: reads only the partitions' lock-free
+ * views.
  */
 final class LeaveReleases {
 
@@ -44,6 +48,8 @@ final class LeaveReleases {
     private final Map<String, Set<Integer>> released = new ConcurrentHashMap<>();
     /** The negative control {@code LEAVE_TRUSTS_THE_MAP} (tests only): every partition counts as released. */
     private volatile boolean trustsTheMap;
+    /** The negative control {@code FIRST_CONFIGURATION_NEVER_RELEASES} (tests only): a leader's index 0 never answers. */
+    private volatile boolean firstConfigurationsIgnored;
 
     LeaveReleases(String self, Map<Integer, RaftPartition> partitions, Predicate<RaftPartition> stranded,
                   BiConsumer<String, RaftMessage> send) {
@@ -88,10 +94,18 @@ final class LeaveReleases {
     void onQuery(String from, ReleaseQuery query) {
         RaftPartition replica = partitions.get(query.partition());
         ReplicaView view = replica == null ? null : replica.view();
-        if (view != null && view.configuration() != null && view.configurationIndex() >= 1
+        if (view != null && view.configuration() != null && committed(view)
                 && view.configurationChangesInFlight() == 0 && !view.configuration().contains(query.member())) {
             send.accept(from, new MemberReleased(query.partition(), 0, query.member()));
         }
+    }
+
+    /** Whether the replica's configuration is one the partition committed (see the class comment). */
+    private boolean committed(ReplicaView view) {
+        if (firstConfigurationsIgnored) {
+            return view.configurationIndex() >= 1;
+        }
+        return view.configurationIndex() >= 1 || (view.leader() && view.commitIndex() >= 1);
     }
 
     /** On partition 0's leader: a partition let a leaving member go. */
@@ -105,6 +119,11 @@ final class LeaveReleases {
     /** Plants "a partition this node cannot watch counts as released" (a negative control). */
     void plantTrustsTheMap() {
         trustsTheMap = true;
+    }
+
+    /** Plants "a first configuration no entry holds never answers", as before seed 2196 (a negative control). */
+    void plantFirstConfigurationsIgnored() {
+        firstConfigurationsIgnored = true;
     }
 
     /** Whether this node sees the partition's configuration itself: it hosts a replica the map has not moved away. */

@@ -194,6 +194,11 @@ final class NodeMembership {
         releases.plantTrustsTheMap();
     }
 
+    /** Plants "a first configuration no entry holds never answers a release query" (a negative control). */
+    void plantFirstConfigurationsIgnored() {
+        releases.plantFirstConfigurationsIgnored();
+    }
+
     /** What the partitions this node cannot watch answer about leaving members ({@link InboundRouter} routes). */
     LeaveReleases releases() {
         return releases;

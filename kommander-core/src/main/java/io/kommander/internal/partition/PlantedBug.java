@@ -159,5 +159,12 @@ enum PlantedBug {
      * start: a follower that needs longer to receive a snapshot than the leader takes between two never catches up.
      * A liveness control.
      */
-    SNAPSHOT_REPLACED_MID_TRANSFER
+    SNAPSHOT_REPLACED_MID_TRANSFER,
+    /**
+     * A partition's leader whose configuration no entry holds (index 0: the partition never changed its configuration)
+     * does not answer partition 0's leader's release query about a leaving member, as before seed 2196: no replica of
+     * such a partition may answer, and the leave never ends. Node level (planted in {@code LeaveReleases}); a liveness
+     * control.
+     */
+    FIRST_CONFIGURATION_NEVER_RELEASES
 }

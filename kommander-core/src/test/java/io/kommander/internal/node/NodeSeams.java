@@ -57,6 +57,9 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.LEADER_STAYS_WHILE_LEAVING)) {
             node.membershipForTests().plantLeaderStaysWhileLeaving();
         }
+        if (bugs.contains(PartitionSeams.Bug.FIRST_CONFIGURATION_NEVER_RELEASES)) {
+            node.membershipForTests().plantFirstConfigurationsIgnored();
+        }
     }
 
     /** Plants "several membership changes at once" in the node's roster rules (a negative control). */

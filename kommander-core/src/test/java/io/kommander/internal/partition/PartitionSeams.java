@@ -85,7 +85,9 @@ public final class PartitionSeams {
         /** See PlantedBug#MOVE_HISTORY_FORGOTTEN. */
         MOVE_HISTORY_FORGOTTEN,
         /** See PlantedBug#SNAPSHOT_REPLACED_MID_TRANSFER. */
-        SNAPSHOT_REPLACED_MID_TRANSFER;
+        SNAPSHOT_REPLACED_MID_TRANSFER,
+        /** See PlantedBug#FIRST_CONFIGURATION_NEVER_RELEASES. */
+        FIRST_CONFIGURATION_NEVER_RELEASES;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
