@@ -23,6 +23,9 @@ import java.util.SplittableRandom;
  *       submitted to that partition on that node; it must be refused as not appended ({@code PartitionDraining}, or
  *       {@code UnknownPartition}/{@code NodeIsNotLeader}/{@code NodeClosed} if the partition closed or is led
  *       elsewhere), never acknowledged or left pending as possibly appended;</li>
+ *   <li><b>one call creates at most one partition</b>: the created partitions any node's map ever showed are never
+ *       more than the {@code createPartition} calls made (the library retries a call, against a new partition 0
+ *       leader too, and one whose first attempt committed must not create a second);</li>
  *   <li>what the created partitions deliver is checked by the {@link SafetyMonitor} like any partition
  *       (state-machine safety, in-order exactly-once delivery); the register partitions, never removed, keep every
  *       acknowledged write as before.</li>
@@ -41,6 +44,10 @@ final class PartitionChurn {
     /** (node, partition) pairs whose drain was already probed. */
     private final Set<String> probed = new HashSet<>();
     private long writes;
+    /** {@code createPartition} calls made so far. */
+    private int createCalls;
+    /** The created partitions (unrouted, past the initial ones) any node's map has shown. */
+    private final Set<Integer> created = new HashSet<>();
 
     /** The splits and merges, or null: partitions are only created and removed. */
     private final SplitChurn splits;
@@ -83,7 +90,7 @@ final class PartitionChurn {
         } else if (splits != null && choice >= 4) {
             splits.write(node, up, random);
         } else if (choice == 0 && live.size() < MAX_LIVE) {
-            node.createPartition(null);
+            create(node);
         } else if (choice == 1 && !live.isEmpty()) {
             node.removePartition(live.get(random.nextInt(live.size())).id());
         } else if (!live.isEmpty()) {
@@ -102,7 +109,7 @@ final class PartitionChurn {
         if (!up.isEmpty()) {
             RaftNode node = up.get(random.nextInt(up.size())).manager();
             if (live(node).size() < MAX_LIVE) {
-                node.createPartition(null);
+                create(node);
             }
         }
     }
@@ -120,7 +127,7 @@ final class PartitionChurn {
         if (!live(node).isEmpty()) {
             return true;
         }
-        node.createPartition(null);
+        create(node);
         return false;
     }
 
@@ -149,6 +156,11 @@ final class PartitionChurn {
         }
     }
 
+    private void create(RaftNode node) {
+        createCalls++;
+        node.createPartition(null);
+    }
+
     private static List<SimNode> up(List<SimNode> nodes) {
         return nodes.stream().filter(n -> n.state() == SimNode.State.UP && n.manager() != null).toList();
     }
@@ -163,8 +175,19 @@ final class PartitionChurn {
                 .filter(p -> p.id() > initialPartitions && p.state() == PartitionState.ACTIVE && !p.routed()).toList();
     }
 
-    /** A node applied a map change: probe each partition it now sees draining, once per node and partition. */
+    /**
+     * A node applied a map change: count the created partitions it shows against the calls made, and probe each
+     * partition it now sees draining, once per node and partition.
+     */
     private void applied(SimNode node, PartitionMap map) {
+        for (PartitionDescriptor partition : map.partitions()) {
+            if (partition.id() > initialPartitions && !partition.routed() && created.add(partition.id())
+                    && created.size() > createCalls) {
+                monitor.fail("create: n" + node.index() + "'s map (version " + map.version() + ") shows "
+                        + created.size() + " created partitions " + created + " after " + createCalls
+                        + " createPartition calls: a call created more than one partition");
+            }
+        }
         for (PartitionDescriptor partition : map.partitions()) {
             if (partition.state() == PartitionState.DRAINING && probed.add(node.index() + "/" + partition.id())) {
                 int id = partition.id();

@@ -405,6 +405,11 @@ public final class SimCluster {
         network.partition(side, other);
     }
 
+    /** Cuts the link from node {@code from} to node {@code to} only: what {@code from} sends {@code to} is lost. */
+    public void cutLink(int from, int to) {
+        network.cut(from, to);
+    }
+
     /** Records every snapshot chunk sent from now on ({@link #snapshotChunks}). */
     public void recordSnapshotChunks() {
         network.recordChunks();

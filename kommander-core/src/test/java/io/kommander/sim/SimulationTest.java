@@ -48,7 +48,7 @@ class SimulationTest {
      */
     private static final int MOVE_OVERLAP_CONTROL_SEEDS = 80;
     /** Seeds past CI's sweep that once failed ({@link #regressionSeedsKeepRaftSafeAndSettle}). */
-    private static final long[] REGRESSION_SEEDS = {1272, 1844, 2196, 3498, 3582, 5052, 6354};
+    private static final long[] REGRESSION_SEEDS = {1272, 1844, 2196, 3498, 3582, 5052, 6354, 7656, 10974};
     /** Seeds of the reliable mix the negative control of the campaign order searches. */
     private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
@@ -247,8 +247,10 @@ class SimulationTest {
      * through moves), 2196 and 6354 (a leave never ended: a partition that never changed its configuration had no
      * replica that would answer that it let the leaving member go), 3498 (a leaving leader's first hand-over let a
      * placed partition fall below its voters), 3582 (a replaced node, down but still a voter of a partition, took its
-     * leader's whole snapshot budget, so a joining node never caught up there) and 5052 (a leaving node that led a
-     * placed partition on a stale map never handed it over).
+     * leader's whole snapshot budget, so a joining node never caught up there), 5052 (a leaving node that led a
+     * placed partition on a stale map never handed it over), 7656 and 10974 (the roster removed a leaving member
+     * while a moving partition still counted it a voter: partition 0's leader trusted its own learner's configuration,
+     * which predated the member).
      */
     @Test
     void regressionSeedsKeepRaftSafeAndSettle() {
@@ -283,6 +285,19 @@ class SimulationTest {
         SimResult caught = firstCaughtAmong(PartitionSeams.Bug.FIRST_CONFIGURATION_NEVER_RELEASES,
                 List.of(2196L).iterator(), 1, "regression seeds");
         assertThat(caught.violation()).startsWith("membership:").contains("did not settle");
+    }
+
+    /**
+     * A follower's or learner's configuration taken as proof that a partition let a leaving member go (as before seed
+     * 7656): a replica whose log ends before the entry that added the member shows a configuration without it.
+     * Regression seed 7656 shows it (the roster removal check of {@link RosterMonitor}); it passes without the bug
+     * ({@link #regressionSeedsKeepRaftSafeAndSettle}).
+     */
+    @Test
+    void followersReleasingAreCaughtBySeed7656() {
+        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.FOLLOWERS_RELEASE, List.of(7656L).iterator(), 1,
+                "regression seeds");
+        assertThat(caught.violation()).startsWith("roster removal:");
     }
 
     /**

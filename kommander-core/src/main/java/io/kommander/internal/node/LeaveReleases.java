@@ -20,22 +20,26 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * Which partitions partition 0's leader cannot watch have let a leaving member go. The roster removes a leaving member
- * only once no partition's configuration holds it; partition 0's leader sees the configurations of its own replicas,
- * but not those of partitions placed elsewhere, and the map is no proof for them: a move takes the member out of a
- * partition's placement at once, while its leader keeps it a voter until the newcomer caught up and was promoted (sim
- * seed 810: a member removed that way, and then a second one, left a partition with one voter of three that could
- * vote, and it never had a leader again). So partition 0's leader asks ({@link ReleaseQuery}) the placed replicas of
- * each such partition, and the leaving member, until one answers that its committed configuration does not hold the
- * member ({@link MemberReleased}); a leaving member is never added back, so an answer holds until the leave ends.
+ * Which partitions partition 0's leader does not lead have let a leaving member go. The roster removes a leaving
+ * member only once no partition's configuration holds it; partition 0's leader sees the configurations of the
+ * partitions it leads, but not those of partitions placed elsewhere, and the map is no proof for them: a move takes
+ * the member out of a partition's placement at once, while its leader keeps it a voter until the newcomer caught up
+ * and was promoted (sim seed 810: a member removed that way, and then a second one, left a partition with one voter
+ * of three that could vote, and it never had a leader again). So partition 0's leader asks ({@link ReleaseQuery}) the
+ * placed replicas of each such partition, and the leaving member, until the partition's leader answers that its
+ * configuration, with no change in flight, does not hold the member ({@link MemberReleased}); a leaving member is
+ * never added back, so an answer holds until the leave ends.
  *
- * <p>Any replica may answer, the leader or a follower: a configuration committed on one replica is one the partition
- * committed. A configuration an entry holds counts (index 1 or more); a first configuration no entry holds (index 0)
- * counts on the partition's leader only, once it committed an entry: a fresh log's first configuration is each
- * node's own guess, but the leader's is the one a majority elected it in and commits by. Without that, a partition
- * that never changed its configuration (one created, or split off, on members that stayed) has no replica that may
- * answer, and the leave never ends (sim seeds 2196, 6354 and 7068). Thread-safe: reads only the partitions' lock-free
- * views.
+ * <p>Only a leader's word counts, here and on partition 0's leader's own replicas: a leader's log holds every
+ * configuration the partition committed, while a follower's, or a learner's, may end before the entry that added the
+ * member, so a configuration without the member proves nothing there (sim seeds 7656 and 10974: partition 0's leader
+ * hosted a learner of a moving partition, whose configuration predated the leaving member, and removed it while the
+ * partition still counted it a voter). A leader's first configuration, which no entry holds (index 0: the partition
+ * never changed its configuration), counts too once it committed an entry: it is the one a majority elected it in
+ * (without it, a partition created, or split off, on members that stayed had no replica that could answer, and the
+ * leave never ended: sim seeds 2196, 6354 and 7068). A leader cut off from its partition, not yet stepped down, could
+ * answer from a configuration a newer leader has replaced since; that window lasts at most a check-quorum period.
+ * Thread-safe: reads only the partitions' lock-free views.
  */
 final class LeaveReleases {
 
@@ -48,6 +52,8 @@ final class LeaveReleases {
     private final Map<String, Set<Integer>> released = new ConcurrentHashMap<>();
     /** The negative control {@code LEAVE_TRUSTS_THE_MAP} (tests only): every partition counts as released. */
     private volatile boolean trustsTheMap;
+    /** The negative control {@code FOLLOWERS_RELEASE} (tests only): a follower's configuration counts too. */
+    private volatile boolean followersAnswer;
     /** The negative control {@code FIRST_CONFIGURATION_NEVER_RELEASES} (tests only): a leader's index 0 never answers. */
     private volatile boolean firstConfigurationsIgnored;
 
@@ -94,13 +100,13 @@ final class LeaveReleases {
     void onQuery(String from, ReleaseQuery query) {
         RaftPartition replica = partitions.get(query.partition());
         ReplicaView view = replica == null ? null : replica.view();
-        if (view != null && view.configuration() != null && committed(view)
+        if (view != null && view.configuration() != null && (view.leader() || followersAnswer) && committed(view)
                 && view.configurationChangesInFlight() == 0 && !view.configuration().contains(query.member())) {
             send.accept(from, new MemberReleased(query.partition(), 0, query.member()));
         }
     }
 
-    /** Whether the replica's configuration is one the partition committed (see the class comment). */
+    /** Whether the replica's configuration is one its partition committed, if it leads it (see the class comment). */
     private boolean committed(ReplicaView view) {
         if (firstConfigurationsIgnored) {
             return view.configurationIndex() >= 1;
@@ -126,13 +132,21 @@ final class LeaveReleases {
         firstConfigurationsIgnored = true;
     }
 
-    /** Whether this node sees the partition's configuration itself: it hosts a replica the map has not moved away. */
+    /**
+     * Whether this node sees the partition's configuration itself: it leads it (the node's other replicas, which the map
+     * has not moved away, still count as holding the member while they show it, see {@code MembershipReconciler}).
+     */
     private boolean watched(PartitionDescriptor partition) {
         if (partition.id() == RaftSystemCoordinator.SYSTEM_PARTITION) {
             return true;
         }
         RaftPartition replica = partitions.get(partition.id());
-        return replica != null && !stranded.test(replica);
+        return replica != null && !stranded.test(replica) && (followersAnswer || replica.view().leader());
+    }
+
+    /** Plants "any replica's configuration proves a release, a follower's or a learner's too", as before (tests). */
+    void plantFollowersAnswer() {
+        followersAnswer = true;
     }
 
     /** Who may hold the partition: its placed replicas (every member when unplaced) and the leaving member. */

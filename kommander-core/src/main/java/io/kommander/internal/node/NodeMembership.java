@@ -194,6 +194,11 @@ final class NodeMembership {
         releases.plantTrustsTheMap();
     }
 
+    /** Plants "a follower's configuration proves a release too" (a negative control). */
+    void plantFollowersRelease() {
+        releases.plantFollowersAnswer();
+    }
+
     /** Plants "a first configuration no entry holds never answers a release query" (a negative control). */
     void plantFirstConfigurationsIgnored() {
         releases.plantFirstConfigurationsIgnored();

@@ -166,5 +166,19 @@ enum PlantedBug {
      * such a partition may answer, and the leave never ends. Node level (planted in {@code LeaveReleases}); a liveness
      * control.
      */
-    FIRST_CONFIGURATION_NEVER_RELEASES
+    FIRST_CONFIGURATION_NEVER_RELEASES,
+    /**
+     * Partition 0's log does not remember which call made a created partition, as before: a create retried against
+     * a new partition 0 leader after its first attempt committed makes a second partition. Node level (planted in
+     * {@code CreateCalls}).
+     */
+    CREATE_CALLS_FORGOTTEN,
+    /**
+     * A partition's follower or learner, not only its leader, proves that it let a leaving member go (it answers
+     * partition 0's leader's release query, and partition 0's leader trusts its own replicas alike), as before seed
+     * 7656: a replica whose log ends before the entry that added the member shows a configuration without it, and the
+     * roster removes the member while the partition still counts it a voter. Node level (planted in
+     * {@code LeaveReleases}).
+     */
+    FOLLOWERS_RELEASE
 }

@@ -12,10 +12,10 @@ import java.util.Objects;
 
 /**
  * One change of the partition map, as written in a system partition entry of type {@link #TYPE}. Its encoding: a
- * format byte ({@code 1}; an entry of this type whose first byte is {@code 2} is a {@link PlacementBatch}), the kind,
- * the partition id, a flag byte (1 if a range follows) and the range's two ends, big-endian; a {@link Kind#PLACE}
- * then has its replicas and its leader preference, each a count (2 bytes) of endpoints (2-byte
- * length, UTF-8).
+ * format byte ({@code 1}, or {@code 3} for a command that names its call; an entry of this type whose first byte is
+ * {@code 2} is a {@link PlacementBatch}), the kind, the partition id, a flag byte (1 if a range follows) and the
+ * range's two ends, big-endian; a {@link Kind#PLACE} then has its replicas and its leader preference, each a count
+ * (2 bytes) of endpoints (2-byte length, UTF-8); format 3 ends with the call (2-byte length, UTF-8).
  *
  * @param kind      what changes
  * @param partition the partition concerned: for {@link Kind#CREATE}, the id the new partition gets; for
@@ -28,14 +28,20 @@ import java.util.Objects;
  * @param replicas         for {@link Kind#PLACE}, the members that host the partition from now on (empty: every
  *                         member); else empty
  * @param leaderPreference for {@link Kind#PLACE}, the members it would rather be led by; else empty
+ * @param call             for {@link Kind#CREATE}, the caller's call that asked for it ({@link CreateCalls}), or null;
+ *                         null for every other kind
  */
 public record MapCommand(Kind kind, int partition, PartitionRange range, List<String> replicas,
-                         List<String> leaderPreference) {
+                         List<String> leaderPreference, String call) {
 
     /** The type string of partition map entries on the system partition. */
     public static final String TYPE = ReservedTypes.PREFIX + "system.pmap";
 
     private static final byte FORMAT = 1;
+    /** The format of a command that names its call (a create since wire protocol 11). */
+    private static final byte FORMAT_WITH_CALL = 3;
+    /** The longest call, in UTF-8 bytes (a node's endpoint and a call number). */
+    static final int MAX_CALL_BYTES = 1024;
 
     /** What a map command does. */
     public enum Kind {
@@ -86,11 +92,27 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
         Objects.requireNonNull(kind, "kind");
         replicas = List.copyOf(replicas);
         leaderPreference = List.copyOf(leaderPreference);
+        if (call != null && (kind != Kind.CREATE || call.isEmpty()
+                || call.getBytes(StandardCharsets.UTF_8).length > MAX_CALL_BYTES)) {
+            throw new IllegalArgumentException("only a create names its call, of 1 to " + MAX_CALL_BYTES
+                    + " bytes: " + kind + " " + call);
+        }
     }
 
-    /** A command without placement lists (every kind but {@link Kind#PLACE}). */
+    /** A command that names no call. */
+    public MapCommand(Kind kind, int partition, PartitionRange range, List<String> replicas,
+                      List<String> leaderPreference) {
+        this(kind, partition, range, replicas, leaderPreference, null);
+    }
+
+    /** A command without placement lists (every kind but {@link Kind#PLACE}) that names no call. */
     public MapCommand(Kind kind, int partition, PartitionRange range) {
-        this(kind, partition, range, List.of(), List.of());
+        this(kind, partition, range, List.of(), List.of(), null);
+    }
+
+    /** Creates partition {@code partition} owning {@code range} (null: unrouted), as asked by {@code call}. */
+    public static MapCommand create(int partition, PartitionRange range, String call) {
+        return new MapCommand(Kind.CREATE, partition, range, List.of(), List.of(), call);
     }
 
     /** Places {@code partition} on {@code replicas}, preferring {@code leaderPreference} as its leaders. */
@@ -101,7 +123,9 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
     /** The entry's payload. */
     public byte[] encode() {
         int lists = kind == Kind.PLACE ? listBytes(replicas) + listBytes(leaderPreference) : 0;
-        ByteBuffer out = ByteBuffer.allocate(1 + 1 + 4 + 1 + (range == null ? 0 : 16) + lists).put(FORMAT)
+        byte[] caller = call == null ? null : call.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(1 + 1 + 4 + 1 + (range == null ? 0 : 16) + lists
+                        + (caller == null ? 0 : 2 + caller.length)).put(caller == null ? FORMAT : FORMAT_WITH_CALL)
                 .put((byte) kind.ordinal()).putInt(partition).put((byte) (range == null ? 0 : 1));
         if (range != null) {
             out.putLong(range.first()).putLong(range.last());
@@ -109,6 +133,9 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
         if (kind == Kind.PLACE) {
             putList(out, replicas);
             putList(out, leaderPreference);
+        }
+        if (caller != null) {
+            out.putShort((short) caller.length).put(caller);
         }
         return out.array();
     }
@@ -121,8 +148,9 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
     public static MapCommand decode(byte[] bytes) {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
-            if (in.get() != FORMAT) {
-                throw new IllegalArgumentException("unknown partition map command format");
+            byte format = in.get();
+            if (format != FORMAT && format != FORMAT_WITH_CALL) {
+                throw new IllegalArgumentException("unknown partition map command format " + format);
             }
             int kind = in.get();
             if (kind < 0 || kind >= Kind.values().length) {
@@ -137,10 +165,20 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
             Kind known = Kind.values()[kind];
             List<String> replicas = known == Kind.PLACE ? getList(in) : List.of();
             List<String> preference = known == Kind.PLACE ? getList(in) : List.of();
+            String call = null;
+            if (format == FORMAT_WITH_CALL) {
+                int length = Short.toUnsignedInt(in.getShort());
+                if (length > in.remaining()) {
+                    throw new IllegalArgumentException("truncated partition map command");
+                }
+                byte[] caller = new byte[length];
+                in.get(caller);
+                call = new String(caller, StandardCharsets.UTF_8);
+            }
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " trailing bytes after a partition map command");
             }
-            return new MapCommand(known, partition, range, replicas, preference);
+            return new MapCommand(known, partition, range, replicas, preference, call);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated partition map command", e);
         }

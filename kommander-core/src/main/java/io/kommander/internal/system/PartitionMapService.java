@@ -73,11 +73,23 @@ public final class PartitionMapService {
     /**
      * Creates a partition owning {@code range}, or unrouted if it is null, with the next unused id. A create chooses
      * its id here, so a retry of the same call ({@code requester}, {@code callId}) must get the first attempt's
-     * answer rather than create a second partition: see {@link #once}.
+     * answer rather than create a second partition: this leader hands it the first attempt's future ({@link #once});
+     * and the create entry names its call, so that a retry reaching a later leader, once the first attempt was
+     * applied, is answered the partition it made ({@link CreateCalls}), here or, if it raced the first, when applied.
      */
     public CompletableFuture<PartitionChangeResult> create(PartitionRange range, String requester, long callId) {
-        return once(requester, callId, () -> submit(
-                map -> new MapCommand(MapCommand.Kind.CREATE, map.highestId() + 1, range)));
+        String call = requester + "/" + callId;
+        return once(requester, callId, () -> {
+            Integer made = coordinator.createdBy(call);
+            if (made != null) {
+                return done(answer(RaftOperationStatus.Success, made));
+            }
+            return submit(map -> MapCommand.create(map.highestId() + 1, range, call)).thenApply(result -> {
+                Integer first = result.success() ? coordinator.createdBy(call) : null;
+                return first == null || first == result.partitionId() ? result
+                        : answer(RaftOperationStatus.Success, first);
+            });
+        });
     }
 
     /**

@@ -92,6 +92,8 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
             return size() > OUTCOMES_KEPT;
         }
     };
+    /** The partitions callers' create calls made, by call (a retried create is a repeat). */
+    private final CreateCalls createCalls = new CreateCalls();
     /** Whether partition 0 is reading its log back: partitions open once the whole map is known. Executor-only. */
     private boolean restoring;
     private SystemLog systemLog; // attached before partition 0 starts; its executor's queue publishes it
@@ -277,6 +279,19 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         halvesEverywhere = true;
     }
 
+    /** Plants "a create's call is not remembered": a retried create makes a second partition (tests only). */
+    void plantCreateCallsForgotten() {
+        createCalls.plantForgotten();
+    }
+
+    /**
+     * The partition that {@code call}'s create made, as this node applied partition 0's log (the same on every node
+     * once it applied as far), or null if none did (or it is no longer remembered).
+     */
+    public Integer createdBy(String call) {
+        return createCalls.partitionOf(call);
+    }
+
     /** Decides a command against a roster by this node's rules (the planted bug included, if planted). */
     Roster.Decision decide(Roster roster, RosterCommand command) {
         return roster.decide(command, !mergeChanges);
@@ -415,6 +430,14 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
             return;
         }
         PartitionMap before = map;
+        if (command.kind() == MapCommand.Kind.CREATE && createCalls.partitionOf(command.call()) != null) {
+            // A retry of a create whose first attempt was applied (answered by a leader that lost its leadership
+            // since): it changes nothing, and its caller is answered the partition the first made.
+            synchronized (outcomes) {
+                outcomes.put(log.index(), RaftOperationStatus.Success);
+            }
+            return;
+        }
         PartitionMapRules.Decision decision = before == null
                 ? new PartitionMapRules.Decision(RaftOperationStatus.UnknownPartition, null)
                 : PartitionMapRules.decide(before, command, !halvesEverywhere);
@@ -433,8 +456,10 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
             return;
         }
         switch (command.kind()) {
-            case CREATE -> decision.map().partition(command.partition())
-                    .ifPresent(p -> created.created(p.id(), p.replicas(), roster));
+            case CREATE -> decision.map().partition(command.partition()).ifPresent(p -> {
+                created.created(p.id(), p.replicas(), roster);
+                createCalls.created(command.call(), p.id());
+            });
             case SPLIT -> decision.map().splitTarget(command.partition())
                     .ifPresent(t -> created.created(t.id(), t.replicas(), roster));
             default -> { }

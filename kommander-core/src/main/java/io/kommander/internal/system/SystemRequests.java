@@ -69,8 +69,9 @@ final class SystemRequests<A> {
     private final long backoffMillis;
     private final Map<Long, Call> calls = new ConcurrentHashMap<>();
     /**
-     * Guarded by this. Starts at a random point, so that a restarted node's calls do not reuse the ids of its
-     * previous incarnation's, which a leader may still remember (see {@link #callIdOf}).
+     * Guarded by this. Starts at a random point drawn with the wall clock, so that a restarted node's calls do not
+     * reuse the ids of its previous incarnation's, which a leader may still remember (see {@link #callIdOf}), and
+     * partition 0's log does ({@code CreateCalls}): even with a fixed {@code electionSeed}, whose draws repeat.
      */
     private long nextId;
 
@@ -110,7 +111,7 @@ final class SystemRequests<A> {
         this.leaderHint = leaderHint;
         this.candidates = candidates;
         this.send = send;
-        this.nextId = 1 + (runtime.random(self.hashCode()).nextLong() & 0x3FFF_FFFFL);
+        this.nextId = 1 + (runtime.random(self.hashCode() ^ runtime.wallClockMillis()).nextLong() & 0x3FFF_FFFFL);
     }
 
     /** The call id a remote attempt's wire id carries. */

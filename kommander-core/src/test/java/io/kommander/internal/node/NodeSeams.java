@@ -57,6 +57,12 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.LEADER_STAYS_WHILE_LEAVING)) {
             node.membershipForTests().plantLeaderStaysWhileLeaving();
         }
+        if (bugs.contains(PartitionSeams.Bug.FOLLOWERS_RELEASE)) {
+            node.membershipForTests().plantFollowersRelease();
+        }
+        if (bugs.contains(PartitionSeams.Bug.CREATE_CALLS_FORGOTTEN)) {
+            io.kommander.internal.system.SystemSeams.plantCreateCallsForgotten(node.coordinator());
+        }
         if (bugs.contains(PartitionSeams.Bug.FIRST_CONFIGURATION_NEVER_RELEASES)) {
             node.membershipForTests().plantFirstConfigurationsIgnored();
         }

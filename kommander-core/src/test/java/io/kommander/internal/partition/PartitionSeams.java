@@ -87,7 +87,11 @@ public final class PartitionSeams {
         /** See PlantedBug#SNAPSHOT_REPLACED_MID_TRANSFER. */
         SNAPSHOT_REPLACED_MID_TRANSFER,
         /** See PlantedBug#FIRST_CONFIGURATION_NEVER_RELEASES. */
-        FIRST_CONFIGURATION_NEVER_RELEASES;
+        FIRST_CONFIGURATION_NEVER_RELEASES,
+        /** See PlantedBug#CREATE_CALLS_FORGOTTEN. */
+        CREATE_CALLS_FORGOTTEN,
+        /** See PlantedBug#FOLLOWERS_RELEASE. */
+        FOLLOWERS_RELEASE;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

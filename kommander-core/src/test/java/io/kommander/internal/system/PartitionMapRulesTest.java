@@ -145,6 +145,32 @@ class PartitionMapRulesTest {
     }
 
     @Test
+    void aCreateNamingItsCallRoundTripsInItsOwnFormatAndOnlyACreateNamesOne() {
+        MapCommand named = MapCommand.create(7, null, "node-a:7000/42");
+        byte[] bytes = named.encode();
+        assertThat(bytes[0]).as("format").isEqualTo((byte) 3);
+        assertThat(MapCommand.decode(bytes)).isEqualTo(named);
+        assertThat(MapCommand.decode(MapCommand.create(7, new PartitionRange(1, 9), "b/1").encode()).call())
+                .isEqualTo("b/1");
+        assertThat(command(MapCommand.Kind.CREATE, 7).encode()[0]).as("a create naming no call").isEqualTo((byte) 1);
+        assertThatThrownBy(() -> new MapCommand(MapCommand.Kind.DRAIN, 3, null, List.of(), List.of(), "a/1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only a create names its call");
+        assertThatThrownBy(() -> MapCommand.create(7, null, ""))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MapCommand.create(7, null, "x".repeat(MapCommand.MAX_CALL_BYTES + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 2);
+        assertThatThrownBy(() -> MapCommand.decode(truncated)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("truncated");
+        byte[] drainNamingACall = new MapCommand(MapCommand.Kind.DRAIN, 3, null).encode();
+        byte[] forged = java.util.Arrays.copyOf(drainNamingACall, drainNamingACall.length + 3);
+        forged[0] = 3;
+        forged[forged.length - 2] = 1;
+        forged[forged.length - 1] = 'a';
+        assertThatThrownBy(() -> MapCommand.decode(forged)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aPlacementSetsReplicasAndPreferenceAndBumpsTheGeneration() {
         MapCommand place = MapCommand.place(1, List.of("b:1", "a:1", "c:1"), List.of("a:1"));
 

@@ -207,6 +207,22 @@ class RaftSystemCoordinatorTest {
     }
 
     @Test
+    void aCreateRetriedAfterItsFirstAttemptWasAppliedChangesNothingAndNamesTheFirstPartition() {
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, 2));
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(2, MapCommand.create(3, null, "n1:7000/5")));
+        // The same call, proposed again by a later leader that decided it before applying the first: the next id.
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(3, MapCommand.create(4, null, "n1:7000/5")));
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(4, MapCommand.create(4, null, "n1:7000/6")));
+
+        assertThat(created).containsExactly(1, 2, 3, 4);
+        assertThat(coordinator.createdBy("n1:7000/5")).isEqualTo(3);
+        assertThat(coordinator.createdBy("n1:7000/6")).isEqualTo(4);
+        assertThat(coordinator.createdBy("n2:7000/5")).isNull();
+        assertThat(coordinator.outcomeAt(3)).as("the repeat").isEqualTo(RaftOperationStatus.Success);
+        assertThat(maps).extracting(PartitionMap::version).as("the repeat changed no map").containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
     void aBatchOfPlacementsIsOneMapChangeBesideSingleCommandsAndEachPlacementIsDecidedWhenApplied() {
         coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, INITIAL_PARTITIONS));
         coordinator.delivered(SYSTEM_PARTITION, mapEntry(2, new MapCommand(MapCommand.Kind.DRAIN, 2, null)));

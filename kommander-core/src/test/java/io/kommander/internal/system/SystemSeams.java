@@ -18,4 +18,9 @@ public final class SystemSeams {
     public static void plantSplitHalvesEverywhere(RaftSystemCoordinator coordinator) {
         coordinator.plantSplitHalvesEverywhere();
     }
+
+    /** A create's call is not remembered in partition 0's log on this coordinator (a negative control). */
+    public static void plantCreateCallsForgotten(RaftSystemCoordinator coordinator) {
+        coordinator.plantCreateCallsForgotten();
+    }
 }

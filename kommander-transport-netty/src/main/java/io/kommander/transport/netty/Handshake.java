@@ -41,9 +41,10 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
      * that a partition it does not host let a leaving member go, and the chunked layout of split and merge seeds
      * (format 2 of their seed entries: a seed in several entries, each within {@code maxEntryBytes}), which a node of 8
      * cannot read; 10 added the partition's move history to the snapshots InstallSnapshot carries, which a node of 9
-     * refuses.
+     * refuses; 11 added the create that names its call to partition 0's map entries (format 3), which a node of 10
+     * cannot read.
      */
-    static final int CURRENT_VERSION = 10;
+    static final int CURRENT_VERSION = 11;
 
     /** Length of a nonce: 256 bits. */
     static final int NONCE_BYTES = 32;
