@@ -48,7 +48,7 @@ class SimulationTest {
      */
     private static final int MOVE_OVERLAP_CONTROL_SEEDS = 80;
     /** Seeds past CI's sweep that once failed ({@link #regressionSeedsKeepRaftSafeAndSettle}). */
-    private static final long[] REGRESSION_SEEDS = {1272, 1844, 2196, 3498, 3582, 5052, 6354, 7656, 10974};
+    private static final long[] REGRESSION_SEEDS = {1272, 1844, 2196, 3498, 3582, 5052, 6354, 7656, 10974, 13410};
     /** Seeds of the reliable mix the negative control of the campaign order searches. */
     private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
@@ -250,7 +250,8 @@ class SimulationTest {
      * leader's whole snapshot budget, so a joining node never caught up there), 5052 (a leaving node that led a
      * placed partition on a stale map never handed it over), 7656 and 10974 (the roster removed a leaving member
      * while a moving partition still counted it a voter: partition 0's leader trusted its own learner's configuration,
-     * which predated the member).
+     * which predated the member) and 13410 (a replica of an initial partition, deleted when the map placed it away and
+     * reopened empty when every member hosted it again, voted a candidate without a committed entry into leadership).
      */
     @Test
     void regressionSeedsKeepRaftSafeAndSettle() {
@@ -288,16 +289,28 @@ class SimulationTest {
     }
 
     /**
-     * A follower's or learner's configuration taken as proof that a partition let a leaving member go (as before seed
-     * 7656): a replica whose log ends before the entry that added the member shows a configuration without it.
-     * Regression seed 7656 shows it (the roster removal check of {@link RosterMonitor}); it passes without the bug
-     * ({@link #regressionSeedsKeepRaftSafeAndSettle}).
+     * A follower's or learner's configuration taken as proof that a partition let a leaving member go (as before seeds
+     * 7656 and 10974): a replica whose log ends before the entry that added the member shows a configuration without
+     * it. Regression seed 10974 shows it (the roster removal check of {@link RosterMonitor}; seed 7656 did until the
+     * fix of seed 13410 changed its run); it passes without the bug ({@link #regressionSeedsKeepRaftSafeAndSettle}).
      */
     @Test
-    void followersReleasingAreCaughtBySeed7656() {
-        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.FOLLOWERS_RELEASE, List.of(7656L).iterator(), 1,
+    void followersReleasingAreCaughtBySeed10974() {
+        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.FOLLOWERS_RELEASE, List.of(10974L).iterator(), 1,
                 "regression seeds");
         assertThat(caught.violation()).startsWith("roster removal:");
+    }
+
+    /**
+     * A joining replica with nothing stored that votes at once (as before seed 13410): reopened on a node that deleted
+     * it before, its empty log grants any candidate its vote. Regression seed 13410 shows it (leader completeness); it
+     * passes without the bug ({@link #regressionSeedsKeepRaftSafeAndSettle}).
+     */
+    @Test
+    void emptyReplicasVotingAreCaughtBySeed13410() {
+        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.EMPTY_REPLICA_VOTES, List.of(13410L).iterator(), 1,
+                "regression seeds");
+        assertThat(caught.violation()).startsWith("leader completeness:");
     }
 
     /**

@@ -95,7 +95,9 @@ final class NodeReplicas {
      * that restarts before its replica wrote anything must still vote (its leader's log may hold no configuration
      * entry to tell it so), while one placed away may have had its replica deleted, term and vote with it, and could
      * vote twice in a term. A node that lost its whole WAL votes only once caught up ({@code ReplicaVerification}),
-     * whatever this says. For an initial partition: placed here explicitly, with nothing of it in the WAL.
+     * whatever this says. For an initial partition: placed here explicitly, or placed away from this node before,
+     * with nothing of it in the WAL. A joining replica with nothing stored votes only once a leader's log verified
+     * it ({@code ReplicaVerification#startUnverifiedEmpty}).
      */
     boolean joins(int id) {
         Set<String> first = firstVoters(id);
@@ -108,8 +110,10 @@ final class NodeReplicas {
         if (first != null) {
             return coordinator.placedAway(id, self);
         }
+        // An initial partition: placed here explicitly, or on every member again after the map placed it away from
+        // this node (its replica may have been deleted, term and vote with it).
         PartitionDescriptor partition = descriptor(id);
-        return partition != null && !partition.replicas().isEmpty();
+        return partition != null && !partition.replicas().isEmpty() || coordinator.placedAway(id, self);
     }
 
     /**

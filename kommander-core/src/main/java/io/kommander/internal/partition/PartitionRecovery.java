@@ -52,6 +52,15 @@ final class PartitionRecovery {
         this.firstVoters = firstVoters;
     }
 
+    /**
+     * Whether the fresh log's configuration leaves this replica out (it joins a partition that runs elsewhere): a
+     * created partition's replica outside its first voters, or placed away since; any other replica placed here, or
+     * of a node that joins a running cluster.
+     */
+    private boolean joinsAsLearner() {
+        return firstVoters != null ? joins : host.context().configuration().joinExisting() || joins;
+    }
+
     /** Completes once the partition restored from the WAL; fails when it gives up, stops or closes first. */
     CompletableFuture<Void> restoredFuture() {
         return restoredFuture;
@@ -70,7 +79,7 @@ final class PartitionRecovery {
         // when: only whether this replica may have voted before decides whether it joins.
         RaftPartitionStateMachine machine = firstVoters != null
                 ? RaftPartitionStateMachine.created(id, context.self(), firstVoters, joins, context.settings(), random)
-                : context.configuration().joinExisting() || joins
+                : joinsAsLearner()
                 ? RaftPartitionStateMachine.joining(id, context.self(), context.peers(),
                         context.settings(), random)
                 : new RaftPartitionStateMachine(id, context.self(), context.peers(),
@@ -92,7 +101,11 @@ final class PartitionRecovery {
 
     /** Every entry is back: the machine takes part in the cluster, and the first restore's future completes. */
     void restoreEnded() {
-        host.machine().restoreEnd(host.now());
+        RaftPartitionStateMachine machine = host.machine();
+        if (joinsAsLearner() && machine.lastIndex() == 0 && machine.term() == 0) {
+            machine.verification().startUnverifiedEmpty();
+        }
+        machine.restoreEnd(host.now());
         host.markRestored();
         if (!restoredFuture.isDone()) {
             host.callbacks().restoreFinished(host.id());

@@ -180,5 +180,11 @@ enum PlantedBug {
      * roster removes the member while the partition still counts it a voter. Node level (planted in
      * {@code LeaveReleases}).
      */
-    FOLLOWERS_RELEASE
+    FOLLOWERS_RELEASE,
+    /**
+     * A replica that joins its partition with nothing stored (as one the map placed back on a node that deleted it
+     * before) votes at once, as before seed 13410: its empty log grants any candidate its vote, and a candidate whose
+     * configuration predates a move wins without a committed entry. Caught by the leader completeness check.
+     */
+    EMPTY_REPLICA_VOTES
 }

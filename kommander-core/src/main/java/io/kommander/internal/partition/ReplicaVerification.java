@@ -39,6 +39,20 @@ final class ReplicaVerification {
         verified = false;
     }
 
+    /**
+     * The replica joins its partition with nothing stored: no entry, no snapshot, no term. This node may have held it
+     * before (the map placed the partition away, the replica was deleted with its log, term and vote, and the map
+     * placed it back), so it may not vote until a leader's log verifies it: with an empty log it would grant any
+     * candidate its vote, one whose log misses committed entries included, in a configuration old enough to count
+     * it (sim seed 13410: such a replica and a restarted one whose configuration predated the move elected a leader
+     * without a committed entry).
+     */
+    void startUnverifiedEmpty() {
+        if (!plantedBugs.contains(PlantedBug.EMPTY_REPLICA_VOTES)) {
+            verified = false;
+        }
+    }
+
     /** The node decided this is the cluster's first start: nothing was ever committed, so nothing can be missing. */
     void verify() {
         verified = true;

@@ -24,8 +24,11 @@ import java.util.TreeSet;
  *
  * <p>A first voter that was placed away may have had its replica's data (its term and vote among them) deleted: if
  * the map places the partition on it again it must not count itself a voter of its fresh log, or it could vote twice
- * in a term. The initial partitions (the ranges entry) are not here: their first configuration is the bootstrapping
- * members'. Written on partition 0's executor only, in commit order; read from any thread (copy on write).
+ * in a term. The initial partitions (the ranges entry) have no first voters here (theirs are the bootstrapping
+ * members'), but which members the map placed them away from is kept alike (sim seed 13410: a replica of an initial
+ * partition, deleted when the map placed it away, reopened with an empty log when the cluster shrank to R members and
+ * every member hosted it again, counted itself a voter, and voted a candidate without a committed entry into
+ * leadership). Written on partition 0's executor only, in commit order; read from any thread (copy on write).
  */
 final class CreatedPartitions {
 
@@ -37,6 +40,11 @@ final class CreatedPartitions {
     }
 
     private volatile Map<Integer, First> firsts = Map.of();
+    /**
+     * Per initial partition the map has placed explicitly, the members every such placement named: any other member
+     * was placed away from it at least once (copy on write).
+     */
+    private volatile Map<Integer, Set<String>> initialAlwaysPlaced = Map.of();
 
     /**
      * Partition {@code partition} was created by the entry being applied, on {@code replicas} (empty: every member),
@@ -60,6 +68,7 @@ final class CreatedPartitions {
      * partition is never opened again).
      */
     void mapApplied(PartitionMap map) {
+        initialsPlaced(map);
         Map<Integer, First> known = firsts;
         if (known.isEmpty()) {
             return;
@@ -97,10 +106,40 @@ final class CreatedPartitions {
         return first == null ? 0 : first.incarnations().getOrDefault(endpoint, 0L);
     }
 
-    /** Whether the map ever placed {@code partition} away from its first voter {@code endpoint}. */
+    /**
+     * Whether the map ever placed {@code partition} away from {@code endpoint}: from a first voter of a partition
+     * created online, or from a member that hosted an initial partition.
+     */
     boolean placedAway(int partition, String endpoint) {
         First first = firsts.get(partition);
-        return first != null && first.away().contains(endpoint);
+        if (first != null) {
+            return first.away().contains(endpoint);
+        }
+        Set<String> always = initialAlwaysPlaced.get(partition);
+        return always != null && !always.contains(endpoint);
+    }
+
+    /** Narrows, per initial partition placed explicitly, the members every placement named. */
+    private void initialsPlaced(PartitionMap map) {
+        Map<Integer, Set<String>> known = initialAlwaysPlaced;
+        Map<Integer, Set<String>> next = null;
+        for (PartitionDescriptor partition : map.partitions()) {
+            if (partition.replicas().isEmpty() || firsts.containsKey(partition.id())
+                    || partition.state() == PartitionState.REMOVED) {
+                continue;
+            }
+            Set<String> before = known.get(partition.id());
+            Set<String> after = before == null ? Set.copyOf(partition.replicas())
+                    : before.stream().filter(partition.replicas()::contains).collect(
+                            java.util.stream.Collectors.toUnmodifiableSet());
+            if (!after.equals(before)) {
+                next = next == null ? new HashMap<>(known) : next;
+                next.put(partition.id(), after);
+            }
+        }
+        if (next != null) {
+            initialAlwaysPlaced = Collections.unmodifiableMap(next);
+        }
     }
 
     private static First placed(First first, PartitionDescriptor partition) {

@@ -221,8 +221,9 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
     }
 
     /**
-     * Whether the map ever placed {@code partition}, created online, away from its first voter {@code endpoint}: its
-     * replica there may have been deleted with its term and vote, so a fresh one must not count itself a voter.
+     * Whether the map ever placed {@code partition} away from {@code endpoint} (a first voter of a partition created
+     * online, or a member that hosted an initial partition): its replica there may have been deleted with its term
+     * and vote, so a fresh one must not count itself a voter.
      */
     public boolean placedAway(int partition, String endpoint) {
         return created.placedAway(partition, endpoint);

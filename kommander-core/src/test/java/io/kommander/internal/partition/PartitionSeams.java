@@ -91,7 +91,9 @@ public final class PartitionSeams {
         /** See PlantedBug#CREATE_CALLS_FORGOTTEN. */
         CREATE_CALLS_FORGOTTEN,
         /** See PlantedBug#FOLLOWERS_RELEASE. */
-        FOLLOWERS_RELEASE;
+        FOLLOWERS_RELEASE,
+        /** See PlantedBug#EMPTY_REPLICA_VOTES. */
+        EMPTY_REPLICA_VOTES;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
