@@ -53,6 +53,21 @@ class CreatedPartitionsTest {
     }
 
     @Test
+    void aMemberAnInitialPartitionWasPlacedAwayFromStaysPlacedAwayWhenEveryMemberHostsItAgain() {
+        created.mapApplied(map(partition(1, List.of(), PartitionState.ACTIVE)));
+        assertThat(created.placedAway(1, "a:1")).as("on every member, never placed").isFalse();
+
+        created.mapApplied(map(partition(1, List.of("a:1", "b:1", "c:1"), PartitionState.ACTIVE)));
+        created.mapApplied(map(partition(1, List.of("b:1", "c:1", "e:1"), PartitionState.ACTIVE)));
+        created.mapApplied(map(partition(1, List.of(), PartitionState.ACTIVE)));
+
+        assertThat(created.placedAway(1, "a:1")).as("placed away, then on every member again").isTrue();
+        assertThat(created.placedAway(1, "e:1")).as("missing from the first placement").isTrue();
+        assertThat(created.placedAway(1, "b:1")).as("in every placement").isFalse();
+        assertThat(created.voters(1)).as("still not created online").isNull();
+    }
+
+    @Test
     void aFirstVoterPlacedAwayStaysPlacedAwayWhenPlacedBack() {
         created.created(5, List.of(), roster(Map.of("a:1", Member.Role.VOTER, "b:1", Member.Role.VOTER,
                 "c:1", Member.Role.VOTER, "d:1", Member.Role.VOTER)));
