@@ -187,8 +187,6 @@ final class PartitionChurn {
                         + created.size() + " created partitions " + created + " after " + createCalls
                         + " createPartition calls: a call created more than one partition");
             }
-        }
-        for (PartitionDescriptor partition : map.partitions()) {
             if (partition.state() == PartitionState.DRAINING && probed.add(node.index() + "/" + partition.id())) {
                 int id = partition.id();
                 node.manager().replicateLogs(id, "probe", payload()).thenAccept(result -> check(node, id, result));

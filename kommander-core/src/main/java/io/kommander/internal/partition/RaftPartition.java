@@ -79,7 +79,7 @@ public final class RaftPartition {
         this.recovery = new PartitionRecovery(host, restore, joins, firstVoters);
         host.wire(carrier, catchUp, recovery);
         this.compaction = new PartitionCompaction(writeAhead, snapshotFiles, carrier, host);
-        this.submission = new RequestSubmission(host);
+        this.submission = new RequestSubmission(host, host::planted);
         this.queries = new PartitionQueries(host);
     }
 

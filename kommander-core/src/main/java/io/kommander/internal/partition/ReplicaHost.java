@@ -275,8 +275,8 @@ final class ReplicaHost implements PartitionParts, PartitionSnapshots.Host, Part
         return plantedBugs.isEmpty() ? MoveRefusal.ENFORCED : MoveRefusal.planted(plantedBugs);
     }
 
-    @Override
-    public boolean planted(PlantedBug bug) {
+    /** Whether a test planted {@code bug} in this partition. Executor only. */
+    boolean planted(PlantedBug bug) {
         return plantedBugs.contains(bug);
     }
 

@@ -10,6 +10,7 @@ import io.kommander.wal.EntryKind;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * Submits a caller's request (a write, a settlement, a configuration change, a read or a leadership transfer) to its
@@ -43,9 +44,6 @@ final class RequestSubmission {
 
         /** The replica's state as its executor last left it. */
         ReplicaView view();
-
-        /** Whether a test planted {@code bug} in this partition. Executor only. */
-        boolean planted(PlantedBug bug);
     }
 
     private interface MachineCall {
@@ -57,9 +55,12 @@ final class RequestSubmission {
             (open, stopped) -> open.complete(RaftReplicationResult.failure(stopped, null));
 
     private final Host host;
+    /** Whether a test planted a bug in this partition (executor only): kept off {@link Host}, whose methods are public. */
+    private final Predicate<PlantedBug> planted;
 
-    RequestSubmission(Host host) {
+    RequestSubmission(Host host, Predicate<PlantedBug> planted) {
         this.host = host;
+        this.planted = planted;
     }
 
     /** Proposes entries (one per payload) under one ticket, refused instead when {@code fence} says so. */
@@ -174,7 +175,7 @@ final class RequestSubmission {
             }
             RaftReplicationResult refused = fence.refusal();
             if (refused != null && !(refused.status() == RaftOperationStatus.PartitionDraining
-                    && host.planted(PlantedBug.DRAINING_TAKES_WRITES))) {
+                    && planted.test(PlantedBug.DRAINING_TAKES_WRITES))) {
                 future.complete(refused);
                 return;
             }

@@ -146,7 +146,9 @@ final class SnapshotControl {
      * on meanwhile (compaction stops at the latest snapshot).
      */
     long wanted() {
-        return sending.getAsBoolean() ? -1 : replicaLog.snapshotWanted();
+        long wanted = replicaLog.snapshotWanted();
+        // The followers are looked at only when a snapshot is due, not at every check.
+        return wanted < 0 || !sending.getAsBoolean() ? wanted : -1;
     }
 
     /** Marks a snapshot at {@code index} as being produced and returns its library part. */

@@ -129,13 +129,13 @@ final class CreatedPartitions {
                 continue;
             }
             Set<String> before = known.get(partition.id());
-            Set<String> after = before == null ? Set.copyOf(partition.replicas())
-                    : before.stream().filter(partition.replicas()::contains).collect(
-                            java.util.stream.Collectors.toUnmodifiableSet());
-            if (!after.equals(before)) {
-                next = next == null ? new HashMap<>(known) : next;
-                next.put(partition.id(), after);
+            if (before != null && partition.replicas().containsAll(before)) {
+                continue; // the common case on every map change: nothing narrows, nothing is allocated
             }
+            next = next == null ? new HashMap<>(known) : next;
+            next.put(partition.id(), before == null ? Set.copyOf(partition.replicas())
+                    : before.stream().filter(partition.replicas()::contains).collect(
+                            java.util.stream.Collectors.toUnmodifiableSet()));
         }
         if (next != null) {
             initialAlwaysPlaced = Collections.unmodifiableMap(next);
