@@ -144,6 +144,8 @@ final class NodeMoves {
     private final Set<String> underWay = ConcurrentHashMap.newKeySet();
     /** A planted bug (a negative control): absorb a seed's first chunk as if it were the whole state. */
     private volatile boolean absorbFirstChunk;
+    /** A planted bug (a negative control): a survivor's leader hands over while the adjacent is not co-located. */
+    private volatile boolean handOverBeforeColocation;
 
     /** A seed this node's replica of the partition the keys leave produced at its move entry. */
     private record Seed(int source, long sourceIndex, byte[] state) {
@@ -220,6 +222,11 @@ final class NodeMoves {
     /** Plants the bug of absorbing a seed's first chunk as the whole state (a negative control). */
     void plantAbsorbFirstChunk() {
         absorbFirstChunk = true;
+    }
+
+    /** Plants the bug of handing a survivor's leadership round before the co-location ended (a negative control). */
+    void plantHandOverBeforeColocation() {
+        handOverBeforeColocation = true;
     }
 
     /**
@@ -405,7 +412,8 @@ final class NodeMoves {
             attempt("seed", key, move.to(), () -> appendInTurn(toReplica, move.seedType(), proposals.of(
                     move.seedType(), seed.source(), seed.sourceIndex(), seed.state()), 0,
                     holds(toReplica, move::seedHeld)));
-        } else if (move.merge() && fromReplica != null && !onSurvivorsReplicas(fromReplica, move.to())) {
+        } else if (move.merge() && fromReplica != null && !handOverBeforeColocation
+                && !onSurvivorsReplicas(fromReplica, move.to())) {
             // No voter can hold the seed yet: the merge entry waits for the co-location to end, and handing the
             // survivor's leadership round meanwhile would restart, at every hand-over, the snapshot that brings the
             // survivor's last newcomer in (seed 936), so the co-location would never end.

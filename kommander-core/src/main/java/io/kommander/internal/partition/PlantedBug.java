@@ -186,5 +186,12 @@ enum PlantedBug {
      * before) votes at once, as before seed 13410: its empty log grants any candidate its vote, and a candidate whose
      * configuration predates a move wins without a committed entry. Caught by the leader completeness check.
      */
-    EMPTY_REPLICA_VOTES
+    EMPTY_REPLICA_VOTES,
+    /**
+     * Node level (partitions ignore it): a merge's survivor leader that holds no seed hands its leadership round
+     * while the adjacent's voters still differ from its own, as before seed 936: each hand-over restarts the snapshot
+     * that brings the survivor's newcomer in, so the survivor never gets the adjacent's voters and the merge never
+     * ends ({@code NodeMoves}). A liveness control.
+     */
+    SURVIVOR_HANDS_OVER_EARLY
 }

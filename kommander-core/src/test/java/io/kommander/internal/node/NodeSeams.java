@@ -54,6 +54,9 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.SEED_ABSORBED_AT_FIRST_CHUNK)) {
             node.movesForTests().plantAbsorbFirstChunk();
         }
+        if (bugs.contains(PartitionSeams.Bug.SURVIVOR_HANDS_OVER_EARLY)) {
+            node.movesForTests().plantHandOverBeforeColocation();
+        }
         if (bugs.contains(PartitionSeams.Bug.LEADER_STAYS_WHILE_LEAVING)) {
             node.membershipForTests().plantLeaderStaysWhileLeaving();
         }

@@ -93,7 +93,9 @@ public final class PartitionSeams {
         /** See PlantedBug#FOLLOWERS_RELEASE. */
         FOLLOWERS_RELEASE,
         /** See PlantedBug#EMPTY_REPLICA_VOTES. */
-        EMPTY_REPLICA_VOTES;
+        EMPTY_REPLICA_VOTES,
+        /** See PlantedBug#SURVIVOR_HANDS_OVER_EARLY. */
+        SURVIVOR_HANDS_OVER_EARLY;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
