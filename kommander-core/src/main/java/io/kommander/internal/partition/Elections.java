@@ -212,9 +212,26 @@ final class Elections {
         setLeader(null);
         votes.start(selfIfVoter());
         resetElectionDeadline();
+        askAgainSoonIfFreshAndFirst();
         for (String peer : replicaLog.configuration().votersOtherThan(self)) {
             ready.get().messages.add(new Ready.Outbound(peer,
                     new RequestVote(partition, term + 1, log.lastIndex(), log.lastTerm(), true, false)));
+        }
+    }
+
+    /**
+     * A fresh replica first in the campaign order asks for pre-votes again a heartbeat later, until a minimum election
+     * timeout has passed since it first stood: at a cold start its peers may still be restoring the partition, and a
+     * replica not restored drops the request unanswered. Waiting a whole timeout instead lets the next replica in the
+     * order stand and win, and the leader preference then hands leadership back: two elections where one was needed
+     * (simulator seed 14414, whose clock steps made the wait longer). Only when it asks changes, never what it may do.
+     */
+    private void askAgainSoonIfFreshAndFirst() {
+        if (term == 0 && log.lastIndex() == 0 && !ignoresOrder()
+                && !plantedBugs.contains(PlantedBug.FRESH_PRE_VOTE_ASKED_ONCE)
+                && now.getAsLong() - standingSince < settings.electionMinMillis()
+                && CampaignOrder.rank(partition, replicaLog.configuration(), self) == 0) {
+            electionDeadline = Math.min(electionDeadline, now.getAsLong() + settings.heartbeatMillis());
         }
     }
 

@@ -170,7 +170,7 @@ enum PlantedBug {
     /**
      * Partition 0's log does not remember which call made a created partition, as before: a create retried against
      * a new partition 0 leader after its first attempt committed makes a second partition. Node level (planted in
-     * {@code CreateCalls}).
+     * {@code MapCalls}; a split or merge retried after its first attempt finished is refused too).
      */
     CREATE_CALLS_FORGOTTEN,
     /**
@@ -193,5 +193,11 @@ enum PlantedBug {
      * that brings the survivor's newcomer in, so the survivor never gets the adjacent's voters and the merge never
      * ends ({@code NodeMoves}). A liveness control.
      */
-    SURVIVOR_HANDS_OVER_EARLY
+    SURVIVOR_HANDS_OVER_EARLY,
+    /**
+     * A fresh replica first in the campaign order asks for pre-votes once and then waits a whole election timeout, as
+     * before seed 14414: peers that were still restoring the partition dropped its request, the next replica in the
+     * order stands and wins, and the leader preference hands leadership back: two elections at a cold start.
+     */
+    FRESH_PRE_VOTE_ASKED_ONCE
 }

@@ -28,7 +28,7 @@ import java.util.Objects;
  * @param replicas         for {@link Kind#PLACE}, the members that host the partition from now on (empty: every
  *                         member); else empty
  * @param leaderPreference for {@link Kind#PLACE}, the members it would rather be led by; else empty
- * @param call             for {@link Kind#CREATE}, the caller's call that asked for it ({@link CreateCalls}), or null;
+ * @param call             for {@link Kind#CREATE}, a split or a merge, the caller's call that asked for it ({@link MapCalls}), or null;
  *                         null for every other kind
  */
 public record MapCommand(Kind kind, int partition, PartitionRange range, List<String> replicas,
@@ -38,7 +38,7 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
     public static final String TYPE = ReservedTypes.PREFIX + "system.pmap";
 
     private static final byte FORMAT = 1;
-    /** The format of a command that names its call (a create since wire protocol 11). */
+    /** The format of a command that names its call (a create since wire protocol 11, a split or merge since 12). */
     private static final byte FORMAT_WITH_CALL = 3;
     /** The longest call, in UTF-8 bytes (a node's endpoint and a call number). */
     static final int MAX_CALL_BYTES = 1024;
@@ -87,15 +87,19 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
         COLOCATE
     }
 
+    /** The kinds a caller's call asks for, which name it. */
+    private static final java.util.Set<Kind> CALLED = java.util.EnumSet.of(Kind.CREATE, Kind.SPLIT, Kind.MERGE,
+            Kind.COLOCATE);
+
     /** Canonical constructor; copies the lists. */
     public MapCommand {
         Objects.requireNonNull(kind, "kind");
         replicas = List.copyOf(replicas);
         leaderPreference = List.copyOf(leaderPreference);
-        if (call != null && (kind != Kind.CREATE || call.isEmpty()
+        if (call != null && (!CALLED.contains(kind) || call.isEmpty()
                 || call.getBytes(StandardCharsets.UTF_8).length > MAX_CALL_BYTES)) {
-            throw new IllegalArgumentException("only a create names its call, of 1 to " + MAX_CALL_BYTES
-                    + " bytes: " + kind + " " + call);
+            throw new IllegalArgumentException("only a create, split or merge names its call, of 1 to "
+                    + MAX_CALL_BYTES + " bytes: " + kind + " " + call);
         }
     }
 
@@ -113,6 +117,11 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
     /** Creates partition {@code partition} owning {@code range} (null: unrouted), as asked by {@code call}. */
     public static MapCommand create(int partition, PartitionRange range, String call) {
         return new MapCommand(Kind.CREATE, partition, range, List.of(), List.of(), call);
+    }
+
+    /** A command of a caller's call: a split, or a merge's first step ({@link Kind#MERGE} or {@link Kind#COLOCATE}). */
+    public static MapCommand called(Kind kind, int partition, PartitionRange range, String call) {
+        return new MapCommand(kind, partition, range, List.of(), List.of(), call);
     }
 
     /** Places {@code partition} on {@code replicas}, preferring {@code leaderPreference} as its leaders. */

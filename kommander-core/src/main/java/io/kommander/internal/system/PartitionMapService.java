@@ -75,17 +75,17 @@ public final class PartitionMapService {
      * its id here, so a retry of the same call ({@code requester}, {@code callId}) must get the first attempt's
      * answer rather than create a second partition: this leader hands it the first attempt's future ({@link #once});
      * and the create entry names its call, so that a retry reaching a later leader, once the first attempt was
-     * applied, is answered the partition it made ({@link CreateCalls}), here or, if it raced the first, when applied.
+     * applied, is answered the partition it made ({@link MapCalls}), here or, if it raced the first, when applied.
      */
     public CompletableFuture<PartitionChangeResult> create(PartitionRange range, String requester, long callId) {
         String call = requester + "/" + callId;
         return once(requester, callId, () -> {
-            Integer made = coordinator.createdBy(call);
+            Integer made = coordinator.madeBy(call);
             if (made != null) {
                 return done(answer(RaftOperationStatus.Success, made));
             }
             return submit(map -> MapCommand.create(map.highestId() + 1, range, call)).thenApply(result -> {
-                Integer first = result.success() ? coordinator.createdBy(call) : null;
+                Integer first = result.success() ? coordinator.madeBy(call) : null;
                 return first == null || first == result.partitionId() ? result
                         : answer(RaftOperationStatus.Success, first);
             });
@@ -111,16 +111,29 @@ public final class PartitionMapService {
      * {@link #finishSplit} when the new half holds its seed.
      */
     public CompletableFuture<PartitionChangeResult> split(int source, long boundary, String requester, long callId) {
-        return once(requester, callId, () -> submit(map -> splitCommand(map, source, boundary))
-                .thenCompose(begun -> {
-                    PartitionMap map = coordinator.map();
-                    PartitionDescriptor target = !begun.success() || map == null ? null
-                            : map.splitTarget(source).orElse(null);
-                    if (target == null) {
-                        return done(begun.success() ? answer(RaftOperationStatus.PartitionBusy, source) : begun);
-                    }
-                    return finished(target.id());
-                }));
+        String call = requester + "/" + callId;
+        return once(requester, callId, () -> {
+            // A retry of a split whose first attempt began it (answered by a leader that lost its leadership since):
+            // the map may have moved on (a split that finished leaves no boundary inside the source), so it is
+            // answered by the first attempt's new half, once that serves.
+            Integer began = coordinator.madeBy(call);
+            if (began != null) {
+                return finished(began);
+            }
+            return submit(map -> splitCommand(map, source, boundary, call)).thenCompose(begun -> {
+                Integer first = coordinator.madeBy(call);
+                if (first != null) {
+                    return finished(first);
+                }
+                PartitionMap map = coordinator.map();
+                PartitionDescriptor target = !begun.success() || map == null ? null
+                        : map.splitTarget(source).orElse(null);
+                if (target == null) {
+                    return done(begun.success() ? answer(RaftOperationStatus.PartitionBusy, source) : begun);
+                }
+                return finished(target.id());
+            });
+        });
     }
 
     /** Finishes the split of {@code source} (asked by its new half's leader once that holds its seed). */
@@ -143,22 +156,34 @@ public final class PartitionMapService {
         if (other != null && other.state() != PartitionState.REMOVED && !other.routed()) {
             return done(answer(RaftOperationStatus.PartitionsNotAdjacent, survivor));
         }
-        return once(requester, callId, () -> submit(map -> mergeCommand(map, survivor, adjacent))
-                .thenCompose(begun -> !begun.success() ? done(begun) : reached(m -> m.partition(adjacent)
-                        .map(p -> p.state() == PartitionState.REMOVED).orElse(false), survivor)));
+        String call = requester + "/" + callId;
+        return once(requester, callId, () -> {
+            // A retry of a merge whose first attempt began it: answered once the adjacent is gone, as the first is.
+            if (coordinator.madeBy(call) != null) {
+                return merged(survivor, adjacent);
+            }
+            return submit(map -> mergeCommand(map, survivor, adjacent, call)).thenCompose(begun ->
+                    begun.success() || coordinator.madeBy(call) != null ? merged(survivor, adjacent) : done(begun));
+        });
+    }
+
+    /** Completes, naming {@code survivor}, once the applied map has removed {@code adjacent}: the merge finished. */
+    private CompletableFuture<PartitionChangeResult> merged(int survivor, int adjacent) {
+        return reached(m -> m.partition(adjacent).map(p -> p.state() == PartitionState.REMOVED).orElse(false),
+                survivor);
     }
 
     /**
      * The command a merge asks for: MERGE if the two partitions live on the same members, else COLOCATE (the adjacent
      * moves to the survivor's replicas first; its leader asks for the MERGE once it is there).
      */
-    private static MapCommand mergeCommand(PartitionMap map, int survivor, int adjacent) {
+    private static MapCommand mergeCommand(PartitionMap map, int survivor, int adjacent, String call) {
         PartitionDescriptor kept = map.partition(survivor).orElse(null);
         PartitionDescriptor merged = map.partition(adjacent).orElse(null);
         boolean apart = kept != null && merged != null && !PartitionMapRules.colocated(kept, merged)
                 && map.mergeAdjacent(survivor).isEmpty();
-        return new MapCommand(apart ? MapCommand.Kind.COLOCATE : MapCommand.Kind.MERGE, survivor,
-                merged == null ? null : merged.range());
+        return MapCommand.called(apart ? MapCommand.Kind.COLOCATE : MapCommand.Kind.MERGE, survivor,
+                merged == null ? null : merged.range(), call);
     }
 
     /** Finishes the merge into {@code survivor} (asked by its leader once that holds the adjacent's state). */
@@ -196,14 +221,14 @@ public final class PartitionMapService {
     }
 
     /** The command a split asks for: the part of the source's range from {@code boundary} on moves. */
-    private static MapCommand splitCommand(PartitionMap map, int source, long boundary) {
+    private static MapCommand splitCommand(PartitionMap map, int source, long boundary, String call) {
         PartitionDescriptor current = map.partition(source).orElse(null);
         PartitionRange range = current == null ? null : current.range();
         PartitionRange moved = range == null ? null : Long.compareUnsigned(boundary, range.last()) > 0
                 ? range // not inside: refused by the rules (PartitionRangeTaken), as is a boundary at the start
                 : new PartitionRange(Long.compareUnsigned(boundary, range.first()) < 0 ? range.first() : boundary,
                 range.last());
-        return new MapCommand(MapCommand.Kind.SPLIT, source, moved);
+        return MapCommand.called(MapCommand.Kind.SPLIT, source, moved, call);
     }
 
     /** Completes once the applied map shows {@code target} serving: its split finished. */

@@ -93,7 +93,7 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         }
     };
     /** The partitions callers' create calls made, by call (a retried create is a repeat). */
-    private final CreateCalls createCalls = new CreateCalls();
+    private final MapCalls calls = new MapCalls();
     /** Whether partition 0 is reading its log back: partitions open once the whole map is known. Executor-only. */
     private boolean restoring;
     private SystemLog systemLog; // attached before partition 0 starts; its executor's queue publishes it
@@ -282,15 +282,16 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
 
     /** Plants "a create's call is not remembered": a retried create makes a second partition (tests only). */
     void plantCreateCallsForgotten() {
-        createCalls.plantForgotten();
+        calls.plantForgotten();
     }
 
     /**
-     * The partition that {@code call}'s create made, as this node applied partition 0's log (the same on every node
-     * once it applied as far), or null if none did (or it is no longer remembered).
+     * The partition that {@code call}'s create made, or whose split or merge it began (the new half, the survivor), as
+     * this node applied partition 0's log (the same on every node once it applied as far), or null if none did (or it
+     * is no longer remembered).
      */
-    public Integer createdBy(String call) {
-        return createCalls.partitionOf(call);
+    public Integer madeBy(String call) {
+        return calls.partitionOf(call);
     }
 
     /** Decides a command against a roster by this node's rules (the planted bug included, if planted). */
@@ -431,7 +432,7 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
             return;
         }
         PartitionMap before = map;
-        if (command.kind() == MapCommand.Kind.CREATE && createCalls.partitionOf(command.call()) != null) {
+        if (command.kind() == MapCommand.Kind.CREATE && calls.partitionOf(command.call()) != null) {
             // A retry of a create whose first attempt was applied (answered by a leader that lost its leadership
             // since): it changes nothing, and its caller is answered the partition the first made.
             synchronized (outcomes) {
@@ -459,10 +460,13 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         switch (command.kind()) {
             case CREATE -> decision.map().partition(command.partition()).ifPresent(p -> {
                 created.created(p.id(), p.replicas(), roster);
-                createCalls.created(command.call(), p.id());
+                calls.made(command.call(), p.id());
             });
-            case SPLIT -> decision.map().splitTarget(command.partition())
-                    .ifPresent(t -> created.created(t.id(), t.replicas(), roster));
+            case SPLIT -> decision.map().splitTarget(command.partition()).ifPresent(t -> {
+                created.created(t.id(), t.replicas(), roster);
+                calls.made(command.call(), t.id());
+            });
+            case MERGE, COLOCATE -> calls.made(command.call(), command.partition());
             default -> { }
         }
         created.mapApplied(decision.map());

@@ -64,6 +64,43 @@ class FirstCampaignTest {
     }
 
     @Test
+    void unansweredPreVotesOfTheFirstAreAskedAgainEveryHeartbeatForATimeout() {
+        long heartbeat = MachineNet.SETTINGS.heartbeatMillis();
+        RaftPartitionStateMachine b = restored("b", HardState.EMPTY);
+        b.tick(0);
+        assertThat(preVotes(b)).as("the first round").hasSize(2);
+        assertThat(b.tickDueAt()).as("peers still restoring drop it: asked again a heartbeat later")
+                .isEqualTo(heartbeat);
+        b.tick(heartbeat);
+        assertThat(preVotes(b)).as("the second round").hasSize(2);
+        assertThat(b.role()).isEqualTo(RaftRole.PRE_CANDIDATE);
+
+        long t = heartbeat;
+        while (t < MIN) {
+            t = b.tickDueAt();
+            b.tick(t);
+            b.takeReady();
+        }
+        assertThat(b.tickDueAt() - t).as("a timeout after it first stood: back to its slot")
+                .isGreaterThanOrEqualTo(MIN);
+    }
+
+    @Test
+    void theOthersAskOncePerTimeout() {
+        RaftPartitionStateMachine c = restored("c", HardState.EMPTY);
+        long due = c.tickDueAt();
+        c.tick(due);
+        assertThat(preVotes(c)).hasSize(2);
+        assertThat(c.tickDueAt() - due).isGreaterThanOrEqualTo(MIN);
+    }
+
+    private static List<io.kommander.transport.RaftMessage.RequestVote> preVotes(RaftPartitionStateMachine machine) {
+        return machine.takeReady().messages.stream().map(Ready.Outbound::message)
+                .filter(m -> m instanceof io.kommander.transport.RaftMessage.RequestVote v && v.preVote())
+                .map(m -> (io.kommander.transport.RaftMessage.RequestVote) m).toList();
+    }
+
+    @Test
     void theWholeGroupElectsTheFirstInOneTermWithoutWaitingATimeout() {
         MachineNet net = new MachineNet("a", "b", "c");
         net.m("b").tick(0);

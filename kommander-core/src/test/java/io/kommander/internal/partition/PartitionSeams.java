@@ -95,7 +95,9 @@ public final class PartitionSeams {
         /** See PlantedBug#EMPTY_REPLICA_VOTES. */
         EMPTY_REPLICA_VOTES,
         /** See PlantedBug#SURVIVOR_HANDS_OVER_EARLY. */
-        SURVIVOR_HANDS_OVER_EARLY;
+        SURVIVOR_HANDS_OVER_EARLY,
+        /** See PlantedBug#FRESH_PRE_VOTE_ASKED_ONCE. */
+        FRESH_PRE_VOTE_ASKED_ONCE;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

@@ -145,7 +145,7 @@ class PartitionMapRulesTest {
     }
 
     @Test
-    void aCreateNamingItsCallRoundTripsInItsOwnFormatAndOnlyACreateNamesOne() {
+    void aCommandNamingItsCallRoundTripsInItsOwnFormatAndOnlyCallersCommandsNameOne() {
         MapCommand named = MapCommand.create(7, null, "node-a:7000/42");
         byte[] bytes = named.encode();
         assertThat(bytes[0]).as("format").isEqualTo((byte) 3);
@@ -154,7 +154,11 @@ class PartitionMapRulesTest {
                 .isEqualTo("b/1");
         assertThat(command(MapCommand.Kind.CREATE, 7).encode()[0]).as("a create naming no call").isEqualTo((byte) 1);
         assertThatThrownBy(() -> new MapCommand(MapCommand.Kind.DRAIN, 3, null, List.of(), List.of(), "a/1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only a create names its call");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only a create, split or merge");
+        for (MapCommand.Kind kind : List.of(MapCommand.Kind.SPLIT, MapCommand.Kind.MERGE, MapCommand.Kind.COLOCATE)) {
+            MapCommand called = MapCommand.called(kind, 2, new PartitionRange(5, 9), "node-b:7001/" + kind.ordinal());
+            assertThat(MapCommand.decode(called.encode())).as("%s", kind).isEqualTo(called);
+        }
         assertThatThrownBy(() -> MapCommand.create(7, null, ""))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MapCommand.create(7, null, "x".repeat(MapCommand.MAX_CALL_BYTES + 1)))

@@ -207,6 +207,28 @@ class RaftSystemCoordinatorTest {
     }
 
     @Test
+    void aSplitNamesItsCallWithTheNewHalf() {
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, 2));
+        PartitionRange upper = coordinator.map().partition(2).orElseThrow().range();
+        PartitionRange moved = new PartitionRange(upper.first() + (upper.last() - upper.first()) / 2, upper.last());
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(2, MapCommand.called(MapCommand.Kind.SPLIT, 2, moved,
+                "n1:7000/8")));
+
+        assertThat(coordinator.map().splitTarget(2)).isPresent();
+        assertThat(coordinator.madeBy("n1:7000/8")).isEqualTo(3);
+    }
+
+    @Test
+    void aMergeNamesItsCallWithTheSurvivor() {
+        coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, 2));
+        coordinator.delivered(SYSTEM_PARTITION, mapEntry(2, MapCommand.called(MapCommand.Kind.MERGE, 1,
+                coordinator.map().partition(2).orElseThrow().range(), "n2:7000/3")));
+
+        assertThat(coordinator.map().mergeAdjacent(1)).isPresent();
+        assertThat(coordinator.madeBy("n2:7000/3")).isEqualTo(1);
+    }
+
+    @Test
     void aCreateRetriedAfterItsFirstAttemptWasAppliedChangesNothingAndNamesTheFirstPartition() {
         coordinator.delivered(SYSTEM_PARTITION, rangesEntry(1, 2));
         coordinator.delivered(SYSTEM_PARTITION, mapEntry(2, MapCommand.create(3, null, "n1:7000/5")));
@@ -215,9 +237,9 @@ class RaftSystemCoordinatorTest {
         coordinator.delivered(SYSTEM_PARTITION, mapEntry(4, MapCommand.create(4, null, "n1:7000/6")));
 
         assertThat(created).containsExactly(1, 2, 3, 4);
-        assertThat(coordinator.createdBy("n1:7000/5")).isEqualTo(3);
-        assertThat(coordinator.createdBy("n1:7000/6")).isEqualTo(4);
-        assertThat(coordinator.createdBy("n2:7000/5")).isNull();
+        assertThat(coordinator.madeBy("n1:7000/5")).isEqualTo(3);
+        assertThat(coordinator.madeBy("n1:7000/6")).isEqualTo(4);
+        assertThat(coordinator.madeBy("n2:7000/5")).isNull();
         assertThat(coordinator.outcomeAt(3)).as("the repeat").isEqualTo(RaftOperationStatus.Success);
         assertThat(maps).extracting(PartitionMap::version).as("the repeat changed no map").containsExactly(1L, 2L, 3L);
     }

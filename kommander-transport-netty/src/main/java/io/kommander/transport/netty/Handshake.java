@@ -44,7 +44,7 @@ record Handshake(int version, PeerAuthMode mode, NodeIdentity identity, byte[] n
      * refuses; 11 added the create that names its call to partition 0's map entries (format 3), which a node of 10
      * cannot read.
      */
-    static final int CURRENT_VERSION = 11;
+    static final int CURRENT_VERSION = 12;
 
     /** Length of a nonce: 256 bits. */
     static final int NONCE_BYTES = 32;
