@@ -62,7 +62,7 @@ class RepeatedSplitEntryTest {
         int systemLeader = cluster.awaitSystemLeader();
         PartitionMap before = cluster.node(systemLeader).getPartitionMap();
         List<String> keys = KeyedWriter.keysIn(before.partition(SOURCE).orElseThrow().range(), 24);
-        long boundary = keys.stream().map(PartitionMap::hash).sorted(Long::compareUnsigned).toList().get(12);
+        long boundary = SplitPartitionTest.median(keys);
         SimKeyedWriter writer = new SimKeyedWriter(cluster, keys);
         for (int i = 0; i < 24; i++) {
             writer.writeOne(systemLeader);

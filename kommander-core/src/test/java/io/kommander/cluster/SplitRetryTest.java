@@ -56,8 +56,8 @@ class SplitRetryTest {
         String preferred = before.partition(SOURCE).orElseThrow().leaderPreference().get(0);
         int caller = cluster.others(leader).stream().filter(n -> !cluster.endpoint(n).equals(preferred)).findFirst()
                 .orElseThrow();
-        long boundary = KeyedWriter.keysIn(before.partition(SOURCE).orElseThrow().range(), 24).stream()
-                .map(PartitionMap::hash).sorted(Long::compareUnsigned).toList().get(12);
+        long boundary = SplitPartitionTest.median(KeyedWriter.keysIn(before.partition(SOURCE).orElseThrow().range(),
+                24));
         int half = before.highestId() + 1;
 
         CompletableFuture<PartitionChangeResult> split = cluster.node(caller).splitPartition(SOURCE, boundary);

@@ -7,8 +7,10 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One change of the partition map, as written in a system partition entry of type {@link #TYPE}. Its encoding: a
@@ -28,8 +30,8 @@ import java.util.Objects;
  * @param replicas         for {@link Kind#PLACE}, the members that host the partition from now on (empty: every
  *                         member); else empty
  * @param leaderPreference for {@link Kind#PLACE}, the members it would rather be led by; else empty
- * @param call             for {@link Kind#CREATE}, a split or a merge, the caller's call that asked for it ({@link MapCalls}), or null;
- *                         null for every other kind
+ * @param call             for a create, a split or a merge's first step, the caller's call that asked for it
+ *                         ({@link MapCalls}), or null; null for every other kind
  */
 public record MapCommand(Kind kind, int partition, PartitionRange range, List<String> replicas,
                          List<String> leaderPreference, String call) {
@@ -88,7 +90,7 @@ public record MapCommand(Kind kind, int partition, PartitionRange range, List<St
     }
 
     /** The kinds a caller's call asks for, which name it. */
-    private static final java.util.Set<Kind> CALLED = java.util.EnumSet.of(Kind.CREATE, Kind.SPLIT, Kind.MERGE,
+    private static final Set<Kind> CALLED = EnumSet.of(Kind.CREATE, Kind.SPLIT, Kind.MERGE,
             Kind.COLOCATE);
 
     /** Canonical constructor; copies the lists. */

@@ -78,7 +78,7 @@ public final class PartitionMapService {
      * applied, is answered the partition it made ({@link MapCalls}), here or, if it raced the first, when applied.
      */
     public CompletableFuture<PartitionChangeResult> create(PartitionRange range, String requester, long callId) {
-        String call = requester + "/" + callId;
+        String call = callOf(requester, callId);
         return once(requester, callId, () -> {
             Integer made = coordinator.madeBy(call);
             if (made != null) {
@@ -111,7 +111,7 @@ public final class PartitionMapService {
      * {@link #finishSplit} when the new half holds its seed.
      */
     public CompletableFuture<PartitionChangeResult> split(int source, long boundary, String requester, long callId) {
-        String call = requester + "/" + callId;
+        String call = callOf(requester, callId);
         return once(requester, callId, () -> {
             // A retry of a split whose first attempt began it (answered by a leader that lost its leadership since):
             // the map may have moved on (a split that finished leaves no boundary inside the source), so it is
@@ -156,7 +156,7 @@ public final class PartitionMapService {
         if (other != null && other.state() != PartitionState.REMOVED && !other.routed()) {
             return done(answer(RaftOperationStatus.PartitionsNotAdjacent, survivor));
         }
-        String call = requester + "/" + callId;
+        String call = callOf(requester, callId);
         return once(requester, callId, () -> {
             // A retry of a merge whose first attempt began it: answered once the adjacent is gone, as the first is.
             if (coordinator.madeBy(call) != null) {
@@ -267,9 +267,14 @@ public final class PartitionMapService {
      * {@code ProposalQueueFull}): handed that refusal, every retry would get it again, for ever, and the partition
      * would stay draining (sim seed 390 with splits in the placement seeds).
      */
+    /** A call's name, the same for every attempt: its node's endpoint and call number. */
+    private static String callOf(String requester, long callId) {
+        return requester + "/" + callId;
+    }
+
     private CompletableFuture<PartitionChangeResult> once(String requester, long callId,
                                                           Supplier<CompletableFuture<PartitionChangeResult>> call) {
-        String key = requester + "/" + callId;
+        String key = callOf(requester, callId);
         synchronized (this) {
             CompletableFuture<PartitionChangeResult> first = calls.get(key);
             if (first != null) {

@@ -92,7 +92,7 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
             return size() > OUTCOMES_KEPT;
         }
     };
-    /** The partitions callers' create calls made, by call (a retried create is a repeat). */
+    /** The partitions callers' create, split and merge calls made or kept, by call (a retried call is a repeat). */
     private final MapCalls calls = new MapCalls();
     /** Whether partition 0 is reading its log back: partitions open once the whole map is known. Executor-only. */
     private boolean restoring;
@@ -280,7 +280,10 @@ public final class RaftSystemCoordinator implements PartitionCallbacks {
         halvesEverywhere = true;
     }
 
-    /** Plants "a create's call is not remembered": a retried create makes a second partition (tests only). */
+    /**
+     * Plants "a call is not remembered": a retried create makes a second partition, a split or merge retried after it
+     * finished is refused (tests only).
+     */
     void plantCreateCallsForgotten() {
         calls.plantForgotten();
     }
