@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sequence, driven on purpose): the move history the snapshot carries makes the second entry a repeat, so the rebuilt
  * replica keeps the range's keys as every other replica does.
  *
- * <p>How: three nodes, one partition under keyed writes. Node X is cut off from partition 0 and from the partition
- * once it applied the split's begin, then loses power: its disk keeps a map with the split under way and a log
- * without the split entry. The split and a merge back finish without it, and the partition compacts past both. X
+ * <p>How: three nodes, one partition under keyed writes. Node X is cut off from the partition before the split, and
+ * from partition 0 once it applied the split's begin, then loses power: its disk keeps a map with the split under way
+ * and a log without the split entry. The split and a merge back finish without it, and the partition compacts past both. X
  * comes back with partition 0 still cut off, so its map stays stale, catches up by a snapshot, and is handed the
  * partition's leadership: to its map the split has not fenced yet.
  */
@@ -69,13 +69,14 @@ class RepeatedSplitEntryTest {
         }
         int stale = cluster.others(systemLeader, cluster.awaitLeader(SOURCE)).get(0);
 
+        // Cut off from the source before the split, so that its log never holds the split entry (the source's leader
+        // appends it as soon as it applied the begin, which may come before this node applies it), and from
+        // partition 0 once it applied the begin, so that the begin is the last map change its disk keeps.
+        cluster.mute(stale, SOURCE);
         CompletableFuture<PartitionChangeResult> split = cluster.node(systemLeader).splitPartition(SOURCE, boundary);
         cluster.runUntil("node " + stale + " applied the split's begin", () -> cluster.node(stale).getPartitionMap()
                 .partition(SOURCE).map(p -> p.state() == PartitionState.SPLITTING).orElse(false));
-        // Cut off from partition 0 from there, so that the begin is the last map change its disk keeps, and from the
-        // source, so that its log never holds the split entry.
         cluster.mute(stale, 0);
-        cluster.mute(stale, SOURCE);
         cluster.runFor(Duration.ofMillis(300));
         cluster.crashAfterSync(stale);
         int half = cluster.await(split).partitionId();

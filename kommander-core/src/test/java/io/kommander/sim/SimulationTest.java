@@ -117,7 +117,7 @@ class SimulationTest {
             "DELIVER_BEFORE_DURABLE", "TRANSFER_SUCCESS_EARLY", "RESTORE_SKIPS_FIRST",
             "REPORT_APPENDED_AS_NOT_APPENDED", "IGNORE_REQUEST_IDS", "LEARNER_COUNTS_IN_QUORUM", "TWO_CHANGES_AT_ONCE",
             "ADOPT_IMPLAUSIBLE_TERM", "FRESH_REPLICA_VOTES", "ACCEPT_CORRUPT_SNAPSHOT", "PROMOTE_BEFORE_CAUGHT_UP",
-            "QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER"})
+            "QUIESCED_FOLLOWER_IGNORES_DEAD_LEADER", "RESTORED_ONLY_THROUGH_STORED_COMMIT"})
     void plantedBugIsCaught(PartitionSeams.Bug bug) {
         SimResult caught = SeedSweep.firstCaught(bug, 1, NEGATIVE_CONTROL_SEEDS);
         System.out.println("[simulation] planted " + bug + ": " + (caught == null ? "not caught"
@@ -265,52 +265,42 @@ class SimulationTest {
     /**
      * A partition's leader that does not answer a release query from a first configuration no entry holds (as before
      * seed 2196): a partition created, or split off, on members that all stayed never changes its configuration, so no
-     * replica of it may say that it let a leaving member go, and the leave never ends. Regression seed 2196 shows it
-     * (the membership settle check); it passes without the bug ({@link #regressionSeedsKeepRaftSafeAndSettle}).
+     * replica of it may say that it let a leaving member go, and the leave never ends. Seed 2616, a {@code nodes}-mix
+     * seed like 2196, shows it (the membership settle check; regression seed 2196 did until the commit index rode with
+     * the next write, session 17); it passes without the bug.
      */
     @Test
-    void firstConfigurationsNeverReleasingAreCaughtBySeed2196() {
+    void firstConfigurationsNeverReleasingAreCaughtBySeed2616() {
         SimResult caught = firstCaughtAmong(PartitionSeams.Bug.FIRST_CONFIGURATION_NEVER_RELEASES,
-                List.of(2196L).iterator(), 1, "regression seeds");
+                List.of(2616L).iterator(), 1, "seeds of its kind");
         assertThat(caught.violation()).startsWith("membership:").contains("did not settle");
     }
 
     /**
      * A follower's or learner's configuration taken as proof that a partition let a leaving member go (as before seeds
      * 7656 and 10974): a replica whose log ends before the entry that added the member shows a configuration without
-     * it. Regression seed 10974 shows it (the roster removal check of {@link RosterMonitor}; seed 7656 did until the
-     * fix of seed 13410 changed its run); it passes without the bug ({@link #regressionSeedsKeepRaftSafeAndSettle}).
+     * it. Seed 17106, a {@code nodes}-mix seed of 10974's kind, shows it (the roster removal check of
+     * {@link RosterMonitor}; regression seed 10974 did until the commit index rode with the next write, session 17, and
+     * 7656 until the fix of seed 13410 changed its run); it passes without the bug.
      */
     @Test
-    void followersReleasingAreCaughtBySeed10974() {
-        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.FOLLOWERS_RELEASE, List.of(10974L).iterator(), 1,
-                "regression seeds");
+    void followersReleasingAreCaughtBySeed17106() {
+        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.FOLLOWERS_RELEASE, List.of(17106L).iterator(), 1,
+                "seeds of its kind");
         assertThat(caught.violation()).startsWith("roster removal:");
     }
 
     /**
      * A joining replica with nothing stored that votes at once (as before seed 13410): reopened on a node that deleted
-     * it before, its empty log grants any candidate its vote. Regression seed 13410 shows it (leader completeness); it
-     * passes without the bug ({@link #regressionSeedsKeepRaftSafeAndSettle}).
+     * it before, its empty log grants any candidate its vote. Seed 56754, a {@code nodes}-mix seed of 13410's kind,
+     * shows it (leader completeness; regression seed 13410 did until the commit index rode with the next write,
+     * session 17); it passes without the bug.
      */
     @Test
-    void emptyReplicasVotingAreCaughtBySeed13410() {
-        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.EMPTY_REPLICA_VOTES, List.of(13410L).iterator(), 1,
-                "regression seeds");
+    void emptyReplicasVotingAreCaughtBySeed56754() {
+        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.EMPTY_REPLICA_VOTES, List.of(56754L).iterator(), 1,
+                "seeds of its kind");
         assertThat(caught.violation()).startsWith("leader completeness:");
-    }
-
-    /**
-     * A fresh replica first in the campaign order that asks for pre-votes once and then waits a whole timeout (as
-     * before seed 14414): its peers were still restoring the partition and dropped the request, so the next replica
-     * stood and won, and the leader preference handed leadership back. Regression seed 14414 (clock steps) shows it
-     * (the cold-start check); it passes without the bug ({@link #regressionSeedsKeepRaftSafeAndSettle}).
-     */
-    @Test
-    void freshPreVotesAskedOnceAreCaughtBySeed14414() {
-        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.FRESH_PRE_VOTE_ASKED_ONCE, List.of(14414L).iterator(),
-                1, "regression seeds");
-        assertThat(caught.violation()).startsWith("cold start:");
     }
 
     /**

@@ -10,6 +10,12 @@ import java.util.List;
 /**
  * Accumulates what the inputs of one drain ask to persist into one {@link PartitionWrite}: a truncation point, the
  * entries appended after it, the latest hard state and checkpoint, and the messages that must wait for them.
+ *
+ * <p>A new commit index alone asks for no write: it rides with the next write of anything else, or, if none comes,
+ * is written at the second tick that finds it still unwritten ({@link #tick}). Raft needs term and vote durable
+ * before a message leaves, never the commit index, and a restore already copes with a stored commit index that lags
+ * what was delivered ({@code Applier#restoredThrough}). On a leader with one write in flight, the commit's own write
+ * cost each write a second partition write and a drain for its completion.
  */
 final class PendingWrites {
 
@@ -17,6 +23,10 @@ final class PendingWrites {
     private long truncateAfter = PartitionWrite.NO_TRUNCATE;
     private final ArrayList<LogEntry> entries = new ArrayList<>();
     private boolean hardStateDirty;
+    /** The commit index moved since the hard state was last taken. */
+    private boolean commitDirty;
+    /** {@link #commitDirty} was already set at the previous tick. */
+    private boolean commitLagged;
     private long checkpoint = PartitionWrite.NO_CHECKPOINT;
     private final ArrayList<Ready.Outbound> after = new ArrayList<>();
 
@@ -42,6 +52,23 @@ final class PendingWrites {
         hardStateDirty = true;
     }
 
+    /** The commit index moved: written with the next step taken for anything else, see the class comment. */
+    void commitChanged() {
+        commitDirty = true;
+    }
+
+    /**
+     * A tick: a commit index left unwritten since the previous tick asks for a write of its own now, so the stored one
+     * lags by at most two ticks on a replica that is ticked (a leader; a follower's commit rides with its
+     * acknowledgement's step).
+     */
+    void tick() {
+        if (commitDirty && commitLagged) {
+            hardStateDirty = true;
+        }
+        commitLagged = commitDirty;
+    }
+
     void checkpoint(long index) {
         checkpoint = index;
     }
@@ -58,11 +85,13 @@ final class PendingWrites {
     /** Returns the accumulated step and starts afresh. */
     Ready.PersistStep take(long seq, HardState hardState, long lastIndexAfter) {
         PartitionWrite write = new PartitionWrite(partition, truncateAfter, entries,
-                hardStateDirty ? hardState : null, checkpoint);
+                hardStateDirty || commitDirty ? hardState : null, checkpoint);
         Ready.PersistStep step = new Ready.PersistStep(seq, write, List.copyOf(after), lastIndexAfter);
         truncateAfter = PartitionWrite.NO_TRUNCATE;
         entries.clear();
         hardStateDirty = false;
+        commitDirty = false;
+        commitLagged = false;
         checkpoint = PartitionWrite.NO_CHECKPOINT;
         after.clear();
         return step;

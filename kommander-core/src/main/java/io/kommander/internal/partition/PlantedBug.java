@@ -199,5 +199,12 @@ enum PlantedBug {
      * before seed 14414: peers that were still restoring the partition dropped its request, the next replica in the
      * order stands and wins, and the leader preference hands leadership back: two elections at a cold start.
      */
-    FRESH_PRE_VOTE_ASKED_ONCE
+    FRESH_PRE_VOTE_ASKED_ONCE,
+    /**
+     * A restore counts as already delivered only the entries up to the stored commit index, and hands the entries
+     * past it that were in the log at the restart to onReplicationReceived once they are known committed: but the
+     * stored commit index lags what was delivered (it is written with a partition's next write, or two ticks later),
+     * so an entry delivered before a crash is delivered again. Caught by the at-most-once delivery check.
+     */
+    RESTORED_ONLY_THROUGH_STORED_COMMIT
 }

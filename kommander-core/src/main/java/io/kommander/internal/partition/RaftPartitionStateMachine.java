@@ -196,6 +196,7 @@ public final class RaftPartitionStateMachine {
         if (!restored || quiescence.quiesced()) {
             return;
         }
+        writes.tick();
         leadership.expireTransfer(now, elections.role() == RaftRole.LEADER, ready());
         if (elections.role() == RaftRole.LEADER) {
             if (!leadership.tick(now, ready()) || leadership.removedFromVoters()) {

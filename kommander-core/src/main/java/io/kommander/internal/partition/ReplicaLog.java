@@ -234,6 +234,9 @@ final class ReplicaLog {
         }
         durable.reset(log.lastIndex());
         applier.restoreEnd();
+        if (plantedBugs.contains(PlantedBug.RESTORED_ONLY_THROUGH_STORED_COMMIT)) {
+            applier.truncated(commitIndex);
+        }
         log.trimCache(applier.appliedIndex(), settings.logCacheEntries(), settings.logCacheBytes());
     }
 
@@ -291,13 +294,14 @@ final class ReplicaLog {
 
     /**
      * Raises the commit index and delivers what is now committed and durable. The commit index is persisted with
-     * the next step, but nothing waits for it: delivery needs only the entries to be durable here.
+     * the next step that persists anything else (or at a later tick, {@link PendingWrites#tick}), and nothing waits
+     * for it: delivery needs only the entries to be durable here.
      *
      * @return whether anything was delivered
      */
     boolean commitTo(long newCommit, Ready ready) {
         commitIndex = newCommit;
-        writes.hardStateChanged();
+        writes.commitChanged();
         return apply(ready);
     }
 

@@ -97,7 +97,9 @@ public final class PartitionSeams {
         /** See PlantedBug#SURVIVOR_HANDS_OVER_EARLY. */
         SURVIVOR_HANDS_OVER_EARLY,
         /** See PlantedBug#FRESH_PRE_VOTE_ASKED_ONCE. */
-        FRESH_PRE_VOTE_ASKED_ONCE;
+        FRESH_PRE_VOTE_ASKED_ONCE,
+        /** See PlantedBug#RESTORED_ONLY_THROUGH_STORED_COMMIT. */
+        RESTORED_ONLY_THROUGH_STORED_COMMIT;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

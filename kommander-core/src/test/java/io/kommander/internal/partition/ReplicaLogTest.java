@@ -19,7 +19,8 @@ class ReplicaLogTest {
     private static final PartitionSettings SETTINGS = MachineNet.SETTINGS;
 
     private final EnumSet<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
-    private final ReplicaLog replicaLog = new ReplicaLog(1, SETTINGS, new PendingWrites(1), new ProposalTracker(),
+    private final PendingWrites writes = new PendingWrites(1);
+    private final ReplicaLog replicaLog = new ReplicaLog(1, SETTINGS, writes, new ProposalTracker(),
             bugs, Configuration.ofVoters(List.of("a")));
     private final Ready ready = new Ready();
 
@@ -70,7 +71,25 @@ class ReplicaLogTest {
         assertThat(replicaLog.durableIndex()).isEqualTo(3);
         replicaLog.commitTo(2, ready);
         assertThat(delivered(ready.deliveries)).containsExactly("1@1", "2@1");
+        assertThat(take()).as("a new commit index alone asks for no write").isNull();
+        replicaLog.append(run(4, 4, 1));
         assertThat(take().write().hardState()).as("the commit index is persisted with the next step").isNotNull();
+    }
+
+    @Test
+    void aCommitIndexLeftUnwrittenIsWrittenAtTheSecondTick() {
+        restored().append(run(1, 3, 1));
+        persist(take());
+        replicaLog.commitTo(3, ready);
+        writes.tick();
+        assertThat(take()).as("one tick: it may still ride with a write").isNull();
+        writes.tick();
+        Ready.PersistStep step = take();
+        assertThat(step.write().hardState()).as("the second tick writes it").isNotNull();
+        assertThat(step.write().entries()).isEmpty();
+        writes.tick();
+        writes.tick();
+        assertThat(take()).as("nothing new to write").isNull();
     }
 
     @Test
