@@ -56,9 +56,22 @@ public record Configuration(SortedSet<String> voters, SortedSet<String> learners
     /** Every member but {@code self}: voters first, then learners, each in sorted order. */
     public List<String> othersThan(String self) {
         List<String> others = new ArrayList<>(voters.size() + learners.size());
-        voters.stream().filter(m -> !m.equals(self)).forEach(others::add);
-        learners.stream().filter(m -> !m.equals(self)).forEach(others::add);
+        for (String voter : voters) {
+            if (!voter.equals(self)) {
+                others.add(voter);
+            }
+        }
+        for (String learner : learners) {
+            if (!learner.equals(self)) {
+                others.add(learner);
+            }
+        }
         return others;
+    }
+
+    /** How many members {@link #othersThan} lists, without listing them. */
+    public int countOthersThan(String self) {
+        return voters.size() + learners.size() - (contains(self) ? 1 : 0);
     }
 
     /** The voters but {@code self}, in sorted order: whom a candidate asks for votes. */

@@ -63,9 +63,17 @@ final class LeaderReplicator {
                 p -> new FollowerProgress(p, log.lastIndex() + 1, settings.maxInflight(), now));
     }
 
-    /** Stops tracking every follower not in {@code members} (removed from the configuration). */
-    void retainOnly(Collection<String> members) {
-        progress.keySet().retainAll(members);
+    /**
+     * Stops tracking every follower that {@code configuration} no longer holds (removed by it). Called at every
+     * commit, so it allocates nothing when, as almost always, nobody was removed.
+     */
+    void retainOnly(Configuration configuration) {
+        for (String peer : progress.keySet()) {
+            if (!configuration.contains(peer)) {
+                progress.keySet().removeIf(p -> !configuration.contains(p));
+                return;
+            }
+        }
     }
 
     /** The partition fell asleep: its followers' in-flight windows give their memory back until it wakes. */

@@ -218,7 +218,7 @@ final class Leadership {
         return !transfer.inProgress() && reads.idle() && proposals.isEmpty()
                 && replicaLog.commitIndex() == last && replicaLog.appliedIndex() == last
                 && replicaLog.durableIndex() >= last && !replicaLog.configurationChangePending()
-                && replicator.followers().size() == replicaLog.configuration().othersThan(self).size()
+                && replicator.followers().size() == replicaLog.configuration().countOthersThan(self)
                 && replicator.allCaughtUp(last);
     }
 
@@ -393,7 +393,7 @@ final class Leadership {
             raiseSafeCompactIndex();
             if (!replicaLog.configurationChangePending()) {
                 // The change committed: stop sending to a member it removed (it was sent the entry meanwhile).
-                replicator.retainOnly(replicaLog.configuration().othersThan(self));
+                replicator.retainOnly(replicaLog.configuration());
             }
         }
     }

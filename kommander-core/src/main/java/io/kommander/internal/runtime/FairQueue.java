@@ -23,7 +23,11 @@ public final class FairQueue<T> {
     public record Batch<T>(int key, List<T> items) {
     }
 
+    /** Empty queues kept for reuse, at most this many: with one item in flight per key, most adds find none. */
+    private static final int SPARE_QUEUES = 64;
+
     private final Map<Integer, ArrayDeque<T>> queues = new HashMap<>();
+    private final ArrayDeque<ArrayDeque<T>> spareQueues = new ArrayDeque<>();
     private final ArrayDeque<Integer> ready = new ArrayDeque<>();
     private final Set<Integer> busy = new HashSet<>();
     /** Items queued and not yet taken, over all keys: read by a gauge, so kept rather than counted on demand. */
@@ -31,7 +35,11 @@ public final class FairQueue<T> {
 
     /** Adds an item to its key's queue. */
     public synchronized void add(int key, T item) {
-        ArrayDeque<T> queue = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
+        ArrayDeque<T> queue = queues.get(key);
+        if (queue == null) {
+            queue = spareQueues.isEmpty() ? new ArrayDeque<>() : spareQueues.pop();
+            queues.put(key, queue);
+        }
         queue.add(item);
         size++;
         if (queue.size() == 1 && !busy.contains(key)) {
@@ -76,6 +84,9 @@ public final class FairQueue<T> {
             }
             if (queue.isEmpty()) {
                 queues.remove(key);
+                if (spareQueues.size() < SPARE_QUEUES) {
+                    spareQueues.push(queue);
+                }
             }
             busy.add(key);
             taken.add(new Batch<>(key, items));
