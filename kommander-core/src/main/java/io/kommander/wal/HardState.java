@@ -6,7 +6,8 @@ package io.kommander.wal;
  *
  * @param term        the current term
  * @param votedFor    the endpoint voted for in {@code term}, or the empty string for none
- * @param commitIndex the highest index known committed (and so deliverable)
+ * @param commitIndex the highest index known committed (and so deliverable); written lazily, so a stored one may lag
+ *                    what the node knew
  */
 public record HardState(long term, String votedFor, long commitIndex) {
 

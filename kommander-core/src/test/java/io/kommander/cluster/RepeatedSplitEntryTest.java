@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>How: three nodes, one partition under keyed writes. Node X is cut off from the partition before the split, and
  * from partition 0 once it applied the split's begin, then loses power: its disk keeps a map with the split under way
- * and a log without the split entry. The split and a merge back finish without it, and the partition compacts past both. X
- * comes back with partition 0 still cut off, so its map stays stale, catches up by a snapshot, and is handed the
- * partition's leadership: to its map the split has not fenced yet.
+ * and a log without the split entry. The split and a merge back finish without it, and the partition compacts past
+ * both. X comes back with partition 0 still cut off, so its map stays stale, catches up by a snapshot, and is handed
+ * the partition's leadership: to its map the split has not fenced yet.
  */
 class RepeatedSplitEntryTest {
 

@@ -8,6 +8,7 @@ import io.kommander.wal.LogEntry;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,13 +66,12 @@ final class LeaderReplicator {
 
     /**
      * Stops tracking every follower that {@code configuration} no longer holds (removed by it). Called at every
-     * commit, so it allocates nothing when, as almost always, nobody was removed.
+     * commit, so it builds no list of members: one pass over the followers.
      */
     void retainOnly(Configuration configuration) {
-        for (String peer : progress.keySet()) {
-            if (!configuration.contains(peer)) {
-                progress.keySet().removeIf(p -> !configuration.contains(p));
-                return;
+        for (Iterator<String> peers = progress.keySet().iterator(); peers.hasNext(); ) {
+            if (!configuration.contains(peers.next())) {
+                peers.remove();
             }
         }
     }

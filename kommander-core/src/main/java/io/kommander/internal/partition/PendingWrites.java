@@ -15,7 +15,8 @@ import java.util.List;
  * is written at the second tick that finds it still unwritten ({@link #tick}). Raft needs term and vote durable
  * before a message leaves, never the commit index, and a restore already copes with a stored commit index that lags
  * what was delivered ({@code Applier#restoredThrough}). On a leader with one write in flight, the commit's own write
- * cost each write a second partition write and a drain for its completion.
+ * cost up to a second partition write per write and a drain for its completion (0.43 of 7.6 drains per write
+ * measured at 64 partitions).
  */
 final class PendingWrites {
 
