@@ -158,7 +158,7 @@ public final class KommanderNode implements BenchNode {
 
     @Override
     public String configuration() {
-        return "kommander: " + KommanderWiring.DESCRIPTION + "\n  " + configuration(spec)
+        return "kommander: " + KommanderWiring.description() + "\n  " + configuration(spec)
                 + "\n  durability: an entry is acknowledged once a quorum has written it through IWAL.write "
                 + "(one sync per group commit)";
     }
