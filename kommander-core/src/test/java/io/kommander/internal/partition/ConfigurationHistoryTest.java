@@ -29,6 +29,15 @@ class ConfigurationHistoryTest {
     }
 
     @Test
+    void countingTheOthersAgreesWithListingThem() {
+        // The quiescence check counts where it once listed: the count must be the list's size for every kind of self.
+        Configuration withLearner = ABC.withLearner("d");
+        for (String self : List.of("a", "d", "z")) {
+            assertThat(withLearner.countOthersThan(self)).as(self).isEqualTo(withLearner.othersThan(self).size());
+        }
+    }
+
+    @Test
     void corruptBytesAreRefusedWithAClearError() {
         byte[] bytes = ABC.encode();
         assertThatThrownBy(() -> Configuration.decode(Arrays.copyOf(bytes, bytes.length - 1)))
