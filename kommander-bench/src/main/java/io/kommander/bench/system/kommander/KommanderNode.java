@@ -49,6 +49,8 @@ public final class KommanderNode implements BenchNode {
     private final MeterRegistry registry;
     private final NodeLedger ledger;
     private final CompletableFuture<Void> joined;
+    /** With the in-memory WAL, what lets it compact (see {@link HeapLogCompaction}); null otherwise. */
+    private final HeapLogCompaction heapLogCompaction;
 
     /**
      * Starts node {@code spec.index()} (reopening its WAL if the folder has one), counting no leader changes; with
@@ -101,6 +103,8 @@ public final class KommanderNode implements BenchNode {
         });
         manager.onLeaderChanged(leaderChanges::observe);
         this.joined = manager.joinCluster();
+        this.heapLogCompaction = KommanderWiring.inMemory()
+                ? new HeapLogCompaction(manager, spec.partitions(), "bench-checkpoints-" + spec.index()) : null;
     }
 
     private static RaftConfiguration configuration(NodeSpec spec) {
@@ -109,6 +113,9 @@ public final class KommanderNode implements BenchNode {
                 .host("127.0.0.1")
                 .port(spec.port())
                 .initialPartitions(spec.partitions());
+        if (KommanderWiring.inMemory()) {
+            builder.compactionIntervalMillis(HeapLogCompaction.INTERVAL_MILLIS);
+        }
         Long logCacheBytes = Long.getLong(LOG_CACHE_BYTES_PROPERTY);
         if (logCacheBytes != null) {
             builder.logCacheBytes(logCacheBytes);
@@ -165,6 +172,9 @@ public final class KommanderNode implements BenchNode {
 
     @Override
     public void close() {
+        if (heapLogCompaction != null) {
+            heapLogCompaction.close();
+        }
         manager.close();
     }
 }

@@ -14,8 +14,9 @@ import java.nio.file.Path;
  * The one place that chooses Kommander's WAL and transport in the bench and the demo: {@code RocksDbWAL}
  * (synced writes) in each node's folder, and {@code NettyTransport} (TCP on loopback, peers authenticated with a
  * shared secret). With {@code -Dkommander.bench.wal=memory} the WAL is an {@link InMemoryWAL} instead: no disk, no
- * sync, nothing kept across a node's restart; a diagnostic that shows what a workload costs without its storage,
- * never a figure to compare with another system. Stateless.
+ * sync, nothing kept across a node's restart, and each node checkpoints and compacts every 200 ms so that the log
+ * does not fill the heap ({@link HeapLogCompaction}); a diagnostic that shows what a workload costs without its
+ * storage, never a figure to compare with another system. Stateless.
  */
 public final class KommanderWiring {
 
@@ -25,7 +26,8 @@ public final class KommanderWiring {
     /** What {@code BenchSystem.configuration()} reports about storage and network. */
     static String description() {
         String wal = inMemory()
-                ? "wal=InMemoryWAL (-D" + WAL_PROPERTY + "=memory: no disk, no sync; a diagnostic only)"
+                ? "wal=InMemoryWAL (-D" + WAL_PROPERTY + "=memory: no disk, no sync, checkpoints and compaction"
+                        + " every " + HeapLogCompaction.INTERVAL_MILLIS + " ms; a diagnostic only)"
                 : "wal=RocksDbWAL (default settings, every IWAL.write synced)";
         return wal + ", transport=NettyTransport (TCP on loopback, shared-secret authentication, epoll when available)";
     }
