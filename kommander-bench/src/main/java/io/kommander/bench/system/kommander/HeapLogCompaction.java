@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Checkpoints every partition a node leads every {@value #INTERVAL_MILLIS} ms, so that its in-memory WAL can
  * compact. The bench's application never checkpoints, so without this a node keeps every entry of the run on its
- * heap (millions at saturation) and the collector's work shows in the in-memory diagnostic's figures as if it were the write path's.
- * RocksDB keeps its log off the heap, so the default wiring does not need it. The node's
+ * heap (millions at saturation) and the collector's work shows in the heap-log diagnostics' figures as if it were
+ * the write path's. RocksDB keeps its log off the heap, so the default wiring does not need it. The node's
  * {@code compactionIntervalMillis} is set to the same interval (see {@code KommanderNode}), so what the checkpoints
  * allow is dropped within two intervals; at one second the entries lived long enough to be promoted, and the
  * collector still paid for them (docs/benchmarks.md, seventh pass).

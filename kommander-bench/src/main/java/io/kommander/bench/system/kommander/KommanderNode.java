@@ -103,7 +103,7 @@ public final class KommanderNode implements BenchNode {
         });
         manager.onLeaderChanged(leaderChanges::observe);
         this.joined = manager.joinCluster();
-        this.heapLogCompaction = KommanderWiring.inMemory()
+        this.heapLogCompaction = KommanderWiring.logOnHeap()
                 ? new HeapLogCompaction(manager, spec.partitions(), "bench-checkpoints-" + spec.index()) : null;
     }
 
@@ -113,7 +113,7 @@ public final class KommanderNode implements BenchNode {
                 .host("127.0.0.1")
                 .port(spec.port())
                 .initialPartitions(spec.partitions());
-        if (KommanderWiring.inMemory()) {
+        if (KommanderWiring.logOnHeap()) {
             builder.compactionIntervalMillis(HeapLogCompaction.INTERVAL_MILLIS);
         }
         Long logCacheBytes = Long.getLong(LOG_CACHE_BYTES_PROPERTY);

@@ -16,34 +16,44 @@ import java.nio.file.Path;
  * shared secret). With {@code -Dkommander.bench.wal=memory} the WAL is an {@link InMemoryWAL} instead: no disk, no
  * sync, nothing kept across a node's restart, and each node checkpoints and compacts every 200 ms so that the log
  * does not fill the heap ({@link HeapLogCompaction}); a diagnostic that shows what a workload costs without its
- * storage, never a figure to compare with another system. Stateless.
+ * storage, never a figure to compare with another system. With {@code -Dkommander.bench.wal=file} it is a
+ * {@link SyncedFileWAL}: each write appended to one file and synced, the log read from the heap (compacted the same
+ * way), no recovery; a diagnostic of what a log store of its own would pay for storage. Stateless.
  */
 public final class KommanderWiring {
 
-    /** The system property that chooses the WAL: {@code rocksdb} (the default) or {@code memory}. */
+    /** The system property that chooses the WAL: {@code rocksdb} (the default), {@code memory} or {@code file}. */
     public static final String WAL_PROPERTY = "kommander.bench.wal";
 
     /** What {@code BenchSystem.configuration()} reports about storage and network. */
     static String description() {
-        String wal = inMemory()
-                ? "wal=InMemoryWAL (-D" + WAL_PROPERTY + "=memory: no disk, no sync, checkpoints and compaction"
-                        + " every " + HeapLogCompaction.INTERVAL_MILLIS + " ms; a diagnostic only)"
-                : "wal=RocksDbWAL (default settings, every IWAL.write synced)";
+        String heapLog = "checkpoints and compaction every " + HeapLogCompaction.INTERVAL_MILLIS
+                + " ms; a diagnostic only)";
+        String wal = switch (chosen()) {
+            case "memory" -> "wal=InMemoryWAL (-D" + WAL_PROPERTY + "=memory: no disk, no sync, " + heapLog;
+            case "file" -> "wal=SyncedFileWAL (-D" + WAL_PROPERTY + "=file: each write appended to one file and"
+                    + " synced, read from the heap, no recovery, " + heapLog;
+            default -> "wal=RocksDbWAL (default settings, every IWAL.write synced)";
+        };
         return wal + ", transport=NettyTransport (TCP on loopback, shared-secret authentication, epoll when available)";
     }
 
     /**
-     * Whether {@value #WAL_PROPERTY} asks for the in-memory WAL.
+     * Whether the WAL {@value #WAL_PROPERTY} chooses keeps the log on the heap (the in-memory and synced-file
+     * diagnostics), so that the node must checkpoint and compact often ({@link HeapLogCompaction}).
      *
-     * @throws IllegalArgumentException if it names neither {@code rocksdb} nor {@code memory}
+     * @throws IllegalArgumentException if it names none of {@code rocksdb}, {@code memory} and {@code file}
      */
-    static boolean inMemory() {
+    static boolean logOnHeap() {
+        return !chosen().equals("rocksdb");
+    }
+
+    private static String chosen() {
         String wal = System.getProperty(WAL_PROPERTY, "rocksdb");
         return switch (wal) {
-            case "rocksdb" -> false;
-            case "memory" -> true;
+            case "rocksdb", "memory", "file" -> wal;
             default -> throw new IllegalArgumentException(
-                    "-D" + WAL_PROPERTY + "=" + wal + ": expected rocksdb or memory");
+                    "-D" + WAL_PROPERTY + "=" + wal + ": expected rocksdb, memory or file");
         };
     }
 
@@ -59,7 +69,11 @@ public final class KommanderWiring {
      * above, starts empty).
      */
     public IWAL openWal(Path dir) {
-        return inMemory() ? new InMemoryWAL() : RocksDbWAL.open(dir);
+        return switch (chosen()) {
+            case "memory" -> new InMemoryWAL();
+            case "file" -> new SyncedFileWAL(dir);
+            default -> RocksDbWAL.open(dir);
+        };
     }
 
     /** A transport for the node listening on {@code port} (the node's configuration carries the port). */
