@@ -49,7 +49,7 @@ class SimulationTest {
     private static final int MOVE_OVERLAP_CONTROL_SEEDS = 80;
     /** Seeds past CI's sweep that once failed ({@link #regressionSeedsKeepRaftSafeAndSettle}). */
     private static final long[] REGRESSION_SEEDS = {1272, 1844, 2196, 3498, 3582, 5052, 6354, 7656, 10974, 13410,
-        14414};
+        14414, 24708};
     /** Seeds of the reliable mix the negative control of the campaign order searches. */
     private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
@@ -288,6 +288,19 @@ class SimulationTest {
         SimResult caught = firstCaughtAmong(PartitionSeams.Bug.FOLLOWERS_RELEASE, List.of(17106L).iterator(), 1,
                 "seeds of its kind");
         assertThat(caught.violation()).startsWith("roster removal:");
+    }
+
+    /**
+     * A balancer step held under way while the member it brings in leaves (as before seed 24708): the leaving node
+     * stopped following partition 0 before the map placed a replica on it, so that learner never catches up, the
+     * partition is never moved off the leaving member, and the leave never ends (the final membership check). Seed
+     * 24708, a {@code nodes}-mix seed, shows it; it passes without the bug.
+     */
+    @Test
+    void movesHeldToALeaverAreCaughtBySeed24708() {
+        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.BALANCER_HOLDS_MOVES_TO_LEAVERS,
+                List.of(24708L).iterator(), 1, "seeds of its kind");
+        assertThat(caught.violation()).startsWith("membership:");
     }
 
     /**

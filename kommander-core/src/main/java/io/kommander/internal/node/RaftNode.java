@@ -103,6 +103,7 @@ public final class RaftNode implements IRaft {
     private final ReplicaRemovals removals;
     private final MoveCompactionHold compactionHold;
     private final NodeMoves moves;
+    private final ReplicaBalancer balancer;
     private final PartitionCalls calls;
     private final MemberCalls memberCalls;
     private final PartitionMapCalls mapCalls;
@@ -251,7 +252,7 @@ public final class RaftNode implements IRaft {
         // A move the coordinator cannot watch (it does not host the partition) counts as under way for one attempt.
         // A replica the map moved away from this node is not watched either: one taken out while cut off keeps its
         // last configuration until it learns it (seed 894), and would hold its partition's step under way meanwhile.
-        ReplicaBalancer balancer = new ReplicaBalancer(coordinator, partitionMap.service(),
+        this.balancer = new ReplicaBalancer(coordinator, partitionMap.service(),
                 configuration.replicationFactor(), id -> {
                     RaftPartition partition = partitions.get(id);
                     return partition == null || replicas.stranded(partition) ? null
@@ -606,5 +607,10 @@ public final class RaftNode implements IRaft {
 
     NodeMoves movesForTests() {
         return moves;
+    }
+
+    /** The node's replica balancer, for the test seams ({@code NodeSeams}) only. */
+    ReplicaBalancer balancerForTests() {
+        return balancer;
     }
 }

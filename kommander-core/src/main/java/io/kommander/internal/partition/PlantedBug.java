@@ -168,6 +168,13 @@ enum PlantedBug {
      */
     FIRST_CONFIGURATION_NEVER_RELEASES,
     /**
+     * Node level (partitions ignore it): partition 0's leader keeps counting a balancer step under way while the
+     * member it brings in is leaving, as before seed 24708: that member's node may never open the new replica (it
+     * stopped following partition 0), so the learner never catches up, the partition is never moved off the leaving
+     * member, and the leave never ends ({@code ReplicaBalancer}). A liveness control.
+     */
+    BALANCER_HOLDS_MOVES_TO_LEAVERS,
+    /**
      * Partition 0's log does not remember which call made a created partition, as before: a create retried against
      * a new partition 0 leader after its first attempt committed makes a second partition. Node level (planted in
      * {@code MapCalls}; a split or merge retried after its first attempt finished is refused too).

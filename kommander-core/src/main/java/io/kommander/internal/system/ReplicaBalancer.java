@@ -74,6 +74,8 @@ public final class ReplicaBalancer {
     private final Map<Integer, Long> inFlight = new ConcurrentHashMap<>();
     /** Map changes proposed and not yet answered; a pass proposes only when none is. */
     private final AtomicInteger proposing = new AtomicInteger();
+    /** A negative control: steps that bring a leaving member in stay under way (seed 24708). */
+    private volatile boolean holdsMovesToLeavers;
 
     /**
      * @param configuredFactor    this node's configured replication factor (written if the log holds none)
@@ -116,7 +118,7 @@ public final class ReplicaBalancer {
         if (factor == 0) {
             factor = configuredFactor; // at least the voters: every member hosts every partition
         }
-        settle(map);
+        settle(map, holdsMovesToLeavers ? roster.members().keySet() : voters);
         if (proposing.get() > 0 || voters.isEmpty()) {
             return;
         }
@@ -238,21 +240,40 @@ public final class ReplicaBalancer {
         return MapCommand.place(partition.id(), List.copyOf(next), List.of(preferred));
     }
 
-    /** Ends the steps that are done (or that this node cannot watch and that had their time). */
-    private void settle(PartitionMap map) {
+    /** Plants {@code BALANCER_HOLDS_MOVES_TO_LEAVERS}: a leaving member counts as a voter for ending steps. */
+    void plantHoldsMovesToLeavers() {
+        holdsMovesToLeavers = true;
+    }
+
+    /** Ends the steps that are over ({@link #ended}). */
+    private void settle(PartitionMap map, Set<String> voters) {
         long now = clock.getAsLong();
-        inFlight.entrySet().removeIf(step -> {
-            PartitionDescriptor partition = map.partition(step.getKey()).orElse(null);
-            if (partition == null || partition.state() != PartitionState.ACTIVE) {
-                return true;
-            }
-            Configuration configuration = hostedConfiguration.apply(step.getKey());
-            if (configuration != null) {
-                return configuration.learners().isEmpty()
-                        && configuration.voters().equals(new TreeSet<>(partition.replicas()));
-            }
-            return now - step.getValue() >= settleMillis;
-        });
+        inFlight.entrySet().removeIf(step -> ended(map.partition(step.getKey()).orElse(null),
+                hostedConfiguration.apply(step.getKey()), voters, now - step.getValue(), settleMillis));
+    }
+
+    /**
+     * Whether a step under way for {@code ageMillis} is over (a pure function): the partition is gone or no longer
+     * ACTIVE; the map places it on a member that is no longer a voter; this node's replica ({@code hosted}, null if
+     * it has none) shows a configuration whose voters are exactly the map's replicas, with no learner; or, for a
+     * partition this node cannot watch, {@code settleMillis} have passed.
+     */
+    static boolean ended(PartitionDescriptor partition, Configuration hosted, Set<String> voters, long ageMillis,
+                         long settleMillis) {
+        if (partition == null || partition.state() != PartitionState.ACTIVE) {
+            return true;
+        }
+        // The member it brings in began to leave, or was removed, after the step was proposed: the step can never
+        // finish as planned (a leaving node may stop following partition 0 and never open its new replica, whose
+        // learner then never catches up), and while it counts as under way the partition cannot move off that member,
+        // so the leave never ends (simulator seed 24708). Ended; the next pass places the partition on voters only.
+        if (!voters.containsAll(partition.replicas())) {
+            return true;
+        }
+        if (hosted != null) {
+            return hosted.learners().isEmpty() && hosted.voters().equals(new TreeSet<>(partition.replicas()));
+        }
+        return ageMillis >= settleMillis;
     }
 
     private static boolean leaving(Roster roster, String member) {

@@ -33,6 +33,9 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.CREATED_FROM_OWN_PEERS)) {
             node.replicasForTests().plantOwnPeers();
         }
+        if (bugs.contains(PartitionSeams.Bug.BALANCER_HOLDS_MOVES_TO_LEAVERS)) {
+            io.kommander.internal.system.SystemSeams.plantHoldsMovesToLeavers(node.balancerForTests());
+        }
         if (bugs.contains(PartitionSeams.Bug.SPLIT_HALVES_ON_EVERY_MEMBER)) {
             io.kommander.internal.system.SystemSeams.plantSplitHalvesEverywhere(node.coordinator());
         }

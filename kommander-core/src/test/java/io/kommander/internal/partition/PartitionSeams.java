@@ -88,6 +88,8 @@ public final class PartitionSeams {
         SNAPSHOT_REPLACED_MID_TRANSFER,
         /** See PlantedBug#FIRST_CONFIGURATION_NEVER_RELEASES. */
         FIRST_CONFIGURATION_NEVER_RELEASES,
+        /** See PlantedBug#BALANCER_HOLDS_MOVES_TO_LEAVERS. */
+        BALANCER_HOLDS_MOVES_TO_LEAVERS,
         /** See PlantedBug#CREATE_CALLS_FORGOTTEN. */
         CREATE_CALLS_FORGOTTEN,
         /** See PlantedBug#FOLLOWERS_RELEASE. */

@@ -23,4 +23,9 @@ public final class SystemSeams {
     public static void plantCreateCallsForgotten(RaftSystemCoordinator coordinator) {
         coordinator.plantCreateCallsForgotten();
     }
+
+    /** Steps that bring a leaving member in stay under way on this balancer (a negative control, seed 24708). */
+    public static void plantHoldsMovesToLeavers(ReplicaBalancer balancer) {
+        balancer.plantHoldsMovesToLeavers();
+    }
 }
