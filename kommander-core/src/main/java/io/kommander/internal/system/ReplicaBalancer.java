@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
  * On partition 0's ready leader: moves the map toward {@link ReplicaPlacement}'s placement of the roster's voters with
@@ -70,8 +71,8 @@ public final class ReplicaBalancer {
     private final long settleMillis;
     /** The most bytes a pass's batch of light steps takes: within the node's largest entry. */
     private final int batchBytes;
-    /** Partitions with a step that adds a member under way, and since when. */
-    private final Map<Integer, Long> inFlight = new ConcurrentHashMap<>();
+    /** Partitions with a step that adds a member under way: since when, and the members it brings in. */
+    private final Map<Integer, Move> inFlight = new ConcurrentHashMap<>();
     /** Map changes proposed and not yet answered; a pass proposes only when none is. */
     private final AtomicInteger proposing = new AtomicInteger();
     /** A negative control: steps that bring a leaving member in stay under way (seed 24708). */
@@ -138,7 +139,7 @@ public final class ReplicaBalancer {
         MapCommand move = pass.move();
         if (move != null) {
             if (pass.moveAdds()) {
-                inFlight.put(move.partition(), clock.getAsLong());
+                inFlight.put(move.partition(), new Move(clock.getAsLong(), pass.moveBringsIn()));
             }
             service.propose(move).whenComplete((result, error) -> {
                 if (pass.moveAdds() && (error != null || !result.success())) {
@@ -152,11 +153,20 @@ public final class ReplicaBalancer {
     /**
      * What one pass proposes.
      *
-     * @param light    the steps that bring no replica in, in partition id order: one {@link PlacementBatch}
-     * @param move     the one step that brings a replica in (or back to every member), or null
-     * @param moveAdds whether {@code move} brings a replica in (it is then under way until it settles)
+     * @param light        the steps that bring no replica in, in partition id order: one {@link PlacementBatch}
+     * @param move         the one step that brings a replica in (or back to every member), or null
+     * @param moveBringsIn the members {@code move} brings in (none for a move back to every member)
      */
-    record Pass(List<MapCommand> light, MapCommand move, boolean moveAdds) {
+    record Pass(List<MapCommand> light, MapCommand move, Set<String> moveBringsIn) {
+
+        /** Whether {@code move} brings a replica in (it is then under way until it settles). */
+        boolean moveAdds() {
+            return !moveBringsIn.isEmpty();
+        }
+    }
+
+    /** A step that brings members in, under way since {@code sinceMillis}. */
+    private record Move(long sinceMillis, Set<String> bringsIn) {
     }
 
     /**
@@ -171,7 +181,7 @@ public final class ReplicaBalancer {
         List<MapCommand> light = new ArrayList<>();
         int lightBytes = PlacementBatch.HEADER_BYTES;
         MapCommand move = null; // the pass's one step that brings a replica in, or back to every member
-        boolean moveAdds = false;
+        Set<String> moveBringsIn = Set.of();
         for (PartitionDescriptor partition : map.partitions()) {
             Assignment wanted = target.get(partition.id());
             // A pending merge's partitions are being placed together: moving one without the other would undo it.
@@ -186,7 +196,9 @@ public final class ReplicaBalancer {
             // Back to every member (the cluster shrank to R or fewer voters): it may bring the partition to members it
             // was not on, one per pass as before; not tracked as under way (no configuration equals empty replicas).
             boolean toEveryMember = step.replicas().isEmpty() && !partition.replicas().isEmpty();
-            boolean adds = step.replicas().stream().anyMatch(m -> !holders.contains(m));
+            Set<String> bringsIn = step.replicas().stream().filter(m -> !holders.contains(m))
+                    .collect(Collectors.toUnmodifiableSet());
+            boolean adds = !bringsIn.isEmpty();
             if (!adds && !toEveryMember) {
                 // A preference alone, or replicas taken out, copies no data: many go in one pass, as one map change,
                 // so a large map gets its leaders, or shrinks to R when the cluster grows past R, in a few passes.
@@ -202,9 +214,9 @@ public final class ReplicaBalancer {
                 continue;
             }
             move = step;
-            moveAdds = adds;
+            moveBringsIn = bringsIn;
         }
-        return new Pass(light, move, moveAdds);
+        return new Pass(light, move, moveBringsIn);
     }
 
     /** How many steps that add a member are under way, as this node counts them. */
@@ -249,25 +261,27 @@ public final class ReplicaBalancer {
     private void settle(PartitionMap map, Set<String> voters) {
         long now = clock.getAsLong();
         inFlight.entrySet().removeIf(step -> ended(map.partition(step.getKey()).orElse(null),
-                hostedConfiguration.apply(step.getKey()), voters, now - step.getValue(), settleMillis));
+                hostedConfiguration.apply(step.getKey()), voters, step.getValue().bringsIn(),
+                now - step.getValue().sinceMillis(), settleMillis));
     }
 
     /**
-     * Whether a step under way for {@code ageMillis} is over (a pure function): the partition is gone or no longer
-     * ACTIVE; the map places it on a member that is no longer a voter; this node's replica ({@code hosted}, null if
-     * it has none) shows a configuration whose voters are exactly the map's replicas, with no learner; or, for a
-     * partition this node cannot watch, {@code settleMillis} have passed.
+     * Whether a step that brings {@code bringsIn} in, under way for {@code ageMillis}, is over (a pure function): the
+     * partition is gone or no longer ACTIVE; a member it brings in is no longer a voter; this node's replica
+     * ({@code hosted}, null if it has none) shows a configuration whose voters are exactly the map's replicas, with no
+     * learner; or, for a partition this node cannot watch, {@code settleMillis} have passed.
      */
-    static boolean ended(PartitionDescriptor partition, Configuration hosted, Set<String> voters, long ageMillis,
-                         long settleMillis) {
+    static boolean ended(PartitionDescriptor partition, Configuration hosted, Set<String> voters, Set<String> bringsIn,
+                         long ageMillis, long settleMillis) {
         if (partition == null || partition.state() != PartitionState.ACTIVE) {
             return true;
         }
         // The member it brings in began to leave, or was removed, after the step was proposed: the step can never
         // finish as planned (a leaving node may stop following partition 0 and never open its new replica, whose
         // learner then never catches up), and while it counts as under way the partition cannot move off that member,
-        // so the leave never ends (simulator seed 24708). Ended; the next pass places the partition on voters only.
-        if (!voters.containsAll(partition.replicas())) {
+        // so the leave never ends (simulator seed 24708). Ended; the next pass places the partition on voters only. A
+        // member that stays and leaves meanwhile holds nothing up: the move completes, then the next one takes it out.
+        if (!voters.containsAll(bringsIn)) {
             return true;
         }
         if (hosted != null) {
