@@ -196,9 +196,7 @@ public final class ReplicaBalancer {
             // Back to every member (the cluster shrank to R or fewer voters): it may bring the partition to members it
             // was not on, one per pass as before; not tracked as under way (no configuration equals empty replicas).
             boolean toEveryMember = step.replicas().isEmpty() && !partition.replicas().isEmpty();
-            Set<String> bringsIn = step.replicas().stream().filter(m -> !holders.contains(m))
-                    .collect(Collectors.toUnmodifiableSet());
-            boolean adds = !bringsIn.isEmpty();
+            boolean adds = step.replicas().stream().anyMatch(m -> !holders.contains(m));
             if (!adds && !toEveryMember) {
                 // A preference alone, or replicas taken out, copies no data: many go in one pass, as one map change,
                 // so a large map gets its leaders, or shrinks to R when the cluster grows past R, in a few passes.
@@ -214,7 +212,9 @@ public final class ReplicaBalancer {
                 continue;
             }
             move = step;
-            moveBringsIn = bringsIn;
+            // Collected for the one chosen move only: a pass walks every partition that is not where it should be.
+            moveBringsIn = step.replicas().stream().filter(m -> !holders.contains(m))
+                    .collect(Collectors.toUnmodifiableSet());
         }
         return new Pass(light, move, moveBringsIn);
     }
