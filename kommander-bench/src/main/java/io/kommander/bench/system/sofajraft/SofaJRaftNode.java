@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -40,6 +41,9 @@ public final class SofaJRaftNode implements BenchNode {
 
     private static final Set<RaftError> RETRYABLE = EnumSet.of(RaftError.EPERM, RaftError.EBUSY, RaftError.EAGAIN,
             RaftError.ELEADERREMOVED, RaftError.ESTOP, RaftError.ENEWLEADER);
+
+    /** How long {@link #close} waits for this node's groups to stop. */
+    private static final Duration STOP_BOUND = Duration.ofSeconds(30);
 
     private final NodeSpec spec;
     private final RpcServer rpcServer;
@@ -145,17 +149,43 @@ public final class SofaJRaftNode implements BenchNode {
                 + "\n  durability: an entry is acknowledged once a quorum has synced it (RocksDB WriteOptions.sync)";
     }
 
+    /**
+     * Stops every group, waits (bounded by {@link #STOP_BOUND}) until they have stopped, then stops the RPC server.
+     * A group that does not stop in time is reported on standard error with where its join waits, and left to the
+     * JVM's exit: SOFAJRaft's {@code join} has no bound, and a CI run once ran out of time with SOFAJRaft groups
+     * still running after the cluster began to close.
+     */
     @Override
     public void close() {
         services.forEach(RaftGroupService::shutdown);
+        List<RaftGroupService> stopping = List.copyOf(services);
+        Thread joiner = new Thread(() -> joinGroups(stopping), "sofajraft-stop-node-" + spec.index());
+        joiner.setDaemon(true);
+        joiner.start();
         try {
-            for (RaftGroupService service : services) {
-                service.join(); // shutdown is asynchronous: wait until the group's log storage is closed
+            joiner.join(STOP_BOUND.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (joiner.isAlive()) {
+            System.err.println("SOFAJRaft node " + spec.index() + " did not stop within " + STOP_BOUND
+                    + "; going on without it. Its join waits at:");
+            for (StackTraceElement frame : joiner.getStackTrace()) {
+                System.err.println("\tat " + frame);
+            }
+        }
+        services.clear();
+        rpcServer.shutdown();
+    }
+
+    /** Shutdown is asynchronous: waits until each group's log storage is closed. */
+    private static void joinGroups(List<RaftGroupService> stopping) {
+        try {
+            for (RaftGroupService service : stopping) {
+                service.join();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        services.clear();
-        rpcServer.shutdown();
     }
 }
