@@ -49,7 +49,7 @@ class SimulationTest {
     private static final int MOVE_OVERLAP_CONTROL_SEEDS = 80;
     /** Seeds past CI's sweep that once failed ({@link #regressionSeedsKeepRaftSafeAndSettle}). */
     private static final long[] REGRESSION_SEEDS = {1272, 1844, 2196, 3498, 3582, 5052, 6354, 7656, 10974, 13410,
-        14414, 24708};
+        14414, 24708, 57187};
     /** Seeds of the reliable mix the negative control of the campaign order searches. */
     private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
@@ -301,6 +301,18 @@ class SimulationTest {
         SimResult caught = firstCaughtAmong(PartitionSeams.Bug.BALANCER_HOLDS_MOVES_TO_LEAVERS,
                 List.of(24708L).iterator(), 1, "seeds of its kind");
         assertThat(caught.violation()).startsWith("membership:");
+    }
+
+    /**
+     * A leader that sends what a catch-up read brought back after compaction passed it (as before seed 57187): the
+     * entry before the read entries is compacted, so the AppendLogs carries previous term -1 where a snapshot was due.
+     * Seed 57187, a {@code wipes}-mix seed, shows it (leader completeness); it passes without the bug.
+     */
+    @Test
+    void staleReadsSentPastCompactionAreCaughtBySeed57187() {
+        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.STALE_READ_SENT_PAST_COMPACTION,
+                List.of(57187L).iterator(), 1, "seeds of its kind");
+        assertThat(caught.violation()).startsWith("leader completeness:");
     }
 
     /**

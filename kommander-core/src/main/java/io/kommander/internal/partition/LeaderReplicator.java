@@ -197,14 +197,24 @@ final class LeaderReplicator {
         snapshots.release();
     }
 
-    /** Entries read from the WAL for a follower behind the cache: send them if it still needs exactly those. */
+    /**
+     * Entries read from the WAL for a follower behind the cache: send them if it still needs exactly those. The log
+     * may have been compacted past them while the read ran (seed 57187): then the term of the entry before them is
+     * gone, so they cannot be anchored, and the follower gets what a compacted gap gets (a snapshot) at once.
+     */
     void entriesRead(String peer, List<LogEntry> entries, Stamp stamp, Ready ready) {
         FollowerProgress pr = progress.get(peer);
         if (pr == null) {
             return;
         }
         pr.readPending = false;
-        if (!entries.isEmpty() && entries.get(0).index() == pr.nextIndex && pr.canSendEntries()) {
+        if (entries.isEmpty() || entries.get(0).index() != pr.nextIndex || !pr.canSendEntries()) {
+            return;
+        }
+        if (pr.nextIndex <= log.compacted().index()
+                && !plantedBugs.contains(PlantedBug.STALE_READ_SENT_PAST_COMPACTION)) {
+            sendAppend(pr, stamp, ready);
+        } else {
             sendEntries(pr, entries, stamp, ready);
         }
     }

@@ -213,5 +213,11 @@ enum PlantedBug {
      * stored commit index lags what was delivered (it is written with a partition's next write, or two ticks later),
      * so an entry delivered before a crash is delivered again. Caught by the at-most-once delivery check.
      */
-    RESTORED_ONLY_THROUGH_STORED_COMMIT
+    RESTORED_ONLY_THROUGH_STORED_COMMIT,
+    /**
+     * A leader sends the entries a catch-up read brought back from the WAL though the log was compacted past them
+     * while the read ran, as before seed 57187: the entry before them is compacted, so the message carries an
+     * unknown previous term (-1) where a snapshot was due. Caught by the leader completeness check.
+     */
+    STALE_READ_SENT_PAST_COMPACTION
 }

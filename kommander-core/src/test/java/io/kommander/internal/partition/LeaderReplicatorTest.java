@@ -216,6 +216,20 @@ class LeaderReplicatorTest {
     }
 
     @Test
+    void readReturningAfterCompactionPassedItIsNotSent() {
+        lead("b");
+        log.append(run(4, 7, 3));
+        log.evictThrough(5);
+        answer("b", false, 2, 0);
+        replicator.broadcast(STAMP, ready, false);
+        assertThat(ready.catchUpReads).containsExactly(new Ready.CatchUpRead("b", 3, 3, 4));
+        log.compactedTo(new LogPosition(5, 3));
+        replicator.entriesRead("b", run(3, 4, 1), STAMP, ready);
+        assertThat(sentTo("b")).as("entry 2's term is compacted: nothing can anchor them").isEmpty();
+        assertThat(replicator.compactedGaps()).as("treated as a compacted gap (a snapshot when enabled)").isEqualTo(1);
+    }
+
+    @Test
     void failedReadIsRetriedOnTheNextBroadcast() {
         lead("b");
         log.append(run(4, 7, 3));

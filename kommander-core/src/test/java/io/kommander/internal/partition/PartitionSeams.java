@@ -101,7 +101,9 @@ public final class PartitionSeams {
         /** See PlantedBug#FRESH_PRE_VOTE_ASKED_ONCE. */
         FRESH_PRE_VOTE_ASKED_ONCE,
         /** See PlantedBug#RESTORED_ONLY_THROUGH_STORED_COMMIT. */
-        RESTORED_ONLY_THROUGH_STORED_COMMIT;
+        RESTORED_ONLY_THROUGH_STORED_COMMIT,
+        /** See PlantedBug#STALE_READ_SENT_PAST_COMPACTION. */
+        STALE_READ_SENT_PAST_COMPACTION;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
