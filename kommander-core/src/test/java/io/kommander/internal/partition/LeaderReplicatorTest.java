@@ -200,13 +200,18 @@ class LeaderReplicatorTest {
         assertThat(sentTo("b")).extracting(LeaderReplicatorTest::indices).containsExactly(List.of(6L, 7L));
     }
 
-    @Test
-    void followerBehindTheCacheIsServedByAWalRead() {
+    /** b needs 3..4, which the cache (5..7) no longer holds: the broadcast starts a WAL read for it. */
+    private void readOutForB() {
         lead("b");
         log.append(run(4, 7, 3));
         log.evictThrough(5);
         answer("b", false, 2, 0);
         replicator.broadcast(STAMP, ready, false);
+    }
+
+    @Test
+    void followerBehindTheCacheIsServedByAWalRead() {
+        readOutForB();
         assertThat(ready.catchUpReads).containsExactly(new Ready.CatchUpRead("b", 3, 3, 4));
         assertThat(sentTo("b")).isEmpty();
         replicator.broadcast(STAMP, ready, false);
@@ -217,12 +222,7 @@ class LeaderReplicatorTest {
 
     @Test
     void readReturningAfterCompactionPassedItIsNotSent() {
-        lead("b");
-        log.append(run(4, 7, 3));
-        log.evictThrough(5);
-        answer("b", false, 2, 0);
-        replicator.broadcast(STAMP, ready, false);
-        assertThat(ready.catchUpReads).containsExactly(new Ready.CatchUpRead("b", 3, 3, 4));
+        readOutForB();
         log.compactedTo(new LogPosition(5, 3));
         replicator.entriesRead("b", run(3, 4, 1), STAMP, ready);
         assertThat(sentTo("b")).as("entry 2's term is compacted: nothing can anchor them").isEmpty();
@@ -231,11 +231,7 @@ class LeaderReplicatorTest {
 
     @Test
     void failedReadIsRetriedOnTheNextBroadcast() {
-        lead("b");
-        log.append(run(4, 7, 3));
-        log.evictThrough(5);
-        answer("b", false, 2, 0);
-        replicator.broadcast(STAMP, ready, false);
+        readOutForB();
         replicator.readFailed("b");
         replicator.broadcast(STAMP, ready, false);
         assertThat(ready.catchUpReads).hasSize(2);
