@@ -150,27 +150,26 @@ public final class SofaJRaftNode implements BenchNode {
     }
 
     /**
-     * Stops every group, waits (bounded by {@link #STOP_BOUND}) until they have stopped, then stops the RPC server.
-     * A group that does not stop in time is reported on standard error with where its join waits, and left to the
-     * JVM's exit: SOFAJRaft's {@code join} has no bound, and a CI run once ran out of time with SOFAJRaft groups
+     * Stops every group and waits (bounded by {@link #STOP_BOUND}) until they have stopped, then stops the RPC server.
+     * Groups that do not stop in time are reported on standard error with where their stop waits, and left to the
+     * JVM's exit: SOFAJRaft's shutdown and join have no bound, and a CI run once ran out of time with SOFAJRaft groups
      * still running after the cluster began to close.
      */
     @Override
     public void close() {
-        services.forEach(RaftGroupService::shutdown);
         List<RaftGroupService> stopping = List.copyOf(services);
-        Thread joiner = new Thread(() -> joinGroups(stopping), "sofajraft-stop-node-" + spec.index());
-        joiner.setDaemon(true);
-        joiner.start();
+        Thread stopper = new Thread(() -> stopGroups(stopping), "sofajraft-stop-node-" + spec.index());
+        stopper.setDaemon(true);
+        stopper.start();
         try {
-            joiner.join(STOP_BOUND.toMillis());
+            stopper.join(STOP_BOUND.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (joiner.isAlive()) {
+        if (stopper.isAlive()) {
             System.err.println("SOFAJRaft node " + spec.index() + " did not stop within " + STOP_BOUND
-                    + "; going on without it. Its join waits at:");
-            for (StackTraceElement frame : joiner.getStackTrace()) {
+                    + "; going on without it. Its stop waits at:");
+            for (StackTraceElement frame : stopper.getStackTrace()) {
                 System.err.println("\tat " + frame);
             }
         }
@@ -178,8 +177,9 @@ public final class SofaJRaftNode implements BenchNode {
         rpcServer.shutdown();
     }
 
-    /** Shutdown is asynchronous: waits until each group's log storage is closed. */
-    private static void joinGroups(List<RaftGroupService> stopping) {
+    /** Shuts every group down, then waits until each one's log storage is closed (shutdown is asynchronous). */
+    private static void stopGroups(List<RaftGroupService> stopping) {
+        stopping.forEach(RaftGroupService::shutdown);
         try {
             for (RaftGroupService service : stopping) {
                 service.join();
