@@ -49,7 +49,7 @@ class SimulationTest {
     private static final int MOVE_OVERLAP_CONTROL_SEEDS = 80;
     /** Seeds past CI's sweep that once failed ({@link #regressionSeedsKeepRaftSafeAndSettle}). */
     private static final long[] REGRESSION_SEEDS = {1272, 1844, 2196, 3498, 3582, 5052, 6354, 7656, 10974, 13410,
-        14414, 24708, 57187};
+        14414, 24708, 57187, 67632};
     /** Seeds of the reliable mix the negative control of the campaign order searches. */
     private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
@@ -265,14 +265,15 @@ class SimulationTest {
     /**
      * A partition's leader that does not answer a release query from a first configuration no entry holds (as before
      * seed 2196): a partition created, or split off, on members that all stayed never changes its configuration, so no
-     * replica of it may say that it let a leaving member go, and the leave never ends. Seed 2616, a {@code nodes}-mix
-     * seed like 2196, shows it (the membership settle check; regression seed 2196 did until the commit index rode with
-     * the next write, session 17); it passes without the bug.
+     * replica of it may say that it let a leaving member go, and the leave never ends. Seed 6354, a {@code nodes}-mix
+     * seed like 2196 and a regression seed of this bug, shows it (the membership settle check; seed 2616 did until
+     * partition 0 waited for the release queries before taking a leaving member out, session 21, and 2196 until the
+     * commit index rode with the next write, session 17); it passes without the bug.
      */
     @Test
-    void firstConfigurationsNeverReleasingAreCaughtBySeed2616() {
+    void firstConfigurationsNeverReleasingAreCaughtBySeed6354() {
         SimResult caught = firstCaughtAmong(PartitionSeams.Bug.FIRST_CONFIGURATION_NEVER_RELEASES,
-                List.of(2616L).iterator(), 1, "seeds of its kind");
+                List.of(6354L).iterator(), 1, "seeds of its kind");
         assertThat(caught.violation()).startsWith("membership:").contains("did not settle");
     }
 
@@ -291,15 +292,15 @@ class SimulationTest {
     }
 
     /**
-     * A balancer step held under way while the member it brings in leaves (as before seed 24708): the leaving node
-     * stopped following partition 0 before the map placed a replica on it, so that learner never catches up, the
-     * partition is never moved off the leaving member, and the leave never ends (the final membership check). Seed
-     * 24708, a {@code nodes}-mix seed, shows it; it passes without the bug.
+     * Partition 0 taking a leaving member out before the partitions its leader cannot watch let it go (as before seed
+     * 67632): the member, down when its leave began, comes back to lead such a partition without learning that it
+     * leaves, never hands it over, and the leave never ends (the final membership check). Seed 67632, a
+     * {@code nodes}-mix seed, shows it; it passes without the bug.
      */
     @Test
-    void movesHeldToALeaverAreCaughtBySeed24708() {
-        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.BALANCER_HOLDS_MOVES_TO_LEAVERS,
-                List.of(24708L).iterator(), 1, "seeds of its kind");
+    void systemRemovalIgnoringOtherPartitionsIsCaughtBySeed67632() {
+        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.SYSTEM_REMOVAL_IGNORES_OTHERS,
+                List.of(67632L).iterator(), 1, "seeds of its kind");
         assertThat(caught.violation()).startsWith("membership:");
     }
 

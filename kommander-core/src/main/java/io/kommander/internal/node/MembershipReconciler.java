@@ -75,6 +75,11 @@ final class MembershipReconciler {
     private volatile boolean addFirst;
     /** A planted bug (a negative control): a leaving node keeps leading the placed partitions its map puts on it. */
     private volatile boolean leaderStaysWhileLeaving;
+    /**
+     * A planted bug (a negative control): partition 0 takes a leaving member out once no replica of this node shows
+     * it, whatever the partitions this node cannot watch hold.
+     */
+    private volatile boolean systemRemovalIgnoresOthers;
 
     /** A run of refusals to take {@code member} out: the first at {@code since}, the latest at {@code last}. */
     private record Refusal(String member, long since, long last) {
@@ -146,6 +151,11 @@ final class MembershipReconciler {
     /** Plants "add a missing member first, however many the configuration holds" (a negative control). */
     void plantAddFirst() {
         addFirst = true;
+    }
+
+    /** Plants "partition 0 takes a leaving member out without asking the partitions it cannot watch" (a control). */
+    void plantSystemRemovalIgnoresOthers() {
+        systemRemovalIgnoresOthers = true;
     }
 
     /**
@@ -297,15 +307,36 @@ final class MembershipReconciler {
                 || step.change().kind() != ConfigurationChange.Kind.REMOVE) {
             return false;
         }
+        return heldBesidesSystem(step.change().member(), map.get());
+    }
+
+    /**
+     * Whether a partition other than 0 may still hold {@code member}: a replica here shows it, the map places a live
+     * partition on it, or a partition this node cannot watch has not said it let the member go (simulator seed 67632:
+     * partition 0's leader hosted no replica of a partition whose leader was the leaving member, took the member out
+     * of partition 0 first, and the member, down meanwhile, came back to lead that partition without ever learning
+     * that it was leaving).
+     */
+    private boolean heldBesidesSystem(String member, PartitionMap known) {
+        if (heldHereOrPlaced(member, known)) {
+            return true;
+        }
+        // Only a leaving member's releases are asked for (finishLeaves); any other removal is not waited on.
+        Roster current = roster.get();
+        return !systemRemovalIgnoresOthers && current != null && leaving(current, member)
+                && !releases.released(member, known);
+    }
+
+    /** Whether a replica here, of a partition other than 0, shows {@code member}, or the map places one on it. */
+    private boolean heldHereOrPlaced(String member, PartitionMap known) {
         for (RaftPartition other : partitions.get()) {
             Configuration configuration = other.view().configuration();
             if (other.id() != RaftSystemCoordinator.SYSTEM_PARTITION && configuration != null
-                    && !stranded.test(other)
-                    && configuration.contains(step.change().member())) {
+                    && !stranded.test(other) && configuration.contains(member)) {
                 return true;
             }
         }
-        return false;
+        return !systemRemovalIgnoresOthers && stillPlaced(known, member);
     }
 
     /**
@@ -318,7 +349,17 @@ final class MembershipReconciler {
             return;
         }
         for (Member member : current.members().values()) {
-            if (member.role() != Member.Role.LEAVING || stillHeld(member.endpoint(), known)) {
+            if (member.role() != Member.Role.LEAVING) {
+                continue;
+            }
+            // The partitions this node cannot watch are asked, and must answer, before partition 0 takes the member
+            // out, which it does last (removedFromSystemTooSoon); the roster removes it once partition 0 has too.
+            if (!systemRemovalIgnoresOthers && !heldHereOrPlaced(member.endpoint(), known)
+                    && !releases.released(member.endpoint(), known)) {
+                releases.ask(member.endpoint(), known, current);
+                continue;
+            }
+            if (stillHeld(member.endpoint(), known)) {
                 continue;
             }
             if (!releases.released(member.endpoint(), known)) {

@@ -214,6 +214,11 @@ final class NodeMembership {
         reconciler.plantLeaderStaysWhileLeaving();
     }
 
+    /** Plants "partition 0 takes a leaving member out without asking the partitions it cannot watch" (a control). */
+    void plantSystemRemovalIgnoresOthers() {
+        reconciler.plantSystemRemovalIgnoresOthers();
+    }
+
     /** Fails every open roster call and stops the timer and a join's waits (the node closes). */
     void close() {
         closed = true;

@@ -219,5 +219,12 @@ enum PlantedBug {
      * while the read ran, as before seed 57187: the entry before them is compacted, so the message carries an
      * unknown previous term (-1) where a snapshot was due. Caught by the leader completeness check.
      */
-    STALE_READ_SENT_PAST_COMPACTION
+    STALE_READ_SENT_PAST_COMPACTION,
+    /**
+     * Node level (partitions ignore it): partition 0's leader takes a leaving member out of partition 0 once no
+     * replica it hosts shows the member, without asking the partitions it cannot watch, as before seed 67632
+     * ({@code MembershipReconciler}): a leaving member that leads such a partition and missed its leave never learns
+     * it, never hands that partition over, and the leave never ends.
+     */
+    SYSTEM_REMOVAL_IGNORES_OTHERS
 }

@@ -60,6 +60,9 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.SURVIVOR_HANDS_OVER_EARLY)) {
             node.movesForTests().plantHandOverBeforeColocation();
         }
+        if (bugs.contains(PartitionSeams.Bug.SYSTEM_REMOVAL_IGNORES_OTHERS)) {
+            node.membershipForTests().plantSystemRemovalIgnoresOthers();
+        }
         if (bugs.contains(PartitionSeams.Bug.LEADER_STAYS_WHILE_LEAVING)) {
             node.membershipForTests().plantLeaderStaysWhileLeaving();
         }

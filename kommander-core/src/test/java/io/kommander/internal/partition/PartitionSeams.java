@@ -103,7 +103,9 @@ public final class PartitionSeams {
         /** See PlantedBug#RESTORED_ONLY_THROUGH_STORED_COMMIT. */
         RESTORED_ONLY_THROUGH_STORED_COMMIT,
         /** See PlantedBug#STALE_READ_SENT_PAST_COMPACTION. */
-        STALE_READ_SENT_PAST_COMPACTION;
+        STALE_READ_SENT_PAST_COMPACTION,
+        /** See PlantedBug#SYSTEM_REMOVAL_IGNORES_OTHERS. */
+        SYSTEM_REMOVAL_IGNORES_OTHERS;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());
