@@ -17,21 +17,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * moves run: each move ends once the node is no longer a voter, the partitions are placed on the four voters, and the
  * removal completes. With the moves held until the node's learners catch up (as before simulator seed 24708), they
  * never do, the map keeps placing partitions on the node, and the removal never ends: this scenario is that planted
- * bug's negative control (seed 24708 no longer reaches it: partition 0 keeps a leaving member until every other
- * partition let it go, so the member learns the map that places replicas on it).
+ * bug's negative control (seed 24708 no longer reaches it since partition 0 keeps a leaving member until every other
+ * partition let it go: most likely its member now learns the map that places replicas on it).
  */
 class MoveToALeaverTest {
 
     private static final int PARTITIONS = 8;
     private static final int JOINING = 4;
 
-    private static SimClusterBuilder placedOnThreeWithASpare() {
+    private static SimClusterBuilder placedOnFourWithASpare() {
         return SimCluster.builder(JOINING + 1, PARTITIONS).spares(1).snapshots().tuning(b -> b.replicationFactor(3));
     }
 
     @Test
     void aMoveToANodeRemovedWhileItRunsEndsAndTheRemovalCompletes() {
-        SimCluster cluster = placedOnThreeWithASpare().start();
+        SimCluster cluster = placedOnFourWithASpare().start();
 
         CompletableFuture<RaftOperationStatus> removed = removeWhileAMoveToItRuns(cluster);
 
@@ -43,7 +43,7 @@ class MoveToALeaverTest {
 
     @Test
     void aMoveHeldForANodeThatLeavesHoldsItsRemovalForEver() {
-        SimCluster cluster = placedOnThreeWithASpare().plant(PartitionSeams.Bug.BALANCER_HOLDS_MOVES_TO_LEAVERS)
+        SimCluster cluster = placedOnFourWithASpare().plant(PartitionSeams.Bug.BALANCER_HOLDS_MOVES_TO_LEAVERS)
                 .start();
 
         CompletableFuture<RaftOperationStatus> removed = removeWhileAMoveToItRuns(cluster);

@@ -353,18 +353,17 @@ final class MembershipReconciler {
                 continue;
             }
             // The partitions this node cannot watch are asked, and must answer, before partition 0 takes the member
-            // out, which it does last (removedFromSystemTooSoon); the roster removes it once partition 0 has too.
-            if (!systemRemovalIgnoresOthers && !heldHereOrPlaced(member.endpoint(), known)
-                    && !releases.released(member.endpoint(), known)) {
-                releases.ask(member.endpoint(), known, current);
-                continue;
-            }
-            if (stillHeld(member.endpoint(), known)) {
+            // out, which it does last (removedFromSystemTooSoon); the roster removes it once partition 0 has too. The
+            // planted bug asks only once partition 0 let the member go, as before.
+            boolean held = systemRemovalIgnoresOthers ? stillHeld(member.endpoint(), known)
+                    : heldHereOrPlaced(member.endpoint(), known);
+            if (held) {
                 continue;
             }
             if (!releases.released(member.endpoint(), known)) {
                 releases.ask(member.endpoint(), known, current);
-            } else if (removing.putIfAbsent(member.endpoint(), Boolean.TRUE) == null) {
+            } else if (!stillHeld(member.endpoint(), known)
+                    && removing.putIfAbsent(member.endpoint(), Boolean.TRUE) == null) {
                 service.submit(RosterCommand.of(RosterCommand.Kind.REMOVE, member.endpoint(), 0, 0))
                         .whenComplete((answer, error) -> removing.remove(member.endpoint()));
             }
