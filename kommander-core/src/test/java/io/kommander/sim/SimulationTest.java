@@ -49,7 +49,7 @@ class SimulationTest {
     private static final int MOVE_OVERLAP_CONTROL_SEEDS = 80;
     /** Seeds past CI's sweep that once failed ({@link #regressionSeedsKeepRaftSafeAndSettle}). */
     private static final long[] REGRESSION_SEEDS = {1272, 1844, 2196, 3498, 3582, 5052, 6354, 7656, 10974, 13410,
-        14414, 24708, 57187, 67632};
+        14414, 24708, 57187, 67632, 81800};
     /** Seeds of the reliable mix the negative control of the campaign order searches. */
     private static final int SUCCESSION_CONTROL_SEEDS = 40;
 
@@ -302,6 +302,19 @@ class SimulationTest {
         SimResult caught = firstCaughtAmong(PartitionSeams.Bug.SYSTEM_REMOVAL_IGNORES_OTHERS,
                 List.of(67632L).iterator(), 1, "seeds of its kind");
         assertThat(caught.violation()).startsWith("membership:");
+    }
+
+    /**
+     * A joining node that takes its replicas' lasting verification and its roster as applied for proof that it caught
+     * up (as before seeds 67282 and 81800): removed while down, restarted and joining again, it asks for promotion
+     * while its old configurations still name it a voter, before its partitions added it again. Seed 81800, a
+     * {@code nodes}-mix seed, shows it (the roster promotion check); it passes without the bug.
+     */
+    @Test
+    void joinTrustingOldReplicasIsCaughtBySeed81800() {
+        SimResult caught = firstCaughtAmong(PartitionSeams.Bug.JOIN_TRUSTS_OLD_REPLICAS,
+                List.of(81800L).iterator(), 1, "seeds of its kind");
+        assertThat(caught.violation()).startsWith("roster promotion:");
     }
 
     /**

@@ -22,9 +22,9 @@ import java.util.function.Supplier;
  * the roster to add it as a learner (the partitions' leaders then add it to their configurations and send it their
  * logs); a member that lost its data is made a learner by the roster when it reports its new incarnation. Either way
  * it then waits until it has caught up on every partition (within {@code promotionLagEntries} of the commit index its
- * leader announced, holding the configuration that holds it, and, if its node lost its data, voting again), then
- * asks to be promoted to voter. Completes once the roster it has applied names it a voter; each partition then
- * promotes it as soon as it holds everything committed there.
+ * leader announced, holding the configuration that holds it as a current leader's log shows it, and, if its node lost
+ * its data, voting again), then asks to be promoted to voter. Completes once the roster it has applied names it a
+ * voter; each partition then promotes it as soon as it holds everything committed there.
  *
  * <p>Each request is retried until {@code membershipTimeoutMillis} (another change in progress waits its turn); the
  * catch-up itself has no time limit, since it follows progress. Idempotent, so a restart of a node that joined runs it
@@ -45,13 +45,27 @@ final class JoinProcess {
     private final IntSupplier partitionCount;
     private final IRaftRuntime runtime;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
-    /** A planted bug: ask for promotion as soon as the roster holds this node, caught up or not. */
-    private final boolean early;
+    private final Shortcut shortcut;
+    /** The membership version the roster answered the join with: the roster this node checks is at least that. */
+    private volatile long joinedVersion;
 
-    /** @param early a planted bug (negative control): ask for promotion without waiting to catch up */
+    /** Planted bugs (negative controls of the simulator's promotion check): which part of the catch-up is skipped. */
+    enum Shortcut {
+        /** None: the process as documented. */
+        NONE,
+        /** Ask for promotion as soon as the roster holds this node, caught up or not. */
+        PROMOTE_EARLY,
+        /**
+         * Trust a replica's lasting verification mark and the roster as applied, however old: a node the roster
+         * removed while it was down, joining again, takes its old configurations for ones that hold it now.
+         */
+        TRUST_OLD_REPLICAS
+    }
+
+    /** @param shortcut a planted bug (negative control), or {@link Shortcut#NONE} */
     JoinProcess(RaftConfiguration configuration, long incarnation, RosterClient client, Supplier<Roster> roster,
                 Map<Integer, RaftPartition> partitions, IntSupplier partitionCount, IRaftRuntime runtime,
-                boolean early) {
+                Shortcut shortcut) {
         this.self = configuration.endpoint();
         this.nodeId = configuration.nodeId();
         this.incarnation = incarnation;
@@ -61,7 +75,7 @@ final class JoinProcess {
         this.partitions = partitions;
         this.partitionCount = partitionCount;
         this.runtime = runtime;
-        this.early = early;
+        this.shortcut = shortcut;
     }
 
     /** Starts joining; completes once this node is a voter in the roster, or fails with why it could not join. */
@@ -69,6 +83,7 @@ final class JoinProcess {
         client.request(RosterCommand.of(RosterCommand.Kind.JOIN, self, nodeId, incarnation),
                 configuration.membershipTimeoutMillis(), true).whenComplete((answer, error) -> {
                     if (accepted(answer, error, "join")) {
+                        joinedVersion = answer.version();
                         awaitCaughtUp();
                     }
                 });
@@ -91,6 +106,11 @@ final class JoinProcess {
 
     private void awaitCaughtUp() {
         if (done.isDone()) {
+            return;
+        }
+        if (alreadyVoter()) {
+            // A restarted voter: nothing to promote, and its partitions need not hear from a leader first.
+            done.complete(null);
             return;
         }
         if (!caughtUp()) {
@@ -119,31 +139,42 @@ final class JoinProcess {
     }
 
     /**
-     * Whether every partition (0 included) has this node in its configuration, lags by little and is verified. A
-     * replica of a node that lost its data starts from the initial configuration, which may still name it although
-     * the cluster removed it since: only once it has held a leader's log up to that leader's commit index (verified)
-     * is its configuration known to be one the leader wrote after adding it again.
+     * Whether every partition (0 included) has this node in its configuration, lags by little and holds a current
+     * leader's log. A replica's configuration alone proves nothing: one of a node that lost its data starts from the
+     * initial configuration, and one this node kept while the roster removed it (down meanwhile, it joins again)
+     * still names it a voter; either may be one the cluster replaced since (sim seeds 67282 and 81800: such a node
+     * asked for promotion before its partitions added it again). Only a replica that has held a leader's log up to
+     * that leader's commit index since it was opened, or that leads, shows a configuration a current leader wrote.
      */
     private boolean caughtUp() {
         Roster known = roster.get();
         int count = partitionCount.getAsInt();
+        boolean trustOld = shortcut == Shortcut.TRUST_OLD_REPLICAS;
         // Every live partition placed here open (ids need not be 1..count: partitions are created and removed online,
         // and the map places partitions on some members only), and 0; the count is -1 until the map is known.
-        if (known == null || !known.contains(self) || count < 0 || partitions.size() < count + 1) {
+        if (known == null || !known.contains(self) || (!trustOld && known.version() < joinedVersion) || count < 0
+                || partitions.size() < count + 1) {
             return false;
         }
-        if (early) {
+        if (shortcut == Shortcut.PROMOTE_EARLY) {
             return true;
         }
         for (RaftPartition partition : partitions.values()) {
             ReplicaView view = partition.view();
             if (view == null || view.configuration() == null || !view.configuration().contains(self)
                     || view.leaderCommit() - view.commitIndex() > configuration.promotionLagEntries()
-                    || !view.verified()) {
+                    || !(trustOld ? view.verified() : view.leader() || view.confirmed())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether the roster, as this node applied it at or after its join's answer, already names it a voter. */
+    private boolean alreadyVoter() {
+        Roster known = roster.get();
+        Member me = known == null || known.version() < joinedVersion ? null : known.member(self);
+        return me != null && me.role() == Member.Role.VOTER && me.incarnation() == incarnation;
     }
 
     private boolean accepted(RosterService.Answer answer, Throwable error, String what) {

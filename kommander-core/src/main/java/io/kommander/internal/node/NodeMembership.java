@@ -81,8 +81,8 @@ final class NodeMembership {
     private volatile Runnable eachPass = () -> { };
     /** What runs at every pass while this node is removed (its stranded replicas ask, and go once taken out). */
     private volatile Runnable removedPass = () -> { };
-    /** A planted bug (a negative control): ask for promotion without waiting to catch up ({@link JoinProcess}). */
-    private volatile boolean earlyPromotion;
+    /** A planted bug (a negative control): which part of the catch-up a join skips ({@link JoinProcess}). */
+    private volatile JoinProcess.Shortcut joinShortcut = JoinProcess.Shortcut.NONE;
     /** The membership version at which this node learned it was removed; 0 while it is a member. */
     private volatile long removedAt;
     /** Whether this node has applied a roster that holds it (so a later one without it means it was removed). */
@@ -161,7 +161,7 @@ final class NodeMembership {
             return CompletableFuture.completedFuture(null);
         }
         join = new JoinProcess(configuration, incarnation, client, coordinator::roster, partitions, partitionCount,
-                runtime, earlyPromotion);
+                runtime, joinShortcut);
         return join.start();
     }
 
@@ -176,7 +176,12 @@ final class NodeMembership {
 
     /** Plants "promotion asked before caught up" (a negative control of the simulator's promotion check). */
     void plantEarlyPromotion() {
-        earlyPromotion = true;
+        joinShortcut = JoinProcess.Shortcut.PROMOTE_EARLY;
+    }
+
+    /** Plants "a join trusts its replicas' old verification and its roster as applied" (a negative control). */
+    void plantJoinTrustsOldReplicas() {
+        joinShortcut = JoinProcess.Shortcut.TRUST_OLD_REPLICAS;
     }
 
     /** Plants "a moved replica taken out before its replacement votes" (a negative control of the placement check). */
@@ -471,7 +476,7 @@ final class NodeMembership {
             return;
         }
         JoinProcess rebuild = new JoinProcess(configuration, incarnation, client, coordinator::roster, partitions,
-                partitionCount, runtime, earlyPromotion);
+                partitionCount, runtime, joinShortcut);
         join = rebuild;
         rebuild.promoteWhenRebuilt().whenComplete((voter, error) -> {
             if (error == null) {

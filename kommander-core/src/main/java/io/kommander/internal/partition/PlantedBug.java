@@ -226,5 +226,12 @@ enum PlantedBug {
      * ({@code MembershipReconciler}): a leaving member that leads such a partition and missed its leave never learns
      * it, never hands that partition over, and the leave never ends.
      */
-    SYSTEM_REMOVAL_IGNORES_OTHERS
+    SYSTEM_REMOVAL_IGNORES_OTHERS,
+    /**
+     * Node level (partitions ignore it): a joining node takes its replicas' lasting verification mark and the
+     * roster as it applied it for proof that it caught up, as before seeds 67282 and 81800 ({@code JoinProcess}): a
+     * node the roster removed while it was down joins again, and its old configurations, which still name it a
+     * voter, make it ask for promotion before its partitions added it again.
+     */
+    JOIN_TRUSTS_OLD_REPLICAS
 }

@@ -13,12 +13,18 @@ import java.util.Set;
  * leader's term also means it refuses every candidate of that term (their logs end in older terms).
  *
  * <p>Replicas of a node that did not lose its data, and of a node that decided this is the cluster's first start,
- * are verified from the beginning. Not thread-safe: owned by the partition's executor.
+ * are verified from the beginning. Apart from that lasting mark, the replica also knows whether it has held a leader's
+ * log so since it was opened ({@link #confirmedSinceOpened()}): a node that joins again after the roster removed it
+ * keeps its old replicas, verified long ago, whose configurations may predate its removal.
+ *
+ * <p>Not thread-safe: owned by the partition's executor.
  */
 final class ReplicaVerification {
 
     private final Set<PlantedBug> plantedBugs;
     private boolean verified = true;
+    /** Held a leader's log up to that leader's commit index (of its term) since this replica was opened. */
+    private boolean confirmed;
 
     ReplicaVerification(Set<PlantedBug> plantedBugs) {
         this.plantedBugs = plantedBugs;
@@ -32,6 +38,14 @@ final class ReplicaVerification {
     /** Whether the replica has been verified (regardless of planted bugs). */
     boolean verified() {
         return verified;
+    }
+
+    /**
+     * Whether, since this replica was opened, it has held a leader's log up to that leader's commit index, the entry
+     * there of the leader's term: its log up to there, and so its configuration as of then, is a current leader's.
+     */
+    boolean confirmedSinceOpened() {
+        return confirmed;
     }
 
     /** The replica starts unverified: its node lost its data. */
@@ -60,15 +74,17 @@ final class ReplicaVerification {
 
     /**
      * A leader's AppendLogs was accepted: this log now matches the leader's through {@code lastMatching}. Verifies
-     * the replica if that covers the leader's commit index and the entry there has the leader's term.
+     * (and confirms) the replica if that covers the leader's commit index and the entry there has the leader's term.
      *
      * @return whether this call verified the replica
      */
     boolean leaderLogHeld(long leaderTerm, long leaderCommit, long lastMatching, PartitionLog log) {
-        if (verified || leaderCommit <= 0 || leaderCommit > lastMatching || log.termAt(leaderCommit) != leaderTerm) {
+        if (confirmed || leaderCommit <= 0 || leaderCommit > lastMatching || log.termAt(leaderCommit) != leaderTerm) {
             return false;
         }
+        confirmed = true;
+        boolean wasVerified = verified;
         verified = true;
-        return true;
+        return !wasVerified;
     }
 }

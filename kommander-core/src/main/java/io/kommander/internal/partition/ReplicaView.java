@@ -16,13 +16,16 @@ package io.kommander.internal.partition;
  *                                     ({@link ReplicaVerification})
  * @param leaderCommit                 the highest commit index a leader has told this replica of (0 on a leader
  *                                     that never followed): with {@code commitIndex}, how far a learner lags
+ * @param confirmed                    whether, since the replica was opened, it held a leader's log up to that
+ *                                     leader's commit index ({@link ReplicaVerification#confirmedSinceOpened()}):
+ *                                     its configuration is then one a current leader wrote, not one from before
  */
 public record ReplicaView(boolean leader, long term, long commitIndex, Configuration configuration,
                           long configurationIndex, int configurationChangesInFlight, boolean verified,
-                          long leaderCommit) {
+                          long leaderCommit, boolean confirmed) {
 
     /** The view of a replica that has not restored yet, or stopped. */
-    static final ReplicaView NONE = new ReplicaView(false, 0, 0, null, 0, 0, false, 0);
+    static final ReplicaView NONE = new ReplicaView(false, 0, 0, null, 0, 0, false, 0, false);
 
     /**
      * Whether this view still describes {@code machine}: checked after every drain, so that a new view is built only
@@ -34,7 +37,8 @@ public record ReplicaView(boolean leader, long term, long commitIndex, Configura
                 && configurationIndex == machine.configurationIndex()
                 && configurationChangesInFlight == machine.configurationChangesInFlight()
                 && verified == machine.verification().verified()
-                && leaderCommit == leaderCommitSeen;
+                && leaderCommit == leaderCommitSeen
+                && confirmed == machine.verification().confirmedSinceOpened();
     }
 
     /** The view of {@code machine} now. */
@@ -42,6 +46,6 @@ public record ReplicaView(boolean leader, long term, long commitIndex, Configura
         return new ReplicaView(machine.role() == RaftRole.LEADER, machine.term(), machine.commitIndex(),
                 machine.configuration(), machine.configurationIndex(), machine.configurationChangesInFlight(),
                 machine.verification().verified(),
-                leaderCommitSeen);
+                leaderCommitSeen, machine.verification().confirmedSinceOpened());
     }
 }

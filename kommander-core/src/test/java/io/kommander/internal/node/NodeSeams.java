@@ -72,6 +72,9 @@ public final class NodeSeams {
         if (bugs.contains(PartitionSeams.Bug.CREATE_CALLS_FORGOTTEN)) {
             io.kommander.internal.system.SystemSeams.plantCreateCallsForgotten(node.coordinator());
         }
+        if (bugs.contains(PartitionSeams.Bug.JOIN_TRUSTS_OLD_REPLICAS)) {
+            node.membershipForTests().plantJoinTrustsOldReplicas();
+        }
         if (bugs.contains(PartitionSeams.Bug.FIRST_CONFIGURATION_NEVER_RELEASES)) {
             node.membershipForTests().plantFirstConfigurationsIgnored();
         }

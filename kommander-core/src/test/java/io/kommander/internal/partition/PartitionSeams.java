@@ -105,7 +105,9 @@ public final class PartitionSeams {
         /** See PlantedBug#STALE_READ_SENT_PAST_COMPACTION. */
         STALE_READ_SENT_PAST_COMPACTION,
         /** See PlantedBug#SYSTEM_REMOVAL_IGNORES_OTHERS. */
-        SYSTEM_REMOVAL_IGNORES_OTHERS;
+        SYSTEM_REMOVAL_IGNORES_OTHERS,
+        /** See PlantedBug#JOIN_TRUSTS_OLD_REPLICAS. */
+        JOIN_TRUSTS_OLD_REPLICAS;
 
         PlantedBug planted() {
             return PlantedBug.valueOf(name());

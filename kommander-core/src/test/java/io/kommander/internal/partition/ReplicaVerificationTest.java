@@ -96,4 +96,31 @@ class ReplicaVerificationTest {
         machine.verification().verify();
         assertThat(answerTo(new RequestVote(1, 1, 0, 0, false, false)).granted()).isTrue();
     }
+
+    @Test
+    void aReplicaVerifiedBeforeIsConfirmedOnlyOnceItHoldsALeadersLogSinceItWasOpened() {
+        RaftPartitionStateMachine kept = new RaftPartitionStateMachine(1, "a", List.of("b", "c"),
+                MachineNet.SETTINGS, new SplittableRandom(1));
+        kept.restoreBegin(HardState.EMPTY, LogPosition.ZERO, 0, null);
+        kept.restoreEnd(0);
+        assertThat(kept.verification().verified()).as("its node lost no data").isTrue();
+        assertThat(kept.verification().confirmedSinceOpened()).isFalse();
+        kept.step("b", new AppendLogs(1, 3, 0, 0, run(1, 4, 2), 4, 0, 0), 0);
+        assertThat(kept.verification().confirmedSinceOpened()).as("commit index at an older term's entry").isFalse();
+        kept.step("b", new AppendLogs(1, 3, 4, 2, run(5, 5, 3), 5, 0, 0), 0);
+        assertThat(kept.verification().confirmedSinceOpened()).isTrue();
+    }
+
+    @Test
+    void verifyingAReplicaAlsoConfirmsIt() {
+        append(3, 0, 0, run(1, 4, 2), 4);
+        append(3, 4, 2, run(5, 5, 3), 5);
+        assertThat(machine.verification().confirmedSinceOpened()).isTrue();
+    }
+
+    @Test
+    void aFirstStartVerifiesWithoutConfirming() {
+        machine.verification().verify();
+        assertThat(machine.verification().confirmedSinceOpened()).as("no leader's log held").isFalse();
+    }
 }
