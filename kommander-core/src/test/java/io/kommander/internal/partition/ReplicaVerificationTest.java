@@ -86,6 +86,7 @@ class ReplicaVerificationTest {
         append(3, 0, 0, run(1, 4, 2), 4);
         append(3, 4, 2, run(5, 5, 3), 5);
         assertThat(machine.verification().verified()).isTrue();
+        assertThat(machine.verification().confirmedSinceOpened()).as("verifying also confirms").isTrue();
         assertThat(answerTo(new RequestVote(1, 3, 9, 2, false, false)).granted())
                 .as("a candidate of the leader's own term ends in an older term: refused").isFalse();
         assertThat(answerTo(new RequestVote(1, 4, 5, 3, false, false)).granted()).isTrue();
@@ -109,13 +110,6 @@ class ReplicaVerificationTest {
         assertThat(kept.verification().confirmedSinceOpened()).as("commit index at an older term's entry").isFalse();
         kept.step("b", new AppendLogs(1, 3, 4, 2, run(5, 5, 3), 5, 0, 0), 0);
         assertThat(kept.verification().confirmedSinceOpened()).isTrue();
-    }
-
-    @Test
-    void verifyingAReplicaAlsoConfirmsIt() {
-        append(3, 0, 0, run(1, 4, 2), 4);
-        append(3, 4, 2, run(5, 5, 3), 5);
-        assertThat(machine.verification().confirmedSinceOpened()).isTrue();
     }
 
     @Test
