@@ -78,16 +78,44 @@ final class JoinProcess {
         this.shortcut = shortcut;
     }
 
-    /** Starts joining; completes once this node is a voter in the roster, or fails with why it could not join. */
-    CompletableFuture<Void> start() {
+    /**
+     * Starts joining; completes once this node is a voter in the roster, or fails with why it could not join.
+     *
+     * @param keptReplicas whether the node started on data of its own: replicas a leader may have reached before the
+     *                     join was accepted (a node that starts empty has none, and is in no configuration until then)
+     */
+    CompletableFuture<Void> start(boolean keptReplicas) {
         client.request(RosterCommand.of(RosterCommand.Kind.JOIN, self, nodeId, incarnation),
                 configuration.membershipTimeoutMillis(), true).whenComplete((answer, error) -> {
                     if (accepted(answer, error, "join")) {
                         joinedVersion = answer.version();
-                        awaitCaughtUp();
+                        if (keptReplicas) {
+                            forgetConfirmationsThenAwait();
+                        } else {
+                            awaitCaughtUp();
+                        }
                     }
                 });
         return done;
+    }
+
+    /**
+     * For a node that started on data of its own: unless the roster already names it a voter, makes every replica it
+     * holds forget that it held a leader's log before the join was accepted, then waits to catch up: a replica kept from before this join (the roster may
+     * have removed this node while it was down, and admitted it again just now) counts only once a leader's log
+     * confirms it after the join, so that its configuration is one written after it (sim seeds 67282 and 81800).
+     * Replicas opened later start unconfirmed.
+     */
+    private void forgetConfirmationsThenAwait() {
+        if (alreadyVoter() || shortcut == Shortcut.TRUST_OLD_REPLICAS) {
+            awaitCaughtUp();
+            return;
+        }
+        CompletableFuture<?>[] forgotten = partitions.values().stream()
+                .map(partition -> partition.forgetLeaderConfirmation().exceptionally(stopped -> null))
+                .toArray(CompletableFuture[]::new);
+        // A partition that stops meanwhile is out of the map by then, or restores unconfirmed: either way done.
+        CompletableFuture.allOf(forgotten).whenComplete((ignored, error) -> awaitCaughtUp());
     }
 
     /**
@@ -144,7 +172,8 @@ final class JoinProcess {
      * initial configuration, and one this node kept while the roster removed it (down meanwhile, it joins again)
      * still names it a voter; either may be one the cluster replaced since (sim seeds 67282 and 81800: such a node
      * asked for promotion before its partitions added it again). Only a replica that has held a leader's log up to
-     * that leader's commit index since it was opened, or that leads, shows a configuration a current leader wrote.
+     * that leader's commit index since the join was accepted (or since it was opened, if later), or that leads, shows
+     * a configuration a current leader wrote.
      */
     private boolean caughtUp() {
         Roster known = roster.get();

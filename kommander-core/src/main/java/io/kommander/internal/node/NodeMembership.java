@@ -83,6 +83,8 @@ final class NodeMembership {
     private volatile Runnable removedPass = () -> { };
     /** A planted bug (a negative control): which part of the catch-up a join skips ({@link JoinProcess}). */
     private volatile JoinProcess.Shortcut joinShortcut = JoinProcess.Shortcut.NONE;
+    /** Whether this node started on a WAL that holds the system partition: its replicas predate its join. */
+    private volatile boolean keptData;
     /** The membership version at which this node learned it was removed; 0 while it is a member. */
     private volatile long removedAt;
     /** Whether this node has applied a roster that holds it (so a later one without it means it was removed). */
@@ -142,8 +144,8 @@ final class NodeMembership {
                     + "every call answers NotAMember; to come back as a new member, start it with "
                     + "joinExisting(true)", self, removedAt);
         }
-        return configuration.joinExisting()
-                || wal.lastPosition(RaftSystemCoordinator.SYSTEM_PARTITION).index() > 0;
+        keptData = wal.lastPosition(RaftSystemCoordinator.SYSTEM_PARTITION).index() > 0;
+        return configuration.joinExisting() || keptData;
     }
 
     /** Starts the reconciler's timer; with {@code joinExisting}, also the join, whose future it returns. */
@@ -162,7 +164,7 @@ final class NodeMembership {
         }
         join = new JoinProcess(configuration, incarnation, client, coordinator::roster, partitions, partitionCount,
                 runtime, joinShortcut);
-        return join.start();
+        return join.start(keptData);
     }
 
     /**

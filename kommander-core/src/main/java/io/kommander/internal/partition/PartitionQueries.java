@@ -23,6 +23,9 @@ final class PartitionQueries {
 
         /** The partition's status once it stopped after an impossible state, else null. */
         PartitionStatus failedStatus();
+
+        /** Publishes the replica's view now, not only after the drain. Executor only. */
+        void publishView();
     }
 
     private final Host host;
@@ -63,6 +66,26 @@ final class PartitionQueries {
         host.executor().post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             PartitionStatus failed = host.failedStatus();
             result.complete(failed != null ? failed : PartitionStatusView.of(host.id(), host.machine()));
+        });
+        return result;
+    }
+
+    /**
+     * Forgets that the replica held a leader's log since it was opened
+     * ({@link RaftPartitionStateMachine#forgetLeaderConfirmation}) and publishes the view that says so before
+     * completing; a replica without state (its WAL failed) has nothing to
+     * forget: its next state starts unconfirmed.
+     */
+    CompletableFuture<Void> forgetLeaderConfirmation() {
+        CompletableFuture<Void> result = host.calls().open((call, stopped) -> call.completeExceptionally(
+                new IllegalStateException("partition " + host.id() + " stopped: " + stopped)));
+        host.executor().post(RaftPartitionExecutor.Priority.CONTROL, () -> {
+            RaftPartitionStateMachine machine = host.machine();
+            if (machine != null) {
+                machine.forgetLeaderConfirmation();
+                host.publishView();
+            }
+            result.complete(null);
         });
         return result;
     }

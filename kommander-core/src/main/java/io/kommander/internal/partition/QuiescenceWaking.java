@@ -75,11 +75,32 @@ final class QuiescenceWaking {
             if (elections.role() != RaftRole.LEADER && leader != null && !leader.equals(from)
                     && nodeAlive.test(leader)) {
                 elections.heardFromLeader(leader);
-                ready.get().messages.add(new Ready.Outbound(leader, new AppendLogsResponse(partition,
-                        elections.term(), true, quiescence.index(), WAKE_ROUND)));
+                callLeader(leader);
             }
         }
         return true;
+    }
+
+    /**
+     * A quiesced follower that needs to hear from its leader (its node joins again and wants a leader's log to
+     * confirm this replica): wakes, restarting its election timer, and calls its leader, whose heartbeats then
+     * resume. A leader, or a replica awake, has nothing to do: heartbeats reach an awake follower anyway.
+     */
+    void wakeToHearFromLeader() {
+        if (!quiescence.quiesced() || elections.role() == RaftRole.LEADER) {
+            return;
+        }
+        String leader = elections.leader();
+        wake();
+        if (leader != null) {
+            callLeader(leader);
+        }
+    }
+
+    /** A follower's wake-up call: an acknowledgement of the quiesced log, in a round no heartbeat carries. */
+    private void callLeader(String leader) {
+        ready.get().messages.add(new Ready.Outbound(leader, new AppendLogsResponse(partition, elections.term(), true,
+                quiescence.index(), WAKE_ROUND)));
     }
 
     /**

@@ -312,6 +312,16 @@ public final class RaftPartition {
         return queries.status();
     }
 
+    /**
+     * Forgets that this replica held a leader's log since it was opened: {@link ReplicaView#confirmed()} is false until
+     * a leader's log confirms it again. A node joining again asks it of the replicas it kept, so that only
+     * configurations a leader wrote after its join count as holding it. Completes once the view says so
+     * (exceptionally if the partition stops first).
+     */
+    public CompletableFuture<Void> forgetLeaderConfirmation() {
+        return queries.forgetLeaderConfirmation();
+    }
+
     /** Runs a read-only query against the state machine on the executor; tests reach it through PartitionSeams. */
     <T> CompletableFuture<T> inspect(java.util.function.Function<RaftPartitionStateMachine, T> query) {
         return queries.inspect(query);

@@ -463,6 +463,16 @@ public final class RaftPartitionStateMachine {
         return replicaLog.sessions().fingerprint();
     }
 
+    /**
+     * Forgets that this replica held a leader's log since it was opened, so that only a leader's log held from now
+     * on confirms it ({@link ReplicaVerification#forgetConfirmation}); a quiesced follower wakes and calls its leader,
+     * or nothing would reach it while its partition sleeps.
+     */
+    void forgetLeaderConfirmation() {
+        verification.forgetConfirmation();
+        waking.wakeToHearFromLeader();
+    }
+
     /** Whether this replica may vote and campaign: it lost no data, or caught up since ({@link ReplicaVerification}). */
     ReplicaVerification verification() {
         return verification;

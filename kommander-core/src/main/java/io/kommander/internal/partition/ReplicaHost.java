@@ -104,9 +104,7 @@ final class ReplicaHost implements PartitionParts, PartitionSnapshots.Host, Part
             followerLag = machine.followerLag();
         }
         catchUp.drained(machine);
-        if (!view.describes(machine, leaderCommitSeen)) {
-            view = ReplicaView.of(machine, leaderCommitSeen);
-        }
+        publishView();
         boolean nowReadyLeader = machine.isReadyLeader();
         if (nowReadyLeader && !readyLeader) {
             callbacks.leaderReady(id());
@@ -346,6 +344,13 @@ final class ReplicaHost implements PartitionParts, PartitionSnapshots.Host, Part
     @Override
     public String leaderHint() {
         return leaderQuickEndpoint;
+    }
+
+    @Override
+    public void publishView() {
+        if (!view.describes(machine, leaderCommitSeen)) {
+            view = ReplicaView.of(machine, leaderCommitSeen);
+        }
     }
 
     @Override

@@ -48,6 +48,14 @@ final class ReplicaVerification {
         return confirmed;
     }
 
+    /**
+     * Forgets that the replica held a leader's log so far: {@link #confirmedSinceOpened()} is false until a leader's
+     * log confirms it again (a node joining again asks it, so that only configurations written after its join count).
+     */
+    void forgetConfirmation() {
+        confirmed = false;
+    }
+
     /** The replica starts unverified: its node lost its data. */
     void startUnverified() {
         verified = false;
