@@ -1,9 +1,11 @@
 package io.kommander.sim;
 
 import io.kommander.internal.partition.QuiescedPartitions;
+import io.kommander.internal.partition.RaftPartition;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -131,6 +133,25 @@ class QuiescenceTest {
                 assertThat(cluster.view(cluster.leaderOf(p), p).term()).as("term of %d", p).isEqualTo(terms[p - 1]);
             }
         }
+        cluster.runUntil("every replica quiesced again", () -> allAsleep(cluster));
+    }
+
+    @Test
+    void aSleepingFollowerThatMustHearFromItsLeaderWakesItAndIsConfirmedAgain() {
+        SimCluster cluster = cluster(4);
+        cluster.write(1, "a");
+        cluster.runUntil("every replica quiesced", () -> allAsleep(cluster));
+        int leader = cluster.leaderOf(1);
+        int follower = leader == 0 ? 1 : 0;
+        RaftPartition replica = cluster.replica(follower, 1);
+        assertThat(replica.view().confirmed()).as("confirmed by the write's appends").isTrue();
+        CompletableFuture<Void> forgotten = replica.forgetLeaderConfirmation();
+        cluster.runUntil("the replica forgot", forgotten::isDone);
+        assertThat(forgotten).isCompletedWithValue(null);
+        assertThat(replica.view().confirmed()).as("the view says so once the call completes").isFalse();
+        // A sleeping partition sends nothing: only the follower's wake-up call brings the leader's log again.
+        cluster.runUntil("a leader's log confirmed the replica again", () -> replica.view().confirmed());
+        assertThat(cluster.leaderOf(1)).as("no election").isEqualTo(leader);
         cluster.runUntil("every replica quiesced again", () -> allAsleep(cluster));
     }
 

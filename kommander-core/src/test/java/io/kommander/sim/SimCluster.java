@@ -389,6 +389,11 @@ public final class SimCluster {
         return raft == null ? null : raft.quiescence();
     }
 
+    /** Node i's replica of a partition (0 is the system partition), or null while node i is down. */
+    public RaftPartition replica(int node, int partition) {
+        return nodes.get(node).partition(partition);
+    }
+
     /** Node i's replica of a partition (0 is the system partition) as its executor last left it, or null if down. */
     public ReplicaView view(int node, int partition) {
         RaftPartition replica = nodes.get(node).partition(partition);

@@ -113,6 +113,17 @@ class ReplicaVerificationTest {
     }
 
     @Test
+    void aForgottenConfirmationComesBackOnlyWithALeadersLogHeldAgain() {
+        append(3, 0, 0, run(1, 4, 2), 4);
+        append(3, 4, 2, run(5, 5, 3), 5);
+        machine.forgetLeaderConfirmation();
+        assertThat(machine.verification().confirmedSinceOpened()).isFalse();
+        assertThat(machine.verification().verified()).as("the lasting mark stays").isTrue();
+        append(3, 5, 3, List.of(), 5);
+        assertThat(machine.verification().confirmedSinceOpened()).isTrue();
+    }
+
+    @Test
     void aFirstStartVerifiesWithoutConfirming() {
         machine.verification().verify();
         assertThat(machine.verification().confirmedSinceOpened()).as("no leader's log held").isFalse();
