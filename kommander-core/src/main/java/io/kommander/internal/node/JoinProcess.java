@@ -101,10 +101,10 @@ final class JoinProcess {
 
     /**
      * For a node that started on data of its own: unless the roster already names it a voter, makes every replica it
-     * holds forget that it held a leader's log before the join was accepted, then waits to catch up: a replica kept from before this join (the roster may
-     * have removed this node while it was down, and admitted it again just now) counts only once a leader's log
-     * confirms it after the join, so that its configuration is one written after it (sim seeds 67282 and 81800).
-     * Replicas opened later start unconfirmed.
+     * holds forget that it held a leader's log before the join was accepted, then waits to catch up. A replica kept
+     * from before this join (the roster may have removed this node while it was down, and admitted it again just now)
+     * counts only once a leader's log confirms it after the join, so that its configuration is one written after it
+     * (sim seeds 67282 and 81800). Replicas opened later start unconfirmed.
      */
     private void forgetConfirmationsThenAwait() {
         if (alreadyVoter() || shortcut == Shortcut.TRUST_OLD_REPLICAS) {
@@ -120,7 +120,7 @@ final class JoinProcess {
 
     /**
      * For a member the roster made a learner because it lost its data: waits until every replica caught up and votes
-     * again, then asks to be promoted; completes as {@link #start()} does.
+     * again, then asks to be promoted; completes as {@link #start(boolean)} does.
      */
     CompletableFuture<Void> promoteWhenRebuilt() {
         awaitCaughtUp();
