@@ -56,6 +56,8 @@ final class FollowerReplication {
         long index = quiesce.index();
         boolean matches = log.termAt(index) == quiesce.indexTerm();
         if (matches && replicaLog.commitIndex() >= index && !snapshots.installing()) {
+            // The leader quiesces only with its whole log committed: this log holds it up to its commit index.
+            verification.quiesceHeld(quiesce.term(), index, log);
             quiescence.followerQuiesce(index);
             return;
         }

@@ -75,6 +75,18 @@ final class ReplicaVerification {
         }
     }
 
+    /**
+     * The leader quiesced with this log matching its whole log, all committed, up to {@code index}: confirms the
+     * replica as a heartbeat at that commit index would if the entry there has the leader's term (a replica that
+     * forgot its confirmation while awake may hear nothing else before its partition sleeps). Only confirms: the
+     * lasting verification mark comes from AppendLogs as before.
+     */
+    void quiesceHeld(long leaderTerm, long index, PartitionLog log) {
+        if (!confirmed && index > 0 && log.termAt(index) == leaderTerm) {
+            confirmed = true;
+        }
+    }
+
     /** The node decided this is the cluster's first start: nothing was ever committed, so nothing can be missing. */
     void verify() {
         verified = true;
