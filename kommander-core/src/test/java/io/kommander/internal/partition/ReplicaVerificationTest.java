@@ -2,6 +2,7 @@ package io.kommander.internal.partition;
 
 import io.kommander.transport.RaftMessage;
 import io.kommander.transport.RaftMessage.AppendLogs;
+import io.kommander.transport.RaftMessage.Quiesce;
 import io.kommander.transport.RaftMessage.RequestVote;
 import io.kommander.transport.RaftMessage.TimeoutNow;
 import io.kommander.transport.RaftMessage.VoteResponse;
@@ -120,6 +121,18 @@ class ReplicaVerificationTest {
         assertThat(machine.verification().confirmedSinceOpened()).isFalse();
         assertThat(machine.verification().verified()).as("the lasting mark stays").isTrue();
         append(3, 5, 3, List.of(), 5);
+        assertThat(machine.verification().confirmedSinceOpened()).isTrue();
+    }
+
+    @Test
+    void aLeadersQuiesceOverItsWholeCommittedLogConfirmsAgain() {
+        append(3, 0, 0, run(1, 4, 2), 4);
+        append(3, 4, 2, run(5, 5, 3), 5);
+        machine.forgetLeaderConfirmation();
+        machine.step("b", new Quiesce(1, 3, 5, 2), 0);
+        assertThat(machine.verification().confirmedSinceOpened()).as("a Quiesce this log does not match at its index")
+                .isFalse();
+        machine.step("b", new Quiesce(1, 3, 5, 3), 0);
         assertThat(machine.verification().confirmedSinceOpened()).isTrue();
     }
 
