@@ -113,11 +113,16 @@ class ReplicaVerificationTest {
         assertThat(kept.verification().confirmedSinceOpened()).isTrue();
     }
 
-    @Test
-    void aForgottenConfirmationComesBackOnlyWithALeadersLogHeldAgain() {
+    /** Holds the leader's log 1..5 (term 3 at 5), committed through 5, then forgets that a leader's log confirmed it. */
+    private void heldThenForgotten() {
         append(3, 0, 0, run(1, 4, 2), 4);
         append(3, 4, 2, run(5, 5, 3), 5);
         machine.forgetLeaderConfirmation();
+    }
+
+    @Test
+    void aForgottenConfirmationComesBackOnlyWithALeadersLogHeldAgain() {
+        heldThenForgotten();
         assertThat(machine.verification().confirmedSinceOpened()).isFalse();
         assertThat(machine.verification().verified()).as("the lasting mark stays").isTrue();
         append(3, 5, 3, List.of(), 5);
@@ -126,9 +131,7 @@ class ReplicaVerificationTest {
 
     @Test
     void aLeadersQuiesceOverItsWholeCommittedLogConfirmsAgain() {
-        append(3, 0, 0, run(1, 4, 2), 4);
-        append(3, 4, 2, run(5, 5, 3), 5);
-        machine.forgetLeaderConfirmation();
+        heldThenForgotten();
         machine.step("b", new Quiesce(1, 3, 5, 2), 0);
         assertThat(machine.verification().confirmedSinceOpened()).as("a Quiesce this log does not match at its index")
                 .isFalse();
