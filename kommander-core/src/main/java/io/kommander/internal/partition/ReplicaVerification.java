@@ -82,7 +82,7 @@ final class ReplicaVerification {
      * lasting verification mark comes from AppendLogs as before.
      */
     void quiesceHeld(long leaderTerm, long index, PartitionLog log) {
-        if (!confirmed && index > 0 && log.termAt(index) == leaderTerm) {
+        if (!confirmed && holdsLeaderCommit(leaderTerm, index, index, log)) {
             confirmed = true;
         }
     }
@@ -99,12 +99,20 @@ final class ReplicaVerification {
      * @return whether this call verified the replica
      */
     boolean leaderLogHeld(long leaderTerm, long leaderCommit, long lastMatching, PartitionLog log) {
-        if (confirmed || leaderCommit <= 0 || leaderCommit > lastMatching || log.termAt(leaderCommit) != leaderTerm) {
+        if (confirmed || !holdsLeaderCommit(leaderTerm, leaderCommit, lastMatching, log)) {
             return false;
         }
         confirmed = true;
         boolean wasVerified = verified;
         verified = true;
         return !wasVerified;
+    }
+
+    /**
+     * The one proof both marks rest on: this log matches the leader's through {@code lastMatching}, which covers the
+     * leader's commit index, and the entry there has the leader's term.
+     */
+    private static boolean holdsLeaderCommit(long leaderTerm, long leaderCommit, long lastMatching, PartitionLog log) {
+        return leaderCommit > 0 && leaderCommit <= lastMatching && log.termAt(leaderCommit) == leaderTerm;
     }
 }
