@@ -3,6 +3,7 @@ package io.kommander.bench.system.ratis;
 import io.kommander.bench.node.BenchNode;
 import io.kommander.bench.node.NodeSpec;
 import io.kommander.bench.node.WriteOutcome;
+import io.kommander.bench.system.BoundedStop;
 import io.kommander.bench.system.NodeLedger;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -23,6 +24,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -47,6 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RatisNode implements BenchNode {
 
     private static final long GROUP_ID_HIGH = 0x4B42454E43480000L;
+    /** How long {@link #close} waits for the server to close. */
+    private static final Duration CLOSE_BOUND = Duration.ofSeconds(30);
     private static final TimeDuration ELECTION_TIMEOUT_MIN = TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS);
     private static final TimeDuration ELECTION_TIMEOUT_MAX = TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS);
 
@@ -197,12 +201,15 @@ public final class RatisNode implements BenchNode {
                 + "\n  durability: an entry is acknowledged once a quorum has flushed (fsync) it";
     }
 
+    /** Closes the server, waiting for it at most {@link #CLOSE_BOUND} (see {@link BoundedStop}). */
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException e) {
-            throw new IllegalStateException("closing Ratis server " + server.getId() + " failed", e);
-        }
+        BoundedStop.run("ratis-close-" + server.getId(), CLOSE_BOUND, () -> {
+            try {
+                server.close();
+            } catch (IOException e) {
+                throw new IllegalStateException("closing Ratis server " + server.getId() + " failed", e);
+            }
+        });
     }
 }

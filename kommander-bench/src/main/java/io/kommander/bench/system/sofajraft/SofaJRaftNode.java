@@ -15,6 +15,7 @@ import com.alipay.sofa.jraft.util.Endpoint;
 import io.kommander.bench.node.BenchNode;
 import io.kommander.bench.node.NodeSpec;
 import io.kommander.bench.node.WriteOutcome;
+import io.kommander.bench.system.BoundedStop;
 import io.kommander.bench.system.NodeLedger;
 
 import java.io.IOException;
@@ -150,29 +151,13 @@ public final class SofaJRaftNode implements BenchNode {
     }
 
     /**
-     * Stops every group and waits (bounded by {@link #STOP_BOUND}) until they have stopped, then stops the RPC server.
-     * Groups that do not stop in time are reported on standard error with where their stop waits, and left to the
-     * JVM's exit: SOFAJRaft's shutdown and join have no bound, and a CI run once ran out of time with SOFAJRaft groups
-     * still running after the cluster began to close.
+     * Stops every group and waits (bounded by {@link #STOP_BOUND}, see {@link BoundedStop}) until they have stopped,
+     * then stops the RPC server.
      */
     @Override
     public void close() {
         List<RaftGroupService> stopping = List.copyOf(services);
-        Thread stopper = new Thread(() -> stopGroups(stopping), "sofajraft-stop-node-" + spec.index());
-        stopper.setDaemon(true);
-        stopper.start();
-        try {
-            stopper.join(STOP_BOUND.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (stopper.isAlive()) {
-            System.err.println("SOFAJRaft node " + spec.index() + " did not stop within " + STOP_BOUND
-                    + "; going on without it. Its stop waits at:");
-            for (StackTraceElement frame : stopper.getStackTrace()) {
-                System.err.println("\tat " + frame);
-            }
-        }
+        BoundedStop.run("sofajraft-stop-node-" + spec.index(), STOP_BOUND, () -> stopGroups(stopping));
         services.clear();
         rpcServer.shutdown();
     }
