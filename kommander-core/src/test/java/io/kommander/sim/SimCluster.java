@@ -396,7 +396,7 @@ public final class SimCluster {
 
     /** Node i's replica of a partition (0 is the system partition) as its executor last left it, or null if down. */
     public ReplicaView view(int node, int partition) {
-        RaftPartition replica = nodes.get(node).partition(partition);
+        RaftPartition replica = replica(node, partition);
         return replica == null ? null : replica.view();
     }
 

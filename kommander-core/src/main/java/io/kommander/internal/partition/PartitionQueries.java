@@ -73,12 +73,10 @@ final class PartitionQueries {
     /**
      * Forgets that the replica held a leader's log since it was opened
      * ({@link RaftPartitionStateMachine#forgetLeaderConfirmation}) and publishes the view that says so before
-     * completing; a replica without state (its WAL failed) has nothing to
-     * forget: its next state starts unconfirmed.
+     * completing; a replica without state (its WAL failed) has nothing to forget: its next state starts unconfirmed.
      */
     CompletableFuture<Void> forgetLeaderConfirmation() {
-        CompletableFuture<Void> result = host.calls().open((call, stopped) -> call.completeExceptionally(
-                new IllegalStateException("partition " + host.id() + " stopped: " + stopped)));
+        CompletableFuture<Void> result = failingIfStopped();
         host.executor().post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             RaftPartitionStateMachine machine = host.machine();
             if (machine != null) {
@@ -92,8 +90,7 @@ final class PartitionQueries {
 
     /** Runs a read-only query against the state machine. */
     <T> CompletableFuture<T> inspect(Function<RaftPartitionStateMachine, T> query) {
-        CompletableFuture<T> result = host.calls().open((call, stopped) -> call.completeExceptionally(
-                new IllegalStateException("partition " + host.id() + " stopped: " + stopped)));
+        CompletableFuture<T> result = failingIfStopped();
         host.executor().post(RaftPartitionExecutor.Priority.CONTROL, () -> {
             RaftPartitionStateMachine machine = host.machine();
             if (machine == null) {
@@ -108,5 +105,11 @@ final class PartitionQueries {
             }
         });
         return result;
+    }
+
+    /** A call that fails with {@link IllegalStateException} if the partition stops before answering it. */
+    private <T> CompletableFuture<T> failingIfStopped() {
+        return host.calls().open((call, stopped) -> call.completeExceptionally(
+                new IllegalStateException("partition " + host.id() + " stopped: " + stopped)));
     }
 }
